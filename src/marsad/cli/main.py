@@ -1,6 +1,282 @@
-"""Command line interface (placeholder until the orchestrator lands)."""
+"""``marsad`` command line: a thin layer over library functions.
+
+Errors are one line on stderr (exit 1); ``--debug`` shows tracebacks. Long runs draw a
+progress bar only when stderr is a terminal, so pipes and CI logs stay clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from marsad import __version__
+from marsad.errors import MarsadError
+
+DEFAULT_DB = "marsad.db"
 
 
-def main() -> int:
-    """Run the CLI."""
+# -- output helpers ---------------------------------------------------------------------
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def progress_bar(label: str) -> Callable[[int, int], None] | None:
+    """A stderr progress callback, or None when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\r{label} [{bar}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _open_pipeline(db: str) -> Any:
+    from marsad.pipeline import Pipeline
+    from marsad.store.sqlite import Store
+    from marsad.text.arabic import NORMALIZER_VERSION
+
+    return Pipeline(Store(db, normalizer_version=NORMALIZER_VERSION))
+
+
+def _open_store(db: str) -> Any:
+    from marsad.store.sqlite import Store
+    from marsad.text.arabic import NORMALIZER_VERSION
+
+    if db != ":memory:" and not Path(db).exists():
+        raise MarsadError(f"{db}: no such store; run `marsad --db {db} ingest PATH` first")
+    return _open_pipeline(db).store
+
+
+# -- commands ---------------------------------------------------------------------------
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Ingest files or folders."""
+    from marsad.ingest import read_path
+
+    pipeline = _open_pipeline(args.db)
+    records: list[Any] = []
+    for path in args.paths:
+        records.extend(read_path(Path(path)))
+    report = pipeline.ingest(records, progress=progress_bar("ingest"))
+    for skipped in report.skipped:
+        print(f"skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
+    print(report.line())
     return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    """List stories."""
+    from marsad.views import stories_view
+
+    view = stories_view(_open_store(args.db), limit=args.limit, offset=args.offset, source=args.source)
+    if args.json:
+        _print_json(view)
+        return 0
+    for story in view["stories"]:
+        print(render_story_line(story))
+    print(f"({len(view['stories'])} of {view['total']} stories)")
+    return 0
+
+
+def render_story_line(story: dict[str, Any]) -> str:
+    """One line per story: id, size, outlets, span, title."""
+    span = (story["first_seen"] or "")[:10]
+    if story["last_seen"] and story["last_seen"][:10] != span:
+        span += ".." + story["last_seen"][:10]
+    return (
+        f"#{story['id']:<5} {story['n_articles']:>3} art  {span:<22} "
+        f"{story['title']}  [{', '.join(story['sources'])}]"
+    )
+
+
+def cmd_story(args: argparse.Namespace) -> int:
+    """Show one story."""
+    from marsad.views import story_view
+
+    view = story_view(_open_store(args.db), args.id)
+    if view is None:
+        raise MarsadError(f"no story #{args.id}; list them with `marsad stories`")
+    if args.json:
+        _print_json(view)
+    else:
+        print(render_story(view))
+    return 0
+
+
+def render_story(view: dict[str, Any]) -> str:
+    """A story as readable text: headline, summary with outlet credits, articles."""
+    lines = [render_story_line(view), "", view["summary"]["headline"], ""]
+    for sentence in view["summary"]["sentences"]:
+        lines.append(f"  • {sentence['text']}  ({', '.join(sentence['sources'])})")
+    lines += ["", "Articles:"]
+    for article in view["articles"]:
+        lines.append(f"  [{article['id']}] {article['published'][:16]} {article['source']}: {article['title']}")
+        if article["copies"]:
+            lines.append(f"        also carried by: {', '.join(c['source'] for c in article['copies'])}")
+    return "\n".join(lines)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search articles."""
+    from marsad.views import search_view
+
+    view = search_view(_open_store(args.db), args.query, limit=args.limit, offset=args.offset)
+    if args.json:
+        _print_json(view)
+        return 0
+    for hit in view["hits"]:
+        story = f"story #{hit['story_id']}" if hit["story_id"] is not None else "no story"
+        print(f"[{hit['article_id']}] {hit['published'][:10]} {hit['source']} ({story}): {hit['title']}")
+        print(f"    {hit['snippet']}")
+    print(f"({len(view['hits'])} hits)")
+    return 0
+
+
+def cmd_normalize(args: argparse.Namespace) -> int:
+    """Normalize stdin to stdout, line by line."""
+    from marsad.text import arabic
+
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        if args.profile == "display":
+            out = arabic.display(text)
+        elif args.profile == "fold":
+            out = arabic.fold(text)
+        else:
+            out = arabic.match_text(text)
+        sys.stdout.write(out + "\n")
+    return 0
+
+
+def demo_corpus() -> Path:
+    """Path of the bundled demo corpus."""
+    return Path(str(resources.files("marsad") / "demo" / "corpus"))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Ingest the bundled demo corpus and print its stories."""
+    from marsad.ingest import read_path
+    from marsad.views import story_view
+
+    pipeline = _open_pipeline(args.db)
+    report = pipeline.ingest(read_path(demo_corpus()), progress=progress_bar("demo"))
+    for skipped in report.skipped:
+        print(f"skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
+    print(f"Demo corpus: {report.line()}\n")
+    stories = pipeline.store.stories(limit=1000)
+    for story in sorted(stories, key=lambda s: (-s.n_articles, s.id)):
+        view = story_view(pipeline.store, story.id)
+        assert view is not None
+        print(render_story(view))
+        print("-" * 72)
+    print(f"Store: {args.db}. Next: marsad --db {args.db} search QUERY, marsad --db {args.db} story ID")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Evaluate a stage against labeled data; the last line is the headline score."""
+    if args.stage == "stories":
+        from marsad.evaluate.stories import evaluate_stories
+
+        print(
+            evaluate_stories(Path(args.file), compare=args.compare, progress=progress_bar("eval"))
+        )
+        return 0
+    raise MarsadError(f"unknown eval {args.stage!r}")
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Benchmark the whole pipeline on a JSONL corpus."""
+    from marsad.bench import run_bench
+
+    print(run_bench(Path(args.corpus), limit=args.limit, progress=progress_bar("bench")))
+    return 0
+
+
+# -- parser -----------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to document commands)."""
+    parser = argparse.ArgumentParser(prog="marsad", description="Multi-source Arabic news intelligence.")
+    parser.add_argument("--db", default=DEFAULT_DB, help=f"store file (default {DEFAULT_DB})")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--version", action="version", version=f"marsad {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="ingest files or folders (.txt, .jsonl[.gz], .csv)")
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(run=cmd_ingest)
+
+    p = sub.add_parser("stories", help="list stories, newest first")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--source", help="only stories covered by this outlet")
+    p.set_defaults(run=cmd_stories)
+
+    p = sub.add_parser("story", help="show one story with its summary and articles")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_story)
+
+    p = sub.add_parser("search", help="search articles (spelling-variant aware)")
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--offset", type=int, default=0)
+    p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("normalize", help="normalize Arabic text from stdin to stdout")
+    p.add_argument("--profile", choices=("match", "fold", "display"), default="match")
+    p.set_defaults(run=cmd_normalize)
+
+    p = sub.add_parser("demo", help="ingest the bundled demo corpus and show its stories")
+    p.set_defaults(run=cmd_demo)
+
+    p = sub.add_parser("eval", help="score a stage on labeled data")
+    p.add_argument("stage", choices=("stories",))
+    p.add_argument("file")
+    p.add_argument(
+        "--compare", action="store_true", help="stories: also run the baselines side by side"
+    )
+    p.set_defaults(run=cmd_eval)
+
+    p = sub.add_parser("bench", help="measure throughput and memory per stage")
+    p.add_argument("corpus")
+    p.add_argument("--limit", type=int, help="use only the first N articles")
+    p.set_defaults(run=cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``marsad`` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except MarsadError as exc:
+        if args.debug:
+            raise
+        print(f"marsad: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("marsad: interrupted; stored batches are kept, run the command again to resume", file=sys.stderr)
+        return 130
+    except (OSError, ValueError) as exc:
+        if args.debug:
+            raise
+        print(f"marsad: error: {exc} (run with --debug for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""Train Marsad's Arabic NER model and write it into src/marsad/models/.
+
+Usage (from the repository root)::
+
+    python scripts/train_ner.py --shared ../shared
+
+Steps, all deterministic:
+
+1. Read the ANERcorp CAMeL-Lab *train* split and hold out every tenth block of
+   consecutive sentences as the dev set (written to ``build/ner_dev.txt``, never the repo).
+2. Learn distributional word clusters from unlabeled SaudiNewsNet text: directional
+   +-2 co-occurrence counts -> positive PMI -> truncated SVD -> k-means at three sizes.
+3. Train a CRFsuite model on the remaining 90% and report dev scores.
+
+NewsFANE is deliberately not used: it re-annotates ANERcorp's own text, including the
+sentences of the official ANERcorp test split, so training on it would leak test data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pycrfsuite
+import scipy.sparse as sp
+from sklearn.cluster import MiniBatchKMeans
+from sklearn.utils.extmath import randomized_svd
+
+from marsad.evaluate.ner_eval import (
+    DEV_BLOCK,
+    LabeledSentence,
+    format_report,
+    read_conll,
+    score,
+    split_dev,
+)
+from marsad.extract import ner
+from marsad.text import arabic
+
+REPO = Path(__file__).resolve().parents[1]
+CLUSTER_SIZES = (64, 256, 1024)
+CONTEXT_WORDS = 20_000
+MAX_WORDS = 100_000
+MIN_COUNT = 5
+SVD_DIMS = 100
+SEED = 0
+
+
+def write_conll(sentences: list[LabeledSentence], path: Path) -> None:
+    """Write sentences as ``token TAG`` lines with a blank line after each sentence."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for tokens, tags in sentences:
+            handle.writelines(f"{token} {tag}\n" for token, tag in zip(tokens, tags, strict=True))
+            handle.write("\n")
+
+
+def news_texts(path: Path) -> Iterator[str]:
+    """Titles and bodies of the SaudiNewsNet articles, in file order."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            yield record.get("title") or ""
+            yield record.get("text") or ""
+
+
+def word_id_stream(texts: Iterator[str]) -> tuple[np.ndarray, list[str]]:
+    """Folded surface words as integer ids; -1 separates texts so windows do not cross."""
+    ids: dict[str, int] = {}
+    stream: list[int] = []
+    for text in texts:
+        stream.append(-1)
+        for token in arabic.tokenize(text):
+            word = arabic.fold(text[token.start : token.end])
+            stream.append(ids.setdefault(word, len(ids)))
+    return np.array(stream, dtype=np.int64), list(ids)
+
+
+def ppmi_embeddings(stream: np.ndarray, n_words: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row-normalised SVD embeddings of the PPMI word-by-(offset, context) matrix.
+
+    Args:
+        stream: word ids with -1 at text boundaries.
+        n_words: size of the id space.
+
+    Returns:
+        ``(word_ids, vectors)``: the ids kept (most frequent first) and their embeddings.
+    """
+    present = stream >= 0
+    counts = np.bincount(stream[present], minlength=n_words)
+    by_frequency = np.argsort(-counts, kind="stable")
+    n_targets = int(min(MAX_WORDS, (counts >= MIN_COUNT).sum()))
+    rank = np.full(n_words, -1, dtype=np.int64)
+    rank[by_frequency] = np.arange(n_words)
+    ranked = np.where(present, rank[np.maximum(stream, 0)], -1)
+    rows, cols = [], []
+    # Left and right contexts get separate columns: word order separates names from nouns.
+    for block, offset in enumerate((-2, -1, 1, 2)):
+        target = ranked[max(0, -offset) : len(ranked) - max(0, offset)]
+        context = ranked[max(0, offset) : len(ranked) - max(0, -offset)]
+        keep = (target >= 0) & (target < n_targets) & (context >= 0) & (context < CONTEXT_WORDS)
+        rows.append(target[keep])
+        cols.append(context[keep] + block * CONTEXT_WORDS)
+    row = np.concatenate(rows)
+    col = np.concatenate(cols)
+    counts_matrix = sp.coo_matrix(
+        (np.ones(len(row), dtype=np.float64), (row, col)),
+        shape=(n_targets, 4 * CONTEXT_WORDS),
+    ).tocsr()
+    counts_matrix.sum_duplicates()
+    cooc = counts_matrix.tocoo()
+    total = cooc.data.sum()
+    row_totals = np.asarray(counts_matrix.sum(axis=1)).ravel()
+    # Context-distribution smoothing (alpha 0.75) keeps rare contexts from dominating PMI.
+    smoothed = np.asarray(counts_matrix.sum(axis=0)).ravel() ** 0.75
+    context_p = smoothed / smoothed.sum()
+    pmi = np.log(cooc.data / total) - np.log(row_totals[cooc.row] / total)
+    pmi -= np.log(context_p[cooc.col])
+    positive = pmi > 0
+    ppmi = sp.csr_matrix(
+        (pmi[positive], (cooc.row[positive], cooc.col[positive])), shape=cooc.shape
+    )
+    left, singular, _ = randomized_svd(ppmi, n_components=SVD_DIMS, n_iter=4, random_state=SEED)
+    vectors = left * np.sqrt(singular)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
+    return by_frequency[:n_targets], vectors
+
+
+def learn_clusters(news_path: Path) -> dict[str, tuple[str, ...]]:
+    """Cluster ids (coarse to fine) for frequent folded words of the news corpus."""
+    stream, words = word_id_stream(news_texts(news_path))
+    word_ids, vectors = ppmi_embeddings(stream, len(words))
+    levels = [
+        MiniBatchKMeans(
+            n_clusters=size, random_state=SEED, batch_size=4096, n_init=1, max_iter=50
+        ).fit_predict(vectors)
+        for size in CLUSTER_SIZES
+    ]
+    return {
+        words[word_id]: tuple(str(level[row]) for level in levels)
+        for row, word_id in enumerate(word_ids)
+    }
+
+
+def write_clusters(clusters: dict[str, tuple[str, ...]], path: Path) -> None:
+    """Write the cluster table gzip-compressed, reproducibly (no timestamp in the header)."""
+    lines = "".join(f"{word}\t{chr(9).join(ids)}\n" for word, ids in clusters.items())
+    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
+        handle.write(lines.encode("utf-8"))
+
+
+def train_crf(
+    featurizer: ner.Featurizer,
+    sentences: list[LabeledSentence],
+    model_path: Path,
+    c1: float,
+    c2: float,
+    iterations: int,
+) -> None:
+    """Fit an L-BFGS CRF with elastic-net regularisation (L1 keeps the model small)."""
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for tokens, tags in sentences:
+        trainer.append(featurizer.sentence_features(tokens), tags)
+    trainer.set_params(
+        {
+            "c1": c1,
+            "c2": c2,
+            "max_iterations": iterations,
+            "feature.possible_transitions": True,
+        }
+    )
+    trainer.train(str(model_path))
+
+
+def main() -> int:
+    """Train, write the model files and ``build/ner_dev.txt``, print dev scores."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--out", type=Path, default=REPO / "src" / "marsad" / "models")
+    parser.add_argument("--dev-out", type=Path, default=REPO / "build" / "ner_dev.txt")
+    parser.add_argument("--dev-block", type=int, default=DEV_BLOCK)
+    parser.add_argument("--c1", type=float, default=0.05)
+    parser.add_argument("--c2", type=float, default=0.01)
+    parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--reuse-clusters", action="store_true", help="keep --out's cluster table")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    data = args.shared / "data"
+    sentences = read_conll(data / "anercorp_camel" / "ANERCorp_CamelLab_train.txt.gz")
+    train, dev = split_dev(sentences, args.dev_block)
+    write_conll(dev, args.dev_out)
+    print(f"train {len(train)} sentences, dev {len(dev)} -> {args.dev_out}")
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    clusters_path = args.out / ner.CLUSTERS_FILE
+    if args.reuse_clusters and clusters_path.exists():
+        clusters = ner.load_clusters(clusters_path)
+    else:
+        clusters = learn_clusters(data / "saudinewsnet" / "saudinewsnet.jsonl.gz")
+        write_clusters(clusters, clusters_path)
+    print(f"clusters: {len(clusters)} words ({time.perf_counter() - started:.0f}s)")
+
+    model_path = args.out / ner.MODEL_FILE
+    train_crf(ner.Featurizer(clusters), train, model_path, args.c1, args.c2, args.iterations)
+    print(f"trained ({time.perf_counter() - started:.0f}s)")
+
+    tagger = ner.Tagger(model_path, clusters)
+    report = score([tags for _, tags in dev], [tagger.tag(tokens) for tokens, _ in dev])
+    print(format_report(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""``marsad bench``: end-to-end throughput and memory, per stage and as the corpus grows.
+
+Articles are read once, sorted by date and fed to one pipeline in growing chunks, as a
+live stream would arrive; each chunk includes refreshing the summaries of touched stories.
+The rate is printed at each checkpoint so a super-linear cost would show as a falling rate.
+"""
+
+from __future__ import annotations
+
+import resource
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from marsad.ingest import read_path
+from marsad.models import RawArticle, Skipped
+from marsad.pipeline import STAGES, IngestReport, Pipeline, ProgressFn, Settings
+from marsad.store.sqlite import Store
+from marsad.text.arabic import NORMALIZER_VERSION
+
+CHECKPOINTS = (5_000, 10_000, 20_000)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_bench(
+    corpus: Path,
+    *,
+    limit: int | None = None,
+    settings: Settings | None = None,
+    progress: ProgressFn | None = None,
+) -> str:
+    """Run the whole pipeline over a corpus; the last line is ``articles_per_s=N peak_rss_mb=M``."""
+    lines = [f"corpus: {corpus}"]
+    started = time.perf_counter()
+    records = list(read_path(corpus))
+    read_s = time.perf_counter() - started
+    articles = [r for r in records if isinstance(r, RawArticle)]
+    skipped = [r for r in records if isinstance(r, Skipped)]
+    readable = len(articles)
+    if limit is not None:
+        articles = articles[:limit]
+    articles.sort(key=lambda a: (a.date or datetime.max, a.origin))
+    total = len(articles)
+    lines.append(f"read {len(records)} records in {read_s:.1f} s ({len(skipped)} unreadable)")
+
+    marks = [c for c in CHECKPOINTS if c < total] + [total]
+    totals = IngestReport()
+    with tempfile.TemporaryDirectory(prefix="marsad-bench-") as tmp:
+        store = Store(Path(tmp) / "bench.db", normalizer_version=NORMALIZER_VERSION)
+        pipeline = Pipeline(store, settings)
+        # Reading counts towards the end-to-end rate, pro rata when only part is used.
+        done, elapsed = 0, read_s * total / max(1, readable)
+        previous_mark_elapsed = elapsed
+        for mark in marks:
+            chunk_started = time.perf_counter()
+            report = pipeline.ingest(
+                articles[done:mark],
+                progress=(lambda d, _t, base=done: progress(base + d, total)) if progress else None,
+            )
+            elapsed += time.perf_counter() - chunk_started
+            _accumulate(totals, report)
+            chunk_rate = (mark - done) / max(1e-9, elapsed - previous_mark_elapsed)
+            previous_mark_elapsed = elapsed
+            done = mark
+            lines.append(
+                f"at {mark:>6} articles: {mark / elapsed:8.1f} articles/s cumulative, "
+                f"{chunk_rate:8.1f} articles/s for the last chunk, "
+                f"{store.count('stories')} stories, peak {peak_rss_mb():.0f} MB"
+            )
+        store.close()
+
+    lines.append(
+        f"ingested {totals.ingested} ({totals.duplicates} duplicate copies), "
+        f"skipped {len(totals.skipped)}, stories summarized {totals.stories_summarized}"
+    )
+    lines.append("per stage (seconds, articles/s):")
+    stage_seconds = dict(totals.seconds)
+    stage_seconds["read"] += read_s
+    for stage in STAGES:
+        secs = stage_seconds[stage]
+        rate = total / secs if secs > 0 else float("inf")
+        lines.append(f"  {stage:<10} {secs:8.2f} s  {rate:10.0f} articles/s")
+    lines.append(f"articles_per_s={total / elapsed:.0f} peak_rss_mb={peak_rss_mb():.0f}")
+    return "\n".join(lines)
+
+
+def _accumulate(totals: IngestReport, report: IngestReport) -> None:
+    totals.ingested += report.ingested
+    totals.duplicates += report.duplicates
+    totals.skipped.extend(report.skipped)
+    totals.stories_summarized += report.stories_summarized
+    for stage, secs in report.seconds.items():
+        totals.seconds[stage] += secs

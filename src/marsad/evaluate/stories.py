@@ -1,0 +1,116 @@
+"""``marsad eval stories``: story clustering quality against gold labels.
+
+The gold file is JSONL (plain or gzipped), one article per line with ``story`` (a label, or
+null for an unlabeled distractor). It runs through exactly the ingest pipeline, in date
+order, into a temporary store; scores cover the labeled articles only. ``compare=True``
+also runs the baselines on the same input and prints them side by side.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from marsad.evaluate.baselines import agglomerative_baseline
+from marsad.evaluate.metrics import bcubed, pairwise
+from marsad.ingest import read_path
+from marsad.models import RawArticle
+from marsad.pipeline import Pipeline, ProgressFn, Settings
+from marsad.store.sqlite import Store
+from marsad.text.arabic import NORMALIZER_VERSION
+
+
+def predict_stories(
+    articles: list[RawArticle], *, settings: Settings | None = None, progress: ProgressFn | None = None
+) -> dict[str, str]:
+    """Run the pipeline over gold articles; returns input id -> predicted story key."""
+    with tempfile.TemporaryDirectory(prefix="marsad-eval-") as tmp:
+        store = Store(Path(tmp) / "eval.db", normalizer_version=NORMALIZER_VERSION)
+        try:
+            Pipeline(store, settings).ingest(articles, progress=progress)
+            return {ext_id: f"s{story}" for ext_id, story in store.story_assignments().items()}
+        finally:
+            store.close()
+
+
+def without_names(settings: Settings) -> Settings:
+    """The same pipeline with the name/keyword feature switched off (weights renormalised)."""
+    cluster = settings.cluster
+    rest = cluster.body_weight + cluster.title_weight
+    return dataclasses.replace(
+        settings,
+        cluster=dataclasses.replace(
+            cluster,
+            names_weight=0.0,
+            body_weight=cluster.body_weight / rest,
+            title_weight=cluster.title_weight / rest,
+        ),
+    )
+
+
+def load_gold(path: Path) -> tuple[list[RawArticle], dict[str, str]]:
+    """Articles of a gold file and the labels of the labeled ones."""
+    articles = [r for r in read_path(path) if isinstance(r, RawArticle)]
+    gold = {
+        a.ext_id: str(a.extra["story"])
+        for a in articles
+        if a.ext_id is not None and a.extra.get("story") not in (None, "")
+    }
+    return articles, gold
+
+
+def _scores(pred: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, float]:
+    full = {item: pred.get(item, f"missing:{item}") for item in gold}
+    b_p, b_r, b_f = bcubed(full, gold)
+    p_p, p_r, p_f = pairwise(full, gold)
+    return {"b_p": b_p, "b_r": b_r, "b_f": b_f, "p_p": p_p, "p_r": p_r, "p_f": p_f}
+
+
+def evaluate_stories(
+    path: Path,
+    *,
+    settings: Settings | None = None,
+    compare: bool = False,
+    progress: ProgressFn | None = None,
+) -> str:
+    """Score the pipeline's stories against a gold file; the last line is ``bcubed_f1=...``."""
+    settings = settings or Settings()
+    articles, gold = load_gold(path)
+    started = time.perf_counter()
+    predicted = predict_stories(articles, settings=settings, progress=progress)
+    seconds = time.perf_counter() - started
+    marsad = _scores(predicted, gold)
+    lines = [
+        f"gold file: {path}",
+        f"articles: {len(articles)} ({len(gold)} labeled in {len(set(gold.values()))} stories);"
+        f" predicted {len({predicted.get(i, i) for i in gold})} stories over the labeled articles",
+    ]
+    if compare:
+        rows = [("marsad", marsad, seconds)]
+        started = time.perf_counter()
+        no_names = _scores(predict_stories(articles, settings=without_names(settings)), gold)
+        rows.append(("marsad-without-names", no_names, time.perf_counter() - started))
+        started = time.perf_counter()
+        agglo, threshold = agglomerative_baseline(
+            articles, gold, lambda pred, g: bcubed(pred, g)[2]
+        )
+        rows.append(
+            (f"tfidf-agglomerative(best distance {threshold})", _scores(agglo, gold),
+             time.perf_counter() - started)
+        )
+        lines.append(f"{'system':<42} {'bcubed P/R/F1':>20} {'pairwise P/R/F1':>20} {'seconds':>8}")
+        for name, s, secs in rows:
+            lines.append(
+                f"{name:<42} {s['b_p']:.3f}/{s['b_r']:.3f}/{s['b_f']:.3f}"
+                f"  {s['p_p']:.3f}/{s['p_r']:.3f}/{s['p_f']:.3f}  {secs:8.1f}"
+            )
+    lines += [
+        f"seconds: {seconds:.1f}",
+        f"pairwise precision={marsad['p_p']:.3f} recall={marsad['p_r']:.3f} f1={marsad['p_f']:.3f}",
+        f"bcubed precision={marsad['b_p']:.3f} recall={marsad['b_r']:.3f}",
+        f"bcubed_f1={marsad['b_f']:.3f}",
+    ]
+    return "\n".join(lines)

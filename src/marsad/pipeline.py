@@ -1,0 +1,297 @@
+"""The one orchestrator: puts the stages in order and persists their results.
+
+Per article, in date order::
+
+    clean (boilerplate) -> analyze (text.arabic) -> dedup -> cluster -> store
+
+then, per touched story, summarize. Stages are pure functions or small stateful
+objects handed to this module; only this module (and search/CLI/API) touch the store.
+
+Durability: articles are written in batches, each batch in one transaction together with
+the clustering state, so a killed run loses at most the batch in flight and a re-run
+skips what is already stored (identity = source + folded content).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from marsad.cluster.stories import ClusterSettings, StoryClusterer, make_cluster_doc
+from marsad.dedup.minhash import (
+    DuplicateIndex,
+    Fingerprint,
+    fingerprint,
+    signature_from_bytes,
+    signature_to_bytes,
+)
+from marsad.ingest.boilerplate import strip_boilerplate
+from marsad.models import RawArticle, Skipped
+from marsad.store.sqlite import Store, StoredArticle
+from marsad.summarize.extractive import SourceDoc, summarize
+from marsad.text import arabic
+
+STAGES = ("read", "clean", "analyze", "dedup", "cluster", "store", "summarize")
+CLUSTER_STATE = "cluster.v1"
+TITLE_MAX_CHARS = 120
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Pipeline settings; defaults are the tuned values."""
+
+    dedup_threshold: float = 0.6  # see dedup.minhash for why copies score this low
+    num_perm: int = 64
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
+    batch_size: int = 500  # articles per transaction: the most a killed run can lose
+    summary_sentences: int = 5
+    summary_chars: int = 900
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingest run did."""
+
+    read: int = 0
+    ingested: int = 0
+    duplicates: int = 0
+    already_stored: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    new_stories: int = 0
+    stories_summarized: int = 0
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+
+    def line(self) -> str:
+        """One-line summary for humans."""
+        return (
+            f"ingested {self.ingested} (of which {self.duplicates} duplicate copies), "
+            f"already stored {self.already_stored}, skipped {len(self.skipped)}, "
+            f"new stories {self.new_stories}"
+        )
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+class Pipeline:
+    """Runs articles through all stages into a store; keeps dedup and story state warm."""
+
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+        self.store = store
+        self.settings = settings or Settings()
+        if store.reindex_needed:
+            self.reindex()
+        state = store.get_state(CLUSTER_STATE)
+        self.clusterer = (
+            StoryClusterer.from_state(state, self.settings.cluster)
+            if state
+            else StoryClusterer(self.settings.cluster)
+        )
+        self.duplicates = DuplicateIndex(
+            threshold=self.settings.dedup_threshold, num_perm=self.settings.num_perm
+        )
+        latest = store.latest_published()
+        if latest is not None:
+            since = latest - timedelta(days=self.settings.cluster.window_days)
+            for article_id, content_hash, blob, published in store.recent_signatures(since):
+                fp = Fingerprint(content_hash, signature_from_bytes(blob))
+                self.duplicates.add(article_id, fp, published)
+
+    # -- ingest -------------------------------------------------------------------------
+    def ingest(
+        self,
+        records: Iterable[RawArticle | Skipped],
+        *,
+        progress: ProgressFn | None = None,
+    ) -> IngestReport:
+        """Store every readable article, in date order, then refresh touched stories."""
+        report = IngestReport()
+        started = time.perf_counter()
+        articles: list[RawArticle] = []
+        for record in records:
+            if isinstance(record, Skipped):
+                report.skipped.append(record)
+            else:
+                articles.append(record)
+        report.read = len(articles) + len(report.skipped)
+        now = datetime.now().replace(microsecond=0)
+        articles.sort(key=lambda a: (a.date or now, a.origin))
+        report.seconds["read"] += time.perf_counter() - started
+
+        for start in range(0, len(articles), self.settings.batch_size):
+            batch = articles[start : start + self.settings.batch_size]
+            with self.store.transaction():
+                for raw in batch:
+                    self._process(raw, now, report)
+                self.store.set_state(CLUSTER_STATE, self.clusterer.export_state())
+            if progress:
+                progress(start + len(batch), len(articles))
+        self.summarize_dirty(report)
+        return report
+
+    def _process(self, raw: RawArticle, now: datetime, report: IngestReport) -> None:
+        seconds = report.seconds
+        t0 = time.perf_counter()
+        body, removed = strip_boilerplate(raw.text, title=raw.title)
+        if not body.strip():
+            report.skipped.append(
+                Skipped(origin=raw.origin, reason="no article text left after removing boilerplate")
+            )
+            return
+        title = raw.title.strip() or derive_title(body)
+        t1 = time.perf_counter()
+        seconds["clean"] += t1 - t0
+
+        title_tokens = arabic.tokenize(title)
+        body_tokens = arabic.tokenize(body)
+        words = " ".join(t.text for t in title_tokens) + " \n " + " ".join(t.text for t in body_tokens)
+        stems = " ".join(t.stem for t in title_tokens) + " \n " + " ".join(t.stem for t in body_tokens)
+        body_match = " ".join(t.text for t in body_tokens)
+        published = raw.date or now
+        identity = _digest(raw.source + "\x00" + words)
+        t2 = time.perf_counter()
+        seconds["analyze"] += t2 - t1
+        if self.store.has_identity(identity):
+            report.already_stored += 1
+            return
+
+        fp = fingerprint(body_match, num_perm=self.settings.num_perm)
+        original = self.duplicates.find(fp)
+        t3 = time.perf_counter()
+        seconds["dedup"] += t3 - t2
+
+        if original is not None:
+            story_id = self.store.story_of(original)
+            is_new = False
+        else:
+            doc = make_cluster_doc(
+                0, published, raw.source, title_tokens=title_tokens, body_tokens=body_tokens
+            )
+            assignment = self.clusterer.assign(doc)
+            story_id, is_new = assignment.story, assignment.is_new
+        t4 = time.perf_counter()
+        seconds["cluster"] += t4 - t3
+
+        if story_id is not None:
+            self.store.ensure_story(story_id)
+        article_id = self.store.add_article(
+            ext_id=raw.ext_id,
+            source=raw.source,
+            published=published,
+            title=title,
+            body=body,
+            boilerplate=removed,
+            url=raw.url,
+            extra=raw.extra,
+            origin=raw.origin,
+            identity=identity,
+            content_hash=fp.exact,
+            signature=signature_to_bytes(fp.signature),
+            duplicate_of=original,
+            story_id=story_id,
+            words=words,
+            stems=stems,
+        )
+        if original is None:
+            self.duplicates.add(article_id, fp, published)
+        if story_id is not None:
+            self.store.touch_story(story_id, raw.source, published)
+        report.ingested += 1
+        report.duplicates += original is not None
+        report.new_stories += is_new
+        seconds["store"] += time.perf_counter() - t4
+
+    # -- summaries ----------------------------------------------------------------------
+    def summarize_dirty(self, report: IngestReport | None = None) -> int:
+        """Rebuild title and summary of every story that gained articles."""
+        started = time.perf_counter()
+        dirty = self.store.dirty_stories()
+        with self.store.transaction():
+            for story_id in dirty:
+                self.summarize_story(story_id)
+        if report is not None:
+            report.stories_summarized += len(dirty)
+            report.seconds["summarize"] += time.perf_counter() - started
+        return len(dirty)
+
+    def summarize_story(self, story_id: int) -> None:
+        """Summarize one story from its representatives, crediting every copy's outlet."""
+        members = self.store.story_articles(story_id)
+        if not members:
+            return
+        docs = source_docs(members)
+        summary = summarize(
+            docs,
+            max_sentences=self.settings.summary_sentences,
+            max_chars=self.settings.summary_chars,
+        )
+        self.store.set_summary(
+            story_id,
+            summary.headline,
+            {
+                "headline": summary.headline,
+                "sentences": [
+                    {
+                        "text": s.text,
+                        "article": s.article,
+                        "start": s.start,
+                        "end": s.end,
+                        "sources": list(s.sources),
+                    }
+                    for s in summary.sentences
+                ],
+            },
+        )
+
+    # -- maintenance --------------------------------------------------------------------
+    def reindex(self) -> None:
+        """Rebuild the full-text index with the current normalizer (after a rules change)."""
+
+        def rows() -> Iterator[tuple[int, str, str]]:
+            for article_id, title, body in self.store.iter_articles_for_reindex():
+                tokens = arabic.tokenize(title) + arabic.tokenize(body)
+                yield (
+                    article_id,
+                    " ".join(t.text for t in tokens),
+                    " ".join(t.stem for t in tokens),
+                )
+
+        self.store.rebuild_fts(rows())
+
+
+def source_docs(members: list[StoredArticle]) -> list[SourceDoc]:
+    """Representatives of a story's duplicate groups, each crediting its copies' outlets."""
+    copies: dict[int, set[str]] = defaultdict(set)
+    for article in members:
+        if article.duplicate_of is not None:
+            copies[article.duplicate_of].add(article.source)
+    return [
+        SourceDoc(
+            key=a.id,
+            source=a.source,
+            when=a.published,
+            title=a.title,
+            text=a.body,
+            also_sources=tuple(sorted(copies.get(a.id, set()) - {a.source})),
+        )
+        for a in members
+        if a.duplicate_of is None
+    ]
+
+
+def derive_title(body: str) -> str:
+    """A title for an untitled article: its first sentence, cut at a word boundary."""
+    spans = arabic.sentence_spans(body)
+    first = body[spans[0][0] : spans[0][1]] if spans else body
+    first = " ".join(first.split())
+    if len(first) <= TITLE_MAX_CHARS:
+        return first
+    cut = first[:TITLE_MAX_CHARS].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()

@@ -1,0 +1,462 @@
+"""SQLite store: articles, duplicate groups, stories, full-text index.
+
+One file, WAL mode, versioned migrations. Only ``pipeline.py``, ``search`` and the CLI/API
+layers use it; analysis stages never touch the store.
+
+Full-text search runs over MATCH-profile text (two columns: folded words and their stems)
+in a contentless FTS5 table keyed by article id; users only ever see the stored DISPLAY body.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from marsad.errors import MigrationError, StoreError
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(name: str) -> Callable[[Migration], Migration]:
+    """Register a schema migration; they run in registration order, each once."""
+
+    def register(fn: Migration) -> Migration:
+        if any(existing == name for existing, _ in MIGRATIONS):
+            raise MigrationError(f"migration {name!r} is registered twice")
+        MIGRATIONS.append((name, fn))
+        return fn
+
+    return register
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT the migration's transaction first; run statements one by one.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migration("0001_initial")
+def _initial(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            first_seen TEXT,
+            last_seen TEXT,
+            n_articles INTEGER NOT NULL DEFAULT 0,
+            sources TEXT NOT NULL DEFAULT '[]',
+            summary TEXT,
+            dirty INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            ext_id TEXT,
+            source TEXT NOT NULL,
+            published TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            boilerplate TEXT NOT NULL DEFAULT '[]',
+            url TEXT,
+            extra TEXT NOT NULL DEFAULT '{}',
+            origin TEXT NOT NULL,
+            identity TEXT NOT NULL UNIQUE,
+            content_hash TEXT NOT NULL,
+            signature BLOB,
+            duplicate_of INTEGER REFERENCES articles(id),
+            story_id INTEGER REFERENCES stories(id),
+            ingested_at TEXT NOT NULL
+        );
+        CREATE INDEX articles_published ON articles(published);
+        CREATE INDEX articles_story ON articles(story_id);
+        CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
+        CREATE INDEX articles_source ON articles(source);
+        CREATE INDEX stories_last_seen ON stories(last_seen);
+        CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """
+    )
+    _create_fts(db)
+
+
+def _create_fts(db: sqlite3.Connection) -> None:
+    # Contentless: the MATCH text is derived data, rebuilt whenever the normalizer changes.
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
+        "words, stems, content='', tokenize='unicode61 remove_diacritics 0')"
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredArticle:
+    """An article row as stored (DISPLAY text only)."""
+
+    id: int
+    ext_id: str | None
+    source: str
+    published: datetime
+    title: str
+    body: str
+    url: str | None
+    origin: str
+    duplicate_of: int | None
+    story_id: int | None
+    extra: dict[str, Any]
+    boilerplate: list[str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredStory:
+    """A story row; ``summary`` is the JSON-decoded summary or None when not yet built."""
+
+    id: int
+    title: str
+    first_seen: datetime | None
+    last_seen: datetime | None
+    n_articles: int
+    sources: list[str]
+    summary: dict[str, Any] | None
+
+
+class Store:
+    """A Marsad database file (or ``":memory:"``)."""
+
+    def __init__(self, path: str | Path, *, normalizer_version: str) -> None:
+        self.path = str(path)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=5000")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path}: cannot open the store ({exc}); check the path and permissions, "
+                "or restore it from a backup"
+            ) from exc
+        self.reindex_needed = self.get_meta("normalizer_version") != normalizer_version
+        self.normalizer_version = normalizer_version
+
+    # -- schema -------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        done = {row[0] for row in self.db.execute("SELECT name FROM _migrations")}
+        known = {name for name, _ in MIGRATIONS}
+        if done - known:
+            raise MigrationError(
+                f"{self.path} was written by a newer Marsad (unknown migrations "
+                f"{sorted(done - known)}); upgrade Marsad to open it"
+            )
+        for name, apply in MIGRATIONS:
+            if name in done:
+                continue
+            with self.transaction():
+                apply(self.db)
+                self.db.execute(
+                    "INSERT INTO _migrations VALUES (?, ?)", (name, datetime.now().isoformat())
+                )
+
+    @property
+    def schema_version(self) -> int:
+        """Number of migrations applied."""
+        return int(self.db.execute("SELECT count(*) FROM _migrations").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block atomically: everything or nothing is written."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    # -- meta and state -----------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        """Read a metadata value."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Write a metadata value (inside the caller's transaction, if any)."""
+        self.db.execute(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def get_state(self, name: str) -> Any:
+        """Load a JSON state blob saved by a pipeline stage (None when absent)."""
+        row = self.db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def set_state(self, name: str, value: Any) -> None:
+        """Save a JSON state blob (inside the caller's transaction)."""
+        self.db.execute(
+            "INSERT INTO state VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            (name, json.dumps(value, ensure_ascii=False, separators=(",", ":"))),
+        )
+
+    # -- articles -----------------------------------------------------------------------
+    def has_identity(self, identity: str) -> bool:
+        """True when an article with this identity (source + content) is already stored."""
+        row = self.db.execute("SELECT 1 FROM articles WHERE identity = ?", (identity,)).fetchone()
+        return row is not None
+
+    def add_article(
+        self,
+        *,
+        ext_id: str | None,
+        source: str,
+        published: datetime,
+        title: str,
+        body: str,
+        boilerplate: Sequence[str],
+        url: str | None,
+        extra: dict[str, Any],
+        origin: str,
+        identity: str,
+        content_hash: str,
+        signature: bytes | None,
+        duplicate_of: int | None,
+        story_id: int | None,
+        words: str,
+        stems: str,
+    ) -> int:
+        """Insert one article and its full-text entry; returns the new article id."""
+        cur = self.db.execute(
+            "INSERT INTO articles (ext_id, source, published, title, body, boilerplate, url, extra,"
+            " origin, identity, content_hash, signature, duplicate_of, story_id, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                ext_id,
+                source,
+                published.isoformat(),
+                title,
+                body,
+                json.dumps(list(boilerplate), ensure_ascii=False),
+                url,
+                json.dumps(extra, ensure_ascii=False, default=str),
+                origin,
+                identity,
+                content_hash,
+                signature,
+                duplicate_of,
+                story_id,
+                datetime.now().isoformat(timespec="seconds"),
+            ),
+        )
+        article_id = int(cur.lastrowid or 0)
+        self.db.execute(
+            "INSERT INTO articles_fts (rowid, words, stems) VALUES (?, ?, ?)",
+            (article_id, words, stems),
+        )
+        return article_id
+
+    def article(self, article_id: int) -> StoredArticle | None:
+        """Fetch one article."""
+        row = self.db.execute(_ARTICLE_SELECT + " WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else _article(row)
+
+    def articles(self, ids: Iterable[int]) -> list[StoredArticle]:
+        """Fetch articles by id, in the order given."""
+        wanted = list(ids)
+        if not wanted:
+            return []
+        by_id: dict[int, StoredArticle] = {}
+        for chunk_start in range(0, len(wanted), 500):
+            chunk = wanted[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(_ARTICLE_SELECT + f" WHERE id IN ({marks})", chunk):
+                article = _article(row)
+                by_id[article.id] = article
+        return [by_id[i] for i in wanted if i in by_id]
+
+    def story_articles(self, story_id: int) -> list[StoredArticle]:
+        """All articles of a story (copies included), oldest first."""
+        rows = self.db.execute(
+            _ARTICLE_SELECT + " WHERE story_id = ? ORDER BY published, id", (story_id,)
+        )
+        return [_article(row) for row in rows]
+
+    def recent_signatures(self, since: datetime) -> Iterator[tuple[int, str, bytes, datetime]]:
+        """Representatives published since a date: (id, content hash, signature, published)."""
+        rows = self.db.execute(
+            "SELECT id, content_hash, signature, published FROM articles"
+            " WHERE duplicate_of IS NULL AND signature IS NOT NULL AND published >= ?"
+            " ORDER BY published, id",
+            (since.isoformat(),),
+        )
+        for article_id, content_hash, signature, published in rows:
+            yield int(article_id), str(content_hash), bytes(signature), _parse_time(published)
+
+    def story_of(self, article_id: int) -> int | None:
+        """The story an article belongs to."""
+        row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    def story_assignments(self) -> dict[str, int]:
+        """Input id -> story id of every stored article that has both."""
+        rows = self.db.execute(
+            "SELECT ext_id, story_id FROM articles WHERE ext_id IS NOT NULL AND story_id IS NOT NULL"
+        )
+        return {str(ext_id): int(story_id) for ext_id, story_id in rows}
+
+    def latest_published(self) -> datetime | None:
+        """Publication time of the newest stored article."""
+        row = self.db.execute("SELECT max(published) FROM articles").fetchone()
+        return None if row is None or row[0] is None else _parse_time(row[0])
+
+    def count(self, table: str) -> int:
+        """Row count of ``articles`` or ``stories``."""
+        if table not in {"articles", "stories"}:
+            raise ValueError(f"unknown table {table!r}")
+        return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def iter_articles_for_reindex(self) -> Iterator[tuple[int, str, str]]:
+        """(id, title, body) of every article, for rebuilding derived indexes."""
+        for article_id, title, body in self.db.execute("SELECT id, title, body FROM articles"):
+            yield int(article_id), str(title), str(body)
+
+    def rebuild_fts(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        """Replace the whole full-text index with (id, words, stems) rows; one transaction."""
+        with self.transaction():
+            self.db.execute("DROP TABLE IF EXISTS articles_fts")
+            _create_fts(self.db)
+            self.db.executemany(
+                "INSERT INTO articles_fts (rowid, words, stems) VALUES (?, ?, ?)", rows
+            )
+            self.set_meta("normalizer_version", self.normalizer_version)
+        self.reindex_needed = False
+
+    # -- stories ------------------------------------------------------------------------
+    def ensure_story(self, story_id: int) -> None:
+        """Create an empty story row with this id if missing."""
+        self.db.execute("INSERT OR IGNORE INTO stories (id) VALUES (?)", (story_id,))
+
+    def touch_story(self, story_id: int, source: str, published: datetime) -> None:
+        """Count one more article in a story and widen its time span."""
+        when = published.isoformat()
+        row = self.db.execute("SELECT sources FROM stories WHERE id = ?", (story_id,)).fetchone()
+        sources = set(json.loads(row[0])) if row else set()
+        sources.add(source)
+        self.db.execute(
+            "UPDATE stories SET n_articles = n_articles + 1, dirty = 1, sources = ?,"
+            " first_seen = CASE WHEN first_seen IS NULL OR first_seen > ? THEN ? ELSE first_seen END,"
+            " last_seen = CASE WHEN last_seen IS NULL OR last_seen < ? THEN ? ELSE last_seen END"
+            " WHERE id = ?",
+            (json.dumps(sorted(sources), ensure_ascii=False), when, when, when, when, story_id),
+        )
+
+    def dirty_stories(self) -> list[int]:
+        """Stories whose summary must be rebuilt."""
+        return [int(r[0]) for r in self.db.execute("SELECT id FROM stories WHERE dirty = 1")]
+
+    def set_summary(self, story_id: int, title: str, summary: dict[str, Any]) -> None:
+        """Store a story's title and summary and mark it clean."""
+        self.db.execute(
+            "UPDATE stories SET title = ?, summary = ?, dirty = 0 WHERE id = ?",
+            (title, json.dumps(summary, ensure_ascii=False), story_id),
+        )
+
+    def story(self, story_id: int) -> StoredStory | None:
+        """Fetch one story."""
+        row = self.db.execute(_STORY_SELECT + " WHERE id = ?", (story_id,)).fetchone()
+        return None if row is None else _story(row)
+
+    def stories(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[StoredStory]:
+        """Stories, most recently updated first, then by size."""
+        where, params = ["n_articles > 0"], []
+        if source:
+            where.append("EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id AND a.source = ?)")
+            params.append(source)
+        if since:
+            where.append("last_seen >= ?")
+            params.append(since.isoformat())
+        if until:
+            where.append("first_seen <= ?")
+            params.append(until.isoformat())
+        sql = (
+            _STORY_SELECT
+            + " WHERE "
+            + " AND ".join(where)
+            + " ORDER BY last_seen DESC, n_articles DESC, id LIMIT ? OFFSET ?"
+        )
+        return [_story(r) for r in self.db.execute(sql, [*params, limit, offset])]
+
+    # -- search -------------------------------------------------------------------------
+    def fts_query(self, expression: str, *, limit: int, offset: int = 0) -> list[tuple[int, float]]:
+        """Run an FTS5 MATCH expression; returns (article id, bm25 rank) best first."""
+        try:
+            rows = self.db.execute(
+                "SELECT rowid, bm25(articles_fts, 2.0, 1.0) AS rank FROM articles_fts"
+                " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+                (expression, limit, offset),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"search expression not understood ({exc})") from exc
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+
+_ARTICLE_SELECT = (
+    "SELECT id, ext_id, source, published, title, body, url, origin, duplicate_of, story_id,"
+    " extra, boilerplate FROM articles"
+)
+_STORY_SELECT = "SELECT id, title, first_seen, last_seen, n_articles, sources, summary FROM stories"
+
+
+def _parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _article(row: Sequence[Any]) -> StoredArticle:
+    return StoredArticle(
+        id=int(row[0]),
+        ext_id=row[1],
+        source=str(row[2]),
+        published=_parse_time(row[3]),
+        title=str(row[4]),
+        body=str(row[5]),
+        url=row[6],
+        origin=str(row[7]),
+        duplicate_of=None if row[8] is None else int(row[8]),
+        story_id=None if row[9] is None else int(row[9]),
+        extra=json.loads(row[10]),
+        boilerplate=json.loads(row[11]),
+    )
+
+
+def _story(row: Sequence[Any]) -> StoredStory:
+    return StoredStory(
+        id=int(row[0]),
+        title=str(row[1]),
+        first_seen=None if row[2] is None else _parse_time(row[2]),
+        last_seen=None if row[3] is None else _parse_time(row[3]),
+        n_articles=int(row[4]),
+        sources=json.loads(row[5]),
+        summary=None if row[6] is None else json.loads(row[6]),
+    )

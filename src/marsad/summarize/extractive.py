@@ -1,0 +1,276 @@
+"""Multi-document extractive story summary with outlet credits.
+
+Each candidate sentence (lead sentences of the story's most central articles) is scored by
+
+* centrality: cosine of its TF-IDF vector to the story centroid, i.e. how much it shares
+  with everything the story's outlets wrote;
+* position: news puts the essential facts first, so earlier sentences get a prior;
+* support: how many distinct outlets carry the same fact (sentence alignment by stem-set
+  containment, plus outlets that carried a copy of the article).
+
+Sentences are then picked greedily by maximal marginal relevance (MMR), never taking two
+that state the same fact, within ``max_sentences`` and ``max_chars``, and shown in article
+date order, then position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from marsad.summarize.pool import Pool, build_pool, canonical_docs, centroid_cosine, tfidf
+
+#: Score weights; they sum to 1 so scores stay in [0, 1].
+CENTRALITY_WEIGHT = 0.45
+POSITION_WEIGHT = 0.25
+SUPPORT_WEIGHT = 0.30
+#: Subtracted from the score of a sentence whose speaker is named only before it.
+DANGLING_PENALTY = 0.15
+#: MMR trade-off between a sentence's own score and its similarity to what is chosen.
+MMR_LAMBDA = 0.7
+#: Above this cosine a sentence repeats a chosen one even when alignment missed it.
+REDUNDANT_COSINE = 0.5
+HEADLINE_MAX_CHARS = 120
+ELLIPSIS = "…"
+#: Titles with fewer content stems are labels ("عاجل", outlet names), poor headlines.
+MIN_TITLE_STEMS = 2
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One article of a story, as the summarizer sees it.
+
+    Attributes:
+        key: Article id.
+        source: Outlet that published it.
+        when: Publication time (naive UTC), if known.
+        title: Article title; may be empty.
+        text: DISPLAY body with boilerplate removed.
+        also_sources: Outlets that carried an exact or near-duplicate copy; they are
+            credited for every sentence of this article.
+    """
+
+    key: int
+    source: str
+    when: datetime | None
+    title: str
+    text: str
+    also_sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    """A summary sentence, located in its article, with the outlets carrying its fact.
+
+    Attributes:
+        text: Original spelling, exactly ``text[start:end]`` of the article.
+        article: Key of the article the sentence is taken from.
+        start: Offset of the sentence in the article body.
+        end: End offset (exclusive).
+        sources: Every outlet whose articles carry the same fact, sorted and unique.
+    """
+
+    text: str
+    article: int
+    start: int
+    end: int
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A story summary: a headline and a few sentences in reading order."""
+
+    headline: str
+    sentences: tuple[SummarySentence, ...]
+
+
+def summarize(
+    docs: Sequence[SourceDoc], *, max_sentences: int = 5, max_chars: int = 900
+) -> Summary:
+    """Summarise a story's articles into a headline and a few credited sentences.
+
+    Args:
+        docs: The story's articles, in any order (the result does not depend on it).
+        max_sentences: Most sentences in the summary.
+        max_chars: Most characters of the sentences joined by single spaces.
+
+    Returns:
+        The summary; it has no sentences when no body has a usable sentence.
+
+    Raises:
+        ValueError: If ``docs`` is empty or a limit is not positive.
+    """
+    pool = prepare(docs, max_sentences=max_sentences, max_chars=max_chars)
+    chosen = select_mmr(pool, sentence_scores(pool), max_sentences, max_chars)
+    return Summary(headline_of(pool), to_sentences(pool, chosen))
+
+
+def headline(docs: Sequence[SourceDoc]) -> str:
+    """Choose a story headline: the most central title, else a cut lead sentence.
+
+    Args:
+        docs: The story's articles, in any order.
+
+    Returns:
+        The title closest to both the story's content and the other titles; when no
+        article has a title, the first sentence of the most central article cut at a word
+        boundary to at most 120 characters. Empty when there is no text at all.
+
+    Raises:
+        ValueError: If ``docs`` is empty.
+    """
+    return headline_of(prepare(docs))
+
+
+def prepare(docs: Sequence[SourceDoc], *, max_sentences: int = 1, max_chars: int = 1) -> Pool:
+    """Check arguments and build the candidate pool from docs in canonical order.
+
+    Raises:
+        ValueError: If ``docs`` is empty or a limit is not positive.
+    """
+    if not docs:
+        raise ValueError("cannot summarize a story with no articles: docs is empty")
+    if max_sentences < 1 or max_chars < 1:
+        raise ValueError(
+            f"max_sentences and max_chars must be positive, got {max_sentences} and {max_chars}"
+        )
+    canonical = canonical_docs(
+        [d.key for d in docs],
+        [d.source for d in docs],
+        [d.also_sources for d in docs],
+        [d.when for d in docs],
+        [d.title for d in docs],
+        [d.text for d in docs],
+    )
+    return build_pool(canonical)
+
+
+def sentence_scores(pool: Pool) -> np.ndarray:
+    """Combine centrality, position prior and outlet support into one score per candidate."""
+    if not pool.candidates:
+        return np.zeros(0)
+    centrality = np.clip(centroid_cosine(pool.vectors), 0.0, None)
+    top = float(centrality.max())
+    if top > 0.0:
+        centrality = centrality / top
+    positions = np.array([c.position for c in pool.candidates], dtype=np.float64)
+    position_prior = 1.0 / np.sqrt(1.0 + positions)
+    support = pool.support().astype(np.float64) / max(len(pool.outlets), 1)
+    dangling = np.array([c.dangling for c in pool.candidates], dtype=np.float64)
+    return np.asarray(
+        CENTRALITY_WEIGHT * centrality
+        + POSITION_WEIGHT * position_prior
+        + SUPPORT_WEIGHT * support
+        - DANGLING_PENALTY * dangling,
+        dtype=np.float64,
+    )
+
+
+def fits(pool: Pool, chosen: list[int], candidate: int, max_chars: int) -> bool:
+    """Tell whether adding ``candidate`` keeps the space-joined length within budget."""
+    used = sum(len(pool.text_of(i)) + 1 for i in chosen)
+    return used + len(pool.text_of(candidate)) <= max_chars
+
+
+def select_mmr(pool: Pool, scores: np.ndarray, max_sentences: int, max_chars: int) -> list[int]:
+    """Pick sentences greedily by MMR, skipping repeats of chosen facts and over-long ones."""
+    remaining = [i for i, cand in enumerate(pool.candidates) if cand.eligible]
+    same_fact = pool.same_fact()
+    chosen: list[int] = []
+    while remaining and len(chosen) < max_sentences:
+        best: tuple[float, int] | None = None
+        for i in remaining:
+            redundancy = float(pool.cosine[i, chosen].max()) if chosen else 0.0
+            value = MMR_LAMBDA * float(scores[i]) - (1.0 - MMR_LAMBDA) * redundancy
+            # Ties go to the earlier candidate (canonical order), keeping results stable.
+            if best is None or value > best[0] + 1e-12:
+                best = (value, i)
+        assert best is not None
+        pick = best[1]
+        remaining.remove(pick)
+        if not fits(pool, chosen, pick, max_chars):
+            continue
+        chosen.append(pick)
+        remaining = [
+            i
+            for i in remaining
+            if not same_fact[pick, i] and pool.cosine[pick, i] < REDUNDANT_COSINE
+        ]
+    return chosen
+
+
+def reading_order(pool: Pool, chosen: list[int]) -> list[int]:
+    """Order chosen candidates by article date (undated last), article, then position."""
+
+    def key(i: int) -> tuple[bool, datetime, int, int]:
+        cand = pool.candidates[i]
+        when = pool.docs[cand.doc].when
+        return (when is None, when or datetime.min, cand.doc, cand.start)
+
+    return sorted(chosen, key=key)
+
+
+def to_sentences(pool: Pool, chosen: list[int]) -> tuple[SummarySentence, ...]:
+    """Turn chosen candidates into credited summary sentences in reading order."""
+    out: list[SummarySentence] = []
+    for i in reading_order(pool, chosen):
+        cand = pool.candidates[i]
+        out.append(
+            SummarySentence(
+                text=pool.text_of(i),
+                article=pool.docs[cand.doc].key,
+                start=cand.start,
+                end=cand.end,
+                sources=pool.outlets_of(i),
+            )
+        )
+    return tuple(out)
+
+
+def headline_of(pool: Pool) -> str:
+    """Return the most central title, or the cut lead sentence of the most central doc."""
+    titled = [i for i, doc in enumerate(pool.docs) if doc.title]
+    if titled:
+        return pool.docs[_most_central_title(pool, titled)].title
+    if not pool.candidates:
+        return ""
+    lead = min(
+        range(len(pool.candidates)),
+        key=lambda i: (
+            -round(float(pool.doc_centrality[pool.candidates[i].doc]), 12),
+            pool.candidates[i].doc,
+            not pool.candidates[i].eligible,
+            pool.candidates[i].position,
+        ),
+    )
+    return cut_at_word(pool.text_of(lead), HEADLINE_MAX_CHARS)
+
+
+def _most_central_title(pool: Pool, titled: list[int]) -> int:
+    """Index of the title closest to the story's docs and to the other titles."""
+    informative = [i for i in titled if len(set(pool.title_bags[i])) >= MIN_TITLE_STEMS]
+    contenders = informative or titled
+    vectors, _ = tfidf(pool.doc_bags + [pool.title_bags[i] for i in contenders])
+    docs_part = vectors[: len(pool.docs)]
+    titles_part = vectors[len(pool.docs) :]
+    doc_centroid = np.asarray(docs_part.sum(axis=0)).ravel()
+    norm = float(np.linalg.norm(doc_centroid))
+    to_docs = np.asarray(titles_part @ (doc_centroid / norm)).ravel() if norm else 0.0
+    scores = to_docs + centroid_cosine(titles_part)
+    best = max(range(len(contenders)), key=lambda j: (round(float(scores[j]), 12), -j))
+    return contenders[best]
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """Cut ``text`` at a word boundary so that it, with an ellipsis, fits in ``limit``."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    room = text[: limit - len(ELLIPSIS) + 1]
+    cut = room.rfind(" ")
+    head = room[:cut] if cut > 0 else room[: limit - len(ELLIPSIS)]
+    return head.rstrip(" ،,:;-") + ELLIPSIS

@@ -1,0 +1,396 @@
+"""Candidate sentences of a story, their TF-IDF vectors and cross-outlet alignment.
+
+Shared by the summarizer (:mod:`marsad.summarize.extractive`) and the evaluation
+baselines (:mod:`marsad.summarize.baselines`) so that every method chooses from the same
+candidates and credits outlets the same way; only the selection differs.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from marsad.models import Token
+from marsad.text.arabic import content_stems, sentence_spans, tokenize
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Work bound for huge stories: only the most central articles and their lead sentences
+#: compete; news puts what matters first, so little is lost.
+MAX_ARTICLES = 40
+LEAD_SENTENCES = 8
+#: Distinct article bodies whose analysis is kept between calls.
+ANALYSIS_CACHE_SIZE = 8192
+#: Sentences outside this word range are fragments or run-on paragraphs, poor summary units.
+MIN_WORDS = 6
+MAX_WORDS = 70
+#: Sentence B carries the fact of sentence A when the stems they share hold at least this
+#: share of A's IDF mass (weighted containment): rewordings across outlets keep the rare
+#: words (names, places, numbers) and vary the common ones.
+SAME_FACT_CONTAINMENT = 0.55
+#: ... and they share at least this many content stems, so short generic sentences do not
+#: align on one name.
+SAME_FACT_MIN_SHARED = 3
+
+# A dateline opening a lead sentence: a place of up to three words, then a dash or an
+# agency in parentheses ("الرياض - واس -", "جدة (واس) -"), optionally followed by an agency
+# and a dash. A bare "place:" is left alone because "قال الوزير: ..." looks the same.
+_DASH = "[-–—]+"
+_WORD = r"[^\s\-–—:()\[\]]+"
+_PLACE = rf"(?:{_WORD}\s+){{0,2}}{_WORD}\s*"
+_AGENCY_PAREN = rf"\(\s*(?:{_WORD}\s*){{1,4}}\)\s*(?:{_DASH}|:)?"
+_AGENCY_DASH = rf"(?:{_WORD}\s*){{1,2}}{_DASH}"
+_DATELINE_PREFIX = re.compile(
+    rf"\s*{_PLACE}(?:{_AGENCY_PAREN}|{_DASH})\s*(?:(?:{_AGENCY_PAREN}|{_AGENCY_DASH})\s*)?"
+)
+# A sentence that only credits people ("كتب: فلان", "تصوير: ...", "بقلم ...").
+_BYLINE = re.compile(r"^\s*[(\[]?\s*(?:كتب|كتبت|بقلم|تصوير|متابعة|إعداد|اعداد|تحرير|حرر|ترجمة)\b")
+_BYLINE_MAX_WORDS = 10
+# MATCH forms (folded, proclitics removed) of verbs that introduce reported speech, and of
+# the particles that follow them when the subject is left out: "وأضاف أن", "وقالت إن".
+# fmt: off
+_REPORTING_VERBS = frozenset({
+    "اضاف", "اضافت", "تابع", "تابعت", "اوضح", "اوضحت", "اشار", "اشارت",
+    "بين", "بينت", "قال", "قالت", "اكد", "اكدت", "لفت", "لفتت",
+    "شدد", "شددت", "نوه", "نوهت", "اعتبر", "اعتبرت", "راي", "رات",
+    "ذكر", "ذكرت", "اعلن", "اعلنت", "كشف", "كشفت",
+})
+# fmt: on
+_COMPLEMENTIZERS = frozenset(("ان", "انه", "انها", "الي"))
+
+
+@dataclass(frozen=True, slots=True)
+class PoolDoc:
+    """A story article in canonical order, with what the pool needs of it."""
+
+    key: int
+    outlets: frozenset[str]  # its own outlet plus outlets that carried a copy
+    when: datetime | None
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LeadSentence:
+    """One lead sentence of an article body, analysed once per distinct body."""
+
+    position: int  # index of the sentence in its article (0 = lead)
+    start: int
+    end: int
+    stems: tuple[str, ...]  # content stems, plus numbers as "#120"
+    eligible: bool  # a usable summary sentence: length, not a byline, not a fragment
+    dangling: bool  # reports speech of a subject named only in an earlier sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence that may enter a summary."""
+
+    doc: int  # index into Pool.docs
+    position: int
+    start: int
+    end: int
+    eligible: bool
+    dangling: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """All candidate sentences of a story with their vectors and same-fact relations.
+
+    Attributes:
+        docs: The story's articles in canonical order (by key).
+        candidates: Lead sentences of the most central articles.
+        vectors: L2-normalised TF-IDF rows, one per candidate (CSR).
+        cosine: Dense candidate-by-candidate cosine similarity.
+        covers: ``covers[i, j]`` when sentence ``j`` carries the fact of sentence ``i``
+            (reflexive, not symmetric: a long sentence may carry a short one's fact).
+        outlets: Sorted names of every outlet in the story.
+        carried_by: ``carried_by[i, k]`` when outlet ``k`` carries the fact of sentence ``i``.
+        doc_centrality: Cosine of each doc's vector to the story centroid.
+        doc_bags: Content stems of each doc's title and lead, for headline choice.
+        title_bags: Content stems of each doc's title.
+    """
+
+    docs: list[PoolDoc]
+    candidates: list[Candidate]
+    vectors: sparse.csr_matrix
+    cosine: FloatArray
+    covers: BoolArray
+    outlets: tuple[str, ...]
+    carried_by: BoolArray
+    doc_centrality: FloatArray
+    doc_bags: list[list[str]]
+    title_bags: list[list[str]]
+
+    def text_of(self, index: int) -> str:
+        """Return the original text of candidate ``index``."""
+        cand = self.candidates[index]
+        return self.docs[cand.doc].text[cand.start : cand.end]
+
+    def outlets_of(self, index: int) -> tuple[str, ...]:
+        """Return every outlet carrying the fact of candidate ``index``, sorted and unique."""
+        return tuple(self.outlets[k] for k in np.flatnonzero(self.carried_by[index]))
+
+    def support(self) -> npt.NDArray[np.int64]:
+        """Return, per candidate, how many distinct outlets carry its fact."""
+        return np.asarray(self.carried_by.sum(axis=1), dtype=np.int64)
+
+    def same_fact(self) -> BoolArray:
+        """Return the symmetric relation: either sentence carries the other's fact."""
+        return np.asarray(self.covers | self.covers.T, dtype=np.bool_)
+
+
+def canonical_docs(
+    keys: Sequence[int],
+    sources: Sequence[str],
+    also: Sequence[tuple[str, ...]],
+    whens: Sequence[datetime | None],
+    titles: Sequence[str],
+    texts: Sequence[str],
+) -> list[PoolDoc]:
+    """Build pool docs sorted by (key, outlet, text) so input order cannot change results."""
+    docs = [
+        PoolDoc(key, frozenset((src, *extra)), when, title.strip(), text)
+        for key, src, extra, when, title, text in zip(
+            keys, sources, also, whens, titles, texts, strict=True
+        )
+    ]
+    docs.sort(key=lambda d: (d.key, tuple(sorted(d.outlets)), d.text, d.title))
+    return docs
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` to exclude surrounding whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def strip_dateline(text: str, start: int, end: int) -> int:
+    """Return the start of a lead sentence after any dateline prefix ("الرياض - واس -")."""
+    match = _DATELINE_PREFIX.match(text, start, end)
+    if match is None or match.end() >= end:
+        return start
+    return match.end()
+
+
+def is_byline(sentence: str, words: int) -> bool:
+    """Tell whether a short sentence only credits a writer or photographer."""
+    return words <= _BYLINE_MAX_WORDS and _BYLINE.match(sentence) is not None
+
+
+def is_fragment(sentence: str) -> bool:
+    """Tell whether a sentence opens or closes a quote or bracket it does not contain.
+
+    Such sentences are pieces of a quotation cut by the sentence splitter and read badly
+    out of context.
+    """
+    return (
+        sentence.count("«") != sentence.count("»")
+        or sentence.count("(") != sentence.count(")")
+        or sentence.count('"') % 2 == 1
+    )
+
+
+def number_stems(tokens: list[Token]) -> list[str]:
+    """Numbers of a sentence as pseudo-stems ("#120"): counts and dates pin facts down."""
+    return [f"#{tok.text}" for tok in tokens if tok.text[:1].isdigit()]
+
+
+def starts_without_subject(text: str, tokens: list[Token]) -> bool:
+    """Tell whether a sentence opens with a reporting verb and no subject ("وأضاف أن ...").
+
+    Out of its article such a sentence does not say who is speaking.
+    """
+    if len(tokens) < 2 or tokens[0].text not in _REPORTING_VERBS:
+        return False
+    after_verb = text[tokens[0].end : tokens[1].start]
+    return ":" in after_verb or tokens[1].text in _COMPLEMENTIZERS
+
+
+def _lead_spans(text: str, limit: int) -> list[tuple[int, int, int]]:
+    """Return up to ``limit`` trimmed, non-empty sentence spans as (position, start, end)."""
+    spans: list[tuple[int, int, int]] = []
+    for position, (raw_start, raw_end) in enumerate(sentence_spans(text)):
+        start, end = trim_span(text, raw_start, raw_end)
+        if start >= end:
+            continue
+        if not spans:
+            start = strip_dateline(text, start, end)
+        spans.append((position, start, end))
+        if len(spans) >= limit:
+            break
+    return spans
+
+
+@lru_cache(maxsize=ANALYSIS_CACHE_SIZE)
+def analyse_lead(text: str) -> tuple[LeadSentence, ...]:
+    """Split, tokenise and filter the first sentences of an article body.
+
+    Cached by body text: the pipeline re-summarises a story every time it grows, and its
+    older articles need not be analysed again.
+    """
+    spans = _lead_spans(text, LEAD_SENTENCES)
+    # Tokenise only the lead: offsets stay valid because the prefix starts at 0.
+    tokens = tokenize(text[: spans[-1][2]]) if spans else []
+    token_starts = [tok.start for tok in tokens]
+    out: list[LeadSentence] = []
+    for position, start, end in spans:
+        lo = bisect_left(token_starts, start)
+        hi = bisect_left(token_starts, end, lo)
+        words = hi - lo
+        in_span = tokens[lo:hi]
+        stems = (*content_stems(in_span), *number_stems(in_span))
+        sentence = text[start:end]
+        eligible = (
+            MIN_WORDS <= words <= MAX_WORDS
+            and bool(stems)
+            and not is_byline(sentence, words)
+            and not is_fragment(sentence)
+        )
+        dangling = starts_without_subject(text, in_span)
+        out.append(LeadSentence(position, start, end, stems, eligible, dangling))
+    return tuple(out)
+
+
+@lru_cache(maxsize=ANALYSIS_CACHE_SIZE)
+def title_stems(title: str) -> tuple[str, ...]:
+    """Content stems of a title, cached like :func:`analyse_lead`."""
+    return tuple(content_stems(tokenize(title)))
+
+
+def tfidf(bags: list[list[str]]) -> tuple[sparse.csr_matrix, dict[str, float]]:
+    """Return L2-normalised TF-IDF rows (sublinear tf, smoothed idf) and the idf table."""
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for row, bag in enumerate(bags):
+        counts: dict[int, int] = {}
+        for stem in bag:
+            col = vocab.setdefault(stem, len(vocab))
+            counts[col] = counts.get(col, 0) + 1
+        for col in sorted(counts):
+            rows.append(row)
+            cols.append(col)
+            vals.append(1.0 + float(np.log(counts[col])))
+    shape = (len(bags), max(len(vocab), 1))
+    counts_matrix = sparse.csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float64)
+    df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=shape[1]).astype(np.float64)
+    idf = np.log((1.0 + len(bags)) / (1.0 + df)) + 1.0
+    weighted = sparse.csr_matrix(counts_matrix.multiply(idf[np.newaxis, :]))
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    norms[norms == 0.0] = 1.0
+    normalised = sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
+    return normalised, {stem: float(idf[col]) for stem, col in vocab.items()}
+
+
+def centroid_cosine(vectors: sparse.csr_matrix) -> FloatArray:
+    """Return each row's cosine to the mean of all rows (0 for empty rows)."""
+    centroid = np.asarray(vectors.sum(axis=0)).ravel()
+    norm = float(np.linalg.norm(centroid))
+    if norm == 0.0:
+        return np.zeros(vectors.shape[0])
+    return np.asarray(vectors @ (centroid / norm)).ravel()
+
+
+def _covers(bags: list[list[str]], idf: dict[str, float]) -> BoolArray:
+    """Return ``covers[i, j]``: sentence ``j`` holds most of sentence ``i``'s IDF mass."""
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, bag in enumerate(bags):
+        for stem in sorted(set(bag)):
+            rows.append(row)
+            cols.append(vocab.setdefault(stem, len(vocab)))
+    shape = (len(bags), max(len(vocab), 1))
+    binary = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    weights = np.zeros(shape[1])
+    for stem, col in vocab.items():
+        weights[col] = idf[stem]
+    shared_mass = (binary.multiply(weights[np.newaxis, :]) @ binary.T).toarray()
+    shared_count = (binary @ binary.T).toarray()
+    own_mass = np.diag(shared_mass).copy()
+    own_mass[own_mass == 0.0] = np.inf  # a sentence without stems carries no fact
+    containment = shared_mass / own_mass[:, np.newaxis]
+    covered = (containment >= SAME_FACT_CONTAINMENT) & (shared_count >= SAME_FACT_MIN_SHARED)
+    np.fill_diagonal(covered, True)
+    return np.asarray(covered, dtype=np.bool_)
+
+
+def _carried_by(
+    docs: list[PoolDoc], candidates: list[Candidate], covers: BoolArray
+) -> tuple[tuple[str, ...], BoolArray]:
+    """Return the story's outlets and, per candidate, which of them carry its fact."""
+    outlets = tuple(sorted(set().union(*(doc.outlets for doc in docs))))
+    column = {name: k for k, name in enumerate(outlets)}
+    published = np.zeros((len(candidates), len(outlets)), dtype=np.float64)
+    for i, cand in enumerate(candidates):
+        for name in docs[cand.doc].outlets:
+            published[i, column[name]] = 1.0
+    carried = covers.astype(np.float64) @ published > 0.0
+    return outlets, np.asarray(carried, dtype=np.bool_)
+
+
+def build_pool(docs: list[PoolDoc]) -> Pool:
+    """Split, stem and vectorise the lead sentences of the story's most central articles.
+
+    Args:
+        docs: Articles in canonical order (see :func:`canonical_docs`).
+
+    Returns:
+        The pool; it may have no candidates when every body is empty.
+    """
+    leads = [analyse_lead(doc.text) for doc in docs]
+    title_bags = [list(title_stems(doc.title)) for doc in docs]
+    doc_bags = [
+        title + [stem for sentence in lead for stem in sentence.stems]
+        for title, lead in zip(title_bags, leads, strict=True)
+    ]
+    doc_vectors, _ = tfidf(doc_bags)
+    doc_centrality = centroid_cosine(doc_vectors)
+    # Most central first, canonical order breaks ties; then back to canonical order.
+    ranked = sorted(range(len(docs)), key=lambda i: (-round(float(doc_centrality[i]), 12), i))
+    kept = sorted(ranked[:MAX_ARTICLES])
+
+    candidates = [
+        Candidate(
+            doc_index,
+            sentence.position,
+            sentence.start,
+            sentence.end,
+            sentence.eligible,
+            sentence.dangling,
+        )
+        for doc_index in kept
+        for sentence in leads[doc_index]
+    ]
+    bags = [list(sentence.stems) for doc_index in kept for sentence in leads[doc_index]]
+    vectors, idf = tfidf(bags)
+    cosine = (vectors @ vectors.T).toarray() if bags else np.zeros((0, 0))
+    covers = _covers(bags, idf) if bags else np.zeros((0, 0), dtype=np.bool_)
+    outlets, carried_by = _carried_by(docs, candidates, covers)
+    return Pool(
+        docs=docs,
+        candidates=candidates,
+        vectors=vectors,
+        cosine=cosine,
+        covers=covers,
+        outlets=outlets,
+        carried_by=carried_by,
+        doc_centrality=doc_centrality,
+        doc_bags=doc_bags,
+        title_bags=title_bags,
+    )

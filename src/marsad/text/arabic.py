@@ -1,0 +1,557 @@
+"""All Arabic text rules of Marsad: normalization profiles, tokenizer, stemmer, stopwords, sentences.
+
+Two profiles exist and must never be mixed:
+
+* DISPLAY (:func:`display`): what users see. Original spelling is kept (diacritics, tatweel,
+  ى, ک); only invisible or layout-breaking characters are removed or unified.
+* MATCH (:func:`fold`, :func:`tokenize`, :func:`match_text`): what is compared, indexed and
+  searched. Spelling variants that Arabic writers use interchangeably fold to one form, so
+  السورى, السوري and السوری are the same token.
+
+Word lists live in ``marsad/data`` (``stopwords_ar.txt``, ``proclitic_keep_ar.txt``,
+``al_words_ar.txt``); ``scripts/build_arabic_lists.py`` derives the last two from word
+frequencies in SaudiNewsNet. Changing any MATCH rule or list requires bumping
+:data:`NORMALIZER_VERSION`, which is stored with the index and triggers re-indexing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+from marsad.models import Analysis, Sentence, Token
+
+NORMALIZER_VERSION = "ar-1"
+
+# --------------------------------------------------------------------------------------------
+# Character tables
+# --------------------------------------------------------------------------------------------
+
+_TATWEEL = "\u0640"
+_ZWNJ_ZWJ = "\u200c\u200d"
+# Arabic-script Cf characters that are visible signs (number sign, end of ayah); DISPLAY keeps them.
+_ARABIC_VISIBLE_FORMAT = frozenset("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u08e2\u0890\u0891")
+_LINE_SEPARATORS = "\u2028\u2029"
+
+_ALEF_FORMS = "أإآٱٲٳٵ"  # hamza above/below, madda, wasla, wavy hamza, high hamza
+_YEH_FORMS = "ىیېۍێۑےۓئٸ"  # alef maqsura, Persian/Pashto/Urdu yeh, yeh with hamza
+_KAF_FORMS = "کڪ"  # Persian keheh, swash kaf
+_HEH_FORMS = "ةۃۀہۂھە"  # teh marbuta (Arabic and Urdu), heh goal/doachashmee, ae
+_WAW_FORMS = "ؤٶٷ"  # waw with hamza
+_DROPPED_LETTERS = "\u0674\u06e5\u06e6"  # high hamza sign, small waw/yeh (Quranic annotation)
+
+_PUNCT_FOLD = {
+    "،": ",",
+    "؍": ",",
+    "٬": ",",
+    "؛": ";",
+    "؟": "?",
+    "٪": "%",
+    "٫": ".",
+    "۔": ".",
+    "٭": "*",
+    "…": "...",
+    **dict.fromkeys("«»“”„‟〝〞", '"'),
+    **dict.fromkeys("‘’‚‛‹›", "'"),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63", "-"),
+}
+
+
+def _in_arabic_block(cp: int) -> bool:
+    return 0x0600 <= cp <= 0x06FF or 0x0750 <= cp <= 0x077F or 0x08A0 <= cp <= 0x08FF
+
+
+def _is_presentation_form(cp: int) -> bool:
+    return 0xFB50 <= cp <= 0xFDFF or 0xFE70 <= cp <= 0xFEFE
+
+
+def _build_display_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for cp in range(0x10000):
+        ch = chr(cp)
+        cat = unicodedata.category(ch)
+        if cat == "Cc" and ch not in "\n\t":
+            table[cp] = None
+        elif cat == "Cf" and ch not in _ARABIC_VISIBLE_FORMAT:
+            table[cp] = None  # bidi controls, ZWNJ/ZWJ, ZWSP, BOM, soft hyphen, word joiner
+        elif cat == "Zs" and ch != " ":
+            table[cp] = " "
+    for ch in _LINE_SEPARATORS:
+        table[ord(ch)] = "\n"
+    return table
+
+
+def _base_fold_char(ch: str) -> str:
+    """Folds one lower-case character, without iterating to a fixed point."""
+    cp = ord(ch)
+    cat = unicodedata.category(ch)
+    if ch in "\t\n\r\x0b\x0c" or cat == "Zs" or ch in _LINE_SEPARATORS:
+        return " "
+    if cat in ("Cc", "Cf") or ch == _TATWEEL or ch in _DROPPED_LETTERS:
+        return ""
+    if cat == "Mn" and _in_arabic_block(cp):
+        return ""  # harakat, tanween, shadda, sukun, superscript alef, Quranic marks
+    if ch in _ALEF_FORMS:
+        return "ا"
+    if ch in _YEH_FORMS:
+        return "ي"
+    if ch in _KAF_FORMS:
+        return "ك"
+    if ch in _HEH_FORMS:
+        return "ه"
+    if ch in _WAW_FORMS:
+        return "و"
+    if ch in _PUNCT_FOLD:
+        return _PUNCT_FOLD[ch]
+    if cat == "Nd":
+        return str(unicodedata.decimal(ch))
+    if _is_presentation_form(cp) or 0xFF01 <= cp <= 0xFF5E or 0xFE50 <= cp <= 0xFE6B:
+        return _fold_compat(ch)
+    return ch
+
+
+def _fold_compat(ch: str) -> str:
+    """Folds a presentation-form or full-width character through its NFKC decomposition."""
+    decomposed = unicodedata.normalize("NFKC", ch).lower()
+    if decomposed == ch:
+        return ch  # no decomposition (e.g. ﷽): keep as a symbol
+    folded = "".join(_base_fold_char(c) for c in decomposed)
+    if not folded.strip():
+        return ""  # isolated harakat forms such as ﹰ decompose to space + mark
+    if " " in folded.strip():
+        return " "  # multi-word ligatures (ﷺ): a separator, not a word
+    return folded
+
+
+def _fixed_point_fold(ch: str) -> str:
+    out = _base_fold_char(ch)
+    while True:
+        again = "".join(_base_fold_char(c) for c in out.lower())
+        if again == out:
+            return out
+        out = again
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        folded = _fixed_point_fold(ch)
+        if folded != ch:
+            table[cp] = folded
+    return table
+
+
+_DISPLAY_TABLE = _build_display_table()
+_FOLD_TABLE = _build_fold_table()
+
+# --------------------------------------------------------------------------------------------
+# DISPLAY profile
+# --------------------------------------------------------------------------------------------
+
+
+def display(text: str) -> str:
+    """Cleans text for showing it: keeps the original spelling, removes invisible controls.
+
+    NFC-composes, turns ``\\r\\n`` and ``\\r`` into ``\\n``, removes C0/C1 controls other than
+    newline and tab, bidi controls, BOM, soft hyphen, ZWNJ/ZWJ, and turns every Unicode space
+    (NBSP, narrow NBSP, ...) into an ASCII space. Diacritics, tatweel, ى and ک are kept.
+
+    Args:
+        text: any decoded text.
+
+    Returns:
+        The DISPLAY form; ``display(display(x)) == display(x)``.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_DISPLAY_TABLE)
+    # NFC last: removing a control may let two neighbours compose.
+    return unicodedata.normalize("NFC", text)
+
+
+# --------------------------------------------------------------------------------------------
+# MATCH profile: character folding
+# --------------------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Folds any string to the MATCH profile, character by character (no tokenization).
+
+    Removes diacritics, tatweel and controls; unifies alef, yeh, kaf, teh marbuta, hamza
+    carriers, digits, Arabic punctuation, quotes and dashes; decomposes presentation forms;
+    lower-cases; collapses whitespace runs to one space and strips the ends.
+
+    Args:
+        text: any string.
+
+    Returns:
+        The folded string; ``fold(fold(x)) == fold(x)``.
+    """
+    folded = unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
+    # NFC again: a removed mark may have separated a base letter from a composing accent.
+    return unicodedata.normalize("NFC", " ".join(folded.split()))
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    return ch.lower().translate(_FOLD_TABLE)
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Folds ``text`` like :func:`fold` and maps every output character back to its source.
+
+    Canonical composition (NFC) of the input is not applied, so for text that is not NFC the
+    result may differ from :func:`fold` in how accents are composed; DISPLAY text is NFC.
+
+    Args:
+        text: the original string.
+
+    Returns:
+        ``(folded, offsets)`` where ``offsets[i]`` is the index in ``text`` of the character
+        that produced ``folded[i]``.
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    pending_space = False
+    for index, ch in enumerate(text):
+        for out in _fold_char(ch):
+            if out.isspace():
+                pending_space = bool(chars)
+                continue
+            if pending_space:
+                chars.append(" ")
+                offsets.append(index)
+                pending_space = False
+            chars.append(out)
+            offsets.append(index)
+    return "".join(chars), offsets
+
+
+# --------------------------------------------------------------------------------------------
+# Word lists
+# --------------------------------------------------------------------------------------------
+
+
+def _load_word_list(name: str) -> frozenset[str]:
+    """Loads a package data list: one entry per line, ``#`` comments; entries are folded."""
+    raw = resources.files("marsad.data").joinpath(name).read_text(encoding="utf-8")
+    words = (fold(line.split("#", 1)[0]) for line in raw.splitlines())
+    return frozenset(word for word in words if word)
+
+
+STOPWORDS: frozenset[str] = _load_word_list("stopwords_ar.txt")
+# Words that really begin with و ف ب ك ل (وزير, بيان, لبنان): no proclitic is stripped.
+_KEEP_WHOLE: frozenset[str] = _load_word_list("proclitic_keep_ar.txt")
+# Words that really begin with ال (ألمانيا, إلغاء, الذي, الله): the article is not stripped.
+_AL_WORDS: frozenset[str] = _load_word_list("al_words_ar.txt")
+
+
+def is_stopword(word: str) -> bool:
+    """Tells whether a MATCH token (or any string, after folding) is a function word."""
+    return word in STOPWORDS or fold(word) in STOPWORDS
+
+
+# --------------------------------------------------------------------------------------------
+# Proclitics
+# --------------------------------------------------------------------------------------------
+
+# Article with an optional conjunction and preposition; لل is ل + ال with the alef dropped.
+_ARTICLE_PREFIXES = ("وبال", "فبال", "وكال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل")
+_ARTICLE = "ال"
+_MIN_AFTER_ARTICLE = 2  # الحج, الدم: two-letter nouns are common
+_MIN_AFTER_LETTER = 3  # و+زير would need a 3-letter remainder; shorter ones (ولي) stay whole
+_CONJUNCTIONS = "وف"
+_PREPOSITIONS = "بكل"
+_IRREGULAR = {"لله": "الله"}  # ل + الله drops both alefs
+
+
+def _strip_preposition(word: str) -> str:
+    if word in _KEEP_WHOLE or word[0] not in _PREPOSITIONS:
+        return word
+    rest = word[1:]
+    if len(rest) >= _MIN_AFTER_LETTER or rest in STOPWORDS:
+        return rest
+    return word
+
+
+@lru_cache(maxsize=None)
+def split_proclitics(word: str) -> str:
+    """Removes the article and common proclitics from one folded Arabic word.
+
+    Strips ال and its compounds (وال بال كال فال لل وبال ...) when at least two letters remain,
+    and the single letters و ف (conjunctions) then ب ك ل (prepositions) when at least three
+    letters remain or the remainder is a function word (وهو -> هو). Words that genuinely start
+    with those letters are listed in the shipped exception lists and stay whole.
+
+    Args:
+        word: a folded Arabic word.
+
+    Returns:
+        The word without proclitics; for words that start with a genuine ال (ألمانيا) the
+        result keeps that ال, so لألمانيا, بألمانيا and ألمانيا give the same token.
+    """
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) < 3 or word in _KEEP_WHOLE:
+        return word
+    if word.startswith(_ARTICLE):
+        if word in _AL_WORDS or len(word) - 2 < _MIN_AFTER_ARTICLE:
+            return word
+        return word[2:]
+    for prefix in _ARTICLE_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_AFTER_ARTICLE:
+            rest = word[len(prefix) :]
+            return _ARTICLE + rest if _ARTICLE + rest in _AL_WORDS else rest
+    if word[0] in _CONJUNCTIONS:
+        rest = word[1:]
+        if len(rest) >= _MIN_AFTER_LETTER or rest in STOPWORDS:
+            return _strip_preposition(rest)
+        return word
+    return _strip_preposition(word)
+
+
+# --------------------------------------------------------------------------------------------
+# Stemming
+# --------------------------------------------------------------------------------------------
+
+# Light10-style suffixes (Larkey, Ballesteros & Connell 2007), on folded text (ة is ه already),
+# tried in this order, each at most once, keeping at least three letters.
+_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+_MIN_STEM = 3
+
+
+@lru_cache(maxsize=None)
+def stem(word: str) -> str:
+    """Light stem of a folded MATCH token (suffixes only; proclitics are already split off).
+
+    A deterministic light10-style suffix stripper was chosen over Snowball's Arabic stemmer
+    because Snowball strips و ف ب ك ل again by length alone (وزير -> زير, بيان -> الب with
+    an article), undoing the tokenizer's exception lists and merging unrelated words; light
+    stemming is also the best-studied choice for Arabic retrieval and costs one dict lookup.
+
+    Args:
+        word: a folded token (see :func:`tokenize`); non-Arabic tokens are returned unchanged.
+
+    Returns:
+        The stem, still in the MATCH profile.
+    """
+    if not word or not _is_arabic_letter(word[0]):
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            word = word[: -len(suffix)]
+    return word
+
+
+# --------------------------------------------------------------------------------------------
+# Tokenizer
+# --------------------------------------------------------------------------------------------
+
+_ARABIC_LETTERS = (
+    "\u0621-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
+    "\u0750-\u077f\u08a0-\u08c9"
+)
+_ARABIC_LETTER_RE = re.compile(f"[{_ARABIC_LETTERS}]")
+
+
+def _is_arabic_letter(ch: str) -> bool:
+    return _ARABIC_LETTER_RE.match(ch) is not None
+
+
+def _combining_ranges() -> str:
+    """A regex class body with all BMP combining marks (Mn, Mc, Me)."""
+    parts: list[str] = []
+    start = -1
+    for cp in range(0x10001):
+        is_mark = cp < 0x10000 and unicodedata.category(chr(cp)) in ("Mn", "Mc", "Me")
+        if is_mark and start < 0:
+            start = cp
+        elif not is_mark and start >= 0:
+            parts.append(f"\\u{start:04x}-\\u{cp - 1:04x}")
+            start = -1
+    return "".join(parts)
+
+
+_MARKS = _combining_ranges()
+# A raw word chunk of the ORIGINAL text: letters, digits, marks, tatweel, joiners, soft hyphen,
+# and decimal separators between digits (3.5, ٣٫٥).
+_WORD_CHAR = f"(?:[^\\W_]|[{_MARKS}\\u0640\\u200c\\u200d\\u00ad])"
+_CHUNK_RE = re.compile(f"{_WORD_CHAR}+(?:(?<=\\d)[.,\\u066b\\u066c](?=\\d){_WORD_CHAR}+)*")
+# Tokens inside a folded chunk: numbers, Arabic words, other-script words (with trailing marks).
+_SUBTOKEN_RE = re.compile(
+    f"(?P<num>[0-9]+(?:[.,][0-9]+)*)"
+    f"|(?P<ar>[{_ARABIC_LETTERS}][{_ARABIC_LETTERS}{_MARKS}]*)"
+    f"|(?P<other>[^\\W_0-9{_ARABIC_LETTERS}](?:[^\\W_0-9{_ARABIC_LETTERS}]|[{_MARKS}])*)"
+)
+
+_ChunkTokens = tuple[tuple[str, int, int, str], ...]
+_CHUNK_CACHE: dict[str, _ChunkTokens] = {}
+_CHUNK_CACHE_MAX = 1_000_000
+
+
+def _analyze_chunk(chunk: str) -> _ChunkTokens:
+    """Tokens of one raw chunk as ``(text, start, end, stem)`` relative to the chunk."""
+    folded, offsets = fold_with_offsets(chunk)
+    result: list[tuple[str, int, int, str]] = []
+    for match in _SUBTOKEN_RE.finditer(folded):
+        word = match.group()
+        if match.lastgroup == "ar":
+            word = split_proclitics(word)
+        elif match.lastgroup == "other":
+            word = unicodedata.normalize("NFC", word)
+        start = offsets[match.start()]
+        end = offsets[match.end() - 1] + 1
+        # Absorb trailing marks and tatweel so the span is the whole written word.
+        while end < len(chunk) and not _fold_char(chunk[end]):
+            end += 1
+        result.append((word, start, end, stem(word)))
+    return tuple(result)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Splits text into MATCH-profile word tokens with offsets into the original text.
+
+    ``text[token.start:token.end]`` is the written word including its proclitics;
+    ``token.text`` is the folded word without article and proclitics; punctuation is dropped;
+    numbers (3.5, ٢٠١٧) and Latin words are tokens.
+
+    Args:
+        text: original (DISPLAY) text.
+
+    Returns:
+        The tokens in text order.
+    """
+    cache = _CHUNK_CACHE
+    tokens: list[Token] = []
+    append = tokens.append
+    for match in _CHUNK_RE.finditer(text):
+        chunk = match.group()
+        parts = cache.get(chunk)
+        if parts is None:
+            if len(cache) >= _CHUNK_CACHE_MAX:
+                cache.clear()
+            parts = cache[chunk] = _analyze_chunk(chunk)
+        base = match.start()
+        for word, start, end, word_stem in parts:
+            append(Token(word, base + start, base + end, word_stem))
+    return tokens
+
+
+def match_text(text: str) -> str:
+    """The MATCH string that full-text search indexes; queries go through it as well."""
+    return " ".join(token.text for token in tokenize(text))
+
+
+def content_stems(tokens: Iterable[Token]) -> list[str]:
+    """Stems of the content words: no stopwords, no numbers, at least two letters."""
+    return [
+        token.stem
+        for token in tokens
+        if len(token.text) >= 2 and token.text not in STOPWORDS and not token.text[0].isdigit()
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Sentences
+# --------------------------------------------------------------------------------------------
+
+_TERMINATORS = ".!?؟؛۔…"
+_CLOSERS = "»”’\"')]}›"
+_QUOTE_PAIRS = {"«": "»", "“": "”", "‹": "›"}
+_MAX_QUOTE = 300  # a quotation longer than this holds sentences of its own
+# Sentence ends: terminators followed by optional closing quotes, then a space, a line break, an
+# Arabic letter (a missing space, common in scraped text) or the end; not between digits.
+_END_RE = re.compile(
+    f"[{re.escape(_TERMINATORS)}]+[{re.escape(_CLOSERS)}]*"
+    f"(?=\\s|$|[{_ARABIC_LETTERS}])"
+)
+_ABBREVIATION_RE = re.compile(r"(?:^|\s)[دأ]\.$")  # د. (Dr.), أ.د. (Prof. Dr.)
+
+
+def _quoted_spans(paragraph: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for opening, closing in _QUOTE_PAIRS.items():
+        for start in (i for i, ch in enumerate(paragraph) if ch == opening):
+            end = paragraph.find(closing, start + 1)
+            if 0 < end - start <= _MAX_QUOTE:
+                spans.append((start, end))
+    return spans
+
+
+def _paragraph_sentence_ends(paragraph: str) -> list[int]:
+    quoted = _quoted_spans(paragraph) if any(q in paragraph for q in _QUOTE_PAIRS) else []
+    ends: list[int] = []
+    for match in _END_RE.finditer(paragraph):
+        cut = match.end()
+        if any(start < match.start() < end for start, end in quoted):
+            continue  # a full stop inside a short quotation
+        if _ABBREVIATION_RE.search(paragraph, 0, match.start() + 1):
+            continue
+        ends.append(cut)
+    return ends
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Splits text into sentence spans at . ! ? ؟ ؛ … and at line breaks.
+
+    Decimals (3.5) and full stops inside short quotations («...») do not end a sentence.
+    Surrounding whitespace is excluded and spans without any letter or digit are dropped.
+
+    Args:
+        text: original (DISPLAY) text.
+
+    Returns:
+        Ordered, non-overlapping ``(start, end)`` offsets into ``text``.
+    """
+    spans: list[tuple[int, int]] = []
+    line_start = 0
+    for line in text.split("\n"):
+        cuts = [0, *_paragraph_sentence_ends(line), len(line)]
+        for start, end in zip(cuts, cuts[1:], strict=False):
+            piece = line[start:end]
+            stripped = piece.strip()
+            if stripped and any(ch.isalnum() for ch in stripped):
+                offset = line_start + start + (len(piece) - len(piece.lstrip()))
+                spans.append((offset, offset + len(stripped)))
+        line_start += len(line) + 1
+    return spans
+
+
+# --------------------------------------------------------------------------------------------
+# Whole-text helpers
+# --------------------------------------------------------------------------------------------
+
+
+def analyze(text: str) -> Analysis:
+    """Derives all MATCH data of one article body.
+
+    Args:
+        text: the article body in DISPLAY form.
+
+    Returns:
+        Tokens, sentences (with DISPLAY text), content stems and the match text.
+    """
+    tokens = tokenize(text)
+    sentences = [Sentence(start=s, end=e, text=text[s:e]) for s, e in sentence_spans(text)]
+    return Analysis(
+        tokens=tokens,
+        sentences=sentences,
+        stems=content_stems(tokens),
+        match_text=" ".join(token.text for token in tokens),
+    )
+
+
+_ARABIC_SCRIPT_RE = re.compile(f"[{_ARABIC_LETTERS}\\ufb50-\\ufdff\\ufe70-\\ufefe]")
+
+
+def arabic_ratio(text: str) -> float:
+    """Share of the letters of ``text`` that are Arabic script (0.0 when it has no letters)."""
+    letters = sum(1 for ch in text if ch.isalpha())
+    if not letters:
+        return 0.0
+    arabic = sum(1 for ch in text if ch.isalpha() and _ARABIC_SCRIPT_RE.match(ch))
+    return arabic / letters

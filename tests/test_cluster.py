@@ -1,0 +1,163 @@
+"""Tests for incremental story clustering on synthetic Arabic mini-stories."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from marsad.cluster.stories import (
+    ClusterDoc,
+    ClusterSettings,
+    StoryClusterer,
+    cluster_all,
+    make_cluster_doc,
+)
+
+T0 = datetime(2015, 7, 21, 6, 0)
+
+# (label, hours after T0, source, title, body). Labels name the gold story.
+ARTICLES = [
+    ("oil", 0, "aleqtisadiya", "ارتفاع أسعار النفط مع تراجع المخزونات الأمريكية",
+     "ارتفعت أسعار النفط الخام في تعاملات اليوم بعد أن أظهرت بيانات رسمية تراجع المخزونات "
+     "الأمريكية للأسبوع الثالث على التوالي. وصعد خام برنت بنسبة اثنين في المئة ليصل إلى ستين "
+     "دولارا للبرميل، فيما ارتفع الخام الأمريكي إلى خمسة وخمسين دولارا."),
+    ("weather", 1, "alriyadh", "الأرصاد تتوقع أمطارا رعدية على المرتفعات الجنوبية",
+     "توقعت الهيئة العامة للأرصاد وحماية البيئة هطول أمطار رعدية متوسطة إلى غزيرة على مرتفعات "
+     "منطقتي عسير والباحة خلال الأيام الثلاثة المقبلة، مع رياح نشطة مثيرة للأتربة على أجزاء من "
+     "المنطقة الشرقية. ودعت الهيئة المواطنين إلى الابتعاد عن مجاري السيول."),
+    ("jeddah_fire", 2, "sabq", "الدفاع المدني يخمد حريقا في مصنع للبلاستيك بجدة",
+     "تمكنت فرق الدفاع المدني في محافظة جدة صباح اليوم من إخماد حريق اندلع في مصنع للبلاستيك "
+     "بالمنطقة الصناعية جنوب المدينة، وأسفر الحادث عن إصابة ثلاثة عمال بحالات اختناق نقلوا إلى "
+     "مستشفى الملك فهد. وقال المتحدث الرسمي للدفاع المدني بمنطقة مكة المكرمة العقيد سعيد "
+     "السرحاني إن البلاغ ورد عند الساعة السادسة صباحا، وإن الفرق باشرت الحريق فور وصولها وسيطرت "
+     "عليه خلال ساعتين. وأضاف أن التحقيقات جارية لمعرفة أسباب الحريق."),
+    ("jazan_fire", 3, "alwatan", "حريق في مستشفى جازان العام وإخلاء المرضى",
+     "اندلع حريق اليوم في الطابق الثاني من مستشفى جازان العام، ما استدعى إخلاء أكثر من خمسين "
+     "مريضا إلى مستشفيات قريبة. وقال المتحدث باسم الدفاع المدني بمنطقة جازان المقدم يحيى "
+     "القحطاني إن الحريق نتج عن تماس كهربائي في غرفة التكييف، مؤكدا عدم تسجيل أي إصابات بين "
+     "المرضى أو العاملين. وأشار إلى أن الفرق أخمدت الحريق خلال أربعين دقيقة."),
+    ("jeddah_fire", 4, "okaz", "إصابة 3 عمال في حريق مصنع بلاستيك جنوب جدة",
+     "أصيب ثلاثة عمال باختناق جراء حريق شب فجر اليوم في مصنع لإنتاج البلاستيك في المنطقة "
+     "الصناعية بجدة. وأوضح العقيد سعيد السرحاني المتحدث باسم الدفاع المدني في منطقة مكة المكرمة "
+     "أن فرق الإطفاء سيطرت على النيران بعد ساعتين من العمل المتواصل، مشيرا إلى أن المصابين نقلوا "
+     "إلى مستشفى الملك فهد بجدة وحالتهم مستقرة. ولم تعرف بعد أسباب اندلاع الحريق."),
+    ("education", 5, "almadina", "وزارة التعليم تعلن موعد بداية العام الدراسي",
+     "أعلنت وزارة التعليم أن العام الدراسي الجديد سيبدأ في الثالث والعشرين من أغسطس المقبل "
+     "لجميع المراحل، داعية أولياء الأمور إلى الاستعداد المبكر. وأوضح المتحدث باسم الوزارة أن "
+     "الكتب المدرسية وصلت إلى جميع إدارات التعليم في المناطق."),
+    ("jazan_fire", 6, "okaz", "إخلاء 50 مريضا إثر حريق بمستشفى جازان",
+     "أخلت فرق الدفاع المدني خمسين مريضا من مستشفى جازان العام بعد اندلاع حريق بسبب تماس "
+     "كهربائي في غرفة التكييف بالطابق الثاني. وأكد المقدم يحيى القحطاني المتحدث الرسمي للدفاع "
+     "المدني في جازان أن الحريق أخمد في أقل من ساعة دون إصابات، وأن المرضى نقلوا إلى مستشفيات "
+     "مجاورة مؤقتا."),
+    ("derby", 12, "arriyadiyah", "الهلال يتغلب على النصر بهدفين نظيفين",
+     "حقق فريق الهلال فوزا مستحقا على منافسه النصر بهدفين دون مقابل في المباراة التي جمعتهما "
+     "مساء أمس على استاد الملك فهد الدولي بالرياض ضمن الجولة الخامسة من دوري المحترفين. وسجل "
+     "هدفي الهلال المهاجم ناصر الشمراني في الدقيقتين العشرين والسبعين. وبهذا الفوز رفع الهلال "
+     "رصيده إلى ثلاث عشرة نقطة في صدارة الترتيب."),
+    ("aden", 14, "aawsat", "التحالف يعلن استعادة مطار عدن",
+     "أعلن التحالف العربي بقيادة المملكة استعادة السيطرة الكاملة على مطار عدن الدولي بعد معارك "
+     "عنيفة مع ميليشيات الحوثي، مؤكدا أن الطائرات المحملة بالمساعدات الإنسانية بدأت الهبوط في "
+     "المطار. وقال المتحدث باسم التحالف إن القوات تواصل تقدمها نحو مناطق أخرى في المدينة."),
+    ("derby", 16, "sabq", "الشمراني يقود الهلال لهزيمة النصر",
+     "قاد المهاجم ناصر الشمراني فريقه الهلال إلى الفوز على النصر بهدفين نظيفين في ديربي العاصمة "
+     "الذي أقيم على استاد الملك فهد الدولي. وسجل الشمراني الهدف الأول في الدقيقة العشرين قبل أن "
+     "يضيف الثاني في الدقيقة السبعين، ليعتلي الهلال صدارة دوري المحترفين برصيد ثلاث عشرة نقطة."),
+    ("jeddah_fire", 26, "alwatan", "التحقيق في أسباب حريق مصنع البلاستيك بجدة",
+     "بدأت الجهات المختصة في جدة التحقيق في أسباب الحريق الذي اندلع أمس في مصنع للبلاستيك "
+     "بالمنطقة الصناعية، وأدى إلى إصابة ثلاثة عمال. وذكر الدفاع المدني أن المصنع كان يفتقر إلى "
+     "بعض اشتراطات السلامة، وأن فرق الإطفاء احتاجت ساعتين للسيطرة على النيران في مصنع البلاستيك."),
+]
+
+
+def build_docs() -> list[ClusterDoc]:
+    return [
+        make_cluster_doc(key, T0 + timedelta(hours=hours), source, title, body)
+        for key, (_, hours, source, title, body) in enumerate(ARTICLES)
+    ]
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[ClusterDoc]:
+    return build_docs()
+
+
+def test_paraphrases_join_and_same_kind_events_stay_apart(docs: list[ClusterDoc]) -> None:
+    stories = cluster_all(docs)
+    by_label: dict[str, set[int]] = {}
+    for key, (label, *_rest) in enumerate(ARTICLES):
+        by_label.setdefault(label, set()).add(stories[key])
+    # Every gold story maps to exactly one predicted story, and no two share one.
+    assert all(len(ids) == 1 for ids in by_label.values()), by_label
+    assert len({next(iter(ids)) for ids in by_label.values()}) == len(by_label)
+
+
+def test_assignment_flags_and_ids(docs: list[ClusterDoc]) -> None:
+    clusterer = StoryClusterer(next_story_id=100)
+    first = clusterer.assign(docs[0])
+    assert first.is_new and first.story == 100
+    second = clusterer.assign(docs[1])
+    assert second.is_new and second.story == 101
+    clusterer.assign(docs[2])
+    clusterer.assign(docs[3])
+    joined = clusterer.assign(docs[4])  # second report of the Jeddah fire
+    assert not joined.is_new
+    assert joined.story == 102
+    assert joined.score >= ClusterSettings().join_threshold
+
+
+def test_state_round_trip_continues_identically(docs: list[ClusterDoc]) -> None:
+    uninterrupted = StoryClusterer()
+    expected = [uninterrupted.assign(doc) for doc in docs]
+    for cut in (3, 7):
+        first = StoryClusterer()
+        got = [first.assign(doc) for doc in docs[:cut]]
+        state = json.loads(json.dumps(first.export_state(), ensure_ascii=False))
+        resumed = StoryClusterer.from_state(state, ClusterSettings())
+        got += [resumed.assign(doc) for doc in docs[cut:]]
+        assert got == expected
+        assert resumed.export_state() == uninterrupted.export_state()
+
+
+def test_old_stories_expire_and_are_not_joined(docs: list[ClusterDoc]) -> None:
+    settings = ClusterSettings(window_days=2.0)
+    clusterer = StoryClusterer(settings)
+    original = clusterer.assign(docs[2])
+    late = docs[4]
+    late_copy = ClusterDoc(
+        key=99,
+        when=late.when + timedelta(days=10),
+        source=late.source,
+        title_stems=late.title_stems,
+        stems=late.stems,
+        names=late.names,
+    )
+    assert clusterer.active_stories == 1
+    result = clusterer.assign(late_copy)
+    assert result.is_new and result.story != original.story
+    assert clusterer.active_stories == 1  # the old story was forgotten
+
+
+def test_time_decay_lowers_score(docs: list[ClusterDoc]) -> None:
+    def score_after(delay: timedelta) -> float:
+        clusterer = StoryClusterer(ClusterSettings(window_days=30.0))
+        clusterer.assign(docs[2])
+        later = docs[4]
+        when = docs[2].when + delay
+        moved = ClusterDoc(
+            later.key, when, later.source, later.title_stems, later.stems, later.names
+        )
+        return clusterer.assign(moved).score
+
+    assert score_after(timedelta(days=6)) < score_after(timedelta(hours=1))
+
+
+def test_cluster_doc_features() -> None:
+    doc = make_cluster_doc(1, T0, "okaz", ARTICLES[4][3], ARTICLES[4][4])
+    assert doc.title_stems and doc.stems
+    assert any(name.startswith("3 ") for name in doc.names)  # "3 عمال" number key
+    assert any(" " in name for name in doc.names)
+    tokens_doc = make_cluster_doc(1, T0, "okaz", "", "", title_tokens=[], body_tokens=[])
+    assert tokens_doc.stems == () and tokens_doc.names == ()

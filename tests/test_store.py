@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import pytest
+
+from marsad.errors import MigrationError
+from marsad.store.sqlite import MIGRATIONS, Store
+
+
+def _add(store: Store, identity: str, **overrides: object) -> int:
+    fields: dict[str, object] = {
+        "ext_id": "a1",
+        "source": "outlet-a",
+        "published": datetime(2026, 3, 4, 9, 30),
+        "title": "عنوان",
+        "body": "نص الخبر",
+        "boilerplate": [],
+        "url": None,
+        "extra": {"k": "v"},
+        "origin": "x.txt",
+        "identity": identity,
+        "content_hash": "h",
+        "signature": b"\x00" * 8,
+        "duplicate_of": None,
+        "story_id": None,
+        "words": "عنوان نص خبر",
+        "stems": "عنو نص خبر",
+    }
+    fields.update(overrides)
+    return store.add_article(**fields)  # type: ignore[arg-type]
+
+
+def test_migrations_apply_once_and_are_recorded(db_path: str) -> None:
+    store = Store(db_path, normalizer_version="1")
+    assert store.schema_version == len(MIGRATIONS)
+    store.close()
+    again = Store(db_path, normalizer_version="1")
+    assert again.schema_version == len(MIGRATIONS)
+    mode = again.db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_store_refuses_a_store_from_a_newer_version(db_path: str) -> None:
+    Store(db_path, normalizer_version="1").close()
+    db = sqlite3.connect(db_path)
+    db.execute("INSERT INTO _migrations VALUES ('9999_future', 'x')")
+    db.commit()
+    db.close()
+    with pytest.raises(MigrationError, match="newer Marsad"):
+        Store(db_path, normalizer_version="1")
+
+
+def test_article_round_trip_keeps_display_text_and_extra(db_path: str) -> None:
+    store = Store(db_path, normalizer_version="1")
+    with store.transaction():
+        article_id = _add(store, "id-1")
+    article = store.article(article_id)
+    assert article is not None
+    assert article.body == "نص الخبر"
+    assert article.extra == {"k": "v"}
+    assert store.has_identity("id-1")
+    assert not store.has_identity("id-2")
+
+
+def test_failed_transaction_writes_nothing(db_path: str) -> None:
+    store = Store(db_path, normalizer_version="1")
+    with pytest.raises(RuntimeError), store.transaction():
+        _add(store, "id-1")
+        raise RuntimeError("killed mid-batch")
+    assert store.count("articles") == 0
+    assert store.fts_query('"خبر"', limit=5) == []
+
+
+def test_normalizer_change_is_detected_and_rebuild_clears_it(db_path: str) -> None:
+    store = Store(db_path, normalizer_version="1")
+    assert store.reindex_needed  # a fresh store has no index version yet
+    with store.transaction():
+        article_id = _add(store, "id-1")
+    store.rebuild_fts([(article_id, "جديد", "جديد")])
+    store.close()
+    same = Store(db_path, normalizer_version="1")
+    assert not same.reindex_needed
+    assert [a for a, _ in same.fts_query('"جديد"', limit=5)] == [article_id]
+    same.close()
+    assert Store(db_path, normalizer_version="2").reindex_needed
+
+
+def test_story_counters_track_span_and_outlets(db_path: str) -> None:
+    store = Store(db_path, normalizer_version="1")
+    with store.transaction():
+        store.ensure_story(7)
+        store.touch_story(7, "b", datetime(2026, 3, 5))
+        store.touch_story(7, "a", datetime(2026, 3, 4))
+    story = store.story(7)
+    assert story is not None
+    assert story.n_articles == 2
+    assert story.sources == ["a", "b"]
+    assert story.first_seen == datetime(2026, 3, 4)
+    assert story.last_seen == datetime(2026, 3, 5)
+    assert store.dirty_stories() == [7]
