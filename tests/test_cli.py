@@ -24,7 +24,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def seeded(db_path: str, capsys: pytest.CaptureFixture[str]) -> str:
-    code, out, err = run(capsys, "--db", db_path, "ingest", str(SEEDS))
+    code, _out, err = run(capsys, "--db", db_path, "ingest", str(SEEDS))
     assert code == 0, err
     return db_path
 
@@ -66,8 +66,10 @@ def test_search_finds_spelling_variants(seeded: str, capsys: pytest.CaptureFixtu
 
 
 @needs_shared
-def test_search_snippet_shows_original_spelling(seeded: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--db", seeded, "search", "الإرهابيين", "--json")
+def test_search_snippet_shows_original_spelling(
+    seeded: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _code, out, _ = run(capsys, "--db", seeded, "search", "الإرهابيين", "--json")
     hits = json.loads(out)["hits"]
     snippets = " ".join(h["snippet"] for h in hits)
     assert "ی" in snippets  # the Persian-keyboard yeh of seed 002 is shown as written
@@ -86,7 +88,7 @@ def test_boilerplate_tail_is_nowhere(seeded: str, capsys: pytest.CaptureFixture[
     removed = [line for a in store.articles(range(1, 100)) for line in a.boilerplate]
     assert any(BOILERPLATE_TAIL in line for line in removed)  # kept aside, not lost
     store.close()
-    code, out, _ = run(capsys, "--db", seeded, "search", BOILERPLATE_TAIL, "--json")
+    _code, out, _ = run(capsys, "--db", seeded, "search", BOILERPLATE_TAIL, "--json")
     assert json.loads(out)["hits"] == []
 
 
@@ -119,10 +121,28 @@ def test_bad_files_are_reported_and_the_batch_goes_on(
     (folder / "empty.txt").write_bytes(b"")
     (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     lines = [
-        json.dumps({"id": "j1", "source": "b", "date": "2026-03-05", "title": "ت", "text": "نص أول عن الانتخابات البلدية في المدينة"}, ensure_ascii=False),
+        json.dumps(
+            {
+                "id": "j1",
+                "source": "b",
+                "date": "2026-03-05",
+                "title": "ت",
+                "text": "نص أول عن الانتخابات البلدية في المدينة",
+            },
+            ensure_ascii=False,
+        ),
         "{not json",
         json.dumps({"id": "j3", "source": "b", "date": "2026-03-06", "title": "ت", "text": ""}),
-        json.dumps({"id": "j4", "source": "c", "date": "2026-03-06", "title": "ت", "text": "نص ثالث عن مباراة كرة القدم النهائية"}, ensure_ascii=False),
+        json.dumps(
+            {
+                "id": "j4",
+                "source": "c",
+                "date": "2026-03-06",
+                "title": "ت",
+                "text": "نص ثالث عن مباراة كرة القدم النهائية",
+            },
+            ensure_ascii=False,
+        ),
     ]
     (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out, err = run(capsys, "--db", db_path, "ingest", str(folder))
@@ -137,7 +157,7 @@ def test_bad_files_are_reported_and_the_batch_goes_on(
 
 
 def test_missing_path_is_one_line_error(db_path: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "--db", db_path, "ingest", "/nonexistent/folder")
+    code, _out, err = run(capsys, "--db", db_path, "ingest", "/nonexistent/folder")
     assert code == 1
     assert err.startswith("marsad: error:")
     assert "Traceback" not in err
@@ -151,7 +171,9 @@ def test_unknown_story_is_one_line_error(db_path: str, capsys: pytest.CaptureFix
     assert "no story #999" in err
 
 
-def test_normalize_reads_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_normalize_reads_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("الرئيس السورى\n"))
     code, out, _ = run(capsys, "normalize")
     assert code == 0
@@ -173,3 +195,25 @@ def test_demo_prints_stories_and_eval_meets_floor(
     last = out.strip().splitlines()[-1]
     assert last.startswith("bcubed_f1=")
     assert float(last.split("=")[1]) >= 0.95  # the floor issue #2 sets for the demo gold
+
+
+def test_updated_article_at_same_url_replaces_not_duplicates(
+    tmp_path: Path, db_path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def write(name: str, url: str, text: str) -> Path:
+        path = tmp_path / name
+        record = {"id": name, "source": "a", "date": "2026-03-04", "title": "حريق في الميناء", "text": text, "url": url}
+        path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+        return path
+
+    first = write("v1.jsonl", "https://www.a.test/n/1?utm_source=x", "اندلع حريق في الميناء صباح اليوم وأصيب ثلاثة عمال.")
+    second = write("v2.jsonl", "https://m.a.test/n/1/", "اندلع حريق في الميناء صباح اليوم وأصيب خمسة عمال ونقلوا إلى المستشفى.")
+    assert run(capsys, "--db", db_path, "ingest", str(first))[0] == 0
+    code, out, _ = run(capsys, "--db", db_path, "ingest", str(second))
+    assert "updated 1" in out
+    code, out, _ = run(capsys, "--db", db_path, "search", "عمال", "--json")
+    hits = json.loads(out)["hits"]
+    assert len(hits) == 1  # only the live version is found
+    assert "خمسة" in hits[0]["snippet"]
+    code, out, _ = run(capsys, "--db", db_path, "stories", "--json")
+    assert [s["n_articles"] for s in json.loads(out)["stories"]] == [1]

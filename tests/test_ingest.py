@@ -96,6 +96,12 @@ def test_decode_cp1256() -> None:
     assert decode_bytes(data, origin="x") == ARABIC
 
 
+def test_decode_nearly_valid_utf8_is_not_taken_for_cp1256() -> None:
+    text = ARABIC * 30 + "ب"
+    data = text.encode("utf-8")[:-1]  # cut inside the last letter
+    assert decode_bytes(data, origin="x") == text[:-1] + "\ufffd"
+
+
 def test_decode_refuses_latin1_text_that_is_not_arabic() -> None:
     with pytest.raises(InputError, match=r"^f\.txt: not valid UTF-8.*re-save it as UTF-8"):
         decode_bytes("Ça coûte très cher, déjà réglé.".encode("latin-1"), origin="f.txt")
@@ -280,6 +286,27 @@ def test_jsonl_gz_whole_file(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl.gz"
     path.write_bytes(gzip.compress(("\n".join(_record(n) for n in range(3))).encode("utf-8")))
     assert [a.ext_id for a in _articles(_read(path))] == ["0", "1", "2"]
+
+
+def test_jsonl_gz_that_is_not_gzip_is_one_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl.gz"
+    path.write_text(_record(1), encoding="utf-8")
+    (skipped,) = _read(path)
+    assert isinstance(skipped, Skipped)
+    assert skipped.origin == str(path)
+    assert "unreadable after line 0" in skipped.reason
+
+
+def test_jsonl_utf8_bom_accepted_utf16_refused(tmp_path: Path) -> None:
+    with_bom = tmp_path / "a.jsonl"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + (_record(1) + "\n" + _record(2)).encode("utf-8"))
+    utf16 = tmp_path / "b.jsonl"
+    utf16.write_bytes((_record(3) + "\n").encode("utf-16"))
+    items = _read(str(tmp_path))  # a str path is accepted too
+    assert [a.ext_id for a in _articles(items)] == ["1", "2"]
+    (skipped,) = _skipped(items)
+    assert skipped.origin == str(utf16)
+    assert "UTF-16" in skipped.reason
 
 
 def test_jsonl_line_over_max_bytes_is_skipped(tmp_path: Path) -> None:

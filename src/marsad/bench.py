@@ -58,10 +58,7 @@ def run_bench(
         previous_mark_elapsed = elapsed
         for mark in marks:
             chunk_started = time.perf_counter()
-            report = pipeline.ingest(
-                articles[done:mark],
-                progress=(lambda d, _t, base=done: progress(base + d, total)) if progress else None,
-            )
+            report = pipeline.ingest(articles[done:mark], progress=_offset(progress, done, total))
             elapsed += time.perf_counter() - chunk_started
             _accumulate(totals, report)
             chunk_rate = (mark - done) / max(1e-9, elapsed - previous_mark_elapsed)
@@ -87,6 +84,18 @@ def run_bench(
         lines.append(f"  {stage:<10} {secs:8.2f} s  {rate:10.0f} articles/s")
     lines.append(f"articles_per_s={total / elapsed:.0f} peak_rss_mb={peak_rss_mb():.0f}")
     return "\n".join(lines)
+
+
+def _offset(progress: ProgressFn | None, base: int, total: int) -> ProgressFn | None:
+    """Report a chunk's progress as progress through the whole corpus."""
+    if progress is None:
+        return None
+    report = progress
+
+    def shifted(done: int, _chunk_total: int) -> None:
+        report(base + done, total)
+
+    return shifted
 
 
 def _accumulate(totals: IngestReport, report: IngestReport) -> None:

@@ -35,6 +35,7 @@ class Skipped:
 
     origin: str
     reason: str
+    ignored: bool = False  # a note (files that are not news input), not an error
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
 from marsad.cluster.stories import ClusterSettings, StoryClusterer, make_cluster_doc
 from marsad.dedup.minhash import (
     DuplicateIndex,
@@ -29,6 +30,7 @@ from marsad.dedup.minhash import (
     signature_to_bytes,
 )
 from marsad.ingest.boilerplate import strip_boilerplate
+from marsad.ingest.urls import canonical_url
 from marsad.models import RawArticle, Skipped
 from marsad.store.sqlite import Store, StoredArticle
 from marsad.summarize.extractive import SourceDoc, summarize
@@ -59,18 +61,22 @@ class IngestReport:
     ingested: int = 0
     duplicates: int = 0
     already_stored: int = 0
+    updated: int = 0  # new versions of articles already stored under the same URL
     skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Skipped] = field(default_factory=list)  # ignored files, not errors
     new_stories: int = 0
     stories_summarized: int = 0
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
 
     def line(self) -> str:
         """One-line summary for humans."""
-        return (
+        line = (
             f"ingested {self.ingested} (of which {self.duplicates} duplicate copies), "
-            f"already stored {self.already_stored}, skipped {len(self.skipped)}, "
+            f"updated {self.updated}, already stored {self.already_stored}, "
+            f"skipped {len(self.skipped)}, "
             f"new stories {self.new_stories}"
         )
+        return "; ".join([line, *(f"{n.origin}: {n.reason}" for n in self.notes)])
 
 
 ProgressFn = Callable[[int, int], None]
@@ -113,7 +119,7 @@ class Pipeline:
         articles: list[RawArticle] = []
         for record in records:
             if isinstance(record, Skipped):
-                report.skipped.append(record)
+                (report.notes if record.ignored else report.skipped).append(record)
             else:
                 articles.append(record)
         report.read = len(articles) + len(report.skipped)
@@ -147,8 +153,12 @@ class Pipeline:
 
         title_tokens = arabic.tokenize(title)
         body_tokens = arabic.tokenize(body)
-        words = " ".join(t.text for t in title_tokens) + " \n " + " ".join(t.text for t in body_tokens)
-        stems = " ".join(t.stem for t in title_tokens) + " \n " + " ".join(t.stem for t in body_tokens)
+        words = (
+            " ".join(t.text for t in title_tokens) + " \n " + " ".join(t.text for t in body_tokens)
+        )
+        stems = (
+            " ".join(t.stem for t in title_tokens) + " \n " + " ".join(t.stem for t in body_tokens)
+        )
         body_match = " ".join(t.text for t in body_tokens)
         published = raw.date or now
         identity = _digest(raw.source + "\x00" + words)
@@ -157,13 +167,19 @@ class Pipeline:
         if self.store.has_identity(identity):
             report.already_stored += 1
             return
+        canonical = canonical_url(raw.url) if raw.url else None
+        previous = self.store.current_version(canonical) if canonical else None
 
         fp = fingerprint(body_match, num_perm=self.settings.num_perm)
         original = self.duplicates.find(fp)
         t3 = time.perf_counter()
         seconds["dedup"] += t3 - t2
 
-        if original is not None:
+        if previous is not None:
+            # A new version of a known article (same URL, edited text) stays in its story
+            # and replaces the old version rather than counting as its copy.
+            story_id, is_new, original = previous[2], False, None
+        elif original is not None:
             story_id = self.store.story_of(original)
             is_new = False
         else:
@@ -194,10 +210,14 @@ class Pipeline:
             story_id=story_id,
             words=words,
             stems=stems,
+            canonical_url=canonical,
         )
         if original is None:
             self.duplicates.add(article_id, fp, published)
-        if story_id is not None:
+        if previous is not None:
+            self.store.supersede(previous[0], article_id)
+            report.updated += 1
+        elif story_id is not None:
             self.store.touch_story(story_id, raw.source, published)
         report.ingested += 1
         report.duplicates += original is not None

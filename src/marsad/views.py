@@ -31,7 +31,9 @@ def story_brief(story: StoredStory) -> dict[str, Any]:
     }
 
 
-def stories_view(store: Store, *, limit: int = 50, offset: int = 0, source: str | None = None) -> dict[str, Any]:
+def stories_view(
+    store: Store, *, limit: int = 50, offset: int = 0, source: str | None = None
+) -> dict[str, Any]:
     """A page of stories, most recently updated first."""
     stories = store.stories(limit=limit, offset=offset, source=source)
     return {
@@ -71,7 +73,9 @@ def story_view(store: Store, story_id: int) -> dict[str, Any] | None:
             continue
         entry = article_brief(article)
         entry["copies"] = [article_brief(c) for c in copies.get(article.id, [])]
-        entry["carried_by"] = sorted({article.source, *(c.source for c in copies.get(article.id, []))})
+        entry["carried_by"] = sorted(
+            {article.source, *(c.source for c in copies.get(article.id, []))}
+        )
         articles.append(entry)
     # A copy whose original sits in another story still belongs here.
     shown = {a["id"] for a in articles} | {c["id"] for a in articles for c in a["copies"]}

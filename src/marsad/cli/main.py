@@ -51,8 +51,6 @@ def _open_pipeline(db: str) -> Any:
 
 
 def _open_store(db: str) -> Any:
-    from marsad.store.sqlite import Store
-    from marsad.text.arabic import NORMALIZER_VERSION
 
     if db != ":memory:" and not Path(db).exists():
         raise MarsadError(f"{db}: no such store; run `marsad --db {db} ingest PATH` first")
@@ -79,7 +77,9 @@ def cmd_stories(args: argparse.Namespace) -> int:
     """List stories."""
     from marsad.views import stories_view
 
-    view = stories_view(_open_store(args.db), limit=args.limit, offset=args.offset, source=args.source)
+    view = stories_view(
+        _open_store(args.db), limit=args.limit, offset=args.offset, source=args.source
+    )
     if args.json:
         _print_json(view)
         return 0
@@ -121,9 +121,13 @@ def render_story(view: dict[str, Any]) -> str:
         lines.append(f"  • {sentence['text']}  ({', '.join(sentence['sources'])})")
     lines += ["", "Articles:"]
     for article in view["articles"]:
-        lines.append(f"  [{article['id']}] {article['published'][:16]} {article['source']}: {article['title']}")
+        lines.append(
+            f"  [{article['id']}] {article['published'][:16]} {article['source']}: {article['title']}"
+        )
         if article["copies"]:
-            lines.append(f"        also carried by: {', '.join(c['source'] for c in article['copies'])}")
+            lines.append(
+                f"        also carried by: {', '.join(c['source'] for c in article['copies'])}"
+            )
     return "\n".join(lines)
 
 
@@ -137,7 +141,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for hit in view["hits"]:
         story = f"story #{hit['story_id']}" if hit["story_id"] is not None else "no story"
-        print(f"[{hit['article_id']}] {hit['published'][:10]} {hit['source']} ({story}): {hit['title']}")
+        print(
+            f"[{hit['article_id']}] {hit['published'][:10]} {hit['source']} ({story}): {hit['title']}"
+        )
         print(f"    {hit['snippet']}")
     print(f"({len(view['hits'])} hits)")
     return 0
@@ -180,7 +186,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         assert view is not None
         print(render_story(view))
         print("-" * 72)
-    print(f"Store: {args.db}. Next: marsad --db {args.db} search QUERY, marsad --db {args.db} story ID")
+    print(
+        f"Store: {args.db}. Next: marsad --db {args.db} search QUERY, marsad --db {args.db} story ID"
+    )
     return 0
 
 
@@ -207,7 +215,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 # -- parser -----------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to document commands)."""
-    parser = argparse.ArgumentParser(prog="marsad", description="Multi-source Arabic news intelligence.")
+    parser = argparse.ArgumentParser(
+        prog="marsad", description="Multi-source Arabic news intelligence."
+    )
     parser.add_argument("--db", default=DEFAULT_DB, help=f"store file (default {DEFAULT_DB})")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--version", action="version", version=f"marsad {__version__}")
@@ -255,6 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus")
     p.add_argument("--limit", type=int, help="use only the first N articles")
     p.set_defaults(run=cmd_bench)
+
+    from marsad.cli import watch
+
+    watch.add_parsers(sub)
     return parser
 
 
@@ -269,7 +283,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"marsad: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("marsad: interrupted; stored batches are kept, run the command again to resume", file=sys.stderr)
+        print(
+            "marsad: interrupted; stored batches are kept, run the command again to resume",
+            file=sys.stderr,
+        )
         return 130
     except (OSError, ValueError) as exc:
         if args.debug:

@@ -24,7 +24,10 @@ from marsad.text.arabic import NORMALIZER_VERSION
 
 
 def predict_stories(
-    articles: list[RawArticle], *, settings: Settings | None = None, progress: ProgressFn | None = None
+    articles: list[RawArticle],
+    *,
+    settings: Settings | None = None,
+    progress: ProgressFn | None = None,
 ) -> dict[str, str]:
     """Run the pipeline over gold articles; returns input id -> predicted story key."""
     with tempfile.TemporaryDirectory(prefix="marsad-eval-") as tmp:
@@ -98,8 +101,11 @@ def evaluate_stories(
             articles, gold, lambda pred, g: bcubed(pred, g)[2]
         )
         rows.append(
-            (f"tfidf-agglomerative(best distance {threshold})", _scores(agglo, gold),
-             time.perf_counter() - started)
+            (
+                f"tfidf-agglomerative(best distance {threshold})",
+                _scores(agglo, gold),
+                time.perf_counter() - started,
+            )
         )
         lines.append(f"{'system':<42} {'bcubed P/R/F1':>20} {'pairwise P/R/F1':>20} {'seconds':>8}")
         for name, s, secs in rows:

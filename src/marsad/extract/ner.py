@@ -101,12 +101,14 @@ class Featurizer:
         arabic = _arabic()
         folded = arabic.fold(word) or word
         tokens = arabic.tokenize(word)
-        stripped = tokens[0].text if len(tokens) == 1 and tokens[0].text else folded
+        # The text layer drops punctuation and may split odd tokens; keep the whole word then.
+        single = tokens[0] if len(tokens) == 1 and tokens[0].text else None
+        stripped = single.text if single else folded
         clitics = folded[: len(folded) - len(stripped)] if folded.endswith(stripped) else "?"
         attributes = {
             "w": folded,
             "s": stripped,
-            "st": arabic.stem(word) or stripped,
+            "st": (single.stem if single else "") or stripped,
             "pre": clitics,
             "x2": stripped[-2:],
             "shape": _shape(word),
@@ -175,7 +177,7 @@ class Tagger:
         The text layer's tokenizer supplies word spans; the surface words ``text[start:end]``
         are tagged, and an entity runs from its first word's start to its last word's end.
         """
-        spans = [(token.start, token.end) for token in _arabic().tokenize(text)]
+        spans = word_spans(text)
         tags = self.tag([text[start:end] for start, end in spans])
         found: list[Entity] = []
         open_label, open_start, open_end = "", -1, -1
@@ -192,6 +194,24 @@ class Tagger:
         if open_label:
             found.append(Entity(text[open_start:open_end], open_label, open_start, open_end))
         return found
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Word spans from the text layer's tokenizer plus one span per punctuation character.
+
+    The tokenizer keeps words only, but the model was trained on news text whose
+    punctuation is tokenized too (quotes and commas are strong boundary cues), so
+    non-space characters between words become one-character tokens.
+    """
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for token in [*_arabic().tokenize(text), None]:
+        gap_end = token.start if token else len(text)
+        spans.extend((i, i + 1) for i in range(cursor, gap_end) if not text[i].isspace())
+        if token:
+            spans.append((token.start, token.end))
+            cursor = token.end
+    return spans
 
 
 def models_dir() -> Path:

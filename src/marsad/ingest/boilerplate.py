@@ -23,28 +23,36 @@ from marsad.text.arabic import fold
 
 # A prompt is a line, not a paragraph: the sign-up prompts seen in the wild run to ~20 words.
 MAX_PROMPT_WORDS = 30
+# Up to this length a line is a prompt wherever a phrase sits in it; longer ones only
+# when they start or end with one ("اقرأ أيضا: ...", "... جميع الحقوق محفوظة"), so a news
+# sentence that mentions "تسجيل الدخول" in passing stays.
+_MAX_LOOSE_PROMPT_WORDS = 12
 # Body lines repeated later are dropped only when this long (paragraphs, not refrains),
 # or, when doubled in place, this long.
 _MIN_REPEAT_WORDS = 12
 _MIN_DOUBLED_WORDS = 3
+# Lines with more spaces than this are paragraphs, never prompts: keyed without folding.
+# The margin covers spaced punctuation ("- «"), which makes spaces outnumber words.
+_PARAGRAPH_SPACES = MAX_PROMPT_WORDS + 5
 _WORD = re.compile(r"\w+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _COPYRIGHT_MARKS = ("©", "(c)", "(C)")
 
 
 def line_key(line: str) -> str:
-    """The comparison key of a line: its folded words joined by single spaces."""
-    return " ".join(_WORD.findall(fold(line).casefold()))
+    """The comparison key of a line: its MATCH-folded words joined by single spaces."""
+    return " ".join(_WORD.findall(fold(line)))
 
 
 @dataclass(frozen=True, slots=True)
-class _PhraseList:
-    contained: tuple[str, ...]  # " key " padded, matched as whole words anywhere in a line
+class _Phrases:
+    anywhere: re.Pattern[str]  # a phrase as whole words anywhere in a key
+    edge: re.Pattern[str]  # a phrase at the start or end of a key
     exact: frozenset[str]  # keys a line must equal
 
 
 @cache
-def _phrases() -> _PhraseList:
+def _phrases() -> _Phrases:
     contained: list[str] = []
     exact: set[str] = set()
     source = resources.files("marsad.data").joinpath("boilerplate_ar.txt")
@@ -55,12 +63,22 @@ def _phrases() -> _PhraseList:
         if entry.startswith("= "):
             exact.add(line_key(entry[2:]))
         else:
-            contained.append(f" {line_key(entry)} ")
-    return _PhraseList(contained=tuple(contained), exact=frozenset(exact))
+            contained.append(re.escape(line_key(entry)))
+    alternatives = "|".join(sorted(contained, key=len, reverse=True))
+    return _Phrases(
+        anywhere=re.compile(f"(?:^| )(?:{alternatives})(?: |$)"),
+        edge=re.compile(f"^(?:{alternatives})(?: |$)|(?:^| )(?:{alternatives})$"),
+        exact=frozenset(exact),
+    )
 
 
 def is_prompt(line: str, key: str | None = None) -> bool:
-    """Whether a line is a short sign-up, share, copyright or "read also" prompt."""
+    """Whether a line is a short sign-up, share, copyright or "read also" prompt.
+
+    Args:
+        line: The line as displayed.
+        key: Its :func:`line_key`, when already computed.
+    """
     key = line_key(line) if key is None else key
     words = key.count(" ") + 1
     if not key or words > MAX_PROMPT_WORDS:
@@ -68,8 +86,8 @@ def is_prompt(line: str, key: str | None = None) -> bool:
     phrases = _phrases()
     if key in phrases.exact or any(mark in line for mark in _COPYRIGHT_MARKS):
         return True
-    padded = f" {key} "
-    return any(phrase in padded for phrase in phrases.contained)
+    pattern = phrases.anywhere if words <= _MAX_LOOSE_PROMPT_WORDS else phrases.edge
+    return pattern.search(key) is not None
 
 
 def strip_boilerplate(
@@ -124,30 +142,41 @@ def strip_boilerplate(
             break
         tail_start = index
 
-    kept: list[str] = []
-    removed: list[str] = []
-    seen: set[str] = set()
-    for index, (line, key) in enumerate(zip(lines, keys, strict=True)):
-        words = key.count(" ") + 1
-        repeat = key in seen and (
-            words >= _MIN_REPEAT_WORDS or (twin[index] and words >= _MIN_DOUBLED_WORDS)
+    first_seen: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        first_seen.setdefault(key, index)
+    removed_at = [
+        index
+        for index, (line, key) in enumerate(zip(lines, keys, strict=True))
+        if line.strip()
+        and (
+            index >= tail_start
+            or junk[index]
+            or (first_seen[key] < index and _is_repeat(key, twin[index]))
         )
-        if line.strip() and (index >= tail_start or junk[index] or repeat):
-            removed.append(line.strip())
-        else:
-            kept.append(line)
-        seen.add(key)
-    return _BLANK_RUNS.sub("\n\n", "\n".join(kept)).strip(), removed
+    ]
+    if not removed_at:
+        return text.strip(), []  # the common case: nothing to rebuild
+    drop = set(removed_at)
+    kept = "\n".join(line for index, line in enumerate(lines) if index not in drop)
+    return _BLANK_RUNS.sub("\n\n", kept).strip(), [lines[index].strip() for index in removed_at]
+
+
+def _is_repeat(key: str, twin: bool) -> bool:
+    """Whether a later copy of a line goes: a paragraph, or a line doubled in place."""
+    words = key.count(" ") + 1
+    return words >= _MIN_REPEAT_WORDS or (twin and words >= _MIN_DOUBLED_WORDS)
 
 
 def _cheap_key(line: str) -> str:
     """:func:`line_key`, without folding for lines sure to be paragraphs.
 
     Folding only matters to match prompts and titles, which are short; paragraphs are
-    compared only with their own copies, so their raw words serve and save most folding.
+    compared only with their own copies, so whitespace-normalised text serves and saves
+    folding most of an article.
     """
-    if line.count(" ") >= 2 * MAX_PROMPT_WORDS:
-        return " ".join(_WORD.findall(line))
+    if line.count(" ") > _PARAGRAPH_SPACES:
+        return " ".join(line.split())
     return line_key(line)
 
 

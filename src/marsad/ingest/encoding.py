@@ -26,6 +26,9 @@ _MAX_CONTROL_SHARE = 0.01
 _UTF16_HIGH_BYTES = frozenset({0x00, 0x06})
 _MIN_UTF16_HIGH_SHARE = 0.6
 _MAX_UTF16_LOW_NUL_SHARE = 0.1
+# Share of undecodable sequences tolerated in otherwise valid UTF-8 (each becomes U+FFFD);
+# cp1256 text read as UTF-8 fails on nearly every letter.
+_MAX_BAD_UTF8_SHARE = 0.001
 # cp1256 decodes almost any byte string; accept it only when the result reads as Arabic.
 _MIN_CP1256_ARABIC_RATIO = 0.5
 
@@ -36,6 +39,7 @@ def decode_bytes(data: bytes, *, origin: str) -> str:
     """Decode the content of a text file.
 
     Tries, in order: a UTF-8 or UTF-16 byte-order mark, UTF-16 without BOM, strict UTF-8,
+    UTF-8 with at most one bad sequence per thousand characters (each becomes U+FFFD),
     then cp1256 when that yields mostly Arabic letters.
 
     Args:
@@ -65,6 +69,11 @@ def decode_bytes(data: bytes, *, origin: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few bad bytes (a file cut mid-character, one corrupt sector) would
+    # otherwise pass as cp1256 mojibake: UTF-8 lead bytes D8/D9 are Arabic letters there.
+    lenient = data.decode("utf-8", errors="replace")
+    if lenient.count("\ufffd") <= _MAX_BAD_UTF8_SHARE * len(lenient):
+        return lenient
     try:
         text = data.decode("cp1256")
     except UnicodeDecodeError:

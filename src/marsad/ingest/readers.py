@@ -47,7 +47,9 @@ _JSONL_CHUNK: Final = 1 << 16
 _Sidecar = dict[str, dict[str, str]]  # file name -> row (lower-case column -> value)
 
 
-def read_path(path: Path, *, max_bytes: int = 20_000_000) -> Iterator[RawArticle | Skipped]:
+def read_path(
+    path: str | os.PathLike[str], *, max_bytes: int = 20_000_000
+) -> Iterator[RawArticle | Skipped]:
     """Read every article in a file, or in a folder recursively, in sorted path order.
 
     In a folder, hidden entries and files with other extensions are passed over; one
@@ -63,6 +65,7 @@ def read_path(path: Path, *, max_bytes: int = 20_000_000) -> Iterator[RawArticle
     Raises:
         InputError: ``path`` does not exist.
     """
+    path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder; check the path")
     sidecars: dict[Path, _Sidecar] = {}
@@ -83,6 +86,7 @@ def read_path(path: Path, *, max_bytes: int = 20_000_000) -> Iterator[RawArticle
                 f"ignored {len(ignored)} hidden or unsupported file(s) ({examples}); "
                 f"Marsad reads {', '.join(SUFFIXES)}"
             ),
+            ignored=True,
         )
 
 
@@ -396,5 +400,5 @@ def clean_body(text: str) -> str:
     Lines are stripped and runs of blank lines collapse to one, so paragraphs are
     separated by at most one empty line whatever the input's line endings.
     """
-    lines = (display(line).strip() for line in text.splitlines())
+    lines = (line.strip() for line in display(text).splitlines())
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()

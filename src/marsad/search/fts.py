@@ -62,7 +62,7 @@ def search(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> lis
     hits = []
     for article_id, rank in ranked:
         article = articles.get(article_id)
-        if article is None:
+        if article is None or article.superseded_by is not None:
             continue
         text = article.body if _has_hit(article.body, stems) else article.title
         snippet, highlights = make_snippet(text, stems)

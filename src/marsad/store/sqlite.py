@@ -83,9 +83,23 @@ def _initial(db: sqlite3.Connection) -> None:
         CREATE INDEX articles_source ON articles(source);
         CREATE INDEX stories_last_seen ON stories(last_seen);
         CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-        """
+        """,
     )
     _create_fts(db)
+
+
+@migration("0002_url_identity")
+def _url_identity(db: sqlite3.Connection) -> None:
+    # One article per canonical URL; a changed text at a known URL is a new version that
+    # supersedes the old row (kept, never silently overwritten).
+    _run_script(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN canonical_url TEXT;
+        ALTER TABLE articles ADD COLUMN superseded_by INTEGER REFERENCES articles(id);
+        CREATE INDEX articles_canonical_url ON articles(canonical_url);
+        """,
+    )
 
 
 def _create_fts(db: sqlite3.Connection) -> None:
@@ -112,6 +126,7 @@ class StoredArticle:
     story_id: int | None
     extra: dict[str, Any]
     boilerplate: list[str]
+    superseded_by: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -238,12 +253,14 @@ class Store:
         story_id: int | None,
         words: str,
         stems: str,
+        canonical_url: str | None = None,
     ) -> int:
         """Insert one article and its full-text entry; returns the new article id."""
         cur = self.db.execute(
             "INSERT INTO articles (ext_id, source, published, title, body, boilerplate, url, extra,"
-            " origin, identity, content_hash, signature, duplicate_of, story_id, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " origin, identity, content_hash, signature, duplicate_of, story_id, ingested_at,"
+            " canonical_url)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 ext_id,
                 source,
@@ -260,6 +277,7 @@ class Store:
                 duplicate_of,
                 story_id,
                 datetime.now().isoformat(timespec="seconds"),
+                canonical_url,
             ),
         )
         article_id = int(cur.lastrowid or 0)
@@ -268,6 +286,21 @@ class Store:
             (article_id, words, stems),
         )
         return article_id
+
+    def current_version(self, canonical_url: str) -> tuple[int, str, int | None] | None:
+        """(id, identity, story id) of the live version of the article at a URL, if any."""
+        row = self.db.execute(
+            "SELECT id, identity, story_id FROM articles"
+            " WHERE canonical_url = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1",
+            (canonical_url,),
+        ).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]), row[2])
+
+    def supersede(self, old_id: int, new_id: int) -> None:
+        """Mark ``old_id`` as replaced by a newer version; stories and search skip it."""
+        self.db.execute("UPDATE articles SET superseded_by = ? WHERE id = ?", (new_id, old_id))
+        self.db.execute("UPDATE stories SET dirty = 1 WHERE id = "
+                        "(SELECT story_id FROM articles WHERE id = ?)", (old_id,))
 
     def article(self, article_id: int) -> StoredArticle | None:
         """Fetch one article."""
@@ -291,7 +324,8 @@ class Store:
     def story_articles(self, story_id: int) -> list[StoredArticle]:
         """All articles of a story (copies included), oldest first."""
         rows = self.db.execute(
-            _ARTICLE_SELECT + " WHERE story_id = ? ORDER BY published, id", (story_id,)
+            _ARTICLE_SELECT + " WHERE story_id = ? AND superseded_by IS NULL ORDER BY published, id",
+            (story_id,),
         )
         return [_article(row) for row in rows]
 
@@ -299,7 +333,8 @@ class Store:
         """Representatives published since a date: (id, content hash, signature, published)."""
         rows = self.db.execute(
             "SELECT id, content_hash, signature, published FROM articles"
-            " WHERE duplicate_of IS NULL AND signature IS NOT NULL AND published >= ?"
+            " WHERE duplicate_of IS NULL AND superseded_by IS NULL AND signature IS NOT NULL"
+            " AND published >= ?"
             " ORDER BY published, id",
             (since.isoformat(),),
         )
@@ -308,7 +343,9 @@ class Store:
 
     def story_of(self, article_id: int) -> int | None:
         """The story an article belongs to."""
-        row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT story_id FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
         return None if row is None or row[0] is None else int(row[0])
 
     def story_assignments(self) -> dict[str, int]:
@@ -392,7 +429,9 @@ class Store:
         """Stories, most recently updated first, then by size."""
         where, params = ["n_articles > 0"], []
         if source:
-            where.append("EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id AND a.source = ?)")
+            where.append(
+                "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id AND a.source = ?)"
+            )
             params.append(source)
         if since:
             where.append("last_seen >= ?")
@@ -424,7 +463,7 @@ class Store:
 
 _ARTICLE_SELECT = (
     "SELECT id, ext_id, source, published, title, body, url, origin, duplicate_of, story_id,"
-    " extra, boilerplate FROM articles"
+    " extra, boilerplate, superseded_by FROM articles"
 )
 _STORY_SELECT = "SELECT id, title, first_seen, last_seen, n_articles, sources, summary FROM stories"
 
@@ -447,6 +486,7 @@ def _article(row: Sequence[Any]) -> StoredArticle:
         story_id=None if row[9] is None else int(row[9]),
         extra=json.loads(row[10]),
         boilerplate=json.loads(row[11]),
+        superseded_by=None if row[12] is None else int(row[12]),
     )
 
 

@@ -21,14 +21,27 @@ from datetime import datetime
 
 import numpy as np
 
-from marsad.summarize.pool import Pool, build_pool, canonical_docs, centroid_cosine, tfidf
+from marsad.summarize.pool import (
+    Pool,
+    build_pool,
+    canonical_docs,
+    centroid_cosine,
+    smoothed_idf,
+    term_counts,
+    tfidf,
+)
 
 #: Score weights; they sum to 1 so scores stay in [0, 1].
 CENTRALITY_WEIGHT = 0.45
 POSITION_WEIGHT = 0.25
 SUPPORT_WEIGHT = 0.30
-#: Subtracted from the score of a sentence whose speaker is named only before it.
+#: Subtracted from the score of a sentence whose speaker is named only before it, and of
+#: one without final punctuation (mostly captions, tag lists and cut lines).
 DANGLING_PENALTY = 0.15
+UNTERMINATED_PENALTY = 0.15
+#: Sentences with fewer content stems say little; their score shrinks in proportion, down
+#: to half for the shortest, so generic one-liners that every outlet shares do not win.
+INFORMATIVE_STEMS = 15
 #: MMR trade-off between a sentence's own score and its similarity to what is chosen.
 MMR_LAMBDA = 0.7
 #: Above this cosine a sentence repeats a chosen one even when alignment missed it.
@@ -160,12 +173,15 @@ def sentence_scores(pool: Pool) -> np.ndarray:
     positions = np.array([c.position for c in pool.candidates], dtype=np.float64)
     position_prior = 1.0 / np.sqrt(1.0 + positions)
     support = pool.support().astype(np.float64) / max(len(pool.outlets), 1)
-    dangling = np.array([c.dangling for c in pool.candidates], dtype=np.float64)
+    dangling = np.array([c.lead.dangling for c in pool.candidates], dtype=np.float64)
+    unterminated = np.array([c.lead.unterminated for c in pool.candidates], dtype=np.float64)
+    stems = np.array([len(set(c.lead.stems)) for c in pool.candidates], dtype=np.float64)
+    informativeness = 0.5 + 0.5 * np.minimum(stems / INFORMATIVE_STEMS, 1.0)
+    merit = (
+        CENTRALITY_WEIGHT * centrality + POSITION_WEIGHT * position_prior + SUPPORT_WEIGHT * support
+    )
     return np.asarray(
-        CENTRALITY_WEIGHT * centrality
-        + POSITION_WEIGHT * position_prior
-        + SUPPORT_WEIGHT * support
-        - DANGLING_PENALTY * dangling,
+        merit * informativeness - DANGLING_PENALTY * dangling - UNTERMINATED_PENALTY * unterminated,
         dtype=np.float64,
     )
 
@@ -178,28 +194,23 @@ def fits(pool: Pool, chosen: list[int], candidate: int, max_chars: int) -> bool:
 
 def select_mmr(pool: Pool, scores: np.ndarray, max_sentences: int, max_chars: int) -> list[int]:
     """Pick sentences greedily by MMR, skipping repeats of chosen facts and over-long ones."""
-    remaining = [i for i, cand in enumerate(pool.candidates) if cand.eligible]
+    open_ = np.array([c.eligible for c in pool.candidates], dtype=np.bool_)
+    lengths = np.array([c.end - c.start for c in pool.candidates])
     same_fact = pool.same_fact()
+    redundancy = np.zeros(len(pool.candidates))  # max cosine to any chosen sentence
     chosen: list[int] = []
-    while remaining and len(chosen) < max_sentences:
-        best: tuple[float, int] | None = None
-        for i in remaining:
-            redundancy = float(pool.cosine[i, chosen].max()) if chosen else 0.0
-            value = MMR_LAMBDA * float(scores[i]) - (1.0 - MMR_LAMBDA) * redundancy
-            # Ties go to the earlier candidate (canonical order), keeping results stable.
-            if best is None or value > best[0] + 1e-12:
-                best = (value, i)
-        assert best is not None
-        pick = best[1]
-        remaining.remove(pick)
-        if not fits(pool, chosen, pick, max_chars):
-            continue
+    used = -1  # joined length so far; the first sentence needs no separating space
+    while open_.any() and len(chosen) < max_sentences:
+        open_ &= used + 1 + lengths <= max_chars
+        if not open_.any():
+            break
+        value = MMR_LAMBDA * scores - (1.0 - MMR_LAMBDA) * redundancy
+        # argmax returns the first maximum: ties go to canonical order, keeping results stable.
+        pick = int(np.argmax(np.where(open_, value, -np.inf)))
         chosen.append(pick)
-        remaining = [
-            i
-            for i in remaining
-            if not same_fact[pick, i] and pool.cosine[pick, i] < REDUNDANT_COSINE
-        ]
+        used += 1 + int(lengths[pick])
+        redundancy = np.maximum(redundancy, pool.cosine[pick])
+        open_ &= ~same_fact[pick] & (pool.cosine[pick] < REDUNDANT_COSINE)
     return chosen
 
 
@@ -254,7 +265,8 @@ def _most_central_title(pool: Pool, titled: list[int]) -> int:
     """Index of the title closest to the story's docs and to the other titles."""
     informative = [i for i in titled if len(set(pool.title_bags[i])) >= MIN_TITLE_STEMS]
     contenders = informative or titled
-    vectors, _ = tfidf(pool.doc_bags + [pool.title_bags[i] for i in contenders])
+    counts = term_counts(pool.doc_bags + [pool.title_bags[i] for i in contenders])
+    vectors = tfidf(counts, smoothed_idf(counts))
     docs_part = vectors[: len(pool.docs)]
     titles_part = vectors[len(pool.docs) :]
     doc_centroid = np.asarray(docs_part.sum(axis=0)).ravel()

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from marsad.models import Token
-from marsad.text.arabic import content_stems, sentence_spans, tokenize
+from marsad.text.arabic import content_stems, is_stopword, sentence_spans, tokenize
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -28,6 +28,8 @@ BoolArray = npt.NDArray[np.bool_]
 #: compete; news puts what matters first, so little is lost.
 MAX_ARTICLES = 40
 LEAD_SENTENCES = 8
+#: Generous sentence length used to find where the lead ends without splitting everything.
+LEAD_CHARS_PER_SENTENCE = 400
 #: Distinct article bodies whose analysis is kept between calls.
 ANALYSIS_CACHE_SIZE = 8192
 #: Sentences outside this word range are fragments or run-on paragraphs, poor summary units.
@@ -36,10 +38,10 @@ MAX_WORDS = 70
 #: Sentence B carries the fact of sentence A when the stems they share hold at least this
 #: share of A's IDF mass (weighted containment): rewordings across outlets keep the rare
 #: words (names, places, numbers) and vary the common ones.
-SAME_FACT_CONTAINMENT = 0.55
+SAME_FACT_CONTAINMENT = 0.6
 #: ... and they share at least this many content stems, so short generic sentences do not
 #: align on one name.
-SAME_FACT_MIN_SHARED = 3
+SAME_FACT_MIN_SHARED = 4
 
 # A dateline opening a lead sentence: a place of up to three words, then a dash or an
 # agency in parentheses ("الرياض - واس -", "جدة (واس) -"), optionally followed by an agency
@@ -55,8 +57,7 @@ _DATELINE_PREFIX = re.compile(
 # A sentence that only credits people ("كتب: فلان", "تصوير: ...", "بقلم ...").
 _BYLINE = re.compile(r"^\s*[(\[]?\s*(?:كتب|كتبت|بقلم|تصوير|متابعة|إعداد|اعداد|تحرير|حرر|ترجمة)\b")
 _BYLINE_MAX_WORDS = 10
-# MATCH forms (folded, proclitics removed) of verbs that introduce reported speech, and of
-# the particles that follow them when the subject is left out: "وأضاف أن", "وقالت إن".
+# MATCH forms (folded, proclitics removed) of verbs that introduce reported speech.
 # fmt: off
 _REPORTING_VERBS = frozenset({
     "اضاف", "اضافت", "تابع", "تابعت", "اوضح", "اوضحت", "اشار", "اشارت",
@@ -65,7 +66,10 @@ _REPORTING_VERBS = frozenset({
     "ذكر", "ذكرت", "اعلن", "اعلنت", "كشف", "كشفت",
 })
 # fmt: on
-_COMPLEMENTIZERS = frozenset(("ان", "انه", "انها", "الي"))
+# What may end a finished sentence: terminators, or closing quotes and brackets after them.
+_FINAL_PUNCTUATION = frozenset(".!?؟؛…»\"”')")
+# "نصه" / "نصها" (its text) and "يلي" (what follows) introduce a statement quoted in full.
+_ANNOUNCING = frozenset(("نصه", "نصها", "يلي"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,20 +91,38 @@ class LeadSentence:
     start: int
     end: int
     stems: tuple[str, ...]  # content stems, plus numbers as "#120"
-    eligible: bool  # a usable summary sentence: length, not a byline, not a fragment
+    # A usable summary sentence: length, not a byline, a quote fragment or a preamble.
+    eligible: bool
     dangling: bool  # reports speech of a subject named only in an earlier sentence
+    unterminated: bool  # no final punctuation: often a caption, tag list or cut line
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A sentence that may enter a summary."""
+    """A lead sentence of one of the story's articles; it may enter a summary."""
 
     doc: int  # index into Pool.docs
-    position: int
-    start: int
-    end: int
-    eligible: bool
-    dangling: bool
+    lead: LeadSentence
+
+    @property
+    def position(self) -> int:
+        """Index of the sentence in its article (0 = lead)."""
+        return self.lead.position
+
+    @property
+    def start(self) -> int:
+        """Offset of the sentence in its article body."""
+        return self.lead.start
+
+    @property
+    def end(self) -> int:
+        """End offset (exclusive) of the sentence in its article body."""
+        return self.lead.end
+
+    @property
+    def eligible(self) -> bool:
+        """Whether the sentence may enter a summary at all."""
+        return self.lead.eligible
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,14 +238,31 @@ def starts_without_subject(text: str, tokens: list[Token]) -> bool:
     """
     if len(tokens) < 2 or tokens[0].text not in _REPORTING_VERBS:
         return False
+    # A named subject follows the verb directly ("وقال الوزير"); a particle or preposition
+    # there ("وقال إن", "وقال في بيان") means the subject was named earlier.
     after_verb = text[tokens[0].end : tokens[1].start]
-    return ":" in after_verb or tokens[1].text in _COMPLEMENTIZERS
+    return ":" in after_verb or is_stopword(tokens[1].text)
+
+
+def announces_text(sentence: str, tokens: list[Token]) -> bool:
+    """Tell whether a sentence only introduces a text that follows ("فيما يلي نصه:")."""
+    return sentence.rstrip().endswith(":") or any(tok.text in _ANNOUNCING for tok in tokens)
+
+
+def _lead_lines(text: str, limit: int) -> str:
+    """Return a prefix of whole lines long enough to hold ``limit`` sentences, or all text.
+
+    Sentences never cross a line break, so splitting the prefix gives the same first
+    sentences as splitting the whole body, for a fraction of the work on long articles.
+    """
+    cut = text.find("\n", limit * LEAD_CHARS_PER_SENTENCE)
+    return text if cut < 0 else text[:cut]
 
 
 def _lead_spans(text: str, limit: int) -> list[tuple[int, int, int]]:
     """Return up to ``limit`` trimmed, non-empty sentence spans as (position, start, end)."""
     spans: list[tuple[int, int, int]] = []
-    for position, (raw_start, raw_end) in enumerate(sentence_spans(text)):
+    for position, (raw_start, raw_end) in enumerate(sentence_spans(_lead_lines(text, limit))):
         start, end = trim_span(text, raw_start, raw_end)
         if start >= end:
             continue
@@ -259,9 +298,19 @@ def analyse_lead(text: str) -> tuple[LeadSentence, ...]:
             and bool(stems)
             and not is_byline(sentence, words)
             and not is_fragment(sentence)
+            and not announces_text(sentence, in_span)
         )
-        dangling = starts_without_subject(text, in_span)
-        out.append(LeadSentence(position, start, end, stems, eligible, dangling))
+        out.append(
+            LeadSentence(
+                position=position,
+                start=start,
+                end=end,
+                stems=stems,
+                eligible=eligible,
+                dangling=starts_without_subject(text, in_span),
+                unterminated=sentence[-1] not in _FINAL_PUNCTUATION,
+            )
+        )
     return tuple(out)
 
 
@@ -271,30 +320,33 @@ def title_stems(title: str) -> tuple[str, ...]:
     return tuple(content_stems(tokenize(title)))
 
 
-def tfidf(bags: list[list[str]]) -> tuple[sparse.csr_matrix, dict[str, float]]:
-    """Return L2-normalised TF-IDF rows (sublinear tf, smoothed idf) and the idf table."""
+def term_counts(bags: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    """Return the bag-by-term count matrix; columns are numbered in order of first use."""
     vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for row, bag in enumerate(bags):
-        counts: dict[int, int] = {}
-        for stem in bag:
-            col = vocab.setdefault(stem, len(vocab))
-            counts[col] = counts.get(col, 0) + 1
-        for col in sorted(counts):
-            rows.append(row)
-            cols.append(col)
-            vals.append(1.0 + float(np.log(counts[col])))
+    cols = [vocab.setdefault(stem, len(vocab)) for bag in bags for stem in bag]
+    rows = np.repeat(np.arange(len(bags)), [len(bag) for bag in bags])
     shape = (len(bags), max(len(vocab), 1))
-    counts_matrix = sparse.csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float64)
-    df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=shape[1]).astype(np.float64)
-    idf = np.log((1.0 + len(bags)) / (1.0 + df)) + 1.0
-    weighted = sparse.csr_matrix(counts_matrix.multiply(idf[np.newaxis, :]))
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    # Duplicate (row, col) pairs are summed into counts on conversion to CSR.
+    counts = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=shape)
+    counts.sum_duplicates()
+    return counts
+
+
+def smoothed_idf(counts: sparse.csr_matrix) -> FloatArray:
+    """Return ``1 + ln((1 + n) / (1 + df))`` per column: rare terms weigh more, none is 0."""
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    return np.asarray(np.log((1.0 + counts.shape[0]) / (1.0 + df)) + 1.0, dtype=np.float64)
+
+
+def tfidf(counts: sparse.csr_matrix, idf: FloatArray) -> sparse.csr_matrix:
+    """Return L2-normalised TF-IDF rows with sublinear term frequency (1 + ln tf)."""
+    weighted = counts.copy()
+    weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
+    squares = weighted.copy()
+    squares.data **= 2
+    norms = np.sqrt(np.asarray(squares.sum(axis=1)).ravel())
     norms[norms == 0.0] = 1.0
-    normalised = sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
-    return normalised, {stem: float(idf[col]) for stem, col in vocab.items()}
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
 
 
 def centroid_cosine(vectors: sparse.csr_matrix) -> FloatArray:
@@ -306,21 +358,13 @@ def centroid_cosine(vectors: sparse.csr_matrix) -> FloatArray:
     return np.asarray(vectors @ (centroid / norm)).ravel()
 
 
-def _covers(bags: list[list[str]], idf: dict[str, float]) -> BoolArray:
+def _covers(counts: sparse.csr_matrix, idf: FloatArray) -> BoolArray:
     """Return ``covers[i, j]``: sentence ``j`` holds most of sentence ``i``'s IDF mass."""
-    vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for row, bag in enumerate(bags):
-        for stem in sorted(set(bag)):
-            rows.append(row)
-            cols.append(vocab.setdefault(stem, len(vocab)))
-    shape = (len(bags), max(len(vocab), 1))
-    binary = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
-    weights = np.zeros(shape[1])
-    for stem, col in vocab.items():
-        weights[col] = idf[stem]
-    shared_mass = (binary.multiply(weights[np.newaxis, :]) @ binary.T).toarray()
+    binary = counts.copy()
+    binary.data = np.ones_like(binary.data)
+    weighted = binary.copy()
+    weighted.data = idf[weighted.indices]
+    shared_mass = (weighted @ binary.T).toarray()
     shared_count = (binary @ binary.T).toarray()
     own_mass = np.diag(shared_mass).copy()
     own_mass[own_mass == 0.0] = np.inf  # a sentence without stems carries no fact
@@ -336,10 +380,10 @@ def _carried_by(
     """Return the story's outlets and, per candidate, which of them carry its fact."""
     outlets = tuple(sorted(set().union(*(doc.outlets for doc in docs))))
     column = {name: k for k, name in enumerate(outlets)}
-    published = np.zeros((len(candidates), len(outlets)), dtype=np.float64)
-    for i, cand in enumerate(candidates):
-        for name in docs[cand.doc].outlets:
-            published[i, column[name]] = 1.0
+    published_by_doc = np.zeros((len(docs), len(outlets)))
+    for d, doc in enumerate(docs):
+        published_by_doc[d, [column[name] for name in doc.outlets]] = 1.0
+    published = published_by_doc[[cand.doc for cand in candidates]]
     carried = covers.astype(np.float64) @ published > 0.0
     return outlets, np.asarray(carried, dtype=np.bool_)
 
@@ -359,28 +403,21 @@ def build_pool(docs: list[PoolDoc]) -> Pool:
         title + [stem for sentence in lead for stem in sentence.stems]
         for title, lead in zip(title_bags, leads, strict=True)
     ]
-    doc_vectors, _ = tfidf(doc_bags)
+    doc_counts = term_counts(doc_bags)
+    doc_vectors = tfidf(doc_counts, smoothed_idf(doc_counts))
     doc_centrality = centroid_cosine(doc_vectors)
     # Most central first, canonical order breaks ties; then back to canonical order.
     ranked = sorted(range(len(docs)), key=lambda i: (-round(float(doc_centrality[i]), 12), i))
     kept = sorted(ranked[:MAX_ARTICLES])
 
     candidates = [
-        Candidate(
-            doc_index,
-            sentence.position,
-            sentence.start,
-            sentence.end,
-            sentence.eligible,
-            sentence.dangling,
-        )
-        for doc_index in kept
-        for sentence in leads[doc_index]
+        Candidate(doc_index, sentence) for doc_index in kept for sentence in leads[doc_index]
     ]
-    bags = [list(sentence.stems) for doc_index in kept for sentence in leads[doc_index]]
-    vectors, idf = tfidf(bags)
-    cosine = (vectors @ vectors.T).toarray() if bags else np.zeros((0, 0))
-    covers = _covers(bags, idf) if bags else np.zeros((0, 0), dtype=np.bool_)
+    counts = term_counts([sentence.stems for doc_index in kept for sentence in leads[doc_index]])
+    idf = smoothed_idf(counts)
+    vectors = tfidf(counts, idf)
+    cosine = (vectors @ vectors.T).toarray()
+    covers = _covers(counts, idf)
     outlets, carried_by = _carried_by(docs, candidates, covers)
     return Pool(
         docs=docs,
