@@ -102,6 +102,34 @@ def _url_identity(db: sqlite3.Connection) -> None:
     )
 
 
+@migration("0004_threads_passages")
+def _threads_passages(db: sqlite3.Connection) -> None:
+    # Threads chain stories of one evolving event across days; ``breaking`` flags a story
+    # whose arrival rate jumps above its outlets' baseline; passages are the parts of
+    # roundup articles that report a different story than the article as a whole.
+    _run_script(
+        db,
+        """
+        ALTER TABLE stories ADD COLUMN thread_id INTEGER;
+        ALTER TABLE stories ADD COLUMN breaking INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE stories ADD COLUMN burst REAL NOT NULL DEFAULT 0;
+        CREATE INDEX stories_thread ON stories(thread_id);
+        CREATE TABLE passages (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            first_paragraph INTEGER NOT NULL,
+            last_paragraph INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            score REAL NOT NULL
+        );
+        CREATE INDEX passages_story ON passages(story_id);
+        CREATE INDEX passages_article ON passages(article_id);
+        """,
+    )
+
+
 def _create_fts(db: sqlite3.Connection) -> None:
     # Contentless: the MATCH text is derived data, rebuilt whenever the normalizer changes.
     db.execute(
@@ -174,7 +202,8 @@ class Store:
                 f"{self.path} was written by a newer Marsad (unknown migrations "
                 f"{sorted(done - known)}); upgrade Marsad to open it"
             )
-        for name, apply in MIGRATIONS:
+        # Name order, not import order: modules may register migrations in any order.
+        for name, apply in sorted(MIGRATIONS):
             if name in done:
                 continue
             with self.transaction():
@@ -500,3 +529,5 @@ def _story(row: Sequence[Any]) -> StoredStory:
         sources=json.loads(row[5]),
         summary=None if row[6] is None else json.loads(row[6]),
     )
+
+from marsad.store import sources as _sources  # noqa: E402,F401  (registers its migration)

@@ -1,0 +1,126 @@
+"""Evaluation of attributed-statement extraction against hand-annotated statements.
+
+A predicted statement matches a gold statement of the same article when their spans
+overlap by at least half of the gold span; matching is one-to-one, largest overlap first.
+Speaker accuracy is the share of matches whose predicted speaker (resolved, canonical form)
+names the same entity as the gold ``speaker_canonical`` (:func:`aliases.same_entity`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from marsad.extract.aliases import canonical_name, same_entity
+from marsad.extract.quotes import Statement, extract_statements
+
+MIN_OVERLAP = 0.5  # share of the gold span a prediction must cover
+
+
+@dataclass(frozen=True, slots=True)
+class GoldStatement:
+    """One annotated statement; offsets index the article text as ingested."""
+
+    article_id: str
+    speaker: str
+    speaker_canonical: str
+    start: int
+    end: int
+    direct: bool
+
+
+def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise ValueError(f"{path}:{number}: not JSON ({error.msg})") from error
+
+
+def load_gold(path: Path) -> list[GoldStatement]:
+    """Reads gold statements (``article_id, speaker, speaker_canonical, start, end, direct``)."""
+    return [
+        GoldStatement(
+            article_id=str(row["article_id"]),
+            speaker=row["speaker"],
+            speaker_canonical=row.get("speaker_canonical") or row["speaker"],
+            start=int(row["start"]),
+            end=int(row["end"]),
+            direct=bool(row.get("direct", False)),
+        )
+        for row in _read_jsonl(path)
+    ]
+
+
+def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
+    return max(0, min(a_end, b_end) - max(a_start, b_start))
+
+
+def match_statements(
+    predicted: list[Statement], gold: list[GoldStatement]
+) -> list[tuple[Statement, GoldStatement]]:
+    """One-to-one matches between predictions and gold statements of one article."""
+    candidates = []
+    for p_index, pred in enumerate(predicted):
+        for g_index, item in enumerate(gold):
+            overlap = _overlap(pred.start, pred.end, item.start, item.end)
+            if overlap and overlap >= MIN_OVERLAP * (item.end - item.start):
+                candidates.append((overlap, p_index, g_index))
+    used_pred: set[int] = set()
+    used_gold: set[int] = set()
+    matches = []
+    for _, p_index, g_index in sorted(candidates, reverse=True):
+        if p_index not in used_pred and g_index not in used_gold:
+            used_pred.add(p_index)
+            used_gold.add(g_index)
+            matches.append((predicted[p_index], gold[g_index]))
+    return matches
+
+
+def evaluate_quotes(quotes_path: Path | str, articles_path: Path | str) -> str:
+    """Scores :func:`extract_statements` on annotated articles.
+
+    Args:
+        quotes_path: JSONL gold statements (one per line).
+        articles_path: JSONL articles with ``id`` and ``text``; every article is scored,
+            so an article without gold statements counts against precision only.
+
+    Returns:
+        A report whose last line is ``quote_f1=0.xxx``.
+    """
+    gold = load_gold(Path(quotes_path))
+    articles = {str(row["id"]): row["text"] for row in _read_jsonl(Path(articles_path))}
+    missing = sorted({g.article_id for g in gold} - articles.keys())
+    if missing:
+        raise ValueError(f"gold statements for articles not in {articles_path}: {missing[:5]}")
+    n_pred = n_match = n_speaker = 0
+    elapsed = 0.0
+    for article_id, text in articles.items():
+        began = time.perf_counter()
+        predicted = extract_statements(text)
+        elapsed += time.perf_counter() - began
+        matches = match_statements(predicted, [g for g in gold if g.article_id == article_id])
+        n_pred += len(predicted)
+        n_match += len(matches)
+        n_speaker += sum(
+            same_entity(canonical_name(p.speaker_resolved), g.speaker_canonical) for p, g in matches
+        )
+    precision = n_match / n_pred if n_pred else 0.0
+    recall = n_match / len(gold) if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    speaker_accuracy = n_speaker / n_match if n_match else 0.0
+    return "\n".join(
+        [
+            f"articles={len(articles)} gold={len(gold)} predicted={n_pred} matched={n_match}",
+            f"precision={precision:.3f} recall={recall:.3f}",
+            f"speaker_accuracy={speaker_accuracy:.3f}",
+            f"speed={len(articles) / elapsed if elapsed else 0.0:.0f} articles/s",
+            f"quote_f1={f1:.3f}",
+        ]
+    )
