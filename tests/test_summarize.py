@@ -14,11 +14,23 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from marsad.summarize import SourceDoc, Summary, headline, summarize
+from marsad.summarize import SourceDoc, Summary, headline, summarize, vectors
 from marsad.summarize.baselines import lead_summary, lexrank_scores, lexrank_summary
-from marsad.summarize.extractive import cut_at_word, prepare
-from marsad.summarize.pool import LEAD_SENTENCES, MAX_ARTICLES, analyse_lead, title_stems
+from marsad.summarize.extractive import cut_at_word, prepare, select_mmr, sentence_scores
+from marsad.summarize.pool import (
+    LEAD_SENTENCES,
+    MAX_ARTICLES,
+    analyse_lead,
+    announces_text,
+    is_byline,
+    is_fragment,
+    starts_without_subject,
+    strip_dateline,
+    title_stems,
+)
 from marsad.text.arabic import content_stems, tokenize
 
 ALL_OUTLETS = ("almadina", "alriyadh", "alwatan", "okaz", "sabq")
@@ -300,9 +312,11 @@ def test_baselines_do_not_depend_on_input_order(method: Method) -> None:
 
 
 @pytest.mark.parametrize("method", [lead_summary, lexrank_summary])
-def test_baselines_reject_empty_input(method: Method) -> None:
+def test_baselines_reject_empty_input_and_bad_limits(method: Method) -> None:
     with pytest.raises(ValueError, match="no articles"):
         method([])
+    with pytest.raises(ValueError, match="positive"):
+        method(STORY, max_chars=0)
 
 
 def test_lead_summary_takes_the_earliest_article_in_order() -> None:
@@ -332,3 +346,177 @@ def test_lexrank_scores_favour_the_hub_of_a_star_graph() -> None:
     scores = lexrank_scores(cosine)
     assert scores.sum() == pytest.approx(1.0)
     assert scores[0] > scores[1] == pytest.approx(scores[2])
+
+
+# --- vectors ---------------------------------------------------------------------------
+
+
+def test_dense_and_sparse_term_matrices_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    bags = [list(analyse_lead(doc.text)[0].stems) for doc in STORY] + [["x", "x", "y"], []]
+
+    def similarities() -> tuple[np.ndarray, np.ndarray]:
+        counts = vectors.term_counts(bags)
+        unit = vectors.tfidf(counts, vectors.smoothed_idf(counts))
+        return vectors.gram(unit, unit), vectors.centroid_cosine(unit)
+
+    dense_gram, dense_centrality = similarities()
+    monkeypatch.setattr(vectors, "DENSE_GRAM_WORK", 0)
+    assert not isinstance(vectors.term_counts(bags), np.ndarray)
+    sparse_gram, sparse_centrality = similarities()
+    np.testing.assert_allclose(dense_gram, sparse_gram, atol=1e-12)
+    np.testing.assert_allclose(dense_centrality, sparse_centrality, atol=1e-12)
+    assert dense_gram[-1, -1] == 0.0  # an empty bag is similar to nothing
+    np.testing.assert_allclose(np.diag(dense_gram)[:-1], 1.0)
+
+
+def test_summary_is_the_same_with_sparse_matrices(
+    summary: Summary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(vectors, "DENSE_GRAM_WORK", 0)
+    assert summarize(STORY) == summary
+
+
+# --- sentence filters ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("الرياض - واس - أعلن الوزير افتتاح المشروع.", "أعلن الوزير افتتاح المشروع."),
+        ("جدة (واس) - أعلن الوزير افتتاح المشروع.", "أعلن الوزير افتتاح المشروع."),
+        ("مكة المكرمة – أعلن الوزير افتتاح المشروع.", "أعلن الوزير افتتاح المشروع."),
+        ("قال الوزير: إن المشروع جاهز.", "قال الوزير: إن المشروع جاهز."),
+        ("أعلن الوزير افتتاح المشروع.", "أعلن الوزير افتتاح المشروع."),
+    ],
+)
+def test_dateline_prefix_is_stripped(text: str, expected: str) -> None:
+    start = strip_dateline(text, 0, len(text))
+    assert text[start:] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dangling"),
+    [
+        ("وأضاف أن المشروع سيكتمل العام المقبل.", True),
+        ("وقالت إن الحادث وقع صباح اليوم.", True),
+        ("وقال في بيان إن الحادث وقع صباح اليوم.", True),
+        ("وأوضح: المشروع سيكتمل العام المقبل.", True),
+        ("وأضاف الوزير أن المشروع سيكتمل العام المقبل.", False),
+        ("وافتتح الوزير المشروع صباح اليوم.", False),
+    ],
+)
+def test_sentences_without_their_speaker_are_detected(sentence: str, dangling: bool) -> None:
+    assert starts_without_subject(sentence, tokenize(sentence)) is dangling
+
+
+def test_filters_for_fragments_bylines_and_preambles() -> None:
+    assert is_fragment("الاحتمال الأكبر هو أن يكون الأمر هجوما انتحاريا».")
+    assert is_fragment('وقال "إن الوضع تحت السيطرة.')
+    assert not is_fragment("وقال «إن الوضع تحت السيطرة» في بيان.")
+    assert is_byline("كتب: محمد العتيبي", 3)
+    assert not is_byline("كتبت الصحيفة عن المشروع الجديد في المدينة وأثره على السكان والاقتصاد", 12)
+    preamble = "صدر عن الديوان الملكي البيان التالي فيما يلي نصه:"
+    assert announces_text(preamble, tokenize(preamble))
+    plain = "صدر أمر ملكي بتعيين الوزير الجديد."
+    assert not announces_text(plain, tokenize(plain))
+
+
+def test_lead_analysis_marks_unusable_sentences() -> None:
+    body = (
+        "جدة - واس - أعلن الدفاع المدني في جدة إنقاذ 120 شخصا من السيول التي اجتاحت أحياء "
+        "المدينة.\nالأمير محمد بن سلمان خلال الاجتماع.\nكتب: محمد العتيبي\n"
+        "وأضاف أن فرق الإنقاذ تعاملت مع أكثر من 300 بلاغ خلال ساعات قليلة.\n"
+        "سمات جدة سيول الدفاع المدني أمطار إنقاذ"
+    )
+    lead = analyse_lead(body)
+    assert [body[s.start : s.end][:4] for s in lead] == ["أعلن", "الأم", "كتب:", "وأضا", "سمات"]
+    assert [s.eligible for s in lead] == [True, False, False, True, True]
+    assert [s.dangling for s in lead] == [False, False, False, True, False]
+    assert [s.unterminated for s in lead] == [False, False, True, False, True]
+    assert "#120" in lead[0].stems  # numbers pin facts down
+
+
+# --- alignment and selection -----------------------------------------------------------
+
+
+def test_compound_sentence_credits_the_outlet_that_wrote_its_main_clause() -> None:
+    compound = SourceDoc(
+        1,
+        "aawsat",
+        T0,
+        "",
+        "أعلن رئيس الوزراء التركي أحمد داود أوغلو أن الشرطة التركية حددت هوية مشتبه به مرتبط "
+        "بالهجوم الانتحاري على مدينة سروج الحدودية، في الوقت الذي وعدت فيه الحكومة التركية "
+        "بتعزيز الإجراءات الأمنية على الحدود.",
+    )
+    clause = SourceDoc(
+        2,
+        "alyaum",
+        T0,
+        "",
+        "وأعلن رئيس الوزراء التركي أحمد داود أوغلو أن الشرطة التركية حددت هوية مشتبه به "
+        "مرتبط بالهجوم الانتحاري على مدينة سروج.",
+    )
+    other = SourceDoc(
+        3,
+        "okaz",
+        T0,
+        "",
+        "أعلنت وزارة الصحة التركية نقل الجرحى إلى مستشفيات مدينة أورفة القريبة من الحدود "
+        "السورية لتلقي العلاج اللازم.",
+    )
+    pool = prepare([compound, clause, other])
+    long_index = next(i for i, c in enumerate(pool.candidates) if pool.docs[c.doc].key == 1)
+    assert pool.outlets_of(long_index) == ("aawsat", "alyaum")
+
+
+def test_weak_filler_is_not_added_to_fill_the_budget() -> None:
+    pool = prepare(STORY)
+    eligible = [i for i, c in enumerate(pool.candidates) if c.eligible]
+    distinct = [i for i in eligible if pool.support()[i] == 1]  # one-outlet facts
+    scores = np.zeros(len(pool.candidates))
+    scores[distinct[0]] = 1.0
+    scores[distinct[1]] = 0.3
+    scores[distinct[2]] = 0.2  # below a quarter of the best: filler
+    assert select_mmr(pool, scores, 10, 10_000) == [distinct[0], distinct[1]]
+
+
+def test_sentence_adding_nothing_new_is_skipped() -> None:
+    pool = prepare(STORY)
+    chosen = select_mmr(pool, sentence_scores(pool), 10, 10_000)
+    texts = [pool.text_of(i) for i in chosen]
+    # Every rescue sentence says the same; only one of them may be chosen.
+    assert sum("120" in text for text in texts) == 1
+    assert sum("300" in text for text in texts) == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    picks=st.lists(
+        st.tuples(st.integers(0, 3), st.sampled_from(ALL_OUTLETS), st.booleans()),
+        min_size=1,
+        max_size=6,
+    ),
+    max_sentences=st.integers(1, 6),
+    max_chars=st.integers(1, 1200),
+)
+def test_invariants_hold_for_any_mix_of_articles(
+    picks: list[tuple[int, str, bool]], max_sentences: int, max_chars: int
+) -> None:
+    docs = [
+        SourceDoc(
+            k, outlet, STORY[base].when, STORY[base].title if titled else "", STORY[base].text
+        )
+        for k, (base, outlet, titled) in enumerate(picks)
+    ]
+    result = summarize(docs, max_sentences=max_sentences, max_chars=max_chars)
+    by_key = {d.key: d for d in docs}
+    assert len(result.sentences) <= max_sentences
+    assert len(" ".join(s.text for s in result.sentences)) <= max_chars
+    for sentence in result.sentences:
+        assert by_key[sentence.article].text[sentence.start : sentence.end] == sentence.text
+        assert by_key[sentence.article].source in sentence.sources
+        assert list(sentence.sources) == sorted(set(sentence.sources))
+        assert set(sentence.sources) <= {d.source for d in docs}
+    assert summarize(docs[::-1], max_sentences=max_sentences, max_chars=max_chars) == result
+    assert result.headline in {d.title for d in docs} or not any(d.title for d in docs)

@@ -16,11 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from marsad.cluster.signals import (
+    BASELINE_DAYS,
+    WINDOW_HOURS,
+    OutletBaseline,
+    burst_score,
+    is_breaking,
+)
 from marsad.cluster.stories import ClusterSettings, StoryClusterer, make_cluster_doc
 from marsad.dedup.minhash import (
     DuplicateIndex,
@@ -229,19 +236,38 @@ class Pipeline:
         """Rebuild title and summary of every story that gained articles."""
         started = time.perf_counter()
         dirty = self.store.dirty_stories()
+        latest = self.store.latest_published()
+        baselines = (
+            {
+                outlet: OutletBaseline(articles, stories)
+                for outlet, (articles, stories) in self.store.outlet_output(
+                    latest - timedelta(days=BASELINE_DAYS)
+                ).items()
+            }
+            if latest
+            else {}
+        )
         with self.store.transaction():
             for story_id in dirty:
-                self.summarize_story(story_id)
+                self.summarize_story(story_id, baselines)
         if report is not None:
             report.stories_summarized += len(dirty)
             report.seconds["summarize"] += time.perf_counter() - started
         return len(dirty)
 
-    def summarize_story(self, story_id: int) -> None:
-        """Summarize one story from its representatives, crediting every copy's outlet."""
+    def summarize_story(
+        self, story_id: int, baselines: dict[str, OutletBaseline] | None = None
+    ) -> None:
+        """Summarize one story from its representatives, crediting every copy's outlet;
+        refresh its breaking signal against the outlets' baselines."""
         members = self.store.story_articles(story_id)
         if not members:
             return
+        newest = max(a.published for a in members)
+        window_start = newest - timedelta(hours=WINDOW_HOURS)
+        window = Counter(a.source for a in members if a.published > window_start)
+        burst = burst_score(window, baselines or {})
+        self.store.set_signal(story_id, burst=burst, breaking=is_breaking(window, burst))
         docs = source_docs(members)
         summary = summarize(
             docs,
@@ -285,9 +311,11 @@ class Pipeline:
 def source_docs(members: list[StoredArticle]) -> list[SourceDoc]:
     """Representatives of a story's duplicate groups, each crediting its copies' outlets."""
     copies: dict[int, set[str]] = defaultdict(set)
+    ids = {a.id for a in members}
     for article in members:
-        if article.duplicate_of is not None:
+        if article.duplicate_of in ids:
             copies[article.duplicate_of].add(article.source)
+    # A copy whose original lives in another story (or was superseded) speaks for itself.
     return [
         SourceDoc(
             key=a.id,
@@ -298,7 +326,7 @@ def source_docs(members: list[StoredArticle]) -> list[SourceDoc]:
             also_sources=tuple(sorted(copies.get(a.id, set()) - {a.source})),
         )
         for a in members
-        if a.duplicate_of is None
+        if a.duplicate_of not in ids
     ]
 
 

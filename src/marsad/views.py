@@ -28,6 +28,9 @@ def story_brief(story: StoredStory) -> dict[str, Any]:
         "last_seen": _time(story.last_seen),
         "n_articles": story.n_articles,
         "sources": story.sources,
+        "thread_id": story.thread_id,
+        "breaking": story.breaking,
+        "burst": round(story.burst, 2),
     }
 
 

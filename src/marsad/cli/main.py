@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -18,6 +19,8 @@ from marsad import __version__
 from marsad.errors import MarsadError
 
 DEFAULT_DB = "marsad.db"
+# Marsad's matrix products are small; BLAS thread pools only add contention on few cores.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 # -- output helpers ---------------------------------------------------------------------
@@ -94,8 +97,12 @@ def render_story_line(story: dict[str, Any]) -> str:
     span = (story["first_seen"] or "")[:10]
     if story["last_seen"] and story["last_seen"][:10] != span:
         span += ".." + story["last_seen"][:10]
+    flags = " BREAKING" if story.get("breaking") else ""
+    thread = story.get("thread_id")
+    if thread is not None and thread != story["id"]:
+        flags += f" (thread #{thread})"
     return (
-        f"#{story['id']:<5} {story['n_articles']:>3} art  {span:<22} "
+        f"#{story['id']:<5} {story['n_articles']:>3} art  {span:<22}{flags} "
         f"{story['title']}  [{', '.join(story['sources'])}]"
     )
 

@@ -168,6 +168,9 @@ class StoredStory:
     n_articles: int
     sources: list[str]
     summary: dict[str, Any] | None
+    thread_id: int | None = None
+    breaking: bool = False
+    burst: float = 0.0
 
 
 class Store:
@@ -430,6 +433,31 @@ class Store:
             (json.dumps(sorted(sources), ensure_ascii=False), when, when, when, when, story_id),
         )
 
+    def outlet_output(self, since: datetime) -> dict[str, tuple[int, int]]:
+        """Per outlet since a time: (articles, distinct stories) -- the breaking baseline."""
+        rows = self.db.execute(
+            "SELECT source, count(*), count(DISTINCT story_id) FROM articles"
+            " WHERE published >= ? AND superseded_by IS NULL GROUP BY source",
+            (since.isoformat(),),
+        )
+        return {str(source): (int(n), int(stories)) for source, n, stories in rows}
+
+    def set_signal(self, story_id: int, *, burst: float, breaking: bool) -> None:
+        """Store a story's burst score and breaking flag."""
+        self.db.execute(
+            "UPDATE stories SET burst = ?, breaking = ? WHERE id = ?",
+            (burst, int(breaking), story_id),
+        )
+
+    def set_thread(self, story_id: int, thread_id: int) -> None:
+        """Put a story in a thread (a thread is named by its first story's id)."""
+        self.db.execute("UPDATE stories SET thread_id = ? WHERE id = ?", (thread_id, story_id))
+
+    def thread_of(self, story_id: int) -> int | None:
+        """The thread a story belongs to."""
+        row = self.db.execute("SELECT thread_id FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
     def dirty_stories(self) -> list[int]:
         """Stories whose summary must be rebuilt."""
         return [int(r[0]) for r in self.db.execute("SELECT id FROM stories WHERE dirty = 1")]
@@ -494,7 +522,10 @@ _ARTICLE_SELECT = (
     "SELECT id, ext_id, source, published, title, body, url, origin, duplicate_of, story_id,"
     " extra, boilerplate, superseded_by FROM articles"
 )
-_STORY_SELECT = "SELECT id, title, first_seen, last_seen, n_articles, sources, summary FROM stories"
+_STORY_SELECT = (
+    "SELECT id, title, first_seen, last_seen, n_articles, sources, summary, thread_id, breaking,"
+    " burst FROM stories"
+)
 
 
 def _parse_time(value: str) -> datetime:
@@ -528,6 +559,9 @@ def _story(row: Sequence[Any]) -> StoredStory:
         n_articles=int(row[4]),
         sources=json.loads(row[5]),
         summary=None if row[6] is None else json.loads(row[6]),
+        thread_id=None if row[7] is None else int(row[7]),
+        breaking=bool(row[8]),
+        burst=float(row[9]),
     )
 
 from marsad.store import sources as _sources  # noqa: E402,F401  (registers its migration)

@@ -1,5 +1,19 @@
-"""Story summaries: extractive multi-document summary with outlet credits, plus baselines."""
+"""Story summaries: extractive multi-document summary with outlet credits, plus baselines.
 
+:func:`summarize` is what the pipeline shows; :func:`lead_summary` and
+:func:`lexrank_summary` are baselines for evaluation, choosing from the same candidate
+sentences and crediting outlets the same way.
+"""
+
+from marsad.summarize.baselines import lead_summary, lexrank_summary
 from marsad.summarize.extractive import SourceDoc, Summary, SummarySentence, headline, summarize
 
-__all__ = ["SourceDoc", "Summary", "SummarySentence", "headline", "summarize"]
+__all__ = [
+    "SourceDoc",
+    "Summary",
+    "SummarySentence",
+    "headline",
+    "lead_summary",
+    "lexrank_summary",
+    "summarize",
+]

@@ -15,6 +15,7 @@ import numpy as np
 from marsad.summarize.extractive import (
     SourceDoc,
     Summary,
+    check_limits,
     fits,
     headline_of,
     prepare,
@@ -50,7 +51,8 @@ def lead_summary(
     Raises:
         ValueError: If ``docs`` is empty or a limit is not positive.
     """
-    pool = prepare(docs, max_sentences=max_sentences, max_chars=max_chars)
+    check_limits(max_sentences, max_chars)
+    pool = prepare(docs)
     chosen: list[int] = []
     lead_doc = _lead_doc(pool)
     if lead_doc is not None:
@@ -96,7 +98,8 @@ def lexrank_summary(
     Raises:
         ValueError: If ``docs`` is empty or a limit is not positive.
     """
-    pool = prepare(docs, max_sentences=max_sentences, max_chars=max_chars)
+    check_limits(max_sentences, max_chars)
+    pool = prepare(docs)
     eligible = np.array([i for i, c in enumerate(pool.candidates) if c.eligible], dtype=np.int64)
     chosen: list[int] = []
     if eligible.size:

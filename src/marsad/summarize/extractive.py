@@ -8,9 +8,10 @@ Each candidate sentence (lead sentences of the story's most central articles) is
 * support: how many distinct outlets carry the same fact (sentence alignment by stem-set
   containment, plus outlets that carried a copy of the article).
 
-Sentences are then picked greedily by maximal marginal relevance (MMR), never taking two
-that state the same fact, within ``max_sentences`` and ``max_chars``, and shown in article
-date order, then position.
+Short, subject-less ("وأضاف أن ...") and unpunctuated sentences are scored down. Sentences
+are then picked greedily by maximal marginal relevance (MMR) within ``max_sentences`` and
+``max_chars``, never taking one that states a chosen fact again or whose words are mostly
+in the summary already, and shown in article date order, then position.
 """
 
 from __future__ import annotations
@@ -21,17 +22,11 @@ from datetime import datetime
 
 import numpy as np
 
-from marsad.summarize.pool import (
-    Pool,
-    build_pool,
-    canonical_docs,
-    centroid_cosine,
-    smoothed_idf,
-    term_counts,
-    tfidf,
-)
+from marsad.summarize.pool import Pool, build_pool, canonical_docs
+from marsad.summarize.vectors import Matrix, centroid_cosine, smoothed_idf, term_counts, tfidf
 
-#: Score weights; they sum to 1 so scores stay in [0, 1].
+#: Weights of the three signals (they sum to 1); the sum is then scaled by informativeness
+#: and reduced by the penalties below.
 CENTRALITY_WEIGHT = 0.45
 POSITION_WEIGHT = 0.25
 SUPPORT_WEIGHT = 0.30
@@ -44,6 +39,11 @@ UNTERMINATED_PENALTY = 0.15
 INFORMATIVE_STEMS = 15
 #: MMR trade-off between a sentence's own score and its similarity to what is chosen.
 MMR_LAMBDA = 0.7
+#: A sentence scoring below this share of the first pick's score is never added.
+MIN_RELATIVE_SCORE = 0.25
+#: A sentence whose stems not yet in the summary hold less than this share of its IDF
+#: mass adds too little to be worth its length.
+MIN_NOVELTY = 0.4
 #: Above this cosine a sentence repeats a chosen one even when alignment missed it.
 REDUNDANT_COSINE = 0.5
 HEADLINE_MAX_CHARS = 120
@@ -117,7 +117,8 @@ def summarize(
     Raises:
         ValueError: If ``docs`` is empty or a limit is not positive.
     """
-    pool = prepare(docs, max_sentences=max_sentences, max_chars=max_chars)
+    check_limits(max_sentences, max_chars)
+    pool = prepare(docs)
     chosen = select_mmr(pool, sentence_scores(pool), max_sentences, max_chars)
     return Summary(headline_of(pool), to_sentences(pool, chosen))
 
@@ -139,18 +140,22 @@ def headline(docs: Sequence[SourceDoc]) -> str:
     return headline_of(prepare(docs))
 
 
-def prepare(docs: Sequence[SourceDoc], *, max_sentences: int = 1, max_chars: int = 1) -> Pool:
-    """Check arguments and build the candidate pool from docs in canonical order.
-
-    Raises:
-        ValueError: If ``docs`` is empty or a limit is not positive.
-    """
-    if not docs:
-        raise ValueError("cannot summarize a story with no articles: docs is empty")
+def check_limits(max_sentences: int, max_chars: int) -> None:
+    """Raise ``ValueError`` unless both summary limits are positive."""
     if max_sentences < 1 or max_chars < 1:
         raise ValueError(
             f"max_sentences and max_chars must be positive, got {max_sentences} and {max_chars}"
         )
+
+
+def prepare(docs: Sequence[SourceDoc]) -> Pool:
+    """Build the candidate pool from the docs put in canonical order.
+
+    Raises:
+        ValueError: If ``docs`` is empty.
+    """
+    if not docs:
+        raise ValueError("cannot summarize a story with no articles: docs is empty")
     canonical = canonical_docs(
         [d.key for d in docs],
         [d.source for d in docs],
@@ -193,10 +198,17 @@ def fits(pool: Pool, chosen: list[int], candidate: int, max_chars: int) -> bool:
 
 
 def select_mmr(pool: Pool, scores: np.ndarray, max_sentences: int, max_chars: int) -> list[int]:
-    """Pick sentences greedily by MMR, skipping repeats of chosen facts and over-long ones."""
+    """Pick sentences greedily by MMR within the limits, never repeating a chosen fact.
+
+    A sentence is out once it states the same fact as a chosen one, is too similar to one,
+    or would add too little: most of its IDF mass is already in the summary.
+    """
     open_ = np.array([c.eligible for c in pool.candidates], dtype=np.bool_)
     lengths = np.array([c.end - c.start for c in pool.candidates])
     same_fact = pool.same_fact()
+    own_mass = np.asarray(pool.present @ pool.idf, dtype=np.float64).ravel()
+    own_mass[own_mass == 0.0] = np.inf
+    unsaid = pool.idf.copy()  # IDF of stems the summary does not contain yet, else 0
     redundancy = np.zeros(len(pool.candidates))  # max cosine to any chosen sentence
     chosen: list[int] = []
     used = -1  # joined length so far; the first sentence needs no separating space
@@ -207,11 +219,24 @@ def select_mmr(pool: Pool, scores: np.ndarray, max_sentences: int, max_chars: in
         value = MMR_LAMBDA * scores - (1.0 - MMR_LAMBDA) * redundancy
         # argmax returns the first maximum: ties go to canonical order, keeping results stable.
         pick = int(np.argmax(np.where(open_, value, -np.inf)))
+        if chosen and scores[pick] < MIN_RELATIVE_SCORE * scores[chosen[0]]:
+            break  # only filler is left, typically short captions fitting the leftover room
         chosen.append(pick)
         used += 1 + int(lengths[pick])
         redundancy = np.maximum(redundancy, pool.cosine[pick])
-        open_ &= ~same_fact[pick] & (pool.cosine[pick] < REDUNDANT_COSINE)
+        unsaid[_row_columns(pool.present, pick)] = 0.0
+        novelty = np.asarray(pool.present @ unsaid, dtype=np.float64).ravel() / own_mass
+        open_ &= (
+            ~same_fact[pick] & (pool.cosine[pick] < REDUNDANT_COSINE) & (novelty >= MIN_NOVELTY)
+        )
     return chosen
+
+
+def _row_columns(matrix: Matrix, row: int) -> np.ndarray:
+    """Column indices of the non-zero entries of one row."""
+    if isinstance(matrix, np.ndarray):
+        return np.flatnonzero(matrix[row])
+    return np.asarray(matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]])
 
 
 def reading_order(pool: Pool, chosen: list[int]) -> list[int]:
@@ -265,6 +290,8 @@ def _most_central_title(pool: Pool, titled: list[int]) -> int:
     """Index of the title closest to the story's docs and to the other titles."""
     informative = [i for i in titled if len(set(pool.title_bags[i])) >= MIN_TITLE_STEMS]
     contenders = informative or titled
+    if len(contenders) == 1:
+        return contenders[0]
     counts = term_counts(pool.doc_bags + [pool.title_bags[i] for i in contenders])
     vectors = tfidf(counts, smoothed_idf(counts))
     docs_part = vectors[: len(pool.docs)]
