@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 SNN := $(SHARED)/data/saudinewsnet/saudinewsnet.jsonl.gz
+STORY_DEV := build/stories_dev.jsonl.gz
 
-.PHONY: demo test lint bench eval install clean
+.PHONY: demo test lint bench eval install browser train-ner clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,18 +20,35 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/marsad --db demo.db demo
 
-test: $(STAMP)
+# Browser tests use Debian's chromium (Playwright's own download cannot work offline);
+# without root or network they skip with a clear reason.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "chromium could not be installed: browser tests will skip"; \
+	  else echo "not root: install chromium to run the browser tests"; fi; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/marsad bench $(SNN)
 
-eval: $(STAMP)
+$(STORY_DEV): evaluation/stories_dev/labels.csv scripts/build_story_gold.py
+	$(BIN)/python scripts/build_story_gold.py --corpus $(SNN) --labels evaluation/stories_dev/labels.csv -o $@
+
+eval: $(STAMP) $(STORY_DEV)
 	$(BIN)/marsad eval stories src/marsad/demo/gold.jsonl
+	$(BIN)/marsad eval stories $(STORY_DEV) --compare
+
+train-ner: $(STAMP)
+	$(BIN)/python scripts/train_ner.py --shared $(SHARED)
 
 clean:
 	rm -rf $(VENV) demo.db build .pytest_cache .mypy_cache .ruff_cache
