@@ -286,6 +286,7 @@ def test_normalizer_version_is_a_nonempty_string() -> None:
 # ----------------------------------------------------------------------------- seeds
 
 
+@pytest.mark.shared
 @needs_seeds
 @pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else [])
 def test_seed_syrian_variants_match(path: Path) -> None:
@@ -295,6 +296,7 @@ def test_seed_syrian_variants_match(path: Path) -> None:
     assert all(0 <= t.start < t.end <= len(text) for t in tokenize(text))
 
 
+@pytest.mark.shared
 @needs_seeds
 def test_seed_002_persian_letters_fold() -> None:
     (path,) = SEEDS.glob("002_*.txt")
@@ -371,3 +373,41 @@ def test_sentence_spans_are_ordered_and_within_bounds(text: str) -> None:
         assert previous_end <= start < end <= len(text)
         assert text[start:end] == text[start:end].strip()
         previous_end = end
+
+
+def test_sentences_keep_short_straight_quotes_and_split_after_closing_quote() -> None:
+    text = 'وصف "صراع جيلنا. الطويل" بأنه مهم. وقال «سنقاتل حتى النهاية.» وأضاف'
+    assert spans_text(text) == [
+        'وصف "صراع جيلنا. الطويل" بأنه مهم.',
+        "وقال «سنقاتل حتى النهاية.»",
+        "وأضاف",
+    ]
+
+
+def test_sentences_keep_one_letter_abbreviations() -> None:
+    assert spans_text("التقى د. محمد و أ.د. علي في البلد. ثم غادر") == [
+        "التقى د. محمد و أ.د. علي في البلد.",
+        "ثم غادر",
+    ]
+
+
+def test_shipped_exception_lists_are_used() -> None:
+    assert token_texts("ألمانيا بألمانيا لألمانيا") == ["المانيا"] * 3
+    assert token_texts("آلاف والآلاف") == ["الاف", "الاف"]
+    assert token_texts("واحد وأضاف باتفاق ولاية فساد") == ["واحد", "اضاف", "اتفاق", "ولايه", "فساد"]
+
+
+def test_two_generation_cache_keeps_reused_entries() -> None:
+    computed: list[str] = []
+
+    def compute(key: str) -> tuple[tuple[str, int, int, str], ...]:
+        computed.append(key)
+        return ((key, 0, len(key), key),)
+
+    cache = arabic._TwoGenerationCache(2, compute)
+    for key in ("a", "b", "c", "a", "d", "e", "a"):
+        if cache.young.get(key) is None:
+            cache.miss(key)
+    # "a" survived two turnovers by being promoted; "b" and "c" were computed once.
+    assert computed == ["a", "b", "c", "d", "e"]
+    assert cache.young.get("a") == (("a", 0, 1, "a"),)

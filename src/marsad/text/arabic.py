@@ -16,24 +16,27 @@ frequencies in SaudiNewsNet. Changing any MATCH rule or list requires bumping
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
-from functools import cache, lru_cache
+from functools import lru_cache
 from importlib import resources
+from operator import attrgetter
 
 from marsad.models import Analysis, Sentence, Token
 
-NORMALIZER_VERSION = "ar-1"
+# Bump when a folding or tokenizing rule in this module changes; NORMALIZER_VERSION adds a
+# digest of the word lists, so regenerating a list also triggers re-indexing.
+_RULES_VERSION = "ar-1"
 
 # --------------------------------------------------------------------------------------------
 # Character tables
 # --------------------------------------------------------------------------------------------
 
 _TATWEEL = "\u0640"
-_ZWNJ_ZWJ = "\u200c\u200d"
 # Arabic-script Cf characters that are visible signs (number sign, end of ayah); DISPLAY keeps them.
 _ARABIC_VISIBLE_FORMAT = frozenset("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u08e2\u0890\u0891")
 _LINE_SEPARATORS = "\u2028\u2029"
@@ -141,8 +144,8 @@ def _build_fold_table() -> dict[int, str]:
     table: dict[int, str] = {}
     for cp in range(0x10000):
         ch = chr(cp)
-        if 0xD800 <= cp <= 0xDFFF:
-            continue
+        if 0xD800 <= cp <= 0xDFFF or _base_fold_char(ch) == ch:
+            continue  # surrogates; unchanged characters (input is lower-cased before lookup)
         folded = _fixed_point_fold(ch)
         if folded != ch:
             table[cp] = folded
@@ -151,6 +154,17 @@ def _build_fold_table() -> dict[int, str]:
 
 _DISPLAY_TABLE = _build_display_table()
 _FOLD_TABLE = _build_fold_table()
+# Characters that do not fold to exactly one non-space character (removed marks, ligatures,
+# whitespace): only text containing them needs the per-character offset mapping.
+_NOT_ONE_TO_ONE_RE = re.compile(
+    "[\\s{}]".format(
+        "".join(
+            re.escape(chr(cp))
+            for cp, folded in _FOLD_TABLE.items()
+            if len(folded) != 1 or folded.isspace()
+        )
+    )
+)
 
 # --------------------------------------------------------------------------------------------
 # DISPLAY profile
@@ -216,6 +230,9 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
         ``(folded, offsets)`` where ``offsets[i]`` is the index in ``text`` of the character
         that produced ``folded[i]``.
     """
+    lowered = text.lower()
+    if len(lowered) == len(text) and not _NOT_ONE_TO_ONE_RE.search(lowered):
+        return lowered.translate(_FOLD_TABLE), list(range(len(text)))  # common fast path
     chars: list[str] = []
     offsets: list[int] = []
     pending_space = False
@@ -238,18 +255,28 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
 # --------------------------------------------------------------------------------------------
 
 
-def _load_word_list(name: str) -> frozenset[str]:
-    """Loads a package data list: one entry per line, ``#`` comments; entries are folded."""
-    raw = resources.files("marsad.data").joinpath(name).read_text(encoding="utf-8")
-    words = (fold(line.split("#", 1)[0]) for line in raw.splitlines())
+_LIST_TEXTS = {
+    name: resources.files("marsad.data").joinpath(name).read_text(encoding="utf-8")
+    for name in ("stopwords_ar.txt", "proclitic_keep_ar.txt", "al_words_ar.txt")
+}
+
+
+def _parse_word_list(text: str) -> frozenset[str]:
+    """Entries of a data list: one per line, ``#`` starts a comment; entries are folded."""
+    words = (fold(line.split("#", 1)[0]) for line in text.splitlines())
     return frozenset(word for word in words if word)
 
 
-STOPWORDS: frozenset[str] = _load_word_list("stopwords_ar.txt")
-# Words that really begin with و ف ب ك ل (وزير, بيان, لبنان): no proclitic is stripped.
-_KEEP_WHOLE: frozenset[str] = _load_word_list("proclitic_keep_ar.txt")
+STOPWORDS: frozenset[str] = _parse_word_list(_LIST_TEXTS["stopwords_ar.txt"])
+# Words that really begin with و ف ب ل (وزير, بيان, لبنان): no proclitic is stripped.
+_KEEP_WHOLE: frozenset[str] = _parse_word_list(_LIST_TEXTS["proclitic_keep_ar.txt"])
 # Words that really begin with ال (ألمانيا, إلغاء, الذي, الله): the article is not stripped.
-_AL_WORDS: frozenset[str] = _load_word_list("al_words_ar.txt")
+_AL_WORDS: frozenset[str] = _parse_word_list(_LIST_TEXTS["al_words_ar.txt"])
+
+NORMALIZER_VERSION: str = "{}-{}".format(
+    _RULES_VERSION,
+    hashlib.sha256("\0".join(_LIST_TEXTS.values()).encode("utf-8")).hexdigest()[:8],
+)
 
 
 def is_stopword(word: str) -> bool:
@@ -271,7 +298,9 @@ _PREPOSITIONS = "بل"
 _IRREGULAR = {"لله": "الله"}  # ل + الله drops both alefs
 
 
-def strip_proclitics_with(word: str, keep_whole: AbstractSet[str], al_words: AbstractSet[str]) -> str:
+def strip_proclitics_with(
+    word: str, keep_whole: AbstractSet[str], al_words: AbstractSet[str]
+) -> str:
     """Removes the article and proclitics from a folded Arabic word, given exception lists.
 
     Strips ال and its compounds (وال بال كال فال لل وبال ...) when at least two letters remain;
@@ -304,17 +333,17 @@ def strip_proclitics_with(word: str, keep_whole: AbstractSet[str], al_words: Abs
         rest = word[1:]
         if len(rest) < _MIN_AFTER_LETTER and rest not in STOPWORDS:
             return word
-        if rest in keep_whole:
-            return rest
+        if rest in keep_whole or rest in STOPWORDS:
+            return rest  # ولكن -> لكن, not كن
         word = rest
-    if word[0] in _PREPOSITIONS:
+    if word[0] in _PREPOSITIONS and word not in STOPWORDS:
         rest = word[1:]
-        if len(rest) >= _MIN_AFTER_LETTER or rest in STOPWORDS:
+        if len(rest) >= _MIN_AFTER_LETTER or (len(rest) >= 2 and rest in STOPWORDS):
             return rest
     return word
 
 
-@cache
+@lru_cache(maxsize=1 << 18)
 def split_proclitics(word: str) -> str:
     """Removes the article and proclitics from one folded Arabic word (shipped lists).
 
@@ -331,9 +360,10 @@ def split_proclitics(word: str) -> str:
 # tried in this order, each at most once, keeping at least three letters.
 _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 _MIN_STEM = 3
+_UNSTEMMED = frozenset({"الله"})  # its final ه is not a pronoun
 
 
-@cache
+@lru_cache(maxsize=1 << 18)
 def stem(word: str) -> str:
     """Light stem of a folded MATCH token (suffixes only; proclitics are already split off).
 
@@ -348,7 +378,7 @@ def stem(word: str) -> str:
     Returns:
         The stem, still in the MATCH profile.
     """
-    if not word or not _is_arabic_letter(word[0]):
+    if not word or not _is_arabic_letter(word[0]) or word in _UNSTEMMED:
         return word
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
@@ -360,11 +390,12 @@ def stem(word: str) -> str:
 # Tokenizer
 # --------------------------------------------------------------------------------------------
 
-_ARABIC_LETTERS = (
+# Regex class body (for use inside [...]) of the Arabic-script letters that remain after folding.
+ARABIC_LETTERS = (
     "\u0621-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
     "\u0750-\u077f\u08a0-\u08c9"
 )
-_ARABIC_LETTER_RE = re.compile(f"[{_ARABIC_LETTERS}]")
+_ARABIC_LETTER_RE = re.compile(f"[{ARABIC_LETTERS}]")
 
 
 def _is_arabic_letter(ch: str) -> bool:
@@ -393,14 +424,36 @@ _CHUNK_RE = re.compile(f"{_WORD_CHAR}+(?:(?<=\\d)[.,\\u066b\\u066c](?=\\d){_WORD
 # Tokens inside a folded chunk: numbers, Arabic words, other-script words (with trailing marks).
 _SUBTOKEN_RE = re.compile(
     f"(?P<num>[0-9]+(?:[.,][0-9]+)*)"
-    f"|(?P<ar>[{_ARABIC_LETTERS}][{_ARABIC_LETTERS}{_MARKS}]*)"
-    f"|(?P<other>[^\\W_0-9{_ARABIC_LETTERS}](?:[^\\W_0-9{_ARABIC_LETTERS}]|[{_MARKS}])*)"
+    f"|(?P<ar>[{ARABIC_LETTERS}][{ARABIC_LETTERS}{_MARKS}]*)"
+    f"|(?P<other>[^\\W_0-9{ARABIC_LETTERS}](?:[^\\W_0-9{ARABIC_LETTERS}]|[{_MARKS}])*)"
 )
 
 _TokenParts = tuple[tuple[str, int, int, str], ...]  # (text, start, end, stem), relative
-_CACHE_MAX = 500_000  # entries per cache; cleared when full (news vocabulary is Zipfian)
-_CHUNK_CACHE: dict[str, _TokenParts] = {}
-_PIECE_CACHE: dict[str, _TokenParts] = {}
+
+
+class _TwoGenerationCache:
+    """A bounded memo: when the young generation is full it becomes the old one.
+
+    Entries used again are promoted from the old generation, so frequent words survive a
+    turnover while the one-off ones are dropped; memory stays below two generations.
+    """
+
+    def __init__(self, generation_size: int, compute: Callable[[str], _TokenParts]) -> None:
+        self.young: dict[str, _TokenParts] = {}
+        self._old: dict[str, _TokenParts] = {}
+        self._generation_size = generation_size
+        self._compute = compute
+
+    def miss(self, key: str) -> _TokenParts:
+        """Value for a key not in ``young`` (callers try ``young.get`` first, for speed)."""
+        value = self._old.get(key)
+        if value is None:
+            value = self._compute(key)
+        if len(self.young) >= self._generation_size:
+            self._old = self.young
+            self.young = {}
+        self.young[key] = value
+        return value
 
 
 def _analyze_chunk(chunk: str) -> _TokenParts:
@@ -427,14 +480,18 @@ def _analyze_piece(piece: str) -> _TokenParts:
     result: list[tuple[str, int, int, str]] = []
     for match in _CHUNK_RE.finditer(piece):
         chunk = match.group()
-        parts = _CHUNK_CACHE.get(chunk)
+        parts = _CHUNKS.young.get(chunk)
         if parts is None:
-            if len(_CHUNK_CACHE) >= _CACHE_MAX:
-                _CHUNK_CACHE.clear()
-            parts = _CHUNK_CACHE[chunk] = _analyze_chunk(chunk)
+            parts = _CHUNKS.miss(chunk)
         base = match.start()
         result.extend((word, base + start, base + end, st) for word, start, end, st in parts)
     return tuple(result)
+
+
+# About 100k entries use 30 MB (both caches stay under ~200 MB); news vocabulary is Zipfian,
+# so a generation of 200k pieces holds the working set of a few thousand articles.
+_CHUNKS = _TwoGenerationCache(150_000, _analyze_chunk)
+_PIECES = _TwoGenerationCache(200_000, _analyze_piece)
 
 
 # Token is a frozen dataclass whose generated __init__ costs about 1 µs; tokenize builds
@@ -461,17 +518,16 @@ def tokenize(text: str) -> list[Token]:
     """
     # Splitting on single spaces (C speed) keeps exact offsets; each piece is analysed once
     # and cached, so common words cost one dict lookup.
-    cache = _PIECE_CACHE
+    get, miss = _PIECES.young.get, _PIECES.miss
     tokens: list[Token] = []
     append = tokens.append
     position = 0
     for piece in text.split(" "):
         if piece:
-            parts = cache.get(piece)
+            parts = get(piece)
             if parts is None:
-                if len(cache) >= _CACHE_MAX:
-                    cache.clear()
-                parts = cache[piece] = _analyze_piece(piece)
+                parts = miss(piece)
+                get = _PIECES.young.get  # the young generation may have turned over
             for word, start, end, word_stem in parts:
                 token = _new_token(Token)
                 _set_text(token, word)
@@ -483,17 +539,21 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+_token_text = attrgetter("text")
+
+
 def match_text(text: str) -> str:
     """The MATCH string that full-text search indexes; queries go through it as well."""
-    return " ".join(token.text for token in tokenize(text))
+    return " ".join(map(_token_text, tokenize(text)))
 
 
 def content_stems(tokens: Iterable[Token]) -> list[str]:
     """Stems of the content words: no stopwords, no numbers, at least two letters."""
+    stopwords = STOPWORDS
     return [
         token.stem
         for token in tokens
-        if len(token.text) >= 2 and token.text not in STOPWORDS and not token.text[0].isdigit()
+        if (word := token.text) not in stopwords and len(word) >= 2 and not word[0].isdigit()
     ]
 
 
@@ -504,33 +564,51 @@ def content_stems(tokens: Iterable[Token]) -> list[str]:
 _TERMINATORS = ".!?؟؛۔…"
 _CLOSERS = "»”’\"')]}›"
 _QUOTE_PAIRS = {"«": "»", "“": "”", "‹": "›"}
+_QUOTE_CHARS = '«“‹"'
 _MAX_QUOTE = 300  # a quotation longer than this holds sentences of its own
 # Sentence ends: terminators followed by optional closing quotes, then a space, a line break, an
 # Arabic letter (a missing space, common in scraped text) or the end; not between digits.
 _END_RE = re.compile(
-    f"[{re.escape(_TERMINATORS)}]+[{re.escape(_CLOSERS)}]*(?=\\s|$|[{_ARABIC_LETTERS}])"
+    f"[{re.escape(_TERMINATORS)}]+[{re.escape(_CLOSERS)}]*(?=\\s|$|[{ARABIC_LETTERS}])"
 )
-_ABBREVIATION_RE = re.compile(r"(?:^|\s)[دأ]\.$")  # د. (Dr.), أ.د. (Prof. Dr.)
+_ABBREVIATION_LETTERS = frozenset("دأ")  # د. (Dr.), أ.د. (Prof. Dr.)
+
+
+def _is_abbreviation(paragraph: str, dot: int) -> bool:
+    """Whether the full stop at ``dot`` follows a one-letter abbreviation such as د."""
+    return (
+        paragraph[dot] == "."
+        and dot >= 1
+        and paragraph[dot - 1] in _ABBREVIATION_LETTERS
+        and (dot == 1 or not paragraph[dot - 2].isalnum())
+    )
 
 
 def _quoted_spans(paragraph: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for opening, closing in _QUOTE_PAIRS.items():
-        for start in (i for i, ch in enumerate(paragraph) if ch == opening):
+        start = paragraph.find(opening)
+        while start >= 0:
             end = paragraph.find(closing, start + 1)
             if 0 < end - start <= _MAX_QUOTE:
                 spans.append((start, end))
+            start = paragraph.find(opening, start + 1)
+    # Straight quotes open and close alike: pair them in order of appearance.
+    straight = [i for i, ch in enumerate(paragraph) if ch == '"']
+    for start, end in zip(straight[::2], straight[1::2], strict=False):
+        if end - start <= _MAX_QUOTE:
+            spans.append((start, end))
     return spans
 
 
 def _paragraph_sentence_ends(paragraph: str) -> list[int]:
-    quoted = _quoted_spans(paragraph) if any(q in paragraph for q in _QUOTE_PAIRS) else []
+    quoted = _quoted_spans(paragraph) if any(q in paragraph for q in _QUOTE_CHARS) else []
     ends: list[int] = []
     for match in _END_RE.finditer(paragraph):
         cut = match.end()
-        if any(start < match.start() < end for start, end in quoted):
-            continue  # a full stop inside a short quotation
-        if _ABBREVIATION_RE.search(paragraph, 0, match.start() + 1):
+        if any(start < match.start() and cut <= end for start, end in quoted):
+            continue  # a full stop inside a short quotation (not one closing it)
+        if _is_abbreviation(paragraph, match.start()):
             continue
         ends.append(cut)
     return ends
@@ -582,11 +660,11 @@ def analyze(text: str) -> Analysis:
         tokens=tokens,
         sentences=sentences,
         stems=content_stems(tokens),
-        match_text=" ".join(token.text for token in tokens),
+        match_text=" ".join(map(_token_text, tokens)),
     )
 
 
-_ARABIC_SCRIPT_RE = re.compile(f"[{_ARABIC_LETTERS}\\ufb50-\\ufdff\\ufe70-\\ufefe]")
+_ARABIC_SCRIPT_RE = re.compile(f"[{ARABIC_LETTERS}\\ufb50-\\ufdff\\ufe70-\\ufefe]")
 
 
 def arabic_ratio(text: str) -> float:
