@@ -5,11 +5,13 @@ Each function returns plain dicts and lists (the public schema); renderers forma
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from marsad.search.fts import search
+from marsad.search.fts import build_query, search
 from marsad.store.sqlite import Store, StoredArticle, StoredStory
 
 SCHEMA_VERSION = 1
@@ -93,6 +95,9 @@ def story_view(store: Store, story_id: int) -> dict[str, Any] | None:
     view["summary"] = story.summary or {"headline": story.title, "sentences": []}
     view["articles"] = articles
     view["duplicate_copies"] = sum(len(a["copies"]) for a in articles)
+    view["analysis"] = store.story_analysis(story_id)
+    view["entities"] = story_entities(store, story_id)
+    view["statements"] = statement_rows(store, "a.story_id = ?", (story_id,), limit=100)
     return view
 
 
@@ -117,4 +122,353 @@ def search_view(store: Store, query: str, *, limit: int = 20, offset: int = 0) -
             }
             for h in hits
         ],
+    }
+
+
+# -- read views used by the HTTP API and web UI -------------------------------------------
+# They read the store's tables directly (read-only SQL) so filters run in SQLite, not Python.
+
+STORY_MATCH_LIMIT = 5000  # most matching articles consulted when filtering stories by text
+
+
+def _story_ids_matching(store: Store, query: str) -> set[int] | None:
+    """Ids of stories whose articles match a text query; None when the query has no word."""
+    expression, _stems = build_query(query)
+    if not expression:
+        return None
+    ranked = store.fts_query(expression, limit=STORY_MATCH_LIMIT)
+    ids = [article_id for article_id, _rank in ranked]
+    story_ids: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = store.db.execute(
+            f"SELECT DISTINCT story_id FROM articles WHERE id IN ({marks})"
+            " AND story_id IS NOT NULL AND superseded_by IS NULL",
+            chunk,
+        )
+        story_ids.update(int(r[0]) for r in rows)
+    return story_ids
+
+
+def find_stories_view(
+    store: Store,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    source: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    query: str | None = None,
+    breaking: bool | None = None,
+    thread: int | None = None,
+) -> dict[str, Any]:
+    """Like :func:`stories_view` (same schema) with more filters; ``total`` counts matches.
+
+    Args:
+        store: The store to read.
+        limit: Page size.
+        offset: Stories skipped before the page.
+        source: Only stories this outlet covered.
+        since: Only stories active at or after this time.
+        until: Only stories that began at or before this time.
+        query: Only stories with an article matching this text (spelling-variant aware).
+        breaking: Only breaking (True) or non-breaking (False) stories.
+        thread: Only stories of this thread.
+    """
+    where: list[str] = ["n_articles > 0"]
+    params: list[Any] = []
+    if source:
+        where.append(
+            "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id AND a.source = ?)"
+        )
+        params.append(source)
+    if since:
+        where.append("last_seen >= ?")
+        params.append(since.isoformat())
+    if until:
+        where.append("first_seen <= ?")
+        params.append(until.isoformat())
+    if breaking is not None:
+        where.append("breaking = ?")
+        params.append(int(breaking))
+    if thread is not None:
+        where.append("thread_id = ?")
+        params.append(thread)
+    if query:
+        matching = _story_ids_matching(store, query)
+        if matching is not None:
+            # JSON keeps the id list one parameter, whatever its length.
+            where.append("id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(sorted(matching)))
+    condition = " AND ".join(where)
+    total = int(
+        store.db.execute(f"SELECT count(*) FROM stories WHERE {condition}", params).fetchone()[0]
+    )
+    rows = store.db.execute(
+        f"SELECT id FROM stories WHERE {condition}"
+        " ORDER BY last_seen DESC, n_articles DESC, id LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    stories = [store.story(int(r[0])) for r in rows]
+    return {
+        "schema": SCHEMA_VERSION,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "stories": [story_brief(s) for s in stories if s is not None],
+    }
+
+
+def threads_view(store: Store, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """Threads (chains of stories about one evolving event), most recently active first."""
+    total = int(
+        store.db.execute(
+            "SELECT count(DISTINCT thread_id) FROM stories WHERE thread_id IS NOT NULL"
+            " AND n_articles > 0"
+        ).fetchone()[0]
+    )
+    rows = store.db.execute(
+        "SELECT thread_id, count(*), sum(n_articles), min(first_seen), max(last_seen)"
+        " FROM stories WHERE thread_id IS NOT NULL AND n_articles > 0"
+        " GROUP BY thread_id ORDER BY max(last_seen) DESC, thread_id LIMIT ? OFFSET ?",
+        (limit, offset),
+    ).fetchall()
+    threads = []
+    for thread_id, n_stories, n_articles, first_seen, last_seen in rows:
+        titles = store.db.execute(
+            "SELECT id, title FROM stories WHERE thread_id = ? AND n_articles > 0"
+            " ORDER BY first_seen, id",
+            (thread_id,),
+        ).fetchall()
+        threads.append(
+            {
+                "id": int(thread_id),
+                "n_stories": int(n_stories),
+                "n_articles": int(n_articles),
+                "first_seen": first_seen,
+                "last_seen": last_seen,
+                "title": str(titles[-1][1]) if titles else "",
+                "stories": [{"id": int(i), "title": str(t)} for i, t in titles],
+            }
+        )
+    return {
+        "schema": SCHEMA_VERSION,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "threads": threads,
+    }
+
+
+def outlets_view(store: Store) -> dict[str, Any]:
+    """Every outlet: articles stored, copies of other articles, stories covered, time span."""
+    rows = store.db.execute(
+        "SELECT source, count(*), sum(duplicate_of IS NOT NULL), count(DISTINCT story_id),"
+        " min(published), max(published) FROM articles WHERE superseded_by IS NULL"
+        " GROUP BY source ORDER BY count(*) DESC, source"
+    )
+    return {
+        "schema": SCHEMA_VERSION,
+        "outlets": [
+            {
+                "name": str(name),
+                "articles": int(n),
+                "copies": int(copies or 0),
+                "stories": int(stories),
+                "first_published": first,
+                "last_published": last,
+            }
+            for name, n, copies, stories, first, last in rows
+        ],
+    }
+
+
+def outlet_view(
+    store: Store, name: str, *, limit: int = 50, offset: int = 0
+) -> dict[str, Any] | None:
+    """One outlet's figures (``outlet``) and a page of the stories it covered, newest first;
+    None if the store has no article from it."""
+    outlet = next((o for o in outlets_view(store)["outlets"] if o["name"] == name), None)
+    if outlet is None:
+        return None
+    page = find_stories_view(store, limit=limit, offset=offset, source=name)
+    return {**page, "outlet": outlet}
+
+
+def entities_view(store: Store, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """Entities the store holds, most widely reported first (merged by spelling-insensitive
+    key); ``available`` is False while the store has no extraction tables."""
+    exists = store.db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mentions'"
+    ).fetchone()
+    if exists is None:
+        return {
+            "schema": SCHEMA_VERSION,
+            "available": False,
+            "total": 0,
+            "limit": limit,
+            "offset": offset,
+            "entities": [],
+        }
+    total = int(store.db.execute("SELECT count(DISTINCT key) FROM mentions").fetchone()[0])
+    rows = store.db.execute(
+        "SELECT max(m.canonical), m.label, count(*), count(DISTINCT m.article_id),"
+        " count(DISTINCT a.story_id), count(DISTINCT a.source)"
+        " FROM mentions m JOIN articles a ON a.id = m.article_id"
+        " WHERE a.superseded_by IS NULL GROUP BY m.key"
+        " ORDER BY count(DISTINCT m.article_id) DESC, count(*) DESC, m.key LIMIT ? OFFSET ?",
+        (limit, offset),
+    )
+    return {
+        "schema": SCHEMA_VERSION,
+        "available": True,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "entities": [
+            {
+                "name": str(name),
+                "label": str(label),
+                "mentions": int(mentions),
+                "articles": int(articles),
+                "stories": int(stories),
+                "outlets": int(outlets),
+            }
+            for name, label, mentions, articles, stories, outlets in rows
+        ],
+    }
+
+
+def article_view(store: Store, article_id: int) -> dict[str, Any] | None:
+    """One article with its DISPLAY body, story, and the original it copies (if any)."""
+    article = store.article(article_id)
+    if article is None:
+        return None
+    view = article_brief(article)
+    view["schema"] = SCHEMA_VERSION
+    view["body"] = article.body
+    view["story_id"] = article.story_id
+    view["duplicate_of"] = article.duplicate_of
+    view["superseded_by"] = article.superseded_by
+    return view
+
+
+# -- extraction views -------------------------------------------------------------------
+ENTITY_LABELS = ("PERS", "ORG", "LOC", "MISC")
+
+
+def story_entities(store: Store, story_id: int, *, limit: int = 40) -> list[dict[str, Any]]:
+    """Entities of a story, variants merged: spelling/transliteration variants by key,
+    bare surnames to the story's full name when exactly one fits."""
+    from marsad.extract.aliases import AliasResolver
+
+    rows = store.rows(
+        "SELECT m.article_id, m.label, m.text, m.canonical, m.key FROM mentions m"
+        " JOIN articles a ON a.id = m.article_id"
+        " WHERE a.story_id = ? AND a.superseded_by IS NULL ORDER BY m.id",
+        (story_id,),
+    )
+    resolver = AliasResolver()
+    for row in rows:
+        resolver.add(row["canonical"], str(row["article_id"]), str(story_id))
+    group_of: dict[int, str] = {}
+    for cluster in resolver.resolve():
+        for member in cluster.members:
+            group_of[member] = cluster.canonical
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for index, row in enumerate(rows):
+        name = group_of.get(index, row["canonical"]) if row["label"] == "PERS" else row["canonical"]
+        entry = merged.setdefault(
+            (row["label"], row["key"] if row["label"] != "PERS" else name),
+            {"name": name, "label": row["label"], "mentions": 0, "variants": {}, "articles": set()},
+        )
+        entry["mentions"] += 1
+        entry["variants"][row["text"]] = entry["variants"].get(row["text"], 0) + 1
+        entry["articles"].add(row["article_id"])
+        if len(row["canonical"]) > len(entry["name"]) and row["label"] != "PERS":
+            entry["name"] = row["canonical"]
+    out = [
+        {
+            "name": e["name"],
+            "label": e["label"],
+            "mentions": e["mentions"],
+            "articles": len(e["articles"]),
+            "variants": sorted(e["variants"], key=lambda v: -e["variants"][v]),
+        }
+        for e in merged.values()
+    ]
+    out.sort(key=lambda e: (-e["articles"], -e["mentions"], e["name"]))
+    return out[:limit]
+
+
+def statement_rows(store: Store, where: str, params: Sequence[Any], *, limit: int) -> list[dict[str, Any]]:
+    """Statements with their text cut from the stored body (original spelling)."""
+    rows = store.rows(
+        "SELECT s.id, s.article_id, s.speaker, s.speaker_canonical, s.cue, s.start, s.end,"
+        " s.direct, s.source, a.source AS outlet, a.published, a.story_id,"
+        " substr(a.body, s.start + 1, s.end - s.start) AS text"
+        " FROM statements s JOIN articles a ON a.id = s.article_id"
+        f" WHERE a.superseded_by IS NULL AND {where} ORDER BY a.published, s.id LIMIT ?",
+        (*params, limit),
+    )
+    for row in rows:
+        row["direct"] = bool(row["direct"])
+    return rows
+
+
+def entity_view(store: Store, name: str, *, limit: int = 50) -> dict[str, Any] | None:
+    """One entity across the store: variants, stories, co-occurring entities, statements."""
+    from marsad.extract.aliases import canonical_name, name_key
+
+    key = name_key(canonical_name(name))
+    if not key:
+        return None
+    keys = [f"{label}:{key}" for label in ENTITY_LABELS]
+    marks = ",".join("?" * len(keys))
+    mentions = store.rows(
+        "SELECT m.label, m.text, m.canonical, m.article_id, a.story_id, a.source FROM mentions m"
+        f" JOIN articles a ON a.id = m.article_id WHERE m.key IN ({marks})"
+        " AND a.superseded_by IS NULL",
+        keys,
+    )
+    statements = statement_rows(store, "s.speaker_key = ?", (key,), limit=limit)
+    if not mentions and not statements:
+        return None
+    variants: dict[str, int] = {}
+    for row in mentions:
+        variants[row["text"]] = variants.get(row["text"], 0) + 1
+    labels = sorted({row["label"] for row in mentions})
+    story_counts: dict[int, int] = {}
+    for row in mentions + statements:
+        if row["story_id"] is not None:
+            story_counts[row["story_id"]] = story_counts.get(row["story_id"], 0) + 1
+    stories = []
+    for story_id, count in sorted(story_counts.items(), key=lambda kv: -kv[1])[:limit]:
+        story = store.story(story_id)
+        if story is not None:
+            brief = story_brief(story)
+            brief["mentions"] = count
+            stories.append(brief)
+    articles = sorted({row["article_id"] for row in mentions})[:500]
+    co = []
+    if articles:
+        marks = ",".join("?" * len(articles))
+        co = store.rows(
+            "SELECT canonical AS name, label, count(DISTINCT article_id) AS articles FROM mentions"
+            f" WHERE article_id IN ({marks}) AND key NOT IN ({','.join('?' * len(keys))})"
+            " GROUP BY key ORDER BY articles DESC, name LIMIT 15",
+            (*articles, *keys),
+        )
+    canonical = max((row["canonical"] for row in mentions), key=len, default=canonical_name(name))
+    return {
+        "schema": SCHEMA_VERSION,
+        "name": canonical,
+        "labels": labels,
+        "mentions": len(mentions),
+        "variants": sorted(variants, key=lambda v: -variants[v]),
+        "outlets": sorted({row["source"] for row in mentions}),
+        "stories": stories,
+        "co_occurring": co,
+        "statements": statements,
     }

@@ -126,6 +126,19 @@ def render_story(view: dict[str, Any]) -> str:
     lines = [render_story_line(view), "", view["summary"]["headline"], ""]
     for sentence in view["summary"]["sentences"]:
         lines.append(f"  • {sentence['text']}  ({', '.join(sentence['sources'])})")
+    if view.get("entities"):
+        lines += ["", "Entities:"]
+        for entity in view["entities"][:15]:
+            variants = " / ".join(entity["variants"][:4])
+            lines.append(f"  {entity['label']:<4} {entity['name']}  ({entity['articles']} art; {variants})")
+    if view.get("statements"):
+        lines += ["", "Statements:"]
+        for st in view["statements"][:20]:
+            quote = "«" + st["text"] + "»" if st["direct"] else st["text"]
+            via = f" via {st['source']}" if st["source"] else ""
+            lines.append(
+                f"  {st['speaker_canonical'] or st['speaker']}{via} [{st['outlet']}] {st['cue']}: {quote[:200]}"
+            )
     lines += ["", "Articles:"]
     for article in view["articles"]:
         lines.append(
@@ -136,6 +149,52 @@ def render_story(view: dict[str, Any]) -> str:
                 f"        also carried by: {', '.join(c['source'] for c in article['copies'])}"
             )
     return "\n".join(lines)
+
+
+def cmd_entity(args: argparse.Namespace) -> int:
+    """Show one entity across stories."""
+    from marsad.views import entity_view
+
+    view = entity_view(_open_store(args.db), args.name)
+    if view is None:
+        raise MarsadError(f"no entity or speaker named {args.name!r} in {args.db}")
+    if args.json:
+        _print_json(view)
+        return 0
+    print(f"{view['name']} ({', '.join(view['labels']) or 'speaker'}): {view['mentions']} mentions")
+    print(f"  spelled: {' / '.join(view['variants'][:8])}")
+    print(f"  outlets: {', '.join(view['outlets'])}")
+    if view["co_occurring"]:
+        print("  with: " + ", ".join(f"{c['name']} ({c['articles']})" for c in view["co_occurring"][:10]))
+    print("Stories:")
+    for story in view["stories"]:
+        print("  " + render_story_line(story))
+    if view["statements"]:
+        print("Statements:")
+        for st in view["statements"]:
+            print(f"  [{st['outlet']} {st['published'][:10]}] {st['cue']}: {st['text'][:200]}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write a self-contained Arabic HTML report for one story or all of them."""
+    from marsad.report import render_report
+    from marsad.views import story_view
+
+    store = _open_store(args.db)
+    if args.all:
+        ids = [s.id for s in store.stories(limit=args.limit)]
+    elif args.story is not None:
+        ids = [args.story]
+    else:
+        raise MarsadError("give a story id or --all (e.g. marsad report 3 -o report.html)")
+    views = [v for v in (story_view(store, i) for i in ids) if v is not None]
+    if not views:
+        raise MarsadError(f"no story #{args.story}; list them with `marsad stories`")
+    title = views[0]["title"] if len(views) == 1 else f"Marsad: {len(views)} stories"
+    Path(args.output).write_text(render_report(views, title=title), encoding="utf-8")
+    print(f"wrote {args.output} ({len(views)} stories)")
+    return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -207,8 +266,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(
             evaluate_stories(Path(args.file), compare=args.compare, progress=progress_bar("eval"))
         )
-        return 0
-    raise MarsadError(f"unknown eval {args.stage!r}")
+    elif args.stage == "ner":
+        from marsad.evaluate.ner_eval import evaluate_ner, format_report
+
+        print(format_report(evaluate_ner(Path(args.file))))
+    elif args.stage == "quotes":
+        from marsad.evaluate.quotes_eval import evaluate_quotes
+
+        print(evaluate_quotes(Path(args.quotes), Path(args.articles)))
+    elif args.stage == "aliases":
+        from marsad.evaluate.aliases_eval import evaluate_aliases
+
+        print(evaluate_aliases(Path(args.file)))
+    elif args.stage == "summaries":
+        from marsad.evaluate.summaries_eval import evaluate_summaries
+
+        print(evaluate_summaries(Path(args.refs), corpus=Path(args.corpus)))
+    return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -246,6 +320,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_story)
 
+    p = sub.add_parser("entity", help="one person, place or organisation across stories")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_entity)
+
+    p = sub.add_parser("report", help="self-contained Arabic HTML report of stories")
+    p.add_argument("story", type=int, nargs="?", help="story id")
+    p.add_argument("--all", action="store_true", help="all stories (newest first, up to --limit)")
+    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("-o", "--output", default="report.html")
+    p.set_defaults(run=cmd_report)
+
     p = sub.add_parser("search", help="search articles (spelling-variant aware)")
     p.add_argument("query")
     p.add_argument("--json", action="store_true")
@@ -260,11 +346,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="ingest the bundled demo corpus and show its stories")
     p.set_defaults(run=cmd_demo)
 
-    p = sub.add_parser("eval", help="score a stage on labeled data")
-    p.add_argument("stage", choices=("stories",))
-    p.add_argument("file")
-    p.add_argument(
-        "--compare", action="store_true", help="stories: also run the baselines side by side"
+    p = sub.add_parser("eval", help="score a stage on labeled data (last line: the score)")
+    stages = p.add_subparsers(dest="stage", required=True)
+    e = stages.add_parser("stories", help="story clustering: B-cubed and pairwise P/R/F1")
+    e.add_argument("file", help="gold JSONL(.gz): id, source, date, title, text, story")
+    e.add_argument("--compare", action="store_true", help="also run the baselines side by side")
+    e = stages.add_parser("ner", help="named entities: entity-level P/R/F1 per type")
+    e.add_argument("file", help="CoNLL file: `token TAG` lines, blank line between sentences")
+    e = stages.add_parser("quotes", help="attributed statements: P/R/F1 and speaker accuracy")
+    e.add_argument("quotes", help="gold statements JSONL")
+    e.add_argument("articles", help="articles JSONL (id, text)")
+    e = stages.add_parser("aliases", help="name variants: pairwise P/R/F1 of same-entity decisions")
+    e.add_argument("file", help="JSONL of {variants: [...]} and {a, b, same: false}")
+    e = stages.add_parser("summaries", help="ROUGE of Marsad, lead and LexRank summaries")
+    e.add_argument("refs", help="reference summaries JSONL")
+    e.add_argument(
+        "--corpus",
+        default="../shared/data/saudinewsnet/saudinewsnet.jsonl.gz",
+        help="corpus JSONL(.gz) holding the referenced articles",
     )
     p.set_defaults(run=cmd_eval)
 
@@ -273,9 +372,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="use only the first N articles")
     p.set_defaults(run=cmd_bench)
 
-    from marsad.cli import watch
+    from marsad.cli import serve, watch
 
     watch.add_parsers(sub)
+    serve.add_parsers(sub)
     return parser
 
 

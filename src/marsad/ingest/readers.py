@@ -204,7 +204,7 @@ def _read_txt(
     fields.pop("file", None)
     fields.update(headers)  # the file's own headers beat the sidecar
     fields["text"] = body
-    yield _article(fields, origin=str(path))
+    yield article_from_fields(fields, origin=str(path))
 
 
 def _split_headers(content: str) -> tuple[dict[str, str], str]:
@@ -272,7 +272,7 @@ def _read_csv(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
                     reason=f"row has {len(row)} fields, header has {len(header)}; check quoting",
                 )
                 continue
-            yield _article(dict(zip(header, row, strict=True)), origin=origin)
+            yield article_from_fields(dict(zip(header, row, strict=True)), origin=origin)
     except csv.Error as err:
         yield Skipped(
             origin=f"{path}:{row_number}",
@@ -345,13 +345,13 @@ def _jsonl_record(line: bytes, origin: str) -> RawArticle | Skipped:
         return Skipped(origin=origin, reason=f"invalid JSON ({err.msg} at column {err.colno})")
     if not isinstance(record, dict):
         return Skipped(origin=origin, reason="line is not a JSON object; give one {...} per line")
-    return _article(record, origin=origin)
+    return article_from_fields(record, origin=origin)
 
 
 # --- records to articles ----------------------------------------------------------------
 
 
-def _article(fields: Mapping[str, Any], *, origin: str) -> RawArticle | Skipped:
+def article_from_fields(fields: Mapping[str, Any], *, origin: str) -> RawArticle | Skipped:
     """Build a cleaned RawArticle from input fields, or say why the record is unusable."""
     raw_text = fields.get("text")
     if not isinstance(raw_text, str) or not raw_text.strip():

@@ -1,0 +1,146 @@
+"""Load benchmark of the web server (not a test): req/s and p50/p99 latency per page.
+
+Starts ``marsad``'s app under uvicorn on 127.0.0.1 over a store, then drives three pages
+(story river, story page, search) in turn with N concurrent clients. Every loop is
+bounded by a time limit and a request count; only the loopback address is contacted.
+
+    .venv/bin/python scripts/load_bench.py STORE.db [--clients 20] [--seconds 10]
+
+Target: p99 < 100 ms per page on the project machine (2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+HOST = "127.0.0.1"
+SEARCH_QUERIES = ("السعودية", "الرياض", "وزير", "الامير", "مجلس الوزراء", "النفط", "الصحة", "مكة")
+SERVER_CODE = (
+    "import sys, uvicorn; from marsad.api import create_app; "
+    "uvicorn.run(create_app(sys.argv[1]), host=sys.argv[2], port=int(sys.argv[3]), "
+    "log_level='warning', access_log=False)"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(store: Path, port: int) -> subprocess.Popen[bytes]:
+    """The server as a child process; returns once it answers."""
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER_CODE, str(store), HOST, str(port)],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120  # opening a big store may rebuild its search index
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"server exited with code {server.returncode}")
+        try:
+            httpx.get(f"http://{HOST}:{port}/api/v1/health", timeout=1.0).raise_for_status()
+            return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("server did not answer within 120 s")
+
+
+async def drive(
+    client: httpx.AsyncClient, paths: list[str], *, clients: int, seconds: float, max_requests: int
+) -> tuple[list[float], int, float]:
+    """Run ``clients`` workers over ``paths`` round robin; (latencies in s, errors, wall s)."""
+    cycle = itertools.cycle(paths)
+    latencies: list[float] = []
+    errors = 0
+    started = time.perf_counter()
+    stop_at = started + seconds
+
+    async def worker() -> None:
+        nonlocal errors
+        while time.perf_counter() < stop_at and len(latencies) + errors < max_requests:
+            path = next(cycle)
+            t0 = time.perf_counter()
+            try:
+                response = await client.get(path)
+                ok = response.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            if ok:
+                latencies.append(time.perf_counter() - t0)
+            else:
+                errors += 1
+
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    return latencies, errors, time.perf_counter() - started
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def run(args: argparse.Namespace, port: int) -> None:
+    base = f"http://{HOST}:{port}"
+    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0) as client:
+        river = (await client.get("/api/v1/stories", params={"limit": 200})).json()["stories"]
+        if not river:
+            raise SystemExit("the store has no stories; ingest something first")
+        scenarios = {
+            "story river": ["/", "/?tab=breaking", "/?page=2"],
+            "story page": [f"/story/{s['id']}" for s in river],
+            "search": [f"/search?q={quote(q)}" for q in SEARCH_QUERIES],
+            "api stories": ["/api/v1/stories?limit=50"],
+        }
+        print(f"{args.clients} clients, {args.seconds:g} s or {args.max_requests} requests each")
+        print(f"{'page':<14}{'requests':>9}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+        for name, paths in scenarios.items():
+            # Warm up: every path once, so the figures are the steady state between ingests.
+            await drive(client, paths, clients=2, seconds=30.0, max_requests=len(paths))
+            latencies, errors, wall = await drive(
+                client, paths, clients=args.clients, seconds=args.seconds,
+                max_requests=args.max_requests,
+            )  # fmt: skip
+            if not latencies:
+                print(f"{name:<14}{0:>9}{errors:>8}")
+                continue
+            print(
+                f"{name:<14}{len(latencies):>9}{errors:>8}{len(latencies) / wall:>9.1f}"
+                f"{statistics.median(latencies) * 1000:>9.1f}{pct(latencies, 0.99):>9.1f}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("store", type=Path, help="a Marsad store file")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per page kind (max 120)")
+    parser.add_argument("--max-requests", type=int, default=20_000, help="per page kind")
+    args = parser.parse_args()
+    if not args.store.exists():
+        raise SystemExit(f"{args.store}: no such store")
+    args.seconds = min(args.seconds, 120.0)
+    port = free_port()
+    server = start_server(args.store, port)
+    try:
+        asyncio.run(run(args, port))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""FastAPI application factory: JSON API, web UI and static files over one store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from marsad import __version__
+from marsad.api.cache import ResponseCacheMiddleware
+from marsad.api.routes import router as api_router
+from marsad.api.security import DEFAULT_MAX_BODY_BYTES, SecurityHeadersMiddleware
+from marsad.api.service import Service
+from marsad.pipeline import Settings
+from marsad.web.pages import STATIC_DIR, mount_static
+from marsad.web.pages import router as web_router
+
+# DNS rebinding: a hostile page that resolves its own name to 127.0.0.1 must not reach us.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+
+
+def create_app(
+    db_path: str | Path,
+    *,
+    token: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
+    settings: Settings | None = None,
+) -> FastAPI:
+    """Build the application over a store file (created when missing).
+
+    Args:
+        db_path: The store to serve.
+        token: Bearer token that write endpoints require; None disables writing.
+        max_body_bytes: Largest request body accepted (413 above it).
+        allowed_hosts: Host header values served; others get 400.
+        settings: Pipeline settings for ingest through the API (default: tuned values).
+    """
+    service = Service(db_path, token=token, settings=settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        service.close()
+
+    app = FastAPI(
+        title="Marsad",
+        version=__version__,
+        description="Multi-source Arabic news intelligence: stories, outlets, search, ingest.",
+        openapi_url="/api/v1/openapi.json",
+        # The interactive docs pages load scripts from a CDN; the schema alone is served.
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        max_body_size=max_body_bytes,
+    )
+    app.state.service = service
+    app.include_router(api_router)
+    app.include_router(web_router)
+    mount_static(app, STATIC_DIR)
+    # Innermost: requests for a host we do not serve never reach (or fill) the cache.
+    app.add_middleware(ResponseCacheMiddleware, cache=service.cache)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app

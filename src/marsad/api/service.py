@@ -1,0 +1,94 @@
+"""The store behind the server: per-thread read connections and one serialized writer."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import Request
+
+from marsad.api.cache import VersionedCache, file_version
+from marsad.models import RawArticle, Skipped
+from marsad.pipeline import IngestReport, Pipeline, Settings
+from marsad.store.sqlite import Store
+from marsad.text.arabic import NORMALIZER_VERSION
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IngestOutcome:
+    """An ingest report and its wall time."""
+
+    report: IngestReport
+    seconds: float
+
+
+class Service:
+    """Opens the store once for writing (migrations, reindex) and lazily per thread for reads.
+
+    SQLite in WAL mode lets readers run beside the one writer; each request thread gets its
+    own read-only connection, so page views never wait for an ingest to commit.
+    """
+
+    def __init__(
+        self, db_path: str | Path, *, token: str | None = None, settings: Settings | None = None
+    ) -> None:
+        self.db_path = str(db_path)
+        self.token = token or None
+        self.pipeline = Pipeline(
+            Store(self.db_path, normalizer_version=NORMALIZER_VERSION), settings
+        )
+        self.cache = VersionedCache(file_version(self.db_path))
+        self._write_lock = threading.Lock()
+        self._local = threading.local()
+        self._readers: list[Store] = []
+        self._readers_lock = threading.Lock()
+
+    @property
+    def writable(self) -> bool:
+        """Whether write endpoints are enabled (a token is configured)."""
+        return self.token is not None
+
+    def reader(self) -> Store:
+        """This thread's read-only store connection."""
+        if self.db_path == ":memory:":
+            return self.pipeline.store  # one in-memory database: nothing else can see it
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.db_path, normalizer_version=NORMALIZER_VERSION)
+            store.db.execute("PRAGMA query_only = ON")
+            self._local.store = store
+            with self._readers_lock:
+                self._readers.append(store)
+        return store
+
+    def ingest(self, records: Iterable[RawArticle | Skipped]) -> IngestOutcome:
+        """Run records through the pipeline; one ingest at a time."""
+        with self._write_lock:
+            started = time.perf_counter()
+            try:
+                report = self.pipeline.ingest(records)
+            finally:
+                self.cache.invalidate()
+            return IngestOutcome(report=report, seconds=time.perf_counter() - started)
+
+    def close(self) -> None:
+        """Close every connection this service opened."""
+        with self._readers_lock:
+            for store in self._readers:
+                store.close()
+            self._readers.clear()
+        self.pipeline.store.close()
+
+
+def get_service(request: Request) -> Service:
+    """The application's service.
+
+    Call ``.reader()`` inside the endpoint body, never in a dependency: FastAPI may run a
+    sync dependency on another thread than the endpoint, which would share a connection.
+    """
+    service: Service = request.app.state.service
+    return service
+

@@ -1,0 +1,239 @@
+"""HTML pages: story river, story, article, outlets, threads, entities, search, ingest.
+
+Pages call the same view functions as the JSON API and render them with Jinja2, whose
+autoescaping (plus :func:`~marsad.web.render.strip_bidi` on every printed value) keeps
+untrusted article text inert.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader
+
+from marsad import views
+from marsad.api.service import get_service
+from marsad.errors import StoreError
+from marsad.web import charts
+from marsad.web.render import safe_url, snippet_html, strip_bidi, when
+
+WEB_DIR = Path(__file__).resolve().parent
+STATIC_DIR = WEB_DIR / "static"
+PAGE_SIZE = 30
+SEARCH_PAGE_SIZE = 20
+RIVER_TABS = {"newest": "الأحدث", "breaking": "عاجل"}
+ENTITY_LABELS = {"PERS": "شخص", "ORG": "مؤسسة", "LOC": "مكان", "MISC": "أخرى"}
+
+router = APIRouter(include_in_schema=False)
+
+templates = Environment(
+    loader=FileSystemLoader(WEB_DIR / "templates"),
+    autoescape=True,
+    finalize=strip_bidi,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates.filters["when"] = when
+templates.globals.update(snippet_html=snippet_html, safe_url=safe_url)
+
+
+def mount_static(app: FastAPI, directory: Path) -> None:
+    """Serve the CSS and JS files under ``/static``."""
+    app.mount("/static", StaticFiles(directory=directory), name="static")
+
+
+def render(template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a template into an HTML response."""
+    context.setdefault("q", "")
+    context.setdefault("section", "")
+    html = templates.get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def not_found(what: str) -> HTMLResponse:
+    """The 404 page."""
+    return render("not_found.html", status_code=404, what=what)
+
+
+Page = Annotated[int, Query(ge=1, le=10_000)]
+
+
+@router.get("/", response_class=HTMLResponse)
+def river(
+    request: Request,
+    tab: Annotated[str, Query(pattern="^(newest|breaking)$")] = "newest",
+    outlet: Annotated[str | None, Query(max_length=200)] = None,
+    page: Page = 1,
+) -> HTMLResponse:
+    """The story river: newest or breaking stories, optionally of one outlet."""
+    store = get_service(request).reader()
+    view = views.find_stories_view(
+        store,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        source=outlet or None,
+        breaking=True if tab == "breaking" else None,
+    )
+    outlets = views.outlets_view(store)["outlets"]
+    return render(
+        "river.html",
+        section="river",
+        view=view,
+        tab=tab,
+        tabs=RIVER_TABS,
+        outlet=outlet or "",
+        outlets=outlets,
+        page=page,
+        pages=_pages(view["total"], PAGE_SIZE),
+    )
+
+
+@router.get("/story/{story_id}", response_class=HTMLResponse)
+def story(request: Request, story_id: int) -> HTMLResponse:
+    """One story with every part of its analysis the store holds."""
+    view = views.story_view(get_service(request).reader(), story_id)
+    if view is None:
+        return not_found(f"القصة رقم {story_id}")
+    return render(
+        "story.html",
+        section="river",
+        story=view,
+        coverage=charts.coverage(view),
+        comparison=charts.outlet_comparison(view),
+        extra_sections=_extra_sections(view),
+        labels=ENTITY_LABELS,
+    )
+
+
+# Story fields rendered by dedicated blocks; anything else a later stage adds is shown
+# generically so new analyses appear without a template change.
+_KNOWN_STORY_FIELDS = frozenset(
+    {
+        "schema", "id", "title", "first_seen", "last_seen", "n_articles", "sources",
+        "thread_id", "breaking", "burst", "summary", "articles", "duplicate_copies",
+        "timeline", "statements", "entities", "passages",
+    }
+)  # fmt: skip
+
+
+def _extra_sections(view: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in view.items() if k not in _KNOWN_STORY_FIELDS and v}
+
+
+@router.get("/article/{article_id}", response_class=HTMLResponse)
+def article(request: Request, article_id: int) -> HTMLResponse:
+    """One article's cleaned text."""
+    view = views.article_view(get_service(request).reader(), article_id)
+    if view is None:
+        return not_found(f"المقال رقم {article_id}")
+    paragraphs = [p for p in view["body"].split("\n") if p.strip()]
+    return render("article.html", section="river", article=view, paragraphs=paragraphs)
+
+
+@router.get("/outlets", response_class=HTMLResponse)
+def outlets(request: Request) -> HTMLResponse:
+    """All outlets with their output."""
+    view = views.outlets_view(get_service(request).reader())
+    top = max((o["articles"] for o in view["outlets"]), default=1)
+    return render("outlets.html", section="outlets", outlets=view["outlets"], top=top)
+
+
+@router.get("/outlet/{name}", response_class=HTMLResponse)
+def outlet(request: Request, name: str, page: Page = 1) -> HTMLResponse:
+    """One outlet and the stories it covered."""
+    view = views.outlet_view(
+        get_service(request).reader(), name, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    if view is None:
+        return not_found(f"المنفذ «{name}»")
+    return render(
+        "outlet.html",
+        section="outlets",
+        view=view,
+        page=page,
+        pages=_pages(view["total"], PAGE_SIZE),
+    )
+
+
+@router.get("/threads", response_class=HTMLResponse)
+def threads(request: Request, page: Page = 1) -> HTMLResponse:
+    """Threads of stories that follow one event across days."""
+    view = views.threads_view(
+        get_service(request).reader(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    return render(
+        "threads.html",
+        section="threads",
+        view=view,
+        page=page,
+        pages=_pages(view["total"], PAGE_SIZE),
+    )
+
+
+@router.get("/entities", response_class=HTMLResponse)
+def entities(request: Request, page: Page = 1) -> HTMLResponse:
+    """Entities the store holds (a placeholder until extraction fills it)."""
+    view = views.entities_view(
+        get_service(request).reader(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    return render(
+        "entities.html", section="entities", view=view, page=page,
+        pages=_pages(view["total"], PAGE_SIZE), labels=ENTITY_LABELS,
+    )  # fmt: skip
+
+
+@router.get("/entity/{name}", response_class=HTMLResponse)
+def entity(request: Request, name: str) -> HTMLResponse:
+    """One entity across outlets; without extraction data, the stories that mention it."""
+    store = get_service(request).reader()
+    entity_data = views.entity_view(store, name, limit=PAGE_SIZE)
+    mentioned = (
+        None
+        if entity_data is not None
+        else views.find_stories_view(store, limit=PAGE_SIZE, query=name)
+    )
+    return render(
+        "entity.html", section="entities", name=name, entity=entity_data, mentioned=mentioned,
+        labels=ENTITY_LABELS,
+    )  # fmt: skip
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(
+    request: Request,
+    q: Annotated[str, Query(max_length=500)] = "",
+    page: Page = 1,
+) -> HTMLResponse:
+    """Search with snippets; hits are found whatever the spelling variant."""
+    view: dict[str, Any] | None = None
+    error = ""
+    if q.strip():
+        try:
+            view = views.search_view(
+                get_service(request).reader(),
+                q,
+                limit=SEARCH_PAGE_SIZE + 1,  # one extra tells whether a next page exists
+                offset=(page - 1) * SEARCH_PAGE_SIZE,
+            )
+        except StoreError:
+            error = "تعذّر فهم عبارة البحث؛ جرّب كلمات أبسط."
+    has_next = view is not None and len(view["hits"]) > SEARCH_PAGE_SIZE
+    hits = view["hits"][:SEARCH_PAGE_SIZE] if view else []
+    return render(
+        "search.html", section="search", q=q, hits=hits, searched=view is not None,
+        error=error, page=page, has_next=has_next,
+    )  # fmt: skip
+
+
+@router.get("/ingest", response_class=HTMLResponse)
+def ingest(request: Request) -> HTMLResponse:
+    """A form that posts articles to the ingest API (needs the server's token)."""
+    return render("ingest.html", section="ingest", writable=get_service(request).writable)
+
+
+def _pages(total: int, size: int) -> int:
+    return max(1, -(-total // size))

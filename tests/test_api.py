@@ -1,0 +1,315 @@
+"""JSON API: every route, its filters, and its error cases, over the demo corpus."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the API needs fastapi (pip install -e .)")
+pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx")
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette's note about httpx's successor
+    from fastapi.testclient import TestClient
+
+from tests.test_export import build_demo_store
+
+from marsad.api import create_app
+from marsad.pipeline import Settings
+from marsad.store.sqlite import Store
+from marsad.text.arabic import NORMALIZER_VERSION
+from marsad.views import find_stories_view, search_view, stories_view, story_view
+
+TOKEN = "s3cret-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo_store(tmp_path_factory.mktemp("api") / "demo.db")
+
+
+@pytest.fixture(scope="module")
+def client(demo_db: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(demo_db), base_url="http://localhost") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def writable(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(
+        tmp_path / "w.db", token=TOKEN, max_body_bytes=200_000, settings=Settings(extract=False)
+    )  # TEMP
+    with TestClient(app, base_url="http://localhost") as test_client:
+        yield test_client
+
+
+def article(n: int, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": f"t{n}",
+        "source": "test-wire",
+        "date": "2026-04-01T10:00:00",
+        "title": f"افتتاح جسر الملك فهد الجديد رقم {n}",
+        "text": "افتتح وزير النقل صباح اليوم جسراً جديداً يربط ضفتي النهر بطول ثلاثة كيلومترات. "
+        f"وقال الوزير إن المشروع رقم {n} سيخفف الازدحام في وسط المدينة.",
+        **fields,
+    }
+
+
+# -- reads ----------------------------------------------------------------------------------
+def test_health_counts_the_store(client: TestClient) -> None:
+    data = client.get("/api/v1/health").json()
+    assert data["status"] == "ok"
+    assert data["articles"] >= 40
+    assert data["writable"] is False
+
+
+def test_stories_match_the_cli_json(client: TestClient, demo_db: Path) -> None:
+    data = client.get("/api/v1/stories", params={"limit": 5}).json()
+    store = Store(demo_db, normalizer_version=NORMALIZER_VERSION)
+    cli = stories_view(store, limit=5)
+    assert set(data) == set(cli)
+    assert data["stories"] == cli["stories"]
+    assert data["total"] == len(store.stories(limit=10_000))
+
+
+def test_stories_paginate(client: TestClient) -> None:
+    first = client.get("/api/v1/stories", params={"limit": 3}).json()["stories"]
+    second = client.get("/api/v1/stories", params={"limit": 3, "offset": 3}).json()["stories"]
+    assert len(first) == len(second) == 3
+    assert not {s["id"] for s in first} & {s["id"] for s in second}
+
+
+def test_stories_filter_by_outlet(client: TestClient) -> None:
+    data = client.get("/api/v1/stories", params={"outlet": "gulf-daily", "limit": 200}).json()
+    assert data["stories"]
+    assert all("gulf-daily" in s["sources"] for s in data["stories"])
+    assert data["total"] == len(data["stories"])
+
+
+def test_stories_filter_by_text_with_a_spelling_variant(client: TestClient) -> None:
+    # The corpus writes أستانا with a hamza; the query leaves it out.
+    data = client.get("/api/v1/stories", params={"q": "استانا", "limit": 200}).json()
+    assert data["stories"]
+    assert any("أستانا" in s["title"] for s in data["stories"])
+    assert data["total"] < client.get("/api/v1/stories").json()["total"]
+
+
+def test_stories_filter_by_breaking_and_time(client: TestClient) -> None:
+    breaking = client.get("/api/v1/stories", params={"breaking": True, "limit": 200}).json()
+    calm = client.get("/api/v1/stories", params={"breaking": False, "limit": 200}).json()
+    assert all(s["breaking"] for s in breaking["stories"])
+    assert not any(s["breaking"] for s in calm["stories"])
+    everything = client.get("/api/v1/stories", params={"limit": 1}).json()["total"]
+    assert breaking["total"] + calm["total"] == everything
+    late = client.get("/api/v1/stories", params={"since": "2026-03-10T00:00:00", "limit": 200})
+    assert late.status_code == 200
+    assert all(s["last_seen"] >= "2026-03-10" for s in late.json()["stories"])
+    early = client.get("/api/v1/stories", params={"until": "2026-03-03T00:00:00+00:00"}).json()
+    assert all(s["first_seen"] <= "2026-03-03" for s in early["stories"])
+    assert 0 < early["total"] < everything
+
+
+def test_stories_filter_by_thread(client: TestClient, demo_db: Path) -> None:
+    store = Store(demo_db, normalizer_version=NORMALIZER_VERSION)
+    expected = find_stories_view(store, thread=0)["total"]
+    data = client.get("/api/v1/stories", params={"thread": 0}).json()
+    assert data["total"] == expected
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 0}, {"limit": 1000}, {"offset": -1}, {"since": "yesterday"}, {"breaking": "maybe"}],
+)
+def test_stories_reject_bad_parameters(client: TestClient, params: dict[str, Any]) -> None:
+    assert client.get("/api/v1/stories", params=params).status_code == 422
+
+
+def test_story_detail_is_the_story_view(client: TestClient, demo_db: Path) -> None:
+    story_id = client.get("/api/v1/stories", params={"limit": 1}).json()["stories"][0]["id"]
+    data = client.get(f"/api/v1/stories/{story_id}").json()
+    store = Store(demo_db, normalizer_version=NORMALIZER_VERSION)
+    assert data == story_view(store, story_id)
+    assert {"summary", "articles", "duplicate_copies"} <= set(data)
+
+
+def test_story_detail_shows_duplicate_copies(client: TestClient) -> None:
+    stories = client.get("/api/v1/stories", params={"limit": 200}).json()["stories"]
+    details = [client.get(f"/api/v1/stories/{s['id']}").json() for s in stories]
+    with_copies = [d for d in details if d["duplicate_copies"]]
+    assert with_copies, "the demo corpus has wire copies"
+    copy = with_copies[0]["articles"]
+    assert any(a["copies"] for a in copy)
+
+
+def test_missing_story_article_thread_outlet_are_404(client: TestClient) -> None:
+    for url in (
+        "/api/v1/stories/999999",
+        "/api/v1/articles/999999",
+        "/api/v1/threads/999999",
+        "/api/v1/outlets/no-such-outlet",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response.json()["detail"]
+    assert client.get("/api/v1/stories/not-a-number").status_code == 422
+
+
+def test_article_detail_has_its_body(client: TestClient) -> None:
+    data = client.get("/api/v1/articles/1").json()
+    assert data["id"] == 1
+    assert len(data["body"]) > 100
+    assert data["story_id"] is not None
+
+
+def test_threads_list(client: TestClient) -> None:
+    data = client.get("/api/v1/threads", params={"limit": 5}).json()
+    assert set(data) >= {"total", "threads", "limit", "offset"}
+    for thread in data["threads"]:
+        assert thread["n_stories"] == len(thread["stories"])
+        one = client.get(f"/api/v1/threads/{thread['id']}").json()
+        assert one["total"] == thread["n_stories"]
+
+
+def test_outlets_list_and_detail(client: TestClient) -> None:
+    outlets = client.get("/api/v1/outlets").json()["outlets"]
+    names = {o["name"] for o in outlets}
+    assert {"levant-wire", "gulf-daily"} <= names
+    total = client.get("/api/v1/health").json()["articles"]
+    assert sum(o["articles"] for o in outlets) == total
+    detail = client.get("/api/v1/outlets/levant-wire", params={"limit": 2}).json()
+    assert detail["outlet"]["name"] == "levant-wire"
+    assert len(detail["stories"]) == 2
+    assert detail["total"] == detail["outlet"]["stories"]
+
+
+def test_search_finds_spelling_variants_with_highlights(client: TestClient, demo_db: Path) -> None:
+    data = client.get("/api/v1/search", params={"q": "استانا"}).json()
+    assert data["hits"]
+    hit = data["hits"][0]
+    start, end = hit["highlights"][0]
+    assert hit["snippet"][start:end] == "أستانا"
+    store = Store(demo_db, normalizer_version=NORMALIZER_VERSION)
+    assert data == search_view(store, "استانا")
+
+
+def test_search_paginates_and_validates(client: TestClient) -> None:
+    first = client.get("/api/v1/search", params={"q": "استانا", "limit": 1}).json()["hits"]
+    second = client.get("/api/v1/search", params={"q": "استانا", "limit": 1, "offset": 1}).json()
+    assert first[0]["article_id"] != second["hits"][0]["article_id"]
+    assert client.get("/api/v1/search").status_code == 422
+    assert client.get("/api/v1/search", params={"q": "x" * 501}).status_code == 422
+    # FTS syntax in the query is data, not an expression.
+    odd = client.get("/api/v1/search", params={"q": 'NEAR("a" OR *) "'})
+    assert odd.status_code == 200
+
+
+def test_entities_list_and_detail(client: TestClient) -> None:
+    data = client.get("/api/v1/entities", params={"limit": 5}).json()
+    assert data["available"] is True
+    assert len(data["entities"]) == min(5, data["total"])
+    for entity in data["entities"]:
+        assert entity["mentions"] >= entity["articles"] >= 1
+        detail = client.get(f"/api/v1/entities/{entity['name']}").json()
+        assert detail["mentions"] >= 1
+    assert client.get("/api/v1/entities/ككككك").status_code == 404
+
+
+def test_openapi_lists_every_route(client: TestClient) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/stories",
+        "/api/v1/stories/{story_id}",
+        "/api/v1/threads",
+        "/api/v1/outlets",
+        "/api/v1/search",
+        "/api/v1/entities",
+        "/api/v1/articles",
+    ):
+        assert path in paths
+    assert "post" in paths["/api/v1/articles"]
+    assert not any(p.startswith("/story") for p in paths), "HTML pages stay out of the schema"
+
+
+def test_security_headers_and_host_check(client: TestClient) -> None:
+    response = client.get("/api/v1/stories")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["content-type"].startswith("application/json")
+    rebinding = client.get("/api/v1/stories", headers={"Host": "evil.example"})
+    assert rebinding.status_code == 400
+
+
+# -- writes ---------------------------------------------------------------------------------
+def test_write_is_disabled_without_a_configured_token(client: TestClient) -> None:
+    response = client.post("/api/v1/articles", json={"articles": [article(1)]}, headers=AUTH)
+    assert response.status_code == 403
+    assert "token" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}, {"Authorization": "Basic x"}],
+)
+def test_write_needs_the_right_token(writable: TestClient, headers: dict[str, str]) -> None:
+    response = writable.post("/api/v1/articles", json={"articles": [article(1)]}, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert writable.get("/api/v1/health").json()["articles"] == 0
+
+
+def test_ingest_through_the_api_then_read_it_back(writable: TestClient) -> None:
+    assert writable.get("/api/v1/health").json()["articles"] == 0  # now cached
+    response = writable.post(
+        "/api/v1/articles", json={"articles": [article(1), article(2)]}, headers=AUTH
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["ingested"] == 2
+    assert report["skipped"] == []
+    assert writable.get("/api/v1/health").json()["articles"] == 2, "the cache was refreshed"
+    hits = writable.get("/api/v1/search", params={"q": "الجسر"}).json()["hits"]
+    assert {h["source"] for h in hits} == {"test-wire"}
+    again = writable.post("/api/v1/articles", json=[article(1)], headers=AUTH).json()
+    assert again["already_stored"] == 1
+
+
+def test_ingest_reports_unusable_records(writable: TestClient) -> None:
+    response = writable.post(
+        "/api/v1/articles", json=[article(1), {"title": "بلا نص", "text": "   "}], headers=AUTH
+    )
+    assert response.status_code == 200
+    assert len(response.json()["skipped"]) == 1
+    assert "text" in response.json()["skipped"][0]["reason"]
+
+
+@pytest.mark.parametrize(
+    "body", [{"articles": []}, [], {"articles": [{"title": "no text"}]}, {"x": 1}, "nonsense"]
+)
+def test_ingest_rejects_malformed_bodies(writable: TestClient, body: Any) -> None:
+    response = writable.post("/api/v1/articles", json=body, headers=AUTH)
+    assert response.status_code == 422
+
+
+def test_oversized_bodies_get_413(writable: TestClient) -> None:
+    huge = {"articles": [article(1, text="كلمة " * 60_000)]}
+    response = writable.post("/api/v1/articles", json=huge, headers=AUTH)
+    assert response.status_code == 413
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted while streaming
+        yield b'{"articles": [{"text": "'
+        for _ in range(30):
+            yield b"x" * 10_000
+        yield b'"}]}'
+
+    streamed = writable.post(
+        "/api/v1/articles",
+        content=chunks(),
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert streamed.status_code == 413
+    assert writable.get("/api/v1/health").json()["articles"] == 0

@@ -1,0 +1,184 @@
+"""The web UI in headless Chromium: river, story, variant search, theme, phone layout.
+
+Screenshots land in build/screenshots/ for a person to look at. Skips when Chromium
+(/usr/bin/chromium, Debian's package) or the playwright package is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(
+        "browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
+uvicorn = pytest.importorskip("uvicorn", reason="browser tests need uvicorn")
+
+from tests.test_export import build_demo_store  # noqa: E402
+
+from marsad.api import create_app  # noqa: E402
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = build_demo_store(tmp_path_factory.mktemp("browser") / "demo.db")
+    port = free_port()
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            pytest.fail("the server did not start within 20 s")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(base_url: str) -> Iterator[sync_api.Browser]:
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: sync_api.Browser, base_url: str) -> Iterator[sync_api.Page]:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme="light", locale="ar"
+    )
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base_url) else None)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield page
+    context.close()
+    assert outside == [], "pages must make no request outside the app"
+    assert errors == [], "no script errors or CSP violations"
+
+
+def test_river_then_story(page: sync_api.Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    assert page.get_attribute("html", "dir") == "rtl"
+    cards = page.locator(".story-card")
+    assert cards.count() >= 20
+    page.screenshot(path=str(SCREENSHOTS / "river.png"), full_page=True)
+    title = page.locator(".story-card h2 a").first.inner_text()
+    page.locator(".story-card h2 a").first.click()
+    page.wait_for_url("**/story/*")
+    assert title.strip() in page.locator("h1").inner_text()
+    assert page.locator("#summary").is_visible()
+    assert page.locator(".articles > li").count() >= 1
+    page.screenshot(path=str(SCREENSHOTS / "story.png"), full_page=True)
+
+
+def test_story_with_copies_and_chart(page: sync_api.Page, base_url: str) -> None:
+    page.goto(base_url + "/?tab=breaking")
+    page.locator(".story-card h2 a").first.click()
+    page.wait_for_url("**/story/*")
+    assert page.locator("#coverage svg circle").count() >= 2
+    page.screenshot(path=str(SCREENSHOTS / "story_breaking.png"), full_page=True)
+
+
+def test_keyboard_search_with_spelling_variant(page: sync_api.Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.locator("body").press("/")
+    assert page.evaluate("document.activeElement.id") == "site-q"
+    page.keyboard.type("استانا")  # the articles spell it أستانا
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=*")
+    marks = page.locator(".snippet mark")
+    assert marks.count() >= 1
+    assert marks.first.inner_text() == "أستانا"
+    page.screenshot(path=str(SCREENSHOTS / "search.png"), full_page=True)
+    page.locator(".hit h2 a").first.click()
+    page.wait_for_url("**/story/*")
+
+
+def test_theme_toggle_persists(page: sync_api.Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    light_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    toggle = page.locator("#theme-toggle")
+    assert toggle.is_visible()
+    toggle.click()
+    assert page.get_attribute("html", "data-theme") == "dark"
+    assert toggle.get_attribute("aria-pressed") == "true"
+    page.reload()
+    assert page.get_attribute("html", "data-theme") == "dark"
+    dark_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert dark_bg != light_bg
+    page.screenshot(path=str(SCREENSHOTS / "river_dark.png"))
+    page.locator(".story-card h2 a").first.click()
+    page.wait_for_url("**/story/*")
+    page.screenshot(path=str(SCREENSHOTS / "story_dark.png"), full_page=True)
+    page.locator("#theme-toggle").click()
+    assert page.get_attribute("html", "data-theme") == "light"
+
+
+def test_dark_preference_is_respected(browser: sync_api.Browser, base_url: str) -> None:
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(base_url + "/")
+    assert page.locator("#theme-toggle").get_attribute("aria-pressed") == "true"
+    context.close()
+
+
+def test_phone_layout(browser: sync_api.Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 780}, is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url + "/")
+    # A mobile browser widens the layout viewport to fit too-wide content; compare to 375.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, "no sideways scrolling on a phone"
+    page.screenshot(path=str(SCREENSHOTS / "river_phone.png"), full_page=False)
+    page.goto(base_url + "/search?q=%D8%A7%D9%84%D9%86%D9%81%D8%B7")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(SCREENSHOTS / "search_phone.png"), full_page=False)
+    story = page.evaluate("document.querySelector('.hit h2 a').getAttribute('href')")
+    page.goto(base_url + story)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(SCREENSHOTS / "story_phone.png"), full_page=True)
+    context.close()
+
+
+def test_ingest_page_shows_disabled_state(page: sync_api.Page, base_url: str) -> None:
+    page.goto(base_url + "/ingest")
+    assert page.locator("#ingest-submit").is_disabled()
+    page.screenshot(path=str(SCREENSHOTS / "ingest.png"))
