@@ -93,7 +93,7 @@ def test_pages_render_rtl_arabic(demo_client: TestClient) -> None:
 
 def test_river_lists_stories_and_filters_by_outlet(demo_client: TestClient) -> None:
     html = demo_client.get("/").text
-    assert html.count('class="story-card') >= 20
+    assert html.count('class="story-card') >= 8  # the demo corpus has 8 labeled stories
     filtered = demo_client.get("/", params={"outlet": "levant-wire"}).text
     assert 0 < filtered.count('class="story-card') < html.count('class="story-card')
     assert demo_client.get("/", params={"tab": "nonsense"}).status_code == 422

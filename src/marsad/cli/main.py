@@ -139,6 +139,7 @@ def render_story(view: dict[str, Any]) -> str:
             lines.append(
                 f"  {st['speaker_canonical'] or st['speaker']}{via} [{st['outlet']}] {st['cue']}: {quote[:200]}"
             )
+    lines += render_analysis(view.get("analysis"))
     lines += ["", "Articles:"]
     for article in view["articles"]:
         lines.append(
@@ -195,6 +196,53 @@ def cmd_report(args: argparse.Namespace) -> int:
     Path(args.output).write_text(render_report(views, title=title), encoding="utf-8")
     print(f"wrote {args.output} ({len(views)} stories)")
     return 0
+
+
+def render_analysis(analysis: dict[str, Any] | None) -> list[str]:
+    """Timeline, outlet coverage, framing and disagreements as text lines."""
+    if not analysis:
+        return []
+    lines: list[str] = []
+    if analysis.get("timeline"):
+        lines += ["", "Timeline:"]
+        for entry in analysis["timeline"][:12]:
+            when = entry.get("date") or f"{entry.get('start')}..{entry.get('end')}"
+            if entry.get("start") and entry.get("end") and entry["start"] != entry["end"]:
+                when = f"{entry['start']}..{entry['end']}"
+            lines.append(
+                f"  {when}  «{entry['expression']}» {entry['text'][:150]}  ({', '.join(entry['outlets'])})"
+            )
+    coverage = analysis.get("coverage") or {}
+    if coverage.get("outlets"):
+        lines += ["", "Outlets (first report first):"]
+        for row in coverage["outlets"]:
+            first = " FIRST" if row.get("is_first") else ""
+            lines.append(
+                f"  {row['outlet']:<18} {row['articles']} art, {row['copies']} copies,"
+                f" first {str(row['first_report'])[:16]}{first}"
+            )
+        if coverage.get("missing"):
+            lines.append(f"  did not cover it: {', '.join(coverage['missing'])}")
+    if analysis.get("framing"):
+        lines += ["", "Framing (terms each outlet uses for the same actor):"]
+        for group in analysis["framing"]:
+            uses = "; ".join(
+                f"{o['outlet']}: " + ", ".join(f"{t['term']}×{t['count']}" for t in o["terms"])
+                for o in group["outlets"]
+            )
+            lines.append(f"  {group['label_ar']} — {uses}")
+    numbers = (analysis.get("disagreements") or {}).get("numbers") or []
+    if numbers:
+        lines += ["", "Numbers that disagree:"]
+        for item in numbers:
+            sides = " vs ".join(
+                f"{r['qualifier'] + ' ' if r.get('qualifier') else ''}{r['text']} ({r['outlet']}"
+                + (f", {r['speaker']}" if r.get("speaker") else "")
+                + ")"
+                for r in item["reports"]
+            )
+            lines.append(f"  {item['quantity']}: {sides}")
+    return lines
 
 
 def cmd_search(args: argparse.Namespace) -> int:
