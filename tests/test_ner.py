@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from marsad.evaluate.ner_eval import (
-    bio_spans,
     evaluate_ner,
     format_report,
     parse_conll,
     read_conll,
     score,
+    split_dev,
 )
-from marsad.extract.ner import load_tagger
+from marsad.extract.ner import Featurizer, bio_spans, build_gazetteer, load_tagger, word_spans
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 # Dev micro-F1 reached by the shipped model (see src/marsad/models/README.md), rounded down.
@@ -88,6 +88,33 @@ def test_evaluate_ner_with_custom_tagger(tmp_path: Path) -> None:
     assert format_report(report).splitlines()[-1] == "micro_f1=0.500"
 
 
+def test_word_spans_keep_punctuation_as_tokens() -> None:
+    text = "قال «محمد»، ثم (غادر)."
+    assert [text[start:end] for start, end in word_spans(text)] == [
+        "قال", "«", "محمد", "»", "،", "ثم", "(", "غادر", ")", ".",
+    ]  # fmt: skip
+
+
+def test_gazetteer_keeps_names_and_drops_mostly_common_words() -> None:
+    sentences = [
+        (["زار", "حسن", "نصر", "الله", "بيروت"], ["O", "B-PERS", "I-PERS", "I-PERS", "B-LOC"]),
+        (["النصر", "حليف"], ["B-ORG", "O"]),
+        (["حقق", "الجيش", "النصر"], ["O", "O", "O"]),
+        (["وكان", "النصر", "قريبا"], ["O", "O", "O"]),
+    ]
+    gazetteer = build_gazetteer(Featurizer({}), sentences)
+    featurizer = Featurizer({})
+    person = tuple(featurizer.stripped_forms(["حسن", "نصر", "الله"]))
+    assert gazetteer[person] == "PERS"
+    assert gazetteer[tuple(featurizer.stripped_forms(["بيروت"]))] == "LOC"
+    # "النصر" is an entity in one of three uses: below the 50% share, so it is left out.
+    assert tuple(featurizer.stripped_forms(["النصر"])) not in gazetteer
+    marks = Featurizer({}, gazetteer).gazetteer_marks(
+        featurizer.stripped_forms(["التقى", "حسن", "نصر", "الله"])
+    )
+    assert marks == ["", "B-PERS", "I-PERS", "I-PERS"]
+
+
 def test_shipped_model_tags_person_and_location() -> None:
     tagger = load_tagger()
     assert load_tagger() is tagger  # cached
@@ -116,10 +143,10 @@ def test_tag_returns_one_bio_tag_per_token() -> None:
 
 @pytest.mark.shared
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared (ANERcorp train split) is absent")
-def test_dev_split_micro_f1(tmp_path: Path) -> None:
-    from scripts_train_ner import load_dev_split  # type: ignore[import-not-found]
-
-    dev_file = tmp_path / "ner_dev.txt"
-    load_dev_split(SHARED, dev_file)
-    report = evaluate_ner(dev_file)
+def test_dev_split_micro_f1() -> None:
+    train_file = SHARED / "data" / "anercorp_camel" / "ANERCorp_CamelLab_train.txt.gz"
+    train, dev = split_dev(read_conll(train_file))
+    assert len(dev) == 380 and len(train) + len(dev) == 3973
+    tagger = load_tagger()
+    report = score([tags for _, tags in dev], [tagger.tag(tokens) for tokens, _ in dev])
     assert report.micro.f1 >= DEV_MICRO_F1_FLOOR

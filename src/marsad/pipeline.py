@@ -15,12 +15,14 @@ skips what is already stored (identity = source + folded content).
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from marsad.cluster.passages import Passage, is_roundup, split_passages
 from marsad.cluster.signals import (
     BASELINE_DAYS,
     WINDOW_HOURS,
@@ -28,7 +30,15 @@ from marsad.cluster.signals import (
     burst_score,
     is_breaking,
 )
-from marsad.cluster.stories import ClusterSettings, StoryClusterer, make_cluster_doc
+from marsad.cluster.stories import (
+    Assignment,
+    ClusterDoc,
+    ClusterSettings,
+    StoryClusterer,
+    make_cluster_doc,
+)
+from marsad.cluster.threads import ThreadLinker
+from marsad.compare.analyze import StoryArticle, analyze_story
 from marsad.dedup.minhash import (
     DuplicateIndex,
     Fingerprint,
@@ -36,15 +46,20 @@ from marsad.dedup.minhash import (
     signature_from_bytes,
     signature_to_bytes,
 )
+from marsad.extract.aliases import canonical_name, name_key
+from marsad.extract.article import Extraction, extract
 from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.urls import canonical_url
-from marsad.models import RawArticle, Skipped
+from marsad.models import RawArticle, Skipped, Token
 from marsad.store.sqlite import Store, StoredArticle
 from marsad.summarize.extractive import SourceDoc, summarize
 from marsad.text import arabic
 
-STAGES = ("read", "clean", "analyze", "dedup", "cluster", "store", "summarize")
+STAGES = ("read", "clean", "analyze", "dedup", "cluster", "extract", "store", "summarize")
 CLUSTER_STATE = "cluster.v1"
+THREAD_STATE = "threads.v1"
+MIN_PASSAGE_STORY_CHARS = 300  # a shorter unmatched passage is too thin to open a story
+MIN_OUTLETS_TO_COMPARE = 2
 TITLE_MAX_CHARS = 120
 
 
@@ -58,6 +73,8 @@ class Settings:
     batch_size: int = 500  # articles per transaction: the most a killed run can lose
     summary_sentences: int = 5
     summary_chars: int = 900
+    extract: bool = True  # entities, statements, numbers (the slowest stage)
+    roundups: bool = True  # cluster multi-event articles passage by passage
 
 
 @dataclass(slots=True)
@@ -95,6 +112,7 @@ class Pipeline:
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         self.store = store
         self.settings = settings or Settings()
+        self._outlets: list[str] | None = None
         if store.reindex_needed:
             self.reindex()
         state = store.get_state(CLUSTER_STATE)
@@ -103,6 +121,8 @@ class Pipeline:
             if state
             else StoryClusterer(self.settings.cluster)
         )
+        thread_state = store.get_state(THREAD_STATE)
+        self.threads = ThreadLinker.from_state(thread_state) if thread_state else ThreadLinker()
         self.duplicates = DuplicateIndex(
             threshold=self.settings.dedup_threshold, num_perm=self.settings.num_perm
         )
@@ -140,6 +160,7 @@ class Pipeline:
                 for raw in batch:
                     self._process(raw, now, report)
                 self.store.set_state(CLUSTER_STATE, self.clusterer.export_state())
+                self.store.set_state(THREAD_STATE, self.threads.export_state())
             if progress:
                 progress(start + len(batch), len(articles))
         self.summarize_dirty(report)
@@ -168,13 +189,17 @@ class Pipeline:
         )
         body_match = " ".join(t.text for t in body_tokens)
         published = raw.date or now
-        identity = _digest(raw.source + "\x00" + words)
+        # Same outlet, same id or URL, same text: the record was ingested already. The same
+        # text under another id or URL is a re-publication, kept and counted as a copy.
+        identity = _digest("\x00".join((raw.source, raw.ext_id or raw.url or "", words)))
         t2 = time.perf_counter()
         seconds["analyze"] += t2 - t1
         if self.store.has_identity(identity):
             report.already_stored += 1
             return
         canonical = canonical_url(raw.url) if raw.url else None
+        passages: list[tuple[Passage, int, float]] = []
+        thread = 0
         previous = self.store.current_version(canonical) if canonical else None
 
         fp = fingerprint(body_match, num_perm=self.settings.num_perm)
@@ -189,14 +214,34 @@ class Pipeline:
         elif original is not None:
             story_id = self.store.story_of(original)
             is_new = False
+            if story_id is not None:
+                # A copy strengthens its story's centroid, as many outlets carrying a text do.
+                self.clusterer.add_to_story(
+                    story_id,
+                    make_cluster_doc(
+                        0, published, raw.source, title_tokens=title_tokens, body_tokens=body_tokens
+                    ),
+                )
         else:
-            doc = make_cluster_doc(
-                0, published, raw.source, title_tokens=title_tokens, body_tokens=body_tokens
-            )
-            assignment = self.clusterer.assign(doc)
+            # Passages of a roundup are matched before the article joins a story, so a
+            # passage is never drawn to the story its own article just opened.
+            roundup = self._cluster_roundup(body, title_tokens, body_tokens, published, raw.source)
+            if roundup is not None:
+                assignment, doc, passages = roundup
+            else:
+                doc = make_cluster_doc(
+                    0, published, raw.source, title_tokens=title_tokens, body_tokens=body_tokens
+                )
+                assignment = self.clusterer.assign(doc)
             story_id, is_new = assignment.story, assignment.is_new
+            if is_new:
+                thread = self.threads.link(story_id, published, (*doc.title_stems, *doc.names))
         t4 = time.perf_counter()
         seconds["cluster"] += t4 - t3
+        # A copy says what its original says: extract once per text.
+        found = extract(body, body_tokens) if self.settings.extract and original is None else None
+        t5 = time.perf_counter()
+        seconds["extract"] += t5 - t4
 
         if story_id is not None:
             self.store.ensure_story(story_id)
@@ -221,6 +266,13 @@ class Pipeline:
         )
         if original is None:
             self.duplicates.add(article_id, fp, published)
+        if found is not None:
+            self._store_extraction(article_id, found)
+        if story_id is not None and is_new:
+            self.store.set_thread(story_id, thread)
+        for passage, passage_story, score in passages:
+            if passage_story != story_id:
+                self.store.add_passage(article_id, passage_story, passage, score)
         if previous is not None:
             self.store.supersede(previous[0], article_id)
             report.updated += 1
@@ -229,12 +281,96 @@ class Pipeline:
         report.ingested += 1
         report.duplicates += original is not None
         report.new_stories += is_new
-        seconds["store"] += time.perf_counter() - t4
+        seconds["store"] += time.perf_counter() - t5
+
+    def _cluster_roundup(
+        self,
+        body: str,
+        title_tokens: list[Token],
+        body_tokens: list[Token],
+        published: datetime,
+        source: str,
+    ) -> tuple[Assignment, ClusterDoc, list[tuple[Passage, int, float]]] | None:
+        """Cluster a roundup passage by passage; None when the article reports one event.
+
+        The lead passage (with the title) decides the article's own story; every other
+        passage joins or opens the story it reports and is linked there as "also reported
+        in". Clustering the whole article instead would blend several events into one.
+        """
+        passages = split_passages(body, tokens=body_tokens)
+        if len(passages) < 2:
+            return None
+        docs = []
+        for index, passage in enumerate(passages):
+            inside = [t for t in body_tokens if passage.start <= t.start < passage.end]
+            docs.append(
+                make_cluster_doc(
+                    0,
+                    published,
+                    source,
+                    title_tokens=title_tokens if index == 0 else (),
+                    body_tokens=inside,
+                )
+            )
+        if not is_roundup([d.stems for d in docs]):
+            return None
+        lead = self.clusterer.assign(docs[0])
+        placed = []
+        for passage, doc in zip(passages[1:], docs[1:], strict=True):
+            if passage.end - passage.start < MIN_PASSAGE_STORY_CHARS:
+                continue  # too thin to stand for an event of its own
+            assignment = self.clusterer.assign(doc)
+            if assignment.story == lead.story:
+                continue
+            if assignment.is_new:
+                self.store.ensure_story(assignment.story)
+                thread = self.threads.link(assignment.story, published, doc.names)
+                self.store.set_thread(assignment.story, thread)
+            placed.append((passage, assignment.story, assignment.score))
+        return lead, docs[0], placed
+
+    def _store_extraction(self, article_id: int, found: Extraction) -> None:
+        self.store.add_extraction(
+            article_id,
+            mentions=[
+                (m.label, m.text, m.start, m.end, m.canonical, m.key) for m in found.entities
+            ],
+            statements=[
+                (
+                    s.speaker,
+                    s.speaker_resolved,
+                    canonical_name(s.speaker_resolved),
+                    name_key(s.speaker_resolved),
+                    s.cue,
+                    s.start,
+                    s.end,
+                    s.direct,
+                    s.source,
+                )
+                for s in found.statements
+            ],
+            numbers=[
+                (
+                    None if math.isnan(n.value) else n.value,
+                    n.text,
+                    n.start,
+                    n.end,
+                    n.counted,
+                    n.counted_key,
+                    n.is_percent,
+                    n.approximate,
+                    n.sentence_start,
+                    n.sentence_end,
+                )
+                for n in found.numbers
+            ],
+        )
 
     # -- summaries ----------------------------------------------------------------------
     def summarize_dirty(self, report: IngestReport | None = None) -> int:
         """Rebuild title and summary of every story that gained articles."""
         started = time.perf_counter()
+        self._outlets = None
         dirty = self.store.dirty_stories()
         latest = self.store.latest_published()
         baselines = (
@@ -255,6 +391,11 @@ class Pipeline:
             report.seconds["summarize"] += time.perf_counter() - started
         return len(dirty)
 
+    def _all_outlets(self) -> list[str]:
+        if self._outlets is None:
+            self._outlets = self.store.outlets()
+        return self._outlets
+
     def summarize_story(
         self, story_id: int, baselines: dict[str, OutletBaseline] | None = None
     ) -> None:
@@ -262,12 +403,27 @@ class Pipeline:
         refresh its breaking signal against the outlets' baselines."""
         members = self.store.story_articles(story_id)
         if not members:
+            self._summarize_passages(story_id)
             return
         newest = max(a.published for a in members)
         window_start = newest - timedelta(hours=WINDOW_HOURS)
         window = Counter(a.source for a in members if a.published > window_start)
         burst = burst_score(window, baselines or {})
         self.store.set_signal(story_id, burst=burst, breaking=is_breaking(window, burst))
+        outlets = {a.source for a in members}
+        # Comparing outlets needs at least two of them; single-outlet stories skip the cost.
+        analysis = (
+            analyze_story(
+                [
+                    StoryArticle(a.id, a.source, a.published, a.title, a.body, a.duplicate_of)
+                    for a in members
+                ],
+                all_outlets=self._all_outlets(),
+            )
+            if len(outlets) >= MIN_OUTLETS_TO_COMPARE
+            else None
+        )
+        self.store.set_analysis(story_id, analysis)
         docs = source_docs(members)
         summary = summarize(
             docs,
@@ -285,6 +441,47 @@ class Pipeline:
                         "article": s.article,
                         "start": s.start,
                         "end": s.end,
+                        "sources": list(s.sources),
+                    }
+                    for s in summary.sentences
+                ],
+            },
+        )
+
+    def _summarize_passages(self, story_id: int) -> None:
+        """A story known only from roundup passages is summarized from those passages."""
+        passages = self.store.story_passages(story_id)
+        if not passages:
+            return
+        docs = [
+            SourceDoc(
+                key=p["article_id"],
+                source=p["source"],
+                when=datetime.fromisoformat(p["published"]),
+                title="",
+                text=p["text"],
+            )
+            for p in passages
+        ]
+        summary = summarize(
+            docs,
+            max_sentences=self.settings.summary_sentences,
+            max_chars=self.settings.summary_chars,
+        )
+        by_article = {p["article_id"]: p["start"] for p in passages}
+        self.store.set_summary(
+            story_id,
+            summary.headline,
+            {
+                "headline": summary.headline,
+                "from_passages": True,
+                "sentences": [
+                    {
+                        "text": s.text,
+                        "article": s.article,
+                        # offsets into the article body, not the passage
+                        "start": s.start + by_article[s.article],
+                        "end": s.end + by_article[s.article],
                         "sources": list(s.sources),
                     }
                     for s in summary.sentences

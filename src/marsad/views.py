@@ -95,6 +95,20 @@ def story_view(store: Store, story_id: int) -> dict[str, Any] | None:
     view["summary"] = story.summary or {"headline": story.title, "sentences": []}
     view["articles"] = articles
     view["duplicate_copies"] = sum(len(a["copies"]) for a in articles)
+    view["passages"] = [
+        {
+            "article_id": p["article_id"],
+            "outlet": p["source"],
+            "published": p["published"],
+            "article_title": p["title"],
+            "article_story": p["article_story"],
+            "paragraphs": [p["first_paragraph"], p["last_paragraph"]],
+            "start": p["start"],
+            "end": p["end"],
+            "text": p["text"],
+        }
+        for p in store.story_passages(story_id)
+    ]
     view["analysis"] = store.story_analysis(story_id)
     view["entities"] = story_entities(store, story_id)
     view["statements"] = statement_rows(store, "a.story_id = ?", (story_id,), limit=100)

@@ -139,6 +139,15 @@ def render_story(view: dict[str, Any]) -> str:
             lines.append(
                 f"  {st['speaker_canonical'] or st['speaker']}{via} [{st['outlet']}] {st['cue']}: {quote[:200]}"
             )
+    if view.get("passages"):
+        lines += ["", "Also reported in (passages of other articles):"]
+        for p in view["passages"]:
+            first, last = p["paragraphs"]
+            where = f"paragraph {first}" if first == last else f"paragraphs {first}-{last}"
+            lines.append(
+                f"  [{p['article_id']}] {p['outlet']} {p['published'][:10]}, {where}"
+                f" (story #{p['article_story']}): {p['text'][:160]}…"
+            )
     lines += render_analysis(view.get("analysis"))
     lines += ["", "Articles:"]
     for article in view["articles"]:

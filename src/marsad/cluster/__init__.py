@@ -1,0 +1,1 @@
+"""Story clustering: incremental assignment of articles to stories."""

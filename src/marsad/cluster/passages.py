@@ -9,6 +9,7 @@ passages too short to stand alone are folded into their neighbour.
 
 from __future__ import annotations
 
+import itertools
 import math
 from bisect import bisect_right
 from collections import Counter
@@ -29,6 +30,9 @@ LONG_PARAGRAPH_CHARS = 700  # beyond this, a paragraph is split into its sentenc
 BLOCK = 3
 VALLEY_MAX_SIMILARITY = 0.2
 VALLEY_MIN_DEPTH = 0.3
+# An article is a roundup when no two of its passages share this much vocabulary; passages
+# of a single-event article ("إلى ذلك" adding detail) stay well above it.
+ROUNDUP_MAX_SIMILARITY = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +67,14 @@ def _markers() -> tuple[str, ...]:
 def opens_new_topic(sentence: str) -> bool:
     """True when a sentence starts with a topic-shift marker (optionally after و or ف)."""
     folded = arabic.fold(sentence.lstrip(" \t\"'«(-–—")).lstrip()
+    candidates: tuple[str, ...] = (folded,)
     if folded[:1] in ("و", "ف") and not folded.startswith(("في ", "فى ")):
         candidates = (folded, folded[1:])
-    else:
-        candidates = (folded,)
     for text in candidates:
         for marker in _markers():
-            if text.startswith(marker) and (len(text) == len(marker) or not text[len(marker)].isalnum()):
+            if text.startswith(marker) and (
+                len(text) == len(marker) or not text[len(marker)].isalnum()
+            ):
                 return True
     return False
 
@@ -111,7 +116,7 @@ def split_passages(
         return []
     valleys = _valleys(units, arabic.tokenize(body) if tokens is None else tokens)
     groups: list[list[_Unit]] = [[units[0]]]
-    for index, (previous, unit) in enumerate(zip(units, units[1:], strict=False), start=1):
+    for index, (previous, unit) in enumerate(itertools.pairwise(units), start=1):
         starts_topic = (
             previous.heading
             or unit.heading
@@ -122,9 +127,7 @@ def split_passages(
             groups.append([unit])
         else:
             groups[-1].append(unit)
-    passages = [
-        Passage(g[0].start, g[-1].end, g[0].paragraph, g[-1].paragraph) for g in groups
-    ]
+    passages = [Passage(g[0].start, g[-1].end, g[0].paragraph, g[-1].paragraph) for g in groups]
     return _merge_short(passages, min_chars)
 
 
@@ -136,9 +139,14 @@ def _valleys(units: Sequence[_Unit], tokens: Sequence[Token]) -> set[int]:
     bags: list[Counter[str]] = [Counter() for _ in units]
     for token in tokens:
         index = bisect_right(starts, token.start) - 1
-        if index >= 0 and token.end <= units[index].end and token.text not in arabic.STOPWORDS:
-            if len(token.text) > 1 and not token.text.isdigit():
-                bags[index][token.stem] += 1
+        if (
+            index >= 0
+            and token.end <= units[index].end
+            and token.text not in arabic.STOPWORDS
+            and len(token.text) > 1
+            and not token.text.isdigit()
+        ):
+            bags[index][token.stem] += 1
     gaps = {
         i: _cosine(sum(bags[max(0, i - BLOCK) : i], Counter()), sum(bags[i : i + BLOCK], Counter()))
         for i in range(1, len(units))
@@ -168,7 +176,9 @@ def _cosine(first: Counter[str], second: Counter[str]) -> float:
 def _merge_short(passages: list[Passage], min_chars: int) -> list[Passage]:
     merged: list[Passage] = []
     for passage in passages:
-        if merged and (passage.end - passage.start < min_chars or _too_short(merged[-1], min_chars)):
+        if merged and (
+            passage.end - passage.start < min_chars or _too_short(merged[-1], min_chars)
+        ):
             last = merged.pop()
             passage = Passage(last.start, passage.end, last.first_paragraph, passage.last_paragraph)
         merged.append(passage)
@@ -180,3 +190,15 @@ def _merge_short(passages: list[Passage], min_chars: int) -> list[Passage]:
 
 def _too_short(passage: Passage, min_chars: int) -> bool:
     return passage.end - passage.start < min_chars
+
+
+def is_roundup(passage_stems: Sequence[Sequence[str]]) -> bool:
+    """True when the passages are about different events (pairwise low stem similarity)."""
+    bags = [Counter(stems) for stems in passage_stems if stems]
+    if len(bags) < 2:
+        return False
+    return all(
+        _cosine(first, second) < ROUNDUP_MAX_SIMILARITY
+        for i, first in enumerate(bags)
+        for second in bags[i + 1 :]
+    )

@@ -11,19 +11,36 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering
+from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from marsad.models import RawArticle
 from marsad.text import arabic
 
-THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)  # cosine distances tried
+THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)  # cosine distances tried
+_ROWS_PER_CHUNK = 1024  # rows of the similarity matrix computed at a time
 
 
 def article_stems(article: RawArticle) -> list[str]:
     """Content stems of title (twice: titles carry the event) and body."""
     title = arabic.content_stems(arabic.tokenize(article.title))
     return title + title + arabic.content_stems(arabic.tokenize(article.text))
+
+
+def _condensed_cosine_distances(matrix: object) -> np.ndarray:
+    """Upper triangle of 1 - X.X^T (rows L2-normalised) as scipy's condensed vector."""
+    n = matrix.shape[0]  # type: ignore[attr-defined]
+    out = np.empty(n * (n - 1) // 2, dtype=np.float64)
+    position = 0
+    for start in range(0, n, _ROWS_PER_CHUNK):
+        block = (matrix[start : start + _ROWS_PER_CHUNK] @ matrix.T).toarray()  # type: ignore[index,attr-defined]
+        for offset, row in enumerate(block):
+            i = start + offset
+            tail = 1.0 - row[i + 1 :]
+            out[position : position + tail.size] = tail
+            position += tail.size
+    np.clip(out, 0.0, 2.0, out=out)
+    return out
 
 
 def agglomerative_baseline(
@@ -35,21 +52,14 @@ def agglomerative_baseline(
 ) -> tuple[dict[str, str], float]:
     """Cluster all articles at once; returns the best prediction and its distance threshold."""
     items = [a for a in articles if a.ext_id is not None]
-    vectorizer = TfidfVectorizer(analyzer=lambda stems: stems, min_df=1, sublinear_tf=True)
+    if len(items) < 2:
+        return {str(a.ext_id): "a0" for a in items}, thresholds[0]
+    vectorizer = TfidfVectorizer(analyzer=lambda stems: stems, sublinear_tf=True)
     matrix = vectorizer.fit_transform([article_stems(a) for a in items])
-    # Rows are L2-normalised, so 1 - X.X^T is the cosine distance; n x n stays small for a
-    # gold pool of a few thousand articles where n x vocabulary would not.
-    distances = 1.0 - (matrix @ matrix.T).toarray().astype(np.float32)
-    np.clip(distances, 0.0, 2.0, out=distances)
+    tree = linkage(_condensed_cosine_distances(matrix), method="average")
     best: tuple[float, dict[str, str], float] = (-1.0, {}, thresholds[0])
     for threshold in thresholds:
-        model = AgglomerativeClustering(
-            n_clusters=None,
-            metric="precomputed",
-            linkage="average",
-            distance_threshold=threshold,
-        )
-        labels = model.fit_predict(distances)
+        labels = fcluster(tree, t=threshold, criterion="distance")
         pred = {str(a.ext_id): f"a{label}" for a, label in zip(items, labels, strict=True)}
         value = score(pred, gold)
         if value > best[0]:

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from marsad.extract.ner import bio_spans, load_tagger
+
 LabeledSentence = tuple[list[str], list[str]]
 SequenceTagger = Callable[[list[str]], list[str]]
 
@@ -107,27 +109,6 @@ def split_dev(
     return train, dev
 
 
-def bio_spans(tags: Sequence[str]) -> set[tuple[int, int, str]]:
-    """Entity spans ``(start, end_exclusive, type)`` from BIO tags.
-
-    An ``I-X`` that does not continue an ``X`` entity starts a new one (the lenient
-    CoNLL reading), so a tagger is not rewarded for, nor crashed by, ill-formed output.
-    """
-    spans: set[tuple[int, int, str]] = set()
-    start, label = -1, ""
-    for position, tag in enumerate([*tags, "O"]):
-        prefix, _, kind = tag.partition("-")
-        continues = prefix == "I" and kind == label and start >= 0
-        if continues:
-            continue
-        if start >= 0:
-            spans.add((start, position, label))
-            start, label = -1, ""
-        if prefix in ("B", "I"):
-            start, label = position, kind
-    return spans
-
-
 def score(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> NerReport:
     """Score predicted BIO tag sequences against gold ones, sentence by sentence.
 
@@ -145,7 +126,11 @@ def score(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> 
         if len(gold_tags) != len(predicted_tags):
             raise ValueError("a predicted sentence has a different length from its gold one")
         gold_spans, predicted_spans = bio_spans(gold_tags), bio_spans(predicted_tags)
-        for spans, slot in ((gold_spans, 0), (predicted_spans, 1), (gold_spans & predicted_spans, 2)):
+        for spans, slot in (
+            (gold_spans, 0),
+            (predicted_spans, 1),
+            (gold_spans & predicted_spans, 2),
+        ):
             for _, _, label in spans:
                 counts.setdefault(label, [0, 0, 0])[slot] += 1
     per_type = tuple(TypeScore(label, *counts[label]) for label in sorted(counts))
@@ -169,8 +154,6 @@ def evaluate_ner(path: str | Path, tagger: SequenceTagger | None = None) -> NerR
         Entity-level exact-match report.
     """
     if tagger is None:
-        from marsad.extract.ner import load_tagger
-
         tagger = load_tagger().tag
     sentences = read_conll(path)
     predicted = [tagger(tokens) for tokens, _ in sentences]

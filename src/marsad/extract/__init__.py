@@ -1,1 +1,1 @@
-"""Information extraction from article text (named entities)."""
+"""Information extraction from article text: named entities and other structured facts."""

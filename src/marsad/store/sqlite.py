@@ -113,6 +113,7 @@ def _threads_passages(db: sqlite3.Connection) -> None:
         ALTER TABLE stories ADD COLUMN thread_id INTEGER;
         ALTER TABLE stories ADD COLUMN breaking INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE stories ADD COLUMN burst REAL NOT NULL DEFAULT 0;
+        ALTER TABLE stories ADD COLUMN n_passages INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX stories_thread ON stories(thread_id);
         CREATE TABLE passages (
             id INTEGER PRIMARY KEY,
@@ -128,6 +129,64 @@ def _threads_passages(db: sqlite3.Connection) -> None:
         CREATE INDEX passages_article ON passages(article_id);
         """,
     )
+
+
+@migration("0005_extraction")
+def _extraction(db: sqlite3.Connection) -> None:
+    # What the extract stage found, per article; offsets index the stored body.
+    _run_script(
+        db,
+        """
+        CREATE TABLE mentions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            label TEXT NOT NULL,
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            canonical TEXT NOT NULL,
+            key TEXT NOT NULL
+        );
+        CREATE INDEX mentions_key ON mentions(key);
+        CREATE INDEX mentions_article ON mentions(article_id);
+        CREATE TABLE statements (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            speaker TEXT NOT NULL,
+            speaker_resolved TEXT NOT NULL,
+            speaker_canonical TEXT NOT NULL,
+            speaker_key TEXT NOT NULL,
+            cue TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            direct INTEGER NOT NULL,
+            source TEXT
+        );
+        CREATE INDEX statements_speaker ON statements(speaker_key);
+        CREATE INDEX statements_article ON statements(article_id);
+        CREATE TABLE numbers (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            value REAL,
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            counted TEXT NOT NULL,
+            counted_key TEXT NOT NULL,
+            is_percent INTEGER NOT NULL,
+            approximate INTEGER NOT NULL,
+            sentence_start INTEGER NOT NULL,
+            sentence_end INTEGER NOT NULL
+        );
+        CREATE INDEX numbers_article ON numbers(article_id);
+        """,
+    )
+
+
+@migration("0006_story_analysis")
+def _story_analysis(db: sqlite3.Connection) -> None:
+    # Outlet comparison and timeline, rebuilt with the summary whenever a story changes.
+    db.execute("ALTER TABLE stories ADD COLUMN analysis TEXT")
 
 
 def _create_fts(db: sqlite3.Connection) -> None:
@@ -331,8 +390,10 @@ class Store:
     def supersede(self, old_id: int, new_id: int) -> None:
         """Mark ``old_id`` as replaced by a newer version; stories and search skip it."""
         self.db.execute("UPDATE articles SET superseded_by = ? WHERE id = ?", (new_id, old_id))
-        self.db.execute("UPDATE stories SET dirty = 1 WHERE id = "
-                        "(SELECT story_id FROM articles WHERE id = ?)", (old_id,))
+        self.db.execute(
+            "UPDATE stories SET dirty = 1 WHERE id = (SELECT story_id FROM articles WHERE id = ?)",
+            (old_id,),
+        )
 
     def article(self, article_id: int) -> StoredArticle | None:
         """Fetch one article."""
@@ -356,7 +417,8 @@ class Store:
     def story_articles(self, story_id: int) -> list[StoredArticle]:
         """All articles of a story (copies included), oldest first."""
         rows = self.db.execute(
-            _ARTICLE_SELECT + " WHERE story_id = ? AND superseded_by IS NULL ORDER BY published, id",
+            _ARTICLE_SELECT
+            + " WHERE story_id = ? AND superseded_by IS NULL ORDER BY published, id",
             (story_id,),
         )
         return [_article(row) for row in rows]
@@ -414,6 +476,39 @@ class Store:
             self.set_meta("normalizer_version", self.normalizer_version)
         self.reindex_needed = False
 
+    # -- extraction ---------------------------------------------------------------------
+    def add_extraction(
+        self,
+        article_id: int,
+        *,
+        mentions: Iterable[tuple[str, str, int, int, str, str]],
+        statements: Iterable[tuple[str, str, str, str, str, int, int, bool, str | None]],
+        numbers: Iterable[tuple[float | None, str, int, int, str, str, bool, bool, int, int]],
+    ) -> None:
+        """Store an article's entity mentions, statements and numbers (caller's transaction)."""
+        self.db.executemany(
+            "INSERT INTO mentions (article_id, label, text, start, end, canonical, key)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, *m) for m in mentions],
+        )
+        self.db.executemany(
+            "INSERT INTO statements (article_id, speaker, speaker_resolved, speaker_canonical,"
+            " speaker_key, cue, start, end, direct, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, *s) for s in statements],
+        )
+        self.db.executemany(
+            "INSERT INTO numbers (article_id, value, text, start, end, counted, counted_key,"
+            " is_percent, approximate, sentence_start, sentence_end)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, *n) for n in numbers],
+        )
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a read-only query for views; each row is a dict keyed by column name."""
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     # -- stories ------------------------------------------------------------------------
     def ensure_story(self, story_id: int) -> None:
         """Create an empty story row with this id if missing."""
@@ -442,11 +537,59 @@ class Store:
         )
         return {str(source): (int(n), int(stories)) for source, n, stories in rows}
 
+    def set_analysis(self, story_id: int, analysis: dict[str, Any] | None) -> None:
+        """Store a story's outlet comparison and timeline (None: not analysed)."""
+        self.db.execute(
+            "UPDATE stories SET analysis = ? WHERE id = ?",
+            (None if analysis is None else json.dumps(analysis, ensure_ascii=False), story_id),
+        )
+
+    def story_analysis(self, story_id: int) -> dict[str, Any] | None:
+        """A story's outlet comparison and timeline, if built."""
+        row = self.db.execute("SELECT analysis FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return None if row is None or row[0] is None else dict(json.loads(row[0]))
+
+    def outlets(self) -> list[str]:
+        """Every outlet with a stored article."""
+        return [
+            str(r[0]) for r in self.db.execute("SELECT DISTINCT source FROM articles ORDER BY 1")
+        ]
+
     def set_signal(self, story_id: int, *, burst: float, breaking: bool) -> None:
         """Store a story's burst score and breaking flag."""
         self.db.execute(
             "UPDATE stories SET burst = ?, breaking = ? WHERE id = ?",
             (burst, int(breaking), story_id),
+        )
+
+    def add_passage(self, article_id: int, story_id: int, passage: Any, score: float) -> None:
+        """Link a passage of a roundup article to the story it reports."""
+        self.db.execute(
+            "INSERT INTO passages (article_id, story_id, first_paragraph, last_paragraph, start,"
+            " end, score) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                story_id,
+                passage.first_paragraph,
+                passage.last_paragraph,
+                passage.start,
+                passage.end,
+                score,
+            ),
+        )
+        self.db.execute(
+            "UPDATE stories SET n_passages = n_passages + 1, dirty = 1 WHERE id = ?", (story_id,)
+        )
+
+    def story_passages(self, story_id: int) -> list[dict[str, Any]]:
+        """Passages of other stories' articles that report this story ("also reported in")."""
+        return self.rows(
+            "SELECT p.article_id, p.first_paragraph, p.last_paragraph, p.start, p.end, p.score,"
+            " a.source, a.published, a.title, a.story_id AS article_story,"
+            " substr(a.body, p.start + 1, p.end - p.start) AS text"
+            " FROM passages p JOIN articles a ON a.id = p.article_id"
+            " WHERE p.story_id = ? AND a.superseded_by IS NULL ORDER BY a.published, p.id",
+            (story_id,),
         )
 
     def set_thread(self, story_id: int, thread_id: int) -> None:
@@ -484,7 +627,8 @@ class Store:
         until: datetime | None = None,
     ) -> list[StoredStory]:
         """Stories, most recently updated first, then by size."""
-        where, params = ["n_articles > 0"], []
+        # A story seen only inside roundups shows once two articles report it.
+        where, params = ["(n_articles > 0 OR n_passages > 1)"], []
         if source:
             where.append(
                 "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id AND a.source = ?)"
@@ -563,5 +707,6 @@ def _story(row: Sequence[Any]) -> StoredStory:
         breaking=bool(row[8]),
         burst=float(row[9]),
     )
+
 
 from marsad.store import sources as _sources  # noqa: E402,F401  (registers its migration)
