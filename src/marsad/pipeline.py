@@ -38,7 +38,6 @@ from marsad.cluster.stories import (
     make_cluster_doc,
 )
 from marsad.cluster.threads import ThreadLinker
-from marsad.compare.analyze import StoryArticle, analyze_story
 from marsad.dedup.minhash import (
     DuplicateIndex,
     Fingerprint,
@@ -58,8 +57,8 @@ from marsad.text import arabic
 STAGES = ("read", "clean", "analyze", "dedup", "cluster", "extract", "store", "summarize")
 CLUSTER_STATE = "cluster.v1"
 THREAD_STATE = "threads.v1"
+STATE_EVERY_BATCHES = 10
 MIN_PASSAGE_STORY_CHARS = 300  # a shorter unmatched passage is too thin to open a story
-MIN_OUTLETS_TO_COMPARE = 2
 TITLE_MAX_CHARS = 120
 
 
@@ -112,7 +111,6 @@ class Pipeline:
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         self.store = store
         self.settings = settings or Settings()
-        self._outlets: list[str] | None = None
         if store.reindex_needed:
             self.reindex()
         state = store.get_state(CLUSTER_STATE)
@@ -121,6 +119,7 @@ class Pipeline:
             if state
             else StoryClusterer(self.settings.cluster)
         )
+        self.clusterer.reserve_ids(store.max_story_id())
         thread_state = store.get_state(THREAD_STATE)
         self.threads = ThreadLinker.from_state(thread_state) if thread_state else ThreadLinker()
         self.duplicates = DuplicateIndex(
@@ -154,13 +153,18 @@ class Pipeline:
         articles.sort(key=lambda a: (a.date or now, a.origin))
         report.seconds["read"] += time.perf_counter() - started
 
-        for start in range(0, len(articles), self.settings.batch_size):
+        batches = range(0, len(articles), self.settings.batch_size)
+        for number, start in enumerate(batches, start=1):
             batch = articles[start : start + self.settings.batch_size]
             with self.store.transaction():
                 for raw in batch:
                     self._process(raw, now, report)
-                self.store.set_state(CLUSTER_STATE, self.clusterer.export_state())
-                self.store.set_state(THREAD_STATE, self.threads.export_state())
+                # The state is large (IDF counts, open stories); saving it with every batch
+                # would dominate ingest. A crash loses only what it learned since the last
+                # save: stored articles stay, and reserve_ids() keeps their story ids unique.
+                if number % STATE_EVERY_BATCHES == 0 or number == len(batches):
+                    self.store.set_state(CLUSTER_STATE, self.clusterer.export_state())
+                    self.store.set_state(THREAD_STATE, self.threads.export_state())
             if progress:
                 progress(start + len(batch), len(articles))
         self.summarize_dirty(report)
@@ -370,7 +374,6 @@ class Pipeline:
     def summarize_dirty(self, report: IngestReport | None = None) -> int:
         """Rebuild title and summary of every story that gained articles."""
         started = time.perf_counter()
-        self._outlets = None
         dirty = self.store.dirty_stories()
         latest = self.store.latest_published()
         baselines = (
@@ -391,11 +394,6 @@ class Pipeline:
             report.seconds["summarize"] += time.perf_counter() - started
         return len(dirty)
 
-    def _all_outlets(self) -> list[str]:
-        if self._outlets is None:
-            self._outlets = self.store.outlets()
-        return self._outlets
-
     def summarize_story(
         self, story_id: int, baselines: dict[str, OutletBaseline] | None = None
     ) -> None:
@@ -410,20 +408,9 @@ class Pipeline:
         window = Counter(a.source for a in members if a.published > window_start)
         burst = burst_score(window, baselines or {})
         self.store.set_signal(story_id, burst=burst, breaking=is_breaking(window, burst))
-        outlets = {a.source for a in members}
-        # Comparing outlets needs at least two of them; single-outlet stories skip the cost.
-        analysis = (
-            analyze_story(
-                [
-                    StoryArticle(a.id, a.source, a.published, a.title, a.body, a.duplicate_of)
-                    for a in members
-                ],
-                all_outlets=self._all_outlets(),
-            )
-            if len(outlets) >= MIN_OUTLETS_TO_COMPARE
-            else None
-        )
-        self.store.set_analysis(story_id, analysis)
+        # The outlet comparison is rebuilt lazily, on the next view of the story: a
+        # stream of updates to a busy story would otherwise redo it for every article.
+        self.store.set_analysis(story_id, None)
         docs = source_docs(members)
         summary = summarize(
             docs,

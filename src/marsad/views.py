@@ -6,11 +6,13 @@ Each function returns plain dicts and lists (the public schema); renderers forma
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from marsad.errors import StoreError
 from marsad.search.fts import build_query, search
 from marsad.store.sqlite import Store, StoredArticle, StoredStory
 
@@ -109,10 +111,37 @@ def story_view(store: Store, story_id: int) -> dict[str, Any] | None:
         }
         for p in store.story_passages(story_id)
     ]
-    view["analysis"] = store.story_analysis(story_id)
+    view["analysis"] = story_analysis(store, story, members)
     view["entities"] = story_entities(store, story_id)
     view["statements"] = statement_rows(store, "a.story_id = ?", (story_id,), limit=100)
     return view
+
+
+MIN_OUTLETS_TO_COMPARE = 2  # an outlet comparison needs at least two outlets
+
+
+def story_analysis(
+    store: Store, story: StoredStory, members: list[StoredArticle]
+) -> dict[str, Any] | None:
+    """The story's outlet comparison and timeline, built on first view and kept."""
+    cached = store.story_analysis(story.id)
+    if cached is not None or len(story.sources) < MIN_OUTLETS_TO_COMPARE:
+        return cached
+    from marsad.compare.analyze import StoryArticle, analyze_story
+
+    analysis = analyze_story(
+        [
+            StoryArticle(a.id, a.source, a.published, a.title, a.body, a.duplicate_of)
+            for a in members
+        ],
+        all_outlets=store.outlets(),
+    )
+    try:
+        with store.transaction():
+            store.set_analysis(story.id, analysis)
+    except (sqlite3.Error, StoreError):  # read-only: show the analysis, just do not keep it
+        pass
+    return analysis
 
 
 def search_view(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> dict[str, Any]:
@@ -416,7 +445,9 @@ def story_entities(store: Store, story_id: int, *, limit: int = 40) -> list[dict
     return out[:limit]
 
 
-def statement_rows(store: Store, where: str, params: Sequence[Any], *, limit: int) -> list[dict[str, Any]]:
+def statement_rows(
+    store: Store, where: str, params: Sequence[Any], *, limit: int
+) -> list[dict[str, Any]]:
     """Statements with their text cut from the stored body (original spelling)."""
     rows = store.rows(
         "SELECT s.id, s.article_id, s.speaker, s.speaker_canonical, s.cue, s.start, s.end,"

@@ -346,7 +346,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Benchmark the whole pipeline on a JSONL corpus."""
     from marsad.bench import run_bench
 
-    print(run_bench(Path(args.corpus), limit=args.limit, progress=progress_bar("bench")))
+    from marsad.pipeline import Settings
+
+    settings = Settings(extract=not args.no_extract)
+    print(
+        run_bench(
+            Path(args.corpus), limit=args.limit, settings=settings, progress=progress_bar("bench")
+        )
+    )
     return 0
 
 
@@ -427,6 +434,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="measure throughput and memory per stage")
     p.add_argument("corpus")
     p.add_argument("--limit", type=int, help="use only the first N articles")
+    p.add_argument(
+        "--no-extract",
+        action="store_true",
+        help="skip entities, statements and numbers (stories, dedup, summaries, search only)",
+    )
     p.set_defaults(run=cmd_bench)
 
     from marsad.cli import serve, watch

@@ -111,6 +111,8 @@ def split_passages(
         tokens: ``arabic.tokenize(body)`` when the caller has it already.
         min_chars: passages shorter than this are merged into a neighbour.
     """
+    if len(body) < 2 * min_chars:
+        return [Passage(0, len(body), 1, body.count("\n") + 1)] if body.strip() else []
     units = _units(body)
     if not units:
         return []
@@ -136,33 +138,36 @@ def _valleys(units: Sequence[_Unit], tokens: Sequence[Token]) -> set[int]:
     if len(units) < 2 * BLOCK:
         return set()
     starts = [u.start for u in units]
-    bags: list[Counter[str]] = [Counter() for _ in units]
+    vocab: list[set[str]] = [set() for _ in units]
     for token in tokens:
         index = bisect_right(starts, token.start) - 1
         if (
             index >= 0
             and token.end <= units[index].end
-            and token.text not in arabic.STOPWORDS
             and len(token.text) > 1
+            and token.text not in arabic.STOPWORDS
             and not token.text.isdigit()
         ):
-            bags[index][token.stem] += 1
-    gaps = {
-        i: _cosine(sum(bags[max(0, i - BLOCK) : i], Counter()), sum(bags[i : i + BLOCK], Counter()))
-        for i in range(1, len(units))
-    }
+            vocab[index].add(token.stem)
+    # Set cosine keeps this cheap; repeated words matter little at sentence scale.
+    gaps = {}
+    for i in range(1, len(units)):
+        left = set().union(*vocab[max(0, i - BLOCK) : i])
+        right = set().union(*vocab[i : i + BLOCK])
+        norm = math.sqrt(len(left) * len(right))
+        gaps[i] = len(left & right) / norm if norm else 0.0
     found = set()
     for i, score in gaps.items():
         if score > VALLEY_MAX_SIMILARITY:
             continue
-        left = right = score
+        left_peak = right_peak = score
         j = i - 1
-        while j in gaps and gaps[j] >= left:
-            left, j = gaps[j], j - 1
+        while j in gaps and gaps[j] >= left_peak:
+            left_peak, j = gaps[j], j - 1
         j = i + 1
-        while j in gaps and gaps[j] >= right:
-            right, j = gaps[j], j + 1
-        if (left - score) + (right - score) >= VALLEY_MIN_DEPTH:
+        while j in gaps and gaps[j] >= right_peak:
+            right_peak, j = gaps[j], j + 1
+        if (left_peak - score) + (right_peak - score) >= VALLEY_MIN_DEPTH:
             found.add(i)
     return found
 

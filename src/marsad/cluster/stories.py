@@ -321,6 +321,14 @@ class StoryClusterer:
         self._absorb(story, doc.when, vectors)
         return Assignment(story=story.story_id, is_new=True, score=best_score)
 
+    def reserve_ids(self, highest_used: int) -> None:
+        """Never hand out a story id up to ``highest_used`` (ids already in the store).
+
+        State is saved every few batches; after a crash the store may hold stories
+        opened after the last save, and their ids must not be reused.
+        """
+        self._next_id = max(self._next_id, highest_used + 1)
+
     def peek(self, doc: ClusterDoc) -> tuple[int | None, float]:
         """The story ``doc`` would join and its score, without changing any state.
 

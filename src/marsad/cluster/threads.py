@@ -9,6 +9,7 @@ keys put it in the same thread. A thread is named by the id of its first story.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ class ThreadLinker:
         self.settings = settings or ThreadSettings()
         self._opened: dict[int, _Opened] = {}
         self._index: dict[str, set[int]] = defaultdict(set)
+        self._by_time: list[tuple[datetime, int]] = []  # heap: expiry without a full scan
 
     def link(self, story: int, when: datetime, keys: Iterable[str]) -> int:
         """Record a newly opened story and return its thread id."""
@@ -68,15 +70,23 @@ class ThreadLinker:
                 if best is None or candidate > best:
                     best = candidate
         thread = self._opened[-best[1]].thread if best else story
-        self._opened[story] = _Opened(story, thread, when, wanted)
-        for key in wanted:
-            self._index[key].add(story)
+        self._remember(_Opened(story, thread, when, wanted))
         return thread
+
+    def _remember(self, opened: _Opened) -> None:
+        self._opened[opened.story] = opened
+        heapq.heappush(self._by_time, (opened.when, opened.story))
+        for key in opened.keys:
+            self._index[key].add(opened.story)
 
     def _expire(self, now: datetime) -> None:
         horizon = now - timedelta(days=self.settings.window_days)
-        for story in [s for s, o in self._opened.items() if o.when < horizon]:
-            for key in self._opened.pop(story).keys:
+        while self._by_time and self._by_time[0][0] < horizon:
+            _, story = heapq.heappop(self._by_time)
+            opened = self._opened.pop(story, None)
+            if opened is None:
+                continue
+            for key in opened.keys:
                 members = self._index.get(key)
                 if members is not None:
                     members.discard(story)
@@ -99,8 +109,7 @@ class ThreadLinker:
         if state.get("version") != _STATE_VERSION:
             return linker
         for story, thread, when, keys in state.get("opened", []):
-            opened = _Opened(int(story), int(thread), datetime.fromisoformat(when), frozenset(keys))
-            linker._opened[opened.story] = opened
-            for key in opened.keys:
-                linker._index[key].add(opened.story)
+            linker._remember(
+                _Opened(int(story), int(thread), datetime.fromisoformat(when), frozenset(keys))
+            )
         return linker

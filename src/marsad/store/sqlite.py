@@ -449,6 +449,10 @@ class Store:
         )
         return {str(ext_id): int(story_id) for ext_id, story_id in rows}
 
+    def max_story_id(self) -> int:
+        """Highest story id in use (0 when there is none)."""
+        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()[0])
+
     def latest_published(self) -> datetime | None:
         """Publication time of the newest stored article."""
         row = self.db.execute("SELECT max(published) FROM articles").fetchone()
