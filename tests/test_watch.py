@@ -326,3 +326,25 @@ def test_store_migration_adds_watch_tables(tmp_path: Path) -> None:
             store.mark_seen(["guid:a:1"], source="a", item_hash="h", article_id=None)
         assert store.db.in_transaction
     assert store.seen(["url:x", "guid:a:1"]) is not None
+
+
+def test_source_status_reaches_api_and_web(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from marsad.api.app import create_app
+    from marsad.store.sources import WatchStore
+    from marsad.text.arabic import NORMALIZER_VERSION
+
+    db = tmp_path / "w.db"
+    store = WatchStore(db, normalizer_version=NORMALIZER_VERSION)
+    with store.transaction():
+        store.record_success("outlet-ok")
+    store.record_error("outlet-down", "http 500 <script>")
+    store.close()
+    client = TestClient(create_app(str(db)), base_url="http://localhost")
+    sources = {s["name"]: s for s in client.get("/api/v1/sources").json()["sources"]}
+    assert sources["outlet-ok"]["last_success"] is not None
+    assert sources["outlet-down"]["last_error"] == "http 500 <script>"
+    page = client.get("/outlets").text
+    assert "outlet-down" in page
+    assert "http 500 &lt;script&gt;" in page

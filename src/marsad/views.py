@@ -517,3 +517,25 @@ def entity_view(store: Store, name: str, *, limit: int = 50) -> dict[str, Any] |
         "co_occurring": co,
         "statements": statements,
     }
+
+
+def sources_view(store: Store, names: Sequence[str] = ()) -> dict[str, Any]:
+    """Per watched source: last success, last error, articles today, lag behind now."""
+    from marsad.store.sources import source_status
+
+    return {
+        "schema": SCHEMA_VERSION,
+        "sources": [
+            {
+                "name": s.name,
+                "last_success": _time(s.last_success),
+                "last_error": s.last_error,
+                "last_error_at": _time(s.last_error_at),
+                "consecutive_errors": s.consecutive_errors,
+                "articles_today": s.articles_today,
+                "newest_article": _time(s.newest_article),
+                "lag_s": None if s.lag_s is None else round(s.lag_s),
+            }
+            for s in source_status(store, names)
+        ],
+    }

@@ -112,6 +112,12 @@ def list_outlets(request: Request) -> dict[str, Any]:
     return views.outlets_view(get_service(request).reader())
 
 
+@router.get("/sources", tags=["outlets"])
+def list_sources(request: Request) -> dict[str, Any]:
+    """Watched sources: last success, last error, articles today, lag (empty if not watching)."""
+    return views.sources_view(get_service(request).reader())
+
+
 @router.get("/outlets/{name}", tags=["outlets"])
 def get_outlet(
     request: Request, name: str, limit: Limit = 50, offset: Offset = 0

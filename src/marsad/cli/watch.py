@@ -98,6 +98,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     """Show per-source health from the store."""
     from marsad.store.sources import WatchStore
     from marsad.text.arabic import NORMALIZER_VERSION
+    from marsad.views import sources_view
     from marsad.watch.sources import load_sources
 
     if not Path(args.db).exists():
@@ -105,19 +106,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     names = [s.name for s in load_sources(args.sources)] if args.sources else []
     store = WatchStore(args.db, normalizer_version=NORMALIZER_VERSION)
     statuses = store.source_status(names)
-    rows = [
-        {
-            "name": s.name,
-            "last_success": _iso(s.last_success),
-            "last_error": s.last_error,
-            "last_error_at": _iso(s.last_error_at),
-            "consecutive_errors": s.consecutive_errors,
-            "articles_today": s.articles_today,
-            "newest_article": _iso(s.newest_article),
-            "lag_s": None if s.lag_s is None else round(s.lag_s),
-        }
-        for s in statuses
-    ]
+    rows = sources_view(store, names)["sources"]
     if args.json:
         print(json.dumps({"sources": rows}, ensure_ascii=False, indent=2))
         return 0

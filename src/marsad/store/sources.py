@@ -196,37 +196,42 @@ class WatchStore(Store):
 
     def source_status(self, names: Iterable[str] = ()) -> list[SourceStatus]:
         """Health of every source polled so far, plus any of ``names`` never polled."""
-        rows = {
-            str(r[0]): r
-            for r in self.db.execute(
-                "SELECT name, last_success, last_error, last_error_at, consecutive_errors"
-                " FROM watch_sources"
-            )
-        }
-        now = datetime.now(UTC).replace(tzinfo=None)
-        today = datetime.now().date().isoformat()  # ingested_at is local time
-        statuses = []
-        for name in sorted(set(rows) | set(names)):
-            row = rows.get(name)
-            count = self.db.execute(
-                "SELECT count(*) FROM articles WHERE source = ? AND ingested_at >= ?",
-                (name, today),
+        return source_status(self, names)
+
+
+def source_status(store: Store, names: Iterable[str] = ()) -> list[SourceStatus]:
+    """Health of every source polled so far, plus any of ``names`` never polled."""
+    rows = {
+        str(r[0]): r
+        for r in store.db.execute(
+            "SELECT name, last_success, last_error, last_error_at, consecutive_errors"
+            " FROM watch_sources"
+        )
+    }
+    now = datetime.now(UTC).replace(tzinfo=None)
+    today = datetime.now().date().isoformat()  # ingested_at is local time
+    statuses = []
+    for name in sorted(set(rows) | set(names)):
+        row = rows.get(name)
+        count = store.db.execute(
+            "SELECT count(*) FROM articles WHERE source = ? AND ingested_at >= ?",
+            (name, today),
+        ).fetchone()[0]
+        newest = _time(
+            store.db.execute(
+                "SELECT max(published) FROM articles WHERE source = ?", (name,)
             ).fetchone()[0]
-            newest = _time(
-                self.db.execute(
-                    "SELECT max(published) FROM articles WHERE source = ?", (name,)
-                ).fetchone()[0]
+        )
+        statuses.append(
+            SourceStatus(
+                name=name,
+                last_success=_time(row[1]) if row else None,
+                last_error=row[2] if row else None,
+                last_error_at=_time(row[3]) if row else None,
+                consecutive_errors=int(row[4]) if row else 0,
+                articles_today=int(count),
+                newest_article=newest,
+                lag_s=None if newest is None else (now - newest).total_seconds(),
             )
-            statuses.append(
-                SourceStatus(
-                    name=name,
-                    last_success=_time(row[1]) if row else None,
-                    last_error=row[2] if row else None,
-                    last_error_at=_time(row[3]) if row else None,
-                    consecutive_errors=int(row[4]) if row else 0,
-                    articles_today=int(count),
-                    newest_article=newest,
-                    lag_s=None if newest is None else (now - newest).total_seconds(),
-                )
-            )
-        return statuses
+        )
+    return statuses

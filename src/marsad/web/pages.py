@@ -137,9 +137,13 @@ def article(request: Request, article_id: int) -> HTMLResponse:
 @router.get("/outlets", response_class=HTMLResponse)
 def outlets(request: Request) -> HTMLResponse:
     """All outlets with their output."""
-    view = views.outlets_view(get_service(request).reader())
+    reader = get_service(request).reader()
+    view = views.outlets_view(reader)
     top = max((o["articles"] for o in view["outlets"]), default=1)
-    return render("outlets.html", section="outlets", outlets=view["outlets"], top=top)
+    watched = views.sources_view(reader)["sources"]
+    return render(
+        "outlets.html", section="outlets", outlets=view["outlets"], top=top, watched=watched
+    )
 
 
 @router.get("/outlet/{name}", response_class=HTMLResponse)
