@@ -26,7 +26,9 @@ def _articles(db: Path) -> int:
         return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
-def test_backup_and_restore_round_trip(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_and_restore_round_trip(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "copy.db"
     assert main(["--db", str(demo_db), "backup", str(out)]) == 0
     assert "integrity ok" in capsys.readouterr().out
@@ -39,7 +41,9 @@ def test_backup_and_restore_round_trip(demo_db: Path, tmp_path: Path, capsys: py
     assert "--force" in capsys.readouterr().err
     assert main(["--db", str(demo_db), "restore", str(out), "--force"]) == 0
     with sqlite3.connect(demo_db) as con:
-        assert con.execute("SELECT count(*) FROM articles WHERE title = 'changed'").fetchone()[0] == 0
+        assert (
+            con.execute("SELECT count(*) FROM articles WHERE title = 'changed'").fetchone()[0] == 0
+        )
     assert main(["--db", str(demo_db), "stories"]) == 0  # the restored store opens and works
 
 

@@ -202,18 +202,34 @@ def test_updated_article_at_same_url_replaces_not_duplicates(
 ) -> None:
     def write(name: str, url: str, text: str) -> Path:
         path = tmp_path / name
-        record = {"id": name, "source": "a", "date": "2026-03-04", "title": "حريق في الميناء", "text": text, "url": url}
+        record = {
+            "id": name,
+            "source": "a",
+            "date": "2026-03-04",
+            "title": "حريق في الميناء",
+            "text": text,
+            "url": url,
+        }
         path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
         return path
 
-    first = write("v1.jsonl", "https://www.a.test/n/1?utm_source=x", "اندلع حريق في الميناء صباح اليوم وأصيب ثلاثة عمال.")
-    second = write("v2.jsonl", "https://m.a.test/n/1/", "اندلع حريق في الميناء صباح اليوم وأصيب خمسة عمال ونقلوا إلى المستشفى.")
+    first = write(
+        "v1.jsonl",
+        "https://www.a.test/n/1?utm_source=x",
+        "اندلع حريق في الميناء صباح اليوم وأصيب ثلاثة عمال.",
+    )
+    second = write(
+        "v2.jsonl",
+        "https://m.a.test/n/1/",
+        "اندلع حريق في الميناء صباح اليوم وأصيب خمسة عمال ونقلوا إلى المستشفى.",
+    )
     assert run(capsys, "--db", db_path, "ingest", str(first))[0] == 0
     code, out, _ = run(capsys, "--db", db_path, "ingest", str(second))
+    assert code == 0
     assert "updated 1" in out
-    code, out, _ = run(capsys, "--db", db_path, "search", "عمال", "--json")
+    _, out, _ = run(capsys, "--db", db_path, "search", "عمال", "--json")
     hits = json.loads(out)["hits"]
     assert len(hits) == 1  # only the live version is found
     assert "خمسة" in hits[0]["snippet"]
-    code, out, _ = run(capsys, "--db", db_path, "stories", "--json")
+    _code, out, _ = run(capsys, "--db", db_path, "stories", "--json")
     assert [s["n_articles"] for s in json.loads(out)["stories"]] == [1]

@@ -80,7 +80,9 @@ def test_articles_export_filters(store: Store, tmp_path: Path) -> None:
     )  # fmt: skip
     rows_late = read_jsonl(tmp_path / "late.jsonl")
     assert late == len(rows_late) > 0
-    assert all(r["source"] == "gulf-daily" and str(r["published"]) >= "2026-03-10" for r in rows_late)
+    assert all(
+        r["source"] == "gulf-daily" and str(r["published"]) >= "2026-03-10" for r in rows_late
+    )
 
 
 def test_entities_and_statements_export(store: Store, tmp_path: Path) -> None:
@@ -103,7 +105,7 @@ def test_unknown_kind_or_format_is_refused(store: Store, tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
-        ('=HYPERLINK("http://x","y")', "'=HYPERLINK(\"http://x\",\"y\")"),
+        ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
         ("+1", "'+1"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("-2+3", "'-2+3"),

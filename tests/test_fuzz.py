@@ -105,7 +105,9 @@ def test_feed_parser_on_feeds_with_hostile_fields(entries: list[tuple[str, str, 
         f"<description>{escape(body)}</description></item>"
         for t, link, d, body in entries
     )
-    feed = parse_feed(f"<rss version='2.0'><channel><title>x</title>{items}</channel></rss>", url="http://h/f")
+    feed = parse_feed(
+        f"<rss version='2.0'><channel><title>x</title>{items}</channel></rss>", url="http://h/f"
+    )
     assert len(feed.items) <= len(entries)
     for item in feed.items:
         assert item.url is None or item.url.startswith(("http://", "https://"))

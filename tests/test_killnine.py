@@ -35,7 +35,9 @@ def _cli(db: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "marsad.cli.main", "--db", str(db), *args]
 
 
-def _kill_and_resume(command: list[str], rng: random.Random, window: tuple[float, float]) -> list[str]:
+def _kill_and_resume(
+    command: list[str], rng: random.Random, window: tuple[float, float]
+) -> list[str]:
     """Start ``command`` KILLS_PER_RUN times, SIGKILL each at a random moment, then finish it."""
     points = []
     for _ in range(KILLS_PER_RUN):
@@ -57,7 +59,9 @@ def _audit(db: Path, expected_ids: set[str]) -> tuple[int, int]:
     """Check the store; returns (lost, duplicated) input articles."""
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        counts = dict(con.execute("SELECT ext_id, count(*) FROM articles GROUP BY ext_id").fetchall())
+        counts = dict(
+            con.execute("SELECT ext_id, count(*) FROM articles GROUP BY ext_id").fetchall()
+        )
         orphans = con.execute(
             "SELECT count(*) FROM articles a WHERE a.story_id IS NOT NULL"
             " AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = a.story_id)"
@@ -112,11 +116,22 @@ def test_watch_survives_sigkill(tmp_path: Path) -> None:
             title, body = invented_article(rng, f"w{i}")
             teaser = i % 8 == 0
             link = server.url(f"/kn/a{i}.html")
-            items.append(Item(f"w{i}", link, title, body, f"{1 + i % 28} آذار 2023 10:{i % 60:02d}", not teaser))
+            items.append(
+                Item(
+                    f"w{i}",
+                    link,
+                    title,
+                    body,
+                    f"{1 + i % 28} آذار 2023 10:{i % 60:02d}",
+                    not teaser,
+                )
+            )
             if teaser:
-                html = f"<html><body><article><h1>{title}</h1>" + "".join(
-                    f"<p>{p}</p>" for p in body.split("\n\n")
-                ) + "</article></body></html>"
+                html = (
+                    f"<html><body><article><h1>{title}</h1>"
+                    + "".join(f"<p>{p}</p>" for p in body.split("\n\n"))
+                    + "</article></body></html>"
+                )
                 server.set(f"/kn/a{i}.html", Route(html.encode(), "text/html; charset=utf-8"))
         half = N_WATCH // 2  # two sources, so a kill can fall between them too
         server.set("/kn/one.xml", Route(rss(items[:half]).encode(), etag='"one"'))
@@ -138,8 +153,9 @@ def test_watch_survives_sigkill(tmp_path: Path) -> None:
             # Everything stored: the next poll is answered 304 thanks to the stored ETags.
             before = len(server.requests_for("/kn/one.xml"))
             again = subprocess.run(command, capture_output=True, text=True, timeout=FINAL_TIMEOUT_S)
-            assert "0 new item(s)" in again.stdout and "2 not modified" in again.stdout, again.stdout
+            assert "0 new item(s)" in again.stdout and "2 not modified" in again.stdout, (
+                again.stdout
+            )
             assert server.requests_for("/kn/one.xml")[before:][0].get("if-none-match") == '"one"'
         _report("watch", runs, lost, duplicated)
         assert (lost, duplicated) == (0, 0)
-

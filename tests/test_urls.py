@@ -23,7 +23,9 @@ def test_variants_of_one_article_share_a_canonical_url(variant: str) -> None:
 
 
 def test_meaningful_query_parameters_are_kept_and_sorted() -> None:
-    assert canonical_url("https://x.com/a?id=5&page=2") == canonical_url("https://x.com/a?page=2&id=5")
+    assert canonical_url("https://x.com/a?id=5&page=2") == canonical_url(
+        "https://x.com/a?page=2&id=5"
+    )
     assert canonical_url("https://x.com/a?id=5") != canonical_url("https://x.com/a?id=6")
 
 

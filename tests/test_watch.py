@@ -56,7 +56,9 @@ def world(server: LoopbackServer, tmp_path: Path) -> tuple[list[Outlet], list[So
     return twenty, load_sources(path), path
 
 
-def _watcher(sources: list[SourceConfig], db: str = ":memory:", **kwargs: object) -> tuple[Watcher, list[str]]:
+def _watcher(
+    sources: list[SourceConfig], db: str = ":memory:", **kwargs: object
+) -> tuple[Watcher, list[str]]:
     lines: list[str] = []
     pipeline = Pipeline(WatchStore(db, normalizer_version=NORMALIZER_VERSION))
     watcher = Watcher(pipeline, sources, settings=WatchSettings(limits=LIMITS), log=lines.append,
@@ -67,7 +69,9 @@ def _watcher(sources: list[SourceConfig], db: str = ":memory:", **kwargs: object
 def _count(store: WatchStore, source: str | None = None) -> int:
     if source is None:
         return int(store.db.execute("SELECT count(*) FROM articles").fetchone()[0])
-    return int(store.db.execute("SELECT count(*) FROM articles WHERE source = ?", (source,)).fetchone()[0])
+    return int(
+        store.db.execute("SELECT count(*) FROM articles WHERE source = ?", (source,)).fetchone()[0]
+    )
 
 
 def test_twenty_outlets_one_poll(world: tuple[list[Outlet], list[SourceConfig], Path]) -> None:
@@ -91,7 +95,9 @@ def test_twenty_outlets_one_poll(world: tuple[list[Outlet], list[SourceConfig], 
     assert "HTTP 500" in by_reason and "not a readable RSS/Atom feed" in by_reason
     assert "coding-program.html: HTTP 404" in by_reason  # the per-item error of the Atom outlet
     # Every stored article went through the pipeline into a summarized story.
-    assert store.db.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0] == 0
+    assert (
+        store.db.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0] == 0
+    )
     assert store.dirty_stories() == []
 
 
@@ -167,11 +173,19 @@ def test_edited_item_becomes_a_new_version(server: LoopbackServer) -> None:
     server.set("/e/feed.xml", Route(rss([item]).encode()))
     watcher, _ = _watcher([SourceConfig(name="تحرير", feeds=(server.url("/e/feed.xml"),))])
     watcher.poll()
-    edited = Item(item.guid, item.link + "?utm_source=x", title, body + "\n\nتحديث: ارتفع عدد المشاركين.", item.date)
+    edited = Item(
+        item.guid,
+        item.link + "?utm_source=x",
+        title,
+        body + "\n\nتحديث: ارتفع عدد المشاركين.",
+        item.date,
+    )
     server.set("/e/feed.xml", Route(rss([edited]).encode()))
     report = watcher.poll(only_due=False)
     assert report.updated == 1
-    rows = watcher.store.db.execute("SELECT superseded_by IS NULL FROM articles ORDER BY id").fetchall()
+    rows = watcher.store.db.execute(
+        "SELECT superseded_by IS NULL FROM articles ORDER BY id"
+    ).fetchall()
     assert rows == [(0,), (1,)]  # the old version is kept and superseded
 
 
@@ -195,7 +209,9 @@ def test_failing_source_backs_off_exponentially(server: LoopbackServer) -> None:
     assert len(server.requests_for("/ok/feed.xml")) == 8
     assert "next try in 20 s" in lines[0] and "next try in 40 s" in lines[1]
     status = {s.name: s for s in watcher.store.source_status()}
-    assert status["متعثر"].consecutive_errors == 3 and "HTTP 503" in (status["متعثر"].last_error or "")
+    assert status["متعثر"].consecutive_errors == 3 and "HTTP 503" in (
+        status["متعثر"].last_error or ""
+    )
     assert status["سليم"].last_success is not None
 
 
@@ -230,7 +246,18 @@ def test_read_only_store_file_via_cli(world: tuple[list[Outlet], list[SourceConf
     db.chmod(0o444)
     tmp_path.chmod(0o555)
     try:
-        code = main(["--db", str(db), "watch", "--sources", str(sources_path), "--once", "--host-interval", "0"])
+        code = main(
+            [
+                "--db",
+                str(db),
+                "watch",
+                "--sources",
+                str(sources_path),
+                "--once",
+                "--host-interval",
+                "0",
+            ]
+        )
     finally:
         tmp_path.chmod(0o755)
         db.chmod(0o644)
@@ -242,10 +269,24 @@ def test_cli_watch_once_then_sources(world: tuple[list[Outlet], list[SourceConfi
                                      capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     twenty, _, sources_path = world
     db = str(tmp_path / "cli.db")
-    args = ["--db", db, "watch", "--sources", str(sources_path), "--once", "--host-interval", "0", "--timeout", "0.5"]
+    args = [
+        "--db",
+        db,
+        "watch",
+        "--sources",
+        str(sources_path),
+        "--once",
+        "--host-interval",
+        "0",
+        "--timeout",
+        "0.5",
+    ]
     assert main(args) == 0
     out, err = capsys.readouterr()
-    assert "1 poll(s)" in out and f"{sum(o.expected_articles for o in twenty)} article(s) stored" in out
+    assert (
+        "1 poll(s)" in out
+        and f"{sum(o.expected_articles for o in twenty)} article(s) stored" in out
+    )
     assert "watch: بطيء: " in err
     assert main(["--db", db, "sources", "--json", "--sources", str(sources_path)]) == 0
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)["sources"]}
@@ -286,7 +327,9 @@ def test_fetch_rate_limit_per_host(server: LoopbackServer) -> None:
 def test_fetch_gzip_within_limit_and_deflate_bomb(server: LoopbackServer) -> None:
     import zlib
 
-    server.set("/bomb", Route(zlib.compress(b"\0" * 5_000_000), headers={"Content-Encoding": "deflate"}))
+    server.set(
+        "/bomb", Route(zlib.compress(b"\0" * 5_000_000), headers={"Content-Encoding": "deflate"})
+    )
     with pytest.raises(FetchError, match="decompression bomb"):
         Fetcher(LIMITS).get(server.url("/bomb"))
     server.set("/corrupt", Route(b"not gzip at all", headers={"Content-Encoding": "gzip"}))

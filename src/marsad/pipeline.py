@@ -66,7 +66,7 @@ TITLE_MAX_CHARS = 120
 class Settings:
     """Pipeline settings; defaults are the tuned values."""
 
-    dedup_threshold: float = 0.6  # see dedup.minhash for why copies score this low
+    dedup_threshold: float = 0.7  # see dedup.minhash for why copies score this low
     num_perm: int = 64
     cluster: ClusterSettings = field(default_factory=ClusterSettings)
     batch_size: int = 500  # articles per transaction: the most a killed run can lose
@@ -114,11 +114,14 @@ class Pipeline:
         if store.reindex_needed:
             self.reindex()
         state = store.get_state(CLUSTER_STATE)
-        self.clusterer = (
-            StoryClusterer.from_state(state, self.settings.cluster)
-            if state
-            else StoryClusterer(self.settings.cluster)
-        )
+        self.clusterer = StoryClusterer(self.settings.cluster)
+        if state:
+            try:
+                self.clusterer = StoryClusterer.from_state(state, self.settings.cluster)
+            except ValueError:
+                # State saved by another version: stored stories stay, new articles start
+                # fresh statistics (their ids never clash, see reserve_ids).
+                pass
         self.clusterer.reserve_ids(store.max_story_id())
         thread_state = store.get_state(THREAD_STATE)
         self.threads = ThreadLinker.from_state(thread_state) if thread_state else ThreadLinker()
@@ -159,6 +162,10 @@ class Pipeline:
             with self.store.transaction():
                 for raw in batch:
                     self._process(raw, now, report)
+                if batch[-1].date is not None:
+                    # Copies arrive within days; older originals need not stay in memory.
+                    window = timedelta(days=self.settings.cluster.window_days)
+                    self.duplicates.prune(batch[-1].date - window)
                 # The state is large (IDF counts, open stories); saving it with every batch
                 # would dominate ingest. A crash loses only what it learned since the last
                 # save: stored articles stay, and reserve_ids() keeps their story ids unique.

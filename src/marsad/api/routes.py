@@ -151,9 +151,7 @@ def list_entities(request: Request, limit: Limit = 50, offset: Offset = 0) -> di
 
 
 @router.get("/entities/{name}", tags=["entities"])
-def get_entity(
-    request: Request, name: str, limit: Limit = 50
-) -> dict[str, Any]:
+def get_entity(request: Request, name: str, limit: Limit = 50) -> dict[str, Any]:
     """One entity across the store, whatever the spelling: variants, stories, statements."""
     view = views.entity_view(get_service(request).reader(), name, limit=limit)
     if view is None:

@@ -91,4 +91,3 @@ def get_service(request: Request) -> Service:
     """
     service: Service = request.app.state.service
     return service
-

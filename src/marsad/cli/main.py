@@ -130,7 +130,9 @@ def render_story(view: dict[str, Any]) -> str:
         lines += ["", "Entities:"]
         for entity in view["entities"][:15]:
             variants = " / ".join(entity["variants"][:4])
-            lines.append(f"  {entity['label']:<4} {entity['name']}  ({entity['articles']} art; {variants})")
+            lines.append(
+                f"  {entity['label']:<4} {entity['name']}  ({entity['articles']} art; {variants})"
+            )
     if view.get("statements"):
         lines += ["", "Statements:"]
         for st in view["statements"][:20]:
@@ -175,7 +177,10 @@ def cmd_entity(args: argparse.Namespace) -> int:
     print(f"  spelled: {' / '.join(view['variants'][:8])}")
     print(f"  outlets: {', '.join(view['outlets'])}")
     if view["co_occurring"]:
-        print("  with: " + ", ".join(f"{c['name']} ({c['articles']})" for c in view["co_occurring"][:10]))
+        print(
+            "  with: "
+            + ", ".join(f"{c['name']} ({c['articles']})" for c in view["co_occurring"][:10])
+        )
     print("Stories:")
     for story in view["stories"]:
         print("  " + render_story_line(story))
@@ -345,7 +350,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     """Benchmark the whole pipeline on a JSONL corpus."""
     from marsad.bench import run_bench
-
     from marsad.pipeline import Settings
 
     settings = Settings(extract=not args.no_extract)

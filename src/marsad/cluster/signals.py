@@ -34,9 +34,7 @@ class OutletBaseline:
         return self.articles / self.stories / (BASELINE_DAYS * 24.0)
 
 
-def burst_score(
-    window_counts: Mapping[str, int], baselines: Mapping[str, OutletBaseline]
-) -> float:
+def burst_score(window_counts: Mapping[str, int], baselines: Mapping[str, OutletBaseline]) -> float:
     """Z-score of the articles a story got in the window versus its outlets' baseline."""
     observed = sum(window_counts.values())
     expected = sum(
@@ -50,5 +48,7 @@ def is_breaking(window_counts: Mapping[str, int], score: float) -> bool:
     """Enough articles, from enough outlets, far enough above baseline."""
     outlets = sum(1 for count in window_counts.values() if count > 0)
     return (
-        sum(window_counts.values()) >= MIN_ARTICLES and outlets >= MIN_OUTLETS and score >= MIN_SCORE
+        sum(window_counts.values()) >= MIN_ARTICLES
+        and outlets >= MIN_OUTLETS
+        and score >= MIN_SCORE
     )

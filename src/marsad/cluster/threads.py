@@ -98,12 +98,15 @@ class ThreadLinker:
         return {
             "version": _STATE_VERSION,
             "opened": [
-                [o.story, o.thread, o.when.isoformat(), sorted(o.keys)] for o in self._opened.values()
+                [o.story, o.thread, o.when.isoformat(), sorted(o.keys)]
+                for o in self._opened.values()
             ],
         }
 
     @classmethod
-    def from_state(cls, state: dict[str, Any], settings: ThreadSettings | None = None) -> ThreadLinker:
+    def from_state(
+        cls, state: dict[str, Any], settings: ThreadSettings | None = None
+    ) -> ThreadLinker:
         """Rebuild a linker saved with :meth:`export_state`."""
         linker = cls(settings)
         if state.get("version") != _STATE_VERSION:

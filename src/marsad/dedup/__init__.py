@@ -1,0 +1,1 @@
+"""Near-duplicate detection: exact hashes plus MinHash/LSH over word shingles."""

@@ -44,7 +44,9 @@ def entity_key(label: str, name: str) -> str:
     return f"{label}:{name_key(name)}"
 
 
-def extract(text: str, tokens: Sequence[Token] | None = None, *, tagger: Tagger | None = None) -> Extraction:
+def extract(
+    text: str, tokens: Sequence[Token] | None = None, *, tagger: Tagger | None = None
+) -> Extraction:
     """Run NER, alias resolution, statement and number extraction over one body."""
     found = (tagger or load_tagger()).entities(text)
     people = [e for e in found if e.label == "PERS"]

@@ -51,7 +51,9 @@ def _counts(db: sqlite3.Connection, origin: Path) -> tuple[int, int]:
         stories = db.execute("SELECT count(*) FROM stories").fetchone()[0]
         db.execute("SELECT count(*) FROM _migrations").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{origin}: not a Marsad store ({exc}); give a file made by marsad") from None
+        raise StoreError(
+            f"{origin}: not a Marsad store ({exc}); give a file made by marsad"
+        ) from None
     return int(articles), int(stories)
 
 
@@ -81,7 +83,9 @@ def backup_store(db_path: str | Path, out: str | Path, *, force: bool = False) -
             raise StoreError(f"{target}: the copy failed its integrity check ({problems[0]})")
         os.replace(temporary, target)
     except sqlite3.Error as exc:
-        raise StoreError(f"{target}: backup failed ({exc}); check free space and permissions") from None
+        raise StoreError(
+            f"{target}: backup failed ({exc}); check free space and permissions"
+        ) from None
     finally:
         temporary.unlink(missing_ok=True)
     return BackupReport(target, counts[0], counts[1], target.stat().st_size)
@@ -116,5 +120,7 @@ def restore_store(backup: str | Path, db_path: str | Path, *, force: bool = Fals
             dst.execute("PRAGMA busy_timeout=5000")
             src.backup(dst, pages=_PAGES_PER_STEP)
     except sqlite3.Error as exc:
-        raise StoreError(f"{target}: restore failed ({exc}); check free space and permissions") from None
+        raise StoreError(
+            f"{target}: restore failed ({exc}); check free space and permissions"
+        ) from None
     return BackupReport(target, counts[0], counts[1], target.stat().st_size)

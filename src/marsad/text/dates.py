@@ -63,7 +63,9 @@ def _tables() -> _Tables:
     raw: dict[str, Any] = json.loads(
         resources.files("marsad").joinpath("data/months_ar.json").read_text(encoding="utf-8")
     )
-    months = {fold(name): number for table in raw["months"].values() for name, number in table.items()}
+    months = {
+        fold(name): number for table in raw["months"].values() for name, number in table.items()
+    }
     weekdays = {fold(name): number for name, number in raw["weekdays"].items()}
     unit_counts: dict[str, tuple[str, int | None]] = {}
     for unit, forms in raw["relative_units"].items():

@@ -53,7 +53,7 @@ def parse_feed(document: str, *, url: str) -> ParsedFeed:
         document: The feed text (see :func:`~marsad.watch.fetch.decode_document`).
         url: The feed's URL, against which relative item links are resolved.
     """
-    import feedparser  # type: ignore[import-untyped]  # lazily: only watching needs it
+    import feedparser  # lazily: only watching needs it
 
     cleaned = _XML_INVALID_CHARS.sub("", _XML_DECLARATION.sub("", document, count=1))
     stream = io.BytesIO(cleaned.encode("utf-8", errors="replace"))
@@ -115,7 +115,9 @@ def _absolute(link: str, base: str) -> str | None:
 
 def _body(entry: Any) -> str:
     candidates = [
-        _text(content.get("value")) for content in entry.get("content") or [] if hasattr(content, "get")
+        _text(content.get("value"))
+        for content in entry.get("content") or []
+        if hasattr(content, "get")
     ]
     candidates.append(_text(entry.get("summary")))
     fullest = max(candidates, key=len, default="")

@@ -128,7 +128,9 @@ class Fetcher:
         self._sleep = sleep
         self._next_slot: dict[str, float] = {}
 
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
+    def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Response:
         """GET ``url``, following redirects, conditional on the validators given.
 
         Raises:
@@ -211,7 +213,10 @@ class Fetcher:
         cap = self.limits.max_bytes
         declared_length = answer.getheader("Content-Length")
         if declared_length and declared_length.strip().isdigit() and int(declared_length) > cap:
-            raise FetchError(f"response of {int(declared_length):,} bytes is over the {cap:,}-byte limit", transient=False)
+            raise FetchError(
+                f"response of {int(declared_length):,} bytes is over the {cap:,}-byte limit",
+                transient=False,
+            )
         encoding = (answer.getheader("Content-Encoding") or "identity").strip().lower()
         if encoding not in {"identity", "gzip", "x-gzip", "deflate"}:
             raise FetchError(f"unsupported Content-Encoding {encoding!r}", transient=False)

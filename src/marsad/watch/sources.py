@@ -49,9 +49,13 @@ def load_sources(path: str | Path) -> list[SourceConfig]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such sources file; create it with [[source]] tables") from None
+        raise ConfigError(
+            f"{path}: no such sources file; create it with [[source]] tables"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the sources file ({exc}); save it as UTF-8") from None
+        raise ConfigError(
+            f"{path}: cannot read the sources file ({exc}); save it as UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix the syntax there") from None
     return parse_sources(data, origin=str(path))
