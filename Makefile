@@ -43,9 +43,20 @@ bench: $(STAMP)
 $(STORY_DEV): evaluation/stories_dev/labels.csv scripts/build_story_gold.py
 	$(BIN)/python scripts/build_story_gold.py --corpus $(SNN) --labels evaluation/stories_dev/labels.csv -o $@
 
-eval: $(STAMP) $(STORY_DEV)
+build/ner_dev.txt: scripts/train_ner.py
+	$(BIN)/python scripts/train_ner.py --shared $(SHARED) --dev-only
+
+build/quotes_dev_articles.jsonl: evaluation/quotes_dev/articles.tsv scripts/build_quotes_articles.py
+	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@
+
+# Every score is printed by the command itself; dev sets only (test splits stay apart).
+eval: $(STAMP) $(STORY_DEV) build/ner_dev.txt build/quotes_dev_articles.jsonl
 	$(BIN)/marsad eval stories src/marsad/demo/gold.jsonl
 	$(BIN)/marsad eval stories $(STORY_DEV) --compare
+	$(BIN)/marsad eval ner build/ner_dev.txt
+	$(BIN)/marsad eval quotes evaluation/quotes_dev/gold.jsonl build/quotes_dev_articles.jsonl
+	$(BIN)/marsad eval aliases evaluation/aliases_dev/gold.jsonl
+	$(BIN)/marsad eval summaries evaluation/summaries_dev/refs.jsonl --corpus $(SNN)
 
 train-ner: $(STAMP)
 	$(BIN)/python scripts/train_ner.py --shared $(SHARED)

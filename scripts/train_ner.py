@@ -244,6 +244,9 @@ def main() -> int:
     parser.add_argument("--c2", type=float, default=0.1)
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--reuse-clusters", action="store_true", help="keep --out's cluster table")
+    parser.add_argument(
+        "--dev-only", action="store_true", help="only write the held-out dev split, do not train"
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -252,6 +255,8 @@ def main() -> int:
     train, dev = split_dev(sentences, args.dev_block)
     write_conll(dev, args.dev_out)
     print(f"train {len(train)} sentences, dev {len(dev)} -> {args.dev_out}")
+    if args.dev_only:
+        return 0
 
     args.out.mkdir(parents=True, exist_ok=True)
     clusters_path = args.out / ner.CLUSTERS_FILE
