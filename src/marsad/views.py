@@ -5,7 +5,6 @@ Each function returns plain dicts and lists (the public schema); renderers forma
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
@@ -41,15 +40,8 @@ def story_brief(story: StoredStory) -> dict[str, Any]:
 def stories_view(
     store: Store, *, limit: int = 50, offset: int = 0, source: str | None = None
 ) -> dict[str, Any]:
-    """A page of stories, most recently updated first."""
-    stories = store.stories(limit=limit, offset=offset, source=source)
-    return {
-        "schema": SCHEMA_VERSION,
-        "total": store.count("stories"),
-        "limit": limit,
-        "offset": offset,
-        "stories": [story_brief(s) for s in stories],
-    }
+    """A page of stories, most recently updated first; ``total`` counts every match."""
+    return find_stories_view(store, limit=limit, offset=offset, source=source)
 
 
 def article_brief(article: StoredArticle) -> dict[str, Any]:
@@ -219,47 +211,22 @@ def find_stories_view(
         breaking: Only breaking (True) or non-breaking (False) stories.
         thread: Only stories of this thread.
     """
-    where: list[str] = ["n_articles > 0"]
-    params: list[Any] = []
-    if source:
-        where.append(
-            "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id AND a.source = ?)"
-        )
-        params.append(source)
-    if since:
-        where.append("last_seen >= ?")
-        params.append(since.isoformat())
-    if until:
-        where.append("first_seen <= ?")
-        params.append(until.isoformat())
-    if breaking is not None:
-        where.append("breaking = ?")
-        params.append(int(breaking))
-    if thread is not None:
-        where.append("thread_id = ?")
-        params.append(thread)
-    if query:
-        matching = _story_ids_matching(store, query)
-        if matching is not None:
-            # JSON keeps the id list one parameter, whatever its length.
-            where.append("id IN (SELECT value FROM json_each(?))")
-            params.append(json.dumps(sorted(matching)))
-    condition = " AND ".join(where)
-    total = int(
-        store.db.execute(f"SELECT count(*) FROM stories WHERE {condition}", params).fetchone()[0]
+    total, stories = store.find_stories(
+        limit=limit,
+        offset=offset,
+        source=source,
+        since=since,
+        until=until,
+        breaking=breaking,
+        thread=thread,
+        ids=_story_ids_matching(store, query) if query else None,
     )
-    rows = store.db.execute(
-        f"SELECT id FROM stories WHERE {condition}"
-        " ORDER BY last_seen DESC, n_articles DESC, id LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    )
-    stories = [store.story(int(r[0])) for r in rows]
     return {
         "schema": SCHEMA_VERSION,
         "total": total,
         "limit": limit,
         "offset": offset,
-        "stories": [story_brief(s) for s in stories if s is not None],
+        "stories": [story_brief(s) for s in stories],
     }
 
 

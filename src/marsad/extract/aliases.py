@@ -21,9 +21,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from marsad.text.arabic import STOPWORDS, fold
+from marsad.text.arabic import STOPWORDS, fold, word_sections
 
 _PUNCT = " \t\n,.;:!?\"'«»“”„()[]-–—،؛؟…"
 _PATRONYMIC = frozenset({"بن", "ابن", "بنت"})
@@ -41,19 +40,6 @@ class _Tables:
     aliases: dict[str, str]  # name key of a variant -> canonical name
 
 
-def _sections(name: str) -> dict[str, list[str]]:
-    raw = resources.files("marsad.data").joinpath(name).read_text(encoding="utf-8")
-    sections: dict[str, list[str]] = {}
-    current = ""
-    for line in raw.splitlines():
-        entry = line.split("#", 1)[0].strip()
-        if entry.startswith("[") and entry.endswith("]"):
-            current = entry[1:-1]
-        elif entry:
-            sections.setdefault(current, []).append(entry)
-    return sections
-
-
 def _adjective_forms(word: str) -> set[str]:
     """A folded nationality adjective with and without ال, masculine and feminine (ي -> يه)."""
     bare = word[2:] if word.startswith("ال") else word
@@ -66,7 +52,7 @@ def _adjective_forms(word: str) -> set[str]:
 @lru_cache(maxsize=1)
 def _title_words() -> frozenset[str]:
     """Folded single words of titles, roles and nationality adjectives (with ال/feminine forms)."""
-    titles_file = _sections("titles_ar.txt")
+    titles_file = word_sections("titles_ar.txt")
     words: set[str] = set()
     for section in ("titles", "roles"):
         for entry in titles_file.get(section, []):
@@ -80,7 +66,7 @@ def _title_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
-    variants = _sections("name_variants_ar.txt")
+    variants = word_sections("name_variants_ar.txt")
     letter_map = {
         ord(fold(src)): dst for src, dst in (row.split("\t") for row in variants["letters"])
     }
@@ -91,7 +77,7 @@ def _tables() -> _Tables:
         native=frozenset(fold(n) for n in variants["native"]),
         aliases={},
     )
-    for row in _sections("aliases_ar.tsv").get("", []):
+    for row in word_sections("aliases_ar.tsv").get("", []):
         variant, canonical = row.split("\t")
         tables.aliases[_key(_strip_titles(variant), tables)] = canonical.strip()
     return tables
@@ -100,7 +86,7 @@ def _tables() -> _Tables:
 @lru_cache(maxsize=1)
 def _role_words() -> frozenset[str]:
     """Folded single words of titles and roles only (no nationality adjectives)."""
-    titles_file = _sections("titles_ar.txt")
+    titles_file = word_sections("titles_ar.txt")
     return frozenset(
         word
         for section in ("titles", "roles")

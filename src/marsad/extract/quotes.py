@@ -25,10 +25,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from marsad.extract.aliases import is_role_word, is_title_word
-from marsad.text.arabic import STOPWORDS, fold, sentence_spans, split_proclitics
+from marsad.text.arabic import STOPWORDS, fold, sentence_spans, split_proclitics, word_sections
 
 MAX_SPEAKER_WORDS = 28  # words between a cue and its complement; more means no complement
 MIN_QUOTE_WORDS = 5  # a shorter quotation is a name ("سانا", «داعش»), not a statement
@@ -77,18 +76,8 @@ class _Lexicon:
 
 
 def _read_sections(name: str) -> dict[str, list[str]]:
-    """Reads a ``[section]`` word list from package data, folding every entry."""
-    raw = resources.files("marsad.data").joinpath(name).read_text(encoding="utf-8")
-    sections: dict[str, list[str]] = {}
-    current = ""
-    for line in raw.splitlines():
-        entry = line.split("#", 1)[0].strip()
-        if entry.startswith("[") and entry.endswith("]"):
-            current = entry[1:-1]
-            sections[current] = []
-        elif entry:
-            sections.setdefault(current, []).append(fold(entry))
-    return sections
+    """A ``[section]`` word list from package data, every entry folded."""
+    return {key: [fold(e) for e in entries] for key, entries in word_sections(name).items()}
 
 
 @lru_cache(maxsize=1)

@@ -631,8 +631,37 @@ class Store:
         until: datetime | None = None,
     ) -> list[StoredStory]:
         """Stories, most recently updated first, then by size."""
+        return self.find_stories(
+            limit=limit, offset=offset, source=source, since=since, until=until
+        )[1]
+
+    def find_stories(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        breaking: bool | None = None,
+        thread: int | None = None,
+        ids: Iterable[int] | None = None,
+    ) -> tuple[int, list[StoredStory]]:
+        """(number of matches, one page of them), most recently updated first.
+
+        Args:
+            limit: page size.
+            offset: matches skipped before the page.
+            source: only stories this outlet covered.
+            since: only stories active at or after this time.
+            until: only stories that began at or before this time.
+            breaking: only breaking (True) or non-breaking (False) stories.
+            thread: only stories of this thread.
+            ids: only these stories.
+        """
         # A story seen only inside roundups shows once two articles report it.
-        where, params = ["(n_articles > 0 OR n_passages > 1)"], []
+        where: list[str] = ["(n_articles > 0 OR n_passages > 1)"]
+        params: list[Any] = []
         if source:
             where.append(
                 "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id AND a.source = ?)"
@@ -644,13 +673,26 @@ class Store:
         if until:
             where.append("first_seen <= ?")
             params.append(until.isoformat())
-        sql = (
-            _STORY_SELECT
-            + " WHERE "
-            + " AND ".join(where)
-            + " ORDER BY last_seen DESC, n_articles DESC, id LIMIT ? OFFSET ?"
+        if breaking is not None:
+            where.append("breaking = ?")
+            params.append(int(breaking))
+        if thread is not None:
+            where.append("thread_id = ?")
+            params.append(thread)
+        if ids is not None:
+            # JSON keeps the id list one parameter, whatever its length.
+            where.append("id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(sorted(ids)))
+        condition = " AND ".join(where)
+        total = int(
+            self.db.execute(f"SELECT count(*) FROM stories WHERE {condition}", params).fetchone()[0]
         )
-        return [_story(r) for r in self.db.execute(sql, [*params, limit, offset])]
+        rows = self.db.execute(
+            f"{_STORY_SELECT} WHERE {condition}"
+            " ORDER BY last_seen DESC, n_articles DESC, id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return total, [_story(r) for r in rows]
 
     # -- search -------------------------------------------------------------------------
     def fts_query(self, expression: str, *, limit: int, offset: int = 0) -> list[tuple[int, float]]:

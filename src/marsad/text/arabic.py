@@ -261,6 +261,24 @@ _LIST_TEXTS = {
 }
 
 
+def word_sections(name: str) -> dict[str, list[str]]:
+    """Entries of a ``[section]``-headed word list in package data, as written.
+
+    ``#`` starts a comment; entries before any header are in section ``""``.
+    """
+    raw = resources.files("marsad.data").joinpath(name).read_text(encoding="utf-8")
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in raw.splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry.startswith("[") and entry.endswith("]"):
+            current = entry[1:-1]
+            sections[current] = []
+        elif entry:
+            sections.setdefault(current, []).append(entry)
+    return sections
+
+
 def _parse_word_list(text: str) -> frozenset[str]:
     """Entries of a data list: one per line, ``#`` starts a comment; entries are folded."""
     words = (fold(line.split("#", 1)[0]) for line in text.splitlines())
