@@ -313,3 +313,16 @@ def test_oversized_bodies_get_413(writable: TestClient) -> None:
     )
     assert streamed.status_code == 413
     assert writable.get("/api/v1/health").json()["articles"] == 0
+
+
+def test_compare_over_a_story_and_the_whole_store(client: TestClient) -> None:
+    story_id = client.get("/api/v1/stories").json()["stories"][0]["id"]
+    view = client.get("/api/v1/compare", params={"story": story_id}).json()
+    assert view["scope"] == f"story #{story_id}"
+    assert view["summary"]["sentences"]
+    assert "framing" in view["analysis"]
+    everything = client.get("/api/v1/compare", params={"limit": 1000}).json()
+    assert everything["articles"] >= view["articles"]
+    assert client.get("/api/v1/compare", params={"story": 999999}).status_code == 404
+    both = client.get("/api/v1/compare", params={"story": story_id, "thread": 1})
+    assert both.status_code == 422

@@ -233,3 +233,30 @@ def test_updated_article_at_same_url_replaces_not_duplicates(
     assert "خمسة" in hits[0]["snippet"]
     _code, out, _ = run(capsys, "--db", db_path, "stories", "--json")
     assert [s["n_articles"] for s in json.loads(out)["stories"]] == [1]
+
+
+@needs_shared
+def test_compare_on_the_seeds(seeded: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--db", seeded, "compare", "--json")
+    assert code == 0
+    view = json.loads(out)
+    credited = {o for s in view["summary"]["sentences"] for o in s["sources"]}
+    assert credited == set(view["outlets"])  # every outlet contributes to the summary
+    analysis = view["analysis"]
+    spans = {(e["start"], e["end"]) for e in analysis["timeline"]}
+    assert ("2017-11-28", "2017-11-28") in spans  # Geneva round, "28 نوفمبر المقبل"
+    assert ("2017-10-30", "2017-10-31") in spans  # Astana, "30-31 تشرين الأول الماضي"
+    values = [
+        sorted(r["value"] for r in d["reports"])
+        for d in analysis["disagreements"]["numbers"]
+        if d["percent"]
+    ]
+    assert [90.0, 92.0] in values
+    army = next(g for g in analysis["framing"] if g["group"] == "syrian_army")
+    terms = {o["outlet"]: {t["term"] for t in o["terms"]} for o in army["outlets"]}
+    assert "الجيش السوري وحلفاؤه" in terms["alwaght"]
+    assert "قوات النظام السوري" in terms["aawsat"]
+    assert not terms["alwaght"] & terms["aawsat"]
+    code, text, _ = run(capsys, "--db", seeded, "compare")
+    assert "Framing" in text
+    assert "Timeline" in text

@@ -506,3 +506,69 @@ def sources_view(store: Store, names: Sequence[str] = ()) -> dict[str, Any]:
             for s in source_status(store, names)
         ],
     }
+
+
+def comparison_view(
+    store: Store,
+    *,
+    story: int | None = None,
+    thread: int | None = None,
+    limit: int = 500,
+) -> dict[str, Any] | None:
+    """Summary and outlet comparison over a story, a thread, or the newest articles.
+
+    With neither ``story`` nor ``thread``, the ``limit`` newest articles of the whole store
+    are compared, e.g. a folder of related articles that are not one story.
+    """
+    from marsad.compare.analyze import StoryArticle, analyze_story
+    from marsad.pipeline import source_docs
+    from marsad.summarize import summarize
+
+    if story is not None:
+        where, params, scope = "story_id = ?", [story], f"story #{story}"
+    elif thread is not None:
+        where = "story_id IN (SELECT id FROM stories WHERE thread_id = ?)"
+        params, scope = [thread], f"thread #{thread}"
+    else:
+        where, params, scope = "1", [], f"newest {limit} articles"
+    rows = store.rows(
+        f"SELECT id FROM articles WHERE {where} AND superseded_by IS NULL"
+        " ORDER BY published DESC, id DESC LIMIT ?",
+        (*params, limit),
+    )
+    members = sorted(store.articles(r["id"] for r in rows), key=lambda a: (a.published, a.id))
+    if not members:
+        return None
+    outlets = sorted({a.source for a in members})
+    # Room for one sentence per outlet: the point of a comparison is what each one adds.
+    summary = summarize(
+        source_docs(members),
+        max_sentences=max(5, len(outlets)),
+        max_chars=max(900, 220 * len(outlets)),
+    )
+    return {
+        "schema": SCHEMA_VERSION,
+        "scope": scope,
+        "articles": len(members),
+        "outlets": outlets,
+        "summary": {
+            "headline": summary.headline,
+            "sentences": [
+                {
+                    "text": s.text,
+                    "article": s.article,
+                    "start": s.start,
+                    "end": s.end,
+                    "sources": list(s.sources),
+                }
+                for s in summary.sentences
+            ],
+        },
+        "analysis": analyze_story(
+            [
+                StoryArticle(a.id, a.source, a.published, a.title, a.body, a.duplicate_of)
+                for a in members
+            ],
+            all_outlets=store.outlets(),
+        ),
+    }

@@ -93,6 +93,24 @@ def list_threads(request: Request, limit: Limit = 50, offset: Offset = 0) -> dic
     return views.threads_view(get_service(request).reader(), limit=limit, offset=offset)
 
 
+@router.get("/compare", tags=["stories"])
+def compare(
+    request: Request,
+    story: int | None = None,
+    thread: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="newest articles used")] = 500,
+) -> dict[str, Any]:
+    """Summary and outlet comparison over a story, a thread, or the newest articles."""
+    if story is not None and thread is not None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "give story or thread, not both")
+    view = views.comparison_view(
+        get_service(request).reader(), story=story, thread=thread, limit=limit
+    )
+    if view is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no articles in that selection")
+    return view
+
+
 @router.get("/threads/{thread_id}", tags=["stories"])
 def get_thread(
     request: Request, thread_id: int, limit: Limit = 50, offset: Offset = 0

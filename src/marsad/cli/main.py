@@ -191,6 +191,31 @@ def cmd_entity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare outlets over a story, a thread, or the newest articles of the store."""
+    from marsad.views import comparison_view
+
+    view = comparison_view(
+        _open_store(args.db), story=args.story, thread=args.thread, limit=args.limit
+    )
+    if view is None:
+        raise MarsadError("nothing to compare: no articles in that selection")
+    if args.json:
+        _print_json(view)
+        return 0
+    lines = [
+        f"{view['scope']}: {view['articles']} articles from {', '.join(view['outlets'])}",
+        "",
+        view["summary"]["headline"],
+        "",
+    ]
+    for sentence in view["summary"]["sentences"]:
+        lines.append(f"  • {sentence['text']}  ({', '.join(sentence['sources'])})")
+    lines += render_analysis(view["analysis"])
+    print("\n".join(lines))
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Write a self-contained Arabic HTML report for one story or all of them."""
     from marsad.report import render_report
@@ -392,6 +417,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_entity)
+
+    p = sub.add_parser(
+        "compare", help="summary and outlet comparison over a story, a thread, or all articles"
+    )
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--story", type=int, help="one story")
+    scope.add_argument("--thread", type=int, help="every story of a thread")
+    p.add_argument("--limit", type=int, default=500, help="newest articles used (default 500)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_compare)
 
     p = sub.add_parser("report", help="self-contained Arabic HTML report of stories")
     p.add_argument("story", type=int, nargs="?", help="story id")

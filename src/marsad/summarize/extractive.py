@@ -41,6 +41,9 @@ INFORMATIVE_STEMS = 15
 MMR_LAMBDA = 0.7
 #: A sentence scoring below this share of the first pick's score is never added.
 MIN_RELATIVE_SCORE = 0.25
+# Share of the best score added to a sentence that credits an outlet the summary has not
+# credited yet: a story's summary should carry what each outlet adds, not one outlet's lead.
+NEW_OUTLET_BONUS = 0.15
 #: A sentence whose stems not yet in the summary hold less than this share of its IDF
 #: mass adds too little to be worth its length.
 MIN_NOVELTY = 0.4
@@ -211,17 +214,22 @@ def select_mmr(pool: Pool, scores: np.ndarray, max_sentences: int, max_chars: in
     unsaid = pool.idf.copy()  # IDF of stems the summary does not contain yet, else 0
     redundancy = np.zeros(len(pool.candidates))  # max cosine to any chosen sentence
     chosen: list[int] = []
+    outlets = [frozenset(pool.outlets_of(i)) for i in range(len(pool.candidates))]
+    credited: set[str] = set()
+    bonus = NEW_OUTLET_BONUS * float(scores.max(initial=0.0))
     used = -1  # joined length so far; the first sentence needs no separating space
     while open_.any() and len(chosen) < max_sentences:
         open_ &= used + 1 + lengths <= max_chars
         if not open_.any():
             break
-        value = MMR_LAMBDA * scores - (1.0 - MMR_LAMBDA) * redundancy
+        new_outlet = np.array([not (o <= credited) for o in outlets], dtype=np.float64)
+        value = MMR_LAMBDA * scores - (1.0 - MMR_LAMBDA) * redundancy + bonus * new_outlet
         # argmax returns the first maximum: ties go to canonical order, keeping results stable.
         pick = int(np.argmax(np.where(open_, value, -np.inf)))
         if chosen and scores[pick] < MIN_RELATIVE_SCORE * scores[chosen[0]]:
             break  # only filler is left, typically short captions fitting the leftover room
         chosen.append(pick)
+        credited |= outlets[pick]
         used += 1 + int(lengths[pick])
         redundancy = np.maximum(redundancy, pool.cosine[pick])
         unsaid[_row_columns(pool.present, pick)] = 0.0
