@@ -14,6 +14,7 @@ skips what is already stored (identity = source + folded content).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import time
@@ -115,13 +116,11 @@ class Pipeline:
             self.reindex()
         state = store.get_state(CLUSTER_STATE)
         self.clusterer = StoryClusterer(self.settings.cluster)
+        # State saved by another version is dropped: stored stories stay, new articles start
+        # fresh statistics (their ids never clash, see reserve_ids).
         if state:
-            try:
+            with contextlib.suppress(ValueError):
                 self.clusterer = StoryClusterer.from_state(state, self.settings.cluster)
-            except ValueError:
-                # State saved by another version: stored stories stay, new articles start
-                # fresh statistics (their ids never clash, see reserve_ids).
-                pass
         self.clusterer.reserve_ids(store.max_story_id())
         thread_state = store.get_state(THREAD_STATE)
         self.threads = ThreadLinker.from_state(thread_state) if thread_state else ThreadLinker()
