@@ -19,7 +19,6 @@ with warnings.catch_warnings():
 from tests.test_export import build_demo_store
 
 from marsad.api import create_app
-from marsad.pipeline import Settings
 from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 from marsad.views import find_stories_view, search_view, stories_view, story_view
@@ -41,9 +40,7 @@ def client(demo_db: Path) -> Iterator[TestClient]:
 
 @pytest.fixture
 def writable(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(
-        tmp_path / "w.db", token=TOKEN, max_body_bytes=200_000, settings=Settings(extract=False)
-    )  # TEMP
+    app = create_app(tmp_path / "w.db", token=TOKEN, max_body_bytes=200_000)
     with TestClient(app, base_url="http://localhost") as test_client:
         yield test_client
 
@@ -326,3 +323,13 @@ def test_compare_over_a_story_and_the_whole_store(client: TestClient) -> None:
     assert client.get("/api/v1/compare", params={"story": 999999}).status_code == 404
     both = client.get("/api/v1/compare", params={"story": story_id, "thread": 1})
     assert both.status_code == 422
+
+
+def test_stories_filter_by_entity_in_any_spelling(client: TestClient) -> None:
+    # The demo spells the fire official إدريس بنعلي / إدريس بن علي.
+    one = client.get("/api/v1/stories", params={"entity": "إدريس بنعلي"}).json()
+    other = client.get("/api/v1/stories", params={"entity": "إدريس بن علي"}).json()
+    assert one["total"] >= 1
+    assert [s["id"] for s in one["stories"]] == [s["id"] for s in other["stories"]]
+    none = client.get("/api/v1/stories", params={"entity": "اسم لا وجود له"}).json()
+    assert none["total"] == 0

@@ -10,7 +10,7 @@ import pytest
 
 from marsad.export import ExportFilters, defuse_cell, export
 from marsad.ingest import read_path
-from marsad.pipeline import Pipeline, Settings
+from marsad.pipeline import Pipeline
 from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 from marsad.views import find_stories_view
@@ -21,7 +21,7 @@ DEMO = Path(__file__).resolve().parents[1] / "src" / "marsad" / "demo" / "corpus
 def build_demo_store(path: Path) -> Path:
     """A store holding the bundled demo corpus."""
     store = Store(path, normalizer_version=NORMALIZER_VERSION)
-    Pipeline(store, Settings(extract=False)).ingest(read_path(DEMO))  # TEMP
+    Pipeline(store).ingest(read_path(DEMO))
     store.close()
     return path
 

@@ -186,6 +186,24 @@ def _story_ids_matching(store: Store, query: str) -> set[int] | None:
     return story_ids
 
 
+def _story_ids_with_entity(store: Store, name: str) -> set[int]:
+    """Stories whose articles mention or quote an entity, matched by its variant key."""
+    from marsad.extract.aliases import canonical_name, name_key
+
+    key = name_key(canonical_name(name))
+    if not key:
+        return set()
+    keys = [f"{label}:{key}" for label in ENTITY_LABELS]
+    rows = store.db.execute(
+        "SELECT a.story_id FROM mentions m JOIN articles a ON a.id = m.article_id"
+        f" WHERE m.key IN ({','.join('?' * len(keys))}) AND a.story_id IS NOT NULL"
+        " UNION SELECT a.story_id FROM statements s JOIN articles a ON a.id = s.article_id"
+        " WHERE s.speaker_key = ? AND a.story_id IS NOT NULL",
+        (*keys, key),
+    )
+    return {int(r[0]) for r in rows}
+
+
 def find_stories_view(
     store: Store,
     *,
@@ -197,6 +215,7 @@ def find_stories_view(
     query: str | None = None,
     breaking: bool | None = None,
     thread: int | None = None,
+    entity: str | None = None,
 ) -> dict[str, Any]:
     """Like :func:`stories_view` (same schema) with more filters; ``total`` counts matches.
 
@@ -210,7 +229,12 @@ def find_stories_view(
         query: Only stories with an article matching this text (spelling-variant aware).
         breaking: Only breaking (True) or non-breaking (False) stories.
         thread: Only stories of this thread.
+        entity: Only stories that mention or quote this entity, in any spelling.
     """
+    ids = _story_ids_matching(store, query) if query else None
+    if entity:
+        with_entity = _story_ids_with_entity(store, entity)
+        ids = with_entity if ids is None else ids & with_entity
     total, stories = store.find_stories(
         limit=limit,
         offset=offset,
@@ -219,7 +243,7 @@ def find_stories_view(
         until=until,
         breaking=breaking,
         thread=thread,
-        ids=_story_ids_matching(store, query) if query else None,
+        ids=ids,
     )
     return {
         "schema": SCHEMA_VERSION,

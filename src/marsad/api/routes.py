@@ -53,6 +53,9 @@ def list_stories(
     q: Annotated[str | None, Query(max_length=500, description="text in any article")] = None,
     breaking: Annotated[bool | None, Query(description="breaking or not")] = None,
     thread: Annotated[int | None, Query(ge=0, description="thread id")] = None,
+    entity: Annotated[
+        str | None, Query(max_length=200, description="mentions or quotes this entity")
+    ] = None,
 ) -> dict[str, Any]:
     """Stories, most recently updated first (schema of ``marsad stories --json``)."""
     return views.find_stories_view(
@@ -65,6 +68,7 @@ def list_stories(
         query=q,
         breaking=breaking,
         thread=thread,
+        entity=entity,
     )
 
 

@@ -7,6 +7,7 @@ progress bar only when stderr is a terminal, so pipes and CI logs stay clean.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -66,6 +67,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from marsad.ingest import read_path
 
     pipeline = _open_pipeline(args.db)
+    if args.no_extract:
+        pipeline.settings = dataclasses.replace(pipeline.settings, extract=False)
     records: list[Any] = []
     for path in args.paths:
         records.extend(read_path(Path(path)))
@@ -399,6 +402,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="ingest files or folders (.txt, .jsonl[.gz], .csv)")
     p.add_argument("paths", nargs="+")
+    p.add_argument(
+        "--no-extract", action="store_true", help="skip entities, statements and numbers (faster)"
+    )
     p.set_defaults(run=cmd_ingest)
 
     p = sub.add_parser("stories", help="list stories, newest first")
