@@ -18,6 +18,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -110,6 +111,9 @@ async def run(args: argparse.Namespace, port: int) -> None:
         for name, paths in scenarios.items():
             # Warm up: every path once, so the figures are the steady state between ingests.
             await drive(client, paths, clients=2, seconds=30.0, max_requests=len(paths))
+            if args.wrk:
+                print(run_wrk(base, name, paths, clients=args.clients, seconds=args.seconds))
+                continue
             latencies, errors, wall = await drive(
                 client, paths, clients=args.clients, seconds=args.seconds,
                 max_requests=args.max_requests,
@@ -123,12 +127,47 @@ async def run(args: argparse.Namespace, port: int) -> None:
             )
 
 
+WRK_SCRIPT = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("WRK %%d %%d %%.3f %%.3f %%.3f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout,
+    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def run_wrk(base: str, name: str, paths: list[str], *, clients: int, seconds: float) -> str:
+    """Drive the paths round robin with wrk (a C client: its own cost stays off the figures)."""
+    script = WRK_SCRIPT % ", ".join(f'"{p}"' for p in paths)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    command = ["wrk", "-t1", f"-c{clients}", f"-d{max(1, int(seconds))}s", "-s", handle.name, base]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
+    Path(handle.name).unlink()
+    line = next(row for row in output.splitlines() if row.startswith("WRK "))
+    requests, errors, wall, p50, p99 = line.split()[1:]
+    return (
+        f"{name:<14}{int(requests):>9}{int(errors):>8}{int(requests) / float(wall):>9.1f}"
+        f"{float(p50):>9.1f}{float(p99):>9.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("store", type=Path, help="a Marsad store file")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0, help="per page kind (max 120)")
     parser.add_argument("--max-requests", type=int, default=20_000, help="per page kind")
+    parser.add_argument(
+        "--wrk", action="store_true", help="measure with wrk (Debian package) instead of httpx"
+    )
     args = parser.parse_args()
     if not args.store.exists():
         raise SystemExit(f"{args.store}: no such store")
