@@ -423,23 +423,7 @@ class Pipeline:
             max_sentences=self.settings.summary_sentences,
             max_chars=self.settings.summary_chars,
         )
-        self.store.set_summary(
-            story_id,
-            summary.headline,
-            {
-                "headline": summary.headline,
-                "sentences": [
-                    {
-                        "text": s.text,
-                        "article": s.article,
-                        "start": s.start,
-                        "end": s.end,
-                        "sources": list(s.sources),
-                    }
-                    for s in summary.sentences
-                ],
-            },
-        )
+        self.store.set_summary(story_id, summary.headline, summary.to_json())
 
     def _summarize_passages(self, story_id: int) -> None:
         """A story known only from roundup passages is summarized from those passages."""
@@ -461,25 +445,12 @@ class Pipeline:
             max_sentences=self.settings.summary_sentences,
             max_chars=self.settings.summary_chars,
         )
-        by_article = {p["article_id"]: p["start"] for p in passages}
+        # Sentence offsets index the passages; stored offsets index the article bodies.
+        offsets = {p["article_id"]: p["start"] for p in passages}
         self.store.set_summary(
             story_id,
             summary.headline,
-            {
-                "headline": summary.headline,
-                "from_passages": True,
-                "sentences": [
-                    {
-                        "text": s.text,
-                        "article": s.article,
-                        # offsets into the article body, not the passage
-                        "start": s.start + by_article[s.article],
-                        "end": s.end + by_article[s.article],
-                        "sources": list(s.sources),
-                    }
-                    for s in summary.sentences
-                ],
-            },
+            {**summary.to_json(offsets=offsets), "from_passages": True},
         )
 
     # -- maintenance --------------------------------------------------------------------

@@ -575,19 +575,7 @@ def comparison_view(
         "scope": scope,
         "articles": len(members),
         "outlets": outlets,
-        "summary": {
-            "headline": summary.headline,
-            "sentences": [
-                {
-                    "text": s.text,
-                    "article": s.article,
-                    "start": s.start,
-                    "end": s.end,
-                    "sources": list(s.sources),
-                }
-                for s in summary.sentences
-            ],
-        },
+        "summary": summary.to_json(),
         "analysis": analyze_story(
             [
                 StoryArticle(a.id, a.source, a.published, a.title, a.body, a.duplicate_of)

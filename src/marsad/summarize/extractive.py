@@ -16,9 +16,10 @@ in the summary already, and shown in article date order, then position.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -102,6 +103,28 @@ class Summary:
 
     headline: str
     sentences: tuple[SummarySentence, ...]
+
+    def to_json(self, *, offsets: Mapping[int, int] | None = None) -> dict[str, Any]:
+        """The stored and served form (CLI ``--json``, API).
+
+        Args:
+            offsets: per article, added to sentence offsets when the summarized texts were
+                passages starting at that offset in the article body.
+        """
+        shift = offsets or {}
+        return {
+            "headline": self.headline,
+            "sentences": [
+                {
+                    "text": s.text,
+                    "article": s.article,
+                    "start": s.start + shift.get(s.article, 0),
+                    "end": s.end + shift.get(s.article, 0),
+                    "sources": list(s.sources),
+                }
+                for s in self.sentences
+            ],
+        }
 
 
 def summarize(
