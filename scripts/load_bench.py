@@ -5,8 +5,15 @@ Starts ``marsad``'s app under uvicorn on 127.0.0.1 over a store, then drives thr
 bounded by a time limit and a request count; only the loopback address is contacted.
 
     .venv/bin/python scripts/load_bench.py STORE.db [--clients 20] [--seconds 10]
+        [--wrk] [--ingest-every 2]
 
 Target: p99 < 100 ms per page on the project machine (2 cores).
+
+With ``--ingest-every S`` a second process (as ``marsad watch`` would run beside
+``marsad serve``) commits a batch of articles into the same store every S seconds while
+the pages are measured, so the figures include pages rebuilt after commits, not only the
+steady state between ingests. The batch re-sends the newest stored articles under another
+outlet's name: they land as copies in the newest stories, the very pages being measured.
 """
 
 from __future__ import annotations
@@ -38,6 +45,51 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
+
+
+WRITER_CODE = """
+import sys, time, itertools
+from datetime import datetime
+from marsad.models import RawArticle
+from marsad.pipeline import Pipeline
+from marsad.store.sqlite import Store
+from marsad.text.arabic import NORMALIZER_VERSION
+db, every, batch = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+store = Store(db, normalizer_version=NORMALIZER_VERSION)
+pipeline = Pipeline(store)
+rows = store.rows(
+    "SELECT source, published, title, body FROM articles WHERE duplicate_of IS NULL"
+    " ORDER BY published DESC LIMIT 2000"
+)
+stamp = datetime.now().strftime("%H%M%S")
+records = (
+    RawArticle(source="load-wire", date=datetime.fromisoformat(r["published"]),
+               title=r["title"], text=r["body"], ext_id=f"load-{stamp}-{n}",
+               origin=f"load:{n}")
+    for n, r in enumerate(itertools.cycle(rows))
+)
+print("writer ready", flush=True)
+commits = 0
+while True:
+    started = time.perf_counter()
+    pipeline.ingest(itertools.islice(records, batch))
+    commits += 1
+    print(f"commit {commits} {time.perf_counter() - started:.2f}s", flush=True)
+    time.sleep(max(0.0, every - (time.perf_counter() - started)))
+"""
+
+
+def start_writer(store: Path, every: float, batch: int) -> subprocess.Popen[str]:
+    """The concurrent ingest, as a child process committing a batch every ``every`` s."""
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER_CODE, str(store), str(every), str(batch)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout is not None
+    if writer.stdout.readline().strip() != "writer ready":
+        raise SystemExit("the writer process did not start")
+    return writer
 
 
 def start_server(store: Path, port: int) -> subprocess.Popen[bytes]:
@@ -109,7 +161,7 @@ async def run(args: argparse.Namespace, port: int) -> None:
         print(f"{args.clients} clients, {args.seconds:g} s or {args.max_requests} requests each")
         print(f"{'page':<14}{'requests':>9}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
         for name, paths in scenarios.items():
-            # Warm up: every path once, so the figures are the steady state between ingests.
+            # Warm up: every path once (with --ingest-every, commits keep invalidating pages).
             await drive(client, paths, clients=2, seconds=30.0, max_requests=len(paths))
             if args.wrk:
                 print(run_wrk(base, name, paths, clients=args.clients, seconds=args.seconds))
@@ -168,15 +220,27 @@ def main() -> None:
     parser.add_argument(
         "--wrk", action="store_true", help="measure with wrk (Debian package) instead of httpx"
     )
+    parser.add_argument(
+        "--ingest-every", type=float, default=0.0, help="commit a batch every S s while measuring"
+    )
+    parser.add_argument("--ingest-batch", type=int, default=10, help="articles per commit")
     args = parser.parse_args()
     if not args.store.exists():
         raise SystemExit(f"{args.store}: no such store")
     args.seconds = min(args.seconds, 120.0)
     port = free_port()
     server = start_server(args.store, port)
+    writer = None
     try:
+        if args.ingest_every > 0:
+            writer = start_writer(args.store, args.ingest_every, args.ingest_batch)
         asyncio.run(run(args, port))
     finally:
+        if writer is not None:
+            writer.terminate()
+            output = writer.communicate(timeout=30)[0]
+            commits = [line for line in output.splitlines() if line.startswith("commit")]
+            print(f"writer: {len(commits)} more commits of {args.ingest_batch} articles")
         server.terminate()
         server.wait(timeout=10)
 

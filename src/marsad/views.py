@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from marsad.errors import StoreError
@@ -56,8 +57,18 @@ def article_brief(article: StoredArticle) -> dict[str, Any]:
     }
 
 
-def story_view(store: Store, story_id: int) -> dict[str, Any] | None:
-    """A story with its summary and articles; copies are grouped under their original."""
+#: Persists a story analysis built by a reader: (story id, revision it was built at, analysis).
+KeepAnalysis = Callable[[int, int, dict[str, Any]], None]
+
+
+def story_view(
+    store: Store, story_id: int, *, keep_analysis: KeepAnalysis | None = None
+) -> dict[str, Any] | None:
+    """A story with its summary and articles; copies are grouped under their original.
+
+    ``keep_analysis`` stores a freshly built analysis when ``store`` is read-only (the
+    server's readers); by default it is written through ``store`` itself.
+    """
     story = store.story(story_id)
     if story is None:
         return None
@@ -103,7 +114,7 @@ def story_view(store: Store, story_id: int) -> dict[str, Any] | None:
         }
         for p in store.story_passages(story_id)
     ]
-    view["analysis"] = story_analysis(store, story, members)
+    view["analysis"] = story_analysis(store, story, members, keep=keep_analysis)
     view["entities"] = story_entities(store, story_id)
     view["statements"] = statement_rows(store, "a.story_id = ?", (story_id,), limit=100)
     return view
@@ -113,7 +124,11 @@ MIN_OUTLETS_TO_COMPARE = 2  # an outlet comparison needs at least two outlets
 
 
 def story_analysis(
-    store: Store, story: StoredStory, members: list[StoredArticle]
+    store: Store,
+    story: StoredStory,
+    members: list[StoredArticle],
+    *,
+    keep: KeepAnalysis | None = None,
 ) -> dict[str, Any] | None:
     """The story's outlet comparison and timeline, built on first view and kept."""
     cached = store.story_analysis(story.id)
@@ -128,12 +143,17 @@ def story_analysis(
         ],
         all_outlets=store.outlets(),
     )
+    (keep or partial(keep_analysis, store))(story.id, story.revision, analysis)
+    return analysis
+
+
+def keep_analysis(store: Store, story_id: int, revision: int, analysis: dict[str, Any]) -> None:
+    """Store an analysis built at ``revision`` unless the story changed since."""
     try:
         with store.transaction():
-            store.set_analysis(story.id, analysis)
+            store.set_analysis(story_id, analysis, revision=revision)
     except (sqlite3.Error, StoreError):  # read-only: show the analysis, just do not keep it
         pass
-    return analysis
 
 
 def search_view(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> dict[str, Any]:

@@ -62,7 +62,7 @@ def create_app(
     app.include_router(web_router)
     mount_static(app, STATIC_DIR)
     # Innermost: requests for a host we do not serve never reach (or fill) the cache.
-    app.add_middleware(ResponseCacheMiddleware, cache=service.cache)
+    app.add_middleware(ResponseCacheMiddleware, cache=service.cache, version_of=service.version_of)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(SecurityHeadersMiddleware)
     return app

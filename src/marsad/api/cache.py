@@ -1,13 +1,16 @@
-"""A response cache for GET requests, cleared whenever the store file changes.
+"""A response cache for GET requests, each entry valid while its version holds.
 
 Readers far outnumber writes: the river, popular stories and common searches are asked
-for again and again between two ingests. The store's version is read from the file
-system (size and modification time of the database and its write-ahead log), so a
-commit by any process, the CLI's ``ingest`` or ``watch`` included, invalidates the cache.
+for again and again. Each path has a version: a story's pages carry the story's change
+counter (so they survive ingests that did not touch the story), everything else the
+store file's version (size and modification time of the database and its write-ahead
+log), so a commit by any process, the CLI's ``ingest`` or ``watch`` included, is seen.
+Concurrent misses of one page wait for a single computation instead of each running it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from collections import OrderedDict
@@ -16,8 +19,8 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 Version = tuple[object, ...]
-CACHED_PREFIXES = ("/api/v1/", "/")
 MAX_CACHED_BODY = 1_000_000
+Response = tuple[int, list[tuple[bytes, bytes]], bytes]
 
 
 def file_version(db_path: str) -> Callable[[], Version]:
@@ -37,13 +40,12 @@ def file_version(db_path: str) -> Callable[[], Version]:
 
 
 class VersionedCache:
-    """A small LRU mapping whose entries all vanish when the version changes."""
+    """A small LRU mapping whose entries are valid only at the version they were built at."""
 
-    def __init__(self, version: Callable[[], Version], *, maxsize: int = 1024) -> None:
+    def __init__(self, version: Callable[[], Version], *, maxsize: int = 2048) -> None:
         self._version_of = version
         self._maxsize = maxsize
-        self._items: OrderedDict[object, object] = OrderedDict()
-        self._version: Version | None = None
+        self._items: OrderedDict[object, tuple[Version, object]] = OrderedDict()
         self._lock = threading.Lock()
         self.generation = 0  # bumped by in-process writes, for stores without a file
 
@@ -54,50 +56,75 @@ class VersionedCache:
     def get(self, key: object, version: Version) -> object | None:
         """The value cached under ``key`` at this version, or None."""
         with self._lock:
-            if version != self._version:
-                self._items.clear()
-                self._version = version
+            entry = self._items.get(key)
+            if entry is None:
                 return None
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
+            if entry[0] != version:
+                del self._items[key]
+                return None
+            self._items.move_to_end(key)
+            return entry[1]
 
     def put(self, key: object, version: Version, value: object) -> None:
-        """Cache a value built at ``version`` (dropped if the store moved on meanwhile)."""
+        """Cache a value built at ``version``."""
         with self._lock:
-            if version != self._version:
-                return
-            self._items[key] = value
+            self._items[key] = (version, value)
+            self._items.move_to_end(key)
             while len(self._items) > self._maxsize:
                 self._items.popitem(last=False)
 
     def invalidate(self) -> None:
-        """Forget everything (after a write through this process)."""
+        """Move the store's version on (after a write through this process).
+
+        Entries keyed by their own versions (story pages) stay valid if still current.
+        """
         with self._lock:
             self.generation += 1
-            self._items.clear()
 
 
 class ResponseCacheMiddleware:
     """Serves repeated GET requests from a :class:`VersionedCache` of whole responses."""
 
-    def __init__(self, app: ASGIApp, *, cache: VersionedCache) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        cache: VersionedCache,
+        version_of: Callable[[str], Version] | None = None,
+    ) -> None:
+        """Wrap ``app``; ``version_of(path)`` gives a path's version (default: the store's)."""
         self.app = app
         self.cache = cache
+        self.version_of = version_of or (lambda _path: cache.version())
+        self._pending: dict[tuple[object, Version], asyncio.Future[Response | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope.get("query_string", b""))
-        version = self.cache.version()
-        hit = self.cache.get(key, version)
-        if isinstance(hit, tuple):
-            status, headers, body = hit
-            await send({"type": "http.response.start", "status": status, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            return
+        version = self.version_of(scope["path"])
+        for _attempt in range(2):
+            hit = self.cache.get(key, version)
+            if isinstance(hit, tuple):
+                await _replay(hit, send)
+                return
+            pending = self._pending.get((key, version))
+            if pending is None:
+                break
+            await asyncio.shield(pending)  # another request is building this very page
+        future: asyncio.Future[Response | None] = asyncio.get_running_loop().create_future()
+        self._pending[(key, version)] = future
+        try:
+            response = await self._forward(scope, receive, send)
+            if response is not None:
+                self.cache.put(key, version, response)
+        finally:
+            self._pending.pop((key, version), None)
+            future.set_result(None)
+
+    async def _forward(self, scope: Scope, receive: Receive, send: Send) -> Response | None:
+        """Run the app, passing its messages on; the response if it may be cached."""
         start: Message | None = None
         chunks: list[bytes] = []
         cacheable = True
@@ -114,6 +141,12 @@ class ResponseCacheMiddleware:
             await send(message)
 
         await self.app(scope, receive, capture)
-        if cacheable and start is not None:
-            headers = list(start.get("headers", []))
-            self.cache.put(key, version, (start["status"], headers, b"".join(chunks)))
+        if not cacheable or start is None:
+            return None
+        return (start["status"], list(start.get("headers", [])), b"".join(chunks))
+
+
+async def _replay(response: Response, send: Send) -> None:
+    status, headers, body = response
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -76,7 +76,7 @@ def list_stories(
 def get_story(request: Request, story_id: int) -> dict[str, Any]:
     """One story: summary with outlet credits, articles with their copies, and every
     analysis the store holds for it (schema of ``marsad story ID --json``)."""
-    view = views.story_view(get_service(request).reader(), story_id)
+    view = get_service(request).story_page(story_id)
     if view is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no story #{story_id}")
     return view

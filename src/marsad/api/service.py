@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import Request
 
-from marsad.api.cache import VersionedCache, file_version
+from marsad import views
+from marsad.api.cache import Version, VersionedCache, file_version
 from marsad.models import RawArticle, Skipped
 from marsad.pipeline import IngestReport, Pipeline, Settings
 from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
+
+#: Pages that show one story: the web page and its JSON.
+STORY_PATH = re.compile(r"/(?:api/v1/stories|story)/(\d+)")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,6 +69,35 @@ class Service:
             with self._readers_lock:
                 self._readers.append(store)
         return store
+
+    def keep_analysis(self, story_id: int, revision: int, analysis: dict[str, Any]) -> None:
+        """Persist an analysis a reader built, so the next view of the story reads it.
+
+        Skipped while an ingest holds the writer: the ingest will have changed stories
+        anyway, and a page view must never wait for it.
+        """
+        if not self._write_lock.acquire(blocking=False):
+            return
+        try:
+            views.keep_analysis(self.pipeline.store, story_id, revision, analysis)
+        finally:
+            self._write_lock.release()
+
+    def story_page(self, story_id: int) -> dict[str, Any] | None:
+        """The story view, read through this thread's connection."""
+        return views.story_view(self.reader(), story_id, keep_analysis=self.keep_analysis)
+
+    def version_of(self, path: str) -> Version:
+        """Cache version of a GET path: a story's revision for its pages, else the store's.
+
+        A story page stays cached across ingests that did not touch the story; every other
+        page (river, search, lists) changes with any commit.
+        """
+        match = STORY_PATH.fullmatch(path)
+        if match:
+            revision = self.reader().story_revision(int(match.group(1)))
+            return ("story", revision)
+        return self.cache.version()
 
     def ingest(self, records: Iterable[RawArticle | Skipped]) -> IngestOutcome:
         """Run records through the pipeline; one ingest at a time."""

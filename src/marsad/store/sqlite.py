@@ -189,6 +189,25 @@ def _story_analysis(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE stories ADD COLUMN analysis TEXT")
 
 
+@migration("0007_story_revisions")
+def _story_revisions(db: sqlite3.Connection) -> None:
+    # A per-story change counter lets the server keep a story's page cached across ingests
+    # that did not touch that story. Triggers bump it on every write that changes what the
+    # story page shows (its row, its articles, its passages), whoever writes.
+    db.execute("ALTER TABLE stories ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
+    bump = "UPDATE stories SET revision = revision + 1 WHERE id"
+    triggers = {
+        "stories_revision": f"AFTER UPDATE ON stories WHEN NEW.revision = OLD.revision "
+        f"BEGIN {bump} = NEW.id; END",
+        "articles_revision_insert": f"AFTER INSERT ON articles BEGIN {bump} = NEW.story_id; END",
+        "articles_revision_update": "AFTER UPDATE ON articles "
+        f"BEGIN {bump} IN (OLD.story_id, NEW.story_id); END",
+        "passages_revision": f"AFTER INSERT ON passages BEGIN {bump} = NEW.story_id; END",
+    }
+    for name, body in triggers.items():
+        db.execute(f"CREATE TRIGGER {name} {body}")
+
+
 def _create_fts(db: sqlite3.Connection) -> None:
     # Contentless: the MATCH text is derived data, rebuilt whenever the normalizer changes.
     db.execute(
@@ -230,6 +249,7 @@ class StoredStory:
     thread_id: int | None = None
     breaking: bool = False
     burst: float = 0.0
+    revision: int = 0  # change counter, see migration 0007
 
 
 class Store:
@@ -238,13 +258,15 @@ class Store:
     def __init__(self, path: str | Path, *, normalizer_version: str) -> None:
         self.path = str(path)
         try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA busy_timeout=5000")
             self._migrate()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(
                 f"{self.path}: cannot open the store ({exc}); check the path and permissions, "
                 "or restore it from a backup"
@@ -541,12 +563,30 @@ class Store:
         )
         return {str(source): (int(n), int(stories)) for source, n, stories in rows}
 
-    def set_analysis(self, story_id: int, analysis: dict[str, Any] | None) -> None:
-        """Store a story's outlet comparison and timeline (None: not analysed)."""
-        self.db.execute(
-            "UPDATE stories SET analysis = ? WHERE id = ?",
-            (None if analysis is None else json.dumps(analysis, ensure_ascii=False), story_id),
-        )
+    def set_analysis(
+        self, story_id: int, analysis: dict[str, Any] | None, *, revision: int | None = None
+    ) -> bool:
+        """Store a story's outlet comparison and timeline (None: not analysed).
+
+        With ``revision``, only while the story is still at that revision: an analysis
+        built from a snapshot must not outlive a change made meanwhile.
+        """
+        encoded = None if analysis is None else json.dumps(analysis, ensure_ascii=False)
+        if revision is None:
+            cursor = self.db.execute(
+                "UPDATE stories SET analysis = ? WHERE id = ?", (encoded, story_id)
+            )
+        else:
+            cursor = self.db.execute(
+                "UPDATE stories SET analysis = ? WHERE id = ? AND revision = ?",
+                (encoded, story_id, revision),
+            )
+        return cursor.rowcount > 0
+
+    def story_revision(self, story_id: int) -> int | None:
+        """The story's change counter (bumped by every write its page shows), or None."""
+        row = self.db.execute("SELECT revision FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return None if row is None else int(row[0])
 
     def story_analysis(self, story_id: int) -> dict[str, Any] | None:
         """A story's outlet comparison and timeline, if built."""
@@ -714,7 +754,7 @@ _ARTICLE_SELECT = (
 )
 _STORY_SELECT = (
     "SELECT id, title, first_seen, last_seen, n_articles, sources, summary, thread_id, breaking,"
-    " burst FROM stories"
+    " burst, revision FROM stories"
 )
 
 
@@ -752,6 +792,7 @@ def _story(row: Sequence[Any]) -> StoredStory:
         thread_id=None if row[7] is None else int(row[7]),
         breaking=bool(row[8]),
         burst=float(row[9]),
+        revision=int(row[10]),
     )
 
 

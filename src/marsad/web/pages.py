@@ -95,7 +95,7 @@ def river(
 @router.get("/story/{story_id}", response_class=HTMLResponse)
 def story(request: Request, story_id: int) -> HTMLResponse:
     """One story with every part of its analysis the store holds."""
-    view = views.story_view(get_service(request).reader(), story_id)
+    view = get_service(request).story_page(story_id)
     if view is None:
         return not_found(f"القصة رقم {story_id}")
     return render(
