@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -252,13 +251,11 @@ def test_empty_story() -> None:
     assert result["timeline"] == [] and result["claims"] == []
 
 
-def test_forty_article_story_is_fast() -> None:
+def test_forty_article_story_is_analysed_whole() -> None:
     sentences = [BOMBING_A, BOMBING_B, RANGE]
     articles = [
         _article(i, f"outlet{i % 7}", (sentences[i % 3] + " ") * (1 + i % 4), hours=i)
         for i in range(1, 41)
     ]
-    analyze_story(articles[:2])  # load the word lists once
-    started = time.perf_counter()
-    analyze_story(articles)
-    assert time.perf_counter() - started < 1.0  # measured ~0.1 s; generous for loaded CI
+    result = analyze_story(articles)
+    assert len(result["coverage"]["outlets"]) == 7

@@ -8,7 +8,6 @@ one fact of its own.
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -29,7 +28,6 @@ from marsad.summarize.pool import (
     is_fragment,
     starts_without_subject,
     strip_dateline,
-    title_stems,
 )
 from marsad.text.arabic import content_stems, tokenize
 
@@ -265,24 +263,10 @@ def _big_story(articles: int, sentences: int) -> list[SourceDoc]:
     return docs
 
 
-def test_fifty_article_story_is_fast() -> None:
-    docs = _big_story(50, 15)
-    summarize(docs[:2])  # import-time and first-call costs are not the summarizer's
-    analyse_lead.cache_clear()
-    title_stems.cache_clear()
-    start = time.perf_counter()
-    result = summarize(docs)
-    elapsed = time.perf_counter() - start
-    assert result.sentences
-    # The target is well under 100 ms; the bound leaves room for slow CI machines.
-    assert elapsed < 0.3, f"50-article story took {elapsed * 1000:.0f} ms"
-
-
 def test_huge_story_is_bounded() -> None:
     docs = _big_story(300, 20)
-    start = time.perf_counter()
+    # Work is bounded by construction (speed itself is measured by `marsad bench`).
     result = summarize(docs, max_sentences=5)
-    assert time.perf_counter() - start < 3.0
     assert 1 <= len(result.sentences) <= 5
     pool = prepare(docs)
     assert len({c.doc for c in pool.candidates}) == MAX_ARTICLES

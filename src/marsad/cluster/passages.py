@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -139,18 +138,23 @@ def _valleys(units: Sequence[_Unit], tokens: Sequence[Token]) -> set[int]:
     """Indices of units that start after a deep valley of lexical similarity."""
     if len(units) < 2 * BLOCK:
         return set()
-    starts = [u.start for u in units]
     vocab: list[set[str]] = [set() for _ in units]
-    for token in tokens:
-        index = bisect_right(starts, token.start) - 1
+    stopwords = arabic.STOPWORDS
+    # Tokens and units are both in text order: one forward walk places every token.
+    index, last = 0, len(units) - 1
+    unit = units[0]
+    for word, start, end, stem in tokens:
+        while index < last and units[index + 1].start <= start:
+            index += 1
+            unit = units[index]
         if (
-            index >= 0
-            and token.end <= units[index].end
-            and len(token.text) > 1
-            and token.text not in arabic.STOPWORDS
-            and not token.text.isdigit()
+            start >= unit.start
+            and end <= unit.end
+            and len(word) > 1
+            and word not in stopwords
+            and not word.isdigit()
         ):
-            vocab[index].add(token.stem)
+            vocab[index].add(stem)
     # Set cosine keeps this cheap; repeated words matter little at sentence scale.
     gaps = {}
     for i in range(1, len(units)):

@@ -193,13 +193,14 @@ def _story_analysis(db: sqlite3.Connection) -> None:
 def _story_revisions(db: sqlite3.Connection) -> None:
     # A per-story change counter lets the server keep a story's page cached across ingests
     # that did not touch that story. Triggers bump it on every write that changes what the
-    # story page shows (its row, its articles, its passages), whoever writes.
+    # story page shows, whoever writes: its row (an article joining a story always updates
+    # the row's counts, so inserts need no trigger of their own), moved or superseded
+    # articles, and passages.
     db.execute("ALTER TABLE stories ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
     bump = "UPDATE stories SET revision = revision + 1 WHERE id"
     triggers = {
         "stories_revision": f"AFTER UPDATE ON stories WHEN NEW.revision = OLD.revision "
         f"BEGIN {bump} = NEW.id; END",
-        "articles_revision_insert": f"AFTER INSERT ON articles BEGIN {bump} = NEW.story_id; END",
         "articles_revision_update": "AFTER UPDATE ON articles "
         f"BEGIN {bump} IN (OLD.story_id, NEW.story_id); END",
         "passages_revision": f"AFTER INSERT ON passages BEGIN {bump} = NEW.story_id; END",

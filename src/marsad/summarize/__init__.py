@@ -7,11 +7,13 @@ sentences and crediting outlets the same way.
 
 from marsad.summarize.baselines import lead_summary, lexrank_summary
 from marsad.summarize.extractive import SourceDoc, Summary, SummarySentence, headline, summarize
+from marsad.summarize.pool import analyse_lead
 
 __all__ = [
     "SourceDoc",
     "Summary",
     "SummarySentence",
+    "analyse_lead",
     "headline",
     "lead_summary",
     "lexrank_summary",

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -295,16 +296,27 @@ def _lead_spans(text: str, limit: int) -> list[tuple[int, int, int]]:
     return spans
 
 
-@lru_cache(maxsize=ANALYSIS_CACHE_SIZE)
-def analyse_lead(text: str) -> tuple[LeadSentence, ...]:
+_LEADS: dict[str, tuple[LeadSentence, ...]] = {}
+_token_start = attrgetter("start")
+
+
+def analyse_lead(text: str, tokens: Sequence[Token] | None = None) -> tuple[LeadSentence, ...]:
     """Split, tokenise and filter the first sentences of an article body.
 
     Cached by body text: the pipeline re-summarises a story every time it grows, and its
-    older articles need not be analysed again.
+    older articles need not be analysed again. ``tokens`` (``tokenize(text)``), when the
+    caller has them, spare tokenising the lead again: the pipeline passes them at ingest.
     """
+    cached = _LEADS.get(text)
+    if cached is not None:
+        return cached
     spans = _lead_spans(text, LEAD_SENTENCES)
     # Tokenise only the lead: offsets stay valid because the prefix starts at 0.
-    tokens = tokenize(text[: spans[-1][2]]) if spans else []
+    lead_end = spans[-1][2] if spans else 0
+    if tokens is None:
+        tokens = tokenize(text[:lead_end])
+    else:
+        tokens = list(tokens[: bisect_left(tokens, lead_end, key=_token_start)])
     token_starts = [tok.start for tok in tokens]
     out: list[LeadSentence] = []
     for position, start, end in spans:
@@ -332,7 +344,10 @@ def analyse_lead(text: str) -> tuple[LeadSentence, ...]:
                 unterminated=sentence[-1] not in _FINAL_PUNCTUATION,
             )
         )
-    return tuple(out)
+    if len(_LEADS) >= ANALYSIS_CACHE_SIZE:
+        del _LEADS[next(iter(_LEADS))]  # oldest first
+    _LEADS[text] = result = tuple(out)
+    return result
 
 
 @lru_cache(maxsize=ANALYSIS_CACHE_SIZE)

@@ -512,13 +512,8 @@ _CHUNKS = _TwoGenerationCache(150_000, _analyze_chunk)
 _PIECES = _TwoGenerationCache(200_000, _analyze_piece)
 
 
-# Token is a frozen dataclass whose generated __init__ costs about 1 µs; tokenize builds
-# hundreds of thousands per second, so it fills the slots directly (same result, ~3x faster).
-_new_token = Token.__new__
-_set_text = Token.__dict__["text"].__set__
-_set_start = Token.__dict__["start"].__set__
-_set_end = Token.__dict__["end"].__set__
-_set_stem = Token.__dict__["stem"].__set__
+# Tokens are built with tuple.__new__ (no Python-level __new__ call): this is the inner loop.
+_new_tuple = tuple.__new__
 
 
 def tokenize(text: str) -> list[Token]:
@@ -547,12 +542,7 @@ def tokenize(text: str) -> list[Token]:
                 parts = miss(piece)
                 get = _PIECES.young.get  # the young generation may have turned over
             for word, start, end, word_stem in parts:
-                token = _new_token(Token)
-                _set_text(token, word)
-                _set_start(token, position + start)
-                _set_end(token, position + end)
-                _set_stem(token, word_stem)
-                append(token)
+                append(_new_tuple(Token, (word, position + start, position + end, word_stem)))
         position += len(piece) + 1
     return tokens
 
