@@ -186,3 +186,35 @@ def test_entries_expire_with_their_version() -> None:
     assert cache.get("r", ("own",)) == "r"
     cache.invalidate()
     assert cache.get("r", ("own",)) == "r", "own-versioned entries survive a generation bump"
+
+
+def test_a_stale_analysis_is_shown_then_rebuilt_in_the_background(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    app = create_app(db, token=TOKEN)
+    service: Service = app.state.service
+    with TestClient(app, base_url="http://localhost") as client:
+        post(
+            client,
+            article(1, "wire-a", BRIDGE, "افتتاح جسر جديد"),
+            article(2, "wire-b", BRIDGE + " وقال الوزير إن الكلفة بلغت مليار دينار.", "جسر جديد"),
+        )
+        (story,) = {s["id"] for s in client.get("/api/v1/stories").json()["stories"]}
+        first = client.get(f"/api/v1/stories/{story}").json()["analysis"]
+        assert first["basis"][0] == 2 and "stale" not in first
+        post(client, article(3, "wire-c", BRIDGE + " وأكد المحافظ أن الافتتاح تم اليوم.", "الجسر"))
+        second = client.get(f"/api/v1/stories/{story}").json()
+        assert second["n_articles"] == 3
+        assert second["analysis"]["basis"] == first["basis"] and second["analysis"]["stale"]
+        service._refresher.submit(lambda: None).result(timeout=30)  # queued rebuild done
+        third = client.get(f"/api/v1/stories/{story}").json()["analysis"]
+        assert third["basis"][0] == 3 and "stale" not in third
+        assert "wire-c" in {row["outlet"] for row in third["coverage"]["outlets"]}
+
+
+def test_the_river_reads_its_index(tmp_path: Path) -> None:
+    store = Store(tmp_path / "i.db", normalizer_version=NORMALIZER_VERSION)
+    plan = store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM stories WHERE (n_articles > 0 OR n_passages > 1)"
+    ).fetchall()
+    assert any("COVERING INDEX stories_river" in row[-1] for row in plan), plan
+    store.close()

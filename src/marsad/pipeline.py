@@ -420,9 +420,8 @@ class Pipeline:
         window = Counter(a.source for a in members if a.published > window_start)
         burst = burst_score(window, baselines or {})
         self.store.set_signal(story_id, burst=burst, breaking=is_breaking(window, burst))
-        # The outlet comparison is rebuilt lazily, on the next view of the story: a
-        # stream of updates to a busy story would otherwise redo it for every article.
-        self.store.set_analysis(story_id, None)
+        # The outlet comparison is rebuilt lazily, on the next view of the story (its
+        # ``basis`` tells it is stale): a busy story would otherwise redo it per article.
         docs = source_docs(members)
         summary = summarize(
             docs,

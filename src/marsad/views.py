@@ -59,15 +59,24 @@ def article_brief(article: StoredArticle) -> dict[str, Any]:
 
 #: Persists a story analysis built by a reader: (story id, revision it was built at, analysis).
 KeepAnalysis = Callable[[int, int, dict[str, Any]], None]
+#: Schedules the rebuild of a stale story analysis for later (the server's background worker).
+RefreshAnalysis = Callable[[int], None]
 
 
 def story_view(
-    store: Store, story_id: int, *, keep_analysis: KeepAnalysis | None = None
+    store: Store,
+    story_id: int,
+    *,
+    keep_analysis: KeepAnalysis | None = None,
+    refresh_analysis: RefreshAnalysis | None = None,
 ) -> dict[str, Any] | None:
     """A story with its summary and articles; copies are grouped under their original.
 
     ``keep_analysis`` stores a freshly built analysis when ``store`` is read-only (the
-    server's readers); by default it is written through ``store`` itself.
+    server's readers); by default it is written through ``store`` itself. With
+    ``refresh_analysis``, an analysis older than the story's latest articles is shown as
+    it is (marked ``stale``) while it is rebuilt in the background; without it, it is
+    rebuilt before returning.
     """
     story = store.story(story_id)
     if story is None:
@@ -114,7 +123,9 @@ def story_view(
         }
         for p in store.story_passages(story_id)
     ]
-    view["analysis"] = story_analysis(store, story, members, keep=keep_analysis)
+    view["analysis"] = story_analysis(
+        store, story, members, keep=keep_analysis, refresh=refresh_analysis
+    )
     view["entities"] = story_entities(store, story_id)
     view["statements"] = statement_rows(store, "a.story_id = ?", (story_id,), limit=100)
     return view
@@ -129,11 +140,38 @@ def story_analysis(
     members: list[StoredArticle],
     *,
     keep: KeepAnalysis | None = None,
+    refresh: RefreshAnalysis | None = None,
 ) -> dict[str, Any] | None:
-    """The story's outlet comparison and timeline, built on first view and kept."""
+    """The story's outlet comparison and timeline, built on first view and kept.
+
+    A kept analysis records the articles it was built from (``basis``); once the story
+    has more, it is rebuilt now, or later through ``refresh`` (then shown ``stale``).
+    """
+    if len(story.sources) < MIN_OUTLETS_TO_COMPARE:
+        return None
     cached = store.story_analysis(story.id)
-    if cached is not None or len(story.sources) < MIN_OUTLETS_TO_COMPARE:
-        return cached
+    if cached is not None:
+        if cached.get("basis") == analysis_basis(members):
+            return cached
+        if refresh is not None:
+            refresh(story.id)
+            return {**cached, "stale": True}
+    return build_analysis(store, story, members, keep=keep)
+
+
+def analysis_basis(members: Sequence[StoredArticle]) -> list[int]:
+    """What an analysis was built from: member count and newest member id."""
+    return [len(members), max((a.id for a in members), default=0)]
+
+
+def build_analysis(
+    store: Store,
+    story: StoredStory,
+    members: list[StoredArticle],
+    *,
+    keep: KeepAnalysis | None = None,
+) -> dict[str, Any]:
+    """Build a story's analysis now and keep it (through ``keep``, else ``store``)."""
     from marsad.compare.analyze import StoryArticle, analyze_story
 
     analysis = analyze_story(
@@ -143,6 +181,7 @@ def story_analysis(
         ],
         all_outlets=store.outlets(),
     )
+    analysis["basis"] = analysis_basis(members)
     (keep or partial(keep_analysis, store))(story.id, story.revision, analysis)
     return analysis
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,8 @@ from marsad.models import RawArticle, Skipped
 from marsad.pipeline import IngestReport, Pipeline, Settings
 from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
+
+logger = logging.getLogger(__name__)
 
 #: Pages that show one story: the web page and its JSON.
 STORY_PATH = re.compile(r"/(?:api/v1/stories|story)/(\d+)")
@@ -51,6 +56,10 @@ class Service:
         self._local = threading.local()
         self._readers: list[Store] = []
         self._readers_lock = threading.Lock()
+        # One background thread rebuilds stale story analyses, so no page view waits for it.
+        self._refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-analysis")
+        self._refreshing: set[int] = set()
+        self._refreshing_lock = threading.Lock()
 
     @property
     def writable(self) -> bool:
@@ -70,22 +79,50 @@ class Service:
                 self._readers.append(store)
         return store
 
-    def keep_analysis(self, story_id: int, revision: int, analysis: dict[str, Any]) -> None:
+    def keep_analysis(
+        self, story_id: int, revision: int, analysis: dict[str, Any], *, wait: bool = False
+    ) -> None:
         """Persist an analysis a reader built, so the next view of the story reads it.
 
-        Skipped while an ingest holds the writer: the ingest will have changed stories
-        anyway, and a page view must never wait for it.
+        A page view never waits for an ingest that holds the writer (the analysis is then
+        simply not kept); the background refresher does wait.
         """
-        if not self._write_lock.acquire(blocking=False):
+        if not self._write_lock.acquire(blocking=wait):
             return
         try:
             views.keep_analysis(self.pipeline.store, story_id, revision, analysis)
         finally:
             self._write_lock.release()
 
+    def refresh_analysis(self, story_id: int) -> None:
+        """Rebuild a story's stale analysis in the background (once, however many ask)."""
+        with self._refreshing_lock:
+            if story_id in self._refreshing:
+                return
+            self._refreshing.add(story_id)
+        self._refresher.submit(self._rebuild_analysis, story_id)
+
+    def _rebuild_analysis(self, story_id: int) -> None:
+        try:
+            store = self.reader()
+            story = store.story(story_id)
+            if story is not None:
+                keep = partial(self.keep_analysis, wait=True)
+                views.build_analysis(store, story, store.story_articles(story_id), keep=keep)
+        except Exception:  # a failed rebuild leaves the stale analysis; the next view retries
+            logger.exception("rebuilding the analysis of story %d failed", story_id)
+        finally:
+            with self._refreshing_lock:
+                self._refreshing.discard(story_id)
+
     def story_page(self, story_id: int) -> dict[str, Any] | None:
         """The story view, read through this thread's connection."""
-        return views.story_view(self.reader(), story_id, keep_analysis=self.keep_analysis)
+        return views.story_view(
+            self.reader(),
+            story_id,
+            keep_analysis=self.keep_analysis,
+            refresh_analysis=self.refresh_analysis,
+        )
 
     def version_of(self, path: str) -> Version:
         """Cache version of a GET path: a story's revision for its pages, else the store's.
@@ -111,6 +148,7 @@ class Service:
 
     def close(self) -> None:
         """Close every connection this service opened."""
+        self._refresher.shutdown(wait=True, cancel_futures=True)
         with self._readers_lock:
             for store in self._readers:
                 store.close()

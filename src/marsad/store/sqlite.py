@@ -209,6 +209,16 @@ def _story_revisions(db: sqlite3.Connection) -> None:
         db.execute(f"CREATE TRIGGER {name} {body}")
 
 
+@migration("0008_river_index")
+def _river_index(db: sqlite3.Connection) -> None:
+    # The river (newest stories first, with its total) is the most viewed page: this index
+    # covers its filter, order and count, so neither reads the wide story rows.
+    db.execute(
+        "CREATE INDEX stories_river ON stories"
+        "(last_seen DESC, n_articles DESC, id, n_passages, breaking)"
+    )
+
+
 def _create_fts(db: sqlite3.Connection) -> None:
     # Contentless: the MATCH text is derived data, rebuilt whenever the normalizer changes.
     db.execute(
