@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
+from marsad.evaluate.dates_eval import evaluate_dates, load_articles, load_gold, score_dates
 from marsad.text.dates import parse_date
 
 NOW = datetime(2024, 5, 16, 12, 0)  # a Thursday
@@ -65,3 +68,79 @@ def test_rejects(text: str) -> None:
 
 def test_invalid_clock_keeps_the_date() -> None:
     assert parse_date("14 مارس 2023 25:99", now=NOW) == datetime(2023, 3, 14)
+
+
+# --- marsad eval dates ----------------------------------------------------------------------
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def test_date_eval_scores_recall_precision_and_resolution(tmp_path: Path) -> None:
+    text = "وقال الوزير أمس إن الاجتماع يعقد الأحد المقبل. وفي اليوم الأول من"
+    corpus = _write_jsonl(
+        tmp_path / "corpus.jsonl", [{"id": "a1", "date": "2015-07-22 10:00:00", "text": text}]
+    )
+    yesterday, sunday = text.index("أمس"), text.index("الأحد المقبل")
+    gold = _write_jsonl(
+        tmp_path / "gold.jsonl",
+        [
+            {
+                "article_id": "a1",
+                "start": yesterday,
+                "end": yesterday + 3,
+                "text": "أمس",
+                "first": "2015-07-21",
+                "last": "2015-07-21",
+            },
+            # deliberately wrong label: found but misresolved
+            {
+                "article_id": "a1",
+                "start": sunday,
+                "end": sunday + 12,
+                "text": "الأحد المقبل",
+                "first": "2015-07-19",
+                "last": "2015-07-19",
+            },
+        ],
+    )
+    report = evaluate_dates(gold, corpus, show_errors=True)
+    lines = report.splitlines()
+    assert lines[-1] == "date_accuracy=0.500"
+    assert "recall=1.000 (2/2)  precision=1.000 (2/2)" in report
+    assert any(line.startswith("misresolved") and "الأحد المقبل" in line for line in lines)
+
+
+def test_date_eval_rejects_offsets_that_do_not_match_the_corpus(tmp_path: Path) -> None:
+    corpus = _write_jsonl(tmp_path / "c.jsonl", [{"id": "a", "date": "2015-07-22", "text": "أمس"}])
+    gold = _write_jsonl(
+        tmp_path / "g.jsonl",
+        [
+            {
+                "article_id": "a",
+                "start": 0,
+                "end": 2,
+                "text": "أمس",
+                "first": "2015-07-21",
+                "last": "2015-07-21",
+            }
+        ],
+    )
+    with pytest.raises(ValueError, match="offsets"):
+        score_dates(load_gold(gold), load_articles(corpus, {"a"}))
+
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SNN = SHARED / "data" / "saudinewsnet" / "saudinewsnet.jsonl.gz"
+DEV_GOLD = Path(__file__).resolve().parents[1] / "evaluation" / "dates_dev" / "mentions.jsonl"
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not SNN.exists(), reason="needs ../shared/data/saudinewsnet (SaudiNewsNet)")
+def test_dev_gold_joins_the_corpus_and_scores_well() -> None:
+    gold = load_gold(DEV_GOLD)
+    assert len(gold) >= 120 and all(g.first <= g.last for g in gold)
+    scores = score_dates(gold, load_articles(SNN, {g.article_id for g in gold}))
+    assert scores.date_accuracy >= 0.9 and scores.precision >= 0.9

@@ -6,17 +6,12 @@ from datetime import date
 
 import pytest
 
-from marsad.compare.timeline import (
-    DatedSentence,
-    DateMention,
-    build_timeline,
-    find_dates,
-    fold_mapped,
-    infer_year,
-)
+from marsad.compare.timeline import DatedSentence, build_timeline
 from marsad.text.arabic import content_stems, fold, tokenize
+from marsad.text.dates import DateMention, find_dates, fold_mapped, infer_year
 
 WEDNESDAY = date(2017, 11, 15)
+JULY_2015 = date(2015, 7, 24)  # a Friday, 8 Shawwal 1436
 
 
 def _only(text: str, published: date = WEDNESDAY) -> DateMention:
@@ -71,6 +66,47 @@ def test_weekday_in_the_future() -> None:
     assert _day("وتعقد الجولة يوم الأحد المقبل") == date(2017, 11, 19)
     assert _day("ومن المقرر أن يزور الوفد موسكو الثلاثاء") == date(2017, 11, 21)
     assert _day("وتصل القافلة غدا الخميس") == date(2017, 11, 16)
+    assert _day("وتصل القافلة يوم غد الخميس") == date(2017, 11, 16)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأن طائرات الإطفاء ستستأنف طلعاتها فجر الأحد بعد توقفها",  # the demo corpus case
+        "وسيلتقي الفريق صباح الأحد مع ضيفه",
+        "وقال إن موغيريني ستزور السعودية الأحد",
+        "ويعقد المجلس جلسته مساء الأحد",
+    ],
+)
+def test_weekday_after_a_future_verb_is_the_next_one(text: str) -> None:
+    assert _day(text) == date(2017, 11, 19)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقالت صحيفة وول ستريت جورنال الأحد إن",  # ستريت is no verb
+        "وعثر عليه في سيارته مساء الأحد",
+        "سيزور الوفد موسكو. وقال الوزير الأحد إن",  # the marker is in another sentence
+        "وسيخوض الفريق مباراة أمس الأحد",  # a past day word wins
+    ],
+)
+def test_weekday_without_a_future_verb_stays_in_the_past(text: str) -> None:
+    assert _day(text) == date(2017, 11, 12)
+
+
+def test_past_weekday_of_the_publication_day_is_a_week_back() -> None:
+    assert _day("وقع الهجوم الأربعاء الماضي") == date(2017, 11, 8)
+
+
+def test_today_or_yesterday_with_a_bracketed_weekday() -> None:
+    assert _day("في تصريح صحافي اليوم (الاثنين)، أن") == date(2017, 11, 13)
+    assert _day("انقطاع التيار مساء البارح الاثنين لمدة") == date(2017, 11, 13)
+    assert _day("وكان التحالف قد أعلن أول من أمس هدنة") == date(2017, 11, 13)
+
+
+def test_bare_monday_before_anna_is_monday() -> None:
+    assert _day("اعلن صندوق النقد الدولي الاثنين ان اليونان") == date(2017, 11, 13)
 
 
 def test_today_with_a_weekday_is_one_mention_resolved_by_the_weekday() -> None:
@@ -130,10 +166,56 @@ def test_invalid_day_is_skipped() -> None:
     assert infer_year(date(2017, 3, 1), 2, 29, "past") == date(2016, 2, 29)
 
 
-def test_numeric_dates_gregorian_only() -> None:
+def test_numeric_dates_gregorian_and_hijri() -> None:
     assert _day("بتاريخ 2017-11-28 في جنيف") == date(2017, 11, 28)
     assert _day("بتاريخ 28/11/2017 في جنيف") == date(2017, 11, 28)
-    assert find_dates("وتاريخ 28/7/1433هـ", WEDNESDAY) == []  # Hijri, not converted
+    assert _day("وتاريخ 28/7/1433هـ") == date(2012, 6, 18)  # Umm al-Qura
+    assert _day("حتى 1436/10/30 هـ .", JULY_2015) == date(2015, 8, 15)
+    assert _day("بتاريخ 3 /6 /1435هـ ،", JULY_2015) == date(2014, 4, 3)
+    assert find_dates("بتاريخ 31/2/2017", WEDNESDAY) == []
+
+
+# --- Hijri dates, ordinal days, explicit dates after weekdays --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("آخر موعد 21 شوال 1436ه.", date(2015, 8, 6)),
+        ("بتاريخ 17 رجب 1434ه، والتي", date(2013, 5, 27)),
+        ("حتى 18 شوال الجاري", date(2015, 8, 3)),
+        ("حتى 28 من محرم والذي", date(2015, 11, 10)),  # the next Muharram
+        ("حتى الثلاثين من شهر شوال الجاري", date(2015, 8, 15)),
+        ("في الثامن من الشهر المقبل", date(2015, 8, 8)),
+        ("حتى السادس من أغسطس قبل", date(2015, 8, 6)),
+        ("في الثاني عشر من شهر اغسطس المقبل", date(2015, 8, 12)),
+    ],
+)
+def test_hijri_and_ordinal_days(text: str, expected: date) -> None:
+    assert _day(text, JULY_2015) == expected
+
+
+def test_hijri_range_and_month() -> None:
+    festival = _only("خلال الفترة من 15 إلى 26 شوال الجاري", date(2015, 7, 26))
+    assert (festival.first, festival.last) == (date(2015, 7, 31), date(2015, 8, 11))
+    ramadan = _only("خلال شهر رمضان اشتملت", date(2015, 7, 21))
+    assert (ramadan.first, ramadan.last) == (date(2015, 6, 18), date(2015, 7, 16))
+    assert find_dates("فاز الفريق 2 صفر على ضيفه", JULY_2015) == []  # a score
+
+
+def test_ordinal_after_a_counted_noun_is_not_a_day() -> None:
+    found = find_dates("نهاية الأسبوع الأول من شهر أغسطس المقبل", JULY_2015)
+    assert [(m.first, m.last) for m in found] == [(date(2015, 8, 1), date(2015, 8, 31))]
+
+
+def test_weekday_followed_by_its_date_is_one_mention_of_the_date() -> None:
+    text = "وحتى نهاية دوام يوم الأربعاء الموافق 20-10-1436ه."
+    mention = _only(text, date(2015, 7, 27))
+    assert mention.first == date(2015, 8, 5) and mention.expression.startswith("يوم الأربعاء")
+    # 10/4/1436 read day/month is not a Monday; month/day (4 Shawwal) is.
+    monday = _only("مساء هذا اليوم الاثنين الموافق 10/4 / 1436هـ بلغ", date(2015, 7, 21))
+    assert monday.first == date(2015, 7, 20)
+    assert _day("أول من أمس الأربعاء 29 يوليو (تموز) إن", date(2015, 7, 31)) == date(2015, 7, 29)
 
 
 # --- periods and months --------------------------------------------------------------------
@@ -163,6 +245,26 @@ def test_month_without_a_day_needs_a_marker() -> None:
     )
     assert _only("في شهر مارس", WEDNESDAY).first == date(2018, 3, 1)  # nearest March
     assert find_dates("وقد مارس الضغط على الحكومة", WEDNESDAY) == []  # مارس: a verb
+    assert _only("للتسليم في سبتمبر عند", JULY_2015).first == date(2015, 9, 1)
+    assert _only("منذ أبريل من الوصول", JULY_2015).first == date(2015, 4, 1)
+    assert find_dates("وقال رمضان صبحي إن", JULY_2015) == []  # a name
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("حتى نهاية الشهر الجاري", date(2015, 7, 21), date(2015, 7, 31)),
+        ("منذ مطلع العام الحالي", date(2015, 1, 1), date(2015, 4, 30)),
+        ("بداية الأسبوع المقبل", date(2015, 7, 25), date(2015, 7, 26)),
+        ("حتى نهاية شهر مايو", date(2015, 5, 21), date(2015, 5, 31)),
+        ("في مطلع يونيو (حزيران)", date(2015, 6, 1), date(2015, 6, 10)),
+        ("في بداية ذي القعدة", date(2015, 8, 16), date(2015, 8, 25)),
+        ("حتى مطلع عام 2016", date(2016, 1, 1), date(2016, 4, 30)),
+    ],
+)
+def test_parts_of_periods(text: str, first: date, last: date) -> None:
+    mention = _only(text, JULY_2015)
+    assert (mention.first, mention.last) == (first, last)
 
 
 def test_days_ago() -> None:

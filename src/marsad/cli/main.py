@@ -372,6 +372,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from marsad.evaluate.summaries_eval import evaluate_summaries
 
         print(evaluate_summaries(Path(args.refs), corpus=Path(args.corpus)))
+    elif args.stage == "dates":
+        from marsad.evaluate.dates_eval import evaluate_dates
+
+        print(evaluate_dates(Path(args.gold), Path(args.corpus), show_errors=args.errors))
     return 0
 
 
@@ -474,6 +478,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="../shared/data/saudinewsnet/saudinewsnet.jsonl.gz",
         help="corpus JSONL(.gz) holding the referenced articles",
     )
+    e = stages.add_parser("dates", help="date expressions: recall, precision, resolution accuracy")
+    e.add_argument("gold", help="gold mentions JSONL: article_id, start, end, text, first, last")
+    e.add_argument(
+        "--corpus",
+        default="../shared/data/saudinewsnet/saudinewsnet.jsonl.gz",
+        help="corpus JSONL(.gz) holding the articles (id, date, text)",
+    )
+    e.add_argument("--errors", action="store_true", help="list missed and misresolved mentions")
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("bench", help="measure throughput and memory per stage")

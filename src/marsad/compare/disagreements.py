@@ -9,9 +9,13 @@ quantity when they count the same noun with the same modifier (both keyed by MAT
 * sit in one article inside statements of different speakers (Putin said more than 90%,
   the defence ministry about 92%).
 
-Ranges (بين 300 و400) and numbers inside date expressions are not compared. Each pair says
-whether the two values are *compatible* once qualifiers are read as bounds ("أكثر من 90%"
-and "نحو 92%" differ but do not contradict each other).
+Not compared: ranges (بين 300 و400), numbers inside date expressions, clock times (الساعة
+0400، 9 مساء), years, ordinals (الـ12، الثاني عشر), parts of compound or "ر"-decimal numbers
+(104/47، 56ر25), values that agree once rounded (1.31 and 1.3 مليار), a value the other text
+also gives for the same noun (an item of the same list), and figures of articles published
+more than :data:`MAX_DAYS_APART` apart or dated to different days in their sentences (a
+daily figure and its update). Each pair says whether the two values are *compatible* once qualifiers
+are read as bounds ("أكثر من 90%" and "نحو 92%" differ but do not contradict each other).
 
 Statements: the same speaker (by :class:`marsad.extract.aliases.AliasResolver`) reported
 with nearly the same words, one negated and the other not.
@@ -26,6 +30,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 
@@ -57,11 +62,17 @@ MAX_VALUE_RATIO = 3.0
 CONTEXT_WORDS = 6
 MIN_SHARED_LOCAL = 2
 MIN_LOCAL_CONTAINMENT = 0.5
-_COMPOUND_BEFORE = re.compile(r"[0-9٠-٩]\s*[/\-]\s*$")
-_COMPOUND_AFTER = re.compile(r"\s*[/\-]\s*[0-9٠-٩]")
+#: Figures of two articles published further apart than this are a figure and its update.
+MAX_DAYS_APART = 1
+_COMPOUND_BEFORE = re.compile(r"[0-9٠-٩](?:\s*[/\-:]\s*|ر)$")
+_COMPOUND_AFTER = re.compile(r"\s*[/\-:]\s*[0-9٠-٩]|ر[0-9٠-٩]")
+_ORDINAL_BEFORE = re.compile(r"(?:^|\s)ال(?:ـ\s*)?$")  # الـ12
+_THOUSANDS = re.compile(r",(?=[0-9]{3}(?![0-9]))")  # 2,509,442 (but 12,30 is 12.30)
+_NUMERAL = re.compile(r"[0-9]+(?:[.,]([0-9]+))?")
 _CLAUSE_BREAKS = frozenset(',.;:!?،؛؟()«»"')
 
 Speakers = dict[tuple[int, int], str]  # (article, statement start) -> canonical speaker
+_ByNoun = dict[tuple[int, str], list[NumberMention]]  # (article, counted noun) -> its numbers
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,6 +128,9 @@ class _Words:
     lower_bound: tuple[str, ...]
     upper_bound: tuple[str, ...]
     negations: frozenset[str]
+    not_quantities: frozenset[str]
+    clock_before: frozenset[str]
+    teen_first: frozenset[str]  # words before a "عشر" that belongs to a compound or ordinal
 
 
 @lru_cache(maxsize=1)
@@ -124,10 +138,19 @@ def _words() -> _Words:
     raw = json.loads(
         resources.files("marsad.data").joinpath("compare_ar.json").read_text(encoding="utf-8")
     )
+    calendar_words = json.loads(
+        resources.files("marsad.data").joinpath("months_ar.json").read_text(encoding="utf-8")
+    )
     return _Words(
         lower_bound=tuple(fold(w) for w in raw["numbers"]["lower_bound"]),
         upper_bound=tuple(fold(w) for w in raw["numbers"]["upper_bound"]),
         negations=frozenset(fold(w) for w in raw["negations"]),
+        not_quantities=frozenset(fold(w) for w in raw["numbers"]["not_quantities"]),
+        clock_before=frozenset(fold(w) for w in raw["numbers"]["clock_before"]),
+        teen_first=frozenset(
+            [fold(w) for w in raw["numbers"]["teen_first_words"]]
+            + [fold(w).split()[0] for w in calendar_words["ordinal_days"]]
+        ),
     )
 
 
@@ -152,6 +175,22 @@ def _compatible(a: NumberMention, b: NumberMention) -> bool:
     return low_a <= high_b and low_b <= high_a
 
 
+def rounding_unit(mention: NumberMention) -> float:
+    """The precision a value is written to: 1.3 مليار -> 1e8, 3,324,641 -> 1, خمس -> 1."""
+    numeral = _NUMERAL.search(_THOUSANDS.sub("", fold(mention.text)))
+    if numeral is None or not float(numeral[0].replace(",", ".")):
+        return 1.0
+    written = float(numeral[0].replace(",", "."))
+    decimals = len(numeral[1] or "")
+    return abs(mention.value) / written * 10.0**-decimals
+
+
+def same_when_rounded(a: NumberMention, b: NumberMention) -> bool:
+    """One value is the other rounded to the precision it is written to (1.31 / 1.3 مليار)."""
+    unit = max(rounding_unit(a), rounding_unit(b))
+    return abs(a.value - b.value) <= unit / 2 * (1 + 1e-9)
+
+
 @dataclass(frozen=True, slots=True)
 class _Quantity:
     doc: StoryDoc
@@ -161,6 +200,7 @@ class _Quantity:
     sentence: int
     speaker: str  # resolved speaker of the statement holding the number
     context: frozenset[str]  # content stems just before the number, in its sentence
+    day: tuple[date, date] | None  # the date its sentence gives, nearest first
 
 
 def _speaker_at(doc: StoryDoc, speakers: Speakers, start: int, end: int) -> str:
@@ -176,6 +216,7 @@ def _quantities(doc: StoryDoc, speakers: Speakers) -> list[_Quantity]:
     """Comparable numbers of one article, keyed by counted noun and modifier."""
     facts = doc.facts
     tokens, token_starts = facts.tokens, facts.token_starts
+    words = _words()
     found = []
     for mention in facts.numbers:
         if mention.vague or math.isnan(mention.value) or not mention.counted_key:
@@ -184,8 +225,8 @@ def _quantities(doc: StoryDoc, speakers: Speakers) -> list[_Quantity]:
             continue  # "30-31 تشرين الأول": a date, not a count
         if not mention.is_percent and mention.value.is_integer() and 1900 <= mention.value <= 2100:
             continue  # a year
-        if _in_compound(doc.body, mention):
-            continue  # 104/47، 28-7-1433: a reference number or a date
+        if _in_compound(doc.body, mention) or _not_a_count(doc.body, mention, words):
+            continue
         sentence = facts.sentence_at(mention.start)
         # The counted noun is the first content token after the number; its modifier the next.
         from_index = bisect_left(token_starts, mention.end)
@@ -194,8 +235,8 @@ def _quantities(doc: StoryDoc, speakers: Speakers) -> list[_Quantity]:
             for i in range(from_index, min(from_index + 6, len(tokens)))
             if is_content(tokens[i]) and facts.token_sentence[i] == sentence
         ][:2]
-        if not following:
-            continue
+        if not following or fold(following[0].text) in words.not_quantities:
+            continue  # "9 مساء", "0400 بتوقيت جرينتش": a clock time
         if len(following) == 2 and any(
             ch in _CLAUSE_BREAKS for ch in doc.body[following[0].end : following[1].start]
         ):
@@ -211,8 +252,45 @@ def _quantities(doc: StoryDoc, speakers: Speakers) -> list[_Quantity]:
                 if len(context) == CONTEXT_WORDS:
                     break
             index -= 1
-        found.append(_Quantity(doc, mention, key, label, sentence, speaker, frozenset(context)))
+        found.append(
+            _Quantity(
+                doc,
+                mention,
+                key,
+                label,
+                sentence,
+                speaker,
+                frozenset(context),
+                _sentence_day(doc, mention),
+            )
+        )
     return found
+
+
+def _not_a_count(body: str, mention: NumberMention, words: _Words) -> bool:
+    """A clock time after الساعة, an ordinal (الـ12), or the عشر of الثاني عشر / أحد عشر."""
+    before = fold(body[max(0, mention.start - 24) : mention.start])
+    previous = before.split()[-1:]
+    if previous and previous[0].strip("(") in words.clock_before:
+        return True
+    if _ORDINAL_BEFORE.search(before) or fold(mention.text).startswith("ال"):
+        return True
+    return (
+        fold(mention.text) in ("عشر", "عشره")
+        and bool(previous)
+        and (previous[0] in words.teen_first)
+    )
+
+
+def _sentence_day(doc: StoryDoc, mention: NumberMention) -> tuple[date, date] | None:
+    """The days named by the date expression of the number's sentence nearest to it."""
+    inside = [
+        d for d in doc.dates if mention.sentence_start <= d.start and d.end <= mention.sentence_end
+    ]
+    if not inside:
+        return None
+    nearest = min(inside, key=lambda d: min(abs(d.start - mention.end), abs(mention.start - d.end)))
+    return nearest.first, nearest.last
 
 
 def _in_compound(body: str, mention: NumberMention) -> bool:
@@ -262,18 +340,33 @@ def _plausible(a: _Quantity, b: _Quantity) -> bool:
     return low > 0 and high / low <= MAX_VALUE_RATIO
 
 
-def _comparable(a: _Quantity, b: _Quantity, values: dict[tuple[int, str], set[float]]) -> bool:
+def _different_times(a: _Quantity, b: _Quantity) -> bool:
+    """The two figures are of different days: a daily figure and its update."""
+    if a.day is not None and b.day is not None:
+        return a.day[1] < b.day[0] or b.day[1] < a.day[0]
+    gap = abs((a.doc.published.date() - b.doc.published.date()).days)
+    return gap > MAX_DAYS_APART
+
+
+def _gives(doc_mentions: Sequence[NumberMention], mention: NumberMention) -> bool:
+    """The text also gives this value (to its rounding) for the same counted noun."""
+    return any(
+        m.is_percent == mention.is_percent and same_when_rounded(m, mention) for m in doc_mentions
+    )
+
+
+def _comparable(a: _Quantity, b: _Quantity, by_noun: _ByNoun) -> bool:
     if a.key != b.key or a.mention.is_percent != b.mention.is_percent:
         return False
-    if a.mention.value == b.mention.value or _is_range(a, b) or not _plausible(a, b):
-        return False
+    if same_when_rounded(a.mention, b.mention) or _is_range(a, b) or not _plausible(a, b):
+        return False  # 1.31 and 1.3 مليار: the same figure
     if a.doc is not b.doc and (
-        a.mention.value in values[b.doc.article, b.key]
-        or b.mention.value in values[a.doc.article, a.key]
+        _gives(by_noun[b.doc.article, a.mention.counted_key], a.mention)
+        or _gives(by_noun[a.doc.article, b.mention.counted_key], b.mention)
     ):
-        return False  # each text also gives the other's figure: they agree on it
+        return False  # one text also gives the other's figure: another item of one list
     if a.doc.outlet != b.doc.outlet:
-        return _same_event(a, b) and _same_measure(a, b)
+        return _same_event(a, b) and _same_measure(a, b) and not _different_times(a, b)
     # Within one outlet only one article's figures are compared, attributed to different
     # speakers in one passage: different articles of one outlet are usually updates (the
     # toll rose), and distant figures in one article usually measure different things.
@@ -302,16 +395,16 @@ def number_disagreements(docs: Sequence[StoryDoc], speakers: Speakers) -> list[N
         :data:`MAX_PAIRS`.
     """
     by_key: dict[tuple[str, bool], list[_Quantity]] = {}
-    values: dict[tuple[int, str], set[float]] = defaultdict(set)
+    by_noun: _ByNoun = defaultdict(list)
     for doc in docs:
         for quantity in _quantities(doc, speakers):
             by_key.setdefault((quantity.key, quantity.mention.is_percent), []).append(quantity)
-            values[doc.article, quantity.key].add(quantity.mention.value)
+            by_noun[doc.article, quantity.mention.counted_key].append(quantity.mention)
     found: list[NumberDisagreement] = []
     for (key, percent), quantities in by_key.items():
         for i, a in enumerate(quantities):
             for b in quantities[i + 1 :]:
-                if not _comparable(a, b, values):
+                if not _comparable(a, b, by_noun):
                     continue
                 found.append(
                     NumberDisagreement(

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from marsad.compare.timeline import DateMention, find_dates
 from marsad.extract.numbers import NumberMention, extract_numbers
 from marsad.extract.quotes import Statement, extract_statements
 from marsad.models import Token
 from marsad.text.arabic import STOPWORDS, sentence_spans, tokenize
+from marsad.text.dates import DateMention, find_dates
 
 #: Distinct article texts whose analysis is kept between calls.
 CACHE_SIZE = 1024  # ~40 MB of tokens for 2,000-character bodies

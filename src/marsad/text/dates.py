@@ -1,6 +1,12 @@
-"""Publication dates as Arab outlets print them, in feeds and on article pages.
+"""Arabic dates: publication dates of feeds and pages, and date expressions inside article text.
 
-Handles, anywhere inside a string:
+One module for every date rule; the word tables are package data (``data/months_ar.json``:
+month and weekday names, clock words, relative units; ``data/compare_ar.json`` section
+``timeline``: day words, tense words, future markers). All matching runs on
+:func:`marsad.text.arabic.fold` output, so spelling variants of a month (أبريل/ابريل/إبريل)
+need no separate entries.
+
+**Publication dates** (:func:`parse_date`), anywhere inside a string:
 
 * day-month-year with Levantine (كانون الثاني ... كانون الأول), Egyptian/Gulf
   (يناير ... ديسمبر) and Maghrebi (جانفي, فيفري, ..., Moroccan يوليوز, غشت, شتنبر) month names,
@@ -11,28 +17,91 @@ Handles, anywhere inside a string:
 * relative dates: "منذ 3 ساعات", "قبل ساعتين", "منذ يوم", "أمس", "اليوم", a bare weekday
   ("الخميس 10:30": the latest such day).
 
-Matching runs on :func:`marsad.text.arabic.fold` output, so spelling variants of a month
-(أبريل/ابريل/إبريل) need no separate entries. Results are naive datetimes: converted to UTC
-when the text gives an offset, otherwise the outlet's wall-clock time as written.
+Results are naive datetimes: converted to UTC when the text gives an offset, otherwise the
+outlet's wall-clock time as written.
+
+**Date expressions in article text** (:func:`find_dates`), resolved against the article's
+publication date (proclitics و ف ب ل are allowed where Arabic attaches them):
+
+* a day and a month with an optional year and paired name ("28 نوفمبر", "28 تشرين الثاني",
+  "14 آذار/مارس 2023"), and a day range in one month ("30-31 تشرين الأول",
+  "يومي 30 و31 أكتوبر");
+* numeric dates with a four-digit year (2017-11-28, 28/11/2017);
+* a weekday ("الثلاثاء", "اليوم الثلاثاء", "يوم الأحد المقبل"): the most recent such day on or
+  before the publication date, or the next one after it when the text marks the future;
+* day words: اليوم، أمس، أول أمس، غدا، بعد غد;
+* relative periods: الشهر الماضي، الأسبوع المقبل، العام الجاري (ranges);
+* a month without a day when a year, a tense word or شهر marks it ("تشرين الأول الماضي");
+* "منذ 3 أيام", "قبل يومين", "قبل أسبوع".
+
+Without a year, a day and month take the year that puts them nearest the publication date,
+or the nearest one before (الماضي) or after (المقبل) it.
 """
 
 from __future__ import annotations
 
+import calendar
 import email.utils
 import json
 import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import cache
+from datetime import UTC, date, datetime, timedelta
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from marsad.text.arabic import fold
 
+#: Gregorian years accepted; Saudi outlets also write Hijri ones (1436/10/15), not converted.
 MIN_YEAR = 1900
 MAX_YEAR = 2100
-_TIME_WINDOW = 40  # chars after (or before) a date searched for its clock time
+#: Words searched before a bare weekday for a future marker (سيزور، المقرر).
+FUTURE_MARKER_WINDOW = 6
+#: Weeks start on Saturday, as in most Arab countries.
+WEEK_START = calendar.SATURDAY
+_TIME_WINDOW = 40  # chars after (or before) a publication date searched for its clock time
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400, "month": 30 * 86400}
+
+
+# --------------------------------------------------------------------------------------------
+# Shared tables
+# --------------------------------------------------------------------------------------------
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation, longest first (so "كانون الثاني" wins over a shorter name it
+    starts with), spaces matching any whitespace run."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+def _load_json(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        resources.files("marsad.data").joinpath(name).read_text(encoding="utf-8")
+    )
+    return data
+
+
+@cache
+def _calendar_words() -> tuple[dict[str, int], dict[str, int], dict[str, Any]]:
+    """Folded month names -> number, folded weekday names (with ال) -> Monday=0, raw table."""
+    raw = _load_json("months_ar.json")
+    months = {
+        fold(name): number for table in raw["months"].values() for name, number in table.items()
+    }
+    weekdays = {fold(name): number for name, number in raw["weekdays"].items()}
+    return months, weekdays, raw
+
+
+# --------------------------------------------------------------------------------------------
+# Publication dates
+# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,20 +122,9 @@ class _Tables:
     day_word: re.Pattern[str]
 
 
-def _alternation(words: list[str]) -> str:
-    # Longest first, so "كانون الثاني" wins over a shorter name it starts with.
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 @cache
 def _tables() -> _Tables:
-    raw: dict[str, Any] = json.loads(
-        resources.files("marsad").joinpath("data/months_ar.json").read_text(encoding="utf-8")
-    )
-    months = {
-        fold(name): number for table in raw["months"].values() for name, number in table.items()
-    }
-    weekdays = {fold(name): number for name, number in raw["weekdays"].items()}
+    months, weekdays, raw = _calendar_words()
     unit_counts: dict[str, tuple[str, int | None]] = {}
     for unit, forms in raw["relative_units"].items():
         for word in forms["one"]:
@@ -134,7 +192,7 @@ def parse_date(text: str, *, now: datetime | None = None) -> datetime | None:
         return standard
     folded = fold(stripped[:2000])  # a date is near the start; bound the work on page text
     reference = now or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    for parse in (_named_month, _numeric, _relative, _day_word, _weekday):
+    for parse in (_named_month, _numeric_date, _relative_time, _relative_day, _recent_weekday):
         try:
             found = parse(folded, reference)
         except (ValueError, OverflowError):
@@ -207,7 +265,7 @@ def _named_month(folded: str, now: datetime) -> datetime | None:
     return _with_clock(datetime(year, month, day), folded, match.start(), match.end())
 
 
-def _numeric(folded: str, now: datetime) -> datetime | None:
+def _numeric_date(folded: str, now: datetime) -> datetime | None:
     match = _NUMERIC_YMD.search(folded)
     if match is not None:
         year, month, day = int(match[1]), int(match[2]), int(match[3])
@@ -221,7 +279,7 @@ def _numeric(folded: str, now: datetime) -> datetime | None:
     return _with_clock(datetime(year, month, day), folded, match.start(), match.end())
 
 
-def _relative(folded: str, now: datetime) -> datetime | None:
+def _relative_time(folded: str, now: datetime) -> datetime | None:
     tables = _tables()
     match = tables.relative.search(folded)
     if match is None:
@@ -231,7 +289,7 @@ def _relative(folded: str, now: datetime) -> datetime | None:
     return _in_range(now - timedelta(seconds=count * _UNIT_SECONDS[unit]))
 
 
-def _day_word(folded: str, now: datetime) -> datetime | None:
+def _relative_day(folded: str, now: datetime) -> datetime | None:
     tables = _tables()
     match = tables.day_word.search(folded)
     if match is None:
@@ -241,7 +299,7 @@ def _day_word(folded: str, now: datetime) -> datetime | None:
     return _with_clock(day, folded, match.start(), match.end())
 
 
-def _weekday(folded: str, now: datetime) -> datetime | None:
+def _recent_weekday(folded: str, now: datetime) -> datetime | None:
     tables = _tables()
     match = tables.weekday.search(folded)
     if match is None or tables.clock.search(folded) is None:
@@ -249,3 +307,697 @@ def _weekday(folded: str, now: datetime) -> datetime | None:
     days_back = (now.weekday() - tables.weekdays[match[1]]) % 7
     day = (now - timedelta(days=days_back)).replace(hour=0, minute=0, second=0, microsecond=0)
     return _with_clock(day, folded, match.start(), match.end())
+
+
+# --------------------------------------------------------------------------------------------
+# Date expressions in text: tables and patterns
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DateMention:
+    """A date expression in a text, resolved to a day or a range of days.
+
+    ``text[start:end]`` is the expression as written; ``first == last`` for a single day.
+    """
+
+    start: int
+    end: int
+    expression: str
+    first: date
+    last: date
+    precision: str  # "day", "days" (a range of days), "week", "month" or "year"
+
+
+@dataclass(frozen=True, slots=True)
+class HijriCalendar:
+    """The Umm al-Qura calendar over the years ``data/months_ar.json`` lists."""
+
+    first_year: int
+    month_starts: tuple[date, ...]  # 1st of every month in order, then the day after the last
+
+    def month_range(self, year: int, month: int) -> tuple[date, date] | None:
+        """First and last Gregorian day of a Hijri month, or None outside the table."""
+        index = (year - self.first_year) * 12 + month - 1
+        if not 0 <= index < len(self.month_starts) - 1 or not 1 <= month <= 12:
+            return None
+        return self.month_starts[index], self.month_starts[index + 1] - timedelta(days=1)
+
+    def to_gregorian(self, year: int, month: int, day: int) -> date | None:
+        """The Gregorian day of a Hijri date, or None when it does not exist."""
+        span = self.month_range(year, month)
+        if span is None or not 1 <= day <= (span[1] - span[0]).days + 1:
+            return None
+        return span[0] + timedelta(days=day - 1)
+
+    def year_of(self, day: date) -> int | None:
+        """The Hijri year holding a Gregorian day, or None outside the table."""
+        index = bisect_right(self.month_starts, day) - 1
+        if not 0 <= index < len(self.month_starts) - 1:
+            return None
+        return self.first_year + index // 12
+
+
+@cache
+def hijri_calendar() -> HijriCalendar:
+    """The Umm al-Qura calendar of ``data/months_ar.json`` (month lengths per Hijri year)."""
+    table = _calendar_words()[2]["hijri_calendar"]
+    years = sorted(table["month_lengths"].items())
+    starts = [date.fromisoformat(table["first_day"])]
+    for _, lengths in years:
+        for digit in lengths:
+            starts.append(starts[-1] + timedelta(days=30 if digit == "1" else 29))
+    return HijriCalendar(first_year=int(years[0][0]), month_starts=tuple(starts))
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    months: dict[str, int]  # folded name (single spaces) -> month number
+    hijri_months: dict[str, int]
+    ordinals: dict[str, int]  # folded ordinal word -> day of the month
+    weekdays: dict[str, int]  # folded name without ال -> Monday=0
+    day_words: dict[str, int]  # folded -> days from publication
+    not_after: frozenset[str]
+    past: frozenset[str]
+    future: frozenset[str]
+    current: frozenset[str]
+    future_markers: frozenset[str]
+    future_not_verbs: frozenset[str]
+    ordinal_not_after: frozenset[str]
+    parts: dict[str, str]  # folded word -> "start", "middle" or "end"
+    month_prepositions: frozenset[str]
+    monday_followers: frozenset[str]
+    units: dict[str, str]
+    relative_days: dict[str, int | None]
+    day_month: re.Pattern[str]
+    day_of_month: re.Pattern[str]
+    numeric: re.Pattern[str]
+    weekday: re.Pattern[str]
+    day_word: re.Pattern[str]
+    period: re.Pattern[str]
+    month_only: re.Pattern[str]
+    year_part: re.Pattern[str]
+    ago: re.Pattern[str]
+
+
+def _folded(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    months, named_weekdays, raw = _calendar_words()
+    words = _load_json("compare_ar.json")["timeline"]
+    weekdays = {name.removeprefix("ال"): number for name, number in named_weekdays.items()}
+    hijri_months = {fold(name): number for name, number in raw["hijri_months"].items()}
+    ordinals = {fold(word): day for word, day in raw["ordinal_days"].items()}
+    day_words = {fold(w): offset for w, offset in words["day_words"].items()}
+    past, future, current = (_folded(words[key]) for key in ("past", "future", "current"))
+    parts = {fold(w): part for w, part in words["day_parts"].items()}
+    modifiers = _alternation(past | future | current)
+    gregorian = f"(?:{_alternation(months)})"
+    any_month = f"(?:{_alternation([*months, *hijri_months])})"
+    ordinal = f"(?:{_alternation(ordinals)})"
+    part = rf"(?:(?P<part>{_alternation(parts)})\s+)"
+    paired = rf"(?:\s*[/(\-]\s*{gregorian}(?!\w)\s*\)?)?"
+    # A year may carry its era letter: 1436هـ (Hijri), 2015م (Gregorian).
+    year = r"(?:\s*,?\s*(?:(?:عام|سنه)\s+)?(?P<year>[0-9]{4})(?![0-9])(?:\s*[هم](?!\w))?)"
+    modifier = rf"(?:\s+(?P<mod>{modifiers})(?!\w))"
+    day = rf"(?:(?<![0-9.,/])(?P<d1>[0-9]{{1,2}})|(?<!\w)(?P<o1>{ordinal})(?=\s+من\s))"
+    through = _alternation(["-", "/", "و", fold("إلى"), "حتى"])
+    prefixes = _alternation([fold(w) for w in words["day_prefixes"]] + list(day_words))
+    units = {fold(w): unit for w, unit in words["units"].items()}
+    relative_days = {fold(w): n for w, n in words["relative_days"].items()}
+    return _Lexicon(
+        months=months,
+        hijri_months=hijri_months,
+        ordinals=ordinals,
+        weekdays=weekdays,
+        day_words=day_words,
+        not_after=_folded(words["not_after"]),
+        past=past,
+        future=future,
+        current=current,
+        future_markers=_folded(words["future_markers"]),
+        future_not_verbs=_folded(words["future_prefix_not_verbs"]),
+        ordinal_not_after=_folded(words["ordinal_not_after"]),
+        parts=parts,
+        month_prepositions=_folded(words["month_prepositions"]),
+        monday_followers=_folded(words["monday_followers"]),
+        units=units,
+        relative_days=relative_days,
+        day_month=re.compile(
+            rf"{day}(?:\s*(?:{through})\s*(?P<d2>[0-9]{{1,2}}))?\s*(?:من\s+)?"
+            rf"(?P<shahr>(?:ال)?شهر\s+)?(?P<month>{any_month})(?!\w){paired}{year}?{modifier}?"
+        ),
+        day_of_month=re.compile(
+            rf"{day}\s+من\s+(?:(?P<this>هذا)\s+)?(?:ال|لل)شهر(?:\s+(?P<mod>{modifiers}))?(?!\w)"
+        ),
+        numeric=re.compile(
+            r"(?<![0-9])(?:(?P<y1>[0-9]{4})\s*(?P<s1>[-/.])\s*(?P<m1>[0-9]{1,2})\s*(?P=s1)\s*"
+            r"(?P<d1>[0-9]{1,2})|(?P<d2>[0-9]{1,2})\s*(?P<s2>[-/.])\s*(?P<m2>[0-9]{1,2})\s*"
+            r"(?P=s2)\s*(?P<y2>[0-9]{4}))(?![0-9])(?:\s*[هم](?!\w))?"
+        ),
+        weekday=re.compile(
+            rf"(?<!\w)(?:(?P<pre>{prefixes})\s+(?P<open>\(\s*)?)?[وفبل]?(?:ال|لل)"
+            rf"(?P<day>{_alternation(weekdays)})(?!\w)(?(open)\s*\))(?:{modifier})?"
+        ),
+        day_word=re.compile(
+            rf"(?<!\w)(?:يوم\s+)?(?:[وف]?(?:ب|ل)?)(?P<word>{_alternation(day_words)})(?!\w)"
+        ),
+        period=re.compile(
+            rf"(?<!\w){part}?(?:(?P<this>هذا|هذه)\s+)?[وفبل]?(?:ال|لل)"
+            rf"(?P<unit>{_alternation(units)})(?:\s+(?P<mod>{modifiers}))?(?!\w)"
+        ),
+        month_only=re.compile(
+            rf"(?<!\w){part}?(?:(?P<shahr>[وفبل]?(?:ال)?شهر)\s+)?(?P<month>{any_month})(?!\w)"
+            rf"{paired}(?:{year}|{modifier})?"
+        ),
+        year_part=re.compile(
+            rf"(?<!\w){part}(?:ال)?(?:عام|سنه)\s+(?P<year>[0-9]{{4}})(?![0-9])(?:\s*م(?!\w))?"
+        ),
+        ago=re.compile(
+            rf"(?<!\w)(?:منذ|قبل)\s+(?:(?P<n>[0-9]{{1,2}})\s+)?"
+            rf"(?P<unit>{_alternation(relative_days)})(?!\w)"
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Date expressions in text: resolution
+# --------------------------------------------------------------------------------------------
+
+
+def _tense(modifier: str | None, lex: _Lexicon) -> str:
+    if modifier in lex.past:
+        return "past"
+    if modifier in lex.future:
+        return "future"
+    if modifier in lex.current:
+        return "current"
+    return ""
+
+
+def _pick(candidates: list[tuple[date, date]], published: date, tense: str) -> tuple[date, date]:
+    """The candidate span that the tense allows, nearest the publication date."""
+    if tense == "past":
+        candidates = [c for c in candidates if c[0] <= published]
+    elif tense == "future":
+        candidates = [c for c in candidates if c[0] > published]
+    elif tense == "current":
+        candidates = [c for c in candidates if c[0] <= published + timedelta(days=366)]
+
+    def distance(span: tuple[date, date]) -> int:
+        if span[0] <= published <= span[1]:
+            return 0
+        return min(abs((span[0] - published).days), abs((span[1] - published).days))
+
+    return min(candidates, key=lambda c: (distance(c), c[0]))
+
+
+def infer_year(published: date, month: int, day: int, tense: str = "") -> date | None:
+    """The date of a day and month written without a year.
+
+    Args:
+        published: the article's publication date.
+        month: 1-12.
+        day: day of the month.
+        tense: ``"past"`` (الماضي: on or before publication), ``"future"`` (المقبل: after it),
+            ``"current"`` (الجاري: the publication year) or ``""`` (the nearest).
+
+    Returns:
+        The date, or None when no year makes it valid (31 February).
+    """
+    candidates = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue
+    if tense == "current":
+        candidates = [c for c in candidates if c.year == published.year]
+    spans = [(c, c) for c in candidates]
+    if tense in ("past", "future"):
+        spans = [s for s in spans if (s[0] <= published) == (tense == "past")]
+    return _pick(spans, published, "")[0] if spans else None
+
+
+def infer_hijri(published: date, month: int, day: int, tense: str = "") -> date | None:
+    """The Gregorian date of a Hijri day and month written without a year (15 شوال الجاري).
+
+    Same rules as :func:`infer_year` over the Hijri years around publication.
+    """
+    calendar_ = hijri_calendar()
+    current = calendar_.year_of(published)
+    if current is None:
+        return None
+    candidates = [
+        (found, found)
+        for year in (current - 1, current, current + 1)
+        if (found := calendar_.to_gregorian(year, month, day)) is not None
+        and (tense != "current" or year == current)
+    ]
+    if tense in ("past", "future"):
+        candidates = [c for c in candidates if (c[0] <= published) == (tense == "past")]
+    return _pick(candidates, published, "")[0] if candidates else None
+
+
+def _month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _month_year(published: date, month: int, tense: str) -> int:
+    """Year of a month named without one (تشرين الأول الماضي)."""
+    if tense == "past":
+        return published.year if month < published.month else published.year - 1
+    if tense == "future":
+        return published.year if month > published.month else published.year + 1
+    if tense == "current":
+        return published.year
+    here = published.year * 12 + published.month
+    years = (published.year - 1, published.year, published.year + 1)
+    return min(years, key=lambda year: (abs(year * 12 + month - here), -year))
+
+
+def _hijri_month(published: date, month: int, tense: str) -> tuple[date, date] | None:
+    """First and last day of a Hijri month named without a year (رمضان الماضي)."""
+    calendar_ = hijri_calendar()
+    current = calendar_.year_of(published)
+    if current is None:
+        return None
+    spans = [
+        span
+        for year in (current - 1, current, current + 1)
+        if (span := calendar_.month_range(year, month)) is not None
+        and (tense != "current" or year == current)
+    ]
+    if tense == "past":
+        spans = [s for s in spans if s[0] <= published]
+        return max(spans) if spans else None
+    if tense == "future":
+        spans = [s for s in spans if s[0] > published]
+        return min(spans) if spans else None
+    return _pick(spans, published, "") if spans else None
+
+
+def _part_of(first: date, last: date, part: str | None, unit: str) -> tuple[date, date]:
+    """The start, middle or end third of a period (the whole period without a part word)."""
+    if part is None:
+        return first, last
+    if unit == "year":
+        months = {"start": (1, 4), "middle": (5, 8), "end": (9, 12)}[part]
+        return _month_range(first.year, months[0])[0], _month_range(first.year, months[1])[1]
+    lengths = (2, 3) if unit == "week" else (10, 10)  # days in the start and middle thirds
+    if part == "start":
+        return first, first + timedelta(days=lengths[0] - 1)
+    if part == "middle":
+        start = first + timedelta(days=lengths[0])
+        return start, start + timedelta(days=lengths[1] - 1)
+    return first + timedelta(days=sum(lengths)), last
+
+
+def _weekday_date(published: date, weekday: int, tense: str) -> date:
+    """The next such weekday after publication (future), the latest one before it (past), or
+    the latest one on or before it."""
+    if tense == "future":
+        return published + timedelta(days=(weekday - published.weekday() - 1) % 7 + 1)
+    if tense == "past":
+        return published - timedelta(days=(published.weekday() - weekday - 1) % 7 + 1)
+    return published - timedelta(days=(published.weekday() - weekday) % 7)
+
+
+def _week_range(published: date, weeks: int) -> tuple[date, date]:
+    start = published - timedelta(days=(published.weekday() - WEEK_START) % 7)
+    start += timedelta(days=7 * weeks)
+    return start, start + timedelta(days=6)
+
+
+def _shift_month(published: date, months: int) -> tuple[int, int]:
+    index = published.year * 12 + published.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+_Resolved = tuple[date, date, str]
+_PUNCTUATION = "\"'()[]-,.:;"  # folded quotes and brackets around a word
+_SENTENCE_END = re.compile(r"[.!?:\n]")
+
+
+def _day_of(match: re.Match[str], lex: _Lexicon) -> int:
+    return int(match["d1"]) if match["d1"] else lex.ordinals[" ".join(match["o1"].split())]
+
+
+def _ordinal_of_noun(match: re.Match[str], lex: _Lexicon, folded: str) -> bool:
+    """ "الأسبوع الأول من أغسطس": the ordinal counts weeks, rounds or stages, not days."""
+    previous = folded[: match.start()].split()[-1:]
+    return bool(match["o1"]) and bool(previous) and previous[0] in lex.ordinal_not_after
+
+
+def _day_month(
+    match: re.Match[str], published: date, lex: _Lexicon, folded: str
+) -> _Resolved | None:
+    if _ordinal_of_noun(match, lex, folded):
+        return None
+    name = " ".join(match["month"].split())
+    first_day = _day_of(match, lex)
+    last_day = int(match["d2"]) if match["d2"] else first_day
+    if last_day < first_day:
+        return None
+    tense = _tense(match["mod"], lex)
+    year = int(match["year"]) if match["year"] else None
+    if name in lex.hijri_months:
+        month = lex.hijri_months[name]
+        if name == "صفر" and not (year or match["mod"] or match["shahr"]):
+            return None  # "2 صفر" is also a score
+        calendar_ = hijri_calendar()
+        first = (
+            calendar_.to_gregorian(year, month, first_day)
+            if year
+            else infer_hijri(published, month, first_day, tense)
+        )
+        hijri_year = year or (calendar_.year_of(first) if first else None)
+        last = calendar_.to_gregorian(hijri_year, month, last_day) if hijri_year else None
+        if first is None or last is None:
+            return None
+        return first, last, "day" if first == last else "days"
+    month = lex.months[name]
+    if year:
+        try:
+            first = date(year, month, first_day)
+        except ValueError:
+            return None
+    else:
+        inferred = infer_year(published, month, first_day, tense)
+        if inferred is None:
+            return None
+        first = inferred
+    try:
+        last = first.replace(day=last_day)
+    except ValueError:
+        return None
+    return first, last, "day" if first == last else "days"
+
+
+def _day_of_month(
+    match: re.Match[str], published: date, lex: _Lexicon, folded: str
+) -> _Resolved | None:
+    """A day of a month named by tense: "الثامن من الشهر المقبل", "15 من الشهر الجاري"."""
+    if _ordinal_of_noun(match, lex, folded):
+        return None
+    tense = "current" if match["this"] else _tense(match["mod"], lex)
+    if not tense:
+        return None
+    year, month = _shift_month(published, {"past": -1, "future": 1, "current": 0}[tense])
+    try:
+        found = date(year, month, _day_of(match, lex))
+    except ValueError:
+        return None
+    return found, found, "day"
+
+
+def _numeric_candidates(match: re.Match[str]) -> list[date]:
+    """The dates a numeric expression may mean, most likely first: day/month order as written,
+    then month/day (10/4/1436 for the 4th of Shawwal); Hijri years converted."""
+    if match["y1"]:
+        year, month, day = int(match["y1"]), int(match["m1"]), int(match["d1"])
+    else:
+        year, month, day = int(match["y2"]), int(match["m2"]), int(match["d2"])
+    found: list[date] = []
+    for m, d in ((month, day), (day, month)):
+        if MIN_YEAR <= year <= MAX_YEAR:
+            try:
+                found.append(date(year, m, d))
+            except ValueError:
+                continue
+        else:
+            converted = hijri_calendar().to_gregorian(year, m, d)
+            if converted is not None:
+                found.append(converted)
+    return list(dict.fromkeys(found))
+
+
+def _numeric(match: re.Match[str], published: date, lex: _Lexicon) -> _Resolved | None:
+    candidates = _numeric_candidates(match)
+    if not candidates:
+        return None
+    return candidates[0], candidates[0], "day"
+
+
+def _is_future_verb(word: str, lex: _Lexicon) -> bool:
+    """A verb with the future prefix سـ (سيلتقي، ستستأنف), or a listed future marker."""
+    word = word.strip(_PUNCTUATION)
+    if word in lex.future_markers or (word[:1] in ("و", "ف") and word[1:] in lex.future_markers):
+        return True
+    if len(word) > 1 and word[0] in "وف" and word[1] == "س":
+        word = word[1:]
+    return (
+        len(word) >= 5 and word[0] == "س" and word[1] in "يتن" and word not in lex.future_not_verbs
+    )
+
+
+def _weekday_tense(match: re.Match[str], lex: _Lexicon, folded: str) -> str:
+    tense = _tense(match["mod"], lex)
+    pre = " ".join(match["pre"].split()) if match["pre"] else None
+    if tense in ("past", "future"):
+        return tense
+    if pre in lex.day_words:
+        return "future" if lex.day_words[pre] > 0 else ""  # أمس الخميس: never the next one
+    clause = _SENTENCE_END.split(folded[max(0, match.start() - 200) : match.start()])[-1]
+    before = clause.split()[-FUTURE_MARKER_WINDOW:]
+    return "future" if any(_is_future_verb(word, lex) for word in before) else ""
+
+
+def _weekday(match: re.Match[str], published: date, lex: _Lexicon, folded: str) -> _Resolved | None:
+    weekday = lex.weekdays[match["day"]]
+    if match["day"] == "اثنين" and not (match["pre"] or match["mod"]):
+        following = folded[match.end() :].split()[:1]
+        if not following or following[0].strip(_PUNCTUATION) not in lex.monday_followers:
+            return None  # الاثنين is also "the two"
+    found = _weekday_date(published, weekday, _weekday_tense(match, lex, folded))
+    return found, found, "day"
+
+
+def _day_word(
+    match: re.Match[str], published: date, lex: _Lexicon, folded: str
+) -> _Resolved | None:
+    word = " ".join(match["word"].split())
+    previous = folded[: match.start()].split()[-1:]
+    if previous and previous[0].strip(_PUNCTUATION) in lex.not_after:
+        return None  # روسيا اليوم: a channel
+    if word == "اليوم":
+        following = folded[match.end() :].split()[:1]
+        if following and following[0].startswith("ال") and following[0] != "الي":
+            return None  # اليوم الأول، اليوم الوطني: "the day", not today (but "اليوم إلى")
+    found = published + timedelta(days=lex.day_words[word])
+    return found, found, "day"
+
+
+def _period(match: re.Match[str], published: date, lex: _Lexicon) -> _Resolved | None:
+    tense = "current" if match["this"] else _tense(match["mod"], lex)
+    if not tense:
+        return None
+    shift = {"past": -1, "future": 1, "current": 0}[tense]
+    unit = lex.units[match["unit"]]
+    part = lex.parts.get(match["part"] or "")
+    if unit == "week":
+        first, last = _part_of(*_week_range(published, shift), part, unit)
+    elif unit == "month":
+        first, last = _part_of(*_month_range(*_shift_month(published, shift)), part, unit)
+    else:
+        year = published.year + shift
+        first, last = _part_of(date(year, 1, 1), date(year, 12, 31), part, unit)
+    return first, last, "days" if part and unit != "year" else unit
+
+
+def _month_only(
+    match: re.Match[str], published: date, lex: _Lexicon, folded: str
+) -> _Resolved | None:
+    name = " ".join(match["month"].split())
+    previous = folded[: match.start()].split()[-1:]
+    after_preposition = bool(previous) and (
+        previous[0] in lex.month_prepositions or previous[0][1:] in lex.month_prepositions
+    )
+    marked = match["shahr"] or match["year"] or match["mod"] or match["part"]
+    if not (marked or (after_preposition and name != "صفر")):
+        return None  # مارس is also a verb, ماي and تموز are names: need a marker
+    tense = _tense(match["mod"], lex) or ("past" if previous and previous[0] == "منذ" else "")
+    part = lex.parts.get(match["part"] or "")
+    if name in lex.hijri_months:
+        year = int(match["year"]) if match["year"] else None
+        month = lex.hijri_months[name]
+        span = (
+            hijri_calendar().month_range(year, month)
+            if year
+            else _hijri_month(published, month, tense)
+        )
+        if span is None:
+            return None
+        first, last = _part_of(*span, part, "month")
+    else:
+        month = lex.months[name]
+        year = int(match["year"]) if match["year"] else _month_year(published, month, tense)
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            return None
+        first, last = _part_of(*_month_range(year, month), part, "month")
+    return first, last, "days" if part else "month"
+
+
+def _year_part(match: re.Match[str], published: date, lex: _Lexicon) -> _Resolved | None:
+    year = int(match["year"])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    first, last = _part_of(date(year, 1, 1), date(year, 12, 31), lex.parts[match["part"]], "year")
+    return first, last, "days"
+
+
+def _ago(match: re.Match[str], published: date, lex: _Lexicon) -> _Resolved | None:
+    implied = lex.relative_days[match["unit"]]
+    if match["n"]:
+        count = int(match["n"]) * (7 if (implied or 1) >= 7 else 1)
+    elif implied is not None:
+        count = implied
+    else:
+        return None  # منذ أيام: vague
+    found = published - timedelta(days=count)
+    return found, found, "day"
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    """MATCH form of one character; whitespace stays one space so offsets stay simple."""
+    return " " if ch.isspace() else fold(ch)
+
+
+def fold_mapped(text: str) -> tuple[str, npt.NDArray[np.int64]]:
+    """Folds ``text`` character by character and maps each folded character to its source.
+
+    Unlike :func:`marsad.text.arabic.fold` whitespace runs are kept (patterns match ``\\s+``),
+    which lets the mapping be computed with one translate and a vectorised repeat: about
+    twenty times faster than :func:`marsad.text.arabic.fold_with_offsets` on long bodies.
+
+    Returns:
+        ``(folded, offsets)`` with ``offsets[i]`` the index in ``text`` of ``folded[i]``.
+    """
+    table = {ord(ch): _fold_char(ch) for ch in set(text)}
+    folded = text.translate(table)
+    if len(folded) == len(text) and all(len(v) == 1 for v in table.values()):
+        return folded, np.arange(len(text), dtype=np.int64)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    lengths = np.array([len(table[int(code)]) for code in distinct], dtype=np.int64)[inverse]
+    return folded, np.repeat(np.arange(len(text), dtype=np.int64), lengths)
+
+
+def _original_end(text: str, offsets: npt.NDArray[np.int64], folded_end: int) -> int:
+    end = int(offsets[folded_end - 1]) + 1
+    while end < len(text) and (unicodedata.category(text[end]) == "Mn" or text[end] == "\u0640"):
+        end += 1
+    return end
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A resolved match on the folded text, before mapping back to the original."""
+
+    start: int
+    end: int
+    first: date
+    last: date
+    precision: str
+    kind: str  # "weekday", "date" (an explicit day), or "other"
+    match: re.Match[str]
+
+
+#: Between a weekday and the explicit date that names the same day ("الأربعاء الموافق 5").
+_WEEKDAY_DATE_GAP = re.compile(r"[\s,\-]*(?:الموافق\s*)?[\s,\-]*")
+
+
+def _merge_weekday_dates(found: list[_Found], folded: str, lex: _Lexicon) -> list[_Found]:
+    """Joins a weekday and the explicit date right after it into one mention of that date.
+
+    An explicit date beats the weekday's guess; when the date reads either day/month or
+    month/day, the reading that falls on the weekday wins.
+    """
+    merged: list[_Found] = []
+    index = 0
+    while index < len(found):
+        current = found[index]
+        following = found[index + 1] if index + 1 < len(found) else None
+        if (
+            following is None
+            or current.kind != "weekday"
+            or following.kind != "date"
+            or following.first != following.last
+            or not _WEEKDAY_DATE_GAP.fullmatch(folded, current.end, following.start)
+        ):
+            merged.append(current)
+            index += 1
+            continue
+        day = following.first
+        weekday = lex.weekdays[current.match["day"]]
+        if following.match.re is lex.numeric and day.weekday() != weekday:
+            day = next(
+                (d for d in _numeric_candidates(following.match) if d.weekday() == weekday), day
+            )
+        merged.append(
+            _Found(current.start, following.end, day, day, "day", "date", following.match)
+        )
+        index += 2
+    return merged
+
+
+def find_dates(text: str, published: date) -> list[DateMention]:
+    """Finds and resolves the date expressions of a text.
+
+    Args:
+        text: an article body (DISPLAY form).
+        published: the article's publication date, the anchor of relative expressions.
+
+    Returns:
+        Non-overlapping mentions in text order; more specific patterns win where they overlap
+        ("اليوم الثلاثاء" is one weekday mention, "28 نوفمبر المقبل" one day), and a weekday
+        followed by its explicit date ("الأربعاء الموافق 20-10-1436هـ") is one mention of that
+        date.
+    """
+    if not text:
+        return []
+    lex = _lexicon()
+    folded, offsets = fold_mapped(text)
+    found: list[_Found] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= f.start or start >= f.end for f in found)
+
+    passes: Sequence[tuple[re.Pattern[str], str, Callable[[re.Match[str]], _Resolved | None]]] = (
+        (lex.day_month, "date", lambda m: _day_month(m, published, lex, folded)),
+        (lex.day_of_month, "date", lambda m: _day_of_month(m, published, lex, folded)),
+        (lex.numeric, "date", lambda m: _numeric(m, published, lex)),
+        (lex.weekday, "weekday", lambda m: _weekday(m, published, lex, folded)),
+        (lex.day_word, "other", lambda m: _day_word(m, published, lex, folded)),
+        (lex.year_part, "other", lambda m: _year_part(m, published, lex)),
+        (lex.period, "other", lambda m: _period(m, published, lex)),
+        (lex.month_only, "other", lambda m: _month_only(m, published, lex, folded)),
+        (lex.ago, "other", lambda m: _ago(m, published, lex)),
+    )
+    for pattern, kind, resolve in passes:
+        for match in pattern.finditer(folded):
+            if not free(match.start(), match.end()):
+                continue
+            resolved = resolve(match)
+            if resolved is not None:
+                found.append(_Found(match.start(), match.end(), *resolved, kind, match))
+    found.sort(key=lambda f: f.start)
+    mentions = []
+    for item in _merge_weekday_dates(found, folded, lex):
+        start = int(offsets[item.start])
+        end = _original_end(text, offsets, item.end)
+        mentions.append(
+            DateMention(
+                start=start,
+                end=end,
+                expression=text[start:end],
+                first=item.first,
+                last=item.last,
+                precision=item.precision,
+            )
+        )
+    return mentions
