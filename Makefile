@@ -57,6 +57,7 @@ eval: $(STAMP) $(STORY_DEV) build/ner_dev.txt build/quotes_dev_articles.jsonl
 	$(BIN)/marsad eval quotes evaluation/quotes_dev/gold.jsonl build/quotes_dev_articles.jsonl
 	$(BIN)/marsad eval aliases evaluation/aliases_dev/gold.jsonl
 	$(BIN)/marsad eval summaries evaluation/summaries_dev/refs.jsonl --corpus $(SNN)
+	$(BIN)/marsad eval dates evaluation/dates_dev/mentions.jsonl --corpus $(SNN)
 
 train-ner: $(STAMP)
 	$(BIN)/python scripts/train_ner.py --shared $(SHARED)
