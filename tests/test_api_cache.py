@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ with warnings.catch_warnings():
 
 import httpx
 
+from marsad import views
 from marsad.api import create_app
 from marsad.api.cache import ResponseCacheMiddleware, VersionedCache
 from marsad.api.service import Service
@@ -188,7 +190,9 @@ def test_entries_expire_with_their_version() -> None:
     assert cache.get("r", ("own",)) == "r", "own-versioned entries survive a generation bump"
 
 
-def test_a_stale_analysis_is_shown_then_rebuilt_in_the_background(tmp_path: Path) -> None:
+def test_a_stale_analysis_is_shown_then_rebuilt_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "s.db"
     app = create_app(db, token=TOKEN)
     service: Service = app.state.service
@@ -205,7 +209,13 @@ def test_a_stale_analysis_is_shown_then_rebuilt_in_the_background(tmp_path: Path
         second = client.get(f"/api/v1/stories/{story}").json()
         assert second["n_articles"] == 3
         assert second["analysis"]["basis"] == first["basis"] and second["analysis"]["stale"]
-        service._refresher.submit(lambda: None).result(timeout=30)  # queued rebuild done
+        assert not service._refreshing, "built seconds ago: not rebuilt again yet"
+        monkeypatch.setattr(views, "ANALYSIS_REFRESH_SECONDS", 0.0)
+        assert client.get(f"/api/v1/stories/{story}?again").json()["analysis"]["stale"]
+        deadline = time.monotonic() + 60
+        while service._refreshing and time.monotonic() < deadline:
+            time.sleep(0.05)  # the rebuild runs in the refresher process
+        assert not service._refreshing
         third = client.get(f"/api/v1/stories/{story}").json()["analysis"]
         assert third["basis"][0] == 3 and "stale" not in third
         assert "wire-c" in {row["outlet"] for row in third["coverage"]["outlets"]}
@@ -218,3 +228,35 @@ def test_the_river_reads_its_index(tmp_path: Path) -> None:
     ).fetchall()
     assert any("COVERING INDEX stories_river" in row[-1] for row in plan), plan
     store.close()
+
+
+def test_during_a_rebuild_others_get_the_previous_version() -> None:
+    builds = 0
+
+    async def slow_app(scope: Any, receive: Any, send: Any) -> None:
+        nonlocal builds
+        builds += 1
+        body = f"build {builds}".encode()
+        await asyncio.sleep(0.05)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+    version = ["v1"]
+    cache = VersionedCache(lambda: (version[0],))
+    app = ResponseCacheMiddleware(slow_app, cache=cache)
+
+    async def scenario() -> tuple[str, list[str], str]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            first = (await client.get("/river")).text
+            version[0] = "v2"  # a commit
+            rebuild = asyncio.create_task(client.get("/river"))
+            await asyncio.sleep(0.01)
+            during = await asyncio.gather(*(client.get("/river") for _ in range(5)))
+            return first, [r.text for r in during], (await rebuild).text
+
+    first, during, rebuilt = asyncio.run(scenario())
+    assert first == "build 1"
+    assert during == ["build 1"] * 5, "served the previous version while rebuilding"
+    assert rebuilt == "build 2", "the request that rebuilt waited for the fresh page"
+    assert builds == 2

@@ -5,10 +5,11 @@ Each function returns plain dicts and lists (the public schema); renderers forma
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -57,7 +58,8 @@ def article_brief(article: StoredArticle) -> dict[str, Any]:
     }
 
 
-#: Persists a story analysis built by a reader: (story id, revision it was built at, analysis).
+#: Persists a story analysis built by a reader for the page it shows: (story id, revision it
+#: was built at, analysis).
 KeepAnalysis = Callable[[int, int, dict[str, Any]], None]
 #: Schedules the rebuild of a stale story analysis for later (the server's background worker).
 RefreshAnalysis = Callable[[int], None]
@@ -132,6 +134,9 @@ def story_view(
 
 
 MIN_OUTLETS_TO_COMPARE = 2  # an outlet comparison needs at least two outlets
+#: A busy story's comparison is rebuilt in the background at most this often; in between
+#: its page shows the last one, marked stale (a big story's rebuild costs up to a second).
+ANALYSIS_REFRESH_SECONDS = 60.0
 
 
 def story_analysis(
@@ -154,9 +159,17 @@ def story_analysis(
         if cached.get("basis") == analysis_basis(members):
             return cached
         if refresh is not None:
-            refresh(story.id)
+            if _age_seconds(cached.get("built_at")) >= ANALYSIS_REFRESH_SECONDS:
+                refresh(story.id)
             return {**cached, "stale": True}
     return build_analysis(store, story, members, keep=keep)
+
+
+def _age_seconds(stamp: Any) -> float:
+    try:
+        return (datetime.now(UTC) - datetime.fromisoformat(str(stamp))).total_seconds()
+    except ValueError:
+        return math.inf
 
 
 def analysis_basis(members: Sequence[StoredArticle]) -> list[int]:
@@ -182,15 +195,27 @@ def build_analysis(
         all_outlets=store.outlets(),
     )
     analysis["basis"] = analysis_basis(members)
+    analysis["built_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     (keep or partial(keep_analysis, store))(story.id, story.revision, analysis)
     return analysis
 
 
-def keep_analysis(store: Store, story_id: int, revision: int, analysis: dict[str, Any]) -> None:
-    """Store an analysis built at ``revision`` unless the story changed since."""
+def keep_analysis(
+    store: Store,
+    story_id: int,
+    revision: int,
+    analysis: dict[str, Any],
+    *,
+    changes_page: bool = False,
+) -> None:
+    """Store an analysis built at ``revision`` unless the story changed since.
+
+    ``changes_page``: the analysis replaces one a page showed (a background rebuild), so
+    the story's pages must be rebuilt too; not so for one built while building the page.
+    """
     try:
         with store.transaction():
-            store.set_analysis(story_id, analysis, revision=revision)
+            store.set_analysis(story_id, analysis, revision=revision, changes_page=changes_page)
     except (sqlite3.Error, StoreError):  # read-only: show the analysis, just do not keep it
         pass
 
@@ -352,6 +377,15 @@ def threads_view(store: Store, *, limit: int = 50, offset: int = 0) -> dict[str,
         "offset": offset,
         "threads": threads,
     }
+
+
+def outlet_menu(store: Store) -> list[dict[str, Any]]:
+    """Outlets with their live article counts, largest first (cheap: read from an index)."""
+    rows = store.db.execute(
+        "SELECT source, count(*) FROM articles WHERE superseded_by IS NULL"
+        " GROUP BY source ORDER BY count(*) DESC, source"
+    )
+    return [{"name": str(name), "articles": int(n)} for name, n in rows]
 
 
 def outlets_view(store: Store) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from marsad.pipeline import Settings
 from marsad.web.pages import STATIC_DIR, mount_static
 from marsad.web.pages import router as web_router
 
+SWITCH_INTERVAL_S = 0.0005  # Python's default is 0.005
 # DNS rebinding: a hostile page that resolves its own name to 127.0.0.1 must not reach us.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 
@@ -40,6 +42,10 @@ def create_app(
         settings: Pipeline settings for ingest through the API (default: tuned values).
     """
     service = Service(db_path, token=token, settings=settings)
+    # A page rebuilt in a worker thread holds the GIL for up to the switch interval each time
+    # the event loop wants it back, and cached pages are served from the loop: a short
+    # interval keeps those waits (and the latency tail) small while a rebuild runs.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

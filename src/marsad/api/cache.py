@@ -3,15 +3,17 @@
 Readers far outnumber writes: the river, popular stories and common searches are asked
 for again and again. Each path has a version: a story's pages carry the story's change
 counter (so they survive ingests that did not touch the story), everything else the
-store file's version (size and modification time of the database and its write-ahead
-log), so a commit by any process, the CLI's ``ingest`` or ``watch`` included, is seen.
-Concurrent misses of one page wait for a single computation instead of each running it.
+store's commit counter (SQLite's ``data_version``), so a commit by any process, the
+CLI's ``ingest`` or ``watch`` included, is seen, and writes not yet committed are not.
+Concurrent misses of one page do not each rebuild it: the first request rebuilds and
+waits for the fresh page (so whoever just wrote sees the write), while requests arriving
+during that rebuild get the previous version at once, or wait for the rebuild when the
+page was never built. A commit thus costs one rebuild per page, and no queue behind it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -21,22 +23,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 Version = tuple[object, ...]
 MAX_CACHED_BODY = 1_000_000
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
-
-
-def file_version(db_path: str) -> Callable[[], Version]:
-    """A function returning the current version of a store file (changes on every commit)."""
-
-    def version() -> Version:
-        parts: list[object] = []
-        for path in (db_path, db_path + "-wal"):
-            try:
-                stat = os.stat(path)
-                parts += [stat.st_size, stat.st_mtime_ns]
-            except OSError:
-                parts += [None, None]
-        return tuple(parts)
-
-    return version
 
 
 class VersionedCache:
@@ -57,13 +43,16 @@ class VersionedCache:
         """The value cached under ``key`` at this version, or None."""
         with self._lock:
             entry = self._items.get(key)
-            if entry is None:
-                return None
-            if entry[0] != version:
-                del self._items[key]
+            if entry is None or entry[0] != version:
                 return None
             self._items.move_to_end(key)
             return entry[1]
+
+    def get_any(self, key: object) -> object | None:
+        """The value cached under ``key`` at whatever version (possibly out of date)."""
+        with self._lock:
+            entry = self._items.get(key)
+            return None if entry is None else entry[1]
 
     def put(self, key: object, version: Version, value: object) -> None:
         """Cache a value built at ``version``."""
@@ -112,6 +101,10 @@ class ResponseCacheMiddleware:
             pending = self._pending.get((key, version))
             if pending is None:
                 break
+            stale = self.cache.get_any(key)
+            if isinstance(stale, tuple):
+                await _replay(stale, send)  # being rebuilt: the previous version meanwhile
+                return
             await asyncio.shield(pending)  # another request is building this very page
         future: asyncio.Future[Response | None] = asyncio.get_running_loop().create_future()
         self._pending[(key, version)] = future

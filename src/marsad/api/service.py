@@ -7,16 +7,17 @@ import re
 import threading
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 
 from marsad import views
-from marsad.api.cache import Version, VersionedCache, file_version
+from marsad.api.cache import Version, VersionedCache
 from marsad.models import RawArticle, Skipped
 from marsad.pipeline import IngestReport, Pipeline, Settings
 from marsad.store.sqlite import Store
@@ -51,13 +52,19 @@ class Service:
         self.pipeline = Pipeline(
             Store(self.db_path, normalizer_version=NORMALIZER_VERSION), settings
         )
-        self.cache = VersionedCache(file_version(self.db_path))
+        self.cache = VersionedCache(lambda: (self.reader().data_version(),))
         self._write_lock = threading.Lock()
         self._local = threading.local()
         self._readers: list[Store] = []
         self._readers_lock = threading.Lock()
-        # One background thread rebuilds stale story analyses, so no page view waits for it.
-        self._refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-analysis")
+        # One background worker rebuilds stale story analyses, so no page view waits for it.
+        # A separate process for a store file: a big story's rebuild is pure-Python work that
+        # would otherwise hold the GIL against the threads serving pages.
+        self._refresher: Executor = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-analysis")
+            if self.db_path == ":memory:"
+            else ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        )
         self._refreshing: set[int] = set()
         self._refreshing_lock = threading.Lock()
 
@@ -80,7 +87,13 @@ class Service:
         return store
 
     def keep_analysis(
-        self, story_id: int, revision: int, analysis: dict[str, Any], *, wait: bool = False
+        self,
+        story_id: int,
+        revision: int,
+        analysis: dict[str, Any],
+        *,
+        wait: bool = False,
+        changes_page: bool = False,
     ) -> None:
         """Persist an analysis a reader built, so the next view of the story reads it.
 
@@ -90,7 +103,9 @@ class Service:
         if not self._write_lock.acquire(blocking=wait):
             return
         try:
-            views.keep_analysis(self.pipeline.store, story_id, revision, analysis)
+            views.keep_analysis(
+                self.pipeline.store, story_id, revision, analysis, changes_page=changes_page
+            )
         finally:
             self._write_lock.release()
 
@@ -100,20 +115,27 @@ class Service:
             if story_id in self._refreshing:
                 return
             self._refreshing.add(story_id)
-        self._refresher.submit(self._rebuild_analysis, story_id)
+        if isinstance(self._refresher, ThreadPoolExecutor):
+            future = self._refresher.submit(self._rebuild_here, story_id)
+        else:
+            future = self._refresher.submit(rebuild_analysis, self.db_path, story_id)
+        future.add_done_callback(partial(self._rebuilt, story_id))
 
-    def _rebuild_analysis(self, story_id: int) -> None:
-        try:
-            store = self.reader()
-            story = store.story(story_id)
-            if story is not None:
-                keep = partial(self.keep_analysis, wait=True)
-                views.build_analysis(store, story, store.story_articles(story_id), keep=keep)
-        except Exception:  # a failed rebuild leaves the stale analysis; the next view retries
-            logger.exception("rebuilding the analysis of story %d failed", story_id)
-        finally:
-            with self._refreshing_lock:
-                self._refreshing.discard(story_id)
+    def _rebuild_here(self, story_id: int) -> None:
+        store = self.reader()
+        story = store.story(story_id)
+        if story is not None:
+            keep = partial(self.keep_analysis, wait=True, changes_page=True)
+            views.build_analysis(store, story, store.story_articles(story_id), keep=keep)
+
+    def _rebuilt(self, story_id: int, future: Future[None]) -> None:
+        with self._refreshing_lock:
+            self._refreshing.discard(story_id)
+        if not future.cancelled() and future.exception() is not None:
+            # The stale analysis stays; the next view of the story asks again.
+            logger.warning(
+                "rebuilding the analysis of story %d failed: %s", story_id, future.exception()
+            )
 
     def story_page(self, story_id: int) -> dict[str, Any] | None:
         """The story view, read through this thread's connection."""
@@ -154,6 +176,18 @@ class Service:
                 store.close()
             self._readers.clear()
         self.pipeline.store.close()
+
+
+def rebuild_analysis(db_path: str, story_id: int) -> None:
+    """Rebuild and store one story's analysis (run in the refresher process)."""
+    store = Store(db_path, normalizer_version=NORMALIZER_VERSION)
+    try:
+        story = store.story(story_id)
+        if story is not None:
+            keep = partial(views.keep_analysis, store, changes_page=True)
+            views.build_analysis(store, story, store.story_articles(story_id), keep=keep)
+    finally:
+        store.close()
 
 
 def get_service(request: Request) -> Service:

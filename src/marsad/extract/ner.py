@@ -1,40 +1,59 @@
-"""Arabic named-entity recognition (PERS, LOC, ORG, MISC) with a linear-chain CRF.
+"""Arabic named-entity recognition (PERS, LOC, ORG, MISC) with a BiLSTM-CRF run by ONNX Runtime.
 
-The model is a CRFsuite file trained on ANERcorp (see ``marsad/models/README.md``) over
-sparse binary features: the MATCH-folded word, its clitic-stripped form and stem, affixes,
-word shape, distributional word clusters learned from unlabeled news, matches in a gazetteer
-of training entities, and a subset of these for a +-2 word window. Word-level features are
-computed once per distinct word and cached, so tagging costs little more than the CRF's
-own Viterbi pass. All Arabic rules (folding, clitics, stems) come from ``marsad.text.arabic``.
+The network (trained by ``scripts/train_ner_neural.py``, see ``marsad/models/README.md``) has
+two ONNX graphs. The *word encoder* maps one distinct word to a vector from its MATCH-folded
+form and clitic-stripped form (embeddings initialised from distributional vectors learned on
+unlabeled news), their distributional cluster ids, shape, proclitics and a character CNN. The
+*sentence tagger* runs a BiLSTM over those vectors plus a gazetteer mark per token and emits
+per-tag scores; BIO-constrained Viterbi decoding with the learned CRF transitions happens
+here in numpy. Word vectors depend on the word only, so they are cached: tagging a text
+costs the BiLSTM and little else. All Arabic rules (folding, clitics) come from
+``marsad.text.arabic``; run time needs numpy and onnxruntime only.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+import json
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import pycrfsuite
+import numpy as np
+import onnxruntime as ort  # type: ignore[import-untyped]
 
 from marsad.text import arabic
 
-MODEL_FILE = "ner.crfsuite"
+WORDS_MODEL_FILE = "ner_words.onnx"
+TAGGER_MODEL_FILE = "ner_tagger.onnx"
+VOCABULARY_FILE = "ner_vocabulary.json.gz"
 CLUSTERS_FILE = "ner_clusters.tsv.gz"
 GAZETTEER_FILE = "ner_gazetteer.tsv.gz"
+
+TAGS = ("O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
+ENTITY_TYPES = ("PERS", "LOC", "ORG", "MISC")
 CLUSTER_LEVELS = 5  # ids per word in the cluster table: c1..c3 syntactic, c4..c5 topical
-# Offsets of the context window and the word features each offset contributes; nearer
-# words contribute more, which keeps the model small without losing accuracy.
-WINDOW: dict[int, tuple[str, ...]] = {
-    -2: ("s", "c1", "c2"),
-    -1: ("w", "s", "pre", "x2", "c1", "c2", "c3", "c5", "sc2", "sc3", "shape"),
-    1: ("w", "s", "pre", "x2", "c1", "c2", "c3", "c5", "sc2", "sc3", "shape"),
-    2: ("s", "c1", "c2"),
-}
-MAX_CACHE = 200_000
+SHAPES = ("digit", "punct", "latin", "long", "word")
+# Integer features of a word, in column order: vocabulary ids of the folded and stripped
+# forms, cluster ids of both at each level, shape and proclitics. 0 is padding, 1 unknown.
+FEATURE_COLUMNS = (
+    "word",
+    "stripped",
+    *(f"cluster{level}" for level in range(CLUSTER_LEVELS)),
+    *(f"stripped_cluster{level}" for level in range(CLUSTER_LEVELS)),
+    "shape",
+    "proclitics",
+)
+MAX_CHARS = 16  # longer words keep their first and last MAX_CHARS // 2 characters
+MAX_SENTENCE = 100  # tokens per tagged window: bounds memory whatever the input
+BATCH_TOKENS = 8192  # padded tokens per ONNX call
+SENTENCE_END = frozenset(".!?؟")
+MAX_CACHE = 100_000  # cached word vectors (about 50 MB at 128 floats)
+PAD, UNKNOWN = 0, 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +64,29 @@ class Entity:
     label: str  # PERS, LOC, ORG or MISC
     start: int
     end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Symbol tables of the word encoder; index ``i`` of a tuple is id ``i + 2``."""
+
+    words: tuple[str, ...]
+    chars: str
+    proclitics: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-ready form (see ``from_json``)."""
+        return {"words": list(self.words), "chars": self.chars, "proclitics": list(self.proclitics)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Vocabulary:
+        """Inverse of ``to_json``."""
+        words, chars, proclitics = data["words"], data["chars"], data["proclitics"]
+        if not (
+            isinstance(words, list) and isinstance(chars, str) and isinstance(proclitics, list)
+        ):
+            raise ValueError("malformed NER vocabulary")
+        return cls(tuple(map(str, words)), chars, tuple(map(str, proclitics)))
 
 
 def read_clusters(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -68,22 +110,29 @@ def _shape(word: str) -> str:
     return "long" if len(word) > 6 else "word"
 
 
-@dataclass(frozen=True, slots=True)
-class _WordEntry:
-    """Everything about one distinct surface word that the features need, computed once."""
+def _index(symbols: Iterable[str]) -> dict[str, int]:
+    return {symbol: position + 2 for position, symbol in enumerate(symbols)}
 
-    attributes: dict[str, str]
-    own: tuple[str, ...]  # the word's features at its own position
-    context: dict[int, tuple[str, ...]]  # its features as seen from offset -2..+2
+
+@dataclass(frozen=True, slots=True)
+class WordFeatures:
+    """What the model sees of one distinct surface word."""
+
+    folded: str
+    stripped: str  # folded, without article and proclitics: the gazetteer's alphabet
+    proclitics: str
+    ids: tuple[int, ...]  # one id per FEATURE_COLUMNS entry
+    chars: tuple[int, ...]  # MAX_CHARS character ids, 0-padded
 
 
 class Featurizer:
-    """Turns token sequences into CRFsuite feature lists; caches per-word work."""
+    """Maps surface words to model inputs and marks gazetteer matches; caches per-word work."""
 
     def __init__(
         self,
         clusters: Mapping[str, tuple[str, ...]],
         gazetteer: Mapping[tuple[str, ...], str] | None = None,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         """Build a featurizer.
 
@@ -91,129 +140,97 @@ class Featurizer:
             clusters: folded word -> ``CLUSTER_LEVELS`` cluster ids; clitic-stripped forms
                 are looked up in the same table.
             gazetteer: clitic-stripped word sequence -> entity type (see ``build_gazetteer``).
+            vocabulary: the encoder's symbol tables; without it every id is "unknown"
+                (enough for stripped forms and gazetteers).
         """
-        self._clusters = clusters
         levels = {len(ids) for ids in clusters.values()}
         if levels - {CLUSTER_LEVELS}:
             raise ValueError(f"cluster table rows need {CLUSTER_LEVELS} ids, found {levels}")
-        self._cache: dict[str, _WordEntry] = {}
+        self._clusters = {
+            word: tuple(int(cluster) + 2 for cluster in ids) for word, ids in clusters.items()
+        }
+        vocabulary = vocabulary or Vocabulary((), "", ())
+        self._words = _index(vocabulary.words)
+        self._chars = _index(vocabulary.chars)
+        self._proclitics = _index(vocabulary.proclitics)
+        self._shapes = _index(SHAPES)
+        self._cache: dict[str, WordFeatures] = {}
         self.gazetteer: Mapping[tuple[str, ...], str] = {}
-        self._longest_entry = 0
+        self._prefixes: set[tuple[str, ...]] = set()  # every leading part of every entry
+        self._first_words: set[str] = set()
         self.use_gazetteer(gazetteer or {})
 
     def use_gazetteer(self, gazetteer: Mapping[tuple[str, ...], str]) -> None:
         """Switch the gazetteer (training swaps in held-out ones; the word cache stays valid)."""
         self.gazetteer = gazetteer
-        self._longest_entry = max((len(key) for key in gazetteer), default=0)
+        self._prefixes = {key[:size] for key in gazetteer for size in range(1, len(key) + 1)}
+        self._first_words = {key[0] for key in gazetteer}
 
-    def _entry(self, word: str) -> _WordEntry:
-        entry = self._cache.get(word)
-        if entry is None:
-            attributes = self._attributes(word)
-            entry = _WordEntry(
-                attributes,
-                self._own_features(attributes),
-                {
-                    offset: tuple(f"{offset}{name}={attributes[name]}" for name in names)
-                    for offset, names in WINDOW.items()
-                },
-            )
+    def word(self, word: str) -> WordFeatures:
+        """Features of one surface word (cached)."""
+        features = self._cache.get(word)
+        if features is None:
+            features = self.compute(word)
             if len(self._cache) >= MAX_CACHE:
                 self._cache.clear()
-            self._cache[word] = entry
-        return entry
+            self._cache[word] = features
+        return features
 
-    def _attributes(self, word: str) -> dict[str, str]:
+    def compute(self, word: str) -> WordFeatures:
+        """Features of one surface word, not cached (for callers with their own cache)."""
         folded = arabic.fold(word) or word
         tokens = arabic.tokenize(word)
         # The text layer drops punctuation and may split odd tokens; keep the whole word then.
-        single = tokens[0] if len(tokens) == 1 and tokens[0].text else None
-        stripped = single.text if single else folded
-        clitics = folded[: len(folded) - len(stripped)] if folded.endswith(stripped) else "?"
-        attributes = {
-            "w": folded,
-            "s": stripped,
-            "st": (single.stem if single else "") or stripped,
-            "pre": clitics,
-            "x2": stripped[-2:],
-            "shape": _shape(word),
-        }
-        word_clusters = self._clusters.get(folded)
-        stripped_clusters = self._clusters.get(stripped)
-        for level in range(CLUSTER_LEVELS):
-            key = f"c{level + 1}"
-            attributes[key] = word_clusters[level] if word_clusters else "-"
-            attributes["s" + key] = stripped_clusters[level] if stripped_clusters else "-"
-        return attributes
-
-    @staticmethod
-    def _own_features(attributes: Mapping[str, str]) -> tuple[str, ...]:
-        stripped = attributes["s"]
-        folded = attributes["w"]
-        own = ["bias", *(f"{name}={value}" for name, value in attributes.items())]
-        own += [f"p{n}={stripped[:n]}" for n in (2, 3)]
-        own += [f"x{n}={stripped[-n:]}" for n in (1, 3, 4)]
-        own += [f"wx{n}={folded[-n:]}" for n in (1, 2)]
-        own.append(f"len={min(len(stripped), 8)}")
-        return tuple(own)
+        stripped = tokens[0].text if len(tokens) == 1 and tokens[0].text else folded
+        proclitics = folded[: len(folded) - len(stripped)] if folded.endswith(stripped) else "?"
+        missing = (UNKNOWN,) * CLUSTER_LEVELS
+        ids = (
+            self._words.get(folded, UNKNOWN),
+            self._words.get(stripped, UNKNOWN),
+            *self._clusters.get(folded, missing),
+            *self._clusters.get(stripped, missing),
+            self._shapes[_shape(word)],
+            self._proclitics.get(proclitics, UNKNOWN),
+        )
+        if len(folded) > MAX_CHARS:
+            half = MAX_CHARS // 2
+            folded_chars = folded[:half] + folded[-half:]
+        else:
+            folded_chars = folded
+        chars = [self._chars.get(ch, UNKNOWN) for ch in folded_chars]
+        chars += [PAD] * (MAX_CHARS - len(chars))
+        return WordFeatures(folded, stripped, proclitics, ids, tuple(chars))
 
     def stripped_forms(self, tokens: Sequence[str]) -> list[str]:
         """Clitic-stripped folded form of each token (the gazetteer's key alphabet)."""
-        return [self._entry(token).attributes["s"] for token in tokens]
+        return [self.word(token).stripped for token in tokens]
 
-    def gazetteer_marks(self, stripped: Sequence[str]) -> list[str]:
-        """Greedy longest gazetteer match from left to right: ``B-TYPE``/``I-TYPE``/``""``."""
-        marks = [""] * len(stripped)
-        position = 0
-        while position < len(stripped):
-            for length in range(min(self._longest_entry, len(stripped) - position), 0, -1):
-                label = self.gazetteer.get(tuple(stripped[position : position + length]))
-                if label:
-                    marks[position] = "B-" + label
-                    marks[position + 1 : position + length] = ["I-" + label] * (length - 1)
-                    position += length
+    def gazetteer_ids(self, stripped: Sequence[str]) -> list[int]:
+        """Greedy longest gazetteer match from left to right, as indexes into ``TAGS``."""
+        marks = [0] * len(stripped)
+        first_words, prefixes, gazetteer = self._first_words, self._prefixes, self.gazetteer
+        covered = 0
+        for position, word in enumerate(stripped):
+            if position < covered or word not in first_words:
+                continue
+            key: tuple[str, ...] = (word,)
+            label, length = gazetteer.get(key), 1
+            # Extend while some entry still begins with the words so far; keep the longest hit.
+            for following in range(position + 1, len(stripped)):
+                key = (*key, stripped[following])
+                if key not in prefixes:
                     break
-            else:
-                position += 1
+                if key in gazetteer:
+                    label, length = gazetteer[key], len(key)
+            if label:
+                begin = TAGS.index("B-" + label)
+                marks[position : position + length] = [begin] + [begin + 1] * (length - 1)
+                covered = position + length
         return marks
 
-    def sentence_features(self, tokens: Sequence[str]) -> list[list[str]]:
-        """Feature strings for each token of a sentence (own word, window, bigrams)."""
-        entries = [self._entry(token) for token in tokens]
-        stripped = [entry.attributes["s"] for entry in entries]
-        clusters = [entry.attributes["c2"] for entry in entries]
-        marks = self.gazetteer_marks(stripped)
-        # Sentinels at both ends turn edge handling into plain indexing.
-        stripped = ["^", *stripped, "$"]
-        clusters = ["^", *clusters, "$"]
-        marks = ["", *marks, ""]
-        last = len(tokens) - 1
-        features: list[list[str]] = []
-        for position, entry in enumerate(entries):
-            row = list(entry.own)
-            for offset in WINDOW:
-                other = position + offset
-                if 0 <= other <= last:
-                    row += entries[other].context[offset]
-                else:
-                    row.append(f"{offset}:edge")
-            here = position + 1  # index into the padded lists
-            word, cluster = stripped[here], clusters[here]
-            row += [
-                f"b-={stripped[here - 1]}|{word}",
-                f"b+={word}|{stripped[here + 1]}",
-                # Cluster bigrams generalise word bigrams to unseen names and triggers.
-                f"cb-={clusters[here - 1]}|{cluster}",
-                f"cb+={cluster}|{clusters[here + 1]}",
-            ]
-            if marks[here]:
-                row += [f"gz={marks[here]}", f"gzt={marks[here][2:]}"]
-            if marks[here - 1]:
-                row.append(f"-1gz={marks[here - 1]}")
-            if marks[here + 1]:
-                row.append(f"1gz={marks[here + 1]}")
-            features.append(row)
-        return features
+    def gazetteer_marks(self, stripped: Sequence[str]) -> list[str]:
+        """Gazetteer matches as ``B-TYPE``/``I-TYPE``/``""`` per token."""
+        return [TAGS[mark] if mark else "" for mark in self.gazetteer_ids(stripped)]
 
 
 def bio_spans(tags: Sequence[str]) -> set[tuple[int, int, str]]:
@@ -271,26 +288,156 @@ def build_gazetteer(
     return gazetteer
 
 
+def viterbi(
+    emissions: np.ndarray,
+    lengths: np.ndarray,
+    transitions: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+) -> np.ndarray:
+    """Best tag sequences of a padded batch under a linear-chain CRF.
+
+    Args:
+        emissions: ``(batch, time, tags)`` scores.
+        lengths: true length of each sequence (>= 1), in non-increasing order, so the
+            sequences still running at any step are a prefix of the batch.
+        transitions: ``(tags, tags)`` score of moving from row tag to column tag.
+        start: score of each tag at the first position.
+        end: score of each tag at the last position.
+
+    Returns:
+        ``(batch, time)`` tag indexes; positions past a sequence's length are 0.
+    """
+    batch, time, n_tags = emissions.shape
+    if np.any(lengths[1:] > lengths[:-1]):
+        raise ValueError("viterbi needs lengths in non-increasing order")
+    running = [int(n) for n in (lengths[:, None] > np.arange(time)).sum(axis=0)]
+    score = start + emissions[:, 0]
+    backpointers = np.zeros((batch, time, n_tags), dtype=np.int64)
+    for step in range(1, time):
+        active = running[step]
+        candidates = score[:active, :, None] + transitions  # (active, from, to)
+        backpointers[:active, step] = candidates.argmax(axis=1)
+        score[:active] = candidates.max(axis=1) + emissions[:active, step]
+    # A finished sequence's score stopped changing at its last position.
+    best = np.zeros((batch, time), dtype=np.int64)
+    current = (score + end).argmax(axis=1)
+    for step in range(time - 1, 0, -1):
+        active = running[step]
+        best[:active, step] = current[:active]
+        current[:active] = backpointers[np.arange(active), step, current[:active]]
+    best[:, 0] = current
+    return best
+
+
+def _session(path: Path) -> ort.InferenceSession:
+    """A single-threaded ONNX Runtime session: the pipeline parallelises across processes."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
 class Tagger:
     """A loaded NER model: tags token lists and finds entities in raw text."""
 
-    def __init__(
-        self,
-        model_path: Path,
-        clusters: Mapping[str, tuple[str, ...]],
-        gazetteer: Mapping[tuple[str, ...], str] | None = None,
-    ) -> None:
-        """Open a CRFsuite model file and pair it with the tables it was trained with."""
-        self._crf = pycrfsuite.Tagger()
-        self._crf.open(str(model_path))
-        self.featurizer = Featurizer(clusters, gazetteer)
+    def __init__(self, directory: Path) -> None:
+        """Load the two ONNX graphs and the tables they were trained with from ``directory``."""
+        with gzip.open(directory / VOCABULARY_FILE, "rt", encoding="utf-8") as handle:
+            data = json.load(handle)
+        if tuple(data["tags"]) != TAGS:
+            raise ValueError(f"model tags {data['tags']} differ from {TAGS}")
+        self._transitions = np.asarray(data["transitions"], dtype=np.float32)
+        self._start = np.asarray(data["start"], dtype=np.float32)
+        self._end = np.asarray(data["end"], dtype=np.float32)
+        self.featurizer = Featurizer(
+            load_clusters(directory / CLUSTERS_FILE),
+            load_gazetteer(directory / GAZETTEER_FILE),
+            Vocabulary.from_json(data["vocabulary"]),
+        )
+        self._encoder = _session(directory / WORDS_MODEL_FILE)
+        self._tagger = _session(directory / TAGGER_MODEL_FILE)
+        self._dims = int(data["word_vector_dims"])
+        self._clear_cache()
+
+    def _clear_cache(self) -> None:
+        """Empty the per-word cache; row 0 stays a zero vector for padding."""
+        self._rows: dict[str, int] = {}
+        self._vectors = np.zeros((1024, self._dims), dtype=np.float32)
+        self._stripped: list[str] = [""]  # clitic-stripped form of each row's word
+
+    def _word_rows(self, words: Sequence[str]) -> np.ndarray:
+        """Cache rows of ``words``, encoding the unseen ones in one ONNX call."""
+        found = list(map(self._rows.get, words))
+        if None not in found:
+            return np.array(found, dtype=np.int64)
+        missing = list(dict.fromkeys(w for w, row in zip(words, found, strict=True) if row is None))
+        if len(self._rows) + len(missing) >= MAX_CACHE:
+            self._clear_cache()
+            missing = list(dict.fromkeys(words))
+        features = [self.featurizer.compute(word) for word in missing]
+        vectors = self._encoder.run(
+            None,
+            {
+                "features": np.array([f.ids for f in features], dtype=np.int64),
+                "chars": np.array([f.chars for f in features], dtype=np.int64),
+            },
+        )[0]
+        first = len(self._stripped)
+        needed = first + len(missing)
+        if needed > len(self._vectors):
+            size = max(needed, 2 * len(self._vectors))
+            self._vectors = np.resize(self._vectors, (size, self._dims))
+        self._vectors[first:needed] = vectors
+        self._stripped += [f.stripped for f in features]
+        self._rows.update(zip(missing, range(first, needed), strict=True))
+        return np.array([self._rows[word] for word in words], dtype=np.int64)
+
+    def _tag_flat(self, words: Sequence[str], starts: Sequence[int]) -> np.ndarray:
+        """Tag indexes for ``words``, tagged as sentences beginning at ``starts``.
+
+        Every sentence must be non-empty and at most MAX_SENTENCE words long.
+        """
+        rows = self._word_rows(words)
+        begins = np.asarray(starts, dtype=np.int64)
+        lengths = np.diff(begins, append=len(words))
+        stripped = [self._stripped[row] for row in rows.tolist()]
+        marks = np.array(
+            [
+                mark
+                for begin, end in zip(starts, [*starts[1:], len(words)], strict=True)
+                for mark in self.featurizer.gazetteer_ids(stripped[begin:end])
+            ],
+            dtype=np.int64,
+        )
+        tags = np.zeros(len(words), dtype=np.int64)
+        order = np.argsort(-lengths, kind="stable")
+        first = 0
+        while first < len(order):
+            # Longest first: similar lengths share a batch, so little padding is computed.
+            width = int(lengths[order[first]])
+            batch = order[first : first + max(1, BATCH_TOKENS // width)]
+            first += len(batch)
+            batch_lengths = lengths[batch]
+            inside = np.arange(width) < batch_lengths[:, None]
+            positions = np.where(inside, begins[batch][:, None] + np.arange(width), 0)
+            emissions = self._tagger.run(
+                None,
+                {
+                    "vectors": self._vectors[np.where(inside, rows[positions], 0)],
+                    "gazetteer": np.where(inside, marks[positions], 0),
+                    "lengths": batch_lengths,
+                },
+            )[0]
+            best = viterbi(emissions, batch_lengths, self._transitions, self._start, self._end)
+            tags[positions[inside]] = best[inside]
+        return tags
 
     def tag(self, tokens: list[str]) -> list[str]:
         """BIO tags (``B-PERS``, ``I-LOC``, ``O``, ...) for a list of surface tokens."""
         if not tokens:
             return []
-        tags: list[str] = self._crf.tag(self.featurizer.sentence_features(tokens))
-        return tags
+        return [TAGS[tag] for tag in self._tag_flat(tokens, range(0, len(tokens), MAX_SENTENCE))]
 
     def entities(self, text: str) -> list[Entity]:
         """Named entities in ``text`` with character offsets into ``text`` itself.
@@ -298,15 +445,59 @@ class Tagger:
         The text layer's tokenizer supplies word spans; the surface words ``text[start:end]``
         are tagged, and an entity runs from its first word's start to its last word's end.
         """
-        spans = word_spans(text)
-        tags = self.tag([text[start:end] for start, end in spans])
-        found = []
-        for first, stop, label in sorted(bio_spans(tags)):
-            start, end = spans[first][0], spans[stop - 1][1]
+        return self.entities_many([text])[0]
+
+    def entities_many(self, texts: Sequence[str]) -> list[list[Entity]]:
+        """Named entities of several texts, tagged together in a few padded batches.
+
+        Each text is cut into sentences (after . ! ? and at line breaks, at most
+        MAX_SENTENCE words each), so memory stays bounded for any input.
+        """
+        words: list[str] = []
+        starts: list[int] = []
+        spans: list[tuple[int, int]] = []
+        owners: list[int] = []  # first word index of each text
+        for text in texts:
+            owners.append(len(words))
+            text_spans = word_spans(text)
+            starts += [len(words) + first for first in _sentence_starts(text, text_spans)]
+            words += [text[start:end] for start, end in text_spans]
+            spans += text_spans
+        found: list[list[Entity]] = [[] for _ in texts]
+        if not words:
+            return found
+        tags = self._tag_flat(words, starts)
+        # Viterbi output is well-formed BIO and never starts a sentence inside an entity,
+        # so an entity is a B tag and the run of I tags after it.
+        outside = np.flatnonzero((tags == 0) | (tags % 2 == 1))
+        for first in np.flatnonzero(tags % 2 == 1).tolist():
+            after = np.searchsorted(outside, first + 1)
+            last = (int(outside[after]) if after < len(outside) else len(tags)) - 1
+            number = bisect_right(owners, first) - 1
+            text = texts[number]
+            start, end = spans[first][0], spans[last][1]
             surface = text[start:end]
             if any(ch.isalnum() for ch in surface):  # a lone bracket is never a name
-                found.append(Entity(surface, label, start, end))
+                found[number].append(Entity(surface, TAGS[tags[first] + 1][2:], start, end))
         return found
+
+
+def _sentence_starts(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """Indexes of the spans that begin a sentence: the first, those after a sentence-final
+    mark or a line break, and every MAX_SENTENCE-th word of a longer run."""
+    starts: list[int] = []
+    newline = text.find("\n")
+    begin = -MAX_SENTENCE  # forces a start at index 0
+    previous_final = False
+    for index, (start, end) in enumerate(spans):
+        line_break = 0 <= newline < start
+        if line_break:
+            newline = text.find("\n", start)
+        if previous_final or line_break or index - begin >= MAX_SENTENCE:
+            starts.append(index)
+            begin = index
+        previous_final = end - start == 1 and text[start] in SENTENCE_END
+    return starts
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -320,7 +511,8 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     cursor = 0
     for token in [*arabic.tokenize(text), None]:
         gap_end = token.start if token else len(text)
-        spans.extend((i, i + 1) for i in range(cursor, gap_end) if not text[i].isspace())
+        if text[cursor:gap_end].strip():  # most gaps are a single space
+            spans.extend((i, i + 1) for i in range(cursor, gap_end) if not text[i].isspace())
         if token:
             spans.append((token.start, token.end))
             cursor = token.end
@@ -351,9 +543,4 @@ def load_gazetteer(path: Path) -> dict[tuple[str, ...], str]:
 @lru_cache(maxsize=4)
 def load_tagger(directory: Path | None = None) -> Tagger:
     """Load (once per directory) the NER model; the shipped one by default."""
-    base = directory or models_dir()
-    return Tagger(
-        base / MODEL_FILE,
-        load_clusters(base / CLUSTERS_FILE),
-        load_gazetteer(base / GAZETTEER_FILE),
-    )
+    return Tagger(directory or models_dir())

@@ -198,9 +198,15 @@ def _story_revisions(db: sqlite3.Connection) -> None:
     # articles, and passages.
     db.execute("ALTER TABLE stories ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
     bump = "UPDATE stories SET revision = revision + 1 WHERE id"
+    # Every column but ``analysis``: an analysis kept after a page view changes nothing
+    # that page showed (it was built for it); a rebuilt one bumps the counter itself.
+    shown = (
+        "title, first_seen, last_seen, n_articles, sources, summary, dirty, thread_id,"
+        " breaking, burst, n_passages"
+    )
     triggers = {
-        "stories_revision": f"AFTER UPDATE ON stories WHEN NEW.revision = OLD.revision "
-        f"BEGIN {bump} = NEW.id; END",
+        "stories_revision": f"AFTER UPDATE OF {shown} ON stories "
+        f"WHEN NEW.revision = OLD.revision BEGIN {bump} = NEW.id; END",
         "articles_revision_update": "AFTER UPDATE ON articles "
         f"BEGIN {bump} IN (OLD.story_id, NEW.story_id); END",
         "passages_revision": f"AFTER INSERT ON passages BEGIN {bump} = NEW.story_id; END",
@@ -211,12 +217,15 @@ def _story_revisions(db: sqlite3.Connection) -> None:
 
 @migration("0008_river_index")
 def _river_index(db: sqlite3.Connection) -> None:
-    # The river (newest stories first, with its total) is the most viewed page: this index
-    # covers its filter, order and count, so neither reads the wide story rows.
+    # The river (newest stories first, with its total and its outlet menu) is the most
+    # viewed page: these indexes cover its filter, order and counts, so none reads the
+    # wide rows. (source, superseded_by) replaces the index on source alone.
     db.execute(
         "CREATE INDEX stories_river ON stories"
         "(last_seen DESC, n_articles DESC, id, n_passages, breaking)"
     )
+    db.execute("DROP INDEX IF EXISTS articles_source")
+    db.execute("CREATE INDEX articles_source_live ON articles(source, superseded_by)")
 
 
 def _create_fts(db: sqlite3.Connection) -> None:
@@ -575,24 +584,37 @@ class Store:
         return {str(source): (int(n), int(stories)) for source, n, stories in rows}
 
     def set_analysis(
-        self, story_id: int, analysis: dict[str, Any] | None, *, revision: int | None = None
+        self,
+        story_id: int,
+        analysis: dict[str, Any] | None,
+        *,
+        revision: int | None = None,
+        changes_page: bool = True,
     ) -> bool:
         """Store a story's outlet comparison and timeline (None: not analysed).
 
         With ``revision``, only while the story is still at that revision: an analysis
-        built from a snapshot must not outlive a change made meanwhile.
+        built from a snapshot must not outlive a change made meanwhile. ``changes_page``
+        False keeps the revision (the analysis was built for the page already shown).
         """
         encoded = None if analysis is None else json.dumps(analysis, ensure_ascii=False)
+        bump = " + 1" if changes_page else ""
         if revision is None:
             cursor = self.db.execute(
-                "UPDATE stories SET analysis = ? WHERE id = ?", (encoded, story_id)
+                f"UPDATE stories SET analysis = ?, revision = revision{bump} WHERE id = ?",
+                (encoded, story_id),
             )
         else:
             cursor = self.db.execute(
-                "UPDATE stories SET analysis = ? WHERE id = ? AND revision = ?",
+                f"UPDATE stories SET analysis = ?, revision = revision{bump}"
+                " WHERE id = ? AND revision = ?",
                 (encoded, story_id, revision),
             )
         return cursor.rowcount > 0
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits (cheap to ask)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     def story_revision(self, story_id: int) -> int | None:
         """The story's change counter (bumped by every write its page shows), or None."""

@@ -78,7 +78,7 @@ def river(
         source=outlet or None,
         breaking=True if tab == "breaking" else None,
     )
-    outlets = views.outlets_view(store)["outlets"]
+    outlets = views.outlet_menu(store)
     return render(
         "river.html",
         section="river",
