@@ -192,27 +192,9 @@ def _story_analysis(db: sqlite3.Connection) -> None:
 @migration("0007_story_revisions")
 def _story_revisions(db: sqlite3.Connection) -> None:
     # A per-story change counter lets the server keep a story's page cached across ingests
-    # that did not touch that story. Triggers bump it on every write that changes what the
-    # story page shows, whoever writes: its row (an article joining a story always updates
-    # the row's counts, so inserts need no trigger of their own), moved or superseded
-    # articles, and passages.
+    # that did not touch that story. Every Store method that changes what a story page
+    # shows bumps it in the same UPDATE (cheaper than a trigger's second UPDATE per write).
     db.execute("ALTER TABLE stories ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
-    bump = "UPDATE stories SET revision = revision + 1 WHERE id"
-    # Every column but ``analysis``: an analysis kept after a page view changes nothing
-    # that page showed (it was built for it); a rebuilt one bumps the counter itself.
-    shown = (
-        "title, first_seen, last_seen, n_articles, sources, summary, dirty, thread_id,"
-        " breaking, burst, n_passages"
-    )
-    triggers = {
-        "stories_revision": f"AFTER UPDATE OF {shown} ON stories "
-        f"WHEN NEW.revision = OLD.revision BEGIN {bump} = NEW.id; END",
-        "articles_revision_update": "AFTER UPDATE ON articles "
-        f"BEGIN {bump} IN (OLD.story_id, NEW.story_id); END",
-        "passages_revision": f"AFTER INSERT ON passages BEGIN {bump} = NEW.story_id; END",
-    }
-    for name, body in triggers.items():
-        db.execute(f"CREATE TRIGGER {name} {body}")
 
 
 @migration("0008_river_index")
@@ -433,7 +415,8 @@ class Store:
         """Mark ``old_id`` as replaced by a newer version; stories and search skip it."""
         self.db.execute("UPDATE articles SET superseded_by = ? WHERE id = ?", (new_id, old_id))
         self.db.execute(
-            "UPDATE stories SET dirty = 1 WHERE id = (SELECT story_id FROM articles WHERE id = ?)",
+            "UPDATE stories SET dirty = 1, revision = revision + 1"
+            " WHERE id = (SELECT story_id FROM articles WHERE id = ?)",
             (old_id,),
         )
 
@@ -568,6 +551,7 @@ class Store:
         sources.add(source)
         self.db.execute(
             "UPDATE stories SET n_articles = n_articles + 1, dirty = 1, sources = ?,"
+            " revision = revision + 1,"
             " first_seen = CASE WHEN first_seen IS NULL OR first_seen > ? THEN ? ELSE first_seen END,"
             " last_seen = CASE WHEN last_seen IS NULL OR last_seen < ? THEN ? ELSE last_seen END"
             " WHERE id = ?",
@@ -635,7 +619,7 @@ class Store:
     def set_signal(self, story_id: int, *, burst: float, breaking: bool) -> None:
         """Store a story's burst score and breaking flag."""
         self.db.execute(
-            "UPDATE stories SET burst = ?, breaking = ? WHERE id = ?",
+            "UPDATE stories SET burst = ?, breaking = ?, revision = revision + 1 WHERE id = ?",
             (burst, int(breaking), story_id),
         )
 
@@ -655,7 +639,8 @@ class Store:
             ),
         )
         self.db.execute(
-            "UPDATE stories SET n_passages = n_passages + 1, dirty = 1 WHERE id = ?", (story_id,)
+            "UPDATE stories SET n_passages = n_passages + 1, dirty = 1, revision = revision + 1 WHERE id = ?",
+            (story_id,),
         )
 
     def story_passages(self, story_id: int) -> list[dict[str, Any]]:
@@ -671,7 +656,10 @@ class Store:
 
     def set_thread(self, story_id: int, thread_id: int) -> None:
         """Put a story in a thread (a thread is named by its first story's id)."""
-        self.db.execute("UPDATE stories SET thread_id = ? WHERE id = ?", (thread_id, story_id))
+        self.db.execute(
+            "UPDATE stories SET thread_id = ?, revision = revision + 1 WHERE id = ?",
+            (thread_id, story_id),
+        )
 
     def thread_of(self, story_id: int) -> int | None:
         """The thread a story belongs to."""
@@ -685,7 +673,7 @@ class Store:
     def set_summary(self, story_id: int, title: str, summary: dict[str, Any]) -> None:
         """Store a story's title and summary and mark it clean."""
         self.db.execute(
-            "UPDATE stories SET title = ?, summary = ?, dirty = 0 WHERE id = ?",
+            "UPDATE stories SET title = ?, summary = ?, dirty = 0, revision = revision + 1 WHERE id = ?",
             (title, json.dumps(summary, ensure_ascii=False), story_id),
         )
 
