@@ -18,10 +18,14 @@ import contextlib
 import hashlib
 import math
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
+from multiprocessing import get_context
+from typing import Any
 
 from marsad.cluster.passages import Passage, is_roundup, split_passages
 from marsad.cluster.signals import (
@@ -59,6 +63,7 @@ STAGES = ("read", "clean", "analyze", "dedup", "cluster", "extract", "store", "s
 CLUSTER_STATE = "cluster.v1"
 THREAD_STATE = "threads.v1"
 STATE_EVERY_BATCHES = 10
+PARALLEL_MIN_BATCHES = 4  # below this, a worker's start-up costs more than it saves
 MIN_PASSAGE_STORY_CHARS = 300  # a shorter unmatched passage is too thin to open a story
 TITLE_MAX_CHARS = 120
 
@@ -75,6 +80,7 @@ class Settings:
     summary_chars: int = 900
     extract: bool = True  # entities, statements, numbers (the slowest stage)
     roundups: bool = True  # cluster multi-event articles passage by passage
+    workers: int = 1  # processes preparing batches ahead on large inputs (0: none)
 
 
 @dataclass(slots=True)
@@ -104,6 +110,169 @@ class IngestReport:
 
 
 ProgressFn = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Prepared:
+    """An article after the pure stages (clean, analyze, fingerprint, cluster features and,
+    optionally, extraction): everything the stateful stages need, computed without the
+    store, so it can be computed in a worker process ahead of them."""
+
+    raw: RawArticle
+    published: datetime
+    title: str
+    body: str
+    removed: list[str]
+    title_tokens: list[Token]
+    body_tokens: list[Token]
+    words: str
+    stems: str
+    identity: str
+    fp: Fingerprint
+    cluster_doc: ClusterDoc
+    passages: list[tuple[Passage, ClusterDoc]]  # empty unless a roundup: lead passage first
+    found: Extraction | None
+    seconds: dict[str, float]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Tokens travel as four columns: pickling millions of small tuples one by one would
+        # cost the main process as much as tokenizing them again.
+        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        for name in ("title_tokens", "body_tokens"):
+            fields[name] = _token_columns(fields[name])
+        return (_prepared_from_columns, (fields,))
+
+
+def _token_columns(tokens: list[Token]) -> tuple[list[str], list[int], list[int], list[str]]:
+    if not tokens:
+        return [], [], [], []
+    texts, starts, ends, stems = zip(*tokens, strict=True)
+    return list(texts), list(starts), list(ends), list(stems)
+
+
+_new_token = partial(tuple.__new__, Token)
+
+
+def _prepared_from_columns(fields: dict[str, Any]) -> Prepared:
+    for name in ("title_tokens", "body_tokens"):
+        fields[name] = list(map(_new_token, zip(*fields[name], strict=True)))
+    return Prepared(**fields)
+
+
+def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepared | Skipped:
+    """Run the pure stages but extraction on one article; Skipped when no text is left."""
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    body, removed = strip_boilerplate(raw.text, title=raw.title)
+    if not body.strip():
+        return Skipped(origin=raw.origin, reason="no article text left after removing boilerplate")
+    title = raw.title.strip() or derive_title(body)
+    t1 = time.perf_counter()
+    seconds["clean"] = t1 - t0
+    title_tokens = arabic.tokenize(title)
+    body_tokens = arabic.tokenize(body)
+    body_match = " ".join([t.text for t in body_tokens])
+    words = " ".join([t.text for t in title_tokens]) + " \n " + body_match
+    stems = (
+        " ".join([t.stem for t in title_tokens]) + " \n " + " ".join([t.stem for t in body_tokens])
+    )
+    # Same outlet, same id or URL, same text: the record was ingested already. The same
+    # text under another id or URL is a re-publication, kept and counted as a copy.
+    identity = _digest("\x00".join((raw.source, raw.ext_id or raw.url or "", words)))
+    t2 = time.perf_counter()
+    seconds["analyze"] = t2 - t1
+    fp = fingerprint(body_match, num_perm=settings.num_perm)
+    t3 = time.perf_counter()
+    seconds["dedup"] = t3 - t2
+    published = raw.date or now
+    cluster_doc = make_cluster_doc(
+        0, published, raw.source, title_tokens=title_tokens, body_tokens=body_tokens
+    )
+    passages = roundup_passages(body, title_tokens, body_tokens, published, raw.source)
+    seconds["cluster"] = time.perf_counter() - t3
+    return Prepared(
+        raw=raw,
+        published=published,
+        title=title,
+        body=body,
+        removed=removed,
+        title_tokens=title_tokens,
+        body_tokens=body_tokens,
+        words=words,
+        stems=stems,
+        identity=identity,
+        fp=fp,
+        cluster_doc=cluster_doc,
+        passages=passages if settings.roundups else [],
+        found=None,
+        seconds=seconds,
+    )
+
+
+def roundup_passages(
+    body: str,
+    title_tokens: list[Token],
+    body_tokens: list[Token],
+    published: datetime,
+    source: str,
+) -> list[tuple[Passage, ClusterDoc]]:
+    """The passages of a roundup with their cluster features; empty for a one-event article."""
+    passages = split_passages(body, tokens=body_tokens)
+    if len(passages) < 2:
+        return []
+    parts = []
+    for index, passage in enumerate(passages):
+        inside = [t for t in body_tokens if passage.start <= t.start < passage.end]
+        doc = make_cluster_doc(
+            0,
+            published,
+            source,
+            title_tokens=title_tokens if index == 0 else (),
+            body_tokens=inside,
+        )
+        parts.append((passage, doc))
+    return parts if is_roundup([doc.stems for _, doc in parts]) else []
+
+
+def prepare_batch(
+    batch: list[RawArticle], now: datetime, settings: Settings, db_path: str | None
+) -> list[Prepared | Skipped]:
+    """:func:`prepare_article` over a batch plus extraction, in a worker process.
+
+    Extraction (the costliest step) is skipped for records the store at ``db_path``
+    already holds, so re-running an ingest after a kill does not redo it. (Near-duplicate
+    copies are still extracted here, which the stateful step would have spared: cheaper
+    than making the two processes talk per article.)
+    """
+    store = _worker_store(db_path) if db_path else None
+    out: list[Prepared | Skipped] = []
+    for raw in batch:
+        item = prepare_article(raw, now, settings)
+        known = (
+            store is not None and isinstance(item, Prepared) and store.has_identity(item.identity)
+        )
+        if isinstance(item, Prepared) and settings.extract and not known:
+            started = time.perf_counter()
+            found = extract(item.body, item.body_tokens)
+            item = replace(
+                item,
+                found=found,
+                seconds={**item.seconds, "extract": time.perf_counter() - started},
+            )
+        out.append(item)
+    return out
+
+
+_WORKER_STORES: dict[str, Store] = {}
+
+
+def _worker_store(db_path: str) -> Store:
+    store = _WORKER_STORES.get(db_path)
+    if store is None:
+        store = Store(db_path, normalizer_version=arabic.NORMALIZER_VERSION)
+        store.db.execute("PRAGMA query_only = ON")
+        _WORKER_STORES[db_path] = store
+    return store
 
 
 class Pipeline:
@@ -155,12 +324,16 @@ class Pipeline:
         articles.sort(key=lambda a: (a.date or now, a.origin))
         report.seconds["read"] += time.perf_counter() - started
 
-        batches = range(0, len(articles), self.settings.batch_size)
-        for number, start in enumerate(batches, start=1):
-            batch = articles[start : start + self.settings.batch_size]
+        size = self.settings.batch_size
+        batches = [articles[start : start + size] for start in range(0, len(articles), size)]
+        done = 0
+        for number, (batch, prepared) in enumerate(self._prepare(batches, now), start=1):
             with self.store.transaction():
-                for raw in batch:
-                    self._process(raw, now, report)
+                for item in prepared:
+                    if isinstance(item, Skipped):
+                        report.skipped.append(item)
+                    else:
+                        self._store_prepared(item, report)
                 if batch[-1].date is not None:
                     # Copies arrive within days; older originals need not stay in memory.
                     window = timedelta(days=self.settings.cluster.window_days)
@@ -171,49 +344,60 @@ class Pipeline:
                 if number % STATE_EVERY_BATCHES == 0 or number == len(batches):
                     self.store.set_state(CLUSTER_STATE, self.clusterer.export_state())
                     self.store.set_state(THREAD_STATE, self.threads.export_state())
+            done += len(batch)
             if progress:
-                progress(start + len(batch), len(articles))
+                progress(done, len(articles))
         self.summarize_dirty(report)
         return report
 
-    def _process(self, raw: RawArticle, now: datetime, report: IngestReport) -> None:
-        seconds = report.seconds
-        t0 = time.perf_counter()
-        body, removed = strip_boilerplate(raw.text, title=raw.title)
-        if not body.strip():
-            report.skipped.append(
-                Skipped(origin=raw.origin, reason="no article text left after removing boilerplate")
-            )
-            return
-        title = raw.title.strip() or derive_title(body)
-        t1 = time.perf_counter()
-        seconds["clean"] += t1 - t0
+    def _prepare(
+        self, batches: list[list[RawArticle]], now: datetime
+    ) -> Iterator[tuple[list[RawArticle], list[Prepared | Skipped]]]:
+        """Batches with their pure stages done, in order.
 
-        title_tokens = arabic.tokenize(title)
-        body_tokens = arabic.tokenize(body)
-        body_match = " ".join([t.text for t in body_tokens])
-        words = " ".join([t.text for t in title_tokens]) + " \n " + body_match
-        stems = (
-            " ".join([t.stem for t in title_tokens])
-            + " \n "
-            + " ".join([t.stem for t in body_tokens])
-        )
-        published = raw.date or now
-        # Same outlet, same id or URL, same text: the record was ingested already. The same
-        # text under another id or URL is a re-publication, kept and counted as a copy.
-        identity = _digest("\x00".join((raw.source, raw.ext_id or raw.url or "", words)))
+        On a large input a worker process prepares the next batch while this one is
+        stored, which puts the machine's second core to work; a small input (a watch
+        poll, an API call) is prepared here, sparing the worker's start-up.
+        """
+        settings = self.settings
+        if settings.workers < 1 or len(batches) < PARALLEL_MIN_BATCHES:
+            for batch in batches:  # extraction is left to the stateful step: originals only
+                yield batch, [prepare_article(raw, now, settings) for raw in batch]
+            return
+        db_path = None if self.store.path == ":memory:" else self.store.path
+        with ProcessPoolExecutor(settings.workers, mp_context=get_context("spawn")) as pool:
+            pending: deque[tuple[list[RawArticle], Future[list[Prepared | Skipped]]]] = deque()
+            upcoming = iter(batches)
+            for batch in upcoming:
+                pending.append((batch, pool.submit(prepare_batch, batch, now, settings, db_path)))
+                if len(pending) > settings.workers:  # stay at most one batch per worker ahead
+                    break
+            while pending:
+                batch, future = pending.popleft()
+                prepared = future.result()
+                following = next(upcoming, None)
+                if following is not None:
+                    pending.append(
+                        (following, pool.submit(prepare_batch, following, now, settings, db_path))
+                    )
+                yield batch, prepared
+
+    def _store_prepared(self, item: Prepared, report: IngestReport) -> None:
+        """Dedup, cluster and store one prepared article (the stateful part of ingest)."""
+        seconds = report.seconds
+        for stage, spent in item.seconds.items():
+            seconds[stage] += spent
+        raw = item.raw
         t2 = time.perf_counter()
-        seconds["analyze"] += t2 - t1
-        if self.store.has_identity(identity):
+        if self.store.has_identity(item.identity):
             report.already_stored += 1
             return
+        published = item.published
         canonical = canonical_url(raw.url) if raw.url else None
         passages: list[tuple[Passage, int, float]] = []
         thread = 0
         previous = self.store.current_version(canonical) if canonical else None
-
-        fp = fingerprint(body_match, num_perm=self.settings.num_perm)
-        original = self.duplicates.find(fp)
+        original = self.duplicates.find(item.fp)
         t3 = time.perf_counter()
         seconds["dedup"] += t3 - t2
 
@@ -226,30 +410,24 @@ class Pipeline:
             is_new = False
             if story_id is not None:
                 # A copy strengthens its story's centroid, as many outlets carrying a text do.
-                self.clusterer.add_to_story(
-                    story_id,
-                    make_cluster_doc(
-                        0, published, raw.source, title_tokens=title_tokens, body_tokens=body_tokens
-                    ),
-                )
+                self.clusterer.add_to_story(story_id, item.cluster_doc)
         else:
             # Passages of a roundup are matched before the article joins a story, so a
             # passage is never drawn to the story its own article just opened.
-            roundup = self._cluster_roundup(body, title_tokens, body_tokens, published, raw.source)
-            if roundup is not None:
-                assignment, doc, passages = roundup
+            if item.passages:
+                assignment, passages = self._cluster_roundup(item.passages, published)
             else:
-                doc = make_cluster_doc(
-                    0, published, raw.source, title_tokens=title_tokens, body_tokens=body_tokens
-                )
-                assignment = self.clusterer.assign(doc)
+                assignment = self.clusterer.assign(item.cluster_doc)
             story_id, is_new = assignment.story, assignment.is_new
             if is_new:
+                doc = item.passages[0][1] if item.passages else item.cluster_doc
                 thread = self.threads.link(story_id, published, (*doc.title_stems, *doc.names))
         t4 = time.perf_counter()
         seconds["cluster"] += t4 - t3
         # A copy says what its original says: extract once per text.
-        found = extract(body, body_tokens) if self.settings.extract and original is None else None
+        found = None
+        if self.settings.extract and original is None:
+            found = item.found if item.found is not None else extract(item.body, item.body_tokens)
         t5 = time.perf_counter()
         seconds["extract"] += t5 - t4
 
@@ -259,23 +437,23 @@ class Pipeline:
             ext_id=raw.ext_id,
             source=raw.source,
             published=published,
-            title=title,
-            body=body,
-            boilerplate=removed,
+            title=item.title,
+            body=item.body,
+            boilerplate=item.removed,
             url=raw.url,
             extra=raw.extra,
             origin=raw.origin,
-            identity=identity,
-            content_hash=fp.exact,
-            signature=signature_to_bytes(fp.signature),
+            identity=item.identity,
+            content_hash=item.fp.exact,
+            signature=signature_to_bytes(item.fp.signature),
             duplicate_of=original,
             story_id=story_id,
-            words=words,
-            stems=stems,
+            words=item.words,
+            stems=item.stems,
             canonical_url=canonical,
         )
         if original is None:
-            self.duplicates.add(article_id, fp, published)
+            self.duplicates.add(article_id, item.fp, published)
         if found is not None:
             self._store_extraction(article_id, found)
         if story_id is not None and is_new:
@@ -296,43 +474,21 @@ class Pipeline:
         if original is None:
             # The summarizer reads this body's lead when the story is next summarized; the
             # tokens are at hand now, so its analysis is cached without tokenizing again.
-            analyse_lead(body, body_tokens)
+            analyse_lead(item.body, item.body_tokens)
             seconds["summarize"] += time.perf_counter() - t6
 
     def _cluster_roundup(
-        self,
-        body: str,
-        title_tokens: list[Token],
-        body_tokens: list[Token],
-        published: datetime,
-        source: str,
-    ) -> tuple[Assignment, ClusterDoc, list[tuple[Passage, int, float]]] | None:
-        """Cluster a roundup passage by passage; None when the article reports one event.
+        self, parts: Sequence[tuple[Passage, ClusterDoc]], published: datetime
+    ) -> tuple[Assignment, list[tuple[Passage, int, float]]]:
+        """Cluster a roundup passage by passage.
 
         The lead passage (with the title) decides the article's own story; every other
         passage joins or opens the story it reports and is linked there as "also reported
         in". Clustering the whole article instead would blend several events into one.
         """
-        passages = split_passages(body, tokens=body_tokens)
-        if len(passages) < 2:
-            return None
-        docs = []
-        for index, passage in enumerate(passages):
-            inside = [t for t in body_tokens if passage.start <= t.start < passage.end]
-            docs.append(
-                make_cluster_doc(
-                    0,
-                    published,
-                    source,
-                    title_tokens=title_tokens if index == 0 else (),
-                    body_tokens=inside,
-                )
-            )
-        if not is_roundup([d.stems for d in docs]):
-            return None
-        lead = self.clusterer.assign(docs[0])
+        lead = self.clusterer.assign(parts[0][1])
         placed = []
-        for passage, doc in zip(passages[1:], docs[1:], strict=True):
+        for passage, doc in parts[1:]:
             if passage.end - passage.start < MIN_PASSAGE_STORY_CHARS:
                 continue  # too thin to stand for an event of its own
             assignment = self.clusterer.assign(doc)
@@ -343,7 +499,7 @@ class Pipeline:
                 thread = self.threads.link(assignment.story, published, doc.names)
                 self.store.set_thread(assignment.story, thread)
             placed.append((passage, assignment.story, assignment.score))
-        return lead, docs[0], placed
+        return lead, placed
 
     def _store_extraction(self, article_id: int, found: Extraction) -> None:
         self.store.add_extraction(

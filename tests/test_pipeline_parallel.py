@@ -1,0 +1,77 @@
+"""Preparing batches in a worker process gives exactly what preparing them inline gives."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import datetime
+from pathlib import Path
+
+from marsad.ingest.readers import read_path
+from marsad.models import RawArticle
+from marsad.pipeline import Pipeline, Prepared, Settings, prepare_article, prepare_batch
+from marsad.store.sqlite import Store
+from marsad.text.arabic import NORMALIZER_VERSION
+
+DEMO = Path(__file__).resolve().parents[1] / "src" / "marsad" / "demo" / "corpus"
+NOW = datetime(2026, 11, 1)
+
+
+def ingest(path: Path, workers: int) -> Store:
+    store = Store(path, normalizer_version=NORMALIZER_VERSION)
+    # Small batches so the demo's 46 articles make enough batches for the worker.
+    report = Pipeline(store, Settings(batch_size=5, workers=workers)).ingest(read_path(DEMO))
+    assert report.ingested == 46 and not report.skipped
+    return store
+
+
+def snapshot(store: Store) -> dict[str, object]:
+    return {
+        "articles": store.rows(
+            "SELECT ext_id, source, story_id, duplicate_of, title, body FROM articles ORDER BY id"
+        ),
+        "stories": store.rows(
+            "SELECT id, title, n_articles, n_passages, sources, summary, thread_id FROM stories"
+            " ORDER BY id"
+        ),
+        "mentions": store.rows(
+            "SELECT article_id, label, start, end, key FROM mentions ORDER BY id"
+        ),
+        "statements": store.rows(
+            "SELECT article_id, speaker, start, end FROM statements ORDER BY id"
+        ),
+        "numbers": store.rows("SELECT article_id, value, start, end FROM numbers ORDER BY id"),
+        "passages": store.rows("SELECT article_id, story_id, start, end FROM passages ORDER BY id"),
+    }
+
+
+def test_worker_and_inline_ingest_store_the_same(tmp_path: Path) -> None:
+    inline = snapshot(ingest(tmp_path / "inline.db", workers=0))
+    parallel = snapshot(ingest(tmp_path / "parallel.db", workers=1))
+    assert inline["mentions"], "the demo has entities"
+    assert inline == parallel
+
+
+def test_prepared_articles_survive_pickling_with_their_tokens() -> None:
+    raw = RawArticle(
+        ext_id="p1",
+        source="wire",
+        date=NOW,
+        title="وزير الخارجية يزور عمان",
+        text="وصل وزير الخارجية اليوم إلى عمان في زيارة تستغرق يومين. وقال إن المحادثات مهمة.",
+    )
+    item = prepare_article(raw, NOW, Settings())
+    assert isinstance(item, Prepared)
+    copy = pickle.loads(pickle.dumps(item))
+    assert copy.body_tokens == item.body_tokens and copy.title_tokens == item.title_tokens
+    assert type(copy.body_tokens[0]) is type(item.body_tokens[0])
+    assert copy.identity == item.identity and copy.cluster_doc == item.cluster_doc
+
+
+def test_the_worker_skips_extraction_for_stored_records(tmp_path: Path) -> None:
+    store = ingest(tmp_path / "s.db", workers=0)
+    batch = [r for r in read_path(DEMO) if isinstance(r, RawArticle)][:3]
+    again = prepare_batch(batch, NOW, Settings(), str(tmp_path / "s.db"))
+    fresh = prepare_batch(batch, NOW, Settings(), None)
+    assert all(isinstance(i, Prepared) and i.found is None for i in again)
+    assert all(isinstance(i, Prepared) and i.found is not None for i in fresh)
+    store.close()
