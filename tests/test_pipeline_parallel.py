@@ -75,3 +75,18 @@ def test_the_worker_skips_extraction_for_stored_records(tmp_path: Path) -> None:
     assert all(isinstance(i, Prepared) and i.found is None for i in again)
     assert all(isinstance(i, Prepared) and i.found is not None for i in fresh)
     store.close()
+
+
+def test_entity_figures_kept_at_ingest_equal_a_full_recount(tmp_path: Path) -> None:
+    store = ingest(tmp_path / "e.db", workers=0)
+    kept = store.rows("SELECT * FROM entity_stats ORDER BY key")
+    assert len(kept) > 10
+    with store.transaction():
+        store.recount_entities(row["key"] for row in kept)
+    recounted = store.rows("SELECT * FROM entity_stats ORDER BY key")
+    # Names may differ (first seen vs. largest spelling); every figure must agree.
+    figures = ("key", "label", "mentions", "articles", "stories", "outlets")
+    assert [{k: r[k] for k in figures} for r in kept] == [
+        {k: r[k] for k in figures} for r in recounted
+    ]
+    store.close()

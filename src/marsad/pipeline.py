@@ -51,7 +51,7 @@ from marsad.dedup.minhash import (
     signature_to_bytes,
 )
 from marsad.extract.aliases import canonical_name, name_key
-from marsad.extract.article import Extraction, extract
+from marsad.extract.article import EntityMention, Extraction, extract
 from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.urls import canonical_url
 from marsad.models import RawArticle, Skipped, Token
@@ -456,6 +456,7 @@ class Pipeline:
             self.duplicates.add(article_id, item.fp, published)
         if found is not None:
             self._store_extraction(article_id, found)
+            self.store.count_entities(story_id, raw.source, entity_counts(found))
         if story_id is not None and is_new:
             self.store.set_thread(story_id, thread)
         for passage, passage_story, score in passages:
@@ -463,6 +464,9 @@ class Pipeline:
                 self.store.add_passage(article_id, passage_story, passage, score)
         if previous is not None:
             self.store.supersede(previous[0], article_id)
+            self.store.recount_entities(
+                self.store.entity_keys(previous[0]) | self.store.entity_keys(article_id)
+            )
             report.updated += 1
         elif story_id is not None:
             self.store.touch_story(story_id, raw.source, published)
@@ -628,6 +632,15 @@ class Pipeline:
                 )
 
         self.store.rebuild_fts(rows())
+
+
+def entity_counts(found: Extraction) -> list[tuple[str, str, str, int]]:
+    """Per distinct entity of one article: (key, canonical name, label, mentions)."""
+    counts = Counter(m.key for m in found.entities)
+    first: dict[str, EntityMention] = {}
+    for mention in found.entities:
+        first.setdefault(mention.key, mention)
+    return [(key, first[key].canonical, first[key].label, n) for key, n in counts.items()]
 
 
 def source_docs(members: list[StoredArticle]) -> list[SourceDoc]:

@@ -438,13 +438,10 @@ def entities_view(store: Store, *, limit: int = 50, offset: int = 0) -> dict[str
             "offset": offset,
             "entities": [],
         }
-    total = int(store.db.execute("SELECT count(DISTINCT key) FROM mentions").fetchone()[0])
+    total = int(store.db.execute("SELECT count(*) FROM entity_stats").fetchone()[0])
     rows = store.db.execute(
-        "SELECT max(m.canonical), m.label, count(*), count(DISTINCT m.article_id),"
-        " count(DISTINCT a.story_id), count(DISTINCT a.source)"
-        " FROM mentions m JOIN articles a ON a.id = m.article_id"
-        " WHERE a.superseded_by IS NULL GROUP BY m.key"
-        " ORDER BY count(DISTINCT m.article_id) DESC, count(*) DESC, m.key LIMIT ? OFFSET ?",
+        "SELECT name, label, mentions, articles, stories, outlets FROM entity_stats"
+        " WHERE articles > 0 ORDER BY articles DESC, mentions DESC, key LIMIT ? OFFSET ?",
         (limit, offset),
     )
     return {
