@@ -80,7 +80,7 @@ class Settings:
     summary_chars: int = 900
     extract: bool = True  # entities, statements, numbers (the slowest stage)
     roundups: bool = True  # cluster multi-event articles passage by passage
-    workers: int = 1  # processes preparing batches ahead on large inputs (0: none)
+    workers: int = 2  # processes preparing batches ahead on large inputs (0: none)
 
 
 @dataclass(slots=True)
