@@ -99,6 +99,20 @@ def _all_number_words() -> frozenset[str]:
     return frozenset(tables.numbers) | frozenset(tables.multipliers) | frozenset(tables.vague)
 
 
+@lru_cache(maxsize=1)
+def _number_token_texts() -> frozenset[str]:
+    """Token texts (as the tokenizer gives them) that any number word can yield.
+
+    A cheap first filter over every token: a token can belong to a number word only if
+    its text is here; :func:`_is_number_word` then checks the written word.
+    """
+    texts = set()
+    for form in _all_number_words():
+        for prefix in ("", *_CONJUNCTIONS):
+            texts.update(token.text for token in tokenize(prefix + form))
+    return frozenset(texts)
+
+
 @lru_cache(maxsize=65536)
 def _is_number_word(written: str) -> bool:
     """Cheap filter run on every word: is it (with a proclitic) in any number table?"""
@@ -165,10 +179,11 @@ def extract_numbers(
     # Written words, folded, with proclitics kept (tokenize strips them, and would read
     # الاف as ال + اف); only the few that can belong to a number are folded.
     written = [text[t.start : t.end] for t in tokens]
+    possible = _number_token_texts()
     candidates = [
         i
-        for i, (t, w) in enumerate(zip(tokens, written, strict=True))
-        if t.text[:1].isdigit() or _is_number_word(w)
+        for i, t in enumerate(tokens)
+        if t.text[:1].isdigit() or (t.text in possible and _is_number_word(written[i]))
     ]
     words = _LazyWords(written)
     sentence_starts = [s for s, _ in sentences]
