@@ -106,7 +106,7 @@ def _number_token_texts() -> frozenset[str]:
     A cheap first filter over every token: a token can belong to a number word only if
     its text is here; :func:`_is_number_word` then checks the written word.
     """
-    texts = set()
+    texts: set[str] = set()
     for form in _all_number_words():
         for prefix in ("", *_CONJUNCTIONS):
             texts.update(token.text for token in tokenize(prefix + form))
