@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,13 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need
 uvicorn = pytest.importorskip("uvicorn", reason="browser tests need uvicorn")
 
 from tests.test_export import build_demo_store  # noqa: E402
+from tests.test_web import COMPARED_ARTICLES  # noqa: E402
 
 from marsad.api import create_app  # noqa: E402
+from marsad.models import RawArticle  # noqa: E402
+from marsad.pipeline import Pipeline  # noqa: E402
+from marsad.store.sqlite import Store  # noqa: E402
+from marsad.text.arabic import NORMALIZER_VERSION  # noqa: E402
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
 CHROMIUM_ARGS = [
@@ -45,9 +51,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def add_compared_story(db: Path) -> None:
+    """Add the newest story: three outlets that frame one clash differently (test_web's)."""
+    store = Store(db, normalizer_version=NORMALIZER_VERSION)
+    Pipeline(store).ingest(
+        RawArticle(
+            ext_id=f"compared-{hour}",
+            source=outlet,
+            date=datetime(2026, 4, 2, 9 + hour),
+            title=title,
+            text=body,
+        )
+        for hour, (outlet, title, body) in enumerate(COMPARED_ARTICLES)
+    )
+    store.close()
+
+
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = build_demo_store(tmp_path_factory.mktemp("browser") / "demo.db")
+    add_compared_story(db)
     port = free_port()
     config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -104,6 +127,16 @@ def test_river_then_story(page: sync_api.Page, base_url: str) -> None:
     assert title.strip() in page.locator("h1").inner_text()
     assert page.locator("#summary").is_visible()
     assert page.locator(".articles > li").count() >= 1
+    # The newest story is the three-outlet one: its comparison has every section filled.
+    for section in ("comparison", "timeline", "claims", "quotes", "framing", "distinctive"):
+        assert page.locator(f"#{section} h2").is_visible(), section
+    assert page.locator("#framing table.framing tbody tr").count() >= 2
+    assert page.locator("#distinctive .chip").count() >= 1
+    assert page.locator("#disagreements .side").count() >= 2
+    assert page.locator(".toc a[href='#framing']").count() == 1
+    region = page.locator("#framing .table-wrap").first
+    region.focus()  # tables scroll inside focusable regions, reachable by keyboard
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "region"
     page.screenshot(path=str(SCREENSHOTS / "story.png"), full_page=True)
 
 
@@ -175,6 +208,12 @@ def test_phone_layout(browser: sync_api.Browser, base_url: str) -> None:
     page.goto(base_url + story)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=str(SCREENSHOTS / "story_phone.png"), full_page=True)
+    page.goto(base_url + "/")
+    page.locator(".story-card h2 a").first.click()  # the three-outlet comparison
+    page.wait_for_url("**/story/*")
+    assert page.locator("#framing table").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.locator("#framing").screenshot(path=str(SCREENSHOTS / "story_framing_phone.png"))
     context.close()
 
 

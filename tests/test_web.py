@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,12 @@ with warnings.catch_warnings():
 from tests.test_export import build_demo_store
 
 from marsad.api import create_app
+from marsad.api.service import Service
+from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Settings
 from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
+from marsad.web import charts
 from marsad.web.render import safe_url, snippet_html, strip_bidi
 
 RLO = "\u202e"
@@ -50,8 +54,6 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClie
     path = tmp_path_factory.mktemp("hostile") / "h.db"
     store = Store(path, normalizer_version=NORMALIZER_VERSION)
     pipeline = Pipeline(store, Settings(extract=False))
-    from marsad.models import RawArticle
-
     pipeline.ingest(
         [
             RawArticle(
@@ -71,6 +73,97 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClie
     store.close()
     with TestClient(create_app(path), base_url="http://localhost") as client:
         yield client, story_id
+
+
+# Three outlets name the same actors differently (the framing lexicon's Syrian army and
+# armed opposition), repeat their own words (distinctive terms), disagree on a death toll and
+# carry script tags in a title and a body.
+_CLASH = (
+    "اندلعت اليوم اشتباكات عنيفة في ريف إدلب الجنوبي قرب بلدة كفرنبل، وسط قصف مدفعي متواصل "
+    "على القرى المحيطة وحركة نزوح واسعة للمدنيين نحو الحدود التركية. "
+)
+_PLACES = (
+    "المدرسة", "المستشفى", "السوق", "المسجد", "الفرن", "الملعب", "المخيم", "الجسر",
+    "المحطة", "الساحة", "الجامعة", "المعبر",
+)  # fmt: skip
+COMPARED_ARTICLES = (
+    (
+        "opp-news",
+        f"قوات النظام تقصف كفرنبل {SCRIPT}",
+        _CLASH + f"وقال مصدر ميداني إن قوات النظام تقدمت نحو البلدة {SCRIPT} بعد قصف عنيف. "
+        "وأضاف أن قوات النظام استهدفت الأحياء السكنية بالبراميل المتفجرة. "
+        "وأكد المرصد أن حصيلة القتلى بلغت 12 قتيلا من المدنيين. "
+        + " ".join(f"وسقطت البراميل المتفجرة قرب {p} في البلدة." for p in _PLACES),
+    ),
+    (
+        "state-tv",
+        "الجيش العربي السوري يحرر قرى في ريف إدلب",
+        _CLASH + "وقال مصدر عسكري إن الجيش العربي السوري حرر عدة قرى من الإرهابيين في ريف إدلب. "
+        "وأضاف أن وحدات الجيش العربي السوري تلاحق فلول الإرهابيين وتطهر المنطقة من الألغام. "
+        "وأكد المصدر أن حصيلة القتلى بلغت 15 قتيلا. "
+        + " ".join(f"وطارد الجيش العربي السوري الإرهابيين قرب {p} في الريف." for p in _PLACES[:8]),
+    ),
+    (
+        "wire",
+        "معارك في ريف إدلب الجنوبي",
+        _CLASH
+        + "وقالت مصادر محلية إن الجيش السوري تقدم نحو كفرنبل وسط مواجهات مع فصائل المعارضة المسلحة. "
+        "وأضافت المصادر أن فصائل المعارضة ردت بقصف مواقع الجيش السوري. "
+        "وأكدت المصادر أن حصيلة القتلى بلغت 12 قتيلا.",
+    ),
+)
+ANALYSIS_SECTIONS = {
+    "comparison": "مقارنة المنافذ",
+    "timeline": "التسلسل الزمني",
+    "claims": "ما انفرد به كل منفذ",
+    "quotes": "من يقتبس كل منفذ",
+    "framing": "التأطير",
+    "distinctive": "المفردات المميزة",
+    "disagreements": "تباين الأرقام والتصريحات",
+}
+#: Analysis keys that must never reach the page as visible text (the old generic dump).
+ANALYSIS_KEYS = (
+    "distinctive_terms", "unique_claims", "copied_from", "is_first", "first_report",
+    "disagreements", "sentence_start", "label_ar", "built_at", "basis", "stance",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def compared(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[TestClient, int, Path]]:
+    """A store holding one three-outlet story (see :data:`COMPARED_ARTICLES`)."""
+    path = tmp_path_factory.mktemp("compared") / "c.db"
+    store = Store(path, normalizer_version=NORMALIZER_VERSION)
+    Pipeline(store, Settings()).ingest(
+        [
+            RawArticle(
+                ext_id=f"c{hour}",
+                source=outlet,
+                date=datetime(2026, 4, 2, 9 + hour),
+                title=title,
+                text=body,
+                origin="test",
+            )
+            for hour, (outlet, title, body) in enumerate(COMPARED_ARTICLES)
+        ]
+    )
+    story_ids = [int(row[0]) for row in store.db.execute("SELECT id FROM stories")]
+    store.close()
+    assert len(story_ids) == 1, "the three articles must form one story"
+    with TestClient(create_app(path), base_url="http://localhost") as client:
+        yield client, story_ids[0], path
+
+
+def section(html: str, section_id: str) -> str:
+    """The HTML of one ``<section id=...>`` of a page (sections do not nest)."""
+    start = html.index(f'<section id="{section_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def visible_text(html: str) -> str:
+    """Page text without tags, as a reader sees it."""
+    return re.sub(r"<[^>]+>", " ", html)
 
 
 def assert_inert(html: str) -> None:
@@ -110,6 +203,149 @@ def test_story_page_shows_summary_articles_copies_and_chart(demo_client: TestCli
     assert "<svg" in html and "cov-own" in html and "cov-copy" in html
     assert 'id="comparison"' in html
     assert 'id="timeline"' in html
+
+
+def test_story_page_shows_the_outlet_comparison_in_arabic(demo_client: TestClient) -> None:
+    stories = demo_client.get("/api/v1/stories", params={"limit": 200}).json()["stories"]
+    views = [demo_client.get(f"/api/v1/stories/{s['id']}").json() for s in stories]
+    rich = max((v for v in views if v["analysis"]), key=lambda v: len(v["sources"]))
+    html = demo_client.get(f"/story/{rich['id']}").text
+    toc = html[html.index('<nav class="toc"') : html.index("</nav>", html.index('class="toc"'))]
+    for section_id, heading in ANALYSIS_SECTIONS.items():
+        assert f'<h2 id="{section_id}-h">{heading}</h2>' in html, section_id
+        assert f'<a href="#{section_id}">{heading}</a>' in toc, section_id
+    assert "<section" not in toc, "the table of contents holds links only"
+    text = visible_text(html)
+    for key in ANALYSIS_KEYS:
+        assert key not in text, key
+    assert 'class="extra"' not in html, "the analysis is no longer dumped generically"
+    analysis = rich["analysis"]
+    claim = next(c for c in analysis["claims"] if c["unique_claims"])["unique_claims"][0]
+    assert f'href="/article/{claim["article"]}"' in section(html, "claims")
+    comparison = section(html, "comparison")
+    assert comparison.count('<th scope="row">') == len(analysis["coverage"]["outlets"])
+    assert "الأسبق" in comparison
+    for outlet in analysis["coverage"]["missing"]:
+        assert f"<bdi>{outlet}</bdi>" in comparison[comparison.index("لم تغطّها") :]
+    development = analysis["timeline"][0]
+    assert f"<mark>{development['expression']}</mark>" in section(html, "timeline")
+    assert "تُحدَّث هذه المقارنة" not in html
+
+
+def test_single_outlet_story_has_no_comparison_sections(demo_client: TestClient) -> None:
+    stories = demo_client.get("/api/v1/stories", params={"limit": 200}).json()["stories"]
+    lone = next(s for s in stories if len(s["sources"]) == 1)
+    html = demo_client.get(f"/story/{lone['id']}").text
+    for section_id in ("comparison", "claims", "quotes", "framing", "distinctive", "disagreements"):
+        assert f'id="{section_id}"' not in html
+        assert f'href="#{section_id}"' not in html
+    assert 'id="summary"' in html
+
+
+def test_framing_table_and_distinctive_chips(compared: tuple[TestClient, int, Path]) -> None:
+    client, story_id, _ = compared
+    html = client.get(f"/story/{story_id}").text
+    framing = section(html, "framing")
+    assert '<bdi>الجيش السوري</bdi> <span class="flag-contested">' in framing
+    header = framing[framing.index("<thead>") : framing.index("</thead>")]
+    assert all(f"<bdi>{o}</bdi>" in header for o in ("opp-news", "state-tv", "wire"))
+    row = re.search(
+        r"<tr>\s*<th scope=\"row\"><bdi>قوات النظام</bdi></th>(.*?)</tr>", framing, re.S
+    )
+    assert row is not None
+    assert "stance-pejorative" in row.group(1) and "قدحي" in row.group(1)
+    assert 'class="num main"' in row.group(1)  # opp-news' usual name for the army
+    assert "<bdi>الجيش العربي السوري</bdi>" in framing and "stance-official" in framing
+    chips = section(html, "distinctive")
+    chip = re.search(
+        r'<li class="chip"[^>]*><bdi>([^<]+)</bdi> <small class="z" dir="ltr">z=(\d+\.\d)</small>',
+        chips,
+    )
+    assert chip is not None and float(chip.group(2)) >= 1.96
+    quotes = section(html, "quotes")
+    assert "<bdi>مصدر عسكري</bdi>" in quotes
+    numbers = section(html, "disagreements")
+    assert "<mark>12</mark>" in numbers and "<mark>15</mark>" in numbers
+    assert numbers.count('class="side"') % 2 == 0 and "مقابل" in numbers
+    assert "<bdi>opp-news</bdi>" in numbers and "<bdi>state-tv</bdi>" in numbers
+
+
+def test_comparison_sections_escape_article_text(
+    compared: tuple[TestClient, int, Path],
+) -> None:
+    client, story_id, _ = compared
+    html = client.get(f"/story/{story_id}").text
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert escaped in section(html, "claims")  # the body sentence that only opp-news has
+    assert escaped in section(html, "comparison")  # its headline
+    assert_inert(html)
+
+
+def test_stale_comparison_is_flagged(
+    compared: tuple[TestClient, int, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, story_id, path = compared
+    fresh = Service.story_page
+
+    def stale_page(self: Service, wanted: int) -> dict[str, Any] | None:
+        view = fresh(self, wanted)
+        if view is not None and view["analysis"]:
+            view["analysis"] = {**view["analysis"], "stale": True}
+        return view
+
+    monkeypatch.setattr(Service, "story_page", stale_page)
+    with TestClient(create_app(path), base_url="http://localhost") as client:  # empty page cache
+        html = client.get(f"/story/{story_id}").text
+    assert "تُحدَّث هذه المقارنة لتشمل أحدث المقالات" in section(html, "comparison")
+
+
+def test_comparison_helpers() -> None:
+    assert charts.lag_text(0) == ""
+    assert charts.lag_text(40) == "بعد 40 د"
+    assert charts.lag_text(280) == "بعد 4 س 40 د"
+    assert charts.lag_text(3 * 24 * 60 + 120) == "بعد 3 أيام و2 س"
+    assert charts.marked("قال اليوم", 4, 9) == ("قال ", "اليوم", "")
+    assert charts.marked("قصير", 2, 40) == ("قصير", "", "")  # offsets of an older text
+    assert (
+        charts.timeline_date(
+            {"date": None, "start": "2026-03-01", "end": "2026-03-31", "precision": "month"}
+        )
+        == "2026-03"
+    )
+    assert (
+        charts.timeline_date({"start": "2026-03-01", "end": "2026-03-04", "precision": "days"})
+        == "2026-03-01 – 2026-03-04"
+    )
+    assert charts.number_text(5.0) == "5" and charts.number_text(1.25) == "1.25"
+    table = charts.quote_table(
+        [
+            {"outlet": "a", "quotes": [{"speaker": "x", "count": 1}, {"speaker": "y", "count": 4}]},
+            {"outlet": "b", "quotes": [{"speaker": "x", "count": 2}]},
+        ]
+    )
+    assert table is not None and table.outlets == ["a", "b"]
+    assert [(r.speaker, r.counts) for r in table.rows] == [("x", [1, 2]), ("y", [4, 0])]
+    assert charts.quote_table([{"outlet": "a", "quotes": []}]) is None
+    [group] = charts.framing_tables(
+        [
+            {
+                "group": "g", "label_ar": "طرف", "contested": True,
+                "outlets": [
+                    {"outlet": "a", "terms": [
+                        {"term": "t1", "stance": "neutral", "count": 3, "article": 1},
+                        {"term": "t2", "stance": "pejorative", "count": 1, "article": 1},
+                    ]},
+                    {"outlet": "b", "terms": [{"term": "t2", "stance": "pejorative", "count": 5, "article": 2}]},
+                ],
+            }
+        ]
+    )  # fmt: skip
+    assert group.outlets == ["a", "b"] and group.contested
+    assert [r.term for r in group.rows] == ["t2", "t1"]  # most used first
+    t2, t1 = group.rows
+    assert t1.cells[1] is None and t1.cells[0] is not None and t1.cells[0].main
+    assert t2.cells[0] is not None and not t2.cells[0].main
+    assert t2.cells[1] is not None and t2.cells[1].main and t2.cells[1].article == 2
 
 
 def test_article_outlet_entity_pages(demo_client: TestClient) -> None:

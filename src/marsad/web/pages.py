@@ -98,14 +98,23 @@ def story(request: Request, story_id: int) -> HTMLResponse:
     view = get_service(request).story_page(story_id)
     if view is None:
         return not_found(f"القصة رقم {story_id}")
+    analysis = view.get("analysis") or {}
     return render(
         "story.html",
         section="river",
         story=view,
+        analysis=view.get("analysis"),
         coverage=charts.coverage(view),
         comparison=charts.outlet_comparison(view),
+        quotes=charts.quote_table(analysis.get("claims")),
+        framing=charts.framing_tables(analysis.get("framing")),
         extra_sections=_extra_sections(view),
         labels=ENTITY_LABELS,
+        stances=charts.STANCE_LABELS,
+        timeline_date=charts.timeline_date,
+        marked=charts.marked,
+        relative_offsets=charts.relative_offsets,
+        number_text=charts.number_text,
     )
 
 
@@ -115,7 +124,7 @@ _KNOWN_STORY_FIELDS = frozenset(
     {
         "schema", "id", "title", "first_seen", "last_seen", "n_articles", "sources",
         "thread_id", "breaking", "burst", "summary", "articles", "duplicate_copies",
-        "timeline", "statements", "entities", "passages",
+        "timeline", "statements", "entities", "passages", "analysis",
     }
 )  # fmt: skip
 
