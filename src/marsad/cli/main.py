@@ -376,6 +376,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from marsad.evaluate.dates_eval import evaluate_dates
 
         print(evaluate_dates(Path(args.gold), Path(args.corpus), show_errors=args.errors))
+    elif args.stage == "disagreements":
+        from marsad.evaluate.disagreements_eval import evaluate_disagreements
+
+        print(evaluate_disagreements(Path(args.judged), Path(args.corpus), show_errors=args.errors))
     return 0
 
 
@@ -486,6 +490,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="corpus JSONL(.gz) holding the articles (id, date, text)",
     )
     e.add_argument("--errors", action="store_true", help="list missed and misresolved mentions")
+    e = stages.add_parser(
+        "disagreements", help="number disagreements: precision and recall on judged pairs"
+    )
+    e.add_argument(
+        "judged", help="judged pairs JSONL (stories.jsonl with the story members beside it)"
+    )
+    e.add_argument(
+        "--corpus",
+        default="../shared/data/saudinewsnet/saudinewsnet.jsonl.gz",
+        help="corpus JSONL(.gz) holding the articles (id, source, date, title, text)",
+    )
+    e.add_argument("--errors", action="store_true", help="list listed false and missed real pairs")
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("bench", help="measure throughput and memory per stage")
