@@ -58,8 +58,11 @@ eval: $(STAMP) $(STORY_DEV) build/ner_dev.txt build/quotes_dev_articles.jsonl
 	$(BIN)/marsad eval aliases evaluation/aliases_dev/gold.jsonl
 	$(BIN)/marsad eval summaries evaluation/summaries_dev/refs.jsonl --corpus $(SNN)
 	$(BIN)/marsad eval dates evaluation/dates_dev/mentions.jsonl --corpus $(SNN)
+	$(BIN)/marsad eval disagreements evaluation/disagreements_dev/judged.jsonl --corpus $(SNN)
 
+# torch (CPU wheel) and onnx are needed to train and export only, never at run time.
 train-ner: $(STAMP)
+	$(BIN)/pip install torch==2.13.0 onnx==1.23.2
 	$(BIN)/python scripts/train_ner.py --shared $(SHARED)
 
 clean:

@@ -8,13 +8,16 @@ Steps, all deterministic:
 
 1. Read the ANERcorp CAMeL-Lab *train* split and hold out every tenth block of 20
    consecutive sentences as the dev set (written to ``build/ner_dev.txt``, never the repo).
-2. Learn distributional word clusters from unlabeled SaudiNewsNet text: co-occurrence
-   counts (directional +-2, and pooled +-5) -> positive PMI -> truncated SVD -> k-means
-   at several sizes (``ner_clusters.tsv.gz``).
-3. Build the gazetteer of training entities (``ner_gazetteer.tsv.gz``), train a CRFsuite
-   model on the remaining 90% (``ner.crfsuite``) and print dev scores.
+   ``--dev-only`` stops here (no torch needed).
+2. Learn distributional word vectors from unlabeled SaudiNewsNet text: co-occurrence
+   counts (directional +-2, and pooled +-5) -> positive PMI -> truncated SVD; k-means
+   at several sizes turns them into word clusters (``ner_clusters.tsv.gz``).
+3. Build the gazetteer of training entities (``ner_gazetteer.tsv.gz``), train the
+   BiLSTM-CRF of ``train_ner_neural.py`` (torch) on the remaining 90%, its word table
+   initialised from the vectors, with early stopping on dev; export it to ONNX
+   (``ner_words.onnx``, ``ner_tagger.onnx``, ``ner_vocabulary.json.gz``) and print dev scores.
 
-Takes about 5-10 minutes on 2 cores.
+Takes about 5 minutes (one core for the network; numpy may use more for the vectors).
 
 NewsFANE is deliberately not used: it re-annotates ANERcorp's own text, including the
 sentences of the official ANERcorp test split, so training on it would leak test data.
@@ -32,7 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pycrfsuite
 import scipy.sparse as sp
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.utils.extmath import randomized_svd
@@ -59,15 +61,6 @@ MIN_COUNT = 5
 SVD_DIMS = 100
 SEED = 0
 GAZETTEER_FOLDS = 5
-
-
-@dataclass(frozen=True, slots=True)
-class CrfSettings:
-    """CRFsuite L-BFGS hyperparameters."""
-
-    c1: float
-    c2: float
-    iterations: int
 
 
 def write_conll(sentences: list[LabeledSentence], path: Path) -> None:
@@ -164,8 +157,17 @@ def kmeans_levels(vectors: np.ndarray, sizes: tuple[int, ...]) -> list[np.ndarra
     ]
 
 
-def learn_clusters(news_path: Path) -> dict[str, tuple[str, ...]]:
-    """Cluster ids for frequent folded words of the news corpus, in two views.
+@dataclass(frozen=True, slots=True)
+class NewsVectors:
+    """Distributional vectors of frequent folded news words, most frequent first."""
+
+    words: list[str]
+    syntactic: np.ndarray
+    topical: np.ndarray
+
+
+def learn_vectors(news_path: Path) -> NewsVectors:
+    """Word vectors of the news corpus in two views.
 
     A syntactic view (left and right neighbours at distance 1 and 2 in separate columns:
     word order separates names from nouns) and a topical one (neighbours up to 5 away,
@@ -173,12 +175,18 @@ def learn_clusters(news_path: Path) -> dict[str, tuple[str, ...]]:
     the same words, the most frequent ones.
     """
     stream, words = word_id_stream(news_texts(news_path))
-    word_ids, vectors = ppmi_embeddings(stream, len(words), SYNTACTIC_BLOCKS)
-    _, topical_vectors = ppmi_embeddings(stream, len(words), TOPICAL_BLOCKS)
-    levels = kmeans_levels(vectors, CLUSTER_SIZES) + kmeans_levels(topical_vectors, TOPICAL_SIZES)
+    word_ids, syntactic = ppmi_embeddings(stream, len(words), SYNTACTIC_BLOCKS)
+    _, topical = ppmi_embeddings(stream, len(words), TOPICAL_BLOCKS)
+    return NewsVectors([words[word_id] for word_id in word_ids], syntactic, topical)
+
+
+def learn_clusters(vectors: NewsVectors) -> dict[str, tuple[str, ...]]:
+    """Cluster ids of every vector-bearing word: k-means at several sizes in both views."""
+    levels = kmeans_levels(vectors.syntactic, CLUSTER_SIZES) + kmeans_levels(
+        vectors.topical, TOPICAL_SIZES
+    )
     return {
-        words[word_id]: tuple(str(level[row]) for level in levels)
-        for row, word_id in enumerate(word_ids)
+        word: tuple(str(level[row]) for level in levels) for row, word in enumerate(vectors.words)
     }
 
 
@@ -194,7 +202,7 @@ def held_out_gazetteers(
     """One gazetteer per training sentence, built from the other folds only.
 
     Training with a gazetteer that contains the sentence's own entities would teach the
-    CRF to trust gazetteer matches far more than they deserve on unseen text.
+    model to trust gazetteer matches far more than they deserve on unseen text.
     """
     fold_of = [(index // DEV_BLOCK) % GAZETTEER_FOLDS for index in range(len(sentences))]
     per_fold = [
@@ -206,33 +214,6 @@ def held_out_gazetteers(
     return [per_fold[fold] for fold in fold_of]
 
 
-def train_crf(
-    featurizer: ner.Featurizer,
-    sentences: list[LabeledSentence],
-    model_path: Path,
-    settings: CrfSettings,
-) -> None:
-    """Fit an L-BFGS CRF with elastic-net regularisation (L1 keeps the model small).
-
-    Gazetteer features of each sentence come from folds that exclude the sentence, as
-    they will for unseen text.
-    """
-    trainer = pycrfsuite.Trainer(verbose=False)
-    gazetteers = held_out_gazetteers(featurizer, sentences)
-    for (tokens, tags), gazetteer in zip(sentences, gazetteers, strict=True):
-        featurizer.use_gazetteer(gazetteer)
-        trainer.append(featurizer.sentence_features(tokens), tags)
-    trainer.set_params(
-        {
-            "c1": settings.c1,
-            "c2": settings.c2,
-            "max_iterations": settings.iterations,
-            "feature.possible_transitions": True,
-        }
-    )
-    trainer.train(str(model_path))
-
-
 def main() -> int:
     """Train, write the model files and ``build/ner_dev.txt``, print dev scores."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -240,10 +221,6 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "src" / "marsad" / "models")
     parser.add_argument("--dev-out", type=Path, default=REPO / "build" / "ner_dev.txt")
     parser.add_argument("--dev-block", type=int, default=DEV_BLOCK)
-    parser.add_argument("--c1", type=float, default=0.01)
-    parser.add_argument("--c2", type=float, default=0.1)
-    parser.add_argument("--iterations", type=int, default=300)
-    parser.add_argument("--reuse-clusters", action="store_true", help="keep --out's cluster table")
     parser.add_argument(
         "--dev-only", action="store_true", help="only write the held-out dev split, do not train"
     )
@@ -257,30 +234,38 @@ def main() -> int:
     print(f"train {len(train)} sentences, dev {len(dev)} -> {args.dev_out}")
     if args.dev_only:
         return 0
+    # torch is a training-only dependency (`make train-ner` installs it).
+    from train_ner_neural import NeuralSettings, train_neural
 
     args.out.mkdir(parents=True, exist_ok=True)
-    clusters_path = args.out / ner.CLUSTERS_FILE
-    if args.reuse_clusters and clusters_path.exists():
-        clusters = ner.load_clusters(clusters_path)
-    else:
-        clusters = learn_clusters(data / "saudinewsnet" / "saudinewsnet.jsonl.gz")
-        write_gzip_lines(
-            (f"{word}\t{chr(9).join(ids)}" for word, ids in clusters.items()), clusters_path
-        )
-    print(f"clusters: {len(clusters)} words ({time.perf_counter() - started:.0f}s)")
+    vectors = learn_vectors(data / "saudinewsnet" / "saudinewsnet.jsonl.gz")
+    clusters = learn_clusters(vectors)
+    write_gzip_lines(
+        (f"{word}\t{chr(9).join(ids)}" for word, ids in clusters.items()),
+        args.out / ner.CLUSTERS_FILE,
+    )
+    print(f"vectors and clusters: {len(clusters)} words ({time.perf_counter() - started:.0f}s)")
 
-    settings = CrfSettings(args.c1, args.c2, args.iterations)
     featurizer = ner.Featurizer(clusters)
     gazetteer = ner.build_gazetteer(featurizer, train)
     write_gzip_lines(
         (f"{label}\t{' '.join(key)}" for key, label in sorted(gazetteer.items())),
         args.out / ner.GAZETTEER_FILE,
     )
-    model_path = args.out / ner.MODEL_FILE
-    train_crf(featurizer, train, model_path, settings)
+    train_neural(
+        train,
+        held_out_gazetteers(featurizer, train),
+        dev,
+        gazetteer,
+        clusters,
+        vectors.words,
+        vectors.syntactic,
+        args.out,
+        NeuralSettings(),
+    )
     print(f"trained ({time.perf_counter() - started:.0f}s)")
 
-    tagger = ner.Tagger(model_path, clusters, gazetteer)
+    tagger = ner.Tagger(args.out)
     report = score([tags for _, tags in dev], [tagger.tag(tokens) for tokens, _ in dev])
     print(format_report(report))
     return 0

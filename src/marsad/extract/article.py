@@ -48,7 +48,7 @@ def extract(
     text: str, tokens: Sequence[Token] | None = None, *, tagger: Tagger | None = None
 ) -> Extraction:
     """Run NER, alias resolution, statement and number extraction over one body."""
-    found = (tagger or load_tagger()).entities(text)
+    found = (tagger or load_tagger()).entities(text, tokens)
     people = [e for e in found if e.label == "PERS"]
     resolver = AliasResolver()
     for entity in people:
