@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -90,3 +92,25 @@ def test_entity_figures_kept_at_ingest_equal_a_full_recount(tmp_path: Path) -> N
         {k: r[k] for k in figures} for r in recounted
     ]
     store.close()
+
+
+def test_a_script_without_main_guard_still_ingests(tmp_path: Path) -> None:
+    # A spawned worker re-imports such a script and fails; the batches go on inline.
+    script = tmp_path / "bulk.py"
+    script.write_text(
+        "from marsad.ingest.readers import read_path\n"
+        "from marsad.pipeline import Pipeline, Settings\n"
+        "from marsad.store.sqlite import Store\n"
+        "from marsad.text.arabic import NORMALIZER_VERSION\n"
+        f"store = Store({str(tmp_path / 'g.db')!r}, normalizer_version=NORMALIZER_VERSION)\n"
+        "report = Pipeline(store, Settings(batch_size=5, workers=1)).ingest("
+        f"read_path({str(DEMO)!r}))\n"
+        "print('ingested', report.ingested)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "ingested 46" in done.stdout
+    assert "preparing the remaining batches inline" in done.stderr

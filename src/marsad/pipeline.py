@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import math
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -59,6 +61,8 @@ from marsad.store.sqlite import Store, StoredArticle
 from marsad.summarize import SourceDoc, analyse_lead, summarize
 from marsad.text import arabic
 
+logger = logging.getLogger(__name__)
+
 STAGES = ("read", "clean", "analyze", "dedup", "cluster", "extract", "store", "summarize")
 CLUSTER_STATE = "cluster.v1"
 THREAD_STATE = "threads.v1"
@@ -80,7 +84,7 @@ class Settings:
     summary_chars: int = 900
     extract: bool = True  # entities, statements, numbers (the slowest stage)
     roundups: bool = True  # cluster multi-event articles passage by passage
-    workers: int = 2  # processes preparing batches ahead on large inputs (0: none)
+    workers: int = 1  # processes preparing batches ahead on large inputs (0: none)
 
 
 @dataclass(slots=True)
@@ -365,22 +369,37 @@ class Pipeline:
                 yield batch, [prepare_article(raw, now, settings) for raw in batch]
             return
         db_path = None if self.store.path == ":memory:" else self.store.path
-        with ProcessPoolExecutor(settings.workers, mp_context=get_context("spawn")) as pool:
-            pending: deque[tuple[list[RawArticle], Future[list[Prepared | Skipped]]]] = deque()
-            upcoming = iter(batches)
-            for batch in upcoming:
-                pending.append((batch, pool.submit(prepare_batch, batch, now, settings, db_path)))
-                if len(pending) > settings.workers:  # stay at most one batch per worker ahead
-                    break
-            while pending:
-                batch, future = pending.popleft()
-                prepared = future.result()
-                following = next(upcoming, None)
-                if following is not None:
+        upcoming = iter(batches)
+        pending: deque[tuple[list[RawArticle], Future[list[Prepared | Skipped]]]] = deque()
+        try:
+            with ProcessPoolExecutor(settings.workers, mp_context=get_context("spawn")) as pool:
+                for batch in upcoming:
                     pending.append(
-                        (following, pool.submit(prepare_batch, following, now, settings, db_path))
+                        (batch, pool.submit(prepare_batch, batch, now, settings, db_path))
                     )
-                yield batch, prepared
+                    if len(pending) > settings.workers:  # at most one batch per worker ahead
+                        break
+                while pending:
+                    batch, future = pending[0]
+                    prepared = future.result()
+                    pending.popleft()
+                    following = next(upcoming, None)
+                    if following is not None:
+                        pending.append(
+                            (
+                                following,
+                                pool.submit(prepare_batch, following, now, settings, db_path),
+                            )
+                        )
+                    yield batch, prepared
+        except BrokenProcessPool:
+            # A worker could not start or died (e.g. a script without a __main__ guard, or
+            # out of memory): the batches not yet stored are prepared here instead.
+            logger.warning("worker process failed; preparing the remaining batches inline")
+            for batch, _future in pending:
+                yield batch, [prepare_article(raw, now, settings) for raw in batch]
+            for batch in upcoming:
+                yield batch, [prepare_article(raw, now, settings) for raw in batch]
 
     def _store_prepared(self, item: Prepared, report: IngestReport) -> None:
         """Dedup, cluster and store one prepared article (the stateful part of ingest)."""
