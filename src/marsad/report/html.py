@@ -37,6 +37,9 @@ ANALYSIS_BLOCKS = (
     ("distinctive_terms", "المصطلحات المميزة"),
     ("disagreements", "نقاط الخلاف بين المنافذ"),
 )
+#: Analysis fields about the analysis itself (format, what it was built from, when), not
+#: findings: never shown as sections.
+BOOKKEEPING = frozenset({"version", "articles", "outlets", "basis", "built_at", "stale"})
 #: Column headings for keys analysis records commonly use; other keys are shown as is.
 LABELS = {
     "outlet": "المنفذ",
@@ -61,6 +64,15 @@ LABELS = {
     "quantity": "الكمية",
     "speaker": "المتحدث",
     "score": "الوزن",
+    "unique_claims": "ما انفرد به",
+    "quotes": "من يقتبس",
+    "count": "العدد",
+    "article": "المقال",
+    "start": "من الحرف",
+    "end": "إلى الحرف",
+    "numbers": "أرقام متباينة",
+    "statements": "تصريحات متعارضة",
+    "z": "z",
 }
 MAX_DEPTH = 4
 MAX_COLUMNS = 8
@@ -123,7 +135,8 @@ def story_section(view: Mapping[str, Any], index: int, everyone: Sequence[str]) 
         if value:
             parts.append(f"<h3>{heading}</h3>{analysis_block(key, value)}")
     for key, value in analysis.items():
-        if key not in {"coverage", "timeline", *(k for k, _ in ANALYSIS_BLOCKS)} and value:
+        shown = {"coverage", "timeline", *(k for k, _ in ANALYSIS_BLOCKS), *BOOKKEEPING}
+        if key not in shown and value:
             parts.append(f"<h3>{text(key)}</h3>{render_value(value)}")
     parts.append("</article>")
     return "".join(parts)
