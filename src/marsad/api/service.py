@@ -65,6 +65,9 @@ class Service:
             if self.db_path == ":memory:"
             else ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
         )
+        if isinstance(self._refresher, ProcessPoolExecutor):
+            # Start the process (and its imports) now, not in the middle of serving pages.
+            self._refresher.submit(warm_up)
         self._refreshing: set[int] = set()
         self._refreshing_lock = threading.Lock()
 
@@ -176,6 +179,11 @@ class Service:
                 store.close()
             self._readers.clear()
         self.pipeline.store.close()
+
+
+def warm_up() -> None:
+    """Import what a rebuild needs, in the refresher process, before the first rebuild."""
+    import marsad.compare.analyze  # noqa: F401
 
 
 def rebuild_analysis(db_path: str, story_id: int) -> None:
