@@ -260,3 +260,18 @@ def test_compare_on_the_seeds(seeded: str, capsys: pytest.CaptureFixture[str]) -
     code, text, _ = run(capsys, "--db", seeded, "compare")
     assert "Framing" in text
     assert "Timeline" in text
+
+
+@needs_shared
+def test_entity_by_surname_merges_both_spellings(
+    seeded: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # كوناشنكوف (000) and كوناشينكوف (003): a surname alone finds the one person.
+    for query in ("كوناشنكوف", "كوناشينكوف", "إيجور كوناشنكوف"):
+        code, out, _ = run(capsys, "--db", seeded, "entity", query, "--json")
+        assert code == 0, query
+        view = json.loads(out)
+        spellings = {v["text"] if isinstance(v, dict) else v for v in view["variants"]}
+        assert {"إيغر كوناشينكوف", "إيجور كوناشنكوف"} <= spellings, view["variants"]
+    code, _out, err = run(capsys, "--db", seeded, "entity", "زززز")
+    assert code != 0 and "no entity" in err

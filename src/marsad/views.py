@@ -543,6 +543,9 @@ def statement_rows(
     return rows
 
 
+MIN_SURNAME_KEY = 4  # letters of a surname's skeleton needed to look it up alone
+
+
 def entity_view(store: Store, name: str, *, limit: int = 50) -> dict[str, Any] | None:
     """One entity across the store: variants, stories, co-occurring entities, statements."""
     from marsad.extract.aliases import canonical_name, name_key
@@ -560,7 +563,18 @@ def entity_view(store: Store, name: str, *, limit: int = 50) -> dict[str, Any] |
     )
     statements = statement_rows(store, "s.speaker_key = ?", (key,), limit=limit)
     if not mentions and not statements:
-        return None
+        # A surname alone (كوناشنكوف) stands for the most reported person whose name ends
+        # with it (keys are letter skeletons without spaces; short ones match too much).
+        if len(key) < MIN_SURNAME_KEY:
+            return None
+        row = store.db.execute(
+            "SELECT name FROM entity_stats WHERE key LIKE ? AND articles > 0"
+            " ORDER BY articles DESC, mentions DESC LIMIT 1",
+            (f"PERS:%{key}",),
+        ).fetchone()
+        if row is None or name_key(canonical_name(str(row[0]))) == key:
+            return None
+        return entity_view(store, str(row[0]), limit=limit)
     variants: dict[str, int] = {}
     for row in mentions:
         variants[row["text"]] = variants.get(row["text"], 0) + 1
