@@ -15,14 +15,11 @@ its publication day (the corpus ``date``) are joined from the corpus by id.
 
 from __future__ import annotations
 
-import gzip
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
+from marsad.evaluate.jsonl import read_jsonl
 from marsad.text.dates import DateMention, find_dates
 
 
@@ -70,17 +67,6 @@ class DateScores:
         return self.resolved / self.gold if self.gold else 0.0
 
 
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise ValueError(f"{path}:{number}: not JSON ({error.msg})") from error
-
-
 def load_gold(path: Path) -> list[GoldDate]:
     """Reads gold mentions (``article_id, start, end, text, first, last``)."""
     return [
@@ -92,14 +78,14 @@ def load_gold(path: Path) -> list[GoldDate]:
             first=date.fromisoformat(row["first"]),
             last=date.fromisoformat(row["last"]),
         )
-        for row in _read_jsonl(path)
+        for row in read_jsonl(path)
     ]
 
 
 def load_articles(corpus: Path, ids: set[str]) -> dict[str, tuple[str, date]]:
     """The ``text`` and publication day of the corpus articles named in ``ids``."""
     found: dict[str, tuple[str, date]] = {}
-    for row in _read_jsonl(corpus):
+    for row in read_jsonl(corpus):
         if row.get("id") in ids:
             found[row["id"]] = (row.get("text") or "", date.fromisoformat(row["date"][:10]))
     return found

@@ -20,15 +20,12 @@ its listed number disagreements are matched to the judged pairs by their two num
 
 from __future__ import annotations
 
-import gzip
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from marsad.compare.analyze import StoryArticle, analyze_story
+from marsad.evaluate.jsonl import read_jsonl
 from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.readers import article_from_fields
 from marsad.models import Skipped
@@ -88,17 +85,6 @@ class DisagreementScores:
         return 2 * self.precision * self.recall / total if total else 0.0
 
 
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise ValueError(f"{path}:{number}: not JSON ({error.msg})") from error
-
-
 def load_judged(path: Path) -> list[JudgedPair]:
     """Reads judged pairs (``story_key, article_a, start_a, article_b, start_b, real``)."""
     return [
@@ -109,7 +95,7 @@ def load_judged(path: Path) -> list[JudgedPair]:
             real=bool(row["real"]),
             note=str(row.get("note", "")),
         )
-        for row in _read_jsonl(path)
+        for row in read_jsonl(path)
     ]
 
 
@@ -123,7 +109,7 @@ def load_stories(path: Path) -> list[StoryMembers]:
                 for article, original in row["articles"]
             ),
         )
-        for row in _read_jsonl(path)
+        for row in read_jsonl(path)
     ]
 
 
@@ -138,7 +124,7 @@ class _Article:
 def load_articles(corpus: Path, ids: set[str]) -> dict[str, _Article]:
     """The corpus articles named in ``ids``, their bodies cleaned as ingestion stores them."""
     found: dict[str, _Article] = {}
-    for row in _read_jsonl(corpus):
+    for row in read_jsonl(corpus):
         if row.get("id") not in ids:
             continue
         raw = article_from_fields(row, origin=str(row["id"]))

@@ -8,13 +8,11 @@ names the same entity as the gold ``speaker_canonical`` (:func:`aliases.same_ent
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from marsad.evaluate.jsonl import read_jsonl
 from marsad.extract.aliases import canonical_name, same_entity
 from marsad.extract.quotes import Statement, extract_statements
 
@@ -33,16 +31,6 @@ class GoldStatement:
     direct: bool
 
 
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise ValueError(f"{path}:{number}: not JSON ({error.msg})") from error
-
-
 def load_gold(path: Path) -> list[GoldStatement]:
     """Reads gold statements (``article_id, speaker, speaker_canonical, start, end, direct``)."""
     return [
@@ -54,7 +42,7 @@ def load_gold(path: Path) -> list[GoldStatement]:
             end=int(row["end"]),
             direct=bool(row.get("direct", False)),
         )
-        for row in _read_jsonl(path)
+        for row in read_jsonl(path)
     ]
 
 
@@ -95,7 +83,7 @@ def evaluate_quotes(quotes_path: Path | str, articles_path: Path | str) -> str:
         A report whose last line is ``quote_f1=0.xxx``.
     """
     gold = load_gold(Path(quotes_path))
-    articles = {str(row["id"]): row["text"] for row in _read_jsonl(Path(articles_path))}
+    articles = {str(row["id"]): row["text"] for row in read_jsonl(Path(articles_path))}
     missing = sorted({g.article_id for g in gold} - articles.keys())
     if missing:
         raise ValueError(f"gold statements for articles not in {articles_path}: {missing[:5]}")
