@@ -132,3 +132,16 @@ def test_evaluate_quotes_counts(tmp_path: Path) -> None:
     assert "precision=1.000 recall=0.500" in report
     assert "speaker_accuracy=1.000" in report
     assert report.splitlines()[-1] == "quote_f1=0.667"
+
+
+def test_a_surname_speaker_takes_the_articles_full_name() -> None:
+    from marsad.extract.article import extract
+
+    text = (
+        "التقى وزير الخارجية الروسي سيرغي لافروف نظيره الأردني أيمن الصفدي في موسكو اليوم. "
+        "وقال لافروف إن المحادثات تناولت الوضع في جنوب سوريا. "
+        "وأكد الصفدي أن بلاده تدعم الحل السياسي."
+    )
+    speakers = {canonical_name(s.speaker_resolved) for s in extract(text).statements}
+    assert "سيرغي لافروف" in speakers, speakers
+    assert "لافروف" not in speakers

@@ -8,8 +8,8 @@ articles and outlets.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from marsad.extract.aliases import AliasResolver, canonical_name, name_key
 from marsad.extract.ner import Tagger, load_tagger
@@ -44,6 +44,28 @@ def entity_key(label: str, name: str) -> str:
     return f"{label}:{name_key(name)}"
 
 
+def _with_full_speakers(
+    statements: Sequence[Statement], full_names: Iterable[str]
+) -> list[Statement]:
+    """A speaker named by surname alone (لافروف) takes the article's full name for him
+    (سيرغي لافروف) when exactly one person of the article has that surname."""
+    by_surname: dict[str, set[str]] = {}
+    for name in full_names:
+        words = name.split()
+        if len(words) >= 2:
+            by_surname.setdefault(name_key(words[-1]), set()).add(name)
+    if not by_surname:
+        return list(statements)
+    resolved = []
+    for statement in statements:
+        speaker = canonical_name(statement.speaker_resolved)
+        names = by_surname.get(name_key(speaker), set()) if len(speaker.split()) == 1 else set()
+        if len(names) == 1:
+            statement = replace(statement, speaker_resolved=next(iter(names)))
+        resolved.append(statement)
+    return resolved
+
+
 def extract(
     text: str, tokens: Sequence[Token] | None = None, *, tagger: Tagger | None = None
 ) -> Extraction:
@@ -71,8 +93,9 @@ def extract(
         mentions.append(
             EntityMention(entity.label, entity.text, entity.start, entity.end, canonical, key)
         )
+    full_names = {m.canonical for m in mentions if m.label == "PERS"}
     return Extraction(
         entities=tuple(mentions),
-        statements=tuple(extract_statements(text)),
+        statements=tuple(_with_full_speakers(extract_statements(text), full_names)),
         numbers=tuple(extract_numbers(text, list(tokens) if tokens is not None else None)),
     )
