@@ -15,6 +15,7 @@ skips what is already stored (identity = source + folded content).
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import math
@@ -68,6 +69,8 @@ CLUSTER_STATE = "cluster.v1"
 THREAD_STATE = "threads.v1"
 STATE_EVERY_BATCHES = 10
 PARALLEL_MIN_BATCHES = 4  # below this, a worker's start-up costs more than it saves
+GC_YOUNG_THRESHOLD = 50_000  # allocations between young collections while ingesting (default 700)
+GC_OLD_THRESHOLD = 100  # collections of the middle generation per full one (default 10)
 MIN_PASSAGE_STORY_CHARS = 300  # a shorter unmatched passage is too thin to open a story
 TITLE_MAX_CHARS = 120
 
@@ -163,6 +166,23 @@ def _prepared_from_columns(fields: dict[str, Any]) -> Prepared:
     return Prepared(**fields)
 
 
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while ingesting.
+
+    Ingest allocates millions of short-lived tuples (tokens), none in reference cycles,
+    while each collection of the oldest generation walks every live object, the
+    clustering state included: with Python's default thresholds that took about a fifth
+    of a 31k-article ingest. Memory is unaffected (reference counting frees the tuples).
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, before[1], GC_OLD_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepared | Skipped:
     """Run the pure stages but extraction on one article; Skipped when no text is left."""
     seconds: dict[str, float] = {}
@@ -250,20 +270,23 @@ def prepare_batch(
     """
     store = _worker_store(db_path) if db_path else None
     out: list[Prepared | Skipped] = []
-    for raw in batch:
-        item = prepare_article(raw, now, settings)
-        known = (
-            store is not None and isinstance(item, Prepared) and store.has_identity(item.identity)
-        )
-        if isinstance(item, Prepared) and settings.extract and not known:
-            started = time.perf_counter()
-            found = extract(item.body, item.body_tokens)
-            item = replace(
-                item,
-                found=found,
-                seconds={**item.seconds, "extract": time.perf_counter() - started},
+    with fewer_collections():
+        for raw in batch:
+            item = prepare_article(raw, now, settings)
+            known = (
+                store is not None
+                and isinstance(item, Prepared)
+                and store.has_identity(item.identity)
             )
-        out.append(item)
+            if isinstance(item, Prepared) and settings.extract and not known:
+                started = time.perf_counter()
+                found = extract(item.body, item.body_tokens)
+                item = replace(
+                    item,
+                    found=found,
+                    seconds={**item.seconds, "extract": time.perf_counter() - started},
+                )
+            out.append(item)
     return out
 
 
@@ -315,6 +338,12 @@ class Pipeline:
         progress: ProgressFn | None = None,
     ) -> IngestReport:
         """Store every readable article, in date order, then refresh touched stories."""
+        with fewer_collections():
+            return self._ingest(records, progress)
+
+    def _ingest(
+        self, records: Iterable[RawArticle | Skipped], progress: ProgressFn | None
+    ) -> IngestReport:
         report = IngestReport()
         started = time.perf_counter()
         articles: list[RawArticle] = []
