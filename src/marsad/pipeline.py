@@ -172,8 +172,8 @@ def fewer_collections() -> Iterator[None]:
 
     Ingest allocates millions of short-lived tuples (tokens), none in reference cycles,
     while each collection of the oldest generation walks every live object, the
-    clustering state included: with Python's default thresholds that took about a fifth
-    of a 31k-article ingest. Memory is unaffected (reference counting frees the tuples).
+    clustering state included: on all of SaudiNewsNet ingest ran at 270 articles/s with
+    Python's default thresholds, 326 with these. Reference counting still frees the tuples.
     """
     before = gc.get_threshold()
     gc.set_threshold(GC_YOUNG_THRESHOLD, before[1], GC_OLD_THRESHOLD)
@@ -212,7 +212,11 @@ def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepa
     cluster_doc = make_cluster_doc(
         0, published, raw.source, title_tokens=title_tokens, body_tokens=body_tokens
     )
-    passages = roundup_passages(body, title_tokens, body_tokens, published, raw.source)
+    passages = (
+        roundup_passages(body, title_tokens, body_tokens, published, raw.source)
+        if settings.roundups
+        else []
+    )
     seconds["cluster"] = time.perf_counter() - t3
     return Prepared(
         raw=raw,
@@ -227,7 +231,7 @@ def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepa
         identity=identity,
         fp=fp,
         cluster_doc=cluster_doc,
-        passages=passages if settings.roundups else [],
+        passages=passages,
         found=None,
         seconds=seconds,
     )

@@ -200,6 +200,13 @@ def build_analysis(
     return analysis
 
 
+def rebuild_story_analysis(store: Store, story_id: int, keep: KeepAnalysis) -> None:
+    """Rebuild a story's analysis from the store as it is now (a background refresh)."""
+    story = store.story(story_id)
+    if story is not None:
+        build_analysis(store, story, store.story_articles(story_id), keep=keep)
+
+
 def keep_analysis(
     store: Store,
     story_id: int,

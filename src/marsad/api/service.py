@@ -125,11 +125,8 @@ class Service:
         future.add_done_callback(partial(self._rebuilt, story_id))
 
     def _rebuild_here(self, story_id: int) -> None:
-        store = self.reader()
-        story = store.story(story_id)
-        if story is not None:
-            keep = partial(self.keep_analysis, wait=True, changes_page=True)
-            views.build_analysis(store, story, store.story_articles(story_id), keep=keep)
+        keep = partial(self.keep_analysis, wait=True, changes_page=True)
+        views.rebuild_story_analysis(self.reader(), story_id, keep)
 
     def _rebuilt(self, story_id: int, future: Future[None]) -> None:
         with self._refreshing_lock:
@@ -190,10 +187,8 @@ def rebuild_analysis(db_path: str, story_id: int) -> None:
     """Rebuild and store one story's analysis (run in the refresher process)."""
     store = Store(db_path, normalizer_version=NORMALIZER_VERSION)
     try:
-        story = store.story(story_id)
-        if story is not None:
-            keep = partial(views.keep_analysis, store, changes_page=True)
-            views.build_analysis(store, story, store.story_articles(story_id), keep=keep)
+        keep = partial(views.keep_analysis, store, changes_page=True)
+        views.rebuild_story_analysis(store, story_id, keep)
     finally:
         store.close()
 

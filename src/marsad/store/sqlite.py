@@ -210,6 +210,7 @@ def _river_index(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX articles_source_live ON articles(source, superseded_by)")
 
 
+_KEY_IN = "AND m.key IN (SELECT value FROM json_each(?))"
 _ENTITY_STATS = (
     "INSERT INTO entity_stats (key, name, label, mentions, articles, stories, outlets)"
     " SELECT m.key, max(m.canonical), max(m.label), count(*), count(DISTINCT m.article_id),"
@@ -246,22 +247,29 @@ def _entity_stats(db: sqlite3.Connection) -> None:
         ) WITHOUT ROWID
         """,
     )
-    db.execute(_ENTITY_STATS.format(only=""))
-    live = "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE a.superseded_by IS NULL"
-    db.execute(
-        f"INSERT OR IGNORE INTO entity_stories SELECT m.key, a.story_id {live}"
-        " AND a.story_id IS NOT NULL"
-    )
-    db.execute(f"INSERT OR IGNORE INTO entity_outlets SELECT m.key, a.source {live}")
-    _create_entity_triggers(db)
-
-
-def _create_entity_triggers(db: sqlite3.Connection) -> None:
+    _count_entities(db)
     for table, column in (("entity_stories", "stories"), ("entity_outlets", "outlets")):
         db.execute(
             f"CREATE TRIGGER {table}_count AFTER INSERT ON {table} BEGIN"
             f" UPDATE entity_stats SET {column} = {column} + 1 WHERE key = NEW.key; END"
         )
+
+
+def _count_entities(db: sqlite3.Connection, keys: str | None = None) -> None:
+    """Count entities (all, or those of the JSON list ``keys``) from their live mentions.
+
+    Their figures and pairs must be absent. Pairs go in first, while no figures row
+    exists for the pair triggers to bump; the figures then come with their counts.
+    """
+    only, params = ("", ()) if keys is None else (_KEY_IN, (keys,))
+    live = f"FROM mentions m JOIN articles a ON a.id = m.article_id WHERE a.superseded_by IS NULL {only}"
+    db.execute(
+        f"INSERT OR IGNORE INTO entity_stories SELECT m.key, a.story_id {live}"
+        " AND a.story_id IS NOT NULL",
+        params,
+    )
+    db.execute(f"INSERT OR IGNORE INTO entity_outlets SELECT m.key, a.source {live}", params)
+    db.execute(_ENTITY_STATS.format(only=only), params)
 
 
 def _create_fts(db: sqlite3.Connection) -> None:
@@ -623,27 +631,11 @@ class Store:
     def recount_entities(self, keys: Iterable[str]) -> None:
         """Recount these entities from their mentions (after an article was superseded)."""
         wanted = json.dumps(sorted(set(keys)), ensure_ascii=False)
-        only = "AND m.key IN (SELECT value FROM json_each(?))"
-        in_wanted = "key IN (SELECT value FROM json_each(?))"
         for table in ("entity_stats", "entity_stories", "entity_outlets"):
-            self.db.execute(f"DELETE FROM {table} WHERE {in_wanted}", (wanted,))
-        self.db.execute(_ENTITY_STATS.format(only=only), (wanted,))
-        # Pairs are re-added with their counts already right: keep the triggers out of it.
-        live = (
-            "FROM mentions m JOIN articles a ON a.id = m.article_id"
-            f" WHERE a.superseded_by IS NULL {only}"
-        )
-        self.db.execute("DROP TRIGGER entity_stories_count")
-        self.db.execute("DROP TRIGGER entity_outlets_count")
-        self.db.execute(
-            f"INSERT OR IGNORE INTO entity_stories SELECT m.key, a.story_id {live}"
-            " AND a.story_id IS NOT NULL",
-            (wanted,),
-        )
-        self.db.execute(
-            f"INSERT OR IGNORE INTO entity_outlets SELECT m.key, a.source {live}", (wanted,)
-        )
-        _create_entity_triggers(self.db)
+            self.db.execute(
+                f"DELETE FROM {table} WHERE key IN (SELECT value FROM json_each(?))", (wanted,)
+            )
+        _count_entities(self.db, wanted)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run a read-only query for views; each row is a dict keyed by column name."""
