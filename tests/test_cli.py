@@ -275,3 +275,40 @@ def test_entity_by_surname_merges_both_spellings(
         assert {"إيغر كوناشينكوف", "إيجور كوناشنكوف"} <= spellings, view["variants"]
     code, _out, err = run(capsys, "--db", seeded, "entity", "زززز")
     assert code != 0 and "no entity" in err
+
+
+@needs_shared
+def test_roundup_passages_of_the_seeds(seeded: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each event of a roundup goes to its own story, listed there as "also reported in"."""
+    code, out, _ = run(capsys, "--db", seeded, "stories", "--json")
+    assert code == 0
+    shown = {s["id"] for s in json.loads(out)["stories"]}
+    aawsat = next(
+        s for s in json.loads(out)["stories"] if s["sources"] == ["aawsat"] and s["n_articles"]
+    )
+    # aawsat's article (003) is two events: Putin's meeting with Idlib, and ("إلى ذلك")
+    # Russian strikes near Mayadin, which opens a story of its own.
+    found = []
+    for story_id in range(1, 20):
+        code, out, _ = run(capsys, "--db", seeded, "story", str(story_id), "--json")
+        if code == 0:
+            found.append(json.loads(out))
+    strikes = [
+        s
+        for s in found
+        for p in s["passages"]
+        if p["outlet"] == "aawsat" and p["article_story"] == aawsat["id"]
+    ]
+    assert len(strikes) == 1
+    passage = strikes[0]["passages"][0]
+    assert passage["paragraphs"] == [4, 5] and passage["sentences"] is None
+    assert "الميادين" in passage["text"] and "إدلب" not in passage["text"]
+    assert not strikes[0]["summary"]["headline"].startswith("إلى ذلك")
+    assert strikes[0]["sources"] == ["aawsat"] and strikes[0]["first_seen"].startswith("2017-10-08")
+    assert strikes[0]["id"] not in shown  # one passage alone is not listed as a story
+    # 000 is published as one paragraph: its passages are located by sentence.
+    single = [p for s in found for p in s["passages"] if p["outlet"] == "egypt-daily-a"]
+    assert len(single) == 2 and all(p["paragraphs"] == [1, 1] for p in single)
+    assert sorted(p["sentences"][0] for p in single) == [6, 18]
+    code, out, _ = run(capsys, "--db", seeded, "story", str(strikes[0]["id"]))
+    assert "aawsat 2017-10-08, paragraphs 4-5" in out

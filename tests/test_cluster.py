@@ -249,7 +249,9 @@ def test_peek_leaves_state_alone(docs: list[ClusterDoc]) -> None:
     clusterer = StoryClusterer()
     first = clusterer.assign(docs[2])
     before = clusterer.export_state()
-    story, score = clusterer.peek(docs[4])  # second report of the same fire
-    assert story == first.story and score >= ClusterSettings().join_threshold
+    peeked = clusterer.peek(docs[4])  # second report of the same fire
+    assert peeked.story == first.story and peeked.score >= ClusterSettings().join_threshold
+    assert not peeked.is_new and peeked.profile
     assert clusterer.export_state() == before
-    assert clusterer.peek(docs[0])[0] is None  # oil prices: no such story
+    assert clusterer.peek(docs[0]).is_new  # oil prices: no such story
+    assert clusterer.peek(docs[4]) == clusterer.assign(docs[4])  # what assign then does

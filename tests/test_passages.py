@@ -5,7 +5,14 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, needs_shared
-from marsad.cluster.passages import is_roundup, opens_new_topic, split_passages
+from marsad.cluster.passages import (
+    Passage,
+    announces_other_event,
+    group_events,
+    marker_prefix,
+    opens_new_topic,
+    split_passages,
+)
 from marsad.ingest import read_path
 from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.models import RawArticle
@@ -49,8 +56,11 @@ def test_unmarked_roundup_is_split_by_lexical_valleys() -> None:
     assert len(passages) == 3
     assert "إدلب" in body[passages[-1].start : passages[-1].end]
     assert "إدلب" not in body[passages[0].start : passages[0].end]
-    stems = [arabic.content_stems(arabic.tokenize(body[p.start : p.end])) for p in passages]
-    assert is_roundup(stems)
+    assert len(group_events(body, passages, _stems(body, passages))) == 3
+
+
+def _stems(body: str, passages: list[Passage]) -> list[list[str]]:
+    return [arabic.content_stems(arabic.tokenize(body[p.start : p.end])) for p in passages]
 
 
 @needs_shared
@@ -67,3 +77,46 @@ def test_headings_split_a_roundup_and_offsets_slice_the_body() -> None:
 def test_single_event_article_is_not_a_roundup() -> None:
     body = _seed_body("001_")
     assert len(split_passages(body)) == 1
+
+
+@needs_shared
+def test_roundup_events_on_the_seeds() -> None:
+    # 003: Putin's meeting and Idlib, then ("إلى ذلك") Russian strikes near Mayadin.
+    body = _seed_body("003_")
+    passages = split_passages(body)
+    events = group_events(body, passages, _stems(body, passages))
+    assert len(events) == 2
+    assert "إدلب" in body[events[0].start : events[0].end]
+    assert "الميادين" in body[events[1].start : events[1].end]
+    assert "إدلب" not in body[events[1].start : events[1].end]
+    # 004: Lavrov on Bukamal ("وفي نطاق متصل") continues the lead's Bukamal event.
+    body = _seed_body("004_")
+    passages = split_passages(body)
+    events = group_events(body, passages, _stems(body, passages))
+    assert len(passages) == 5 and len(events) == 4
+    assert (events[0].first_paragraph, events[0].last_paragraph) == (1, 8)
+    assert events[0].start == passages[0].start and events[0].end == passages[1].end
+
+
+def test_a_separate_event_marker_keeps_alike_passages_apart() -> None:
+    first = "أعلن الجيش السوري السيطرة على بلدة في ريف حمص بعد معارك مع المسلحين. " * 6
+    related = "وفي سياق متصل، أعلن الجيش السوري السيطرة على بلدة في ريف حمص بعد معارك. " * 4
+    separate = "في سياق منفصل، أعلن الجيش السوري السيطرة على بلدة في ريف حمص بعد معارك. " * 4
+    for second, events in ((related, 1), (separate, 2)):
+        body = first.strip() + "\n" + second.strip()
+        passages = split_passages(body)
+        assert len(passages) == 2
+        assert len(group_events(body, passages, _stems(body, passages))) == events
+
+
+def test_markers_that_announce_another_event() -> None:
+    assert announces_other_event("وفي سياق منفصل، قالت الوزارة")
+    assert announces_other_event("على صعيد آخر، أكد الوزير")
+    assert not announces_other_event("إلى ذلك، قالت الوزارة")  # may add to the same event
+    assert not announces_other_event("وقال الوزير إن الاجتماع كان مثمرا")
+
+
+def test_marker_prefix_covers_the_marker_and_its_comma() -> None:
+    text = "إلى ذلك، أعلنت وزارة الدفاع مقتل قياديين"
+    assert text[marker_prefix(text) :] == "أعلنت وزارة الدفاع مقتل قياديين"
+    assert marker_prefix("أعلنت وزارة الدفاع، أمس، مقتل قياديين") == 0

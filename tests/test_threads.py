@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
+
+import pytest
 
 from marsad.cluster.threads import ThreadLinker, ThreadSettings
 
@@ -38,3 +41,42 @@ def test_state_round_trip_keeps_links() -> None:
     linker.link(1, DAY, REMARKS)
     restored = ThreadLinker.from_state(linker.export_state())
     assert restored.link(5, DAY + timedelta(days=1), REMARKS) == 1
+
+
+def _profile(*terms: str) -> dict[str, float]:
+    return dict.fromkeys(terms, 1.0)
+
+
+IDLIB = _profile("ادلب", "ترك", "عملي", "ضامن", "تصعيد", "خفض")
+
+
+def test_alike_opening_reports_share_a_thread_without_shared_keys() -> None:
+    linker = ThreadLinker()
+    assert linker.link(1, DAY, ["بوتين", "اجتماع"], IDLIB) == 1
+    condemnation = _profile("ادلب", "ترك", "عملي", "ضامن", "عدوان", "سياد")
+    assert linker.link(2, DAY + timedelta(days=6), ["ادان", "توغل"], condemnation) == 1
+
+
+def test_unlike_profiles_open_their_own_thread() -> None:
+    linker = ThreadLinker()
+    linker.link(1, DAY, ["بوتين"], IDLIB)
+    fire = _profile("حريق", "مستودع", "جده", "دفاع", "مدني", "ترك")
+    assert linker.link(2, DAY + timedelta(days=1), ["حريق"], fire) == 2
+
+
+def test_follow_up_finds_a_closed_story_and_records_nothing() -> None:
+    linker = ThreadLinker(ThreadSettings(window_days=10))
+    linker.link(1, DAY, [], IDLIB)
+    linker.link(2, DAY, [], _profile("نفط", "اسعار", "اوبك"))
+    passage = _profile("ادلب", "ترك", "ضامن", "عدوان")
+    assert linker.follow_up(passage, DAY + timedelta(days=6)) == (1, pytest.approx(0.612, abs=0.01))
+    assert linker.follow_up(passage, DAY + timedelta(days=6), exclude=[1]) is None
+    assert linker.follow_up(passage, DAY + timedelta(days=11)) is None  # out of the window
+    assert linker.link(3, DAY + timedelta(days=11), [], IDLIB) == 3  # nothing was recorded
+
+
+def test_state_round_trip_keeps_profiles() -> None:
+    linker = ThreadLinker()
+    linker.link(1, DAY, [], IDLIB)
+    restored = ThreadLinker.from_state(json.loads(json.dumps(linker.export_state())))
+    assert restored.follow_up(IDLIB, DAY + timedelta(days=1)) == (1, pytest.approx(1.0, abs=0.01))

@@ -30,7 +30,7 @@ from functools import partial
 from multiprocessing import get_context
 from typing import Any
 
-from marsad.cluster.passages import Passage, is_roundup, split_passages
+from marsad.cluster.passages import Passage, group_events, marker_prefix, split_passages
 from marsad.cluster.signals import (
     BASELINE_DAYS,
     WINDOW_HOURS,
@@ -45,7 +45,7 @@ from marsad.cluster.stories import (
     StoryClusterer,
     make_cluster_doc,
 )
-from marsad.cluster.threads import ThreadLinker
+from marsad.cluster.threads import ThreadLinker, ThreadSettings
 from marsad.dedup.minhash import (
     DuplicateIndex,
     Fingerprint,
@@ -82,6 +82,7 @@ class Settings:
     dedup_threshold: float = 0.7  # see dedup.minhash for why copies score this low
     num_perm: int = 64
     cluster: ClusterSettings = field(default_factory=ClusterSettings)
+    threads: ThreadSettings = field(default_factory=ThreadSettings)
     batch_size: int = 500  # articles per transaction: the most a killed run can lose
     summary_sentences: int = 5
     summary_chars: int = 900
@@ -244,22 +245,25 @@ def roundup_passages(
     published: datetime,
     source: str,
 ) -> list[tuple[Passage, ClusterDoc]]:
-    """The passages of a roundup with their cluster features; empty for a one-event article."""
+    """The events of a roundup with their cluster features; empty for a one-event article."""
     passages = split_passages(body, tokens=body_tokens)
     if len(passages) < 2:
         return []
+    inside = [[t for t in body_tokens if p.start <= t.start < p.end] for p in passages]
+    events = group_events(body, passages, [arabic.content_stems(tokens) for tokens in inside])
+    if len(events) < 2:
+        return []
     parts = []
-    for index, passage in enumerate(passages):
-        inside = [t for t in body_tokens if passage.start <= t.start < passage.end]
+    for index, event in enumerate(events):
         doc = make_cluster_doc(
             0,
             published,
             source,
             title_tokens=title_tokens if index == 0 else (),
-            body_tokens=inside,
+            body_tokens=[t for t in body_tokens if event.start <= t.start < event.end],
         )
-        parts.append((passage, doc))
-    return parts if is_roundup([doc.stems for _, doc in parts]) else []
+        parts.append((event, doc))
+    return parts
 
 
 def prepare_batch(
@@ -323,7 +327,11 @@ class Pipeline:
                 self.clusterer = StoryClusterer.from_state(state, self.settings.cluster)
         self.clusterer.reserve_ids(store.max_story_id())
         thread_state = store.get_state(THREAD_STATE)
-        self.threads = ThreadLinker.from_state(thread_state) if thread_state else ThreadLinker()
+        self.threads = (
+            ThreadLinker.from_state(thread_state, self.settings.threads)
+            if thread_state
+            else ThreadLinker(self.settings.threads)
+        )
         self.duplicates = DuplicateIndex(
             threshold=self.settings.dedup_threshold, num_perm=self.settings.num_perm
         )
@@ -473,7 +481,9 @@ class Pipeline:
             story_id, is_new = assignment.story, assignment.is_new
             if is_new:
                 doc = item.passages[0][1] if item.passages else item.cluster_doc
-                thread = self.threads.link(story_id, published, (*doc.title_stems, *doc.names))
+                thread = self.threads.link(
+                    story_id, published, (*doc.title_stems, *doc.names), assignment.profile
+                )
         t4 = time.perf_counter()
         seconds["cluster"] += t4 - t3
         # A copy says what its original says: extract once per text.
@@ -541,18 +551,30 @@ class Pipeline:
         The lead passage (with the title) decides the article's own story; every other
         passage joins or opens the story it reports and is linked there as "also reported
         in". Clustering the whole article instead would blend several events into one.
+        A passage that matches no active story may report an event whose story has closed
+        (a roundup's paragraph on day six of an operation): it is linked to that story
+        when their opening reports are alike (:meth:`ThreadLinker.follow_up`), rather
+        than opening a story of one paragraph.
         """
         lead = self.clusterer.assign(parts[0][1])
         placed = []
         for passage, doc in parts[1:]:
             if passage.end - passage.start < MIN_PASSAGE_STORY_CHARS:
                 continue  # too thin to stand for an event of its own
+            peeked = self.clusterer.peek(doc)
+            if peeked.is_new:
+                earlier = self.threads.follow_up(peeked.profile, published, exclude=[lead.story])
+                if earlier is not None:
+                    placed.append((passage, earlier[0], earlier[1]))
+                    continue
             assignment = self.clusterer.assign(doc)
             if assignment.story == lead.story:
                 continue
             if assignment.is_new:
                 self.store.ensure_story(assignment.story)
-                thread = self.threads.link(assignment.story, published, doc.names)
+                thread = self.threads.link(
+                    assignment.story, published, doc.names, assignment.profile
+                )
                 self.store.set_thread(assignment.story, thread)
             placed.append((passage, assignment.story, assignment.score))
         return lead, placed
@@ -647,13 +669,14 @@ class Pipeline:
         passages = self.store.story_passages(story_id)
         if not passages:
             return
+        skip = {p["article_id"]: marker_prefix(p["text"]) for p in passages}
         docs = [
             SourceDoc(
                 key=p["article_id"],
                 source=p["source"],
                 when=datetime.fromisoformat(p["published"]),
                 title="",
-                text=p["text"],
+                text=p["text"][skip[p["article_id"]] :],
             )
             for p in passages
         ]
@@ -663,7 +686,7 @@ class Pipeline:
             max_chars=self.settings.summary_chars,
         )
         # Sentence offsets index the passages; stored offsets index the article bodies.
-        offsets = {p["article_id"]: p["start"] for p in passages}
+        offsets = {p["article_id"]: p["start"] + skip[p["article_id"]] for p in passages}
         self.store.set_summary(
             story_id,
             summary.headline,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from marsad.errors import StoreError
 from marsad.search.fts import build_query, search
 from marsad.store.sqlite import Store, StoredArticle, StoredStory
+from marsad.text import arabic
 
 SCHEMA_VERSION = 1
 
@@ -32,6 +33,7 @@ def story_brief(story: StoredStory) -> dict[str, Any]:
         "first_seen": _time(story.first_seen),
         "last_seen": _time(story.last_seen),
         "n_articles": story.n_articles,
+        "n_passages": story.n_passages,
         "sources": story.sources,
         "thread_id": story.thread_id,
         "breaking": story.breaking,
@@ -119,6 +121,7 @@ def story_view(
             "article_title": p["title"],
             "article_story": p["article_story"],
             "paragraphs": [p["first_paragraph"], p["last_paragraph"]],
+            "sentences": passage_sentences(store, p),
             "start": p["start"],
             "end": p["end"],
             "text": p["text"],
@@ -131,6 +134,23 @@ def story_view(
     view["entities"] = story_entities(store, story_id)
     view["statements"] = statement_rows(store, "a.story_id = ?", (story_id,), limit=100)
     return view
+
+
+def passage_sentences(store: Store, passage: Mapping[str, Any]) -> list[int] | None:
+    """First and last sentence (1-based, within its paragraph) of a passage that lies in
+    one paragraph: many sites publish a whole roundup as a single paragraph."""
+    if passage["first_paragraph"] != passage["last_paragraph"]:
+        return None
+    article = store.article(int(passage["article_id"]))
+    if article is None:
+        return None
+    body, start, end = article.body, int(passage["start"]), int(passage["end"])
+    head = body.rfind("\n", 0, start) + 1
+    tail = body.find("\n", end)
+    spans = arabic.sentence_spans(body[head : len(body) if tail < 0 else tail])
+    first = 1 + sum(1 for _, stop in spans if head + stop <= start)
+    last = sum(1 for begin, _ in spans if head + begin < end)
+    return [first, max(first, last)]
 
 
 MIN_OUTLETS_TO_COMPARE = 2  # an outlet comparison needs at least two outlets

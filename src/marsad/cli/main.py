@@ -104,8 +104,11 @@ def render_story_line(story: dict[str, Any]) -> str:
     thread = story.get("thread_id")
     if thread is not None and thread != story["id"]:
         flags += f" (thread #{thread})"
+    size = f"{story['n_articles']:>3} art"
+    if story.get("n_passages"):
+        size += f" +{story['n_passages']} passage" + ("s" if story["n_passages"] > 1 else "")
     return (
-        f"#{story['id']:<5} {story['n_articles']:>3} art  {span:<22}{flags} "
+        f"#{story['id']:<5} {size}  {span:<22}{flags} "
         f"{story['title']}  [{', '.join(story['sources'])}]"
     )
 
@@ -149,6 +152,9 @@ def render_story(view: dict[str, Any]) -> str:
         for p in view["passages"]:
             first, last = p["paragraphs"]
             where = f"paragraph {first}" if first == last else f"paragraphs {first}-{last}"
+            if p.get("sentences"):
+                begin, end = p["sentences"]
+                where += f", sentence {begin}" if begin == end else f", sentences {begin}-{end}"
             lines.append(
                 f"  [{p['article_id']}] {p['outlet']} {p['published'][:10]}, {where}"
                 f" (story #{p['article_story']}): {p['text'][:160]}…"

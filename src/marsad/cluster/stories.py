@@ -32,7 +32,7 @@ import math
 import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -105,11 +105,13 @@ class ClusterSettings:
 
 @dataclass(frozen=True)
 class Assignment:
-    """Where an article went: its story id, whether that story is new, and the join score."""
+    """Where an article went: its story id, whether that story is new, the join score, and
+    the article's TF-IDF profile (unit body-and-title weights), which threads compare."""
 
     story: int
     is_new: bool
     score: float
+    profile: Vector = field(default_factory=dict, compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------- documents
@@ -312,14 +314,14 @@ class StoryClusterer:
         best_story, best_score = self._best_story(doc.when, vectors)
         if best_story is not None and best_score >= self.settings.join_threshold:
             self._absorb(best_story, doc.when, vectors)
-            return Assignment(story=best_story.story_id, is_new=False, score=best_score)
+            return Assignment(best_story.story_id, False, best_score, vectors.units[0])
         if len(self._stories) >= self.settings.max_active_stories:
             self._forget_oldest()  # undated input (all one date) would never expire
         story = _Story(self._next_id, doc.when, 0, _Centroid({}), _Centroid({}), _Centroid({}))
         self._next_id += 1
         self._stories[story.story_id] = story
         self._absorb(story, doc.when, vectors)
-        return Assignment(story=story.story_id, is_new=True, score=best_score)
+        return Assignment(story.story_id, True, best_score, vectors.units[0])
 
     def reserve_ids(self, highest_used: int) -> None:
         """Never hand out a story id up to ``highest_used`` (ids already in the store).
@@ -329,11 +331,11 @@ class StoryClusterer:
         """
         self._next_id = max(self._next_id, highest_used + 1)
 
-    def peek(self, doc: ClusterDoc) -> tuple[int | None, float]:
-        """The story ``doc`` would join and its score, without changing any state.
+    def peek(self, doc: ClusterDoc) -> Assignment:
+        """What :meth:`assign` would do with ``doc`` now, without changing any state.
 
-        Used for the passages of roundup articles: a passage that matches another story
-        is linked to it as "also reported in" while its article stays where it is.
+        The story is -1 when ``doc`` would open one. Used for roundup passages: one that
+        matches no active story may still report an event whose story has closed.
         """
         vectors = self._vectorize(doc)
         # _vectorize counted the document into the IDF statistics: take it back out.
@@ -345,8 +347,8 @@ class StoryClusterer:
                 self._df[term] -= 1
         best_story, best_score = self._best_story(doc.when, vectors)
         if best_story is None or best_score < self.settings.join_threshold:
-            return None, best_score
-        return best_story.story_id, best_score
+            return Assignment(-1, True, best_score, vectors.units[0])
+        return Assignment(best_story.story_id, False, best_score, vectors.units[0])
 
     def add_to_story(self, story_id: int, doc: ClusterDoc) -> bool:
         """Fold ``doc`` into a known story without scoring (e.g. a wire copy of a member).

@@ -23,13 +23,21 @@ from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 
+@dataclasses.dataclass(frozen=True)
+class Prediction:
+    """Input id -> predicted story key, and -> predicted thread key."""
+
+    stories: dict[str, str]
+    threads: dict[str, str]
+
+
 def predict_stories(
     articles: list[RawArticle],
     *,
     settings: Settings | None = None,
     progress: ProgressFn | None = None,
-) -> dict[str, str]:
-    """Run the pipeline over gold articles; returns input id -> predicted story key.
+) -> Prediction:
+    """Run the pipeline over gold articles; returns the stories and threads it predicts.
 
     Extraction (entities, statements, numbers) does not influence stories, so it is
     switched off here to keep evaluation fast; every other stage runs as in ingest.
@@ -39,7 +47,14 @@ def predict_stories(
         store = Store(Path(tmp) / "eval.db", normalizer_version=NORMALIZER_VERSION)
         try:
             Pipeline(store, settings).ingest(articles, progress=progress)
-            return {ext_id: f"s{story}" for ext_id, story in store.story_assignments().items()}
+            return Prediction(
+                stories={
+                    ext_id: f"s{story}" for ext_id, story in store.story_assignments().items()
+                },
+                threads={
+                    ext_id: f"t{thread}" for ext_id, thread in store.thread_assignments().items()
+                },
+            )
         finally:
             store.close()
 
@@ -88,9 +103,13 @@ def evaluate_stories(
     settings = settings or Settings()
     articles, gold = load_gold(path)
     started = time.perf_counter()
-    predicted = predict_stories(articles, settings=settings, progress=progress)
+    prediction = predict_stories(articles, settings=settings, progress=progress)
     seconds = time.perf_counter() - started
+    predicted = prediction.stories
     marsad = _scores(predicted, gold)
+    # A gold story is one event; a thread links the stories of one evolving event over days.
+    # Threads should recover gold stories split across days without merging different ones.
+    threads = _scores(prediction.threads, gold)
     lines = [
         f"gold file: {path}",
         f"articles: {len(articles)} ({len(gold)} labeled in {len(set(gold.values()))} stories);"
@@ -99,7 +118,9 @@ def evaluate_stories(
     if compare:
         rows = [("marsad", marsad, seconds)]
         started = time.perf_counter()
-        no_names = _scores(predict_stories(articles, settings=without_names(settings)), gold)
+        no_names = _scores(
+            predict_stories(articles, settings=without_names(settings)).stories, gold
+        )
         rows.append(("marsad-without-names", no_names, time.perf_counter() - started))
         started = time.perf_counter()
         agglo, threshold = agglomerative_baseline(
@@ -120,6 +141,9 @@ def evaluate_stories(
             )
     lines += [
         f"seconds: {seconds:.1f}",
+        f"threads: {len({prediction.threads.get(i, i) for i in gold})} over the labeled articles;"
+        f" bcubed precision={threads['b_p']:.3f} recall={threads['b_r']:.3f}"
+        f" f1={threads['b_f']:.3f}",
         f"pairwise precision={marsad['p_p']:.3f} recall={marsad['p_r']:.3f} f1={marsad['p_f']:.3f}",
         f"bcubed precision={marsad['b_p']:.3f} recall={marsad['b_r']:.3f}",
         f"bcubed_f1={marsad['b_f']:.3f}",

@@ -314,6 +314,7 @@ class StoredStory:
     breaking: bool = False
     burst: float = 0.0
     revision: int = 0  # change counter, see migration 0007
+    n_passages: int = 0  # roundup passages of other articles that report it
 
 
 class Store:
@@ -536,6 +537,15 @@ class Store:
         )
         return {str(ext_id): int(story_id) for ext_id, story_id in rows}
 
+    def thread_assignments(self) -> dict[str, int]:
+        """Input id -> thread id (its story's id when the story has no thread) of every
+        stored article in a story."""
+        rows = self.db.execute(
+            "SELECT a.ext_id, coalesce(s.thread_id, s.id) FROM articles a"
+            " JOIN stories s ON s.id = a.story_id WHERE a.ext_id IS NOT NULL"
+        )
+        return {str(ext_id): int(thread) for ext_id, thread in rows}
+
     def max_story_id(self) -> int:
         """Highest story id in use (0 when there is none)."""
         return int(self.db.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()[0])
@@ -650,17 +660,28 @@ class Store:
 
     def touch_story(self, story_id: int, source: str, published: datetime) -> None:
         """Count one more article in a story and widen its time span."""
-        when = published.isoformat()
+        self._widen_story(story_id, source, published.isoformat(), articles=1)
+
+    def _widen_story(self, story_id: int, source: str, when: str, *, articles: int) -> None:
+        """Add an outlet to a story, widen its time span, count ``articles`` more."""
         row = self.db.execute("SELECT sources FROM stories WHERE id = ?", (story_id,)).fetchone()
         sources = set(json.loads(row[0])) if row else set()
         sources.add(source)
         self.db.execute(
-            "UPDATE stories SET n_articles = n_articles + 1, dirty = 1, sources = ?,"
+            "UPDATE stories SET n_articles = n_articles + ?, dirty = 1, sources = ?,"
             " revision = revision + 1,"
             " first_seen = CASE WHEN first_seen IS NULL OR first_seen > ? THEN ? ELSE first_seen END,"
             " last_seen = CASE WHEN last_seen IS NULL OR last_seen < ? THEN ? ELSE last_seen END"
             " WHERE id = ?",
-            (json.dumps(sorted(sources), ensure_ascii=False), when, when, when, when, story_id),
+            (
+                articles,
+                json.dumps(sorted(sources), ensure_ascii=False),
+                when,
+                when,
+                when,
+                when,
+                story_id,
+            ),
         )
 
     def outlet_output(self, since: datetime) -> dict[str, tuple[int, int]]:
@@ -743,10 +764,13 @@ class Store:
                 score,
             ),
         )
-        self.db.execute(
-            "UPDATE stories SET n_passages = n_passages + 1, dirty = 1, revision = revision + 1 WHERE id = ?",
-            (story_id,),
-        )
+        self.db.execute("UPDATE stories SET n_passages = n_passages + 1 WHERE id = ?", (story_id,))
+        # The passage's outlet reported the story too: it counts among the story's outlets
+        # and dates (not among its articles).
+        source, published = self.db.execute(
+            "SELECT source, published FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        self._widen_story(story_id, source, published, articles=0)
 
     def story_passages(self, story_id: int) -> list[dict[str, Any]]:
         """Passages of other stories' articles that report this story ("also reported in")."""
@@ -880,7 +904,7 @@ _ARTICLE_SELECT = (
 )
 _STORY_SELECT = (
     "SELECT id, title, first_seen, last_seen, n_articles, sources, summary, thread_id, breaking,"
-    " burst, revision FROM stories"
+    " burst, revision, n_passages FROM stories"
 )
 
 
@@ -919,6 +943,7 @@ def _story(row: Sequence[Any]) -> StoredStory:
         breaking=bool(row[8]),
         burst=float(row[9]),
         revision=int(row[10]),
+        n_passages=int(row[11]),
     )
 
 
