@@ -446,3 +446,27 @@ def test_web_files_exist() -> None:
     web = Path(__file__).resolve().parents[1] / "src" / "marsad" / "web"
     assert (web / "static" / "marsad.css").is_file()
     assert (web / "templates" / "base.html").is_file()
+
+
+SEEDS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason=f"seed articles absent: {SEEDS_DIR}")
+def test_story_page_lists_roundup_passages(tmp_path: Path) -> None:
+    from marsad.ingest import read_path
+
+    path = tmp_path / "seeds.db"
+    store = Store(path, normalizer_version=NORMALIZER_VERSION)
+    Pipeline(store, Settings(extract=False)).ingest(read_path(SEEDS_DIR))
+    row = store.db.execute(
+        "SELECT p.story_id, p.article_id FROM passages p JOIN articles a ON a.id = p.article_id"
+        " WHERE a.source = 'aawsat'"
+    ).fetchone()
+    store.close()
+    assert row is not None
+    with TestClient(create_app(path), base_url="http://localhost") as client:
+        page = client.get(f"/story/{row[0]}")
+    assert page.status_code == 200
+    html = page.text
+    assert "ورد أيضاً في" in html and "الفقرات 4–5" in html
+    assert f'href="/article/{row[1]}"' in html and "الميادين" in html

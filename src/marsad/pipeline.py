@@ -20,6 +20,7 @@ import hashlib
 import logging
 import math
 import time
+from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -59,7 +60,8 @@ from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.urls import canonical_url
 from marsad.models import RawArticle, Skipped, Token
 from marsad.store.sqlite import Store, StoredArticle
-from marsad.summarize import SourceDoc, analyse_lead, summarize
+from marsad.summarize import SourceDoc, Summary, SummarySentence, analyse_lead, summarize
+from marsad.summarize.extractive import HEADLINE_MAX_CHARS, cut_at_word
 from marsad.text import arabic
 
 logger = logging.getLogger(__name__)
@@ -249,8 +251,14 @@ def roundup_passages(
     passages = split_passages(body, tokens=body_tokens)
     if len(passages) < 2:
         return []
-    inside = [[t for t in body_tokens if p.start <= t.start < p.end] for p in passages]
-    events = group_events(body, passages, [arabic.content_stems(tokens) for tokens in inside])
+    starts = [t.start for t in body_tokens]
+
+    def inside(part: Passage) -> list[Token]:
+        return body_tokens[bisect_left(starts, part.start) : bisect_left(starts, part.end)]
+
+    events = group_events(
+        body, passages, [arabic.content_stems(inside(passage)) for passage in passages]
+    )
     if len(events) < 2:
         return []
     parts = []
@@ -260,7 +268,7 @@ def roundup_passages(
             published,
             source,
             title_tokens=title_tokens if index == 0 else (),
-            body_tokens=[t for t in body_tokens if event.start <= t.start < event.end],
+            body_tokens=inside(event),
         )
         parts.append((event, doc))
     return parts
@@ -561,13 +569,13 @@ class Pipeline:
         for passage, doc in parts[1:]:
             if passage.end - passage.start < MIN_PASSAGE_STORY_CHARS:
                 continue  # too thin to stand for an event of its own
-            peeked = self.clusterer.peek(doc)
-            if peeked.is_new:
-                earlier = self.threads.follow_up(peeked.profile, published, exclude=[lead.story])
-                if earlier is not None:
-                    placed.append((passage, earlier[0], earlier[1]))
-                    continue
-            assignment = self.clusterer.assign(doc)
+            earlier: list[tuple[int, float]] = []
+            assignment = self.clusterer.assign_unless(
+                doc, partial(self._follows_up, when=published, lead=lead.story, found=earlier)
+            )
+            if assignment is None:
+                placed.append((passage, *earlier[0]))
+                continue
             if assignment.story == lead.story:
                 continue
             if assignment.is_new:
@@ -578,6 +586,16 @@ class Pipeline:
                 self.store.set_thread(assignment.story, thread)
             placed.append((passage, assignment.story, assignment.score))
         return lead, placed
+
+    def _follows_up(
+        self, profile: dict[str, float], *, when: datetime, lead: int, found: list[Any]
+    ) -> bool:
+        """Whether a passage reports a closed story of the thread window (appended to
+        ``found`` as (story, cosine)); never its own article's story."""
+        earlier = self.threads.follow_up(profile, when, exclude=[lead])
+        if earlier is not None:
+            found.append(earlier)
+        return earlier is not None
 
     def _store_extraction(self, article_id: int, found: Extraction) -> None:
         self.store.add_extraction(
@@ -670,6 +688,15 @@ class Pipeline:
         if not passages:
             return
         skip = {p["article_id"]: marker_prefix(p["text"]) for p in passages}
+        if len(passages) == 1:
+            # Not listed until a second passage reports it (then it is summarized in full):
+            # its lead sentences do, at a fraction of the cost.
+            only = passages[0]
+            self.store.set_summary(
+                story_id,
+                *self._lead_of_passage(only, skip[only["article_id"]]),
+            )
+            return
         docs = [
             SourceDoc(
                 key=p["article_id"],
@@ -692,6 +719,33 @@ class Pipeline:
             summary.headline,
             {**summary.to_json(offsets=offsets), "from_passages": True},
         )
+
+    def _lead_of_passage(self, passage: dict[str, Any], skip: int) -> tuple[str, dict[str, Any]]:
+        """Headline and summary of a story known from one passage: its first sentences."""
+        text = passage["text"]
+        chosen: list[SummarySentence] = []
+        used = 0
+        for start, end in arabic.sentence_spans(text[skip:]):
+            used += end - start + (1 if chosen else 0)
+            if len(chosen) == self.settings.summary_sentences or (
+                chosen and used > self.settings.summary_chars
+            ):
+                break
+            chosen.append(
+                SummarySentence(
+                    text=text[skip + start : skip + end],
+                    article=passage["article_id"],
+                    start=skip + start,
+                    end=skip + end,
+                    sources=(passage["source"],),
+                )
+            )
+        title = cut_at_word(chosen[0].text, HEADLINE_MAX_CHARS) if chosen else ""
+        summary = Summary(title, tuple(chosen))
+        return title, {
+            **summary.to_json(offsets={passage["article_id"]: passage["start"]}),
+            "from_passages": True,
+        }
 
     # -- maintenance --------------------------------------------------------------------
     def reindex(self) -> None:

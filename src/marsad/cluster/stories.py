@@ -31,7 +31,7 @@ import itertools
 import math
 import operator
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -309,12 +309,27 @@ class StoryClusterer:
 
     def assign(self, doc: ClusterDoc) -> Assignment:
         """Put ``doc`` into the best recent story or a new one, and update the state."""
+        assignment = self.assign_unless(doc, lambda _profile: False)
+        assert assignment is not None  # nothing was placed elsewhere
+        return assignment
+
+    def assign_unless(
+        self, doc: ClusterDoc, placed_elsewhere: Callable[[Vector], bool]
+    ) -> Assignment | None:
+        """Like :meth:`assign`, but before opening a story ask ``placed_elsewhere`` (given
+        the document's profile) whether the caller has put it somewhere else; if so, open
+        nothing and return None. The document counts in the IDF statistics either way.
+
+        Used for roundup passages, which may report an event whose story has closed.
+        """
         self._advance_clock(doc.when)
         vectors = self._vectorize(doc)
         best_story, best_score = self._best_story(doc.when, vectors)
         if best_story is not None and best_score >= self.settings.join_threshold:
             self._absorb(best_story, doc.when, vectors)
             return Assignment(best_story.story_id, False, best_score, vectors.units[0])
+        if placed_elsewhere(vectors.units[0]):
+            return None
         if len(self._stories) >= self.settings.max_active_stories:
             self._forget_oldest()  # undated input (all one date) would never expire
         story = _Story(self._next_id, doc.when, 0, _Centroid({}), _Centroid({}), _Centroid({}))
