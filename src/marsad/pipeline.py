@@ -60,8 +60,7 @@ from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.urls import canonical_url
 from marsad.models import RawArticle, Skipped, Token
 from marsad.store.sqlite import Store, StoredArticle
-from marsad.summarize import SourceDoc, Summary, SummarySentence, analyse_lead, summarize
-from marsad.summarize.extractive import HEADLINE_MAX_CHARS, cut_at_word
+from marsad.summarize import SourceDoc, analyse_lead, lead_of, summarize
 from marsad.text import arabic
 
 logger = logging.getLogger(__name__)
@@ -531,7 +530,14 @@ class Pipeline:
             self.store.set_thread(story_id, thread)
         for passage, passage_story, score in passages:
             if passage_story != story_id:
-                self.store.add_passage(article_id, passage_story, passage, score)
+                self.store.add_passage(
+                    article_id,
+                    passage_story,
+                    passage,
+                    score,
+                    source=raw.source,
+                    published=published,
+                )
         if previous is not None:
             self.store.supersede(previous[0], article_id)
             self.store.recount_entities(
@@ -569,12 +575,12 @@ class Pipeline:
         for passage, doc in parts[1:]:
             if passage.end - passage.start < MIN_PASSAGE_STORY_CHARS:
                 continue  # too thin to stand for an event of its own
-            earlier: list[tuple[int, float]] = []
+            # Never its own article's story.
             assignment = self.clusterer.assign_unless(
-                doc, partial(self._follows_up, when=published, lead=lead.story, found=earlier)
+                doc, partial(self.threads.follow_up, when=published, exclude=[lead.story])
             )
-            if assignment is None:
-                placed.append((passage, *earlier[0]))
+            if not isinstance(assignment, Assignment):  # (closed story, cosine)
+                placed.append((passage, *assignment))
                 continue
             if assignment.story == lead.story:
                 continue
@@ -586,16 +592,6 @@ class Pipeline:
                 self.store.set_thread(assignment.story, thread)
             placed.append((passage, assignment.story, assignment.score))
         return lead, placed
-
-    def _follows_up(
-        self, profile: dict[str, float], *, when: datetime, lead: int, found: list[Any]
-    ) -> bool:
-        """Whether a passage reports a closed story of the thread window (appended to
-        ``found`` as (story, cosine)); never its own article's story."""
-        earlier = self.threads.follow_up(profile, when, exclude=[lead])
-        if earlier is not None:
-            found.append(earlier)
-        return earlier is not None
 
     def _store_extraction(self, article_id: int, found: Extraction) -> None:
         self.store.add_extraction(
@@ -688,15 +684,6 @@ class Pipeline:
         if not passages:
             return
         skip = {p["article_id"]: marker_prefix(p["text"]) for p in passages}
-        if len(passages) == 1:
-            # Not listed until a second passage reports it (then it is summarized in full):
-            # its lead sentences do, at a fraction of the cost.
-            only = passages[0]
-            self.store.set_summary(
-                story_id,
-                *self._lead_of_passage(only, skip[only["article_id"]]),
-            )
-            return
         docs = [
             SourceDoc(
                 key=p["article_id"],
@@ -707,11 +694,13 @@ class Pipeline:
             )
             for p in passages
         ]
-        summary = summarize(
-            docs,
-            max_sentences=self.settings.summary_sentences,
-            max_chars=self.settings.summary_chars,
-        )
+        limits = {
+            "max_sentences": self.settings.summary_sentences,
+            "max_chars": self.settings.summary_chars,
+        }
+        # A story of one passage is not listed until a second passage reports it (then it
+        # is summarized in full): its lead sentences do, at a fraction of the cost.
+        summary = lead_of(docs[0], **limits) if len(docs) == 1 else summarize(docs, **limits)
         # Sentence offsets index the passages; stored offsets index the article bodies.
         offsets = {p["article_id"]: p["start"] + skip[p["article_id"]] for p in passages}
         self.store.set_summary(
@@ -719,33 +708,6 @@ class Pipeline:
             summary.headline,
             {**summary.to_json(offsets=offsets), "from_passages": True},
         )
-
-    def _lead_of_passage(self, passage: dict[str, Any], skip: int) -> tuple[str, dict[str, Any]]:
-        """Headline and summary of a story known from one passage: its first sentences."""
-        text = passage["text"]
-        chosen: list[SummarySentence] = []
-        used = 0
-        for start, end in arabic.sentence_spans(text[skip:]):
-            used += end - start + (1 if chosen else 0)
-            if len(chosen) == self.settings.summary_sentences or (
-                chosen and used > self.settings.summary_chars
-            ):
-                break
-            chosen.append(
-                SummarySentence(
-                    text=text[skip + start : skip + end],
-                    article=passage["article_id"],
-                    start=skip + start,
-                    end=skip + end,
-                    sources=(passage["source"],),
-                )
-            )
-        title = cut_at_word(chosen[0].text, HEADLINE_MAX_CHARS) if chosen else ""
-        summary = Summary(title, tuple(chosen))
-        return title, {
-            **summary.to_json(offsets={passage["article_id"]: passage["start"]}),
-            "from_passages": True,
-        }
 
     # -- maintenance --------------------------------------------------------------------
     def reindex(self) -> None:

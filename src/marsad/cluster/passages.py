@@ -74,6 +74,7 @@ def _marker_lists() -> dict[str, tuple[str, ...]]:
             section = line[1:-1]
             continue
         sections[section].add(arabic.fold(line))
+    sections["any"] = sections["separate"] | sections["related"]
     return {name: tuple(sorted(found, key=len, reverse=True)) for name, found in sections.items()}
 
 
@@ -94,10 +95,7 @@ def _starts_with_marker(sentence: str, markers: Sequence[str]) -> bool:
 
 def opens_new_topic(sentence: str) -> bool:
     """True when a sentence starts with a topic-shift marker (optionally after و or ف)."""
-    lists = _marker_lists()
-    return _starts_with_marker(sentence, lists["separate"]) or _starts_with_marker(
-        sentence, lists["related"]
-    )
+    return _starts_with_marker(sentence, _marker_lists()["any"])
 
 
 def marker_prefix(text: str) -> int:
@@ -111,7 +109,7 @@ def marker_prefix(text: str) -> int:
     cut = max(head.find("،"), head.find(","))
     if cut < 0:
         return 0
-    return cut + 1 + len(text[cut + 1 :]) - len(text[cut + 1 :].lstrip())
+    return len(text) - len(text[cut + 1 :].lstrip())
 
 
 def announces_other_event(sentence: str) -> bool:

@@ -34,12 +34,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from marsad.models import Token
 from marsad.text.arabic import content_stems, tokenize
 
 Vector = dict[str, float]
+_Found = TypeVar("_Found")
 
 _STATE_VERSION = 2
 LEAD_TERMS = 40  # body stems, from the start, whose bigrams become name keys
@@ -309,16 +310,15 @@ class StoryClusterer:
 
     def assign(self, doc: ClusterDoc) -> Assignment:
         """Put ``doc`` into the best recent story or a new one, and update the state."""
-        assignment = self.assign_unless(doc, lambda _profile: False)
-        assert assignment is not None  # nothing was placed elsewhere
-        return assignment
+        return self.assign_unless(doc, _nowhere)
 
     def assign_unless(
-        self, doc: ClusterDoc, placed_elsewhere: Callable[[Vector], bool]
-    ) -> Assignment | None:
+        self, doc: ClusterDoc, placed_elsewhere: Callable[[Vector], _Found | None]
+    ) -> Assignment | _Found:
         """Like :meth:`assign`, but before opening a story ask ``placed_elsewhere`` (given
-        the document's profile) whether the caller has put it somewhere else; if so, open
-        nothing and return None. The document counts in the IDF statistics either way.
+        the document's profile) where else the document belongs; when it finds a place,
+        open nothing and return what it found. The document counts in the IDF statistics
+        either way.
 
         Used for roundup passages, which may report an event whose story has closed.
         """
@@ -328,8 +328,9 @@ class StoryClusterer:
         if best_story is not None and best_score >= self.settings.join_threshold:
             self._absorb(best_story, doc.when, vectors)
             return Assignment(best_story.story_id, False, best_score, vectors.units[0])
-        if placed_elsewhere(vectors.units[0]):
-            return None
+        elsewhere = placed_elsewhere(vectors.units[0])
+        if elsewhere is not None:
+            return elsewhere
         if len(self._stories) >= self.settings.max_active_stories:
             self._forget_oldest()  # undated input (all one date) would never expire
         story = _Story(self._next_id, doc.when, 0, _Centroid({}), _Centroid({}), _Centroid({}))
@@ -612,6 +613,10 @@ class StoryClusterer:
             postings.discard(story_id)
             if not postings:
                 del self._postings[term]
+
+
+def _nowhere(_profile: Vector) -> None:
+    return None
 
 
 def _days(when: datetime) -> float:

@@ -749,7 +749,16 @@ class Store:
             (burst, int(breaking), story_id),
         )
 
-    def add_passage(self, article_id: int, story_id: int, passage: Any, score: float) -> None:
+    def add_passage(
+        self,
+        article_id: int,
+        story_id: int,
+        passage: Any,
+        score: float,
+        *,
+        source: str,
+        published: datetime,
+    ) -> None:
         """Link a passage of a roundup article to the story it reports."""
         self.db.execute(
             "INSERT INTO passages (article_id, story_id, first_paragraph, last_paragraph, start,"
@@ -767,10 +776,7 @@ class Store:
         self.db.execute("UPDATE stories SET n_passages = n_passages + 1 WHERE id = ?", (story_id,))
         # The passage's outlet reported the story too: it counts among the story's outlets
         # and dates (not among its articles).
-        source, published = self.db.execute(
-            "SELECT source, published FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
-        self._widen_story(story_id, source, published, articles=0)
+        self._widen_story(story_id, source, published.isoformat(), articles=0)
 
     def story_passages(self, story_id: int) -> list[dict[str, Any]]:
         """Passages of other stories' articles that report this story ("also reported in")."""

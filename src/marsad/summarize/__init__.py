@@ -6,7 +6,14 @@ sentences and crediting outlets the same way.
 """
 
 from marsad.summarize.baselines import lead_summary, lexrank_summary
-from marsad.summarize.extractive import SourceDoc, Summary, SummarySentence, headline, summarize
+from marsad.summarize.extractive import (
+    SourceDoc,
+    Summary,
+    SummarySentence,
+    headline,
+    lead_of,
+    summarize,
+)
 from marsad.summarize.pool import analyse_lead
 
 __all__ = [
@@ -15,6 +22,7 @@ __all__ = [
     "SummarySentence",
     "analyse_lead",
     "headline",
+    "lead_of",
     "lead_summary",
     "lexrank_summary",
     "summarize",

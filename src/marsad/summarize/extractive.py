@@ -25,6 +25,7 @@ import numpy as np
 
 from marsad.summarize.pool import Pool, build_pool, canonical_docs
 from marsad.summarize.vectors import Matrix, centroid_cosine, smoothed_idf, term_counts, tfidf
+from marsad.text.arabic import sentence_spans
 
 #: Weights of the three signals (they sum to 1); the sum is then scaled by informativeness
 #: and reduced by the penalties below.
@@ -147,6 +148,24 @@ def summarize(
     pool = prepare(docs)
     chosen = select_mmr(pool, sentence_scores(pool), max_sentences, max_chars)
     return Summary(headline_of(pool), to_sentences(pool, chosen))
+
+
+def lead_of(doc: SourceDoc, *, max_sentences: int = 5, max_chars: int = 900) -> Summary:
+    """Summarise one text by its first sentences, headed by the first one, cut.
+
+    Far cheaper than :func:`summarize` (no pool, no vectors): for a story known from a
+    single roundup passage, which has no other source to weigh it against.
+    """
+    check_limits(max_sentences, max_chars)
+    chosen: list[SummarySentence] = []
+    used = 0
+    for start, end in sentence_spans(doc.text):
+        used += end - start + (1 if chosen else 0)
+        if len(chosen) == max_sentences or (chosen and used > max_chars):
+            break
+        chosen.append(SummarySentence(doc.text[start:end], doc.key, start, end, (doc.source,)))
+    title = cut_at_word(chosen[0].text, HEADLINE_MAX_CHARS) if chosen else ""
+    return Summary(title, tuple(chosen))
 
 
 def headline(docs: Sequence[SourceDoc]) -> str:
