@@ -312,3 +312,7 @@ def test_roundup_passages_of_the_seeds(seeded: str, capsys: pytest.CaptureFixtur
     assert sorted(p["sentences"][0] for p in single) == [6, 18]
     code, out, _ = run(capsys, "--db", seeded, "story", str(strikes[0]["id"]))
     assert "aawsat 2017-10-08, paragraphs 4-5" in out
+    # egypt-daily-a reports Mayadin in a passage of its own roundup, six days later.
+    related = out[out.index("Related coverage") :].splitlines()[1]
+    assert "egypt-daily-a 2017-10-14" in related and "paragraph 1" in related
+    assert [r["outlet"] for r in strikes[0]["related"]] == ["egypt-daily-a"]

@@ -60,7 +60,14 @@ from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.urls import canonical_url
 from marsad.models import RawArticle, Skipped, Token
 from marsad.store.sqlite import Store, StoredArticle
-from marsad.summarize import SourceDoc, analyse_lead, lead_of, summarize
+from marsad.summarize import (
+    LeadSentence,
+    SourceDoc,
+    lead_analysis,
+    lead_of,
+    remember_lead,
+    summarize,
+)
 from marsad.text import arabic
 
 logger = logging.getLogger(__name__)
@@ -141,6 +148,7 @@ class Prepared:
     cluster_doc: ClusterDoc
     passages: list[tuple[Passage, ClusterDoc]]  # empty unless a roundup: lead passage first
     found: Extraction | None
+    lead: tuple[LeadSentence, ...]  # what the summarizer reads of this body
     seconds: dict[str, float]
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -219,7 +227,10 @@ def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepa
         if settings.roundups
         else []
     )
-    seconds["cluster"] = time.perf_counter() - t3
+    t4 = time.perf_counter()
+    seconds["cluster"] = t4 - t3
+    lead = lead_analysis(body, body_tokens)
+    seconds["summarize"] = time.perf_counter() - t4
     return Prepared(
         raw=raw,
         published=published,
@@ -235,6 +246,7 @@ def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepa
         cluster_doc=cluster_doc,
         passages=passages,
         found=None,
+        lead=lead,
         seconds=seconds,
     )
 
@@ -552,9 +564,8 @@ class Pipeline:
         t6 = time.perf_counter()
         seconds["store"] += t6 - t5
         if original is None:
-            # The summarizer reads this body's lead when the story is next summarized; the
-            # tokens are at hand now, so its analysis is cached without tokenizing again.
-            analyse_lead(item.body, item.body_tokens)
+            # The summarizer reads this body's lead when the story is next summarized.
+            remember_lead(item.body, item.lead)
             seconds["summarize"] += time.perf_counter() - t6
 
     def _cluster_roundup(

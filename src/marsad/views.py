@@ -15,6 +15,7 @@ from typing import Any
 
 from marsad.errors import StoreError
 from marsad.search.fts import build_query, search
+from marsad.search.related import related_stories
 from marsad.store.sqlite import Store, StoredArticle, StoredStory
 from marsad.text import arabic
 
@@ -127,6 +128,20 @@ def story_view(
             "text": p["text"],
         }
         for p in store.story_passages(story_id)
+    ]
+    view["related"] = [
+        {
+            "story_id": r.story_id,
+            "story_title": r.story_title,
+            "article_id": r.article_id,
+            "outlet": r.source,
+            "published": r.published,
+            "article_title": r.title,
+            "paragraphs": list(r.paragraphs) if r.paragraphs else None,
+            "shared": list(r.shared),
+            "score": r.score,
+        }
+        for r in related_stories(store, story_id)
     ]
     view["analysis"] = story_analysis(
         store, story, members, keep=keep_analysis, refresh=refresh_analysis

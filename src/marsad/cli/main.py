@@ -159,6 +159,18 @@ def render_story(view: dict[str, Any]) -> str:
                 f"  [{p['article_id']}] {p['outlet']} {p['published'][:10]}, {where}"
                 f" (story #{p['article_story']}): {p['text'][:160]}…"
             )
+    if view.get("related"):
+        lines += ["", "Related coverage (other stories of those days sharing rare words):"]
+        for r in view["related"]:
+            where = ""
+            if r["paragraphs"]:
+                first, last = r["paragraphs"]
+                where = f", paragraph {first}" if first == last else f", paragraphs {first}-{last}"
+            lines.append(
+                f"  #{r['story_id']} {r['story_title'][:90]}"
+                f" ({r['outlet']} {r['published'][:10]}, article [{r['article_id']}]{where};"
+                f" shares {'، '.join(r['shared'])}; {r['score']:.2f})"
+            )
     lines += render_analysis(view.get("analysis"))
     lines += ["", "Articles:"]
     for article in view["articles"]:

@@ -305,11 +305,25 @@ def analyse_lead(text: str, tokens: Sequence[Token] | None = None) -> tuple[Lead
 
     Cached by body text: the pipeline re-summarises a story every time it grows, and its
     older articles need not be analysed again. ``tokens`` (``tokenize(text)``), when the
-    caller has them, spare tokenising the lead again: the pipeline passes them at ingest.
+    caller has them, spare tokenising the lead again.
     """
     cached = _LEADS.get(text)
     if cached is not None:
         return cached
+    return remember_lead(text, lead_analysis(text, tokens))
+
+
+def remember_lead(text: str, analysis: tuple[LeadSentence, ...]) -> tuple[LeadSentence, ...]:
+    """Cache a :func:`lead_analysis` of ``text`` made elsewhere (the pipeline's worker
+    process analyses each new body while the main process clusters the previous batch)."""
+    if len(_LEADS) >= ANALYSIS_CACHE_SIZE:
+        del _LEADS[next(iter(_LEADS))]  # oldest first
+    _LEADS[text] = analysis
+    return analysis
+
+
+def lead_analysis(text: str, tokens: Sequence[Token] | None = None) -> tuple[LeadSentence, ...]:
+    """:func:`analyse_lead` without the cache."""
     spans = _lead_spans(text, LEAD_SENTENCES)
     # Tokenise only the lead: offsets stay valid because the prefix starts at 0.
     lead_end = spans[-1][2] if spans else 0
@@ -344,10 +358,7 @@ def analyse_lead(text: str, tokens: Sequence[Token] | None = None) -> tuple[Lead
                 unterminated=sentence[-1] not in _FINAL_PUNCTUATION,
             )
         )
-    if len(_LEADS) >= ANALYSIS_CACHE_SIZE:
-        del _LEADS[next(iter(_LEADS))]  # oldest first
-    _LEADS[text] = result = tuple(out)
-    return result
+    return tuple(out)
 
 
 @lru_cache(maxsize=ANALYSIS_CACHE_SIZE)

@@ -124,7 +124,7 @@ _KNOWN_STORY_FIELDS = frozenset(
     {
         "schema", "id", "title", "first_seen", "last_seen", "n_articles", "sources",
         "thread_id", "breaking", "burst", "summary", "articles", "duplicate_copies",
-        "timeline", "statements", "entities", "passages", "analysis",
+        "timeline", "statements", "entities", "passages", "related", "analysis",
     }
 )  # fmt: skip
 
