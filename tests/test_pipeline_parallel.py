@@ -8,6 +8,9 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
+from marsad import pipeline
 from marsad.ingest.readers import read_path
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Prepared, Settings, prepare_article, prepare_batch
@@ -46,10 +49,20 @@ def snapshot(store: Store) -> dict[str, object]:
     }
 
 
-def test_worker_and_inline_ingest_store_the_same(tmp_path: Path) -> None:
+def test_worker_and_inline_ingest_store_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     inline = snapshot(ingest(tmp_path / "inline.db", workers=0))
+    # The worker also summarizes every other story once there are this many to do.
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_SUMMARIES", 2)
+    calls = []
+    original = pipeline.refresh_story
+    monkeypatch.setattr(pipeline, "refresh_story", lambda *a: calls.append(a[1]) or original(*a))
     parallel = snapshot(ingest(tmp_path / "parallel.db", workers=1))
     assert inline["mentions"], "the demo has entities"
+    stories = [s for s in inline["stories"] if s["summary"]]
+    # This process summarized only half: the worker did the rest.
+    assert 0 < len(calls) <= (len(stories) + 1) // 2 + 1
     assert inline == parallel
 
 

@@ -77,6 +77,7 @@ CLUSTER_STATE = "cluster.v1"
 THREAD_STATE = "threads.v1"
 STATE_EVERY_BATCHES = 10
 PARALLEL_MIN_BATCHES = 4  # below this, a worker's start-up costs more than it saves
+PARALLEL_MIN_SUMMARIES = 200  # fewer dirty stories are summarized in this process alone
 GC_YOUNG_THRESHOLD = 50_000  # allocations between young collections while ingesting (default 700)
 GC_OLD_THRESHOLD = 100  # collections of the middle generation per full one (default 10)
 MIN_PASSAGE_STORY_CHARS = 300  # a shorter unmatched passage is too thin to open a story
@@ -329,6 +330,82 @@ def _worker_store(db_path: str) -> Store:
     return store
 
 
+@dataclass(frozen=True, slots=True)
+class StoryRefresh:
+    """A story's new headline and summary, and its (burst, breaking) signal; the signal is
+    None for a story known only from roundup passages."""
+
+    story_id: int
+    headline: str
+    summary: dict[str, Any]
+    signal: tuple[float, bool] | None
+
+
+def refresh_story(
+    store: Store, story_id: int, baselines: dict[str, OutletBaseline], settings: Settings
+) -> StoryRefresh | None:
+    """Summarize one story from its representatives, crediting every copy's outlet, and
+    score its arrival rate against the outlets' baselines; reads ``store``, writes nothing."""
+    members = store.story_articles(story_id)
+    if not members:
+        return _refresh_from_passages(store, story_id, settings)
+    newest = max(a.published for a in members)
+    window_start = newest - timedelta(hours=WINDOW_HOURS)
+    window = Counter(a.source for a in members if a.published > window_start)
+    burst = burst_score(window, baselines)
+    # The outlet comparison is rebuilt lazily, on the next view of the story (its
+    # ``basis`` tells it is stale): a busy story would otherwise redo it per article.
+    summary = summarize(
+        source_docs(members),
+        max_sentences=settings.summary_sentences,
+        max_chars=settings.summary_chars,
+    )
+    return StoryRefresh(
+        story_id, summary.headline, summary.to_json(), (burst, is_breaking(window, burst))
+    )
+
+
+def _refresh_from_passages(store: Store, story_id: int, settings: Settings) -> StoryRefresh | None:
+    """A story known only from roundup passages is summarized from those passages."""
+    passages = store.story_passages(story_id)
+    if not passages:
+        return None
+    skip = {p["article_id"]: marker_prefix(p["text"]) for p in passages}
+    docs = [
+        SourceDoc(
+            key=p["article_id"],
+            source=p["source"],
+            when=datetime.fromisoformat(p["published"]),
+            title="",
+            text=p["text"][skip[p["article_id"]] :],
+        )
+        for p in passages
+    ]
+    limits = {"max_sentences": settings.summary_sentences, "max_chars": settings.summary_chars}
+    # A story of one passage is not listed until a second passage reports it (then it
+    # is summarized in full): its lead sentences do, at a fraction of the cost.
+    summary = lead_of(docs[0], **limits) if len(docs) == 1 else summarize(docs, **limits)
+    # Sentence offsets index the passages; stored offsets index the article bodies.
+    offsets = {p["article_id"]: p["start"] + skip[p["article_id"]] for p in passages}
+    return StoryRefresh(
+        story_id,
+        summary.headline,
+        {**summary.to_json(offsets=offsets), "from_passages": True},
+        None,
+    )
+
+
+def refresh_stories(
+    db_path: str,
+    story_ids: list[int],
+    baselines: dict[str, OutletBaseline],
+    settings: Settings,
+) -> list[StoryRefresh | None]:
+    """:func:`refresh_story` over several stories, in a worker process (read-only store)."""
+    store = _worker_store(db_path)
+    return [refresh_story(store, story_id, baselines, settings) for story_id in story_ids]
+
+
 class Pipeline:
     """Runs articles through all stages into a store; keeps dedup and story state warm."""
 
@@ -390,8 +467,28 @@ class Pipeline:
 
         size = self.settings.batch_size
         batches = [articles[start : start + size] for start in range(0, len(articles), size)]
+        with contextlib.ExitStack() as stack:
+            pool = None
+            if self.settings.workers >= 1 and len(batches) >= PARALLEL_MIN_BATCHES:
+                pool = stack.enter_context(
+                    ProcessPoolExecutor(self.settings.workers, mp_context=get_context("spawn"))
+                )
+            self._store_batches(batches, now, pool, report, progress)
+            # The worker that prepared the batches also takes a share of the summaries.
+            self.summarize_dirty(report, pool=pool)
+        return report
+
+    def _store_batches(
+        self,
+        batches: list[list[RawArticle]],
+        now: datetime,
+        pool: ProcessPoolExecutor | None,
+        report: IngestReport,
+        progress: ProgressFn | None,
+    ) -> None:
+        total = sum(len(batch) for batch in batches)
         done = 0
-        for number, (batch, prepared) in enumerate(self._prepare(batches, now), start=1):
+        for number, (batch, prepared) in enumerate(self._prepare(batches, now, pool), start=1):
             with self.store.transaction():
                 for item in prepared:
                     if isinstance(item, Skipped):
@@ -410,21 +507,19 @@ class Pipeline:
                     self.store.set_state(THREAD_STATE, self.threads.export_state())
             done += len(batch)
             if progress:
-                progress(done, len(articles))
-        self.summarize_dirty(report)
-        return report
+                progress(done, total)
 
     def _prepare(
-        self, batches: list[list[RawArticle]], now: datetime
+        self, batches: list[list[RawArticle]], now: datetime, pool: ProcessPoolExecutor | None
     ) -> Iterator[tuple[list[RawArticle], list[Prepared | Skipped]]]:
         """Batches with their pure stages done, in order.
 
-        On a large input a worker process prepares the next batch while this one is
-        stored, which puts the machine's second core to work; a small input (a watch
-        poll, an API call) is prepared here, sparing the worker's start-up.
+        On a large input a worker process (``pool``) prepares the next batch while this
+        one is stored, which puts the machine's second core to work; a small input (a
+        watch poll, an API call) is prepared here, sparing the worker's start-up.
         """
         settings = self.settings
-        if settings.workers < 1 or len(batches) < PARALLEL_MIN_BATCHES:
+        if pool is None:
             for batch in batches:  # extraction is left to the stateful step: originals only
                 yield batch, [prepare_article(raw, now, settings) for raw in batch]
             return
@@ -432,26 +527,23 @@ class Pipeline:
         upcoming = iter(batches)
         pending: deque[tuple[list[RawArticle], Future[list[Prepared | Skipped]]]] = deque()
         try:
-            with ProcessPoolExecutor(settings.workers, mp_context=get_context("spawn")) as pool:
-                for batch in upcoming:
+            for batch in upcoming:
+                pending.append((batch, pool.submit(prepare_batch, batch, now, settings, db_path)))
+                if len(pending) > settings.workers:  # at most one batch per worker ahead
+                    break
+            while pending:
+                batch, future = pending[0]
+                prepared = future.result()
+                pending.popleft()
+                following = next(upcoming, None)
+                if following is not None:
                     pending.append(
-                        (batch, pool.submit(prepare_batch, batch, now, settings, db_path))
-                    )
-                    if len(pending) > settings.workers:  # at most one batch per worker ahead
-                        break
-                while pending:
-                    batch, future = pending[0]
-                    prepared = future.result()
-                    pending.popleft()
-                    following = next(upcoming, None)
-                    if following is not None:
-                        pending.append(
-                            (
-                                following,
-                                pool.submit(prepare_batch, following, now, settings, db_path),
-                            )
+                        (
+                            following,
+                            pool.submit(prepare_batch, following, now, settings, db_path),
                         )
-                    yield batch, prepared
+                    )
+                yield batch, prepared
         except BrokenProcessPool:
             # A worker could not start or died (e.g. a script without a __main__ guard, or
             # out of memory): the batches not yet stored are prepared here instead.
@@ -642,8 +734,15 @@ class Pipeline:
         )
 
     # -- summaries ----------------------------------------------------------------------
-    def summarize_dirty(self, report: IngestReport | None = None) -> int:
-        """Rebuild title and summary of every story that gained articles."""
+    def summarize_dirty(
+        self, report: IngestReport | None = None, *, pool: ProcessPoolExecutor | None = None
+    ) -> int:
+        """Rebuild title and summary of every story that gained articles.
+
+        With a worker ``pool`` and many stories, the worker summarizes every other story
+        (reading the committed store) while this process does the rest; all are written
+        here, in one transaction, so the result is the same either way.
+        """
         started = time.perf_counter()
         dirty = self.store.dirty_stories()
         latest = self.store.latest_published()
@@ -657,9 +756,30 @@ class Pipeline:
             if latest
             else {}
         )
+        settings = self.settings
+        theirs: Future[list[StoryRefresh | None]] | None = None
+        mine = dirty
+        if (
+            pool is not None
+            and self.store.path != ":memory:"
+            and len(dirty) >= PARALLEL_MIN_SUMMARIES
+        ):
+            mine = dirty[::2]
+            theirs = pool.submit(refresh_stories, self.store.path, dirty[1::2], baselines, settings)
+        refreshed = [refresh_story(self.store, story_id, baselines, settings) for story_id in mine]
+        if theirs is not None:
+            try:
+                refreshed += theirs.result()
+            except BrokenProcessPool:
+                logger.warning("worker process failed; summarizing its stories here")
+                refreshed += [
+                    refresh_story(self.store, story_id, baselines, settings)
+                    for story_id in dirty[1::2]
+                ]
         with self.store.transaction():
-            for story_id in dirty:
-                self.summarize_story(story_id, baselines)
+            for refresh in refreshed:
+                if refresh is not None:
+                    self._apply(refresh)
         if report is not None:
             report.stories_summarized += len(dirty)
             report.seconds["summarize"] += time.perf_counter() - started
@@ -668,57 +788,16 @@ class Pipeline:
     def summarize_story(
         self, story_id: int, baselines: dict[str, OutletBaseline] | None = None
     ) -> None:
-        """Summarize one story from its representatives, crediting every copy's outlet;
-        refresh its breaking signal against the outlets' baselines."""
-        members = self.store.story_articles(story_id)
-        if not members:
-            self._summarize_passages(story_id)
-            return
-        newest = max(a.published for a in members)
-        window_start = newest - timedelta(hours=WINDOW_HOURS)
-        window = Counter(a.source for a in members if a.published > window_start)
-        burst = burst_score(window, baselines or {})
-        self.store.set_signal(story_id, burst=burst, breaking=is_breaking(window, burst))
-        # The outlet comparison is rebuilt lazily, on the next view of the story (its
-        # ``basis`` tells it is stale): a busy story would otherwise redo it per article.
-        docs = source_docs(members)
-        summary = summarize(
-            docs,
-            max_sentences=self.settings.summary_sentences,
-            max_chars=self.settings.summary_chars,
-        )
-        self.store.set_summary(story_id, summary.headline, summary.to_json())
+        """Summarize one story and refresh its breaking signal (see :func:`refresh_story`)."""
+        refresh = refresh_story(self.store, story_id, baselines or {}, self.settings)
+        if refresh is not None:
+            self._apply(refresh)
 
-    def _summarize_passages(self, story_id: int) -> None:
-        """A story known only from roundup passages is summarized from those passages."""
-        passages = self.store.story_passages(story_id)
-        if not passages:
-            return
-        skip = {p["article_id"]: marker_prefix(p["text"]) for p in passages}
-        docs = [
-            SourceDoc(
-                key=p["article_id"],
-                source=p["source"],
-                when=datetime.fromisoformat(p["published"]),
-                title="",
-                text=p["text"][skip[p["article_id"]] :],
-            )
-            for p in passages
-        ]
-        limits = {
-            "max_sentences": self.settings.summary_sentences,
-            "max_chars": self.settings.summary_chars,
-        }
-        # A story of one passage is not listed until a second passage reports it (then it
-        # is summarized in full): its lead sentences do, at a fraction of the cost.
-        summary = lead_of(docs[0], **limits) if len(docs) == 1 else summarize(docs, **limits)
-        # Sentence offsets index the passages; stored offsets index the article bodies.
-        offsets = {p["article_id"]: p["start"] + skip[p["article_id"]] for p in passages}
-        self.store.set_summary(
-            story_id,
-            summary.headline,
-            {**summary.to_json(offsets=offsets), "from_passages": True},
-        )
+    def _apply(self, refresh: StoryRefresh) -> None:
+        if refresh.signal is not None:
+            burst, breaking = refresh.signal
+            self.store.set_signal(refresh.story_id, burst=burst, breaking=breaking)
+        self.store.set_summary(refresh.story_id, refresh.headline, refresh.summary)
 
     # -- maintenance --------------------------------------------------------------------
     def reindex(self) -> None:
