@@ -785,14 +785,6 @@ class Pipeline:
             report.seconds["summarize"] += time.perf_counter() - started
         return len(dirty)
 
-    def summarize_story(
-        self, story_id: int, baselines: dict[str, OutletBaseline] | None = None
-    ) -> None:
-        """Summarize one story and refresh its breaking signal (see :func:`refresh_story`)."""
-        refresh = refresh_story(self.store, story_id, baselines or {}, self.settings)
-        if refresh is not None:
-            self._apply(refresh)
-
     def _apply(self, refresh: StoryRefresh) -> None:
         if refresh.signal is not None:
             burst, breaking = refresh.signal

@@ -127,6 +127,11 @@ def cmd_story(args: argparse.Namespace) -> int:
     return 0
 
 
+def _numbered(unit: str, first: int, last: int) -> str:
+    """ "paragraph 3" or "paragraphs 3-5"."""
+    return f"{unit} {first}" if first == last else f"{unit}s {first}-{last}"
+
+
 def render_story(view: dict[str, Any]) -> str:
     """A story as readable text: headline, summary with outlet credits, articles."""
     lines = [render_story_line(view), "", view["summary"]["headline"], ""]
@@ -150,11 +155,9 @@ def render_story(view: dict[str, Any]) -> str:
     if view.get("passages"):
         lines += ["", "Also reported in (passages of other articles):"]
         for p in view["passages"]:
-            first, last = p["paragraphs"]
-            where = f"paragraph {first}" if first == last else f"paragraphs {first}-{last}"
+            where = _numbered("paragraph", *p["paragraphs"])
             if p.get("sentences"):
-                begin, end = p["sentences"]
-                where += f", sentence {begin}" if begin == end else f", sentences {begin}-{end}"
+                where += ", " + _numbered("sentence", *p["sentences"])
             lines.append(
                 f"  [{p['article_id']}] {p['outlet']} {p['published'][:10]}, {where}"
                 f" (story #{p['article_story']}): {p['text'][:160]}…"
@@ -162,10 +165,7 @@ def render_story(view: dict[str, Any]) -> str:
     if view.get("related"):
         lines += ["", "Related coverage (other stories of those days sharing rare words):"]
         for r in view["related"]:
-            where = ""
-            if r["paragraphs"]:
-                first, last = r["paragraphs"]
-                where = f", paragraph {first}" if first == last else f", paragraphs {first}-{last}"
+            where = ", " + _numbered("paragraph", *r["paragraphs"]) if r["paragraphs"] else ""
             lines.append(
                 f"  #{r['story_id']} {r['story_title'][:90]}"
                 f" ({r['outlet']} {r['published'][:10]}, article [{r['article_id']}]{where};"

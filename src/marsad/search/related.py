@@ -80,9 +80,8 @@ def related_stories(
     surface: dict[str, Counter[str]] = defaultdict(Counter)
     for text in texts:
         for token in arabic.tokenize(text):
-            word = token.text
-            if word in arabic.STOPWORDS or len(word) < 2 or word[0].isdigit():
-                continue  # the filter of arabic.content_stems, keeping each token's place
+            if not arabic.is_content_word(token.text):
+                continue
             counts[token.stem] += 1
             surface[token.stem][text[token.start : token.end]] += 1
     weights = _distinctive(store, counts)
@@ -198,9 +197,10 @@ def _parts(store: Store, article_ids: list[int]) -> dict[int, list[_Part]]:
         return {}
     marks = ",".join("?" * len(article_ids))
     own = {
-        int(r[0]): (int(r[1]), len(r[2]))
+        int(r[0]): (int(r[1]), int(r[2]))
         for r in store.db.execute(
-            f"SELECT id, story_id, body FROM articles WHERE id IN ({marks}) AND story_id IS NOT NULL",
+            f"SELECT id, story_id, length(body) FROM articles WHERE id IN ({marks})"
+            " AND story_id IS NOT NULL",
             article_ids,
         )
     }

@@ -555,9 +555,15 @@ def match_text(text: str) -> str:
     return " ".join(map(_token_text, tokenize(text)))
 
 
+def is_content_word(word: str) -> bool:
+    """A token text that carries content: no stopword, no number, at least two letters."""
+    return word not in STOPWORDS and len(word) >= 2 and not word[0].isdigit()
+
+
 def content_stems(tokens: Iterable[Token]) -> list[str]:
-    """Stems of the content words: no stopwords, no numbers, at least two letters."""
+    """Stems of the content words (see :func:`is_content_word`)."""
     stopwords = STOPWORDS
+    # The test of is_content_word, inlined: this runs over every token of every article.
     return [
         token.stem
         for token in tokens
