@@ -51,6 +51,7 @@ def token_texts(text: str) -> list[str]:
         ("a\u00a0b\u202fc\u2003d", "a b c d"),  # NBSP, narrow NBSP, em space
         ("a\x00b\x07c\x85d", "abcd"),  # C0 and C1 controls
         ("a\tb\nc", "a\tb\nc"),  # tab and newline kept
+        ("a\u2028b\u2029c", "a\nb\nc"),  # line and paragraph separators
         ("مُحَمَّدٌ ـــ على کتاب ی", "مُحَمَّدٌ ـــ على کتاب ی"),  # spelling kept
         ("e\u0301", "é"),  # NFC
     ],

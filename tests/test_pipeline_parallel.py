@@ -66,20 +66,29 @@ def test_worker_and_inline_ingest_store_the_same(
     assert inline == parallel
 
 
-def test_prepared_articles_survive_pickling_with_their_tokens() -> None:
+def test_a_worker_ships_no_tokens_and_a_late_extraction_tokenizes_again(tmp_path: Path) -> None:
     raw = RawArticle(
         ext_id="p1",
         source="wire",
         date=NOW,
         title="وزير الخارجية يزور عمان",
-        text="وصل وزير الخارجية اليوم إلى عمان في زيارة تستغرق يومين. وقال إن المحادثات مهمة.",
+        text="وصل وزير الخارجية سامح شكري اليوم إلى عمان في زيارة تستغرق يومين. وقال شكري إن"
+        " المحادثات مع الملك عبد الله الثاني مهمة.",
     )
-    item = prepare_article(raw, NOW, Settings())
-    assert isinstance(item, Prepared)
-    copy = pickle.loads(pickle.dumps(item))
-    assert copy.body_tokens == item.body_tokens and copy.title_tokens == item.title_tokens
-    assert type(copy.body_tokens[0]) is type(item.body_tokens[0])
-    assert copy.identity == item.identity and copy.cluster_doc == item.cluster_doc
+    inline = prepare_article(raw, NOW, Settings())
+    (shipped,) = prepare_batch([raw], NOW, Settings(extract=False), None)
+    assert isinstance(inline, Prepared) and isinstance(shipped, Prepared)
+    assert inline.body_tokens and shipped.body_tokens is None and shipped.title_tokens is None
+    copy = pickle.loads(pickle.dumps(shipped))
+    assert copy.cluster_doc == inline.cluster_doc and copy.lead == inline.lead
+    assert copy.stems == inline.stems and copy.passages == inline.passages
+    # Stored by a pipeline that extracts, the token-less item is extracted here instead.
+    store = Store(tmp_path / "late.db", normalizer_version=NORMALIZER_VERSION)
+    late = Pipeline(store, Settings(workers=0))
+    with store.transaction():
+        late._store_prepared(copy, pipeline.IngestReport())
+    assert store.rows("SELECT text FROM mentions"), "entities extracted from the body"
+    store.close()
 
 
 def test_the_worker_skips_extraction_for_stored_records(tmp_path: Path) -> None:

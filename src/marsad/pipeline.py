@@ -140,8 +140,10 @@ class Prepared:
     title: str
     body: str
     removed: list[str]
-    title_tokens: list[Token]
-    body_tokens: list[Token]
+    # None once shipped from a worker: rebuilding millions of token tuples in this process
+    # cost more than the worker saved, and only a fallback extraction needs them.
+    title_tokens: list[Token] | None
+    body_tokens: list[Token] | None
     words: str
     stems: str
     identity: str
@@ -151,30 +153,6 @@ class Prepared:
     found: Extraction | None
     lead: tuple[LeadSentence, ...]  # what the summarizer reads of this body
     seconds: dict[str, float]
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Tokens travel as four columns: pickling millions of small tuples one by one would
-        # cost the main process as much as tokenizing them again.
-        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        for name in ("title_tokens", "body_tokens"):
-            fields[name] = _token_columns(fields[name])
-        return (_prepared_from_columns, (fields,))
-
-
-def _token_columns(tokens: list[Token]) -> tuple[list[str], list[int], list[int], list[str]]:
-    if not tokens:
-        return [], [], [], []
-    texts, starts, ends, stems = zip(*tokens, strict=True)
-    return list(texts), list(starts), list(ends), list(stems)
-
-
-_new_token = partial(tuple.__new__, Token)
-
-
-def _prepared_from_columns(fields: dict[str, Any]) -> Prepared:
-    for name in ("title_tokens", "body_tokens"):
-        fields[name] = list(map(_new_token, zip(*fields[name], strict=True)))
-    return Prepared(**fields)
 
 
 @contextlib.contextmanager
@@ -314,6 +292,10 @@ def prepare_batch(
                     found=found,
                     seconds={**item.seconds, "extract": time.perf_counter() - started},
                 )
+            if isinstance(item, Prepared):
+                # This worker also summarizes a share of the stories (refresh_stories).
+                remember_lead(item.body, item.lead)
+                item = replace(item, title_tokens=None, body_tokens=None)
             out.append(item)
     return out
 

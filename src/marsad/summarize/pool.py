@@ -40,8 +40,9 @@ MAX_ARTICLES = 40
 LEAD_SENTENCES = 8
 #: Generous sentence length used to find where the lead ends without splitting everything.
 LEAD_CHARS_PER_SENTENCE = 400
-#: Distinct article bodies whose analysis is kept between calls.
-ANALYSIS_CACHE_SIZE = 8192
+#: Distinct article bodies whose analysis is kept between calls: a story summarized again
+#: after days of growth needs its first members' leads (a few KB each; bodies not kept).
+ANALYSIS_CACHE_SIZE = 32_768
 #: Sentences outside this word range are fragments or run-on paragraphs, poor summary units.
 MIN_WORDS = 6
 MAX_WORDS = 70
@@ -296,7 +297,16 @@ def _lead_spans(text: str, limit: int) -> list[tuple[int, int, int]]:
     return spans
 
 
-_LEADS: dict[str, tuple[LeadSentence, ...]] = {}
+# Keyed by a digest of the body, not the body: holding every body would cost far more
+# memory than the analyses. Python's string hash (64 bits) with the length and the
+# opening words is unique among a cache's bodies in practice.
+_LEADS: dict[tuple[int, int, str], tuple[LeadSentence, ...]] = {}
+
+
+def _lead_key(text: str) -> tuple[int, int, str]:
+    return hash(text), len(text), text[:40]
+
+
 _token_start = attrgetter("start")
 
 
@@ -307,7 +317,7 @@ def analyse_lead(text: str, tokens: Sequence[Token] | None = None) -> tuple[Lead
     older articles need not be analysed again. ``tokens`` (``tokenize(text)``), when the
     caller has them, spare tokenising the lead again.
     """
-    cached = _LEADS.get(text)
+    cached = _LEADS.get(_lead_key(text))
     if cached is not None:
         return cached
     return remember_lead(text, lead_analysis(text, tokens))
@@ -318,7 +328,7 @@ def remember_lead(text: str, analysis: tuple[LeadSentence, ...]) -> tuple[LeadSe
     process analyses each new body while the main process clusters the previous batch)."""
     if len(_LEADS) >= ANALYSIS_CACHE_SIZE:
         del _LEADS[next(iter(_LEADS))]  # oldest first
-    _LEADS[text] = analysis
+    _LEADS[_lead_key(text)] = analysis
     return analysis
 
 
