@@ -614,7 +614,11 @@ def _quoted_spans(paragraph: str) -> list[tuple[int, int]]:
                 spans.append((start, end))
             start = paragraph.find(opening, start + 1)
     # Straight quotes open and close alike: pair them in order of appearance.
-    straight = [i for i, ch in enumerate(paragraph) if ch == '"']
+    straight = []  # positions of '"', found at C speed (a paragraph is long)
+    at = paragraph.find('"')
+    while at >= 0:
+        straight.append(at)
+        at = paragraph.find('"', at + 1)
     for start, end in zip(straight[::2], straight[1::2], strict=False):
         if end - start <= _MAX_QUOTE:
             spans.append((start, end))
