@@ -38,11 +38,13 @@ FLOOD = (
 )
 
 
-def article(n: int, source: str, text: str, title: str) -> dict[str, Any]:
+def article(
+    n: int, source: str, text: str, title: str, date: str = "2026-04-01T10:00:00"
+) -> dict[str, Any]:
     return {
         "id": f"c{n}",
         "source": source,
-        "date": "2026-04-01T10:00:00",
+        "date": date,
         "title": title,
         "text": text,
     }
@@ -89,10 +91,9 @@ def test_story_page_survives_an_ingest_elsewhere_and_changes_with_its_story(
     assert client.get(f"/story/{bridge}").text == first.text
     assert builds == [bridge], "the second view came from the cache"
 
-    post(
-        client,
-        article(3, "wire-c", FLOOD + " وقال المحافظ إن الأضرار كبيرة.", "السيول تجتاح القرى"),
-    )
+    # A month earlier: too far to be related coverage of the bridge, so its page stays cached.
+    flood = FLOOD + " وقال المحافظ إن الأضرار كبيرة."
+    post(client, article(3, "wire-c", flood, "السيول تجتاح القرى", "2026-03-01T10:00:00"))
     assert client.get(f"/story/{bridge}").text == first.text
     assert builds == [bridge], "an ingest into another story left this page cached"
 
@@ -100,6 +101,35 @@ def test_story_page_survives_an_ingest_elsewhere_and_changes_with_its_story(
     updated = client.get(f"/story/{bridge}")
     assert builds == [bridge, bridge], "an article joining the story rebuilt its page"
     assert "wire-d" in updated.text and "wire-d" not in first.text
+
+
+FIRE = (
+    "اندلع حريق ضخم في مصنع للأثاث بالمدينة الصناعية في بريدة، وأخمدت فرق الدفاع المدني"
+    " النيران بعد سبع ساعات من العمل المتواصل دون تسجيل إصابات بين العمال."
+)
+VISIT = (
+    "تفقد أمير منطقة القصيم موقع مصنع الأثاث الذي التهمه الحريق في المدينة الصناعية ببريدة،"
+    " واطلع على تقرير الدفاع المدني عن أسباب الحادث، ووجه بتعويض المستثمرين وإعادة تأهيل الموقع."
+)
+
+
+def test_related_coverage_arriving_later_rebuilds_the_story_page(
+    served: tuple[TestClient, Path, list[int]],
+) -> None:
+    client, _db, builds = served
+    post(client, article(1, "wire-a", FIRE, "حريق مصنع أثاث في بريدة"))
+    fire = story_ids(client)["wire-a"]
+    before = client.get(f"/story/{fire}").text
+    assert "wire-v" not in before
+    # Six days on, another outlet's report of the visit is a story of its own, and related.
+    post(
+        client,
+        article(2, "wire-v", VISIT, "أمير القصيم يتفقد المصنع المحترق", "2026-04-07T10:00:00"),
+    )
+    assert story_ids(client)["wire-v"] != fire
+    after = client.get(f"/story/{fire}").text
+    assert builds == [fire, fire], "an article in the story's related window rebuilt its page"
+    assert "wire-v" in after
 
 
 def test_a_write_by_another_process_is_seen(served: tuple[TestClient, Path, list[int]]) -> None:

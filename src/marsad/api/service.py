@@ -20,6 +20,7 @@ from marsad import views
 from marsad.api.cache import Version, VersionedCache
 from marsad.models import RawArticle, Skipped
 from marsad.pipeline import IngestReport, Pipeline, Settings
+from marsad.search.related import coverage_version
 from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
@@ -147,15 +148,18 @@ class Service:
         )
 
     def version_of(self, path: str) -> Version:
-        """Cache version of a GET path: a story's revision for its pages, else the store's.
+        """Cache version of a GET path: for a story's pages its revision and the articles
+        of the days around it (its related coverage), else the store's.
 
-        A story page stays cached across ingests that did not touch the story; every other
-        page (river, search, lists) changes with any commit.
+        A story page stays cached across ingests that neither touched the story nor added
+        articles near its dates; every other page (river, search, lists) changes with any
+        commit.
         """
         match = STORY_PATH.fullmatch(path)
         if match:
-            revision = self.reader().story_revision(int(match.group(1)))
-            return ("story", revision)
+            story_id = int(match.group(1))
+            reader = self.reader()
+            return ("story", reader.story_revision(story_id), coverage_version(reader, story_id))
         return self.cache.version()
 
     def ingest(self, records: Iterable[RawArticle | Skipped]) -> IngestOutcome:

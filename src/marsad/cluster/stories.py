@@ -485,7 +485,10 @@ class StoryClusterer:
         self._df.update(all_counts.keys())
         if len(self._df) > _MAX_VOCABULARY:
             self._df = Counter({term: count for term, count in self._df.items() if count > 1})
-        idf = {term: self._term_idf(term) for term in all_counts}
+        # _term_idf inlined (same arithmetic): this runs for every term of every document.
+        df, log = self._df.get, math.log
+        top = 1 + self._doc_count + self.settings.idf_prior_docs
+        idf = {term: log(top / (1 + df(term, 0))) + 1.0 for term in all_counts}
         idf.update((name, self._name_idf(name, idf)) for name in name_counts)
         units = (
             self._unit(all_counts, idf),
@@ -516,9 +519,14 @@ class StoryClusterer:
             weight = body.get(term, 0.0) + names.get(term, 0.0)
             for story_id in self._postings.get(term, ()):
                 hits[story_id] = hits.get(story_id, 0.0) + weight
-        oldest = when - timedelta(days=self.settings.window_days)
         stories = self._stories
-        in_window = [story_id for story_id in hits if stories[story_id].last >= oldest]
+        if self._now is not None and when <= self._now:
+            # The clock has passed ``when`` and every story older than the window before
+            # the clock is forgotten: all active stories are in the window already.
+            in_window: Iterable[int] = hits
+        else:
+            oldest = when - timedelta(days=self.settings.window_days)
+            in_window = [story_id for story_id in hits if stories[story_id].last >= oldest]
         ranked = heapq.nsmallest(
             self.settings.max_candidates,
             in_window,

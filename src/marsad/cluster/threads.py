@@ -16,8 +16,9 @@ The same profiles let a roundup passage about an event whose story has already c
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -114,10 +115,9 @@ class ThreadLinker:
 
     def _by_keys(self, wanted: frozenset[str]) -> list[tuple[float, int]]:
         """(overlap, -story) for stories sharing enough keys."""
-        shared: dict[int, int] = defaultdict(int)
-        for key in wanted:
-            for other in self._index.get(key, ()):
-                shared[other] += 1
+        # Counted at C speed: a common key (a country, a ministry) is posted by many stories.
+        index = self._index
+        shared = Counter(itertools.chain.from_iterable(index.get(key, ()) for key in wanted))
         found = []
         for other, count in shared.items():
             overlap = count / max(1, min(len(wanted), len(self._opened[other].keys)))

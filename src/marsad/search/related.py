@@ -137,6 +137,27 @@ def related_stories(
     return sorted(best.values(), key=lambda r: (-r.score, r.story_id))[:limit]
 
 
+def coverage_version(store: Store, story_id: int, *, days: float = RELATED_DAYS) -> int:
+    """How many articles the store holds in the days a story's related list reads.
+
+    A cached story page must be rebuilt when this changes: an article published near the
+    story may be related coverage without touching the story itself. (Counted on the
+    publication index; articles far from the story leave its page cached.)
+    """
+    row = store.db.execute(
+        "SELECT first_seen, last_seen FROM stories WHERE id = ?", (story_id,)
+    ).fetchone()
+    if row is None or row[0] is None or row[1] is None:
+        return 0
+    since = datetime.fromisoformat(row[0]) - timedelta(days=days)
+    until = datetime.fromisoformat(row[1]) + timedelta(days=days)
+    found = store.db.execute(
+        "SELECT count(*) FROM articles WHERE published BETWEEN ? AND ?",
+        (since.isoformat(), until.isoformat()),
+    ).fetchone()
+    return int(found[0])
+
+
 def _story_texts(store: Store, story_id: int) -> tuple[list[str], set[int]]:
     """The story's own texts and the ids of every article they come from (never related
     to the story itself). A member that is a roundup gives only its part outside the
