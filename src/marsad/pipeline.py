@@ -509,12 +509,20 @@ class Pipeline:
             return
         db_path = None if self.store.path == ":memory:" else self.store.path
         upcoming = iter(batches)
+        first = next(upcoming, None)
+        if first is None:
+            return
         pending: deque[tuple[list[RawArticle], Future[list[Prepared | Skipped]]]] = deque()
+        yielded_first = False
         try:
             for batch in upcoming:
                 pending.append((batch, pool.submit(prepare_batch, batch, now, settings, db_path)))
                 if len(pending) > settings.workers:  # at most one batch per worker ahead
                     break
+            # A fresh worker takes a second or two to start (it imports everything): this
+            # process prepares the first batch meanwhile instead of waiting for it.
+            yield first, [prepare_article(raw, now, settings) for raw in first]
+            yielded_first = True
             while pending:
                 batch, future = pending[0]
                 prepared = future.result()
@@ -532,6 +540,8 @@ class Pipeline:
             # A worker could not start or died (e.g. a script without a __main__ guard, or
             # out of memory): the batches not yet stored are prepared here instead.
             logger.warning("worker process failed; preparing the remaining batches inline")
+            if not yielded_first:
+                yield first, [prepare_article(raw, now, settings) for raw in first]
             for batch, _future in pending:
                 yield batch, [prepare_article(raw, now, settings) for raw in batch]
             for batch in upcoming:
