@@ -18,3 +18,15 @@ needs_shared = pytest.mark.skipif(
 @pytest.fixture
 def db_path(tmp_path: Path) -> str:
     return str(tmp_path / "marsad.db")
+
+
+# One fire and, six days on, another outlet's report of the visit to its site: separate
+# stories (days and wording apart), each the other's related coverage.
+FIRE = (
+    "اندلع حريق ضخم في مصنع للأثاث بالمدينة الصناعية في بريدة، وأخمدت فرق الدفاع المدني"
+    " النيران بعد سبع ساعات من العمل المتواصل دون تسجيل إصابات بين العمال."
+)
+VISIT = (
+    "تفقد أمير منطقة القصيم موقع مصنع الأثاث الذي التهمه الحريق في المدينة الصناعية ببريدة،"
+    " واطلع على تقرير الدفاع المدني عن أسباب الحادث، ووجه بتعويض المستثمرين وإعادة تأهيل الموقع."
+)

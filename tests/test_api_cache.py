@@ -21,6 +21,7 @@ with warnings.catch_warnings():
 
 import httpx
 
+from conftest import FIRE, VISIT
 from marsad import views
 from marsad.api import create_app
 from marsad.api.cache import ResponseCacheMiddleware, VersionedCache
@@ -101,16 +102,6 @@ def test_story_page_survives_an_ingest_elsewhere_and_changes_with_its_story(
     updated = client.get(f"/story/{bridge}")
     assert builds == [bridge, bridge], "an article joining the story rebuilt its page"
     assert "wire-d" in updated.text and "wire-d" not in first.text
-
-
-FIRE = (
-    "اندلع حريق ضخم في مصنع للأثاث بالمدينة الصناعية في بريدة، وأخمدت فرق الدفاع المدني"
-    " النيران بعد سبع ساعات من العمل المتواصل دون تسجيل إصابات بين العمال."
-)
-VISIT = (
-    "تفقد أمير منطقة القصيم موقع مصنع الأثاث الذي التهمه الحريق في المدينة الصناعية ببريدة،"
-    " واطلع على تقرير الدفاع المدني عن أسباب الحادث، ووجه بتعويض المستثمرين وإعادة تأهيل الموقع."
-)
 
 
 def test_related_coverage_arriving_later_rebuilds_the_story_page(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, needs_shared
+from conftest import FIRE, SEEDS, VISIT, needs_shared
 from marsad.ingest.readers import read_path
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Settings
@@ -16,14 +16,6 @@ from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION, tokenize
 
 DAY0 = datetime(2015, 7, 21, 9)
-FIRE = (
-    "اندلع حريق ضخم في مصنع للأثاث بالمدينة الصناعية في بريدة، وأخمدت فرق الدفاع المدني"
-    " النيران بعد سبع ساعات من العمل المتواصل دون تسجيل إصابات بين العمال."
-)
-VISIT = (
-    "تفقد أمير منطقة القصيم موقع مصنع الأثاث الذي التهمه الحريق في المدينة الصناعية ببريدة،"
-    " واطلع على تقرير الدفاع المدني عن أسباب الحادث، ووجه بتعويض المستثمرين وإعادة تأهيل الموقع."
-)
 LATE = (
     "بعد شهر على حريق مصنع الأثاث في المدينة الصناعية ببريدة، أعلن الدفاع المدني نتائج"
     " التحقيق في أسباب الحريق، وأرجعها إلى تماس كهربائي في مستودع المصنع."
