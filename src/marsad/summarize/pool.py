@@ -41,7 +41,7 @@ LEAD_SENTENCES = 8
 #: Generous sentence length used to find where the lead ends without splitting everything.
 LEAD_CHARS_PER_SENTENCE = 400
 #: Distinct article bodies whose analysis is kept between calls: a story summarized again
-#: after days of growth needs its first members' leads (a few KB each; bodies not kept).
+#: after days of growth needs its first members' leads (the analyses are kept, not bodies).
 ANALYSIS_CACHE_SIZE = 32_768
 #: Sentences outside this word range are fragments or run-on paragraphs, poor summary units.
 MIN_WORDS = 6
@@ -310,17 +310,17 @@ def _lead_key(text: str) -> tuple[int, int, str]:
 _token_start = attrgetter("start")
 
 
-def analyse_lead(text: str, tokens: Sequence[Token] | None = None) -> tuple[LeadSentence, ...]:
+def analyse_lead(text: str) -> tuple[LeadSentence, ...]:
     """Split, tokenise and filter the first sentences of an article body.
 
     Cached by body text: the pipeline re-summarises a story every time it grows, and its
-    older articles need not be analysed again. ``tokens`` (``tokenize(text)``), when the
-    caller has them, spare tokenising the lead again.
+    older articles need not be analysed again (ingest caches each new body's analysis,
+    made with the tokens it has, through :func:`remember_lead`).
     """
     cached = _LEADS.get(_lead_key(text))
     if cached is not None:
         return cached
-    return remember_lead(text, lead_analysis(text, tokens))
+    return remember_lead(text, lead_analysis(text))
 
 
 def remember_lead(text: str, analysis: tuple[LeadSentence, ...]) -> tuple[LeadSentence, ...]:
