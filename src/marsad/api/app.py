@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from marsad import __version__
@@ -22,6 +24,16 @@ from marsad.web.pages import router as web_router
 SWITCH_INTERVAL_S = 0.0005  # Python's default is 0.005
 # DNS rebinding: a hostile page that resolves its own name to 127.0.0.1 must not reach us.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+logger = logging.getLogger(__name__)
+
+
+async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """An exception no route turned into a 4xx is a bug: log its traceback, answer JSON.
+
+    Starlette still re-raises it after this answer, so servers log it and tests see it.
+    """
+    logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    return JSONResponse({"detail": "internal error; the server log has the details"}, 500)
 
 
 def create_app(
@@ -64,6 +76,7 @@ def create_app(
         max_body_size=max_body_bytes,
     )
     app.state.service = service
+    app.add_exception_handler(Exception, internal_error)
     app.include_router(api_router)
     app.include_router(web_router)
     mount_static(app, STATIC_DIR)

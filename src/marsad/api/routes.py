@@ -1,31 +1,66 @@
-"""JSON API under ``/api/v1``: the same view dicts the CLI prints with ``--json``."""
+"""JSON API under ``/api/v1``: the same view dicts the CLI prints with ``--json``.
+
+Every status a route answers is in the OpenAPI schema; client input never gets a 5xx. Ids
+outside 0..2**63-1 (SQLite's integer range) cannot exist and are refused with 422 before
+they reach the store; ids in range that the store lacks get 404.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, HTTPException, Query, Request, status
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
 
 from marsad import views
-from marsad.api.schemas import ArticleIn, IngestRequest, IngestResponse
+from marsad.api.schemas import ArticleList, ErrorOut, IngestRequest, IngestResponse
 from marsad.api.security import token_matches
-from marsad.api.service import get_service
+from marsad.api.service import MAX_ID, get_service
 from marsad.errors import StoreError
 from marsad.ingest.readers import article_from_fields
 from marsad.models import RawArticle, Skipped
 
 router = APIRouter(prefix="/api/v1")
+# Declared as a security scheme so clients (and schema-driven tests) know the write needs it;
+# answering 401 ourselves keeps one message for a missing, malformed or wrong token.
+bearer = HTTPBearer(auto_error=False, description="the server's MARSAD_TOKEN")
 
 Limit = Annotated[int, Query(ge=1, le=200, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="items skipped")]
+StoryId = Annotated[int, Path(ge=0, le=MAX_ID, description="story id")]
+ArticleId = Annotated[int, Path(ge=0, le=MAX_ID, description="article id")]
+ThreadId = Annotated[int, Path(ge=0, le=MAX_ID, description="thread id")]
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "not found"}}
+
+
+def _iso_only(value: object) -> object:
+    """Refuse what lax parsing would read as a Unix time (``0.5``): times are ISO 8601."""
+    if isinstance(value, str) and not re.match(r"\s*\d{4}-\d\d-\d\d", value):
+        raise ValueError("expected an ISO 8601 date or time, such as 2026-03-01T10:00:00+03:00")
+    return value
+
+
+Moment = Annotated[datetime, BeforeValidator(_iso_only)]
 
 
 def naive_utc(value: datetime | None) -> datetime | None:
-    """The store keeps naive UTC times; convert aware inputs, keep naive ones as given."""
+    """The store keeps naive UTC times; convert aware inputs, keep naive ones as given.
+
+    A time within hours of the calendar's ends (``0001-01-01T00:00+05:00``) has no UTC
+    equivalent: it clamps to the first or last representable moment, which a filter
+    bound means anyway.
+    """
     if value is None or value.tzinfo is None:
         return value
-    return value.astimezone(UTC).replace(tzinfo=None)
+    offset = value.utcoffset() or timedelta(0)
+    try:
+        return value.replace(tzinfo=None) - offset
+    except OverflowError:
+        return datetime.min if offset > timedelta(0) else datetime.max
 
 
 @router.get("/health", tags=["meta"])
@@ -47,12 +82,12 @@ def list_stories(
     request: Request,
     limit: Limit = 50,
     offset: Offset = 0,
-    since: Annotated[datetime | None, Query(description="active at or after (ISO 8601)")] = None,
-    until: Annotated[datetime | None, Query(description="began at or before (ISO 8601)")] = None,
+    since: Annotated[Moment | None, Query(description="active at or after (ISO 8601)")] = None,
+    until: Annotated[Moment | None, Query(description="began at or before (ISO 8601)")] = None,
     outlet: Annotated[str | None, Query(max_length=200, description="covered by outlet")] = None,
     q: Annotated[str | None, Query(max_length=500, description="text in any article")] = None,
     breaking: Annotated[bool | None, Query(description="breaking or not")] = None,
-    thread: Annotated[int | None, Query(ge=0, description="thread id")] = None,
+    thread: Annotated[int | None, Query(ge=0, le=MAX_ID, description="thread id")] = None,
     entity: Annotated[
         str | None, Query(max_length=200, description="mentions or quotes this entity")
     ] = None,
@@ -72,8 +107,8 @@ def list_stories(
     )
 
 
-@router.get("/stories/{story_id}", tags=["stories"])
-def get_story(request: Request, story_id: int) -> dict[str, Any]:
+@router.get("/stories/{story_id}", tags=["stories"], responses=NOT_FOUND)
+def get_story(request: Request, story_id: StoryId) -> dict[str, Any]:
     """One story: summary with outlet credits, articles with their copies, and every
     analysis the store holds for it (schema of ``marsad story ID --json``)."""
     view = get_service(request).story_page(story_id)
@@ -82,8 +117,8 @@ def get_story(request: Request, story_id: int) -> dict[str, Any]:
     return view
 
 
-@router.get("/articles/{article_id}", tags=["articles"])
-def get_article(request: Request, article_id: int) -> dict[str, Any]:
+@router.get("/articles/{article_id}", tags=["articles"], responses=NOT_FOUND)
+def get_article(request: Request, article_id: ArticleId) -> dict[str, Any]:
     """One article with its cleaned body."""
     view = views.article_view(get_service(request).reader(), article_id)
     if view is None:
@@ -97,27 +132,32 @@ def list_threads(request: Request, limit: Limit = 50, offset: Offset = 0) -> dic
     return views.threads_view(get_service(request).reader(), limit=limit, offset=offset)
 
 
-@router.get("/compare", tags=["stories"])
+@router.get("/compare", tags=["stories"], responses=NOT_FOUND)
 def compare(
     request: Request,
-    story: int | None = None,
-    thread: int | None = None,
+    story: Annotated[int | None, Query(ge=0, le=MAX_ID, description="story id")] = None,
+    thread: Annotated[int | None, Query(ge=0, le=MAX_ID, description="thread id")] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="newest articles used")] = 500,
 ) -> dict[str, Any]:
-    """Summary and outlet comparison over a story, a thread, or the newest articles."""
+    """Summary and outlet comparison over a story, a thread, or the newest articles.
+
+    Given both, ``thread`` narrows like any filter: the story, if it belongs to that thread.
+    """
+    reader = get_service(request).reader()
     if story is not None and thread is not None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "give story or thread, not both")
-    view = views.comparison_view(
-        get_service(request).reader(), story=story, thread=thread, limit=limit
-    )
+        found = reader.story(story)
+        if found is None or found.thread_id != thread:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no story #{story} in thread #{thread}")
+        thread = None
+    view = views.comparison_view(reader, story=story, thread=thread, limit=limit)
     if view is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no articles in that selection")
     return view
 
 
-@router.get("/threads/{thread_id}", tags=["stories"])
+@router.get("/threads/{thread_id}", tags=["stories"], responses=NOT_FOUND)
 def get_thread(
-    request: Request, thread_id: int, limit: Limit = 50, offset: Offset = 0
+    request: Request, thread_id: ThreadId, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
     """The stories of one thread, newest first."""
     view = views.find_stories_view(
@@ -140,7 +180,7 @@ def list_sources(request: Request) -> dict[str, Any]:
     return views.sources_view(get_service(request).reader())
 
 
-@router.get("/outlets/{name}", tags=["outlets"])
+@router.get("/outlets/{name}", tags=["outlets"], responses=NOT_FOUND)
 def get_outlet(
     request: Request, name: str, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
@@ -151,7 +191,11 @@ def get_outlet(
     return view
 
 
-@router.get("/search", tags=["search"])
+@router.get(
+    "/search",
+    tags=["search"],
+    responses={400: {"model": ErrorOut, "description": "a query the index cannot run"}},
+)
 def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=500, description="words to find")],
@@ -172,7 +216,7 @@ def list_entities(request: Request, limit: Limit = 50, offset: Offset = 0) -> di
     return views.entities_view(get_service(request).reader(), limit=limit, offset=offset)
 
 
-@router.get("/entities/{name}", tags=["entities"])
+@router.get("/entities/{name}", tags=["entities"], responses=NOT_FOUND)
 def get_entity(request: Request, name: str, limit: Limit = 50) -> dict[str, Any]:
     """One entity across the store, whatever the spelling: variants, stories, statements."""
     view = views.entity_view(get_service(request).reader(), name, limit=limit)
@@ -186,25 +230,24 @@ def get_entity(request: Request, name: str, limit: Limit = 50) -> dict[str, Any]
     tags=["articles"],
     response_model=IngestResponse,
     responses={
-        401: {"description": "missing or wrong token"},
-        403: {"description": "writing is disabled (no token configured)"},
-        413: {"description": "request body too large"},
+        400: {"model": ErrorOut, "description": "the body is not JSON"},
+        401: {"model": ErrorOut, "description": "missing or wrong token"},
+        403: {"model": ErrorOut, "description": "writing is disabled (no token configured)"},
+        413: {"model": ErrorOut, "description": "request body too large"},
     },
 )
 def ingest_articles(
     request: Request,
-    body: Annotated[IngestRequest | list[ArticleIn], Body()],
-    authorization: Annotated[str | None, Header()] = None,
+    body: Annotated[IngestRequest | ArticleList, Body()],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> dict[str, Any]:
     """Ingest articles (JSONL fields) through the pipeline; needs ``Authorization: Bearer``.
 
-    The body is ``{"articles": [...]}`` or a bare list of articles.
+    The body is ``{"articles": [...]}`` or a bare list of articles (1 to 5000 either way).
     """
     service = get_service(request)
-    require_token(service.token, authorization)
+    require_token(service.token, credentials)
     items = body.articles if isinstance(body, IngestRequest) else body
-    if not items:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "no articles given")
     records: list[RawArticle | Skipped] = [
         article_from_fields(item.fields(), origin=f"request:{n}")
         for n, item in enumerate(items, start=1)
@@ -225,14 +268,14 @@ def ingest_articles(
     }
 
 
-def require_token(configured: str | None, authorization: str | None) -> None:
+def require_token(configured: str | None, credentials: HTTPAuthorizationCredentials | None) -> None:
     """403 when writing is disabled, 401 when the bearer token is missing or wrong."""
     if configured is None:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN,
             "writing is disabled: start the server with --token or MARSAD_TOKEN set",
         )
-    if not token_matches(configured, authorization):
+    if credentials is None or not token_matches(configured, credentials.credentials):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "missing or wrong token; send 'Authorization: Bearer <token>'",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+MAX_ARTICLES = 5000  # per request
 
 
 class ArticleIn(BaseModel):
@@ -12,7 +14,8 @@ class ArticleIn(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    id: str | int | None = Field(default=None, description="the input's own id")
+    # Strict: a boolean or a float is not an id (lax parsing would take false as 0).
+    id: StrictStr | StrictInt | None = Field(default=None, description="the input's own id")
     source: str | None = Field(default=None, description="outlet name")
     date: str | None = Field(default=None, description="publication time, ISO 8601 or similar")
     title: str | None = None
@@ -27,7 +30,17 @@ class ArticleIn(BaseModel):
 class IngestRequest(BaseModel):
     """A batch of articles to ingest."""
 
-    articles: list[ArticleIn] = Field(min_length=1, max_length=5000)
+    articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_ARTICLES)
+
+
+#: The bare-list form of the body, bounded like ``IngestRequest.articles``.
+ArticleList = Annotated[list[ArticleIn], Field(min_length=1, max_length=MAX_ARTICLES)]
+
+
+class ErrorOut(BaseModel):
+    """An error answer: what went wrong, in one line."""
+
+    detail: str
 
 
 class SkippedOut(BaseModel):

@@ -26,6 +26,7 @@ from marsad.text.arabic import NORMALIZER_VERSION
 
 logger = logging.getLogger(__name__)
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer, so the largest id a row can have
 #: Pages that show one story: the web page and its JSON.
 STORY_PATH = re.compile(r"/(?:api/v1/stories|story)/(\d+)")
 
@@ -156,7 +157,8 @@ class Service:
         commit.
         """
         match = STORY_PATH.fullmatch(path)
-        if match:
+        # An id past SQLite's integers is refused by the route; asking the store would overflow.
+        if match and int(match.group(1)) <= MAX_ID:
             story_id = int(match.group(1))
             reader = self.reader()
             return ("story", reader.story_revision(story_id), coverage_version(reader, story_id))

@@ -87,8 +87,7 @@ def related_stories(
     weights = _distinctive(store, counts)
     if len(weights) < MIN_SHARED:
         return []
-    since = story.first_seen - timedelta(days=days)
-    until = story.last_seen + timedelta(days=days)
+    since, until = _around(story.first_seen, story.last_seen, days)
     expression = " OR ".join(_stem_clause(term) for term in weights)
     try:
         ranked = store.fts_query(expression, limit=RANKED_HITS)
@@ -149,13 +148,21 @@ def coverage_version(store: Store, story_id: int, *, days: float = RELATED_DAYS)
     ).fetchone()
     if row is None or row[0] is None or row[1] is None:
         return 0
-    since = datetime.fromisoformat(row[0]) - timedelta(days=days)
-    until = datetime.fromisoformat(row[1]) + timedelta(days=days)
+    since, until = _around(datetime.fromisoformat(row[0]), datetime.fromisoformat(row[1]), days)
     found = store.db.execute(
         "SELECT count(*) FROM articles WHERE published BETWEEN ? AND ?",
         (since.isoformat(), until.isoformat()),
     ).fetchone()
     return int(found[0])
+
+
+def _around(first: datetime, last: datetime, days: float) -> tuple[datetime, datetime]:
+    """``days`` before ``first`` to ``days`` after ``last``, clamped to the calendar (a
+    story dated in year 1 or 9999 must not overflow)."""
+    span = timedelta(days=days)
+    since = first - span if first - datetime.min > span else datetime.min
+    until = last + span if datetime.max - last > span else datetime.max
+    return since, until
 
 
 def _story_texts(store: Store, story_id: int) -> tuple[list[str], set[int]]:

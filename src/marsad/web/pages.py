@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
 from marsad import views
-from marsad.api.service import get_service
+from marsad.api.service import MAX_ID, get_service
 from marsad.errors import StoreError
 from marsad.web import charts
 from marsad.web.render import safe_url, snippet_html, strip_bidi, when
@@ -95,7 +95,8 @@ def river(
 @router.get("/story/{story_id}", response_class=HTMLResponse)
 def story(request: Request, story_id: int) -> HTMLResponse:
     """One story with every part of its analysis the store holds."""
-    view = get_service(request).story_page(story_id)
+    # An id past SQLite's integers cannot exist (and would overflow the query).
+    view = get_service(request).story_page(story_id) if 0 <= story_id <= MAX_ID else None
     if view is None:
         return not_found(f"القصة رقم {story_id}")
     analysis = view.get("analysis") or {}
@@ -136,7 +137,8 @@ def _extra_sections(view: dict[str, Any]) -> dict[str, Any]:
 @router.get("/article/{article_id}", response_class=HTMLResponse)
 def article(request: Request, article_id: int) -> HTMLResponse:
     """One article's cleaned text."""
-    view = views.article_view(get_service(request).reader(), article_id)
+    in_range = 0 <= article_id <= MAX_ID
+    view = views.article_view(get_service(request).reader(), article_id) if in_range else None
     if view is None:
         return not_found(f"المقال رقم {article_id}")
     paragraphs = [p for p in view["body"].split("\n") if p.strip()]
