@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import json
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +21,7 @@ from fixtures.watch.loopback import (
     Route,
     invented_article,
     outlets,
+    page,
     rss,
     serving,
     sources_toml,
@@ -298,6 +303,134 @@ def test_cli_watch_once_then_sources(world: tuple[list[Outlet], list[SourceConfi
     assert "(20 sources)" in capsys.readouterr().out
 
 
+# -- responses cut short, and the per-response deadline ---------------------------------------
+_ENDING = "وهذه خاتمة النص الكامل."  # only in the last part of each body: cut bodies lack it
+
+
+def _whole_items(server: LoopbackServer, slug: str, n: int, *, full: bool) -> list[Item]:
+    rng, items = random.Random(slug), []
+    for i in range(n):
+        title, body = invented_article(rng, f"{slug}{i}")
+        link = server.url(f"/{slug}/{i}.html")
+        items.append(Item(f"{slug}-{i}", link, title, f"{body}\n\n{_ENDING}", "14 مارس 2023", full))
+    return items
+
+
+def _bodies(store: WatchStore, source: str) -> list[str]:
+    rows = store.db.execute("SELECT body FROM articles WHERE source = ? ORDER BY id", (source,))
+    return [str(row[0]) for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("chunked", "send_length", "gzipped"),
+    [
+        pytest.param(False, True, False, id="content-length"),
+        pytest.param(True, False, False, id="chunked-without-last-chunk"),
+        pytest.param(False, False, True, id="close-delimited-gzip"),
+    ],
+)
+def test_feed_cut_mid_body_stores_nothing_and_next_poll_stores_it_whole(
+    server: LoopbackServer, chunked: bool, send_length: bool, gzipped: bool
+) -> None:
+    whole = rss(_whole_items(server, "cut", 6, full=True)).encode()
+    if gzipped:
+        whole = gzip.compress(whole)
+    headers = {"Content-Encoding": "gzip"} if gzipped else {}
+    route = Route(whole, etag='"v1"', headers=headers, chunked=chunked, send_length=send_length)
+    server.set("/cut/feed.xml", dataclasses.replace(route, cut_at=len(whole) * 55 // 100))
+    url = server.url("/cut/feed.xml")
+    watcher, lines = _watcher([SourceConfig(name="مقطوع", feeds=(url,))])
+    report = watcher.poll()
+    assert _count(watcher.store) == 0  # not the first three items of six
+    assert report.source_errors == 1 and len(lines) == 1
+    assert lines[0].startswith(f"watch: مقطوع: {url}: body cut short") and "\n" not in lines[0]
+    assert watcher.store.validators(url).etag is None  # else the retry would be a 304
+    server.set("/cut/feed.xml", route)
+    report = watcher.poll(only_due=False)
+    assert "if-none-match" not in server.requests_for("/cut/feed.xml")[-1]
+    bodies = _bodies(watcher.store, "مقطوع")
+    assert report.stored == 6 and len(bodies) == 6 and all(_ENDING in b for b in bodies)
+
+
+def test_page_cut_mid_body_is_retried_until_stored_whole(server: LoopbackServer) -> None:
+    # A watched page (ETag and all), and a feed of teasers whose article page is cut.
+    title, body = invented_article(random.Random(5), "page")
+    whole_page = page(title, f"{body}\n\n{_ENDING}").encode()
+    cut_page = Route(
+        whole_page, "text/html; charset=utf-8", etag='"p"', cut_at=len(whole_page) * 55 // 100
+    )
+    server.set("/live/page.html", cut_page)
+    teasers = _whole_items(server, "teaser", 2, full=False)
+    server.set("/teaser/feed.xml", Route(rss(teasers).encode()))
+    server.set(
+        "/teaser/0.html", Route(page(teasers[0].title, teasers[0].body).encode(), "text/html")
+    )
+    teaser_page = page(teasers[1].title, teasers[1].body).encode()
+    server.set("/teaser/1.html", Route(teaser_page, "text/html", cut_at=len(teaser_page) // 2))
+    page_url, item_url = server.url("/live/page.html"), server.url("/teaser/1.html")
+    watcher, lines = _watcher([
+        SourceConfig(name="صفحة", pages=(page_url,)),
+        SourceConfig(name="ملخصات", feeds=(server.url("/teaser/feed.xml"),)),
+    ])  # fmt: skip
+    report = watcher.poll()
+    assert _count(watcher.store, "صفحة") == 0 and _count(watcher.store, "ملخصات") == 1
+    assert report.item_errors == 1 and report.source_errors == 1
+    assert any(line.startswith(f"watch: ملخصات: {item_url}: body cut short") for line in lines)
+    assert any(line.startswith(f"watch: صفحة: {page_url}: body cut short") for line in lines)
+    server.set("/live/page.html", Route(whole_page, "text/html; charset=utf-8", etag='"p"'))
+    server.set("/teaser/1.html", Route(teaser_page, "text/html"))
+    report = watcher.poll(only_due=False)
+    assert report.item_errors == 1 and report.source_errors == 1  # no new errors
+    assert "if-none-match" not in server.requests_for("/live/page.html")[-1]
+    assert len(server.requests_for("/teaser/0.html")) == 1  # stored item: not fetched again
+    assert [_ENDING in b for b in _bodies(watcher.store, "صفحة")] == [True]
+    assert [_ENDING in b for b in _bodies(watcher.store, "ملخصات")] == [True, True]
+    report = watcher.poll(only_due=False)  # stored whole: now its validators are kept
+    assert server.requests_for("/live/page.html")[-1].get("if-none-match") == '"p"'
+    assert report.not_modified == 1
+
+
+def test_trickling_server_is_cut_at_the_source_deadline(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    # One byte every 0.2 s keeps each read under the 0.5 s read timeout: only a deadline
+    # for the whole response stops it (the header alone would take over 30 s).
+    server.set("/slow/feed.xml", Route(rss(_whole_items(server, "slow", 1, full=True)).encode(),
+                                       trickle_s=0.2))  # fmt: skip
+    server.set("/fine/feed.xml", Route(rss(_whole_items(server, "fine", 2, full=True)).encode()))
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        f'[[source]]\nname = "بطيء جدا"\nfeeds = ["{server.url("/slow/feed.xml")}"]\n'
+        "total_timeout_s = 1.5\n"
+        f'[[source]]\nname = "سريع"\nfeeds = ["{server.url("/fine/feed.xml")}"]\n',
+        encoding="utf-8",
+    )
+    logged: list[tuple[float, str]] = []
+    watcher = Watcher(
+        Pipeline(WatchStore(":memory:", normalizer_version=NORMALIZER_VERSION)),
+        load_sources(path),
+        settings=WatchSettings(limits=LIMITS),
+        log=lambda line: logged.append((time.monotonic(), line)),
+    )
+    started = time.monotonic()
+    report = watcher.poll()  # the slow source first: its line is logged when it gives up
+    assert len(logged) == 1 and logged[0][0] - started < 1.5 + 3
+    assert logged[0][1].startswith(
+        f"watch: بطيء جدا: {server.url('/slow/feed.xml')}: no complete response within 1.5 s (timeout)"
+    )
+    assert report.source_errors == 1 and _count(watcher.store, "سريع") == 2  # the poll went on
+
+
+def test_fetch_deadline_defaults_to_the_limits(server: LoopbackServer) -> None:
+    server.set("/slow", Route(b"<rss/>", trickle_s=0.2))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r" 1 s \(timeout\)") as error:
+        Fetcher(FetchLimits(timeout_s=0.5, total_timeout_s=1.0, host_interval_s=0.0)).get(
+            server.url("/slow")
+        )
+    assert time.monotonic() - started < 1.0 + 3 and error.value.transient
+
+
 # -- fetcher limits --------------------------------------------------------------------------
 def test_fetch_redirect_limit_and_loop(server: LoopbackServer) -> None:
     for hop in range(7):
@@ -346,6 +479,7 @@ def test_sources_file_errors_are_one_clear_line(tmp_path: Path) -> None:
         "[[source]]\nfeeds = ['http://x/f']": "'name' is missing",
         "[[source]]\nname = 'a'\nfeeds = ['http://x/f']\npoll = 3": "unknown key 'poll'",
         "[[source]]\nname = 'a'\nfeeds = ['http://x/f']\npoll_interval_s = 0": "poll_interval_s",
+        "[[source]]\nname = 'a'\nfeeds = ['http://x/f']\ntotal_timeout_s = -1": "'total_timeout_s' must be a number of seconds > 0",
         "[[source]]\nname = 'a'\nfeeds = ['http://x/f']\n[[source]]\nname = 'a'\nfeeds = ['http://y/f']": "used twice",
         "[[source]]\nname = 'a'": "no 'feeds' or 'pages'",
         "[[source]\nname = 'a'": "not valid TOML",

@@ -2,12 +2,16 @@
 
 Built on :mod:`http.client` so every limit is exact and visible here:
 
-* timeouts: per socket operation (connect, each read) and for the whole response;
+* timeouts: per socket operation (connect, each read), and one deadline for the whole
+  exchange (connect, headers, body) that a watchdog enforces by cutting the connection, so a
+  server trickling a byte at a time cannot hold a fetch past it;
 * redirects: at most ``max_redirects`` hops, loops detected, http(s) only;
 * size: the body is read in chunks and refused past ``max_bytes``, both as sent and
   after gzip/deflate decompression (a decompression bomb is stopped at the cap);
 * politeness: at most one request per ``host_interval_s`` to any one host;
-* conditional requests: ``If-None-Match`` / ``If-Modified-Since`` from stored validators.
+* conditional requests: ``If-None-Match`` / ``If-Modified-Since`` from stored validators;
+* completeness: a body shorter than its Content-Length, a chunked body without its last
+  chunk, or a gzip/deflate stream that stops early is an error, never a short success.
 
 Failures raise :class:`FetchError` with a one-line reason and whether retrying may help.
 """
@@ -17,11 +21,14 @@ from __future__ import annotations
 import codecs
 import http.client
 import re
+import socket
+import threading
 import time
 import zlib
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 from marsad import __version__
 from marsad.errors import InputError
@@ -51,7 +58,7 @@ class FetchLimits:
     """Bounds on one fetch; the defaults suit news feeds and article pages."""
 
     timeout_s: float = 10.0  # connect, and each read
-    total_timeout_s: float = 30.0  # the whole response, however slowly it trickles
+    total_timeout_s: float = 30.0  # connect + headers + body, however slowly they trickle
     max_bytes: int = 5_000_000  # body, as sent and after decompression
     max_redirects: int = 5
     host_interval_s: float = 1.0  # politeness: minimum gap between requests to one host
@@ -129,21 +136,29 @@ class Fetcher:
         self._next_slot: dict[str, float] = {}
 
     def get(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        total_timeout_s: float | None = None,
     ) -> Response:
         """GET ``url``, following redirects, conditional on the validators given.
 
+        ``total_timeout_s`` overrides the limits' deadline for each response of this call.
+
         Raises:
-            FetchError: Network failure, timeout, HTTP error, redirect loop, or a body over
-                the size limit.
+            FetchError: Network failure, timeout, HTTP error, redirect loop, a body over
+                the size limit, or a body cut short (transient: retry later).
         """
+        total = self.limits.total_timeout_s if total_timeout_s is None else total_timeout_s
         visited: set[str] = set()
         current = url
         for _ in range(self.limits.max_redirects + 1):
             if current in visited:
                 raise FetchError(f"redirect loop back to {current}", transient=False)
             visited.add(current)
-            result = self._request(current, etag=etag, last_modified=last_modified)
+            result = self._request(current, etag=etag, last_modified=last_modified, total=total)
             if isinstance(result, Response):
                 return result
             current = result
@@ -160,8 +175,10 @@ class Fetcher:
             now = slot
         self._next_slot[host] = now + self.limits.host_interval_s
 
-    def _request(self, url: str, *, etag: str | None, last_modified: str | None) -> Response | str:
-        """One HTTP exchange: a Response, or the URL a redirect points to."""
+    def _request(
+        self, url: str, *, etag: str | None, last_modified: str | None, total: float
+    ) -> Response | str:
+        """One HTTP exchange within ``total`` seconds: a Response, or a redirect's URL."""
         parts = urlsplit(url)
         if parts.scheme not in {"http", "https"} or not parts.hostname:
             raise FetchError(f"not an http(s) URL: {url}", transient=False)
@@ -178,38 +195,63 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        deadline = self._clock() + self.limits.total_timeout_s
         try:
-            connection = connection_class(parts.netloc, timeout=self.limits.timeout_s)
+            connection = connection_class(parts.netloc, timeout=min(self.limits.timeout_s, total))
         except (http.client.HTTPException, ValueError) as exc:
             raise FetchError(f"bad host in {url} ({exc})", transient=False) from None
+        cutoff = _Cutoff(connection, total)
+        result: Response | str | None = None
+        error: FetchError | None = None
         try:
-            connection.request("GET", _target(parts.path, parts.query), headers=headers)
-            answer = connection.getresponse()
-            status = answer.status
-            if status in _REDIRECTS:
-                location = answer.getheader("Location")
-                if not location:
-                    raise FetchError(f"HTTP {status} redirect without a Location", transient=False)
-                return urljoin(url, location.strip())
-            if status == 304:
-                return _response(url, answer, b"")
-            if status != 200:
-                raise FetchError(
-                    f"HTTP {status} {answer.reason}".strip(),
-                    transient=status >= 500 or status in (408, 429),
-                )
-            body = self._read_body(answer, deadline)
-            return _response(url, answer, body)
+            connection.connect()
+            if not cutoff.fired:  # fired while connecting: the socket was not there to cut
+                result = self._exchange(connection, url, parts, headers)
+        except FetchError as exc:
+            error = exc
+        except http.client.IncompleteRead:
+            error = FetchError("body cut short: the chunked body ended without its last chunk")
         except TimeoutError:
-            raise FetchError(f"no answer within {self.limits.timeout_s:g} s (timeout)") from None
+            error = FetchError(f"no answer within {self.limits.timeout_s:g} s (timeout)")
         except (OSError, http.client.HTTPException, UnicodeError) as exc:
-            raise FetchError(f"network error ({type(exc).__name__}: {exc})") from None
+            error = FetchError(f"network error ({type(exc).__name__}: {exc})")
         finally:
+            cutoff.cancel()
             connection.close()
+        # Once cut, whatever the exchange made of the dead socket (even a 200 with an empty
+        # body, as http.client takes EOF for the end of the headers) is only the timeout.
+        if cutoff.fired:
+            raise FetchError(f"no complete response within {total:g} s (timeout)")
+        if error is not None:
+            raise error
+        assert result is not None
+        return result
 
-    def _read_body(self, answer: http.client.HTTPResponse, deadline: float) -> bytes:
-        """Stream the body within the size and time limits, decompressing as it comes."""
+    def _exchange(
+        self,
+        connection: http.client.HTTPConnection,
+        url: str,
+        parts: SplitResult,
+        headers: dict[str, str],
+    ) -> Response | str:
+        connection.request("GET", _target(parts.path, parts.query), headers=headers)
+        answer = connection.getresponse()
+        status = answer.status
+        if status in _REDIRECTS:
+            location = answer.getheader("Location")
+            if not location:
+                raise FetchError(f"HTTP {status} redirect without a Location", transient=False)
+            return urljoin(url, location.strip())
+        if status == 304:
+            return _response(url, answer, b"")
+        if status != 200:
+            raise FetchError(
+                f"HTTP {status} {answer.reason}".strip(),
+                transient=status >= 500 or status in (408, 429),
+            )
+        return _response(url, answer, self._read_body(answer))
+
+    def _read_body(self, answer: http.client.HTTPResponse) -> bytes:
+        """Stream the whole body within the size limit, decompressing as it comes."""
         cap = self.limits.max_bytes
         declared_length = answer.getheader("Content-Length")
         if declared_length and declared_length.strip().isdigit() and int(declared_length) > cap:
@@ -223,21 +265,49 @@ class Fetcher:
         inflater: _Inflater | None = None if encoding == "identity" else _Inflater(encoding, cap)
         received = 0
         out = bytearray()
-        while True:
-            if self._clock() > deadline:
-                raise FetchError(
-                    f"response took longer than {self.limits.total_timeout_s:g} s (timeout)"
-                )
-            chunk = answer.read1(_CHUNK)
-            if not chunk:
-                break
+        while chunk := answer.read1(_CHUNK):
             received += len(chunk)
             if received > cap:
                 raise FetchError(f"response is over the {cap:,}-byte limit", transient=False)
             out += inflater.feed(chunk) if inflater else chunk
+        # read1 answers b"" both at the end and when the server closes early; what is still
+        # owed of the Content-Length tells them apart (chunked bodies raise IncompleteRead).
+        if answer.length:
+            raise FetchError(
+                f"body cut short: {received:,} of {received + answer.length:,} bytes "
+                "(Content-Length) came before the connection closed"
+            )
         if inflater:
             out += inflater.finish()
         return bytes(out)
+
+
+class _Cutoff:
+    """Shuts a connection's socket down at a deadline.
+
+    Socket timeouts bound each read, not the response: a server sending one byte every few
+    seconds would otherwise hold the fetch indefinitely. Shutting the socket down wakes the
+    blocked read in the fetching thread with an end of file.
+    """
+
+    def __init__(self, connection: http.client.HTTPConnection, seconds: float) -> None:
+        self.fired = False
+        self._connection = connection
+        self._timer = threading.Timer(max(0.0, seconds), self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _cut(self) -> None:
+        self.fired = True  # before reading .sock: see the check after connect() in _request
+        sock = self._connection.sock
+        if sock is not None:
+            # The plain socket's shutdown, also under TLS: SSLSocket.shutdown would tear
+            # down its SSL object under the reading thread.
+            with suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
 
 
 class _Inflater:
@@ -264,9 +334,12 @@ class _Inflater:
         if self._decoder is None:
             return b""
         try:
-            return self._count(self._decoder.flush())
+            out = self._count(self._decoder.flush())
         except zlib.error as exc:
             raise FetchError(f"corrupt {self._encoding} body ({exc})", transient=False) from None
+        if not self._decoder.eof:  # a close-delimited body cut mid-stream
+            raise FetchError(f"body cut short: the {self._encoding} stream stops before its end")
+        return out
 
     def _count(self, out: bytes) -> bytes:
         self._produced += len(out)

@@ -9,7 +9,9 @@ Crash safety: each batch's articles, its items' seen rows and (with the feed's l
 batch) the feed's new validators commit in ONE transaction. A kill at any point leaves
 either all of them or none; a restart refetches the feed with the old validators and
 skips what was stored. Validators are only advanced when every item of the response was
-handled, so an item whose page failed is retried on the next poll.
+handled, so an item whose page failed is retried on the next poll. A response cut short
+or past its deadline is a fetch error like any other: nothing of it is stored or marked
+seen, and no validators move, so the next poll fetches it whole.
 
 Errors: a failing item is one stderr line (source and URL) and the watch goes on; a
 failing feed puts its source into exponential backoff; only a store that cannot be
@@ -160,7 +162,12 @@ class Watcher:
     # -- feeds and pages ----------------------------------------------------------------
     def _poll_feed(self, source: SourceConfig, url: str) -> None:
         stored = self.store.validators(url)
-        response = self.fetcher.get(url, etag=stored.etag, last_modified=stored.last_modified)
+        response = self.fetcher.get(
+            url,
+            etag=stored.etag,
+            last_modified=stored.last_modified,
+            total_timeout_s=source.total_timeout_s,
+        )
         if response.not_modified:
             self.report.not_modified += 1
             return
@@ -198,7 +205,12 @@ class Watcher:
 
     def _poll_page(self, source: SourceConfig, url: str) -> None:
         stored = self.store.validators(url)
-        response = self.fetcher.get(url, etag=stored.etag, last_modified=stored.last_modified)
+        response = self.fetcher.get(
+            url,
+            etag=stored.etag,
+            last_modified=stored.last_modified,
+            total_timeout_s=source.total_timeout_s,
+        )
         if response.not_modified:
             self.report.not_modified += 1
             return
@@ -227,7 +239,7 @@ class Watcher:
         """The item as an article: its own text when whole, else its extracted page."""
         if len(item.text.split()) >= self.settings.min_feed_words or not item.url:
             return _raw_article(source, item, via=feed_url) if item.text.strip() else None
-        response = self.fetcher.get(item.url)
+        response = self.fetcher.get(item.url, total_timeout_s=source.total_timeout_s)
         page = extract_article(response.text(), url=response.url)
         if page is None:
             if item.text.strip():

@@ -8,6 +8,7 @@ A TOML file with one ``[[source]]`` table per outlet::
     pages = ["https://example.com/live"]   # article pages watched for new versions
     language = "ar"
     poll_interval_s = 300
+    total_timeout_s = 30            # optional: deadline per response (default: the watch's)
 
 Every mistake is reported as one :class:`~marsad.errors.ConfigError` line naming the
 file, the source and key at fault, and what to write instead.
@@ -25,7 +26,7 @@ from marsad.errors import ConfigError
 
 DEFAULT_POLL_INTERVAL_S = 300.0
 MIN_POLL_INTERVAL_S = 1.0
-_KEYS = frozenset({"name", "feeds", "pages", "language", "poll_interval_s"})
+_KEYS = frozenset({"name", "feeds", "pages", "language", "poll_interval_s", "total_timeout_s"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,6 +38,7 @@ class SourceConfig:
     pages: tuple[str, ...] = ()
     language: str = "ar"
     poll_interval_s: float = DEFAULT_POLL_INTERVAL_S
+    total_timeout_s: float | None = None  # per response; None: the fetcher's limit
 
 
 def load_sources(path: str | Path) -> list[SourceConfig]:
@@ -113,12 +115,23 @@ def _source(table: Any, *, origin: str) -> SourceConfig:
         raise ConfigError(
             f"{origin}: 'poll_interval_s' must be a number of seconds >= {MIN_POLL_INTERVAL_S:g}"
         )
+    total_timeout = table.get("total_timeout_s")
+    if total_timeout is not None and (
+        isinstance(total_timeout, bool)
+        or not isinstance(total_timeout, int | float)
+        or not total_timeout > 0
+    ):
+        raise ConfigError(
+            f"{origin}: 'total_timeout_s' must be a number of seconds > 0 (the deadline for "
+            "one whole response)"
+        )
     return SourceConfig(
         name=name.strip(),
         feeds=feeds,
         pages=pages,
         language=language.strip(),
         poll_interval_s=float(interval),
+        total_timeout_s=None if total_timeout is None else float(total_timeout),
     )
 
 
