@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -96,3 +98,68 @@ def test_backup_is_consistent_while_writing(demo_db: Path, tmp_path: Path) -> No
         stop.set()
         writer.join()
     assert max(copied) > 0
+
+
+def test_backup_leaves_no_partial_files(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "copy.db"
+    backup_store(demo_db, out)
+    assert integrity_problems(out) == []  # a reader of the backup leaves nothing beside it
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == ["copy.db"]
+
+
+def test_restore_refuses_while_another_process_has_the_store_open(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "copy.db"
+    backup_store(demo_db, out)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from marsad.store.sqlite import Store;"
+            f" s = Store({str(demo_db)!r}, normalizer_version='x');"
+            " print('open', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        with sqlite3.connect(demo_db) as con:
+            con.execute("UPDATE articles SET title = 'changed'")
+        assert main(["--db", str(demo_db), "restore", str(out), "--force"]) == 1
+        err = capsys.readouterr().err
+        assert "another Marsad process" in err and len(err.splitlines()) == 1
+        with sqlite3.connect(demo_db) as con:  # untouched
+            assert (
+                con.execute("SELECT count(*) FROM articles WHERE title != 'changed'").fetchone()[0]
+                == 0
+            )
+    finally:
+        holder.communicate("", timeout=30)
+    # Once that process is gone the restore goes through.
+    assert main(["--db", str(demo_db), "restore", str(out), "--force"]) == 0
+    with sqlite3.connect(demo_db) as con:
+        assert (
+            con.execute("SELECT count(*) FROM articles WHERE title = 'changed'").fetchone()[0] == 0
+        )
+
+
+def test_a_store_opened_during_a_restore_waits_for_it(tmp_path: Path) -> None:
+    from marsad.store.lock import exclusive
+
+    db = tmp_path / "s.db"
+    opener = (
+        "from marsad.store.sqlite import Store; print('imported', flush=True);"
+        f" Store({str(db)!r}, normalizer_version='x')"
+    )
+    with exclusive(db):
+        waiting = subprocess.Popen(
+            [sys.executable, "-c", opener], stdout=subprocess.PIPE, text=True
+        )
+        assert waiting.stdout is not None and waiting.stdout.readline() == "imported\n"
+        with pytest.raises(subprocess.TimeoutExpired):
+            waiting.wait(timeout=1.5)
+    assert waiting.wait(timeout=30) == 0
+    waiting.stdout.close()

@@ -6,6 +6,8 @@ import gzip
 import io
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -158,10 +160,26 @@ def test_bad_files_are_reported_and_the_batch_goes_on(
 
 def test_missing_path_is_one_line_error(db_path: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = run(capsys, "--db", db_path, "ingest", "/nonexistent/folder")
-    assert code == 1
-    assert err.startswith("marsad: error:")
+    assert code == 2
+    assert err.startswith("marsad: error: /nonexistent/folder: no such file or folder")
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+    assert not Path(db_path).exists()  # checked before the store was opened (and created)
+
+
+def test_closed_stdout_ends_quietly() -> None:
+    """`marsad ... | head`: the reader leaves early; no Broken pipe message, exit 141."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "marsad.cli.main", "normalize", "--profile", "display"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # before any output: the first flush meets a closed pipe
+    _, err = proc.communicate(("سطر عربي\n" * 100_000).encode(), timeout=60)
+    assert err.decode() == ""
+    assert proc.returncode == 141
 
 
 def test_unknown_story_is_one_line_error(db_path: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -339,7 +339,8 @@ def test_csv_extra_columns_kept(tmp_path: Path) -> None:
     assert article.url is None
     assert article.extra == {"author": "كاتب", "section": "سياسة"}
     assert article.origin == f"{path}:2"
-    assert [s.origin for s in _skipped(items)] == [f"{path}:3", f"{path}:4"]
+    # Line numbers, as an editor shows them: record 7 spans lines 2-3.
+    assert [s.origin for s in _skipped(items)] == [f"{path}:4", f"{path}:5"]
 
 
 def test_csv_cp1256_and_missing_text_column(tmp_path: Path) -> None:
@@ -372,3 +373,178 @@ def test_csv_cp1256_and_missing_text_column(tmp_path: Path) -> None:
 )
 def test_parse_date(raw: str, expected: datetime | None) -> None:
     assert parse_date(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["0001-01-01", "0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00", "1899-12-31"]
+)
+def test_parse_date_outside_1900_2100_is_none(raw: str) -> None:
+    assert parse_date(raw) is None
+
+
+# --- hostile records --------------------------------------------------------------------
+
+
+def _one_line_file(tmp_path: Path, line: str, name: str = "feed.jsonl") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join([_record(1), line, _record(3)]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_lone_surrogates_are_removed_from_every_field_with_one_warning(tmp_path: Path) -> None:
+    line = (
+        '{"id": "a\\ud800", "source": "s\\udfff", "title": "\\ud800عنوان", "url": "u\\ud800",'
+        ' "text": "نص\\ud800 ' + ARABIC + '", "tags": ["x\\udc00"], "k\\ud800": 1,'
+        ' "pair": "\\ud83d\\ude00"}'
+    )
+    items = _read(_one_line_file(tmp_path, line))
+    assert not _skipped(items)
+    article = _articles(items)[1]
+    assert (article.ext_id, article.source, article.title, article.url) == ("a", "s", "عنوان", "u")
+    assert article.text == f"نص {ARABIC}"
+    assert article.extra == {"tags": ["x"], "k": 1, "pair": "😀"}  # a whole pair is a character
+    (warning,) = article.warnings
+    assert "removed 7 lone UTF-16 surrogate(s)" in warning
+    assert not _articles(items)[0].warnings
+
+
+def test_unusable_dates_are_kept_raw_with_a_warning(tmp_path: Path) -> None:
+    line = json.dumps({"id": 2, "date": "9999-12-31T23:00:00-05:00", "text": ARABIC})
+    article = _articles(_read(_one_line_file(tmp_path, line)))[1]
+    assert article.date is None
+    assert article.extra == {"date_raw": "9999-12-31T23:00:00-05:00"}
+    (warning,) = article.warnings
+    assert "9999-12-31" in warning and "ingest time" in warning
+
+
+@pytest.mark.parametrize("quote", ["", '"'])
+def test_a_5000_digit_id_is_refused_not_a_crash(tmp_path: Path, quote: str) -> None:
+    line = '{"id": ' + quote + "9" * 5_000 + quote + ', "text": "' + ARABIC + '"}'
+    path = _one_line_file(tmp_path, line)
+    items = _read(path)
+    assert [a.ext_id for a in _articles(items)] == ["1", "3"]
+    (skipped,) = _skipped(items)
+    assert skipped.origin == f"{path}:2"
+    assert "id has 5,000 characters" in skipped.reason
+
+
+def test_a_long_json_integer_elsewhere_stays_text(tmp_path: Path) -> None:
+    line = '{"id": 2, "views": ' + "5" * 4_500 + ', "text": "' + ARABIC + '"}'
+    article = _articles(_read(_one_line_file(tmp_path, line)))[1]
+    assert article.extra == {"views": "5" * 4_500}
+
+
+@pytest.mark.parametrize(
+    "nested", ["[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000]
+)
+def test_json_nested_100000_deep_is_one_skipped_line(tmp_path: Path, nested: str) -> None:
+    path = _one_line_file(tmp_path, nested)
+    items = _read(path)
+    assert [a.ext_id for a in _articles(items)] == ["1", "3"]
+    (skipped,) = _skipped(items)
+    assert (skipped.origin, skipped.reason[:22]) == (f"{path}:2", "JSON nested too deeply")
+
+
+def test_nul_in_the_first_jsonl_line_costs_that_line_only(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"id": 0, "text": "a\x00b"}\n' + _record(1) + "\n", encoding="utf-8")
+    items = _read(path)
+    assert [a.ext_id for a in _articles(items)] == ["1"]
+    (skipped,) = _skipped(items)
+    assert skipped.origin == f"{path}:1"
+    assert "invalid JSON (Invalid control character at column" in skipped.reason
+
+
+def test_runs_of_alike_bad_records_fold_into_one_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    empty = ['{"text": ""}'] * 5
+    path.write_text(
+        "\n".join([_record(1), *empty, "", *empty, "{bad", _record(2)]), encoding="utf-8"
+    )
+    items = _read(path)
+    assert [a.ext_id for a in _articles(items)] == ["1", "2"]
+    folded, bad = _skipped(items)
+    assert folded.origin == f"{path}:2-12"
+    assert folded.reason.startswith("10 records in a row: no text")
+    assert bad.origin == f"{path}:13"
+
+
+def test_jsonl_gz_is_streamed(tmp_path: Path) -> None:
+    """100,000 empty records (20 MB unpacked) are read in far less memory than the file."""
+    import tracemalloc
+
+    path = tmp_path / "empty.jsonl.gz"
+    path.write_bytes(gzip.compress(("{" + " " * 180 + '"text": ""}\n').encode() * 100_000))
+    tracemalloc.start()
+    try:
+        items = _read(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    (skipped,) = items
+    assert isinstance(skipped, Skipped)
+    assert skipped.origin == f"{path}:1-100000"
+    assert peak < 2_000_000
+
+
+# --- hostile CSV ----------------------------------------------------------------------------
+
+
+def _csv(tmp_path: Path, *rows: str) -> Path:
+    path = tmp_path / "feed.csv"
+    path.write_text("\n".join(["id,source,text", *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_csv_quote_never_closed_costs_its_row_only(tmp_path: Path) -> None:
+    path = _csv(tmp_path, f"1,s,{ARABIC}", f'2,s,"{ARABIC}', f"3,s,{ARABIC}", f"4,s,{ARABIC_2}")
+    items = _read(path)
+    assert [a.ext_id for a in _articles(items)] == ["1", "3", "4"]
+    (skipped,) = _skipped(items)
+    assert skipped.origin == f"{path}:3"
+    assert "never closed" in skipped.reason
+
+
+def test_csv_quote_closed_rows_later_costs_its_row_only(tmp_path: Path) -> None:
+    # The open quote on line 3 ends at line 5's closing quote: one 4-field record.
+    path = _csv(tmp_path, f"1,s,{ARABIC}", f'2,s,"{ARABIC}', f"3,s,{ARABIC}", f'4,s,"{ARABIC_2}"')
+    items = _read(path)
+    assert [a.ext_id for a in _articles(items)] == ["1", "3", "4"]
+    (skipped,) = _skipped(items)
+    assert skipped.origin == f"{path}:3"
+
+
+def test_csv_broken_multiline_body_is_one_skipped_line(tmp_path: Path) -> None:
+    body = f'"{ARABIC}\n\n{ARABIC_2}\n{ARABIC}",extra'  # one field too many
+    path = _csv(tmp_path, f"1,s,{ARABIC}", f"2,s,{body}", f"3,s,{ARABIC_2}")
+    items = _read(path)
+    assert [a.ext_id for a in _articles(items)] == ["1", "3"]
+    (skipped,) = _skipped(items)
+    assert skipped.origin == f"{path}:3-6"
+    assert "row has 4 fields, header has 3" in skipped.reason
+
+
+def test_csv_field_spanning_too_many_lines_is_taken_for_an_open_quote(tmp_path: Path) -> None:
+    swallowed = [f"{n},s,{ARABIC}" for n in range(3, 1_100)]
+    path = _csv(tmp_path, f"1,s,{ARABIC}", f'2,s,"{ARABIC}', *swallowed[:-1], swallowed[-1] + '"')
+    items = _read(path)
+    # Line 3's quote ends at the last line's; re-read from line 4, that quote is stray text.
+    assert len(_articles(items)) == 1 + len(swallowed)
+    assert _skipped(items)[0].origin == f"{path}:3"
+    assert "spans 1,098 lines" in _skipped(items)[0].reason
+
+
+def test_csv_nul_byte_costs_its_row_only(tmp_path: Path) -> None:
+    path = _csv(tmp_path, f"1,s,{ARABIC}", f"2,s,{ARABIC}\x00", f"3,s,{ARABIC_2}")
+    items = _read(path)
+    assert [a.ext_id for a in _articles(items)] == ["1", "3"]
+    (skipped,) = _skipped(items)
+    assert (skipped.origin, skipped.reason[:18]) == (f"{path}:3", "row holds a NUL by")
+
+
+def test_csv_of_binary_data_is_still_refused_whole(tmp_path: Path) -> None:
+    path = tmp_path / "feed.csv"
+    path.write_bytes(b"id,text\n" + bytes(range(32)) * 50)
+    (skipped,) = _read(path)
+    assert isinstance(skipped, Skipped)
+    assert (skipped.origin, skipped.reason[:14]) == (str(path), "binary content")

@@ -27,6 +27,9 @@ class RawArticle:
     url: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # unknown input fields, kept
     origin: str = ""  # "path:line" or "path" for error messages and provenance
+    # What reading changed in a kept record (an unusable date, removed surrogates), each a
+    # clause saying what to fix; the CLI prints them as one stderr line per record.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -35,7 +35,7 @@ _MIN_CP1256_ARABIC_RATIO = 0.5
 _FIX = "re-save it as UTF-8"
 
 
-def decode_bytes(data: bytes, *, origin: str) -> str:
+def decode_bytes(data: bytes, *, origin: str, stray_nul: bool = False) -> str:
     """Decode the content of a text file.
 
     Tries, in order: a UTF-8 or UTF-16 byte-order mark, UTF-16 without BOM, strict UTF-8,
@@ -45,6 +45,8 @@ def decode_bytes(data: bytes, *, origin: str) -> str:
     Args:
         data: The raw bytes.
         origin: Where the bytes came from (a path), used in error messages.
+        stray_nul: Let a few NUL bytes through, counted with the other control bytes: in a
+            CSV file one bad row must not make its good rows unreadable.
 
     Returns:
         The decoded text, without byte-order mark.
@@ -63,7 +65,7 @@ def decode_bytes(data: bytes, *, origin: str) -> str:
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         return utf16
-    if b"\x00" in data or _control_share_of_bytes(data) > _MAX_CONTROL_SHARE:
+    if (b"\x00" in data and not stray_nul) or _control_share_of_bytes(data) > _MAX_CONTROL_SHARE:
         raise InputError(f"{origin}: binary content, not a text file; give a UTF-8 text file")
     try:
         return data.decode("utf-8")

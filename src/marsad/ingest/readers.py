@@ -8,10 +8,26 @@ Supported inputs:
   source, date, url, title and extra columns.
 * ``.jsonl`` and ``.jsonl.gz``: one JSON object per line with ``id``, ``source``, ``date``,
   ``title``, ``text``, ``url``; streamed, so ``max_bytes`` bounds each line, not the file.
-* ``.csv``: the same columns, named by a header row; read whole.
+* ``.csv``: the same columns, named by a header row; read whole (at most ``max_bytes``).
 
 A bad file or record never stops reading: it becomes a :class:`~marsad.models.Skipped`
-with a one-line reason that says what to do. Only a path that does not exist raises.
+with a one-line reason that says what to do, and the records around it are read. A run of
+consecutive records failing for the same reason becomes one Skipped naming the line range.
+Only a path that does not exist raises. Hostile records and what becomes of them:
+
+* lone UTF-16 surrogates (a JSON ``"\\ud800"``) are removed from every field, with a
+  warning on the kept article (UTF-8, SQLite and the stemmer cannot hold them);
+* a date that is not ISO 8601 or lies outside years 1900-2100 is kept as
+  ``extra["date_raw"]`` with a warning; the article's date is None (the pipeline then
+  uses the ingest time), so time maths never overflow;
+* an id over ``MAX_ID_CHARS`` characters refuses the record; JSON integers too long for
+  Python's int (over 4,300 digits) are read as their digit string, never as a crash;
+* JSON nested deeper than Python's recursion limit refuses that line;
+* a CSV row with the wrong field count, a quote left open (to the end of the file, or
+  spanning over ``MAX_CSV_RECORD_LINES`` lines) or a NUL byte is refused, and reading
+  starts again on the next line, so the rows an open quote swallowed are still read;
+* a NUL byte in a JSON line refuses that line, not the file (only a first line that
+  looks like UTF-16 or binary data refuses the whole file).
 """
 
 from __future__ import annotations
@@ -20,6 +36,7 @@ import codecs
 import csv
 import gzip
 import io
+import itertools
 import json
 import os
 import re
@@ -33,8 +50,16 @@ from marsad.errors import InputError
 from marsad.ingest.encoding import decode_bytes
 from marsad.models import RawArticle, Skipped
 from marsad.text.arabic import display
+from marsad.text.dates import MAX_YEAR, MIN_YEAR
 
 MAX_RECORD_CHARS: Final = 1_000_000
+# Longest id kept (long enough for a URL used as id); longer ones are corrupt, not ids.
+MAX_ID_CHARS: Final = 2_048
+# A quoted CSV field spanning more lines than this is taken for an unterminated quote.
+MAX_CSV_RECORD_LINES: Final = 1_000
+# Python refuses int() of over 4,300 digits (a DoS guard); longer JSON integers stay text.
+_MAX_INT_DIGITS: Final = 4_000
+_SURROGATES = re.compile("[\ud800-\udfff]")
 SIDECAR_NAME: Final = "sources.csv"
 UNKNOWN_SOURCE: Final = "unknown"
 # Longest suffix first so ".jsonl.gz" wins over any shorter match.
@@ -94,7 +119,8 @@ def parse_date(raw: str) -> datetime | None:
     """Parse an ISO 8601 date or datetime into naive UTC; None when it is not one.
 
     Accepts ``2015-07-21``, ``2015-07-21 02:51:32``, ``2015-07-21T02:51:32Z``, offsets
-    such as ``+03:00`` (converted to UTC) and ``2015/07/21``.
+    such as ``+03:00`` (converted to UTC) and ``2015/07/21``. Years outside 1900-2100 give
+    None: ``0001-01-01`` or ``9999-12-31`` would overflow UTC conversion and time maths.
     """
     text = raw.strip()
     if not text:
@@ -106,7 +132,9 @@ def parse_date(raw: str) -> datetime | None:
             parsed = datetime.fromisoformat(text.replace("/", "-"))
         except ValueError:
             return None
-    if parsed.tzinfo is not None:
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        return None
+    if parsed.tzinfo is not None:  # cannot overflow now: the year is far from 1 and 9999
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed
 
@@ -145,9 +173,9 @@ def _read_file(
     if suffix == ".txt":
         yield from _read_txt(path, max_bytes, sidecars)
     elif suffix == ".csv":
-        yield from _read_csv(path, max_bytes)
+        yield from _folded(_read_csv(path, max_bytes), path)
     elif suffix in (".jsonl", ".jsonl.gz"):
-        yield from _read_jsonl(path, max_bytes)
+        yield from _folded(_read_jsonl(path, max_bytes), path)
     else:
         yield Skipped(
             origin=str(path),
@@ -155,10 +183,44 @@ def _read_file(
         )
 
 
+def _folded(items: Iterator[RawArticle | Skipped], path: Path) -> Iterator[RawArticle | Skipped]:
+    """Merge runs of consecutive records of ``path`` skipped for the same reason into one.
+
+    A file of a million empty records then costs one stderr line and one small object,
+    not a million of each.
+    """
+    prefix = f"{path}:"
+    first: Skipped | None = None
+    last_line, count = "", 0
+    for item in items:
+        skip = item if isinstance(item, Skipped) and item.origin.startswith(prefix) else None
+        if skip and first and skip.reason == first.reason:
+            last_line, count = skip.origin.removeprefix(prefix), count + 1
+            continue
+        if first:
+            yield _run(first, last_line, count)
+            first = None
+        if skip:
+            first, last_line, count = skip, skip.origin.removeprefix(prefix), 1
+        else:
+            yield item
+    if first:
+        yield _run(first, last_line, count)
+
+
+def _run(first: Skipped, last_line: str, count: int) -> Skipped:
+    if count == 1:
+        return first
+    return Skipped(
+        origin=f"{first.origin}-{last_line}",
+        reason=f"{count:,} records in a row: {first.reason}",
+    )
+
+
 # --- whole-file formats ---------------------------------------------------------------
 
 
-def _read_text_file(path: Path, max_bytes: int) -> str | Skipped:
+def _read_text_file(path: Path, max_bytes: int, *, stray_nul: bool = False) -> str | Skipped:
     """Decoded content of a file read whole, or why it cannot be used."""
     origin = str(path)
     try:
@@ -180,7 +242,7 @@ def _read_text_file(path: Path, max_bytes: int) -> str | Skipped:
     if len(data) > max_bytes:
         return Skipped(origin=origin, reason="file grew past max_bytes while being read")
     try:
-        return decode_bytes(data, origin=origin)
+        return decode_bytes(data, origin=origin, stray_nul=stray_nul)
     except InputError as err:
         return Skipped(origin=origin, reason=str(err).removeprefix(f"{origin}: "))
 
@@ -241,43 +303,93 @@ def _load_sidecar(path: Path, max_bytes: int) -> _Sidecar | Skipped:
 
 
 def _read_csv(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
-    content = _read_text_file(path, max_bytes)
+    content = _read_text_file(path, max_bytes, stray_nul=True)
     if isinstance(content, Skipped):
         yield content
         return
     # Article bodies exceed csv's default 128 KiB field limit; the limit is process-wide,
     # and raising it only lets oversized records reach the per-record size check.
     csv.field_size_limit(max(csv.field_size_limit(), max_bytes))
-    rows = csv.reader(io.StringIO(content, newline=""))
-    row_number = 1  # spreadsheet numbering: the header is row 1
+    lines = list(io.StringIO(content, newline=""))  # each line keeps its own ending
+    del content
+    header_reader = csv.reader(lines)
     try:
-        header = [name.strip().lower() for name in next(rows, [])]
-        if "text" not in header:
-            yield Skipped(
-                origin=str(path),
-                reason=(
-                    f"no 'text' column in the header row (found: {', '.join(header)[:80]}); "
-                    "the first row must name the columns id, source, date, title, text, url"
-                ),
-            )
-            return
-        for row in rows:
-            row_number += 1
-            origin = f"{path}:{row_number}"
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                yield Skipped(
-                    origin=origin,
-                    reason=f"row has {len(row)} fields, header has {len(header)}; check quoting",
-                )
-                continue
-            yield article_from_fields(dict(zip(header, row, strict=True)), origin=origin)
+        header = [name.strip().lower() for name in next(header_reader, [])]
     except csv.Error as err:
+        yield Skipped(origin=f"{path}:1", reason=f"malformed header row ({err}); fix its quoting")
+        return
+    if "text" not in header:
         yield Skipped(
-            origin=f"{path}:{row_number}",
-            reason=f"malformed CSV ({err}); rest of file not read, fix the quoting there",
+            origin=str(path),
+            reason=(
+                f"no 'text' column in the header row (found: {', '.join(header)[:80]}); "
+                "the first row must name the columns id, source, date, title, text, url"
+            ),
         )
+        return
+    # A bad record and the bad ones right after it (the rest of a body whose quote broke)
+    # are one problem: one Skipped naming the first and last line.
+    bad: tuple[int, int, str] | None = None
+    for line, row in _csv_records(lines, header_reader.line_num, len(header)):
+        if isinstance(row, str):
+            bad = (bad[0], line, bad[2]) if bad else (line, line, row)
+            continue
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines neither end a bad run nor count as records
+        if bad:
+            yield _bad_csv_run(path, *bad)
+            bad = None
+        if any("\x00" in cell for cell in row):
+            yield Skipped(
+                origin=f"{path}:{line}",
+                reason="row holds a NUL byte (binary data); remove it from the row",
+            )
+        else:
+            yield article_from_fields(dict(zip(header, row, strict=True)), origin=f"{path}:{line}")
+    if bad:
+        yield _bad_csv_run(path, *bad)
+
+
+def _csv_records(lines: list[str], start: int, width: int) -> Iterator[tuple[int, list[str] | str]]:
+    """(1-based first line, cells or why the record is bad) of each record from ``lines[start]``.
+
+    After a bad record reading starts again on the line after its first line, so a quote
+    left open costs its own row, not the rows it swallowed.
+    """
+    while start < len(lines):
+        reader = csv.reader(itertools.islice(lines, start, None), strict=True)
+        before = 0  # lines this reader had consumed before the current record
+        try:
+            for row in reader:
+                span = reader.line_num - before
+                first = start + before + 1
+                if len(row) != width and any(cell.strip() for cell in row):
+                    problem = f"row has {len(row)} fields, header has {width}; check its quoting"
+                elif span > MAX_CSV_RECORD_LINES:
+                    problem = (
+                        f"a quoted field spans {span:,} lines (over {MAX_CSV_RECORD_LINES:,}); "
+                        "close the quote opened on this line"
+                    )
+                else:
+                    yield first, row
+                    before = reader.line_num
+                    continue
+                yield first, problem
+                break
+            else:
+                return
+        except csv.Error as err:
+            first = start + before + 1
+            if "unexpected end of data" in str(err):
+                yield first, "a quote opened on this line is never closed; close it"
+            else:
+                yield first, f"malformed CSV ({err}); fix the quoting on this line"
+        start = first  # index of the line after the bad record's first line
+
+
+def _bad_csv_run(path: Path, first: int, last: int, reason: str) -> Skipped:
+    where = f"{first}" if first == last else f"{first}-{last}"
+    return Skipped(origin=f"{path}:{where}", reason=reason)
 
 
 # --- JSON lines -------------------------------------------------------------------------
@@ -294,7 +406,7 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
                         origin=origin,
                         reason=f"line longer than {max_bytes:,} bytes; split the record",
                     )
-                elif line_number == 1 and b"\x00" in line:
+                elif line_number == 1 and _binary(line):
                     yield Skipped(
                         origin=str(path),
                         reason="binary or UTF-16 content; JSON lines must be UTF-8 text",
@@ -335,14 +447,38 @@ def _bounded_lines(fh: io.BufferedIOBase, max_bytes: int) -> Iterator[bytes | No
         yield None
 
 
+def _binary(first_line: bytes) -> bool:
+    """Whether a file's first line is UTF-16 or binary data, not one bad record.
+
+    A stray NUL in otherwise UTF-8 text is one bad record; UTF-16 JSON is half NULs.
+    """
+    if b"\x00" not in first_line:
+        return False
+    try:
+        first_line.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return first_line.count(0) * 4 > len(first_line)
+
+
+def _json_int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= _MAX_INT_DIGITS else digits
+
+
 def _jsonl_record(line: bytes, origin: str) -> RawArticle | Skipped:
     try:
         # JSON text is UTF-8 by standard; a BOM on the first line is a common Windows habit.
-        record = json.loads(line.removeprefix(codecs.BOM_UTF8).decode("utf-8"))
+        text = line.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+        record = json.loads(text, parse_int=_json_int)
     except UnicodeDecodeError:
         return Skipped(origin=origin, reason="line is not valid UTF-8; re-save the file as UTF-8")
     except json.JSONDecodeError as err:
-        return Skipped(origin=origin, reason=f"invalid JSON ({err.msg} at column {err.colno})")
+        msg = err.msg.removesuffix(" at")  # "Invalid control character at"
+        return Skipped(
+            origin=origin, reason=f"invalid JSON ({msg} at column {err.colno}); fix this line"
+        )
+    except RecursionError:
+        return Skipped(origin=origin, reason="JSON nested too deeply; give one flat {...} per line")
     if not isinstance(record, dict):
         return Skipped(origin=origin, reason="line is not a JSON object; give one {...} per line")
     return article_from_fields(record, origin=origin)
@@ -353,6 +489,16 @@ def _jsonl_record(line: bytes, origin: str) -> RawArticle | Skipped:
 
 def article_from_fields(fields: Mapping[str, Any], *, origin: str) -> RawArticle | Skipped:
     """Build a cleaned RawArticle from input fields, or say why the record is unusable."""
+    try:
+        return _article(fields, origin)
+    except (ValueError, OverflowError, RecursionError) as err:
+        # Hostile data nobody foresaw must cost its own record, never the run.
+        detail = f"{type(err).__name__}: {err}"[:200]
+        return Skipped(origin=origin, reason=f"unusable record ({detail}); fix or remove it")
+
+
+def _article(fields: Mapping[str, Any], origin: str) -> RawArticle | Skipped:
+    fields, surrogates = _without_surrogates(fields)
     raw_text = fields.get("text")
     if not isinstance(raw_text, str) or not raw_text.strip():
         return Skipped(origin=origin, reason="no text; each record needs a non-empty 'text'")
@@ -361,16 +507,32 @@ def article_from_fields(fields: Mapping[str, Any], *, origin: str) -> RawArticle
             origin=origin,
             reason=f"text has {len(raw_text):,} chars, over {MAX_RECORD_CHARS:,}; split it",
         )
+    ext_id = _optional_str(fields.get("id"))
+    if ext_id is not None and len(ext_id) > MAX_ID_CHARS:
+        return Skipped(
+            origin=origin,
+            reason=f"id has {len(ext_id):,} characters, over {MAX_ID_CHARS:,}; give a short id",
+        )
     text = clean_body(raw_text)
     if not text:
         return Skipped(origin=origin, reason="text is only whitespace or control characters")
+    warnings = []
+    if surrogates:
+        warnings.append(
+            f"removed {surrogates} lone UTF-16 surrogate(s) (half of a \\uD83D\\uDE00-style "
+            "pair); fix the program that wrote the file"
+        )
     extra = {k: v for k, v in fields.items() if k not in _KNOWN_FIELDS and k is not None}
     raw_date = fields.get("date")
     date = parse_date(raw_date) if isinstance(raw_date, str) else None
-    if date is None and raw_date not in (None, ""):
+    if date is None and raw_date is not None and str(raw_date).strip():
         extra["date_raw"] = raw_date  # kept so the input can be fixed; pipeline uses ingest time
+        warnings.append(
+            f"date {str(raw_date)[:40]!r} is not an ISO date in years {MIN_YEAR}-{MAX_YEAR}; "
+            "kept as date_raw, the ingest time is used: fix the date"
+        )
     return RawArticle(
-        ext_id=_optional_str(fields.get("id")),
+        ext_id=ext_id,
         source=_optional_str(fields.get("source")) or UNKNOWN_SOURCE,
         date=date,
         title=clean_title(_optional_str(fields.get("title")) or ""),
@@ -378,7 +540,31 @@ def article_from_fields(fields: Mapping[str, Any], *, origin: str) -> RawArticle
         url=_optional_str(fields.get("url")),
         extra=extra,
         origin=origin,
+        warnings=tuple(warnings),
     )
+
+
+def _without_surrogates(fields: Mapping[str, Any]) -> tuple[dict[Any, Any], int]:
+    """``fields`` without lone UTF-16 surrogates, and how many were removed.
+
+    JSON's ``"\\ud800"`` escape decodes to a lone surrogate that UTF-8 (hence SQLite) and
+    the stemmer cannot take. Nested values are cleaned through their JSON text.
+    """
+    cleaned: dict[Any, Any] = {}
+    removed = 0
+    for key, value in fields.items():
+        if isinstance(key, str):
+            key, count = _SURROGATES.subn("", key)
+            removed += count
+        if isinstance(value, str):
+            value, count = _SURROGATES.subn("", value)
+            removed += count
+        elif isinstance(value, dict | list):
+            dumped, count = _SURROGATES.subn("", json.dumps(value, ensure_ascii=False))
+            if count:
+                value, removed = json.loads(dumped), removed + count
+        cleaned[key] = value
+    return cleaned, removed
 
 
 def _optional_str(value: Any) -> str | None:

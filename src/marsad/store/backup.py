@@ -3,9 +3,13 @@
 The backup API copies a consistent snapshot page by page while other connections keep
 reading and writing (a running ``marsad watch`` is fine). A backup is written to a
 temporary file, checked with ``PRAGMA integrity_check`` and only then renamed into place,
-so a crash never leaves a half-written backup under the requested name. A restore checks
-the backup first and refuses to overwrite an existing store unless forced; it copies
-through the same API, so the target's WAL and other connections stay coherent.
+so a crash never leaves a half-written backup under the requested name. The backup is one
+self-contained file in rollback-journal mode (no ``-wal``/``-shm`` beside it).
+
+A restore checks the backup first, refuses to overwrite an existing store unless forced,
+and refuses while another process has the store open (see :mod:`marsad.store.lock`): a
+writer would go on from the state it had in memory, over the restored file. It copies
+through the same API, so the target's WAL stays coherent.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marsad.errors import StoreError
+from marsad.store.lock import exclusive
 
 _PAGES_PER_STEP = -1  # copy all pages in one step: one consistent snapshot under a read lock
 
@@ -78,6 +83,9 @@ def backup_store(db_path: str | Path, out: str | Path, *, force: bool = False) -
             src.execute("PRAGMA busy_timeout=5000")
             src.backup(dst, pages=_PAGES_PER_STEP)
             counts = _counts(dst, source)
+            # The copy keeps the store's WAL mode, whose -wal/-shm files a reader recreates
+            # beside it; a backup is better one file. Store() turns WAL back on when opened.
+            dst.execute("PRAGMA journal_mode=DELETE")
         problems = integrity_problems(temporary)
         if problems:
             raise StoreError(f"{target}: the copy failed its integrity check ({problems[0]})")
@@ -87,7 +95,8 @@ def backup_store(db_path: str | Path, out: str | Path, *, force: bool = False) -
             f"{target}: backup failed ({exc}); check free space and permissions"
         ) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        for leftover in ("", "-wal", "-shm", "-journal"):
+            temporary.with_name(temporary.name + leftover).unlink(missing_ok=True)
     return BackupReport(target, counts[0], counts[1], target.stat().st_size)
 
 
@@ -95,8 +104,8 @@ def restore_store(backup: str | Path, db_path: str | Path, *, force: bool = Fals
     """Replace the store at ``db_path`` with a verified backup.
 
     Raises:
-        StoreError: The backup is missing, damaged or not a Marsad store, or the store
-            exists and ``force`` is not set.
+        StoreError: The backup is missing, damaged or not a Marsad store, the store exists
+            and ``force`` is not set, or another process has the store open.
     """
     source, target = Path(backup), Path(db_path)
     if not source.is_file():
@@ -108,19 +117,20 @@ def restore_store(backup: str | Path, db_path: str | Path, *, force: bool = Fals
         )
     with closing(sqlite3.connect(_read_only_uri(source), uri=True)) as src:
         counts = _counts(src, source)
-    if target.exists() and not force:
-        raise StoreError(
-            f"{target} exists; pass --force to replace it with {source} (back it up first)"
-        )
-    try:
-        with (
-            closing(sqlite3.connect(_read_only_uri(source), uri=True)) as src,
-            closing(sqlite3.connect(target)) as dst,
-        ):
-            dst.execute("PRAGMA busy_timeout=5000")
-            src.backup(dst, pages=_PAGES_PER_STEP)
-    except sqlite3.Error as exc:
-        raise StoreError(
-            f"{target}: restore failed ({exc}); check free space and permissions"
-        ) from None
+    with exclusive(target):
+        if target.exists() and not force:
+            raise StoreError(
+                f"{target} exists; pass --force to replace it with {source} (back it up first)"
+            )
+        try:
+            with (
+                closing(sqlite3.connect(_read_only_uri(source), uri=True)) as src,
+                closing(sqlite3.connect(target)) as dst,
+            ):
+                dst.execute("PRAGMA busy_timeout=5000")
+                src.backup(dst, pages=_PAGES_PER_STEP)
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"{target}: restore failed ({exc}); check free space and permissions"
+            ) from None
     return BackupReport(target, counts[0], counts[1], target.stat().st_size)
