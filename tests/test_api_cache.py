@@ -141,7 +141,7 @@ def test_a_write_by_another_process_is_seen(served: tuple[TestClient, Path, list
 def test_revision_triggers_follow_every_write(tmp_path: Path) -> None:
     store = Store(tmp_path / "r.db", normalizer_version=NORMALIZER_VERSION)
     with store.transaction():
-        store.ensure_story(7)
+        store.create_story(7)
     start = store.story_revision(7)
     assert start is not None
     with store.transaction():

@@ -9,17 +9,26 @@ once (none lost, none duplicated), every article's story exists and each story's
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 import random
 import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from conftest import SHARED
 from fixtures.watch.loopback import Item, Route, invented_article, rss, serving
+from marsad.evaluate.metrics import pairwise
+
+SNN = SHARED / "data" / "saudinewsnet" / "saudinewsnet.jsonl.gz"
+N_STORIES = 2400  # five batches: the worker process runs, and can be left behind
+STORY_KILLS = 10
 
 SEED = 9
 N_INGEST = 600  # two pipeline batches of 500 and 100
@@ -159,3 +168,88 @@ def test_watch_survives_sigkill(tmp_path: Path) -> None:
             assert server.requests_for("/kn/one.xml")[before:][0].get("if-none-match") == '"one"'
         _report("watch", runs, lost, duplicated)
         assert (lost, duplicated) == (0, 0)
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _grouping(db: Path) -> dict[str, str]:
+    with sqlite3.connect(db) as con:
+        return {str(i): str(s) for i, s in con.execute("SELECT ext_id, story_id FROM articles")}
+
+
+@pytest.mark.skipif(not SNN.is_file(), reason="needs ../shared/data/saudinewsnet")
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_killed_ingest_resumes_to_the_same_stories(tmp_path: Path) -> None:
+    """Ten kills at random points, then a finishing run: the same stories as one clean run,
+    and no process of a killed run (worker, resource tracker) left behind."""
+    corpus = tmp_path / "july.jsonl"
+    kept = 0
+    with gzip.open(SNN, "rt", encoding="utf-8") as lines, corpus.open("w") as out:
+        for line in lines:  # development days only
+            if json.loads(line)["date"][:10] in ("2015-07-21", "2015-07-22"):
+                out.write(line)
+                kept += 1
+                if kept >= N_STORIES:
+                    break
+    clean, killed = tmp_path / "clean.db", tmp_path / "killed.db"
+    subprocess.run(_cli(clean, "ingest", "--no-extract", str(corpus)), check=True,
+                   capture_output=True, timeout=FINAL_TIMEOUT_S * 3)  # fmt: skip
+    rng = random.Random(SEED + 2)
+    command = _cli(killed, "ingest", "--no-extract", str(corpus))
+    points, left_behind = [], set()
+    for _ in range(STORY_KILLS):
+        delay = rng.uniform(1.0, 12.0)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            process.wait(timeout=delay)
+            points.append(f"{delay:.1f}s (done)")
+            continue
+        except subprocess.TimeoutExpired:
+            below = _descendants(process.pid)
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            points.append(f"{delay:.1f}s ({len(below)} below)")
+        for _ in range(50):  # a worker notices its parent is gone within a second or so
+            if not any(_alive(pid) for pid in below):
+                break
+            time.sleep(0.1)
+        left_behind |= {pid for pid in below if _alive(pid)}
+    for pid in left_behind:
+        os.kill(pid, signal.SIGKILL)
+    final = subprocess.run(command, capture_output=True, text=True, timeout=FINAL_TIMEOUT_S * 3)
+    assert final.returncode == 0, final.stderr[-2000:]
+    expected, got = _grouping(clean), _grouping(killed)
+    precision, recall, f1 = pairwise(got, expected)
+    print(  # noqa: T201
+        f"\nkill-9 stories: kills at {', '.join(points)}; {len(set(got.values()))} stories"
+        f" vs {len(set(expected.values()))} clean; pairwise P/R/F1"
+        f" {precision:.3f}/{recall:.3f}/{f1:.3f}; left behind {len(left_behind)}"
+    )
+    assert set(got) == set(expected)
+    assert left_behind == set()
+    assert f1 >= 0.99

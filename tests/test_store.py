@@ -90,7 +90,7 @@ def test_normalizer_change_is_detected_and_rebuild_clears_it(db_path: str) -> No
 def test_story_counters_track_span_and_outlets(db_path: str) -> None:
     store = Store(db_path, normalizer_version="1")
     with store.transaction():
-        store.ensure_story(7)
+        store.create_story(7)
         store.touch_story(7, "b", datetime(2026, 3, 5))
         store.touch_story(7, "a", datetime(2026, 3, 4))
     story = store.story(7)

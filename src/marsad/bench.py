@@ -83,7 +83,7 @@ def run_bench(
 
     lines.append(
         f"ingested {totals.ingested} ({totals.duplicates} duplicate copies), "
-        f"skipped {len(totals.skipped)}, stories summarized {totals.stories_summarized}"
+        f"skipped {totals.n_skipped}, stories summarized {totals.stories_summarized}"
     )
     lines.append(
         "per stage (seconds, articles/s; with a worker process, clean/analyze/extract and"
@@ -118,7 +118,7 @@ def _offset(progress: ProgressFn | None, base: int, total: int) -> ProgressFn | 
 def _accumulate(totals: IngestReport, report: IngestReport) -> None:
     totals.ingested += report.ingested
     totals.duplicates += report.duplicates
-    totals.skipped.extend(report.skipped)
+    totals.n_skipped += report.n_skipped
     totals.stories_summarized += report.stories_summarized
     for stage, secs in report.seconds.items():
         totals.seconds[stage] += secs

@@ -19,6 +19,8 @@ import gc
 import hashlib
 import logging
 import math
+import os
+import threading
 import time
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
@@ -43,20 +45,14 @@ from marsad.cluster.stories import (
     Assignment,
     ClusterDoc,
     ClusterSettings,
-    StoryClusterer,
     make_cluster_doc,
 )
-from marsad.cluster.threads import ThreadLinker, ThreadSettings
-from marsad.dedup.minhash import (
-    DuplicateIndex,
-    Fingerprint,
-    fingerprint,
-    signature_from_bytes,
-    signature_to_bytes,
-)
+from marsad.cluster.threads import ThreadSettings
+from marsad.dedup.minhash import Fingerprint, fingerprint, signature_to_bytes
 from marsad.extract.aliases import canonical_name, name_key
 from marsad.extract.article import EntityMention, Extraction, extract
 from marsad.ingest.boilerplate import strip_boilerplate
+from marsad.ingest.ordering import DateOrdered, batched
 from marsad.ingest.urls import canonical_url
 from marsad.models import RawArticle, Skipped, Token
 from marsad.store.sqlite import Store, StoredArticle
@@ -69,16 +65,11 @@ from marsad.summarize import (
     summarize,
 )
 from marsad.text import arabic
+from marsad.writer_state import StateSettings, WriterState
 
 logger = logging.getLogger(__name__)
 
 STAGES = ("read", "clean", "analyze", "dedup", "cluster", "extract", "store", "summarize")
-CLUSTER_STATE = "cluster.v1"
-THREAD_STATE = "threads.v1"
-# The clustering state (IDF counts, every open story's centroids) is large JSON; saved
-# every 5,000 articles it took 3.6% of a profiled 31k ingest. Now every 10,000 articles and at
-# the end of each ingest.
-STATE_EVERY_BATCHES = 20
 PARALLEL_MIN_BATCHES = 4  # below this, a worker's start-up costs more than it saves
 PARALLEL_MIN_SUMMARIES = 200  # fewer dirty stories are summarized in this process alone
 GC_YOUNG_THRESHOLD = 50_000  # allocations between young collections while ingesting (default 700)
@@ -112,7 +103,8 @@ class IngestReport:
     duplicates: int = 0
     already_stored: int = 0
     updated: int = 0  # new versions of articles already stored under the same URL
-    skipped: list[Skipped] = field(default_factory=list)
+    n_skipped: int = 0
+    skipped: list[Skipped] = field(default_factory=list)  # when no on_skip callback was given
     notes: list[Skipped] = field(default_factory=list)  # ignored files, not errors
     new_stories: int = 0
     stories_summarized: int = 0
@@ -123,7 +115,7 @@ class IngestReport:
         line = (
             f"ingested {self.ingested} (of which {self.duplicates} duplicate copies), "
             f"updated {self.updated}, already stored {self.already_stored}, "
-            f"skipped {len(self.skipped)}, "
+            f"skipped {self.n_skipped}, "
             f"new stories {self.new_stories}"
         )
         return "; ".join([line, *(f"{n.origin}: {n.reason}" for n in self.notes)])
@@ -268,39 +260,74 @@ def roundup_passages(
 
 
 def prepare_batch(
-    batch: list[RawArticle], now: datetime, settings: Settings, db_path: str | None
+    batch: list[RawArticle],
+    now: datetime,
+    settings: Settings,
+    db_path: str | None,
+    store: Store | None = None,
 ) -> list[Prepared | Skipped]:
-    """:func:`prepare_article` over a batch plus extraction, in a worker process.
+    """:func:`prepare_article` over a batch plus extraction (in a worker process, or here
+    before taking the write lock, so that other writers do not wait for it).
 
-    Extraction (the costliest step) is skipped for records the store at ``db_path``
-    already holds, so re-running an ingest after a kill does not redo it. (Near-duplicate
-    copies are still extracted here, which the stateful step would have spared: cheaper
-    than making the two processes talk per article.)
+    Extraction (the costliest step) is skipped for records the store (``store``, or the one
+    at ``db_path``) already holds, so re-running an ingest after a kill does not redo it.
+    (Near-duplicate copies are still extracted here, which the stateful step would have
+    spared: cheaper than making the two processes talk per article.)
     """
-    store = _worker_store(db_path) if db_path else None
-    out: list[Prepared | Skipped] = []
+    if store is None and db_path:
+        store = _worker_store(db_path)
     with fewer_collections():
-        for raw in batch:
-            item = prepare_article(raw, now, settings)
-            known = (
-                store is not None
-                and isinstance(item, Prepared)
-                and store.has_identity(item.identity)
+        return [_prepare_one(raw, now, settings, store) for raw in batch]
+
+
+def _prepare_one(
+    raw: RawArticle, now: datetime, settings: Settings, store: Store | None
+) -> Prepared | Skipped:
+    """One record through the pure stages; any failure is that record's alone."""
+    try:
+        item = prepare_article(raw, now, settings)
+        if not isinstance(item, Prepared):
+            return item
+        if settings.extract and not (store is not None and store.has_identity(item.identity)):
+            started = time.perf_counter()
+            found = extract(item.body, item.body_tokens)
+            item = replace(
+                item,
+                found=found,
+                seconds={**item.seconds, "extract": time.perf_counter() - started},
             )
-            if isinstance(item, Prepared) and settings.extract and not known:
-                started = time.perf_counter()
-                found = extract(item.body, item.body_tokens)
-                item = replace(
-                    item,
-                    found=found,
-                    seconds={**item.seconds, "extract": time.perf_counter() - started},
-                )
-            if isinstance(item, Prepared):
-                # This worker also summarizes a share of the stories (refresh_stories).
-                remember_lead(item.body, item.lead)
-                item = replace(item, title_tokens=None, body_tokens=None)
-            out.append(item)
-    return out
+        # This process also summarizes a share of the stories (refresh_stories).
+        remember_lead(item.body, item.lead)
+        return replace(item, title_tokens=None, body_tokens=None)
+    except Exception as exc:  # one bad record must not stop the others
+        logger.debug("analysing %s failed", raw.origin, exc_info=True)
+        return Skipped(origin=raw.origin, reason=_failure(exc, "could not be analysed"))
+
+
+def _failure(exc: BaseException, what: str) -> str:
+    detail = f"{type(exc).__name__}: {exc}"
+    if len(detail) > 200:
+        detail = detail[:200] + "…"
+    return (
+        f"{what} ({detail}); the rest of the input was ingested. Check this record, or run"
+        " with --debug and report it"
+    )
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: exit when the ingest that started this process dies.
+
+    A killed ingest (kill -9) cannot stop its worker, which would otherwise live on,
+    holding hundreds of MB, reparented to init.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="marsad-parent-watch", daemon=True).start()
 
 
 _WORKER_STORES: dict[str, Store] = {}
@@ -324,6 +351,7 @@ class StoryRefresh:
     headline: str
     summary: dict[str, Any]
     signal: tuple[float, bool] | None
+    revision: int | None = None  # the story's revision when read (written only if unchanged)
 
 
 def refresh_story(
@@ -331,9 +359,11 @@ def refresh_story(
 ) -> StoryRefresh | None:
     """Summarize one story from its representatives, crediting every copy's outlet, and
     score its arrival rate against the outlets' baselines; reads ``store``, writes nothing."""
+    revision = store.story_revision(story_id)  # read first: a later change fails the write
     members = store.story_articles(story_id)
     if not members:
-        return _refresh_from_passages(store, story_id, settings)
+        refreshed = _refresh_from_passages(store, story_id, settings)
+        return None if refreshed is None else replace(refreshed, revision=revision)
     newest = max(a.published for a in members)
     window_start = newest - timedelta(hours=WINDOW_HOURS)
     window = Counter(a.source for a in members if a.published > window_start)
@@ -346,7 +376,11 @@ def refresh_story(
         max_chars=settings.summary_chars,
     )
     return StoryRefresh(
-        story_id, summary.headline, summary.to_json(), (burst, is_breaking(window, burst))
+        story_id,
+        summary.headline,
+        summary.to_json(),
+        (burst, is_breaking(window, burst)),
+        revision,
     )
 
 
@@ -399,29 +433,15 @@ class Pipeline:
         self.settings = settings or Settings()
         if store.reindex_needed:
             self.reindex()
-        state = store.get_state(CLUSTER_STATE)
-        self.clusterer = StoryClusterer(self.settings.cluster)
-        # State saved by another version is dropped: stored stories stay, new articles start
-        # fresh statistics (their ids never clash, see reserve_ids).
-        if state:
-            with contextlib.suppress(ValueError):
-                self.clusterer = StoryClusterer.from_state(state, self.settings.cluster)
-        self.clusterer.reserve_ids(store.max_story_id())
-        thread_state = store.get_state(THREAD_STATE)
-        self.threads = (
-            ThreadLinker.from_state(thread_state, self.settings.threads)
-            if thread_state
-            else ThreadLinker(self.settings.threads)
+        settings = self.settings
+        self.state = WriterState(
+            StateSettings(
+                settings.cluster, settings.threads, settings.dedup_threshold, settings.num_perm
+            )
         )
-        self.duplicates = DuplicateIndex(
-            threshold=self.settings.dedup_threshold, num_perm=self.settings.num_perm
-        )
-        latest = store.latest_published()
-        if latest is not None:
-            since = latest - timedelta(days=self.settings.cluster.window_days)
-            for article_id, content_hash, blob, published in store.recent_signatures(since):
-                fp = Fingerprint(content_hash, signature_from_bytes(blob))
-                self.duplicates.add(article_id, fp, published)
+        self.state.catch_up(store)  # checked again inside every batch's write lock
+        store.rollback_hooks.append(self.state.invalidate)  # a rolled-back batch is forgotten
+        self.on_wait: Callable[[float], None] | None = None  # told while another writer commits
 
     # -- ingest -------------------------------------------------------------------------
     def ingest(
@@ -429,73 +449,115 @@ class Pipeline:
         records: Iterable[RawArticle | Skipped],
         *,
         progress: ProgressFn | None = None,
+        on_skip: Callable[[Skipped], None] | None = None,
     ) -> IngestReport:
-        """Store every readable article, in date order, then refresh touched stories."""
+        """Store every readable article, in date order, then refresh touched stories.
+
+        Records are streamed (sorted in bounded runs). A skipped record goes to ``on_skip``
+        as soon as it is read (kept in the report when there is no callback).
+        """
         with fewer_collections():
-            return self._ingest(records, progress)
+            return self._ingest(records, progress, on_skip)
 
     def _ingest(
-        self, records: Iterable[RawArticle | Skipped], progress: ProgressFn | None
+        self,
+        records: Iterable[RawArticle | Skipped],
+        progress: ProgressFn | None,
+        on_skip: Callable[[Skipped], None] | None,
     ) -> IngestReport:
         report = IngestReport()
         started = time.perf_counter()
-        articles: list[RawArticle] = []
-        for record in records:
-            if isinstance(record, Skipped):
-                (report.notes if record.ignored else report.skipped).append(record)
+
+        def skipped(record: Skipped) -> None:
+            if record.ignored:
+                report.notes.append(record)
+                return
+            report.n_skipped += 1
+            if on_skip is None:
+                report.skipped.append(record)
             else:
-                articles.append(record)
-        report.read = len(articles) + len(report.skipped)
+                on_skip(record)
+
         now = datetime.now().replace(microsecond=0)
-        articles.sort(key=lambda a: (a.date or now, a.origin))
+        ordered = DateOrdered(records, now, skipped)
+        self.state.start_run()
+        total = ordered.read()
+        report.read = total + report.n_skipped
         report.seconds["read"] += time.perf_counter() - started
 
         size = self.settings.batch_size
-        batches = [articles[start : start + size] for start in range(0, len(articles), size)]
+        n_batches = -(-total // size)
         with contextlib.ExitStack() as stack:
             pool = None
-            if self.settings.workers >= 1 and len(batches) >= PARALLEL_MIN_BATCHES:
+            if self.settings.workers >= 1 and n_batches >= PARALLEL_MIN_BATCHES:
                 pool = stack.enter_context(
-                    ProcessPoolExecutor(self.settings.workers, mp_context=get_context("spawn"))
+                    ProcessPoolExecutor(
+                        self.settings.workers,
+                        mp_context=get_context("spawn"),
+                        initializer=_exit_with_parent,
+                        initargs=(os.getpid(),),
+                    )
                 )
-            self._store_batches(batches, now, pool, report, progress)
+            self._store_batches(batched(ordered, size), total, now, pool, report, progress, skipped)
+            if total:
+                with self.store.transaction(self.on_wait):
+                    self.state.end_run(self.store)
             # The worker that prepared the batches also takes a share of the summaries.
             self.summarize_dirty(report, pool=pool)
         return report
 
     def _store_batches(
         self,
-        batches: list[list[RawArticle]],
+        batches: Iterable[list[RawArticle]],
+        total: int,
         now: datetime,
         pool: ProcessPoolExecutor | None,
         report: IngestReport,
         progress: ProgressFn | None,
+        skipped: Callable[[Skipped], None],
     ) -> None:
-        total = sum(len(batch) for batch in batches)
         done = 0
-        for number, (batch, prepared) in enumerate(self._prepare(batches, now, pool), start=1):
-            with self.store.transaction():
-                for item in prepared:
-                    if isinstance(item, Skipped):
-                        report.skipped.append(item)
-                    else:
-                        self._store_prepared(item, report)
-                if batch[-1].date is not None:
-                    # Copies arrive within days; older originals need not stay in memory.
-                    window = timedelta(days=self.settings.cluster.window_days)
-                    self.duplicates.prune(batch[-1].date - window)
-                # The state is large (IDF counts, open stories); saving it with every batch
-                # would dominate ingest. A crash loses only what it learned since the last
-                # save: stored articles stay, and reserve_ids() keeps their story ids unique.
-                if number % STATE_EVERY_BATCHES == 0 or number == len(batches):
-                    self.store.set_state(CLUSTER_STATE, self.clusterer.export_state())
-                    self.store.set_state(THREAD_STATE, self.threads.export_state())
+        for batch, prepared in self._prepare(batches, now, pool):
+            while True:
+                outcome = IngestReport()
+                try:
+                    self._store_batch(batch, prepared, outcome)
+                except _RecordFailed as failed:
+                    # The batch was rolled back; store it again without that record.
+                    item = prepared[failed.index]
+                    assert isinstance(item, Prepared)
+                    reason = _failure(failed.cause, "could not be stored")
+                    prepared[failed.index] = Skipped(origin=item.raw.origin, reason=reason)
+                    continue
+                break
+            _accumulate(report, outcome, skipped)
             done += len(batch)
             if progress:
                 progress(done, total)
 
+    def _store_batch(
+        self, batch: list[RawArticle], prepared: list[Prepared | Skipped], report: IngestReport
+    ) -> None:
+        """Cluster and store one prepared batch in one transaction.
+
+        Prepared outside the lock; clustered and stored inside it, against the committed
+        state (other writers may have committed since the last batch).
+        """
+        with self.store.transaction(self.on_wait):
+            self.state.catch_up(self.store)
+            for index, item in enumerate(prepared):
+                if isinstance(item, Skipped):
+                    report.skipped.append(item)
+                    continue
+                try:
+                    self._store_prepared(item, report)
+                except Exception as exc:
+                    raise _RecordFailed(index, exc) from exc
+            self.state.prune_duplicates(batch[-1].date)
+            self.state.save(self.store)
+
     def _prepare(
-        self, batches: list[list[RawArticle]], now: datetime, pool: ProcessPoolExecutor | None
+        self, batches: Iterable[list[RawArticle]], now: datetime, pool: ProcessPoolExecutor | None
     ) -> Iterator[tuple[list[RawArticle], list[Prepared | Skipped]]]:
         """Batches with their pure stages done, in order.
 
@@ -505,8 +567,8 @@ class Pipeline:
         """
         settings = self.settings
         if pool is None:
-            for batch in batches:  # extraction is left to the stateful step: originals only
-                yield batch, [prepare_article(raw, now, settings) for raw in batch]
+            for batch in batches:
+                yield batch, prepare_batch(batch, now, settings, None, self.store)
             return
         db_path = None if self.store.path == ":memory:" else self.store.path
         upcoming = iter(batches)
@@ -522,7 +584,7 @@ class Pipeline:
                     break
             # A fresh worker takes a second or two to start (it imports everything): this
             # process prepares the first batch meanwhile instead of waiting for it.
-            yield first, [prepare_article(raw, now, settings) for raw in first]
+            yield first, prepare_batch(first, now, settings, None, self.store)
             yielded_first = True
             while pending:
                 batch, future = pending[0]
@@ -542,11 +604,11 @@ class Pipeline:
             # out of memory): the batches not yet stored are prepared here instead.
             logger.warning("worker process failed; preparing the remaining batches inline")
             if not yielded_first:
-                yield first, [prepare_article(raw, now, settings) for raw in first]
+                yield first, prepare_batch(first, now, settings, None, self.store)
             for batch, _future in pending:
-                yield batch, [prepare_article(raw, now, settings) for raw in batch]
+                yield batch, prepare_batch(batch, now, settings, None, self.store)
             for batch in upcoming:
-                yield batch, [prepare_article(raw, now, settings) for raw in batch]
+                yield batch, prepare_batch(batch, now, settings, None, self.store)
 
     def _store_prepared(self, item: Prepared, report: IngestReport) -> None:
         """Dedup, cluster and store one prepared article (the stateful part of ingest)."""
@@ -563,7 +625,7 @@ class Pipeline:
         passages: list[tuple[Passage, int, float]] = []
         thread = 0
         previous = self.store.current_version(canonical) if canonical else None
-        original = self.duplicates.find(item.fp)
+        original = self.state.duplicates.find(item.fp, published, self.state.window)
         t3 = time.perf_counter()
         seconds["dedup"] += t3 - t2
 
@@ -576,18 +638,18 @@ class Pipeline:
             is_new = False
             if story_id is not None:
                 # A copy strengthens its story's centroid, as many outlets carrying a text do.
-                self.clusterer.add_to_story(story_id, item.cluster_doc)
+                self.state.clusterer.add_to_story(story_id, item.cluster_doc)
         else:
             # Passages of a roundup are matched before the article joins a story, so a
             # passage is never drawn to the story its own article just opened.
             if item.passages:
                 assignment, passages = self._cluster_roundup(item.passages, published)
             else:
-                assignment = self.clusterer.assign(item.cluster_doc)
+                assignment = self.state.clusterer.assign(item.cluster_doc)
             story_id, is_new = assignment.story, assignment.is_new
             if is_new:
                 doc = item.passages[0][1] if item.passages else item.cluster_doc
-                thread = self.threads.link(
+                thread = self.state.threads.link(
                     story_id, published, (*doc.title_stems, *doc.names), assignment.profile
                 )
         t4 = time.perf_counter()
@@ -599,8 +661,8 @@ class Pipeline:
         t5 = time.perf_counter()
         seconds["extract"] += t5 - t4
 
-        if story_id is not None:
-            self.store.ensure_story(story_id)
+        if story_id is not None and is_new:
+            self.store.create_story(story_id)
         article_id = self.store.add_article(
             ext_id=raw.ext_id,
             source=raw.source,
@@ -621,7 +683,7 @@ class Pipeline:
             canonical_url=canonical,
         )
         if original is None:
-            self.duplicates.add(article_id, item.fp, published)
+            self.state.duplicates.add(article_id, item.fp, published)
         if found is not None:
             self._store_extraction(article_id, found)
             self.store.count_entities(story_id, raw.source, entity_counts(found))
@@ -668,14 +730,14 @@ class Pipeline:
         when their opening reports are alike (:meth:`ThreadLinker.follow_up`), rather
         than opening a story of one paragraph.
         """
-        lead = self.clusterer.assign(parts[0][1])
+        lead = self.state.clusterer.assign(parts[0][1])
         placed = []
         for passage, doc in parts[1:]:
             if passage.end - passage.start < MIN_PASSAGE_STORY_CHARS:
                 continue  # too thin to stand for an event of its own
             # Never its own article's story.
-            assignment = self.clusterer.assign_unless(
-                doc, partial(self.threads.follow_up, when=published, exclude=[lead.story])
+            assignment = self.state.clusterer.assign_unless(
+                doc, partial(self.state.threads.follow_up, when=published, exclude=[lead.story])
             )
             if not isinstance(assignment, Assignment):  # (closed story, cosine)
                 placed.append((passage, *assignment))
@@ -683,8 +745,8 @@ class Pipeline:
             if assignment.story == lead.story:
                 continue
             if assignment.is_new:
-                self.store.ensure_story(assignment.story)
-                thread = self.threads.link(
+                self.store.create_story(assignment.story)
+                thread = self.state.threads.link(
                     assignment.story, published, doc.names, assignment.profile
                 )
                 self.store.set_thread(assignment.story, thread)
@@ -771,7 +833,7 @@ class Pipeline:
                     refresh_story(self.store, story_id, baselines, settings)
                     for story_id in dirty[1::2]
                 ]
-        with self.store.transaction():
+        with self.store.transaction(self.on_wait):
             for refresh in refreshed:
                 if refresh is not None:
                     self._apply(refresh)
@@ -781,10 +843,15 @@ class Pipeline:
         return len(dirty)
 
     def _apply(self, refresh: StoryRefresh) -> None:
+        # Another writer may have extended the story since it was read: then it stays
+        # dirty, and that writer summarizes it after its own batches.
+        if not self.store.set_summary(
+            refresh.story_id, refresh.headline, refresh.summary, revision=refresh.revision
+        ):
+            return
         if refresh.signal is not None:
             burst, breaking = refresh.signal
             self.store.set_signal(refresh.story_id, burst=burst, breaking=breaking)
-        self.store.set_summary(refresh.story_id, refresh.headline, refresh.summary)
 
     # -- maintenance --------------------------------------------------------------------
     def reindex(self) -> None:
@@ -800,6 +867,27 @@ class Pipeline:
                 )
 
         self.store.rebuild_fts(rows())
+
+
+class _RecordFailed(Exception):
+    """Storing the record at ``index`` of a batch failed (the batch is rolled back)."""
+
+    def __init__(self, index: int, cause: Exception) -> None:
+        super().__init__(index, cause)
+        self.index = index
+        self.cause = cause
+
+
+def _accumulate(
+    report: IngestReport, batch: IngestReport, skipped: Callable[[Skipped], None]
+) -> None:
+    """Add one committed batch's counts to the run's report."""
+    for name in ("ingested", "duplicates", "already_stored", "updated", "new_stories"):
+        setattr(report, name, getattr(report, name) + getattr(batch, name))
+    for stage, spent in batch.seconds.items():
+        report.seconds[stage] += spent
+    for record in batch.skipped:
+        skipped(record)
 
 
 def entity_counts(found: Extraction) -> list[tuple[str, str, str, int]]:

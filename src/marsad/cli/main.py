@@ -1,7 +1,13 @@
 """``marsad`` command line: a thin layer over library functions.
 
-Errors are one line on stderr (exit 1); ``--debug`` shows tracebacks. Long runs draw a
-progress bar only when stderr is a terminal, so pipes and CI logs stay clean.
+Errors are one line on stderr (exit 1; exit 2 for input paths that do not exist);
+``--debug`` shows tracebacks. Long runs draw a progress bar only when stderr is a
+terminal, so pipes and CI logs stay clean. A closed stdout (``marsad story 1 | head``)
+ends the command quietly.
+
+``marsad ingest`` exits 0 when it ran, even if records were skipped: each skipped record
+is one ``skipped FILE:LINE: reason`` line on stderr, each kept record that reading had to
+change (a date it could not use, removed surrogates) one ``warning FILE:LINE: ...`` line.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import dataclasses
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -64,19 +70,52 @@ def _open_store(db: str) -> Any:
 # -- commands ---------------------------------------------------------------------------
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest files or folders."""
-    from marsad.ingest import read_path
-
+    # Checked before the store is opened, which would create an empty one.
+    for path in args.paths:
+        if not Path(path).exists():
+            print(
+                f"marsad: error: {path}: no such file or folder; check the path "
+                "(nothing was ingested)",
+                file=sys.stderr,
+            )
+            return 2
     pipeline = _open_pipeline(args.db)
     if args.no_extract:
         pipeline.settings = dataclasses.replace(pipeline.settings, extract=False)
-    records: list[Any] = []
-    for path in args.paths:
-        records.extend(read_path(Path(path)))
-    report = pipeline.ingest(records, progress=progress_bar("ingest"))
-    for skipped in report.skipped:
-        print(f"skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
+    pipeline.on_wait = _waiting_line(args.db)
+    report = pipeline.ingest(
+        _read_all(args.paths), progress=progress_bar("ingest"), on_skip=_print_skipped
+    )
     print(report.line())
     return 0
+
+
+def _print_skipped(skipped: Any) -> None:
+    print(f"skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
+
+
+def _waiting_line(db: str) -> Callable[[float], None]:
+    """Tell a human why nothing moves: another writer holds the store's write lock."""
+
+    def waiting(seconds: float) -> None:
+        print(
+            f"waiting for another writer to commit to {db} ({seconds:.0f} s so far)",
+            file=sys.stderr,
+        )
+
+    return waiting
+
+
+def _read_all(paths: Sequence[str]) -> Iterator[Any]:
+    """Records of every path, lazily; each kept record's warnings become one stderr line."""
+    from marsad.ingest import read_path
+    from marsad.models import RawArticle
+
+    for path in paths:
+        for record in read_path(Path(path)):
+            if isinstance(record, RawArticle) and record.warnings:
+                print(f"warning {record.origin}: {'; '.join(record.warnings)}", file=sys.stderr)
+            yield record
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
@@ -543,7 +582,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``marsad`` command."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return code
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly like other Unix tools. Python's exit
+        # flush would fail again, so stdout now points at /dev/null (Python docs' recipe).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what shells report for a tool stopped by a closed pipe
     except MarsadError as exc:
         if args.debug:
             raise

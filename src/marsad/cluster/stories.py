@@ -30,6 +30,7 @@ import heapq
 import itertools
 import math
 import operator
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ _Found = TypeVar("_Found")
 _STATE_VERSION = 2
 LEAD_TERMS = 40  # body stems, from the start, whose bigrams become name keys
 _EPOCH = datetime(2000, 1, 1)
+WRITER_IDLE_S = 900.0  # a writer silent this long (killed, or idle) holds no stories back
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,7 @@ class _Story:
     names: _Centroid
     norm_docs: int = 0  # document count when the norms were last computed
     day_sum: float = 0.0  # sum of member dates in days since the epoch (for the mean date)
+    first: datetime | None = None  # earliest member date (None until the first member)
 
     def parts(self) -> tuple[_Centroid, _Centroid, _Centroid]:
         return self.body, self.title, self.names
@@ -299,7 +302,17 @@ class StoryClusterer:
         self._postings: dict[str, set[int]] = {}
         self._indexed: dict[int, list[str]] = {}
         self._expiry: list[tuple[datetime, int]] = []  # (last update, story), may hold stale rows
+        # This writer's clock: the newest date of the current run (see start_run).
         self._now: datetime | None = None
+        # Other writers' clocks, (date, wall time of their last batch), from their deltas:
+        # a story is forgotten only once it is out of every active writer's window.
+        self.writer = ""
+        self._clocks: dict[str, tuple[datetime, float]] = {}
+        # What changed since take_changes(): a writer saves only this with each batch.
+        self._changed_stories: set[int] = set()
+        self._forgotten: set[int] = set()
+        self._changed_terms: set[str] = set()
+        self._pruned = False
 
     @property
     def active_stories(self) -> int:
@@ -357,6 +370,7 @@ class StoryClusterer:
         # _vectorize counted the document into the IDF statistics: take it back out.
         self._doc_count -= 1
         for term in set(doc.stems) | set(doc.title_stems):
+            self._changed_terms.add(term)
             if self._df[term] <= 1:
                 self._df.pop(term, None)
             else:
@@ -387,22 +401,9 @@ class StoryClusterer:
             "next_story_id": self._next_id,
             "doc_count": self._doc_count,
             "now": self._now.isoformat() if self._now else None,
+            "clocks": self._clock_rows(include_own=True),
             "df": dict(self._df),
-            "stories": [
-                {
-                    "id": story.story_id,
-                    "last": story.last.isoformat(),
-                    "day_sum": story.day_sum,
-                    "size": story.size,
-                    "norm_docs": story.norm_docs,
-                    "body": story.body.sums,
-                    "title": story.title.sums,
-                    "names": story.names.sums,
-                    "norms": [part.norm for part in story.parts()],
-                    "keys": self._indexed[story.story_id],
-                }
-                for story in self._stories.values()
-            ],
+            "stories": [self._story_row(story) for story in self._stories.values()],
         }
 
     @classmethod
@@ -415,34 +416,155 @@ class StoryClusterer:
         clusterer = cls(settings, next_story_id=int(state["next_story_id"]))
         clusterer._doc_count = int(state["doc_count"])
         clusterer._now = datetime.fromisoformat(state["now"]) if state["now"] else None
+        clusterer._read_clocks(state.get("clocks", {}))
         clusterer._df = Counter({term: int(count) for term, count in state["df"].items()})
         for row in state["stories"]:
-            body_norm, title_norm, names_norm = (float(norm) for norm in row["norms"])
-            story = _Story(
-                story_id=int(row["id"]),
-                last=datetime.fromisoformat(row["last"]),
-                day_sum=float(row["day_sum"]),
-                size=int(row["size"]),
-                body=_Centroid(_floats(row["body"]), body_norm),
-                title=_Centroid(_floats(row["title"]), title_norm),
-                names=_Centroid(_floats(row["names"]), names_norm),
-                norm_docs=int(row["norm_docs"]),
-            )
-            clusterer._stories[story.story_id] = story
-            clusterer._post(story, [str(key) for key in row["keys"]])
-            heapq.heappush(clusterer._expiry, (story.last, story.story_id))
+            clusterer._load_story(row)
+        clusterer._clear_changes()
         return clusterer
+
+    def take_changes(self) -> dict[str, Any] | None:
+        """What changed since the last call (or since loading), JSON-serialisable, and start
+        tracking afresh. None when the IDF table was pruned meanwhile: that rewrites it
+        wholesale, so the caller saves :meth:`export_state` instead.
+
+        Saved with every batch in the batch's own transaction, these deltas let a restarted
+        or concurrent writer rebuild exactly the state that the committed store describes.
+        """
+        pruned = self._pruned
+        changed = {
+            "version": _STATE_VERSION,
+            "next_story_id": self._next_id,
+            "doc_count": self._doc_count,
+            "writer": self.writer,
+            "clock": self._clock_rows(include_own=True).get(self.writer),
+            "df": {term: self._df.get(term, 0) for term in self._changed_terms},
+            "stories": [
+                self._story_row(self._stories[story_id])
+                for story_id in sorted(self._changed_stories)
+                if story_id in self._stories
+            ],
+            "forgotten": sorted(self._forgotten - self._stories.keys()),
+        }
+        self._clear_changes()
+        return None if pruned else changed
+
+    def _clear_changes(self) -> None:
+        self._changed_stories = set()
+        self._forgotten = set()
+        self._changed_terms = set()
+        self._pruned = False
+
+    def apply_changes(self, changes: dict[str, Any]) -> None:
+        """Bring this state up to date with a delta from :meth:`take_changes` (another
+        writer's batch, or a batch saved before a restart)."""
+        if changes.get("version") != _STATE_VERSION:
+            raise ValueError(f"unsupported clusterer state version: {changes.get('version')!r}")
+        self._next_id = max(self._next_id, int(changes["next_story_id"]))
+        self._doc_count = int(changes["doc_count"])
+        if changes.get("writer") != self.writer:
+            self._read_clocks({changes.get("writer", ""): changes.get("clock")})
+        for term, count in changes["df"].items():
+            if count:
+                self._df[term] = int(count)
+            else:
+                self._df.pop(term, None)
+        for story_id in changes["forgotten"]:
+            if story_id in self._stories:
+                self._unindex(story_id)
+                del self._stories[story_id]
+        for row in changes["stories"]:
+            self._load_story(row)
+        self._clear_changes()
+
+    def start_run(self) -> None:
+        """A writer starts a run (its input is in date order): its clock starts afresh.
+
+        Without this, a run of older articles after one of newer ones (an archive loaded
+        beside a live feed) would find its own recent stories forgotten.
+        """
+        self._now = None
+
+    def end_run(self) -> None:
+        """A writer's run is over: its next delta tells other writers that its clock no
+        longer holds stories back."""
+        self._now = None
+
+    def set_writer(self, writer: str) -> None:
+        """Name the writer this state belongs to (its clock is its own, not another's)."""
+        self.writer = writer
+        self._clocks.pop(writer, None)
+
+    def _clock_rows(self, *, include_own: bool) -> dict[str, Any]:
+        rows: dict[str, Any] = {
+            writer: [when.isoformat(), wall] for writer, (when, wall) in self._clocks.items()
+        }
+        if include_own and self._now is not None:
+            rows[self.writer] = [self._now.isoformat(), time.time()]
+        return rows
+
+    def _read_clocks(self, rows: dict[str, Any]) -> None:
+        for writer, row in rows.items():
+            if writer == self.writer:
+                continue
+            if row is None:
+                self._clocks.pop(writer, None)
+            else:
+                self._clocks[writer] = (datetime.fromisoformat(row[0]), float(row[1]))
+
+    def _story_row(self, story: _Story) -> dict[str, Any]:
+        return {
+            "id": story.story_id,
+            "first": (story.first or story.last).isoformat(),
+            "last": story.last.isoformat(),
+            "day_sum": story.day_sum,
+            "size": story.size,
+            "norm_docs": story.norm_docs,
+            "body": story.body.sums,
+            "title": story.title.sums,
+            "names": story.names.sums,
+            "norms": [part.norm for part in story.parts()],
+            "keys": self._indexed[story.story_id],
+        }
+
+    def _load_story(self, row: dict[str, Any]) -> None:
+        body_norm, title_norm, names_norm = (float(norm) for norm in row["norms"])
+        story = _Story(
+            story_id=int(row["id"]),
+            last=datetime.fromisoformat(row["last"]),
+            day_sum=float(row["day_sum"]),
+            size=int(row["size"]),
+            body=_Centroid(_floats(row["body"]), body_norm),
+            title=_Centroid(_floats(row["title"]), title_norm),
+            names=_Centroid(_floats(row["names"]), names_norm),
+            norm_docs=int(row["norm_docs"]),
+            first=datetime.fromisoformat(row.get("first") or row["last"]),
+        )
+        self._unindex(story.story_id)
+        self._stories[story.story_id] = story
+        self._post(story, [str(key) for key in row["keys"]])
+        heapq.heappush(self._expiry, (story.last, story.story_id))
 
     # ---- internals
 
     def _advance_clock(self, when: datetime) -> None:
-        """Move the clock forward and forget stories that fell out of the window."""
+        """Move this writer's clock forward and forget stories that fell out of the window
+        of every active writer (memory only: candidates are checked against each
+        document's own date, so what is forgotten never changes a decision)."""
         if self._now is not None and when <= self._now:
             return
         self._now = when
-        cutoff = when - timedelta(days=self.settings.window_days)
+        cutoff = self.horizon(when) - timedelta(days=self.settings.window_days)
         while self._expiry and self._expiry[0][0] < cutoff:
             self._forget_oldest()
+
+    def horizon(self, when: datetime) -> datetime:
+        """The oldest of ``when`` and the clocks of other active writers: what is older
+        than a window before it can be forgotten."""
+        if not self._clocks:
+            return when
+        idle = time.time() - WRITER_IDLE_S  # a killed writer's clock stops counting
+        return min([when, *(t for t, wall in self._clocks.values() if wall >= idle)])
 
     def _forget_oldest(self) -> None:
         """Drop the story updated longest ago (skipping stale heap rows)."""
@@ -452,6 +574,7 @@ class StoryClusterer:
             if story is not None and story.last == last:
                 self._unindex(story_id)
                 del self._stories[story_id]
+                self._forgotten.add(story_id)
                 return
 
     def _term_idf(self, term: str) -> float:
@@ -483,8 +606,10 @@ class StoryClusterer:
         name_counts = Counter(doc.names)
         self._doc_count += 1
         self._df.update(all_counts.keys())
+        self._changed_terms.update(all_counts.keys())
         if len(self._df) > _MAX_VOCABULARY:
             self._df = Counter({term: count for term, count in self._df.items() if count > 1})
+            self._pruned = True
         # _term_idf inlined (same arithmetic): this runs for every term of every document.
         df, log = self._df.get, math.log
         top = 1 + self._doc_count + self.settings.idf_prior_docs
@@ -520,13 +645,15 @@ class StoryClusterer:
             for story_id in self._postings.get(term, ()):
                 hits[story_id] = hits.get(story_id, 0.0) + weight
         stories = self._stories
-        if self._now is not None and when <= self._now:
-            # The clock has passed ``when`` and every story older than the window before
-            # the clock is forgotten: all active stories are in the window already.
-            in_window: Iterable[int] = hits
-        else:
-            oldest = when - timedelta(days=self.settings.window_days)
-            in_window = [story_id for story_id in hits if stories[story_id].last >= oldest]
+        # Against the document's own date, both ways: writers of other periods share the
+        # state, so an active story may lie days after this document as well as before.
+        window = timedelta(days=self.settings.window_days)
+        oldest, newest = when - window, when + window
+        in_window = [
+            story_id
+            for story_id in hits
+            if stories[story_id].last >= oldest and (stories[story_id].first or when) <= newest
+        ]
         ranked = heapq.nsmallest(
             self.settings.max_candidates,
             in_window,
@@ -551,7 +678,7 @@ class StoryClusterer:
             weight_sum += settings.names_weight
         # Age from the story's mean date, not its last article: a catch-all story fed every
         # day (royal receptions, daily briefings) keeps ageing and stops swallowing events.
-        gap_days = max(0.0, _days(when) - story.day_sum / story.size)
+        gap_days = abs(_days(when) - story.day_sum / story.size)
         return total / weight_sum * math.pow(0.5, gap_days / settings.half_life_days)
 
     def _best_story(self, when: datetime, vectors: _DocVectors) -> tuple[_Story | None, float]:
@@ -567,9 +694,11 @@ class StoryClusterer:
         """Add the document to the story centroid, then re-weigh and re-index the story."""
         for centroid, unit in zip(story.parts(), vectors.units, strict=True):
             centroid.add(unit, vectors.idf)
+        self._changed_stories.add(story.story_id)
         story.size += 1
         story.day_sum += _days(when)
         story.last = max(story.last, when)
+        story.first = when if story.first is None else min(story.first, when)
         heapq.heappush(self._expiry, (story.last, story.story_id))
         # Re-weighing every term of a big story on each join is the costliest step; do it
         # for young stories and every few members (the norm is kept current in between).
@@ -611,6 +740,8 @@ class StoryClusterer:
         self._post(story, keys)
 
     def _post(self, story: _Story, keys: list[str]) -> None:
+        # Every change to a story ends in posting its index terms (absorb, refresh, load).
+        self._changed_stories.add(story.story_id)
         for term in keys:
             self._postings.setdefault(term, set()).add(story.story_id)
         self._indexed[story.story_id] = keys

@@ -19,7 +19,7 @@ import heapq
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -72,6 +72,11 @@ class ThreadLinker:
         self._index: dict[str, set[int]] = defaultdict(set)
         self._terms: dict[str, set[int]] = defaultdict(set)  # profile terms -> stories
         self._by_time: list[tuple[datetime, int]] = []  # heap: expiry without a full scan
+        # Expiry clock: by default the date of the story at hand; a writer sharing the
+        # linker with others sets the oldest date still in use by any of them.
+        self.horizon: Callable[[datetime], datetime] = _same
+        self._added: set[int] = set()  # since take_changes(): saved with each batch
+        self._expired: set[int] = set()
 
     def link(
         self, story: int, when: datetime, keys: Iterable[str], profile: Profile | None = None
@@ -88,7 +93,7 @@ class ThreadLinker:
         wanted = frozenset(list(dict.fromkeys(keys))[: self.settings.max_keys])
         kept = _normalized(profile or {}, self.settings.profile_terms)
         best = max(
-            (*self._by_keys(wanted), *self._by_profile(kept, exclude=())),
+            (*self._by_keys(wanted, when), *self._by_profile(kept, when, exclude=())),
             default=None,
         )
         thread = self._opened[-best[1]].thread if best else story
@@ -107,13 +112,19 @@ class ThreadLinker:
         self._expire(when)
         found = max(
             self._by_profile(
-                _normalized(profile, self.settings.profile_terms), exclude=tuple(exclude)
+                _normalized(profile, self.settings.profile_terms), when, exclude=tuple(exclude)
             ),
             default=None,
         )
         return None if found is None else (-found[1], found[0])
 
-    def _by_keys(self, wanted: frozenset[str]) -> list[tuple[float, int]]:
+    def _near(self, other: int, when: datetime) -> bool:
+        """Within the window of ``when``, either way: writers of other periods share the
+        linker, so a held story may have opened days after this one."""
+        gap = abs(self._opened[other].when - when)
+        return gap <= timedelta(days=self.settings.window_days)
+
+    def _by_keys(self, wanted: frozenset[str], when: datetime) -> list[tuple[float, int]]:
         """(overlap, -story) for stories sharing enough keys."""
         # Counted at C speed: a common key (a country, a ministry) is posted by many stories.
         index = self._index
@@ -121,11 +132,17 @@ class ThreadLinker:
         found = []
         for other, count in shared.items():
             overlap = count / max(1, min(len(wanted), len(self._opened[other].keys)))
-            if count >= self.settings.min_shared and overlap >= self.settings.min_overlap:
+            if (
+                count >= self.settings.min_shared
+                and overlap >= self.settings.min_overlap
+                and self._near(other, when)
+            ):
                 found.append((overlap, -other))
         return found
 
-    def _by_profile(self, profile: Profile, exclude: tuple[int, ...]) -> list[tuple[float, int]]:
+    def _by_profile(
+        self, profile: Profile, when: datetime, exclude: tuple[int, ...]
+    ) -> list[tuple[float, int]]:
         """(cosine, -story) for stories whose opening profile is close enough."""
         if not profile:
             return []
@@ -137,7 +154,7 @@ class ThreadLinker:
                 shared[other] += 1
         found = []
         for other, count in shared.items():
-            if count < MIN_SHARED_INDEX_TERMS or other in exclude:
+            if count < MIN_SHARED_INDEX_TERMS or other in exclude or not self._near(other, when):
                 continue
             theirs = self._opened[other].profile
             cosine = sum(weight * theirs.get(term, 0.0) for term, weight in profile.items())
@@ -146,6 +163,8 @@ class ThreadLinker:
         return found
 
     def _remember(self, opened: _Opened) -> None:
+        self._forget(opened.story)
+        self._added.add(opened.story)
         self._opened[opened.story] = opened
         heapq.heappush(self._by_time, (opened.when, opened.story))
         for key in opened.keys:
@@ -154,32 +173,68 @@ class ThreadLinker:
             self._terms[term].add(opened.story)
 
     def _expire(self, now: datetime) -> None:
-        horizon = now - timedelta(days=self.settings.window_days)
+        horizon = self.horizon(now) - timedelta(days=self.settings.window_days)
         while self._by_time and self._by_time[0][0] < horizon:
-            _, story = heapq.heappop(self._by_time)
-            opened = self._opened.pop(story, None)
-            if opened is None:
-                continue
-            for index, keys in (
-                (self._index, opened.keys),
-                (self._terms, _heaviest(opened.profile, self.settings.index_terms)),
-            ):
-                for key in keys:
-                    members = index.get(key)
-                    if members is not None:
-                        members.discard(story)
-                        if not members:
-                            del index[key]
+            when, story = heapq.heappop(self._by_time)
+            opened = self._opened.get(story)
+            if opened is not None and opened.when == when and self._forget(story):
+                self._expired.add(story)
+
+    def _forget(self, story: int) -> bool:
+        """Drop a story from the indexes; False when it was not held."""
+        opened = self._opened.pop(story, None)
+        if opened is None:
+            return False
+        for index, keys in (
+            (self._index, opened.keys),
+            (self._terms, _heaviest(opened.profile, self.settings.index_terms)),
+        ):
+            for key in keys:
+                members = index.get(key)
+                if members is not None:
+                    members.discard(story)
+                    if not members:
+                        del index[key]
+        return True
 
     def export_state(self) -> dict[str, Any]:
         """JSON-serialisable state (stories still inside the window)."""
         return {
             "version": _STATE_VERSION,
-            "opened": [
-                [o.story, o.thread, o.when.isoformat(), sorted(o.keys), o.profile]
-                for o in self._opened.values()
-            ],
+            "opened": [_row(o) for o in self._opened.values()],
         }
+
+    def take_changes(self) -> dict[str, Any]:
+        """Stories opened and expired since the last call, JSON-serialisable (a delta for
+        :meth:`apply_changes`); tracking starts afresh."""
+        changes = {
+            "version": _STATE_VERSION,
+            "opened": [_row(self._opened[s]) for s in sorted(self._added) if s in self._opened],
+            "expired": sorted(self._expired - self._opened.keys()),
+        }
+        self._added, self._expired = set(), set()
+        return changes
+
+    def apply_changes(self, changes: dict[str, Any]) -> None:
+        """Bring this linker up to date with another writer's (or a saved) delta."""
+        if changes.get("version") != _STATE_VERSION:
+            return
+        for story in changes["expired"]:
+            self._forget(int(story))
+        self._load(changes["opened"])
+        self._added, self._expired = set(), set()
+
+    def _load(self, rows: Iterable[Any]) -> None:
+        for story, thread, when, keys, profile in rows:
+            self._remember(
+                _Opened(
+                    int(story),
+                    int(thread),
+                    datetime.fromisoformat(when),
+                    frozenset(keys),
+                    {str(term): float(weight) for term, weight in profile.items()},
+                )
+            )
 
     @classmethod
     def from_state(
@@ -189,17 +244,23 @@ class ThreadLinker:
         linker = cls(settings)
         if state.get("version") != _STATE_VERSION:
             return linker
-        for story, thread, when, keys, profile in state.get("opened", []):
-            linker._remember(
-                _Opened(
-                    int(story),
-                    int(thread),
-                    datetime.fromisoformat(when),
-                    frozenset(keys),
-                    {str(term): float(weight) for term, weight in profile.items()},
-                )
-            )
+        linker._load(state.get("opened", []))
+        linker._added = set()
         return linker
+
+
+def _same(when: datetime) -> datetime:
+    return when
+
+
+def _row(opened: _Opened) -> list[Any]:
+    return [
+        opened.story,
+        opened.thread,
+        opened.when.isoformat(),
+        sorted(opened.keys),
+        opened.profile,
+    ]
 
 
 def _heaviest(profile: Profile, count: int) -> list[str]:

@@ -26,7 +26,7 @@ import heapq
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
@@ -199,12 +199,23 @@ class DuplicateIndex:
             bucket.setdefault(band_key, []).append(key)
         heapq.heappush(self._by_date, (when, entry.order, key))
 
-    def find(self, fp: Fingerprint) -> int | None:
-        """Return the key of the earliest-added indexed article ``fp`` duplicates, or None."""
+    def find(
+        self, fp: Fingerprint, when: datetime | None = None, within: timedelta | None = None
+    ) -> int | None:
+        """Return the key of the earliest-added indexed article ``fp`` duplicates, or None.
+
+        With ``when`` and ``within``, only articles dated within that span of ``when``
+        (either way) count: writers of different periods share one index, and a text
+        repeated a week later is a new report, as it would be in one date-ordered run.
+        """
         if not fp.exact:
             return None
+
+        def near(entry: _Entry) -> bool:
+            return when is None or within is None or abs(entry.when - when) <= within
+
         exact_key = self._exact.get(fp.exact)
-        if exact_key is not None:
+        if exact_key is not None and near(self._entries[exact_key]):
             return exact_key
         candidates: set[int] = set()
         for bucket, band_key in zip(self._buckets, self._band_keys(fp.signature), strict=True):
@@ -214,7 +225,7 @@ class DuplicateIndex:
             entry = self._entries[key]
             if best is not None and entry.order >= best[0]:
                 continue
-            if estimated_jaccard(fp.signature, entry.signature) >= self.threshold:
+            if near(entry) and estimated_jaccard(fp.signature, entry.signature) >= self.threshold:
                 best = (entry.order, key)
         return None if best is None else best[1]
 

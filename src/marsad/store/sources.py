@@ -17,8 +17,7 @@ watcher's outer one and everything commits (or vanishes) together.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -103,25 +102,6 @@ def write_error(path: str, exc: sqlite3.Error) -> StoreError:
 
 class WatchStore(Store):
     """A :class:`Store` with the watcher's tables and nesting transactions."""
-
-    _depth = 0
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block atomically; a block inside another joins it (one commit, at the end)."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self.db
-            finally:
-                self._depth -= 1
-            return
-        with super().transaction() as db:
-            self._depth = 1
-            try:
-                yield db
-            finally:
-                self._depth = 0
 
     # -- feeds --------------------------------------------------------------------------
     def validators(self, url: str) -> Validators:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from marsad.errors import MigrationError, StoreError
+from marsad.store.lock import hold_shared
 
 Migration = Callable[[sqlite3.Connection], None]
+BUSY_TIMEOUT_MS = 60_000  # one statement's wait for the write lock
+WAIT_STEP_MS = 1_000  # write_transaction() retries at this step...
+WAIT_REPORT_S = 5.0  # ...and says it is waiting this often
 MIGRATIONS: list[tuple[str, Migration]] = []
 
 
@@ -210,6 +216,16 @@ def _river_index(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX articles_source_live ON articles(source, superseded_by)")
 
 
+@migration("0010_state_deltas")
+def _state_deltas(db: sqlite3.Connection) -> None:
+    # Every committed batch saves what it changed in the clustering state (a delta, in the
+    # batch's own transaction) under a store-wide revision. A writer that finds the
+    # revision moved (another writer, or a restart) replays the deltas it has not seen,
+    # so every writer clusters against the committed state. Snapshots (table ``state``)
+    # absorb the deltas now and then.
+    db.execute("CREATE TABLE state_deltas (rev INTEGER PRIMARY KEY, value BLOB NOT NULL)")
+
+
 _KEY_IN = "AND m.key IN (SELECT value FROM json_each(?))"
 _ENTITY_STATS = (
     "INSERT INTO entity_stats (key, name, label, mentions, articles, stories, outlets)"
@@ -322,15 +338,18 @@ class Store:
 
     def __init__(self, path: str | Path, *, normalizer_version: str) -> None:
         self.path = str(path)
+        self._depth = 0  # nesting of transaction() blocks
+        self.rollback_hooks: list[Callable[[], None]] = []
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                hold_shared(self.path)  # restore refuses while any other process holds it
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA busy_timeout=5000")
-            self._migrate()
+            # A single statement waits this long for another writer's batch to commit
+            # (set first: switching a new file to WAL takes the lock too); transaction()
+            # waits as long as it takes.
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._retry_while_locked(self._prepare)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(
                 f"{self.path}: cannot open the store ({exc}); check the path and permissions, "
@@ -340,6 +359,26 @@ class Store:
         self.normalizer_version = normalizer_version
 
     # -- schema -------------------------------------------------------------------------
+    def _prepare(self) -> None:
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    @staticmethod
+    def _retry_while_locked(action: Callable[[], None]) -> None:
+        """Run ``action``, again while SQLite answers "locked" without waiting (it does when
+        two processes switch a new file to WAL, or start one, at the same moment)."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                action()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     def _migrate(self) -> None:
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
@@ -351,15 +390,19 @@ class Store:
                 f"{self.path} was written by a newer Marsad (unknown migrations "
                 f"{sorted(done - known)}); upgrade Marsad to open it"
             )
-        # Name order, not import order: modules may register migrations in any order.
-        for name, apply in sorted(MIGRATIONS):
-            if name in done:
-                continue
-            with self.transaction():
-                apply(self.db)
-                self.db.execute(
-                    "INSERT INTO _migrations VALUES (?, ?)", (name, datetime.now().isoformat())
-                )
+        if known <= done:
+            return
+        # Under the write lock, asking again: two processes opening a new store at once
+        # must not both apply a migration.
+        with self.transaction():
+            done = {row[0] for row in self.db.execute("SELECT name FROM _migrations")}
+            # Name order, not import order: modules may register migrations in any order.
+            for name, apply in sorted(MIGRATIONS):
+                if name not in done:
+                    apply(self.db)
+                    self.db.execute(
+                        "INSERT INTO _migrations VALUES (?, ?)", (name, datetime.now().isoformat())
+                    )
 
     @property
     def schema_version(self) -> int:
@@ -367,15 +410,66 @@ class Store:
         return int(self.db.execute("SELECT count(*) FROM _migrations").fetchone()[0])
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block atomically: everything or nothing is written."""
-        self.db.execute("BEGIN IMMEDIATE")
+    def transaction(
+        self, on_wait: Callable[[float], None] | None = None
+    ) -> Iterator[sqlite3.Connection]:
+        """Run a block atomically: everything or nothing is written.
+
+        Waits for other writers as long as it takes: writers (ingest, watch, the API) take
+        turns batch by batch, a batch holds the lock for a second or two, so a writer may
+        wait for several. ``on_wait(seconds)`` is called every ``WAIT_REPORT_S`` while
+        waiting (a progress line for humans). A block inside another joins it (one commit,
+        at the end). When a block rolls back, the ``rollback_hooks`` run:
+        memory that mirrors what the block wrote must be dropped too.
+        """
+        if self._depth:
+            # A savepoint: a failed inner block is undone alone, the outer one may go on.
+            savepoint = f"nested_{self._depth}"
+            self.db.execute(f"SAVEPOINT {savepoint}")
+            self._depth += 1
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute(f"ROLLBACK TO {savepoint}")
+                self.db.execute(f"RELEASE {savepoint}")
+                for hook in self.rollback_hooks:
+                    hook()
+                raise
+            finally:
+                self._depth -= 1
+            self.db.execute(f"RELEASE {savepoint}")
+            return
+        self._begin(on_wait)
+        self._depth = 1
         try:
             yield self.db
         except BaseException:
             self.db.execute("ROLLBACK")
+            for hook in self.rollback_hooks:
+                hook()
             raise
+        finally:
+            self._depth = 0
         self.db.execute("COMMIT")
+
+    def _begin(self, on_wait: Callable[[float], None] | None) -> None:
+        started = time.monotonic()
+        reported = started
+        self.db.execute(f"PRAGMA busy_timeout={WAIT_STEP_MS}")
+        try:
+            while True:
+                try:
+                    self.db.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                now = time.monotonic()
+                if on_wait is not None and now - reported >= WAIT_REPORT_S:
+                    reported = now
+                    on_wait(now - started)
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
     def close(self) -> None:
         """Close the connection."""
@@ -405,6 +499,55 @@ class Store:
             "INSERT INTO state VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
             (name, json.dumps(value, ensure_ascii=False, separators=(",", ":"))),
         )
+
+    def state_rev(self) -> int:
+        """The store-wide revision of the clustering state (bumped by every saved batch)."""
+        value = self.get_meta("state_rev")
+        return int(value) if value else 0
+
+    def snapshot_rev(self) -> int:
+        """The revision the saved snapshot describes (0: none, or one older than deltas)."""
+        value = self.get_meta("state_snapshot_rev")
+        return int(value) if value else 0
+
+    def add_state_delta(self, value: Any) -> int:
+        """Save one batch's state delta under the next revision (inside the batch's
+        transaction) and return that revision."""
+        rev = self.state_rev() + 1
+        blob = zlib.compress(json.dumps(value, ensure_ascii=False).encode("utf-8"), 1)
+        self.db.execute("INSERT INTO state_deltas VALUES (?, ?)", (rev, blob))
+        self.set_meta("state_rev", str(rev))
+        return rev
+
+    def state_deltas(self, after_rev: int) -> Iterator[tuple[int, Any]]:
+        """Saved deltas newer than ``after_rev``, oldest first: (revision, value)."""
+        rows = self.db.execute(
+            "SELECT rev, value FROM state_deltas WHERE rev > ? ORDER BY rev", (after_rev,)
+        )
+        for rev, blob in rows:
+            yield int(rev), json.loads(zlib.decompress(blob))
+
+    def state_delta_bytes(self) -> int:
+        """Compressed size of the deltas not yet absorbed by a snapshot."""
+        row = self.db.execute("SELECT coalesce(sum(length(value)), 0) FROM state_deltas")
+        return int(row.fetchone()[0])
+
+    def save_state_snapshot(self, states: dict[str, Any]) -> int:
+        """Save whole states under the next revision, dropping the deltas they absorb;
+        returns the revision."""
+        rev = self.state_rev() + 1
+        for name, value in states.items():
+            self.set_state(name, value)
+        self.set_meta("state_rev", str(rev))
+        self.set_meta("state_snapshot_rev", str(rev))
+        self.db.execute("DELETE FROM state_deltas WHERE rev <= ?", (rev,))
+        return rev
+
+    def state_size(self, name: str) -> int:
+        """Size in characters of a saved state (0 when absent)."""
+        row = self.db.execute("SELECT length(value) FROM state WHERE name = ?", (name,))
+        found = row.fetchone()
+        return 0 if found is None else int(found[0])
 
     # -- articles -----------------------------------------------------------------------
     def has_identity(self, identity: str) -> bool:
@@ -511,14 +654,17 @@ class Store:
         )
         return [_article(row) for row in rows]
 
-    def recent_signatures(self, since: datetime) -> Iterator[tuple[int, str, bytes, datetime]]:
-        """Representatives published since a date: (id, content hash, signature, published)."""
+    def recent_signatures(
+        self, since: datetime, *, after_id: int = 0
+    ) -> Iterator[tuple[int, str, bytes, datetime]]:
+        """Representatives published since a date (and stored after article ``after_id``):
+        (id, content hash, signature, published)."""
         rows = self.db.execute(
             "SELECT id, content_hash, signature, published FROM articles"
             " WHERE duplicate_of IS NULL AND superseded_by IS NULL AND signature IS NOT NULL"
-            " AND published >= ?"
+            " AND published >= ? AND id > ?"
             " ORDER BY published, id",
-            (since.isoformat(),),
+            (since.isoformat(), after_id),
         )
         for article_id, content_hash, signature, published in rows:
             yield int(article_id), str(content_hash), bytes(signature), _parse_time(published)
@@ -545,6 +691,10 @@ class Store:
             " JOIN stories s ON s.id = a.story_id WHERE a.ext_id IS NOT NULL"
         )
         return {str(ext_id): int(thread) for ext_id, thread in rows}
+
+    def max_article_id(self) -> int:
+        """Highest article id in use (0 when there is none)."""
+        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
 
     def max_story_id(self) -> int:
         """Highest story id in use (0 when there is none)."""
@@ -654,9 +804,12 @@ class Store:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     # -- stories ------------------------------------------------------------------------
-    def ensure_story(self, story_id: int) -> None:
-        """Create an empty story row with this id if missing."""
-        self.db.execute("INSERT OR IGNORE INTO stories (id) VALUES (?)", (story_id,))
+    def create_story(self, story_id: int) -> None:
+        """Create an empty story row; an id already in use is an error (never a merge)."""
+        try:
+            self.db.execute("INSERT INTO stories (id) VALUES (?)", (story_id,))
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"story id {story_id} is already in use") from exc
 
     def touch_story(self, story_id: int, source: str, published: datetime) -> None:
         """Count one more article in a story and widen its time span."""
@@ -805,12 +958,22 @@ class Store:
         """Stories whose summary must be rebuilt."""
         return [int(r[0]) for r in self.db.execute("SELECT id FROM stories WHERE dirty = 1")]
 
-    def set_summary(self, story_id: int, title: str, summary: dict[str, Any]) -> None:
-        """Store a story's title and summary and mark it clean."""
-        self.db.execute(
-            "UPDATE stories SET title = ?, summary = ?, dirty = 0, revision = revision + 1 WHERE id = ?",
-            (title, json.dumps(summary, ensure_ascii=False), story_id),
+    def set_summary(
+        self, story_id: int, title: str, summary: dict[str, Any], *, revision: int | None = None
+    ) -> bool:
+        """Store a story's title and summary and mark it clean. With ``revision``, only while
+        the story is still at that revision: a summary of a snapshot that another writer
+        has since extended would hide its new articles (the story stays dirty then)."""
+        params: tuple[Any, ...] = (title, json.dumps(summary, ensure_ascii=False), story_id)
+        only = ""
+        if revision is not None:
+            only, params = " AND revision = ?", (*params, revision)
+        cursor = self.db.execute(
+            "UPDATE stories SET title = ?, summary = ?, dirty = 0, revision = revision + 1"
+            " WHERE id = ?" + only,
+            params,
         )
+        return cursor.rowcount > 0
 
     def story(self, story_id: int) -> StoredStory | None:
         """Fetch one story."""
