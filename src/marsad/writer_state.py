@@ -130,6 +130,9 @@ class WriterState:
 
     def _reload(self, store: Store, *, duplicates: bool) -> None:
         settings = self.settings
+        # After a rollback nothing in memory can be trusted; after another writer's
+        # snapshot, this writer's own recent stories can (see keep_own_stories).
+        previous = None if duplicates else self.clusterer
         self.clusterer = StoryClusterer(settings.cluster)
         self.threads = ThreadLinker(settings.threads)
         state: Any = store.get_state(CLUSTER_STATE)
@@ -142,6 +145,8 @@ class WriterState:
         if thread_state:
             self.threads = ThreadLinker.from_state(thread_state, settings.threads)
         self._connect()
+        if previous is not None:
+            self.clusterer.keep_own_stories(previous)
         for _, delta in store.state_deltas(store.snapshot_rev()):
             with contextlib.suppress(ValueError):
                 self.clusterer.apply_changes(delta["cluster"])

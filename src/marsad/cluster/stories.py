@@ -469,8 +469,11 @@ class StoryClusterer:
                 self._df[term] = int(count)
             else:
                 self._df.pop(term, None)
+        # Forgetting frees one writer's memory; it is not a fact about the stories. Another
+        # writer may not yet have known this one's clock: a story still inside this
+        # writer's own window stays.
         for story_id in changes["forgotten"]:
-            if story_id in self._stories:
+            if story_id in self._stories and not self._in_own_window(self._stories[story_id]):
                 self._unindex(story_id)
                 del self._stories[story_id]
         for row in changes["stories"]:
@@ -557,6 +560,20 @@ class StoryClusterer:
         cutoff = self.horizon(when) - timedelta(days=self.settings.window_days)
         while self._expiry and self._expiry[0][0] < cutoff:
             self._forget_oldest()
+
+    def _in_own_window(self, story: _Story) -> bool:
+        window = timedelta(days=self.settings.window_days)
+        return self._now is not None and story.last >= self._now - window
+
+    def keep_own_stories(self, previous: StoryClusterer) -> None:
+        """After reloading another writer's snapshot: stories of ``previous`` (this writer's
+        state before) that the snapshot's writer had forgotten but that are still inside
+        this writer's window are kept, as they were."""
+        self._now = previous._now
+        for story_id, story in previous._stories.items():
+            if story_id not in self._stories and previous._in_own_window(story):
+                self._load_story(previous._story_row(story))
+        self._clear_changes()
 
     def horizon(self, when: datetime) -> datetime:
         """The oldest of ``when`` and the clocks of other active writers: what is older
