@@ -263,3 +263,54 @@ def test_peek_leaves_state_alone(docs: list[ClusterDoc]) -> None:
     assert _without_clocks(clusterer.export_state()) == before
     assert clusterer.peek(docs[0]).is_new  # oil prices: no such story
     assert clusterer.peek(docs[4]) == clusterer.assign(docs[4])  # what assign then does
+
+
+def test_distant_periods_cluster_alike_in_any_order(docs: list[ClusterDoc]) -> None:
+    """Time-local IDF: the same articles 30 days later (another writer's period) neither
+    join the first period's stories nor change a decision or a score there, whether one
+    writer runs them after or before, or two writers run them at once (exchanging deltas
+    after every article, as writers sharing a store do)."""
+    later = [
+        ClusterDoc(
+            doc.key + 1000,
+            doc.when + timedelta(days=30),
+            doc.source,
+            doc.title_stems,
+            doc.stems,
+            doc.names,
+        )
+        for doc in docs
+    ]
+    Outcome = dict[int, tuple[int, float]]
+
+    def assign(clusterer: StoryClusterer, doc: ClusterDoc, got: Outcome) -> None:
+        assignment = clusterer.assign(doc)
+        got[doc.key] = (assignment.story, round(assignment.score, 9))
+
+    def sequential(order: list[ClusterDoc]) -> Outcome:
+        clusterer, got = StoryClusterer(), {}
+        for doc in order:
+            assign(clusterer, doc, got)
+        return got
+
+    def together() -> Outcome:
+        first, second, got = StoryClusterer(), StoryClusterer(), {}
+        first.set_writer("first")
+        second.set_writer("second")
+        for early, late in zip(docs, later, strict=True):
+            for writer, other, doc in ((first, second, early), (second, first, late)):
+                assign(writer, doc, got)
+                other.apply_changes(json.loads(json.dumps(writer.take_changes())))
+        return got
+
+    def shape(got: Outcome, keys: list[int]) -> tuple[list[int], list[float]]:
+        """Each article's story as the rank of its first article, and the scores."""
+        firsts: dict[int, int] = {}
+        return [firsts.setdefault(got[k][0], len(firsts)) for k in keys], [got[k][1] for k in keys]
+
+    early_keys, late_keys = [doc.key for doc in docs], [doc.key for doc in later]
+    alone = shape(sequential(docs), early_keys)
+    for got in (sequential(docs + later), sequential(later + docs), together()):
+        assert shape(got, early_keys) == alone
+        assert shape(got, late_keys) == alone  # the same texts, a month on: the same stories
+        assert {got[k][0] for k in early_keys}.isdisjoint({got[k][0] for k in late_keys})

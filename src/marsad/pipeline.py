@@ -499,9 +499,6 @@ class Pipeline:
                     )
                 )
             self._store_batches(batched(ordered, size), total, now, pool, report, progress, skipped)
-            if total:
-                with self.store.transaction(self.on_wait):
-                    self.state.end_run(self.store)
             # The worker that prepared the batches also takes a share of the summaries.
             self.summarize_dirty(report, pool=pool)
         return report

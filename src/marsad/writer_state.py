@@ -74,13 +74,6 @@ class WriterState:
         """A run of date-ordered input starts (its clock starts afresh)."""
         self.clusterer.start_run()
 
-    def end_run(self, store: Store) -> None:
-        """A run is over: say so in a delta, inside the caller's transaction, so that this
-        writer's clock stops holding other writers' old stories in memory."""
-        self.catch_up(store)
-        self.clusterer.end_run()
-        self.save(store)
-
     def catch_up(self, store: Store) -> None:
         """Bring the state up to the store's committed revision (cheap when unchanged).
 

@@ -21,7 +21,7 @@ first hours of a stream make every word look rare.
 
 IDF is incremental: document frequencies seen so far, smoothed. Memory is bounded by
 the window: stories not updated within ``window_days`` are dropped from memory, and the
-IDF table forgets one-off terms once it grows past ``_MAX_VOCABULARY``.
+IDF counts of days outside every writer's window are dropped.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from marsad.text.arabic import content_stems, tokenize
 Vector = dict[str, float]
 _Found = TypeVar("_Found")
 
-_STATE_VERSION = 2
+_STATE_VERSION = 3  # 3: time-local IDF (counts per day)
 LEAD_TERMS = 40  # body stems, from the start, whose bigrams become name keys
 _EPOCH = datetime(2000, 1, 1)
 WRITER_IDLE_S = 900.0  # a writer silent this long (killed, or idle) holds no stories back
@@ -88,6 +88,10 @@ class ClusterSettings:
         idf_prior_docs: imagined documents, none containing any term, added to the count.
             Early in a stream (or on a small input) this keeps terms seen in a few
             articles distinctive instead of flattening all IDFs.
+        idf_days: document frequencies count the articles of this many calendar days up to
+            the article's own (time-local IDF): a word is rare if the news of these days
+            rarely uses it. Articles further apart than the story window never weigh
+            each other's words, whatever order they arrive in.
         max_active_stories: memory cap; beyond it the least recently updated story is
             forgotten even inside the window.
     """
@@ -103,6 +107,7 @@ class ClusterSettings:
     query_terms: int = 15
     max_candidates: int = 10
     idf_prior_docs: int = 1000
+    idf_days: int = 7
     max_active_stories: int = 20_000
 
 
@@ -205,7 +210,6 @@ def make_cluster_doc(
 
 # Above this many distinct terms, terms seen in one document only are forgotten, so the
 # IDF table stays bounded on an endless stream (a forgotten term simply counts as new).
-_MAX_VOCABULARY = 200_000
 _FULL_REFRESH_EVERY = 4
 _DIGITS = 6  # decimals kept in centroid sums
 
@@ -267,6 +271,7 @@ class _Story:
     norm_docs: int = 0  # document count when the norms were last computed
     day_sum: float = 0.0  # sum of member dates in days since the epoch (for the mean date)
     first: datetime | None = None  # earliest member date (None until the first member)
+    norm_day: int | None = None  # the IDF day the norms were last computed for
 
     def parts(self) -> tuple[_Centroid, _Centroid, _Centroid]:
         return self.body, self.title, self.names
@@ -296,6 +301,11 @@ class StoryClusterer:
         """
         self.settings = settings or ClusterSettings()
         self._next_id = next_story_id
+        # Per calendar day: document frequencies and documents counted. _df and _doc_count
+        # hold their sums over the idf_days up to _idf_day (the day of the last document).
+        self._days: dict[int, Counter[str]] = {}
+        self._day_docs: dict[int, int] = {}
+        self._idf_day: int | None = None
         self._doc_count = 0
         self._df: Counter[str] = Counter()
         self._stories: dict[int, _Story] = {}
@@ -308,11 +318,12 @@ class StoryClusterer:
         # a story is forgotten only once it is out of every active writer's window.
         self.writer = ""
         self._clocks: dict[str, tuple[datetime, float]] = {}
+        self._fresh_run = False
         # What changed since take_changes(): a writer saves only this with each batch.
         self._changed_stories: set[int] = set()
         self._forgotten: set[int] = set()
-        self._changed_terms: set[str] = set()
-        self._pruned = False
+        self._changed_terms: dict[int, set[str]] = {}
+        self._dropped_days: set[int] = set()
 
     @property
     def active_stories(self) -> int:
@@ -368,13 +379,7 @@ class StoryClusterer:
         """
         vectors = self._vectorize(doc)
         # _vectorize counted the document into the IDF statistics: take it back out.
-        self._doc_count -= 1
-        for term in set(doc.stems) | set(doc.title_stems):
-            self._changed_terms.add(term)
-            if self._df[term] <= 1:
-                self._df.pop(term, None)
-            else:
-                self._df[term] -= 1
+        self._count(_day(doc.when), set(doc.stems) | set(doc.title_stems), -1)
         best_story, best_score = self._best_story(doc.when, vectors)
         if best_story is None or best_score < self.settings.join_threshold:
             return Assignment(-1, True, best_score, vectors.units[0])
@@ -399,10 +404,10 @@ class StoryClusterer:
         return {
             "version": _STATE_VERSION,
             "next_story_id": self._next_id,
-            "doc_count": self._doc_count,
             "now": self._now.isoformat() if self._now else None,
             "clocks": self._clock_rows(include_own=True),
-            "df": dict(self._df),
+            "days": {str(day): dict(bucket) for day, bucket in self._days.items()},
+            "day_docs": {str(day): n for day, n in self._day_docs.items()},
             "stories": [self._story_row(story) for story in self._stories.values()],
         }
 
@@ -414,10 +419,13 @@ class StoryClusterer:
         if state.get("version") != _STATE_VERSION:
             raise ValueError(f"unsupported clusterer state version: {state.get('version')!r}")
         clusterer = cls(settings, next_story_id=int(state["next_story_id"]))
-        clusterer._doc_count = int(state["doc_count"])
         clusterer._now = datetime.fromisoformat(state["now"]) if state["now"] else None
         clusterer._read_clocks(state.get("clocks", {}))
-        clusterer._df = Counter({term: int(count) for term, count in state["df"].items()})
+        clusterer._days = {
+            int(day): Counter({term: int(n) for term, n in bucket.items()})
+            for day, bucket in state["days"].items()
+        }
+        clusterer._day_docs = {int(day): int(n) for day, n in state["day_docs"].items()}
         for row in state["stories"]:
             clusterer._load_story(row)
         clusterer._clear_changes()
@@ -425,20 +433,24 @@ class StoryClusterer:
 
     def take_changes(self) -> dict[str, Any] | None:
         """What changed since the last call (or since loading), JSON-serialisable, and start
-        tracking afresh. None when the IDF table was pruned meanwhile: that rewrites it
-        wholesale, so the caller saves :meth:`export_state` instead.
+        tracking afresh.
 
         Saved with every batch in the batch's own transaction, these deltas let a restarted
         or concurrent writer rebuild exactly the state that the committed store describes.
         """
-        pruned = self._pruned
+        days = {
+            str(day): {term: self._days[day].get(term, 0) for term in terms}
+            for day, terms in self._changed_terms.items()
+            if day in self._days
+        }
         changed = {
             "version": _STATE_VERSION,
             "next_story_id": self._next_id,
-            "doc_count": self._doc_count,
             "writer": self.writer,
             "clock": self._clock_rows(include_own=True).get(self.writer),
-            "df": {term: self._df.get(term, 0) for term in self._changed_terms},
+            "days": days,
+            "day_docs": {day: self._day_docs[int(day)] for day in days},
+            "dropped_days": sorted(self._dropped_days),
             "stories": [
                 self._story_row(self._stories[story_id])
                 for story_id in sorted(self._changed_stories)
@@ -447,13 +459,13 @@ class StoryClusterer:
             "forgotten": sorted(self._forgotten - self._stories.keys()),
         }
         self._clear_changes()
-        return None if pruned else changed
+        return changed
 
     def _clear_changes(self) -> None:
         self._changed_stories = set()
         self._forgotten = set()
-        self._changed_terms = set()
-        self._pruned = False
+        self._changed_terms = {}
+        self._dropped_days = set()
 
     def apply_changes(self, changes: dict[str, Any]) -> None:
         """Bring this state up to date with a delta from :meth:`take_changes` (another
@@ -461,14 +473,21 @@ class StoryClusterer:
         if changes.get("version") != _STATE_VERSION:
             raise ValueError(f"unsupported clusterer state version: {changes.get('version')!r}")
         self._next_id = max(self._next_id, int(changes["next_story_id"]))
-        self._doc_count = int(changes["doc_count"])
         if changes.get("writer") != self.writer:
             self._read_clocks({changes.get("writer", ""): changes.get("clock")})
-        for term, count in changes["df"].items():
-            if count:
-                self._df[term] = int(count)
-            else:
-                self._df.pop(term, None)
+        for key, counts in changes["days"].items():
+            day = int(key)
+            bucket = self._days.setdefault(day, Counter())
+            for term, count in counts.items():
+                if count:
+                    bucket[term] = int(count)
+                else:
+                    bucket.pop(term, None)
+            self._day_docs[day] = int(changes["day_docs"][key])
+        for day in changes["dropped_days"]:
+            self._days.pop(int(day), None)
+            self._day_docs.pop(int(day), None)
+        self._idf_day = None  # the sums are rebuilt for the next document
         # Forgetting frees one writer's memory; it is not a fact about the stories. Another
         # writer may not yet have known this one's clock: a story still inside this
         # writer's own window stays.
@@ -481,17 +500,12 @@ class StoryClusterer:
         self._clear_changes()
 
     def start_run(self) -> None:
-        """A writer starts a run (its input is in date order): its clock starts afresh.
-
-        Without this, a run of older articles after one of newer ones (an archive loaded
-        beside a live feed) would find its own recent stories forgotten.
-        """
-        self._now = None
-
-    def end_run(self) -> None:
-        """A writer's run is over: its next delta tells other writers that its clock no
-        longer holds stories back."""
-        self._now = None
+        """A writer starts a run (its input is in date order): its clock is set by the run's
+        first article, even if that is older, so a run of older articles after one of
+        newer ones (an archive loaded beside a live feed) keeps its own stories. Between
+        runs the clock stays, so other writers keep this writer's stories in memory until
+        it has been idle for ``WRITER_IDLE_S``."""
+        self._fresh_run = True
 
     def set_writer(self, writer: str) -> None:
         """Name the writer this state belongs to (its clock is its own, not another's)."""
@@ -523,6 +537,7 @@ class StoryClusterer:
             "day_sum": story.day_sum,
             "size": story.size,
             "norm_docs": story.norm_docs,
+            "norm_day": story.norm_day,
             "body": story.body.sums,
             "title": story.title.sums,
             "names": story.names.sums,
@@ -542,6 +557,7 @@ class StoryClusterer:
             names=_Centroid(_floats(row["names"]), names_norm),
             norm_docs=int(row["norm_docs"]),
             first=datetime.fromisoformat(row.get("first") or row["last"]),
+            norm_day=row.get("norm_day"),
         )
         self._unindex(story.story_id)
         self._stories[story.story_id] = story
@@ -554,10 +570,12 @@ class StoryClusterer:
         """Move this writer's clock forward and forget stories that fell out of the window
         of every active writer (memory only: candidates are checked against each
         document's own date, so what is forgotten never changes a decision)."""
-        if self._now is not None and when <= self._now:
+        if self._now is not None and when <= self._now and not self._fresh_run:
             return
+        self._fresh_run = False
         self._now = when
         cutoff = self.horizon(when) - timedelta(days=self.settings.window_days)
+        self._drop_days(_day(cutoff) - self.settings.idf_days)
         while self._expiry and self._expiry[0][0] < cutoff:
             self._forget_oldest()
 
@@ -594,6 +612,43 @@ class StoryClusterer:
                 self._forgotten.add(story_id)
                 return
 
+    def _use_day(self, day: int) -> None:
+        """Make _df and _doc_count the sums over the idf_days up to ``day``."""
+        if day == self._idf_day:
+            return
+        first = day - self.settings.idf_days + 1
+        self._df = Counter()
+        self._doc_count = 0
+        for bucket in range(first, day + 1):
+            if bucket in self._days:
+                self._df.update(self._days[bucket])
+                self._doc_count += self._day_docs[bucket]
+        self._idf_day = day
+
+    def _count(self, day: int, terms: Iterable[str], sign: int) -> None:
+        """Count one document of ``day`` in (sign 1) or out (-1) of the statistics."""
+        self._use_day(day)
+        bucket = self._days.setdefault(day, Counter())
+        self._day_docs[day] = self._day_docs.get(day, 0) + sign
+        self._doc_count += sign
+        self._changed_terms.setdefault(day, set()).update(terms)
+        if sign > 0:  # every document: Counter.update counts at C speed
+            bucket.update(terms)
+            self._df.update(terms)
+            return
+        for term in terms:
+            for counts in (bucket, self._df):
+                counts[term] -= 1
+                if counts[term] <= 0:
+                    del counts[term]
+
+    def _drop_days(self, before: int) -> None:
+        """Forget the counts of days that no document in any writer's window can use."""
+        for day in [d for d in self._days if d < before]:
+            del self._days[day]
+            del self._day_docs[day]
+            self._dropped_days.add(day)
+
     def _term_idf(self, term: str) -> float:
         df = self._df.get(term, 0)  # not Counter's [] whose __missing__ runs in Python
         return math.log((1 + self._doc_count + self.settings.idf_prior_docs) / (1 + df)) + 1.0
@@ -621,12 +676,7 @@ class StoryClusterer:
         all_counts.update(doc.title_stems)
         title_counts = Counter(doc.title_stems)
         name_counts = Counter(doc.names)
-        self._doc_count += 1
-        self._df.update(all_counts.keys())
-        self._changed_terms.update(all_counts.keys())
-        if len(self._df) > _MAX_VOCABULARY:
-            self._df = Counter({term: count for term, count in self._df.items() if count > 1})
-            self._pruned = True
+        self._count(_day(doc.when), all_counts.keys(), 1)
         # _term_idf inlined (same arithmetic): this runs for every term of every document.
         df, log = self._df.get, math.log
         top = 1 + self._doc_count + self.settings.idf_prior_docs
@@ -680,7 +730,7 @@ class StoryClusterer:
 
     def _score(self, when: datetime, vectors: _DocVectors, story: _Story) -> float:
         settings = self.settings
-        if self._doc_count > 2 * story.norm_docs + 500:
+        if self._doc_count > 2 * story.norm_docs + 500 or story.norm_day != self._idf_day:
             self._refresh(story, vectors.idf)
         body_query, title_query, names_query = vectors.queries
         total = settings.body_weight * story.body.cosine(body_query)
@@ -724,6 +774,7 @@ class StoryClusterer:
             count = self.settings.index_terms
             body, _, names = vectors.units
             story.norm_docs = self._doc_count
+            story.norm_day = self._idf_day
             self._post(story, _top(body, count) + _top(names, count // 2))
         elif story.size <= _FULL_REFRESH_EVERY or story.size % _FULL_REFRESH_EVERY == 0:
             self._refresh(story, vectors.idf)
@@ -751,6 +802,7 @@ class StoryClusterer:
             centroid.norm = math.hypot(*weights.values())
             weighted.append(weights)
         story.norm_docs = self._doc_count
+        story.norm_day = self._idf_day
         count = self.settings.index_terms
         keys = _top(weighted[0], count) + _top(weighted[2], count // 2)
         self._unindex(story.story_id)
@@ -773,6 +825,11 @@ class StoryClusterer:
 
 def _nowhere(_profile: Vector) -> None:
     return None
+
+
+def _day(when: datetime) -> int:
+    """Calendar day number (since the epoch) of a date: the unit of time-local IDF."""
+    return (when - _EPOCH).days
 
 
 def _days(when: datetime) -> float:
