@@ -1,15 +1,25 @@
-"""Build the story-clustering DEV gold file from SaudiNewsNet and our committed labels.
+"""Build a story-clustering gold file from SaudiNewsNet and our committed labels.
 
-The repository commits only ids and story labels (``evaluation/stories_dev/labels.csv``);
-article texts stay in the licensed corpus (SaudiNewsNet, CC BY-NC-SA 4.0). This script joins
-the two into the input of ``marsad eval stories``: every article of the pool (crawl dates
-2015-07-21..2015-07-31) as one JSON line with ``id, source, date, title, text, url, story``,
-where ``story`` is the label or null (an unlabeled distractor), sorted by date then id.
+The repository commits only ids and story labels (``evaluation/stories_dev/labels.csv`` for the
+July DEV gold, ``evaluation/stories_val/labels.csv`` for the August VALIDATION gold); article
+texts stay in the licensed corpus (SaudiNewsNet, CC BY-NC-SA 4.0). This script joins the two
+into the input of ``marsad eval stories``: every article of the pool as one JSON line with
+``id, source, date, title, text, url, story``, where ``story`` is the label or null (an
+unlabeled distractor), sorted by date then id.
+
+The pool is every article whose crawl date falls in ``--first-day..--last-day`` (default the July
+DEV pool 2015-07-21..2015-07-31). Articles dated 2015-08-04 or later are held out for test sets:
+a pool reaching into them is refused. ``--exclude-ids FILE`` (one id per line) names articles
+kept apart from annotation: they stay in the pool as unlabeled distractors, and the build
+fails if any labeled id is listed there. Every failure is a one-line error.
 
 Usage::
 
     python scripts/build_story_gold.py --corpus ../shared/data/saudinewsnet/saudinewsnet.jsonl.gz \
         --labels evaluation/stories_dev/labels.csv -o build/stories_dev.jsonl.gz
+    python scripts/build_story_gold.py --corpus ../shared/data/saudinewsnet/saudinewsnet.jsonl.gz \
+        --labels evaluation/stories_val/labels.csv --first-day 2015-08-01 --last-day 2015-08-03 \
+        --exclude-ids ../shared/data/saudinewsnet/kept_apart_ids.txt -o build/stories_val.jsonl.gz
 """
 
 from __future__ import annotations
@@ -27,7 +37,10 @@ from typing import Any, Final, TextIO
 
 POOL_FIRST_DAY: Final = "2015-07-21"
 POOL_LAST_DAY: Final = "2015-07-31"
-# August 2015 is held out for an independent test set; the pool must never reach into it.
+# Articles crawled from this day on are held out for independent test sets; no pool may reach
+# into them (the August VALIDATION gold uses 2015-08-01..2015-08-03).
+HELD_OUT_FIRST_DAY: Final = "2015-08-04"
+DAY_PATTERN: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 OUTPUT_FIELDS: Final = ("id", "source", "date", "title", "text", "url")
 SLUG_PATTERN: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_PATTERN: Final = re.compile(r"^snn-[0-9a-f]{16}$")
@@ -46,9 +59,48 @@ class Label:
     note: str
 
 
-def in_pool(date: str) -> bool:
+def in_pool(date: str, first_day: str = POOL_FIRST_DAY, last_day: str = POOL_LAST_DAY) -> bool:
     """Whether a SaudiNewsNet ``date`` (``YYYY-MM-DD hh:mm:ss``) falls inside the pool days."""
-    return POOL_FIRST_DAY <= date[:10] <= POOL_LAST_DAY
+    return first_day <= date[:10] <= last_day
+
+
+def check_pool_days(first_day: str, last_day: str) -> None:
+    """Validate the pool days: ``YYYY-MM-DD``, in order, and all before the held-out days.
+
+    Raises:
+        GoldError: on a malformed day, ``first_day`` after ``last_day``, or a pool day on or
+            after :data:`HELD_OUT_FIRST_DAY`.
+    """
+    for day in (first_day, last_day):
+        if not DAY_PATTERN.match(day):
+            raise GoldError(f"malformed pool day {day!r} (expected YYYY-MM-DD)")
+    if first_day > last_day:
+        raise GoldError(f"pool first day {first_day} is after its last day {last_day}")
+    if last_day >= HELD_OUT_FIRST_DAY:
+        raise GoldError(
+            f"pool day {last_day} is held out: the pool must end before {HELD_OUT_FIRST_DAY}"
+        )
+
+
+def read_id_list(path: Path) -> set[str]:
+    """Read a file of article ids, one per line; blank lines and ``#`` comments are ignored."""
+    with path.open(encoding="utf-8") as fh:
+        lines = (line.split("#", 1)[0].strip() for line in fh)
+        return {line for line in lines if line}
+
+
+def check_not_excluded(labels: Iterable[Label], excluded: set[str], *, origin: str) -> None:
+    """Refuse labels on articles kept apart from annotation (they stay unlabeled distractors).
+
+    Raises:
+        GoldError: if any labeled id is listed in ``excluded``.
+    """
+    clash = sorted(label.article_id for label in labels if label.article_id in excluded)
+    if clash:
+        raise GoldError(
+            f"{len(clash)} labeled id(s) are kept apart in {origin} and must stay unlabeled, "
+            f"e.g. {clash[0]}"
+        )
 
 
 def read_labels(path: Path) -> list[Label]:
@@ -93,20 +145,27 @@ def read_corpus(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def build_gold(
-    corpus: Iterable[Mapping[str, Any]], labels: Iterable[Label]
+    corpus: Iterable[Mapping[str, Any]],
+    labels: Iterable[Label],
+    *,
+    first_day: str = POOL_FIRST_DAY,
+    last_day: str = POOL_LAST_DAY,
 ) -> list[dict[str, Any]]:
     """Join the pool articles of ``corpus`` with ``labels``; sorted by date then id.
 
     Raises:
-        GoldError: if a labeled id is missing from the corpus or dated outside the pool.
+        GoldError: if the pool days are invalid or reach the held-out days (see
+            :func:`check_pool_days`), or a labeled id is missing from the corpus or dated
+            outside the pool.
     """
+    check_pool_days(first_day, last_day)
     story_of = {label.article_id: label.story for label in labels}
     records: list[dict[str, Any]] = []
     outside: dict[str, str] = {}
     for article in corpus:
         article_id = str(article["id"])
         date = str(article.get("date") or "")
-        if not in_pool(date):
+        if not in_pool(date, first_day, last_day):
             if article_id in story_of:
                 outside[article_id] = date
             continue
@@ -117,7 +176,7 @@ def build_gold(
         first = min(outside)
         raise GoldError(
             f"{len(outside)} labeled id(s) dated outside the pool "
-            f"{POOL_FIRST_DAY}..{POOL_LAST_DAY}, e.g. {first} ({outside[first]})"
+            f"{first_day}..{last_day}, e.g. {first} ({outside[first]})"
         )
     found = {record["id"] for record in records}
     absent = sorted(set(story_of) - found)
@@ -148,6 +207,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--corpus", type=Path, required=True, help="saudinewsnet.jsonl.gz")
     parser.add_argument("--labels", type=Path, required=True, help="labels.csv (id,story,note)")
     parser.add_argument("-o", "--output", type=Path, required=True, help="output .jsonl.gz")
+    parser.add_argument(
+        "--first-day", default=POOL_FIRST_DAY, help=f"first pool day (default {POOL_FIRST_DAY})"
+    )
+    parser.add_argument(
+        "--last-day",
+        default=POOL_LAST_DAY,
+        help=f"last pool day (default {POOL_LAST_DAY}); must be before {HELD_OUT_FIRST_DAY}",
+    )
+    parser.add_argument(
+        "--exclude-ids",
+        type=Path,
+        help="ids kept apart from annotation (one per line): they stay in the pool unlabeled, "
+        "and the build fails if any of them is labeled",
+    )
     return parser.parse_args(argv)
 
 
@@ -155,8 +228,14 @@ def main(argv: list[str] | None = None) -> int:
     """Build the gold file; prints a one-line summary, or a one-line error and exits 1."""
     args = parse_args(argv)
     try:
+        check_pool_days(args.first_day, args.last_day)
         labels = read_labels(args.labels)
-        records = build_gold(read_corpus(args.corpus), labels)
+        if args.exclude_ids is not None:
+            excluded = read_id_list(args.exclude_ids)
+            check_not_excluded(labels, excluded, origin=str(args.exclude_ids))
+        records = build_gold(
+            read_corpus(args.corpus), labels, first_day=args.first_day, last_day=args.last_day
+        )
     except (GoldError, OSError, json.JSONDecodeError, KeyError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

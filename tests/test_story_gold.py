@@ -1,10 +1,12 @@
-"""Checks on the story-clustering DEV gold labels and the script that builds the gold file."""
+"""Checks on the story-clustering gold labels (July DEV, August VALIDATION) and their builder."""
 
 from __future__ import annotations
 
 import csv
+import gzip
 import importlib.util
 import io
+import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -14,8 +16,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = REPO / "evaluation" / "stories_dev" / "labels.csv"
+VAL_LABELS = REPO / "evaluation" / "stories_val" / "labels.csv"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "data" / "saudinewsnet" / "saudinewsnet.jsonl.gz"
+KEPT_APART = SHARED / "data" / "saudinewsnet" / "kept_apart_ids.txt"
+VAL_FIRST_DAY, VAL_LAST_DAY = "2015-08-01", "2015-08-03"
 
 
 def _load_script() -> ModuleType:
@@ -32,8 +37,8 @@ def _load_script() -> ModuleType:
 gold = _load_script()
 
 
-def _rows() -> list[dict[str, str]]:
-    with LABELS.open(encoding="utf-8", newline="") as fh:
+def _rows(path: Path = LABELS) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -46,18 +51,30 @@ def test_labels_have_enough_stories_and_rows() -> None:
     assert min(stories.values()) >= 2
 
 
-def test_labels_ids_unique_and_slugs_well_formed() -> None:
-    rows = _rows()
+def test_val_labels_have_enough_stories_and_rows() -> None:
+    rows = _rows(VAL_LABELS)
+    stories = Counter(row["story"] for row in rows)
+    assert len(rows) >= 300
+    assert len(stories) >= 30
+    assert min(stories.values()) >= 2
+    # No article may carry a DEV label and a VALIDATION label.
+    assert not {row["id"] for row in rows} & {row["id"] for row in _rows()}
+
+
+@pytest.mark.parametrize("path", [LABELS, VAL_LABELS], ids=["dev", "val"])
+def test_labels_ids_unique_and_slugs_well_formed(path: Path) -> None:
+    rows = _rows(path)
     ids = [row["id"] for row in rows]
     assert len(ids) == len(set(ids))
     assert all(gold.ID_PATTERN.match(i) for i in ids)
     assert all(gold.SLUG_PATTERN.match(row["story"]) for row in rows)
     # parse_labels applies the same rules and must accept the committed file.
-    assert len(gold.read_labels(LABELS)) == len(rows)
+    assert len(gold.read_labels(path)) == len(rows)
 
 
-def test_labels_commit_no_article_text() -> None:
-    with LABELS.open(encoding="utf-8", newline="") as fh:
+@pytest.mark.parametrize("path", [LABELS, VAL_LABELS], ids=["dev", "val"])
+def test_labels_commit_no_article_text(path: Path) -> None:
+    with path.open(encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh))
         body = fh.read()
     assert header == ["id", "story", "note"]
@@ -114,6 +131,91 @@ def test_build_gold_rejects_bad_ids(label_id: str, message: str) -> None:
         gold.build_gold(corpus, [gold.Label(label_id, "s", "")])
 
 
+@pytest.mark.parametrize(
+    ("first_day", "last_day", "message"),
+    [
+        ("2015-08-01", "2015-08-04", "held out"),
+        ("2015-08-05", "2015-08-11", "held out"),
+        ("2015-08-03", "2015-08-01", "after its last day"),
+        ("2015-8-1", "2015-08-03", "malformed pool day"),
+    ],
+)
+def test_build_gold_refuses_bad_or_held_out_pool_days(
+    first_day: str, last_day: str, message: str
+) -> None:
+    corpus = [_article("snn-000000000000000a", "2015-08-02 10:00:00")]
+    with pytest.raises(gold.GoldError, match=message):
+        gold.build_gold(corpus, [], first_day=first_day, last_day=last_day)
+
+
+def test_build_gold_uses_the_given_pool_days() -> None:
+    corpus = [
+        _article("snn-000000000000000a", "2015-07-31 23:00:00"),
+        _article("snn-000000000000000b", "2015-08-01 09:00:00"),
+        _article("snn-000000000000000c", "2015-08-03 21:00:00"),
+        _article("snn-000000000000000d", "2015-08-04 08:00:00"),
+    ]
+    labels = [gold.Label("snn-000000000000000c", "one-story", "")]
+    records = gold.build_gold(corpus, labels, first_day=VAL_FIRST_DAY, last_day=VAL_LAST_DAY)
+    assert [r["id"] for r in records] == ["snn-000000000000000b", "snn-000000000000000c"]
+    # A labeled article from the day before the pool is refused.
+    outside = [gold.Label("snn-000000000000000a", "s", "")]
+    with pytest.raises(gold.GoldError, match="outside the pool"):
+        gold.build_gold(corpus, outside, first_day=VAL_FIRST_DAY, last_day=VAL_LAST_DAY)
+
+
+def _val_args(tmp_path: Path, labeled: str, *extra: str) -> list[str]:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        '{"id": "snn-000000000000000a", "date": "2015-08-02 00:00:00"}\n'
+        '{"id": "snn-000000000000000b", "date": "2015-08-03 00:00:00"}\n'
+    )
+    labels = tmp_path / "l.csv"
+    labels.write_text(f"id,story,note\n{labeled},s,\n")
+    return [
+        "--corpus", str(corpus), "--labels", str(labels), "-o", str(tmp_path / "o.jsonl.gz"),
+        *extra,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--first-day", "2015-08-01", "--last-day", "2015-08-04"], "held out"),
+        (["--first-day", "2015-08-04", "--last-day", "2015-08-04"], "held out"),
+    ],
+)
+def test_main_refuses_held_out_days(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    code = gold.main(_val_args(tmp_path, "snn-000000000000000a", *extra))
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and message in err
+    assert not (tmp_path / "o.jsonl.gz").exists()
+
+
+def test_main_refuses_a_labeled_kept_apart_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kept = tmp_path / "kept.txt"
+    kept.write_text("snn-000000000000000b\n")
+    days = ["--first-day", "2015-08-01", "--last-day", "2015-08-03", "--exclude-ids", str(kept)]
+    code = gold.main(_val_args(tmp_path, "snn-000000000000000b", *days))
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and "kept apart" in err and "snn-000000000000000b" in err
+    assert not (tmp_path / "o.jsonl.gz").exists()
+    # A kept-apart id that is not labeled stays in the pool as an unlabeled distractor.
+    assert gold.main(_val_args(tmp_path, "snn-000000000000000a", *days)) == 0
+    with gzip.open(tmp_path / "o.jsonl.gz", "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh]
+    assert [(r["id"], r["story"]) for r in records] == [
+        ("snn-000000000000000a", "s"),
+        ("snn-000000000000000b", None),
+    ]
+
+
 def test_main_reports_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     corpus = tmp_path / "c.jsonl"
     corpus.write_text('{"id": "snn-000000000000000a", "date": "2015-08-02 00:00:00"}\n')
@@ -135,3 +237,22 @@ def test_committed_labels_resolve_in_the_pool() -> None:
     assert all(gold.in_pool(r["date"]) for r in records)
     # Every labeled article must survive ingest, which drops empty bodies.
     assert all((r["text"] or "").strip() for r in labeled)
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(
+    not (CORPUS.exists() and KEPT_APART.exists()), reason="../shared SaudiNewsNet not available"
+)
+def test_committed_val_labels_resolve_in_the_val_pool() -> None:
+    labels = gold.read_labels(VAL_LABELS)
+    gold.check_not_excluded(labels, gold.read_id_list(KEPT_APART), origin=str(KEPT_APART))
+    records = gold.build_gold(
+        gold.read_corpus(CORPUS), labels, first_day=VAL_FIRST_DAY, last_day=VAL_LAST_DAY
+    )
+    labeled = [r for r in records if r["story"] is not None]
+    assert len(labeled) == len(labels)
+    assert all(VAL_FIRST_DAY <= r["date"][:10] <= VAL_LAST_DAY for r in records)
+    assert all((r["text"] or "").strip() for r in labeled)
+    # The kept-apart articles stay in the pool, unlabeled.
+    kept = gold.read_id_list(KEPT_APART)
+    assert all(r["story"] is None for r in records if r["id"] in kept)

@@ -408,10 +408,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     """Evaluate a stage against labeled data; the last line is the headline score."""
     if args.stage == "stories":
-        from marsad.evaluate.stories import evaluate_stories
+        from marsad.evaluate.stories import evaluate_story_golds
 
         print(
-            evaluate_stories(Path(args.file), compare=args.compare, progress=progress_bar("eval"))
+            evaluate_story_golds(
+                [Path(f) for f in args.golds],
+                compare=args.compare,
+                tune_sweep=args.sweep,
+                progress=progress_bar("eval"),
+            )
         )
     elif args.stage == "ner":
         from marsad.evaluate.ner_eval import evaluate_ner, format_report
@@ -523,8 +528,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score a stage on labeled data (last line: the score)")
     stages = p.add_subparsers(dest="stage", required=True)
     e = stages.add_parser("stories", help="story clustering: B-cubed and pairwise P/R/F1")
-    e.add_argument("file", help="gold JSONL(.gz): id, source, date, title, text, story")
-    e.add_argument("--compare", action="store_true", help="also run the baselines side by side")
+    e.add_argument(
+        "golds",
+        nargs="+",
+        metavar="GOLD",
+        help="gold JSONL(.gz): id, source, date, title, text, story; several give one block"
+        " each, and the last line is the bcubed_f1 of the last one",
+    )
+    e.add_argument(
+        "--compare",
+        action="store_true",
+        help="also run the baselines (thresholds fixed on the July dev gold) side by side",
+    )
+    e.add_argument(
+        "--sweep",
+        action="store_true",
+        help="also print each baseline's threshold sweep tuned on this gold (optimistic)",
+    )
     e = stages.add_parser("ner", help="named entities: entity-level P/R/F1 per type")
     e.add_argument("file", help="CoNLL file: `token TAG` lines, blank line between sentences")
     e = stages.add_parser("quotes", help="attributed statements: P/R/F1 and speaker accuracy")
