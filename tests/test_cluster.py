@@ -9,9 +9,12 @@ from typing import Any
 import pytest
 
 from marsad.cluster.stories import (
+    FEATURES,
     ClusterDoc,
     ClusterSettings,
+    JoinModel,
     StoryClusterer,
+    _number_agreement,
     cluster_all,
     make_cluster_doc,
 )
@@ -314,3 +317,28 @@ def test_distant_periods_cluster_alike_in_any_order(docs: list[ClusterDoc]) -> N
         assert shape(got, early_keys) == alone
         assert shape(got, late_keys) == alone  # the same texts, a month on: the same stories
         assert {got[k][0] for k in early_keys}.isdisjoint({got[k][0] for k in late_keys})
+
+
+def test_numbers_agree_or_conflict_by_noun() -> None:
+    story = {"27 قتل": 0.5, "3 جرح": 0.2, "مطار عدن": 0.3}
+    assert _number_agreement({"27 قتل": 1.0}, story) == (1.0, 0.0)
+    assert _number_agreement({"30 قتل": 1.0, "3 جرح": 1.0}, story) == (1.0, 1.0)
+    assert _number_agreement({"مطار عدن": 1.0}, story) == (0.0, 0.0)
+
+
+def test_a_join_model_decides_and_the_hook_sees_every_candidate(docs: list[ClusterDoc]) -> None:
+    def model(bias: float) -> JoinModel:
+        n = len(FEATURES)
+        return JoinModel((0.0,) * n, bias, (0.0,) * n, (1.0,) * n, threshold=0.5)
+
+    never = StoryClusterer(ClusterSettings(join_model=model(-10.0)))
+    assert len({never.assign(doc).story for doc in docs}) == len(docs)
+    always = StoryClusterer(ClusterSettings(join_model=model(10.0)))
+    seen: list[tuple[int, tuple[float, ...]]] = []
+    always.on_features = lambda story, features: seen.append((story, features))
+    stories = [always.assign(doc) for doc in docs]
+    assert seen and all(len(features) == len(FEATURES) for _, features in seen)
+    # Every article with a candidate joins one: far fewer stories than hand-weighted.
+    assert sum(a.is_new for a in stories) < sum(
+        a.is_new for a in map(StoryClusterer().assign, docs)
+    )

@@ -818,8 +818,13 @@ class Pipeline:
             and self.store.path != ":memory:"
             and len(dirty) >= PARALLEL_MIN_SUMMARIES
         ):
-            mine = dirty[::2]
-            theirs = pool.submit(refresh_stories, self.store.path, dirty[1::2], baselines, settings)
+            # A worker that died while preparing batches leaves a broken pool: then this
+            # process summarizes them all.
+            with contextlib.suppress(BrokenProcessPool):
+                theirs = pool.submit(
+                    refresh_stories, self.store.path, dirty[1::2], baselines, settings
+                )
+                mine = dirty[::2]
         refreshed = [refresh_story(self.store, story_id, baselines, settings) for story_id in mine]
         if theirs is not None:
             try:

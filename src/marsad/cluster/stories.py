@@ -70,6 +70,52 @@ class ClusterDoc:
     names: tuple[str, ...]
 
 
+FEATURES = (
+    "body",  # cosine of the body with the story's bodies
+    "title",  # cosine of the title with the story's titles
+    "title_body",  # cosine of the title with the story's bodies
+    "names",  # cosine of the name keys (stem bigrams, "number noun" pairs)
+    "gap_mean",  # days between the article and the story's mean date
+    "gap_last",  # days between the article and the story's newest article
+    "log_size",  # log(1 + articles in the story)
+    "numbers_match",  # "number noun" keys the article shares with the story
+    "numbers_conflict",  # nouns the story counts with a different number
+    "hand_score",  # the hand-weighted, time-decayed score
+)
+
+
+@dataclass(frozen=True)
+class JoinModel:
+    """Logistic regression over :data:`FEATURES`: the probability that an article belongs
+    to a candidate story. Trained by ``scripts/train_story_join.py`` on the July gold."""
+
+    weights: tuple[float, ...]
+    bias: float
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    threshold: float
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> JoinModel:
+        if tuple(raw["features"]) != FEATURES:
+            raise ValueError("the join model was trained on other features; retrain it")
+        return cls(
+            tuple(float(w) for w in raw["weights"]),
+            float(raw["bias"]),
+            tuple(float(m) for m in raw["means"]),
+            tuple(float(v) for v in raw["scales"]),
+            float(raw["threshold"]),
+        )
+
+    def probability(self, features: Sequence[float]) -> float:
+        z = self.bias
+        for value, weight, mean, scale in zip(
+            features, self.weights, self.means, self.scales, strict=True
+        ):
+            z += weight * (value - mean) / scale
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
 @dataclass(frozen=True)
 class ClusterSettings:
     """Knobs of the online clusterer (defaults tuned on the demo and July dev gold).
@@ -94,6 +140,8 @@ class ClusterSettings:
             each other's words, whatever order they arrive in.
         max_active_stories: memory cap; beyond it the least recently updated story is
             forgotten even inside the window.
+        join_model: a learned join decision (:class:`JoinModel`) over the pair features;
+            None: the hand-weighted score above and ``join_threshold``.
     """
 
     window_days: float = 3.0
@@ -109,6 +157,7 @@ class ClusterSettings:
     idf_prior_docs: int = 1000
     idf_days: int = 7
     max_active_stories: int = 20_000
+    join_model: JoinModel | None = None
 
 
 @dataclass(frozen=True)
@@ -319,6 +368,10 @@ class StoryClusterer:
         self.writer = ""
         self._clocks: dict[str, tuple[datetime, float]] = {}
         self._fresh_run = False
+        model = self.settings.join_model
+        self._join_threshold = self.settings.join_threshold if model is None else model.threshold
+        # Told the features of every candidate scored (training data for the join model).
+        self.on_features: Callable[[int, tuple[float, ...]], None] | None = None
         # What changed since take_changes(): a writer saves only this with each batch.
         self._changed_stories: set[int] = set()
         self._forgotten: set[int] = set()
@@ -349,7 +402,7 @@ class StoryClusterer:
         self._advance_clock(doc.when)
         vectors = self._vectorize(doc)
         best_story, best_score = self._best_story(doc.when, vectors)
-        if best_story is not None and best_score >= self.settings.join_threshold:
+        if best_story is not None and best_score >= self._join_threshold:
             self._absorb(best_story, doc.when, vectors)
             return Assignment(best_story.story_id, False, best_score, vectors.units[0])
         elsewhere = placed_elsewhere(vectors.units[0])
@@ -381,7 +434,7 @@ class StoryClusterer:
         # _vectorize counted the document into the IDF statistics: take it back out.
         self._count(_day(doc.when), set(doc.stems) | set(doc.title_stems), -1)
         best_story, best_score = self._best_story(doc.when, vectors)
-        if best_story is None or best_score < self.settings.join_threshold:
+        if best_story is None or best_score < self._join_threshold:
             return Assignment(-1, True, best_score, vectors.units[0])
         return Assignment(best_story.story_id, False, best_score, vectors.units[0])
 
@@ -729,24 +782,54 @@ class StoryClusterer:
         return [stories[story_id] for story_id in ranked]
 
     def _score(self, when: datetime, vectors: _DocVectors, story: _Story) -> float:
+        model = self.settings.join_model
+        learning = model is not None or self.on_features is not None
+        features = self._features(when, vectors, story, numbers=learning)
+        if self.on_features is not None:
+            self.on_features(story.story_id, features)
+        return features[-1] if model is None else model.probability(features)
+
+    def _features(
+        self, when: datetime, vectors: _DocVectors, story: _Story, *, numbers: bool
+    ) -> tuple[float, ...]:
+        """The pair features of :data:`FEATURES` (the last is the hand-weighted score); the
+        number agreement only when ``numbers`` (the hand-weighted score does not use it)."""
         settings = self.settings
-        if self._doc_count > 2 * story.norm_docs + 500 or story.norm_day != self._idf_day:
+        if self._doc_count > 2 * story.norm_docs + 500:
             self._refresh(story, vectors.idf)
         body_query, title_query, names_query = vectors.queries
-        total = settings.body_weight * story.body.cosine(body_query)
+        body = story.body.cosine(body_query)
+        total = settings.body_weight * body
         weight_sum = settings.body_weight
+        title = title_body = names = 0.0
         if title_query:
             # A title may name the event in words other titles did not use but bodies did.
-            title_score = max(story.title.cosine(title_query), story.body.cosine(title_query))
-            total += settings.title_weight * title_score
+            title, title_body = story.title.cosine(title_query), story.body.cosine(title_query)
+            total += settings.title_weight * max(title, title_body)
             weight_sum += settings.title_weight
         if names_query:
-            total += settings.names_weight * story.names.cosine(names_query)
+            names = story.names.cosine(names_query)
+            total += settings.names_weight * names
             weight_sum += settings.names_weight
         # Age from the story's mean date, not its last article: a catch-all story fed every
         # day (royal receptions, daily briefings) keeps ageing and stops swallowing events.
         gap_days = abs(_days(when) - story.day_sum / story.size)
-        return total / weight_sum * math.pow(0.5, gap_days / settings.half_life_days)
+        hand = total / weight_sum * math.pow(0.5, gap_days / settings.half_life_days)
+        matched, conflicting = (
+            _number_agreement(names_query, story.names.sums) if numbers else (0.0, 0.0)
+        )
+        return (
+            body,
+            title,
+            title_body,
+            names,
+            gap_days,
+            abs(_days(when) - _days(story.last)),
+            math.log1p(story.size),
+            matched,
+            conflicting,
+            hand,
+        )
 
     def _best_story(self, when: datetime, vectors: _DocVectors) -> tuple[_Story | None, float]:
         best: _Story | None = None
@@ -823,6 +906,28 @@ class StoryClusterer:
                 del self._postings[term]
 
 
+def _number_agreement(query: Vector, story_names: Vector) -> tuple[float, float]:
+    """("number noun" keys of the article also in the story, nouns the story counts with
+    another number): two fires with 3 and 5 dead, two sessions of different dates."""
+    mine = [key.split(" ", 1) for key in query if key[:1].isdigit() and " " in key]
+    if not mine:
+        return 0.0, 0.0
+    theirs: dict[str, set[str]] = {}
+    for key in story_names:
+        if key[:1].isdigit() and " " in key:
+            number, noun = key.split(" ", 1)
+            theirs.setdefault(noun, set()).add(number)
+    matched = conflicting = 0.0
+    for number, noun in mine:
+        numbers = theirs.get(noun)
+        if numbers:
+            if number in numbers:
+                matched += 1
+            else:
+                conflicting += 1
+    return matched, conflicting
+
+
 def _nowhere(_profile: Vector) -> None:
     return None
 
@@ -850,9 +955,11 @@ def cluster_all(
 
 
 __all__ = [
+    "FEATURES",
     "Assignment",
     "ClusterDoc",
     "ClusterSettings",
+    "JoinModel",
     "StoryClusterer",
     "cluster_all",
     "make_cluster_doc",
