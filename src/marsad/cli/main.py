@@ -61,10 +61,19 @@ def _open_pipeline(db: str) -> Any:
 
 
 def _open_store(db: str) -> Any:
+    """The store, for commands that only read: no clustering state is loaded (that is a
+    writer's), unless the search index must first be rebuilt with new Arabic rules."""
+    from marsad.store.sqlite import Store
+    from marsad.text.arabic import NORMALIZER_VERSION
 
     if db != ":memory:" and not Path(db).exists():
         raise MarsadError(f"{db}: no such store; run `marsad --db {db} ingest PATH` first")
-    return _open_pipeline(db).store
+    store = Store(db, normalizer_version=NORMALIZER_VERSION)
+    if store.reindex_needed:
+        from marsad.pipeline import Pipeline
+
+        Pipeline(store)  # rebuilds the index on open
+    return store
 
 
 # -- commands ---------------------------------------------------------------------------
