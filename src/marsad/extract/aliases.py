@@ -19,14 +19,25 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from marsad.text.arabic import STOPWORDS, fold, word_sections
+from marsad.text.arabic import (
+    STOPWORDS,
+    fold,
+    join_name_compounds,
+    oblique_plural,
+    strip_article_clitics,
+    word_sections,
+)
 
 _PUNCT = " \t\n,.;:!?\"'«»“”„()[]-–—،؛؟…"
 _PATRONYMIC = frozenset({"بن", "ابن", "بنت"})
 _COMPOUND_HEADS = frozenset({"عبد", "ابو", "ابي"})  # first word of a two-word given name
+# A final ة is read as ا only in words of five letters or more: short ones are Arabic words and
+# names whose ة is part of the word (سارة, جدة), not a transliterated final a (أستانة).
+_MIN_TEH_TO_ALEF = 4
 _SPLIT_RE = re.compile(r"[\s,،]+")
 _QUOTED_RE = re.compile(r'[«"“]([^«»"“”]+)[»"”]')
 
@@ -175,6 +186,17 @@ def _strip_titles(name: str) -> str:
     if not segments:
         return ""
     has_title = [any(fold(w) in titles for w in s) for s in segments]
+    # An organisation's own name (الاتحاد الدولي لكرة القدم, الحرس الثوري الإيراني): a
+    # definite noun that is no title, and no role word anywhere, keeps its adjectives.
+    first = fold(segments[0][0])
+    roles = _role_words()
+    if (
+        len(segments) == 1
+        and first.startswith("ال")
+        and first not in titles
+        and not any(fold(w) in roles for w in segments[0])
+    ):
+        return " ".join(segments[0])
     # A name before its role (محمد العقيل مدير عام الجمرك): the leading name words.
     lead = _leading_name(segments[0])
     if lead:
@@ -200,17 +222,17 @@ def _word_key(word: str, tables: _Tables) -> str:
     folded = fold(word)
     if folded in tables.native:
         return folded.translate(tables.letter_map)
-    if len(folded) > 2 and folded[-1] == "ه":
-        folded = folded[:-1] + "ا"  # أستانة / أستانا
+    if len(folded) > _MIN_TEH_TO_ALEF and folded[-1] == "ه":
+        folded = folded[:-1] + "ا"  # أستانة / أستانا, سورية / سوريا; not سارة / سارا
     mapped = folded.translate(tables.letter_map)
-    if len(mapped) <= 2:
-        return mapped
+    if len(mapped) <= 2 or mapped.startswith("ال"):
+        return mapped  # a definite Arabic word keeps its long vowels (العبادي / العبيدي)
     inner = "".join(ch for ch in mapped[1:-1] if ch not in tables.vowels)
     return mapped[0] + inner + mapped[-1]
 
 
 def _key(name: str, tables: _Tables) -> str:
-    return "".join(_word_key(w, tables) for w in _words(name))
+    return "".join(_word_key(w, tables) for w in join_name_compounds(_words(name)))
 
 
 def canonical_name(name: str) -> str:
@@ -240,16 +262,61 @@ def canonical_name(name: str) -> str:
 def name_key(name: str) -> str:
     """A key equal for spelling and transliteration variants of one name.
 
-    Titles are stripped first, so ``الرئيس بوتين`` and ``بوتين`` share a key; spaces are
-    ignored (``عبد الله`` / ``عبدالله``).
+    Titles are stripped first, so ``الرئيس بوتين`` and ``بوتين`` share a key; compound names
+    are joined (``عبد الله`` / ``عبدالله``), a clitic before the article is dropped
+    (``للحوثيين`` / ``الحوثيين``).
     """
     return "".join(_word_keys(name))
+
+
+@lru_cache(maxsize=1)
+def _descriptor_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Folded collective, organisation-descriptor and official-adjective words."""
+    sections = word_sections("titles_ar.txt")
+    return (
+        frozenset(fold(w) for w in sections.get("collective", [])),
+        frozenset(fold(w) for w in sections.get("organisation", [])),
+        frozenset(fold(w) for w in sections.get("official_adjectives", [])),
+    )
+
+
+def _is_nisba(folded: str) -> bool:
+    """A definite nisba adjective or surname (الحوثي, الحوثية, الخليجي), folded."""
+    return folded.startswith("ال") and len(folded) > 4 and folded.endswith(("ي", "يه"))
+
+
+@lru_cache(maxsize=1 << 14)
+def _name_words(name: str) -> tuple[str, ...]:
+    """The words of a canonical name, normalised for comparison.
+
+    Compound names are joined (عبد الملك -> عبدالملك); a clitic before the article of the
+    first word is dropped (للحوثيين); a descriptor before an organisation's own name is
+    dropped (حركة طالبان -> طالبان), and a collective before a nisba names the group in the
+    plural (جماعة الحوثي, الميليشيات الحوثية -> الحوثيين); definite plurals take the
+    oblique case (الحوثيون -> الحوثيين). Names resolved by the alias file are kept whole.
+    """
+    canonical = canonical_name(name)
+    words = join_name_compounds(_words(canonical))
+    if not words:
+        return ()
+    if len(words) == 1 or fold(words[1]).startswith("ال"):
+        words[0] = strip_article_clitics(words[0])
+    if canonical == _strip_titles(name) and len(words) >= 2:
+        collective, organisation, _ = _descriptor_words()
+        head = strip_article_clitics(words[0])
+        following = fold(words[1])
+        if head in collective and len(words) == 2 and _is_nisba(following):
+            base = following[:-2] if following.endswith("يه") else following[:-1]
+            words = [base + "يين"]
+        elif head in organisation:
+            words = words[1:]
+    return tuple(oblique_plural(w) if fold(w).startswith("ال") else w for w in words)
 
 
 def _word_keys(name: str) -> list[str]:
     """Per-word keys of a canonical name, patronymic links (بن أحمد) inside it dropped."""
     tables = _tables()
-    words = _words(canonical_name(name))
+    words = _name_words(name)
     kept: list[str] = []
     index = 0
     while index < len(words):
@@ -267,22 +334,45 @@ def _word_keys(name: str) -> list[str]:
 
 def _surname_key(name: str) -> str | None:
     """Key of the last word of a multi-word canonical name, unless it is a father's name."""
-    words = _words(canonical_name(name))
+    words = _name_words(name)
     if len(words) < 2 or fold(words[-2]) in _PATRONYMIC:
         return None
     return _word_key(words[-1], _tables())
 
 
 def _is_short(name: str) -> bool:
-    return len(_words(canonical_name(name))) == 1
+    return len(_name_words(name)) == 1
+
+
+# Words that are never a family name on their own (حزب الله is not «الله»).
+_NOT_SURNAMES = frozenset({"الله"})
+
+
+def _is_official_extension(words: tuple[str, ...]) -> bool:
+    """Words that turn a short name into its official form: nisba or nationality adjectives
+    and «المتحدة» (الإمارات العربية المتحدة, الحرس الثوري الإيراني)."""
+    official = _descriptor_words()[2]
+    titles = _tables().titles
+    return bool(words) and all(
+        _is_nisba(fold(w)) or fold(w) in official or fold(w) in titles for w in words
+    )
+
+
+def _names_institution(words: tuple[str, ...]) -> bool:
+    """A definite name (الإمارات, الحرس الثوري) or one opening with an institution noun
+    (مجلس التعاون), not a personal name (محمد الحربي)."""
+    first = strip_article_clitics(words[0])
+    return first.startswith("ال") or first in _institution_heads()
 
 
 def same_entity(a: str, b: str) -> bool:
     """Pairwise decision: do two mentions name the same entity, with no other context?
 
     True when their keys are equal, or one is the other's family name (بوتين / فلاديمير
-    بوتين; دي ميستورا / ستيفان دي ميستورا). A father's name (سلمان in محمد بن سلمان) is not a
-    family name, and a patronymic inside a name is ignored (عادل بن أحمد الجبير).
+    بوتين; دي ميستورا / ستيفان دي ميستورا), or a definite short name is the head of its
+    official form (الإمارات / الإمارات العربية المتحدة). A father's name (سلمان in محمد بن
+    سلمان) is not a family name, and a patronymic inside a name is ignored (عادل بن أحمد
+    الجبير).
     """
     keys_a, keys_b = _word_keys(a), _word_keys(b)
     if not keys_a or not keys_b:
@@ -291,11 +381,240 @@ def same_entity(a: str, b: str) -> bool:
         return True
     short, full = (keys_a, b) if len(keys_a) < len(keys_b) else (keys_b, a)
     long_keys = keys_b if short is keys_a else keys_a
-    if len(short) == len(long_keys) or long_keys[-len(short) :] != short:
+    if len(short) == len(long_keys):
         return False
-    full_words = _words(canonical_name(full))
+    full_words = _name_words(full)
+    short_words = _name_words(a if full is b else b)
+    if (
+        long_keys[: len(short)] == short
+        and _names_institution(short_words)
+        and _is_official_extension(full_words[len(short_words) :])
+    ):
+        return True
+    if long_keys[-len(short) :] != short:
+        return False
+    if len(short_words) == 1 and fold(short_words[0]) in _NOT_SURNAMES:
+        return False
     before = full_words[-len(short) - 1] if len(full_words) > len(short) else ""
     return fold(before) not in _PATRONYMIC
+
+
+# --------------------------------------------------------------------------------------------
+# Aliases from evidence in a corpus
+# --------------------------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"[\w\u0600-\u06ff]+|[^\w\s]")
+_HONORIFICS = frozenset({"الملك", "الامير", "الشيخ", "السلطان", "الرئيس"})
+_MIN_EVIDENCE = 3  # occurrences of a pattern before it counts as evidence
+_MIN_SHARE = 0.8  # share of those occurrences that must agree on one name
+_MIN_TITLE_EVIDENCE = 5  # a title phrase must name the same person this often
+_MIN_TITLE_SEEN = 10  # and occur at least this often in the corpus
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN_RE.findall(text)
+
+
+def _is_word(token: str) -> bool:
+    return token[0].isalpha() and not token.isdigit()
+
+
+def _name_after(tokens: list[str], start: int) -> list[str]:
+    """The personal name run from ``start``: up to four name words (بن X counts), stopped by
+    punctuation, a function word or a title; a name with a father's name ends after it."""
+    run: list[str] = []
+    index = start
+    while index < len(tokens) and len(run) < 4:
+        token = tokens[index]
+        folded = fold(token)
+        if not _is_word(token) or folded in STOPWORDS or folded in _title_words():
+            break
+        run.append(token)
+        index += 1
+    run = join_name_compounds(run)
+    for position, word in enumerate(run):
+        if fold(word) in _PATRONYMIC and position + 1 < len(run):
+            return run[: position + 2]
+    return run if _looks_like_name(run) else []
+
+
+def _left_words(tokens: list[str], end: int, limit: int) -> list[str]:
+    """Up to ``limit`` words before ``end``, stopped by punctuation."""
+    words: list[str] = []
+    index = end - 1
+    while index >= 0 and len(words) < limit and _is_word(tokens[index]):
+        words.append(tokens[index])
+        index -= 1
+    return words[::-1]
+
+
+def _pick_span(
+    contexts: list[list[str]], min_len: int, max_len: int
+) -> tuple[str, list[int]] | None:
+    """The longest phrase ending every context that most contexts share and whose left
+    neighbour varies (the phrase boundary), with the indices of the contexts it ends."""
+    for length in range(max_len, min_len - 1, -1):
+        spans: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for index, words in enumerate(contexts):
+            if len(words) >= length:
+                spans[tuple(fold(w) for w in words[-length:])].append(index)
+        for span, members in sorted(spans.items(), key=lambda item: -len(item[1])):
+            if len(members) < _MIN_EVIDENCE or span[0] in STOPWORDS:
+                continue
+            before = {
+                fold(contexts[i][-length - 1]) if len(contexts[i]) > length else "" for i in members
+            }
+            if len(before) >= 2:
+                return " ".join(contexts[members[0]][-length:]), members
+    return None
+
+
+@lru_cache(maxsize=1)
+def _honorific_words() -> frozenset[str]:
+    """Folded words of the [titles] section (الملك، صاحب، السمو، الفريق)."""
+    return frozenset(
+        word
+        for entry in word_sections("titles_ar.txt").get("titles", [])
+        for word in fold(entry).split()
+    )
+
+
+def _is_personal_name(words: list[str]) -> bool:
+    """Two to four words, none with a clitic before an article (للإغاثة) and none definite
+    but the last (سلمان بن عبدالعزيز, not فيصل بمكة المكرمة)."""
+    if not 2 <= len(words) <= 4:
+        return False
+    for position, word in enumerate(words):
+        folded = fold(word)
+        if strip_article_clitics(word) != folded:
+            return False
+        if folded.startswith("ال") and position < len(words) - 1:
+            return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _institution_heads() -> frozenset[str]:
+    return frozenset(fold(w) for w in word_sections("titles_ar.txt").get("institution", []))
+
+
+def _opens_name_phrase(words: list[str]) -> bool:
+    """An institution's name opens with an institution noun (منظمة، الاتحاد، وكالة), with or
+    without the article and a clitic; not with a verb or a common noun (قالت، أسعار)."""
+    first = strip_article_clitics(words[0])
+    return (first[2:] if first.startswith("ال") else first) in _institution_heads()
+
+
+@lru_cache(maxsize=1)
+def _role_entries() -> frozenset[str]:
+    return frozenset(fold(e) for e in word_sections("titles_ar.txt").get("roles", []))
+
+
+def _is_unique_title(words: list[str]) -> bool:
+    """A folded phrase with no office in it (خادم الحرمين الشريفين), or a listed title with
+    nationality adjectives (ولي العهد, العاهل الأردني); not an office with a portfolio
+    (وزير الدفاع), which has holders in every country."""
+    if not any(w in _role_words() for w in words):
+        return True
+    nationality = {fold(e) for e in word_sections("titles_ar.txt").get("nationality", [])}
+    core = [w for w in words if w not in nationality and w not in _tables().titles - _role_words()]
+    return " ".join(core) in _role_entries()
+
+
+def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
+    """``(variant, canonical)`` pairs for which a corpus gives evidence of one entity.
+
+    Apposition patterns, each needing at least three agreeing occurrences:
+
+    * an acronym in brackets after its expansion, «الاتحاد الدولي لكرة القدم (فيفا)»: the
+      expansion is the longest phrase before the bracket that the occurrences share and
+      whose left neighbour varies; it must open with an institution noun (منظمة، الاتحاد,
+      not «قالت وزارة ...»), hold no
+      function word, and half of the acronym's bracketed uses must agree on it;
+    * a title phrase before an honorific and a personal name, «خادم الحرمين الشريفين الملك
+      سلمان بن عبدالعزيز», «ولي ولي العهد الأمير محمد بن سلمان», not opening with an office
+      (وزير): the title stands for that
+      person when at least five and 80% of those occurrences name him and the phrase occurs
+      at least ten times in the corpus;
+    * an honorific and a given name (الملك سلمان) stand for the full name that follows in
+      at least a third of its uses, agreeing at 80% (سلمان بن عبدالعزيز).
+    """
+    acronyms: dict[str, list[list[str]]] = defaultdict(list)
+    titled: list[tuple[list[str], str]] = []
+    given: dict[tuple[str, str], list[str]] = defaultdict(list)
+    folded_texts: list[str] = []
+    for text in texts:
+        tokens = _tokens(text)
+        folded_texts.append(" ".join(fold(t) for t in tokens if _is_word(t)))
+        for index, token in enumerate(tokens):
+            if token in "(«" and index + 2 < len(tokens):
+                close = next(
+                    (j for j in range(index + 1, min(index + 5, len(tokens))) if tokens[j] in ")»"),
+                    None,
+                )
+                inner = tokens[index + 1 : close] if close else []
+                if (
+                    inner
+                    and all(_is_word(w) and fold(w) not in STOPWORDS for w in inner)
+                    and sum(map(len, inner)) <= 12
+                ):
+                    left = _left_words(tokens, index, 7)
+                    if left:
+                        acronyms[" ".join(inner)].append(left)
+            if fold(token) in _HONORIFICS:
+                name = _name_after(tokens, index + 1)
+                if not name:
+                    continue
+                left = _left_words(tokens, index, 4)
+                if left and _is_personal_name(name):
+                    titled.append((left, canonical_name(" ".join(name))))
+                patronymic = len(name) == 3 and fold(name[1]) in _PATRONYMIC
+                given[(fold(token), fold(name[0]))].append(" ".join(name) if patronymic else "")
+    corpus = " \n ".join(folded_texts)
+    pairs: list[tuple[str, str]] = []
+    for acronym, contexts in sorted(acronyms.items()):
+        picked = _pick_span(contexts, 2, 6)
+        if picked is None or len(picked[1]) < len(contexts) / 2:
+            continue
+        expansion = picked[0]
+        words = expansion.split()
+        if (
+            _opens_name_phrase(words)
+            and not any(fold(w) in _honorific_words() or fold(w) in STOPWORDS for w in words)
+            and fold(acronym) not in fold(expansion)
+            and _strip_titles(expansion) == expansion
+        ):
+            pairs.append((acronym, expansion))
+    remaining = list(range(len(titled)))
+    while remaining:
+        picked = _pick_span([titled[i][0] for i in remaining], 2, 4)
+        if picked is None:
+            break
+        phrase, members = picked
+        chosen = {remaining[m] for m in members}
+        remaining = [i for i in remaining if i not in chosen]
+        words = [fold(w) for w in phrase.split()]
+        if not _is_unique_title(words) or any(
+            w in STOPWORDS or w in _honorific_words() for w in words
+        ):
+            continue
+        names = [titled[i][1] for i in chosen]
+        top = max(set(names), key=names.count)
+        agreeing = sum(same_entity(n, top) for n in names)
+        if (
+            agreeing >= max(_MIN_TITLE_EVIDENCE, _MIN_SHARE * len(names))
+            and corpus.count(" ".join(words)) >= _MIN_TITLE_SEEN
+            and _strip_titles(phrase) == phrase
+        ):
+            pairs.append((phrase, top))
+    for (honorific, first), fulls in sorted(given.items()):
+        named = [f for f in fulls if f]
+        if len(named) < _MIN_EVIDENCE or len(named) < len(fulls) / 3:
+            continue
+        top = max(set(named), key=named.count)
+        if named.count(top) >= _MIN_SHARE * len(named):
+            pairs.append((f"{honorific} {first}", canonical_name(top)))
+    return pairs
 
 
 @dataclass(frozen=True, slots=True)

@@ -376,6 +376,54 @@ def split_proclitics(word: str) -> str:
     return strip_proclitics_with(word, _KEEP_WHOLE, _AL_WORDS)
 
 
+# Heads of two-word given names and place names, written with or without a space
+# (عبد الملك / عبدالملك, أبو ظبي / أبوظبي, أبي بكر); folded.
+_NAME_COMPOUND_HEADS = frozenset({"عبد", "ابو", "ابي", "ابا"})
+
+
+def join_name_compounds(words: Iterable[str]) -> list[str]:
+    """Joins the head of a compound name to the word after it (عبد الملك -> عبدالملك).
+
+    Words keep their spelling; a head is recognised after :func:`fold`; a head at the end
+    stays as it is.
+    """
+    items = list(words)
+    joined: list[str] = []
+    index = 0
+    while index < len(items):
+        if fold(items[index]) in _NAME_COMPOUND_HEADS and index + 1 < len(items):
+            joined.append(items[index] + items[index + 1])
+            index += 2
+        else:
+            joined.append(items[index])
+            index += 1
+    return joined
+
+
+def strip_article_clitics(word: str) -> str:
+    """A folded word with و ف ب ك ل before its article reduced to the article.
+
+    ``للحوثيين`` -> ``الحوثيين``, ``والإمارات`` -> ``الامارات``; at least three letters must
+    follow the article, so وال+ي (والي) stays whole. Other words come back folded.
+    """
+    folded = fold(word)
+    for prefix in _ARTICLE_PREFIXES:
+        if folded.startswith(prefix) and len(folded) - len(prefix) >= _MIN_AFTER_LETTER:
+            return _ARTICLE + folded[len(prefix) :]
+    return folded
+
+
+def oblique_plural(word: str) -> str:
+    """A folded definite sound masculine plural in its oblique case (الحوثيون -> الحوثيين).
+
+    Arabic writes the plural ون in the nominative and ين otherwise; other words unchanged.
+    """
+    folded = fold(word)
+    if folded.startswith(_ARTICLE) and len(folded) >= 6 and folded.endswith("ون"):
+        return folded[:-2] + "ين"
+    return folded
+
+
 # --------------------------------------------------------------------------------------------
 # Stemming
 # --------------------------------------------------------------------------------------------
