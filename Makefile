@@ -58,13 +58,19 @@ build/ner_dev.txt: scripts/train_ner.py
 build/quotes_dev_articles.jsonl: evaluation/quotes_dev/articles.tsv scripts/build_quotes_articles.py
 	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@
 
+build/quotes_val_articles.jsonl: evaluation/quotes_val/articles.tsv scripts/build_quotes_articles.py
+	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@ --list evaluation/quotes_val/articles.tsv
+
 # Every score is printed by the command itself; dev sets only (test splits stay apart).
-eval: $(STAMP) $(STORY_GOLDS) build/ner_dev.txt build/quotes_dev_articles.jsonl
+eval: $(STAMP) $(STORY_GOLDS) build/ner_dev.txt build/quotes_dev_articles.jsonl \
+		build/quotes_val_articles.jsonl
 	$(BIN)/marsad eval stories src/marsad/demo/gold.jsonl
 	$(BIN)/marsad eval stories $(STORY_GOLDS) --compare
 	$(BIN)/marsad eval ner build/ner_dev.txt
 	$(BIN)/marsad eval quotes evaluation/quotes_dev/gold.jsonl build/quotes_dev_articles.jsonl
+	$(BIN)/marsad eval quotes evaluation/quotes_val/gold.jsonl build/quotes_val_articles.jsonl
 	$(BIN)/marsad eval aliases evaluation/aliases_dev/gold.jsonl
+	$(BIN)/marsad eval aliases evaluation/aliases_val/gold.jsonl
 	$(BIN)/marsad eval summaries evaluation/summaries_dev/refs.jsonl --corpus $(SNN)
 	$(BIN)/marsad eval dates evaluation/dates_dev/mentions.jsonl --corpus $(SNN)
 	$(BIN)/marsad eval disagreements evaluation/disagreements_dev/judged.jsonl --corpus $(SNN)

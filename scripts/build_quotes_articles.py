@@ -7,7 +7,10 @@ article texts this script reproduces: for the seeds, the file decoded as UTF-8 w
 article with the SHA-1 of that text, so a change of the cleaning rules is reported instead
 of silently shifting offsets.
 
-Usage: python scripts/build_quotes_articles.py [SHARED_DIR] [OUT_FILE]
+Usage: python scripts/build_quotes_articles.py [SHARED_DIR] [OUT_FILE] [--list ARTICLES_TSV]
+
+``--list`` picks another annotated set (default ``evaluation/quotes_dev/articles.tsv``), e.g.
+``evaluation/quotes_val/articles.tsv`` for the validation set (never tuned on).
 """
 
 from __future__ import annotations
@@ -25,9 +28,9 @@ REPO = Path(__file__).resolve().parents[1]
 LIST_FILE = REPO / "evaluation" / "quotes_dev" / "articles.tsv"
 
 
-def _read_list() -> list[tuple[str, str, str]]:
+def _read_list(list_file: Path = LIST_FILE) -> list[tuple[str, str, str]]:
     rows = []
-    for line in LIST_FILE.read_text(encoding="utf-8").splitlines():
+    for line in list_file.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             article_id, origin, digest = line.split("\t")
             rows.append((article_id, origin, digest))
@@ -46,9 +49,18 @@ def _snn_texts(shared: Path, wanted: set[str]) -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    shared = Path(argv[1]) if len(argv) > 1 else REPO.parent / "shared"
-    out = Path(argv[2]) if len(argv) > 2 else REPO / "build" / "quotes_dev_articles.jsonl"
-    rows = _read_list()
+    args = list(argv[1:])
+    list_file = LIST_FILE
+    if "--list" in args:
+        position = args.index("--list")
+        if position + 1 >= len(args):
+            print("--list needs an articles.tsv path", file=sys.stderr)
+            return 2
+        list_file = Path(args[position + 1])
+        del args[position : position + 2]
+    shared = Path(args[0]) if args else REPO.parent / "shared"
+    out = Path(args[1]) if len(args) > 1 else REPO / "build" / "quotes_dev_articles.jsonl"
+    rows = _read_list(list_file)
     snn = _snn_texts(shared, {a for a, origin, _ in rows if origin == "saudinewsnet"})
     out.parent.mkdir(parents=True, exist_ok=True)
     problems = 0

@@ -13,9 +13,15 @@ and maps back to offsets in the original text:
 * ``بحسب X، ...`` / ``...، بحسب X`` (attribution by preposition).
 
 Speakers are the noun phrase between the cue and the complement, cut before adverbials
-(في تصريح، أمس، للصحفيين) listed in ``data/speaker_words_ar.txt``. A bare definite role
-(المصدر، الوزير) refers back to the last speaker whose mention has the same head.
-Word lists live in ``data/cue_verbs_ar.txt`` and ``data/speaker_words_ar.txt``.
+(في تصريح، أمس، للصحفيين، بعد، عقب، في حوار) listed in ``data/speaker_words_ar.txt``. A bare
+definite role (المصدر، الوزير) refers back to the last speaker whose mention has the same head;
+a bare definite noun (الوزارة، الصحيفة، المركزي، الخبير) otherwise to the latest entity of
+that kind named earlier in the article, and stays flagged ``speaker_unresolved`` when there
+is none; a document speaks for its issuer (بيان الوزارة، الدراسة التي أجرتها مؤسسة X); a
+name after a relational noun (وكيل المغنية فلانة) is not the speaker. The resolved speaker
+is split into name, title and description (:func:`split_speaker`).
+Word lists live in ``data/cue_verbs_ar.txt``, ``data/speaker_words_ar.txt`` and
+``data/speaker_refs_ar.txt``.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from marsad.extract.aliases import is_role_word, is_title_word
+from marsad.extract.aliases import canonical_name, is_role_word, is_title_word
 from marsad.text.arabic import STOPWORDS, fold, sentence_spans, split_proclitics, word_sections
 
 MAX_SPEAKER_WORDS = 28  # words between a cue and its complement; more means no complement
@@ -58,6 +64,12 @@ class Statement:
     source: str | None  # intermediary of a relayed statement (نقلت X عن Y)
     sentence_start: int  # the sentence(s) holding cue and statement
     sentence_end: int
+    # The resolved speaker split into its title or role before the name (الرئيس الروسي) and
+    # the description after it (رئيس اللجنة الأولمبية الدولية); empty when there is none.
+    speaker_title: str = ""
+    speaker_description: str = ""
+    # A reference (الوزارة، البيان، وكيل المغنية فلانة) whose antecedent was not found.
+    speaker_unresolved: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +85,13 @@ class _Lexicon:
     breaks: dict[str, tuple[tuple[str, ...], ...]]  # by first word; a final "*" is a prefix
     trailing: frozenset[str]
     anaphors: frozenset[str]
+    org_refs: dict[str, tuple[str, ...]]  # الوزاره -> (وزاره,)
+    person_refs: dict[str, tuple[str, ...]]
+    documents: frozenset[str]
+    issued_by: frozenset[str]
+    relational: frozenset[str]
+    not_speaker: frozenset[str]
+    org_heads: frozenset[str]  # indefinite heads of organisation names (وزاره، صحيفه، مؤسسه)
 
 
 def _read_sections(name: str) -> dict[str, list[str]]:
@@ -84,6 +103,7 @@ def _read_sections(name: str) -> dict[str, list[str]]:
 def _lexicon() -> _Lexicon:
     cues = _read_sections("cue_verbs_ar.txt")
     words = _read_sections("speaker_words_ar.txt")
+    refs = _read_sections("speaker_refs_ar.txt")
     verbs = {
         v for section in ("verbs", "verbs_in", "relay", "subject_verbs") for v in cues[section]
     }
@@ -114,7 +134,23 @@ def _lexicon() -> _Lexicon:
         breaks=_index_breaks(words["breaks"]),
         trailing=frozenset(words["trailing"]),
         anaphors=frozenset(words["anaphors"]),
+        org_refs=_read_refs(refs["org_refs"]),
+        person_refs=_read_refs(refs["person_refs"]),
+        documents=frozenset(refs["documents"]),
+        issued_by=frozenset(refs["issued_by"]),
+        relational=frozenset(refs["relational"]),
+        not_speaker=frozenset(refs["not_speaker"]),
+        org_heads=frozenset(h for heads in _read_refs(refs["org_refs"]).values() for h in heads),
     )
+
+
+def _read_refs(entries: list[str]) -> dict[str, tuple[str, ...]]:
+    """``الوزاره = وزاره`` lines as a map from the reference to its heads (folded already)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for entry in entries:
+        reference, _, heads = entry.partition("=")
+        table[reference.strip()] = tuple(heads.split())
+    return table
 
 
 # The complement that opens a reported clause: إن/أن/بأن with an optional pronoun, possibly
@@ -171,6 +207,7 @@ class _Mention:
     end: int
     resolved: str
     description: str = ""  # folded speaker phrase with appositions (إيغر كوناشينكوف، المتحدث ...)
+    unresolved: bool = False  # a reference (الوزارة، وكيل المغنية) whose antecedent was not found
 
 
 def _matching_quote(text: str, opening: int) -> int | None:
@@ -253,11 +290,13 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     words = [m.group().strip(_TRIM) for m in matches]
     kept: list[re.Match[str]] = []
     first = _skip_media_phrase(matches)
+    first = _after_issuer(words, first, lex)
     if first < len(matches) and fold(words[first]) in STOPWORDS:
         return start, start, start  # وأضاف لم يسبق أن ...: no subject, the clause starts early
     for index, match in enumerate(matches[first:], first):
         raw = match.group()
-        if raw.startswith(("-", "(", 'ل"')) or _is_break(words, index, lex.breaks):
+        named = raw.startswith("(") and bool(kept) and _bare(kept[-1].group()) in lex.org_heads
+        if (raw.startswith(("-", "(", 'ل"')) and not named) or _is_break(words, index, lex.breaks):
             break
         kept.append(match)
         if raw.endswith(("-", ")")):
@@ -278,13 +317,12 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
         and len(segments) > 1
         and segments[1]
         and any(is_role_word(m.group()) for m in segments[0])
-        and len(segments[1]) <= 4
-        and all(_is_name_word(m.group()) for m in segments[1])
+        and _is_titled_name([m.group() for m in segments[1]])
     ):
         chosen = segments[0] + segments[1]
     while chosen and chosen[-1].group().strip(_TRIM) in lex.trailing:
         chosen = chosen[:-1]
-    if not chosen:
+    if not chosen or _bare(chosen[0].group()) in lex.not_speaker:
         return start, start, start
     span_start = start + chosen[0].start()
     span_end = start + chosen[-1].end()
@@ -295,6 +333,40 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     if doc.folded.count('"', span_start, span_end) % 2 and doc.folded.startswith('"', span_end):
         span_end += 1  # keep a quoted name whole: "سيرغي لافروف"
     return span_start, span_end, start + kept[-1].end()
+
+
+def _is_titled_name(words: list[str]) -> bool:
+    """A name of 1-4 words after at most two titles (فلاديمير بوتين؛ المقدم محمد بن عثمان القرني)."""
+    titles = 0
+    while titles < min(2, len(words)) and is_title_word(words[titles]):
+        titles += 1
+    name = [w.strip(_TRIM) for w in words[titles:]]
+    # A family name may carry the article (محمد القرني) once a first name opened the name.
+    return (
+        0 < len(name) <= 4
+        and _is_name_word(name[0])
+        and all(
+            _is_name_word(w) or (w.startswith("ال") and w not in STOPWORDS and not is_title_word(w))
+            for w in name[1:]
+        )
+    )
+
+
+def _bare(word: str) -> str:
+    """A folded word without the punctuation around it."""
+    return word.strip(_TRIM)
+
+
+def _after_issuer(words: list[str], first: int, lex: _Lexicon) -> int:
+    """Index of the issuer in ``الدراسة التي أجرتها مؤسسة X`` (the study speaks for X)."""
+    if (
+        first + 3 < len(words)
+        and words[first] in lex.documents
+        and words[first + 1] in ("التي", "الذي")
+        and words[first + 2] in lex.issued_by
+    ):
+        return first + 3
+    return first
 
 
 def _skip_media_phrase(matches: list[re.Match[str]]) -> int:
@@ -437,13 +509,27 @@ def _clause_start(doc: _Text, cue_start: int, sentence_start: int) -> int:
     return max(comma + 1, sentence_start)
 
 
-def _opens_clause(doc: _Text, cue: re.Match[str]) -> bool:
+# Cue verbs that are also prepositions (بين "between"): cues only where they open a clause.
+_PREPOSITION_CUES = frozenset({"بين", "بينت"})
+_OPENERS = ("كما", "ثم", "فيما")
+_SIDE_OPENERS = ("جهته", "جهتها", "جانبه", "جانبها")  # من جهته بين ...
+
+
+def _opens_clause(doc: _Text, cue: re.Match[str], strict: bool = False) -> bool:
     """Whether a cue starts a new clause (وقال، ، مشيرا، sentence start), so it can end the
-    clause reported before it; a bare verb inside a reported clause (أن الإجراءات أوضحت) cannot."""
-    if cue.group("conj") or cue.group("attr") or cue.group("cue") in _lexicon().participles:
+    clause reported before it; a bare verb inside a reported clause (أن الإجراءات أوضحت) cannot.
+
+    ``strict`` (for بين, also "between") asks for a conjunction, punctuation, the sentence
+    start or ``من جهته`` right before the cue, and a complement after it (checked later)."""
+    if not strict and (
+        cue.group("conj") or cue.group("attr") or cue.group("cue") in _lexicon().participles
+    ):
         return True
-    before = doc.folded[max(0, cue.start() - 6) : cue.start()].rstrip()
-    return not before or before[-1] in ',;:."' or before.endswith(("كما", "ثم", "فيما"))
+    before = doc.folded[max(0, cue.start() - 10) : cue.start()].rstrip()
+    opens = not before or before[-1] in ',;:."' or before.endswith(_OPENERS)
+    if not strict:
+        return opens
+    return bool(cue.group("conj")) or opens or before.endswith(_SIDE_OPENERS)
 
 
 def _next_boundary(cue_starts: list[int], after: int, sentence_end: int) -> int:
@@ -471,7 +557,8 @@ def extract_statements(text: str) -> list[Statement]:
     cues = [
         cue
         for cue in lex.cue_re.finditer(doc.folded)
-        if cue.group("cue") not in lex.verbs_in or doc.folded.startswith(" في ", cue.end())
+        if (cue.group("cue") not in lex.verbs_in or doc.folded.startswith(" في ", cue.end()))
+        and (cue.group("cue") not in _PREPOSITION_CUES or _opens_clause(doc, cue, strict=True))
     ]
     cue_starts = [m.start() for m in cues if _opens_clause(doc, m)]
     statements: list[Statement] = []
@@ -541,11 +628,20 @@ def _statement_at(
         source = doc.original[doc.orig(src_start) : doc.orig_end(src_end)]
         speaker_region_start = region_start + relay.end() - 1
     if word in lex.participles:
-        span = (speaker_region_start,) * 3
+        span = _participle_subject(doc, cue, folded_sentence_start, history)
     else:
         span = _speaker_span(doc, speaker_region_start, speaker_region_end)
         if span[0] == span[1]:
             span = _preverbal_subject(doc, cue.start(), folded_sentence_start)
+        if span[0] == span[1]:
+            span = _relative_subject(doc, cue, folded_sentence_start)
+        unknown = not history or history[-1].start < sentence_start
+        if (
+            span[0] == span[1]
+            and unknown
+            and _after_relative_pronoun(doc, cue, folded_sentence_start)
+        ):
+            return None  # البادرة التي أكد خلالها: the subject is not known here
     mention = _mention(doc, span, history)
     if mention is None:
         return None
@@ -644,6 +740,84 @@ def _preverbal_subject(doc: _Text, cue_start: int, sentence_start: int) -> tuple
     return _speaker_span(doc, subject_start, subject_end)
 
 
+MAX_ANTECEDENT_WORDS = 8
+
+
+def _relative_subject(doc: _Text, cue: re.Match[str], sentence_start: int) -> tuple[int, int, int]:
+    """Subject of a cue in a relative clause: ``... فهد القحيز الذي أكد أن``.
+
+    The noun phrase before الذي/التي is the subject only when the verb agrees with the
+    pronoun (الذي أكد، التي أكدت); ``البادرة التي أكد خلالها`` has another subject.
+    """
+    empty = (cue.start(), cue.start(), cue.start())
+    if not _after_relative_pronoun(doc, cue, sentence_start):
+        return empty
+    before = doc.folded[sentence_start : cue.start()].rstrip()
+    pronoun = before.rsplit(None, 1)[-1]
+    feminine = cue.group("cue").endswith("ت")
+    if (pronoun, feminine) not in (("الذي", False), ("التي", True)):
+        return empty
+    lex = _lexicon()
+    end = sentence_start + len(before) - len(pronoun)
+    words = list(_WORD_RE.finditer(doc.folded, sentence_start, end))
+    kept: list[re.Match[str]] = []
+    for match in reversed(words[-MAX_ANTECEDENT_WORDS:]):
+        bare = match.group().strip(_TRIM)
+        if (
+            not bare
+            or match.group().endswith((",", ".", ":", ";"))
+            or bare in STOPWORDS
+            or bare in lex.not_speaker
+            or _is_break([bare], 0, lex.breaks)
+        ):
+            break
+        kept.append(match)
+    if not kept or not any(_is_name_word(m.group()) for m in kept):
+        return empty
+    return kept[-1].start(), kept[0].end(), kept[0].end()
+
+
+def _after_relative_pronoun(doc: _Text, cue: re.Match[str], sentence_start: int) -> bool:
+    """Whether the cue follows الذي/التي directly (a relative clause)."""
+    if cue.group("conj"):
+        return False
+    before = doc.folded[sentence_start : cue.start()].split()
+    return bool(before) and before[-1] in ("الذي", "التي")
+
+
+def _participle_subject(
+    doc: _Text, cue: re.Match[str], sentence_start: int, history: list[_Mention]
+) -> tuple[int, int, int]:
+    """Speaker of a circumstantial participle (مشيرة إلى أن): the subject of its sentence.
+
+    The participle continues the last speaker when that speaker was named in this sentence
+    or the sentence has no clear subject; but ``أصدرت هيئة X قرارا ...، مؤكدة أن`` makes
+    the subject of the sentence's first verb (feminine verb, feminine participle) speak.
+    """
+    empty = (cue.start(), cue.start(), cue.start())
+    if not cue.group("cue").endswith("ه"):
+        return empty
+    if history and history[-1].start >= doc.orig(sentence_start):
+        return empty
+    region = doc.folded[sentence_start : cue.start()]
+    opener = re.match(r"\s*(?:من جه[ةه] اخري\s+|من جانب اخر\s+)?و?(\S{3,}ت)\s", region)
+    if opener is None or opener.group(1) in _lexicon().speech_verbs:
+        return empty
+    subject_start = sentence_start + opener.end()
+    comma = doc.folded.rfind(",", subject_start, cue.start())
+    if comma < 0:
+        return empty
+    start, end, phrase_end = _speaker_span(doc, subject_start, comma)
+    words = list(_WORD_RE.finditer(doc.folded, start, end))
+    for index, match in enumerate(words):
+        if index and match.group().strip(_TRIM).endswith("ا"):  # قرارا، بيانا: the object
+            end = phrase_end = words[index - 1].end()
+            break
+    if start == end or not any(_is_name_word(m.group()) for m in words):
+        return empty
+    return start, end, phrase_end
+
+
 def _clause_boundary(doc: _Text, start: int, boundary: int) -> int:
     """Ends a clause before ``، وكانت X`` (a new subject-first clause) within ``[start, boundary)``."""
     kana = _NEW_CLAUSE_RE.search(doc.folded, start, boundary)
@@ -661,11 +835,15 @@ def _make_statement(
 ) -> Statement:
     sentence_start = doc.sentence_of(doc.orig(cue.start()))[0]
     sentence_end = doc.sentence_of(end - 1)[1]
+    resolved, title, description = split_speaker(mention.resolved)
     return Statement(
         speaker=mention.text,
         speaker_start=mention.start,
         speaker_end=mention.end,
-        speaker_resolved=mention.resolved,
+        speaker_resolved=resolved,
+        speaker_title=title,
+        speaker_description=description,
+        speaker_unresolved=mention.unresolved,
         cue=doc.original[doc.orig(cue.start()) : doc.orig_end(cue.end())],
         start=start,
         end=end,
@@ -674,6 +852,41 @@ def _make_statement(
         sentence_start=sentence_start,
         sentence_end=max(sentence_end, end),
     )
+
+
+_QUOTED_NAME_RE = re.compile(r'^(?P<head>\S+)\s*[«"“”(](?P<name>[^«»"“”()]+)[»"”“)](?P<rest>.*)$')
+
+
+def split_speaker(resolved: str) -> tuple[str, str, str]:
+    """``(name, title, description)`` of a resolved speaker phrase.
+
+    An organisation with its name in quotes keeps the head and the name
+    (صحيفة "فيلت أم زونتاج" الألمانية الأسبوعية -> صحيفة فيلت أم زونتاج; the rest is the
+    description). Otherwise the phrase stays the name (titles are stripped later by
+    :func:`marsad.extract.aliases.canonical_name`) and the words around the canonical name
+    are reported as title and description.
+    """
+    resolved = resolved.strip()
+    quoted = _QUOTED_NAME_RE.match(resolved)
+    if quoted is not None and fold(quoted.group("head")) in _lexicon().org_heads:
+        name = f"{quoted.group('head')} {quoted.group('name').strip()}"
+        return name, "", quoted.group("rest").strip(_TRIM)
+    segments = [part.strip(_TRIM) for part in re.split("[,،]", resolved)]
+    last = segments[-1].split() if len(segments) > 1 else []
+    if last and _is_titled_name([fold(w) for w in last]):
+        # الرئيس الروسي، فلاديمير بوتين / نائب المتحدث ...، المقدم محمد القرني: the apposition
+        titles = 0
+        while titles < min(2, len(last) - 1) and is_title_word(last[titles]):
+            titles += 1
+        description = "، ".join(part for part in segments[:-1] if part)
+        return " ".join(last[titles:]), " ".join(last[:titles]), description
+    canonical = canonical_name(resolved)
+    position = resolved.find(canonical) if canonical else -1
+    if position < 0 or canonical == resolved:
+        return resolved, "", ""
+    title = resolved[:position].strip(_TRIM)
+    description = resolved[position + len(canonical) :].strip(_TRIM)
+    return resolved, title, description
 
 
 def _mention(doc: _Text, span: tuple[int, int, int], history: list[_Mention]) -> _Mention | None:
@@ -686,8 +899,209 @@ def _mention(doc: _Text, span: tuple[int, int, int], history: list[_Mention]) ->
     description = doc.folded[start:phrase_end]
     antecedent = _resolve(fold(written), history)
     if antecedent is None:
+        antecedent = _resolve_reference(doc, start, written, history)
+    if antecedent is None:
         return _Mention(written, orig_start, orig_end, written, description)
-    return _Mention(written, orig_start, orig_end, antecedent.resolved, antecedent.description)
+    return _Mention(
+        written,
+        orig_start,
+        orig_end,
+        antecedent.resolved,
+        antecedent.description,
+        antecedent.unresolved,
+    )
+
+
+def _resolve_reference(
+    doc: _Text, start: int, written: str, history: list[_Mention]
+) -> _Mention | None:
+    """What a speaker phrase that names nobody stands for; None when it is a name itself.
+
+    * ``بيان الوزارة`` / ``بيان وزارة الدفاع``: the issuer of the document speaks;
+    * a bare definite noun (الوزارة، الصحيفة، المركزي، المصادر، الخبير): the latest entity of
+      that kind named earlier in the article (وزارة العدل، صحيفة "جاكرتا بوست");
+    * a description repeated from an earlier speaker (منسق مبادرة X -> فلان، منسق مبادرة X);
+    * a relational noun before a name (وكيل المغنية فلانة، نجل الرئيس فلان): the name is
+      someone else, so the speaker is the relative named elsewhere (الوكيل فلان), if anywhere.
+
+    A reference without antecedent is returned flagged ``unresolved``.
+    """
+    lex = _lexicon()
+    words = [w.strip(_TRIM) for w in fold(written).split() if w.strip(_TRIM)]
+    if not words:
+        return None
+    if len(words) == 1 and (words[0] in lex.org_refs or words[0] in lex.person_refs):
+        person = words[0] in lex.person_refs
+        heads = lex.person_refs[words[0]] if person else lex.org_refs[words[0]]
+        named = _named_before(doc, start, heads, person)
+        if named is not None:
+            return named
+    if words[0] in lex.documents:
+        if len(words) == 1:
+            issued = _document_issuer(doc, words[0], history)
+            return issued or _Mention(written, 0, 0, written, fold(written), unresolved=True)
+        issuer = written.split(None, 1)[1]
+        found = _resolve_reference(doc, start, issuer, history)
+        if found is not None:
+            return found
+        return _Mention(issuer, 0, 0, issuer, fold(issuer))
+    if len(words) == 1 and (words[0] in lex.org_refs or words[0] in lex.person_refs):
+        return _Mention(written, 0, 0, written, fold(written), unresolved=True)
+    repeated = _repeated_description(" ".join(words), history)
+    if repeated is not None:
+        return repeated
+    if words[0] in lex.relational and "," not in fold(written):
+        return _relative(doc, start, written, words[0], history)
+    return None
+
+
+def _document_issuer(doc: _Text, noun: str, history: list[_Mention]) -> _Mention | None:
+    """A document alone (الدراسة): the issuer named with it before (الدراسة التي أجرتها
+    مؤسسة X); for البيان else the latest speaker; None when there is none."""
+    for mention in reversed(history):
+        before = fold(doc.original[max(0, mention.start - 40) : mention.start]).split()
+        if noun in before[-4:-2]:
+            return mention
+    if history and noun == "البيان":  # وقال البيان: the statement of the latest speaker
+        return history[-1]
+    return None
+
+
+def _repeated_description(phrase: str, history: list[_Mention]) -> _Mention | None:
+    """The earlier speaker one of whose comma segments begins with ``phrase`` (two words or more).
+
+    ``منسق مبادرة استثمر في مصر`` after ``الدكتور محمد منظور، منسق مبادرة استثمر في مصر``;
+    ``وزارة الدفاع`` after ``وزارة الدفاع الروسية``.
+    """
+    if len(phrase.split()) < 2:
+        return None
+    inside = is_role_word(phrase.split()[0])  # مدير عام الجمرك after "فلان" مدير عام الجمرك
+    for mention in reversed(history):
+        if mention.unresolved:
+            continue
+        for segment in (mention.description or fold(mention.resolved)).split(","):
+            segment = " ".join(w.strip(_TRIM) for w in segment.split())
+            if segment == phrase or segment.startswith(phrase + " "):
+                return mention
+            if inside and f" {phrase} " in f" {segment} ":
+                return mention
+    return None
+
+
+def _relative(doc: _Text, start: int, written: str, noun: str, history: list[_Mention]) -> _Mention:
+    """The speaker of ``وكيل المغنية فلانة``: not فلانة but her agent, named before or after."""
+    for mention in reversed(history):
+        segments = (mention.description or "").split(",")
+        if any(noun in segment.split() for segment in segments[1:]):
+            return mention  # فلان، نجل الرئيس السابق ... then نجل الرئيس السابق X
+    later = re.compile(rf"(?<![^\s\"(])[وف]?ال{re.escape(noun)}\s").search(doc.folded, start + 1)
+    if later is not None:
+        sentence_end = doc.folded_at(doc.sentence_of(doc.orig(later.start()))[1])
+        marker = _find_marker(doc, later.end(), sentence_end)
+        limit = marker.start() if marker is not None else sentence_end
+        span = _speaker_span(doc, later.start(), limit)
+        if span[0] < span[1]:
+            phrase = doc.original[doc.orig(span[0]) : doc.orig_end(span[1])]
+            if any(_is_name_word(w) for w in phrase.split()[1:]):
+                return _Mention(phrase, 0, 0, phrase, doc.folded[span[0] : span[2]])
+    name = _name_after_relation(written, noun)
+    return _Mention(written, 0, 0, name, fold(written), unresolved=True)
+
+
+def _name_after_relation(written: str, noun: str) -> str:
+    """``وكيل مغنية الكانتري لين أندرسون`` -> ``وكيل مغنية الكانتري``: drops the other's name."""
+    kept: list[str] = []
+    for word in written.split():
+        if kept and _is_name_word(word) and fold(word.strip(_TRIM)) != noun:
+            break
+        kept.append(word)
+    return " ".join(kept)
+
+
+_NAME_WORD_END = ",.;:"
+
+
+def _named_before(
+    doc: _Text, limit: int, heads: tuple[str, ...], person: bool = False
+) -> _Mention | None:
+    """The latest name before folded ``limit`` opening with one of ``heads`` (وزاره، صحيفه).
+
+    The name is the head with the words that follow it: definite words and quoted words
+    (وزارة العدل، صحيفة "جاكرتا بوست" الإندونيسية), and up to two other words right after
+    the head (شركة أبل). An indefinite head needs one word after it; a definite one
+    (البنك المركزي السعودي) one definite word. For a ``person`` (خبير الاقتصاد فلان) up to
+    four name words may also follow the definite ones.
+    """
+    alternation = "|".join(re.escape(h) for h in sorted(set(heads), key=len, reverse=True))
+    pattern = re.compile(
+        rf'(?<![^\s"(])(?P<pre>[وف]?(?:[بك]?ال|لل|[بلك])?)(?P<head>{alternation})(?=[\s,."])'
+    )
+    matches = list(pattern.finditer(doc.folded, 0, limit))
+    for match in reversed(matches):
+        definite = match.group("head").startswith("ال")  # البنك المركزي السعودي
+        if "ال" in match.group("pre") or match.group("pre").endswith("لل"):
+            if "ال" + match.group("head") in _lexicon().documents:
+                continue  # الدراسة المنشورة: a reference itself, not a name
+            definite = True  # الاتحاد البرازيلي لكرة القدم
+        end = _name_end(doc, match.end(), limit, definite, person)
+        if end is None:
+            continue
+        head_start = match.start("head")
+        article = ""
+        if match.group("pre").endswith("ال"):
+            head_start -= 2  # keep the article: الاتحاد البرازيلي
+        elif match.group("pre").endswith("لل"):
+            article = "ال"  # للاتحاد الأوروبي -> الاتحاد الأوروبي
+        orig_start = doc.orig(head_start)
+        phrase = article + doc.original[orig_start : doc.orig_end(end)].strip(_TRIM)
+        if phrase:
+            folded = article + doc.folded[head_start:end]
+            return _Mention(phrase, orig_start, doc.orig_end(end), phrase, folded)
+    return None
+
+
+def _name_end(
+    doc: _Text, position: int, limit: int, definite: bool, person: bool = False
+) -> int | None:
+    """Folded end of the name whose head ends at ``position``; None when no word follows."""
+    lex = _lexicon()
+    end: int | None = None
+    other = 0  # words after the head that are neither definite nor quoted
+    seen_definite = False
+    in_quote = False
+    for token in _WORD_RE.finditer(doc.folded, position, min(limit, position + 160)):
+        raw = token.group()
+        bare = raw.strip(_TRIM)
+        opens = raw.startswith(('"', "("))
+        if not bare:
+            if raw in ('"', "(", ")"):  # a detached mark: شركة اتحاد اتصالات " موبايلي "
+                if in_quote:
+                    end = token.end()
+                in_quote = raw != ")" and not in_quote
+                continue
+            break
+        if not in_quote and not opens:
+            if bare in STOPWORDS or bare[0].isdigit() or bare in lex.not_speaker:
+                break
+            if _is_break([bare], 0, lex.breaks):
+                break
+            if bare.startswith("ال"):
+                seen_definite = True
+            elif (seen_definite or definite or other >= 2) and not (person and other < 4):
+                break
+            else:
+                other += 1
+        closes = raw.rstrip(_NAME_WORD_END).endswith(('"', ")"))
+        if opens and not closes:
+            in_quote = True
+        elif closes:
+            in_quote = False
+        end = token.end()
+        if raw.endswith(tuple(_NAME_WORD_END)):
+            break
+    if end is None or (definite and not seen_definite):
+        return None
+    return end
 
 
 def _attribution_at(
