@@ -272,3 +272,20 @@ def test_dev_split_micro_f1() -> None:
     tagger = load_tagger()
     report = score([tags for _, tags in dev], [tagger.tag(tokens) for tokens, _ in dev])
     assert report.micro.f1 >= DEV_MICRO_F1_FLOOR
+
+
+def test_gods_name_and_currencies_are_not_entities() -> None:
+    """Formulas (بإذن الله، رحمه الله، الحمد لله) and currencies were the store's top
+    "entities"; names that contain them (عبدالله، حزب الله) stay."""
+    from marsad.extract.article import extract, is_not_a_name
+
+    text = (
+        "قال الرئيس عبد الفتاح السيسي إن مصر ستنتصر بإذن الله، وأضاف رحمه الله أن الاستثمارات"
+        " بلغت خمسة مليارات دولار، فيما ارتفع الريال واليورو. والحمد لله على سلامة الجميع في"
+        " القاهرة. وقال عبدالله بن زايد إن حزب الله مسؤول."
+    )
+    texts = {m.text for m in extract(text).entities}
+    assert not texts & {"الله", "لله", "دولار", "الريال", "واليورو"}
+    assert {"عبدالله بن زايد", "حزب الله", "القاهرة", "مصر"} <= texts
+    assert is_not_a_name("بالدولار") and is_not_a_name("لله")
+    assert not is_not_a_name("عبدالله") and not is_not_a_name("حزب الله")

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
 
 from marsad.extract.aliases import AliasResolver, canonical_name, name_key
 from marsad.extract.ner import Tagger, load_tagger
 from marsad.extract.numbers import NumberMention, extract_numbers
 from marsad.extract.quotes import Statement, extract_statements
 from marsad.models import Token
+from marsad.text import arabic
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,28 @@ def _with_full_speakers(
     return resolved
 
 
+@cache
+def _not_names() -> frozenset[str]:
+    raw = resources.files("marsad.data").joinpath("not_names_ar.txt").read_text(encoding="utf-8")
+    words = [line.strip() for line in raw.splitlines()]
+    kept = [w for w in words if w and not w.startswith(("#", "["))]
+    return frozenset([*map(arabic.fold, kept), *map(_bare, kept)])
+
+
+def _bare(word: str) -> str:
+    """Folded, without a leading و ف ب ك ل or the article (بالدولار -> دولار)."""
+    folded = arabic.strip_article_clitics(word)
+    return folded[2:] if folded.startswith("ال") and len(folded) > 4 else folded
+
+
+def is_not_a_name(text: str) -> bool:
+    """True for a one-word mention that is God's name in a formula or a currency."""
+    words = text.split()
+    if len(words) != 1:
+        return False
+    return arabic.fold(words[0]) in _not_names() or _bare(words[0]) in _not_names()
+
+
 def extract(
     text: str, tokens: Sequence[Token] | None = None, *, tagger: Tagger | None = None
 ) -> Extraction:
@@ -88,8 +113,8 @@ def extract(
         else:
             canonical = entity.text
         key = entity_key(entity.label, canonical)
-        if key.endswith(":"):
-            continue  # nothing left after stripping titles
+        if key.endswith(":") or is_not_a_name(entity.text):
+            continue  # nothing left after stripping titles, or God's name, a currency
         mentions.append(
             EntityMention(entity.label, entity.text, entity.start, entity.end, canonical, key)
         )
