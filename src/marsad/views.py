@@ -588,13 +588,27 @@ def statement_rows(
 MIN_SURNAME_KEY = 4  # letters of a surname's skeleton needed to look it up alone
 
 
-def entity_view(store: Store, name: str, *, limit: int = 50) -> dict[str, Any] | None:
-    """One entity across the store: variants, stories, co-occurring entities, statements."""
+def entity_view(
+    store: Store, name: str, *, limit: int = 50, resolve: bool = True
+) -> dict[str, Any] | None:
+    """One entity across the store: variants, stories, co-occurring entities, statements.
+
+    A query names the most reported entity it can stand for: its own spelling, a spelling
+    seen as a variant of an entity (بوتين for فلاديمير بوتين), or a surname (المالكي for
+    نوري المالكي); the other entities it could name are listed as ``alternatives``.
+    """
     from marsad.extract.aliases import canonical_name, name_key
 
     key = name_key(canonical_name(name))
     if not key:
         return None
+    if resolve:
+        found = _entity_candidates(store, name, key)
+        if found and found[0]["key"].split(":", 1)[1] != key:
+            view = entity_view(store, str(found[0]["name"]), limit=limit, resolve=False)
+            if view is not None:
+                view["alternatives"] = _alternatives(found[1:])
+                return view
     keys = [f"{label}:{key}" for label in ENTITY_LABELS]
     marks = ",".join("?" * len(keys))
     mentions = store.rows(
@@ -605,18 +619,7 @@ def entity_view(store: Store, name: str, *, limit: int = 50) -> dict[str, Any] |
     )
     statements = statement_rows(store, "s.speaker_key = ?", (key,), limit=limit)
     if not mentions and not statements:
-        # A surname alone (كوناشنكوف) stands for the most reported person whose name ends
-        # with it (keys are letter skeletons without spaces; short ones match too much).
-        if len(key) < MIN_SURNAME_KEY:
-            return None
-        row = store.db.execute(
-            "SELECT name FROM entity_stats WHERE key LIKE ? AND articles > 0"
-            " ORDER BY articles DESC, mentions DESC LIMIT 1",
-            (f"PERS:%{key}",),
-        ).fetchone()
-        if row is None or name_key(canonical_name(str(row[0]))) == key:
-            return None
-        return entity_view(store, str(row[0]), limit=limit)
+        return None
     variants: dict[str, int] = {}
     for row in mentions:
         variants[row["text"]] = variants.get(row["text"], 0) + 1
@@ -653,7 +656,40 @@ def entity_view(store: Store, name: str, *, limit: int = 50) -> dict[str, Any] |
         "stories": stories,
         "co_occurring": co,
         "statements": statements,
+        "alternatives": (
+            _alternatives([c for c in _entity_candidates(store, name, key) if c["key"] not in keys])
+            if resolve
+            else []
+        ),
     }
+
+
+MAX_ALTERNATIVES = 5
+
+
+def _entity_candidates(store: Store, name: str, key: str) -> list[dict[str, Any]]:
+    """Entities a query may name, most reported first: by its key, by a variant spelling
+    (a mention written so), by surname (a person's key ending with it)."""
+    exact = [f"{label}:{key}" for label in ENTITY_LABELS]
+    select = "SELECT key, name, label, articles FROM entity_stats WHERE articles > 0 AND "
+    rows = store.rows(select + f"key IN ({','.join('?' * len(exact))})", exact)
+    rows += store.rows(
+        select + "key IN (SELECT DISTINCT key FROM mentions WHERE text = ?)", (name.strip(),)
+    )
+    if len(key) >= MIN_SURNAME_KEY:
+        rows += store.rows(
+            select + "key LIKE ? ORDER BY articles DESC LIMIT ?",
+            (f"PERS:%{key}", MAX_ALTERNATIVES + 1),
+        )
+    unique = {row["key"]: row for row in rows}
+    return sorted(unique.values(), key=lambda row: (-int(row["articles"]), str(row["key"])))
+
+
+def _alternatives(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"name": row["name"], "label": row["label"], "articles": row["articles"]}
+        for row in rows[:MAX_ALTERNATIVES]
+    ]
 
 
 def sources_view(store: Store, names: Sequence[str] = ()) -> dict[str, Any]:

@@ -245,6 +245,11 @@ def cmd_entity(args: argparse.Namespace) -> int:
     print(f"{view['name']} ({', '.join(view['labels']) or 'speaker'}): {view['mentions']} mentions")
     print(f"  spelled: {' / '.join(view['variants'][:8])}")
     print(f"  outlets: {', '.join(view['outlets'])}")
+    if view["alternatives"]:
+        print(
+            "  did you mean: "
+            + ", ".join(f"{a['name']} ({a['articles']} articles)" for a in view["alternatives"])
+        )
     if view["co_occurring"]:
         print(
             "  with: "
