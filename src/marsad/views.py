@@ -602,13 +602,12 @@ def entity_view(
     key = name_key(canonical_name(name))
     if not key:
         return None
-    if resolve:
-        found = _entity_candidates(store, name, key)
-        if found and found[0]["key"].split(":", 1)[1] != key:
-            view = entity_view(store, str(found[0]["name"]), limit=limit, resolve=False)
-            if view is not None:
-                view["alternatives"] = _alternatives(found[1:])
-                return view
+    found = _entity_candidates(store, name, key) if resolve else []
+    if found and found[0]["key"].split(":", 1)[1] != key:
+        view = entity_view(store, str(found[0]["name"]), limit=limit, resolve=False)
+        if view is not None:
+            view["alternatives"] = _alternatives(found[1:])
+            return view
     keys = [f"{label}:{key}" for label in ENTITY_LABELS]
     marks = ",".join("?" * len(keys))
     mentions = store.rows(
@@ -656,11 +655,7 @@ def entity_view(
         "stories": stories,
         "co_occurring": co,
         "statements": statements,
-        "alternatives": (
-            _alternatives([c for c in _entity_candidates(store, name, key) if c["key"] not in keys])
-            if resolve
-            else []
-        ),
+        "alternatives": _alternatives([c for c in found if c["key"] not in keys]),
     }
 
 

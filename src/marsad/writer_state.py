@@ -71,7 +71,7 @@ class WriterState:
         self.threads.horizon = self.clusterer.horizon
 
     def start_run(self) -> None:
-        """A run of date-ordered input starts (its clock starts afresh)."""
+        """A run of date-ordered input starts (its first article sets this writer's clock)."""
         self.clusterer.start_run()
 
     def catch_up(self, store: Store) -> None:
@@ -99,9 +99,9 @@ class WriterState:
         changes = self.clusterer.take_changes()
         thread_changes = self.threads.take_changes()
         snapshot_due = store.state_delta_bytes() * DELTA_COMPRESSION >= max(
-            store.state_size(CLUSTER_STATE), MIN_SNAPSHOT_CHARS
+            store.snapshot_chars(), MIN_SNAPSHOT_CHARS
         )
-        if changes is None or snapshot_due:
+        if snapshot_due:
             self.rev = store.save_state_snapshot(
                 {
                     CLUSTER_STATE: self.clusterer.export_state(),

@@ -19,7 +19,8 @@ small inputs (46-article demo gold: 0.85 -> 0.98, dev unchanged). Centroids are
 re-weighted with the current IDF, not the IDF when each member arrived, because the
 first hours of a stream make every word look rare.
 
-IDF is incremental: document frequencies seen so far, smoothed. Memory is bounded by
+IDF is time-local: document frequencies of the ``idf_days`` up to each article's date,
+counted as articles arrive, smoothed. Memory is bounded by
 the window: stories not updated within ``window_days`` are dropped from memory, and the
 IDF counts of days outside every writer's window are dropped.
 """
@@ -320,7 +321,6 @@ class _Story:
     norm_docs: int = 0  # document count when the norms were last computed
     day_sum: float = 0.0  # sum of member dates in days since the epoch (for the mean date)
     first: datetime | None = None  # earliest member date (None until the first member)
-    norm_day: int | None = None  # the IDF day the norms were last computed for
 
     def parts(self) -> tuple[_Centroid, _Centroid, _Centroid]:
         return self.body, self.title, self.names
@@ -458,7 +458,7 @@ class StoryClusterer:
             "version": _STATE_VERSION,
             "next_story_id": self._next_id,
             "now": self._now.isoformat() if self._now else None,
-            "clocks": self._clock_rows(include_own=True),
+            "clocks": self._clock_rows(),
             "days": {str(day): dict(bucket) for day, bucket in self._days.items()},
             "day_docs": {str(day): n for day, n in self._day_docs.items()},
             "stories": [self._story_row(story) for story in self._stories.values()],
@@ -484,7 +484,7 @@ class StoryClusterer:
         clusterer._clear_changes()
         return clusterer
 
-    def take_changes(self) -> dict[str, Any] | None:
+    def take_changes(self) -> dict[str, Any]:
         """What changed since the last call (or since loading), JSON-serialisable, and start
         tracking afresh.
 
@@ -500,7 +500,7 @@ class StoryClusterer:
             "version": _STATE_VERSION,
             "next_story_id": self._next_id,
             "writer": self.writer,
-            "clock": self._clock_rows(include_own=True).get(self.writer),
+            "clock": self._own_clock(),
             "days": days,
             "day_docs": {day: self._day_docs[int(day)] for day in days},
             "dropped_days": sorted(self._dropped_days),
@@ -565,12 +565,16 @@ class StoryClusterer:
         self.writer = writer
         self._clocks.pop(writer, None)
 
-    def _clock_rows(self, *, include_own: bool) -> dict[str, Any]:
+    def _own_clock(self) -> list[Any] | None:
+        """This writer's clock as saved: [date, wall time of the batch]."""
+        return None if self._now is None else [self._now.isoformat(), time.time()]
+
+    def _clock_rows(self) -> dict[str, Any]:
         rows: dict[str, Any] = {
             writer: [when.isoformat(), wall] for writer, (when, wall) in self._clocks.items()
         }
-        if include_own and self._now is not None:
-            rows[self.writer] = [self._now.isoformat(), time.time()]
+        if self._now is not None:
+            rows[self.writer] = self._own_clock()
         return rows
 
     def _read_clocks(self, rows: dict[str, Any]) -> None:
@@ -590,7 +594,6 @@ class StoryClusterer:
             "day_sum": story.day_sum,
             "size": story.size,
             "norm_docs": story.norm_docs,
-            "norm_day": story.norm_day,
             "body": story.body.sums,
             "title": story.title.sums,
             "names": story.names.sums,
@@ -610,7 +613,6 @@ class StoryClusterer:
             names=_Centroid(_floats(row["names"]), names_norm),
             norm_docs=int(row["norm_docs"]),
             first=datetime.fromisoformat(row.get("first") or row["last"]),
-            norm_day=row.get("norm_day"),
         )
         self._unindex(story.story_id)
         self._stories[story.story_id] = story
@@ -857,7 +859,6 @@ class StoryClusterer:
             count = self.settings.index_terms
             body, _, names = vectors.units
             story.norm_docs = self._doc_count
-            story.norm_day = self._idf_day
             self._post(story, _top(body, count) + _top(names, count // 2))
         elif story.size <= _FULL_REFRESH_EVERY or story.size % _FULL_REFRESH_EVERY == 0:
             self._refresh(story, vectors.idf)
@@ -885,7 +886,6 @@ class StoryClusterer:
             centroid.norm = math.hypot(*weights.values())
             weighted.append(weights)
         story.norm_docs = self._doc_count
-        story.norm_day = self._idf_day
         count = self.settings.index_terms
         keys = _top(weighted[0], count) + _top(weighted[2], count // 2)
         self._unindex(story.story_id)

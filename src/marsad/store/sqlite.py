@@ -25,7 +25,7 @@ from marsad.store.lock import hold_shared
 
 Migration = Callable[[sqlite3.Connection], None]
 BUSY_TIMEOUT_MS = 60_000  # one statement's wait for the write lock
-WAIT_STEP_MS = 1_000  # write_transaction() retries at this step...
+WAIT_STEP_MS = 1_000  # transaction() retries at this step...
 WAIT_REPORT_S = 5.0  # ...and says it is waiting this often
 MIGRATIONS: list[tuple[str, Migration]] = []
 
@@ -493,12 +493,14 @@ class Store:
         row = self.db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
         return None if row is None else json.loads(row[0])
 
-    def set_state(self, name: str, value: Any) -> None:
-        """Save a JSON state blob (inside the caller's transaction)."""
+    def set_state(self, name: str, value: Any) -> int:
+        """Save a JSON state blob (inside the caller's transaction); returns its length."""
+        encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         self.db.execute(
             "INSERT INTO state VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-            (name, json.dumps(value, ensure_ascii=False, separators=(",", ":"))),
+            (name, encoded),
         )
+        return len(encoded)
 
     def state_rev(self) -> int:
         """The store-wide revision of the clustering state (bumped by every saved batch)."""
@@ -536,18 +538,18 @@ class Store:
         """Save whole states under the next revision, dropping the deltas they absorb;
         returns the revision."""
         rev = self.state_rev() + 1
-        for name, value in states.items():
-            self.set_state(name, value)
+        chars = sum(self.set_state(name, value) for name, value in states.items())
         self.set_meta("state_rev", str(rev))
         self.set_meta("state_snapshot_rev", str(rev))
+        # Kept beside it: measuring the snapshot with length() would read it all per batch.
+        self.set_meta("state_snapshot_chars", str(chars))
         self.db.execute("DELETE FROM state_deltas WHERE rev <= ?", (rev,))
         return rev
 
-    def state_size(self, name: str) -> int:
-        """Size in characters of a saved state (0 when absent)."""
-        row = self.db.execute("SELECT length(value) FROM state WHERE name = ?", (name,))
-        found = row.fetchone()
-        return 0 if found is None else int(found[0])
+    def snapshot_chars(self) -> int:
+        """Size in characters of the last snapshot (0 when there is none)."""
+        value = self.get_meta("state_snapshot_chars")
+        return int(value) if value else 0
 
     # -- articles -----------------------------------------------------------------------
     def has_identity(self, identity: str) -> bool:
