@@ -61,14 +61,18 @@ build/quotes_dev_articles.jsonl: evaluation/quotes_dev/articles.tsv scripts/buil
 build/quotes_val_articles.jsonl: evaluation/quotes_val/articles.tsv scripts/build_quotes_articles.py
 	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@ --list evaluation/quotes_val/articles.tsv
 
+build/quotes_val2_articles.jsonl: evaluation/quotes_val2/articles.tsv scripts/build_quotes_articles.py
+	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@ --list evaluation/quotes_val2/articles.tsv
+
 # Every score is printed by the command itself; dev sets only (test splits stay apart).
 eval: $(STAMP) $(STORY_GOLDS) build/ner_dev.txt build/quotes_dev_articles.jsonl \
-		build/quotes_val_articles.jsonl
+		build/quotes_val_articles.jsonl build/quotes_val2_articles.jsonl
 	$(BIN)/marsad eval stories src/marsad/demo/gold.jsonl
 	$(BIN)/marsad eval stories $(STORY_GOLDS) --compare
 	$(BIN)/marsad eval ner build/ner_dev.txt
 	$(BIN)/marsad eval quotes evaluation/quotes_dev/gold.jsonl build/quotes_dev_articles.jsonl
 	$(BIN)/marsad eval quotes evaluation/quotes_val/gold.jsonl build/quotes_val_articles.jsonl
+	$(BIN)/marsad eval quotes evaluation/quotes_val2/gold.jsonl build/quotes_val2_articles.jsonl
 	$(BIN)/marsad eval aliases evaluation/aliases_dev/gold.jsonl
 	$(BIN)/marsad eval aliases evaluation/aliases_val/gold.jsonl
 	$(BIN)/marsad eval summaries evaluation/summaries_dev/refs.jsonl --corpus $(SNN)
