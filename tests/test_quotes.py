@@ -25,7 +25,9 @@ def test_reported_statement_with_speaker_and_offsets() -> None:
     text = "وقال وزير الخارجية سامي يوسف إن المحادثات ستستأنف الأسبوع المقبل."
     (statement,) = extract_statements(text)
     assert text[statement.start : statement.end] == "المحادثات ستستأنف الأسبوع المقبل"
-    assert text[statement.speaker_start : statement.speaker_end] == "وزير الخارجية سامي يوسف"
+    # The speaker span is the name; the role is its title.
+    assert text[statement.speaker_start : statement.speaker_end] == "سامي يوسف"
+    assert statement.speaker_title == "وزير الخارجية"
     assert canonical_name(statement.speaker) == "سامي يوسف"
     assert statement.cue == "وقال"
     assert not statement.direct

@@ -26,14 +26,30 @@ Word lists live in ``data/cue_verbs_ar.txt``, ``data/speaker_words_ar.txt`` and
 
 from __future__ import annotations
 
+import gzip
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from marsad.extract.aliases import canonical_name, is_role_word, is_title_word
 from marsad.text.arabic import STOPWORDS, fold, sentence_spans, split_proclitics, word_sections
+
+NAME_WORDS_FILE = "name_words_ar.tsv.gz"  # built by scripts/build_name_words.py
+MIN_GIVEN = 3  # times after a title before a word counts as a given name (as in the builder)
+GIVEN_SHARE = 0.1  # ... and the share of its occurrences that must be after a title
+NAME_SHARE = 0.15  # share of a word's occurrences in name places that makes it a name word
+MIN_NAME_EVIDENCE = 2  # ... counted at least this often
+# A word whose other definiteness form (مدرب / المدرب) is at least this common relative to it
+# is an ordinary noun or adjective; personal names rarely alternate (كوستا، العنزي).
+ALTERNATION_SHARE = 0.2
+MIN_ALTERNATION = 3
+MAX_NAME_WORDS = 6
+MIN_PROCLITIC_REST = 20  # occurrences of برجال's رجال that make the ب a preposition
+_ALI = fold("علي")
+_PRONOUN_SUFFIXES = ("هما", "هم", "ها", "ه")
 
 MAX_SPEAKER_WORDS = 28  # words between a cue and its complement; more means no complement
 MIN_QUOTE_WORDS = 5  # a shorter quotation is a name ("سانا", «داعش»), not a statement
@@ -92,6 +108,10 @@ class _Lexicon:
     relational: frozenset[str]
     not_speaker: frozenset[str]
     org_heads: frozenset[str]  # indefinite heads of organisation names (وزاره، صحيفه، مؤسسه)
+    name_connectors: frozenset[str]  # بن، آل، أبو: join the parts of a personal name
+    descriptors: frozenset[str]  # role nouns the title list lacks (مدرب، المحامي، مساعد)
+    honorifics: frozenset[str]  # one-word titles right before a name (الدكتور، العقيد)
+    places_named: frozenset[str]  # مطار، جامعة: named after a person (مطار الملك عبدالعزيز)
 
 
 def _read_sections(name: str) -> dict[str, list[str]]:
@@ -141,6 +161,14 @@ def _lexicon() -> _Lexicon:
         relational=frozenset(refs["relational"]),
         not_speaker=frozenset(refs["not_speaker"]),
         org_heads=frozenset(h for heads in _read_refs(refs["org_refs"]).values() for h in heads),
+        name_connectors=frozenset(words["name_connectors"]),
+        descriptors=frozenset(words["descriptors"]),
+        honorifics=frozenset(
+            fold(t) for t in word_sections("titles_ar.txt")["titles"] if " " not in t
+        )
+        - frozenset(words["ambiguous_titles"]),
+        places_named=frozenset(words["places_named"])
+        | frozenset(fold(w) for w in word_sections("titles_ar.txt")["institution"]),
     )
 
 
@@ -166,6 +194,7 @@ _KANA_RE = re.compile(r'(?:^|(?<=[\s,;"]))(?:و?كان(?:ت)?|ان) ')
 MAX_PREVERBAL_WORDS = 6
 _NEW_CLAUSE_RE = re.compile(r",\s*وكان(?:ت)?\s")
 _WORD_RE = re.compile(r"\S+")
+_ABOUT_RE = re.compile(r" عن(?:ه|ها|هم|هما)(?=[\s,])")
 _RELAY_NOUN_RE = re.compile(r"\s(?:قول|تاكيد|تصريح|اشار)\S*")
 
 
@@ -606,6 +635,9 @@ def _statement_at(
         if not doc.folded.startswith(" في ", region_start):
             return None
         region_start += len(" في")
+    about = _ABOUT_RE.match(doc.folded, region_start)
+    if about is not None:
+        region_start = about.end()  # قال عنه X إنه: X speaks; the pronoun is who it is about
     next_cue = _next_boundary(cue_starts, cue.start(), folded_sentence_end)
     marker = None
     if word not in lex.subject_verbs:
@@ -836,10 +868,17 @@ def _make_statement(
     sentence_start = doc.sentence_of(doc.orig(cue.start()))[0]
     sentence_end = doc.sentence_of(end - 1)[1]
     resolved, title, description = split_speaker(mention.resolved)
+    # The speaker span is the name when the mention holds it (المتحدث ... العقيد فلان ->
+    # فلان); a reference (المصدر، الوزارة) keeps its own words.
+    speaker, speaker_start, speaker_end = mention.text, mention.start, mention.end
+    inside = mention.text.find(resolved) if resolved != mention.resolved else -1
+    if inside >= 0 and mention.end > mention.start:
+        speaker_start = mention.start + inside
+        speaker, speaker_end = resolved, speaker_start + len(resolved)
     return Statement(
-        speaker=mention.text,
-        speaker_start=mention.start,
-        speaker_end=mention.end,
+        speaker=speaker,
+        speaker_start=speaker_start,
+        speaker_end=speaker_end,
         speaker_resolved=resolved,
         speaker_title=title,
         speaker_description=description,
@@ -852,6 +891,196 @@ def _make_statement(
         sentence_start=sentence_start,
         sentence_end=max(sentence_end, end),
     )
+
+
+@lru_cache(maxsize=1)
+def _name_evidence() -> dict[str, tuple[int, int, int]]:
+    """Folded word -> (occurrences, times after a title, times after a given name), learned
+    from SaudiNewsNet development days by ``scripts/build_name_words.py``."""
+    table: dict[str, tuple[int, int, int]] = {}
+    raw = resources.files("marsad.data").joinpath(NAME_WORDS_FILE).read_bytes()
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, total, after_title, after_given = line.split("\t")
+            table[word] = (int(total), int(after_title), int(after_given))
+    return table
+
+
+def _other_definiteness(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) > 4 else "ال" + word
+
+
+@lru_cache(maxsize=65536)
+def _word_kind(word: str, following: str = "") -> str:
+    """``name``, ``ordinary`` or ``unknown`` for a folded bare word, from corpus evidence.
+
+    A name word stands often right after a title or a given name (محمد، العنزي). An ordinary
+    word is a stopword, a title, role or nationality (الرئيس، الروسي), a listed descriptor
+    (مدرب), a word whose other definiteness form is common (مدرب / المدرب، الدولي / دولي), or
+    one with a preposition and the article (بالمنطقة، للطب). Anything else, rare words above
+    all (دييجو، بينيتيز), may be a name.
+    """
+    lex = _lexicon()
+    if word == _ALI and following and _word_kind(following) != "ordinary":
+        return "name"  # على and the name علي fold alike; before a name word it is the name
+    if not word or word in STOPWORDS or word in lex.descriptors or is_title_word(word):
+        return "ordinary"
+    evidence = _name_evidence()
+    total, after_title, after_given = evidence.get(word, (0, 0, 0))
+    named = after_title + after_given
+    if named >= MIN_NAME_EVIDENCE and named >= NAME_SHARE * total:
+        return "name"
+    if word.startswith(("بال", "لل", "وال", "كال", "فال")):
+        return "ordinary"
+    rest = evidence.get(word[1:], (0, 0, 0))
+    if word[0] in "وبلكف" and rest[0] >= MIN_PROCLITIC_REST and rest[1] + rest[2] < NAME_SHARE * rest[0]:
+        return "ordinary"  # برجال، بإمارة، وعضو: a preposition or conjunction on a common word
+    for suffix in _PRONOUN_SUFFIXES:
+        # A lone ه is also a folded ة (غرامه، حمزه): only after a plural (تصريحاته).
+        ends = word.endswith(suffix) and (suffix != "ه" or word.endswith("اته"))
+        stem = evidence.get(word[: -len(suffix)], (0, 0, 0)) if ends else None
+        if stem and stem[0] >= MIN_PROCLITIC_REST and stem[1] + stem[2] < NAME_SHARE * stem[0]:
+            return "ordinary"  # تصريحاته: a common noun with a possessive pronoun
+    other = evidence.get(_other_definiteness(word), (0, 0, 0))[0]
+    if other >= MIN_ALTERNATION and other >= ALTERNATION_SHARE * max(total, 1):
+        return "ordinary"
+    return "unknown"
+
+
+def _next(words: Sequence[str], index: int) -> str:
+    return words[index + 1] if index + 1 < len(words) else ""
+
+
+def _is_family_name(word: str) -> bool:
+    """A definite word often after a given name (سامي الصالح), though also an adjective."""
+    total, _, after_given = _name_evidence().get(word, (0, 0, 0))
+    return word.startswith("ال") and after_given >= MIN_NAME_EVIDENCE and after_given >= NAME_SHARE * total
+
+
+def _opens_name(words: Sequence[str], index: int) -> bool:
+    """A given name known from the corpus, or علي before a name word."""
+    word = words[index]
+    following = _next(words, index)
+    if word == _ALI:
+        return _word_kind(word, following) == "name"
+    if _is_given_name(word):
+        return True
+    # A given name that is also a common word (جمال، سامي): seen after titles, and followed
+    # by a name word.
+    after_title = _name_evidence().get(word, (0, 0, 0))[1]
+    return after_title >= MIN_GIVEN and (
+        _word_kind(following) == "name" or _is_family_name(following)
+    )
+
+
+def _is_given_name(word: str) -> bool:
+    total, after_title, _ = _name_evidence().get(word, (0, 0, 0))
+    return after_title >= MIN_GIVEN and after_title >= GIVEN_SHARE * total
+
+
+def _name_run(words: Sequence[str], first: int, strong: bool = False) -> int:
+    """End of the personal name that opens at ``words[first]`` (exclusive).
+
+    After a connector (بن، آل) any word but a stopword or title continues the name; so does
+    the word right after a strong opener (a given name, or a word after an honorific):
+    الدكتور محمد منظور، سامي الصالح, though منظور and الصالح are also common words.
+    """
+    connectors = _lexicon().name_connectors
+    end = first + 1
+    while end < len(words) and end - first < MAX_NAME_WORDS:
+        if words[end] in connectors and end + 1 < len(words):
+            if not _may_continue_name(words[end + 1]):
+                break
+            end += 2
+        elif _word_kind(words[end], _next(words, end)) != "ordinary" or (
+            end == first + 1 and (_is_family_name(words[end]) or strong)
+            and _may_continue_name(words[end])
+        ):
+            end += 1
+        else:
+            break
+    return end
+
+
+def _may_continue_name(word: str) -> bool:
+    """Not a stopword, title, role or descriptor, nor a preposition with the article."""
+    return not (
+        word in STOPWORDS
+        or is_title_word(word)
+        or word in _lexicon().descriptors
+        or word.startswith(("بال", "لل", "وال", "كال", "فال"))
+    )
+
+
+_Rank = tuple[bool, bool, int, int]
+
+
+def _name_candidates(words: Sequence[str]) -> list[tuple[_Rank, int, int]]:
+    """Every personal-name run in ``words`` with its rank (see :func:`find_personal_name`)."""
+    lex = _lexicon()
+    candidates: list[tuple[_Rank, int, int]] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        kind = _word_kind(word, _next(words, index))
+        previous = words[index - 1] if index else ""
+        after_honorific = previous in lex.honorifics
+        # A definite word opens a name only on evidence (العنزي); التحالف، المفوضية do not.
+        if after_honorific and not word.startswith("ال") and kind == "ordinary" and word not in STOPWORDS and not is_title_word(word):
+            kind = "name"  # د. سامي: after an honorific even an ordinary word (السامي) is a name
+        if word in lex.name_connectors and _word_kind(_next(words, index)) != "ordinary":
+            kind = "unknown"  # ابن ريحان، أبو لطيفة: a name opened by its connector
+        elif _opens_name(words, index) and word not in lex.descriptors and not is_title_word(word):
+            kind = "name"  # جمال عبدالحميد: a given name that is also a common word
+        # A definite word opens a name only at the start of the phrase or after a title
+        # (القحطاني، الرئيس العنزي); بيان للإعلام الحربي is no person.
+        definite_inside = word.startswith("ال") and index > 0 and not is_title_word(previous)
+        opens = not definite_inside and (kind == "name" or (kind == "unknown" and not word.startswith("ال"))) and (
+            kind == "name"
+            or after_honorific
+            or index == 0
+            or is_title_word(previous)
+            or previous in lex.descriptors
+            or (previous.startswith("ال") and _word_kind(previous) == "ordinary")
+        )
+        if not opens:
+            index += 1
+            continue
+        if after_honorific and index > 1 and words[index - 2] in lex.places_named:
+            index = _name_run(words, index)  # مطار الملك عبدالعزيز: a place, not a person
+            continue
+        end = _name_run(words, index, strong=after_honorific or _opens_name(words, index))
+        # A run of unknown words before a given name (برجال ألمع حسين الزيداني): the given
+        # name opens the name.
+        for inner in range(index + 1, end - 1):
+            if _opens_name(words, inner) and all(
+                _word_kind(w) == "unknown" for w in words[index:inner]
+            ):
+                index, word = inner, words[inner]
+                after_honorific = False
+                break
+        strong = after_honorific or _opens_name(words, index)
+        rank = (strong, end - index > 1, -index, end - index)
+        candidates.append((rank, index, end))
+        index = end
+    return candidates
+
+
+def find_personal_name(words: Sequence[str]) -> tuple[int, int] | None:
+    """Word range of the personal name in a speaker phrase, or None when it names none.
+
+    ``words`` are folded and bare. A name opens at a given name known from the corpus
+    (محمد، سلمان), after an honorific (المهندس X), at the start of the phrase, or after a
+    role or definite descriptor (المهاجم الأسباني الدولي دييجو كوستا); it runs over name
+    words and connectors (بن، آل) and stops at an ordinary word (رئيس، مدرب، في، بالمنطقة).
+    Of several, the first one after an honorific or opened by a given name wins, one of two
+    words or more before a single word.
+    """
+    candidates = _name_candidates(words)
+    if not candidates:
+        return None
+    _, first, end = max(candidates)
+    return first, end
 
 
 _QUOTED_NAME_RE = re.compile(r'^(?P<head>\S+)\s*[«"“”(](?P<name>[^«»"“”()]+)[»"”“)](?P<rest>.*)$')
@@ -871,22 +1100,24 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     if quoted is not None and fold(quoted.group("head")) in _lexicon().org_heads:
         name = f"{quoted.group('head')} {quoted.group('name').strip()}"
         return name, "", quoted.group("rest").strip(_TRIM)
-    segments = [part.strip(_TRIM) for part in re.split("[,،]", resolved)]
-    last = segments[-1].split() if len(segments) > 1 else []
-    if last and _is_titled_name([fold(w) for w in last]):
-        # الرئيس الروسي، فلاديمير بوتين / نائب المتحدث ...، المقدم محمد القرني: the apposition
-        titles = 0
-        while titles < min(2, len(last) - 1) and is_title_word(last[titles]):
-            titles += 1
-        description = "، ".join(part for part in segments[:-1] if part)
-        return " ".join(last[titles:]), " ".join(last[:titles]), description
-    canonical = canonical_name(resolved)
-    position = resolved.find(canonical) if canonical else -1
-    if position < 0 or canonical == resolved:
-        return resolved, "", ""
-    title = resolved[:position].strip(_TRIM)
-    description = resolved[position + len(canonical) :].strip(_TRIM)
-    return resolved, title, description
+    written = resolved.split()
+    best: tuple[_Rank, int, int] | None = None
+    first = 0
+    # Names never cross a comma: each comma segment is searched on its own.
+    for segment in re.split(r"(?<=[,،])\s+", resolved):
+        count = len(segment.split())
+        words = [fold(w).strip(_TRIM) for w in written[first : first + count]]
+        for rank, start, end in _name_candidates(words):
+            if best is None or rank > best[0]:
+                best = (rank, first + start, first + end)
+        first += count
+    if best is None:
+        return resolved, "", ""  # an organisation or a description: it stays whole
+    _, start, end = best
+    name = " ".join(written[start:end]).strip(_TRIM)
+    title = " ".join(written[:start]).strip(_TRIM)
+    description = " ".join(written[end:]).strip(_TRIM)
+    return name, title, description
 
 
 def _mention(doc: _Text, span: tuple[int, int, int], history: list[_Mention]) -> _Mention | None:
