@@ -49,6 +49,7 @@ MIN_ALTERNATION = 3
 MAX_NAME_WORDS = 6
 MIN_PROCLITIC_REST = 20  # occurrences of برجال's رجال that make the ب a preposition
 _ALI = fold("علي")
+_ALI_WRITTEN = "علي"  # the name as written; the preposition is على (some outlets blur it)
 _PRONOUN_SUFFIXES = ("هما", "هم", "ها", "ه")
 
 MAX_SPEAKER_WORDS = 28  # words between a cue and its complement; more means no complement
@@ -963,13 +964,24 @@ def _opens_name(words: Sequence[str], index: int) -> bool:
     following = _next(words, index)
     if word == _ALI:
         return _word_kind(word, following) == "name"
+    if not _may_continue_name(word):
+        return False
     if _is_given_name(word):
         return True
+    if (
+        not word.startswith("ال")
+        and _may_continue_name(word)
+        and following.startswith("ال")
+        and _word_kind(following) == "name"
+    ):
+        return True  # تيسير المفرج: a word before a family name known from the corpus
     # A given name that is also a common word (جمال، سامي): seen after titles, and followed
     # by a name word.
     after_title = _name_evidence().get(word, (0, 0, 0))[1]
     return after_title >= MIN_GIVEN and (
-        _word_kind(following) == "name" or _is_family_name(following)
+        _word_kind(following) == "name"
+        or _is_family_name(following)
+        or (_word_kind(following) == "unknown" and not following.startswith("ال"))
     )
 
 
@@ -1015,14 +1027,26 @@ def _may_continue_name(word: str) -> bool:
 _Rank = tuple[bool, bool, int, int]
 
 
-def _name_candidates(words: Sequence[str]) -> list[tuple[_Rank, int, int]]:
-    """Every personal-name run in ``words`` with its rank (see :func:`find_personal_name`)."""
+def _name_candidates(
+    words: Sequence[str], written: Sequence[str] = ()
+) -> list[tuple[_Rank, int, int]]:
+    """Every personal-name run in ``words`` with its rank (see :func:`find_personal_name`).
+
+    ``written``, the same words as written, tells the name علي from the preposition على.
+    """
     lex = _lexicon()
     candidates: list[tuple[_Rank, int, int]] = []
     index = 0
     while index < len(words):
         word = words[index]
         kind = _word_kind(word, _next(words, index))
+        if (
+            written
+            and written[index].strip(_TRIM) == _ALI_WRITTEN
+            and _may_continue_name(_next(words, index))
+            and _next(words, index)
+        ):
+            kind = "name"
         previous = words[index - 1] if index else ""
         after_honorific = previous in lex.honorifics
         # A definite word opens a name only on evidence (العنزي); التحالف، المفوضية do not.
@@ -1035,13 +1059,35 @@ def _name_candidates(words: Sequence[str]) -> list[tuple[_Rank, int, int]]:
         # A definite word opens a name only at the start of the phrase or after a title
         # (القحطاني، الرئيس العنزي); بيان للإعلام الحربي is no person.
         definite_inside = word.startswith("ال") and index > 0 and not is_title_word(previous)
-        opens = not definite_inside and (kind == "name" or (kind == "unknown" and not word.startswith("ال"))) and (
-            kind == "name"
-            or after_honorific
-            or index == 0
-            or is_title_word(previous)
-            or previous in lex.descriptors
-            or (previous.startswith("ال") and _word_kind(previous) == "ordinary")
+        following = _next(words, index)
+        foreign_definite = (  # الكسندر ميتين: a foreign given name that looks definite
+            index == 0
+            and kind == "unknown"
+            and bool(following)
+            and not following.startswith("ال")
+            and _word_kind(following) == "unknown"
+        )
+        may_open = kind == "name" or (
+            kind == "unknown" and (not word.startswith("ال") or foreign_definite)
+        )
+        opens = (
+            not definite_inside
+            and may_open
+            and (
+                kind == "name"
+                or after_honorific
+                or index == 0
+                or is_title_word(previous)
+                or previous in lex.descriptors
+                # after a role's complement (للمركز، العالمي), not after a preposition or
+                # an organisation's head (موقع تيك كرونش، سكان في قلنديا)
+                or (
+                    _word_kind(previous) == "ordinary"
+                    and previous not in STOPWORDS
+                    and previous not in lex.org_heads
+                    and previous not in lex.places_named
+                )
+            )
         )
         if not opens:
             index += 1
@@ -1049,7 +1095,8 @@ def _name_candidates(words: Sequence[str]) -> list[tuple[_Rank, int, int]]:
         if after_honorific and index > 1 and words[index - 2] in lex.places_named:
             index = _name_run(words, index)  # مطار الملك عبدالعزيز: a place, not a person
             continue
-        end = _name_run(words, index, strong=after_honorific or _opens_name(words, index))
+        strong_open = after_honorific or _opens_name(words, index) or kind == "name"
+        end = _name_run(words, index, strong=strong_open)
         # A run of unknown words before a given name (برجال ألمع حسين الزيداني): the given
         # name opens the name.
         for inner in range(index + 1, end - 1):
@@ -1107,7 +1154,7 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     for segment in re.split(r"(?<=[,،])\s+", resolved):
         count = len(segment.split())
         words = [fold(w).strip(_TRIM) for w in written[first : first + count]]
-        for rank, start, end in _name_candidates(words):
+        for rank, start, end in _name_candidates(words, written[first : first + count]):
             if best is None or rank > best[0]:
                 best = (rank, first + start, first + end)
         first += count
