@@ -9,8 +9,8 @@ import pytest
 
 from marsad.evaluate.quotes_eval import evaluate_quotes
 from marsad.extract.aliases import canonical_name, same_entity
-from marsad.extract.quotes import extract_statements
-from marsad.text.arabic import display
+from marsad.extract.quotes import extract_statements, split_speaker
+from marsad.text.arabic import NORMALIZER_VERSION, display
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
@@ -292,3 +292,156 @@ def test_cue_in_a_relative_clause_speaks_for_its_antecedent() -> None:
     later = [s for s in statements if s.start > text.index("وثمن")]
     assert all(not same_entity(canonical_name(s.speaker_resolved), "فهد القحيز") for s in later)
     assert all("البادرة" not in s.speaker_resolved for s in statements)
+
+
+# Issue 19, second round: the speaker is the name, title and description apart. The names
+# below are invented or public figures; none comes from an evaluation set.
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name", "title", "description"),
+    [
+        # a long role before the name, with a rank right before it
+        (
+            "مدير إدارة الإعلام بهيئة الطيران المدني بالمنطقة العقيد فهد بن ناصر الدوسري",
+            "فهد بن ناصر الدوسري",
+            "مدير إدارة الإعلام بهيئة الطيران المدني بالمنطقة العقيد",
+            "",
+        ),
+        # the name first, a long descriptor after it
+        (
+            "سلطان المطيري رئيس قسم الجراحة في مستشفى الملك خالد بالخرج",
+            "سلطان المطيري",
+            "",
+            "رئيس قسم الجراحة في مستشفى الملك خالد بالخرج",
+        ),
+        # a foreign name after an occupation and a nationality
+        ("المدرب الإيطالي كارلو أنشيلوتي", "كارلو أنشيلوتي", "المدرب الإيطالي", ""),
+        # a place named after a king is not the speaker's name
+        (
+            "مدير مطار الملك فهد الدولي خالد العتيبي",
+            "خالد العتيبي",
+            "مدير مطار الملك فهد الدولي",
+            "",
+        ),
+        # an organisation or a description stays whole
+        ("وزارة الصحة السعودية", "وزارة الصحة السعودية", "", ""),
+        ("مصدر أمني مطلع", "مصدر أمني مطلع", "", ""),
+        ("المتحدث باسم الشرطة", "المتحدث باسم الشرطة", "", ""),
+    ],
+    ids=["rank-before", "descriptor-after", "foreign", "place-named", "org", "source", "role"],
+)
+def test_split_speaker_keeps_title_and_description_apart(
+    phrase: str, name: str, title: str, description: str
+) -> None:
+    assert split_speaker(phrase) == (name, title, description)
+
+
+def test_speaker_span_is_the_name_inside_a_long_mention() -> None:
+    text = (
+        "وأكد المتحدث الإعلامي لشرطة المنطقة الشرقية العقيد زياد الرقيطي في تصريح صحفي أن "
+        "الجهات الأمنية باشرت الحادث فور وقوعه."
+    )
+    (statement,) = extract_statements(text)
+    assert text[statement.speaker_start : statement.speaker_end] == "زياد الرقيطي"
+    assert statement.speaker_resolved == "زياد الرقيطي"
+    assert statement.speaker_title == "المتحدث الإعلامي لشرطة المنطقة الشرقية العقيد"
+
+
+def test_surname_later_resolves_to_the_name_without_title() -> None:
+    text = (
+        "قال رئيس الجمعية الدكتور ماجد الحربي إن الحملة بدأت أمس في جميع الأحياء. "
+        "وأضاف الحربي أن المتطوعين تجاوزوا ألف متطوع هذا العام."
+    )
+    first, second = extract_statements(text)
+    assert first.speaker_resolved == "ماجد الحربي"
+    assert second.speaker_resolved == "ماجد الحربي"
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "antecedent"),
+    [
+        (
+            "أصدرت وزارة الإسكان قرارا جديدا بشأن الدعم. وأوضحت الوزارة أن القرار يشمل "
+            "جميع المستفيدين.",
+            "الوزارة",
+            "وزارة الإسكان",
+        ),
+        (
+            "نشرت صحيفة الغارديان تقريرا عن الهجرة. وقالت الصحيفة إن الأعداد تضاعفت خلال "
+            "العام الماضي.",
+            "الصحيفة",
+            "صحيفة الغارديان",
+        ),
+    ],
+    ids=["ministry", "newspaper"],
+)
+def test_nominal_back_reference_resolves_to_the_entity_named_before(
+    text: str, reference: str, antecedent: str
+) -> None:
+    statements = extract_statements(text)
+    assert [s.speaker for s in statements] == [reference]
+    assert statements[0].speaker_resolved == antecedent
+    assert not statements[0].speaker_unresolved
+
+
+def test_nominal_back_reference_without_antecedent_is_flagged() -> None:
+    (statement,) = extract_statements("وأكد الجهاز أن الأسعار ستبقى مستقرة خلال الربع المقبل.")
+    assert statement.speaker_unresolved
+
+
+def test_statement_about_a_person_is_credited_to_the_speaker() -> None:
+    text = "وقال عنه زميله السابق ناصر القحطاني إنه كان لاعبا ملتزما طوال مسيرته."
+    (statement,) = extract_statements(text)
+    assert statement.speaker_resolved == "ناصر القحطاني"
+    assert text[statement.start : statement.end] == "كان لاعبا ملتزما طوال مسيرته"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأُعلن عن وفاة الفنان سعد الخالدي مساء أمس عن عمر ناهز السبعين عاما.",
+        "ووصف الكاتب فهد العتيق الوزير بأنه رجل المرحلة الصعبة في تاريخ البلاد.",
+    ],
+    ids=["passive", "described"],
+)
+def test_person_spoken_about_is_not_a_speaker(text: str) -> None:
+    speakers = [s.speaker_resolved for s in extract_statements(text)]
+    assert "سعد الخالدي" not in speakers
+    assert "الوزير" not in speakers
+
+
+def test_store_keeps_speaker_title_description_and_unresolved_flag() -> None:
+    from datetime import UTC, datetime
+
+    from marsad.store.sqlite import Store
+
+    text = "وقال مدير الجمعية المهندس علي الزهراني إن التبرعات زادت هذا العام بنسبة كبيرة."
+    (statement,) = extract_statements(text)
+    store = Store(":memory:", normalizer_version=NORMALIZER_VERSION)
+    with store.transaction():
+        article_id = store.add_article(
+            ext_id="t1", source="test", published=datetime(2015, 7, 21, tzinfo=UTC),
+            title="t", body=text, boilerplate=(), url=None, extra={}, origin="test",
+            identity="t1", content_hash="h", signature=None, duplicate_of=None,
+            story_id=None, words="", stems="",
+        )
+        store.add_extraction(
+            article_id,
+            mentions=[],
+            statements=[
+                (
+                    statement.speaker, statement.speaker_resolved,
+                    canonical_name(statement.speaker_resolved), "k", statement.cue,
+                    statement.start, statement.end, statement.direct, statement.source,
+                    statement.speaker_title, statement.speaker_description,
+                    statement.speaker_unresolved,
+                )
+            ],
+            numbers=[],
+        )
+    row = store.db.execute(
+        "SELECT speaker_resolved, speaker_title, speaker_description, speaker_unresolved"
+        " FROM statements"
+    ).fetchone()
+    assert tuple(row) == ("علي الزهراني", "مدير الجمعية المهندس", "", 0)

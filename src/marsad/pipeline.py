@@ -767,6 +767,9 @@ class Pipeline:
                     s.end,
                     s.direct,
                     s.source,
+                    s.speaker_title,
+                    s.speaker_description,
+                    s.speaker_unresolved,
                 )
                 for s in found.statements
             ],

@@ -1083,6 +1083,7 @@ def _name_candidates(
                 # an organisation's head (موقع تيك كرونش، سكان في قلنديا)
                 or (
                     _word_kind(previous) == "ordinary"
+                    and previous.startswith(("ال", "بال", "لل"))
                     and previous not in STOPWORDS
                     and previous not in lex.org_heads
                     and previous not in lex.places_named
@@ -1133,6 +1134,7 @@ def find_personal_name(words: Sequence[str]) -> tuple[int, int] | None:
 _QUOTED_NAME_RE = re.compile(r'^(?P<head>\S+)\s*[«"“”(](?P<name>[^«»"“”()]+)[»"”“)](?P<rest>.*)$')
 
 
+@lru_cache(maxsize=4096)
 def split_speaker(resolved: str) -> tuple[str, str, str]:
     """``(name, title, description)`` of a resolved speaker phrase.
 
@@ -1175,7 +1177,7 @@ def _mention(doc: _Text, span: tuple[int, int, int], history: list[_Mention]) ->
     orig_start, orig_end = doc.orig(start), doc.orig_end(end)
     written = doc.original[orig_start:orig_end]
     description = doc.folded[start:phrase_end]
-    antecedent = _resolve(fold(written), history)
+    antecedent = _resolve(fold(written), history) or _named_by_surname(written, history)
     if antecedent is None:
         antecedent = _resolve_reference(doc, start, written, history)
     if antecedent is None:
@@ -1188,6 +1190,19 @@ def _mention(doc: _Text, span: tuple[int, int, int], history: list[_Mention]) ->
         antecedent.description,
         antecedent.unresolved,
     )
+
+
+def _named_by_surname(written: str, history: list[_Mention]) -> _Mention | None:
+    """The earlier speaker whose name ends in this one-word name (الحربي -> ماجد الحربي)."""
+    name, _, _ = split_speaker(written)
+    words = fold(name).split()
+    if len(words) != 1 or _word_kind(words[0]) == "ordinary":
+        return None
+    for mention in reversed(history):
+        earlier = fold(split_speaker(mention.resolved)[0]).split()
+        if len(earlier) > 1 and earlier[-1].strip(_TRIM) == words[0].strip(_TRIM):
+            return mention
+    return None
 
 
 def _resolve_reference(

@@ -226,6 +226,20 @@ def _state_deltas(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE state_deltas (rev INTEGER PRIMARY KEY, value BLOB NOT NULL)")
 
 
+@migration("0011_statement_speaker_parts")
+def _statement_speaker_parts(db: sqlite3.Connection) -> None:
+    # A speaker is stored as its name (speaker_resolved) with its title and description
+    # apart, and flagged when it is a reference (الوزارة، البيان) nothing earlier resolved.
+    _run_script(
+        db,
+        """
+        ALTER TABLE statements ADD COLUMN speaker_title TEXT NOT NULL DEFAULT '';
+        ALTER TABLE statements ADD COLUMN speaker_description TEXT NOT NULL DEFAULT '';
+        ALTER TABLE statements ADD COLUMN speaker_unresolved INTEGER NOT NULL DEFAULT 0
+        """,
+    )
+
+
 _KEY_IN = "AND m.key IN (SELECT value FROM json_each(?))"
 _ENTITY_STATS = (
     "INSERT INTO entity_stats (key, name, label, mentions, articles, stories, outlets)"
@@ -735,7 +749,9 @@ class Store:
         article_id: int,
         *,
         mentions: Iterable[tuple[str, str, int, int, str, str]],
-        statements: Iterable[tuple[str, str, str, str, str, int, int, bool, str | None]],
+        statements: Iterable[
+            tuple[str, str, str, str, str, int, int, bool, str | None, str, str, bool]
+        ],
         numbers: Iterable[tuple[float | None, str, int, int, str, str, bool, bool, int, int]],
     ) -> None:
         """Store an article's entity mentions, statements and numbers (caller's transaction)."""
@@ -746,7 +762,8 @@ class Store:
         )
         self.db.executemany(
             "INSERT INTO statements (article_id, speaker, speaker_resolved, speaker_canonical,"
-            " speaker_key, cue, start, end, direct, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " speaker_key, cue, start, end, direct, source, speaker_title, speaker_description,"
+            " speaker_unresolved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(article_id, *s) for s in statements],
         )
         self.db.executemany(
