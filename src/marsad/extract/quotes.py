@@ -934,7 +934,12 @@ def _word_kind(word: str, following: str = "") -> str:
     if word.startswith(("بال", "لل", "وال", "كال", "فال")):
         return "ordinary"
     rest = evidence.get(word[1:], (0, 0, 0))
-    if word[0] in "وبلكف" and rest[0] >= MIN_PROCLITIC_REST and rest[1] + rest[2] < NAME_SHARE * rest[0]:
+    # ك and ف open many foreign names (كيري، كرافت): only و، ب، ل count as proclitics here.
+    if (
+        word[0] in "وبل"
+        and rest[0] >= MIN_PROCLITIC_REST
+        and rest[1] + rest[2] < NAME_SHARE * rest[0]
+    ):
         return "ordinary"  # برجال، بإمارة، وعضو: a preposition or conjunction on a common word
     for suffix in _PRONOUN_SUFFIXES:
         # A lone ه is also a folded ة (غرامه، حمزه): only after a plural (تصريحاته).
@@ -1050,15 +1055,24 @@ def _name_candidates(
         previous = words[index - 1] if index else ""
         after_honorific = previous in lex.honorifics
         # A definite word opens a name only on evidence (العنزي); التحالف، المفوضية do not.
-        if after_honorific and not word.startswith("ال") and kind == "ordinary" and word not in STOPWORDS and not is_title_word(word):
-            kind = "name"  # د. سامي: after an honorific even an ordinary word (السامي) is a name
+        last = index == len(words) - 1
+        if (
+            after_honorific
+            and (last or not word.startswith("ال"))
+            and kind == "ordinary"
+            and _may_continue_name(word)
+        ):
+            # د. سامي، د. الصغير: after an honorific even a common word (السامي) is a name
+            kind = "name"
         if word in lex.name_connectors and _word_kind(_next(words, index)) != "ordinary":
             kind = "unknown"  # ابن ريحان، أبو لطيفة: a name opened by its connector
         elif _opens_name(words, index) and word not in lex.descriptors and not is_title_word(word):
             kind = "name"  # جمال عبدالحميد: a given name that is also a common word
         # A definite word opens a name only at the start of the phrase or after a title
         # (القحطاني، الرئيس العنزي); بيان للإعلام الحربي is no person.
-        definite_inside = word.startswith("ال") and index > 0 and not is_title_word(previous)
+        definite_inside = (
+            word.startswith("ال") and index > 0 and not is_title_word(previous) and not last
+        )
         following = _next(words, index)
         foreign_definite = (  # الكسندر ميتين: a foreign given name that looks definite
             index == 0
@@ -1082,7 +1096,7 @@ def _name_candidates(
                 # after a role's complement (للمركز، العالمي), not after a preposition or
                 # an organisation's head (موقع تيك كرونش، سكان في قلنديا)
                 or (
-                    _word_kind(previous) == "ordinary"
+                    _word_kind(previous) != "name"
                     and previous.startswith(("ال", "بال", "لل"))
                     and previous not in STOPWORDS
                     and previous not in lex.org_heads
@@ -1234,6 +1248,13 @@ def _resolve_reference(
             issued = _document_issuer(doc, words[0], history)
             return issued or _Mention(written, 0, 0, written, fold(written), unresolved=True)
         issuer = written.split(None, 1)[1]
+        first_word = fold(issuer.split()[0]).strip(_TRIM)
+        if first_word.startswith("لل"):  # بيان للوزارة: the issuer is الوزارة
+            issuer = issuer[1:]
+        elif first_word.startswith("ل") and first_word[1:] in lex.org_heads:
+            issuer = issuer[1:]  # بيان لوزارة الخارجية
+        elif not first_word.startswith("ال") and first_word not in lex.org_heads:
+            return None  # دراسة طبية حديثة: an adjective, not an issuer
         found = _resolve_reference(doc, start, issuer, history)
         if found is not None:
             return found
