@@ -49,8 +49,9 @@ from marsad.cluster.stories import (
 )
 from marsad.cluster.threads import ThreadSettings
 from marsad.dedup.minhash import Fingerprint, fingerprint, signature_to_bytes
-from marsad.extract.aliases import canonical_name, name_key
+from marsad.extract.aliases import name_key
 from marsad.extract.article import EntityMention, Extraction, extract
+from marsad.extract.quotes import speaker_canonical
 from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.ordering import DateOrdered, batched
 from marsad.ingest.urls import canonical_url
@@ -760,7 +761,7 @@ class Pipeline:
                 (
                     s.speaker,
                     s.speaker_resolved,
-                    canonical_name(s.speaker_resolved),
+                    speaker_canonical(s.speaker_resolved),
                     name_key(s.speaker_resolved),
                     s.cue,
                     s.start,

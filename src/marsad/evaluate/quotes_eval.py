@@ -2,8 +2,9 @@
 
 A predicted statement matches a gold statement of the same article when their spans
 overlap by at least half of the gold span; matching is one-to-one, largest overlap first.
-Speaker accuracy is the share of matches whose predicted speaker (resolved, canonical form)
-names the same entity as the gold ``speaker_canonical`` (:func:`aliases.same_entity`).
+Speaker accuracy is the share of matches whose predicted speaker (resolved, in the canonical
+form of :func:`marsad.extract.quotes.speaker_canonical`, as stored) names the same entity as
+the gold ``speaker_canonical`` (:func:`aliases.same_entity`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marsad.evaluate.jsonl import read_jsonl
-from marsad.extract.aliases import canonical_name, same_entity
-from marsad.extract.quotes import Statement, extract_statements
+from marsad.extract.aliases import same_entity
+from marsad.extract.quotes import Statement, extract_statements, speaker_canonical
 
 MIN_OVERLAP = 0.5  # share of the gold span a prediction must cover
 
@@ -97,7 +98,8 @@ def evaluate_quotes(quotes_path: Path | str, articles_path: Path | str) -> str:
         n_pred += len(predicted)
         n_match += len(matches)
         n_speaker += sum(
-            same_entity(canonical_name(p.speaker_resolved), g.speaker_canonical) for p, g in matches
+            same_entity(speaker_canonical(p.speaker_resolved), g.speaker_canonical)
+            for p, g in matches
         )
     precision = n_match / n_pred if n_pred else 0.0
     recall = n_match / len(gold) if gold else 0.0

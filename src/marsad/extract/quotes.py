@@ -1164,6 +1164,9 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
         name = f"{quoted.group('head')} {quoted.group('name').strip()}"
         return name, "", quoted.group("rest").strip(_TRIM)
     written = resolved.split()
+    lex = _lexicon()
+    if written and fold(written[0]).strip(_TRIM) in lex.org_heads | lex.places_named:
+        return resolved, "", ""  # هيئة الإذاعة البريطانية «بي بي سي»: an organisation
     best: tuple[_Rank, int, int] | None = None
     first = 0
     # Names never cross a comma: each comma segment is searched on its own.
@@ -1181,6 +1184,34 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     title = " ".join(written[:start]).strip(_TRIM)
     description = " ".join(written[end:]).strip(_TRIM)
     return name, title, description
+
+
+def speaker_canonical(resolved: str) -> str:
+    """The canonical form of a resolved speaker, as stored and compared across articles.
+
+    A personal name goes through :func:`marsad.extract.aliases.canonical_name` (alias table);
+    so does an organisation (وزارة الدفاع الروسية). A role without a name (المتحدث باسم
+    الشرطة، مدير عام جمعية البر) stays whole: stripping its role words would leave a
+    fragment (باسم الشرطة، باسم) that names nobody.
+    """
+    name, title, description = split_speaker(resolved)
+    if title or description:
+        return canonical_name(name)
+    words = [fold(w).strip(_TRIM) for w in resolved.split()]
+    words = [w for w in words if w]
+    if words and not words[0].startswith("ال"):
+        head = "ال" + words[0]
+    else:
+        head = words[0] if words else ""
+    lex = _lexicon()
+    role_first = (
+        bool(words)
+        and words[0] not in lex.org_heads | lex.places_named
+        and (is_role_word(words[0]) or is_role_word(head) or words[0] in lex.descriptors)
+    )
+    if role_first and find_personal_name(words) is None:
+        return " ".join(w.strip(_TRIM) for w in resolved.split() if w.strip(_TRIM))
+    return canonical_name(resolved)
 
 
 def _mention(doc: _Text, span: tuple[int, int, int], history: list[_Mention]) -> _Mention | None:
