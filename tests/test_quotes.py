@@ -324,12 +324,30 @@ def test_cue_in_a_relative_clause_speaks_for_its_antecedent() -> None:
             "مدير مطار الملك فهد الدولي",
             "",
         ),
+        # a given name that is also a common word (العماد، الحبيب) still opens the name
+        (
+            "المتحدث الرسمي لجمعية الهلال الأحمر بالمنطقة عماد سعيد الغامدي",
+            "عماد سعيد الغامدي",
+            "المتحدث الرسمي لجمعية الهلال الأحمر بالمنطقة",
+            "",
+        ),
+        ("رئيس الوفد حبيب الكناني", "حبيب الكناني", "رئيس الوفد", ""),
         # an organisation or a description stays whole
         ("وزارة الصحة السعودية", "وزارة الصحة السعودية", "", ""),
         ("مصدر أمني مطلع", "مصدر أمني مطلع", "", ""),
         ("المتحدث باسم الشرطة", "المتحدث باسم الشرطة", "", ""),
     ],
-    ids=["rank-before", "descriptor-after", "foreign", "place-named", "org", "source", "role"],
+    ids=[
+        "rank-before",
+        "descriptor-after",
+        "foreign",
+        "place-named",
+        "common-given",
+        "closing-pair",
+        "org",
+        "source",
+        "role",
+    ],
 )
 def test_split_speaker_keeps_title_and_description_apart(
     phrase: str, name: str, title: str, description: str
@@ -445,3 +463,15 @@ def test_store_keeps_speaker_title_description_and_unresolved_flag() -> None:
         " FROM statements"
     ).fetchone()
     assert tuple(row) == ("علي الزهراني", "مدير الجمعية المهندس", "", 0)
+
+
+def test_adverb_after_the_verb_is_not_a_speaker() -> None:
+    text = "وأعلن رسميا في الرياض عن افتتاح المعرض الدولي للكتاب الأسبوع المقبل."
+    assert [s.speaker for s in extract_statements(text)] == []
+
+
+def test_role_without_a_name_is_stored_whole_not_as_a_fragment() -> None:
+    from marsad.extract.quotes import speaker_canonical
+
+    assert speaker_canonical("المتحدث باسم الشرطة") == "المتحدث باسم الشرطة"
+    assert speaker_canonical("المتحدث الرسمي للدفاع المدني العقيد سالم العمري") == "سالم العمري"

@@ -931,7 +931,7 @@ def _word_kind(word: str, following: str = "") -> str:
     named = after_title + after_given
     if named >= MIN_NAME_EVIDENCE and named >= NAME_SHARE * total:
         return "name"
-    if word.startswith(("بال", "لل", "وال", "كال", "فال")):
+    if word.startswith(("بال", "لل", "وال")):
         return "ordinary"
     rest = evidence.get(word[1:], (0, 0, 0))
     # ك and ف open many foreign names (كيري، كرافت): only و، ب، ل count as proclitics here.
@@ -955,6 +955,35 @@ def _word_kind(word: str, following: str = "") -> str:
 
 def _next(words: Sequence[str], index: int) -> str:
     return words[index + 1] if index + 1 < len(words) else ""
+
+
+def _given_before(word: str, previous_of: Sequence[str]) -> bool:
+    """A word right before a name run that is itself the given name: seen after a title in
+    the corpus, neither definite nor a stopword, title or descriptor (عماد، حبيب)."""
+    return (
+        not word.startswith("ال")
+        and _may_continue_name(word)
+        and _name_evidence().get(word, (0, 0, 0))[1] >= 1
+        and (not previous_of or previous_of[-1] not in _lexicon().name_connectors)
+    )
+
+
+def _closing_name(words: Sequence[str]) -> tuple[int, int] | None:
+    """The last two words as a name when a role precedes them and nothing else was found
+    (رئيس البعثة حبيب الكري، وزير التعليم وو سي-هوا)."""
+    lex = _lexicon()
+    if len(words) < 3:
+        return None
+    given, family = words[-2], words[-1]
+    has_role = any(is_title_word(w) or w in lex.descriptors for w in words[:-2])
+    given_ok = (
+        not given.startswith("ال")
+        and _may_continue_name(given)
+        and (_word_kind(given) != "ordinary" or _name_evidence().get(given, (0, 0, 0))[1] >= 1)
+    )
+    if has_role and given_ok and _may_continue_name(family):
+        return len(words) - 2, len(words)
+    return None
 
 
 def _is_family_name(word: str) -> bool:
@@ -1004,6 +1033,8 @@ def _name_run(words: Sequence[str], first: int, strong: bool = False) -> int:
     """
     connectors = _lexicon().name_connectors
     end = first + 1
+    if len(words) == first + 2 and _may_continue_name(words[-1]):
+        return len(words)  # راجح بادي: a two-word name closing the phrase
     while end < len(words) and end - first < MAX_NAME_WORDS:
         if words[end] in connectors and end + 1 < len(words):
             if not _may_continue_name(words[end + 1]):
@@ -1025,7 +1056,7 @@ def _may_continue_name(word: str) -> bool:
         word in STOPWORDS
         or is_title_word(word)
         or word in _lexicon().descriptors
-        or word.startswith(("بال", "لل", "وال", "كال", "فال"))
+        or word.startswith(("بال", "لل", "وال"))
     )
 
 
@@ -1121,6 +1152,8 @@ def _name_candidates(
                 index, word = inner, words[inner]
                 after_honorific = False
                 break
+        if index > 0 and _given_before(words[index - 1], previous_of=words[: index - 1]):
+            index -= 1  # عماد منسي الزهراني: a given name that is also a word (العماد)
         strong = after_honorific or _opens_name(words, index)
         rank = (strong, end - index > 1, -index, end - index)
         candidates.append((rank, index, end))
@@ -1177,6 +1210,12 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
             if best is None or rank > best[0]:
                 best = (rank, first + start, first + end)
         first += count
+    if best is None:
+        last_segment = re.split(r"(?<=[,،])\s+", resolved)[-1].split()
+        closing = _closing_name([fold(w).strip(_TRIM) for w in last_segment])
+        if closing is not None:
+            offset = len(written) - len(last_segment)
+            best = ((False, True, 0, 2), offset + closing[0], offset + closing[1])
     if best is None:
         return resolved, "", ""  # an organisation or a description: it stays whole
     _, start, end = best
