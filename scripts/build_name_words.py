@@ -36,7 +36,11 @@ _WORD_RE = re.compile(r"[^\s,.;:!?\"'«»“”„()\[\]،؛؟…\-–—/]+")
 
 def main(argv: list[str]) -> int:
     shared = Path(argv[1]) if len(argv) > 1 else REPO.parent / "shared"
-    out = Path(argv[2]) if len(argv) > 2 else REPO / "src" / "marsad" / "data" / "name_words_ar.tsv.gz"
+    out = (
+        Path(argv[2])
+        if len(argv) > 2
+        else REPO / "src" / "marsad" / "data" / "name_words_ar.tsv.gz"
+    )
     honorifics = {fold(t) for t in word_sections("titles_ar.txt")["titles"] if " " not in t}
     kept_apart = set((shared / "data" / "saudinewsnet" / "kept_apart_ids.txt").read_text().split())
     # "الفريق" is also "the team" (الفريق الكروي، الفريق الأول): no evidence of a name after it.

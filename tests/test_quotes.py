@@ -439,20 +439,39 @@ def test_store_keeps_speaker_title_description_and_unresolved_flag() -> None:
     store = Store(":memory:", normalizer_version=NORMALIZER_VERSION)
     with store.transaction():
         article_id = store.add_article(
-            ext_id="t1", source="test", published=datetime(2015, 7, 21, tzinfo=UTC),
-            title="t", body=text, boilerplate=(), url=None, extra={}, origin="test",
-            identity="t1", content_hash="h", signature=None, duplicate_of=None,
-            story_id=None, words="", stems="",
+            ext_id="t1",
+            source="test",
+            published=datetime(2015, 7, 21, tzinfo=UTC),
+            title="t",
+            body=text,
+            boilerplate=(),
+            url=None,
+            extra={},
+            origin="test",
+            identity="t1",
+            content_hash="h",
+            signature=None,
+            duplicate_of=None,
+            story_id=None,
+            words="",
+            stems="",
         )
         store.add_extraction(
             article_id,
             mentions=[],
             statements=[
                 (
-                    statement.speaker, statement.speaker_resolved,
-                    canonical_name(statement.speaker_resolved), "k", statement.cue,
-                    statement.start, statement.end, statement.direct, statement.source,
-                    statement.speaker_title, statement.speaker_description,
+                    statement.speaker,
+                    statement.speaker_resolved,
+                    canonical_name(statement.speaker_resolved),
+                    "k",
+                    statement.cue,
+                    statement.start,
+                    statement.end,
+                    statement.direct,
+                    statement.source,
+                    statement.speaker_title,
+                    statement.speaker_description,
                     statement.speaker_unresolved,
                 )
             ],

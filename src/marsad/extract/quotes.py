@@ -51,6 +51,7 @@ MIN_PROCLITIC_REST = 20  # occurrences of برجال's رجال that make the ب
 _ALI = fold("علي")
 _ALI_WRITTEN = "علي"  # the name as written; the preposition is على (some outlets blur it)
 _PRONOUN_SUFFIXES = ("هما", "هم", "ها", "ه")
+_ISSUED_FROM = frozenset(fold(w) for w in ("صادر", "الصادر", "صادرة", "الصادرة"))
 
 MAX_SPEAKER_WORDS = 28  # words between a cue and its complement; more means no complement
 MIN_QUOTE_WORDS = 5  # a shorter quotation is a name ("سانا", «داعش»), not a statement
@@ -989,7 +990,11 @@ def _closing_name(words: Sequence[str]) -> tuple[int, int] | None:
 def _is_family_name(word: str) -> bool:
     """A definite word often after a given name (سامي الصالح), though also an adjective."""
     total, _, after_given = _name_evidence().get(word, (0, 0, 0))
-    return word.startswith("ال") and after_given >= MIN_NAME_EVIDENCE and after_given >= NAME_SHARE * total
+    return (
+        word.startswith("ال")
+        and after_given >= MIN_NAME_EVIDENCE
+        and after_given >= NAME_SHARE * total
+    )
 
 
 def _opens_name(words: Sequence[str], index: int) -> bool:
@@ -1041,7 +1046,8 @@ def _name_run(words: Sequence[str], first: int, strong: bool = False) -> int:
                 break
             end += 2
         elif _word_kind(words[end], _next(words, end)) != "ordinary" or (
-            end == first + 1 and (_is_family_name(words[end]) or strong)
+            end == first + 1
+            and (_is_family_name(words[end]) or strong)
             and _may_continue_name(words[end])
         ):
             end += 1
@@ -1236,17 +1242,14 @@ def speaker_canonical(resolved: str) -> str:
     name, title, description = split_speaker(resolved)
     if title or description:
         return canonical_name(name)
-    words = [fold(w).strip(_TRIM) for w in resolved.split()]
-    words = [w for w in words if w]
-    if words and not words[0].startswith("ال"):
-        head = "ال" + words[0]
-    else:
-        head = words[0] if words else ""
+    words = [w for w in (fold(w).strip(_TRIM) for w in resolved.split()) if w]
+    if not words:
+        return canonical_name(resolved)
     lex = _lexicon()
-    role_first = (
-        bool(words)
-        and words[0] not in lex.org_heads | lex.places_named
-        and (is_role_word(words[0]) or is_role_word(head) or words[0] in lex.descriptors)
+    first = words[0]
+    definite = first if first.startswith("ال") else "ال" + first  # متحدثة -> المتحدثة
+    role_first = first not in lex.org_heads | lex.places_named and (
+        is_role_word(first) or is_role_word(definite) or first in lex.descriptors
     )
     if role_first and find_personal_name(words) is None:
         return " ".join(w.strip(_TRIM) for w in resolved.split() if w.strip(_TRIM))
@@ -1316,15 +1319,24 @@ def _resolve_reference(
     if words[0] in lex.documents:
         if len(words) == 1:
             issued = _document_issuer(doc, words[0], history)
+            if issued is not None and fold(issued.resolved).split()[0] in lex.documents:
+                # التقرير -> تقرير للجهاز المركزي للإحصاء: the issuer named with it
+                issuer_of = _resolve_reference(doc, start, issued.resolved, history)
+                return issuer_of or issued
             return issued or _Mention(written, 0, 0, written, fold(written), unresolved=True)
-        issuer = written.split(None, 1)[1]
+        rest = written.split(None, 1)[1]
+        issuer = _issuer_phrase(rest, lex)
+        if not issuer:
+            return None
         first_word = fold(issuer.split()[0]).strip(_TRIM)
-        if first_word.startswith("لل"):  # بيان للوزارة: the issuer is الوزارة
-            issuer = issuer[1:]
-        elif first_word.startswith("ل") and first_word[1:] in lex.org_heads:
-            issuer = issuer[1:]  # بيان لوزارة الخارجية
-        elif not first_word.startswith("ال") and first_word not in lex.org_heads:
-            return None  # دراسة طبية حديثة: an adjective, not an issuer
+        # تقرير نشرته مجلة فوربس: an issuing verb names the issuer, whatever its head.
+        if issuer == rest:
+            if first_word.startswith("لل"):  # بيان للوزارة: the issuer is الوزارة
+                issuer = issuer[1:]
+            elif first_word.startswith("ل") and first_word[1:] in lex.org_heads:
+                issuer = issuer[1:]  # بيان لوزارة الخارجية
+            elif not first_word.startswith("ال") and first_word not in lex.org_heads:
+                return None  # دراسة طبية حديثة: an adjective, not an issuer
         found = _resolve_reference(doc, start, issuer, history)
         if found is not None:
             return found
@@ -1337,6 +1349,18 @@ def _resolve_reference(
     if words[0] in lex.relational and "," not in fold(written):
         return _relative(doc, start, written, words[0], history)
     return None
+
+
+def _issuer_phrase(rest: str, lex: _Lexicon) -> str:
+    """What follows a document noun, past ``صادر عن`` or an issuing verb (نشرته، أعدتها)."""
+    words = rest.split()
+    folded = [fold(w).strip(_TRIM) for w in words]
+    skip = 0
+    if folded and folded[0] in _ISSUED_FROM and len(folded) > 1 and folded[1] in ("عن", "من"):
+        skip = 2
+    elif folded and folded[0] in lex.issued_by:
+        skip = 1
+    return " ".join(words[skip:])
 
 
 def _document_issuer(doc: _Text, noun: str, history: list[_Mention]) -> _Mention | None:
