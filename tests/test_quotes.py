@@ -494,3 +494,22 @@ def test_role_without_a_name_is_stored_whole_not_as_a_fragment() -> None:
 
     assert speaker_canonical("المتحدث باسم الشرطة") == "المتحدث باسم الشرطة"
     assert speaker_canonical("المتحدث الرسمي للدفاع المدني العقيد سالم العمري") == "سالم العمري"
+
+
+def test_preposition_ala_is_not_the_name_ali() -> None:
+    # على and علي fold alike; only the written name opens a person's name.
+    assert split_speaker("المشرف على التعاون الخارجي في الهيئة") == (
+        "المشرف على التعاون الخارجي في الهيئة",
+        "",
+        "",
+    )
+    assert split_speaker("المتحدث باسم الحملة علي الشمراني")[0] == "علي الشمراني"
+
+
+def test_document_issuer_with_la_prefix_keeps_the_article() -> None:
+    text = (
+        "أعلنت وزارة الصحة الأردنية تسجيل إصابات جديدة. "
+        "وأفاد بيان للوزارة بأن الحالات مستقرة في المستشفيات الحكومية."
+    )
+    statements = extract_statements(text)
+    assert statements[-1].speaker_resolved == "وزارة الصحة الأردنية"

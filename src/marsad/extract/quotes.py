@@ -48,7 +48,6 @@ ALTERNATION_SHARE = 0.2
 MIN_ALTERNATION = 3
 MAX_NAME_WORDS = 6
 MIN_PROCLITIC_REST = 20  # occurrences of برجال's رجال that make the ب a preposition
-_ALI = fold("علي")
 _ALI_WRITTEN = "علي"  # the name as written; the preposition is على (some outlets blur it)
 _PRONOUN_SUFFIXES = ("هما", "هم", "ها", "ه")
 _ISSUED_FROM = frozenset(fold(w) for w in ("صادر", "الصادر", "صادرة", "الصادرة"))
@@ -913,7 +912,7 @@ def _other_definiteness(word: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _word_kind(word: str, following: str = "") -> str:
+def _word_kind(word: str) -> str:
     """``name``, ``ordinary`` or ``unknown`` for a folded bare word, from corpus evidence.
 
     A name word stands often right after a title or a given name (محمد، العنزي). An ordinary
@@ -923,8 +922,6 @@ def _word_kind(word: str, following: str = "") -> str:
     all (دييجو، بينيتيز), may be a name.
     """
     lex = _lexicon()
-    if word == _ALI and following and _word_kind(following) != "ordinary":
-        return "name"  # على and the name علي fold alike; before a name word it is the name
     if not word or word in STOPWORDS or word in lex.descriptors or is_title_word(word):
         return "ordinary"
     evidence = _name_evidence()
@@ -1001,8 +998,6 @@ def _opens_name(words: Sequence[str], index: int) -> bool:
     """A given name known from the corpus, or علي before a name word."""
     word = words[index]
     following = _next(words, index)
-    if word == _ALI:
-        return _word_kind(word, following) == "name"
     if not _may_continue_name(word):
         return False
     if _is_given_name(word):
@@ -1029,7 +1024,9 @@ def _is_given_name(word: str) -> bool:
     return after_title >= MIN_GIVEN and after_title >= GIVEN_SHARE * total
 
 
-def _name_run(words: Sequence[str], first: int, strong: bool = False) -> int:
+def _name_run(
+    words: Sequence[str], first: int, strong: bool = False, written: Sequence[str] = ()
+) -> int:
     """End of the personal name that opens at ``words[first]`` (exclusive).
 
     After a connector (بن، آل) any word but a stopword or title continues the name; so does
@@ -1045,10 +1042,14 @@ def _name_run(words: Sequence[str], first: int, strong: bool = False) -> int:
             if not _may_continue_name(words[end + 1]):
                 break
             end += 2
-        elif _word_kind(words[end], _next(words, end)) != "ordinary" or (
-            end == first + 1
-            and (_is_family_name(words[end]) or strong)
-            and _may_continue_name(words[end])
+        elif (
+            _word_kind(words[end]) != "ordinary"
+            or (
+                end == first + 1
+                and (_is_family_name(words[end]) or strong)
+                and _may_continue_name(words[end])
+            )
+            or (_is_written_ali(written, end) and _may_continue_name(_next(words, end)))
         ):
             end += 1
         else:
@@ -1056,9 +1057,14 @@ def _name_run(words: Sequence[str], first: int, strong: bool = False) -> int:
     return end
 
 
+def _is_written_ali(written: Sequence[str], index: int) -> bool:
+    """The name علي as written (folding makes the preposition على look the same)."""
+    return index < len(written) and written[index].strip(_TRIM) == _ALI_WRITTEN
+
+
 def _may_continue_name(word: str) -> bool:
     """Not a stopword, title, role or descriptor, nor a preposition with the article."""
-    return not (
+    return bool(word) and not (
         word in STOPWORDS
         or is_title_word(word)
         or word in _lexicon().descriptors
@@ -1081,13 +1087,8 @@ def _name_candidates(
     index = 0
     while index < len(words):
         word = words[index]
-        kind = _word_kind(word, _next(words, index))
-        if (
-            written
-            and written[index].strip(_TRIM) == _ALI_WRITTEN
-            and _may_continue_name(_next(words, index))
-            and _next(words, index)
-        ):
+        kind = _word_kind(word)
+        if _is_written_ali(written, index) and _may_continue_name(_next(words, index)):
             kind = "name"
         previous = words[index - 1] if index else ""
         after_honorific = previous in lex.honorifics
@@ -1148,7 +1149,7 @@ def _name_candidates(
             index = _name_run(words, index)  # مطار الملك عبدالعزيز: a place, not a person
             continue
         strong_open = after_honorific or _opens_name(words, index) or kind == "name"
-        end = _name_run(words, index, strong=strong_open)
+        end = _name_run(words, index, strong=strong_open, written=written)
         # A run of unknown words before a given name (برجال ألمع حسين الزيداني): the given
         # name opens the name.
         for inner in range(index + 1, end - 1):
@@ -1332,7 +1333,7 @@ def _resolve_reference(
         # تقرير نشرته مجلة فوربس: an issuing verb names the issuer, whatever its head.
         if issuer == rest:
             if first_word.startswith("لل"):  # بيان للوزارة: the issuer is الوزارة
-                issuer = issuer[1:]
+                issuer = "ال" + issuer[2:]
             elif first_word.startswith("ل") and first_word[1:] in lex.org_heads:
                 issuer = issuer[1:]  # بيان لوزارة الخارجية
             elif not first_word.startswith("ال") and first_word not in lex.org_heads:
