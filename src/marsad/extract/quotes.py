@@ -19,7 +19,9 @@ a bare definite noun (الوزارة، الصحيفة، المركزي، الخ�
 that kind named earlier in the article, and stays flagged ``speaker_unresolved`` when there
 is none; a document speaks for its issuer (بيان الوزارة، الدراسة التي أجرتها مؤسسة X); a
 name after a relational noun (وكيل المغنية فلانة) is not the speaker. The resolved speaker
-is split into name, title and description (:func:`split_speaker`).
+is split into name, title and description (:func:`split_speaker`), the name found with
+word evidence learned from SaudiNewsNet (``data/name_words_ar.tsv.gz``: how often a word stands
+right after an honorific or a given name, and whether it alternates with its definite form).
 Word lists live in ``data/cue_verbs_ar.txt``, ``data/speaker_words_ar.txt`` and
 ``data/speaker_refs_ar.txt``.
 """
