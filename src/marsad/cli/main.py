@@ -456,6 +456,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from marsad.evaluate.disagreements_eval import evaluate_disagreements
 
         print(evaluate_disagreements(Path(args.judged), Path(args.corpus), show_errors=args.errors))
+    elif args.stage == "wires":
+        from marsad.evaluate.wires_eval import evaluate_wires
+
+        print(evaluate_wires(Path(args.gold), Path(args.corpus), show_errors=args.errors))
     return 0
 
 
@@ -593,6 +597,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="corpus JSONL(.gz) holding the articles (id, source, date, title, text)",
     )
     e.add_argument("--errors", action="store_true", help="list listed false and missed real pairs")
+    e = stages.add_parser("wires", help="wire attribution: precision and recall of the agency")
+    e.add_argument("gold", help="labels CSV (id,day,outlet,agency) or a folder of *_labels.csv")
+    e.add_argument(
+        "--corpus",
+        default="../shared/data/saudinewsnet/saudinewsnet.jsonl.gz",
+        help="corpus JSONL(.gz) holding the articles (id, title, text)",
+    )
+    e.add_argument("--errors", action="store_true", help="list wrong and missed agencies")
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("bench", help="measure throughput and memory per stage")
