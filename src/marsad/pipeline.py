@@ -51,6 +51,7 @@ from marsad.cluster.threads import ThreadSettings
 from marsad.dedup.minhash import Fingerprint, fingerprint, signature_to_bytes
 from marsad.extract.aliases import canonical_name, name_key
 from marsad.extract.article import EntityMention, Extraction, extract
+from marsad.extract.wires import detect_agency
 from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.ordering import DateOrdered, batched
 from marsad.ingest.urls import canonical_url
@@ -74,6 +75,8 @@ PARALLEL_MIN_BATCHES = 4  # below this, a worker's start-up costs more than it s
 PARALLEL_MIN_SUMMARIES = 200  # fewer dirty stories are summarized in this process alone
 GC_YOUNG_THRESHOLD = 50_000  # allocations between young collections while ingesting (default 700)
 GC_OLD_THRESHOLD = 100  # collections of the middle generation per full one (default 10)
+TIME_PUBLISHED = "published"  # an article's time is when its outlet published it...
+TIME_CRAWLED = "crawled"  # ...or only when it was crawled (or ingested)
 MIN_PASSAGE_STORY_CHARS = 300  # a shorter unmatched passage is too thin to open a story
 TITLE_MAX_CHARS = 120
 
@@ -92,6 +95,9 @@ class Settings:
     extract: bool = True  # entities, statements, numbers (the slowest stage)
     roundups: bool = True  # cluster multi-event articles passage by passage
     workers: int = 1  # processes preparing batches ahead on large inputs (0: none)
+    # The input's dates are when pages were crawled, not published (SaudiNewsNet's are);
+    # a record may also say so itself with ``"date_kind": "crawled"``.
+    crawl_dates: bool = False
 
 
 @dataclass(slots=True)
@@ -148,6 +154,8 @@ class Prepared:
     found: Extraction | None
     lead: tuple[LeadSentence, ...]  # what the summarizer reads of this body
     seconds: dict[str, float]
+    agency: str | None = None  # the news agency its byline or signature credits
+    time_kind: str = TIME_PUBLISHED  # what ``published`` is: publication or crawl time
 
 
 @contextlib.contextmanager
@@ -193,6 +201,7 @@ def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepa
     t3 = time.perf_counter()
     seconds["dedup"] = t3 - t2
     published = raw.date or now
+    agency = detect_agency(title, raw.text)  # raw: a byline line may count as boilerplate
     cluster_doc = make_cluster_doc(
         0, published, raw.source, title_tokens=title_tokens, body_tokens=body_tokens
     )
@@ -222,7 +231,21 @@ def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepa
         found=None,
         lead=lead,
         seconds=seconds,
+        agency=agency,
+        time_kind=time_kind_of(raw, crawl_dates=settings.crawl_dates),
     )
+
+
+_CRAWL_KINDS = frozenset({"crawled", "crawl", "extracted", "fetched"})
+
+
+def time_kind_of(raw: RawArticle, *, crawl_dates: bool = False) -> str:
+    """Whether an article's time is its publication time or only when it was crawled
+    (no date given: the ingest time; the input's dates are crawl times; or the record
+    says ``date_kind``)."""
+    if raw.date is None or crawl_dates or str(raw.extra.get("date_kind", "")) in _CRAWL_KINDS:
+        return TIME_CRAWLED
+    return TIME_PUBLISHED
 
 
 def roundup_passages(
@@ -678,6 +701,8 @@ class Pipeline:
             words=item.words,
             stems=item.stems,
             canonical_url=canonical,
+            agency=item.agency,
+            time_kind=item.time_kind,
         )
         if original is None:
             self.state.duplicates.add(article_id, item.fp, published)

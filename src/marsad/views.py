@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from marsad.errors import StoreError
+from marsad.profiles import profiles, profiles_json
 from marsad.search.fts import build_query, search
 from marsad.search.related import related_stories
 from marsad.store.sqlite import Store, StoredArticle, StoredStory
@@ -58,6 +59,9 @@ def article_brief(article: StoredArticle) -> dict[str, Any]:
         "published": _time(article.published),
         "title": article.title,
         "url": article.url,
+        "outlet_name": profiles().name(article.source),
+        "agency": article.agency,
+        "time_kind": article.time_kind,
     }
 
 
@@ -148,6 +152,9 @@ def story_view(
     )
     view["entities"] = story_entities(store, story_id)
     view["statements"] = statement_rows(store, "a.story_id = ?", (story_id,), limit=100)
+    view["outlet_profiles"] = profiles_json(
+        [*story.sources, *(view["analysis"] or {}).get("coverage", {}).get("missing", [])]
+    )
     return view
 
 
@@ -190,6 +197,8 @@ def story_analysis(
     if len(story.sources) < MIN_OUTLETS_TO_COMPARE:
         return None
     cached = store.story_analysis(story.id)
+    if cached is not None and cached.get("version") != _analysis_version():
+        cached = None  # built by an older Marsad: its sections differ, rebuild it now
     if cached is not None:
         if cached.get("basis") == analysis_basis(members):
             return cached
@@ -198,6 +207,12 @@ def story_analysis(
                 refresh(story.id)
             return {**cached, "stale": True}
     return build_analysis(store, story, members, keep=keep)
+
+
+def _analysis_version() -> int:
+    from marsad.compare.analyze import ANALYSIS_VERSION
+
+    return ANALYSIS_VERSION
 
 
 def _age_seconds(stamp: Any) -> float:
@@ -224,7 +239,9 @@ def build_analysis(
 
     analysis = analyze_story(
         [
-            StoryArticle(a.id, a.source, a.published, a.title, a.body, a.duplicate_of)
+            StoryArticle(
+                a.id, a.source, a.published, a.title, a.body, a.duplicate_of, a.agency, a.time_kind
+            )
             for a in members
         ],
         all_outlets=store.outlets(),

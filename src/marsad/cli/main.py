@@ -91,6 +91,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     pipeline = _open_pipeline(args.db)
     if args.no_extract:
         pipeline.settings = dataclasses.replace(pipeline.settings, extract=False)
+    if args.crawl_dates:
+        pipeline.settings = dataclasses.replace(pipeline.settings, crawl_dates=True)
     pipeline.on_wait = _waiting_line(args.db)
     report = pipeline.ingest(
         _read_all(args.paths), progress=progress_bar("ingest"), on_skip=_print_skipped
@@ -492,6 +494,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.add_argument(
         "--no-extract", action="store_true", help="skip entities, statements and numbers (faster)"
+    )
+    p.add_argument(
+        "--crawl-dates",
+        action="store_true",
+        help="the input's dates are crawl times, not publication times (SaudiNewsNet's are)",
     )
     p.set_defaults(run=cmd_ingest)
 
