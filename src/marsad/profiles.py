@@ -140,6 +140,11 @@ def merge_profiles(
     )
 
 
+def outlet_name(slug: str) -> str:
+    """An outlet's Arabic name from its profile, else its slug."""
+    return profiles().name(slug)
+
+
 def outlet_names(slugs: Iterable[str]) -> dict[str, str]:
     """Slug -> Arabic display name, for the slugs given."""
     book = profiles()

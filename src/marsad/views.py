@@ -447,6 +447,11 @@ def outlet_menu(store: Store) -> list[dict[str, Any]]:
     return [{"name": str(name), "articles": int(n)} for name, n in rows]
 
 
+def _profile_json(slug: str) -> dict[str, Any] | None:
+    profile = profiles().get(slug)
+    return profile.as_json() if profile else None
+
+
 def outlets_view(store: Store) -> dict[str, Any]:
     """Every outlet: articles stored, copies of other articles, stories covered, time span."""
     rows = store.db.execute(
@@ -464,6 +469,7 @@ def outlets_view(store: Store) -> dict[str, Any]:
                 "stories": int(stories),
                 "first_published": first,
                 "last_published": last,
+                "profile": _profile_json(str(name)),
             }
             for name, n, copies, stories, first, last in rows
         ],

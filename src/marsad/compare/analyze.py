@@ -17,8 +17,6 @@ from typing import Any
 
 from marsad.compare.claims import unique_claims
 from marsad.compare.coverage import Coverage, Report, story_coverage
-from marsad.extract.wires import agencies
-from marsad.profiles import blindspot_line, profiles
 from marsad.compare.disagreements import (
     NumberDisagreement,
     NumberReport,
@@ -34,6 +32,8 @@ from marsad.compare.facts import StoryDoc, is_content, text_dates, text_facts, t
 from marsad.compare.framing import GroupFraming, story_framing
 from marsad.compare.logodds import distinctive_terms
 from marsad.compare.timeline import DatedSentence, TimelineEntry, build_timeline
+from marsad.extract.wires import agencies
+from marsad.profiles import blindspot_line, profiles
 from marsad.text.arabic import content_stems, tokenize
 
 ANALYSIS_VERSION = 2  # 2: agencies credited, re-posts apart, profiles, countries and camps
@@ -188,10 +188,7 @@ def _coverage_json(coverage: Coverage) -> dict[str, Any]:
                 "first_report": o.first_report.isoformat(),
                 "first_report_kind": o.first_report_kind,
                 "is_first": o.is_first,
-                "copied_from": [
-                    {"outlet": s, "outlet_name": book.name(s), "copies": n}
-                    for s, n in o.copied_from
-                ],
+                "copied_from": [{"outlet": s, "copies": n} for s, n in o.copied_from],
                 "wire_copies": [
                     {"agency": a, "agency_name": _agency_name(a), "copies": n}
                     for a, n in o.wire_copies

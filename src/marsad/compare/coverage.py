@@ -79,7 +79,7 @@ def credited_agencies(reports: Sequence[Report]) -> dict[int, str | None]:
     def credit(report: Report) -> str | None:
         seen = {report.article}
         while report.agency is None and report.duplicate_of in by_id:
-            report = by_id[report.duplicate_of]  # type: ignore[index]  # checked by `in`
+            report = by_id[report.duplicate_of]
             if report.article in seen:
                 return None  # a cycle in bad input
             seen.add(report.article)

@@ -76,7 +76,9 @@ def _corpus(path: Path, wanted: set[str]) -> Iterator[dict[str, str]]:
                 yield record
 
 
-def score_part(name: str, labels: dict[str, tuple[str, str]], texts: dict[str, dict[str, str]]) -> PartScore:
+def score_part(
+    name: str, labels: dict[str, tuple[str, str]], texts: dict[str, dict[str, str]]
+) -> PartScore:
     """Detect the agency of every labeled article and count agreement."""
     score = PartScore(name)
     for article_id, (outlet, gold) in labels.items():
@@ -115,11 +117,15 @@ def evaluate_wires(gold: Path, corpus: Path, *, show_errors: bool = False) -> st
             f"{s.name:<6} {ROLES.get(s.name, '?'):<38} {s.articles:>4} {s.credited:>8} "
             f"{s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}"
         )
-        lines.append("       labeled: " + ", ".join(f"{a} {n}" for a, n in s.by_agency.most_common()))
+        lines.append(
+            "       labeled: " + ", ".join(f"{a} {n}" for a, n in s.by_agency.most_common())
+        )
         if show_errors:
             lines.extend(f"       {i} {o}: gold {g}, got {d}" for i, o, g, d in s.errors)
     final = next((s for s in scores if s.name == "val"), None) or _pooled(scores)
-    lines.append(f"wires_f1={final.f1:.3f} ({final.name}: P {final.precision:.3f} R {final.recall:.3f})")
+    lines.append(
+        f"wires_f1={final.f1:.3f} ({final.name}: P {final.precision:.3f} R {final.recall:.3f})"
+    )
     return "\n".join(lines)
 
 

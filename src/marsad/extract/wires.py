@@ -22,7 +22,9 @@ from marsad.text import arabic
 HEAD_CHARS = 120  # a byline or dateline sits in the first line or two
 TAIL_CHARS = 60  # a signature closes the last line
 MAX_WORDS_BEFORE_DATELINE = 3  # «عمان (رويترز) -»: a place, then the bracketed agency
-MAX_WORDS_BEFORE_BYLINE = 6  # Arabic words; «عبدالله البرقاوي- سبق- الرياض:» is a byline; a sentence is not
+MAX_WORDS_BEFORE_BYLINE = (
+    6  # Arabic words; «عبدالله البرقاوي- سبق- الرياض:» is a byline; a sentence is not
+)
 # What separates the fields of a byline: dashes (the tatweel doubles as one), colon,
 # slash, comma, brackets and quotes, line breaks.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u0640"
@@ -129,9 +131,11 @@ def detect_agency(title: str, body: str) -> str | None:
     """
     patterns = _patterns()
     text = _prepare(body).strip()
-    return _byline(text[:HEAD_CHARS], patterns) or _signature(
-        text[-TAIL_CHARS:], patterns
-    ) or _signature(_prepare(title).strip(), patterns)
+    return (
+        _byline(text[:HEAD_CHARS], patterns)
+        or _signature(text[-TAIL_CHARS:], patterns)
+        or _signature(_prepare(title).strip(), patterns)
+    )
 
 
 def _byline(head: str, patterns: _Patterns) -> str | None:
@@ -186,7 +190,8 @@ def _bracket_around(text: str, start: int, end: int) -> tuple[int, str]:
 def _most_specific(found: list[str]) -> str | None:
     """The first named agency, else a generic credit («وكالات»), else None."""
     named = [a for a in found if not agencies()[a].generic]
-    return (named or found or [None])[0]
+    chosen = named or found
+    return chosen[0] if chosen else None
 
 
 def _signature(tail: str, patterns: _Patterns) -> str | None:

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from marsad.profiles import outlet_name
 from marsad.report.chart import (
     bucket_width_text,
     coverage_grid,
@@ -214,11 +215,19 @@ def outlets_block(
     if isinstance(coverage, Mapping) and isinstance(coverage.get("outlets"), list):
         earliest = as_list(coverage.get("first"))
         missing = as_list(coverage.get("missing"))
+        table = (
+            credited_table(coverage)
+            if all(isinstance(o, Mapping) and "reposts" in o for o in coverage["outlets"])
+            else render_value(coverage["outlets"])
+        )
+        crawled = coverage.get("first_time_kind") == "crawled"
         return (
             heading
-            + render_value(coverage["outlets"])
+            + table
             + (f"<p>أول من نشر: {badges(earliest)}</p>" if earliest else "")
+            + ("<p>الأوقات أوقات جمع الصفحات لا أوقات نشرها.</p>" if crawled else "")
             + (f'<p class="missing">لم تغطّها: {badges(missing)}</p>' if missing else "")
+            + coverage_groups(coverage)
         )
     if coverage:
         return heading + render_value(coverage)
@@ -238,6 +247,76 @@ def outlets_block(
         f"{heading}<table><thead><tr><th>المنفذ</th><th>مقالات خاصة</th><th>نسخ منقولة</th>"
         f"<th>أول تقرير</th><th>بعد الأول</th></tr></thead><tbody>{body}</tbody></table>{absent}"
     )
+
+
+def credited_table(coverage: Mapping[str, Any]) -> str:
+    """The outlet table of an analysis that credits agency copies (version 2 and later)."""
+    rows = []
+    for row in coverage["outlets"]:
+        wires = "، ".join(
+            f"{text(str(w.get('agency_name')))} ({w.get('copies')})"
+            for w in as_list(row.get("wire_copies"))
+            if isinstance(w, Mapping)
+        )
+        copied = "، ".join(
+            f"{text(outlet_name(str(c.get('outlet'))))} ({c.get('copies')})"
+            for c in as_list(row.get("copied_from"))
+            if isinstance(c, Mapping)
+        )
+        kind = " (وقت الجمع)" if row.get("first_report_kind") == "crawled" else ""
+        rows.append(
+            f"<tr><td>{badges([row.get('outlet')])}</td><td class='num'>{row.get('articles')}</td>"
+            f"<td>{wires}</td><td>{copied}</td><td class='num'>{row.get('reposts') or ''}</td>"
+            f"<td>{time_tag(str(row.get('first_report')))}{kind}</td></tr>"
+        )
+    agencies = [
+        a
+        for a in as_list(coverage.get("agencies"))
+        if isinstance(a, Mapping) and not a.get("generic")
+    ]
+    carried = (
+        "<p>وكالات غطّتها: "
+        + "، ".join(
+            f"<bdi>{text(str(a.get('agency_name')))}</bdi> ({a.get('articles')})" for a in agencies
+        )
+        + "</p>"
+        if agencies
+        else ""
+    )
+    return (
+        "<table><thead><tr><th>المنفذ</th><th>مقالات</th><th>من وكالة</th><th>نقلاً عن منفذ</th>"
+        "<th>إعادة نشر لمقاله</th><th>أول تغطية</th></tr></thead><tbody>"
+        + "".join(rows)
+        + f"</tbody></table>{carried}"
+    )
+
+
+def coverage_groups(coverage: Mapping[str, Any]) -> str:
+    """Coverage by country and camp, and the blindspot line, where profiles allow."""
+    parts = []
+    countries = [c for c in as_list(coverage.get("by_country")) if isinstance(c, Mapping)]
+    if countries:
+        parts.append(
+            "<p>حسب البلد: "
+            + "، ".join(
+                f"{text(str(c.get('country_name') or c.get('country')))} ({c.get('outlets')})"
+                for c in countries
+            )
+            + "</p>"
+        )
+    camps = [c for c in as_list(coverage.get("by_camp")) if isinstance(c, Mapping)]
+    if camps:
+        parts.append(
+            "<p>حسب التوجه: "
+            + "، ".join(
+                f"{text(str(c.get('camp_name') or c.get('camp')))} ({c.get('outlets')})"
+                for c in camps
+            )
+            + "</p>"
+        )
+    if coverage.get("blindspot"):
+        parts.append(f'<p class="blindspot">{text(str(coverage["blindspot"]))}</p>')
+    return "".join(parts)
 
 
 def outlet_rows(articles: Sequence[Mapping[str, Any]]) -> list[tuple[str, int, int, datetime]]:
@@ -541,7 +620,7 @@ def badges(outlets: Iterable[object]) -> str:
     return (
         '<span class="badges">'
         + "".join(
-            f'<span class="badge" style="background:{colour(name)}"><bdi>{text(name)}</bdi></span>'
+            f'<span class="badge" style="background:{colour(name)}"><bdi>{text(outlet_name(name))}</bdi></span>'
             for name in names
         )
         + "</span>"
