@@ -578,7 +578,7 @@ def render_value(value: object, depth: int = 0) -> str:
             # {outlet: {field: ...}}: a table with the key as first column.
             return records_table([{"": key, **v} for key, v in value.items()], depth)
         rows = "".join(
-            f"<dt>{text(LABELS.get(str(k), k))}</dt><dd>{render_value(v, depth + 1)}</dd>"
+            f"<dt>{text(LABELS.get(str(k), k))}</dt><dd>{_outlet_or_value(k, v, depth)}</dd>"
             for k, v in value.items()
         )
         return f"<dl>{rows}</dl>"
@@ -589,6 +589,13 @@ def render_value(value: object, depth: int = 0) -> str:
             return "".join(term_chip(v) for v in value)
         return "<ul>" + "".join(f"<li>{render_value(v, depth + 1)}</li>" for v in value) + "</ul>"
     return text(value)
+
+
+def _outlet_or_value(key: object, value: object, depth: int) -> str:
+    """An outlet field by its profile's name; anything else as :func:`render_value`."""
+    if key in ("outlet", "source") and isinstance(value, str):
+        return f"<bdi>{text(outlet_name(value))}</bdi>"
+    return render_value(value, depth + 1)
 
 
 def records_table(records: list[Mapping[str, Any]], depth: int) -> str:
