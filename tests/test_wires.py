@@ -313,3 +313,47 @@ def test_eval_wires_on_the_gold_prints_the_score_last() -> None:
     assert last.startswith("wires_f1=") and "(val:" in last
     assert float(last.split("=")[1].split()[0]) >= 0.9  # pinned floor of the validation F1
     assert json.dumps(out, ensure_ascii=False)
+
+
+def _brief(story_id: int, outlet: str, when: datetime) -> dict[str, object]:
+    return {
+        "id": story_id, "title": f"قصة {story_id}", "sources": [outlet],
+        "first_seen": when.isoformat(), "last_seen": when.isoformat(), "n_articles": 1,
+        "summary": {"headline": f"قصة {story_id}", "sentences": []},
+        "articles": [{"id": story_id, "source": outlet, "published": when.isoformat(), "title": "t", "copies": []}],
+    }  # fmt: skip
+
+
+def test_report_lists_as_missing_only_outlets_read_around_the_story() -> None:
+    # The seeds' outlets are months apart: none missed another's story; a day apart, they did.
+    october = datetime(2017, 10, 14)
+    views = [
+        _brief(1, "egypt-daily-a", october),
+        _brief(2, "alwaght", datetime(2017, 3, 1)),
+        _brief(3, "aawsat", october + timedelta(days=1)),
+    ]
+    page = render_report(views, title="t")
+    first = page.split('id="story-2"')[0].split('id="story-1"')[1]
+    missing = first.split("لم تغطّها")[1]
+    assert "الشرق الأوسط" in missing and "الوقت" not in missing
+
+
+def test_story_analysis_counts_as_missing_only_outlets_active_around_it(tmp_path: Path) -> None:
+    from marsad.views import story_view
+
+    store = Store(tmp_path / "m.db", normalizer_version=NORMALIZER_VERSION)
+    text = "اندلع حريق ضخم في مصنع للأثاث بالمدينة الصناعية في بريدة وأخمدته فرق الدفاع المدني بعد ساعات."
+    raws = [
+        RawArticle(ext_id="1", source="sabq", date=T0, title="حريق مصنع بريدة", text=text),
+        RawArticle(ext_id="2", source="okaz", date=T0 + timedelta(hours=1), title="حريق مصنع بريدة", text=text + " ولا إصابات."),
+        RawArticle(ext_id="3", source="alriyadh", date=T0 + timedelta(days=1), title="افتتاح معرض الكتاب", text="افتتح أمير المنطقة معرض الكتاب الدولي بمشاركة مئات دور النشر من الدول العربية."),
+        RawArticle(ext_id="4", source="alwaght", date=T0 + timedelta(days=200), title="تقدم الجيش قرب تدمر", text="يستمر الجيش تقدمه في الريف الشرقي لمدينة حمص قرب مدينة تدمر الأثرية."),
+    ]  # fmt: skip
+    Pipeline(store, Settings(extract=False)).ingest(raws)
+    story_id = store.story_of(1)
+    assert story_id is not None and story_id == store.story_of(2)
+    view = story_view(store, story_id)
+    assert view is not None and view["analysis"] is not None
+    assert view["analysis"]["coverage"]["missing"] == ["alriyadh"]
+    assert view["outlet_profiles"]["alriyadh"]["name"] == "الرياض"
+    store.close()

@@ -9,7 +9,7 @@ import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -244,12 +244,24 @@ def build_analysis(
             )
             for a in members
         ],
-        all_outlets=store.outlets(),
+        all_outlets=_outlets_around(store, members),
     )
     analysis["basis"] = analysis_basis(members)
     analysis["built_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     (keep or partial(keep_analysis, store))(story.id, story.revision, analysis)
     return analysis
+
+
+def _outlets_around(store: Store, members: Sequence[StoredArticle]) -> list[str]:
+    """The outlets read around a story's time: only they can have missed it."""
+    from marsad.compare.coverage import MISSING_WINDOW_DAYS
+
+    if not members:
+        return []
+    window = timedelta(days=MISSING_WINDOW_DAYS)
+    start = min(a.published for a in members) - window
+    end = max(a.published for a in members) + window
+    return store.outlets_between(start, end)
 
 
 def rebuild_story_analysis(store: Store, story_id: int, keep: KeepAnalysis) -> None:

@@ -17,6 +17,9 @@ from datetime import datetime
 from marsad.profiles import OutletProfile
 
 UNKNOWN_OUTLET = "unknown"
+#: An outlet with no article within this many days of a story was not being read then (an
+#: archive of another period, a feed added later): its absence is no blind spot.
+MISSING_WINDOW_DAYS = 3
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from marsad.compare.coverage import MISSING_WINDOW_DAYS
 from marsad.profiles import outlet_name
 from marsad.report.chart import (
     bucket_width_text,
@@ -95,7 +96,10 @@ def render_report(story_views: list[dict[str, Any]], *, title: str) -> str:
         f'<li><a href="#story-{i}">{text(headline_of(view))}</a></li>'
         for i, view in enumerate(story_views, 1)
     )
-    stories = "".join(story_section(view, i, everyone) for i, view in enumerate(story_views, 1))
+    stories = "".join(
+        story_section(view, i, outlets_around(view, story_views))
+        for i, view in enumerate(story_views, 1)
+    )
     count = len(story_views)
     intro = (
         f'<nav class="toc" aria-label="القصص"><ol>{toc}</ol></nav>'
@@ -112,6 +116,32 @@ def render_report(story_views: list[dict[str, Any]], *, title: str) -> str:
         f'<p class="muted">{count} قصة · {len(everyone)} منفذاً إعلامياً · تقرير مرصد</p>'
         f"</header>{intro}<main>{stories}</main></body></html>\n"
     )
+
+
+def outlets_around(view: Mapping[str, Any], story_views: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Outlets of the report's stories within days of this one: only they can have missed it
+    (the seeds' outlets, months apart, did not miss each other's stories)."""
+    window = timedelta(days=MISSING_WINDOW_DAYS)
+    near = [other for other in story_views if _near(_span(view), _span(other), window)]
+    return sorted({str(s) for other in near for s in outlets_of(other)})
+
+
+def _near(
+    a: tuple[datetime | None, datetime | None],
+    b: tuple[datetime | None, datetime | None],
+    window: timedelta,
+) -> bool:
+    """Do two story spans come within ``window`` of each other (True when one is undated)?"""
+    (a_start, a_end), (b_start, b_end) = a, b
+    if a_start is None or a_end is None or b_start is None or b_end is None:
+        return True
+    return b_start - window <= a_end and a_start - window <= b_end
+
+
+def _span(view: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
+    first = parse_time(str(view.get("first_seen") or ""))
+    last = parse_time(str(view.get("last_seen") or "")) or first
+    return first, last
 
 
 # -- one story ----------------------------------------------------------------------------

@@ -916,6 +916,16 @@ class Store:
             str(r[0]) for r in self.db.execute("SELECT DISTINCT source FROM articles ORDER BY 1")
         ]
 
+    def outlets_between(self, start: datetime, end: datetime) -> list[str]:
+        """Outlets with an article published in [start, end]."""
+        return [
+            str(r[0])
+            for r in self.db.execute(
+                "SELECT DISTINCT source FROM articles WHERE published BETWEEN ? AND ? ORDER BY 1",
+                (start.isoformat(), end.isoformat()),
+            )
+        ]
+
     def set_signal(self, story_id: int, *, burst: float, breaking: bool) -> None:
         """Store a story's burst score and breaking flag."""
         self.db.execute(
