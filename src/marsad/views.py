@@ -259,8 +259,11 @@ def _outlets_around(store: Store, members: Sequence[StoredArticle]) -> list[str]
     if not members:
         return []
     window = timedelta(days=MISSING_WINDOW_DAYS)
-    start = min(a.published for a in members) - window
-    end = max(a.published for a in members) + window
+    first = min(a.published for a in members)
+    last = max(a.published for a in members)
+    # Clamped: a story may be dated at the ends of the calendar.
+    start = first - window if first - datetime.min > window else datetime.min
+    end = last + window if datetime.max - last > window else datetime.max
     return store.outlets_between(start, end)
 
 

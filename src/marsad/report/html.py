@@ -135,7 +135,8 @@ def _near(
     (a_start, a_end), (b_start, b_end) = a, b
     if a_start is None or a_end is None or b_start is None or b_end is None:
         return True
-    return b_start - window <= a_end and a_start - window <= b_end
+    # Compared as differences: a span at the ends of the calendar has no room for a window.
+    return b_start - a_end <= window and a_start - b_end <= window
 
 
 def _span(view: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
