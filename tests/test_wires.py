@@ -357,3 +357,15 @@ def test_story_analysis_counts_as_missing_only_outlets_active_around_it(tmp_path
     assert view["analysis"]["coverage"]["missing"] == ["alriyadh"]
     assert view["outlet_profiles"]["alriyadh"]["name"] == "الرياض"
     store.close()
+
+
+def test_a_byline_kept_by_a_later_copy_credits_the_whole_text() -> None:
+    # The first crawled copy lost the «جدة - واس» byline; a later copy of it kept it.
+    reports = [
+        Report(article=1, outlet="aleqtisadiya", published=T0, duplicate_of=None),
+        Report(article=2, outlet="okaz", published=T0 + timedelta(hours=1), duplicate_of=1),
+        Report(article=3, outlet="sabq", published=T0 + timedelta(hours=2), duplicate_of=1, agency="was"),
+    ]  # fmt: skip
+    coverage = story_coverage(reports)
+    assert all(o.copies == 0 and o.wire_copies == (("was", 1),) for o in coverage.outlets)
+    assert coverage.agencies[0].articles == 3

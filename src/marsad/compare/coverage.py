@@ -76,19 +76,24 @@ class Coverage:
 
 
 def credited_agencies(reports: Sequence[Report]) -> dict[int, str | None]:
-    """Article -> the agency it is credited to: its own credit, else its original's."""
+    """Article -> the agency it is credited to: its own credit, else the credit of any copy
+    of the same text (the first crawled copy often lost the byline a later one kept)."""
     by_id = {r.article: r for r in reports}
 
-    def credit(report: Report) -> str | None:
+    def root(report: Report) -> int:
         seen = {report.article}
-        while report.agency is None and report.duplicate_of in by_id:
+        while report.duplicate_of is not None and report.duplicate_of in by_id:
             report = by_id[report.duplicate_of]
             if report.article in seen:
-                return None  # a cycle in bad input
+                break  # a cycle in bad input
             seen.add(report.article)
-        return report.agency
+        return report.article
 
-    return {r.article: credit(r) for r in reports}
+    text_credit: dict[int, str] = {}
+    for report in sorted(reports, key=lambda r: (r.published, r.article)):
+        if report.agency is not None:
+            text_credit.setdefault(root(report), report.agency)
+    return {r.article: r.agency or text_credit.get(root(r)) for r in reports}
 
 
 def story_coverage(
@@ -152,8 +157,11 @@ def story_coverage(
     outlets.sort(key=lambda o: (o.first_report, o.outlet))
     agencies = _agencies(reports, credit, outlets)
     covering_agencies = {a.agency for a in agencies if a.agency not in generic_agencies}
+    # A watched outlet that is an agency covering the story covered it.
     present = set(by_outlet) | {
-        slug for slug, p in profiles.items() if p.agency and p.agency in covering_agencies
+        slug
+        for slug in all_outlets
+        if slug in profiles and profiles[slug].agency in covering_agencies
     }
     missing = tuple(sorted(dict.fromkeys(o for o in all_outlets if o not in present)))
     countries = Counter(profiles[o].country for o in present if o in profiles)
