@@ -37,6 +37,7 @@ def story_brief(story: StoredStory) -> dict[str, Any]:
         "n_articles": story.n_articles,
         "n_passages": story.n_passages,
         "sources": story.sources,
+        "source_names": [profiles().name(s) for s in story.sources],
         "thread_id": story.thread_id,
         "breaking": story.breaking,
         "burst": round(story.burst, 2),

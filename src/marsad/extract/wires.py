@@ -21,6 +21,7 @@ from marsad.text import arabic
 
 HEAD_CHARS = 120  # a byline or dateline sits in the first line or two
 TAIL_CHARS = 60  # a signature closes the last line
+RAW_MARGIN = 3  # raw characters read per prepared one (runs of spaces)
 MAX_WORDS_BEFORE_DATELINE = 3  # «عمان (رويترز) -»: a place, then the bracketed agency
 MAX_WORDS_BEFORE_BYLINE = (
     6  # Arabic words; «عبدالله البرقاوي- سبق- الرياض:» is a byline; a sentence is not
@@ -101,18 +102,32 @@ def _key(form: str) -> str:
 def _form_pattern(forms: dict[str, str]) -> re.Pattern[str]:
     # Longest first, so «وكالة الأنباء السعودية» wins over a shorter form inside it.
     alternatives = sorted(forms, key=len, reverse=True)
-    body = "|".join(r"[ .]+".join(map(re.escape, f.split(" "))) for f in alternatives)
+    body = "|".join(
+        r"[ .]+".join("".join(map(_spellings, word)) for word in form.split(" "))
+        for form in alternatives
+    )
     return re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE)
 
 
-_LONE_TATWEEL = re.compile("(?:^|(?<=\\s))\u0640+(?=\\s|$)", re.MULTILINE)
+@cache
+def _spellings(letter: str) -> str:
+    """A regex class of every letter that folds to ``letter`` (ا: ا أ إ آ ٱ ...), so the
+    text is matched as written: folding whole texts cost more than the rest of detection."""
+    variants = {letter} | {
+        ch for ch in _ARABIC_CANDIDATES if len(folded := arabic.fold(ch)) == 1 and folded == letter
+    }
+    if len(variants) == 1:
+        return re.escape(letter)
+    return "[" + "".join(re.escape(v) for v in sorted(variants)) + "]"
+
+
+_ARABIC_CANDIDATES = [chr(cp) for cp in range(0x0600, 0x0700)]
+_SPACES = re.compile(r"[^\S\n]+")
 
 
 def _prepare(text: str) -> str:
-    """Fold spelling line by line, keeping line breaks and a tatweel used as a dash
-    («الرياضي ـ وكالات»), which folding would drop."""
-    text = _LONE_TATWEEL.sub("-", text)
-    return "\n".join(filter(None, (arabic.fold(line) for line in text.splitlines())))
+    """One space for every run of spaces but line breaks; no empty lines."""
+    return "\n".join(filter(None, (line.strip() for line in _SPACES.sub(" ", text).split("\n"))))
 
 
 def detect_agency(title: str, body: str) -> str | None:
@@ -130,10 +145,13 @@ def detect_agency(title: str, body: str) -> str | None:
         'was'
     """
     patterns = _patterns()
-    text = _prepare(body).strip()
+    body = body.strip()
+    # Only the ends are read; runs of spaces shrink, so cut generously first.
+    head = _prepare(body[: RAW_MARGIN * HEAD_CHARS]).strip()[:HEAD_CHARS]
+    tail = _prepare(body[-RAW_MARGIN * TAIL_CHARS :]).strip()[-TAIL_CHARS:]
     return (
-        _byline(text[:HEAD_CHARS], patterns)
-        or _signature(text[-TAIL_CHARS:], patterns)
+        _byline(head, patterns)
+        or _signature(tail, patterns)
         or _signature(_prepare(title).strip(), patterns)
     )
 

@@ -163,7 +163,8 @@ def outlet_comparison(view: dict[str, Any]) -> list[OutletCoverage]:
         rows.append(
             OutletCoverage(
                 outlet=outlet,
-                originals=len(entries) - copies - reposts - sum(n for _, n in wires),
+                # max: a stale analysis may lag the articles shown
+                originals=max(0, len(entries) - copies - reposts - sum(n for _, n in wires)),
                 copies=copies,
                 first_report=first.isoformat(sep=" ", timespec="minutes"),
                 lag_hours=round((first - start).total_seconds() / 3600, 1),

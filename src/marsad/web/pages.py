@@ -128,6 +128,7 @@ _KNOWN_STORY_FIELDS = frozenset(
         "schema", "id", "title", "first_seen", "last_seen", "n_articles", "sources",
         "thread_id", "breaking", "burst", "summary", "articles", "duplicate_copies",
         "timeline", "statements", "entities", "passages", "related", "analysis",
+        "source_names", "outlet_profiles",  # shown through the outlet_name filter
     }
 )  # fmt: skip
 
