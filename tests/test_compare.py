@@ -247,7 +247,13 @@ def test_single_outlet_story_has_no_unique_claims_or_distinctive_terms() -> None
 
 def test_empty_story() -> None:
     result = analyze_story([], all_outlets=["a"])
-    assert result["coverage"] == {"outlets": [], "first": [], "missing": ["a"]}
+    coverage = result["coverage"]
+    assert {k: coverage[k] for k in ("outlets", "first", "missing")} == {
+        "outlets": [],
+        "first": [],
+        "missing": ["a"],
+    }
+    assert coverage["agencies"] == [] and coverage["first_time"] is None
     assert result["timeline"] == [] and result["claims"] == []
 
 

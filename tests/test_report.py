@@ -199,7 +199,8 @@ def compare_shaped_analysis(word: str) -> dict[str, Any]:
 
 def test_compare_shaped_analysis_gets_dedicated_blocks() -> None:
     page = render_report([story(analysis=compare_shaped_analysis("ميليشيا"))], title="t")
-    assert "أول من نشر" in page and "alwatan" in page.split("لم تغطّها")[1]
+    # Outlets are shown by their profile's name, not their slug.
+    assert "أول من نشر" in page and "الوطن (السعودية)" in page.split("لم تغطّها")[1]
     assert "أصيب 7 ميليشيا" in page and "أصيب 9 أشخاص" in page and "المصابين" in page
     assert "الحوثيون" in page and "مختلَف عليه" in page
     assert re.search(r"ميليشيا</bdi> <small>3</small>", page)  # term with its count
@@ -227,11 +228,11 @@ def test_outlet_table_counts_copies_and_lists_missing_outlets() -> None:
     first, second = page.split('id="story-2"')
     # sabq: one own article and one copy; first report 11:00, 1 h after okaz.
     assert re.search(
-        r"sabq</bdi></span></span></td><td class='num'>1</td><td class='num'>1</td>", first
+        r"سبق</bdi></span></span></td><td class='num'>1</td><td class='num'>1</td>", first
     )
     assert "1:00 س" in first
-    assert "لم تغطّها" in first and "alriyadh" in first.split("لم تغطّها")[1]
-    assert "okaz" in second.split("لم تغطّها")[1]
+    assert "لم تغطّها" in first and "الرياض" in first.split("لم تغطّها")[1]
+    assert "عكاظ" in second.split("لم تغطّها")[1]
 
 
 def test_coverage_grid_counts_articles_and_copies_per_bucket() -> None:

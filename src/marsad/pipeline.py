@@ -52,6 +52,7 @@ from marsad.dedup.minhash import Fingerprint, fingerprint, signature_to_bytes
 from marsad.extract.aliases import name_key
 from marsad.extract.article import EntityMention, Extraction, extract
 from marsad.extract.quotes import speaker_canonical
+from marsad.extract.wires import detect_agency
 from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.ordering import DateOrdered, batched
 from marsad.ingest.urls import canonical_url
@@ -75,6 +76,8 @@ PARALLEL_MIN_BATCHES = 4  # below this, a worker's start-up costs more than it s
 PARALLEL_MIN_SUMMARIES = 200  # fewer dirty stories are summarized in this process alone
 GC_YOUNG_THRESHOLD = 50_000  # allocations between young collections while ingesting (default 700)
 GC_OLD_THRESHOLD = 100  # collections of the middle generation per full one (default 10)
+TIME_PUBLISHED = "published"  # an article's time is when its outlet published it...
+TIME_CRAWLED = "crawled"  # ...or only when it was crawled (or ingested)
 MIN_PASSAGE_STORY_CHARS = 300  # a shorter unmatched passage is too thin to open a story
 TITLE_MAX_CHARS = 120
 
@@ -93,6 +96,9 @@ class Settings:
     extract: bool = True  # entities, statements, numbers (the slowest stage)
     roundups: bool = True  # cluster multi-event articles passage by passage
     workers: int = 1  # processes preparing batches ahead on large inputs (0: none)
+    # The input's dates are when pages were crawled, not published (SaudiNewsNet's are);
+    # a record may also say so itself with ``"date_kind": "crawled"``.
+    crawl_dates: bool = False
 
 
 @dataclass(slots=True)
@@ -149,6 +155,8 @@ class Prepared:
     found: Extraction | None
     lead: tuple[LeadSentence, ...]  # what the summarizer reads of this body
     seconds: dict[str, float]
+    agency: str | None = None  # the news agency its byline or signature credits
+    time_kind: str = TIME_PUBLISHED  # what ``published`` is: publication or crawl time
 
 
 @contextlib.contextmanager
@@ -194,6 +202,7 @@ def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepa
     t3 = time.perf_counter()
     seconds["dedup"] = t3 - t2
     published = raw.date or now
+    agency = detect_agency(title, raw.text)  # raw: a byline line may count as boilerplate
     cluster_doc = make_cluster_doc(
         0, published, raw.source, title_tokens=title_tokens, body_tokens=body_tokens
     )
@@ -223,7 +232,21 @@ def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepa
         found=None,
         lead=lead,
         seconds=seconds,
+        agency=agency,
+        time_kind=time_kind_of(raw, crawl_dates=settings.crawl_dates),
     )
+
+
+_CRAWL_KINDS = frozenset({"crawled", "crawl", "extracted", "fetched"})
+
+
+def time_kind_of(raw: RawArticle, *, crawl_dates: bool = False) -> str:
+    """Whether an article's time is its publication time or only when it was crawled
+    (no date given: the ingest time; the input's dates are crawl times; or the record
+    says ``date_kind``)."""
+    if raw.date is None or crawl_dates or str(raw.extra.get("date_kind", "")) in _CRAWL_KINDS:
+        return TIME_CRAWLED
+    return TIME_PUBLISHED
 
 
 def roundup_passages(
@@ -679,6 +702,8 @@ class Pipeline:
             words=item.words,
             stems=item.stems,
             canonical_url=canonical,
+            agency=item.agency,
+            time_kind=item.time_kind,
         )
         if original is None:
             self.state.duplicates.add(article_id, item.fp, published)

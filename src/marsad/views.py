@@ -9,11 +9,12 @@ import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
 from marsad.errors import StoreError
+from marsad.profiles import profiles, profiles_json
 from marsad.search.fts import build_query, search
 from marsad.search.related import related_stories
 from marsad.store.sqlite import Store, StoredArticle, StoredStory
@@ -36,6 +37,7 @@ def story_brief(story: StoredStory) -> dict[str, Any]:
         "n_articles": story.n_articles,
         "n_passages": story.n_passages,
         "sources": story.sources,
+        "source_names": [profiles().name(s) for s in story.sources],
         "thread_id": story.thread_id,
         "breaking": story.breaking,
         "burst": round(story.burst, 2),
@@ -58,6 +60,9 @@ def article_brief(article: StoredArticle) -> dict[str, Any]:
         "published": _time(article.published),
         "title": article.title,
         "url": article.url,
+        "outlet_name": profiles().name(article.source),
+        "agency": article.agency,
+        "time_kind": article.time_kind,
     }
 
 
@@ -148,6 +153,9 @@ def story_view(
     )
     view["entities"] = story_entities(store, story_id)
     view["statements"] = statement_rows(store, "a.story_id = ?", (story_id,), limit=100)
+    view["outlet_profiles"] = profiles_json(
+        [*story.sources, *(view["analysis"] or {}).get("coverage", {}).get("missing", [])]
+    )
     return view
 
 
@@ -190,6 +198,8 @@ def story_analysis(
     if len(story.sources) < MIN_OUTLETS_TO_COMPARE:
         return None
     cached = store.story_analysis(story.id)
+    if cached is not None and cached.get("version") != _analysis_version():
+        cached = None  # built by an older Marsad: its sections differ, rebuild it now
     if cached is not None:
         if cached.get("basis") == analysis_basis(members):
             return cached
@@ -198,6 +208,12 @@ def story_analysis(
                 refresh(story.id)
             return {**cached, "stale": True}
     return build_analysis(store, story, members, keep=keep)
+
+
+def _analysis_version() -> int:
+    from marsad.compare.analyze import ANALYSIS_VERSION
+
+    return ANALYSIS_VERSION
 
 
 def _age_seconds(stamp: Any) -> float:
@@ -224,15 +240,32 @@ def build_analysis(
 
     analysis = analyze_story(
         [
-            StoryArticle(a.id, a.source, a.published, a.title, a.body, a.duplicate_of)
+            StoryArticle(
+                a.id, a.source, a.published, a.title, a.body, a.duplicate_of, a.agency, a.time_kind
+            )
             for a in members
         ],
-        all_outlets=store.outlets(),
+        all_outlets=_outlets_around(store, members),
     )
     analysis["basis"] = analysis_basis(members)
     analysis["built_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     (keep or partial(keep_analysis, store))(story.id, story.revision, analysis)
     return analysis
+
+
+def _outlets_around(store: Store, members: Sequence[StoredArticle]) -> list[str]:
+    """The outlets read around a story's time: only they can have missed it."""
+    from marsad.compare.coverage import MISSING_WINDOW_DAYS
+
+    if not members:
+        return []
+    window = timedelta(days=MISSING_WINDOW_DAYS)
+    first = min(a.published for a in members)
+    last = max(a.published for a in members)
+    # Clamped: a story may be dated at the ends of the calendar.
+    start = first - window if first - datetime.min > window else datetime.min
+    end = last + window if datetime.max - last > window else datetime.max
+    return store.outlets_between(start, end)
 
 
 def rebuild_story_analysis(store: Store, story_id: int, keep: KeepAnalysis) -> None:
@@ -430,6 +463,11 @@ def outlet_menu(store: Store) -> list[dict[str, Any]]:
     return [{"name": str(name), "articles": int(n)} for name, n in rows]
 
 
+def _profile_json(slug: str) -> dict[str, Any] | None:
+    profile = profiles().get(slug)
+    return profile.as_json() if profile else None
+
+
 def outlets_view(store: Store) -> dict[str, Any]:
     """Every outlet: articles stored, copies of other articles, stories covered, time span."""
     rows = store.db.execute(
@@ -447,6 +485,7 @@ def outlets_view(store: Store) -> dict[str, Any]:
                 "stories": int(stories),
                 "first_published": first,
                 "last_published": last,
+                "profile": _profile_json(str(name)),
             }
             for name, n, copies, stories, first, last in rows
         ],

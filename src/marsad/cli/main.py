@@ -91,6 +91,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     pipeline = _open_pipeline(args.db)
     if args.no_extract:
         pipeline.settings = dataclasses.replace(pipeline.settings, extract=False)
+    if args.crawl_dates:
+        pipeline.settings = dataclasses.replace(pipeline.settings, crawl_dates=True)
     pipeline.on_wait = _waiting_line(args.db)
     report = pipeline.ingest(
         _read_all(args.paths), progress=progress_bar("ingest"), on_skip=_print_skipped
@@ -157,7 +159,7 @@ def render_story_line(story: dict[str, Any]) -> str:
         size += f" +{story['n_passages']} passage" + ("s" if story["n_passages"] > 1 else "")
     return (
         f"#{story['id']:<5} {size}  {span:<22}{flags} "
-        f"{story['title']}  [{', '.join(story['sources'])}]"
+        f"{story['title']}  [{', '.join(map(outlet_name, story['sources']))}]"
     )
 
 
@@ -184,7 +186,9 @@ def render_story(view: dict[str, Any]) -> str:
     """A story as readable text: headline, summary with outlet credits, articles."""
     lines = [render_story_line(view), "", view["summary"]["headline"], ""]
     for sentence in view["summary"]["sentences"]:
-        lines.append(f"  • {sentence['text']}  ({', '.join(sentence['sources'])})")
+        lines.append(
+            f"  • {sentence['text']}  ({', '.join(map(outlet_name, sentence['sources']))})"
+        )
     if view.get("entities"):
         lines += ["", "Entities:"]
         for entity in view["entities"][:15]:
@@ -223,11 +227,13 @@ def render_story(view: dict[str, Any]) -> str:
     lines += ["", "Articles:"]
     for article in view["articles"]:
         lines.append(
-            f"  [{article['id']}] {article['published'][:16]} {article['source']}: {article['title']}"
+            f"  [{article['id']}] {article['published'][:16]} {outlet_name(article['source'])}:"
+            f" {article['title']}"
         )
         if article["copies"]:
             lines.append(
-                f"        also carried by: {', '.join(c['source'] for c in article['copies'])}"
+                "        also carried by: "
+                + ", ".join(outlet_name(c["source"]) for c in article["copies"])
             )
     return "\n".join(lines)
 
@@ -311,6 +317,70 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+TIME_KIND_WORDS = {"published": "published", "crawled": "crawled, not a publication time"}
+
+
+def render_coverage(coverage: dict[str, Any]) -> list[str]:
+    """The outlet table: outlets by first report, the agencies they carried, who is absent,
+    coverage by country and camp, and the blindspot line."""
+    if not coverage.get("outlets"):
+        return []
+    name = outlet_name
+    lines = ["", "Outlets (first report first):"]
+    for row in coverage["outlets"]:
+        first = " FIRST" if row.get("is_first") else ""
+        kind = TIME_KIND_WORDS.get(str(row.get("first_report_kind")), "time kind unknown")
+        parts = [f"{row['articles']} art"]
+        if row.get("wire_copies"):
+            parts.append(
+                "agency copy of "
+                + ", ".join(f"{w['agency_name']} ×{w['copies']}" for w in row["wire_copies"])
+            )
+        if row.get("copies"):
+            parts.append(
+                f"{row['copies']} copied from "
+                + ", ".join(name(c["outlet"]) for c in row.get("copied_from", []))
+            )
+        if row.get("reposts"):
+            parts.append(f"{row['reposts']} re-post of its own")
+        lines.append(
+            f"  {name(row['outlet'])}: {'; '.join(parts)};"
+            f" first {str(row['first_report'])[:16]} ({kind}){first}"
+        )
+    for agency in coverage.get("agencies", []):
+        lines.append(
+            f"  agency {agency['agency_name']}: {agency['articles']} art carried by "
+            + ", ".join(name(o) for o in agency["outlets"])
+        )
+    if coverage.get("missing"):
+        lines.append(f"  did not cover it: {', '.join(name(o) for o in coverage['missing'])}")
+    if coverage.get("by_country"):
+        lines.append(
+            "  by country: "
+            + ", ".join(
+                f"{c['country_name'] or c['country']} {c['outlets']}"
+                for c in coverage["by_country"]
+            )
+        )
+    if coverage.get("by_camp"):
+        lines.append(
+            "  by camp: "
+            + ", ".join(
+                f"{c['camp_name'] or c['camp']} {c['outlets']}" for c in coverage["by_camp"]
+            )
+        )
+    if coverage.get("blindspot"):
+        lines.append(f"  {coverage['blindspot']}")
+    return lines
+
+
+def outlet_name(slug: str) -> str:
+    """An outlet's Arabic name from its profile, else its slug."""
+    from marsad.profiles import profiles
+
+    return profiles().name(slug)
+
+
 def render_analysis(analysis: dict[str, Any] | None) -> list[str]:
     """Timeline, outlet coverage, framing and disagreements as text lines."""
     if not analysis:
@@ -325,17 +395,7 @@ def render_analysis(analysis: dict[str, Any] | None) -> list[str]:
             lines.append(
                 f"  {when}  «{entry['expression']}» {entry['text'][:150]}  ({', '.join(entry['outlets'])})"
             )
-    coverage = analysis.get("coverage") or {}
-    if coverage.get("outlets"):
-        lines += ["", "Outlets (first report first):"]
-        for row in coverage["outlets"]:
-            first = " FIRST" if row.get("is_first") else ""
-            lines.append(
-                f"  {row['outlet']:<18} {row['articles']} art, {row['copies']} copies,"
-                f" first {str(row['first_report'])[:16]}{first}"
-            )
-        if coverage.get("missing"):
-            lines.append(f"  did not cover it: {', '.join(coverage['missing'])}")
+    lines += render_coverage(analysis.get("coverage") or {})
     if analysis.get("framing"):
         lines += ["", "Framing (terms each outlet uses for the same actor):"]
         for group in analysis["framing"]:
@@ -456,6 +516,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from marsad.evaluate.disagreements_eval import evaluate_disagreements
 
         print(evaluate_disagreements(Path(args.judged), Path(args.corpus), show_errors=args.errors))
+    elif args.stage == "wires":
+        from marsad.evaluate.wires_eval import evaluate_wires
+
+        print(evaluate_wires(Path(args.gold), Path(args.corpus), show_errors=args.errors))
     return 0
 
 
@@ -488,6 +552,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.add_argument(
         "--no-extract", action="store_true", help="skip entities, statements and numbers (faster)"
+    )
+    p.add_argument(
+        "--crawl-dates",
+        action="store_true",
+        help="the input's dates are crawl times, not publication times (SaudiNewsNet's are)",
     )
     p.set_defaults(run=cmd_ingest)
 
@@ -593,6 +662,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="corpus JSONL(.gz) holding the articles (id, source, date, title, text)",
     )
     e.add_argument("--errors", action="store_true", help="list listed false and missed real pairs")
+    e = stages.add_parser("wires", help="wire attribution: precision and recall of the agency")
+    e.add_argument("gold", help="labels CSV (id,day,outlet,agency) or a folder of *_labels.csv")
+    e.add_argument(
+        "--corpus",
+        default="../shared/data/saudinewsnet/saudinewsnet.jsonl.gz",
+        help="corpus JSONL(.gz) holding the articles (id, title, text)",
+    )
+    e.add_argument("--errors", action="store_true", help="list wrong and missed agencies")
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("bench", help="measure throughput and memory per stage")

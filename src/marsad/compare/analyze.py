@@ -32,9 +32,11 @@ from marsad.compare.facts import StoryDoc, is_content, text_dates, text_facts, t
 from marsad.compare.framing import GroupFraming, story_framing
 from marsad.compare.logodds import distinctive_terms
 from marsad.compare.timeline import DatedSentence, TimelineEntry, build_timeline
+from marsad.extract.wires import agencies
+from marsad.profiles import blindspot_line, profiles
 from marsad.text.arabic import content_stems, tokenize
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2  # 2: agencies credited, re-posts apart, profiles, countries and camps
 DISTINCTIVE_TOP = 10
 
 
@@ -48,6 +50,8 @@ class StoryArticle:
     title: str
     body: str
     duplicate_of: int | None
+    agency: str | None = None  # the agency its byline or signature credits
+    time_kind: str | None = None  # "published" or "crawled"
 
 
 def analyze_story(
@@ -79,14 +83,22 @@ def analyze_story(
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
     docs, representative = _distinct_texts(ordered)
     speakers = speaker_clusters(docs)
+    book = profiles()
     coverage = story_coverage(
         [
             Report(
-                article=a.id, outlet=a.source, published=a.published, duplicate_of=a.duplicate_of
+                article=a.id,
+                outlet=a.source,
+                published=a.published,
+                duplicate_of=a.duplicate_of,
+                agency=a.agency,
+                time_kind=a.time_kind,
             )
             for a in ordered
         ],
         all_outlets,
+        profiles=book.outlets,
+        generic_agencies=frozenset(i for i, a in agencies().items() if a.generic),
     )
     return {
         "version": ANALYSIS_VERSION,
@@ -163,21 +175,60 @@ def _distinct_texts(
 
 
 def _coverage_json(coverage: Coverage) -> dict[str, Any]:
+    book = profiles()
+    known = agencies()
     return {
         "outlets": [
             {
                 "outlet": o.outlet,
+                "outlet_name": book.name(o.outlet),
                 "articles": o.articles,
                 "copies": o.copies,
+                "reposts": o.reposts,
                 "first_report": o.first_report.isoformat(),
+                "first_report_kind": o.first_report_kind,
                 "is_first": o.is_first,
                 "copied_from": [{"outlet": s, "copies": n} for s, n in o.copied_from],
+                "wire_copies": [
+                    {"agency": a, "agency_name": _agency_name(a), "copies": n}
+                    for a, n in o.wire_copies
+                ],
             }
             for o in coverage.outlets
         ],
+        "agencies": [
+            {
+                "agency": a.agency,
+                "agency_name": _agency_name(a.agency),
+                "generic": a.agency in known and known[a.agency].generic,
+                "articles": a.articles,
+                "outlets": list(a.outlets),
+                "first_report": a.first_report.isoformat(),
+                "first_report_kind": a.first_report_kind,
+            }
+            for a in coverage.agencies
+        ],
         "first": list(coverage.first),
+        "first_time": coverage.first_time.isoformat() if coverage.first_time else None,
+        "first_time_kind": coverage.first_time_kind,
         "missing": list(coverage.missing),
+        "by_country": [
+            {"country": c, "country_name": book.country_name(c), "outlets": n}
+            for c, n in coverage.by_country
+        ],
+        "by_camp": [
+            {"camp": c, "camp_name": book.camp_name(c), "outlets": n} for c, n in coverage.by_camp
+        ],
+        "missing_countries": list(coverage.missing_countries),
+        "blindspot": blindspot_line(
+            [c for c, _ in coverage.by_country], coverage.missing_countries
+        ),
     }
+
+
+def _agency_name(agency: str) -> str:
+    known = agencies().get(agency)
+    return known.name_ar if known else agency
 
 
 def _claims_json(

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from marsad.compare.coverage import MISSING_WINDOW_DAYS
+from marsad.profiles import outlet_name
 from marsad.report.chart import (
     bucket_width_text,
     coverage_grid,
@@ -94,7 +96,10 @@ def render_report(story_views: list[dict[str, Any]], *, title: str) -> str:
         f'<li><a href="#story-{i}">{text(headline_of(view))}</a></li>'
         for i, view in enumerate(story_views, 1)
     )
-    stories = "".join(story_section(view, i, everyone) for i, view in enumerate(story_views, 1))
+    stories = "".join(
+        story_section(view, i, outlets_around(view, story_views))
+        for i, view in enumerate(story_views, 1)
+    )
     count = len(story_views)
     intro = (
         f'<nav class="toc" aria-label="القصص"><ol>{toc}</ol></nav>'
@@ -111,6 +116,33 @@ def render_report(story_views: list[dict[str, Any]], *, title: str) -> str:
         f'<p class="muted">{count} قصة · {len(everyone)} منفذاً إعلامياً · تقرير مرصد</p>'
         f"</header>{intro}<main>{stories}</main></body></html>\n"
     )
+
+
+def outlets_around(view: Mapping[str, Any], story_views: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Outlets of the report's stories within days of this one: only they can have missed it
+    (the seeds' outlets, months apart, did not miss each other's stories)."""
+    window = timedelta(days=MISSING_WINDOW_DAYS)
+    near = [other for other in story_views if _near(_span(view), _span(other), window)]
+    return sorted({str(s) for other in near for s in outlets_of(other)})
+
+
+def _near(
+    a: tuple[datetime | None, datetime | None],
+    b: tuple[datetime | None, datetime | None],
+    window: timedelta,
+) -> bool:
+    """Do two story spans come within ``window`` of each other (True when one is undated)?"""
+    (a_start, a_end), (b_start, b_end) = a, b
+    if a_start is None or a_end is None or b_start is None or b_end is None:
+        return True
+    # Compared as differences: a span at the ends of the calendar has no room for a window.
+    return b_start - a_end <= window and a_start - b_end <= window
+
+
+def _span(view: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
+    first = parse_time(str(view.get("first_seen") or ""))
+    last = parse_time(str(view.get("last_seen") or "")) or first
+    return first, last
 
 
 # -- one story ----------------------------------------------------------------------------
@@ -214,11 +246,19 @@ def outlets_block(
     if isinstance(coverage, Mapping) and isinstance(coverage.get("outlets"), list):
         earliest = as_list(coverage.get("first"))
         missing = as_list(coverage.get("missing"))
+        table = (
+            credited_table(coverage)
+            if all(isinstance(o, Mapping) and "reposts" in o for o in coverage["outlets"])
+            else render_value(coverage["outlets"])
+        )
+        crawled = coverage.get("first_time_kind") == "crawled"
         return (
             heading
-            + render_value(coverage["outlets"])
+            + table
             + (f"<p>أول من نشر: {badges(earliest)}</p>" if earliest else "")
+            + ("<p>الأوقات أوقات جمع الصفحات لا أوقات نشرها.</p>" if crawled else "")
             + (f'<p class="missing">لم تغطّها: {badges(missing)}</p>' if missing else "")
+            + coverage_groups(coverage)
         )
     if coverage:
         return heading + render_value(coverage)
@@ -238,6 +278,76 @@ def outlets_block(
         f"{heading}<table><thead><tr><th>المنفذ</th><th>مقالات خاصة</th><th>نسخ منقولة</th>"
         f"<th>أول تقرير</th><th>بعد الأول</th></tr></thead><tbody>{body}</tbody></table>{absent}"
     )
+
+
+def credited_table(coverage: Mapping[str, Any]) -> str:
+    """The outlet table of an analysis that credits agency copies (version 2 and later)."""
+    rows = []
+    for row in coverage["outlets"]:
+        wires = "، ".join(
+            f"{text(str(w.get('agency_name')))} ({w.get('copies')})"
+            for w in as_list(row.get("wire_copies"))
+            if isinstance(w, Mapping)
+        )
+        copied = "، ".join(
+            f"{text(outlet_name(str(c.get('outlet'))))} ({c.get('copies')})"
+            for c in as_list(row.get("copied_from"))
+            if isinstance(c, Mapping)
+        )
+        kind = " (وقت الجمع)" if row.get("first_report_kind") == "crawled" else ""
+        rows.append(
+            f"<tr><td>{badges([row.get('outlet')])}</td><td class='num'>{row.get('articles')}</td>"
+            f"<td>{wires}</td><td>{copied}</td><td class='num'>{row.get('reposts') or ''}</td>"
+            f"<td>{time_tag(str(row.get('first_report')))}{kind}</td></tr>"
+        )
+    agencies = [
+        a
+        for a in as_list(coverage.get("agencies"))
+        if isinstance(a, Mapping) and not a.get("generic")
+    ]
+    carried = (
+        "<p>وكالات غطّتها: "
+        + "، ".join(
+            f"<bdi>{text(str(a.get('agency_name')))}</bdi> ({a.get('articles')})" for a in agencies
+        )
+        + "</p>"
+        if agencies
+        else ""
+    )
+    return (
+        "<table><thead><tr><th>المنفذ</th><th>مقالات</th><th>من وكالة</th><th>نقلاً عن منفذ</th>"
+        "<th>إعادة نشر لمقاله</th><th>أول تغطية</th></tr></thead><tbody>"
+        + "".join(rows)
+        + f"</tbody></table>{carried}"
+    )
+
+
+def coverage_groups(coverage: Mapping[str, Any]) -> str:
+    """Coverage by country and camp, and the blindspot line, where profiles allow."""
+    parts = []
+    countries = [c for c in as_list(coverage.get("by_country")) if isinstance(c, Mapping)]
+    if countries:
+        parts.append(
+            "<p>حسب البلد: "
+            + "، ".join(
+                f"{text(str(c.get('country_name') or c.get('country')))} ({c.get('outlets')})"
+                for c in countries
+            )
+            + "</p>"
+        )
+    camps = [c for c in as_list(coverage.get("by_camp")) if isinstance(c, Mapping)]
+    if camps:
+        parts.append(
+            "<p>حسب التوجه: "
+            + "، ".join(
+                f"{text(str(c.get('camp_name') or c.get('camp')))} ({c.get('outlets')})"
+                for c in camps
+            )
+            + "</p>"
+        )
+    if coverage.get("blindspot"):
+        parts.append(f'<p class="blindspot">{text(str(coverage["blindspot"]))}</p>')
+    return "".join(parts)
 
 
 def outlet_rows(articles: Sequence[Mapping[str, Any]]) -> list[tuple[str, int, int, datetime]]:
@@ -499,7 +609,7 @@ def render_value(value: object, depth: int = 0) -> str:
             # {outlet: {field: ...}}: a table with the key as first column.
             return records_table([{"": key, **v} for key, v in value.items()], depth)
         rows = "".join(
-            f"<dt>{text(LABELS.get(str(k), k))}</dt><dd>{render_value(v, depth + 1)}</dd>"
+            f"<dt>{text(LABELS.get(str(k), k))}</dt><dd>{_outlet_or_value(k, v, depth)}</dd>"
             for k, v in value.items()
         )
         return f"<dl>{rows}</dl>"
@@ -510,6 +620,13 @@ def render_value(value: object, depth: int = 0) -> str:
             return "".join(term_chip(v) for v in value)
         return "<ul>" + "".join(f"<li>{render_value(v, depth + 1)}</li>" for v in value) + "</ul>"
     return text(value)
+
+
+def _outlet_or_value(key: object, value: object, depth: int) -> str:
+    """An outlet field by its profile's name; anything else as :func:`render_value`."""
+    if key in ("outlet", "source") and isinstance(value, str):
+        return f"<bdi>{text(outlet_name(value))}</bdi>"
+    return render_value(value, depth + 1)
 
 
 def records_table(records: list[Mapping[str, Any]], depth: int) -> str:
@@ -541,7 +658,7 @@ def badges(outlets: Iterable[object]) -> str:
     return (
         '<span class="badges">'
         + "".join(
-            f'<span class="badge" style="background:{colour(name)}"><bdi>{text(name)}</bdi></span>'
+            f'<span class="badge" style="background:{colour(name)}"><bdi>{text(outlet_name(name))}</bdi></span>'
             for name in names
         )
         + "</span>"

@@ -285,6 +285,19 @@ def _entity_stats(db: sqlite3.Connection) -> None:
         )
 
 
+@migration("0011_wire_agency")
+def _wire_agency(db: sqlite3.Connection) -> None:
+    # The agency an article credits (extract.wires), and whether its time is the outlet's
+    # publication time or only when it was crawled. Rows stored before say neither.
+    _run_script(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN agency TEXT;
+        ALTER TABLE articles ADD COLUMN time_kind TEXT;
+        """,
+    )
+
+
 def _count_entities(db: sqlite3.Connection, keys: str | None = None) -> None:
     """Count entities (all, or those of the JSON list ``keys``) from their live mentions.
 
@@ -327,6 +340,8 @@ class StoredArticle:
     extra: dict[str, Any]
     boilerplate: list[str]
     superseded_by: int | None = None
+    agency: str | None = None  # the news agency its byline or signature credits
+    time_kind: str | None = None  # "published" or "crawled"; None: not recorded
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -591,13 +606,15 @@ class Store:
         words: str,
         stems: str,
         canonical_url: str | None = None,
+        agency: str | None = None,
+        time_kind: str | None = None,
     ) -> int:
         """Insert one article and its full-text entry; returns the new article id."""
         cur = self.db.execute(
             "INSERT INTO articles (ext_id, source, published, title, body, boilerplate, url, extra,"
             " origin, identity, content_hash, signature, duplicate_of, story_id, ingested_at,"
-            " canonical_url)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " canonical_url, agency, time_kind)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 ext_id,
                 source,
@@ -615,6 +632,8 @@ class Store:
                 story_id,
                 datetime.now().isoformat(timespec="seconds"),
                 canonical_url,
+                agency,
+                time_kind,
             ),
         )
         article_id = int(cur.lastrowid or 0)
@@ -914,6 +933,16 @@ class Store:
             str(r[0]) for r in self.db.execute("SELECT DISTINCT source FROM articles ORDER BY 1")
         ]
 
+    def outlets_between(self, start: datetime, end: datetime) -> list[str]:
+        """Outlets with an article published in [start, end]."""
+        return [
+            str(r[0])
+            for r in self.db.execute(
+                "SELECT DISTINCT source FROM articles WHERE published BETWEEN ? AND ? ORDER BY 1",
+                (start.isoformat(), end.isoformat()),
+            )
+        ]
+
     def set_signal(self, story_id: int, *, burst: float, breaking: bool) -> None:
         """Store a story's burst score and breaking flag."""
         self.db.execute(
@@ -1088,7 +1117,7 @@ class Store:
 
 _ARTICLE_SELECT = (
     "SELECT id, ext_id, source, published, title, body, url, origin, duplicate_of, story_id,"
-    " extra, boilerplate, superseded_by FROM articles"
+    " extra, boilerplate, superseded_by, agency, time_kind FROM articles"
 )
 _STORY_SELECT = (
     "SELECT id, title, first_seen, last_seen, n_articles, sources, summary, thread_id, breaking,"
@@ -1115,6 +1144,8 @@ def _article(row: Sequence[Any]) -> StoredArticle:
         extra=json.loads(row[10]),
         boilerplate=json.loads(row[11]),
         superseded_by=None if row[12] is None else int(row[12]),
+        agency=row[13],
+        time_kind=row[14],
     )
 
 

@@ -72,6 +72,9 @@ class OutletCoverage:
     headlines: list[str]
     lag: str = ""  # the lag in words ("بعد 4 س 40 د"), empty for the first report
     copied_from: tuple[tuple[str, int], ...] = ()  # (outlet, copies of its text), from analysis
+    wire_copies: tuple[tuple[str, int], ...] = ()  # (agency name, articles credited to it)
+    reposts: int = 0  # re-posts of the outlet's own article (copies nobody)
+    first_report_kind: str | None = None  # "published" or "crawled"
 
 
 def _all_articles(view: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
@@ -141,24 +144,50 @@ def outlet_comparison(view: dict[str, Any]) -> list[OutletCoverage]:
     for article, is_copy in items:
         by_outlet.setdefault(article["source"], []).append((article, is_copy))
     sources = _copy_sources(view.get("analysis"))
+    credited = _coverage_rows(view.get("analysis"))
     rows = []
     for outlet, entries in by_outlet.items():
         first = min(datetime.fromisoformat(a["published"]) for a, _ in entries)
         headlines = list(dict.fromkeys(str(a.get("title", "")) for a, _ in entries))
         lag_minutes = int((first - start).total_seconds() // 60)
+        known = credited.get(outlet, {})
+        wires = tuple(
+            (str(w.get("agency_name") or w.get("agency")), int(w.get("copies", 0)))
+            for w in known.get("wire_copies") or ()
+            if isinstance(w, Mapping)
+        )
+        reposts = int(known.get("reposts") or 0)
+        copies = sum(c for _, c in entries)
+        # Agency copies and own re-posts are not copies of another outlet's text.
+        copies = int(known["copies"]) if "copies" in known else copies
         rows.append(
             OutletCoverage(
                 outlet=outlet,
-                originals=sum(not c for _, c in entries),
-                copies=sum(c for _, c in entries),
+                # max: a stale analysis may lag the articles shown
+                originals=max(0, len(entries) - copies - reposts - sum(n for _, n in wires)),
+                copies=copies,
                 first_report=first.isoformat(sep=" ", timespec="minutes"),
                 lag_hours=round((first - start).total_seconds() / 3600, 1),
                 headlines=headlines,
                 lag=lag_text(lag_minutes),
                 copied_from=sources.get(outlet, ()),
+                wire_copies=wires,
+                reposts=reposts,
+                first_report_kind=known.get("first_report_kind"),
             )
         )
     return sorted(rows, key=lambda r: (r.lag_hours, r.outlet))
+
+
+def _coverage_rows(analysis: object) -> dict[str, Mapping[str, Any]]:
+    """Outlet -> its row of the analysis' coverage block (version 2 and later)."""
+    coverage = analysis.get("coverage") if isinstance(analysis, Mapping) else None
+    outlets = coverage.get("outlets") if isinstance(coverage, Mapping) else None
+    return {
+        str(entry.get("outlet", "")): entry
+        for entry in (outlets if isinstance(outlets, list) else ())
+        if isinstance(entry, Mapping) and "reposts" in entry
+    }
 
 
 def _copy_sources(analysis: object) -> dict[str, tuple[tuple[str, int], ...]]:

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader
 from marsad import views
 from marsad.api.service import MAX_ID, get_service
 from marsad.errors import StoreError
+from marsad.profiles import outlet_name
 from marsad.web import charts
 from marsad.web.render import safe_url, snippet_html, strip_bidi, when
 
@@ -38,6 +39,7 @@ templates = Environment(
     lstrip_blocks=True,
 )
 templates.filters["when"] = when
+templates.filters["outlet_name"] = outlet_name
 templates.globals.update(snippet_html=snippet_html, safe_url=safe_url)
 
 
@@ -126,6 +128,7 @@ _KNOWN_STORY_FIELDS = frozenset(
         "schema", "id", "title", "first_seen", "last_seen", "n_articles", "sources",
         "thread_id", "breaking", "burst", "summary", "articles", "duplicate_copies",
         "timeline", "statements", "entities", "passages", "related", "analysis",
+        "source_names", "outlet_profiles",  # shown through the outlet_name filter
     }
 )  # fmt: skip
 
