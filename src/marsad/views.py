@@ -9,7 +9,7 @@ import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -146,6 +146,13 @@ def story_view(
     view["analysis"] = story_analysis(
         store, story, members, keep=keep_analysis, refresh=refresh_analysis
     )
+    # Sources that disagree inside one story, even one outlet's own article (a president's
+    # "more than 90%" against his ministry's "about 92%"), are shown with the story itself.
+    found = (view["analysis"] or {}).get("disagreements") or {}
+    view["disagreements"] = {
+        "numbers": found.get("numbers") or [],
+        "statements": found.get("statements") or [],
+    }
     view["entities"] = story_entities(store, story_id)
     view["statements"] = statement_rows(store, "a.story_id = ?", (story_id,), limit=100)
     return view
@@ -168,7 +175,10 @@ def passage_sentences(store: Store, passage: Mapping[str, Any]) -> list[int] | N
     return [first, max(first, last)]
 
 
-MIN_OUTLETS_TO_COMPARE = 2  # an outlet comparison needs at least two outlets
+MIN_OUTLETS_TO_COMPARE = 2  # outlet comparison sections need at least two outlets
+#: An outlet "did not cover" a story only if it published something this close to the
+#: story's span: an outlet silent for months says nothing about this story.
+COVERAGE_WINDOW = timedelta(days=1)
 #: A busy story's comparison is rebuilt in the background at most this often; in between
 #: its page shows the last one, marked stale (a big story's rebuild costs up to a second).
 ANALYSIS_REFRESH_SECONDS = 60.0
@@ -182,12 +192,14 @@ def story_analysis(
     keep: KeepAnalysis | None = None,
     refresh: RefreshAnalysis | None = None,
 ) -> dict[str, Any] | None:
-    """The story's outlet comparison and timeline, built on first view and kept.
+    """The story's outlet comparison, disagreements and timeline, built on first view and kept.
 
-    A kept analysis records the articles it was built from (``basis``); once the story
+    Every story with an article gets one: disagreements between sources and the timeline
+    matter for one outlet too; renderers show the comparison sections only from
+    :data:`MIN_OUTLETS_TO_COMPARE` outlets. A kept analysis records the articles it was built from (``basis``); once the story
     has more, it is rebuilt now, or later through ``refresh`` (then shown ``stale``).
     """
-    if len(story.sources) < MIN_OUTLETS_TO_COMPARE:
+    if not members:
         return None
     cached = store.story_analysis(story.id)
     if cached is not None:
@@ -227,12 +239,22 @@ def build_analysis(
             StoryArticle(a.id, a.source, a.published, a.title, a.body, a.duplicate_of)
             for a in members
         ],
-        all_outlets=store.outlets(),
+        all_outlets=outlets_active_around(store, members),
     )
     analysis["basis"] = analysis_basis(members)
     analysis["built_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     (keep or partial(keep_analysis, store))(story.id, story.revision, analysis)
     return analysis
+
+
+def outlets_active_around(store: Store, members: Sequence[StoredArticle]) -> list[str]:
+    """Outlets that published anything within :data:`COVERAGE_WINDOW` of the articles'
+    span: the ones whose silence on the story means something."""
+    if not members:
+        return []
+    first = min(a.published for a in members)
+    last = max(a.published for a in members)
+    return store.outlets_active(first - COVERAGE_WINDOW, last + COVERAGE_WINDOW)
 
 
 def rebuild_story_analysis(store: Store, story_id: int, keep: KeepAnalysis) -> None:
@@ -758,6 +780,6 @@ def comparison_view(
                 StoryArticle(a.id, a.source, a.published, a.title, a.body, a.duplicate_of)
                 for a in members
             ],
-            all_outlets=store.outlets(),
+            all_outlets=outlets_active_around(store, members),
         ),
     }

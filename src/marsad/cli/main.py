@@ -24,6 +24,7 @@ from typing import Any
 
 from marsad import __version__
 from marsad.errors import MarsadError
+from marsad.text.counting import count_phrase
 
 DEFAULT_DB = "marsad.db"
 # Marsad's matrix products are small; BLAS thread pools only add contention on few cores.
@@ -139,7 +140,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
         return 0
     for story in view["stories"]:
         print(render_story_line(story))
-    print(f"({len(view['stories'])} of {view['total']} stories)")
+    print(f"({len(view['stories'])} / {count_phrase(view['total'], 'story')})")
     return 0
 
 
@@ -152,7 +153,7 @@ def render_story_line(story: dict[str, Any]) -> str:
     thread = story.get("thread_id")
     if thread is not None and thread != story["id"]:
         flags += f" (thread #{thread})"
-    size = f"{story['n_articles']:>3} art"
+    size = f"{count_phrase(story['n_articles'], 'article'):>10}"
     if story.get("n_passages"):
         size += f" +{story['n_passages']} passage" + ("s" if story["n_passages"] > 1 else "")
     return (
@@ -185,6 +186,7 @@ def render_story(view: dict[str, Any]) -> str:
     lines = [render_story_line(view), "", view["summary"]["headline"], ""]
     for sentence in view["summary"]["sentences"]:
         lines.append(f"  • {sentence['text']}  ({', '.join(sentence['sources'])})")
+    lines += render_disagreements(view.get("disagreements"))
     if view.get("entities"):
         lines += ["", "Entities:"]
         for entity in view["entities"][:15]:
@@ -305,9 +307,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     views = [v for v in (story_view(store, i) for i in ids) if v is not None]
     if not views:
         raise MarsadError(f"no story #{args.story}; list them with `marsad stories`")
-    title = views[0]["title"] if len(views) == 1 else f"Marsad: {len(views)} stories"
+    title = views[0]["title"] if len(views) == 1 else f"مرصد: {count_phrase(len(views), 'story')}"
     Path(args.output).write_text(render_report(views, title=title), encoding="utf-8")
-    print(f"wrote {args.output} ({len(views)} stories)")
+    print(f"wrote {args.output} ({count_phrase(len(views), 'story')})")
     return 0
 
 
@@ -344,7 +346,14 @@ def render_analysis(analysis: dict[str, Any] | None) -> list[str]:
                 for o in group["outlets"]
             )
             lines.append(f"  {group['label_ar']} — {uses}")
-    numbers = (analysis.get("disagreements") or {}).get("numbers") or []
+    return lines + render_disagreements(analysis.get("disagreements"))
+
+
+def render_disagreements(disagreements: dict[str, Any] | None) -> list[str]:
+    """Numbers and statements that disagree between sources of a story (even one outlet's)."""
+    numbers = (disagreements or {}).get("numbers") or []
+    statements = (disagreements or {}).get("statements") or []
+    lines: list[str] = []
     if numbers:
         lines += ["", "Numbers that disagree:"]
         for item in numbers:
@@ -355,6 +364,11 @@ def render_analysis(analysis: dict[str, Any] | None) -> list[str]:
                 for r in item["reports"]
             )
             lines.append(f"  {item['quantity']}: {sides}")
+    if statements:
+        lines += ["", "Statements that contradict each other:"]
+        for item in statements:
+            sides = " vs ".join(f"«{r['text'][:120]}» ({r['outlet']})" for r in item["reports"])
+            lines.append(f"  {item['speaker']}: {sides}")
     return lines
 
 

@@ -897,6 +897,15 @@ class Store:
             str(r[0]) for r in self.db.execute("SELECT DISTINCT source FROM articles ORDER BY 1")
         ]
 
+    def outlets_active(self, since: datetime, until: datetime) -> list[str]:
+        """Outlets with an article published between ``since`` and ``until`` (inclusive)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT source FROM articles WHERE published BETWEEN ? AND ?"
+            " AND superseded_by IS NULL ORDER BY 1",
+            (since.isoformat(), until.isoformat()),
+        )
+        return [str(r[0]) for r in rows]
+
     def set_signal(self, story_id: int, *, burst: float, breaking: bool) -> None:
         """Store a story's burst score and breaking flag."""
         self.db.execute(
