@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
@@ -19,6 +19,8 @@ from marsad import views
 from marsad.api.service import MAX_ID, get_service
 from marsad.errors import StoreError
 from marsad.web import charts
+from marsad.text.arabic import strip_section_prefix
+from marsad.text.counting import count_phrase
 from marsad.web.render import safe_url, snippet_html, strip_bidi, when
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -38,6 +40,8 @@ templates = Environment(
     lstrip_blocks=True,
 )
 templates.filters["when"] = when
+templates.filters["count"] = count_phrase  # {{ n|count("article") }}: 12 مقالاً
+templates.filters["headline"] = strip_section_prefix  # "عام / ..." -> "..."
 templates.globals.update(snippet_html=snippet_html, safe_url=safe_url)
 
 
@@ -126,6 +130,7 @@ _KNOWN_STORY_FIELDS = frozenset(
         "schema", "id", "title", "first_seen", "last_seen", "n_articles", "sources",
         "thread_id", "breaking", "burst", "summary", "articles", "duplicate_copies",
         "timeline", "statements", "entities", "passages", "related", "analysis",
+        "disagreements",
     }
 )  # fmt: skip
 
@@ -252,3 +257,69 @@ def ingest(request: Request) -> HTMLResponse:
 
 def _pages(total: int, size: int) -> int:
     return max(1, -(-total // size))
+
+
+# -- API documentation, bundled: FastAPI's Swagger/ReDoc pages load their scripts from a CDN,
+# which this app never contacts; the schema is rendered here instead.
+
+
+@router.get("/openapi.json")
+def openapi_schema(request: Request) -> JSONResponse:
+    """The OpenAPI schema, also at the conventional root path (same as /api/v1/openapi.json)."""
+    return JSONResponse(request.app.openapi())
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The JSON API's endpoints, parameters and responses, read from its OpenAPI schema."""
+    schema = request.app.openapi()
+    return render(
+        "api_docs.html",
+        section="docs",
+        info=schema.get("info", {}),
+        endpoints=api_endpoints(schema),
+    )
+
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def api_endpoints(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """One entry per (path, method) of an OpenAPI schema, in schema order."""
+    endpoints = []
+    for path, operations in schema.get("paths", {}).items():
+        for method in HTTP_METHODS:
+            operation = operations.get(method)
+            if not isinstance(operation, dict):
+                continue
+            parameters = [
+                {
+                    "name": p.get("name", ""),
+                    "where": p.get("in", ""),
+                    "required": bool(p.get("required")),
+                    "type": _schema_type(p.get("schema") or {}),
+                    "description": p.get("description") or "",
+                }
+                for p in operation.get("parameters", [])
+                if isinstance(p, dict)
+            ]
+            endpoints.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "id": f"{method}-{path}".replace("/", "-").strip("-"),
+                    "summary": operation.get("summary") or "",
+                    "description": operation.get("description") or "",
+                    "parameters": parameters,
+                    "body": "requestBody" in operation,
+                    "responses": sorted(operation.get("responses", {})),
+                }
+            )
+    return endpoints
+
+
+def _schema_type(schema: dict[str, Any]) -> str:
+    if "type" in schema:
+        return str(schema["type"])
+    options = schema.get("anyOf") or schema.get("oneOf") or []
+    return " | ".join(str(o.get("type", "?")) for o in options if isinstance(o, dict))
