@@ -11,13 +11,16 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from marsad.errors import StoreError
 from marsad.search.fts import build_query, search
 from marsad.search.related import related_stories
 from marsad.store.sqlite import Store, StoredArticle, StoredStory
 from marsad.text import arabic
+
+if TYPE_CHECKING:
+    from marsad.compare.analyze import StoryArticle
 
 SCHEMA_VERSION = 1
 
@@ -201,7 +204,11 @@ def story_analysis(
     """
     if not members:
         return None
+    from marsad.compare.analyze import ANALYSIS_VERSION
+
     cached = store.story_analysis(story.id)
+    if cached is not None and cached.get("version") != ANALYSIS_VERSION:
+        cached = None  # built by older rules: rebuild now
     if cached is not None:
         if cached.get("basis") == analysis_basis(members):
             return cached
@@ -232,19 +239,39 @@ def build_analysis(
     keep: KeepAnalysis | None = None,
 ) -> dict[str, Any]:
     """Build a story's analysis now and keep it (through ``keep``, else ``store``)."""
-    from marsad.compare.analyze import StoryArticle, analyze_story
+    from marsad.compare.analyze import analyze_story
 
     analysis = analyze_story(
-        [
-            StoryArticle(a.id, a.source, a.published, a.title, a.body, a.duplicate_of)
-            for a in members
-        ],
+        story_articles(store, story.id, members),
         all_outlets=outlets_active_around(store, members),
     )
     analysis["basis"] = analysis_basis(members)
     analysis["built_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     (keep or partial(keep_analysis, store))(story.id, story.revision, analysis)
     return analysis
+
+
+def story_articles(
+    store: Store, story_id: int, members: Sequence[StoredArticle]
+) -> list[StoryArticle]:
+    """A story's articles for its analysis, without the passages that report other stories.
+
+    A roundup's other events (its passages assigned to other stories) are blanked out, space
+    for character, so offsets still index the stored body: their dated lines stay out of this
+    story's timeline and their sentences out of what its outlet "alone reported".
+    """
+    from marsad.compare.analyze import StoryArticle
+
+    elsewhere: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for article_id, start, end in store.passages_elsewhere(story_id):
+        elsewhere[article_id].append((start, end))
+    articles = []
+    for a in members:
+        body = a.body
+        for start, end in elsewhere.get(a.id, ()):
+            body = body[:start] + " " * (end - start) + body[end:]
+        articles.append(StoryArticle(a.id, a.source, a.published, a.title, body, a.duplicate_of))
+    return articles
 
 
 def outlets_active_around(store: Store, members: Sequence[StoredArticle]) -> list[str]:
@@ -776,7 +803,9 @@ def comparison_view(
         "outlets": outlets,
         "summary": summary.to_json(),
         "analysis": analyze_story(
-            [
+            story_articles(store, story, members)
+            if story is not None
+            else [
                 StoryArticle(a.id, a.source, a.published, a.title, a.body, a.duplicate_of)
                 for a in members
             ],

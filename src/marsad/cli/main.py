@@ -24,6 +24,7 @@ from typing import Any
 
 from marsad import __version__
 from marsad.errors import MarsadError
+from marsad.text.arabic import strip_section_prefix
 from marsad.text.counting import count_phrase
 
 DEFAULT_DB = "marsad.db"
@@ -158,7 +159,7 @@ def render_story_line(story: dict[str, Any]) -> str:
         size += f" +{story['n_passages']} passage" + ("s" if story["n_passages"] > 1 else "")
     return (
         f"#{story['id']:<5} {size}  {span:<22}{flags} "
-        f"{story['title']}  [{', '.join(story['sources'])}]"
+        f"{strip_section_prefix(story['title'])}  [{', '.join(story['sources'])}]"
     )
 
 

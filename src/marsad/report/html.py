@@ -29,6 +29,7 @@ from marsad.report.chart import (
 )
 from marsad.report.style import BADGE_LIGHTNESS, BADGE_SATURATION, CSS
 from marsad.report.text import text
+from marsad.text.arabic import strip_section_prefix
 from marsad.text.counting import count_phrase
 
 #: Blocks one story's analysis may have, in page order, with their Arabic headings.
@@ -195,8 +196,8 @@ def headline_of(view: Mapping[str, Any]) -> str:
     """The summary headline, else the story title, else a placeholder."""
     summary = view.get("summary")
     if isinstance(summary, Mapping) and summary.get("headline"):
-        return str(summary["headline"])
-    return str(view.get("title") or "قصة بلا عنوان")
+        return strip_section_prefix(str(summary["headline"]))
+    return strip_section_prefix(str(view.get("title") or "قصة بلا عنوان"))
 
 
 def outlets_of(view: Mapping[str, Any]) -> list[str]:
@@ -359,7 +360,7 @@ def articles_block(articles: Sequence[Mapping[str, Any]], *, heading: str = "ا�
     rows.sort(key=lambda row: (row[0], row[1], str(row[2].get("source"))))
     items = "".join(
         f"<li>{time_tag(item.get('published'))}{badges([item.get('source') or '?'])} "
-        f"{link(item.get('title') or 'بلا عنوان', item.get('url'))}"
+        f"{link(strip_section_prefix(str(item.get('title') or 'بلا عنوان')), item.get('url'))}"
         f"{' <small class=muted>(نسخة منقولة)</small>' if is_copy else ''}</li>"
         for _, is_copy, item in rows
     )

@@ -942,6 +942,17 @@ class Store:
         # and dates (not among its articles).
         self._widen_story(story_id, source, published.isoformat(), articles=0)
 
+    def passages_elsewhere(self, story_id: int) -> list[tuple[int, int, int]]:
+        """(article, start, end) of the passages of a story's own articles that report other
+        stories (the other events of a roundup)."""
+        rows = self.db.execute(
+            "SELECT p.article_id, p.start, p.end FROM passages p"
+            " JOIN articles a ON a.id = p.article_id"
+            " WHERE a.story_id = ? AND p.story_id != ? ORDER BY p.article_id, p.start",
+            (story_id, story_id),
+        )
+        return [(int(a), int(start), int(end)) for a, start, end in rows]
+
     def story_passages(self, story_id: int) -> list[dict[str, Any]]:
         """Passages of other stories' articles that report this story ("also reported in")."""
         return self.rows(
