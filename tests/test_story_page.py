@@ -254,3 +254,34 @@ def test_roundup_lines_of_other_stories_stay_out_of_timeline_and_claims(tmp_path
         checked += 1
     store.close()
     assert checked >= 3  # the seeds hold several roundups (alwaght, aawsat, levant-daily-b...)
+
+
+WEDNESDAY = datetime(2015, 7, 22).date()
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "day"),
+    [
+        # a Wednesday forecast: Friday is the coming one, not the one before
+        ("توقعت الرئاسة العامة للأرصاد هطول أمطار رعدية على مناطق المملكة يوم الجمعة",
+         "يوم الجمعة", "2015-07-24"),
+        ("ويتوقع أن تكون درجات الحرارة مرتفعة على المنطقة الشرقية يوم الجمعة", "يوم الجمعة",
+         "2015-07-24"),
+        ("من المقرر أن توقع إدارة مطار الملك فهد الدولي في الدمام الخميس عقد إنشاء المبنى",
+         "الخميس", "2015-07-23"),
+        ("وحدد الحد الأقصى للسحب بستين يورو يوميا لخمسة أيام حتى الجمعة", "الجمعة", "2015-07-24"),
+        ("تستمر الأجواء الحارة حتى يوم الجمعة", "يوم الجمعة", "2015-07-24"),
+        ("وتساقط زخات الأمطار المتفرقة، وذلك يومي الأربعاء والخميس", "والخميس", "2015-07-23"),
+        # the past stays past
+        ("وأعلن الأمن يوم الجمعة القبض على المتهم", "يوم الجمعة", "2015-07-17"),
+        ("مع توقعات بمزيد الخسائر في الأشهر المقبلة في أعقاب موجة بيع مكثفة يوم الاثنين باع فيها",
+         "يوم الاثنين", "2015-07-20"),
+    ],
+)  # fmt: skip
+def test_weekday_resolves_forward_for_plans_forecasts_and_runs(
+    text: str, expression: str, day: str
+) -> None:
+    from marsad.text.dates import find_dates
+
+    found = {m.expression: m.first.isoformat() for m in find_dates(text, WEDNESDAY)}
+    assert found[expression] == day
