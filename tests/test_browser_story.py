@@ -29,7 +29,12 @@ from tests.wide_story import OUTLETS, build_wide_store  # noqa: E402
 from marsad.api import create_app  # noqa: E402
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
 PHONE = {"width": 375, "height": 780}
 
 #: Every Arabic word of the page's visible text whose rendering spans two line boxes: a word
@@ -111,9 +116,10 @@ def test_wide_story_on_a_phone(browser: sync_api.Browser, story_url: str) -> Non
     # No sideways scrolling: the page is no wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # Tables are cards: each row a block with its cells under it, none wider than the screen.
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('table.comparison tr')).display"
-    ) == "block"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('table.comparison tr')).display")
+        == "block"
+    )
     widest = page.evaluate(
         "Math.max(...[...document.querySelectorAll('main td, main th')]"
         ".map(c => c.getBoundingClientRect().right - c.getBoundingClientRect().left))"
@@ -127,7 +133,7 @@ def test_wide_story_on_a_phone(browser: sync_api.Browser, story_url: str) -> Non
         "[...document.querySelectorAll('.site-nav a')].map(a => {"
         " const r = a.getBoundingClientRect(); return [r.left, r.right]; })"
     )
-    assert nav and all(0 <= left and right <= PHONE["width"] for left, right in nav)
+    assert nav and all(left >= 0 and right <= PHONE["width"] for left, right in nav)
     page.screenshot(path=str(SCREENSHOTS / "story_wide_phone.png"), full_page=True)
     # Sections fold: closing the comparison hides its table.
     page.locator("#comparison summary").click()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.conftest import SEEDS, needs_shared
 
 from marsad.api import create_app
 from marsad.cli.main import render_story
@@ -21,7 +22,6 @@ from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION, strip_section_prefix
 from marsad.text.counting import count_phrase, counted_nouns
 from marsad.views import story_view
-from tests.conftest import SEEDS, needs_shared
 
 # One outlet's article in which two sources give different figures (the shape of seed 001).
 ONE_OUTLET_TWO_FIGURES = (
@@ -55,7 +55,9 @@ MONTHS_BEFORE = (
         (1, "story", "قصة واحدة"),
     ],
 )
-def test_count_phrase_follows_arabic_counted_noun_rules(count: int, noun: str, expected: str) -> None:
+def test_count_phrase_follows_arabic_counted_noun_rules(
+    count: int, noun: str, expected: str
+) -> None:
     assert count_phrase(count, noun) == expected
 
 
@@ -210,9 +212,7 @@ def test_seed_story_nine_lists_the_90_92_disagreement(tmp_path: Path) -> None:
     db = str(tmp_path / "seeds.db")
     assert main(["--db", db, "ingest", str(SEEDS)]) == 0
     store = Store(db, normalizer_version=NORMALIZER_VERSION)
-    (story_id,) = [
-        s.id for s in store.stories(limit=10) if "90%" in s.title and "بوتين" in s.title
-    ]
+    (story_id,) = [s.id for s in store.stories(limit=10) if "90%" in s.title and "بوتين" in s.title]
     view = story_view(store, story_id)
     store.close()
     assert view is not None

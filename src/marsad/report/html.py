@@ -121,7 +121,7 @@ def render_report(story_views: list[dict[str, Any]], *, title: str) -> str:
         f"<style>{CSS}</style></head><body>"
         f'<header class="report"><h1>{text(title)}</h1>'
         f'<p class="muted">{count_phrase(count, "story")} · '
-        f'{count_phrase(len(everyone), "media_outlet")} · تقرير مرصد</p>'
+        f"{count_phrase(len(everyone), 'media_outlet')} · تقرير مرصد</p>"
         f"</header>{intro}<main>{stories}</main></body></html>\n"
     )
 
@@ -395,7 +395,11 @@ def analysis_block(key: str, value: object) -> str:
         return claims_list(value)
     if key == "disagreements" and isinstance(value, list):
         return "".join(disagreement(item) for item in value)
-    if key == "disagreements" and isinstance(value, Mapping) and {"numbers", "statements"} & set(value):
+    if (
+        key == "disagreements"
+        and isinstance(value, Mapping)
+        and {"numbers", "statements"} & set(value)
+    ):
         return disagreement_lists(value)
     return render_value(value)
 
@@ -530,7 +534,9 @@ def disagreement_lists(found: Mapping[str, Any]) -> str:
                 speaker = report.get("speaker")
                 who = f" <small>({text(speaker)})</small>" if speaker and key == "numbers" else ""
                 sentence = report.get("sentence") if key == "numbers" else None
-                context = f"<div><small><bdi>{text(sentence)}</bdi></small></div>" if sentence else ""
+                context = (
+                    f"<div><small><bdi>{text(sentence)}</bdi></small></div>" if sentence else ""
+                )
                 sides.append(
                     f"<li><strong><bdi>{text(said)}</bdi></strong>{who}"
                     f"{badges([report.get('outlet')])}{context}</li>"

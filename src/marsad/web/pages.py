@@ -18,9 +18,9 @@ from jinja2 import Environment, FileSystemLoader
 from marsad import views
 from marsad.api.service import MAX_ID, get_service
 from marsad.errors import StoreError
-from marsad.web import charts
 from marsad.text.arabic import strip_section_prefix
 from marsad.text.counting import count_phrase
+from marsad.web import charts
 from marsad.web.render import safe_url, snippet_html, strip_bidi, when
 
 WEB_DIR = Path(__file__).resolve().parent
