@@ -281,7 +281,15 @@ def outlets_active_around(store: Store, members: Sequence[StoredArticle]) -> lis
         return []
     first = min(a.published for a in members)
     last = max(a.published for a in members)
-    return store.outlets_active(first - COVERAGE_WINDOW, last + COVERAGE_WINDOW)
+    return store.outlets_active(_shifted(first, -COVERAGE_WINDOW), _shifted(last, COVERAGE_WINDOW))
+
+
+def _shifted(moment: datetime, by: timedelta) -> datetime:
+    """``moment + by``, kept inside the calendar (stories dated at its ends exist)."""
+    try:
+        return moment + by
+    except OverflowError:
+        return moment
 
 
 def rebuild_story_analysis(store: Store, story_id: int, keep: KeepAnalysis) -> None:
