@@ -27,6 +27,8 @@ from marsad.errors import MarsadError
 from marsad.text.arabic import strip_section_prefix
 from marsad.text.counting import count_phrase
 
+MIN_OUTLETS_TO_COMPARE = 2  # outlet coverage and framing lines need two outlets or more
+
 DEFAULT_DB = "marsad.db"
 # Marsad's matrix products are small; BLAS thread pools only add contention on few cores.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -222,7 +224,16 @@ def render_story(view: dict[str, Any]) -> str:
                 f" ({r['outlet']} {r['published'][:10]}, article [{r['article_id']}]{where};"
                 f" shares {'، '.join(r['shared'])}; {r['score']:.2f})"
             )
-    lines += render_analysis(view.get("analysis"))
+    # Disagreements are listed above, after the summary; the outlet comparison needs two outlets.
+    compared = len(view.get("sources") or ()) >= MIN_OUTLETS_TO_COMPARE
+    analysis = view.get("analysis") or {}
+    lines += render_analysis(
+        {
+            k: v
+            for k, v in analysis.items()
+            if k != "disagreements" and (compared or k == "timeline")
+        }
+    )
     lines += ["", "Articles:"]
     for article in view["articles"]:
         lines.append(
