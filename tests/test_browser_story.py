@@ -158,3 +158,17 @@ def test_wide_story_on_a_desktop(browser: sync_api.Browser, story_url: str) -> N
     assert page.evaluate(BROKEN_WORDS_JS) == []
     page.screenshot(path=str(SCREENSHOTS / "story_wide_desktop.png"), full_page=True)
     context.close()
+
+
+def test_api_docs_page_offline_on_a_phone(browser: sync_api.Browser, story_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, locale="ar")
+    page = context.new_page()
+    base = story_url.split("/story/")[0]
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
+    page.goto(base + "/docs")
+    assert page.locator("section.endpoint").count() >= 5
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert outside == [], "the documentation loads nothing from outside the app"
+    page.screenshot(path=str(SCREENSHOTS / "api_docs_phone.png"), full_page=False)
+    context.close()
