@@ -172,3 +172,18 @@ def test_api_docs_page_offline_on_a_phone(browser: sync_api.Browser, story_url: 
     assert outside == [], "the documentation loads nothing from outside the app"
     page.screenshot(path=str(SCREENSHOTS / "api_docs_phone.png"), full_page=False)
     context.close()
+
+
+def test_ingest_page_counts_like_the_python_helper(
+    browser: sync_api.Browser, story_url: str
+) -> None:
+    from marsad.text.counting import count_phrase
+
+    context = browser.new_context(locale="ar")
+    page = context.new_page()
+    page.goto(story_url.split("/story/")[0] + "/ingest")
+    for noun in ("article", "story", "duplicate_copy"):
+        for n in (0, 1, 2, 3, 10, 11, 12, 99, 100, 101, 103, 112, 1000):
+            shown = page.evaluate("([n, noun]) => window.marsadCountPhrase(n, noun)", [n, noun])
+            assert shown == count_phrase(n, noun), (n, noun)
+    context.close()

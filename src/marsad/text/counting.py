@@ -61,6 +61,15 @@ def count_phrase(count: int, noun: str) -> str:
     return f"{count} {forms['singular']}"
 
 
+def noun_forms(noun: str) -> dict[str, str]:
+    """The forms of one counted noun (``one``, ``two``, ``plural``, ``accusative``,
+    ``singular``, ``none``), for a page script that counts in the browser."""
+    forms = _nouns().get(noun)
+    if forms is None:
+        raise ValueError(f"unknown counted noun {noun!r}; expected one of {sorted(_nouns())}")
+    return dict(forms)
+
+
 def counted_nouns() -> list[str]:
     """The nouns :func:`count_phrase` knows."""
     return sorted(_nouns())

@@ -7,6 +7,7 @@ untrusted article text inert.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +20,7 @@ from marsad import views
 from marsad.api.service import MAX_ID, get_service
 from marsad.errors import StoreError
 from marsad.text.arabic import strip_section_prefix
-from marsad.text.counting import count_phrase
+from marsad.text.counting import count_phrase, noun_forms
 from marsad.web import charts
 from marsad.web.render import safe_url, snippet_html, strip_bidi, when
 
@@ -252,7 +253,14 @@ def search(
 @router.get("/ingest", response_class=HTMLResponse)
 def ingest(request: Request) -> HTMLResponse:
     """A form that posts articles to the ingest API (needs the server's token)."""
-    return render("ingest.html", section="ingest", writable=get_service(request).writable)
+    # The form's script counts in the browser with the same noun forms (countPhrase in marsad.js).
+    counted = {noun: noun_forms(noun) for noun in ("article", "story", "duplicate_copy")}
+    return render(
+        "ingest.html",
+        section="ingest",
+        writable=get_service(request).writable,
+        counted_nouns=json.dumps(counted, ensure_ascii=False),
+    )
 
 
 def _pages(total: int, size: int) -> int:
