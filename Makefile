@@ -77,6 +77,7 @@ eval: $(STAMP) $(STORY_GOLDS) build/ner_dev.txt build/quotes_dev_articles.jsonl 
 	$(BIN)/marsad eval aliases evaluation/aliases_val/gold.jsonl
 	$(BIN)/marsad eval summaries evaluation/summaries_dev/refs.jsonl --corpus $(SNN)
 	$(BIN)/marsad eval dates evaluation/dates_dev/mentions.jsonl --corpus $(SNN)
+	$(BIN)/marsad eval dates evaluation/weekdays_val/mentions.jsonl --corpus $(SNN)
 	$(BIN)/marsad eval disagreements evaluation/disagreements_dev/judged.jsonl --corpus $(SNN)
 	$(BIN)/marsad eval wires evaluation/wires --corpus $(SNN)
 

@@ -236,9 +236,12 @@ def test_single_outlet_story_has_no_comparison_sections(demo_client: TestClient)
     stories = demo_client.get("/api/v1/stories", params={"limit": 200}).json()["stories"]
     lone = next(s for s in stories if len(s["sources"]) == 1)
     html = demo_client.get(f"/story/{lone['id']}").text
-    for section_id in ("comparison", "claims", "quotes", "framing", "distinctive", "disagreements"):
+    for section_id in ("comparison", "claims", "quotes", "framing", "distinctive"):
         assert f'id="{section_id}"' not in html
         assert f'href="#{section_id}"' not in html
+    # Disagreements between sources matter inside one outlet's coverage too: shown when found.
+    found = demo_client.get(f"/api/v1/stories/{lone['id']}").json()["disagreements"]
+    assert ('id="disagreements"' in html) == bool(found["numbers"] or found["statements"])
     assert 'id="summary"' in html
 
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from marsad.errors import StoreError
 from marsad.profiles import profiles, profiles_json
@@ -19,6 +19,9 @@ from marsad.search.fts import build_query, search
 from marsad.search.related import related_stories
 from marsad.store.sqlite import Store, StoredArticle, StoredStory
 from marsad.text import arabic
+
+if TYPE_CHECKING:
+    from marsad.compare.analyze import StoryArticle
 
 SCHEMA_VERSION = 1
 
@@ -151,6 +154,13 @@ def story_view(
     view["analysis"] = story_analysis(
         store, story, members, keep=keep_analysis, refresh=refresh_analysis
     )
+    # Sources that disagree inside one story, even one outlet's own article (a president's
+    # "more than 90%" against his ministry's "about 92%"), are shown with the story itself.
+    found = (view["analysis"] or {}).get("disagreements") or {}
+    view["disagreements"] = {
+        "numbers": found.get("numbers") or [],
+        "statements": found.get("statements") or [],
+    }
     view["entities"] = story_entities(store, story_id)
     view["statements"] = statement_rows(store, "a.story_id = ?", (story_id,), limit=100)
     view["outlet_profiles"] = profiles_json(
@@ -176,7 +186,10 @@ def passage_sentences(store: Store, passage: Mapping[str, Any]) -> list[int] | N
     return [first, max(first, last)]
 
 
-MIN_OUTLETS_TO_COMPARE = 2  # an outlet comparison needs at least two outlets
+MIN_OUTLETS_TO_COMPARE = 2  # outlet comparison sections need at least two outlets
+#: An outlet "did not cover" a story only if it published something this close to the
+#: story's span: an outlet silent for months says nothing about this story.
+COVERAGE_WINDOW = timedelta(days=1)
 #: A busy story's comparison is rebuilt in the background at most this often; in between
 #: its page shows the last one, marked stale (a big story's rebuild costs up to a second).
 ANALYSIS_REFRESH_SECONDS = 60.0
@@ -190,16 +203,20 @@ def story_analysis(
     keep: KeepAnalysis | None = None,
     refresh: RefreshAnalysis | None = None,
 ) -> dict[str, Any] | None:
-    """The story's outlet comparison and timeline, built on first view and kept.
+    """The story's outlet comparison, disagreements and timeline, built on first view and kept.
 
-    A kept analysis records the articles it was built from (``basis``); once the story
+    Every story with an article gets one: disagreements between sources and the timeline
+    matter for one outlet too; renderers show the comparison sections only from
+    :data:`MIN_OUTLETS_TO_COMPARE` outlets. A kept analysis records the articles it was built from (``basis``); once the story
     has more, it is rebuilt now, or later through ``refresh`` (then shown ``stale``).
     """
-    if len(story.sources) < MIN_OUTLETS_TO_COMPARE:
+    if not members:
         return None
+    from marsad.compare.analyze import ANALYSIS_VERSION
+
     cached = store.story_analysis(story.id)
-    if cached is not None and cached.get("version") != _analysis_version():
-        cached = None  # built by an older Marsad: its sections differ, rebuild it now
+    if cached is not None and cached.get("version") != ANALYSIS_VERSION:
+        cached = None  # built by older rules: rebuild now
     if cached is not None:
         if cached.get("basis") == analysis_basis(members):
             return cached
@@ -208,12 +225,6 @@ def story_analysis(
                 refresh(story.id)
             return {**cached, "stale": True}
     return build_analysis(store, story, members, keep=keep)
-
-
-def _analysis_version() -> int:
-    from marsad.compare.analyze import ANALYSIS_VERSION
-
-    return ANALYSIS_VERSION
 
 
 def _age_seconds(stamp: Any) -> float:
@@ -236,16 +247,11 @@ def build_analysis(
     keep: KeepAnalysis | None = None,
 ) -> dict[str, Any]:
     """Build a story's analysis now and keep it (through ``keep``, else ``store``)."""
-    from marsad.compare.analyze import StoryArticle, analyze_story
+    from marsad.compare.analyze import analyze_story
 
     analysis = analyze_story(
-        [
-            StoryArticle(
-                a.id, a.source, a.published, a.title, a.body, a.duplicate_of, a.agency, a.time_kind
-            )
-            for a in members
-        ],
-        all_outlets=_outlets_around(store, members),
+        story_articles(store, story.id, members),
+        all_outlets=outlets_active_around(store, members),
     )
     analysis["basis"] = analysis_basis(members)
     analysis["built_at"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -253,19 +259,49 @@ def build_analysis(
     return analysis
 
 
-def _outlets_around(store: Store, members: Sequence[StoredArticle]) -> list[str]:
-    """The outlets read around a story's time: only they can have missed it."""
-    from marsad.compare.coverage import MISSING_WINDOW_DAYS
+def story_articles(
+    store: Store, story_id: int, members: Sequence[StoredArticle]
+) -> list[StoryArticle]:
+    """A story's articles for its analysis, without the passages that report other stories.
 
+    A roundup's other events (its passages assigned to other stories) are blanked out, space
+    for character, so offsets still index the stored body: their dated lines stay out of this
+    story's timeline and their sentences out of what its outlet "alone reported".
+    """
+    from marsad.compare.analyze import StoryArticle
+
+    elsewhere: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for article_id, start, end in store.passages_elsewhere(story_id):
+        elsewhere[article_id].append((start, end))
+    articles = []
+    for a in members:
+        body = a.body
+        for start, end in elsewhere.get(a.id, ()):
+            body = body[:start] + " " * (end - start) + body[end:]
+        articles.append(
+            StoryArticle(
+                a.id, a.source, a.published, a.title, body, a.duplicate_of, a.agency, a.time_kind
+            )
+        )
+    return articles
+
+
+def outlets_active_around(store: Store, members: Sequence[StoredArticle]) -> list[str]:
+    """Outlets that published anything within :data:`COVERAGE_WINDOW` of the articles'
+    span: the ones whose silence on the story means something."""
     if not members:
         return []
-    window = timedelta(days=MISSING_WINDOW_DAYS)
     first = min(a.published for a in members)
     last = max(a.published for a in members)
-    # Clamped: a story may be dated at the ends of the calendar.
-    start = first - window if first - datetime.min > window else datetime.min
-    end = last + window if datetime.max - last > window else datetime.max
-    return store.outlets_between(start, end)
+    return store.outlets_active(_shifted(first, -COVERAGE_WINDOW), _shifted(last, COVERAGE_WINDOW))
+
+
+def _shifted(moment: datetime, by: timedelta) -> datetime:
+    """``moment + by``, kept inside the calendar (stories dated at its ends exist)."""
+    try:
+        return moment + by
+    except OverflowError:
+        return moment
 
 
 def rebuild_story_analysis(store: Store, story_id: int, keep: KeepAnalysis) -> None:
@@ -793,10 +829,12 @@ def comparison_view(
         "outlets": outlets,
         "summary": summary.to_json(),
         "analysis": analyze_story(
-            [
+            story_articles(store, story, members)
+            if story is not None
+            else [
                 StoryArticle(a.id, a.source, a.published, a.title, a.body, a.duplicate_of)
                 for a in members
             ],
-            all_outlets=store.outlets(),
+            all_outlets=outlets_active_around(store, members),
         ),
     }

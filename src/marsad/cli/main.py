@@ -24,6 +24,10 @@ from typing import Any
 
 from marsad import __version__
 from marsad.errors import MarsadError
+from marsad.text.arabic import strip_section_prefix
+from marsad.text.counting import count_phrase
+
+MIN_OUTLETS_TO_COMPARE = 2  # outlet coverage and framing lines need two outlets or more
 
 DEFAULT_DB = "marsad.db"
 # Marsad's matrix products are small; BLAS thread pools only add contention on few cores.
@@ -141,7 +145,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
         return 0
     for story in view["stories"]:
         print(render_story_line(story))
-    print(f"({len(view['stories'])} of {view['total']} stories)")
+    print(f"({len(view['stories'])} / {count_phrase(view['total'], 'story')})")
     return 0
 
 
@@ -154,12 +158,12 @@ def render_story_line(story: dict[str, Any]) -> str:
     thread = story.get("thread_id")
     if thread is not None and thread != story["id"]:
         flags += f" (thread #{thread})"
-    size = f"{story['n_articles']:>3} art"
+    size = f"{count_phrase(story['n_articles'], 'article'):>10}"
     if story.get("n_passages"):
         size += f" +{story['n_passages']} passage" + ("s" if story["n_passages"] > 1 else "")
     return (
         f"#{story['id']:<5} {size}  {span:<22}{flags} "
-        f"{story['title']}  [{', '.join(map(outlet_name, story['sources']))}]"
+        f"{strip_section_prefix(story['title'])}  [{', '.join(map(outlet_name, story['sources']))}]"
     )
 
 
@@ -189,6 +193,7 @@ def render_story(view: dict[str, Any]) -> str:
         lines.append(
             f"  • {sentence['text']}  ({', '.join(map(outlet_name, sentence['sources']))})"
         )
+    lines += render_disagreements(view.get("disagreements"))
     if view.get("entities"):
         lines += ["", "Entities:"]
         for entity in view["entities"][:15]:
@@ -223,7 +228,16 @@ def render_story(view: dict[str, Any]) -> str:
                 f" ({r['outlet']} {r['published'][:10]}, article [{r['article_id']}]{where};"
                 f" shares {'، '.join(r['shared'])}; {r['score']:.2f})"
             )
-    lines += render_analysis(view.get("analysis"))
+    # Disagreements are listed above, after the summary; the outlet comparison needs two outlets.
+    compared = len(view.get("sources") or ()) >= MIN_OUTLETS_TO_COMPARE
+    analysis = view.get("analysis") or {}
+    lines += render_analysis(
+        {
+            k: v
+            for k, v in analysis.items()
+            if k != "disagreements" and (compared or k == "timeline")
+        }
+    )
     lines += ["", "Articles:"]
     for article in view["articles"]:
         lines.append(
@@ -311,9 +325,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     views = [v for v in (story_view(store, i) for i in ids) if v is not None]
     if not views:
         raise MarsadError(f"no story #{args.story}; list them with `marsad stories`")
-    title = views[0]["title"] if len(views) == 1 else f"Marsad: {len(views)} stories"
+    title = views[0]["title"] if len(views) == 1 else f"مرصد: {count_phrase(len(views), 'story')}"
     Path(args.output).write_text(render_report(views, title=title), encoding="utf-8")
-    print(f"wrote {args.output} ({len(views)} stories)")
+    print(f"wrote {args.output} ({count_phrase(len(views), 'story')})")
     return 0
 
 
@@ -404,7 +418,14 @@ def render_analysis(analysis: dict[str, Any] | None) -> list[str]:
                 for o in group["outlets"]
             )
             lines.append(f"  {group['label_ar']} — {uses}")
-    numbers = (analysis.get("disagreements") or {}).get("numbers") or []
+    return lines + render_disagreements(analysis.get("disagreements"))
+
+
+def render_disagreements(disagreements: dict[str, Any] | None) -> list[str]:
+    """Numbers and statements that disagree between sources of a story (even one outlet's)."""
+    numbers = (disagreements or {}).get("numbers") or []
+    statements = (disagreements or {}).get("statements") or []
+    lines: list[str] = []
     if numbers:
         lines += ["", "Numbers that disagree:"]
         for item in numbers:
@@ -415,6 +436,11 @@ def render_analysis(analysis: dict[str, Any] | None) -> list[str]:
                 for r in item["reports"]
             )
             lines.append(f"  {item['quantity']}: {sides}")
+    if statements:
+        lines += ["", "Statements that contradict each other:"]
+        for item in statements:
+            sides = " vs ".join(f"«{r['text'][:120]}» ({r['outlet']})" for r in item["reports"])
+            lines.append(f"  {item['speaker']}: {sides}")
     return lines
 
 

@@ -36,7 +36,10 @@ from marsad.extract.wires import agencies
 from marsad.profiles import blindspot_line, profiles
 from marsad.text.arabic import content_stems, tokenize
 
-ANALYSIS_VERSION = 2  # 2: agencies credited, re-posts apart, profiles, countries and camps
+#: Bumped when what an analysis holds changes, so kept analyses are rebuilt: 2 = roundup
+#: passages of other stories left out, descriptor framing terms, disagreements for one
+#: outlet; agencies credited, re-posts apart, profiles, countries and camps.
+ANALYSIS_VERSION = 2
 DISTINCTIVE_TOP = 10
 
 

@@ -17,11 +17,6 @@ from datetime import datetime
 from marsad.profiles import OutletProfile
 
 UNKNOWN_OUTLET = "unknown"
-#: An outlet with no article within this many days of a story was not being read then (an
-#: archive of another period, a feed added later): its absence is no blind spot.
-MISSING_WINDOW_DAYS = 3
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Report:
     """One article of the story, as coverage sees it."""

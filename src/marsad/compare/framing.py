@@ -129,8 +129,46 @@ def _context_words(words: Sequence[str]) -> frozenset[str]:
     return frozenset(t.text for w in words for t in tokenize(w))
 
 
+def descriptor_terms(
+    descriptors: Sequence[dict[str, Any]], names: dict[str, Sequence[str]]
+) -> list[dict[str, Any]]:
+    """Lexicon entries for descriptor + name phrases of one group, in the terms' format.
+
+    A descriptor such as المتمردين or ميليشيا carries its stance into any phrase naming a
+    group with it (المتمردين الحوثيين, ميليشيا الحوثي): the stance belongs to the kind of
+    phrase, not to one listed example. One entry per descriptor; the first adjective form
+    names it, every other pairing is a variant.
+
+    Args:
+        descriptors: the lexicon's ``descriptors`` (stance, note, before_adjective, before_noun).
+        names: the group's ``descriptor_names`` (``adjective`` and ``noun`` forms).
+    """
+    entries = []
+    for descriptor in descriptors:
+        phrases = [
+            f"{word} {name}"
+            for kind, before in (("adjective", "before_adjective"), ("noun", "before_noun"))
+            for word in descriptor.get(before, ())
+            for name in names.get(kind, ())
+        ]
+        if phrases:
+            entries.append(
+                {
+                    "term": phrases[0],
+                    "stance": descriptor["stance"],
+                    "note": descriptor.get("note", ""),
+                    "variants": phrases[1:],
+                    "generated": True,
+                }
+            )
+    return entries
+
+
 def parse_lexicon(raw: dict[str, Any]) -> Lexicon:
     """Compiles a lexicon in the ``framing_ar.json`` format.
+
+    Groups with ``descriptor_names`` also get the descriptor + name phrases of
+    :func:`descriptor_terms`; a phrase the group lists itself keeps its own entry.
 
     Raises:
         ValueError: a term has an unknown stance or is listed twice.
@@ -138,15 +176,20 @@ def parse_lexicon(raw: dict[str, Any]) -> Lexicon:
     groups: list[ActorGroup] = []
     patterns: dict[str, list[_Pattern]] = {}
     seen: dict[tuple[str, ...], str] = {}
+    descriptors = raw.get("descriptors", ())
     for group in raw["groups"]:
         terms: list[Term] = []
-        for entry in group["terms"]:
+        generated = descriptor_terms(descriptors, group.get("descriptor_names", {}))
+        for entry in (*group["terms"], *generated):
             if entry["stance"] not in STANCES:
                 raise ValueError(f"framing lexicon: {entry['term']}: unknown stance")
             term = Term(group["id"], entry["term"], entry["stance"], entry.get("note", ""))
-            terms.append(term)
+            if not (entry.get("generated") and _match_forms(entry["term"])[0] in seen):
+                terms.append(term)
             for written in (entry["term"], *entry.get("variants", ())):
                 words, definite = _match_forms(written)
+                if words in seen and entry.get("generated"):
+                    continue  # the group lists this phrase itself: its own entry stands
                 if words in seen:
                     raise ValueError(f"framing lexicon: {written}: also listed under {seen[words]}")
                 seen[words] = term.term

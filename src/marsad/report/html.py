@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from marsad.compare.coverage import MISSING_WINDOW_DAYS
 from marsad.profiles import outlet_name
 from marsad.report.chart import (
     bucket_width_text,
@@ -31,14 +30,22 @@ from marsad.report.chart import (
 )
 from marsad.report.style import BADGE_LIGHTNESS, BADGE_SATURATION, CSS
 from marsad.report.text import text
+from marsad.text.arabic import strip_section_prefix
+from marsad.text.counting import count_phrase
 
 #: Blocks one story's analysis may have, in page order, with their Arabic headings.
 ANALYSIS_BLOCKS = (
     ("claims", "الادعاءات ومن نقلها"),
     ("framing", "مصطلحات التأطير لكل منفذ"),
     ("distinctive_terms", "المصطلحات المميزة"),
-    ("disagreements", "نقاط الخلاف بين المنافذ"),
+    ("disagreements", "نقاط الخلاف بين المصادر"),
 )
+#: Blocks that compare outlets: drawn only for a story covered by this many outlets or more.
+COMPARING_BLOCKS = frozenset({"claims", "framing", "distinctive_terms", "quotes"})
+MIN_OUTLETS_TO_COMPARE = 2
+#: An outlet "did not cover" a story only if it published within this time of the story's
+#: span; an outlet of the report silent for months says nothing about this story.
+COVERAGE_WINDOW = timedelta(days=1)
 #: Analysis fields about the analysis itself (format, what it was built from, when), not
 #: findings: never shown as sections.
 BOOKKEEPING = frozenset({"version", "articles", "outlets", "basis", "built_at", "stale"})
@@ -92,14 +99,15 @@ def render_report(story_views: list[dict[str, Any]], *, title: str) -> str:
         The HTML document.
     """
     everyone = sorted({str(s) for view in story_views for s in outlets_of(view)})
+    activity: dict[str, list[datetime]] = {}
+    for view in story_views:
+        for outlet, when in publications(view.get("articles") or ()):
+            activity.setdefault(outlet, []).append(when)
     toc = "".join(
         f'<li><a href="#story-{i}">{text(headline_of(view))}</a></li>'
         for i, view in enumerate(story_views, 1)
     )
-    stories = "".join(
-        story_section(view, i, outlets_around(view, story_views))
-        for i, view in enumerate(story_views, 1)
-    )
+    stories = "".join(story_section(view, i, activity) for i, view in enumerate(story_views, 1))
     count = len(story_views)
     intro = (
         f'<nav class="toc" aria-label="القصص"><ol>{toc}</ol></nav>'
@@ -113,45 +121,30 @@ def render_report(story_views: list[dict[str, Any]], *, title: str) -> str:
         f'<meta name="referrer" content="no-referrer"><title>{text(title)}</title>'
         f"<style>{CSS}</style></head><body>"
         f'<header class="report"><h1>{text(title)}</h1>'
-        f'<p class="muted">{count} قصة · {len(everyone)} منفذاً إعلامياً · تقرير مرصد</p>'
+        f'<p class="muted">{count_phrase(count, "story")} · '
+        f"{count_phrase(len(everyone), 'media_outlet')} · تقرير مرصد</p>"
         f"</header>{intro}<main>{stories}</main></body></html>\n"
     )
-
-
-def outlets_around(view: Mapping[str, Any], story_views: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Outlets of the report's stories within days of this one: only they can have missed it
-    (the seeds' outlets, months apart, did not miss each other's stories)."""
-    window = timedelta(days=MISSING_WINDOW_DAYS)
-    near = [other for other in story_views if _near(_span(view), _span(other), window)]
-    return sorted({str(s) for other in near for s in outlets_of(other)})
-
-
-def _near(
-    a: tuple[datetime | None, datetime | None],
-    b: tuple[datetime | None, datetime | None],
-    window: timedelta,
-) -> bool:
-    """Do two story spans come within ``window`` of each other (True when one is undated)?"""
-    (a_start, a_end), (b_start, b_end) = a, b
-    if a_start is None or a_end is None or b_start is None or b_end is None:
-        return True
-    # Compared as differences: a span at the ends of the calendar has no room for a window.
-    return b_start - a_end <= window and a_start - b_end <= window
-
-
-def _span(view: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
-    first = parse_time(str(view.get("first_seen") or ""))
-    last = parse_time(str(view.get("last_seen") or "")) or first
-    return first, last
 
 
 # -- one story ----------------------------------------------------------------------------
 
 
-def story_section(view: Mapping[str, Any], index: int, everyone: Sequence[str]) -> str:
-    """One story: headline, summary, chart, outlets, timeline, then the analysis blocks."""
+def story_section(
+    view: Mapping[str, Any], index: int, activity: Mapping[str, Sequence[datetime]]
+) -> str:
+    """One story: headline, summary, chart, outlets, timeline, then the analysis blocks.
+
+    ``activity``: publication times of every outlet of the report, to tell which outlets
+    were active around the story (those alone can have "not covered" it).
+    """
     analysis = view.get("analysis")
-    analysis = analysis if isinstance(analysis, Mapping) else {}
+    analysis = dict(analysis) if isinstance(analysis, Mapping) else {}
+    found = analysis.get("disagreements") or view.get("disagreements")
+    if isinstance(found, Mapping) and not any(found.values()):
+        found = None  # {"numbers": [], "statements": []}: nothing to show
+    analysis["disagreements"] = found
+    compared = len(outlets_of(view)) >= MIN_OUTLETS_TO_COMPARE
     articles = [a for a in view.get("articles") or () if isinstance(a, Mapping)]
     parts = [
         f'<article class="story" id="story-{index}" aria-labelledby="story-{index}-h">',
@@ -159,27 +152,53 @@ def story_section(view: Mapping[str, Any], index: int, everyone: Sequence[str]) 
         meta_line(view),
         summary_block(view),
         chart_block(articles, index),
-        outlets_block(analysis.get("coverage"), articles, outlets_of(view), everyone),
+        outlets_block(
+            analysis.get("coverage"),
+            articles,
+            outlets_of(view),
+            active_around(view, articles, activity),
+        ),
         timeline_block(analysis.get("timeline") or view.get("timeline"), articles),
     ]
     for key, heading in ANALYSIS_BLOCKS:
         value = analysis.get(key)
-        if value:
+        if value and (compared or key not in COMPARING_BLOCKS):
             parts.append(f"<h3>{heading}</h3>{analysis_block(key, value)}")
     for key, value in analysis.items():
         shown = {"coverage", "timeline", *(k for k, _ in ANALYSIS_BLOCKS), *BOOKKEEPING}
-        if key not in shown and value:
+        if key not in shown and value and (compared or key not in COMPARING_BLOCKS):
             parts.append(f"<h3>{text(key)}</h3>{render_value(value)}")
     parts.append("</article>")
     return "".join(parts)
+
+
+def active_around(
+    view: Mapping[str, Any],
+    articles: Sequence[Mapping[str, Any]],
+    activity: Mapping[str, Sequence[datetime]],
+) -> list[str]:
+    """Outlets that published anything within :data:`COVERAGE_WINDOW` of the story's span."""
+    times = [when for _, when in publications(articles)]
+    for key in ("first_seen", "last_seen"):
+        when = parse_time(view.get(key))
+        if when is not None:
+            times.append(when)
+    if not times:
+        return sorted(activity)
+    first, last = min(times) - COVERAGE_WINDOW, max(times) + COVERAGE_WINDOW
+    return sorted(
+        outlet
+        for outlet, published in activity.items()
+        if any(first <= when <= last for when in published)
+    )
 
 
 def headline_of(view: Mapping[str, Any]) -> str:
     """The summary headline, else the story title, else a placeholder."""
     summary = view.get("summary")
     if isinstance(summary, Mapping) and summary.get("headline"):
-        return str(summary["headline"])
-    return str(view.get("title") or "قصة بلا عنوان")
+        return strip_section_prefix(str(summary["headline"]))
+    return strip_section_prefix(str(view.get("title") or "قصة بلا عنوان"))
 
 
 def outlets_of(view: Mapping[str, Any]) -> list[str]:
@@ -196,8 +215,8 @@ def meta_line(view: Mapping[str, Any]) -> str:
     if view.get("breaking"):
         items.append('<span class="flag">عاجل</span>')
     if isinstance(view.get("n_articles"), int):
-        items.append(f"{view['n_articles']} مقالات")
-    items.append(f"{len(outlets_of(view))} منافذ")
+        items.append(count_phrase(view["n_articles"], "article"))
+    items.append(count_phrase(len(outlets_of(view)), "outlet"))
     first, last = view.get("first_seen"), view.get("last_seen")
     if first:
         span = time_tag(first) + (f" – {time_tag(last)}" if last and last != first else "")
@@ -239,9 +258,12 @@ def outlets_block(
     coverage: object,
     articles: Sequence[Mapping[str, Any]],
     covering: Sequence[str],
-    everyone: Sequence[str],
+    active: Sequence[str],
 ) -> str:
-    """The outlet table: the analysis' coverage when present, else counted from articles."""
+    """The outlet table: the analysis' coverage when present, else counted from articles.
+
+    ``active``: the outlets active around the story; those absent from it did not cover it.
+    """
     heading = "<h3>المنافذ وتغطيتها</h3>"
     if isinstance(coverage, Mapping) and isinstance(coverage.get("outlets"), list):
         earliest = as_list(coverage.get("first"))
@@ -272,7 +294,7 @@ def outlets_block(
         f"<td class='num'>{lag_text(when - first)}</td></tr>"
         for outlet, originals, copies, when in rows
     )
-    missing = [o for o in everyone if o not in set(covering)]
+    missing = [o for o in active if o not in set(covering)]
     absent = f'<p class="missing">لم تغطّها: {badges(missing)}</p>' if missing else ""
     return (
         f"{heading}<table><thead><tr><th>المنفذ</th><th>مقالات خاصة</th><th>نسخ منقولة</th>"
@@ -417,7 +439,7 @@ def articles_block(articles: Sequence[Mapping[str, Any]], *, heading: str = "ا�
     rows.sort(key=lambda row: (row[0], row[1], str(row[2].get("source"))))
     items = "".join(
         f"<li>{time_tag(item.get('published'))}{badges([item.get('source') or '?'])} "
-        f"{link(item.get('title') or 'بلا عنوان', item.get('url'))}"
+        f"{link(strip_section_prefix(str(item.get('title') or 'بلا عنوان')), item.get('url'))}"
         f"{' <small class=muted>(نسخة منقولة)</small>' if is_copy else ''}</li>"
         for _, is_copy, item in rows
     )
@@ -452,6 +474,12 @@ def analysis_block(key: str, value: object) -> str:
         return claims_list(value)
     if key == "disagreements" and isinstance(value, list):
         return "".join(disagreement(item) for item in value)
+    if (
+        key == "disagreements"
+        and isinstance(value, Mapping)
+        and {"numbers", "statements"} & set(value)
+    ):
+        return disagreement_lists(value)
     return render_value(value)
 
 
@@ -561,6 +589,41 @@ def claims_list(claims: list[object]) -> str:
         outlets = pick(claim, "outlets", "sources", "outlet", "source")
         items.append(f"<li>{who}<bdi>{text(what)}</bdi>{badges(as_list(outlets))}</li>")
     return f'<ol class="summary">{"".join(items)}</ol>'
+
+
+def disagreement_lists(found: Mapping[str, Any]) -> str:
+    """Numbers and statements that disagree (``analyze_story``'s shape): each side with its
+    wording, who said it and the outlet that carried it."""
+    parts = []
+    titles = (("numbers", "أرقام مختلفة للكمية نفسها"), ("statements", "تصريحات متناقضة"))
+    for key, title in titles:
+        items = [item for item in as_list(found.get(key)) if isinstance(item, Mapping)]
+        if not items:
+            continue
+        blocks = []
+        for item in items:
+            topic = pick(item, "quantity", "speaker")
+            sides = []
+            for report in as_list(item.get("reports")):
+                if not isinstance(report, Mapping):
+                    continue
+                said = " ".join(
+                    str(part) for part in (report.get("qualifier"), report.get("text")) if part
+                )
+                speaker = report.get("speaker")
+                who = f" <small>({text(speaker)})</small>" if speaker and key == "numbers" else ""
+                sentence = report.get("sentence") if key == "numbers" else None
+                context = (
+                    f"<div><small><bdi>{text(sentence)}</bdi></small></div>" if sentence else ""
+                )
+                sides.append(
+                    f"<li><strong><bdi>{text(said)}</bdi></strong>{who}"
+                    f"{badges([report.get('outlet')])}{context}</li>"
+                )
+            head = f"<strong><bdi>{text(topic)}</bdi></strong>" if topic else ""
+            blocks.append(f'<div class="disagreement">{head}<ul>{"".join(sides)}</ul></div>')
+        parts.append(f"<p><strong>{title}</strong></p>{''.join(blocks)}")
+    return "".join(parts)
 
 
 def disagreement(item: object) -> str:

@@ -933,15 +933,14 @@ class Store:
             str(r[0]) for r in self.db.execute("SELECT DISTINCT source FROM articles ORDER BY 1")
         ]
 
-    def outlets_between(self, start: datetime, end: datetime) -> list[str]:
-        """Outlets with an article published in [start, end]."""
-        return [
-            str(r[0])
-            for r in self.db.execute(
-                "SELECT DISTINCT source FROM articles WHERE published BETWEEN ? AND ? ORDER BY 1",
-                (start.isoformat(), end.isoformat()),
-            )
-        ]
+    def outlets_active(self, since: datetime, until: datetime) -> list[str]:
+        """Outlets with an article published between ``since`` and ``until`` (inclusive)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT source FROM articles WHERE published BETWEEN ? AND ?"
+            " AND superseded_by IS NULL ORDER BY 1",
+            (since.isoformat(), until.isoformat()),
+        )
+        return [str(r[0]) for r in rows]
 
     def set_signal(self, story_id: int, *, burst: float, breaking: bool) -> None:
         """Store a story's burst score and breaking flag."""
@@ -978,6 +977,17 @@ class Store:
         # The passage's outlet reported the story too: it counts among the story's outlets
         # and dates (not among its articles).
         self._widen_story(story_id, source, published.isoformat(), articles=0)
+
+    def passages_elsewhere(self, story_id: int) -> list[tuple[int, int, int]]:
+        """(article, start, end) of the passages of a story's own articles that report other
+        stories (the other events of a roundup)."""
+        rows = self.db.execute(
+            "SELECT p.article_id, p.start, p.end FROM passages p"
+            " JOIN articles a ON a.id = p.article_id"
+            " WHERE a.story_id = ? AND p.story_id != ? ORDER BY p.article_id, p.start",
+            (story_id, story_id),
+        )
+        return [(int(a), int(start), int(end)) for a, start, end in rows]
 
     def story_passages(self, story_id: int) -> list[dict[str, Any]]:
         """Passages of other stories' articles that report this story ("also reported in")."""

@@ -195,6 +195,30 @@ def display(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+#: A section label before a headline, as news agencies file them ("عام / ...", "رياضي / ...",
+#: "بالصور // ..."): at most two words of letters, then one or two slashes. Digits are never a
+#: label (a date such as 2015/7/31 stays).
+_SECTION_PREFIX_RE = re.compile(r"^\s*(?:[^\W\d_]+\s+)?[^\W\d_]+\s*/{1,2}\s+(?=\S)")
+_MIN_HEADLINE_WORDS = 3  # what remains after the label must still read as a headline
+
+
+def strip_section_prefix(title: str) -> str:
+    """A headline without the agency's section label in front (for display only).
+
+    Args:
+        title: a headline as stored.
+
+    Returns:
+        ``"عام / أمير المنطقة يستقبل السفير"`` -> ``"أمير المنطقة يستقبل السفير"``; a title
+        whose rest would be shorter than three words is returned unchanged.
+    """
+    match = _SECTION_PREFIX_RE.match(title)
+    if match is None:
+        return title
+    rest = title[match.end() :]
+    return rest if len(rest.split()) >= _MIN_HEADLINE_WORDS else title
+
+
 # --------------------------------------------------------------------------------------------
 # MATCH profile: character folding
 # --------------------------------------------------------------------------------------------

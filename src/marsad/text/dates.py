@@ -41,6 +41,7 @@ or the nearest one before (الماضي) or after (المقبل) it.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import email.utils
 import json
 import re
@@ -63,6 +64,8 @@ MIN_YEAR = 1900
 MAX_YEAR = 2100
 #: Words searched before a bare weekday for a future marker (سيزور، المقرر).
 FUTURE_MARKER_WINDOW = 6
+#: ... and for a plan or forecast word (المقرر، المتوقعة، توقعات), which governs a longer clause.
+FORECAST_MARKER_WINDOW = 10
 #: Weeks start on Saturday, as in most Arab countries.
 WEEK_START = calendar.SATURDAY
 _TIME_WINDOW = 40  # chars after (or before) a publication date searched for its clock time
@@ -382,6 +385,8 @@ class _Lexicon:
     future: frozenset[str]
     current: frozenset[str]
     future_markers: frozenset[str]
+    plans_and_forecasts: tuple[str, ...]
+    until_words: frozenset[str]
     future_not_verbs: frozenset[str]
     ordinal_not_after: frozenset[str]
     parts: dict[str, str]  # folded word -> "start", "middle" or "end"
@@ -439,6 +444,8 @@ def _lexicon() -> _Lexicon:
         future=future,
         current=current,
         future_markers=_folded(words["future_markers"]),
+        plans_and_forecasts=tuple(sorted(_folded(words["plans_and_forecasts"]))),
+        until_words=_folded(words["until_words"]),
         future_not_verbs=_folded(words["future_prefix_not_verbs"]),
         ordinal_not_after=_folded(words["ordinal_not_after"]),
         parts=parts,
@@ -762,8 +769,15 @@ def _weekday_tense(match: re.Match[str], lex: _Lexicon, folded: str) -> str:
     if pre in lex.day_words:
         return "future" if lex.day_words[pre] > 0 else ""  # أمس الخميس: never the next one
     clause = _SENTENCE_END.split(folded[max(0, match.start() - 200) : match.start()])[-1]
-    before = clause.split()[-FUTURE_MARKER_WINDOW:]
-    return "future" if any(_is_future_verb(word, lex) for word in before) else ""
+    words = [word.strip(_PUNCTUATION) for word in clause.split()]
+    if words and words[-1] in lex.until_words:
+        return "future"  # حتى (يوم) الجمعة: a period still running ends on the next Friday
+    if any(_is_future_verb(word, lex) for word in words[-FUTURE_MARKER_WINDOW:]):
+        return "future"
+    planned = words[-FORECAST_MARKER_WINDOW:]
+    if any(marker in word for word in planned for marker in lex.plans_and_forecasts):
+        return "future"
+    return ""
 
 
 def _weekday(match: re.Match[str], published: date, lex: _Lexicon, folded: str) -> _Resolved | None:
@@ -907,6 +921,33 @@ class _Found:
     match: re.Match[str]
 
 
+#: Between two weekdays of one run of days: "يومي الجمعة والسبت", "ليل الخميس/الجمعة".
+_WEEKDAY_RUN_GAP = re.compile(r"\s*[/\-،,]?\s*")
+
+
+def _chain_weekdays(found: list[_Found], folded: str, lex: _Lexicon) -> list[_Found]:
+    """A bare weekday joined to the weekday before it ("الجمعة والسبت", "الخميس/الجمعة")
+    is the first such day after that one: a run of days goes forward, so a Friday forecast's
+    "Friday and Saturday" ends tomorrow, not last Saturday."""
+    chained: list[_Found] = []
+    for item in found:
+        previous = chained[-1] if chained else None
+        if (
+            previous is not None
+            and item.kind == previous.kind == "weekday"
+            and previous.first == previous.last
+            and not (item.match["pre"] or item.match["mod"])
+            and _WEEKDAY_RUN_GAP.fullmatch(folded[previous.end : item.start]) is not None
+            and (folded[item.start] == "و" or folded[previous.end : item.start].strip())
+        ):
+            weekday = lex.weekdays[item.match["day"]]
+            ahead = (weekday - previous.first.weekday()) % 7 or 7
+            day = previous.first + timedelta(days=ahead)
+            item = dataclasses.replace(item, first=day, last=day)
+        chained.append(item)
+    return chained
+
+
 #: Between a weekday and the explicit date that names the same day ("الأربعاء الموافق 5").
 _WEEKDAY_DATE_GAP = re.compile(r"[\s,\-]*(?:الموافق\s*)?[\s,\-]*")
 
@@ -987,7 +1028,7 @@ def find_dates(text: str, published: date) -> list[DateMention]:
                 found.append(_Found(match.start(), match.end(), *resolved, kind, match))
     found.sort(key=lambda f: f.start)
     mentions = []
-    for item in _merge_weekday_dates(found, folded, lex):
+    for item in _merge_weekday_dates(_chain_weekdays(found, folded, lex), folded, lex):
         start = int(offsets[item.start])
         end = _original_end(text, offsets, item.end)
         mentions.append(

@@ -7,11 +7,12 @@ untrusted article text inert.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
@@ -19,6 +20,8 @@ from marsad import views
 from marsad.api.service import MAX_ID, get_service
 from marsad.errors import StoreError
 from marsad.profiles import outlet_name
+from marsad.text.arabic import strip_section_prefix
+from marsad.text.counting import count_phrase, noun_forms
 from marsad.web import charts
 from marsad.web.render import safe_url, snippet_html, strip_bidi, when
 
@@ -40,6 +43,8 @@ templates = Environment(
 )
 templates.filters["when"] = when
 templates.filters["outlet_name"] = outlet_name
+templates.filters["count"] = count_phrase  # {{ n|count("article") }}: 12 مقالاً
+templates.filters["headline"] = strip_section_prefix  # "عام / ..." -> "..."
 templates.globals.update(snippet_html=snippet_html, safe_url=safe_url)
 
 
@@ -129,6 +134,7 @@ _KNOWN_STORY_FIELDS = frozenset(
         "thread_id", "breaking", "burst", "summary", "articles", "duplicate_copies",
         "timeline", "statements", "entities", "passages", "related", "analysis",
         "source_names", "outlet_profiles",  # shown through the outlet_name filter
+        "disagreements",
     }
 )  # fmt: skip
 
@@ -250,8 +256,81 @@ def search(
 @router.get("/ingest", response_class=HTMLResponse)
 def ingest(request: Request) -> HTMLResponse:
     """A form that posts articles to the ingest API (needs the server's token)."""
-    return render("ingest.html", section="ingest", writable=get_service(request).writable)
+    # The form's script counts in the browser with the same noun forms (countPhrase in marsad.js).
+    counted = {noun: noun_forms(noun) for noun in ("article", "story", "duplicate_copy")}
+    return render(
+        "ingest.html",
+        section="ingest",
+        writable=get_service(request).writable,
+        counted_nouns=json.dumps(counted, ensure_ascii=False),
+    )
 
 
 def _pages(total: int, size: int) -> int:
     return max(1, -(-total // size))
+
+
+# -- API documentation, bundled: FastAPI's Swagger/ReDoc pages load their scripts from a CDN,
+# which this app never contacts; the schema is rendered here instead.
+
+
+@router.get("/openapi.json")
+def openapi_schema(request: Request) -> JSONResponse:
+    """The OpenAPI schema, also at the conventional root path (same as /api/v1/openapi.json)."""
+    return JSONResponse(request.app.openapi())
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The JSON API's endpoints, parameters and responses, read from its OpenAPI schema."""
+    schema = request.app.openapi()
+    return render(
+        "api_docs.html",
+        section="docs",
+        info=schema.get("info", {}),
+        endpoints=api_endpoints(schema),
+    )
+
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def api_endpoints(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """One entry per (path, method) of an OpenAPI schema, in schema order."""
+    endpoints = []
+    for path, operations in schema.get("paths", {}).items():
+        for method in HTTP_METHODS:
+            operation = operations.get(method)
+            if not isinstance(operation, dict):
+                continue
+            parameters = [
+                {
+                    "name": p.get("name", ""),
+                    "where": p.get("in", ""),
+                    "required": bool(p.get("required")),
+                    "type": _schema_type(p.get("schema") or {}),
+                    "description": p.get("description") or "",
+                }
+                for p in operation.get("parameters", [])
+                if isinstance(p, dict)
+            ]
+            endpoints.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "id": f"{method}-{path}".replace("/", "-").strip("-"),
+                    "summary": operation.get("summary") or "",
+                    "description": operation.get("description") or "",
+                    "parameters": parameters,
+                    "body": "requestBody" in operation,
+                    "responses": sorted(operation.get("responses", {})),
+                }
+            )
+    return endpoints
+
+
+def _schema_type(schema: dict[str, Any]) -> str:
+    if "type" in schema:
+        return str(schema["type"])
+    options = schema.get("anyOf") or schema.get("oneOf") or []
+    return " | ".join(str(o.get("type", "?")) for o in options if isinstance(o, dict))

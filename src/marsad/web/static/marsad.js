@@ -16,6 +16,22 @@
   var initial = savedTheme();
   if (initial === "dark" || initial === "light") { root.setAttribute("data-theme", initial); }
 
+  // Arabic counted nouns, the rule of marsad/text/counting.py (count_phrase) with the noun
+  // forms the page carries: مقال واحد، مقالان، 5 مقالات، 12 مقالاً، 100 مقال.
+  function countPhrase(n, noun) {
+    var form = document.getElementById("ingest-form");
+    var forms = JSON.parse((form && form.getAttribute("data-counted-nouns")) || "{}")[noun];
+    if (!forms) { return String(n); }
+    if (n === 0) { return forms.none; }
+    if (n === 1) { return forms.one; }
+    if (n === 2) { return forms.two; }
+    var tail = n % 100;
+    if (tail >= 3 && tail <= 10) { return n + " " + forms.plural; }
+    if (tail > 10) { return n + " " + forms.accusative; }
+    return n + " " + forms.singular;
+  }
+  window.marsadCountPhrase = countPhrase;
+
   function setupTheme() {
     var button = document.getElementById("theme-toggle");
     if (!button) { return; }
@@ -95,7 +111,7 @@
       }
       submit.disabled = true;
       form.setAttribute("aria-busy", "true");
-      show("pending", "جارٍ إدخال " + articles.length + " مقال(ات) وتحديث القصص… قد يستغرق ذلك بعض الوقت.");
+      show("pending", "جارٍ إدخال " + countPhrase(articles.length, "article") + " وتحديث القصص… قد يستغرق ذلك بعض الوقت.");
       fetch("/api/v1/articles", {
         method: "POST",
         headers: {
@@ -112,8 +128,9 @@
           return;
         }
         var d = result.data;
-        show("done", "تم: أُدخل " + d.ingested + " (منها " + d.duplicates + " نسخ مكررة)، قصص جديدة " +
-          d.new_stories + "، مُتجاهل " + d.skipped.length + "، خلال " + d.seconds + " ث.");
+        show("done", "تم: أُدخل " + countPhrase(d.ingested, "article") + " (منها " +
+          countPhrase(d.duplicates, "duplicate_copy") + ")، قصص جديدة: " + countPhrase(d.new_stories, "story") +
+          "، مُتجاهل " + d.skipped.length + "، خلال " + d.seconds + " ث.");
       }).catch(function (e) {
         show("error", "تعذّر الاتصال بالخادم: " + e.message);
       }).finally(function () {
