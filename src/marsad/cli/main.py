@@ -605,10 +605,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_bench)
 
-    from marsad.cli import serve, watch
+    from marsad.cli import desk, serve, watch
 
     watch.add_parsers(sub)
     serve.add_parsers(sub)
+    desk.add_parsers(sub)
     return parser
 
 

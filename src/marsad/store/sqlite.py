@@ -28,6 +28,11 @@ BUSY_TIMEOUT_MS = 60_000  # one statement's wait for the write lock
 WAIT_STEP_MS = 1_000  # transaction() retries at this step...
 WAIT_REPORT_S = 5.0  # ...and says it is waiting this often
 MIGRATIONS: list[tuple[str, Migration]] = []
+# What counts as a story, once for every list and count (health, river, top, threads):
+# a story with at least one article of its own. A story known only from passages inside
+# other stories' roundup articles is a fragment (often one line of a list) and is not listed.
+LISTED_STORY = "n_articles > 0"
+MIN_THREAD_STORIES = 2  # a thread lists only when it chains at least this many stories
 
 
 def migration(name: str) -> Callable[[Migration], Migration]:
@@ -713,6 +718,53 @@ class Store:
             raise ValueError(f"unknown table {table!r}")
         return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
+    def count_listed_stories(self) -> int:
+        """Stories that lists show (see LISTED_STORY): the one story count of the store."""
+        return int(
+            self.db.execute(f"SELECT count(*) FROM stories WHERE {LISTED_STORY}").fetchone()[0]
+        )
+
+    def story_rank_rows(self, *, source: str | None = None) -> list[tuple[int, int, int, str]]:
+        """(id, articles, outlets, last seen) of every listed story, for ranking top stories."""
+        where, params = LISTED_STORY, []
+        if source:
+            where += (
+                " AND EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id"
+                " AND a.source = ?)"
+            )
+            params.append(source)
+        rows = self.db.execute(
+            f"SELECT id, n_articles, json_array_length(sources), last_seen FROM stories"
+            f" WHERE {where}",
+            params,
+        )
+        return [(int(i), int(n), int(o), str(seen)) for i, n, o, seen in rows]
+
+    def thread_rows(self, *, limit: int, offset: int) -> tuple[int, list[tuple[Any, ...]]]:
+        """(threads listed, one page of (id, stories, articles, first, last seen)).
+
+        A thread is listed when it chains at least MIN_THREAD_STORIES listed stories.
+        """
+        grouped = (
+            f"SELECT thread_id, count(*) AS n, sum(n_articles), min(first_seen),"
+            f" max(last_seen) AS last FROM stories WHERE thread_id IS NOT NULL"
+            f" AND {LISTED_STORY} GROUP BY thread_id HAVING n >= {MIN_THREAD_STORIES}"
+        )
+        total = int(self.db.execute(f"SELECT count(*) FROM ({grouped})").fetchone()[0])
+        rows = self.db.execute(
+            f"{grouped} ORDER BY last DESC, thread_id LIMIT ? OFFSET ?", (limit, offset)
+        ).fetchall()
+        return total, [tuple(r) for r in rows]
+
+    def thread_story_titles(self, thread_id: int) -> list[tuple[int, str]]:
+        """(id, title) of a thread's listed stories, oldest first."""
+        rows = self.db.execute(
+            f"SELECT id, title FROM stories WHERE thread_id = ? AND {LISTED_STORY}"
+            " ORDER BY first_seen, id",
+            (thread_id,),
+        )
+        return [(int(i), str(t)) for i, t in rows]
+
     def iter_articles_for_reindex(self) -> Iterator[tuple[int, str, str]]:
         """(id, title, body) of every article, for rebuilding derived indexes."""
         for article_id, title, body in self.db.execute("SELECT id, title, body FROM articles"):
@@ -847,6 +899,16 @@ class Store:
             (since.isoformat(),),
         )
         return {str(source): (int(n), int(stories)) for source, n, stories in rows}
+
+    def story_reach(self, since: datetime) -> dict[int, int]:
+        """Listed stories active since a time, counted by their number of outlets (the
+        breaking baseline's usual reach)."""
+        rows = self.db.execute(
+            f"SELECT json_array_length(sources), count(*) FROM stories WHERE {LISTED_STORY}"
+            " AND last_seen >= ? GROUP BY 1",
+            (since.isoformat(),),
+        )
+        return {int(outlets): int(n) for outlets, n in rows}
 
     def set_analysis(
         self,
@@ -1020,8 +1082,7 @@ class Store:
             thread: only stories of this thread.
             ids: only these stories.
         """
-        # A story seen only inside roundups shows once two articles report it.
-        where: list[str] = ["(n_articles > 0 OR n_passages > 1)"]
+        where: list[str] = [LISTED_STORY]
         params: list[Any] = []
         if source:
             where.append(
@@ -1119,3 +1180,4 @@ def _story(row: Sequence[Any]) -> StoredStory:
 
 
 from marsad.store import sources as _sources  # noqa: E402,F401  (registers its migration)
+from marsad.store import watchlists as _watchlists  # noqa: E402,F401  (registers its migration)
