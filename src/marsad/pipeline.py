@@ -810,7 +810,7 @@ class Pipeline:
                     outlet: OutletBaseline(articles, stories)
                     for outlet, (articles, stories) in self.store.outlet_output(since).items()
                 },
-                surge_outlets(self.store.story_reach(since)),
+                surge_outlets(self.store.story_reach(since, window_hours=WINDOW_HOURS)),
             )
         settings = self.settings
         theirs: Future[list[StoryRefresh | None]] | None = None

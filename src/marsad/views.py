@@ -77,9 +77,10 @@ def top_view(
             )
             for story_id, articles, outlets, seen in rows
         ),
-        # Best first; among equal scores the newer, then the older id.
-        key=lambda item: (-item[0], -item[1].timestamp(), item[2]),
+        key=lambda item: item[2],
     )
+    # Best first; among equal scores the newer, then (stable sort) the older id.
+    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
     page = scored[offset : offset + limit]
     _, stories = store.find_stories(limit=len(page) or 1, ids=[i for *_, i in page])
     by_id = {s.id: s for s in stories}

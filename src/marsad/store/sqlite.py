@@ -900,13 +900,16 @@ class Store:
         )
         return {str(source): (int(n), int(stories)) for source, n, stories in rows}
 
-    def story_reach(self, since: datetime) -> dict[int, int]:
-        """Listed stories active since a time, counted by their number of outlets (the
-        breaking baseline's usual reach)."""
+    def story_reach(self, since: datetime, *, window_hours: float) -> dict[int, int]:
+        """Listed stories active since a time, counted by the distinct outlets of their
+        last ``window_hours`` (the breaking baseline: how far a story usually gets)."""
         rows = self.db.execute(
-            f"SELECT json_array_length(sources), count(*) FROM stories WHERE {LISTED_STORY}"
-            " AND last_seen >= ? GROUP BY 1",
-            (since.isoformat(),),
+            "SELECT reach, count(*) FROM (SELECT count(DISTINCT a.source) AS reach"
+            " FROM stories s JOIN articles a ON a.story_id = s.id"
+            f" WHERE s.{LISTED_STORY} AND s.last_seen >= ? AND a.superseded_by IS NULL"
+            " AND a.published > strftime('%Y-%m-%dT%H:%M:%S', s.last_seen, ?)"
+            " GROUP BY s.id) GROUP BY reach",
+            (since.isoformat(), f"-{window_hours * 3600:.0f} seconds"),
         )
         return {int(outlets): int(n) for outlets, n in rows}
 
