@@ -210,3 +210,31 @@ def test_cli_alerts_add_run_list(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert capsys.readouterr().out.strip().splitlines()[-1] == "new_matches=0"
     assert main(["--db", db, "top", "--limit", "3"]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 4  # 3 stories and a total
+
+
+def test_eval_breaking_scores_flagged_stories_by_shared_articles(tmp_path: Path) -> None:
+    from marsad.evaluate.breaking_eval import evaluate_breaking
+
+    store = Store(tmp_path / "b.db", normalizer_version=NORMALIZER_VERSION)
+    pipeline = Pipeline(store, Settings(extract=False))
+    pipeline.ingest([
+        RawArticle(ext_id="q1", source="north", date=datetime(2026, 5, 1, 8), title="زلزال يضرب الساحل",
+                   text="ضرب زلزال قوي الساحل الشرقي فجر اليوم وهرع السكان إلى الشوارع."),
+        RawArticle(ext_id="f1", source="north", date=datetime(2026, 5, 1, 9), title="افتتاح مهرجان الصيف",
+                   text="افتتح أمير المنطقة مهرجان الصيف في الحديقة العامة بحضور الأهالي."),
+    ])  # fmt: skip
+    store.db.execute("UPDATE stories SET breaking = 1")
+    judged = tmp_path / "judged.tsv"
+    judged.write_text("# label\tids\nyes\tq1,q2\nno\tf1\n", encoding="utf-8")
+    report = evaluate_breaking(
+        store, judged, since=datetime(2026, 5, 1), until=datetime(2026, 5, 2)
+    ).splitlines()
+    assert report[-2:] == ["unjudged=0", "breaking_precision=0.500"]
+    judged.write_text("yes\tq1\n", encoding="utf-8")
+    report = evaluate_breaking(
+        store, judged, since=datetime(2026, 5, 1), until=datetime(2026, 5, 2)
+    )
+    assert report.splitlines()[-2:] == ["unjudged=1", "breaking_precision=1.000"]
+    judged.write_text("maybe\tq1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="yes or no"):
+        evaluate_breaking(store, judged, since=datetime(2026, 5, 1), until=datetime(2026, 5, 2))
