@@ -182,9 +182,9 @@ def test_feed_is_valid_atom_with_stable_ids_and_clean_rtl_titles(tmp_path: Path)
 
 
 def test_alerts_api_needs_the_token_to_write_and_serves_the_feed(client: TestClient) -> None:
-    assert client.post("/api/v1/alerts", json={"query": "أستانا"}).status_code == 401
+    assert client.post("/api/v1/alerts/add", json={"query": "أستانا"}).status_code == 401
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    made = client.post("/api/v1/alerts", json={"query": "أستانا"}, headers=auth)
+    made = client.post("/api/v1/alerts/add", json={"query": "أستانا"}, headers=auth)
     assert made.status_code == 201
     wid = made.json()["id"]
     ran = client.post(f"/api/v1/alerts/{wid}/run", headers=auth).json()

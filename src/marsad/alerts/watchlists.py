@@ -37,12 +37,13 @@ def utc_now() -> datetime:
 
 
 def add(store: Store, *, kind: str, query: str, name: str | None = None) -> Watchlist:
-    """Save a watchlist. Raises ValueError on an unknown kind or an empty query."""
+    """Save a watchlist. Raises ValueError on an unknown kind or an empty query.
+
+    A search without a searchable word (punctuation only) is kept: it matches nothing.
+    """
     query = " ".join(query.split())
     if not query:
         raise ValueError("a watchlist needs a query: words to search, an entity or an outlet")
-    if kind == "search" and not build_query(query)[0]:
-        raise ValueError(f"the search {query!r} has no word to look for")
     return saved.add_watchlist(store, name=name or query, kind=kind, query=query, now=utc_now())
 
 

@@ -1,7 +1,9 @@
 """Watchlist endpoints under ``/api/v1/alerts``: list, add, run, and an Atom feed each.
 
-Saving and running a watchlist write to the store, so they need the server's token like
-ingest; reading watchlists and their feeds does not (a feed reader sends no token).
+The paths mirror ``marsad alerts add|list|run``; each path answers one method, so a 405
+names exactly the methods the schema documents. Saving and running a watchlist write to
+the store, so they need the server's token like ingest; reading watchlists and their feeds
+does not (a feed reader sends no token).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from marsad.api.service import MAX_ID, get_service
 from marsad.store.sqlite import Store
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
+# Ids match digits only (``:int``), so ``/add`` never reaches the id routes: a GET of it is
+# a 405 naming POST, not a 422 about a malformed id.
 WatchlistId = Annotated[int, Path(ge=0, le=MAX_ID, description="watchlist id")]
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "missing or wrong token"},
@@ -34,7 +38,11 @@ def list_watchlists(request: Request) -> dict[str, Any]:
     return alert_views.watchlists_view(get_service(request).reader())
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
+@router.post(
+    "/add",
+    status_code=status.HTTP_201_CREATED,
+    responses={400: {"model": ErrorOut, "description": "nothing to watch"}, **WRITE_ERRORS},
+)
 def add_watchlist(
     request: Request,
     body: Annotated[WatchlistIn, Body()],
@@ -48,13 +56,13 @@ def add_watchlist(
         try:
             watchlist = add(store, kind=body.kind, query=body.query, name=body.name)
         except ValueError as exc:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
         return alert_views.watchlist_brief(store, watchlist)
 
     return service.write(save)
 
 
-@router.get("/{watchlist_id}", responses=NOT_FOUND)
+@router.get("/{watchlist_id:int}", responses=NOT_FOUND)
 def get_watchlist(request: Request, watchlist_id: WatchlistId) -> dict[str, Any]:
     """One watchlist and its latest matches, newest run first."""
     view = alert_views.watchlist_view(get_service(request).reader(), watchlist_id)
@@ -63,7 +71,7 @@ def get_watchlist(request: Request, watchlist_id: WatchlistId) -> dict[str, Any]
     return view
 
 
-@router.post("/{watchlist_id}/run", responses={**WRITE_ERRORS, **NOT_FOUND})
+@router.post("/{watchlist_id:int}/run", responses={**WRITE_ERRORS, **NOT_FOUND})
 def run_watchlist(
     request: Request,
     watchlist_id: WatchlistId,
@@ -83,7 +91,7 @@ def run_watchlist(
 
 
 @router.get(
-    "/{watchlist_id}/feed.atom",
+    "/{watchlist_id:int}/feed.atom",
     response_class=Response,
     responses={200: {"content": {ATOM_TYPE: {}}, "description": "Atom 1.0 feed"}, **NOT_FOUND},
 )

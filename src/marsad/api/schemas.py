@@ -68,6 +68,8 @@ class IngestResponse(BaseModel):
 class WatchlistIn(BaseModel):
     """A watchlist to save: a search, an entity's name, or an outlet."""
 
-    query: str = Field(min_length=1, max_length=500, description="words, a name or an outlet")
+    query: str = Field(
+        min_length=1, max_length=500, pattern=r"\S", description="words, a name or an outlet"
+    )
     kind: Literal["search", "entity", "outlet"] = "search"
     name: str | None = Field(default=None, max_length=200, description="label (default: query)")
