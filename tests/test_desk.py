@@ -238,3 +238,22 @@ def test_eval_breaking_scores_flagged_stories_by_shared_articles(tmp_path: Path)
     judged.write_text("maybe\tq1\n", encoding="utf-8")
     with pytest.raises(ValueError, match="yes or no"):
         evaluate_breaking(store, judged, since=datetime(2026, 5, 1), until=datetime(2026, 5, 2))
+
+
+def test_watch_with_alerts_runs_watchlists_after_each_poll(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fixtures.watch.loopback import outlets, serving, sources_toml
+
+    with serving() as server:
+        twenty = outlets(server)
+        sources = tmp_path / "sources.toml"
+        sources.write_text(sources_toml(twenty), encoding="utf-8")
+        db = str(tmp_path / "watch.db")
+        assert main(["--db", db, "alerts", "add", "--kind", "outlet", "شام برس"]) == 0
+        watch = ["--db", db, "watch", "--sources", str(sources), "--once", "--alerts",
+                 "--host-interval", "0", "--timeout", "0.5"]  # fmt: skip
+        assert main(watch) == 0
+    assert "alerts: #1 شام برس: 2 new" in capsys.readouterr().out
+    assert main(["--db", db, "alerts", "run"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "new_matches=0"
