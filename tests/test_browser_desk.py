@@ -33,6 +33,7 @@ from marsad.views import top_view  # noqa: E402
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
 ATOM = "{http://www.w3.org/2005/Atom}"
+TOKEN = "desk-browser-token"
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     store.close()
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(db, token=TOKEN), host="127.0.0.1", port=port, log_level="warning"
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -128,3 +131,29 @@ def test_watchlist_page_links_a_valid_atom_feed(
     entries = root.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == matches
     assert len({e.findtext(f"{ATOM}id") for e in entries}) == len(entries)
+
+
+def test_watchlist_form_saves_runs_and_lists_a_watchlist(
+    browser: sync_api.Browser, served: tuple[str, Path]
+) -> None:
+    base_url, _db = served
+    page = open_page(browser)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base_url + "/alerts")
+    before = page.locator(".watchlist").count()
+    page.select_option("#watchlist-kind", "outlet")
+    page.fill("#watchlist-query", "levant-wire")
+    page.fill("#watchlist-token", "wrong")
+    page.click("#watchlist-submit")
+    page.wait_for_selector("#watchlist-status[data-state=error]")
+    assert "401" in page.locator("#watchlist-status").inner_text()
+    page.fill("#watchlist-token", TOKEN)
+    with page.expect_navigation():
+        page.click("#watchlist-submit")
+    cards = page.locator(".watchlist")
+    assert cards.count() == before + 1
+    added = cards.last.inner_text()
+    assert "levant-wire" in added and "لم تُشغَّل بعد" not in added  # saved, then run once
+    page.screenshot(path=str(SCREENSHOTS / "alerts_added.png"), full_page=True)
+    assert errors == []

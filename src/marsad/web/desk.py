@@ -15,9 +15,15 @@ KIND_LABELS = {"search": "بحث محفوظ", "entity": "كيان", "outlet": "�
 
 @router.get("/alerts", response_class=HTMLResponse)
 def alerts(request: Request) -> HTMLResponse:
-    """Every watchlist, with its feed link and how to add one."""
+    """Every watchlist, with its feed link, and a form that adds one (with the token)."""
     view = alert_views.watchlists_view(get_service(request).reader())
-    return render("alerts.html", section="alerts", view=view, kinds=KIND_LABELS)
+    return render(
+        "alerts.html",
+        section="alerts",
+        view=view,
+        kinds=KIND_LABELS,
+        writable=get_service(request).writable,
+    )
 
 
 @router.get("/alerts/{watchlist_id}", response_class=HTMLResponse)
