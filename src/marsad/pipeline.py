@@ -37,9 +37,11 @@ from marsad.cluster.passages import Passage, group_events, marker_prefix, split_
 from marsad.cluster.signals import (
     BASELINE_DAYS,
     WINDOW_HOURS,
+    Baseline,
     OutletBaseline,
     burst_score,
     is_breaking,
+    surge_outlets,
 )
 from marsad.cluster.stories import (
     Assignment,
@@ -379,7 +381,7 @@ class StoryRefresh:
 
 
 def refresh_story(
-    store: Store, story_id: int, baselines: dict[str, OutletBaseline], settings: Settings
+    store: Store, story_id: int, baseline: Baseline, settings: Settings
 ) -> StoryRefresh | None:
     """Summarize one story from its representatives, crediting every copy's outlet, and
     score its arrival rate against the outlets' baselines; reads ``store``, writes nothing."""
@@ -391,7 +393,7 @@ def refresh_story(
     newest = max(a.published for a in members)
     window_start = newest - timedelta(hours=WINDOW_HOURS)
     window = Counter(a.source for a in members if a.published > window_start)
-    burst = burst_score(window, baselines)
+    burst = burst_score(window, baseline.outlets)
     # The outlet comparison is rebuilt lazily, on the next view of the story (its
     # ``basis`` tells it is stale): a busy story would otherwise redo it per article.
     summary = summarize(
@@ -403,7 +405,7 @@ def refresh_story(
         story_id,
         summary.headline,
         summary.to_json(),
-        (burst, is_breaking(window, burst)),
+        (burst, is_breaking(window, headline=summary.headline, baseline=baseline)),
         revision,
     )
 
@@ -441,12 +443,12 @@ def _refresh_from_passages(store: Store, story_id: int, settings: Settings) -> S
 def refresh_stories(
     db_path: str,
     story_ids: list[int],
-    baselines: dict[str, OutletBaseline],
+    baseline: Baseline,
     settings: Settings,
 ) -> list[StoryRefresh | None]:
     """:func:`refresh_story` over several stories, in a worker process (read-only store)."""
     store = _worker_store(db_path)
-    return [refresh_story(store, story_id, baselines, settings) for story_id in story_ids]
+    return [refresh_story(store, story_id, baseline, settings) for story_id in story_ids]
 
 
 class Pipeline:
@@ -829,16 +831,16 @@ class Pipeline:
         started = time.perf_counter()
         dirty = self.store.dirty_stories()
         latest = self.store.latest_published()
-        baselines = (
-            {
-                outlet: OutletBaseline(articles, stories)
-                for outlet, (articles, stories) in self.store.outlet_output(
-                    latest - timedelta(days=BASELINE_DAYS)
-                ).items()
-            }
-            if latest
-            else {}
-        )
+        baseline = Baseline()
+        if latest:
+            since = latest - timedelta(days=BASELINE_DAYS)
+            baseline = Baseline(
+                {
+                    outlet: OutletBaseline(articles, stories)
+                    for outlet, (articles, stories) in self.store.outlet_output(since).items()
+                },
+                surge_outlets(self.store.story_reach(since, window_hours=WINDOW_HOURS)),
+            )
         settings = self.settings
         theirs: Future[list[StoryRefresh | None]] | None = None
         mine = dirty
@@ -851,17 +853,17 @@ class Pipeline:
             # process summarizes them all.
             with contextlib.suppress(BrokenProcessPool):
                 theirs = pool.submit(
-                    refresh_stories, self.store.path, dirty[1::2], baselines, settings
+                    refresh_stories, self.store.path, dirty[1::2], baseline, settings
                 )
                 mine = dirty[::2]
-        refreshed = [refresh_story(self.store, story_id, baselines, settings) for story_id in mine]
+        refreshed = [refresh_story(self.store, story_id, baseline, settings) for story_id in mine]
         if theirs is not None:
             try:
                 refreshed += theirs.result()
             except BrokenProcessPool:
                 logger.warning("worker process failed; summarizing its stories here")
                 refreshed += [
-                    refresh_story(self.store, story_id, baselines, settings)
+                    refresh_story(self.store, story_id, baseline, settings)
                     for story_id in dirty[1::2]
                 ]
         with self.store.transaction(self.on_wait):

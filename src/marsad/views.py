@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from marsad.cluster.signals import TOP_HALF_LIFE_HOURS, top_score
 from marsad.errors import StoreError
 from marsad.profiles import profiles, profiles_json
 from marsad.search.fts import build_query, search
@@ -52,6 +53,55 @@ def stories_view(
 ) -> dict[str, Any]:
     """A page of stories, most recently updated first; ``total`` counts every match."""
     return find_stories_view(store, limit=limit, offset=offset, source=source)
+
+
+def top_view(
+    store: Store, *, limit: int = 30, offset: int = 0, source: str | None = None
+) -> dict[str, Any]:
+    """Top stories: every listed story ranked by :func:`~marsad.cluster.signals.top_score`.
+
+    Ages are counted from the store's newest story, not the wall clock, so a store of
+    past days ranks the same way whenever it is read (a live store's newest story is
+    minutes old). ``total`` counts the ranked stories: the same stories as the river.
+    """
+    rows = [
+        (story_id, articles, outlets, datetime.fromisoformat(seen))
+        for story_id, articles, outlets, seen in store.story_rank_rows(source=source)
+    ]
+    reference = max((seen for *_, seen in rows), default=None)
+    scored = sorted(
+        (
+            (
+                top_score(
+                    outlets=outlets,
+                    articles=articles,
+                    age_hours=(reference - seen).total_seconds() / 3600 if reference else 0.0,
+                ),
+                seen,
+                story_id,
+            )
+            for story_id, articles, outlets, seen in rows
+        ),
+        key=lambda item: item[2],
+    )
+    # Best first; among equal scores the newer, then (stable sort) the older id.
+    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    page = scored[offset : offset + limit]
+    _, stories = store.find_stories(limit=len(page) or 1, ids=[i for *_, i in page])
+    by_id = {s.id: s for s in stories}
+    return {
+        "schema": SCHEMA_VERSION,
+        "total": len(scored),
+        "limit": limit,
+        "offset": offset,
+        "reference": _time(reference),
+        "half_life_hours": TOP_HALF_LIFE_HOURS,
+        "stories": [
+            {**story_brief(by_id[i]), "score": round(score, 3)}
+            for score, _, i in page
+            if i in by_id
+        ],
+    }
 
 
 def article_brief(article: StoredArticle) -> dict[str, Any]:
@@ -450,26 +500,14 @@ def find_stories_view(
 
 
 def threads_view(store: Store, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
-    """Threads (chains of stories about one evolving event), most recently active first."""
-    total = int(
-        store.db.execute(
-            "SELECT count(DISTINCT thread_id) FROM stories WHERE thread_id IS NOT NULL"
-            " AND n_articles > 0"
-        ).fetchone()[0]
-    )
-    rows = store.db.execute(
-        "SELECT thread_id, count(*), sum(n_articles), min(first_seen), max(last_seen)"
-        " FROM stories WHERE thread_id IS NOT NULL AND n_articles > 0"
-        " GROUP BY thread_id ORDER BY max(last_seen) DESC, thread_id LIMIT ? OFFSET ?",
-        (limit, offset),
-    ).fetchall()
+    """Threads (chains of stories about one evolving event), most recently active first.
+
+    A one-story thread is just its story (already in the river), so it is not listed.
+    """
+    total, rows = store.thread_rows(limit=limit, offset=offset)
     threads = []
     for thread_id, n_stories, n_articles, first_seen, last_seen in rows:
-        titles = store.db.execute(
-            "SELECT id, title FROM stories WHERE thread_id = ? AND n_articles > 0"
-            " ORDER BY first_seen, id",
-            (thread_id,),
-        ).fetchall()
+        titles = store.thread_story_titles(int(thread_id))
         threads.append(
             {
                 "id": int(thread_id),
@@ -477,8 +515,8 @@ def threads_view(store: Store, *, limit: int = 50, offset: int = 0) -> dict[str,
                 "n_articles": int(n_articles),
                 "first_seen": first_seen,
                 "last_seen": last_seen,
-                "title": str(titles[-1][1]) if titles else "",
-                "stories": [{"id": int(i), "title": str(t)} for i, t in titles],
+                "title": titles[-1][1] if titles else "",
+                "stories": [{"id": i, "title": t} for i, t in titles],
             }
         )
     return {

@@ -13,11 +13,13 @@ from fastapi.responses import JSONResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from marsad import __version__
+from marsad.api.alerts import router as alerts_router
 from marsad.api.cache import ResponseCacheMiddleware
 from marsad.api.routes import router as api_router
 from marsad.api.security import DEFAULT_MAX_BODY_BYTES, SecurityHeadersMiddleware
 from marsad.api.service import Service
 from marsad.pipeline import Settings
+from marsad.web.desk import router as desk_router
 from marsad.web.pages import STATIC_DIR, mount_static
 from marsad.web.pages import router as web_router
 
@@ -78,7 +80,9 @@ def create_app(
     app.state.service = service
     app.add_exception_handler(Exception, internal_error)
     app.include_router(api_router)
+    app.include_router(alerts_router)
     app.include_router(web_router)
+    app.include_router(desk_router)
     mount_static(app, STATIC_DIR)
     # Innermost: requests for a host we do not serve never reach (or fill) the cache.
     app.add_middleware(ResponseCacheMiddleware, cache=service.cache, version_of=service.version_of)

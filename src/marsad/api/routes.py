@@ -65,14 +65,19 @@ def naive_utc(value: datetime | None) -> datetime | None:
 
 @router.get("/health", tags=["meta"])
 def health(request: Request) -> dict[str, Any]:
-    """Liveness plus store counts; ``writable`` says whether ingest is enabled."""
+    """Liveness plus store counts; ``writable`` says whether ingest is enabled.
+
+    ``stories`` counts the stories every list shows (the river's and top's ``total``);
+    ``threads`` the threads the threads list shows.
+    """
     service = get_service(request)
     store = service.reader()
     return {
         "schema": views.SCHEMA_VERSION,
         "status": "ok",
         "articles": store.count("articles"),
-        "stories": store.count("stories"),
+        "stories": store.count_listed_stories(),
+        "threads": store.thread_rows(limit=0, offset=0)[0],
         "writable": service.writable,
     }
 
@@ -105,6 +110,18 @@ def list_stories(
         thread=thread,
         entity=entity,
     )
+
+
+@router.get("/top", tags=["stories"])
+def top_stories(
+    request: Request,
+    limit: Limit = 30,
+    offset: Offset = 0,
+    outlet: Annotated[str | None, Query(max_length=200, description="covered by outlet")] = None,
+) -> dict[str, Any]:
+    """Top stories: ranked by distinct outlets and articles, decayed by age (schema of
+    ``marsad top --json``; each story carries its ``score``)."""
+    return views.top_view(get_service(request).reader(), limit=limit, offset=offset, source=outlet)
 
 
 @router.get("/stories/{story_id}", tags=["stories"], responses=NOT_FOUND)

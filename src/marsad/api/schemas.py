@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
@@ -63,3 +63,13 @@ class IngestResponse(BaseModel):
     stories_summarized: int
     skipped: list[SkippedOut]
     seconds: float
+
+
+class WatchlistIn(BaseModel):
+    """A watchlist to save: a search, an entity's name, or an outlet."""
+
+    query: str = Field(
+        min_length=1, max_length=500, pattern=r"\S", description="words, a name or an outlet"
+    )
+    kind: Literal["search", "entity", "outlet"] = "search"
+    name: str | None = Field(default=None, max_length=200, description="label (default: query)")

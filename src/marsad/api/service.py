@@ -6,13 +6,13 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 
@@ -26,6 +26,7 @@ from marsad.text.arabic import NORMALIZER_VERSION
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
 MAX_ID = 2**63 - 1  # SQLite's largest integer, so the largest id a row can have
 #: Pages that show one story: the web page and its JSON.
 STORY_PATH = re.compile(r"/(?:api/v1/stories|story)/(\d+)")
@@ -173,6 +174,14 @@ class Service:
             finally:
                 self.cache.invalidate()
             return IngestOutcome(report=report, seconds=time.perf_counter() - started)
+
+    def write(self, action: Callable[[Store], T]) -> T:
+        """Run a small write (a watchlist saved or run) on the writer, one write at a time."""
+        with self._write_lock:
+            try:
+                return action(self.pipeline.store)
+            finally:
+                self.cache.invalidate()
 
     def close(self) -> None:
         """Close every connection this service opened."""

@@ -546,6 +546,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from marsad.evaluate.wires_eval import evaluate_wires
 
         print(evaluate_wires(Path(args.gold), Path(args.corpus), show_errors=args.errors))
+    elif args.stage == "breaking":
+        from datetime import datetime
+
+        from marsad.evaluate.breaking_eval import evaluate_breaking
+
+        print(
+            evaluate_breaking(
+                _open_store(args.db),
+                Path(args.judged),
+                since=datetime.fromisoformat(args.since),
+                until=datetime.fromisoformat(args.until),
+            )
+        )
     return 0
 
 
@@ -696,6 +709,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="corpus JSONL(.gz) holding the articles (id, title, text)",
     )
     e.add_argument("--errors", action="store_true", help="list wrong and missed agencies")
+    e = stages.add_parser("breaking", help="precision of the breaking flag of the --db store")
+    e.add_argument("judged", help="judged stories TSV: yes|no, article input ids")
+    e.add_argument("--since", required=True, help="stories begun at or after (ISO date)")
+    e.add_argument("--until", required=True, help="stories begun before (ISO date)")
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("bench", help="measure throughput and memory per stage")
@@ -708,10 +725,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_bench)
 
-    from marsad.cli import serve, watch
+    from marsad.cli import desk, serve, watch
 
     watch.add_parsers(sub)
     serve.add_parsers(sub)
+    desk.add_parsers(sub)
     return parser
 
 

@@ -29,6 +29,8 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                    help="network timeout per connect/read (default 10)")  # fmt: skip
+    p.add_argument("--alerts", action="store_true",
+                   help="run every watchlist after each poll (their feeds follow the watch)")  # fmt: skip
     p.set_defaults(run=cmd_watch)
 
     p = sub.add_parser("sources", help="health of watched sources: last success/error, lag")
@@ -81,7 +83,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     settings = WatchSettings(
         limits=FetchLimits(timeout_s=args.timeout, host_interval_s=max(0.0, args.host_interval))
     )
-    watcher = Watcher(pipeline, sources, settings=settings)
+    watcher_class = _alerting_watcher(Watcher) if args.alerts else Watcher
+    watcher = watcher_class(pipeline, sources, settings=settings)
     max_polls = 1 if args.once else args.max_polls
     try:
         report = watcher.run(max_polls=max_polls)
@@ -92,6 +95,22 @@ def cmd_watch(args: argparse.Namespace) -> int:
         raise write_error(args.db, exc) from None
     print(report.line())
     return 0
+
+
+def _alerting_watcher(base: type[Any]) -> type[Any]:
+    """A Watcher that runs every watchlist after each poll and prints their new matches."""
+    from marsad.alerts.watchlists import run as run_watchlists
+
+    class AlertingWatcher(base):  # type: ignore[misc]  # built at run time: lazy imports
+        def poll(self, *, only_due: bool = True) -> Any:
+            report = super().poll(only_due=only_due)
+            for result in run_watchlists(self.store):
+                if result.new_article_ids:
+                    w = result.watchlist
+                    print(f"alerts: #{w.id} {w.name}: {len(result.new_article_ids)} new")
+            return report
+
+    return AlertingWatcher
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

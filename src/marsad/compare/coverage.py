@@ -17,6 +17,8 @@ from datetime import datetime
 from marsad.profiles import OutletProfile
 
 UNKNOWN_OUTLET = "unknown"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Report:
     """One article of the story, as coverage sees it."""

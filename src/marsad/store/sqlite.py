@@ -28,6 +28,11 @@ BUSY_TIMEOUT_MS = 60_000  # one statement's wait for the write lock
 WAIT_STEP_MS = 1_000  # transaction() retries at this step...
 WAIT_REPORT_S = 5.0  # ...and says it is waiting this often
 MIGRATIONS: list[tuple[str, Migration]] = []
+# What counts as a story, once for every list and count (health, river, top, threads):
+# a story with at least one article of its own. A story known only from passages inside
+# other stories' roundup articles is a fragment (often one line of a list) and is not listed.
+LISTED_STORY = "n_articles > 0"
+MIN_THREAD_STORIES = 2  # a thread lists only when it chains at least this many stories
 
 
 def migration(name: str) -> Callable[[Migration], Migration]:
@@ -285,7 +290,7 @@ def _entity_stats(db: sqlite3.Connection) -> None:
         )
 
 
-@migration("0011_wire_agency")
+@migration("0012_wire_agency")
 def _wire_agency(db: sqlite3.Connection) -> None:
     # The agency an article credits (extract.wires), and whether its time is the outlet's
     # publication time or only when it was crawled. Rows stored before say neither.
@@ -746,6 +751,53 @@ class Store:
             raise ValueError(f"unknown table {table!r}")
         return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
+    def count_listed_stories(self) -> int:
+        """Stories that lists show (see LISTED_STORY): the one story count of the store."""
+        return int(
+            self.db.execute(f"SELECT count(*) FROM stories WHERE {LISTED_STORY}").fetchone()[0]
+        )
+
+    def story_rank_rows(self, *, source: str | None = None) -> list[tuple[int, int, int, str]]:
+        """(id, articles, outlets, last seen) of every listed story, for ranking top stories."""
+        where, params = LISTED_STORY, []
+        if source:
+            where += (
+                " AND EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id"
+                " AND a.source = ?)"
+            )
+            params.append(source)
+        rows = self.db.execute(
+            f"SELECT id, n_articles, json_array_length(sources), last_seen FROM stories"
+            f" WHERE {where}",
+            params,
+        )
+        return [(int(i), int(n), int(o), str(seen)) for i, n, o, seen in rows]
+
+    def thread_rows(self, *, limit: int, offset: int) -> tuple[int, list[tuple[Any, ...]]]:
+        """(threads listed, one page of (id, stories, articles, first, last seen)).
+
+        A thread is listed when it chains at least MIN_THREAD_STORIES listed stories.
+        """
+        grouped = (
+            f"SELECT thread_id, count(*) AS n, sum(n_articles), min(first_seen),"
+            f" max(last_seen) AS last FROM stories WHERE thread_id IS NOT NULL"
+            f" AND {LISTED_STORY} GROUP BY thread_id HAVING n >= {MIN_THREAD_STORIES}"
+        )
+        total = int(self.db.execute(f"SELECT count(*) FROM ({grouped})").fetchone()[0])
+        rows = self.db.execute(
+            f"{grouped} ORDER BY last DESC, thread_id LIMIT ? OFFSET ?", (limit, offset)
+        ).fetchall()
+        return total, [tuple(r) for r in rows]
+
+    def thread_story_titles(self, thread_id: int) -> list[tuple[int, str]]:
+        """(id, title) of a thread's listed stories, oldest first."""
+        rows = self.db.execute(
+            f"SELECT id, title FROM stories WHERE thread_id = ? AND {LISTED_STORY}"
+            " ORDER BY first_seen, id",
+            (thread_id,),
+        )
+        return [(int(i), str(t)) for i, t in rows]
+
     def iter_articles_for_reindex(self) -> Iterator[tuple[int, str, str]]:
         """(id, title, body) of every article, for rebuilding derived indexes."""
         for article_id, title, body in self.db.execute("SELECT id, title, body FROM articles"):
@@ -883,6 +935,19 @@ class Store:
             (since.isoformat(),),
         )
         return {str(source): (int(n), int(stories)) for source, n, stories in rows}
+
+    def story_reach(self, since: datetime, *, window_hours: float) -> dict[int, int]:
+        """Listed stories active since a time, counted by the distinct outlets of their
+        last ``window_hours`` (the breaking baseline: how far a story usually gets)."""
+        rows = self.db.execute(
+            "SELECT reach, count(*) FROM (SELECT count(DISTINCT a.source) AS reach"
+            " FROM stories s JOIN articles a ON a.story_id = s.id"
+            f" WHERE s.{LISTED_STORY} AND s.last_seen >= ? AND a.superseded_by IS NULL"
+            " AND a.published > strftime('%Y-%m-%dT%H:%M:%S', s.last_seen, ?)"
+            " GROUP BY s.id) GROUP BY reach",
+            (since.isoformat(), f"-{window_hours * 3600:.0f} seconds"),
+        )
+        return {int(outlets): int(n) for outlets, n in rows}
 
     def set_analysis(
         self,
@@ -1076,8 +1141,7 @@ class Store:
             thread: only stories of this thread.
             ids: only these stories.
         """
-        # A story seen only inside roundups shows once two articles report it.
-        where: list[str] = ["(n_articles > 0 OR n_passages > 1)"]
+        where: list[str] = [LISTED_STORY]
         params: list[Any] = []
         if source:
             where.append(
@@ -1177,3 +1241,4 @@ def _story(row: Sequence[Any]) -> StoredStory:
 
 
 from marsad.store import sources as _sources  # noqa: E402,F401  (registers its migration)
+from marsad.store import watchlists as _watchlists  # noqa: E402,F401  (registers its migration)

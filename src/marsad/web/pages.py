@@ -29,7 +29,7 @@ WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
 PAGE_SIZE = 30
 SEARCH_PAGE_SIZE = 20
-RIVER_TABS = {"newest": "الأحدث", "breaking": "عاجل"}
+RIVER_TABS = {"top": "الأهم", "newest": "الأحدث", "breaking": "عاجل"}
 ENTITY_LABELS = {"PERS": "شخص", "ORG": "مؤسسة", "LOC": "مكان", "MISC": "أخرى"}
 
 router = APIRouter(include_in_schema=False)
@@ -72,19 +72,25 @@ Page = Annotated[int, Query(ge=1, le=10_000)]
 @router.get("/", response_class=HTMLResponse)
 def river(
     request: Request,
-    tab: Annotated[str, Query(pattern="^(newest|breaking)$")] = "newest",
+    tab: Annotated[str, Query(pattern="^(top|newest|breaking)$")] = "top",
     outlet: Annotated[str | None, Query(max_length=200)] = None,
     page: Page = 1,
 ) -> HTMLResponse:
-    """The story river: newest or breaking stories, optionally of one outlet."""
+    """The landing page: top stories (default), or the river of newest or breaking ones,
+    optionally of one outlet. Every tab lists the same stories (see ``LISTED_STORY``)."""
     store = get_service(request).reader()
-    view = views.find_stories_view(
-        store,
-        limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
-        source=outlet or None,
-        breaking=True if tab == "breaking" else None,
-    )
+    if tab == "top":
+        view = views.top_view(
+            store, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, source=outlet or None
+        )
+    else:
+        view = views.find_stories_view(
+            store,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+            source=outlet or None,
+            breaking=True if tab == "breaking" else None,
+        )
     outlets = views.outlet_menu(store)
     return render(
         "river.html",

@@ -140,9 +140,48 @@
     });
   }
 
+  // The watchlist form saves through the API (POST /api/v1/alerts/add, then a first run),
+  // with the server's token like the ingest form, and reloads to show the new watchlist.
+  function setupWatchlistForm() {
+    var form = document.getElementById("watchlist-form");
+    if (!form) { return; }
+    var status = document.getElementById("watchlist-status");
+    function field(id) { return document.getElementById(id).value; }
+    function call(path, body) {
+      return fetch(path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Authorization": "Bearer " + field("watchlist-token") },
+        body: body === undefined ? undefined : JSON.stringify(body)
+      }).then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) {
+            throw new Error("(" + response.status + ") " + (typeof data.detail === "string" ? data.detail : JSON.stringify(data.detail)));
+          }
+          return data;
+        });
+      });
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      status.setAttribute("data-state", "pending");
+      status.textContent = "جارٍ الحفظ…";
+      var body = { query: field("watchlist-query"), kind: field("watchlist-kind") };
+      if (field("watchlist-name").trim()) { body.name = field("watchlist-name"); }
+      call("/api/v1/alerts/add", body).then(function (saved) {
+        return call("/api/v1/alerts/" + saved.id + "/run");
+      }).then(function () {
+        window.location.reload();
+      }).catch(function (e) {
+        status.setAttribute("data-state", "error");
+        status.textContent = "تعذّر الحفظ " + e.message;
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setupTheme();
     setupKeys();
     setupIngest();
+    setupWatchlistForm();
   });
 })();
