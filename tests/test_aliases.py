@@ -195,3 +195,13 @@ def test_state_names_short_forms_and_descriptors() -> None:
     assert same_entity("الشينخوا", "شينخوا")  # an acronym written with the article
     assert same_entity("إسماعيل ولد الشيخ أحمد", "ولد الشيخ أحمد")  # الشيخ is a name here
     assert not same_entity("وكالة الأنباء السعودية", "السعودية")
+
+
+def test_three_part_names_and_region_titles() -> None:
+    assert same_entity("سامح شكري", "سامح حسن شكري")  # the father's name in the middle
+    assert not same_entity("محمد سلمان", "محمد بن سلمان")
+    assert not same_entity("سامح شكري", "سامح حسن علي")
+    assert same_entity("الملا عمر", "الملا محمد عمر")
+    # A region's governor: the title is kept whole, the name after it is the person.
+    assert canonical_name("الأمير فيصل بن بندر أمير منطقة الرياض") == "فيصل بن بندر"
+    assert not same_entity("أمير منطقة الرياض", "أمير المنطقة الشرقية")

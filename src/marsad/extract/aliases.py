@@ -153,16 +153,27 @@ def _leading_name(words: list[str]) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=1)
+def _region_words() -> frozenset[str]:
+    return frozenset(fold(e) for e in word_sections("titles_ar.txt").get("region", []))
+
+
 def _after_complements(words: list[str]) -> list[str]:
     """Drops the definite complements after a role (مؤلف الدراسة دومينيك -> دومينيك)."""
     index = 0
-    while (
-        index < len(words)
-        and fold(words[index]).startswith("ال")
-        and fold(words[index]) not in STOPWORDS
-    ):
-        index += 1
-    return words[index:] if index < len(words) else words
+    region_seen = False
+    while index < len(words):
+        folded = fold(words[index])
+        if folded in _region_words():
+            index += 2  # منطقة الرياض, محافظة جدة: the region and its name
+            region_seen = True
+        elif folded.startswith("ال") and folded not in STOPWORDS:
+            index += 1
+        else:
+            break
+    if index >= len(words):
+        return [] if region_seen else words
+    return words[index:]
 
 
 def _first_name_run(words: list[str], titles: frozenset[str]) -> list[str]:
@@ -394,6 +405,22 @@ def _names_institution(words: tuple[str, ...]) -> bool:
     return first.startswith("ال") or first in _institution_heads()
 
 
+def _is_three_part_name(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """A first and family name and the same with the father's name between them (سامح شكري /
+    سامح حسن شكري, الملا عمر / الملا محمد عمر), never across a «بن» link or a definite first
+    word (an organisation)."""
+    if len(short) != 2 or len(full) != 3:
+        return False
+    if any(fold(w) in _PATRONYMIC or fold(w) in _tables().titles for w in full):
+        return False
+    if fold(short[0]).startswith("ال") or fold(full[1]).startswith("ال"):
+        return False
+    tables = _tables()
+    return _word_key(short[0], tables) == _word_key(full[0], tables) and _word_key(
+        short[1], tables
+    ) == _word_key(full[2], tables)
+
+
 @lru_cache(maxsize=1)
 def _state_nouns() -> frozenset[str]:
     return frozenset(fold(w) for w in word_sections("titles_ar.txt").get("state", []))
@@ -448,6 +475,16 @@ def same_entity(a: str, b: str) -> bool:
         and _is_official_extension(full_words[len(short_words) :])
     ):
         return True
+    if (
+        len(short) >= 2
+        and long_keys[: len(short)] == short
+        and _names_institution(short_words)
+        and fold(full_words[len(short_words)]).startswith("و")
+        and len(fold(full_words[len(short_words)])) > 3
+    ):
+        return True  # a name cut before its coordinated part (هيئة الأمر بالمعروف والنهي ...)
+    if _is_three_part_name(short_words, full_words):
+        return True
     if long_keys[-len(short) :] != short:
         return False
     if len(short_words) == 1 and fold(short_words[0]) in _NOT_SURNAMES:
@@ -470,6 +507,7 @@ _MIN_LISTED_SHARE = 0.6  # the same for a title listed as naming one office-hold
 _MIN_TITLE_EVIDENCE = 5  # a title phrase must name the same person this often
 _MIN_TITLE_SEEN = 10  # and occur at least this often in the corpus
 _CLITIC_NOUN_RATIO = 5  # a word with ل/ب whose definite form is this common is a noun
+_MAX_NAME_WORDS = 6  # فيصل بن بندر بن عبدالعزيز آل سعود at most
 _MIN_INTRODUCERS = 2  # different words seen right before a name that make it a person's
 
 
@@ -603,8 +641,7 @@ def _is_unique_title(words: list[str]) -> bool:
         return True
     if any(w in _nationality_forms() for w in words[1:]):
         return True
-    regions = {fold(e) for e in word_sections("titles_ar.txt").get("region", [])}
-    return len(words) == 3 and words[1] in regions  # a region has one governor
+    return len(words) >= 3 and words[1] in _region_words()  # a region has one governor
 
 
 @lru_cache(maxsize=1)
@@ -649,7 +686,7 @@ def _name_end(tokens: list[str], start: int) -> int:
     """The index after the personal name at ``start`` and any further «بن X» links
     (فيصل بن بندر بن عبدالعزيز)."""
     end = start
-    while end < len(tokens) and end - start < 4:
+    while end < len(tokens) and end - start < _MAX_NAME_WORDS:
         folded = fold(tokens[end])
         if not _is_word(tokens[end]) or folded in STOPWORDS or folded in _title_words():
             break
@@ -710,6 +747,7 @@ def _pick_titles(
             or (words[0] not in _tables().titles and " ".join(words) not in _listed_titles())
             or any(w in STOPWORDS or w in _honorific_words() for w in words)
             or any(strip_article_clitics(w) != w for w in words)
+            or (words[-1] in _role_words() and " ".join(words) not in _listed_titles())
         ):
             continue
         names = [

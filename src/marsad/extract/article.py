@@ -116,6 +116,17 @@ def without_proclitic(text: str) -> str:
     return bare + space + rest
 
 
+@cache
+def _place_nouns() -> frozenset[str]:
+    return frozenset(map(arabic.fold, arabic.word_sections("not_names_ar.txt")["place_nouns"]))
+
+
+def _after_place_noun(text: str, start: int) -> bool:
+    """Whether the word before ``start`` is a place noun (مدينة مشهد: a city, not a scene)."""
+    before = text[max(0, start - 20) : start].split()
+    return bool(before) and arabic.fold(before[-1]) in _place_nouns()
+
+
 def is_not_a_name(text: str) -> bool:
     """True for a one-word mention that is God's name in a formula or a currency."""
     words = text.split()
@@ -148,7 +159,9 @@ def extract(
         else:
             canonical = without_proclitic(entity.text)
         key = entity_key(entity.label, canonical)
-        if key.endswith(":") or is_not_a_name(entity.text):
+        if key.endswith(":") or (
+            is_not_a_name(entity.text) and not _after_place_noun(text, entity.start)
+        ):
             continue  # nothing left after stripping titles, or God's name, a currency
         mentions.append(
             EntityMention(entity.label, entity.text, entity.start, entity.end, canonical, key)
