@@ -205,3 +205,9 @@ def test_three_part_names_and_region_titles() -> None:
     # A region's governor: the title is kept whole, the name after it is the person.
     assert canonical_name("الأمير فيصل بن بندر أمير منطقة الرياض") == "فيصل بن بندر"
     assert not same_entity("أمير منطقة الرياض", "أمير المنطقة الشرقية")
+
+
+def test_broken_plurals_keep_their_vowels() -> None:
+    assert not same_entity("سوريا", "سرايا")
+    assert not same_entity("سوريا", "سارة")
+    assert same_entity("سوريا", "سورية")

@@ -248,7 +248,9 @@ def _word_key(word: str, tables: _Tables) -> str:
     if len(folded) > _MIN_TEH_TO_ALEF and folded[-1] == "ه":
         folded = folded[:-1] + "ا"  # أستانة / أستانا, سورية / سوريا; not سارة / سارا
     mapped = folded.translate(tables.letter_map)
-    if len(mapped) <= 2 or mapped.startswith("ال"):
+    # A broken plural in -aya (سرايا، ضحايا، قضايا) is an Arabic word: its vowels stay, so it
+    # never meets a transliterated name (سرايا / سوريا).
+    if len(mapped) <= 2 or mapped.startswith("ال") or (len(folded) >= 5 and folded.endswith("ايا")):
         return mapped  # a definite Arabic word keeps its long vowels (العبادي / العبيدي)
     inner = "".join(ch for ch in mapped[1:-1] if ch not in tables.vowels)
     return mapped[0] + inner + mapped[-1]
