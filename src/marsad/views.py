@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -735,7 +735,9 @@ def entity_view(
     variants: dict[str, int] = {}
     for row in mentions:
         variants[row["text"]] = variants.get(row["text"], 0) + 1
-    labels = sorted({row["label"] for row in mentions})
+    # Most frequent type first: an entity's type is the majority of its mentions' types.
+    label_counts = Counter(row["label"] for row in mentions)
+    labels = sorted(label_counts, key=lambda label: (-label_counts[label], label))
     story_counts: dict[int, int] = {}
     for row in mentions + statements:
         if row["story_id"] is not None:
@@ -757,11 +759,17 @@ def entity_view(
             " GROUP BY key ORDER BY articles DESC, name LIMIT 15",
             (*articles, *keys),
         )
-    canonical = max((row["canonical"] for row in mentions), key=len, default=canonical_name(name))
+    # The fullest name (most words), then the spelling most mentions use: جدة, not a rare
+    # جــدّة with tatweel and shadda that is only longer.
+    spellings = Counter(row["canonical"] for row in mentions)
+    canonical = max(
+        spellings, key=lambda c: (len(c.split()), spellings[c]), default=canonical_name(name)
+    )
     return {
         "schema": SCHEMA_VERSION,
         "name": canonical,
         "labels": labels,
+        "label": labels[0] if labels else None,
         "mentions": len(mentions),
         "variants": sorted(variants, key=lambda v: -variants[v]),
         "outlets": sorted({row["source"] for row in mentions}),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,6 +34,8 @@ from marsad.text.arabic import (
 
 _PUNCT = " \t\n,.;:!?\"'«»“”„()[]-–—،؛؟…"
 _PATRONYMIC = frozenset({"بن", "ابن", "بنت"})
+# After these a word is a name, never a title (إسماعيل ولد الشيخ أحمد, Mauritanian «son of»).
+_NAME_LINKS = _PATRONYMIC | {"ولد"}
 _COMPOUND_HEADS = frozenset({"عبد", "ابو", "ابي"})  # first word of a two-word given name
 # A final ة is read as ا only in words of five letters or more: short ones are Arabic words and
 # names whose ة is part of the word (سارة, جدة), not a transliterated final a (أستانة).
@@ -91,6 +93,14 @@ def _tables() -> _Tables:
     for row in word_sections("aliases_ar.tsv").get("", []):
         variant, canonical = row.split("\t")
         tables.aliases[_key(_strip_titles(variant), tables)] = canonical.strip()
+    # A listed title and its listed short form (خادم الحرمين الشريفين / خادم الحرمين) name one
+    # person: the short form takes the mined holder of the long one.
+    listed = sorted(word_sections("titles_ar.txt").get("unique_titles", []), key=len)
+    for short in listed:
+        for longer in listed:
+            long_key = _key(longer, tables)
+            if longer.startswith(short + " ") and long_key in tables.aliases:
+                tables.aliases.setdefault(_key(short, tables), tables.aliases[long_key])
     return tables
 
 
@@ -125,7 +135,9 @@ def _words(name: str) -> list[str]:
 def _name_suffix(words: list[str], titles: frozenset[str]) -> list[str]:
     """The words after the last title/role word, or [] when the phrase ends with one."""
     for index in range(len(words) - 1, -1, -1):
-        if fold(words[index]) in titles:
+        if fold(words[index]) in titles and not (
+            index > 0 and fold(words[index - 1]) in _NAME_LINKS
+        ):
             return words[index + 1 :]
     return words
 
@@ -133,7 +145,7 @@ def _name_suffix(words: list[str], titles: frozenset[str]) -> list[str]:
 def _leading_name(words: list[str]) -> list[str]:
     """Two to four name words that open the phrase and are followed directly by a role."""
     for index in range(2, min(4, len(words) - 1) + 1):
-        if fold(words[index]) in _role_words():
+        if fold(words[index]) in _role_words() and fold(words[index - 1]) not in _NAME_LINKS:
             lead = words[:index]
             if _looks_like_name(lead) and not any(fold(w) in _title_words() for w in lead):
                 return lead
@@ -141,16 +153,27 @@ def _leading_name(words: list[str]) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=1)
+def _region_words() -> frozenset[str]:
+    return frozenset(fold(e) for e in word_sections("titles_ar.txt").get("region", []))
+
+
 def _after_complements(words: list[str]) -> list[str]:
     """Drops the definite complements after a role (مؤلف الدراسة دومينيك -> دومينيك)."""
     index = 0
-    while (
-        index < len(words)
-        and fold(words[index]).startswith("ال")
-        and fold(words[index]) not in STOPWORDS
-    ):
-        index += 1
-    return words[index:] if index < len(words) else words
+    region_seen = False
+    while index < len(words):
+        folded = fold(words[index])
+        if folded in _region_words():
+            index += 2  # منطقة الرياض, محافظة جدة: the region and its name
+            region_seen = True
+        elif folded.startswith("ال") and folded not in STOPWORDS:
+            index += 1
+        else:
+            break
+    if index >= len(words):
+        return [] if region_seen else words
+    return words[index:]
 
 
 def _first_name_run(words: list[str], titles: frozenset[str]) -> list[str]:
@@ -225,7 +248,9 @@ def _word_key(word: str, tables: _Tables) -> str:
     if len(folded) > _MIN_TEH_TO_ALEF and folded[-1] == "ه":
         folded = folded[:-1] + "ا"  # أستانة / أستانا, سورية / سوريا; not سارة / سارا
     mapped = folded.translate(tables.letter_map)
-    if len(mapped) <= 2 or mapped.startswith("ال"):
+    # A broken plural in -aya (سرايا، ضحايا، قضايا) is an Arabic word: its vowels stay, so it
+    # never meets a transliterated name (سرايا / سوريا).
+    if len(mapped) <= 2 or mapped.startswith("ال") or (len(folded) >= 5 and folded.endswith("ايا")):
         return mapped  # a definite Arabic word keeps its long vowels (العبادي / العبيدي)
     inner = "".join(ch for ch in mapped[1:-1] if ch not in tables.vowels)
     return mapped[0] + inner + mapped[-1]
@@ -233,6 +258,19 @@ def _word_key(word: str, tables: _Tables) -> str:
 
 def _key(name: str, tables: _Tables) -> str:
     return "".join(_word_key(w, tables) for w in join_name_compounds(_words(name)))
+
+
+@lru_cache(maxsize=1)
+def _evaluative_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in word_sections("titles_ar.txt").get("evaluative", []))
+
+
+def _without_evaluation(name: str) -> str:
+    """The name without evaluative adjectives after it (تنظيم داعش الإرهابي -> تنظيم داعش)."""
+    words = name.split()
+    while len(words) > 1 and fold(words[-1]) in _evaluative_words():
+        words.pop()
+    return " ".join(words)
 
 
 def canonical_name(name: str) -> str:
@@ -249,8 +287,12 @@ def canonical_name(name: str) -> str:
         The canonical written form (original spelling of the kept words).
     """
     tables = _tables()
-    stripped = _strip_titles(name)
+    stripped = _without_evaluation(_strip_titles(name))
     alias = tables.aliases.get(_key(stripped, tables))
+    folded = fold(stripped)
+    if alias is None and " " not in folded and folded.startswith("ال") and len(folded) > 4:
+        # A foreign acronym written with the article: الفيفا = فيفا, اليونيسيف = يونيسيف.
+        alias = tables.aliases.get(_key(stripped[2:], tables))
     if alias is None:
         # A name with its acronym in quotes (هيئة الإذاعة البريطانية «بي بي سي»): either part.
         quoted = _QUOTED_RE.search(name.rstrip())
@@ -365,6 +407,47 @@ def _names_institution(words: tuple[str, ...]) -> bool:
     return first.startswith("ال") or first in _institution_heads()
 
 
+def _is_three_part_name(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """A first and family name and the same with the father's name between them (سامح شكري /
+    سامح حسن شكري, الملا عمر / الملا محمد عمر), never across a «بن» link or a definite first
+    word (an organisation)."""
+    if len(short) != 2 or len(full) != 3:
+        return False
+    if any(fold(w) in _PATRONYMIC or fold(w) in _tables().titles for w in full):
+        return False
+    if fold(short[0]).startswith("ال") or fold(full[1]).startswith("ال"):
+        return False
+    tables = _tables()
+    return _word_key(short[0], tables) == _word_key(full[0], tables) and _word_key(
+        short[1], tables
+    ) == _word_key(full[2], tables)
+
+
+@lru_cache(maxsize=1)
+def _state_nouns() -> frozenset[str]:
+    return frozenset(fold(w) for w in word_sections("titles_ar.txt").get("state", []))
+
+
+@lru_cache(maxsize=1 << 12)
+def _state_country_keys(name: str) -> frozenset[str]:
+    """Keys of the country a state's official name stands for: a state noun and the country
+    (جمهورية مصر العربية -> مصر) or its nisba (الجمهورية اليمنية -> اليمن, المملكة الأردنية
+    الهاشمية -> الأردن, الجمهورية الإسلامية الإيرانية -> إيران)."""
+    words = [fold(w) for w in _words(canonical_name(name))]
+    head = strip_article_clitics(words[0]) if words else ""
+    if len(words) < 2 or head.removeprefix("ال") not in _state_nouns():
+        return frozenset()
+    tables = _tables()
+    if not words[1].startswith("ال"):
+        return frozenset({_word_key(words[1], tables)})
+    keys = set()
+    for word in words[1:]:
+        if _is_nisba(word):
+            base = word[2:-2] if word.endswith("يه") else word[2:-1]
+            keys |= {_word_key("ال" + base, tables), _word_key(base, tables)}
+    return frozenset(keys)
+
+
 def same_entity(a: str, b: str) -> bool:
     """Pairwise decision: do two mentions name the same entity, with no other context?
 
@@ -379,6 +462,9 @@ def same_entity(a: str, b: str) -> bool:
         return False
     if "".join(keys_a) == "".join(keys_b):
         return True
+    for one, other in ((a, keys_b), (b, keys_a)):
+        if len(other) == 1 and other[0] in _state_country_keys(one):
+            return True
     short, full = (keys_a, b) if len(keys_a) < len(keys_b) else (keys_b, a)
     long_keys = keys_b if short is keys_a else keys_a
     if len(short) == len(long_keys):
@@ -391,10 +477,22 @@ def same_entity(a: str, b: str) -> bool:
         and _is_official_extension(full_words[len(short_words) :])
     ):
         return True
+    if (
+        len(short) >= 2
+        and long_keys[: len(short)] == short
+        and _names_institution(short_words)
+        and fold(full_words[len(short_words)]).startswith("و")
+        and len(fold(full_words[len(short_words)])) > 3
+    ):
+        return True  # a name cut before its coordinated part (هيئة الأمر بالمعروف والنهي ...)
+    if _is_three_part_name(short_words, full_words):
+        return True
     if long_keys[-len(short) :] != short:
         return False
     if len(short_words) == 1 and fold(short_words[0]) in _NOT_SURNAMES:
         return False
+    if len(short_words) == 1 and strip_article_clitics(full_words[0]) in _institution_heads():
+        return False  # an institution's last word is no surname (وكالة الأنباء السعودية)
     before = full_words[-len(short) - 1] if len(full_words) > len(short) else ""
     return fold(before) not in _PATRONYMIC
 
@@ -407,8 +505,12 @@ _TOKEN_RE = re.compile(r"[\w\u0600-\u06ff]+|[^\w\s]")
 _HONORIFICS = frozenset({"الملك", "الامير", "الشيخ", "السلطان", "الرئيس"})
 _MIN_EVIDENCE = 3  # occurrences of a pattern before it counts as evidence
 _MIN_SHARE = 0.8  # share of those occurrences that must agree on one name
+_MIN_LISTED_SHARE = 0.6  # the same for a title listed as naming one office-holder
 _MIN_TITLE_EVIDENCE = 5  # a title phrase must name the same person this often
 _MIN_TITLE_SEEN = 10  # and occur at least this often in the corpus
+_CLITIC_NOUN_RATIO = 5  # a word with ل/ب whose definite form is this common is a noun
+_MAX_NAME_WORDS = 6  # فيصل بن بندر بن عبدالعزيز آل سعود at most
+_MIN_INTRODUCERS = 2  # different words seen right before a name that make it a person's
 
 
 def _tokens(text: str) -> list[str]:
@@ -469,6 +571,32 @@ def _pick_span(
     return None
 
 
+def _pick_spans(
+    contexts: list[list[str]], min_len: int, max_len: int, *, closed_ok: bool
+) -> list[tuple[str, list[int]]]:
+    """Every phrase :func:`_pick_span` would pick in turn, each context given to the longest
+    phrase that ends it, in one pass per length (linear in the contexts). With ``closed_ok``
+    punctuation closing every occurrence is a boundary too (a title after a name, then a
+    comma); before a name it is not (a sentence opening «أوضح الناطق» is no title)."""
+    picked: list[tuple[str, list[int]]] = []
+    taken: set[int] = set()
+    for length in range(max_len, min_len - 1, -1):
+        spans: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for index, words in enumerate(contexts):
+            if index not in taken and len(words) >= length:
+                spans[tuple(fold(w) for w in words[-length:])].append(index)
+        for span, members in sorted(spans.items(), key=lambda item: -len(item[1])):
+            if len(members) < _MIN_EVIDENCE or span[0] in STOPWORDS:
+                continue
+            before = {
+                fold(contexts[i][-length - 1]) if len(contexts[i]) > length else "" for i in members
+            }
+            if len(before) >= 2 or (closed_ok and before == {""}):
+                picked.append((" ".join(contexts[members[0]][-length:]), members))
+                taken.update(members)
+    return picked
+
+
 @lru_cache(maxsize=1)
 def _honorific_words() -> frozenset[str]:
     """Folded words of the [titles] section (الملك، صاحب، السمو، الفريق)."""
@@ -505,20 +633,152 @@ def _opens_name_phrase(words: list[str]) -> bool:
     return (first[2:] if first.startswith("ال") else first) in _institution_heads()
 
 
-@lru_cache(maxsize=1)
-def _role_entries() -> frozenset[str]:
-    return frozenset(fold(e) for e in word_sections("titles_ar.txt").get("roles", []))
-
-
 def _is_unique_title(words: list[str]) -> bool:
-    """A folded phrase with no office in it (خادم الحرمين الشريفين), or a listed title with
-    nationality adjectives (ولي العهد, العاهل الأردني); not an office with a portfolio
-    (وزير الدفاع), which has holders in every country."""
-    if not any(w in _role_words() for w in words):
+    """A folded phrase that names one office-holder at a time: a listed title (خادم الحرمين
+    الشريفين, ولي العهد), one with no office in it (المرشد الأعلى), an office qualified by a
+    nationality (العاهل الأردني, رئيس الوزراء التركي, وزير الخارجية الأمريكي) or by a region
+    (أمير منطقة الرياض); not a bare office (وزير الدفاع, رئيس مجلس الوزراء), which has
+    holders in every country."""
+    if " ".join(words) in _listed_titles() or not any(w in _role_words() for w in words):
         return True
-    nationality = {fold(e) for e in word_sections("titles_ar.txt").get("nationality", [])}
-    core = [w for w in words if w not in nationality and w not in _tables().titles - _role_words()]
-    return " ".join(core) in _role_entries()
+    if any(w in _nationality_forms() for w in words[1:]):
+        return True
+    return len(words) >= 3 and words[1] in _region_words()  # a region has one governor
+
+
+@lru_cache(maxsize=1)
+def _nationality_forms() -> frozenset[str]:
+    """Folded nationality adjectives with and without ال, masculine and feminine."""
+    entries = word_sections("titles_ar.txt").get("nationality", [])
+    return frozenset(form for entry in entries for form in _adjective_forms(fold(entry)))
+
+
+@lru_cache(maxsize=1)
+def _listed_titles() -> frozenset[str]:
+    return frozenset(fold(e) for e in word_sections("titles_ar.txt").get("unique_titles", []))
+
+
+def _has_title_word(words: list[str]) -> bool:
+    """A folded phrase holding a title, role or nationality word, or listed as a title of
+    its own ([unique_titles]: خادم الحرمين الشريفين), not a common noun phrase (شارك مركز,
+    إغلاق طريق) before a name."""
+    return " ".join(words) in _listed_titles() or any(w in _tables().titles for w in words)
+
+
+def _title_then_name(tokens: list[str], index: int) -> int | None:
+    """Where a personal name starts after a title phrase that opens at ``index``: the title
+    word is followed by definite complements, nationality words or «للأمم» (الأمين العام
+    للأمم المتحدة بان كي مون), then the name; None when no name follows within five words."""
+    if fold(tokens[index]) not in _tables().titles:
+        return None
+    for position in range(index + 1, min(index + 6, len(tokens))):
+        token = tokens[position]
+        if not _is_word(token):
+            return None
+        folded = fold(token)
+        if folded in STOPWORDS:
+            return None
+        if folded in _tables().titles or strip_article_clitics(token).startswith("ال"):
+            continue
+        return position
+    return None
+
+
+def _name_end(tokens: list[str], start: int) -> int:
+    """The index after the personal name at ``start`` and any further «بن X» links
+    (فيصل بن بندر بن عبدالعزيز)."""
+    end = start
+    while end < len(tokens) and end - start < _MAX_NAME_WORDS:
+        folded = fold(tokens[end])
+        if not _is_word(tokens[end]) or folded in STOPWORDS or folded in _title_words():
+            break
+        end += 1
+    while end + 1 < len(tokens) and fold(tokens[end]) in _PATRONYMIC and _is_word(tokens[end + 1]):
+        end += 2
+    return end
+
+
+def _right_words(tokens: list[str], start: int, limit: int) -> list[str]:
+    """Up to ``limit`` words from ``start``, stopped by punctuation."""
+    words: list[str] = []
+    index = start
+    while index < len(tokens) and len(words) < limit and _is_word(tokens[index]):
+        words.append(tokens[index])
+        index += 1
+    return words
+
+
+def _is_clitic_noun(word: str, count: Callable[[str], int]) -> bool:
+    """A folded word that is a preposition on a noun the corpus also writes definite, at
+    least a fifth as often (لكره -> الكره, لرعايه -> الرعايه): no given name (لوران, ليلى)."""
+    definite = count(" ال" + word[1:] + " ")
+    return word[:1] in ("ل", "ب") and definite * _CLITIC_NOUN_RATIO >= max(1, count(f" {word} "))
+
+
+def _head(name: str) -> str:
+    """The first two words of a name, folded (باراك أوباما أمس -> باراك اوباما)."""
+    return " ".join(fold(w) for w in name.split()[:2])
+
+
+def _pick_titles(
+    titled: list[tuple[list[str], str]],
+    count: Callable[[str], int],
+    introduced: dict[str, set[str]],
+    *,
+    reverse: bool,
+) -> list[tuple[str, str]]:
+    """Title phrases that stand for one person: the phrases shared by the contexts (words
+    before a name, or after it when ``reverse``), each kept when it names one office-holder
+    at a time, at least five and 80% of its occurrences name the same person, and the
+    phrase occurs at least ten times in the corpus (``count`` of its folded form). A name
+    counts only when it holds a patronymic (فهد بن عبدالعزيز) or is introduced by at least
+    two different words across the corpus
+    (``introduced``: باراك أوباما after الأمريكي and الأميركي, بشار الأسد after السوري and
+    الرئيس), not a verb or noun seen after one title only (ولي العهد يعايد المرابطين); 80%
+    of those names of the phrase must name the one person."""
+    pairs: list[tuple[str, str]] = []
+    contexts = [context for context, _ in titled]
+    for phrase, members in _pick_spans(contexts, 2, 4, closed_ok=reverse):
+        chosen = set(members)
+        if reverse:
+            phrase = " ".join(phrase.split()[::-1])
+        words = [fold(w) for w in phrase.split()]
+        if (
+            not _is_unique_title(words)
+            or not _has_title_word(words)
+            or (words[0] not in _tables().titles and " ".join(words) not in _listed_titles())
+            or any(w in STOPWORDS or w in _honorific_words() for w in words)
+            or any(strip_article_clitics(w) != w for w in words)
+            or (words[-1] in _role_words() and " ".join(words) not in _listed_titles())
+        ):
+            continue
+        names = [
+            titled[i][1]
+            for i in chosen
+            if (
+                len(introduced[_head(titled[i][1])]) >= _MIN_INTRODUCERS
+                or any(fold(w) in _PATRONYMIC for w in titled[i][1].split())
+            )
+            and not _is_clitic_noun(fold(titled[i][1].split()[0]), count)
+        ]
+        if not names:
+            continue
+        top = max(set(names), key=names.count)
+        top_keys = _word_keys(top)
+        # A listed title names one office-holder by knowledge; evidence only says who, so a
+        # plurality is enough (headlines put verbs after it: ولي العهد يعقد اجتماعا).
+        share = _MIN_LISTED_SHARE if " ".join(words) in _listed_titles() else _MIN_SHARE
+        # A run may go on past the name (باراك أوباما أمس): it agrees when it opens with it.
+        agreeing = sum(
+            same_entity(n, top) or _word_keys(n)[: len(top_keys)] == top_keys for n in names
+        )
+        if (
+            agreeing >= max(_MIN_TITLE_EVIDENCE, share * len(names))
+            and count(" ".join(words)) >= _MIN_TITLE_SEEN
+            and _strip_titles(phrase) == phrase
+        ):
+            pairs.append((phrase, top))
+    return pairs
 
 
 def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
@@ -541,10 +801,13 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
     """
     acronyms: dict[str, list[list[str]]] = defaultdict(list)
     titled: list[tuple[list[str], str]] = []
+    titled_after: list[tuple[list[str], str]] = []  # words after the name, reversed
+    introduced: dict[str, set[str]] = defaultdict(set)  # name head -> words right before it
     given: dict[tuple[str, str], list[str]] = defaultdict(list)
     folded_texts: list[str] = []
     for text in texts:
         tokens = _tokens(text)
+        named_at: set[int] = set()
         folded_texts.append(" ".join(fold(t) for t in tokens if _is_word(t)))
         for index, token in enumerate(tokens):
             if token in "(«" and index + 2 < len(tokens):
@@ -561,13 +824,30 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
                     left = _left_words(tokens, index, 7)
                     if left:
                         acronyms[" ".join(inner)].append(left)
+            start = _title_then_name(tokens, index)
+            if (
+                start is not None
+                and start not in named_at
+                and fold(tokens[start - 1]) not in _HONORIFICS
+            ):
+                named_at.add(start)
+                name = _name_after(tokens, start)
+                left = _left_words(tokens, start, 5)
+                if left and _is_personal_name(name):
+                    titled.append((left, canonical_name(" ".join(name))))
+                    introduced[_head(titled[-1][1])].add(fold(tokens[start - 1]))
             if fold(token) in _HONORIFICS:
                 name = _name_after(tokens, index + 1)
                 if not name:
                     continue
                 left = _left_words(tokens, index, 4)
+                if _is_personal_name(name):
+                    introduced[_head(canonical_name(" ".join(name)))].add(fold(token))
                 if left and _is_personal_name(name):
                     titled.append((left, canonical_name(" ".join(name))))
+                right = _right_words(tokens, _name_end(tokens, index + 1), 4)
+                if right and _is_personal_name(name):
+                    titled_after.append((right[::-1], canonical_name(" ".join(name))))
                 patronymic = len(name) == 3 and fold(name[1]) in _PATRONYMIC
                 given[(fold(token), fold(name[0]))].append(" ".join(name) if patronymic else "")
     corpus = " \n ".join(folded_texts)
@@ -585,28 +865,9 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
             and _strip_titles(expansion) == expansion
         ):
             pairs.append((acronym, expansion))
-    remaining = list(range(len(titled)))
-    while remaining:
-        picked = _pick_span([titled[i][0] for i in remaining], 2, 4)
-        if picked is None:
-            break
-        phrase, members = picked
-        chosen = {remaining[m] for m in members}
-        remaining = [i for i in remaining if i not in chosen]
-        words = [fold(w) for w in phrase.split()]
-        if not _is_unique_title(words) or any(
-            w in STOPWORDS or w in _honorific_words() for w in words
-        ):
-            continue
-        names = [titled[i][1] for i in chosen]
-        top = max(set(names), key=names.count)
-        agreeing = sum(same_entity(n, top) for n in names)
-        if (
-            agreeing >= max(_MIN_TITLE_EVIDENCE, _MIN_SHARE * len(names))
-            and corpus.count(" ".join(words)) >= _MIN_TITLE_SEEN
-            and _strip_titles(phrase) == phrase
-        ):
-            pairs.append((phrase, top))
+    corpus_count = corpus.count
+    pairs += _pick_titles(titled, corpus_count, introduced, reverse=False)
+    pairs += _pick_titles(titled_after, corpus_count, introduced, reverse=True)
     for (honorific, first), fulls in sorted(given.items()):
         named = [f for f in fulls if f]
         if len(named) < _MIN_EVIDENCE or len(named) < len(fulls) / 3:

@@ -8,6 +8,7 @@ articles and outlets.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -83,6 +84,49 @@ def _bare(word: str) -> str:
     return folded[2:] if folded.startswith("ال") and len(folded) > 4 else folded
 
 
+# A proclitic is dropped from a name's first word (بجدة -> جدة, وحيدر -> حيدر) when the word
+# as written is unseen in the background article counts and the bare word is in this many
+# articles; a name that starts with the letter (وليد, بدر, فيصل) is itself common there.
+MIN_BARE_DF = 20
+_NAME_PROCLITICS = "وفبلك"
+
+
+@cache
+def _word_df() -> dict[str, int]:
+    """Articles of July 2015 SaudiNewsNet holding each folded word (``data/stem_df_ar``)."""
+    raw = resources.files("marsad.data").joinpath("stem_df_ar.tsv.gz").read_bytes()
+    table: dict[str, int] = {}
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, _, count = line.partition("\t")
+            table[word] = int(count)
+    return table
+
+
+def without_proclitic(text: str) -> str:
+    """A mention without the conjunction or preposition glued to its first word, in its own
+    spelling: ``بالسعودية`` -> ``السعودية``, ``بجدة`` -> ``جدة``, ``وإياد علاوي`` -> ``إياد
+    علاوي``; ``وليد`` and ``بدر`` stay (the corpus counts say they are words of their own)."""
+    first, space, rest = text.partition(" ")
+    bare = arabic.drop_article_proclitics(first)
+    if bare == first and len(first) >= 4 and first[0] in _NAME_PROCLITICS:
+        df = _word_df()
+        if arabic.fold(first) not in df and df.get(arabic.fold(first[1:]), 0) >= MIN_BARE_DF:
+            bare = first[1:]
+    return bare + space + rest
+
+
+@cache
+def _place_nouns() -> frozenset[str]:
+    return frozenset(map(arabic.fold, arabic.word_sections("not_names_ar.txt")["place_nouns"]))
+
+
+def _after_place_noun(text: str, start: int) -> bool:
+    """Whether the word before ``start`` is a place noun (مدينة مشهد: a city, not a scene)."""
+    before = text[max(0, start - 20) : start].split()
+    return bool(before) and arabic.fold(before[-1]) in _place_nouns()
+
+
 def is_not_a_name(text: str) -> bool:
     """True for a one-word mention that is God's name in a formula or a currency."""
     words = text.split()
@@ -99,7 +143,7 @@ def extract(
     people = [e for e in found if e.label == "PERS"]
     resolver = AliasResolver()
     for entity in people:
-        resolver.add(entity.text, "article")
+        resolver.add(without_proclitic(entity.text), "article")
     canonical_of: dict[int, str] = {}
     for cluster in resolver.resolve():
         for member in cluster.members:
@@ -108,12 +152,16 @@ def extract(
     person_index = 0
     for entity in found:
         if entity.label == "PERS":
-            canonical = canonical_of.get(person_index) or canonical_name(entity.text)
+            canonical = canonical_of.get(person_index) or canonical_name(
+                without_proclitic(entity.text)
+            )
             person_index += 1
         else:
-            canonical = entity.text
+            canonical = without_proclitic(entity.text)
         key = entity_key(entity.label, canonical)
-        if key.endswith(":") or is_not_a_name(entity.text):
+        if key.endswith(":") or (
+            is_not_a_name(entity.text) and not _after_place_noun(text, entity.start)
+        ):
             continue  # nothing left after stripping titles, or God's name, a currency
         mentions.append(
             EntityMention(entity.label, entity.text, entity.start, entity.end, canonical, key)

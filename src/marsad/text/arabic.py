@@ -337,6 +337,7 @@ def is_stopword(word: str) -> bool:
 # --------------------------------------------------------------------------------------------
 
 # Article with an optional conjunction and preposition; لل is ل + ال with the alef dropped.
+# Folded proclitic runs before the article, longest first.
 _ARTICLE_PREFIXES = ("وبال", "فبال", "وكال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل")
 _ARTICLE = "ال"
 _MIN_AFTER_ARTICLE = 2  # الحج, الدم: two-letter nouns are common
@@ -435,6 +436,24 @@ def strip_article_clitics(word: str) -> str:
         if folded.startswith(prefix) and len(folded) - len(prefix) >= _MIN_AFTER_LETTER:
             return _ARTICLE + folded[len(prefix) :]
     return folded
+
+
+def drop_article_proclitics(word: str) -> str:
+    """A word in its own spelling with و ف ب ك ل before its article removed.
+
+    ``بالسعودية`` -> ``السعودية``, ``للعراق`` -> ``العراق`` (ل + ال writes one alef),
+    ``والصين`` -> ``الصين``; other words come back unchanged (as :func:`strip_article_clitics`
+    decides, but without folding the spelling).
+    """
+    folded = fold(word)
+    for prefix in _ARTICLE_PREFIXES:
+        if folded.startswith(prefix) and len(folded) - len(prefix) >= _MIN_AFTER_LETTER:
+            letters = [i for i, ch in enumerate(word) if fold(ch)]  # skip diacritics
+            if prefix.endswith("لل"):
+                # لل + noun: the article's alef was dropped; the second ل is the article's.
+                return _ARTICLE + word[letters[len(prefix) - 1] + 1 :]
+            return word[letters[len(prefix) - len(_ARTICLE)] :]
+    return word
 
 
 def oblique_plural(word: str) -> str:

@@ -1,0 +1,59 @@
+"""Checks that every name of an alias gold file occurs verbatim in SaudiNewsNet on given days.
+
+Usage: python scripts/check_alias_gold.py GOLD.jsonl 2015-07-26 2015-07-27 [--snn PATH]
+
+A name occurs when it is found as whole words (no Arabic letter or digit on either side) in
+the title or body of an article of those days. Kept-apart ids and days from 2015-08-04 on
+are refused, so a gold file can never be drawn from them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+from pathlib import Path
+
+FIRST_KEPT_APART_DAY = "2015-08-04"
+
+
+def names_of(gold: Path) -> list[str]:
+    names: list[str] = []
+    for line in gold.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            names += row.get("variants", []) + [row[k] for k in ("a", "b") if k in row]
+    return list(dict.fromkeys(names))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("gold", type=Path)
+    parser.add_argument("days", nargs="+")
+    parser.add_argument("--snn", type=Path, default=Path("../shared/data/saudinewsnet"))
+    args = parser.parse_args()
+    if any(day >= FIRST_KEPT_APART_DAY for day in args.days):
+        parser.error(f"days from {FIRST_KEPT_APART_DAY} on are kept apart")
+    kept_apart = set((args.snn / "kept_apart_ids.txt").read_text().split())
+    texts = []
+    with gzip.open(args.snn / "saudinewsnet.jsonl.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            doc = json.loads(line)
+            if doc["date"][:10] in args.days and doc["id"] not in kept_apart:
+                texts.append(f"{doc['title'] or ''}\n{doc['text'] or ''}")
+    corpus = "\n".join(texts)
+    missing = []
+    for name in names_of(args.gold):
+        pattern = r"(?<![\w\u0600-\u06ff])" + re.escape(name) + r"(?![\w\u0600-\u06ff])"
+        if not re.search(pattern, corpus):
+            missing.append(name)
+    print(f"articles={len(texts)} names={len(names_of(args.gold))} missing={len(missing)}")
+    for name in missing:
+        print(f"  not found: {name}")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
