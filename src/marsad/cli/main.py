@@ -391,7 +391,9 @@ def cmd_search(args: argparse.Namespace) -> int:
             print("no story:")
         for article_id in group["article_ids"]:
             hit = hits[article_id]
-            print(f"  [{hit['article_id']}] {hit['published'][:10]} {hit['source']}: {hit['title']}")
+            print(
+                f"  [{hit['article_id']}] {hit['published'][:10]} {hit['source']}: {hit['title']}"
+            )
             print(f"      {hit['snippet']}")
             if hit["copies"]:
                 outlets = ", ".join(f"{c['source']} [{c['article_id']}]" for c in hit["copies"])

@@ -50,7 +50,9 @@ def load_gold(path: Path) -> list[GoldQuery]:
         row = json.loads(line)
         day = str(row["day"])
         if day >= FIRST_HELD_OUT_DAY:
-            raise ValueError(f"{path}:{number}: day {day} is kept apart (from {FIRST_HELD_OUT_DAY})")
+            raise ValueError(
+                f"{path}:{number}: day {day} is kept apart (from {FIRST_HELD_OUT_DAY})"
+            )
         queries.append(
             GoldQuery(
                 query=str(row["query"]),
@@ -81,8 +83,7 @@ def found_ids(store: Store, query: GoldQuery, ext_ids: dict[int, str]) -> list[l
     day = date.fromisoformat(query.day)
     hits = search(store, query.query, limit=CUTOFF, filters=SearchFilters(since=day, until=day))
     return [
-        [ext_ids.get(h.article_id, ""), *(ext_ids.get(c, "") for c, _src in h.copies)]
-        for h in hits
+        [ext_ids.get(h.article_id, ""), *(ext_ids.get(c, "") for c, _src in h.copies)] for h in hits
     ]
 
 
@@ -138,6 +139,10 @@ def evaluate_search(
         lines.append(_row(part, kind, values))
     for part, values in sorted(by_part.items()):
         lines.append(_row(part, "all", values))
+        # Transliterations are expanded from a word list; the other kinds change with rules.
+        by_rule = [(r, m) for q, r, m in per_query if q.part == part and q.kind != "translit"]
+        if by_rule and len(by_rule) < len(values):
+            lines.append(_row(part, "no-trans", by_rule))
     headline = "val" if "val" in by_part else sorted(by_part)[0]
     recall = sum(r for r, _ in by_part[headline]) / len(by_part[headline])
     lines.append(f"headline: the {headline} part (validation when the gold has one)")

@@ -77,13 +77,17 @@ class SearchPage:
 
 @lru_cache(maxsize=1)
 def transliteration_groups() -> dict[str, frozenset[str]]:
-    """Folded spelling -> all folded spellings of the same foreign name (shipped data)."""
+    """Folded spelling -> all folded spellings of the same foreign name (shipped data).
+
+    A spelling of several words (فيس بوك) is kept as one string, words joined by a space.
+    """
     raw = resources.files("marsad.data").joinpath("transliterations_ar.txt").read_text("utf-8")
     groups: dict[str, frozenset[str]] = {}
     for line in raw.splitlines():
         spellings = frozenset(
-            token.text for token in arabic.tokenize(line.split("#", 1)[0]) if token.text
-        )
+            " ".join(token.text for token in arabic.tokenize(spelling))
+            for spelling in line.split("#", 1)[0].split("|")
+        ) - {""}
         if len(spellings) > 1:
             for spelling in spellings:
                 groups[spelling] = groups.get(spelling, frozenset()) | spellings
@@ -97,24 +101,64 @@ def build_query(
 
     Every word must match (AND); a word matches its folded form, its stem, or any
     alternative spelling (folded token texts) from ``alternatives`` or the shipped
-    transliterations. Returns ("", set()) when the query has no searchable word.
+    transliterations, and with ي for a hamza after alef (جايزة / جائزة). A compound name matches written joined or apart (عبد ربه / عبدربه,
+    نصر الله / نصرالله). Returns ("", set()) when the query has no searchable word.
     """
     extra = alternatives or {}
-    translit = transliteration_groups()
-    clauses = []
     stems: set[str] = set()
-    for token in arabic.tokenize(query):
-        forms = {token.text, *translit.get(token.text, ()), *extra.get(token.text, ())}
-        terms = []
-        for form in sorted(forms):
-            form_stem = arabic.stem(form)
-            stems.update({form, form_stem})
-            terms.append(f"words:{_quote(form)} OR stems:{_quote(form_stem)}")
-        if token.stem:
-            stems.add(token.stem)
-            terms.append(f"stems:{_quote(token.stem)}")
-        clauses.append("(" + " OR ".join(terms) + ")")
+    tokens = [t for t in arabic.tokenize(query) if t.text]
+    clauses = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        spaced = f"{token.text} {following.text}" if following is not None else ""
+        if following is not None and spaced in transliteration_groups():
+            clauses.append(_forms_clause(transliteration_groups()[spaced], stems))
+            index += 2
+            continue
+        if following is not None and arabic.is_name_compound(token.text, following.text):
+            joined = token.text + following.text
+            stems.add(joined)
+            both = (
+                f"{_word_clause(token, extra, stems)} AND {_word_clause(following, extra, stems)}"
+            )
+            clauses.append(f"(({both}) OR words:{_quote(joined)})")
+            index += 2
+            continue
+        clause = _word_clause(token, extra, stems)
+        parts = arabic.split_name_compound(token.text)
+        if parts is not None:
+            stems.update(parts)
+            clause = f"({clause} OR words:{_quote(' '.join(parts))})"
+        clauses.append(clause)
+        index += 1
     return " AND ".join(clauses), stems
+
+
+def _word_clause(token: Token, extra: Mapping[str, Iterable[str]], stems: set[str]) -> str:
+    """FTS5 terms for one query word: its forms and their stems, ORed; a form of several
+    words (فيس بوك for فيسبوك) must match as a phrase."""
+    forms = {
+        token.text,
+        *arabic.hamza_seat_alternatives(token.text),
+        *transliteration_groups().get(token.text, ()),
+        *extra.get(token.text, ()),
+    }
+    return _forms_clause(forms, stems)
+
+
+def _forms_clause(forms: Iterable[str], stems: set[str]) -> str:
+    terms = []
+    for form in sorted(forms):
+        if " " in form:
+            stems.update(form.split())
+            terms.append(f"words:{_quote(form)}")
+            continue
+        form_stem = arabic.stem(form)
+        stems.update({form, form_stem})
+        terms.append(f"words:{_quote(form)} OR stems:{_quote(form_stem)}")
+    return "(" + " OR ".join(terms) + ")"
 
 
 def _quote(term: str) -> str:
@@ -124,8 +168,8 @@ def _quote(term: str) -> str:
 def name_alternatives(store: Store, query: str) -> dict[str, set[str]]:
     """Other spellings of the query's words, taken from the entity it names.
 
-    The entity is found as on the entity page: by the name key of the whole query, or by a
-    mention written exactly like it. A spelling of the entity counts for a query word when
+    The entity is found by the name key of the whole query, or, for one word, as the surname
+    of a person (كوناشنكوف for إيجور كوناشنكوف). A spelling of the entity counts for a query word when
     their name keys agree (كوناشنكوف and كوناشينكوف share one), so a title or a first name
     never becomes an alternative for a surname.
     """
@@ -139,7 +183,6 @@ def name_alternatives(store: Store, query: str) -> dict[str, set[str]]:
         return {}
     keys = store.entity_keys_named(
         [f"{label}:{key}" for label in ENTITY_LABELS],
-        query.strip(),
         surname_key=key if len(words) == 1 and len(key) >= MIN_SURNAME_KEY else None,
     )
     if not keys:

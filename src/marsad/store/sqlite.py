@@ -1136,14 +1136,14 @@ class Store:
         return [str(r[0]) for r in rows]
 
     def entity_keys_named(
-        self, keys: Sequence[str], written: str, *, surname_key: str | None = None, limit: int = 5
+        self, keys: Sequence[str], *, surname_key: str | None = None, limit: int = 5
     ) -> list[str]:
-        """Keys of the entities a name may stand for, most reported first: ``keys`` that
-        exist, entities with a mention written exactly ``written``, and people whose key ends
-        with ``surname_key`` (a bare surname names the full name it was merged with)."""
-        marks = ",".join("?" * len(keys)) or "NULL"
-        condition = f"key IN ({marks}) OR key IN (SELECT key FROM mentions WHERE text = ?)"
-        params: list[Any] = [*keys, written]
+        """Keys of the entities a name may stand for, most reported first: those of ``keys``
+        that exist, and people whose key ends with ``surname_key`` (a bare surname names the
+        full name it was merged with). Reads ``entity_stats`` only (one row per entity), never
+        the mentions, so it stays cheap on every search."""
+        condition = f"key IN ({','.join('?' * len(keys)) or 'NULL'})"
+        params: list[Any] = list(keys)
         if surname_key:
             condition += " OR key LIKE ?"
             params.append(f"PERS:%{surname_key}")

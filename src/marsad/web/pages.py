@@ -238,7 +238,11 @@ def search(
     first, last, story_id = _day_or_none(since), _day_or_none(until), _id_or_none(story)
     ignored = [
         label
-        for label, raw, parsed in (("من", since, first), ("إلى", until, last), ("القصة", story, story_id))
+        for label, raw, parsed in (
+            ("من", since, first),
+            ("إلى", until, last),
+            ("القصة", story, story_id),
+        )
         if raw.strip() and parsed is None
     ]
     if q.strip():
