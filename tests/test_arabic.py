@@ -78,8 +78,8 @@ def test_display_rules(raw: str, expected: str) -> None:
         ("ېې", "يي"),  # Pashto yeh
         ("کتاب", "كتاب"),  # keheh U+06A9
         ("مدرسة", "مدرسه"),  # teh marbuta
-        ("مسؤول", "مسوول"),  # waw with hamza
-        ("رئيس", "رييس"),  # yeh with hamza
+        ("مسؤول", "مسءول"),  # waw with hamza: seats fold to the bare hamza
+        ("رئيس", "رءيس"),  # yeh with hamza
         ("جزء", "جزء"),  # standalone hamza kept
         ("٠١٢٣٤٥٦٧٨٩", "0123456789"),  # Arabic-Indic digits
         ("۰۱۲۳۴۵۶۷۸۹", "0123456789"),  # Persian digits
@@ -182,7 +182,7 @@ def test_tokenize_splits_digits_from_letters_and_scripts() -> None:
         "16",
         "كوفيد",
         "19",
-        "كرييس",
+        "كرءيس",
     ]
 
 
@@ -412,3 +412,28 @@ def test_two_generation_cache_keeps_reused_entries() -> None:
     # "a" survived two turnovers by being promoted; "b" and "c" were computed once.
     assert computed == ["a", "b", "c", "d", "e"]
     assert cache.young.get("a") == (("a", 0, 1, "a"),)
+
+
+def test_hamza_seats_fold_alike() -> None:
+    # Egyptian and Gulf/Levantine spellings of one word meet (issue 20).
+    assert fold("شئون") == fold("شؤون") == "شءون"
+    assert fold("مسئول") == fold("مسؤول")
+    assert match_text("المسئولية") == match_text("المسؤولية")
+    # A hamza on alef still folds to alef (writers drop it), not to the bare hamza.
+    assert fold("أحمد") == fold("احمد")
+    assert fold("شئون") != fold("شيون")
+
+
+def test_hamza_after_alef_may_be_typed_as_yeh() -> None:
+    assert fold("جائزة") in arabic.hamza_seat_alternatives(fold("جايزة"))
+    assert fold("جايزة") in arabic.hamza_seat_alternatives(fold("جائزة"))
+    assert arabic.hamza_seat_alternatives(fold("شاي")) == set()  # a final yeh is a yeh
+    assert arabic.hamza_seat_alternatives(fold("إيران")) == set()
+
+
+def test_compound_names_split_and_join() -> None:
+    assert arabic.split_name_compound(fold("عبدربه")) == ("عبد", "ربه")
+    assert arabic.split_name_compound(fold("نصرالله")) == ("نصر", "الله")
+    assert arabic.split_name_compound(fold("عبدي")) is None
+    assert arabic.is_name_compound(fold("أبو"), fold("بكر"))
+    assert not arabic.is_name_compound(fold("أبو"), fold("في"))

@@ -9,14 +9,14 @@ import math
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from marsad.cluster.signals import TOP_HALF_LIFE_HOURS, top_score
 from marsad.errors import StoreError
 from marsad.profiles import profiles, profiles_json
-from marsad.search.fts import build_query, search
+from marsad.search.fts import Hit, SearchFilters, build_query, search_page
 from marsad.search.related import related_stories
 from marsad.store.sqlite import Store, StoredArticle, StoredStory
 from marsad.text import arabic
@@ -381,27 +381,64 @@ def keep_analysis(
         pass
 
 
-def search_view(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> dict[str, Any]:
-    """Search results with snippets in the original spelling."""
-    hits = search(store, query, limit=limit, offset=offset)
+def search_view(
+    store: Store,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    since: date | None = None,
+    until: date | None = None,
+    source: str | None = None,
+    story: int | None = None,
+) -> dict[str, Any]:
+    """Search results with snippets in the original spelling.
+
+    ``total`` counts every matching article (copies included); ``hits`` is one page with
+    wire copies collapsed into each hit's ``copies``; ``groups`` holds the same page by story.
+    """
+    filters = SearchFilters(since=since, until=until, source=source, story_id=story)
+    page = search_page(store, query, filters=filters, limit=limit, offset=offset)
+    titles = {
+        s.id: s.title
+        for s in (store.story(story_id) for story_id, _ in page.groups if story_id is not None)
+        if s is not None
+    }
     return {
         "schema": SCHEMA_VERSION,
         "query": query,
+        "filters": {
+            "since": None if since is None else since.isoformat(),
+            "until": None if until is None else until.isoformat(),
+            "source": source,
+            "story": story,
+        },
+        "total": page.total,
         "limit": limit,
         "offset": offset,
-        "hits": [
+        "hits": [_hit(h) for h in page.hits],
+        "groups": [
             {
-                "article_id": h.article_id,
-                "story_id": h.story_id,
-                "source": h.source,
-                "published": h.published,
-                "title": h.title,
-                "snippet": h.snippet,
-                "highlights": [list(span) for span in h.highlights],
-                "rank": round(h.rank, 4),
+                "story_id": story_id,
+                "story_title": titles.get(story_id) if story_id is not None else None,
+                "article_ids": [h.article_id for h in hits],
             }
-            for h in hits
+            for story_id, hits in page.groups
         ],
+    }
+
+
+def _hit(h: Hit) -> dict[str, Any]:
+    return {
+        "article_id": h.article_id,
+        "story_id": h.story_id,
+        "source": h.source,
+        "published": h.published,
+        "title": h.title,
+        "snippet": h.snippet,
+        "highlights": [list(span) for span in h.highlights],
+        "rank": round(h.rank, 4),
+        "copies": [{"article_id": a, "source": src} for a, src in h.copies],
     }
 
 

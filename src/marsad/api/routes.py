@@ -8,7 +8,7 @@ they reach the store; ids in range that the store lacks get 404.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request, status
@@ -218,11 +218,26 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=500, description="words to find")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Offset = 0,
+    since: Annotated[date | None, Query(description="first publication day")] = None,
+    until: Annotated[date | None, Query(description="last publication day")] = None,
+    outlet: Annotated[str | None, Query(max_length=200, description="one outlet")] = None,
+    story: Annotated[int | None, Query(ge=1, le=MAX_ID, description="one story")] = None,
 ) -> dict[str, Any]:
     """Spelling-variant aware search; ``snippet`` marks hits with [ ] and ``highlights``
-    gives their spans (schema of ``marsad search --json``)."""
+    gives their spans; ``total`` counts all matching articles, ``hits`` collapses wire
+    copies into ``copies`` and ``groups`` orders them by story (schema of ``marsad search
+    --json``)."""
     try:
-        return views.search_view(get_service(request).reader(), q, limit=limit, offset=offset)
+        return views.search_view(
+            get_service(request).reader(),
+            q,
+            limit=limit,
+            offset=offset,
+            since=since,
+            until=until,
+            source=outlet or None,
+            story=story,
+        )
     except StoreError as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
 

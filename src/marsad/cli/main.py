@@ -18,6 +18,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -444,21 +445,46 @@ def render_disagreements(disagreements: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a day as YYYY-MM-DD, got {value!r}") from None
+
+
 def cmd_search(args: argparse.Namespace) -> int:
-    """Search articles."""
+    """Search articles: results grouped by story, wire copies collapsed, total counted."""
     from marsad.views import search_view
 
-    view = search_view(_open_store(args.db), args.query, limit=args.limit, offset=args.offset)
+    view = search_view(
+        _open_store(args.db),
+        args.query,
+        limit=args.limit,
+        offset=args.offset,
+        since=args.since,
+        until=args.until,
+        source=args.outlet,
+        story=args.story,
+    )
     if args.json:
         _print_json(view)
         return 0
-    for hit in view["hits"]:
-        story = f"story #{hit['story_id']}" if hit["story_id"] is not None else "no story"
-        print(
-            f"[{hit['article_id']}] {hit['published'][:10]} {hit['source']} ({story}): {hit['title']}"
-        )
-        print(f"    {hit['snippet']}")
-    print(f"({len(view['hits'])} hits)")
+    hits = {hit["article_id"]: hit for hit in view["hits"]}
+    for group in view["groups"]:
+        if group["story_id"] is not None:
+            print(f"story #{group['story_id']}: {group['story_title'] or ''}")
+        else:
+            print("no story:")
+        for article_id in group["article_ids"]:
+            hit = hits[article_id]
+            print(
+                f"  [{hit['article_id']}] {hit['published'][:10]} {hit['source']}: {hit['title']}"
+            )
+            print(f"      {hit['snippet']}")
+            if hit["copies"]:
+                outlets = ", ".join(f"{c['source']} [{c['article_id']}]" for c in hit["copies"])
+                print(f"      + {len(hit['copies'])} copies: {outlets}")
+    print(f"({view['total']} matching articles; {len(view['hits'])} shown from {args.offset + 1})")
     return 0
 
 
@@ -559,6 +585,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 until=datetime.fromisoformat(args.until),
             )
         )
+    elif args.stage == "search":
+        from marsad.evaluate.search_eval import evaluate_search
+
+        corpus = Path(args.corpus)
+        print(
+            evaluate_search(
+                Path(args.gold),
+                corpus=corpus,
+                kept_apart=corpus.parent / "kept_apart_ids.txt",
+                show_misses=args.errors,
+                progress=progress_bar("eval"),
+            )
+        )
     return 0
 
 
@@ -638,6 +677,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--since", type=_day, help="first publication day, YYYY-MM-DD")
+    p.add_argument("--until", type=_day, help="last publication day, YYYY-MM-DD")
+    p.add_argument("--outlet", help="only this outlet (its name as stored, e.g. aawsat)")
+    p.add_argument("--story", type=int, help="only articles of this story id")
     p.set_defaults(run=cmd_search)
 
     p = sub.add_parser("normalize", help="normalize Arabic text from stdin to stdout")
@@ -713,6 +756,14 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("judged", help="judged stories TSV: yes|no, article input ids")
     e.add_argument("--since", required=True, help="stories begun at or after (ISO date)")
     e.add_argument("--until", required=True, help="stories begun before (ISO date)")
+    e = stages.add_parser("search", help="search: recall@20 and MRR on variant-spelling queries")
+    e.add_argument("gold", help="gold JSONL: query, day, part (dev/val), kind, relevant ids")
+    e.add_argument(
+        "--corpus",
+        default="../shared/data/saudinewsnet/saudinewsnet.jsonl.gz",
+        help="SaudiNewsNet JSONL(.gz); its kept_apart_ids.txt beside it is left out of the pool",
+    )
+    e.add_argument("--errors", action="store_true", help="list the relevant articles missed")
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("bench", help="measure throughput and memory per stage")

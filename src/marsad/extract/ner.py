@@ -178,6 +178,8 @@ class Featurizer:
 
     def compute(self, word: str) -> WordFeatures:
         """Features of one surface word, not cached (for callers with their own cache)."""
+        # The shipped model was trained before hamza seats folded to ء (normalizer ar-2).
+        word = arabic.hamza_seats_as_letters(word)
         folded = arabic.fold(word) or word
         tokens = arabic.tokenize(word)
         # The text layer drops punctuation and may split odd tokens; keep the whole word then.

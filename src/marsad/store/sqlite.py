@@ -1188,6 +1188,102 @@ class Store:
             raise StoreError(f"search expression not understood ({exc})") from exc
         return [(int(r[0]), float(r[1])) for r in rows]
 
+    def fts_filtered(
+        self,
+        expression: str,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        source: str | None = None,
+        story_id: int | None = None,
+        limit: int,
+        offset: int = 0,
+    ) -> tuple[int, list[SearchRow]]:
+        """Live articles matching an FTS5 expression inside optional filters, best first.
+
+        ``since``/``until`` bound the publication time (ISO strings, inclusive). Returns the
+        number of matching live articles (copies included) and one page of rows.
+        """
+        where = ["articles_fts MATCH ?", "a.superseded_by IS NULL"]
+        params: list[Any] = [expression]
+        for condition, value in (
+            ("a.published >= ?", since),
+            ("a.published <= ?", until),
+            ("a.source = ?", source),
+            ("a.story_id = ?", story_id),
+        ):
+            if value is not None:
+                where.append(condition)
+                params.append(value)
+        joined = (
+            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE "
+            + " AND ".join(where)
+        )
+        try:
+            total = int(self.db.execute(f"SELECT count(*) {joined}", params).fetchone()[0])
+            rows = self.db.execute(
+                "SELECT a.id, bm25(articles_fts, 2.0, 1.0) AS rank, a.story_id, a.duplicate_of"
+                f" {joined} ORDER BY rank LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"search expression not understood ({exc})") from exc
+        return total, [
+            SearchRow(
+                article_id=int(r[0]),
+                rank=float(r[1]),
+                story_id=None if r[2] is None else int(r[2]),
+                duplicate_of=None if r[3] is None else int(r[3]),
+            )
+            for r in rows
+        ]
+
+    def ext_ids(self) -> dict[int, str]:
+        """Article id -> input id of every stored article that has one."""
+        rows = self.db.execute("SELECT id, ext_id FROM articles WHERE ext_id IS NOT NULL")
+        return {int(article_id): str(ext_id) for article_id, ext_id in rows}
+
+    def mention_spellings(self, keys: Sequence[str], *, limit: int = 50) -> list[str]:
+        """Distinct written forms of the entity mentions under the given keys, commonest first."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(
+            f"SELECT text FROM mentions WHERE key IN ({marks})"
+            " GROUP BY text ORDER BY count(*) DESC, text LIMIT ?",
+            [*keys, limit],
+        )
+        return [str(r[0]) for r in rows]
+
+    def entity_keys_named(
+        self, keys: Sequence[str], *, surname_key: str | None = None, limit: int = 5
+    ) -> list[str]:
+        """Keys of the entities a name may stand for, most reported first: those of ``keys``
+        that exist, and people whose key ends with ``surname_key`` (a bare surname names the
+        full name it was merged with). Reads ``entity_stats`` only (one row per entity), never
+        the mentions, so it stays cheap on every search."""
+        condition = f"key IN ({','.join('?' * len(keys)) or 'NULL'})"
+        params: list[Any] = list(keys)
+        if surname_key:
+            condition += " OR key LIKE ?"
+            params.append(f"PERS:%{surname_key}")
+        rows = self.db.execute(
+            f"SELECT key FROM entity_stats WHERE articles > 0 AND ({condition})"
+            " ORDER BY articles DESC, key LIMIT ?",
+            [*params, limit],
+        )
+        return [str(r[0]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRow:
+    """One full-text match: the article, its bm25 rank, its story and the copy it is of."""
+
+    article_id: int
+    rank: float
+    story_id: int | None
+    duplicate_of: int | None
+
 
 _ARTICLE_SELECT = (
     "SELECT id, ext_id, source, published, title, body, url, origin, duplicate_of, story_id,"

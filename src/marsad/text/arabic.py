@@ -30,7 +30,7 @@ from marsad.models import Analysis, Sentence, Token
 
 # Bump when a folding or tokenizing rule in this module changes; NORMALIZER_VERSION adds a
 # digest of the word lists, so regenerating a list also triggers re-indexing.
-_RULES_VERSION = "ar-1"
+_RULES_VERSION = "ar-2"  # ar-2: one fold for hamza on ي/و seats (شئون = شؤون)
 
 # --------------------------------------------------------------------------------------------
 # Character tables
@@ -42,10 +42,14 @@ _ARABIC_VISIBLE_FORMAT = frozenset("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u
 _LINE_SEPARATORS = "\u2028\u2029"
 
 _ALEF_FORMS = "أإآٱٲٳٵ"  # hamza above/below, madda, wasla, wavy hamza, high hamza
-_YEH_FORMS = "ىیېۍێۑےۓئٸ"  # alef maqsura, Persian/Pashto/Urdu yeh, yeh with hamza
+_YEH_FORMS = "ىیېۍێۑےۓ"  # alef maqsura, Persian/Pashto/Urdu yeh
 _KAF_FORMS = "کڪ"  # Persian keheh, swash kaf
 _HEH_FORMS = "ةۃۀہۂھە"  # teh marbuta (Arabic and Urdu), heh goal/doachashmee, ae
-_WAW_FORMS = "ؤٶٷ"  # waw with hamza
+# A medial or final hamza sits on ي, و or the line depending on the writer's school, not on
+# the word: Egypt writes شئون and مسئول where the Gulf and Levant write شؤون and مسؤول. All
+# such seats fold to the bare hamza, so the spellings meet; a hamza on alef keeps folding to
+# alef instead, because writers drop that hamza altogether (احمد for أحمد).
+_HAMZA_SEATS = "ئؤٶٷٸ"  # yeh and waw with hamza (and their high-hamza forms)
 _DROPPED_LETTERS = "\u0674\u06e5\u06e6"  # high hamza sign, small waw/yeh (Quranic annotation)
 
 _PUNCT_FOLD = {
@@ -107,8 +111,8 @@ def _base_fold_char(ch: str) -> str:
         return "ك"
     if ch in _HEH_FORMS:
         return "ه"
-    if ch in _WAW_FORMS:
-        return "و"
+    if ch in _HAMZA_SEATS:
+        return "ء"
     if ch in _PUNCT_FOLD:
         return _PUNCT_FOLD[ch]
     if cat == "Nd":
@@ -228,7 +232,7 @@ def fold(text: str) -> str:
     """Folds any string to the MATCH profile, character by character (no tokenization).
 
     Removes diacritics, tatweel and controls; unifies alef, yeh, kaf, teh marbuta, hamza
-    carriers, digits, Arabic punctuation, quotes and dashes; decomposes presentation forms;
+    seats (ئ ؤ -> ء, so شئون = شؤون), digits, Arabic punctuation, quotes and dashes; decomposes presentation forms;
     lower-cases; collapses whitespace runs to one space and strips the ends.
 
     Args:
@@ -240,6 +244,18 @@ def fold(text: str) -> str:
     folded = unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
     # NFC again: a removed mark may have separated a base letter from a composing accent.
     return unicodedata.normalize("NFC", " ".join(folded.split()))
+
+
+_SEATS_AS_LETTERS = str.maketrans({"ئ": "ي", "ٸ": "ي", "ؤ": "و", "ٶ": "و", "ٷ": "و"})
+
+
+def hamza_seats_as_letters(text: str) -> str:
+    """``text`` with ئ written ي and ؤ written و, as MATCH folded them before ``ar-2``.
+
+    Only for models whose vocabularies were learned on ``ar-1`` text (the shipped NER),
+    until they are retrained; everything else uses :func:`fold`.
+    """
+    return text.translate(_SEATS_AS_LETTERS)
 
 
 @lru_cache(maxsize=65536)
@@ -423,6 +439,54 @@ def join_name_compounds(words: Iterable[str]) -> list[str]:
             joined.append(items[index])
             index += 1
     return joined
+
+
+_HAMZA_AFTER_ALEF = "اء"  # a folded ئ after alef (جائزة -> جاءزه)
+_YEH_AFTER_ALEF = "اي"  # the same written informally with a plain ي (جايزة)
+
+
+def hamza_seat_alternatives(word: str) -> set[str]:
+    """Other spellings of a folded word whose medial hamza after alef may be typed as ي.
+
+    Writers and searchers often put a plain ي for the ئ after alef (جايزة، قايمة، طايرة for
+    جائزة، قائمة، طائرة); search tries both. Only inside the word: a final اي (شاي) is a real
+    yeh.
+    """
+    found = set()
+    for plain, other in (
+        (_YEH_AFTER_ALEF, _HAMZA_AFTER_ALEF),
+        (_HAMZA_AFTER_ALEF, _YEH_AFTER_ALEF),
+    ):
+        at = word.find(plain, 1)
+        while at > 0 and at + len(plain) < len(word):
+            found.add(word[:at] + other + word[at + len(plain) :])
+            at = word.find(plain, at + 1)
+    return found
+
+
+_GOD = "الله"
+
+
+def split_name_compound(word: str) -> tuple[str, str] | None:
+    """The two words of a compound name written as one, or None (folded MATCH tokens).
+
+    ``عبدربه`` -> (``عبد``, ``ربه``), ``ابوبكر`` -> (``ابو``, ``بكر``), ``نصرالله`` -> (``نصر``,
+    ``الله``): writers join or space such names at will. At least three letters must remain
+    on each side, so ``عبدي`` or ``ابوه`` are not split.
+    """
+    for head in sorted(_NAME_COMPOUND_HEADS, key=len, reverse=True):
+        if word.startswith(head) and len(word) - len(head) >= 3:
+            return head, word[len(head) :]
+    if word.endswith(_GOD) and len(word) - len(_GOD) >= 3:
+        return word[: -len(_GOD)], _GOD
+    return None
+
+
+def is_name_compound(first: str, second: str) -> bool:
+    """Whether two folded MATCH tokens may be one compound name written apart (عبد ربه)."""
+    return (first in _NAME_COMPOUND_HEADS and len(second) >= 3) or (
+        second == _GOD and len(first) >= 3
+    )
 
 
 def strip_article_clitics(word: str) -> str:

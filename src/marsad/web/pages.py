@@ -8,8 +8,10 @@ untrusted article text inert.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -237,26 +239,67 @@ def search(
     request: Request,
     q: Annotated[str, Query(max_length=500)] = "",
     page: Page = 1,
+    since: Annotated[str, Query(max_length=10)] = "",
+    until: Annotated[str, Query(max_length=10)] = "",
+    outlet: Annotated[str, Query(max_length=200)] = "",
+    story: Annotated[str, Query(max_length=20)] = "",
 ) -> HTMLResponse:
-    """Search with snippets; hits are found whatever the spelling variant."""
+    """Search with snippets, grouped by story, copies collapsed; filters by day, outlet, story.
+
+    Filter fields left empty or not understood are ignored (and said so), never an error page.
+    """
     view: dict[str, Any] | None = None
     error = ""
+    first, last, story_id = _day_or_none(since), _day_or_none(until), _id_or_none(story)
+    ignored = [
+        label
+        for label, raw, parsed in (
+            ("من", since, first),
+            ("إلى", until, last),
+            ("القصة", story, story_id),
+        )
+        if raw.strip() and parsed is None
+    ]
     if q.strip():
         try:
             view = views.search_view(
                 get_service(request).reader(),
                 q,
-                limit=SEARCH_PAGE_SIZE + 1,  # one extra tells whether a next page exists
+                limit=SEARCH_PAGE_SIZE,
                 offset=(page - 1) * SEARCH_PAGE_SIZE,
+                since=first,
+                until=last,
+                source=outlet.strip() or None,
+                story=story_id,
             )
         except StoreError:
             error = "تعذّر فهم عبارة البحث؛ جرّب كلمات أبسط."
-    has_next = view is not None and len(view["hits"]) > SEARCH_PAGE_SIZE
-    hits = view["hits"][:SEARCH_PAGE_SIZE] if view else []
+    hits = {h["article_id"]: h for h in view["hits"]} if view else {}
+    groups = [
+        {**g, "hits": [hits[a] for a in g["article_ids"] if a in hits]}
+        for g in (view["groups"] if view else [])
+    ]
+    shown = (page - 1) * SEARCH_PAGE_SIZE + len(hits)
+    has_next = view is not None and len(hits) == SEARCH_PAGE_SIZE and shown < view["total"]
+    filters = {"since": since, "until": until, "outlet": outlet, "story": story}
     return render(
-        "search.html", section="search", q=q, hits=hits, searched=view is not None,
-        error=error, page=page, has_next=has_next,
+        "search.html", section="search", q=q, groups=groups, searched=view is not None,
+        total=view["total"] if view else 0, error=error, page=page, has_next=has_next,
+        filters=filters, ignored=ignored,
+        query_string=urlencode({"q": q, **{k: v for k, v in filters.items() if v}}),
     )  # fmt: skip
+
+
+def _day_or_none(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value.strip()) if value.strip() else None
+    except ValueError:
+        return None
+
+
+def _id_or_none(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
 
 
 @router.get("/ingest", response_class=HTMLResponse)
