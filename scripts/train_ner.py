@@ -2,25 +2,24 @@
 
 Usage (from the repository root)::
 
-    python scripts/train_ner.py --shared ../shared
+    python scripts/train_ner.py --shared ../shared --newsfane none --seeds 0,1 --epochs 17
 
 Steps, all deterministic:
 
-1. Read the ANERcorp CAMeL-Lab *train* split and hold out every tenth block of 20
-   consecutive sentences as the dev set (written to ``build/ner_dev.txt``, never the repo).
+1. Read the ANERcorp CAMeL-Lab *train* split and hold out its final tenth in whole
+   documents as the dev block, cut into a tune half (early stopping, every choice) and a
+   validation half (never tuned on); written to ``build/ner_dev*.txt``, never the repo.
    ``--dev-only`` stops here (no torch needed).
-2. Learn distributional word vectors from unlabeled SaudiNewsNet text: co-occurrence
-   counts (directional +-2, and pooled +-5) -> positive PMI -> truncated SVD; k-means
-   at several sizes turns them into word clusters (``ner_clusters.tsv.gz``).
-3. Build the gazetteer of training entities (``ner_gazetteer.tsv.gz``), train the
-   BiLSTM-CRF of ``train_ner_neural.py`` (torch) on the remaining 90%, its word table
-   initialised from the vectors, with early stopping on dev; export it to ONNX
-   (``ner_words.onnx``, ``ner_tagger.onnx``, ``ner_vocabulary.json.gz``) and print dev scores.
-
-Takes about 5 minutes (one core for the network; numpy may use more for the vectors).
-
-NewsFANE is deliberately not used: it re-annotates ANERcorp's own text, including the
-sentences of the official ANERcorp test split, so training on it would leak test data.
+2. Learn distributional word vectors from unlabeled SaudiNewsNet text up to 2015-07-31:
+   co-occurrence counts (directional +-2, and pooled +-5) -> positive PMI -> truncated SVD;
+   k-means at several sizes turns them into word clusters (``ner_clusters.tsv.gz``). Both
+   are cached under ``build/``.
+3. Optionally add NewsFANE Gold sentences (``--newsfane``; never its excluded ids nor any
+   sentence repeating dev-block text). Build the gazetteer of training entities
+   (``ner_gazetteer.tsv.gz``), train one BiLSTM-CRF of ``train_ner_neural.py`` (torch) per
+   seed, its word table initialised from the vectors, with early stopping on the tune half;
+   export the members as one ensemble to ONNX (``ner_words.onnx``, ``ner_tagger.onnx``,
+   ``ner_vocabulary.json.gz``) and print the scores of the block and of both halves.
 """
 
 from __future__ import annotations
