@@ -2,25 +2,24 @@
 
 Usage (from the repository root)::
 
-    python scripts/train_ner.py --shared ../shared
+    python scripts/train_ner.py --shared ../shared --newsfane none --seeds 0,1 --epochs 17
 
 Steps, all deterministic:
 
-1. Read the ANERcorp CAMeL-Lab *train* split and hold out every tenth block of 20
-   consecutive sentences as the dev set (written to ``build/ner_dev.txt``, never the repo).
+1. Read the ANERcorp CAMeL-Lab *train* split and hold out its final tenth in whole
+   documents as the dev block, cut into a tune half (early stopping, every choice) and a
+   validation half (never tuned on); written to ``build/ner_dev*.txt``, never the repo.
    ``--dev-only`` stops here (no torch needed).
-2. Learn distributional word vectors from unlabeled SaudiNewsNet text: co-occurrence
-   counts (directional +-2, and pooled +-5) -> positive PMI -> truncated SVD; k-means
-   at several sizes turns them into word clusters (``ner_clusters.tsv.gz``).
-3. Build the gazetteer of training entities (``ner_gazetteer.tsv.gz``), train the
-   BiLSTM-CRF of ``train_ner_neural.py`` (torch) on the remaining 90%, its word table
-   initialised from the vectors, with early stopping on dev; export it to ONNX
-   (``ner_words.onnx``, ``ner_tagger.onnx``, ``ner_vocabulary.json.gz``) and print dev scores.
-
-Takes about 5 minutes (one core for the network; numpy may use more for the vectors).
-
-NewsFANE is deliberately not used: it re-annotates ANERcorp's own text, including the
-sentences of the official ANERcorp test split, so training on it would leak test data.
+2. Learn distributional word vectors from unlabeled SaudiNewsNet text up to 2015-07-31:
+   co-occurrence counts (directional +-2, and pooled +-5) -> positive PMI -> truncated SVD;
+   k-means at several sizes turns them into word clusters (``ner_clusters.tsv.gz``). Both
+   are cached under ``build/``.
+3. Optionally add NewsFANE Gold sentences (``--newsfane``; never its excluded ids nor any
+   sentence repeating dev-block text). Build the gazetteer of training entities
+   (``ner_gazetteer.tsv.gz``), train one BiLSTM-CRF of ``train_ner_neural.py`` (torch) per
+   seed, its word table initialised from the vectors, with early stopping on the tune half;
+   export the members as one ensemble to ONNX (``ner_words.onnx``, ``ner_tagger.onnx``,
+   ``ner_vocabulary.json.gz``) and print the scores of the block and of both halves.
 """
 
 from __future__ import annotations
@@ -28,11 +27,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import shutil
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -40,15 +41,18 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.utils.extmath import randomized_svd
 
 from marsad.evaluate.ner_eval import (
-    DEV_BLOCK,
     LabeledSentence,
     format_report,
     read_conll,
     score,
-    split_dev,
+    split_documents,
 )
 from marsad.extract import ner
 from marsad.text import arabic
+
+if TYPE_CHECKING or "--dev-only" not in sys.argv:
+    # torch is a training-only dependency (`make train-ner` installs it).
+    from train_ner_neural import NeuralSettings, train_neural
 
 REPO = Path(__file__).resolve().parents[1]
 CLUSTER_SIZES = (64, 256, 1024)
@@ -61,6 +65,20 @@ MIN_COUNT = 5
 SVD_DIMS = 100
 SEED = 0
 GAZETTEER_FOLDS = 5
+# NewsFANE coarse types in ANERcorp's: ANERcorp's MISC holds facilities (البيت الأبيض،
+# الكعبة) and works (أولاد حارتنا), so FAC, PRO, VEH and WEA go there.
+NEWSFANE_TO_ANERCORP = {
+    "PER": "PERS", "GPE": "LOC", "LOC": "LOC", "ORG": "ORG",
+    "FAC": "MISC", "PRO": "MISC", "VEH": "MISC", "WEA": "MISC",
+}  # fmt: skip
+NEWSFANE_PROCLITICS = frozenset({"و", "ف", "ب", "ل", "ك"})
+NEWSFANE_SUFFIXES = frozenset({"ه", "ها", "هم", "هما", "هن", "كم", "كما", "ي", "نا", "ني"})
+SHINGLE_LETTERS = 30  # about six words: sentences sharing such a run repeat the same text
+# Dev files written under build/: the whole block, its tune half, its validation half.
+DEV_FILES = ("ner_dev.txt", "ner_dev_tune.txt", "ner_dev_validation.txt")
+GAZETTEER_FOLD_BLOCK = 20  # consecutive sentences per gazetteer fold block
+# SaudiNewsNet from 2015-08-01 on is kept apart or used by story validation: never read here.
+LAST_NEWS_DAY = "2015-07-31"
 
 
 def write_conll(sentences: list[LabeledSentence], path: Path) -> None:
@@ -72,14 +90,15 @@ def write_conll(sentences: list[LabeledSentence], path: Path) -> None:
             handle.write("\n")
 
 
-def news_texts(path: Path, step: int = 1) -> Iterator[str]:
-    """Title and body of every ``step``-th SaudiNewsNet article, in file order."""
+def news_texts(path: Path) -> Iterator[str]:
+    """Title and body of every SaudiNewsNet article dated up to LAST_NEWS_DAY, in file order."""
     with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for index, line in enumerate(handle):
-            if index % step == 0:
-                record = json.loads(line)
-                yield record.get("title") or ""
-                yield record.get("text") or ""
+        for line in handle:
+            record = json.loads(line)
+            if (record.get("date") or "9999")[:10] > LAST_NEWS_DAY:
+                continue
+            yield record.get("title") or ""
+            yield record.get("text") or ""
 
 
 def word_id_stream(texts: Iterator[str]) -> tuple[np.ndarray, list[str]]:
@@ -190,6 +209,93 @@ def learn_clusters(vectors: NewsVectors) -> dict[str, tuple[str, ...]]:
     }
 
 
+def attach_clitics(tokens: list[str], tags: list[str]) -> LabeledSentence:
+    """Glue NewsFANE's split-off clitics back onto their words, as ANERcorp and our tokenizer
+    write them ("و ايران" -> "وايران", "تقرير ه" -> "تقريره"); the word's tag is kept."""
+    glued_tokens: list[str] = []
+    glued_tags: list[str] = []
+    pending = ""  # proclitics waiting for their word
+    for token, tag in zip(tokens, tags, strict=True):
+        if token in NEWSFANE_PROCLITICS and tag == "O":
+            pending += token
+            continue
+        if token in NEWSFANE_SUFFIXES and tag == "O" and glued_tokens and not pending:
+            previous = glued_tokens[-1]
+            if previous[-1:].isalpha():
+                glued_tokens[-1] = previous + token
+                continue
+        glued_tokens.append(pending + token)
+        glued_tags.append(tag)
+        pending = ""
+    if pending:  # a clitic at the very end stays a word of its own
+        glued_tokens.append(pending)
+        glued_tags.append("O")
+    return glued_tokens, glued_tags
+
+
+def to_anercorp_tags(coarse_tags: list[str]) -> list[str]:
+    """NewsFANE coarse tags (PER, GPE, ...) in ANERcorp's four types."""
+    return [
+        tag if tag == "O" else f"{tag[:2]}{NEWSFANE_TO_ANERCORP[tag[2:]]}" for tag in coarse_tags
+    ]
+
+
+def read_newsfane(folder: Path) -> list[LabeledSentence]:
+    """NewsFANE Gold sentences in ANERcorp's tokenization and types, minus ``exclude_ids.txt``
+    (the sentences that repeat the official ANERcorp test split, and their neighbours)."""
+    excluded = set((folder / "exclude_ids.txt").read_text(encoding="utf-8").split())
+    sentences = []
+    with gzip.open(folder / "newsfane_gold.jsonl.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record["id"] not in excluded:
+                tags = to_anercorp_tags(record["tags_coarse"])
+                sentences.append(attach_clitics(record["tokens"], tags))
+    return sentences
+
+
+def letter_shingles(tokens: list[str]) -> set[str]:
+    """Runs of SHINGLE_LETTERS folded letters, spaces and punctuation ignored, so that the
+    same text matches whatever its tokenization and spelling of hamza or clitics."""
+    letters = "".join(ch for ch in arabic.fold(" ".join(tokens)) if ch.isalnum())
+    return {letters[i : i + SHINGLE_LETTERS] for i in range(len(letters) - SHINGLE_LETTERS + 1)}
+
+
+def split_by_overlap(
+    candidates: list[LabeledSentence], others: list[LabeledSentence]
+) -> tuple[list[LabeledSentence], list[LabeledSentence]]:
+    """``(unshared, shared)``: candidates sharing no letter run with ``others``, and the rest."""
+    seen: set[str] = set()
+    for tokens, _ in others:
+        seen |= letter_shingles(tokens)
+    unshared: list[LabeledSentence] = []
+    shared: list[LabeledSentence] = []
+    for sentence in candidates:
+        (shared if letter_shingles(sentence[0]) & seen else unshared).append(sentence)
+    return unshared, shared
+
+
+def newsfane_training(
+    folder: Path, train: list[LabeledSentence], dev: list[LabeledSentence], use: str
+) -> list[LabeledSentence]:
+    """The NewsFANE sentences to add to training (``use``: none, new or all).
+
+    Sentences repeating dev-block text are always dropped (NewsFANE re-annotates ANERcorp
+    articles); ``new`` also drops those repeating the ANERcorp train part, keeping only
+    text ANERcorp lacks, so no article is seen twice under two annotation conventions.
+    """
+    if use == "none":
+        return []
+    usable, repeating_dev = split_by_overlap(read_newsfane(folder), dev)
+    new, repeating_train = split_by_overlap(usable, train)
+    print(
+        f"NewsFANE: {len(usable) + len(repeating_dev)} sentences after exclude_ids.txt; "
+        f"{len(repeating_dev)} dropped for sharing a {SHINGLE_LETTERS}-letter run with the "
+        f"dev block; {len(repeating_train)} repeat ANERcorp train text, {len(new)} are new"
+    )
+    return new if use == "new" else usable
+
+
 def write_gzip_lines(lines: Iterator[str], path: Path) -> None:
     """Write lines gzip-compressed, reproducibly (no timestamp in the gzip header)."""
     with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
@@ -204,7 +310,7 @@ def held_out_gazetteers(
     Training with a gazetteer that contains the sentence's own entities would teach the
     model to trust gazetteer matches far more than they deserve on unseen text.
     """
-    fold_of = [(index // DEV_BLOCK) % GAZETTEER_FOLDS for index in range(len(sentences))]
+    fold_of = [(index // GAZETTEER_FOLD_BLOCK) % GAZETTEER_FOLDS for index in range(len(sentences))]
     per_fold = [
         ner.build_gazetteer(
             featurizer, [s for s, fold in zip(sentences, fold_of, strict=True) if fold != k]
@@ -214,60 +320,125 @@ def held_out_gazetteers(
     return [per_fold[fold] for fold in fold_of]
 
 
+def load_or_learn_vectors(news_path: Path, cache: Path | None) -> NewsVectors:
+    """The news vectors, from ``cache`` when it exists (they take minutes to learn)."""
+    if cache is not None and cache.exists():
+        with np.load(cache) as saved:
+            return NewsVectors(list(saved["words"]), saved["syntactic"], saved["topical"])
+    vectors = learn_vectors(news_path)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(
+            cache,
+            words=np.array(vectors.words),
+            syntactic=vectors.syntactic,
+            topical=vectors.topical,
+        )
+    return vectors
+
+
+def wall_clock_today(hours_minutes: str) -> float:
+    """``time.time()`` of HH:MM UTC today."""
+    now = time.gmtime()
+    hours, minutes = (int(part) for part in hours_minutes.split(":"))
+    midnight = time.time() - (now.tm_hour * 3600 + now.tm_min * 60 + now.tm_sec)
+    return midnight + hours * 3600 + minutes * 60
+
+
+def report_parts(tagger: ner.Tagger, parts: dict[str, list[LabeledSentence]]) -> None:
+    """Print the score table of each dev part (the table's last line is its micro-F1)."""
+    for name, sentences in parts.items():
+        predicted = [tagger.tag(tokens) for tokens, _ in sentences]
+        print(f"== {name}")
+        print(format_report(score([tags for _, tags in sentences], predicted)))
+
+
 def main() -> int:
-    """Train, write the model files and ``build/ner_dev.txt``, print dev scores."""
+    """Train, write the model files and the dev files under ``build/``, print dev scores."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--out", type=Path, default=REPO / "src" / "marsad" / "models")
-    parser.add_argument("--dev-out", type=Path, default=REPO / "build" / "ner_dev.txt")
-    parser.add_argument("--dev-block", type=int, default=DEV_BLOCK)
+    parser.add_argument("--build", type=Path, default=REPO / "build")
     parser.add_argument(
-        "--dev-only", action="store_true", help="only write the held-out dev split, do not train"
+        "--dev-only", action="store_true", help="only write the held-out dev files, do not train"
+    )
+    parser.add_argument(
+        "--vectors-cache",
+        type=Path,
+        default=REPO / "build" / "ner_news_vectors.npz",
+        help="reuse (or save) the learned news vectors here",
+    )
+    parser.add_argument(
+        "--newsfane",
+        choices=("none", "new", "all"),
+        default="none",
+        help="NewsFANE sentences added to training (never those repeating dev-block text)",
+    )
+    parser.add_argument(
+        "--seeds",
+        default="0",
+        help="comma-separated seeds: one model each, shipped together as an ensemble",
+    )
+    parser.add_argument("--epochs", type=int, help="at most this many (default: the settings')")
+    parser.add_argument(
+        "--stop-at", help="HH:MM (UTC, today): start no epoch after it (not reproducible alone)"
     )
     args = parser.parse_args()
 
     started = time.perf_counter()
     data = args.shared / "data"
     sentences = read_conll(data / "anercorp_camel" / "ANERCorp_CamelLab_train.txt.gz")
-    train, dev = split_dev(sentences, args.dev_block)
-    write_conll(dev, args.dev_out)
-    print(f"train {len(train)} sentences, dev {len(dev)} -> {args.dev_out}")
+    split = split_documents(sentences)
+    parts = {"dev block": split.dev, "tune half": split.tune, "validation half": split.validation}
+    for name, part in zip(DEV_FILES, parts.values(), strict=True):
+        write_conll(part, args.build / name)
+    print(
+        f"train {len(split.train)} sentences; dev block from sentence {split.dev_start}: "
+        f"tune {len(split.tune)}, validation {len(split.validation)} (from {split.validation_start})"
+    )
     if args.dev_only:
         return 0
-    # torch is a training-only dependency (`make train-ner` installs it).
-    from train_ner_neural import NeuralSettings, train_neural
-
     args.out.mkdir(parents=True, exist_ok=True)
-    vectors = learn_vectors(data / "saudinewsnet" / "saudinewsnet.jsonl.gz")
-    clusters = learn_clusters(vectors)
-    write_gzip_lines(
-        (f"{word}\t{chr(9).join(ids)}" for word, ids in clusters.items()),
-        args.out / ner.CLUSTERS_FILE,
+    vectors = load_or_learn_vectors(
+        data / "saudinewsnet" / "saudinewsnet.jsonl.gz", args.vectors_cache
     )
+    cached_clusters = args.vectors_cache.with_name("ner_news_clusters.tsv.gz")
+    if cached_clusters.exists():
+        clusters = ner.load_clusters(cached_clusters)
+    else:
+        clusters = learn_clusters(vectors)
+        write_gzip_lines(
+            (f"{word}\t{chr(9).join(ids)}" for word, ids in clusters.items()), cached_clusters
+        )
+    shutil.copyfile(cached_clusters, args.out / ner.CLUSTERS_FILE)
     print(f"vectors and clusters: {len(clusters)} words ({time.perf_counter() - started:.0f}s)")
 
+    train = split.train + newsfane_training(
+        data / "newsfane_gold", split.train, split.dev, args.newsfane
+    )
     featurizer = ner.Featurizer(clusters)
     gazetteer = ner.build_gazetteer(featurizer, train)
     write_gzip_lines(
         (f"{label}\t{' '.join(key)}" for key, label in sorted(gazetteer.items())),
         args.out / ner.GAZETTEER_FILE,
     )
+    # Early stopping looks at the tune half only; the validation half is never looked at.
     train_neural(
         train,
         held_out_gazetteers(featurizer, train),
-        dev,
+        split.tune,
         gazetteer,
         clusters,
         vectors.words,
         vectors.syntactic,
         args.out,
-        NeuralSettings(),
+        NeuralSettings() if args.epochs is None else NeuralSettings(epochs=args.epochs),
+        seeds=[int(seed) for seed in args.seeds.split(",")],
+        members=args.build / f"ner_members_newsfane_{args.newsfane}",
+        stop_at=None if args.stop_at is None else wall_clock_today(args.stop_at),
     )
     print(f"trained ({time.perf_counter() - started:.0f}s)")
-
-    tagger = ner.Tagger(args.out)
-    report = score([tags for _, tags in dev], [tagger.tag(tokens) for tokens, _ in dev])
-    print(format_report(report))
+    report_parts(ner.Tagger(args.out), parts)
     return 0
 
 

@@ -13,7 +13,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -264,6 +264,7 @@ class Model(nn.Module):
         self.tagger = tagger
         self.crf = Crf()
         self.word_dropout = settings.word_dropout
+        self.seed = settings.seed
 
     def emissions(
         self, batch: Sequence[Encoded]
@@ -334,6 +335,7 @@ def train_model(
     dev_gold: Sequence[Sequence[str]],
     settings: NeuralSettings,
     log: Callable[[str], None],
+    stop_at: float | None = None,
 ) -> float:
     """Adam with early stopping on dev micro-F1; leaves the best weights in ``model``.
 
@@ -376,17 +378,79 @@ def train_model(
             stale += 1
             if stale >= settings.patience:
                 break
+        if stop_at is not None and time.time() > stop_at:
+            # A wall-clock budget is not reproducible by itself: rerun with --epochs N.
+            log(f"stopped at the time budget after epoch {epoch}")
+            break
     model.load_state_dict(best_state)
     return best_f1
 
 
-def export(model: Model, vocabulary: ner.Vocabulary, settings: NeuralSettings, out: Path) -> None:
-    """Write the two ONNX graphs and the vocabulary/transition table into ``out``."""
-    model.eval()
+class EnsembleEncoder(nn.Module):
+    """Several word encoders side by side: one word -> their vectors, concatenated."""
+
+    def __init__(self, encoders: Sequence[WordEncoder]) -> None:
+        super().__init__()
+        self.encoders = nn.ModuleList(encoders)
+
+    @property
+    def half_words(self) -> bool:
+        """Whether the word tables go through float16 (set for export)."""
+        return all(encoder.half_words for encoder in self.encoders)  # type: ignore[misc]
+
+    @half_words.setter
+    def half_words(self, value: bool) -> None:
+        for encoder in self.encoders:
+            encoder.half_words = value  # type: ignore[assignment]
+
+    def forward(self, ids: torch.Tensor, chars: torch.Tensor) -> torch.Tensor:
+        """Like :meth:`WordEncoder.forward`, with ``members * word_vector_dims`` outputs."""
+        return torch.cat([encoder(ids, chars) for encoder in self.encoders], dim=1)
+
+
+class EnsembleTagger(nn.Module):
+    """Several sentence taggers, each reading its own slice of the word vector; the
+    emission scores are averaged (with the averaged CRF scores this is a product of the
+    members' distributions, which is steadier than any one of them on unseen names)."""
+
+    def __init__(self, taggers: Sequence[SentenceTagger], dims: int) -> None:
+        super().__init__()
+        self.taggers = nn.ModuleList(taggers)
+        self.dims = dims
+
+    def forward(
+        self, vectors: torch.Tensor, gazetteer: torch.Tensor, lengths: torch.Tensor
+    ) -> torch.Tensor:
+        """``(batch, time, members * dims)``, ``(batch, time)``, ``(batch,)`` -> emissions."""
+        parts = [
+            tagger(vectors[:, :, k * self.dims : (k + 1) * self.dims], gazetteer, lengths)
+            for k, tagger in enumerate(self.taggers)
+        ]
+        return torch.stack(parts).mean(dim=0)
+
+
+def export(
+    models: Sequence[Model], vocabulary: ner.Vocabulary, settings: NeuralSettings, out: Path
+) -> None:
+    """Write the two ONNX graphs and the vocabulary/transition table into ``out``.
+
+    Several models (an ensemble of seeds) are written as one encoder and one tagger graph,
+    so the run time code sees one model with ``members * word_vector_dims`` word vectors.
+    """
+    for member in models:
+        member.eval()
     columns = len(ner.FEATURE_COLUMNS)
-    model.encoder.half_words = True
+    encoder: nn.Module = (
+        models[0].encoder if len(models) == 1 else EnsembleEncoder([m.encoder for m in models])
+    )
+    tagger: nn.Module = (
+        models[0].tagger
+        if len(models) == 1
+        else EnsembleTagger([m.tagger for m in models], settings.word_vector_dims)
+    )
+    encoder.half_words = True
     torch.onnx.export(
-        model.encoder,
+        encoder,
         (torch.ones(3, columns, dtype=torch.long), torch.ones(3, ner.MAX_CHARS, dtype=torch.long)),
         str(out / ner.WORDS_MODEL_FILE),
         dynamo=False,
@@ -394,11 +458,11 @@ def export(model: Model, vocabulary: ner.Vocabulary, settings: NeuralSettings, o
         output_names=["vectors"],
         dynamic_axes={"features": {0: "words"}, "chars": {0: "words"}, "vectors": {0: "words"}},
     )
-    model.encoder.half_words = False
+    encoder.half_words = False
     torch.onnx.export(
-        model.tagger,
+        tagger,
         (
-            torch.zeros(2, 5, settings.word_vector_dims),
+            torch.zeros(2, 5, len(models) * settings.word_vector_dims),
             torch.zeros(2, 5, dtype=torch.long),
             torch.tensor([5, 3]),
         ),
@@ -413,14 +477,17 @@ def export(model: Model, vocabulary: ner.Vocabulary, settings: NeuralSettings, o
             "emissions": {0: "batch", 1: "time"},
         },
     )
-    transitions, start, end = (t.detach().numpy().round(5).tolist() for t in model.crf.scores())
+    transitions, start, end = (
+        torch.stack(list(scores)).mean(dim=0).detach().numpy().round(5).tolist()
+        for scores in zip(*(m.crf.scores() for m in models), strict=True)
+    )
     table = {
         "tags": list(ner.TAGS),
         "transitions": transitions,
         "start": start,
         "end": end,
-        "word_vector_dims": settings.word_vector_dims,
-        "settings": asdict(settings),
+        "word_vector_dims": len(models) * settings.word_vector_dims,
+        "settings": {**asdict(settings), "ensemble_seeds": [m.seed for m in models]},
         "vocabulary": vocabulary.to_json(),
     }
     with (
@@ -441,8 +508,13 @@ def train_neural(
     out: Path,
     settings: NeuralSettings,
     log: Callable[[str], None] = print,
-) -> float:
-    """Train, export into ``out`` and return the best dev micro-F1 seen while training.
+    seeds: Sequence[int] = (0,),
+    members: Path | None = None,
+    stop_at: float | None = None,
+) -> list[float]:
+    """Train one model per seed, export them (as one ensemble) into ``out``.
+
+    Returns the best dev micro-F1 each member reached while training.
 
     Args:
         train: training sentences.
@@ -455,8 +527,12 @@ def train_neural(
         out: model directory.
         settings: hyperparameters.
         log: progress printer.
+        seeds: one member per seed; its initialisation and batch order follow the seed.
+        members: folder keeping each trained member (``seed<N>.pt``) for later ensembles;
+            a member found there is reused, not retrained (the caller names the folder
+            after the training data, so a member is only reused for the same data).
+        stop_at: a wall-clock time (``time.time()``) after which no new epoch starts.
     """
-    torch.manual_seed(settings.seed)
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
     featurizer = ner.Featurizer(clusters)
@@ -472,20 +548,37 @@ def train_neural(
     cluster_sizes = [
         max(int(ids[level]) for ids in clusters.values()) + 3 for level in range(ner.CLUSTER_LEVELS)
     ]
-    encoder = WordEncoder(
-        settings,
-        len(vocabulary.words) + 2,
-        len(vocabulary.chars) + 2,
-        len(vocabulary.proclitics) + 2,
-        cluster_sizes,
-        news_vectors[: settings.max_words].astype(np.float32),
-    )
-    model = Model(encoder, SentenceTagger(settings), settings)
-    log(
-        f"vocabulary: {len(vocabulary.words)} words, {len(vocabulary.chars)} chars; "
-        f"{sum(p.numel() for p in model.parameters())} parameters"
-    )
-    best = train_model(model, encoded_train, encoded_dev, [tags for _, tags in dev], settings, log)
+    models, best = [], []
+    for seed in seeds:
+        member = replace(settings, seed=seed)
+        torch.manual_seed(seed)
+        encoder = WordEncoder(
+            member,
+            len(vocabulary.words) + 2,
+            len(vocabulary.chars) + 2,
+            len(vocabulary.proclitics) + 2,
+            cluster_sizes,
+            news_vectors[: settings.max_words].astype(np.float32),
+        )
+        model = Model(encoder, SentenceTagger(member), member)
+        log(
+            f"seed {seed}: vocabulary {len(vocabulary.words)} words, {len(vocabulary.chars)} "
+            f"chars; {sum(p.numel() for p in model.parameters())} parameters"
+        )
+        saved = None if members is None else members / f"seed{seed}.pt"
+        if saved is not None and saved.exists():
+            model.load_state_dict(torch.load(saved))
+            best.append(micro_f1([tags for _, tags in dev], decode(model, encoded_dev)))
+            log(f"seed {seed}: reused {saved}, dev micro-F1 {best[-1]:.4f}")
+        else:
+            dev_gold = [tags for _, tags in dev]
+            best.append(
+                train_model(model, encoded_train, encoded_dev, dev_gold, member, log, stop_at)
+            )
+            if saved is not None:
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                torch.save(model.state_dict(), saved)
+        models.append(model)
     out.mkdir(parents=True, exist_ok=True)
-    export(model, vocabulary, settings, out)
+    export(models, vocabulary, settings, out)
     return best
