@@ -39,7 +39,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from marsad.models import Token
-from marsad.text.arabic import content_stems, tokenize
+from marsad.text.arabic import content_stems, tokenize, word_sections
 
 Vector = dict[str, float]
 _Found = TypeVar("_Found")
@@ -81,6 +81,11 @@ FEATURES = (
     "log_size",  # log(1 + articles in the story)
     "numbers_match",  # "number noun" keys the article shares with the story
     "numbers_conflict",  # nouns the story counts with a different number
+    "title_novel",  # share of the title's weight in words the story never used
+    "lead_novel",  # share of the heaviest body words' weight the story never used
+    "names_novel",  # share of the name keys' weight the story never used
+    "story_missing",  # share of the story's heaviest title words the article lacks
+    "place_conflict",  # titles name different places of one level (two cities)
     "hand_score",  # the hand-weighted, time-decayed score
 )
 
@@ -159,6 +164,7 @@ class ClusterSettings:
     idf_days: int = 7
     max_active_stories: int = 20_000
     join_model: JoinModel | None = None
+    place_conflict_factor: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,47 @@ class Assignment:
     is_new: bool
     score: float
     profile: Vector = field(default_factory=dict, compare=False, repr=False)
+
+
+# --------------------------------------------------------------------------- places
+
+
+def _load_places() -> tuple[dict[str, list[tuple[int, str, frozenset[str]]]], int]:
+    """Stem -> the place names (id, level, all stems) it can start; from data/places_ar.txt."""
+    index: dict[str, list[tuple[int, str, frozenset[str]]]] = {}
+    count = 0
+    for level, lines in word_sections("places_ar.txt").items():
+        for line in lines:
+            for spelling in line.split("|"):
+                stems = frozenset(content_stems(tokenize(spelling)))
+                if stems:
+                    for one in stems:
+                        index.setdefault(one, []).append((count, level, stems))
+            count += 1
+    return index, count
+
+
+_PLACES, _ = _load_places()
+
+
+def _places(stems: Iterable[str]) -> dict[str, set[int]]:
+    """Level -> ids of the places whose every word is among ``stems``."""
+    present = set(stems)
+    found: dict[str, set[int]] = {}
+    for stem in present:
+        for place, level, words in _PLACES.get(stem, ()):
+            if words <= present:
+                found.setdefault(level, set()).add(place)
+    return found
+
+
+def _place_conflict(mine: dict[str, set[int]], theirs: dict[str, set[int]]) -> float:
+    """1.0 when both sides name places of one level and share none of them."""
+    for level, places in mine.items():
+        other = theirs.get(level)
+        if other and not places & other:
+            return 1.0
+    return 0.0
 
 
 # --------------------------------------------------------------------------- documents
@@ -333,6 +380,7 @@ class _DocVectors:
     units: tuple[Vector, Vector, Vector]  # body, title, names
     queries: tuple[Vector, Vector, Vector]
     idf: Vector
+    places: dict[str, set[int]] = field(default_factory=dict)  # named in the title, by level
 
 
 # --------------------------------------------------------------------------- clusterer
@@ -745,7 +793,8 @@ class StoryClusterer:
         queries = tuple(
             {term: weight * idf[term] for term, weight in unit.items()} for unit in units
         )
-        return _DocVectors(units, (queries[0], queries[1], queries[2]), idf)
+        places = _places(doc.title_stems)
+        return _DocVectors(units, (queries[0], queries[1], queries[2]), idf, places)
 
     def _unit(self, counts: Counter[str], idf: Vector) -> Vector:
         """Sublinear TF times IDF, truncated to the heaviest terms, scaled to unit length."""
@@ -817,9 +866,18 @@ class StoryClusterer:
         # day (royal receptions, daily briefings) keeps ageing and stops swallowing events.
         gap_days = abs(_days(when) - story.day_sum / story.size)
         hand = total / weight_sum * math.pow(0.5, gap_days / settings.half_life_days)
-        matched, conflicting = (
-            _number_agreement(names_query, story.names.sums) if numbers else (0.0, 0.0)
+        # Same kind, another place: a fire in Jeddah is not the fire in Al-Kharj.
+        place_conflict = (
+            _place_conflict(vectors.places, _places(story.title.sums)) if vectors.places else 0.0
         )
+        if place_conflict:
+            hand *= settings.place_conflict_factor
+        if numbers:
+            matched, conflicting = _number_agreement(names_query, story.names.sums)
+            conflicts = self._conflicts(vectors, story)
+        else:
+            matched = conflicting = 0.0
+            conflicts = (0.0, 0.0, 0.0, 0.0)
         return (
             body,
             title,
@@ -830,7 +888,37 @@ class StoryClusterer:
             math.log1p(story.size),
             matched,
             conflicting,
+            *conflicts,
+            place_conflict,
             hand,
+        )
+
+    def _conflicts(self, vectors: _DocVectors, story: _Story) -> tuple[float, float, float, float]:
+        """What one side names that the other never does: two fires in two districts share
+        every word but the districts; two calls of one template share all but the callers."""
+        body_unit, title_unit, names_unit = vectors.units
+        body_sums, title_sums, names_sums = story.body.sums, story.title.sums, story.names.sums
+
+        def novel(unit: Vector, *known: Vector) -> float:
+            total = sum(w * w for w in unit.values())
+            if not total:
+                return 0.0
+            new = sum(w * w for t, w in unit.items() if not any(t in k for k in known))
+            return new / total
+
+        lead = {t: body_unit[t] for t in _top(body_unit, 10)}
+        idf = self._term_idf
+        story_title = {t: v * idf(t) for t, v in title_sums.items()}
+        heaviest = _top(story_title, 5)
+        weight = sum(story_title[t] for t in heaviest)
+        missing = sum(
+            story_title[t] for t in heaviest if t not in body_unit and t not in title_unit
+        )
+        return (
+            novel(title_unit, body_sums, title_sums),
+            novel(lead, body_sums),
+            novel(names_unit, names_sums),
+            missing / weight if weight else 0.0,
         )
 
     def _best_story(self, when: datetime, vectors: _DocVectors) -> tuple[_Story | None, float]:
