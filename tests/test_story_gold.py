@@ -67,8 +67,9 @@ def test_more_labels_add_new_stories_on_new_articles() -> None:
     rows = _rows(MORE_LABELS)
     stories = Counter(row["story"] for row in rows)
     first = _rows()
-    assert len(rows) >= 300
-    assert len(stories) >= 40
+    # The second pass exists to give the learned join decision more data (issue 18: >= 450, >= 60).
+    assert len(rows) >= 450
+    assert len(stories) >= 60
     assert min(stories.values()) >= 2
     # A second pass labels other articles and other events, never the first file's.
     assert not {row["id"] for row in rows} & {row["id"] for row in first}
