@@ -27,8 +27,10 @@ IDF counts of days outside every writer's window are dropped.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
+import json
 import math
 import operator
 import time
@@ -36,6 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from importlib import resources
 from typing import Any, TypeVar
 
 from marsad.models import Token
@@ -122,6 +125,13 @@ class JoinModel:
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
+@functools.cache
+def shipped_join_model() -> JoinModel:
+    """The join model trained on the July dev gold (``make train-stories``)."""
+    raw = resources.files("marsad.data").joinpath("story_join.json").read_text(encoding="utf-8")
+    return JoinModel.from_json(json.loads(raw))
+
+
 @dataclass(frozen=True)
 class ClusterSettings:
     """Knobs of the online clusterer (defaults tuned on the demo and July dev gold).
@@ -163,8 +173,7 @@ class ClusterSettings:
     idf_prior_docs: int = 1000
     idf_days: int = 7
     max_active_stories: int = 20_000
-    join_model: JoinModel | None = None
-    place_conflict_factor: float = 0.0
+    join_model: JoinModel | None = field(default_factory=shipped_join_model)
 
 
 @dataclass(frozen=True)
@@ -479,9 +488,10 @@ class StoryClusterer:
         matches no active story may still report an event whose story has closed.
         """
         vectors = self._vectorize(doc)
-        # _vectorize counted the document into the IDF statistics: take it back out.
-        self._count(_day(doc.when), set(doc.stems) | set(doc.title_stems), -1)
         best_story, best_score = self._best_story(doc.when, vectors)
+        # _vectorize counted the document into the IDF statistics (scored as assign would
+        # score it): take it back out.
+        self._count(_day(doc.when), set(doc.stems) | set(doc.title_stems), -1)
         if best_story is None or best_score < self._join_threshold:
             return Assignment(-1, True, best_score, vectors.units[0])
         return Assignment(best_story.story_id, False, best_score, vectors.units[0])
@@ -866,17 +876,17 @@ class StoryClusterer:
         # day (royal receptions, daily briefings) keeps ageing and stops swallowing events.
         gap_days = abs(_days(when) - story.day_sum / story.size)
         hand = total / weight_sum * math.pow(0.5, gap_days / settings.half_life_days)
-        # Same kind, another place: a fire in Jeddah is not the fire in Al-Kharj.
-        place_conflict = (
-            _place_conflict(vectors.places, _places(story.title.sums)) if vectors.places else 0.0
-        )
-        if place_conflict:
-            hand *= settings.place_conflict_factor
         if numbers:
             matched, conflicting = _number_agreement(names_query, story.names.sums)
             conflicts = self._conflicts(vectors, story)
+            # Same kind, another place: a fire in Jeddah is not the fire in Al-Kharj.
+            place_conflict = (
+                _place_conflict(vectors.places, _places(story.title.sums))
+                if vectors.places
+                else 0.0
+            )
         else:
-            matched = conflicting = 0.0
+            matched = conflicting = place_conflict = 0.0
             conflicts = (0.0, 0.0, 0.0, 0.0)
         return (
             body,
@@ -907,8 +917,9 @@ class StoryClusterer:
             return new / total
 
         lead = {t: body_unit[t] for t in _top(body_unit, 10)}
-        idf = self._term_idf
-        story_title = {t: v * idf(t) for t, v in title_sums.items()}
+        # IDFs as the document saw them (peek and assign must score alike).
+        known, idf = vectors.idf, self._term_idf
+        story_title = {t: v * (known.get(t) or idf(t)) for t, v in title_sums.items()}
         heaviest = _top(story_title, 5)
         weight = sum(story_title[t] for t in heaviest)
         missing = sum(
