@@ -42,8 +42,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/marsad bench $(SNN)
 
-$(STORY_DEV): evaluation/stories_dev/labels.csv scripts/build_story_gold.py
-	$(BIN)/python scripts/build_story_gold.py --corpus $(SNN) --labels evaluation/stories_dev/labels.csv -o $@
+# July DEV gold: two label files of one pool (the first pass and a second with more stories).
+STORY_DEV_LABELS := evaluation/stories_dev/labels.csv evaluation/stories_dev/labels_more.csv
+$(STORY_DEV): $(STORY_DEV_LABELS) scripts/build_story_gold.py
+	$(BIN)/python scripts/build_story_gold.py --corpus $(SNN) \
+	  $(foreach labels,$(STORY_DEV_LABELS),--labels $(labels)) -o $@
 
 # August validation gold (2015-08-01..03): never tuned on. Kept-apart ids stay in its pool as
 # unlabeled distractors; the script refuses a label on one, and any day from 2015-08-04 on.

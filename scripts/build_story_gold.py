@@ -1,7 +1,8 @@
 """Build a story-clustering gold file from SaudiNewsNet and our committed labels.
 
-The repository commits only ids and story labels (``evaluation/stories_dev/labels.csv`` for the
-July DEV gold, ``evaluation/stories_val/labels.csv`` for the August VALIDATION gold); article
+The repository commits only ids and story labels (``evaluation/stories_dev/labels.csv`` and
+``labels_more.csv`` for the July DEV gold, ``evaluation/stories_val/labels.csv`` for the August
+VALIDATION gold); article
 texts stay in the licensed corpus (SaudiNewsNet, CC BY-NC-SA 4.0). This script joins the two
 into the input of ``marsad eval stories``: every article of the pool as one JSON line with
 ``id, source, date, title, text, url, story``, where ``story`` is the label or null (an
@@ -11,12 +12,16 @@ The pool is every article whose crawl date falls in ``--first-day..--last-day`` 
 DEV pool 2015-07-21..2015-07-31). Articles dated 2015-08-04 or later are held out for test sets:
 a pool reaching into them is refused. ``--exclude-ids FILE`` (one id per line) names articles
 kept apart from annotation: they stay in the pool as unlabeled distractors, and the build
-fails if any labeled id is listed there. Every failure is a one-line error.
+fails if any labeled id is listed there. ``--labels`` may be given several times (label files of
+one pool made in separate passes): an id labeled in two files, or a story slug used in two files,
+is refused, since either would silently merge or overwrite another annotator's story. Every
+failure is a one-line error.
 
 Usage::
 
     python scripts/build_story_gold.py --corpus ../shared/data/saudinewsnet/saudinewsnet.jsonl.gz \
-        --labels evaluation/stories_dev/labels.csv -o build/stories_dev.jsonl.gz
+        --labels evaluation/stories_dev/labels.csv --labels evaluation/stories_dev/labels_more.csv \
+        -o build/stories_dev.jsonl.gz
     python scripts/build_story_gold.py --corpus ../shared/data/saudinewsnet/saudinewsnet.jsonl.gz \
         --labels evaluation/stories_val/labels.csv --first-day 2015-08-01 --last-day 2015-08-03 \
         --exclude-ids ../shared/data/saudinewsnet/kept_apart_ids.txt -o build/stories_val.jsonl.gz
@@ -30,7 +35,7 @@ import gzip
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, TextIO
@@ -135,6 +140,40 @@ def parse_labels(fh: TextIO, *, origin: str = "labels") -> list[Label]:
     return labels
 
 
+def merge_label_files(files: Sequence[tuple[str, Sequence[Label]]]) -> list[Label]:
+    """Join the labels of several files of one pool, given as ``(origin, labels)`` pairs.
+
+    Each file is one labeling pass whose stories are complete on their own, so a story slug
+    belongs to exactly one file and an article to at most one story.
+
+    Raises:
+        GoldError: if an id is labeled in two files, or a story slug is used in two files.
+    """
+    origin_of_id: dict[str, str] = {}
+    origin_of_story: dict[str, str] = {}
+    merged: list[Label] = []
+    for origin, labels in files:
+        for label in labels:
+            if label.article_id in origin_of_id:
+                raise GoldError(
+                    f"id {label.article_id} is labeled in both {origin_of_id[label.article_id]} "
+                    f"and {origin}"
+                )
+            origin_of_id[label.article_id] = origin
+        for story in sorted({label.story for label in labels}):
+            if origin_of_story.setdefault(story, origin) != origin:
+                raise GoldError(
+                    f"story {story!r} is used in both {origin_of_story[story]} and {origin}"
+                )
+        merged.extend(labels)
+    return merged
+
+
+def read_label_files(paths: Sequence[Path]) -> list[Label]:
+    """Read and join several ``labels.csv`` files; see :func:`read_labels`, :func:`merge_label_files`."""
+    return merge_label_files([(str(path), read_labels(path)) for path in paths])
+
+
 def read_corpus(path: Path) -> Iterator[dict[str, Any]]:
     """Stream the SaudiNewsNet JSON lines (plain or gzipped)."""
     opener = gzip.open if path.name.endswith(".gz") else open
@@ -205,7 +244,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, required=True, help="saudinewsnet.jsonl.gz")
-    parser.add_argument("--labels", type=Path, required=True, help="labels.csv (id,story,note)")
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        action="append",
+        required=True,
+        help="labels.csv (id,story,note); repeat for several files of the same pool",
+    )
     parser.add_argument("-o", "--output", type=Path, required=True, help="output .jsonl.gz")
     parser.add_argument(
         "--first-day", default=POOL_FIRST_DAY, help=f"first pool day (default {POOL_FIRST_DAY})"
@@ -229,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         check_pool_days(args.first_day, args.last_day)
-        labels = read_labels(args.labels)
+        labels = read_label_files(args.labels)
         if args.exclude_ids is not None:
             excluded = read_id_list(args.exclude_ids)
             check_not_excluded(labels, excluded, origin=str(args.exclude_ids))

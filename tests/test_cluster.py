@@ -15,9 +15,13 @@ from marsad.cluster.stories import (
     JoinModel,
     StoryClusterer,
     _number_agreement,
+    _place_conflict,
+    _places,
     cluster_all,
     make_cluster_doc,
+    shipped_join_model,
 )
+from marsad.text.arabic import content_stems, tokenize
 
 T0 = datetime(2015, 7, 21, 6, 0)
 
@@ -340,5 +344,50 @@ def test_a_join_model_decides_and_the_hook_sees_every_candidate(docs: list[Clust
     assert seen and all(len(features) == len(FEATURES) for _, features in seen)
     # Every article with a candidate joins one: far fewer stories than hand-weighted.
     assert sum(a.is_new for a in stories) < sum(
-        a.is_new for a in map(StoryClusterer().assign, docs)
+        a.is_new for a in map(StoryClusterer(ClusterSettings(join_model=None)).assign, docs)
     )
+
+
+def _title_places(title: str) -> dict[str, set[int]]:
+    return _places(content_stems(tokenize(title)))
+
+
+def test_titles_naming_different_places_of_one_level_conflict() -> None:
+    jeddah = _title_places("الدفاع المدني يخمد حريقا في مستودع بجدة")
+    kharj = _title_places("الدفاع المدني يخمد حريقا في مستودع بالخرج")
+    saudi = _title_places("السعودية تدين الهجوم")
+    assert jeddah and kharj and saudi
+    assert _place_conflict(jeddah, kharj) == 1.0
+    assert _place_conflict(jeddah, _title_places("حريق جدة: التحقيق يبدأ")) == 0.0
+    # A country and a city are not of one level: Jeddah is in Saudi Arabia.
+    assert _place_conflict(jeddah, saudi) == 0.0 and _place_conflict(saudi, jeddah) == 0.0
+    # Spelling variants are one place; a word that is also a place name is left out.
+    assert (
+        _place_conflict(_title_places("زيارة إلى أستانا"), _title_places("محادثات أستانة")) == 0.0
+    )
+    assert not _title_places("بالصور: افتتاح المعرض")
+
+
+def test_conflict_features_see_what_one_side_names_and_the_other_never_does() -> None:
+    def doc(key: int, title: str, body: str) -> ClusterDoc:
+        return make_cluster_doc(key, T0 + timedelta(hours=key), "sabq", title, body)
+
+    body = "اندلع حريق في مستودع للأخشاب في {} وتمكنت فرق الدفاع المدني من السيطرة عليه دون إصابات."
+    clusterer = StoryClusterer(ClusterSettings(join_model=None))
+    seen: list[tuple[float, ...]] = []
+    clusterer.on_features = lambda _story, features: seen.append(features)
+    clusterer.assign(doc(0, "حريق مستودع في جدة", body.format("جدة")))
+    clusterer.assign(doc(1, "حريق مستودع في جدة", body.format("جدة")))
+    same = seen[-1]
+    clusterer.assign(doc(2, "حريق مستودع في الخرج", body.format("الخرج")))
+    other = seen[-1]
+    named = {name: FEATURES.index(name) for name in FEATURES}
+    for feature in ("title_novel", "lead_novel", "story_missing", "place_conflict"):
+        assert other[named[feature]] > same[named[feature]], feature
+    assert same[named["place_conflict"]] == 0.0 and other[named["place_conflict"]] == 1.0
+
+
+def test_the_shipped_join_model_matches_the_features() -> None:
+    model = shipped_join_model()
+    assert len(model.weights) == len(FEATURES) and 0.0 < model.threshold < 1.0
+    assert ClusterSettings().join_model == model

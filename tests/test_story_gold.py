@@ -11,11 +11,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = REPO / "evaluation" / "stories_dev" / "labels.csv"
+MORE_LABELS = REPO / "evaluation" / "stories_dev" / "labels_more.csv"
 VAL_LABELS = REPO / "evaluation" / "stories_val" / "labels.csv"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "data" / "saudinewsnet" / "saudinewsnet.jsonl.gz"
@@ -61,7 +63,23 @@ def test_val_labels_have_enough_stories_and_rows() -> None:
     assert not {row["id"] for row in rows} & {row["id"] for row in _rows()}
 
 
-@pytest.mark.parametrize("path", [LABELS, VAL_LABELS], ids=["dev", "val"])
+def test_more_labels_add_new_stories_on_new_articles() -> None:
+    rows = _rows(MORE_LABELS)
+    stories = Counter(row["story"] for row in rows)
+    first = _rows()
+    # The second pass exists to give the learned join decision more data (issue 18: >= 450, >= 60).
+    assert len(rows) >= 450
+    assert len(stories) >= 60
+    assert min(stories.values()) >= 2
+    # A second pass labels other articles and other events, never the first file's.
+    assert not {row["id"] for row in rows} & {row["id"] for row in first}
+    assert not set(stories) & {row["story"] for row in first}
+    assert not {row["id"] for row in rows} & {row["id"] for row in _rows(VAL_LABELS)}
+    # The build script joins both files without complaint.
+    assert len(gold.read_label_files([LABELS, MORE_LABELS])) == len(first) + len(rows)
+
+
+@pytest.mark.parametrize("path", [LABELS, MORE_LABELS, VAL_LABELS], ids=["dev", "dev-more", "val"])
 def test_labels_ids_unique_and_slugs_well_formed(path: Path) -> None:
     rows = _rows(path)
     ids = [row["id"] for row in rows]
@@ -72,7 +90,7 @@ def test_labels_ids_unique_and_slugs_well_formed(path: Path) -> None:
     assert len(gold.read_labels(path)) == len(rows)
 
 
-@pytest.mark.parametrize("path", [LABELS, VAL_LABELS], ids=["dev", "val"])
+@pytest.mark.parametrize("path", [LABELS, MORE_LABELS, VAL_LABELS], ids=["dev", "dev-more", "val"])
 def test_labels_commit_no_article_text(path: Path) -> None:
     with path.open(encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh))
@@ -94,6 +112,84 @@ def test_labels_commit_no_article_text(path: Path) -> None:
 def test_parse_labels_rejects_bad_rows(csv_text: str, message: str) -> None:
     with pytest.raises(gold.GoldError, match=message):
         gold.parse_labels(io.StringIO(csv_text))
+
+
+def _labels(*rows: tuple[str, str]) -> list[Any]:
+    return [gold.Label(article_id, story, "") for article_id, story in rows]
+
+
+def test_merge_label_files_keeps_every_label_of_disjoint_files() -> None:
+    first = _labels(("snn-000000000000000a", "fire-a"), ("snn-000000000000000b", "fire-a"))
+    second = _labels(("snn-000000000000000c", "fire-b"), ("snn-000000000000000d", "fire-b"))
+    merged = gold.merge_label_files([("one.csv", first), ("two.csv", second)])
+    assert [(x.article_id, x.story) for x in merged] == [
+        ("snn-000000000000000a", "fire-a"),
+        ("snn-000000000000000b", "fire-a"),
+        ("snn-000000000000000c", "fire-b"),
+        ("snn-000000000000000d", "fire-b"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        # The same article in two files, even under another story: which label wins is unknowable.
+        ([("snn-000000000000000a", "fire-b")], "snn-000000000000000a is labeled in both one.csv"),
+        # The same slug in two files would silently join two passes' stories into one.
+        (
+            [("snn-000000000000000c", "fire-a")],
+            "story 'fire-a' is used in both one.csv and two.csv",
+        ),
+    ],
+)
+def test_merge_label_files_refuses_an_id_or_slug_in_two_files(
+    second: list[tuple[str, str]], message: str
+) -> None:
+    first = _labels(("snn-000000000000000a", "fire-a"), ("snn-000000000000000b", "fire-a"))
+    with pytest.raises(gold.GoldError, match=message):
+        gold.merge_label_files([("one.csv", first), ("two.csv", _labels(*second))])
+
+
+def _two_label_files(tmp_path: Path, second_rows: str) -> list[str]:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        "".join(
+            f'{{"id": "snn-00000000000000{n}", "date": "2015-07-22 00:00:00"}}\n'
+            for n in ("0a", "0b", "0c", "0d")
+        )
+    )
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("id,story,note\nsnn-000000000000000a,s,\nsnn-000000000000000b,s,\n")
+    second.write_text("id,story,note\n" + second_rows)
+    output = tmp_path / "o.jsonl.gz"
+    return ["--corpus", str(corpus), "--labels", str(first), "--labels", str(second),
+            "-o", str(output)]  # fmt: skip
+
+
+def test_main_joins_several_label_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = _two_label_files(tmp_path, "snn-000000000000000c,t,\nsnn-000000000000000d,t,\n")
+    assert gold.main(args) == 0
+    assert "4 labeled in 2 stories" in capsys.readouterr().out
+    with gzip.open(tmp_path / "o.jsonl.gz", "rt", encoding="utf-8") as fh:
+        stories = {r["id"][-1]: r["story"] for r in map(json.loads, fh)}
+    assert stories == {"a": "s", "b": "s", "c": "t", "d": "t"}
+
+
+@pytest.mark.parametrize(
+    ("second_rows", "message"),
+    [
+        ("snn-000000000000000b,t,\n", "labeled in both"),
+        ("snn-000000000000000c,s,\n", "used in both"),
+    ],
+)
+def test_main_refuses_overlapping_label_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], second_rows: str, message: str
+) -> None:
+    code = gold.main(_two_label_files(tmp_path, second_rows))
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and message in err
+    assert not (tmp_path / "o.jsonl.gz").exists()
 
 
 def _article(article_id: str, date: str) -> dict[str, str]:
@@ -230,7 +326,7 @@ def test_main_reports_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixtu
 @pytest.mark.shared
 @pytest.mark.skipif(not CORPUS.exists(), reason="../shared SaudiNewsNet corpus not available")
 def test_committed_labels_resolve_in_the_pool() -> None:
-    labels = gold.read_labels(LABELS)
+    labels = gold.read_label_files([LABELS, MORE_LABELS])
     records = gold.build_gold(gold.read_corpus(CORPUS), labels)
     labeled = [r for r in records if r["story"] is not None]
     assert len(labeled) == len(labels)

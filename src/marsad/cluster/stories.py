@@ -27,8 +27,10 @@ IDF counts of days outside every writer's window are dropped.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
+import json
 import math
 import operator
 import time
@@ -36,10 +38,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from importlib import resources
 from typing import Any, TypeVar
 
 from marsad.models import Token
-from marsad.text.arabic import content_stems, tokenize
+from marsad.text.arabic import content_stems, tokenize, word_sections
 
 Vector = dict[str, float]
 _Found = TypeVar("_Found")
@@ -81,6 +84,11 @@ FEATURES = (
     "log_size",  # log(1 + articles in the story)
     "numbers_match",  # "number noun" keys the article shares with the story
     "numbers_conflict",  # nouns the story counts with a different number
+    "title_novel",  # share of the title's weight in words the story never used
+    "lead_novel",  # share of the heaviest body words' weight the story never used
+    "names_novel",  # share of the name keys' weight the story never used
+    "story_missing",  # share of the story's heaviest title words the article lacks
+    "place_conflict",  # titles name different places of one level (two cities)
     "hand_score",  # the hand-weighted, time-decayed score
 )
 
@@ -115,6 +123,13 @@ class JoinModel:
         ):
             z += weight * (value - mean) / scale
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+@functools.cache
+def shipped_join_model() -> JoinModel:
+    """The join model trained on the July dev gold (``make train-stories``)."""
+    raw = resources.files("marsad.data").joinpath("story_join.json").read_text(encoding="utf-8")
+    return JoinModel.from_json(json.loads(raw))
 
 
 @dataclass(frozen=True)
@@ -158,7 +173,7 @@ class ClusterSettings:
     idf_prior_docs: int = 1000
     idf_days: int = 7
     max_active_stories: int = 20_000
-    join_model: JoinModel | None = None
+    join_model: JoinModel | None = field(default_factory=shipped_join_model)
 
 
 @dataclass(frozen=True)
@@ -170,6 +185,47 @@ class Assignment:
     is_new: bool
     score: float
     profile: Vector = field(default_factory=dict, compare=False, repr=False)
+
+
+# --------------------------------------------------------------------------- places
+
+
+def _load_places() -> tuple[dict[str, list[tuple[int, str, frozenset[str]]]], int]:
+    """Stem -> the place names (id, level, all stems) it can start; from data/places_ar.txt."""
+    index: dict[str, list[tuple[int, str, frozenset[str]]]] = {}
+    count = 0
+    for level, lines in word_sections("places_ar.txt").items():
+        for line in lines:
+            for spelling in line.split("|"):
+                stems = frozenset(content_stems(tokenize(spelling)))
+                if stems:
+                    for one in stems:
+                        index.setdefault(one, []).append((count, level, stems))
+            count += 1
+    return index, count
+
+
+_PLACES, _ = _load_places()
+
+
+def _places(stems: Iterable[str]) -> dict[str, set[int]]:
+    """Level -> ids of the places whose every word is among ``stems``."""
+    present = set(stems)
+    found: dict[str, set[int]] = {}
+    for stem in present:
+        for place, level, words in _PLACES.get(stem, ()):
+            if words <= present:
+                found.setdefault(level, set()).add(place)
+    return found
+
+
+def _place_conflict(mine: dict[str, set[int]], theirs: dict[str, set[int]]) -> float:
+    """1.0 when both sides name places of one level and share none of them."""
+    for level, places in mine.items():
+        other = theirs.get(level)
+        if other and not places & other:
+            return 1.0
+    return 0.0
 
 
 # --------------------------------------------------------------------------- documents
@@ -333,6 +389,7 @@ class _DocVectors:
     units: tuple[Vector, Vector, Vector]  # body, title, names
     queries: tuple[Vector, Vector, Vector]
     idf: Vector
+    places: dict[str, set[int]] = field(default_factory=dict)  # named in the title, by level
 
 
 # --------------------------------------------------------------------------- clusterer
@@ -431,9 +488,10 @@ class StoryClusterer:
         matches no active story may still report an event whose story has closed.
         """
         vectors = self._vectorize(doc)
-        # _vectorize counted the document into the IDF statistics: take it back out.
-        self._count(_day(doc.when), set(doc.stems) | set(doc.title_stems), -1)
         best_story, best_score = self._best_story(doc.when, vectors)
+        # _vectorize counted the document into the IDF statistics (scored as assign would
+        # score it): take it back out.
+        self._count(_day(doc.when), set(doc.stems) | set(doc.title_stems), -1)
         if best_story is None or best_score < self._join_threshold:
             return Assignment(-1, True, best_score, vectors.units[0])
         return Assignment(best_story.story_id, False, best_score, vectors.units[0])
@@ -745,7 +803,8 @@ class StoryClusterer:
         queries = tuple(
             {term: weight * idf[term] for term, weight in unit.items()} for unit in units
         )
-        return _DocVectors(units, (queries[0], queries[1], queries[2]), idf)
+        places = _places(doc.title_stems)
+        return _DocVectors(units, (queries[0], queries[1], queries[2]), idf, places)
 
     def _unit(self, counts: Counter[str], idf: Vector) -> Vector:
         """Sublinear TF times IDF, truncated to the heaviest terms, scaled to unit length."""
@@ -817,9 +876,18 @@ class StoryClusterer:
         # day (royal receptions, daily briefings) keeps ageing and stops swallowing events.
         gap_days = abs(_days(when) - story.day_sum / story.size)
         hand = total / weight_sum * math.pow(0.5, gap_days / settings.half_life_days)
-        matched, conflicting = (
-            _number_agreement(names_query, story.names.sums) if numbers else (0.0, 0.0)
-        )
+        if numbers:
+            matched, conflicting = _number_agreement(names_query, story.names.sums)
+            conflicts = self._conflicts(vectors, story)
+            # Same kind, another place: a fire in Jeddah is not the fire in Al-Kharj.
+            place_conflict = (
+                _place_conflict(vectors.places, _places(story.title.sums))
+                if vectors.places
+                else 0.0
+            )
+        else:
+            matched = conflicting = place_conflict = 0.0
+            conflicts = (0.0, 0.0, 0.0, 0.0)
         return (
             body,
             title,
@@ -830,7 +898,38 @@ class StoryClusterer:
             math.log1p(story.size),
             matched,
             conflicting,
+            *conflicts,
+            place_conflict,
             hand,
+        )
+
+    def _conflicts(self, vectors: _DocVectors, story: _Story) -> tuple[float, float, float, float]:
+        """What one side names that the other never does: two fires in two districts share
+        every word but the districts; two calls of one template share all but the callers."""
+        body_unit, title_unit, names_unit = vectors.units
+        body_sums, title_sums, names_sums = story.body.sums, story.title.sums, story.names.sums
+
+        def novel(unit: Vector, *known: Vector) -> float:
+            total = sum(w * w for w in unit.values())
+            if not total:
+                return 0.0
+            new = sum(w * w for t, w in unit.items() if not any(t in k for k in known))
+            return new / total
+
+        lead = {t: body_unit[t] for t in _top(body_unit, 10)}
+        # IDFs as the document saw them (peek and assign must score alike).
+        known, idf = vectors.idf, self._term_idf
+        story_title = {t: v * (known.get(t) or idf(t)) for t, v in title_sums.items()}
+        heaviest = _top(story_title, 5)
+        weight = sum(story_title[t] for t in heaviest)
+        missing = sum(
+            story_title[t] for t in heaviest if t not in body_unit and t not in title_unit
+        )
+        return (
+            novel(title_unit, body_sums, title_sums),
+            novel(lead, body_sums),
+            novel(names_unit, names_sums),
+            missing / weight if weight else 0.0,
         )
 
     def _best_story(self, when: datetime, vectors: _DocVectors) -> tuple[_Story | None, float]:
