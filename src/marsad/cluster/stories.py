@@ -156,8 +156,11 @@ class ClusterSettings:
             each other's words, whatever order they arrive in.
         max_active_stories: memory cap; beyond it the least recently updated story is
             forgotten even inside the window.
-        join_model: a learned join decision (:class:`JoinModel`) over the pair features;
-            None: the hand-weighted score above and ``join_threshold``.
+        join_model: a learned join decision (:class:`JoinModel`) over the pair features,
+            e.g. :func:`shipped_join_model`; None (the default): the hand-weighted score
+            above and ``join_threshold``. The learned one is not the default: it wins on the
+            July dev gold by cross-validation but not on the August validation gold, and it
+            joins too little on small inputs (see ``marsad eval stories --compare``).
     """
 
     window_days: float = 3.0
@@ -173,7 +176,7 @@ class ClusterSettings:
     idf_prior_docs: int = 1000
     idf_days: int = 7
     max_active_stories: int = 20_000
-    join_model: JoinModel | None = field(default_factory=shipped_join_model)
+    join_model: JoinModel | None = None
 
 
 @dataclass(frozen=True)

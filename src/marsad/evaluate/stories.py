@@ -16,6 +16,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from marsad.cluster.stories import shipped_join_model
 from marsad.evaluate.baselines import (
     AGGLOMERATIVE_DISTANCE,
     AGGLOMERATIVE_SWEEP,
@@ -179,6 +180,13 @@ def evaluate_stories(
             predict_stories(articles, settings=without_names(settings)).stories, gold
         )
         rows.append(("marsad-without-names", no_names, time.perf_counter() - started))
+        started = time.perf_counter()
+        learned = dataclasses.replace(
+            settings,
+            cluster=dataclasses.replace(settings.cluster, join_model=shipped_join_model()),
+        )
+        learned_scores = _scores(predict_stories(articles, settings=learned).stories, gold)
+        rows.append(("marsad-learned-join", learned_scores, time.perf_counter() - started))
         started = time.perf_counter()
         agglo = agglomerative_baseline(articles)
         rows.append(
