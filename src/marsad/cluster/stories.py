@@ -392,7 +392,6 @@ class _DocVectors:
     units: tuple[Vector, Vector, Vector]  # body, title, names
     queries: tuple[Vector, Vector, Vector]
     idf: Vector
-    places: dict[str, set[int]] = field(default_factory=dict)  # named in the title, by level
 
 
 # --------------------------------------------------------------------------- clusterer
@@ -806,8 +805,7 @@ class StoryClusterer:
         queries = tuple(
             {term: weight * idf[term] for term, weight in unit.items()} for unit in units
         )
-        places = _places(doc.title_stems)
-        return _DocVectors(units, (queries[0], queries[1], queries[2]), idf, places)
+        return _DocVectors(units, (queries[0], queries[1], queries[2]), idf)
 
     def _unit(self, counts: Counter[str], idf: Vector) -> Vector:
         """Sublinear TF times IDF, truncated to the heaviest terms, scaled to unit length."""
@@ -883,11 +881,8 @@ class StoryClusterer:
             matched, conflicting = _number_agreement(names_query, story.names.sums)
             conflicts = self._conflicts(vectors, story)
             # Same kind, another place: a fire in Jeddah is not the fire in Al-Kharj.
-            place_conflict = (
-                _place_conflict(vectors.places, _places(story.title.sums))
-                if vectors.places
-                else 0.0
-            )
+            mine = _places(vectors.units[1])  # the title's stems
+            place_conflict = _place_conflict(mine, _places(story.title.sums)) if mine else 0.0
         else:
             matched = conflicting = place_conflict = 0.0
             conflicts = (0.0, 0.0, 0.0, 0.0)
