@@ -6,49 +6,20 @@ Screenshots land in build/screenshots/ for a person to look at. Skips when Chrom
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from tests.browser_support import SCREENSHOTS, chromium, serving, sync_api
+from tests.test_export import build_demo_store
+from tests.test_web import COMPARED_ARTICLES
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        "browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
-uvicorn = pytest.importorskip("uvicorn", reason="browser tests need uvicorn")
-
-from tests.test_export import build_demo_store  # noqa: E402
-from tests.test_web import COMPARED_ARTICLES  # noqa: E402
-
-from marsad.api import create_app  # noqa: E402
-from marsad.models import RawArticle  # noqa: E402
-from marsad.pipeline import Pipeline  # noqa: E402
-from marsad.store.sqlite import Store  # noqa: E402
-from marsad.text.arabic import NORMALIZER_VERSION  # noqa: E402
-
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from marsad.api import create_app
+from marsad.models import RawArticle
+from marsad.pipeline import Pipeline
+from marsad.store.sqlite import Store
+from marsad.text.arabic import NORMALIZER_VERSION
 
 
 def add_compared_story(db: Path) -> None:
@@ -71,31 +42,14 @@ def add_compared_story(db: Path) -> None:
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = build_demo_store(tmp_path_factory.mktemp("browser") / "demo.db")
     add_compared_story(db)
-    port = free_port()
-    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the server did not start within 20 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(db)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(base_url: str) -> Iterator[sync_api.Browser]:
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -5,33 +5,20 @@ alerts.png, alert_feed.png). Skips like tests/test_browser.py without Chromium o
 
 from __future__ import annotations
 
-import threading
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.browser_support import SCREENSHOTS, chromium, serving, sync_api
+from tests.test_export import build_demo_store
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        "browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
-uvicorn = pytest.importorskip("uvicorn", reason="browser tests need uvicorn")
+from marsad.alerts import watchlists
+from marsad.api import create_app
+from marsad.store.sqlite import Store
+from marsad.text.arabic import NORMALIZER_VERSION
+from marsad.views import top_view
 
-from tests.test_browser import CHROMIUM_ARGS, free_port  # noqa: E402
-from tests.test_export import build_demo_store  # noqa: E402
-
-from marsad.alerts import watchlists  # noqa: E402
-from marsad.api import create_app  # noqa: E402
-from marsad.store.sqlite import Store  # noqa: E402
-from marsad.text.arabic import NORMALIZER_VERSION  # noqa: E402
-from marsad.views import top_view  # noqa: E402
-
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
 ATOM = "{http://www.w3.org/2005/Atom}"
 TOKEN = "desk-browser-token"
 
@@ -44,33 +31,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     watchlists.add(store, kind="search", query="حريق", name="حرائق الغابات")
     watchlists.run(store)
     store.close()
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(db, token=TOKEN), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the server did not start within 20 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", db
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(db, token=TOKEN)) as url:
+        yield url, db
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[sync_api.Browser]:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def open_page(browser: sync_api.Browser, width: int = 1280) -> sync_api.Page:

@@ -9,27 +9,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from tests.test_browser import CHROMIUM_ARGS, SCREENSHOTS, base_url, sync_api  # noqa: F401
+from tests.browser_support import SCREENSHOTS, chromium, sync_api
+from tests.test_browser import base_url  # noqa: F401
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[sync_api.Browser]:
-    from tests.test_browser import CHROMIUM
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+def browser() -> Iterator[sync_api.Browser]:
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def test_search_filters_by_outlet_and_day_at_phone_width(
-    chromium: sync_api.Browser,
+    browser: sync_api.Browser,
     base_url: str,  # noqa: F811
 ) -> None:
-    context = chromium.new_context(viewport={"width": 375, "height": 780}, is_mobile=True)
+    context = browser.new_context(viewport={"width": 375, "height": 780}, is_mobile=True)
     page = context.new_page()
     try:
         page.goto(base_url + "/search")
