@@ -14,6 +14,7 @@ import pytest
 
 from conftest import SEEDS, needs_shared
 from marsad.cli.main import main
+from marsad.profiles import outlet_name
 
 BOILERPLATE_TAIL = "لم تشترك بعد"
 
@@ -278,6 +279,9 @@ def test_compare_on_the_seeds(seeded: str, capsys: pytest.CaptureFixture[str]) -
     code, text, _ = run(capsys, "--db", seeded, "compare")
     assert "Framing" in text
     assert "Timeline" in text
+    # Outlets by their names, not slugs, in the header and the summary credits.
+    header = text.splitlines()[0]
+    assert outlet_name("aawsat") in header and "aawsat" not in header
 
 
 @needs_shared

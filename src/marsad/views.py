@@ -915,7 +915,16 @@ def comparison_view(
             story_articles(store, story, members)
             if story is not None
             else [
-                StoryArticle(a.id, a.source, a.published, a.title, a.body, a.duplicate_of)
+                StoryArticle(
+                    a.id,
+                    a.source,
+                    a.published,
+                    a.title,
+                    a.body,
+                    a.duplicate_of,
+                    a.agency,
+                    a.time_kind,
+                )
                 for a in members
             ],
             all_outlets=outlets_active_around(store, members),

@@ -299,13 +299,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
         _print_json(view)
         return 0
     lines = [
-        f"{view['scope']}: {view['articles']} articles from {', '.join(view['outlets'])}",
+        f"{view['scope']}: {view['articles']} articles from "
+        f"{', '.join(map(outlet_name, view['outlets']))}",
         "",
         view["summary"]["headline"],
         "",
     ]
     for sentence in view["summary"]["sentences"]:
-        lines.append(f"  • {sentence['text']}  ({', '.join(sentence['sources'])})")
+        lines.append(
+            f"  • {sentence['text']}  ({', '.join(map(outlet_name, sentence['sources']))})"
+        )
     lines += render_analysis(view["analysis"])
     print("\n".join(lines))
     return 0
