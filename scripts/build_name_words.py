@@ -17,11 +17,12 @@ Usage: python scripts/build_name_words.py [SHARED_DIR] [OUT_FILE]
 from __future__ import annotations
 
 import gzip
-import json
 import re
 import sys
 from collections import Counter
 from pathlib import Path
+
+from snn_days import records_of_days
 
 from marsad.ingest.readers import clean_body
 from marsad.text.arabic import fold, word_sections
@@ -42,21 +43,15 @@ def main(argv: list[str]) -> int:
         else REPO / "src" / "marsad" / "data" / "name_words_ar.tsv.gz"
     )
     honorifics = {fold(t) for t in word_sections("titles_ar.txt")["titles"] if " " not in t}
-    kept_apart = set((shared / "data" / "saudinewsnet" / "kept_apart_ids.txt").read_text().split())
     # "الفريق" is also "the team" (الفريق الكروي، الفريق الأول): no evidence of a name after it.
     honorifics -= {fold(w) for w in word_sections("speaker_words_ar.txt")["ambiguous_titles"]}
     connectors = {fold(w) for w in word_sections("speaker_words_ar.txt")["name_connectors"]}
     sentences: list[list[str]] = []
     articles = 0
-    path = shared / "data" / "saudinewsnet" / "saudinewsnet.jsonl.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record["date"][:10] not in DAYS or record["id"] in kept_apart:
-                continue
-            articles += 1
-            for sentence in re.split(r"[.!?؟\n]", fold(clean_body(record["text"]))):
-                sentences.append(_WORD_RE.findall(sentence))
+    for record in records_of_days(shared / "data" / "saudinewsnet", DAYS):
+        articles += 1
+        for sentence in re.split(r"[.!?؟\n]", fold(clean_body(record["text"]))):
+            sentences.append(_WORD_RE.findall(sentence))
     total: Counter[str] = Counter(w for words in sentences for w in words)
     first: Counter[str] = Counter()
     for words in sentences:

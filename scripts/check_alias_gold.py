@@ -10,13 +10,12 @@ are refused, so a gold file can never be drawn from them.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import re
 import sys
 from pathlib import Path
 
-FIRST_KEPT_APART_DAY = "2015-08-04"
+from snn_days import records_of_days
 
 
 def names_of(gold: Path) -> list[str]:
@@ -34,22 +33,21 @@ def main() -> int:
     parser.add_argument("days", nargs="+")
     parser.add_argument("--snn", type=Path, default=Path("../shared/data/saudinewsnet"))
     args = parser.parse_args()
-    if any(day >= FIRST_KEPT_APART_DAY for day in args.days):
-        parser.error(f"days from {FIRST_KEPT_APART_DAY} on are kept apart")
-    kept_apart = set((args.snn / "kept_apart_ids.txt").read_text().split())
-    texts = []
-    with gzip.open(args.snn / "saudinewsnet.jsonl.gz", "rt", encoding="utf-8") as handle:
-        for line in handle:
-            doc = json.loads(line)
-            if doc["date"][:10] in args.days and doc["id"] not in kept_apart:
-                texts.append(f"{doc['title'] or ''}\n{doc['text'] or ''}")
+    try:
+        texts = [
+            f"{doc['title'] or ''}\n{doc['text'] or ''}"
+            for doc in records_of_days(args.snn, args.days)
+        ]
+    except ValueError as exc:
+        parser.error(str(exc))
     corpus = "\n".join(texts)
+    names = names_of(args.gold)
     missing = []
-    for name in names_of(args.gold):
+    for name in names:
         pattern = r"(?<![\w\u0600-\u06ff])" + re.escape(name) + r"(?![\w\u0600-\u06ff])"
         if not re.search(pattern, corpus):
             missing.append(name)
-    print(f"articles={len(texts)} names={len(names_of(args.gold))} missing={len(missing)}")
+    print(f"articles={len(texts)} names={len(names)} missing={len(missing)}")
     for name in missing:
         print(f"  not found: {name}")
     return 1 if missing else 0

@@ -9,14 +9,12 @@ The lines replace the mined section of ``src/marsad/data/aliases_ar.tsv``. Days 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import sys
 from pathlib import Path
 
-from marsad.extract.aliases import mine_aliases
+from snn_days import records_of_days
 
-FIRST_KEPT_APART_DAY = "2015-08-04"
+from marsad.extract.aliases import mine_aliases
 
 
 def main() -> int:
@@ -24,15 +22,13 @@ def main() -> int:
     parser.add_argument("days", nargs="+")
     parser.add_argument("--snn", type=Path, default=Path("../shared/data/saudinewsnet"))
     args = parser.parse_args()
-    if any(day >= FIRST_KEPT_APART_DAY for day in args.days):
-        parser.error(f"days from {FIRST_KEPT_APART_DAY} on are kept apart")
-    kept_apart = set((args.snn / "kept_apart_ids.txt").read_text().split())
-    texts = []
-    with gzip.open(args.snn / "saudinewsnet.jsonl.gz", "rt", encoding="utf-8") as handle:
-        for line in handle:
-            doc = json.loads(line)
-            if doc["date"][:10] in args.days and doc["id"] not in kept_apart:
-                texts.append(f"{doc['title'] or ''}\n{doc['text'] or ''}")
+    try:
+        texts = [
+            f"{doc['title'] or ''}\n{doc['text'] or ''}"
+            for doc in records_of_days(args.snn, args.days)
+        ]
+    except ValueError as exc:
+        parser.error(str(exc))
     for variant, canonical in mine_aliases(texts):
         print(f"{variant}\t{canonical}")
     print(f"mined from {len(texts)} articles", file=sys.stderr)

@@ -619,6 +619,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 # -- parser -----------------------------------------------------------------------------
+SNN_CORPUS = "../shared/data/saudinewsnet/saudinewsnet.jsonl.gz"
+
+
+def _corpus_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``--corpus``: the evaluations' articles, SaudiNewsNet in ../shared by default."""
+    parser.add_argument("--corpus", default=SNN_CORPUS, help=help_text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to document commands)."""
     parser = argparse.ArgumentParser(
@@ -722,18 +730,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("file", help="JSONL of {variants: [...]} and {a, b, same: false}")
     e = stages.add_parser("summaries", help="ROUGE of Marsad, lead and LexRank summaries")
     e.add_argument("refs", help="reference summaries JSONL")
-    e.add_argument(
-        "--corpus",
-        default="../shared/data/saudinewsnet/saudinewsnet.jsonl.gz",
-        help="corpus JSONL(.gz) holding the referenced articles",
-    )
+    _corpus_option(e, "corpus JSONL(.gz) holding the referenced articles")
     e = stages.add_parser("dates", help="date expressions: recall, precision, resolution accuracy")
     e.add_argument("gold", help="gold mentions JSONL: article_id, start, end, text, first, last")
-    e.add_argument(
-        "--corpus",
-        default="../shared/data/saudinewsnet/saudinewsnet.jsonl.gz",
-        help="corpus JSONL(.gz) holding the articles (id, date, text)",
-    )
+    _corpus_option(e, "corpus JSONL(.gz) holding the articles (id, date, text)")
     e.add_argument("--errors", action="store_true", help="list missed and misresolved mentions")
     e = stages.add_parser(
         "disagreements", help="number disagreements: precision and recall on judged pairs"
@@ -741,19 +741,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument(
         "judged", help="judged pairs JSONL (stories.jsonl with the story members beside it)"
     )
-    e.add_argument(
-        "--corpus",
-        default="../shared/data/saudinewsnet/saudinewsnet.jsonl.gz",
-        help="corpus JSONL(.gz) holding the articles (id, source, date, title, text)",
-    )
+    _corpus_option(e, "corpus JSONL(.gz) holding the articles (id, source, date, title, text)")
     e.add_argument("--errors", action="store_true", help="list listed false and missed real pairs")
     e = stages.add_parser("wires", help="wire attribution: precision and recall of the agency")
     e.add_argument("gold", help="labels CSV (id,day,outlet,agency) or a folder of *_labels.csv")
-    e.add_argument(
-        "--corpus",
-        default="../shared/data/saudinewsnet/saudinewsnet.jsonl.gz",
-        help="corpus JSONL(.gz) holding the articles (id, title, text)",
-    )
+    _corpus_option(e, "corpus JSONL(.gz) holding the articles (id, title, text)")
     e.add_argument("--errors", action="store_true", help="list wrong and missed agencies")
     e = stages.add_parser("breaking", help="precision of the breaking flag of the --db store")
     e.add_argument("judged", help="judged stories TSV: yes|no, article input ids")
@@ -761,10 +753,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--until", required=True, help="stories begun before (ISO date)")
     e = stages.add_parser("search", help="search: recall@20 and MRR on variant-spelling queries")
     e.add_argument("gold", help="gold JSONL: query, day, part (dev/val), kind, relevant ids")
-    e.add_argument(
-        "--corpus",
-        default="../shared/data/saudinewsnet/saudinewsnet.jsonl.gz",
-        help="SaudiNewsNet JSONL(.gz); its kept_apart_ids.txt beside it is left out of the pool",
+    _corpus_option(
+        e, "SaudiNewsNet JSONL(.gz); its kept_apart_ids.txt beside it is left out of the pool"
     )
     e.add_argument("--errors", action="store_true", help="list the relevant articles missed")
     p.set_defaults(run=cmd_eval)

@@ -193,22 +193,21 @@ class Assignment:
 # --------------------------------------------------------------------------- places
 
 
-def _load_places() -> tuple[dict[str, list[tuple[int, str, frozenset[str]]]], int]:
-    """Stem -> the place names (id, level, all stems) it can start; from data/places_ar.txt."""
+def _load_places() -> dict[str, list[tuple[int, str, frozenset[str]]]]:
+    """Stem -> the place names (id, level, all stems) it can be part of; from data/places_ar.txt."""
     index: dict[str, list[tuple[int, str, frozenset[str]]]] = {}
-    count = 0
-    for level, lines in word_sections("places_ar.txt").items():
-        for line in lines:
-            for spelling in line.split("|"):
-                stems = frozenset(content_stems(tokenize(spelling)))
-                if stems:
-                    for one in stems:
-                        index.setdefault(one, []).append((count, level, stems))
-            count += 1
-    return index, count
+    lines = [
+        (level, line) for level, rows in word_sections("places_ar.txt").items() for line in rows
+    ]
+    for place, (level, line) in enumerate(lines):
+        for spelling in line.split("|"):
+            stems = frozenset(content_stems(tokenize(spelling)))
+            for one in stems:
+                index.setdefault(one, []).append((place, level, stems))
+    return index
 
 
-_PLACES, _ = _load_places()
+_PLACES = _load_places()
 
 
 def _places(stems: Iterable[str]) -> dict[str, set[int]]:
