@@ -440,6 +440,24 @@ def _refresh_from_passages(store: Store, story_id: int, settings: Settings) -> S
     )
 
 
+# Split out of Pipeline.summarize_dirty for marsad.backfill (issue 22), which summarizes
+# stories as Dask tasks against the same baseline; behaviour unchanged.
+def story_baseline(store: Store) -> Baseline:
+    """The outlets' output over the last ``BASELINE_DAYS`` of the store, against which
+    a story's arrival rate is scored (empty for an empty store)."""
+    latest = store.latest_published()
+    if not latest:
+        return Baseline()
+    since = latest - timedelta(days=BASELINE_DAYS)
+    return Baseline(
+        {
+            outlet: OutletBaseline(articles, stories)
+            for outlet, (articles, stories) in store.outlet_output(since).items()
+        },
+        surge_outlets(store.story_reach(since, window_hours=WINDOW_HOURS)),
+    )
+
+
 def refresh_stories(
     db_path: str,
     story_ids: list[int],
@@ -830,17 +848,7 @@ class Pipeline:
         """
         started = time.perf_counter()
         dirty = self.store.dirty_stories()
-        latest = self.store.latest_published()
-        baseline = Baseline()
-        if latest:
-            since = latest - timedelta(days=BASELINE_DAYS)
-            baseline = Baseline(
-                {
-                    outlet: OutletBaseline(articles, stories)
-                    for outlet, (articles, stories) in self.store.outlet_output(since).items()
-                },
-                surge_outlets(self.store.story_reach(since, window_hours=WINDOW_HOURS)),
-            )
+        baseline = story_baseline(self.store)
         settings = self.settings
         theirs: Future[list[StoryRefresh | None]] | None = None
         mine = dirty

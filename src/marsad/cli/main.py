@@ -769,8 +769,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_bench)
 
-    from marsad.cli import desk, serve, watch
+    from marsad.cli import backfill, desk, serve, watch
 
+    backfill.add_parsers(sub)
     watch.add_parsers(sub)
     serve.add_parsers(sub)
     desk.add_parsers(sub)
