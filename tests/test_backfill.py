@@ -1,0 +1,185 @@
+"""``marsad backfill`` on a real two-worker LocalCluster gives what ``marsad ingest`` gives."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+from marsad.backfill.run import BackfillPipeline, backfill
+from marsad.backfill.shards import Shard, plan_shards, read_shard
+from marsad.backfill.tasks import ShardResult, prepare_shard
+from marsad.ingest.readers import read_path
+from marsad.models import RawArticle
+from marsad.pipeline import Pipeline, Settings, prepare_batch
+from marsad.store.sqlite import Store
+from marsad.text.arabic import NORMALIZER_VERSION
+
+distributed = pytest.importorskip("distributed")
+cloudpickle = pytest.importorskip("cloudpickle")
+
+DEMO = Path(__file__).resolve().parents[1] / "src" / "marsad" / "demo" / "corpus"
+# Small batches, so the demo's 46 articles make several write batches.
+SETTINGS = Settings(batch_size=8)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[distributed.Client]:
+    from marsad.backfill.cluster import dask_client
+
+    # The worker-kill task below is defined here, in a module the workers cannot import.
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    with dask_client(local_workers=2) as dask:
+        yield dask
+
+
+def inputs() -> list[Path]:
+    """The demo corpus, and the seeds when ../shared is beside the checkout."""
+    return [DEMO, SEEDS] if SEEDS.is_dir() else [DEMO]
+
+
+def streamed(path: Path, sources: list[Path]) -> Store:
+    store = Store(path, normalizer_version=NORMALIZER_VERSION)
+    records = itertools.chain.from_iterable(read_path(s) for s in sources)
+    Pipeline(store, SETTINGS).ingest(records)
+    return store
+
+
+def backfilled(path: Path, sources: list[Path], client: object, **options: object) -> Store:
+    store = Store(path, normalizer_version=NORMALIZER_VERSION)
+    report = backfill([str(s) for s in sources], store, client, settings=SETTINGS, **options)  # type: ignore[arg-type]
+    assert not report.ingest.skipped
+    return store
+
+
+def snapshot(store: Store) -> dict[str, object]:
+    return {
+        "articles": store.rows(
+            "SELECT id, ext_id, origin, source, story_id, duplicate_of, title, body, identity"
+            " FROM articles ORDER BY id"
+        ),
+        "stories": store.rows(
+            "SELECT id, title, n_articles, n_passages, sources, summary, thread_id, burst,"
+            " breaking FROM stories ORDER BY id"
+        ),
+        "mentions": store.rows(
+            "SELECT article_id, label, start, end, key FROM mentions ORDER BY id"
+        ),
+        "statements": store.rows(
+            "SELECT article_id, speaker, start, end FROM statements ORDER BY id"
+        ),
+        "numbers": store.rows("SELECT article_id, value, start, end FROM numbers ORDER BY id"),
+        "passages": store.rows("SELECT article_id, story_id, start, end FROM passages ORDER BY id"),
+    }
+
+
+def test_backfill_stores_exactly_what_streaming_ingest_stores(tmp_path: Path, client) -> None:
+    sources = inputs()
+    expected = snapshot(streamed(tmp_path / "stream.db", sources))
+    got = snapshot(backfilled(tmp_path / "backfill.db", sources, client))
+    assert len(expected["articles"]) >= 46 and expected["mentions"]  # type: ignore[arg-type]
+    assert any(a["duplicate_of"] for a in expected["articles"])  # type: ignore[attr-defined]
+    assert got == expected
+
+
+def demo_as_jsonl(path: Path) -> dict[str, int]:
+    """The demo corpus as one plain JSONL file; returns id -> line number."""
+    lines = {}
+    with path.open("w", encoding="utf-8") as out:
+        articles = [r for r in read_path(DEMO) if isinstance(r, RawArticle)]
+        for number, article in enumerate(articles, start=1):
+            record = {
+                "id": f"demo-{number}",
+                "source": article.source,
+                "date": article.date.isoformat() if article.date else None,
+                "title": article.title,
+                "text": article.text,
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            lines[f"demo-{number}"] = number
+    return lines
+
+
+@pytest.mark.parametrize("shard_bytes", [1, 999, 20_000])
+def test_byte_range_shards_read_every_line_once_with_ingest_origins(
+    tmp_path: Path, shard_bytes: int
+) -> None:
+    path = tmp_path / "demo.jsonl"
+    demo_as_jsonl(path)
+    shards, _ = plan_shards([path], shard_bytes=shard_bytes)
+    assert len(shards) > 1
+    assert all(s.end is not None for s in shards)
+    whole = [(r.origin, r.ext_id, r.text) for r in read_path(path) if isinstance(r, RawArticle)]
+    split = [
+        (r.origin, r.ext_id, r.text)
+        for shard in shards
+        for r in read_shard(shard)
+        if isinstance(r, RawArticle)
+    ]
+    assert split == whole
+
+
+def test_a_story_cut_by_a_shard_boundary_is_one_story(tmp_path: Path, client) -> None:
+    path = tmp_path / "demo.jsonl"
+    line_of = demo_as_jsonl(path)
+    shard_bytes = path.stat().st_size // 6
+    shards, _ = plan_shards([path], shard_bytes=shard_bytes)
+    expected = streamed(tmp_path / "stream.db", [path])
+    got = backfilled(tmp_path / "backfill.db", [path], client, shard_bytes=shard_bytes)
+    assert snapshot(got) == snapshot(expected)
+
+    def shard_of(ext_id: str) -> int:
+        line = line_of[ext_id]
+        return max(i for i, s in enumerate(shards) if s.first_line <= line)
+
+    members: dict[int, set[int]] = {}
+    for ext_id, story in got.story_assignments().items():
+        members.setdefault(story, set()).add(shard_of(ext_id))
+    assert any(len(spread) > 1 for spread in members.values()), "a story spans shards"
+
+
+def prepare_or_die_once(
+    shard: Shard, now: datetime, settings: Settings, *, marker: str
+) -> ShardResult:
+    """The shard task, except that the first call anywhere kills its worker process."""
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return prepare_shard(shard, now, settings)
+    os.close(fd)
+    os._exit(1)  # as a worker killed by the OOM killer or a lost machine would
+
+
+def test_a_worker_killed_mid_run_loses_and_doubles_nothing(tmp_path: Path, client) -> None:
+    marker = tmp_path / "killed"
+    task = partial(prepare_or_die_once, marker=str(marker))
+    expected = snapshot(streamed(tmp_path / "stream.db", [DEMO]))
+    got = snapshot(backfilled(tmp_path / "backfill.db", [DEMO], client, prepare_task=task))
+    assert marker.exists(), "a worker was killed"
+    assert got == expected
+    assert len({a["identity"] for a in got["articles"]}) == len(got["articles"])  # type: ignore[attr-defined]
+
+
+def test_a_retried_batch_writes_nothing_twice(tmp_path: Path) -> None:
+    store = Store(tmp_path / "retry.db", normalizer_version=NORMALIZER_VERSION)
+    pipeline = BackfillPipeline(store, SETTINGS)
+    articles = sorted(
+        (r for r in read_path(DEMO) if isinstance(r, RawArticle)),
+        key=lambda a: (a.date or datetime.max, a.origin),
+    )
+    batch = articles[:10]
+    prepared = prepare_batch(batch, datetime(2026, 11, 1), SETTINGS, None)
+    first = pipeline.write_batch(batch, prepared)
+    before = snapshot(store)
+    again = pipeline.write_batch(batch, prepared)
+    assert first.ingested == 10 and first.new_stories > 0
+    assert again.ingested == 0 and again.new_stories == 0 and again.already_stored == 10
+    assert snapshot(store) == before
