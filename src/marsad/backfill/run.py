@@ -71,6 +71,9 @@ class BackfillReport:
     shards: int = 0
     wall_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PHASES, 0.0))
     task_s: dict[str, float] = field(default_factory=dict)  # summed inside worker tasks
+    task_cpu_s: float = 0.0  # CPU seconds of all shard tasks
+    summary_cpu_s: float = 0.0  # CPU seconds of all summary tasks
+    cpu_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PHASES, 0.0))  # driver
     summaries_on_workers: bool = False
 
     @property
@@ -199,15 +202,16 @@ def backfill(
         else:
             on_skip(record)
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     shards, notes = plan_shards(inputs, shard_bytes=shard_bytes)
     for note in notes:
         skipped(note)
     report.shards = len(shards)
     now = datetime.now().replace(microsecond=0)
     report.wall_s["plan"] = time.perf_counter() - started
+    report.cpu_s["plan"] = time.process_time() - cpu_started
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     rows = _prepare_on_workers(
         client, prepare_task, shards, now, settings, report, skipped, progress
     )
@@ -215,26 +219,30 @@ def backfill(
         if on_warning is not None and raw.warnings:
             on_warning(raw)
     report.wall_s["prepare"] = time.perf_counter() - started
+    report.cpu_s["prepare"] = time.process_time() - cpu_started
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     # The streaming pipeline's order (ingest.ordering.DateOrdered): date, then origin.
     rows.sort(key=lambda row: (row[0].date or now, row[0].origin))
     report.wall_s["order"] = time.perf_counter() - started
+    report.cpu_s["order"] = time.process_time() - cpu_started
     ingest.read = len(rows) + ingest.n_skipped
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     shown = None if progress is None else _phase(progress, "articles")
     pipeline.write_in_order(rows, now, ingest, skipped, shown)
     del rows
     report.wall_s["write"] = time.perf_counter() - started
+    report.cpu_s["write"] = time.process_time() - cpu_started
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if workers_see_store and store.path != ":memory:":
         report.summaries_on_workers = True
-        _summarize_on_workers(client, pipeline, settings, ingest, progress)
+        _summarize_on_workers(client, pipeline, settings, report, progress)
     else:
         pipeline.summarize_dirty(ingest)
     report.wall_s["summarize"] = time.perf_counter() - started
+    report.cpu_s["summarize"] = time.process_time() - cpu_started
     return report
 
 
@@ -262,6 +270,7 @@ def _prepare_on_workers(
         rows.extend(zip(result.articles, result.prepared, strict=True))
         for record in result.skipped:
             skipped(record)
+        report.task_cpu_s += result.cpu_s
         for stage, spent in result.seconds.items():
             report.task_s[stage] = report.task_s.get(stage, 0.0) + spent
         if progress is not None:
@@ -273,7 +282,7 @@ def _summarize_on_workers(
     client: Client,
     pipeline: BackfillPipeline,
     settings: Settings,
-    ingest: IngestReport,
+    report: BackfillReport,
     progress: PhaseProgress | None,
 ) -> None:
     """Summarize every touched story as tasks reading the store file; write them here."""
@@ -294,13 +303,15 @@ def _summarize_on_workers(
     refreshed: list[StoryRefresh | None] = []
     done = 0
     for future in as_completed(futures):
-        refreshed.extend(future.result())
+        chunk_refreshed, cpu_s = future.result()
+        refreshed.extend(chunk_refreshed)
+        report.summary_cpu_s += cpu_s
         future.release()
         done += SUMMARY_CHUNK
         if progress is not None:
             progress("stories", min(done, len(dirty)), len(dirty))
     pipeline.apply_summaries(refreshed)
-    ingest.stories_summarized += len(dirty)
+    report.ingest.stories_summarized += len(dirty)
 
 
 def _phase(progress: PhaseProgress, what: str) -> Callable[[int, int], None]:

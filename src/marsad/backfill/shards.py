@@ -15,15 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marsad.errors import InputError
-from marsad.ingest.readers import (
+from marsad.ingest.readers import (  # the two private readers: records exactly as ingest's
     SIDECAR_NAME,
     SUFFIXES,
-    _jsonl_record,  # one JSON line -> RawArticle | Skipped, exactly as ingest reads it
+    _folded,  # runs of records skipped for one reason -> one Skipped
+    _jsonl_record,  # one JSON line -> RawArticle | Skipped
     read_path,
 )
 from marsad.models import RawArticle, Skipped
 
-SHARD_BYTES = 4_000_000  # plain JSONL per shard: about 1,000 news articles, a few s of work
+SHARD_BYTES = 1_000_000  # plain JSONL per shard: 120-250 news articles, seconds of work;
+# small enough that the last shards do not leave workers idle, large enough that the
+# scheduler's ~1 ms per task is noise
 MAX_LINE_BYTES = 20_000_000  # ingest's default max_bytes: a longer JSON line is refused
 
 
@@ -122,6 +125,11 @@ def read_shard(shard: Shard, *, max_bytes: int = MAX_LINE_BYTES) -> Iterator[Raw
     if shard.end is None:
         yield from read_path(shard.path, max_bytes=max_bytes)
         return
+    yield from _folded(_read_range(shard, max_bytes), Path(shard.path))
+
+
+def _read_range(shard: Shard, max_bytes: int) -> Iterator[RawArticle | Skipped]:
+    assert shard.end is not None
     line_number = shard.first_line
     try:
         with open(shard.path, "rb") as fh:

@@ -32,13 +32,15 @@ class ShardResult:
     prepared: list[Prepared | Skipped]
     skipped: list[Skipped]
     seconds: dict[str, float] = field(default_factory=dict)  # per stage, summed over articles
-    worker: str = ""  # host:pid that did the work (for peak memory per worker)
+    cpu_s: float = 0.0  # CPU seconds of the whole task: unlike wall time, not inflated by
+    # other processes sharing the cores, so the cost model is built from it
+    worker: str = ""  # host:pid that did the work
 
 
 def prepare_shard(shard: Shard, now: datetime, settings: Settings) -> ShardResult:
     """Read one shard and run decode, clean, boilerplate, tokens, fingerprints, cluster
     features and (unless ``settings.extract`` is off) extraction on each article."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     articles: list[RawArticle] = []
     skipped: list[Skipped] = []
     for record in read_shard(shard):
@@ -52,14 +54,18 @@ def prepare_shard(shard: Shard, now: datetime, settings: Settings) -> ShardResul
         if isinstance(item, Prepared):
             for stage, spent in item.seconds.items():
                 seconds[stage] = seconds.get(stage, 0.0) + spent
-    return ShardResult(shard, articles, prepared, skipped, seconds, worker_name())
+    cpu_s = time.process_time() - cpu_started
+    return ShardResult(shard, articles, prepared, skipped, seconds, cpu_s, worker_name())
 
 
 def summarize_stories(
     db_path: str, story_ids: list[int], baseline: Baseline, settings: Settings
-) -> list[StoryRefresh | None]:
-    """Summaries of some stories read from a store file the worker can open (read-only)."""
-    return refresh_stories(db_path, story_ids, baseline, settings)
+) -> tuple[list[StoryRefresh | None], float]:
+    """Summaries of some stories read from a store file the worker can open (read-only),
+    and the task's CPU seconds."""
+    cpu_started = time.process_time()
+    refreshed = refresh_stories(db_path, story_ids, baseline, settings)
+    return refreshed, time.process_time() - cpu_started
 
 
 def worker_name() -> str:

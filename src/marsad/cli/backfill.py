@@ -31,7 +31,7 @@ def add_parsers(sub: Any) -> None:
         help="use the running Dask scheduler at this address",
     )
     p.add_argument(
-        "--shard-mb", type=float, default=4.0, help="plain JSONL byte range per task (default 4)"
+        "--shard-mb", type=float, default=1.0, help="plain JSONL byte range per task (default 1)"
     )
     p.add_argument(
         "--no-extract", action="store_true", help="skip entities, statements and numbers"

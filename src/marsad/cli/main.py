@@ -610,6 +610,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from marsad.pipeline import Settings
 
     settings = Settings(extract=not args.no_extract)
+    if args.backfill:
+        from marsad.bench import run_backfill_bench
+
+        print(
+            run_backfill_bench(
+                Path(args.corpus),
+                workers=args.workers,
+                limit=args.limit,
+                settings=settings,
+                progress=progress_bar("bench"),
+            )
+        )
+        return 0
     print(
         run_bench(
             Path(args.corpus), limit=args.limit, settings=settings, progress=progress_bar("bench")
@@ -766,6 +779,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-extract",
         action="store_true",
         help="skip entities, statements and numbers (stories, dedup, summaries, search only)",
+    )
+    p.add_argument(
+        "--backfill", action="store_true", help="measure `marsad backfill` on a local Dask cluster"
+    )
+    p.add_argument(
+        "--workers", type=int, default=2, help="worker processes with --backfill (default 2)"
     )
     p.set_defaults(run=cmd_bench)
 
