@@ -7,13 +7,14 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 import pytest
 
 from conftest import SEEDS
+from marsad.backfill.blocks import cluster_block, cluster_in_blocks, plan_blocks, reconcile
 from marsad.backfill.run import BackfillPipeline, backfill
 from marsad.backfill.shards import Shard, plan_shards, read_shard
 from marsad.backfill.tasks import ShardResult, prepare_shard
@@ -183,3 +184,33 @@ def test_a_retried_batch_writes_nothing_twice(tmp_path: Path) -> None:
     assert first.ingested == 10 and first.new_stories > 0
     assert again.ingested == 0 and again.new_stories == 0 and again.already_stored == 10
     assert snapshot(store) == before
+
+
+def partition(labels: dict[str, object]) -> set[frozenset[str]]:
+    groups: dict[object, set[str]] = {}
+    for item, label in labels.items():
+        groups.setdefault(label, set()).add(item)
+    return {frozenset(group) for group in groups.values()}
+
+
+def test_time_blocks_reconcile_the_same_whatever_runs_them(tmp_path: Path, client) -> None:
+    path = tmp_path / "demo.jsonl"
+    demo_as_jsonl(path)
+    now = datetime(2026, 11, 1)
+    settings = Settings(batch_size=8, extract=False)
+    articles = sorted(
+        (r for r in read_path(path) if isinstance(r, RawArticle)),
+        key=lambda a: (a.date or now, a.origin),
+    )
+    rows = list(zip(articles, prepare_batch(articles, now, settings, None), strict=True))
+    serial = cluster_block(rows, now, settings)
+    one = cluster_in_blocks(client, rows, now, settings, n_blocks=1, overlap=timedelta(days=3))
+    assert partition(one) == partition(serial)
+    blocks = plan_blocks(rows, now, n_blocks=3, overlap=timedelta(days=3))
+    assert len(blocks) == 3 and all(b.warm_up for b in blocks[1:])
+    inline = reconcile(blocks, [cluster_block(b.rows, now, settings) for b in blocks])
+    on_workers = cluster_in_blocks(
+        client, rows, now, settings, n_blocks=3, overlap=timedelta(days=3)
+    )
+    assert on_workers == inline
+    assert set(on_workers) == set(serial)
