@@ -214,3 +214,15 @@ def test_time_blocks_reconcile_the_same_whatever_runs_them(tmp_path: Path, clien
     )
     assert on_workers == inline
     assert set(on_workers) == set(serial)
+
+
+def test_bench_backfill_ends_with_a_parseable_line(tmp_path: Path) -> None:
+    from marsad.bench import run_backfill_bench
+
+    path = tmp_path / "demo.jsonl"
+    demo_as_jsonl(path)
+    out = run_backfill_bench(path, workers=1, limit=20, settings=Settings(extract=False))
+    assert "input: 20 records" in out and "ingested 20 " in out
+    fields = dict(part.split("=") for part in out.splitlines()[-1].split())
+    assert set(fields) == {"articles_per_s", "peak_rss_mb_per_worker"}
+    assert float(fields["articles_per_s"]) > 0 and float(fields["peak_rss_mb_per_worker"]) > 0

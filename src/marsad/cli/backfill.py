@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     )
     store = Store(args.db, normalizer_version=NORMALIZER_VERSION)
     with dask_client(local_workers=args.local_workers, address=args.cluster) as client:
-        print(f"dashboard: {client.dashboard_link}", file=sys.stderr)
+        # Dask serves its dashboard only with bokeh installed (not a Marsad dependency).
+        missing = "" if importlib.util.find_spec("bokeh") else " (install bokeh to serve it)"
+        print(f"dashboard: {client.dashboard_link}{missing}", file=sys.stderr)
         report = backfill(
             args.paths,
             store,
