@@ -32,6 +32,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from marsad.backfill.shards import SHARD_BYTES, plan_shards
@@ -293,11 +294,10 @@ def _summarize_on_workers(
     if not dirty:
         return
     baseline = story_baseline(store)
+    db_path = str(Path(store.path).resolve())  # a worker's working folder may differ
     chunks = [dirty[i : i + SUMMARY_CHUNK] for i in range(0, len(dirty), SUMMARY_CHUNK)]
     futures = [
-        client.submit(
-            summarize_stories, store.path, chunk, baseline, settings, pure=False, retries=2
-        )
+        client.submit(summarize_stories, db_path, chunk, baseline, settings, pure=False, retries=2)
         for chunk in chunks
     ]
     refreshed: list[StoryRefresh | None] = []
