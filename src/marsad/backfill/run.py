@@ -1,10 +1,11 @@
 """The backfill driver: shards out to Dask workers, one ordered writer, summaries back out.
 
-Three phases, timed separately so the serial part can be named and measured::
+Five phases, timed separately so the serial part can be named and measured::
 
     plan     driver   cut inputs into shards (files; plain JSONL by line-aligned byte ranges)
     prepare  workers  read + decode, clean, boilerplate, tokens, MinHash, cluster features,
                       extraction; one task per shard, results gathered as they finish
+    order    driver   sort by (date, origin), the streaming pipeline's order
     write    driver   all prepared articles in (date, origin) order through the streaming
                       pipeline's own stateful half (near-duplicate index, story clusterer,
                       threads, store), in batches of ``Settings.batch_size``
