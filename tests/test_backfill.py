@@ -47,10 +47,10 @@ def inputs() -> list[Path]:
     return [DEMO, SEEDS] if SEEDS.is_dir() else [DEMO]
 
 
-def streamed(path: Path, sources: list[Path]) -> Store:
+def streamed(path: Path, sources: list[Path], settings: Settings = SETTINGS) -> Store:
     store = Store(path, normalizer_version=NORMALIZER_VERSION)
     records = itertools.chain.from_iterable(read_path(s) for s in sources)
-    Pipeline(store, SETTINGS).ingest(records)
+    Pipeline(store, settings).ingest(records)
     return store
 
 
@@ -226,3 +226,22 @@ def test_bench_backfill_ends_with_a_parseable_line(tmp_path: Path) -> None:
     fields = dict(part.split("=") for part in out.splitlines()[-1].split())
     assert set(fields) == {"articles_per_s", "peak_rss_mb_per_worker"}
     assert float(fields["articles_per_s"]) > 0 and float(fields["peak_rss_mb_per_worker"]) > 0
+
+
+def test_cli_backfill_on_a_running_scheduler_stores_what_ingest_stores(
+    tmp_path: Path, client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from marsad.cli.main import main
+
+    db = tmp_path / "cli.db"
+    # --cluster: summaries are made here, since remote workers could not open the file.
+    code = main(["--db", str(db), "backfill", str(DEMO), "--cluster", client.scheduler.address])
+    assert code == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1].startswith("ingested 46 ")
+    assert "dashboard: " in err
+    got = Store(db, normalizer_version=NORMALIZER_VERSION)
+    assert snapshot(got) == snapshot(streamed(tmp_path / "stream.db", [DEMO], Settings()))
+    assert (
+        main(["--db", str(db), "backfill", str(tmp_path / "absent"), "--local-workers", "1"]) == 2
+    )
