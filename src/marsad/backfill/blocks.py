@@ -100,9 +100,9 @@ def cluster_in_blocks(
 ) -> dict[str, str]:
     """Input id -> global story label, from ``n_blocks`` blocks clustered as tasks."""
     blocks = plan_blocks(rows, now, n_blocks=n_blocks, overlap=overlap)
-    futures = [
-        client.submit(cluster_block, block.rows, now, settings, pure=False) for block in blocks
-    ]
+    # Scattered first: rows inside the task graph make the scheduler hold them too.
+    shipped = client.scatter([list(block.rows) for block in blocks])
+    futures = [client.submit(cluster_block, part, now, settings, pure=False) for part in shipped]
     return reconcile(blocks, client.gather(futures))
 
 
