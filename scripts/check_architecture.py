@@ -11,7 +11,8 @@ one line per finding and exits 1 when there is any, 0 when the tree is clean:
     Importing ``marsad.a.b`` also runs ``marsad/a/__init__.py``, so it counts as an
     import of the package ``marsad.a`` too (unless the importer lives inside it);
 (c) ``read-side``: a read-side module (views, service, web, the API's read routes,
-    search, export, alert views) that imports ``marsad.pipeline`` anywhere, even lazily.
+    search, export, alert views) that imports ``marsad.pipeline`` anywhere, even lazily,
+    or loads it at import time through other modules (the path is printed).
 
 ``--allow PREFIX`` (repeatable) reports findings in modules starting with PREFIX but does
 not fail on them: e.g. ``--allow marsad.pipeline`` while another branch reworks it.
@@ -137,9 +138,10 @@ def _imports(body: list[ast.stmt], *, module_level: bool) -> Iterator[ast.Import
                 yield from _imports(block, module_level=module_level)
             for handler in node.handlers:
                 yield from _imports(handler.body, module_level=module_level)
-        elif isinstance(node, ast.With | ast.AsyncWith | ast.For | ast.While | ast.ClassDef):
-            yield from _imports(node.body, module_level=module_level)
-        elif not module_level and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        elif isinstance(node, ast.With | ast.AsyncWith | ast.For | ast.While | ast.ClassDef) or (
+            # A function body runs when called, not at import: only counted when asked.
+            not module_level and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        ):
             yield from _imports(node.body, module_level=module_level)
 
 
@@ -252,13 +254,40 @@ def is_read_side(module: str) -> bool:
 
 
 def read_side_findings(
-    module: str, path: Path, tree: ast.Module, known: set[str]
+    module: str, path: Path, tree: ast.Module, known: set[str], graph: dict[str, set[str]]
 ) -> Iterator[Finding]:
-    """Imports of marsad.pipeline anywhere in a read-side module."""
+    """Imports of marsad.pipeline anywhere in a read-side module, and import-time paths
+    from it to the pipeline through other modules."""
+    direct = False
     for node in _imports(tree.body, module_level=False):
         for target in imported_modules(module, path.name == "__init__.py", node, known):
             if target == PIPELINE or target.startswith(PIPELINE + "."):
+                direct = True
                 yield Finding("read-side", module, node.lineno, f"imports {target}")
+    route = _path_to(graph, module, PIPELINE)
+    if route is not None and not direct:
+        yield Finding("read-side", module, 0, "loads the pipeline: " + " -> ".join(route))
+
+
+def _path_to(graph: dict[str, set[str]], start: str, goal: str) -> list[str] | None:
+    """A shortest import path from ``start`` to ``goal``, or None."""
+    previous: dict[str, str] = {start: start}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for child in sorted(graph.get(node, ())):
+                if child in previous:
+                    continue
+                previous[child] = node
+                if child == goal:
+                    path = [child]
+                    while path[-1] != start:
+                        path.append(previous[path[-1]])
+                    return path[::-1]
+                following.append(child)
+        frontier = following
+    return None
 
 
 # -- all together ---------------------------------------------------------------------------
@@ -266,13 +295,14 @@ def check(src: Path) -> list[Finding]:
     """Every finding over the package folder ``src`` (``.../src/marsad``)."""
     modules = load_modules(src)
     known = set(modules)
+    graph = import_graph(modules)
     findings: list[Finding] = []
     for name, (path, tree) in modules.items():
         if not (name == STORE_PACKAGE or name.startswith(STORE_PACKAGE + ".")):
             findings += sql_findings(name, tree)
         if is_read_side(name):
-            findings += read_side_findings(name, path, tree, known)
-    for loop in cycles(import_graph(modules)):
+            findings += read_side_findings(name, path, tree, known, graph)
+    for loop in cycles(graph):
         findings.append(Finding("cycle", loop[0], 0, "import loop " + " -> ".join(loop)))
     return sorted(findings)
 

@@ -7,6 +7,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -17,11 +18,14 @@ from marsad.api.alerts import router as alerts_router
 from marsad.api.cache import ResponseCacheMiddleware
 from marsad.api.routes import router as api_router
 from marsad.api.security import DEFAULT_MAX_BODY_BYTES, SecurityHeadersMiddleware
-from marsad.api.service import Service
-from marsad.pipeline import Settings
+from marsad.api.writer import Writer
+from marsad.service import ReadService
 from marsad.web.desk import router as desk_router
 from marsad.web.pages import STATIC_DIR, mount_static
 from marsad.web.pages import router as web_router
+
+if TYPE_CHECKING:
+    from marsad.pipeline import Settings
 
 SWITCH_INTERVAL_S = 0.0005  # Python's default is 0.005
 # DNS rebinding: a hostile page that resolves its own name to 127.0.0.1 must not reach us.
@@ -55,7 +59,15 @@ def create_app(
         allowed_hosts: Host header values served; others get 400.
         settings: Pipeline settings for ingest through the API (default: tuned values).
     """
-    service = Service(db_path, token=token, settings=settings)
+    # The writer opens the store first: it migrates and, with new Arabic rules, reindexes.
+    writer = Writer(db_path, token=token, settings=settings)
+    service = ReadService(
+        db_path,
+        writable=writer.writable,
+        shared_store=writer.store if str(db_path) == ":memory:" else None,
+        refresh_analysis=writer.refresh_analysis,
+    )
+    writer.on_change = service.cache.invalidate
     # A page rebuilt in a worker thread holds the GIL for up to the switch interval each time
     # the event loop wants it back, and cached pages are served from the loop: a short
     # interval keeps those waits (and the latency tail) small while a rebuild runs.
@@ -65,6 +77,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         service.close()
+        writer.close()
 
     app = FastAPI(
         title="Marsad",
@@ -78,6 +91,7 @@ def create_app(
         max_body_size=max_body_bytes,
     )
     app.state.service = service
+    app.state.writer = writer
     app.add_exception_handler(Exception, internal_error)
     app.include_router(api_router)
     app.include_router(alerts_router)
