@@ -21,9 +21,9 @@ with warnings.catch_warnings():
 from tests.test_export import build_demo_store
 
 from marsad.api import create_app
-from marsad.service import ReadService
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Settings
+from marsad.service import ReadService
 from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 from marsad.web import charts
