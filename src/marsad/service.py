@@ -8,13 +8,11 @@ background worker in :mod:`marsad.api.writer`, ``marsad watch``, ``marsad refres
 
 from __future__ import annotations
 
-import re
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from marsad import views
-from marsad.api.cache import Version, VersionedCache
 from marsad.errors import StoreError
 from marsad.search.related import coverage_version
 from marsad.store.sqlite import Store
@@ -24,8 +22,6 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer, so the largest id a row can have
-#: Pages that show one story: the web page and its JSON.
-STORY_PATH = re.compile(r"/(?:api/v1/stories|story)/(\d+)")
 
 
 def open_reader(db: str | Path, *, must_exist: bool = True) -> Store:
@@ -51,7 +47,7 @@ def open_reader(db: str | Path, *, must_exist: bool = True) -> Store:
 
 
 class ReadService:
-    """Per-thread read-only stores, the response cache and story pages of the server.
+    """Per-thread read-only stores and story pages of the server.
 
     SQLite in WAL mode lets readers run beside the one writer; each request thread gets its
     own read-only connection, so page views never wait for an ingest to commit.
@@ -76,7 +72,6 @@ class ReadService:
         self.writable = writable
         self._shared = shared_store
         self._refresh = refresh_analysis
-        self.cache = VersionedCache(lambda: (self.reader().data_version(),))
         self._local = threading.local()
         self._readers: list[Store] = []
         self._readers_lock = threading.Lock()
@@ -98,21 +93,15 @@ class ReadService:
         """The story view, read through this thread's connection."""
         return views.story_view(self.reader(), story_id, refresh_analysis=self._refresh)
 
-    def version_of(self, path: str) -> Version:
-        """Cache version of a GET path: for a story's pages its revision and the articles
-        of the days around it (its related coverage), else the store's.
+    def store_version(self) -> int:
+        """A number that changes with every commit to the store, by any process."""
+        return self.reader().data_version()
 
-        A story page stays cached across ingests that neither touched the story nor added
-        articles near its dates; every other page (river, search, lists) changes with any
-        commit.
-        """
-        match = STORY_PATH.fullmatch(path)
-        # An id past SQLite's integers is refused by the route; asking the store would overflow.
-        if match and int(match.group(1)) <= MAX_ID:
-            story_id = int(match.group(1))
-            reader = self.reader()
-            return ("story", reader.story_revision(story_id), coverage_version(reader, story_id))
-        return self.cache.version()
+    def story_version(self, story_id: int) -> tuple[int | None, int]:
+        """What a story's pages show changes with: its revision, and the articles of the
+        days around it (its related coverage)."""
+        reader = self.reader()
+        return reader.story_revision(story_id), coverage_version(reader, story_id)
 
     def close(self) -> None:
         """Close every connection this service opened (not a shared one)."""

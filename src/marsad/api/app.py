@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,11 +17,11 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from marsad import __version__
 from marsad.api.alerts import router as alerts_router
-from marsad.api.cache import ResponseCacheMiddleware
+from marsad.api.cache import ResponseCacheMiddleware, Version, VersionedCache
 from marsad.api.routes import router as api_router
 from marsad.api.security import DEFAULT_MAX_BODY_BYTES, SecurityHeadersMiddleware
 from marsad.api.writer import Writer
-from marsad.service import ReadService
+from marsad.service import MAX_ID, ReadService
 from marsad.web.desk import router as desk_router
 from marsad.web.pages import STATIC_DIR, mount_static
 from marsad.web.pages import router as web_router
@@ -30,7 +32,24 @@ if TYPE_CHECKING:
 SWITCH_INTERVAL_S = 0.0005  # Python's default is 0.005
 # DNS rebinding: a hostile page that resolves its own name to 127.0.0.1 must not reach us.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+#: Pages that show one story: the web page and its JSON.
+STORY_PATH = re.compile(r"/(?:api/v1/stories|story)/(\d+)")
 logger = logging.getLogger(__name__)
+
+
+def page_version(service: ReadService, cache: VersionedCache, path: str) -> Version:
+    """Cache version of a GET path: for a story's pages its revision and the articles
+    of the days around it (its related coverage), else the store's.
+
+    A story page stays cached across ingests that neither touched the story nor added
+    articles near its dates; every other page (river, search, lists) changes with any
+    commit.
+    """
+    match = STORY_PATH.fullmatch(path)
+    # An id past SQLite's integers is refused by the route; asking the store would overflow.
+    if match and int(match.group(1)) <= MAX_ID:
+        return ("story", *service.story_version(int(match.group(1))))
+    return cache.version()
 
 
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:
@@ -67,7 +86,8 @@ def create_app(
         shared_store=writer.store if str(db_path) == ":memory:" else None,
         refresh_analysis=writer.refresh_analysis,
     )
-    writer.on_change = service.cache.invalidate
+    cache = VersionedCache(lambda: (service.store_version(),))
+    writer.on_change = cache.invalidate
     # A page rebuilt in a worker thread holds the GIL for up to the switch interval each time
     # the event loop wants it back, and cached pages are served from the loop: a short
     # interval keeps those waits (and the latency tail) small while a rebuild runs.
@@ -99,7 +119,9 @@ def create_app(
     app.include_router(desk_router)
     mount_static(app, STATIC_DIR)
     # Innermost: requests for a host we do not serve never reach (or fill) the cache.
-    app.add_middleware(ResponseCacheMiddleware, cache=service.cache, version_of=service.version_of)
+    app.add_middleware(
+        ResponseCacheMiddleware, cache=cache, version_of=partial(page_version, service, cache)
+    )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(SecurityHeadersMiddleware)
     return app

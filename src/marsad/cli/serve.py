@@ -79,7 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from marsad.api.app import create_app
+        from marsad.api import create_app
     except ImportError as exc:
         raise MissingDependency(
             f"the web server needs {exc.name}; install it with `pip install -e .`"
