@@ -12,7 +12,12 @@ one line per finding and exits 1 when there is any, 0 when the tree is clean:
     import of the package ``marsad.a`` too (unless the importer lives inside it);
 (c) ``read-side``: a read-side module (views, service, web, the API's read routes,
     search, export, alert views) that imports ``marsad.pipeline`` anywhere, even lazily,
-    or loads it at import time through other modules (the path is printed).
+    or loads it at import time through other modules (the path is printed);
+(d) ``arrow``: an import, anywhere in a module, against the one-way arrows
+    ``cli``/``api``/``web`` -> ``service`` -> ``views`` -> ``store``, with the stages
+    (text, dedup, cluster, extract, summarize, compare, ingest, models) below the store:
+    a stage never imports the store or anything above it, and the read side's core never
+    imports the API, the web pages or the CLI (see ``ARROWS``).
 
 ``--allow PREFIX`` (repeatable) reports findings in modules starting with PREFIX but does
 not fail on them: e.g. ``--allow marsad.pipeline`` while another branch reworks it.
@@ -56,6 +61,38 @@ SQL_PATTERN = re.compile(
     r"|\bCREATE\s+(?:UNIQUE\s+|VIRTUAL\s+)?(?:TABLE|INDEX|TRIGGER|VIEW)\b"
     r"|\bDROP\s+(?:TABLE|INDEX|TRIGGER|VIEW)\b"
     r"|\bPRAGMA\s+\w+"
+)
+STAGES = (
+    "marsad.models",
+    "marsad.text",
+    "marsad.dedup",
+    "marsad.cluster",
+    "marsad.extract",
+    "marsad.summarize",
+    "marsad.compare",
+    "marsad.ingest",
+)
+ABOVE_STAGES = (
+    "marsad.store",
+    "marsad.pipeline",
+    "marsad.refresh",
+    "marsad.views",
+    "marsad.service",
+    "marsad.search",
+    "marsad.export",
+    "marsad.alerts",
+    "marsad.watch",
+    "marsad.api",
+    "marsad.web",
+    "marsad.cli",
+)
+READ_CORE = ("marsad.views", "marsad.service", "marsad.search", "marsad.export", "marsad.alerts")
+#: (modules, what they must never import, why): the arrows that point one way.
+ARROWS = (
+    (STAGES, ABOVE_STAGES, "a stage takes values and returns values; it never reaches up"),
+    (READ_CORE, ("marsad.api", "marsad.web", "marsad.cli"), "the read side serves them"),
+    # The store may use the data model and the Arabic rules (models, text), nothing above.
+    (("marsad.store",), tuple(m for m in ABOVE_STAGES if m != "marsad.store"), "it is the bottom"),
 )
 SQL_CALLS = frozenset({"rows", "execute", "executemany", "executescript"})
 
@@ -290,6 +327,23 @@ def _path_to(graph: dict[str, set[str]], start: str, goal: str) -> list[str] | N
     return None
 
 
+# -- (d) arrows -------------------------------------------------------------------------------
+def _under(module: str, prefixes: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+def arrow_findings(module: str, path: Path, tree: ast.Module, known: set[str]) -> Iterator[Finding]:
+    """Imports (anywhere in the module) that point against the arrows of ``ARROWS``."""
+    rules = [(banned, why) for who, banned, why in ARROWS if _under(module, who)]
+    if not rules:
+        return
+    for node in _imports(tree.body, module_level=False):
+        for target in imported_modules(module, path.name == "__init__.py", node, known):
+            for banned, why in rules:
+                if _under(target, banned):
+                    yield Finding("arrow", module, node.lineno, f"imports {target} ({why})")
+
+
 # -- all together ---------------------------------------------------------------------------
 def check(src: Path) -> list[Finding]:
     """Every finding over the package folder ``src`` (``.../src/marsad``)."""
@@ -302,6 +356,7 @@ def check(src: Path) -> list[Finding]:
             findings += sql_findings(name, tree)
         if is_read_side(name):
             findings += read_side_findings(name, path, tree, known, graph)
+        findings += arrow_findings(name, path, tree, known)
     for loop in cycles(graph):
         findings.append(Finding("cycle", loop[0], 0, "import loop " + " -> ".join(loop)))
     return sorted(findings)

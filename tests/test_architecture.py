@@ -117,6 +117,30 @@ def test_the_read_side_must_not_reach_the_pipeline(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
+def test_imports_against_the_arrows_are_found(tmp_path: Path) -> None:
+    src = _tree(
+        tmp_path,
+        {
+            "cluster/__init__.py": "",
+            "cluster/stories.py": "def f():\n    from marsad.store.sqlite import Store\n",
+            "store/__init__.py": "",
+            "store/sqlite.py": "from marsad import models\nfrom marsad import views\n",
+            "models.py": "",
+            "views.py": "import marsad.cluster.stories\n",  # downwards: fine
+            "service.py": "from marsad.api.cache import VersionedCache\n",
+            "api/__init__.py": "",
+            "api/cache.py": "from marsad import service\n",  # api -> service: fine
+        },
+    )
+    found = [(f.kind, f.module, f.message.split(" (")[0]) for f in check_architecture.check(src)]
+    assert found == [
+        ("arrow", "marsad.cluster.stories", "imports marsad.store.sqlite"),
+        ("arrow", "marsad.service", "imports marsad.api.cache"),
+        ("arrow", "marsad.store.sqlite", "imports marsad.views"),
+        ("cycle", "marsad.api.cache", "import loop marsad.api.cache -> marsad.service -> marsad.api.cache"),
+    ]  # fmt: skip
+
+
 def test_the_command_fails_on_findings_unless_allowed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
