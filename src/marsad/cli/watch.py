@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sqlite3
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -58,18 +57,18 @@ def _positive_int(text: str) -> int:
 
 def _open_watch_pipeline(db: str) -> Any:
     from marsad.pipeline import Pipeline
-    from marsad.store.sources import WatchStore, write_error
+    from marsad.store.errors import store_errors
+    from marsad.store.sources import WatchStore
     from marsad.text.arabic import NORMALIZER_VERSION
 
-    try:
+    # e.g. a read-only store that needs a migration or reindex: one StoreError line
+    with store_errors(db):
         return Pipeline(WatchStore(db, normalizer_version=NORMALIZER_VERSION))
-    except sqlite3.Error as exc:  # e.g. a read-only store that needs a migration or reindex
-        raise write_error(db, exc) from None
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
     """Watch the sources of a file until interrupted (or for --once / --max-polls)."""
-    from marsad.store.sources import write_error
+    from marsad.store.errors import store_errors
     from marsad.watch.fetch import FetchLimits
     from marsad.watch.poller import Watcher, WatchSettings
     from marsad.watch.sources import load_sources
@@ -87,12 +86,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
     watcher = watcher_class(pipeline, sources, settings=settings)
     max_polls = 1 if args.once else args.max_polls
     try:
-        report = watcher.run(max_polls=max_polls)
+        with store_errors(args.db):
+            report = watcher.run(max_polls=max_polls)
     except KeyboardInterrupt:
         print(watcher.report.line(), file=sys.stderr)
         raise
-    except sqlite3.Error as exc:
-        raise write_error(args.db, exc) from None
     print(report.line())
     return 0
 
@@ -124,6 +122,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         raise MarsadError(f"{args.db}: no such store; run `marsad --db {args.db} watch` first")
     names = [s.name for s in load_sources(args.sources)] if args.sources else []
     store = WatchStore(args.db, normalizer_version=NORMALIZER_VERSION)
+    store.refuse_writes()  # a report: it only reads
     statuses = store.source_status(names)
     rows = sources_view(store, names)["sources"]
     if args.json:

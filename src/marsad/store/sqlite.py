@@ -22,6 +22,7 @@ from typing import Any
 
 from marsad.errors import MigrationError, StoreError
 from marsad.store.lock import hold_shared
+from marsad.store.read_queries import ReadQueries
 
 Migration = Callable[[sqlite3.Connection], None]
 BUSY_TIMEOUT_MS = 60_000  # one statement's wait for the write lock
@@ -367,7 +368,7 @@ class StoredStory:
     n_passages: int = 0  # roundup passages of other articles that report it
 
 
-class Store:
+class Store(ReadQueries):
     """A Marsad database file (or ``":memory:"``)."""
 
     def __init__(self, path: str | Path, *, normalizer_version: str) -> None:

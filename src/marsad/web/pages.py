@@ -19,9 +19,9 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
 from marsad import views
-from marsad.api.service import MAX_ID, get_service
 from marsad.errors import StoreError
 from marsad.profiles import outlet_name
+from marsad.service import MAX_ID, get_service
 from marsad.text.arabic import strip_section_prefix
 from marsad.text.counting import count_phrase, noun_forms
 from marsad.web import charts
