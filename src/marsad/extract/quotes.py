@@ -49,9 +49,13 @@ MIN_NAME_EVIDENCE = 2  # ... counted at least this often
 ALTERNATION_SHARE = 0.2
 MIN_ALTERNATION = 3
 MAX_NAME_WORDS = 6
+# لـ + word is a preposition on that word when the word alone is this many times as common.
+ADDRESSEE_RATIO = 2
 MIN_PROCLITIC_REST = 20  # occurrences of برجال's رجال that make the ب a preposition
 _ALI_WRITTEN = "علي"  # the name as written; the preposition is على (some outlets blur it)
 _PRONOUN_SUFFIXES = ("هما", "هم", "ها", "ه")
+_TELL_VERBS = frozenset(fold(w) for w in ("أبلغ", "أبلغت", "أخبر", "أخبرت"))
+_MEDIA_HEADS = frozenset(fold(w) for w in ("وكالة", "صحيفة", "جريدة", "قناة", "موقع", "مجلة"))
 _ISSUED_FROM = frozenset(fold(w) for w in ("صادر", "الصادر", "صادرة", "الصادرة"))
 
 MAX_SPEAKER_WORDS = 28  # words between a cue and its complement; more means no complement
@@ -59,7 +63,8 @@ MIN_QUOTE_WORDS = 5  # a shorter quotation is a name ("سانا", «داعش»),
 MAX_QUOTE_CHARS = 3000  # a direct quotation longer than this has lost its closing mark
 # Quotation marks and their closers; Saudi papers also quote speech in parentheses.
 _CLOSING = {"«": "»", "“": "”", "„": "“", '"': '"', "(": ")"}
-_TRIM = " \t\n,.;:!?\"'«»“”„()-–—،؛؟…"
+_TRIM = " \t\n,.;:!?\"'«»“”„()-–—،؛؟…″"
+_DOUBLE_PRIME = "\u2033"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -252,6 +257,8 @@ def _matching_quote(text: str, opening: int) -> int | None:
     closing = _CLOSING.get(mark)
     if closing is None:
         return None
+    # Some outlets close “ with a double prime (موقع “فرانس 24″): the same quotation.
+    alternative = _DOUBLE_PRIME if mark in "“\"" else closing
     depth = 1
     limit = min(len(text), opening + MAX_QUOTE_CHARS)
     for index in range(opening + 1, limit):
@@ -263,7 +270,7 @@ def _matching_quote(text: str, opening: int) -> int | None:
             after = text[index + 1] if index + 1 < len(text) else " "
             opens = (before.isspace() or before in "(:") and not after.isspace()
             depth += 1 if opens else -1
-        elif ch == closing:
+        elif ch in (closing, alternative):
             depth -= 1
         elif ch == mark:
             depth += 1
@@ -367,19 +374,46 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     return span_start, span_end, start + kept[-1].end()
 
 
+def _is_addressee(word: str) -> bool:
+    """A word opened by the preposition ل whose rest is far more common alone (لإحدى،
+    لوكالة): the one spoken to. لجنة or لطفي, words of their own, are not."""
+    if not word.startswith("ل") or len(word) < 4 or word.startswith("لل"):
+        return word.startswith("لل") and len(word) > 4
+    rest = word[1:]
+    if rest in STOPWORDS:
+        return True
+    evidence = _name_evidence()
+    alone = evidence.get(rest, (0, 0, 0))
+    together = evidence.get(word, (0, 0, 0))
+    return (
+        _word_kind(rest) == "ordinary"
+        and alone[0] >= ADDRESSEE_RATIO * max(together[0], 1)
+        and alone[1] + alone[2] < NAME_SHARE * alone[0]
+    )
+
+
 def _is_titled_name(words: list[str]) -> bool:
     """A name of 1-4 words after at most two titles (فلاديمير بوتين؛ المقدم محمد بن عثمان القرني)."""
     titles = 0
     while titles < min(2, len(words)) and is_title_word(words[titles]):
         titles += 1
     name = [w.strip(_TRIM) for w in words[titles:]]
-    # A family name may carry the article (محمد القرني) once a first name opened the name.
+    connectors = _lexicon().name_connectors
+    # A family name may carry the article (محمد القرني) once a first name opened the name;
+    # after a patronymic (بن عبدالملك المرشد) it may also be a title-like word.
     return (
         0 < len(name) <= 4
         and _is_name_word(name[0])
         and all(
-            _is_name_word(w) or (w.startswith("ال") and w not in STOPWORDS and not is_title_word(w))
-            for w in name[1:]
+            _is_name_word(w)
+            or (w.startswith("ال") and w not in STOPWORDS and not is_title_word(w))
+            or (
+                index == len(name) - 1
+                and index >= 2
+                and fold(name[index - 2]) in connectors
+                and _is_family_after_patronymic(fold(w))
+            )
+            for index, w in enumerate(name[1:], 1)
         )
     )
 
@@ -664,6 +698,11 @@ def _statement_at(
         speaker_region_start = region_start + relay.end() - 1
     if word in lex.participles:
         span = _participle_subject(doc, cue, folded_sentence_start, history)
+    elif _tells_a_medium(doc, word, speaker_region_start, speaker_region_end) or _is_addressee(
+        _first_word(doc, speaker_region_start, speaker_region_end)
+    ):
+        # وأبلغ وكالة رويترز أن، وقالت لإحدى الصحف: the one told; the teller is the last speaker
+        span = (cue.start(), cue.start(), cue.start())
     else:
         span = _speaker_span(doc, speaker_region_start, speaker_region_end)
         if span[0] == span[1]:
@@ -692,6 +731,20 @@ def _statement_at(
     if end <= start:
         return None
     return _make_statement(doc, mention, cue, start, end, direct, source), mention
+
+
+def _first_word(doc: _Text, start: int, end: int) -> str:
+    words = doc.folded[start:end].split(None, 1)
+    return words[0].strip(_TRIM) if words else ""
+
+
+def _tells_a_medium(doc: _Text, verb: str, start: int, end: int) -> bool:
+    """``أبلغ X أن``: X right after a verb of telling is the one told when it is a medium
+    (وكالة، صحيفة، قناة، موقع); the teller is the current speaker."""
+    if verb not in _TELL_VERBS:
+        return False
+    words = doc.folded[start:end].split()
+    return bool(words) and words[0].strip(_TRIM) in _MEDIA_HEADS
 
 
 def _is_relayed_subject(doc: _Text, content: int, boundary: int) -> bool:
@@ -726,6 +779,20 @@ def _unmarked_at(
         return None
     after = doc.folded[sp_end:limit]
     closed = re.match(r'\s*"?\s*(?:,|\sعن\s|\sب)', after)
+    if closed is None and word in lex.np_verbs:
+        split = _subject_object_split(doc, sp_start, sp_end)
+        if split is not None:
+            # وأكد وزير الدفاع الأميركي حرص الولايات المتحدة ...: the claim is the object
+            subject_end, content = split
+            if subject_end == sp_start and not history:
+                return None
+            mention = _mention(doc, (sp_start, subject_end, subject_end), history)
+            if mention is None:
+                return None
+            start, end, direct = _statement_span(doc, content, limit, limit)
+            if end <= start or _word_count(doc.original[start:end]) < 2:
+                return None
+            return _make_statement(doc, mention, cue, start, end, direct, None), mention
     subject = doc.folded[sp_start:sp_end].split()
     # Without a complement a bare noun phrase may be the object, so the subject must be a role
     # with a name (الرئيس الروسي، فلاديمير بوتين،) or end at عن (أعلنت شركة أبل عن تحقيق).
@@ -753,6 +820,110 @@ def _unmarked_at(
     if end <= start or _word_count(doc.original[start:end]) < 2:
         return None
     return _make_statement(doc, mention, cue, start, end, direct, None), mention
+
+
+MAX_SUBJECT_WORDS = 10  # a longer run before the object is no subject of a noun-phrase claim
+
+
+def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] | None:
+    """Where the subject ends and the claimed noun phrase begins in ``أكد X NP`` (folded).
+
+    The object opens at the first common, indefinite word (corpus evidence: neither a name
+    word nor a title, role, honorific or organisation head) that does not continue what is
+    before it: not after a preposition, a name connector, a title or an organisation head
+    (نادي بني ياس، مصادر سلام). The subject before it must hold a role, an organisation head
+    or a name: حرص in وزير الدفاع الأميركي حرص ...، مشاركة in وارن مشاركة 500 مقاتل.
+    """
+    lex = _lexicon()
+    tokens = list(_WORD_RE.finditer(doc.folded, start, end))
+    words = [t.group().strip(_TRIM) for t in tokens]
+    if len(words) > 1 and _opens_object(words):
+        return start, tokens[0].start()  # وأكد استمرار ...: no subject, the last speaker's
+    for index in range(1, min(len(words), MAX_SUBJECT_WORDS + 1)):
+        word, previous = words[index], words[index - 1]
+        if tokens[index - 1].group().endswith((",", ":", ";")):
+            return None  # a comma inside: the subject may be set off, handled elsewhere
+        if (
+            not word
+            or word.startswith("ال")
+            or word[0].isdigit()
+            or word in STOPWORDS
+            or previous in STOPWORDS
+            or previous in lex.name_connectors
+            or word in lex.name_connectors
+            or previous in lex.honorifics
+            or previous in lex.org_heads
+            or previous in lex.places_named
+            or is_role_word(previous)
+            or (not previous.startswith("ال") and _is_common_word(previous))
+            or is_title_word(word)
+            or word in lex.descriptors
+            or word in lex.org_heads
+            or word in lex.places_named
+            or not _is_common_word(word)
+            # after a role or nationality a name is likely (الرئيس الأمريكي باراك): only a word
+            # the corpus shows alternating with its definite form opens the object there
+            or (is_title_word(previous) and _word_kind(word) != "ordinary")
+            or _given_before(word, words[: index - 1])
+            or _names_next(words, index)
+        ):
+            continue
+        subject = words[:index]
+        if not any(
+            is_role_word(w)
+            or w in lex.org_heads
+            or w in lex.descriptors
+            or _is_name_word(w)
+            or not _is_common_word(w)  # الجبير
+            for w in subject
+        ):
+            return None
+        return tokens[index - 1].end(), tokens[index].start()
+    return None
+
+
+def _opens_object(words: Sequence[str]) -> bool:
+    """The cue's first word is already the claimed noun (وأكد استمرار القتال): a verbal noun
+    alternating with its definite form, and no role, head or person noun (مصدر، مسؤول)."""
+    lex = _lexicon()
+    word = words[0]
+    return (
+        not word.startswith("ال")
+        and word not in STOPWORDS
+        and _word_kind(word) == "ordinary"
+        and not is_title_word(word)
+        and word not in lex.descriptors
+        and word not in lex.org_heads
+        and word not in lex.anaphors
+        and word not in lex.places_named
+        and not any(word in heads for heads in lex.person_refs.values())
+        and ("ال" + word) not in lex.person_refs
+        and not _names_next(words, 0)
+    )
+
+
+def _names_next(words: Sequence[str], index: int) -> bool:
+    """The word after ``words[index]`` is a name word, so that word opens a name (باراك أوباما)."""
+    following = _next(words, index)
+    return bool(following) and not following[0].isdigit() and not _is_common_word(following) and (
+        following not in STOPWORDS and not following.startswith("ال")
+    )
+
+
+MIN_COMMON = 20  # occurrences before a word never seen in a name's place counts as common
+
+
+def _is_common_word(word: str) -> bool:
+    """A common word on corpus evidence: ordinary, or frequent and (almost) never right after
+    a title or given name (وجود، زيادة، مقتل), unlike names (باراك، وارن)."""
+    if _word_kind(word) == "ordinary":
+        return True
+    total, after_title, after_given = _name_evidence().get(word, (0, 0, 0))
+    return (
+        total >= MIN_COMMON
+        and after_title <= 0.01 * total
+        and after_title + after_given < NAME_SHARE * total
+    )
 
 
 def _word_count(folded: str) -> int:
@@ -1044,6 +1215,8 @@ def _name_run(
             if not _may_continue_name(words[end + 1]):
                 break
             end += 2
+            if end == len(words) - 1 and _is_family_after_patronymic(words[end]):
+                return end + 1  # عبدالله بن عبدالملك المرشد: closes the phrase, so the family
         elif (
             _word_kind(words[end]) != "ordinary"
             or (
@@ -1057,6 +1230,18 @@ def _name_run(
         else:
             break
     return end
+
+
+def _is_family_after_patronymic(word: str) -> bool:
+    """A word closing ``X بن Y ...`` is the family name even when it is also a common word or
+    a title (المرشد، عقيل); only a preposition, a stopword or an indefinite role is not."""
+    bare = word.strip(_TRIM)
+    return bool(bare) and not (
+        bare in STOPWORDS
+        or bare.startswith(("بال", "لل", "وال"))
+        or bare in _lexicon().descriptors
+        or (is_role_word(bare) and not bare.startswith("ال"))
+    )
 
 
 def _is_written_ali(written: Sequence[str], index: int) -> bool:
@@ -1124,8 +1309,23 @@ def _name_candidates(
         may_open = kind == "name" or (
             kind == "unknown" and (not word.startswith("ال") or foreign_definite)
         )
+        # خلية الإعلام الحربي: a definite word closing a phrase after a definite noun that is
+        # no title is its adjective, though it is also a family name (الحربي).
+        closing_adjective = (
+            last
+            and index > 1
+            and word.startswith("ال")
+            and previous.startswith("ال")
+            and not is_title_word(previous)
+            and previous not in lex.descriptors
+            and previous not in lex.honorifics
+            and previous not in lex.name_connectors
+            and _word_kind(previous) != "name"
+            and not _is_given_name(words[index - 2])
+        )
         opens = (
             not definite_inside
+            and not closing_adjective
             and may_open
             and (
                 kind == "name"
