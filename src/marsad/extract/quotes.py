@@ -54,6 +54,10 @@ ADDRESSEE_RATIO = 2
 MIN_PROCLITIC_REST = 20  # occurrences of برجال's رجال that make the ب a preposition
 _ALI_WRITTEN = "علي"  # the name as written; the preposition is على (some outlets blur it)
 _PRONOUN_SUFFIXES = ("هما", "هم", "ها", "ه")
+_PRESENT_FEMININE = frozenset(
+    fold(w) for w in ("تقول", "تؤكد", "تشير", "توضح", "تضيف", "ترى", "تتوقع")
+)
+_CLAIM_PREPOSITIONS = frozenset(("علي", "الي"))  # أكد على، أشار إلى (folded)
 _TELL_VERBS = frozenset(fold(w) for w in ("أبلغ", "أبلغت", "أخبر", "أخبرت"))
 _MEDIA_HEADS = frozenset(fold(w) for w in ("وكالة", "صحيفة", "جريدة", "قناة", "موقع", "مجلة"))
 _ISSUED_FROM = frozenset(fold(w) for w in ("صادر", "الصادر", "صادرة", "الصادرة"))
@@ -581,6 +585,12 @@ _OPENERS = ("كما", "ثم", "فيما")
 _SIDE_OPENERS = ("جهته", "جهتها", "جانبه", "جانبها")  # من جهته بين ...
 
 
+def _is_present_tense(cue: str | None) -> bool:
+    """يقول، تشير: a present-tense cue, which also describes (أصابع تشير إليهم), so it counts
+    only where it opens a clause."""
+    return bool(cue) and (cue[0] == "ي" or cue in _PRESENT_FEMININE)  # type: ignore[index]
+
+
 def _opens_clause(doc: _Text, cue: re.Match[str], strict: bool = False) -> bool:
     """Whether a cue starts a new clause (وقال، ، مشيرا، sentence start), so it can end the
     clause reported before it; a bare verb inside a reported clause (أن الإجراءات أوضحت) cannot.
@@ -625,6 +635,7 @@ def extract_statements(text: str) -> list[Statement]:
         for cue in lex.cue_re.finditer(doc.folded)
         if (cue.group("cue") not in lex.verbs_in or doc.folded.startswith(" في ", cue.end()))
         and (cue.group("cue") not in _PREPOSITION_CUES or _opens_clause(doc, cue, strict=True))
+        and (not _is_present_tense(cue.group("cue")) or _opens_clause(doc, cue, strict=True))
     ]
     cue_starts = [m.start() for m in cues if _opens_clause(doc, m)]
     statements: list[Statement] = []
@@ -775,24 +786,28 @@ def _unmarked_at(
     limit = _clause_boundary(doc, region_start, next_cue)
     span = _speaker_span(doc, region_start, limit)
     sp_start, sp_end, _ = span
-    if sp_start == sp_end:
-        return None
     after = doc.folded[sp_end:limit]
-    closed = re.match(r'\s*"?\s*(?:,|\sعن\s|\sب)', after)
+    closed = re.match(r'\s*"?\s*(?:,|\sعن\s|\sب)', after) if sp_start < sp_end else None
     if closed is None and word in lex.np_verbs:
-        split = _subject_object_split(doc, sp_start, sp_end)
+        # The subject is the speaker phrase (cut before في تصريحات له، أمس) or less.
+        phrase_start = sp_start if sp_start < sp_end else region_start
+        split = _subject_object_split(doc, phrase_start, limit)
         if split is not None:
             # وأكد وزير الدفاع الأميركي حرص الولايات المتحدة ...: the claim is the object
             subject_end, content = split
-            if subject_end == sp_start and not history:
+            subject_end = min(subject_end, sp_end) if sp_start < sp_end else phrase_start
+            if subject_end <= phrase_start and not history:
                 return None
-            mention = _mention(doc, (sp_start, subject_end, subject_end), history)
+            subject_end = max(subject_end, phrase_start)
+            mention = _mention(doc, (phrase_start, subject_end, subject_end), history)
             if mention is None:
                 return None
             start, end, direct = _statement_span(doc, content, limit, limit)
             if end <= start or _word_count(doc.original[start:end]) < 2:
                 return None
             return _make_statement(doc, mention, cue, start, end, direct, None), mention
+    if sp_start == sp_end:
+        return None
     subject = doc.folded[sp_start:sp_end].split()
     # Without a complement a bare noun phrase may be the object, so the subject must be a role
     # with a name (الرئيس الروسي، فلاديمير بوتين،) or end at عن (أعلنت شركة أبل عن تحقيق).
@@ -822,7 +837,7 @@ def _unmarked_at(
     return _make_statement(doc, mention, cue, start, end, direct, None), mention
 
 
-MAX_SUBJECT_WORDS = 10  # a longer run before the object is no subject of a noun-phrase claim
+MAX_SUBJECT_WORDS = 14  # a longer run before the object is no subject of a noun-phrase claim
 
 
 def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] | None:
@@ -839,10 +854,15 @@ def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] |
     words = [t.group().strip(_TRIM) for t in tokens]
     if len(words) > 1 and _opens_object(words):
         return start, tokens[0].start()  # وأكد استمرار ...: no subject, the last speaker's
+    if words and words[0] in _CLAIM_PREPOSITIONS and _is_claim_noun(words, 1):
+        return start, tokens[1].start()  # وأكد على أهمية ...
     for index in range(1, min(len(words), MAX_SUBJECT_WORDS + 1)):
         word, previous = words[index], words[index - 1]
         if tokens[index - 1].group().endswith((",", ":", ";")):
             return None  # a comma inside: the subject may be set off, handled elsewhere
+        if word in _CLAIM_PREPOSITIONS and _is_claim_noun(words, index + 1):
+            # وأكد الوزير على تضامن ...، وأشارت الإحصاءات إلى ثبات ...: the object follows
+            return tokens[index - 1].end(), tokens[index + 1].start()
         if (
             not word
             or word.startswith("ال")
@@ -880,6 +900,21 @@ def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] |
             return None
         return tokens[index - 1].end(), tokens[index].start()
     return None
+
+
+def _is_claim_noun(words: Sequence[str], index: int) -> bool:
+    """An indefinite common noun opening a claim after على/إلى (تضامن، ثبات، أهمية), not a
+    definite thing pointed at (أشار إلى المشروع)."""
+    if index >= len(words) or index + 1 >= len(words):
+        return False
+    word = words[index]
+    return (
+        not word.startswith("ال")
+        and word not in STOPWORDS
+        and not word[:1].isdigit()
+        and _is_common_word(word)
+        and not _names_next(words, index)
+    )
 
 
 def _opens_object(words: Sequence[str]) -> bool:
@@ -1402,7 +1437,7 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     """
     resolved = resolved.strip()
     quoted = _QUOTED_NAME_RE.match(resolved)
-    if quoted is not None and fold(quoted.group("head")) in _lexicon().org_heads:
+    if quoted is not None and fold(quoted.group("head")) in _lexicon().org_heads | _MEDIA_HEADS:
         name = f"{quoted.group('head')} {quoted.group('name').strip()}"
         return name, "", quoted.group("rest").strip(_TRIM)
     written = resolved.split()
@@ -1444,7 +1479,15 @@ def speaker_canonical(resolved: str) -> str:
     """
     name, title, description = split_speaker(resolved)
     if title or description:
-        return canonical_name(name)
+        canonical = canonical_name(name)
+        written = name.split()
+        if (
+            len(written) >= 4
+            and fold(written[-3]) in _lexicon().name_connectors
+            and not canonical.endswith(written[-1])
+        ):
+            return name  # عبدالله بن عبدالملك المرشد: the family name is no title here
+        return canonical
     words = [w for w in (fold(w).strip(_TRIM) for w in resolved.split()) if w]
     if not words:
         return canonical_name(resolved)
@@ -1546,12 +1589,45 @@ def _resolve_reference(
         return _Mention(issuer, 0, 0, issuer, fold(issuer))
     if len(words) == 1 and (words[0] in lex.org_refs or words[0] in lex.person_refs):
         return _Mention(written, 0, 0, written, fold(written), unresolved=True)
+    if len(words) == 1:
+        named = _named_by_bare_head(doc, start, words[0])
+        if named is not None:
+            return named
     repeated = _repeated_description(" ".join(words), history)
     if repeated is not None:
         return repeated
     if words[0] in lex.relational and "," not in fold(written):
         return _relative(doc, start, written, words[0], history)
     return None
+
+
+def _named_by_bare_head(doc: _Text, start: int, word: str) -> _Mention | None:
+    """A definite noun standing alone (الخلية، المتحف) for the entity whose name opened with
+    the same noun earlier: خلية الإعلام الحربي، متحفا هولنديا (the accusative ا dropped)."""
+    head = word[2:]
+    if (
+        not word.startswith("ال")
+        or len(head) < 3
+        or is_title_word(word)
+        or _word_kind(word) == "name"
+        or _is_family_name(word)
+    ):
+        return None
+    named = _named_before(doc, start, (head, head + "ا"))
+    if named is None:
+        return None
+    folded_words = named.text.split()
+    if not folded_words or fold(folded_words[0]).strip(_TRIM) != head + "ا":
+        return named
+    # متحفا هولنديا لوحة -> متحف هولندي: the accusative noun with the adjectives that agree
+    # with it (ending in ا too), in the plain form
+    agreeing = [folded_words[0]]
+    for following in folded_words[1:]:
+        if not fold(following).endswith("ا") or fold(following).startswith("ال"):
+            break
+        agreeing.append(following)
+    plain = " ".join(w[:-1] for w in agreeing)
+    return _Mention(plain, named.start, named.end, plain, fold(plain))
 
 
 def _issuer_phrase(rest: str, lex: _Lexicon) -> str:
