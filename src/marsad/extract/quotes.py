@@ -734,10 +734,21 @@ def _statement_at(
     boundary = _clause_boundary(
         doc, marker.end(), _next_boundary(cue_starts, marker.end(), folded_sentence_end)
     )
-    if _is_relayed_subject(doc, content, boundary):
+    relayed_end = boundary if _is_relayed_subject(doc, content, boundary) else None
+    inner_statement = True  # the relayed speaker's own cue reports the statement
+    if relayed_end is None and not marker.group("quote"):
+        relayed_end = _relayed_subject_end(doc, content, folded_sentence_end)
+        if relayed_end is not None:
+            inner_end = doc.folded.find(" ", relayed_end)
+            inner_statement = inner_end > 0 and _find_marker(doc, inner_end, boundary) is not None
+    if relayed_end is not None:
         # وأفاد موقع X أن لافروف أعرب ...: the clause names the real speaker of the next cue.
-        relayed = _mention(doc, _speaker_span(doc, content, boundary), history)
-        return (None, relayed) if relayed else None
+        relayed = _mention(doc, _speaker_span(doc, content, relayed_end), history)
+        if relayed is None:
+            return None
+        if inner_statement:
+            return None, relayed
+        mention = relayed  # أن لافروف أعرب ... استعداد موسكو ...: no complement of its own
     start, end, direct = _statement_span(doc, content, boundary, folded_sentence_end)
     if end <= start:
         return None
@@ -756,6 +767,27 @@ def _tells_a_medium(doc: _Text, verb: str, start: int, end: int) -> bool:
         return False
     words = doc.folded[start:end].split()
     return bool(words) and words[0].strip(_TRIM) in _MEDIA_HEADS
+
+
+MAX_RELAYED_NAME_WORDS = 3
+
+
+def _relayed_subject_end(doc: _Text, content: int, limit: int) -> int | None:
+    """Folded start of the speech verb in ``أن لافروف أعرب ...`` (1-3 name words, then a verb
+    of saying inside the clause), or None when the clause is the statement itself."""
+    lex = _lexicon()
+    tokens = list(_WORD_RE.finditer(doc.folded, content, limit))[: MAX_RELAYED_NAME_WORDS + 1]
+    if not tokens or tokens[0].group().startswith('"'):
+        return None
+    for index, token in enumerate(tokens):
+        word = token.group().strip(_TRIM)
+        verb = word[1:] if word[:1] in "وف" else word
+        if word in lex.speech_verbs or verb in lex.speech_verbs:
+            names = [t.group() for t in tokens[:index]]
+            if names and all(_is_name_word(n) and not n.endswith(",") for n in names):
+                return token.start()
+            return None
+    return None
 
 
 def _is_relayed_subject(doc: _Text, content: int, boundary: int) -> bool:
@@ -816,8 +848,8 @@ def _unmarked_at(
     if "عن" in closed.group():
         if word not in lex.np_verbs_an:
             return None
-    elif not any(is_role_word(w) for w in subject):
-        return None
+    elif not any(is_role_word(w) for w in subject) and not _is_person_head(subject[0]):
+        return None  # a role, or an unnamed source set off by commas (ونفى مسؤول في الشرطة،)
     mention = _mention(doc, span, history)
     if mention is None or word not in lex.np_verbs:
         # Act verbs and speech verbs without a complement only name the current speaker.
@@ -875,7 +907,15 @@ def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] |
             or previous in lex.org_heads
             or previous in lex.places_named
             or is_role_word(previous)
-            or (not previous.startswith("ال") and _is_common_word(previous))
+            or (
+                not previous.startswith("ال")
+                and _is_common_word(previous)
+                # وأكد مصدر مقتل ...، مسؤول أمني مقتل ...: an unnamed source and its adjectives
+                and not (
+                    _is_person_head(words[0]) and all(w.endswith("ي") for w in words[1:index])
+                )
+            )
+            or (_is_person_head(previous) and word.endswith("ي"))  # مسؤول أمني: its adjective
             or is_title_word(word)
             or word in lex.descriptors
             or word in lex.org_heads
@@ -900,6 +940,17 @@ def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] |
             return None
         return tokens[index - 1].end(), tokens[index].start()
     return None
+
+
+def _is_person_head(word: str) -> bool:
+    """An indefinite noun for an unnamed source (مسؤول، مصدر، خبير، متحدث، مصادر)."""
+    bare = word.strip(_TRIM)
+    lex = _lexicon()
+    return not bare.startswith("ال") and (
+        any(bare in heads for heads in lex.person_refs.values())
+        or is_role_word("ال" + bare)
+        or bare in lex.org_refs.get("المصادر", ())
+    )
 
 
 def _is_claim_noun(words: Sequence[str], index: int) -> bool:
