@@ -9,7 +9,7 @@ import pytest
 
 from marsad.evaluate.quotes_eval import evaluate_quotes
 from marsad.extract.aliases import canonical_name, same_entity
-from marsad.extract.quotes import extract_statements, split_speaker
+from marsad.extract.quotes import extract_statements, speaker_canonical, split_speaker
 from marsad.text.arabic import NORMALIZER_VERSION, display
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -513,3 +513,144 @@ def test_document_issuer_with_la_prefix_keeps_the_article() -> None:
     )
     statements = extract_statements(text)
     assert statements[-1].speaker_resolved == "وزارة الصحة الأردنية"
+
+
+# Kinds of this round (issue 19, speakers): sentences written for the tests, not taken from
+# any annotated set.
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "claim"),
+    [
+        (
+            "وأكد وزير الزراعة الأردني حرص بلاده على دعم المزارعين في الموسم المقبل.",
+            "وزير الزراعة الأردني",
+            "حرص بلاده على دعم المزارعين في الموسم المقبل",
+        ),
+        (
+            "ونفت وزارة النقل المصرية توقف القطارات بين القاهرة والإسكندرية.",
+            "وزارة النقل المصرية",
+            "توقف القطارات بين القاهرة والإسكندرية",
+        ),
+        (
+            "وأكد مسؤول أمني مقتل أربعة مسلحين في الاشتباكات الأخيرة.",
+            "مسؤول أمني",
+            "مقتل أربعة مسلحين في الاشتباكات الأخيرة",
+        ),
+        (
+            "وأكد المتحدث باسم البلدية خالد الزهراني في تصريح له أمس على أهمية الالتزام بالتعليمات.",
+            "خالد الزهراني",
+            "أهمية الالتزام بالتعليمات",
+        ),
+    ],
+    ids=["role", "ministry", "unnamed-source", "ala"],
+)
+def test_claimed_noun_phrase_is_split_from_its_subject(text: str, speaker: str, claim: str) -> None:
+    (statement,) = extract_statements(text)
+    assert statement.speaker == speaker
+    assert text[statement.start : statement.end] == claim
+
+
+def test_name_after_a_nationality_is_not_taken_for_the_claim() -> None:
+    text = "وأكد الرئيس الأمريكي باراك أوباما دعم بلاده للحكومة العراقية."
+    claims = [text[s.start : s.end] for s in extract_statements(text)]
+    assert not any(claim.startswith("باراك") for claim in claims)
+
+
+def test_claimed_noun_without_subject_continues_the_last_speaker() -> None:
+    text = (
+        "وقال مدير المشروع سعيد الناصر إن العمل بدأ في الموعد المحدد. "
+        "وأكد استمرار أعمال الحفر حتى نهاية العام."
+    )
+    first, second = extract_statements(text)
+    assert second.speaker_resolved == first.speaker_resolved
+    assert text[second.start : second.end] == "استمرار أعمال الحفر حتى نهاية العام"
+
+
+def test_preposition_before_a_definite_thing_is_no_claim() -> None:
+    assert extract_statements("وأشار المدير إلى المشروع الجديد في الحي الشمالي.") == []
+
+
+@pytest.mark.parametrize(
+    "second_sentence",
+    [
+        "وقالت لإحدى القنوات: إن المعرض سيستمر أسبوعين.",
+        'وأبلغ وكالة "الأناضول" أن المعرض سيستمر أسبوعين.',
+    ],
+    ids=["li-ihda", "ablagha"],
+)
+def test_the_one_spoken_to_is_not_the_speaker(second_sentence: str) -> None:
+    text = "وقالت مديرة المعرض هدى العتيبي إن الإقبال كان كبيرا. " + second_sentence
+    first, second = extract_statements(text)
+    assert second.speaker_resolved == first.speaker_resolved == "هدى العتيبي"
+
+
+def test_bare_noun_refers_to_the_entity_its_indefinite_form_named() -> None:
+    text = (
+        "وأصدرت خلية الرصد الحربي بيانا عن العمليات. "
+        "وأضافت الخلية أن القوات تقدمت في المحور الشرقي."
+    )
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "الخلية"
+    assert statement.speaker_resolved == "خلية الرصد الحربي"
+    assert not statement.speaker_unresolved
+
+
+def test_definite_adjective_closing_a_name_is_not_a_surname() -> None:
+    name, _title, _description = split_speaker("خلية الرصد الحربي")
+    assert name == "خلية الرصد الحربي"
+
+
+def test_accusative_antecedent_is_named_in_its_plain_form() -> None:
+    text = (
+        "افتتح متحفا بريطانيا معرضا للخطوط العربية القديمة. "
+        "وقال المتحف في بيان، إن المعرض يضم مئة مخطوطة نادرة."
+    )
+    (statement,) = extract_statements(text)
+    assert statement.speaker_resolved == "متحف بريطاني"
+
+
+def test_family_name_after_a_patronymic_stays_in_the_name() -> None:
+    text = "وأوضح مدير مركز التدريب، فهد بن سالم المرشد، أن الدورة تستمر أسبوعين."
+    (statement,) = extract_statements(text)
+    assert statement.speaker_resolved == "فهد بن سالم المرشد"
+    assert speaker_canonical(statement.speaker_resolved) == "فهد بن سالم المرشد"
+
+
+def test_quotation_closed_by_a_double_prime_keeps_the_site_name() -> None:
+    text = "وأفاد موقع “سكاي نيوز″، أن الرحلات استؤنفت صباح اليوم."
+    (statement,) = extract_statements(text)
+    assert same_entity(speaker_canonical(statement.speaker_resolved), "سكاي نيوز")
+    assert text[statement.start : statement.end] == "الرحلات استؤنفت صباح اليوم"
+
+
+def test_unnamed_source_set_off_by_commas_speaks_on() -> None:
+    text = "ونفى مصدر في الوزارة، صحة الأنباء المتداولة، مؤكدا أن الامتحانات ستقام في موعدها."
+    statements = extract_statements(text)
+    assert [s.speaker_resolved for s in statements] == ["مصدر في الوزارة"] * 2
+
+
+def test_relayed_speaker_of_a_clause_without_complement() -> None:
+    text = (
+        'وذكر موقع "روسيا اليوم" أن شويغو أبدى في تصريح للصحفيين استعداد بلاده للتعاون مع الشركاء.'
+    )
+    (statement,) = extract_statements(text)
+    assert statement.speaker_resolved == "شويغو"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("ويقول الباحث خالد السالم إن التجربة نجحت في المختبر.", "خالد السالم"),
+        ("وتشير الإحصاءات إلى أن عدد الزوار ارتفع هذا العام.", "الإحصاءات"),
+    ],
+    ids=["yaqul", "tushir"],
+)
+def test_present_tense_cue_opening_a_clause(text: str, speaker: str) -> None:
+    (statement,) = extract_statements(text)
+    assert statement.speaker == speaker
+
+
+def test_present_tense_verb_inside_a_clause_is_no_cue() -> None:
+    text = "وقبضت الشرطة على أشخاص تشير لهم الأدلة، وتبين أنهم من سكان الحي."
+    assert extract_statements(text) == []

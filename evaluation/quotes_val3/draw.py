@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
-from snn_days import records_of_days  # noqa: E402
+from snn_days import records_of_days
 
-from marsad.ingest.readers import clean_body  # noqa: E402
+from marsad.ingest.readers import clean_body
 
 REPO = Path(__file__).resolve().parents[2]
 DAYS = ("2015-07-23", "2015-07-24", "2015-07-31")  # the July days quotes_dev uses least
@@ -51,9 +51,9 @@ def main(argv: list[str]) -> int:
     pool.sort(key=lambda r: r["id"])
     random.seed(SEED)
     drawn = random.sample(pool, DRAW)
-    print(f"# pool {len(pool)} articles of {', '.join(DAYS)}", file=sys.stderr)
+    sys.stderr.write(f"# pool {len(pool)} articles of {', '.join(DAYS)}\n")
     for record in drawn:
-        print(record["id"], record["date"][:10], record.get("source", ""), sep="\t")
+        sys.stdout.write(f"{record['id']}\t{record['date'][:10]}\t{record.get('source', '')}\n")
     return 0
 
 

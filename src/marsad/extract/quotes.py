@@ -262,7 +262,7 @@ def _matching_quote(text: str, opening: int) -> int | None:
     if closing is None:
         return None
     # Some outlets close “ with a double prime (موقع “فرانس 24″): the same quotation.
-    alternative = _DOUBLE_PRIME if mark in "“\"" else closing
+    alternative = _DOUBLE_PRIME if mark in '“"' else closing
     depth = 1
     limit = min(len(text), opening + MAX_QUOTE_CHARS)
     for index in range(opening + 1, limit):
@@ -588,7 +588,7 @@ _SIDE_OPENERS = ("جهته", "جهتها", "جانبه", "جانبها")  # من
 def _is_present_tense(cue: str | None) -> bool:
     """يقول، تشير: a present-tense cue, which also describes (أصابع تشير إليهم), so it counts
     only where it opens a clause."""
-    return bool(cue) and (cue[0] == "ي" or cue in _PRESENT_FEMININE)  # type: ignore[index]
+    return cue is not None and (cue.startswith("ي") or cue in _PRESENT_FEMININE)
 
 
 def _opens_clause(doc: _Text, cue: re.Match[str], strict: bool = False) -> bool:
@@ -911,9 +911,7 @@ def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] |
                 not previous.startswith("ال")
                 and _is_common_word(previous)
                 # وأكد مصدر مقتل ...، مسؤول أمني مقتل ...: an unnamed source and its adjectives
-                and not (
-                    _is_person_head(words[0]) and all(w.endswith("ي") for w in words[1:index])
-                )
+                and not (_is_person_head(words[0]) and all(w.endswith("ي") for w in words[1:index]))
             )
             or (_is_person_head(previous) and word.endswith("ي"))  # مسؤول أمني: its adjective
             or is_title_word(word)
@@ -991,8 +989,11 @@ def _opens_object(words: Sequence[str]) -> bool:
 def _names_next(words: Sequence[str], index: int) -> bool:
     """The word after ``words[index]`` is a name word, so that word opens a name (باراك أوباما)."""
     following = _next(words, index)
-    return bool(following) and not following[0].isdigit() and not _is_common_word(following) and (
-        following not in STOPWORDS and not following.startswith("ال")
+    return (
+        bool(following)
+        and not following[0].isdigit()
+        and not _is_common_word(following)
+        and (following not in STOPWORDS and not following.startswith("ال"))
     )
 
 
@@ -1530,15 +1531,7 @@ def speaker_canonical(resolved: str) -> str:
     """
     name, title, description = split_speaker(resolved)
     if title or description:
-        canonical = canonical_name(name)
-        written = name.split()
-        if (
-            len(written) >= 4
-            and fold(written[-3]) in _lexicon().name_connectors
-            and not canonical.endswith(written[-1])
-        ):
-            return name  # عبدالله بن عبدالملك المرشد: the family name is no title here
-        return canonical
+        return _canonical_person(name)
     words = [w for w in (fold(w).strip(_TRIM) for w in resolved.split()) if w]
     if not words:
         return canonical_name(resolved)
@@ -1550,7 +1543,21 @@ def speaker_canonical(resolved: str) -> str:
     )
     if role_first and find_personal_name(words) is None:
         return " ".join(w.strip(_TRIM) for w in resolved.split() if w.strip(_TRIM))
-    return canonical_name(resolved)
+    return _canonical_person(resolved)
+
+
+def _canonical_person(name: str) -> str:
+    """:func:`canonical_name`, but a family name closing ``X بن Y Z`` stays even when it is
+    also a title word (عبدالله بن عبدالملك المرشد), since after a patronymic it is no title."""
+    canonical = canonical_name(name)
+    written = name.split()
+    if (
+        len(written) >= 4
+        and fold(written[-3]).strip(_TRIM) in _lexicon().name_connectors
+        and not canonical.endswith(written[-1].strip(_TRIM))
+    ):
+        return " ".join(w.strip(_TRIM) for w in written)
+    return canonical
 
 
 def _mention(doc: _Text, span: tuple[int, int, int], history: list[_Mention]) -> _Mention | None:
@@ -1670,11 +1677,11 @@ def _named_by_bare_head(doc: _Text, start: int, word: str) -> _Mention | None:
     folded_words = named.text.split()
     if not folded_words or fold(folded_words[0]).strip(_TRIM) != head + "ا":
         return named
-    # متحفا هولنديا لوحة -> متحف هولندي: the accusative noun with the adjectives that agree
-    # with it (ending in ا too), in the plain form
+    # متحفا هولنديا معرضا -> متحف هولندي: the accusative noun with the relative adjectives
+    # that agree with it (ـيا), in the plain form; another accusative noun (معرضا) is the object
     agreeing = [folded_words[0]]
     for following in folded_words[1:]:
-        if not fold(following).endswith("ا") or fold(following).startswith("ال"):
+        if not fold(following).endswith("يا") or fold(following).startswith("ال"):
             break
         agreeing.append(following)
     plain = " ".join(w[:-1] for w in agreeing)
