@@ -654,3 +654,16 @@ def test_present_tense_cue_opening_a_clause(text: str, speaker: str) -> None:
 def test_present_tense_verb_inside_a_clause_is_no_cue() -> None:
     text = "وقبضت الشرطة على أشخاص تشير لهم الأدلة، وتبين أنهم من سكان الحي."
     assert extract_statements(text) == []
+
+
+def test_name_set_off_after_a_descriptor_and_its_adjective() -> None:
+    text = "وقال منسق المعرض، المصور الفوتوغرافي علي الحارثي، إن المعرض يضم خمسين صورة."
+    (statement,) = extract_statements(text)
+    assert speaker_canonical(statement.speaker_resolved) == "علي الحارثي"
+
+
+def test_given_name_that_is_also_a_nationality_opens_the_name() -> None:
+    text = "وقال تركي العتيبي مدير إدارة المرور في المحافظة إن الطريق سيفتح غدا."
+    (statement,) = extract_statements(text)
+    assert speaker_canonical(statement.speaker_resolved) == "تركي العتيبي"
+    assert statement.speaker_description.startswith("مدير إدارة المرور")

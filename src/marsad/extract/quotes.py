@@ -359,7 +359,7 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
         segments[0]
         and len(segments) > 1
         and segments[1]
-        and any(is_role_word(m.group()) for m in segments[0])
+        and any(is_role_word(m.group()) or _bare(m.group()) in lex.descriptors for m in segments[0])
         and _is_titled_name([m.group() for m in segments[1]])
     ):
         chosen = segments[0] + segments[1]
@@ -398,16 +398,29 @@ def _is_addressee(word: str) -> bool:
 
 def _is_titled_name(words: list[str]) -> bool:
     """A name of 1-4 words after at most two titles (فلاديمير بوتين؛ المقدم محمد بن عثمان القرني)."""
+    lex = _lexicon()
     titles = 0
-    while titles < min(2, len(words)) and is_title_word(words[titles]):
+    # الفنان التشكيلي علي النقيدان: a descriptor and its adjective count as titles too
+    while titles < min(3, len(words) - 1) and (
+        is_title_word(words[titles])
+        or words[titles].strip(_TRIM) in lex.descriptors
+        or (titles and words[titles].startswith("ال") and _word_kind(words[titles]) != "name")
+    ):
         titles += 1
     name = [w.strip(_TRIM) for w in words[titles:]]
-    connectors = _lexicon().name_connectors
+    if (
+        len(name) > 1
+        and name[0] == _ALI_WRITTEN
+        and (_is_name_word(name[1]) or (name[1].startswith("ال") and not _is_common_word(name[1])))
+    ):
+        name[0] = "علي_"  # the name علي (folded like the preposition على) before a name word
+    connectors = lex.name_connectors
     # A family name may carry the article (محمد القرني) once a first name opened the name;
     # after a patronymic (بن عبدالملك المرشد) it may also be a title-like word.
     return (
         0 < len(name) <= 4
         and _is_name_word(name[0])
+        and not any(w.startswith(("لل", "بال", "وال")) for w in name)  # مطاردتهم للسائحات
         and all(
             _is_name_word(w)
             or (w.startswith("ال") and w not in STOPWORDS and not is_title_word(w))
@@ -1376,6 +1389,8 @@ def _name_candidates(
         ):
             # د. سامي، د. الصغير: after an honorific even a common word (السامي) is a name
             kind = "name"
+        if _is_nationality_given_name(words, index):
+            kind = "name"  # تركي الغنيماوي: a given name that is also a nationality
         if word in lex.name_connectors and _word_kind(_next(words, index)) != "ordinary":
             kind = "unknown"  # ابن ريحان، أبو لطيفة: a name opened by its connector
         elif _opens_name(words, index) and word not in lex.descriptors and not is_title_word(word):
@@ -1455,6 +1470,22 @@ def _name_candidates(
         candidates.append((rank, index, end))
         index = end
     return candidates
+
+
+def _is_nationality_given_name(words: Sequence[str], index: int) -> bool:
+    """A nationality word opening the phrase that the corpus also shows after honorifics
+    (تركي), followed by a family name that is no title: تركي الغنيماوي."""
+    word, following = words[index], _next(words, index)
+    return (
+        index == 0
+        and is_title_word(word)
+        and not is_role_word(word)
+        and not word.startswith("ال")
+        and _is_given_name(word)
+        and following.startswith("ال")
+        and not is_title_word(following)
+        and _word_kind(following) != "ordinary"
+    )
 
 
 def find_personal_name(words: Sequence[str]) -> tuple[int, int] | None:
