@@ -667,3 +667,15 @@ def test_given_name_that_is_also_a_nationality_opens_the_name() -> None:
     (statement,) = extract_statements(text)
     assert speaker_canonical(statement.speaker_resolved) == "تركي العتيبي"
     assert statement.speaker_description.startswith("مدير إدارة المرور")
+
+
+def test_cue_right_after_a_full_stop_without_space() -> None:
+    text = "أعلنت الشركة نتائجها.وقال متحدث باسم الشركة إن الأرباح ارتفعت هذا العام."
+    statements = extract_statements(text)
+    assert [s.speaker for s in statements] == ["متحدث باسم الشركة"]
+
+
+def test_present_tense_cue_with_a_claimed_noun() -> None:
+    text = "وتشير الأرقام الرسمية إلى تراجع عدد الحوادث خلال الصيف."
+    (statement,) = extract_statements(text)
+    assert text[statement.start : statement.end] == "تراجع عدد الحوادث خلال الصيف"

@@ -146,7 +146,7 @@ def _lexicon() -> _Lexicon:
     # Longest alternatives first so أكدت wins over أكد; the cue is a whole word, with an
     # optional conjunction, preceded by a separator.
     cue_re = re.compile(
-        r'(?:^|(?<=[\s,;:"(]))(?P<conj>[وف]?)(?:'
+        r'(?:^|(?<=[\s,;:."(]))(?P<conj>[وف]?)(?:'
         f"(?P<cue>{'|'.join(sorted(alternation.split('|'), key=len, reverse=True))})"
         f"|(?P<attr>{'|'.join(sorted(attributions, key=len, reverse=True))})"
         r')(?=[\s,;:"]|$)'
