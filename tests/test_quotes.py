@@ -679,3 +679,17 @@ def test_present_tense_cue_with_a_claimed_noun() -> None:
     text = "وتشير الأرقام الرسمية إلى تراجع عدد الحوادث خلال الصيف."
     (statement,) = extract_statements(text)
     assert text[statement.start : statement.end] == "تراجع عدد الحوادث خلال الصيف"
+
+
+def test_noun_phrase_closed_before_a_claimed_noun_with_bi() -> None:
+    text = "وبعد المعركة اعترفت الفصائل المسلحة، بخسارة مواقعها في الريف الشمالي."
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "الفصائل المسلحة"
+    assert text[statement.start : statement.end].startswith("بخسارة مواقعها")
+
+
+def test_one_word_clause_ending_its_sentence_is_no_relayed_speaker() -> None:
+    text = "وقال اللاعب سامي الحربي إنه نادم. واعترف بالقيادة دون رخصة."
+    first, second = extract_statements(text)
+    assert text[first.start : first.end] == "نادم"
+    assert second.speaker_resolved == "سامي الحربي"

@@ -806,6 +806,8 @@ def _relayed_subject_end(doc: _Text, content: int, limit: int) -> int | None:
 def _is_relayed_subject(doc: _Text, content: int, boundary: int) -> bool:
     """A reported clause that is only a subject (1-3 words) followed by a speech verb."""
     clause = doc.folded[content:boundary].strip()
+    if clause.endswith((".", "!", "?")):
+        return False  # قال إنه نادم. واعترف ...: the clause is a whole sentence
     following = doc.folded[boundary : boundary + 20].split()
     if not following or not 0 < len(clause.split()) <= 3 or clause.startswith('"'):
         return False
@@ -856,12 +858,25 @@ def _unmarked_at(
     subject = doc.folded[sp_start:sp_end].split()
     # Without a complement a bare noun phrase may be the object, so the subject must be a role
     # with a name (الرئيس الروسي، فلاديمير بوتين،) or end at عن (أعلنت شركة أبل عن تحقيق).
-    if closed is None or not any(_is_name_word(w) for w in subject):
+    if closed is None:
+        return None
+    after_closure = sp_end + closed.end() - (1 if closed.group().endswith("ب") else 0)
+    # اعترفت المواقع المعارضة، بانسحاب ...: a short noun phrase closed before a claimed noun
+    claimed_bi = (
+        word in lex.np_verbs
+        and len(subject) <= MAX_BI_SUBJECT_WORDS
+        and _claimed_after_bi(doc, after_closure, limit)
+    )
+    if not claimed_bi and not any(_is_name_word(w) for w in subject):
         return None
     if "عن" in closed.group():
         if word not in lex.np_verbs_an:
             return None
-    elif not any(is_role_word(w) for w in subject) and not _is_person_head(subject[0]):
+    elif (
+        not claimed_bi
+        and not any(is_role_word(w) for w in subject)
+        and not _is_person_head(subject[0])
+    ):
         return None  # a role, or an unnamed source set off by commas (ونفى مسؤول في الشرطة،)
     mention = _mention(doc, span, history)
     if mention is None or word not in lex.np_verbs:
@@ -951,6 +966,19 @@ def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] |
             return None
         return tokens[index - 1].end(), tokens[index].start()
     return None
+
+
+MAX_BI_SUBJECT_WORDS = 4
+
+
+def _claimed_after_bi(doc: _Text, position: int, limit: int) -> bool:
+    """The text at ``position`` is بـ + a claimed noun (بانسحاب، بمقتل): a claim, not a manner."""
+    words = doc.folded[position:limit].split()
+    if len(words) < 2 or not words[0].startswith("ب"):
+        return False
+    rest = words[0][1:]
+    rest = rest[2:] if rest.startswith("ال") else rest
+    return _is_common_word(rest) and len(rest) > 2
 
 
 def _is_person_head(word: str) -> bool:
