@@ -693,3 +693,95 @@ def test_one_word_clause_ending_its_sentence_is_no_relayed_speaker() -> None:
     first, second = extract_statements(text)
     assert text[first.start : first.end] == "نادم"
     assert second.speaker_resolved == "سامي الحربي"
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        (
+            "وصلت أول طائرة إلى المطار صباح اليوم، حسبما أعلن مدير الطيران المدني.",
+            "مدير الطيران المدني",
+        ),
+        (
+            "أجريت للاعب عملية جراحية في الركبة حسب ما أعلن موقع النادي الرسمي.",
+            "موقع النادي الرسمي",
+        ),
+        (
+            "أحبطت الشرطة محاولة تهريب وفقا لما ذكره مصدر أمني لوكالة الأنباء.",
+            "مصدر أمني لوكالة الأنباء",
+        ),
+        ("ارتفعت أسعار القمح هذا العام، بحسب بيانات وزارة الزراعة.", "بيانات وزارة الزراعة"),
+    ],
+    ids=["hasabama", "hasab-ma", "wafqan-lima", "bayanat"],
+)
+def test_attribution_through_ma_and_a_verb_of_saying(text: str, source: str) -> None:
+    (statement,) = extract_statements(text)
+    assert statement.speaker.startswith(source.split()[0])
+    assert statement.start == 0
+
+
+def test_attribution_by_manner_is_no_source() -> None:
+    assert extract_statements("وقعت الشركة العقد، وفق شروط محددة وضعتها الوزارة.") == []
+
+
+@pytest.mark.parametrize(
+    ("second", "claim"),
+    [
+        ("، لافتا إلى وجود طرق عديدة لاستعادة الملفات.", "وجود طرق عديدة لاستعادة الملفات"),
+        (" مؤكدا احتمالات زيادة المعروض في الأسواق.", "احتمالات زيادة المعروض في الأسواق"),
+        ("، مضيفاً تم حتى نهاية الشهر إصدار ألف تأشيرة.", "تم حتى نهاية الشهر إصدار ألف تأشيرة"),
+    ],
+    ids=["lafitan-ila", "muakkidan", "mudifan"],
+)
+def test_participle_without_complement_still_states(second: str, claim: str) -> None:
+    text = "وقال المهندس خالد سعيد إن العمل مستمر" + second
+    first, statement = extract_statements(text)
+    assert statement.speaker_resolved == first.speaker_resolved
+    assert text[statement.start : statement.end] == claim
+
+
+def test_feminine_participle_that_is_a_noun_is_no_cue() -> None:
+    text = "وقال المدير فهد العلي إن البحث مستمر. وبعد متابعة دقيقة للحادثة قبضت الشرطة على الجاني."
+    assert len(extract_statements(text)) == 1
+
+
+def test_feminine_participle_after_a_noun_is_an_adjective() -> None:
+    text = "وقال العميد محمد سمير إنه بناء على معلومات مؤكدة من الأجهزة الأمنية جرى استهداف المقر."
+    (statement,) = extract_statements(text)
+    assert text[statement.start : statement.end].endswith("جرى استهداف المقر")
+
+
+def test_subject_set_off_by_a_comma_before_a_claimed_noun() -> None:
+    text = "وأكدت المقاومة الشعبية في المدينة، سقوط قتلى في صفوف المهاجمين."
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "المقاومة الشعبية في المدينة"
+    assert text[statement.start : statement.end] == "سقوط قتلى في صفوف المهاجمين"
+
+
+def test_claim_after_an_time_phrase_and_an() -> None:
+    text = "أعلنت القوات المسلحة مساء أمس عن مقتل عشرة مسلحين في الهجوم."
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "القوات المسلحة"
+    assert text[statement.start : statement.end] == "مقتل عشرة مسلحين في الهجوم"
+
+
+def test_people_spoken_to_close_the_speaker_phrase() -> None:
+    text = 'وصرح محافظ المدينة سالم الكثيري لصحافيين في الميناء "إنها أول سفينة تصل منذ أشهر".'
+    (statement,) = extract_statements(text)
+    assert speaker_canonical(statement.speaker_resolved) == "سالم الكثيري"
+
+
+def test_rare_given_name_before_bin_opens_the_name() -> None:
+    text = "وأوضح الناطق باسم الهيئة بجازان بيشي بن عيسى الصرخي أن الفرق باشرت 40 بلاغا."
+    (statement,) = extract_statements(text)
+    assert statement.speaker_resolved == "بيشي بن عيسى الصرخي"
+
+
+def test_document_phrase_after_the_speaker_is_cut() -> None:
+    text = (
+        "نقل اللاعب إلى مستشفى الملك فهد التخصصي. "
+        "وأكد المستشفى في تقريره الطبي أن حالة اللاعب مستقرة."
+    )
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "المستشفى"
+    assert statement.speaker_resolved.startswith("مستشفى الملك فهد")

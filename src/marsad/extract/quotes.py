@@ -57,9 +57,11 @@ _PRONOUN_SUFFIXES = ("هما", "هم", "ها", "ه")
 _PRESENT_FEMININE = frozenset(
     fold(w) for w in ("تقول", "تؤكد", "تشير", "توضح", "تضيف", "ترى", "تتوقع")
 )
-_CLAIM_PREPOSITIONS = frozenset(("علي", "الي"))  # أكد على، أشار إلى (folded)
+_CLAIM_PREPOSITIONS = frozenset(("علي", "الي", "عن"))  # أكد على، أشار إلى، أعلن عن (folded)
 _TELL_VERBS = frozenset(fold(w) for w in ("أبلغ", "أبلغت", "أخبر", "أخبرت"))
-_MEDIA_HEADS = frozenset(fold(w) for w in ("وكالة", "صحيفة", "جريدة", "قناة", "موقع", "مجلة"))
+_MEDIA_HEADS = frozenset(
+    fold(w) for w in ("وكالة", "صحيفة", "جريدة", "قناة", "موقع", "مجلة", "تلفزيون", "شبكة", "إذاعة")
+)
 _ISSUED_FROM = frozenset(fold(w) for w in ("صادر", "الصادر", "صادرة", "الصادرة"))
 
 MAX_SPEAKER_WORDS = 28  # words between a cue and its complement; more means no complement
@@ -341,6 +343,8 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
         named = raw.startswith("(") and bool(kept) and _bare(kept[-1].group()) in lex.org_heads
         if (raw.startswith(("-", "(", 'ل"')) and not named) or _is_break(words, index, lex.breaks):
             break
+        if kept and words[index].endswith("ين") and _is_addressee(words[index]):
+            break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
         kept.append(match)
         if raw.endswith(("-", ")")):
             break
@@ -604,6 +608,21 @@ def _is_present_tense(cue: str | None) -> bool:
     return cue is not None and (cue.startswith("ي") or cue in _PRESENT_FEMININE)
 
 
+def _is_adjective_participle(doc: _Text, cue: re.Match[str]) -> bool:
+    """معلومات مؤكدة: a feminine participle right after a feminine or plural noun, with no
+    comma or conjunction between, agrees with it as an adjective."""
+    word = cue.group("cue")
+    if not word or word not in _lexicon().participles or not word.endswith("ه"):
+        return False
+    if cue.group("conj"):
+        return False
+    before = doc.folded[max(0, cue.start() - 20) : cue.start()]
+    if not before.endswith(" "):
+        return False
+    previous = before.split()[-1] if before.split() else ""
+    return previous.endswith(("ه", "ات")) and not previous.startswith("ال") and previous.isalpha()
+
+
 def _opens_clause(doc: _Text, cue: re.Match[str], strict: bool = False) -> bool:
     """Whether a cue starts a new clause (وقال، ، مشيرا، sentence start), so it can end the
     clause reported before it; a bare verb inside a reported clause (أن الإجراءات أوضحت) cannot.
@@ -649,6 +668,7 @@ def extract_statements(text: str) -> list[Statement]:
         if (cue.group("cue") not in lex.verbs_in or doc.folded.startswith(" في ", cue.end()))
         and (cue.group("cue") not in _PREPOSITION_CUES or _opens_clause(doc, cue, strict=True))
         and (not _is_present_tense(cue.group("cue")) or _opens_clause(doc, cue, strict=True))
+        and not _is_adjective_participle(doc, cue)
     ]
     cue_starts = [m.start() for m in cues if _opens_clause(doc, m)]
     statements: list[Statement] = []
@@ -827,7 +847,7 @@ def _unmarked_at(
     lex = _lexicon()
     word = cue.group("cue")
     if word in lex.participles:
-        return None
+        return _unmarked_participle(doc, cue, region_start, next_cue, history)
     if doc.folded.startswith(" ذلك ", region_start):
         region_start += len(" ذلك")  # أوضح ذلك X، مدير ...: the object comes first
     limit = _clause_boundary(doc, region_start, next_cue)
@@ -861,6 +881,8 @@ def _unmarked_at(
     if closed is None:
         return None
     after_closure = sp_end + closed.end() - (1 if closed.group().endswith("ب") else 0)
+    if closed.group().strip() == "," and doc.folded.startswith(" ", after_closure):
+        after_closure += 1
     # اعترفت المواقع المعارضة، بانسحاب ...: a short noun phrase closed before a claimed noun
     claimed_bi = (
         word in lex.np_verbs
@@ -972,10 +994,14 @@ MAX_BI_SUBJECT_WORDS = 4
 
 
 def _claimed_after_bi(doc: _Text, position: int, limit: int) -> bool:
-    """The text at ``position`` is بـ + a claimed noun (بانسحاب، بمقتل): a claim, not a manner."""
-    words = doc.folded[position:limit].split()
-    if len(words) < 2 or not words[0].startswith("ب"):
+    """The text at ``position`` is بـ + a claimed noun (بانسحاب، بمقتل) or, after a comma, the
+    claimed noun itself (أكدت المقاومة الشعبية، سقوط قتلى): a claim, not a manner."""
+    words = [w.strip(_TRIM) for w in doc.folded[position:limit].split()]
+    words = [w for w in words if w]
+    if len(words) < 2:
         return False
+    if not words[0].startswith("ب"):
+        return _is_claim_noun(words, 0)
     rest = words[0][1:]
     rest = rest[2:] if rest.startswith("ال") else rest
     return _is_common_word(rest) and len(rest) > 2
@@ -1052,6 +1078,51 @@ def _is_common_word(word: str) -> bool:
         and after_title <= 0.01 * total
         and after_title + after_given < NAME_SHARE * total
     )
+
+
+def _participle_forms(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(f for w in words for f in (fold(w), fold(w)[:-1] + "ه"))
+
+
+# Participles whose object is what was said even without أن: a quotation-like clause after
+# قائلا/مضيفا, a claimed noun after مؤكدا/لافتا إلى/نافيا.
+_SPEECH_PARTICIPLES = _participle_forms(("قائلا", "مضيفا", "متابعا", "مردفا", "مستدركا"))
+_CLAIM_PARTICIPLES = _participle_forms(
+    ("مؤكدا", "مشيرا", "لافتا", "موضحا", "مبينا", "ملمحا", "كاشفا", "نافيا")
+)
+
+
+def _unmarked_participle(
+    doc: _Text, cue: re.Match[str], region_start: int, next_cue: int, history: list[_Mention]
+) -> tuple[Statement | None, _Mention] | None:
+    """``مضيفا تم إصدار ...``، ``مؤكدا احتمالات زيادة ...``، ``لافتا إلى وجود ...``: a participle
+    with no complement whose object is still the statement; it speaks for the last speaker."""
+    word = cue.group("cue")
+    if word not in _SPEECH_PARTICIPLES and word not in _CLAIM_PARTICIPLES:
+        return None
+    if word.endswith("ه") and not doc.folded[: cue.start()].rstrip().endswith(","):
+        return None  # وبعد متابعة بحثية: the feminine form is also a noun; a comma sets it off
+    limit = _clause_boundary(doc, region_start, next_cue)
+    tokens = list(_WORD_RE.finditer(doc.folded, region_start, limit))
+    words = [t.group().strip(_TRIM) for t in tokens]
+    if len(words) < 2 or tokens[0].group().startswith((",", ":", '"')):
+        return None
+    if word in _SPEECH_PARTICIPLES:
+        content = tokens[0].start()
+    elif words[0] in _CLAIM_PREPOSITIONS and _is_claim_noun(words, 1):
+        content = tokens[1].start()
+    elif _is_claim_noun(words, 0) and _word_kind(words[0]) != "name":
+        content = tokens[0].start()
+    else:
+        return None
+    sentence_start = doc.folded_at(doc.sentence_of(doc.orig(cue.start()))[0])
+    mention = _mention(doc, _participle_subject(doc, cue, sentence_start, history), history)
+    if mention is None:
+        return None
+    start, end, direct = _statement_span(doc, content, limit, limit)
+    if end <= start or _word_count(doc.original[start:end]) < 2:
+        return None
+    return _make_statement(doc, mention, cue, start, end, direct, None), mention
 
 
 def _word_count(folded: str) -> int:
@@ -1493,6 +1564,14 @@ def _name_candidates(
                 break
         if index > 0 and _given_before(words[index - 1], previous_of=words[: index - 1]):
             index -= 1  # عماد منسي الزهراني: a given name that is also a word (العماد)
+        if (
+            index > 0
+            and words[index] in lex.name_connectors
+            and words[index] != "ال"  # آل سعود is a family, not a patronymic
+            and not words[index - 1].startswith("ال")
+            and _may_continue_name(words[index - 1])
+        ):
+            index -= 1  # بيشي بن عيسى الصرخي: the word before بن is the given name
         strong = after_honorific or _opens_name(words, index)
         rank = (strong, end - index > 1, -index, end - index)
         candidates.append((rank, index, end))
@@ -1873,10 +1952,17 @@ def _name_end(
     other = 0  # words after the head that are neither definite nor quoted
     seen_definite = False
     in_quote = False
+    previous = ""
     for token in _WORD_RE.finditer(doc.folded, position, min(limit, position + 160)):
         raw = token.group()
         bare = raw.strip(_TRIM)
         opens = raw.startswith(('"', "("))
+        after_title, previous = previous in lex.honorifics, bare
+        if after_title and bare and not bare.startswith("ال") and bare not in STOPWORDS:
+            end = token.end()  # مستشفى الملك فهد: named after a person, whose name goes on
+            if raw.endswith(tuple(_NAME_WORD_END)):
+                break
+            continue
         if not bare:
             if raw in ('"', "(", ")"):  # a detached mark: شركة اتحاد اتصالات " موبايلي "
                 if in_quote:
@@ -1908,6 +1994,24 @@ def _name_end(
     return end
 
 
+def _relative_attribution(doc: _Text, start: int, end: int, cue: re.Match[str]) -> int | None:
+    """Folded start of the source after ``حسب ما أعلن`` / ``وفقا لما ذكره`` / ``حسبما قال``."""
+    words = list(_WORD_RE.finditer(doc.folded, start, end))[:3]
+    index = 0
+    if not cue.group("attr").endswith("ما"):
+        if not words or words[0].group() not in ("ما", "لما"):
+            return None
+        index = 1
+    if index >= len(words):
+        return None
+    verb = words[index].group().strip(_TRIM)
+    lex = _lexicon()
+    for form in (verb, verb[:-1], verb[:-2]):  # ذكره، ذكرته: the object pronoun
+        if form in lex.speech_verbs:
+            return words[index].end()
+    return None
+
+
 def _attribution_at(
     doc: _Text,
     cue: re.Match[str],
@@ -1922,8 +2026,24 @@ def _attribution_at(
     elif doc.folded.startswith("ل", region_start):
         region_start += 1
     rest = doc.folded[region_start:sentence_end].split()
+    relative = _relative_attribution(doc, region_start, sentence_end, cue)
+    if relative is not None:
+        region_start = relative  # حسب ما أعلن تلفزيون X، وفقا لما ذكره مصدر: the source follows
+        rest = doc.folded[region_start:sentence_end].split()
     if not rest or rest[0] in ("ما", "لما", "للمصادر"):
         return None
+    first = rest[0].strip(_TRIM)
+    second = rest[1].strip(_TRIM) if len(rest) > 1 else ""
+    if (
+        relative is None
+        and not first.startswith("ال")
+        and _is_common_word(first)
+        and first not in _lexicon().org_heads
+        and not _is_person_head(first)
+        and not second.startswith(("ال", "لل"))
+        and second not in _lexicon().org_heads
+    ):
+        return None  # وفق شروط محددة: a manner; بحسب بيانات وزارة الزراعة names a source
     # The source ends at a comma or at فإن (وبحسب بيان للدول الأعضاء فإنه سيتم ...).
     comma = doc.folded.find(",", region_start, sentence_end)
     fa_inna = re.compile(r"\sفان(?:ه|ها)?\s").search(doc.folded, region_start, sentence_end)
@@ -1934,7 +2054,7 @@ def _attribution_at(
     if sp_start == sp_end:
         return None
     before = doc.folded[sentence_start : cue.start()].rstrip()
-    if before and not before.endswith(","):
+    if before and not before.endswith(",") and relative is None:
         return None  # بشراء العقد وفق شروط معينة: a manner adverbial, not a source
     if not before:
         if comma < 0:
