@@ -785,3 +785,19 @@ def test_document_phrase_after_the_speaker_is_cut() -> None:
     (statement,) = extract_statements(text)
     assert statement.speaker == "المستشفى"
     assert statement.speaker_resolved.startswith("مستشفى الملك فهد")
+
+
+def test_feminine_verb_without_subject_skips_the_man_who_spoke_last() -> None:
+    text = (
+        "وذكرت صحيفة الغارديان أن السجينين هربا ليلا. "
+        "وقال جون سميث للمحققين إنه كان يراقب الحراس. "
+        "وأضافت أنه قضى شهورا في دراسة الممرات."
+    )
+    statements = extract_statements(text)
+    assert statements[-1].speaker_resolved == statements[0].speaker_resolved
+
+
+def test_feminine_verb_continues_a_woman_who_spoke_last() -> None:
+    text = "وقالت ماريا زاخاروفا إن الوضع خطير. وأضافت أن بلادها مستعدة للحوار."
+    first, second = extract_statements(text)
+    assert second.speaker_resolved == first.speaker_resolved == "ماريا زاخاروفا"

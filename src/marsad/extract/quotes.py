@@ -761,6 +761,8 @@ def _statement_at(
         ):
             return None  # البادرة التي أكد خلالها: the subject is not known here
     mention = _mention(doc, span, history)
+    if span[0] == span[1] and word not in lex.participles:
+        mention = _agreeing_antecedent(word, history) or mention
     if mention is None:
         return None
     content = marker.start() if marker.group("quote") else marker.end()
@@ -786,6 +788,32 @@ def _statement_at(
     if end <= start:
         return None
     return _make_statement(doc, mention, cue, start, end, direct, source), mention
+
+
+def _agreeing_antecedent(verb: str, history: list[_Mention]) -> _Mention | None:
+    """The speaker a subjectless feminine verb continues (وأضافت أنه ...) when the last speaker
+    is a man: the latest earlier speaker whose head is feminine (صحيفة، وزارة، الشرطة)."""
+    if not history or not verb.endswith("ت") or len(history) < 2:
+        return None
+    last = fold(split_speaker(history[-1].resolved)[0]).split()
+    if not last or last[0].endswith(("ه", "ا", "ي", "ات")) or not _is_masculine_name(last[0]):
+        return None
+    for mention in reversed(history[:-1]):
+        head = fold(mention.resolved).split()
+        if head and head[0].strip(_TRIM).endswith("ه") and not _is_masculine_name(head[0]):
+            return mention
+    return None
+
+
+def _is_masculine_name(word: str) -> bool:
+    """A personal name word with no feminine ending: سويت، محمد (not هدى، فاطمة، الوزارة)."""
+    bare = word.strip(_TRIM)
+    return (
+        bool(bare)
+        and not bare.startswith("ال")
+        and _word_kind(bare) != "ordinary"
+        and not bare.endswith(("ه", "ا", "ي", "ات"))
+    )
 
 
 def _first_word(doc: _Text, start: int, end: int) -> str:
