@@ -10,14 +10,18 @@ and maps back to offsets in the original text:
 * ``وكانت X قد قالت إن ...`` (subject before the verb);
 * ``ونقلت وكالة X عن Y قوله إن ...`` (Y speaks, X is the source);
 * ``وجاء في بيان الوزارة أن ...``;
-* ``بحسب X، ...`` / ``...، بحسب X`` (attribution by preposition).
+* ``بحسب X، ...`` / ``...، بحسب X`` / ``... حسب ما أعلن X`` (attribution by preposition);
+* a claimed noun phrase with no complement: ``وأكد وزير الدفاع حرص بلاده ...``،
+  ``أعلنت القوات مساء أمس عن مقتل ...``، ``لافتا إلى وجود ...``. The subject ends where a
+  common indefinite word (corpus evidence from ``data/name_words_ar.tsv.gz``) continues
+  nothing before it.
 
 Speakers are the noun phrase between the cue and the complement, cut before adverbials
 (في تصريح، أمس، للصحفيين، بعد، عقب، في حوار) listed in ``data/speaker_words_ar.txt``. A bare
 definite role (المصدر، الوزير) refers back to the last speaker whose mention has the same head;
-a bare definite noun (الوزارة، الصحيفة، المركزي، الخبير) otherwise to the latest entity of
-that kind named earlier in the article, and stays flagged ``speaker_unresolved`` when there
-is none; a document speaks for its issuer (بيان الوزارة، الدراسة التي أجرتها مؤسسة X); a
+a bare definite noun (الوزارة، الصحيفة، المركزي، الخبير، الخلية، المتحف) otherwise to the
+latest entity of that kind named earlier in the article (خلية الإعلام الحربي، متحفا هولنديا),
+and a listed one stays flagged ``speaker_unresolved`` when there is none; a document speaks for its issuer (بيان الوزارة، الدراسة التي أجرتها مؤسسة X); a
 name after a relational noun (وكيل المغنية فلانة) is not the speaker. The resolved speaker
 is split into name, title and description (:func:`split_speaker`), the name found with
 word evidence learned from SaudiNewsNet (``data/name_words_ar.tsv.gz``: how often a word stands
