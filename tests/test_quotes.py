@@ -801,3 +801,88 @@ def test_feminine_verb_continues_a_woman_who_spoke_last() -> None:
     text = "وقالت ماريا زاخاروفا إن الوضع خطير. وأضافت أن بلادها مستعدة للحوار."
     first, second = extract_statements(text)
     assert second.speaker_resolved == first.speaker_resolved == "ماريا زاخاروفا"
+
+
+def test_organisation_name_keeps_its_la_complement() -> None:
+    text = (
+        "وقالت المنظمة الدولية لحماية الطفولة إن آلاف الأطفال بلا مدارس. "
+        "وأضافت المنظمة أن التمويل لا يكفي."
+    )
+    first, second = extract_statements(text)
+    assert first.speaker_resolved == "المنظمة الدولية لحماية الطفولة"
+    assert second.speaker_resolved == "المنظمة الدولية لحماية الطفولة"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "claim"),
+    [
+        (
+            "وتوقع مركز الخليج للأبحاث نمو الاقتصاد بنسبة ثلاثة في المئة.",
+            "مركز الخليج للأبحاث",
+            "نمو الاقتصاد بنسبة ثلاثة في المئة",
+        ),
+        (
+            "وأعلن النادي السعودي تعاقده مع المدرب الجديد لموسمين.",
+            "النادي السعودي",
+            "تعاقده مع المدرب الجديد لموسمين",
+        ),
+        (
+            "وأكدت الخارجية الأردنية رفض الأردن أي تدخل في شؤونه الداخلية.",
+            "الخارجية الأردنية",
+            "رفض الأردن أي تدخل في شؤونه الداخلية",
+        ),
+    ],
+    ids=["lil-complement", "pronoun-noun", "definite-form"],
+)
+def test_claimed_noun_after_an_organisation(text: str, speaker: str, claim: str) -> None:
+    (statement,) = extract_statements(text)
+    assert statement.speaker == speaker
+    assert text[statement.start : statement.end] == claim
+
+
+def test_rank_in_a_ministry_is_no_relative() -> None:
+    text = "وقال وكيل وزارة الصحة خالد المرغلاني إن الحملة تبدأ غدا."
+    (statement,) = extract_statements(text)
+    assert not statement.speaker_unresolved
+    assert speaker_canonical(statement.speaker_resolved) == "خالد المرغلاني"
+
+
+def test_given_name_alone_refers_to_the_full_name() -> None:
+    text = "قال المتحدث باسم الهيئة ماجد العتيبي إن الخطة جاهزة. وأكد ماجد أن التنفيذ يبدأ غدا."
+    _first, second = extract_statements(text)
+    assert speaker_canonical(second.speaker_resolved) == "ماجد العتيبي"
+
+
+def test_the_official_stands_for_the_latest_named_official() -> None:
+    text = (
+        "قال رئيس الأركان اللواء سالم الحمادي إن القوات تتقدم. "
+        "وأكد المسؤول العسكري أن المعركة تقترب من نهايتها."
+    )
+    _first, second = extract_statements(text)
+    assert speaker_canonical(second.speaker_resolved) == "سالم الحمادي"
+
+
+def test_our_sources_inside_a_clause_are_no_new_speaker() -> None:
+    text = (
+        "قالت خلية الرصد إن المسلحين انسحبوا. "
+        "وأضافت أنه بعد المعارك أكدت مصادرنا بحصول انشقاقات واسعة بينهم."
+    )
+    speakers = {s.speaker for s in extract_statements(text)}
+    assert "مصادرنا" not in speakers
+
+
+def test_a_feeling_is_no_claim() -> None:
+    assert extract_statements("وأكد اللاعب سعادته بالانتقال إلى النادي الجديد.") == []
+
+
+def test_pointing_to_a_place_is_no_claim() -> None:
+    assert extract_statements("وأشار الوزير إلى سوريا والعراق في كلمته.") == []
+
+
+def test_attribution_with_the_article_resolves_to_the_named_fund() -> None:
+    text = (
+        "وتوقع صندوق النقد الدولي نمو الاقتصاد العالمي. "
+        "ووفقا للصندوق، فإن التضخم سيتراجع العام المقبل."
+    )
+    _first, second = extract_statements(text)
+    assert second.speaker_resolved == "صندوق النقد الدولي"

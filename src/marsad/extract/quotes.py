@@ -375,6 +375,8 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
         chosen = chosen[:-1]
     if not chosen or _bare(chosen[0].group()) in lex.not_speaker:
         return start, start, start
+    if len(chosen) == 1 and _has_pronoun_on_common(_bare(chosen[0].group())):
+        return start, start, start  # إبان تواجده: a noun with a pronoun names nobody
     span_start = start + chosen[0].start()
     span_end = start + chosen[-1].end()
     while span_start < span_end and doc.folded[span_start] in _TRIM:
@@ -591,7 +593,16 @@ def _resolve(speaker: str, history: list[_Mention]) -> _Mention | None:
         phrase = mention.description or fold(mention.resolved)
         if any(split_proclitics(w.strip(_TRIM)) == head for w in phrase.split()):
             return mention
+    if words[0] in _GENERIC_PERSON_REFS and len(words) <= 2:
+        # ولفت المسؤول اليمني: "the official" stands for the latest named official
+        for mention in reversed(history):
+            name, title, description = split_speaker(mention.resolved)
+            if (title or description) and name != mention.resolved:
+                return mention
     return None
+
+
+_GENERIC_PERSON_REFS = frozenset(fold(w) for w in ("المسؤول", "المسؤولة"))
 
 
 def _clause_start(doc: _Text, cue_start: int, sentence_start: int) -> int:
@@ -702,7 +713,9 @@ def _statement_at(
     folded_sentence_start = doc.folded_at(sentence_start)
     folded_sentence_end = doc.folded_at(sentence_end)
     if cue.group("attr"):
-        found = _attribution_at(doc, cue, cue_starts, folded_sentence_start, folded_sentence_end)
+        found = _attribution_at(
+            doc, cue, cue_starts, folded_sentence_start, folded_sentence_end, history
+        )
         if found is None:
             return None
         source_mention = _Mention(
@@ -887,16 +900,19 @@ def _unmarked_at(
     sp_start, sp_end, _ = span
     after = doc.folded[sp_end:limit]
     closed = re.match(r'\s*"?\s*(?:,|\sعن\s|\sب)', after) if sp_start < sp_end else None
-    if closed is None and word in lex.np_verbs:
-        # The subject is the speaker phrase (cut before في تصريحات له، أمس) or less.
+    if word in lex.np_verbs:
+        # The subject is the speaker phrase (cut before في تصريحات له، أمس) or less; with a
+        # closing بـ/عن it must end inside it (وأكد الجبير ترحيب المملكة بأي اتفاق).
         phrase_start = sp_start if sp_start < sp_end else region_start
         split = _subject_object_split(doc, phrase_start, limit)
+        if split is not None and closed is not None and split[0] >= sp_end:
+            split = None
         if split is not None:
             # وأكد وزير الدفاع الأميركي حرص الولايات المتحدة ...: the claim is the object
             subject_end, content = split
             subject_end = min(subject_end, sp_end) if sp_start < sp_end else phrase_start
-            if subject_end <= phrase_start and not history:
-                return None
+            if subject_end <= phrase_start and (not history or _is_present_tense(word)):
+                return None  # ويؤكد مكان إقامته: a present tense names its subject
             subject_end = max(subject_end, phrase_start)
             mention = _mention(doc, (phrase_start, subject_end, subject_end), history)
             if mention is None:
@@ -968,48 +984,25 @@ def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] |
     words = [t.group().strip(_TRIM) for t in tokens]
     if len(words) > 1 and _opens_object(words):
         return start, tokens[0].start()  # وأكد استمرار ...: no subject, the last speaker's
-    if words and words[0] in _CLAIM_PREPOSITIONS and _is_claim_noun(words, 1):
+    if (
+        words
+        and words[0] in _CLAIM_PREPOSITIONS
+        and _is_claim_noun(words, 1, strict=words[0] == "الي")
+    ):
         return start, tokens[1].start()  # وأكد على أهمية ...
     for index in range(1, min(len(words), MAX_SUBJECT_WORDS + 1)):
-        word, previous = words[index], words[index - 1]
+        word = words[index]
         if tokens[index - 1].group().endswith((",", ":", ";")):
             return None  # a comma inside: the subject may be set off, handled elsewhere
-        if word in _CLAIM_PREPOSITIONS and _is_claim_noun(words, index + 1):
+        if word in _CLAIM_PREPOSITIONS and _is_claim_noun(words, index + 1, strict=word == "الي"):
             # وأكد الوزير على تضامن ...، وأشارت الإحصاءات إلى ثبات ...: the object follows
             return tokens[index - 1].end(), tokens[index + 1].start()
-        if (
-            not word
-            or word.startswith("ال")
-            or word[0].isdigit()
-            or word in STOPWORDS
-            or previous in STOPWORDS
-            or previous in lex.name_connectors
-            or word in lex.name_connectors
-            or previous in lex.honorifics
-            or previous in lex.org_heads
-            or previous in lex.places_named
-            or is_role_word(previous)
-            or (
-                not previous.startswith("ال")
-                and _is_common_word(previous)
-                # وأكد مصدر مقتل ...، مسؤول أمني مقتل ...: an unnamed source and its adjectives
-                and not (_is_person_head(words[0]) and all(w.endswith("ي") for w in words[1:index]))
-            )
-            or (_is_person_head(previous) and word.endswith("ي"))  # مسؤول أمني: its adjective
-            or is_title_word(word)
-            or word in lex.descriptors
-            or word in lex.org_heads
-            or word in lex.places_named
-            or not _is_common_word(word)
-            # after a role or nationality a name is likely (الرئيس الأمريكي باراك): only a word
-            # the corpus shows alternating with its definite form opens the object there
-            or (is_title_word(previous) and _word_kind(word) != "ordinary")
-            or _given_before(word, words[: index - 1])
-            or _names_next(words, index)
-        ):
+        if not _object_starts_at(words, index):
             continue
         subject = words[:index]
-        if not any(
+        if len(subject) == 1 and _has_pronoun_on_common(subject[0]):
+            return None  # أكدت مصادرنا بحصول ...: "our sources", inside another's clause
+        if not subject[0].startswith("ال") and not any(
             is_role_word(w)
             or w in lex.org_heads
             or w in lex.descriptors
@@ -1039,6 +1032,48 @@ def _claimed_after_bi(doc: _Text, position: int, limit: int) -> bool:
     return _is_common_word(rest) and len(rest) > 2
 
 
+# Nouns of feeling: أكد سعادته، أبدى ارتياحه state no proposition (the dev guidelines).
+_FEELINGS = frozenset(
+    fold(w)
+    for w in ("سعادة", "سرور", "فخر", "اعتزاز", "ارتياح", "أسف", "حزن", "شكر", "تقدير", "امتنان")
+)
+
+
+def _is_feeling(word: str) -> bool:
+    """سعادته، ارتياحها، فخره: a noun of feeling, with or without a pronoun."""
+    for suffix in ("هما", "هم", "ها", "ه", ""):
+        if word.endswith(suffix):
+            stem = word[: len(word) - len(suffix)]
+            # سعادته: the ة of سعادة is written ت before a pronoun
+            tied = stem[:-1] + "ه" if stem.endswith("ت") else stem
+            if stem in _FEELINGS or tied in _FEELINGS:
+                return True
+    return False
+
+
+def _has_definite_form(word: str) -> bool:
+    """رفض / الرفض: the corpus has the word with the article too, as common nouns do and
+    foreign given names (باراك) do not."""
+    return _name_evidence().get("ال" + word, (0, 0, 0))[0] >= MIN_ALTERNATION
+
+
+def _has_pronoun_on_common(word: str) -> bool:
+    """تعاقده، اعتزامها، تواجده: a common noun with a possessive pronoun, which no name carries."""
+    if word.startswith("ال") or _has_definite_form(word):
+        return False  # المجموعه، الخليه: a feminine noun whose ة folds like the pronoun ه
+    # مصادرنا، مراسلنا: "our" sources speak for the reporter of the clause, not for themselves
+    for suffix in ("هما", "هم", "ها", "ه", "نا", "كم"):
+        stem = word[: -len(suffix)]
+        if (
+            word.endswith(suffix)
+            and len(stem) >= 3
+            and stem not in STOPWORDS  # أحدهم، بعضهم: one of them, a speaker
+            and _is_common_word(stem)
+        ):
+            return True
+    return False
+
+
 def _is_person_head(word: str) -> bool:
     """An indefinite noun for an unnamed source (مسؤول، مصدر، خبير، متحدث، مصادر)."""
     bare = word.strip(_TRIM)
@@ -1050,7 +1085,7 @@ def _is_person_head(word: str) -> bool:
     )
 
 
-def _is_claim_noun(words: Sequence[str], index: int) -> bool:
+def _is_claim_noun(words: Sequence[str], index: int, *, strict: bool = False) -> bool:
     """An indefinite common noun opening a claim after على/إلى (تضامن، ثبات، أهمية), not a
     definite thing pointed at (أشار إلى المشروع)."""
     if index >= len(words) or index + 1 >= len(words):
@@ -1061,7 +1096,77 @@ def _is_claim_noun(words: Sequence[str], index: int) -> bool:
         and word not in STOPWORDS
         and not word[:1].isdigit()
         and _is_common_word(word)
+        # after إلى (strict) a noun the corpus also writes with the article, as a place name
+        # is not (أشار إلى سوريا)
+        and (not strict or _word_kind(word) == "ordinary" or _has_definite_form(word))
         and not _names_next(words, index)
+        and not _is_feeling(word)
+    )
+
+
+def _object_starts_at(words: Sequence[str], index: int) -> bool:
+    """Whether the claimed noun phrase opens at ``words[index]`` (index >= 1), given the words
+    before it, which must not need it as their own complement."""
+    word, previous = words[index], words[index - 1]
+    return (
+        bool(word)
+        and not word[0].isdigit()
+        and _ends_subject(words, index)
+        and _may_open_claim(word, previous)
+        and not _given_before(word, words[: index - 1])
+        # باراك أوباما; but رفض مصر، دعم أوباما: a common noun before a name
+        and not (
+            _names_next(words, index)
+            and _word_kind(word) != "ordinary"
+            and not _has_definite_form(word)
+        )
+    )
+
+
+def _ends_subject(words: Sequence[str], index: int) -> bool:
+    """The word before ``words[index]`` may close a subject: no preposition, connector,
+    honorific, organisation head, role, nor an indefinite common noun awaiting its complement
+    (نادي بني ياس), except an unnamed source with its adjectives (مسؤول أمني مقتل ...)."""
+    lex = _lexicon()
+    previous = words[index - 1]
+    if (
+        previous in STOPWORDS
+        or previous in lex.name_connectors
+        or previous in lex.honorifics
+        or previous in lex.org_heads
+        or previous in lex.places_named
+        or is_role_word(previous)
+        or (_is_person_head(previous) and words[index].endswith("ي"))  # مسؤول أمني
+    ):
+        return False
+    awaits_complement = not previous.startswith(("ال", "لل")) and _is_common_word(previous)
+    unnamed_source = _is_person_head(words[0]) and all(w.endswith("ي") for w in words[1:index])
+    return not awaits_complement or unnamed_source
+
+
+def _may_open_claim(word: str, previous: str) -> bool:
+    """A common, indefinite word that is no title, head, feeling or prepositional phrase; after
+    a role or nationality a name is likely (الرئيس الأمريكي باراك), so there only a word the
+    corpus shows with the article too, or a common noun with a pronoun (تعاقده)."""
+    lex = _lexicon()
+    if (
+        word.startswith(("ال", "لل", "بال", "وال", "فال", "كال"))  # صندوق الأمم المتحدة للسكان
+        or word in STOPWORDS
+        or word in lex.name_connectors
+        or is_title_word(word)
+        or word in lex.descriptors
+        or word in lex.org_heads
+        or word in lex.places_named
+        or not _is_common_word(word)
+        or (word.startswith("ل") and _is_common_word(word[1:]))  # المؤشرات لدرجات حرارة
+        or _is_feeling(word)  # وأكد اللاعب سعادته: a feeling, not a claim
+    ):
+        return False
+    return not (
+        is_title_word(previous)
+        and _word_kind(word) != "ordinary"
+        and not _has_pronoun_on_common(word)
+        and not _has_definite_form(word)
     )
 
 
@@ -1120,7 +1225,7 @@ def _participle_forms(words: tuple[str, ...]) -> frozenset[str]:
 # قائلا/مضيفا, a claimed noun after مؤكدا/لافتا إلى/نافيا.
 _SPEECH_PARTICIPLES = _participle_forms(("قائلا", "مضيفا", "متابعا", "مردفا", "مستدركا"))
 _CLAIM_PARTICIPLES = _participle_forms(
-    ("مؤكدا", "مشيرا", "لافتا", "موضحا", "مبينا", "ملمحا", "كاشفا", "نافيا")
+    ("مؤكدا", "مشيرا", "لافتا", "موضحا", "مبينا", "ملمحا", "كاشفا", "نافيا", "مقدرا")
 )
 
 
@@ -1763,6 +1868,11 @@ def _named_by_surname(written: str, history: list[_Mention]) -> _Mention | None:
         earlier = fold(split_speaker(mention.resolved)[0]).split()
         if len(earlier) > 1 and earlier[-1].strip(_TRIM) == words[0].strip(_TRIM):
             return mention
+    # وأكد راجح، الأمير علي: the given name of a speaker named in full before
+    for mention in reversed(history):
+        earlier = fold(split_speaker(mention.resolved)[0]).split()
+        if len(earlier) > 1 and earlier[0].strip(_TRIM) == words[0].strip(_TRIM):
+            return mention
     return None
 
 
@@ -1818,20 +1928,28 @@ def _resolve_reference(
     if len(words) == 1 and (words[0] in lex.org_refs or words[0] in lex.person_refs):
         return _Mention(written, 0, 0, written, fold(written), unresolved=True)
     if len(words) == 1:
-        named = _named_by_bare_head(doc, start, words[0])
+        named = _named_by_bare_head(doc, start, words[0], history)
         if named is not None:
             return named
     repeated = _repeated_description(" ".join(words), history)
     if repeated is not None:
         return repeated
-    if words[0] in lex.relational and "," not in fold(written):
+    if (
+        words[0] in lex.relational
+        and "," not in fold(written)
+        # وكيل وزارة النقل: a rank in an organisation, not the agent of a person
+        and not (len(words) > 1 and (words[1] in lex.org_heads or words[1] in lex.org_refs))
+    ):
         return _relative(doc, start, written, words[0], history)
     return None
 
 
-def _named_by_bare_head(doc: _Text, start: int, word: str) -> _Mention | None:
+def _named_by_bare_head(
+    doc: _Text, start: int, word: str, history: Sequence[_Mention] = ()
+) -> _Mention | None:
     """A definite noun standing alone (الخلية، المتحف) for the entity whose name opened with
-    the same noun earlier: خلية الإعلام الحربي، متحفا هولنديا (the accusative ا dropped)."""
+    the same noun earlier: a speaker (المواقع المعارضة) or else any name in the text (خلية
+    الإعلام الحربي، متحفا هولنديا, the accusative ا dropped)."""
     head = word[2:]
     if (
         not word.startswith("ال")
@@ -1841,7 +1959,11 @@ def _named_by_bare_head(doc: _Text, start: int, word: str) -> _Mention | None:
         or _is_family_name(word)
     ):
         return None
-    named = _named_before(doc, start, (head, head + "ا"))
+    for mention in reversed(history):
+        earlier = fold(mention.resolved).split()
+        if len(earlier) > 1 and earlier[0].strip(_TRIM) == word and not mention.unresolved:
+            return mention
+    named = _named_before(doc, start, (head, head + "ا"), indefinite_only=True)
     if named is None:
         return None
     folded_words = named.text.split()
@@ -1937,7 +2059,11 @@ _NAME_WORD_END = ",.;:"
 
 
 def _named_before(
-    doc: _Text, limit: int, heads: tuple[str, ...], person: bool = False
+    doc: _Text,
+    limit: int,
+    heads: tuple[str, ...],
+    person: bool = False,
+    indefinite_only: bool = False,
 ) -> _Mention | None:
     """The latest name before folded ``limit`` opening with one of ``heads`` (وزاره، صحيفه).
 
@@ -1953,6 +2079,8 @@ def _named_before(
     )
     matches = list(pattern.finditer(doc.folded, 0, limit))
     for match in reversed(matches):
+        if indefinite_only and "ال" in match.group("pre"):
+            continue  # توقعات الصندوق: the reference itself, not the name it stands for
         definite = match.group("head").startswith("ال")  # البنك المركزي السعودي
         if "ال" in match.group("pre") or match.group("pre").endswith("لل"):
             if "ال" + match.group("head") in _lexicon().documents:
@@ -2009,6 +2137,8 @@ def _name_end(
                 break
             if bare.startswith("ال"):
                 seen_definite = True
+            elif seen_definite and _is_name_complement(bare, _word_after(doc, token.end())):
+                pass  # المفوضية الأمريكية لسلامة المستهلك، صندوق الأمم المتحدة للسكان
             elif (seen_definite or definite or other >= 2) and not (person and other < 4):
                 break
             else:
@@ -2024,6 +2154,23 @@ def _name_end(
     if end is None or (definite and not seen_definite):
         return None
     return end
+
+
+def _word_after(doc: _Text, position: int) -> str:
+    following = doc.folded[position : position + 40].split(None, 1)
+    return following[0].strip(_TRIM) if following else ""
+
+
+def _is_name_complement(word: str, following: str) -> bool:
+    """للسكان، لسلامة المستهلك، لحقوق الإنسان: ل + a definite noun (or one in construct with a
+    definite noun) continuing an organisation's name; not a purpose (لإطلاق نظام) nor the
+    people or medium spoken to (للصحفيين، لوكالة)."""
+    if not word.startswith("ل") or len(word) < 4 or word.endswith("ين"):
+        return False
+    if not word.startswith("لل") and not following.startswith("ال"):
+        return False
+    rest = word[2:] if word.startswith("لل") else word[1:]
+    return rest not in _MEDIA_HEADS and ("ال" + rest) not in _MEDIA_HEADS and _is_common_word(rest)
 
 
 def _relative_attribution(doc: _Text, start: int, end: int, cue: re.Match[str]) -> int | None:
@@ -2050,6 +2197,7 @@ def _attribution_at(
     cue_starts: list[int],
     sentence_start: int,
     sentence_end: int,
+    history: list[_Mention] | None = None,
 ) -> Statement | None:
     """``بحسب X، ...`` (statement after the source) or ``...، بحسب X`` (statement before)."""
     region_start = cue.end()
@@ -2068,7 +2216,7 @@ def _attribution_at(
     second = rest[1].strip(_TRIM) if len(rest) > 1 else ""
     if (
         relative is None
-        and not first.startswith("ال")
+        and not first.startswith(("ال", "ل"))  # وفقا للصندوق: الصندوق
         and _is_common_word(first)
         and first not in _lexicon().org_heads
         and not _is_person_head(first)
@@ -2086,7 +2234,7 @@ def _attribution_at(
     if sp_start == sp_end:
         return None
     before = doc.folded[sentence_start : cue.start()].rstrip()
-    if before and not before.endswith(",") and relative is None:
+    if before and not before.endswith((",", ";")) and relative is None:
         return None  # بشراء العقد وفق شروط معينة: a manner adverbial, not a source
     if not before:
         if comma < 0:
@@ -2098,5 +2246,11 @@ def _attribution_at(
     if end <= start:
         return None
     written = doc.original[doc.orig(sp_start) : doc.orig_end(sp_end)]
-    mention = _Mention(written, doc.orig(sp_start), doc.orig_end(sp_end), written)
+    resolved = written
+    if doc.folded.startswith(" لل", cue.end()) and written.startswith("ل"):
+        resolved = "ال" + written[1:]  # وفقا للصندوق: الصندوق
+        antecedent = _resolve_reference(doc, sp_start, resolved, history or [])
+        if antecedent is not None and not antecedent.unresolved:
+            resolved = antecedent.resolved
+    mention = _Mention(written, doc.orig(sp_start), doc.orig_end(sp_end), resolved)
     return _make_statement(doc, mention, cue, start, end, direct, None)
