@@ -294,3 +294,31 @@ def test_third_validation_set_is_large_enough_and_covers_the_kinds() -> None:
     ]
     assert sum("variants" in r for r in rows) >= 35
     assert sum(r.get("same") is False for r in rows) >= 18
+
+
+def test_mine_aliases_expansion_with_a_preposition_on_its_article() -> None:
+    # «للمنظمة ...» and «المنظمة ...» are one expansion; the pair is written without the ل.
+    texts = [
+        "وقال مدير للمنظمة العربية للتنمية الزراعية (أودا) أمس.",
+        "وأعلنت المنظمة العربية للتنمية الزراعية (أودا) اليوم.",
+        "في تقرير للمنظمة العربية للتنمية الزراعية (أودا) الأخير.",
+        "رحبت المنظمة العربية للتنمية الزراعية (أودا) بالقرار.",
+    ]
+    assert dict(mine_aliases(texts)).get("أودا") == "المنظمة العربية للتنمية الزراعية"
+
+
+def test_institution_with_a_nisba_or_its_noun() -> None:
+    assert same_entity("اتحاد الكرة الخليجي", "اتحاد الكرة لدول الخليج")
+    assert same_entity("مجلس الوحدة الاقتصادية العربية", "مجلس الوحدة الاقتصادية")
+    assert not same_entity("مجلس التعاون الخليجي", "مجلس التعاون لدول أفريقيا")
+    assert not same_entity("أحمد الخليجي", "أحمد من الخليج")
+
+
+def test_mine_aliases_expansion_written_shorter_agrees() -> None:
+    # Three brackets after the full name, three after its opening words, one elsewhere: the
+    # shorter writing agrees with the full name, which then holds most uses.
+    full = "الاتحاد العربي للرياضات الجوية (أفا)"
+    texts = [f"{left} {full} أمس." for left in ("وقال رئيس", "وأعلن", "وأكد")]
+    texts += [f"{left} الاتحاد العربي (أفا) اليوم." for left in ("وقال", "وذكر", "وبين")]
+    texts += ["شارك نادي الطيران (أفا) في البطولة."]
+    assert dict(mine_aliases(texts)).get("أفا") == "الاتحاد العربي للرياضات الجوية"

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from marsad.text.arabic import (
     STOPWORDS,
+    drop_article_proclitics,
     fold,
     join_name_compounds,
     oblique_plural,
@@ -494,6 +495,27 @@ def _state_country_keys(name: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+def _nisba_and_its_noun(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
+    """One institution named with a nisba or with the noun it derives from (مجلس التعاون
+    الخليجي / مجلس التعاون لدول الخليج العربية): the same institution words first, then a
+    single nisba on one side and its noun among the other side's words."""
+    tables = _tables()
+    shared = 0
+    for word_a, word_b in zip(words_a, words_b, strict=False):
+        if _word_key(word_a, tables) != _word_key(word_b, tables):
+            break
+        shared += 1
+    if shared == 0 or not _names_institution(words_a[:shared]):
+        return False
+    for one, other in ((words_a[shared:], words_b[shared:]), (words_b[shared:], words_a[shared:])):
+        if len(one) == 1 and len(other) >= 2 and _is_nisba(fold(one[0])):
+            nisba = fold(one[0])
+            noun = nisba[:-2] if nisba.endswith("يه") else nisba[:-1]
+            if any(strip_article_clitics(w) == noun for w in other):
+                return True
+    return False
+
+
 # A club is named by its word alone; the same word with a nisba is another body (نادي الاتحاد /
 # الاتحاد الأوروبي, نادي الوحدة / الوحدة الوطنية), never the club's official form.
 _CLUB_WORDS = frozenset({"نادي", "النادي"})
@@ -521,6 +543,8 @@ def same_entity(a: str, b: str) -> bool:
     for one, other in ((a, keys_b), (b, keys_a)):
         if len(other) == 1 and other[0] in _state_country_keys(one):
             return True
+    if _nisba_and_its_noun(_name_words(a), _name_words(b)):
+        return True
     short, full = (keys_a, b) if len(keys_a) < len(keys_b) else (keys_b, a)
     long_keys = keys_b if short is keys_a else keys_a
     if len(short) == len(long_keys):
@@ -580,6 +604,23 @@ _MIN_TITLE_EVIDENCE = 5  # a title phrase must name the same person this often
 _MIN_TITLE_SEEN = 10  # and occur at least this often in the corpus
 _CLITIC_NOUN_RATIO = 5  # a word with ل/ب whose definite form is this common is a noun
 _MAX_NAME_WORDS = 6  # فيصل بن بندر بن عبدالعزيز آل سعود at most
+# A rank (المركز الثاني) is no institution's name, whatever name follows it in brackets.
+_ORDINALS = frozenset(
+    fold(w)
+    for w in [
+        "الأول",
+        "الأولى",
+        "الثاني",
+        "الثانية",
+        "الثالث",
+        "الثالثة",
+        "الرابع",
+        "الرابعة",
+        "الخامس",
+        "الخامسة",
+        "الأخير",
+    ]
+)
 _MIN_INTRODUCERS = 2  # different words seen right before a name that make it a person's
 
 
@@ -621,23 +662,40 @@ def _left_words(tokens: list[str], end: int, limit: int) -> list[str]:
 
 
 def _pick_span(
-    contexts: list[list[str]], min_len: int, max_len: int
+    contexts: list[list[str]], min_len: int, max_len: int, min_share: float = 0.0
 ) -> tuple[str, list[int]] | None:
     """The longest phrase ending every context that most contexts share and whose left
-    neighbour varies (the phrase boundary), with the indices of the contexts it ends."""
+    neighbour varies (the phrase boundary), with the indices of the contexts it ends. A
+    preposition on a word's article does not tell phrases apart (رئيس الاتحاد الدولي / عضو
+    للاتحاد الدولي); the phrase is returned without it. With ``min_share`` the phrase must
+    agree with that share of the contexts, a context ending with its opening words (the
+    name written shorter: الاتحاد الدولي) agreeing too; so a longer phrase ending only a few
+    (اللجنة التنفيذية للاتحاد الدولي لكرة القدم) gives way to the one most share."""
+    endings = [
+        {
+            tuple(strip_article_clitics(w) for w in words[-length:])
+            for length in range(min_len, min(max_len, len(words)) + 1)
+        }
+        for words in contexts
+    ]
     for length in range(max_len, min_len - 1, -1):
         spans: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for index, words in enumerate(contexts):
             if len(words) >= length:
-                spans[tuple(fold(w) for w in words[-length:])].append(index)
+                spans[tuple(strip_article_clitics(w) for w in words[-length:])].append(index)
         for span, members in sorted(spans.items(), key=lambda item: -len(item[1])):
             if len(members) < _MIN_EVIDENCE or span[0] in STOPWORDS:
+                continue
+            heads = {span[:cut] for cut in range(min_len, length + 1)}
+            agreeing = sum(bool(heads & ends) for ends in endings)
+            if agreeing < min_share * len(contexts):
                 continue
             before = {
                 fold(contexts[i][-length - 1]) if len(contexts[i]) > length else "" for i in members
             }
             if len(before) >= 2:
-                return " ".join(contexts[members[0]][-length:]), members
+                first, *rest = contexts[members[0]][-length:]
+                return " ".join([drop_article_proclitics(first), *rest]), members
     return None
 
 
@@ -1049,13 +1107,14 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
     for bare, contexts in pooled.items():
         acronyms[bare] = acronyms[bare] + contexts
     for acronym, contexts in sorted(acronyms.items()):
-        picked = _pick_span(contexts, 2, 6)
-        if picked is None or len(picked[1]) < len(contexts) / 2:
+        picked = _pick_span(contexts, 2, 6, min_share=0.5)
+        if picked is None:
             continue
         expansion = picked[0]
         words = expansion.split()
         if (
             _opens_name_phrase(words)
+            and fold(words[-1]) not in _ORDINALS
             and not any(fold(w) in _honorific_words() or fold(w) in STOPWORDS for w in words)
             and fold(acronym) not in fold(expansion)
             and _strip_titles(expansion) == expansion
