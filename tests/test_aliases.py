@@ -322,3 +322,17 @@ def test_mine_aliases_expansion_written_shorter_agrees() -> None:
     texts += [f"{left} الاتحاد العربي (أفا) اليوم." for left in ("وقال", "وذكر", "وبين")]
     texts += ["شارك نادي الطيران (أفا) في البطولة."]
     assert dict(mine_aliases(texts)).get("أفا") == "الاتحاد العربي للرياضات الجوية"
+
+
+def test_a_chain_of_fathers_names_keeps_the_first() -> None:
+    # Brothers and cousins share the grandfather; the father's name tells them apart.
+    assert same_entity("تركي بن طلال بن عبدالعزيز", "تركي بن طلال")
+    assert not same_entity("تركي بن طلال بن عبدالعزيز", "تركي بن فهد بن عبدالعزيز")
+    assert name_key("خالد بن عبد الله بن محمد") == name_key("خالد بن عبدالله")
+
+
+def test_a_name_and_its_canonical_share_one_key() -> None:
+    # The lookup keys a query by its canonical name; both must land on one entity.
+    for name in ("داعش", "تنظيم داعش", "حلف الناتو", "خادم الحرمين الشريفين", "جماعة الحوثي"):
+        assert name_key(name) == name_key(canonical_name(name)), name
+    assert not same_entity("تنظيم الدولة", "الدولة")

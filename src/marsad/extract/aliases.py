@@ -142,10 +142,13 @@ def _words(name: str) -> list[str]:
 
 
 def _name_suffix(words: list[str], titles: frozenset[str]) -> list[str]:
-    """The words after the last title/role word, or [] when the phrase ends with one."""
+    """The words after the last title/role word, or [] when the phrase ends with one. A word
+    next to a name link is a name (ولد الشيخ أحمد; تركي بن طلال, not «Turkish»)."""
     for index in range(len(words) - 1, -1, -1):
-        if fold(words[index]) in titles and not (
-            index > 0 and fold(words[index - 1]) in _NAME_LINKS
+        if (
+            fold(words[index]) in titles
+            and not (index > 0 and fold(words[index - 1]) in _NAME_LINKS)
+            and not (index + 1 < len(words) and fold(words[index + 1]) in _PATRONYMIC)
         ):
             return words[index + 1 :]
     return words
@@ -353,6 +356,12 @@ def name_key(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _alias_targets() -> frozenset[str]:
+    """Canonical names of the alias file (the right-hand column)."""
+    return frozenset(_tables().aliases.values()) | frozenset(_tables().honorific_aliases.values())
+
+
+@lru_cache(maxsize=1)
 def _descriptor_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """Folded collective, organisation-descriptor and official-adjective words."""
     sections = word_sections("titles_ar.txt")
@@ -384,7 +393,9 @@ def _name_words(name: str) -> tuple[str, ...]:
         return ()
     if len(words) == 1 or fold(words[1]).startswith("ال"):
         words[0] = strip_article_clitics(words[0])
-    if canonical == _strip_titles(name) and len(words) >= 2:
+    # An alias-file name is kept whole whether reached through a variant (داعش) or written
+    # out (تنظيم الدولة الإسلامية), so a name and its canonical share one key.
+    if len(words) >= 2 and canonical not in _alias_targets():
         collective, organisation, _ = _descriptor_words()
         head = strip_article_clitics(words[0])
         following = fold(words[1])
@@ -410,9 +421,14 @@ def _word_keys(name: str) -> list[str]:
     index = 0
     while index < len(words):
         folded = fold(words[index])
-        # عادل بن أحمد الجبير = عادل الجبير; a final بن X (محمد بن سلمان) is the name itself.
+        # عادل بن أحمد الجبير = عادل الجبير; a final بن X (محمد بن سلمان) is the name itself,
+        # and so is the first link of a chain: محمد بن نايف بن عبدالعزيز = محمد بن نايف (the
+        # grandfather's name is shared by brothers and cousins, the father's tells them apart).
         if folded in _PATRONYMIC and index > 0:
             skip = 3 if index + 1 < len(words) and fold(words[index + 1]) in _COMPOUND_HEADS else 2
+            if index + skip < len(words) and fold(words[index + skip]) in _PATRONYMIC:
+                kept += [_word_key(w, tables) for w in words[index : index + skip]]
+                break
             if index + skip < len(words):
                 index += skip
                 continue
