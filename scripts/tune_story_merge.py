@@ -8,7 +8,8 @@ Usage:
 the defaults) and prints B-cubed F1 overall and per labeled day, then a leave-one-day-out
 choice: for each day the config best on the other days, scored on that day. ``pairs`` runs
 once with merges scored but never applied and prints, per best-candidate similarity band,
-how many candidate story pairs the gold calls one event. Refuses any gold that is not a
+how many candidate story pairs the gold calls one event. ``errors CONFIG`` prints the worst
+mixed and split stories (titles) for writing up the remaining errors by kind. Refuses any gold that is not a
 dev gold: the August validation gold is never tuned on.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections import Counter, defaultdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -120,12 +122,97 @@ def pairs(path: Path) -> None:
         print(f"  >= {band:.2f}: {same} / {different}")
 
 
+def errors(path: Path, config: str, shown: int = 12) -> None:
+    """The worst mixed predicted stories and the most split gold stories, with titles."""
+    articles, gold = load_gold(path)
+    titles = {a.ext_id: f"{a.date:%m-%d %H:%M} {a.source}: {a.title[:70]}" for a in articles}
+    predicted = predict_stories(articles, settings=settings_for(config)).stories
+    by_story: dict[str, list[str]] = defaultdict(list)
+    by_gold: dict[str, list[str]] = defaultdict(list)
+    for ext_id, label in gold.items():
+        by_story[predicted.get(ext_id, ext_id)].append(ext_id)
+        by_gold[label].append(ext_id)
+    mixed = []
+    for story, members in by_story.items():
+        labels = Counter(gold[m] for m in members)
+        if len(labels) > 1:
+            top = labels.most_common(1)[0][1]
+            mixed.append((len(members) - top, story, members, labels))
+    print(f"== mixed predicted stories: {len(mixed)}")
+    for wrong, story, members, labels in sorted(mixed, key=lambda row: -row[0])[:shown]:
+        print(f"-- {story}: {len(members)} labeled, {wrong} not of its main gold story")
+        for label, _ in labels.most_common(4):
+            example = next(m for m in members if gold[m] == label)
+            print(f"   [{label} x{labels[label]}] {titles[example]}")
+    split = []
+    for label, members in by_gold.items():
+        parts = Counter(predicted.get(m, m) for m in members)
+        if len(parts) > 1:
+            split.append((len(members) - parts.most_common(1)[0][1], label, members, parts))
+    print(f"== split gold stories: {len(split)}")
+    for lost, label, members, parts in sorted(split, key=lambda row: -row[0])[:shown]:
+        print(
+            f"-- {label}: {len(members)} articles in {len(parts)} stories ({lost} outside the largest)"
+        )
+        for story, count in parts.most_common(3):
+            example = next(m for m in members if predicted.get(m, m) == story)
+            print(f"   [{story} x{count}] {titles[example]}")
+
+
+def fast(path: Path, configs: list[str]) -> None:
+    """A quick screen: the clusterer alone (no dedup, no roundup passages) over cluster
+    documents prepared once (cached beside the gold); full-pipeline figures come from
+    ``marsad eval stories``."""
+    import pickle
+
+    from marsad.pipeline import prepare_article
+
+    cache = path.with_suffix(".docs.pickle")
+    articles, gold = load_gold(path)
+    if cache.exists():
+        docs = pickle.loads(cache.read_bytes())
+    else:
+        docs = []
+        for index, article in enumerate(articles):
+            prepared = prepare_article(article, datetime(2015, 8, 1), Settings(extract=False))
+            if hasattr(prepared, "cluster_doc"):
+                docs.append((article.ext_id, dataclasses.replace(prepared.cluster_doc, key=index)))
+        cache.write_bytes(pickle.dumps(docs))
+    days = by_day(articles, gold)
+    for config in configs:
+        cluster_settings = settings_for(config).cluster
+        clusterer = story_clusterer.StoryClusterer(cluster_settings)
+        story_of: dict[int, int] = {}
+        predicted: dict[str, int] = {}
+        for ext_id, doc in sorted(docs, key=lambda pair: (pair[1].when, pair[1].key)):
+            story = clusterer.assign(doc).story
+            for merge in clusterer.take_merges():
+                story_of[merge.merged] = merge.into
+            predicted[ext_id] = story
+        for ext_id, story in predicted.items():
+            while story in story_of:
+                story = story_of[story]
+            predicted[ext_id] = story
+        full = {k: str(predicted.get(k, f"missing:{k}")) for k in gold}
+        p, r, f = bcubed(full, gold)
+        per_day = [bcubed({k: full[k] for k in labels}, labels)[2] for labels in days.values()]
+        print(
+            f"{config:<28} all P/R/F1 {p:.3f}/{r:.3f}/{f:.3f}  "
+            + " ".join(f"{value:.3f}" for value in per_day),
+            flush=True,
+        )
+
+
 def main() -> None:
     path = Path(sys.argv[1])
     if "dev" not in path.name:
         raise SystemExit("tune on the dev gold only")
     if sys.argv[2] == "pairs":
         pairs(path)
+    elif sys.argv[2] == "fast":
+        fast(path, sys.argv[3:])
+    elif sys.argv[2] == "errors":
+        errors(path, sys.argv[3])
     else:
         scores(path, sys.argv[3:])
 

@@ -136,7 +136,8 @@ def test_event_days_are_the_named_weekdays_and_dates() -> None:
 
 
 def test_market_sessions_of_different_days_never_join() -> None:
-    guarded = _cluster_markets(ClusterSettings(instance_factor=0.0, merge_threshold=0.0))
+    # The default guard; merges allowed at any similarity cannot join them either.
+    guarded = _cluster_markets(ClusterSettings(merge_threshold=0.0))
     assert guarded[0] == guarded[1]  # one session, two outlets
     assert guarded[2] == guarded[3]
     assert guarded[4] == guarded[5]
@@ -159,7 +160,7 @@ def _call(caller_country: str, hour: int) -> tuple[str, str]:
 
 
 def test_template_calls_between_different_pairs_never_join() -> None:
-    settings = ClusterSettings(instance_factor=0.0, merge_threshold=0.0)
+    settings = ClusterSettings(merge_threshold=0.0)  # the default guard, any merge allowed
     clusterer = StoryClusterer(settings)
     docs = _docs((0, _call("فرنسا", 0)), (1, _call("فرنسا", 1)), (2, _call("باكستان", 2)))
     stories = [clusterer.assign(doc).story for doc in docs]

@@ -19,6 +19,15 @@ small inputs (46-article demo gold: 0.85 -> 0.98, dev unchanged). Centroids are
 re-weighted with the current IDF, not the IDF when each member arrived, because the
 first hours of a stream make every word look rare.
 
+Two guards keep apart what looks alike but is not one event. Recurring and template news
+(market sessions, match days, weather, calls between different pairs of leaders) differs
+from one instance to the next in little but the day it names or the place or party: an
+article whose title repeats a story's titles yet names another event day (a weekday, a day
+and month) or another place of one level is another instance (``instance_factor``). And two
+active stories that grew side by side on one event can be merged (``merge_threshold``): the
+decision is a value (:class:`StoryMerge`, :meth:`StoryClusterer.take_merges`) that the
+pipeline applies to the store, where the merged story's id redirects.
+
 IDF is time-local: document frequencies of the ``idf_days`` up to each article's date,
 counted as articles arrive, smoothed. Memory is bounded by
 the window: stories not updated within ``window_days`` are dropped from memory, and the
@@ -52,6 +61,7 @@ _STATE_VERSION = 3  # 3: time-local IDF (counts per day)
 LEAD_TERMS = 40  # body stems, from the start, whose bigrams become name keys
 DATE_LEAD_CHARS = 300  # body characters, from the start, searched for the day of the event
 _EPOCH = datetime(2000, 1, 1)
+MERGE_THRESHOLD = 0.5  # centroid similarity that merges two stories (July dev gold)
 WRITER_IDLE_S = 900.0  # a writer silent this long (killed, or idle) holds no stories back
 
 
@@ -195,7 +205,7 @@ class ClusterSettings:
     idf_days: int = 7
     max_active_stories: int = 20_000
     join_model: JoinModel | None = None
-    instance_factor: float = 1.0
+    instance_factor: float = 0.0
     template_novelty: float = 0.3
     merge_threshold: float | None = None
     merge_min_size: int = 2
@@ -941,7 +951,8 @@ class StoryClusterer:
         recurring or template news of another day or other parties, not this event."""
         if self.settings.instance_factor == 1.0:
             return False
-        title = vectors.units[1]
+        # Place words are left out of the novelty: the place is what a template changes.
+        title = {t: w for t, w in vectors.units[1].items() if t not in _PLACES}
         total = sum(w * w for w in title.values())
         sums = story.title.sums
         novel = sum(w * w for t, w in title.items() if t not in sums)
@@ -949,7 +960,7 @@ class StoryClusterer:
             return False
         if _days_conflict(vectors.days, story.days):
             return True
-        mine = _places(title)
+        mine = _places(vectors.units[1])
         return bool(mine) and bool(_place_conflict(mine, _places(sums)))
 
     def _features(
