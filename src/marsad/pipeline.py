@@ -205,8 +205,8 @@ def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepa
     seconds["dedup"] = t3 - t2
     published = raw.date or now
     agency = detect_agency(title, raw.text)  # raw: a byline line may count as boilerplate
-    cluster_doc = make_cluster_doc(
-        0, published, raw.source, title_tokens=title_tokens, body_tokens=body_tokens
+    cluster_doc = make_cluster_doc(  # title and body: for the event's day (cluster/stories.py)
+        0, published, raw.source, title, body, title_tokens=title_tokens, body_tokens=body_tokens
     )
     passages = (
         roundup_passages(body, title_tokens, body_tokens, published, raw.source)
@@ -686,6 +686,13 @@ class Pipeline:
 
         if story_id is not None and is_new:
             self.store.create_story(story_id)
+        # ---- story merges (cluster/stories.py decides; store/redirects.py applies) ----
+        for merge in self.state.clusterer.take_merges():
+            self.store.merge_stories(merge.into, merge.merged)
+        if story_id is not None and (moved := self.store.story_redirect(story_id)):
+            story_id, is_new = moved, False
+        passages = [(p, self.store.story_redirect(s) or s, score) for p, s, score in passages]
+        # ---- end of story merges ----
         article_id = self.store.add_article(
             ext_id=raw.ext_id,
             source=raw.source,

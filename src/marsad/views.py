@@ -134,8 +134,14 @@ def story_view(
     without one asks the refresher to keep the one built here.
     """
     story = store.story(story_id)
+    merged_from = None
     if story is None:
-        return None
+        # A story merged into another lives on under that one's id (store/redirects.py).
+        into = store.story_redirect(story_id)
+        story = None if into is None else store.story(into)
+        if story is None:
+            return None
+        merged_from, story_id = story_id, story.id
     members = store.story_articles(story_id)
     copies: dict[int, list[StoredArticle]] = defaultdict(list)
     for article in members:
@@ -161,6 +167,8 @@ def story_view(
             articles.append(entry)
     view = story_brief(story)
     view["schema"] = SCHEMA_VERSION
+    if merged_from is not None:
+        view["merged_from"] = merged_from  # the id asked for, merged into this story
     view["summary"] = story.summary or {"headline": story.title, "sentences": []}
     view["articles"] = articles
     view["duplicate_copies"] = sum(len(a["copies"]) for a in articles)

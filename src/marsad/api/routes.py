@@ -132,6 +132,9 @@ def get_story(request: Request, story_id: StoryId) -> dict[str, Any]:
     view = get_service(request).story_page(story_id)
     if view is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no story #{story_id}")
+    if view.get("merged_from") == story_id:  # merged: its id moved for good
+        new_url = str(request.url_for("get_story", story_id=view["id"]))
+        raise HTTPException(status.HTTP_308_PERMANENT_REDIRECT, headers={"Location": new_url})
     return view
 
 

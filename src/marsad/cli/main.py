@@ -170,6 +170,8 @@ def cmd_story(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(view)
     else:
+        if view.get("merged_from") is not None:
+            print(f"story #{view['merged_from']} was merged into story #{view['id']}")
         print(render_story(view))
     return 0
 

@@ -23,6 +23,7 @@ from typing import Any
 from marsad.errors import MigrationError, StoreError
 from marsad.store.lock import hold_shared
 from marsad.store.read_queries import ReadQueries
+from marsad.store.redirects import StoryRedirects, create_story_redirects
 
 Migration = Callable[[sqlite3.Connection], None]
 BUSY_TIMEOUT_MS = 60_000  # one statement's wait for the write lock
@@ -304,6 +305,9 @@ def _wire_agency(db: sqlite3.Connection) -> None:
     )
 
 
+migration("0014_story_redirects")(create_story_redirects)  # store/redirects.py
+
+
 def _count_entities(db: sqlite3.Connection, keys: str | None = None) -> None:
     """Count entities (all, or those of the JSON list ``keys``) from their live mentions.
 
@@ -368,7 +372,7 @@ class StoredStory:
     n_passages: int = 0  # roundup passages of other articles that report it
 
 
-class Store(ReadQueries):
+class Store(ReadQueries, StoryRedirects):
     """A Marsad database file (or ``":memory:"``)."""
 
     def __init__(self, path: str | Path, *, normalizer_version: str) -> None:
