@@ -18,6 +18,7 @@ from marsad.ingest.readers import read_path
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Prepared, Settings, prepare_article, prepare_batch
 from marsad.store.sqlite import Store
+from marsad.summarize import lead_analysis
 from marsad.text.arabic import NORMALIZER_VERSION
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "marsad" / "demo" / "corpus"
@@ -32,7 +33,7 @@ def ingest(path: Path, workers: int) -> Store:
     return store
 
 
-def snapshot(store: Store) -> dict[str, object]:
+def snapshot(store: Store) -> dict[str, list[dict[str, Any]]]:
     return {
         "articles": store.rows(
             "SELECT ext_id, source, story_id, duplicate_of, title, body FROM articles ORDER BY id"
@@ -143,3 +144,14 @@ def test_a_script_without_main_guard_still_ingests(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "ingested 46" in done.stdout
     assert "preparing the remaining batches inline" in done.stderr
+
+
+def test_lead_sentences_travel_with_the_stored_articles(tmp_path: Path) -> None:
+    store = Store(tmp_path / "l.db", normalizer_version=NORMALIZER_VERSION)
+    writer = Pipeline(store, Settings(workers=0))
+    writer.ingest(read_path(DEMO))
+    assert len(writer.leads) == store.count("articles")
+    for article_id, lead in writer.leads.items():
+        stored = store.article(article_id)
+        assert stored is not None and lead == lead_analysis(stored.body)
+    store.close()

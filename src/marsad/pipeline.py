@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -53,7 +53,7 @@ from marsad.refresh import (
 )
 from marsad.settings import Settings
 from marsad.store.sqlite import Store
-from marsad.summarize import remember_lead
+from marsad.summarize import LeadSentence
 from marsad.text import arabic
 from marsad.workers import fewer_collections, prepare_ahead, start_pool
 from marsad.writer_state import StateSettings, WriterState
@@ -77,6 +77,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+LEADS_KEPT = 32_768  # lead analyses a writer keeps (a few KB each)
 STAGES = ("read", "clean", "analyze", "dedup", "cluster", "extract", "store", "summarize")
 
 
@@ -118,6 +119,7 @@ class _BatchSoFar:
     identities: set[str] = field(default_factory=set)
     versions: dict[str, tuple[int, str, int | None]] = field(default_factory=dict)
     stories: dict[int, int | None] = field(default_factory=dict)  # article id -> story
+    leads: dict[int, tuple[LeadSentence, ...]] = field(default_factory=dict)  # by article id
 
 
 class Pipeline:
@@ -137,6 +139,10 @@ class Pipeline:
         self.state.catch_up(store)  # checked again inside every batch's write lock
         store.rollback_hooks.append(self.state.invalidate)  # a rolled-back batch is forgotten
         self.on_wait: Callable[[float], None] | None = None  # told while another writer commits
+        # Lead sentences of the articles this writer stored, by id (the newest LEADS_KEPT):
+        # a story is re-summarized as it grows, and its older articles need no new analysis.
+        self.leads: OrderedDict[int, tuple[LeadSentence, ...]] = OrderedDict()
+        self.run_leads: dict[int, tuple[LeadSentence, ...]] = {}  # this run's, for the worker
 
     # -- ingest -------------------------------------------------------------------------
     def ingest(
@@ -174,6 +180,7 @@ class Pipeline:
                 on_skip(record)
 
         now = datetime.now().replace(microsecond=0)
+        self.run_leads = {}
         ordered = DateOrdered(records, now, skipped)
         self.state.start_run()
         total = ordered.read()
@@ -257,6 +264,14 @@ class Pipeline:
             self.state.prune_duplicates(batch[-1].date)
             self.state.save(self.store)
             report.seconds["store"] += time.perf_counter() - started
+        # Committed: only now do the allocated ids name these articles for good.
+        self._keep_leads(so_far.leads)
+
+    def _keep_leads(self, leads: dict[int, tuple[LeadSentence, ...]]) -> None:
+        self.leads.update(leads)
+        self.run_leads.update(leads)
+        while len(self.leads) > LEADS_KEPT:
+            self.leads.popitem(last=False)  # oldest first
 
     def _decide(
         self, item: Prepared, so_far: _BatchSoFar, report: IngestReport
@@ -334,9 +349,7 @@ class Pipeline:
         report.duplicates += original is not None
         report.new_stories += is_new
         report.updated += previous is not None
-        if original is None:
-            # The summarizer reads this body's lead when the story is next summarized.
-            remember_lead(item.body, item.lead)
+        so_far.leads[article_id] = item.lead  # read when the story is next summarized
         return ArticleWrite(
             id=article_id,
             ext_id=raw.ext_id,
@@ -393,17 +406,24 @@ class Pipeline:
             # process summarizes them all.
             with contextlib.suppress(BrokenProcessPool):
                 theirs = pool.submit(
-                    refresh_stories, self.store.path, dirty[1::2], baseline, settings
+                    refresh_stories,
+                    self.store.path,
+                    dirty[1::2],
+                    baseline,
+                    settings,
+                    self.run_leads,
                 )
                 mine = dirty[::2]
-        refreshed = [refresh_story(self.store, story_id, baseline, settings) for story_id in mine]
+        refreshed = [
+            refresh_story(self.store, story_id, baseline, settings, self.leads) for story_id in mine
+        ]
         if theirs is not None:
             try:
                 refreshed += theirs.result()
             except BrokenProcessPool:
                 logger.warning("worker process failed; summarizing its stories here")
                 refreshed += [
-                    refresh_story(self.store, story_id, baseline, settings)
+                    refresh_story(self.store, story_id, baseline, settings, self.leads)
                     for story_id in dirty[1::2]
                 ]
         with self.store.transaction(self.on_wait):

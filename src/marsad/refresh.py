@@ -7,6 +7,7 @@ Reads only; the writer applies the results in one transaction (see
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,8 +24,12 @@ from marsad.cluster.signals import (
 )
 from marsad.settings import Settings
 from marsad.store.sqlite import Store, StoredArticle
-from marsad.summarize import SourceDoc, lead_of, summarize
+from marsad.summarize import LeadSentence, SourceDoc, lead_of, summarize
 from marsad.workers import worker_store
+
+#: Lead sentences of articles, by article id, as ingest analysed them.
+Leads = Mapping[int, tuple[LeadSentence, ...]]
+NO_LEADS: Leads = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +60,17 @@ def outlet_baseline(store: Store) -> Baseline:
 
 
 def refresh_story(
-    store: Store, story_id: int, baseline: Baseline, settings: Settings
+    store: Store,
+    story_id: int,
+    baseline: Baseline,
+    settings: Settings,
+    leads: Leads = NO_LEADS,
 ) -> StoryRefresh | None:
     """Summarize one story from its representatives, crediting every copy's outlet, and
-    score its arrival rate against the outlets' baselines; reads ``store``, writes nothing."""
+    score its arrival rate against the outlets' baselines; reads ``store``, writes nothing.
+
+    ``leads`` holds the lead sentences ingest analysed (an article missing there is
+    analysed again from its stored body)."""
     revision = store.story_revision(story_id)  # read first: a later change fails the write
     members = store.story_articles(story_id)
     if not members:
@@ -71,7 +83,7 @@ def refresh_story(
     # The outlet comparison is rebuilt lazily, on the next view of the story (its
     # ``basis`` tells it is stale): a busy story would otherwise redo it per article.
     summary = summarize(
-        source_docs(members),
+        source_docs(members, leads),
         max_sentences=settings.summary_sentences,
         max_chars=settings.summary_chars,
     )
@@ -119,14 +131,16 @@ def refresh_stories(
     story_ids: list[int],
     baseline: Baseline,
     settings: Settings,
+    leads: Leads = NO_LEADS,
 ) -> list[StoryRefresh | None]:
     """:func:`refresh_story` over several stories, in a worker process (read-only store)."""
     store = worker_store(db_path)
-    return [refresh_story(store, story_id, baseline, settings) for story_id in story_ids]
+    return [refresh_story(store, story_id, baseline, settings, leads) for story_id in story_ids]
 
 
-def source_docs(members: list[StoredArticle]) -> list[SourceDoc]:
-    """Representatives of a story's duplicate groups, each crediting its copies' outlets."""
+def source_docs(members: list[StoredArticle], leads: Leads = NO_LEADS) -> list[SourceDoc]:
+    """Representatives of a story's duplicate groups, each crediting its copies' outlets
+    (with its lead sentences when ``leads`` holds them)."""
     copies: dict[int, set[str]] = defaultdict(set)
     ids = {a.id for a in members}
     for article in members:
@@ -141,6 +155,7 @@ def source_docs(members: list[StoredArticle]) -> list[SourceDoc]:
             title=a.title,
             text=a.body,
             also_sources=tuple(sorted(copies.get(a.id, set()) - {a.source})),
+            lead=leads.get(a.id),
         )
         for a in members
         if a.duplicate_of not in ids

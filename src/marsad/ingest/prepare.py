@@ -26,7 +26,7 @@ from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.urls import canonical_url
 from marsad.models import RawArticle, Skipped, Token
 from marsad.settings import Settings
-from marsad.summarize import LeadSentence, lead_analysis, remember_lead
+from marsad.summarize import LeadSentence, lead_analysis
 from marsad.text import arabic
 
 logger = logging.getLogger(__name__)
@@ -215,8 +215,6 @@ def _prepare_one(
                 found=found,
                 seconds={**item.seconds, "extract": time.perf_counter() - started},
             )
-        # This process also summarizes a share of the stories (refresh_stories).
-        remember_lead(item.body, item.lead)
         return replace(item, title_tokens=None, body_tokens=None)
     except Exception as exc:  # one bad record must not stop the others
         logger.debug("analysing %s failed", raw.origin, exc_info=True)
