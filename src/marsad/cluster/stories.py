@@ -30,7 +30,6 @@ from __future__ import annotations
 import functools
 import heapq
 import itertools
-import json
 import math
 import operator
 import time
@@ -38,9 +37,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from importlib import resources
 from typing import Any, TypeVar
 
+from marsad.data import load_json
 from marsad.models import Token
 from marsad.text.arabic import content_stems, tokenize, word_sections
 
@@ -128,8 +127,7 @@ class JoinModel:
 @functools.cache
 def shipped_join_model() -> JoinModel:
     """The join model trained on the July dev gold (``make train-stories``)."""
-    raw = resources.files("marsad.data").joinpath("story_join.json").read_text(encoding="utf-8")
-    return JoinModel.from_json(json.loads(raw))
+    return JoinModel.from_json(load_json("story_join.json"))
 
 
 @dataclass(frozen=True)

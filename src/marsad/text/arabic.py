@@ -23,11 +23,11 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
-from importlib import resources
 from operator import attrgetter
 
 import numpy as np
 
+from marsad.data import load_text
 from marsad.models import Analysis, Sentence, Token
 
 # Bump when a folding or tokenizing rule in this module changes; NORMALIZER_VERSION adds a
@@ -359,7 +359,7 @@ def fold_mapped(text: str, *, first_only: bool = False) -> tuple[str, Sequence[i
 
 
 _LIST_TEXTS = {
-    name: resources.files("marsad.data").joinpath(name).read_text(encoding="utf-8")
+    name: load_text(name)
     for name in ("stopwords_ar.txt", "proclitic_keep_ar.txt", "al_words_ar.txt")
 }
 
@@ -369,7 +369,7 @@ def word_sections(name: str) -> dict[str, list[str]]:
 
     ``#`` starts a comment; entries before any header are in section ``""``.
     """
-    raw = resources.files("marsad.data").joinpath(name).read_text(encoding="utf-8")
+    raw = load_text(name)
     sections: dict[str, list[str]] = {}
     current = ""
     for line in raw.splitlines():

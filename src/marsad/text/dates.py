@@ -43,7 +43,6 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import email.utils
-import json
 import re
 import unicodedata
 from bisect import bisect_right
@@ -51,9 +50,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
+from marsad.data import load_json
 from marsad.text.arabic import fold, fold_mapped
 
 #: Gregorian years accepted; Saudi outlets also write Hijri ones (1436/10/15), not converted.
@@ -82,9 +81,7 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 def _load_json(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        resources.files("marsad.data").joinpath(name).read_text(encoding="utf-8")
-    )
+    data: dict[str, Any] = load_json(name)
     return data
 
 
