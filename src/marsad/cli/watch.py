@@ -56,13 +56,15 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _open_watch_pipeline(db: str) -> Any:
+def _open_watch_pipeline(db: str, config: str | None) -> Any:
     from marsad.pipeline import Pipeline
+    from marsad.settings import load_settings
     from marsad.store.sources import WatchStore, write_error
     from marsad.text.arabic import NORMALIZER_VERSION
 
+    settings = load_settings(config)
     try:
-        return Pipeline(WatchStore(db, normalizer_version=NORMALIZER_VERSION))
+        return Pipeline(WatchStore(db, normalizer_version=NORMALIZER_VERSION), settings)
     except sqlite3.Error as exc:  # e.g. a read-only store that needs a migration or reindex
         raise write_error(db, exc) from None
 
@@ -79,7 +81,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     # line per item itself, so keep stderr to those lines.
     for name in ("trafilatura", "htmldate", "courlan"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    pipeline = _open_watch_pipeline(args.db)
+    pipeline = _open_watch_pipeline(args.db, getattr(args, "config", None))
     settings = WatchSettings(
         limits=FetchLimits(timeout_s=args.timeout, host_interval_s=max(0.0, args.host_interval))
     )
