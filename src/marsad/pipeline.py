@@ -38,9 +38,9 @@ from marsad.ingest.prepare import (
     TIME_PUBLISHED,
     Prepared,
     failure_reason,
-    index_terms,
     prepare_article,
     prepare_batch,
+    stored_index_terms,
     time_kind_of,
 )
 from marsad.models import RawArticle, Skipped
@@ -54,7 +54,6 @@ from marsad.refresh import (
 from marsad.settings import Settings
 from marsad.store.sqlite import Store
 from marsad.summarize import LeadSentence
-from marsad.text import arabic
 from marsad.workers import fewer_collections, prepare_ahead, start_pool
 from marsad.writer_state import StateSettings, WriterState
 from marsad.writes import ArticleWrite, EntityCount, RecordWriteError, SpeakerStatement
@@ -450,11 +449,11 @@ class Pipeline:
     def reindex(self) -> None:
         """Rebuild the full-text index with the current normalizer (after a rules change)."""
 
-        def rows() -> Iterator[tuple[int, str, str]]:
-            for article_id, title, body in self.store.iter_articles_for_reindex():
-                yield (article_id, *index_terms(arabic.tokenize(title), arabic.tokenize(body)))
-
-        self.store.rebuild_fts(rows())
+        entries = (
+            (article_id, *stored_index_terms(title, body))
+            for article_id, title, body in self.store.iter_articles_for_reindex()
+        )
+        self.store.rebuild_fts(entries)
 
 
 class _RecordFailed(Exception):

@@ -80,6 +80,11 @@ def index_terms(title_tokens: Sequence[Token], body_tokens: Sequence[Token]) -> 
     return words, stems
 
 
+def stored_index_terms(title: str, body: str) -> tuple[str, str]:
+    """:func:`index_terms` of a stored article (a reindex after a rules change)."""
+    return index_terms(arabic.tokenize(title), arabic.tokenize(body))
+
+
 def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepared | Skipped:
     """Run the pure stages but extraction on one article; Skipped when no text is left."""
     seconds: dict[str, float] = {}
