@@ -141,7 +141,8 @@ class Pipeline:
         # Lead sentences of the articles this writer stored, by id (the newest LEADS_KEPT):
         # a story is re-summarized as it grows, and its older articles need no new analysis.
         self.leads: OrderedDict[int, tuple[LeadSentence, ...]] = OrderedDict()
-        self.run_leads: dict[int, tuple[LeadSentence, ...]] = {}  # this run's, for the worker
+        # This run's stored articles by story, for the worker that summarizes a share.
+        self.run_articles: dict[int | None, list[int]] = {}
 
     # -- ingest -------------------------------------------------------------------------
     def ingest(
@@ -179,7 +180,7 @@ class Pipeline:
                 on_skip(record)
 
         now = datetime.now().replace(microsecond=0)
-        self.run_leads = {}
+        self.run_articles = {}
         ordered = DateOrdered(records, now, skipped)
         self.state.start_run()
         total = ordered.read()
@@ -265,10 +266,11 @@ class Pipeline:
             report.seconds["store"] += time.perf_counter() - started
         # Committed: only now do the allocated ids name these articles for good.
         self._keep_leads(so_far.leads)
+        for article_id, story_id in so_far.stories.items():
+            self.run_articles.setdefault(story_id, []).append(article_id)
 
     def _keep_leads(self, leads: dict[int, tuple[LeadSentence, ...]]) -> None:
         self.leads.update(leads)
-        self.run_leads.update(leads)
         while len(self.leads) > LEADS_KEPT:
             self.leads.popitem(last=False)  # oldest first
 
@@ -410,7 +412,7 @@ class Pipeline:
                     dirty[1::2],
                     baseline,
                     settings,
-                    self.run_leads,
+                    self._leads_of(dirty[1::2]),
                 )
                 mine = dirty[::2]
         refreshed = [
@@ -433,6 +435,15 @@ class Pipeline:
             report.stories_summarized += len(dirty)
             report.seconds["summarize"] += time.perf_counter() - started
         return len(dirty)
+
+    def _leads_of(self, story_ids: list[int]) -> dict[int, tuple[LeadSentence, ...]]:
+        """The kept leads of this run's articles in these stories (all a worker is sent)."""
+        return {
+            article_id: self.leads[article_id]
+            for story_id in story_ids
+            for article_id in self.run_articles.get(story_id, ())
+            if article_id in self.leads
+        }
 
     def _apply(self, refresh: StoryRefresh) -> None:
         # Another writer may have extended the story since it was read: then it stays
