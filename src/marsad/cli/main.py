@@ -57,12 +57,14 @@ def progress_bar(label: str) -> Callable[[int, int], None] | None:
     return show
 
 
-def _open_pipeline(db: str) -> Any:
+def _open_pipeline(db: str, config: str | None) -> Any:
     from marsad.pipeline import Pipeline
+    from marsad.settings import load_settings
     from marsad.store.sqlite import Store
     from marsad.text.arabic import NORMALIZER_VERSION
 
-    return Pipeline(Store(db, normalizer_version=NORMALIZER_VERSION))
+    settings = load_settings(config)  # first: a bad settings file leaves no empty store
+    return Pipeline(Store(db, normalizer_version=NORMALIZER_VERSION), settings)
 
 
 def _open_reader(db: str) -> Any:
@@ -85,7 +87,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-    pipeline = _open_pipeline(args.db)
+    pipeline = _open_pipeline(args.db, args.config)
     if args.no_extract:
         pipeline.settings = dataclasses.replace(pipeline.settings, extract=False)
     if args.crawl_dates:
@@ -511,7 +513,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from marsad.ingest import read_path
     from marsad.views import story_view
 
-    pipeline = _open_pipeline(args.db)
+    pipeline = _open_pipeline(args.db, args.config)
     report = pipeline.ingest(read_path(demo_corpus()), progress=progress_bar("demo"))
     for skipped in report.skipped:
         print(f"skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
@@ -607,7 +609,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         raise MarsadError(
             f"{args.db}: no such store; run `marsad --db {args.db} ingest PATH` first"
         )
-    pipeline = _open_pipeline(args.db)  # opening a writer rebuilds an outdated index
+    pipeline = _open_pipeline(
+        args.db, getattr(args, "config", None)
+    )  # opening a writer rebuilds an outdated index
     rebuilt = refresh_analyses(pipeline.store, progress=progress_bar("refresh"))
     print(f"refreshed {rebuilt} story analyses")
     return 0
@@ -616,9 +620,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     """Benchmark the whole pipeline on a JSONL corpus."""
     from marsad.bench import run_bench
-    from marsad.pipeline import Settings
+    from marsad.settings import load_settings
 
-    settings = Settings(extract=not args.no_extract)
+    settings = dataclasses.replace(load_settings(args.config), extract=not args.no_extract)
     print(
         run_bench(
             Path(args.corpus), limit=args.limit, settings=settings, progress=progress_bar("bench")
@@ -643,6 +647,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", default=DEFAULT_DB, help=f"store file (default {DEFAULT_DB})")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="settings file (TOML; default ./marsad.toml when present, see the README)",
+    )
     parser.add_argument("--version", action="version", version=f"marsad {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -55,15 +55,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _open_watch_pipeline(db: str) -> Any:
+def _open_watch_pipeline(db: str, config: str | None) -> Any:
     from marsad.pipeline import Pipeline
+    from marsad.settings import load_settings
     from marsad.store.errors import store_errors
     from marsad.store.sources import WatchStore
     from marsad.text.arabic import NORMALIZER_VERSION
 
+    settings = load_settings(config)
     # e.g. a read-only store that needs a migration or reindex: one StoreError line
     with store_errors(db):
-        return Pipeline(WatchStore(db, normalizer_version=NORMALIZER_VERSION))
+        return Pipeline(WatchStore(db, normalizer_version=NORMALIZER_VERSION), settings)
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -78,7 +80,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     # line per item itself, so keep stderr to those lines.
     for name in ("trafilatura", "htmldate", "courlan"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    pipeline = _open_watch_pipeline(args.db)
+    pipeline = _open_watch_pipeline(args.db, getattr(args, "config", None))
     settings = WatchSettings(
         limits=FetchLimits(timeout_s=args.timeout, host_interval_s=max(0.0, args.host_interval))
     )

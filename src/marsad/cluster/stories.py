@@ -39,7 +39,6 @@ from __future__ import annotations
 import functools
 import heapq
 import itertools
-import json
 import math
 import operator
 import time
@@ -47,9 +46,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from importlib import resources
 from typing import Any, TypeVar
 
+from marsad.data import load_json
 from marsad.models import Token
 from marsad.text.arabic import content_stems, fold, tokenize, word_sections
 from marsad.text.dates import find_dates
@@ -147,8 +146,7 @@ class JoinModel:
 @functools.cache
 def shipped_join_model() -> JoinModel:
     """The join model trained on the July dev gold (``make train-stories``)."""
-    raw = resources.files("marsad.data").joinpath("story_join.json").read_text(encoding="utf-8")
-    return JoinModel.from_json(json.loads(raw))
+    return JoinModel.from_json(load_json("story_join.json"))
 
 
 @dataclass(frozen=True)
@@ -372,8 +370,7 @@ def make_cluster_doc(
 
 @functools.cache
 def _weekday_names() -> frozenset[str]:
-    raw = resources.files("marsad.data").joinpath("months_ar.json").read_text(encoding="utf-8")
-    return frozenset(fold(name) for name in json.loads(raw)["weekdays"])
+    return frozenset(fold(name) for name in load_json("months_ar.json")["weekdays"])
 
 
 def event_days(lead_text: str, when: datetime) -> tuple[int, ...]:

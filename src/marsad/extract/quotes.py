@@ -41,7 +41,14 @@ from functools import lru_cache
 from importlib import resources
 
 from marsad.extract.aliases import canonical_name, is_role_word, is_title_word
-from marsad.text.arabic import STOPWORDS, fold, sentence_spans, split_proclitics, word_sections
+from marsad.text.arabic import (
+    STOPWORDS,
+    fold,
+    fold_mapped,
+    sentence_spans,
+    split_proclitics,
+    word_sections,
+)
 
 NAME_WORDS_FILE = "name_words_ar.tsv.gz"  # built by scripts/build_name_words.py
 MIN_GIVEN = 3  # times after a title before a word counts as a given name (as in the builder)
@@ -533,44 +540,9 @@ def _statement_span(
     return start, end, direct
 
 
-class _OneCharFold(dict[int, str]):
-    """``str.translate`` table folding each character to exactly one character.
-
-    Whitespace becomes a space; a character that :func:`fold` deletes (diacritics, tatweel)
-    or expands becomes NUL, which sends the text to the exact but slower
-    :func:`fold_with_offsets`. Entries are computed on first sight and cached.
-    """
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        folded = " " if ch.isspace() else fold(ch)
-        # An expansion (… -> ...) keeps its first character, so lengths stay equal.
-        self[code] = folded[0] if folded else "\0"
-        return self[code]
-
-
-_ONE_CHAR_FOLD = _OneCharFold()
-_KEPT_RUN_RE = re.compile("[^\0]+")
-
-
-def _fold_text(text: str) -> tuple[str, Sequence[int]]:
-    """MATCH-folded text and, per folded character, its offset in ``text``.
-
-    Unlike :func:`fold_with_offsets` (exact, but a Python loop per character) this folds
-    with one C-speed ``translate``; deleted characters (diacritics, tatweel) are then cut
-    out run by run. Whitespace runs are not collapsed.
-    """
-    folded = text.translate(_ONE_CHAR_FOLD)
-    if "\0" not in folded:
-        return folded, range(len(text))
-    offsets: list[int] = []
-    for run in _KEPT_RUN_RE.finditer(folded):
-        offsets.extend(range(run.start(), run.end()))
-    return folded.replace("\0", ""), offsets
-
-
 def _analyze(text: str) -> _Text:
-    folded, offsets = _fold_text(text)
+    # First characters only: each folded character stands for one original character.
+    folded, offsets = fold_mapped(text, first_only=True)
     sentences = sentence_spans(text)
     return _Text(text, folded, offsets, sentences, [s for s, _ in sentences])
 

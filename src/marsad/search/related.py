@@ -16,15 +16,14 @@ a story on the July dev pool, 14,848 articles, on this 2-core machine).
 
 from __future__ import annotations
 
-import gzip
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from importlib import resources
 
+from marsad.data import load_gzip_text
 from marsad.errors import StoreError
 from marsad.store.sqlite import Store
 from marsad.text import arabic
@@ -180,9 +179,9 @@ def background_df() -> tuple[int, dict[str, int]]:
     """(articles, stem -> articles containing it) of the shipped news background
     (``data/stem_df_ar.tsv.gz``, see ``scripts/build_stem_df.py``); empty when it was
     built with other normalization rules, whose stems would not match."""
-    raw = resources.files("marsad.data").joinpath("stem_df_ar.tsv.gz").read_bytes()
+    raw = load_gzip_text("stem_df_ar.tsv.gz")
     documents, normalizer, df = 0, "", {}
-    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+    for line in raw.splitlines():
         key, _, value = line.partition("\t")
         if key == "# documents":
             documents = int(value)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from marsad.summarize.extractive import SourceDoc
+from marsad.summarize.pool import LeadSentence
 
 
 class StoredMember(Protocol):
@@ -27,8 +28,11 @@ class StoredMember(Protocol):
     def duplicate_of(self) -> int | None: ...
 
 
-def source_docs(members: Sequence[StoredMember]) -> list[SourceDoc]:
-    """Representatives of a story's duplicate groups, each crediting its copies' outlets."""
+def source_docs(
+    members: Sequence[StoredMember], leads: Mapping[int, tuple[LeadSentence, ...]] | None = None
+) -> list[SourceDoc]:
+    """Representatives of a story's duplicate groups, each crediting its copies' outlets
+    (with its lead sentences when ``leads`` holds them, as ingest analysed them)."""
     copies: dict[int, set[str]] = defaultdict(set)
     ids = {a.id for a in members}
     for article in members:
@@ -43,6 +47,7 @@ def source_docs(members: Sequence[StoredMember]) -> list[SourceDoc]:
             title=a.title,
             text=a.body,
             also_sources=tuple(sorted(copies.get(a.id, set()) - {a.source})),
+            lead=leads.get(a.id) if leads else None,
         )
         for a in members
         if a.duplicate_of not in ids
