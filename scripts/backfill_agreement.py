@@ -37,6 +37,12 @@ def main(argv: list[str]) -> int:
     stream = stories_of(argv[0])
     filled = stories_of(argv[1])
     print(f"articles in a story: streaming {len(stream)}, backfill {len(filled)}")
+    if not stream:
+        # Stories are matched by input id: .txt inputs (the demo folder) have none.
+        print(
+            "no stored article has an input id; give JSONL or CSV input with ids", file=sys.stderr
+        )
+        return 1
     b_p, b_r, b_f = bcubed(filled, stream)
     p_p, p_r, p_f = pairwise(filled, stream)
     print(f"pairwise (backfill vs streaming) P {p_p:.4f} R {p_r:.4f} F1 {p_f:.4f}")

@@ -27,7 +27,7 @@ from marsad.backfill.shards import plan_shards
 from marsad.backfill.tasks import prepare_shard
 from marsad.evaluate.metrics import bcubed
 from marsad.evaluate.stories import load_gold
-from marsad.pipeline import Settings
+from marsad.settings import Settings
 from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 

@@ -80,6 +80,7 @@ def load_schema() -> BaseSchema:
     finally:
         SERVED.target = None
         throwaway.state.service.close()
+        throwaway.state.writer.close()
 
 
 SCHEMA = load_schema()

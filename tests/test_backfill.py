@@ -15,12 +15,14 @@ import pytest
 
 from conftest import SEEDS
 from marsad.backfill.blocks import cluster_block, cluster_in_blocks, plan_blocks, reconcile
-from marsad.backfill.run import BackfillPipeline, backfill
+from marsad.backfill.run import backfill
 from marsad.backfill.shards import Shard, plan_shards, read_shard
 from marsad.backfill.tasks import ShardResult, prepare_shard
+from marsad.ingest.prepare import prepare_batch
 from marsad.ingest.readers import read_path
 from marsad.models import RawArticle
-from marsad.pipeline import Pipeline, Settings, prepare_batch
+from marsad.pipeline import IngestReport, Pipeline
+from marsad.settings import Settings
 from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
@@ -171,16 +173,18 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(tmp_path: Path, clien
 
 def test_a_retried_batch_writes_nothing_twice(tmp_path: Path) -> None:
     store = Store(tmp_path / "retry.db", normalizer_version=NORMALIZER_VERSION)
-    pipeline = BackfillPipeline(store, SETTINGS)
+    pipeline = Pipeline(store, SETTINGS)
     articles = sorted(
         (r for r in read_path(DEMO) if isinstance(r, RawArticle)),
         key=lambda a: (a.date or datetime.max, a.origin),
     )
     batch = articles[:10]
     prepared = prepare_batch(batch, datetime(2026, 11, 1), SETTINGS, None)
-    first = pipeline.write_batch(batch, prepared)
+    pipeline.start_run()
+    first, again = IngestReport(), IngestReport()
+    pipeline.store_prepared(batch, list(prepared), first)
     before = snapshot(store)
-    again = pipeline.write_batch(batch, prepared)
+    pipeline.store_prepared(batch, list(prepared), again)
     assert first.ingested == 10 and first.new_stories > 0
     assert again.ingested == 0 and again.new_stories == 0 and again.already_stored == 10
     assert snapshot(store) == before
@@ -203,12 +207,12 @@ def test_time_blocks_reconcile_the_same_whatever_runs_them(tmp_path: Path, clien
         key=lambda a: (a.date or now, a.origin),
     )
     rows = list(zip(articles, prepare_batch(articles, now, settings, None), strict=True))
-    serial = cluster_block(rows, now, settings)
+    serial = cluster_block(rows, settings)
     one = cluster_in_blocks(client, rows, now, settings, n_blocks=1, overlap=timedelta(days=3))
     assert partition(one) == partition(serial)
     blocks = plan_blocks(rows, now, n_blocks=3, overlap=timedelta(days=3))
     assert len(blocks) == 3 and all(b.warm_up for b in blocks[1:])
-    inline = reconcile(blocks, [cluster_block(b.rows, now, settings) for b in blocks])
+    inline = reconcile(blocks, [cluster_block(b.rows, settings) for b in blocks])
     on_workers = cluster_in_blocks(
         client, rows, now, settings, n_blocks=3, overlap=timedelta(days=3)
     )

@@ -13,6 +13,7 @@ import pytest
 
 from conftest import SHARED, needs_shared
 from marsad.cli.main import main
+from marsad.extract.aliases import name_key
 from marsad.extract.article import without_proclitic
 
 SNN = SHARED / "data" / "saudinewsnet"
@@ -126,3 +127,33 @@ def test_alternatives_in_api_and_web(two_days: str) -> None:
     assert "هل تقصد" in page
     for alternative in api["alternatives"]:
         assert alternative["name"] in page
+
+
+@needs_shared
+@needs_snn
+def test_titles_and_acronyms_find_their_entity(
+    two_days: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A title standing for one person names him; an acronym's full name names the acronym.
+    king = lookup(two_days, "خادم الحرمين الشريفين", capsys)
+    assert str(king["name"]).startswith("سلمان بن عبد"), king["name"]
+    assert king["label"] == "PERS"
+    crown_prince = lookup(two_days, "ولي العهد", capsys)
+    assert name_key(str(crown_prince["name"])) == name_key("محمد بن نايف"), crown_prince["name"]
+    deputy = lookup(two_days, "ولي ولي العهد", capsys)
+    assert name_key(str(deputy["name"])) == name_key("محمد بن سلمان"), deputy["name"]
+    isis = lookup(two_days, "تنظيم الدولة", capsys)
+    assert isis["name"] == "داعش" and isis["label"] == "ORG"
+    # Two princes sharing a grandfather are two entities, not one.
+    from marsad.store.sqlite import Store
+
+    store = Store(two_days, normalizer_version="x")
+    keys = {
+        row["key"]
+        for row in store.rows(
+            "SELECT key FROM entity_stats WHERE name IN (?, ?)",
+            ("محمد بن نايف بن عبدالعزيز", "محمد بن سلمان بن عبدالعزيز"),
+        )
+    }
+    store.close()
+    assert len(keys) != 1

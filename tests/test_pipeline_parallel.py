@@ -7,14 +7,18 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import marsad.refresh
+import marsad.workers
 from marsad import pipeline
 from marsad.ingest.readers import read_path
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Prepared, Settings, prepare_article, prepare_batch
 from marsad.store.sqlite import Store
+from marsad.summarize import lead_analysis
 from marsad.text.arabic import NORMALIZER_VERSION
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "marsad" / "demo" / "corpus"
@@ -29,7 +33,7 @@ def ingest(path: Path, workers: int) -> Store:
     return store
 
 
-def snapshot(store: Store) -> dict[str, object]:
+def snapshot(store: Store) -> dict[str, list[dict[str, Any]]]:
     return {
         "articles": store.rows(
             "SELECT ext_id, source, story_id, duplicate_of, title, body FROM articles ORDER BY id"
@@ -54,10 +58,15 @@ def test_worker_and_inline_ingest_store_the_same(
 ) -> None:
     inline = snapshot(ingest(tmp_path / "inline.db", workers=0))
     # The worker also summarizes every other story once there are this many to do.
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_SUMMARIES", 2)
-    calls = []
-    original = pipeline.refresh_story
-    monkeypatch.setattr(pipeline, "refresh_story", lambda *a: calls.append(a[1]) or original(*a))
+    monkeypatch.setattr(marsad.workers, "PARALLEL_MIN_SUMMARIES", 2)
+    calls: list[int] = []
+    original = marsad.refresh.refresh_story
+
+    def counted(*args: Any) -> Any:
+        calls.append(args[1])
+        return original(*args)
+
+    monkeypatch.setattr(pipeline, "refresh_story", counted)
     parallel = snapshot(ingest(tmp_path / "parallel.db", workers=1))
     assert inline["mentions"], "the demo has entities"
     stories = [s for s in inline["stories"] if s["summary"]]
@@ -76,7 +85,7 @@ def test_a_worker_ships_no_tokens_and_a_late_extraction_tokenizes_again(tmp_path
         " المحادثات مع الملك عبد الله الثاني مهمة.",
     )
     inline = prepare_article(raw, NOW, Settings())
-    (shipped,) = prepare_batch([raw], NOW, Settings(extract=False), None)
+    (shipped,) = prepare_batch([raw], NOW, Settings(extract=False))
     assert isinstance(inline, Prepared) and isinstance(shipped, Prepared)
     assert inline.body_tokens and shipped.body_tokens is None and shipped.title_tokens is None
     copy = pickle.loads(pickle.dumps(shipped))
@@ -85,8 +94,7 @@ def test_a_worker_ships_no_tokens_and_a_late_extraction_tokenizes_again(tmp_path
     # Stored by a pipeline that extracts, the token-less item is extracted here instead.
     store = Store(tmp_path / "late.db", normalizer_version=NORMALIZER_VERSION)
     late = Pipeline(store, Settings(workers=0))
-    with store.transaction():
-        late._store_prepared(copy, pipeline.IngestReport())
+    late._store_batch([copy.raw], [copy], pipeline.IngestReport())
     assert store.rows("SELECT text FROM mentions"), "entities extracted from the body"
     store.close()
 
@@ -94,8 +102,8 @@ def test_a_worker_ships_no_tokens_and_a_late_extraction_tokenizes_again(tmp_path
 def test_the_worker_skips_extraction_for_stored_records(tmp_path: Path) -> None:
     store = ingest(tmp_path / "s.db", workers=0)
     batch = [r for r in read_path(DEMO) if isinstance(r, RawArticle)][:3]
-    again = prepare_batch(batch, NOW, Settings(), str(tmp_path / "s.db"))
-    fresh = prepare_batch(batch, NOW, Settings(), None)
+    again = marsad.workers.prepare_in_worker(batch, NOW, Settings(), str(tmp_path / "s.db"))
+    fresh = prepare_batch(batch, NOW, Settings())
     assert all(isinstance(i, Prepared) and i.found is None for i in again)
     assert all(isinstance(i, Prepared) and i.found is not None for i in fresh)
     store.close()
@@ -136,3 +144,14 @@ def test_a_script_without_main_guard_still_ingests(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "ingested 46" in done.stdout
     assert "preparing the remaining batches inline" in done.stderr
+
+
+def test_lead_sentences_travel_with_the_stored_articles(tmp_path: Path) -> None:
+    store = Store(tmp_path / "l.db", normalizer_version=NORMALIZER_VERSION)
+    writer = Pipeline(store, Settings(workers=0))
+    writer.ingest(read_path(DEMO))
+    assert len(writer.leads) == store.count("articles")
+    for article_id, lead in writer.leads.items():
+        stored = store.article(article_id)
+        assert stored is not None and lead == lead_analysis(stored.body)
+    store.close()

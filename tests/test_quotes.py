@@ -9,7 +9,7 @@ import pytest
 
 from marsad.evaluate.quotes_eval import evaluate_quotes
 from marsad.extract.aliases import canonical_name, same_entity
-from marsad.extract.quotes import extract_statements, split_speaker
+from marsad.extract.quotes import extract_statements, speaker_canonical, split_speaker
 from marsad.text.arabic import NORMALIZER_VERSION, display
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -513,3 +513,376 @@ def test_document_issuer_with_la_prefix_keeps_the_article() -> None:
     )
     statements = extract_statements(text)
     assert statements[-1].speaker_resolved == "وزارة الصحة الأردنية"
+
+
+# Kinds of this round (issue 19, speakers): sentences written for the tests, not taken from
+# any annotated set.
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "claim"),
+    [
+        (
+            "وأكد وزير الزراعة الأردني حرص بلاده على دعم المزارعين في الموسم المقبل.",
+            "وزير الزراعة الأردني",
+            "حرص بلاده على دعم المزارعين في الموسم المقبل",
+        ),
+        (
+            "ونفت وزارة النقل المصرية توقف القطارات بين القاهرة والإسكندرية.",
+            "وزارة النقل المصرية",
+            "توقف القطارات بين القاهرة والإسكندرية",
+        ),
+        (
+            "وأكد مسؤول أمني مقتل أربعة مسلحين في الاشتباكات الأخيرة.",
+            "مسؤول أمني",
+            "مقتل أربعة مسلحين في الاشتباكات الأخيرة",
+        ),
+        (
+            "وأكد المتحدث باسم البلدية خالد الزهراني في تصريح له أمس على أهمية الالتزام بالتعليمات.",
+            "خالد الزهراني",
+            "أهمية الالتزام بالتعليمات",
+        ),
+    ],
+    ids=["role", "ministry", "unnamed-source", "ala"],
+)
+def test_claimed_noun_phrase_is_split_from_its_subject(text: str, speaker: str, claim: str) -> None:
+    (statement,) = extract_statements(text)
+    assert statement.speaker == speaker
+    assert text[statement.start : statement.end] == claim
+
+
+def test_name_after_a_nationality_is_not_taken_for_the_claim() -> None:
+    text = "وأكد الرئيس الأمريكي باراك أوباما دعم بلاده للحكومة العراقية."
+    claims = [text[s.start : s.end] for s in extract_statements(text)]
+    assert not any(claim.startswith("باراك") for claim in claims)
+
+
+def test_claimed_noun_without_subject_continues_the_last_speaker() -> None:
+    text = (
+        "وقال مدير المشروع سعيد الناصر إن العمل بدأ في الموعد المحدد. "
+        "وأكد استمرار أعمال الحفر حتى نهاية العام."
+    )
+    first, second = extract_statements(text)
+    assert second.speaker_resolved == first.speaker_resolved
+    assert text[second.start : second.end] == "استمرار أعمال الحفر حتى نهاية العام"
+
+
+def test_preposition_before_a_definite_thing_is_no_claim() -> None:
+    assert extract_statements("وأشار المدير إلى المشروع الجديد في الحي الشمالي.") == []
+
+
+@pytest.mark.parametrize(
+    "second_sentence",
+    [
+        "وقالت لإحدى القنوات: إن المعرض سيستمر أسبوعين.",
+        'وأبلغ وكالة "الأناضول" أن المعرض سيستمر أسبوعين.',
+    ],
+    ids=["li-ihda", "ablagha"],
+)
+def test_the_one_spoken_to_is_not_the_speaker(second_sentence: str) -> None:
+    text = "وقالت مديرة المعرض هدى العتيبي إن الإقبال كان كبيرا. " + second_sentence
+    first, second = extract_statements(text)
+    assert second.speaker_resolved == first.speaker_resolved == "هدى العتيبي"
+
+
+def test_bare_noun_refers_to_the_entity_its_indefinite_form_named() -> None:
+    text = (
+        "وأصدرت خلية الرصد الحربي بيانا عن العمليات. "
+        "وأضافت الخلية أن القوات تقدمت في المحور الشرقي."
+    )
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "الخلية"
+    assert statement.speaker_resolved == "خلية الرصد الحربي"
+    assert not statement.speaker_unresolved
+
+
+def test_definite_adjective_closing_a_name_is_not_a_surname() -> None:
+    name, _title, _description = split_speaker("خلية الرصد الحربي")
+    assert name == "خلية الرصد الحربي"
+
+
+def test_accusative_antecedent_is_named_in_its_plain_form() -> None:
+    text = (
+        "افتتح متحفا بريطانيا معرضا للخطوط العربية القديمة. "
+        "وقال المتحف في بيان، إن المعرض يضم مئة مخطوطة نادرة."
+    )
+    (statement,) = extract_statements(text)
+    assert statement.speaker_resolved == "متحف بريطاني"
+
+
+def test_family_name_after_a_patronymic_stays_in_the_name() -> None:
+    text = "وأوضح مدير مركز التدريب، فهد بن سالم المرشد، أن الدورة تستمر أسبوعين."
+    (statement,) = extract_statements(text)
+    assert statement.speaker_resolved == "فهد بن سالم المرشد"
+    assert speaker_canonical(statement.speaker_resolved) == "فهد بن سالم المرشد"
+
+
+def test_quotation_closed_by_a_double_prime_keeps_the_site_name() -> None:
+    text = "وأفاد موقع “سكاي نيوز″، أن الرحلات استؤنفت صباح اليوم."
+    (statement,) = extract_statements(text)
+    assert same_entity(speaker_canonical(statement.speaker_resolved), "سكاي نيوز")
+    assert text[statement.start : statement.end] == "الرحلات استؤنفت صباح اليوم"
+
+
+def test_unnamed_source_set_off_by_commas_speaks_on() -> None:
+    text = "ونفى مصدر في الوزارة، صحة الأنباء المتداولة، مؤكدا أن الامتحانات ستقام في موعدها."
+    statements = extract_statements(text)
+    assert [s.speaker_resolved for s in statements] == ["مصدر في الوزارة"] * 2
+
+
+def test_relayed_speaker_of_a_clause_without_complement() -> None:
+    text = (
+        'وذكر موقع "روسيا اليوم" أن شويغو أبدى في تصريح للصحفيين استعداد بلاده للتعاون مع الشركاء.'
+    )
+    (statement,) = extract_statements(text)
+    assert statement.speaker_resolved == "شويغو"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("ويقول الباحث خالد السالم إن التجربة نجحت في المختبر.", "خالد السالم"),
+        ("وتشير الإحصاءات إلى أن عدد الزوار ارتفع هذا العام.", "الإحصاءات"),
+    ],
+    ids=["yaqul", "tushir"],
+)
+def test_present_tense_cue_opening_a_clause(text: str, speaker: str) -> None:
+    (statement,) = extract_statements(text)
+    assert statement.speaker == speaker
+
+
+def test_present_tense_verb_inside_a_clause_is_no_cue() -> None:
+    text = "وقبضت الشرطة على أشخاص تشير لهم الأدلة، وتبين أنهم من سكان الحي."
+    assert extract_statements(text) == []
+
+
+def test_name_set_off_after_a_descriptor_and_its_adjective() -> None:
+    text = "وقال منسق المعرض، المصور الفوتوغرافي علي الحارثي، إن المعرض يضم خمسين صورة."
+    (statement,) = extract_statements(text)
+    assert speaker_canonical(statement.speaker_resolved) == "علي الحارثي"
+
+
+def test_given_name_that_is_also_a_nationality_opens_the_name() -> None:
+    text = "وقال تركي العتيبي مدير إدارة المرور في المحافظة إن الطريق سيفتح غدا."
+    (statement,) = extract_statements(text)
+    assert speaker_canonical(statement.speaker_resolved) == "تركي العتيبي"
+    assert statement.speaker_description.startswith("مدير إدارة المرور")
+
+
+def test_cue_right_after_a_full_stop_without_space() -> None:
+    text = "أعلنت الشركة نتائجها.وقال متحدث باسم الشركة إن الأرباح ارتفعت هذا العام."
+    statements = extract_statements(text)
+    assert [s.speaker for s in statements] == ["متحدث باسم الشركة"]
+
+
+def test_present_tense_cue_with_a_claimed_noun() -> None:
+    text = "وتشير الأرقام الرسمية إلى تراجع عدد الحوادث خلال الصيف."
+    (statement,) = extract_statements(text)
+    assert text[statement.start : statement.end] == "تراجع عدد الحوادث خلال الصيف"
+
+
+def test_noun_phrase_closed_before_a_claimed_noun_with_bi() -> None:
+    text = "وبعد المعركة اعترفت الفصائل المسلحة، بخسارة مواقعها في الريف الشمالي."
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "الفصائل المسلحة"
+    assert text[statement.start : statement.end].startswith("بخسارة مواقعها")
+
+
+def test_one_word_clause_ending_its_sentence_is_no_relayed_speaker() -> None:
+    text = "وقال اللاعب سامي الحربي إنه نادم. واعترف بالقيادة دون رخصة."
+    first, second = extract_statements(text)
+    assert text[first.start : first.end] == "نادم"
+    assert second.speaker_resolved == "سامي الحربي"
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        (
+            "وصلت أول طائرة إلى المطار صباح اليوم، حسبما أعلن مدير الطيران المدني.",
+            "مدير الطيران المدني",
+        ),
+        (
+            "أجريت للاعب عملية جراحية في الركبة حسب ما أعلن موقع النادي الرسمي.",
+            "موقع النادي الرسمي",
+        ),
+        (
+            "أحبطت الشرطة محاولة تهريب وفقا لما ذكره مصدر أمني لوكالة الأنباء.",
+            "مصدر أمني لوكالة الأنباء",
+        ),
+        ("ارتفعت أسعار القمح هذا العام، بحسب بيانات وزارة الزراعة.", "بيانات وزارة الزراعة"),
+    ],
+    ids=["hasabama", "hasab-ma", "wafqan-lima", "bayanat"],
+)
+def test_attribution_through_ma_and_a_verb_of_saying(text: str, source: str) -> None:
+    (statement,) = extract_statements(text)
+    assert statement.speaker.startswith(source.split()[0])
+    assert statement.start == 0
+
+
+def test_attribution_by_manner_is_no_source() -> None:
+    assert extract_statements("وقعت الشركة العقد، وفق شروط محددة وضعتها الوزارة.") == []
+
+
+@pytest.mark.parametrize(
+    ("second", "claim"),
+    [
+        ("، لافتا إلى وجود طرق عديدة لاستعادة الملفات.", "وجود طرق عديدة لاستعادة الملفات"),
+        (" مؤكدا احتمالات زيادة المعروض في الأسواق.", "احتمالات زيادة المعروض في الأسواق"),
+        ("، مضيفاً تم حتى نهاية الشهر إصدار ألف تأشيرة.", "تم حتى نهاية الشهر إصدار ألف تأشيرة"),
+    ],
+    ids=["lafitan-ila", "muakkidan", "mudifan"],
+)
+def test_participle_without_complement_still_states(second: str, claim: str) -> None:
+    text = "وقال المهندس خالد سعيد إن العمل مستمر" + second
+    first, statement = extract_statements(text)
+    assert statement.speaker_resolved == first.speaker_resolved
+    assert text[statement.start : statement.end] == claim
+
+
+def test_feminine_participle_that_is_a_noun_is_no_cue() -> None:
+    text = "وقال المدير فهد العلي إن البحث مستمر. وبعد متابعة دقيقة للحادثة قبضت الشرطة على الجاني."
+    assert len(extract_statements(text)) == 1
+
+
+def test_feminine_participle_after_a_noun_is_an_adjective() -> None:
+    text = "وقال العميد محمد سمير إنه بناء على معلومات مؤكدة من الأجهزة الأمنية جرى استهداف المقر."
+    (statement,) = extract_statements(text)
+    assert text[statement.start : statement.end].endswith("جرى استهداف المقر")
+
+
+def test_subject_set_off_by_a_comma_before_a_claimed_noun() -> None:
+    text = "وأكدت المقاومة الشعبية في المدينة، سقوط قتلى في صفوف المهاجمين."
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "المقاومة الشعبية في المدينة"
+    assert text[statement.start : statement.end] == "سقوط قتلى في صفوف المهاجمين"
+
+
+def test_claim_after_an_time_phrase_and_an() -> None:
+    text = "أعلنت القوات المسلحة مساء أمس عن مقتل عشرة مسلحين في الهجوم."
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "القوات المسلحة"
+    assert text[statement.start : statement.end] == "مقتل عشرة مسلحين في الهجوم"
+
+
+def test_people_spoken_to_close_the_speaker_phrase() -> None:
+    text = 'وصرح محافظ المدينة سالم الكثيري لصحافيين في الميناء "إنها أول سفينة تصل منذ أشهر".'
+    (statement,) = extract_statements(text)
+    assert speaker_canonical(statement.speaker_resolved) == "سالم الكثيري"
+
+
+def test_rare_given_name_before_bin_opens_the_name() -> None:
+    text = "وأوضح الناطق باسم الهيئة بجازان بيشي بن عيسى الصرخي أن الفرق باشرت 40 بلاغا."
+    (statement,) = extract_statements(text)
+    assert statement.speaker_resolved == "بيشي بن عيسى الصرخي"
+
+
+def test_document_phrase_after_the_speaker_is_cut() -> None:
+    text = (
+        "نقل اللاعب إلى مستشفى الملك فهد التخصصي. "
+        "وأكد المستشفى في تقريره الطبي أن حالة اللاعب مستقرة."
+    )
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "المستشفى"
+    assert statement.speaker_resolved.startswith("مستشفى الملك فهد")
+
+
+def test_feminine_verb_without_subject_skips_the_man_who_spoke_last() -> None:
+    text = (
+        "وذكرت صحيفة الغارديان أن السجينين هربا ليلا. "
+        "وقال جون سميث للمحققين إنه كان يراقب الحراس. "
+        "وأضافت أنه قضى شهورا في دراسة الممرات."
+    )
+    statements = extract_statements(text)
+    assert statements[-1].speaker_resolved == statements[0].speaker_resolved
+
+
+def test_feminine_verb_continues_a_woman_who_spoke_last() -> None:
+    text = "وقالت ماريا زاخاروفا إن الوضع خطير. وأضافت أن بلادها مستعدة للحوار."
+    first, second = extract_statements(text)
+    assert second.speaker_resolved == first.speaker_resolved == "ماريا زاخاروفا"
+
+
+def test_organisation_name_keeps_its_la_complement() -> None:
+    text = (
+        "وقالت المنظمة الدولية لحماية الطفولة إن آلاف الأطفال بلا مدارس. "
+        "وأضافت المنظمة أن التمويل لا يكفي."
+    )
+    first, second = extract_statements(text)
+    assert first.speaker_resolved == "المنظمة الدولية لحماية الطفولة"
+    assert second.speaker_resolved == "المنظمة الدولية لحماية الطفولة"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "claim"),
+    [
+        (
+            "وتوقع مركز الخليج للأبحاث نمو الاقتصاد بنسبة ثلاثة في المئة.",
+            "مركز الخليج للأبحاث",
+            "نمو الاقتصاد بنسبة ثلاثة في المئة",
+        ),
+        (
+            "وأعلن النادي السعودي تعاقده مع المدرب الجديد لموسمين.",
+            "النادي السعودي",
+            "تعاقده مع المدرب الجديد لموسمين",
+        ),
+        (
+            "وأكدت الخارجية الأردنية رفض الأردن أي تدخل في شؤونه الداخلية.",
+            "الخارجية الأردنية",
+            "رفض الأردن أي تدخل في شؤونه الداخلية",
+        ),
+    ],
+    ids=["lil-complement", "pronoun-noun", "definite-form"],
+)
+def test_claimed_noun_after_an_organisation(text: str, speaker: str, claim: str) -> None:
+    (statement,) = extract_statements(text)
+    assert statement.speaker == speaker
+    assert text[statement.start : statement.end] == claim
+
+
+def test_rank_in_a_ministry_is_no_relative() -> None:
+    text = "وقال وكيل وزارة الصحة خالد المرغلاني إن الحملة تبدأ غدا."
+    (statement,) = extract_statements(text)
+    assert not statement.speaker_unresolved
+    assert speaker_canonical(statement.speaker_resolved) == "خالد المرغلاني"
+
+
+def test_given_name_alone_refers_to_the_full_name() -> None:
+    text = "قال المتحدث باسم الهيئة ماجد العتيبي إن الخطة جاهزة. وأكد ماجد أن التنفيذ يبدأ غدا."
+    _first, second = extract_statements(text)
+    assert speaker_canonical(second.speaker_resolved) == "ماجد العتيبي"
+
+
+def test_the_official_stands_for_the_latest_named_official() -> None:
+    text = (
+        "قال رئيس الأركان اللواء سالم الحمادي إن القوات تتقدم. "
+        "وأكد المسؤول العسكري أن المعركة تقترب من نهايتها."
+    )
+    _first, second = extract_statements(text)
+    assert speaker_canonical(second.speaker_resolved) == "سالم الحمادي"
+
+
+def test_our_sources_inside_a_clause_are_no_new_speaker() -> None:
+    text = (
+        "قالت خلية الرصد إن المسلحين انسحبوا. "
+        "وأضافت أنه بعد المعارك أكدت مصادرنا بحصول انشقاقات واسعة بينهم."
+    )
+    speakers = {s.speaker for s in extract_statements(text)}
+    assert "مصادرنا" not in speakers
+
+
+def test_a_feeling_is_no_claim() -> None:
+    assert extract_statements("وأكد اللاعب سعادته بالانتقال إلى النادي الجديد.") == []
+
+
+def test_pointing_to_a_place_is_no_claim() -> None:
+    assert extract_statements("وأشار الوزير إلى سوريا والعراق في كلمته.") == []
+
+
+def test_attribution_with_the_article_resolves_to_the_named_fund() -> None:
+    text = (
+        "وتوقع صندوق النقد الدولي نمو الاقتصاد العالمي. "
+        "ووفقا للصندوق، فإن التضخم سيتراجع العام المقبل."
+    )
+    _first, second = extract_statements(text)
+    assert second.speaker_resolved == "صندوق النقد الدولي"

@@ -22,10 +22,10 @@ from marsad.summarize.extractive import cut_at_word, prepare, select_mmr, senten
 from marsad.summarize.pool import (
     LEAD_SENTENCES,
     MAX_ARTICLES,
-    analyse_lead,
     announces_text,
     is_byline,
     is_fragment,
+    lead_analysis,
     starts_without_subject,
     strip_dateline,
 )
@@ -336,7 +336,7 @@ def test_lexrank_scores_favour_the_hub_of_a_star_graph() -> None:
 
 
 def test_dense_and_sparse_term_matrices_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    bags = [list(analyse_lead(doc.text)[0].stems) for doc in STORY] + [["x", "x", "y"], []]
+    bags = [list(lead_analysis(doc.text)[0].stems) for doc in STORY] + [["x", "x", "y"], []]
 
     def similarities() -> tuple[np.ndarray, np.ndarray]:
         counts = vectors.term_counts(bags)
@@ -412,7 +412,7 @@ def test_lead_analysis_marks_unusable_sentences() -> None:
         "وأضاف أن فرق الإنقاذ تعاملت مع أكثر من 300 بلاغ خلال ساعات قليلة.\n"
         "سمات جدة سيول الدفاع المدني أمطار إنقاذ"
     )
-    lead = analyse_lead(body)
+    lead = lead_analysis(body)
     assert [body[s.start : s.end][:4] for s in lead] == ["أعلن", "الأم", "كتب:", "وأضا", "سمات"]
     assert [s.eligible for s in lead] == [True, False, False, True, True]
     assert [s.dangling for s in lead] == [False, False, False, True, False]

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from marsad.compare.timeline import DatedSentence, build_timeline
-from marsad.text.arabic import content_stems, fold, tokenize
-from marsad.text.dates import DateMention, find_dates, fold_mapped, infer_year
+from marsad.text.arabic import content_stems, fold, fold_mapped, tokenize
+from marsad.text.dates import DateMention, find_dates, infer_year
 
 WEDNESDAY = date(2017, 11, 15)
 JULY_2015 = date(2015, 7, 24)  # a Friday, 8 Shawwal 1436

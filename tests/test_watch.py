@@ -30,6 +30,7 @@ from marsad.cli.main import main
 from marsad.errors import ConfigError, StoreError
 from marsad.ingest.urls import canonical_url
 from marsad.pipeline import Pipeline
+from marsad.refresh import analysis_outdated
 from marsad.store.sources import WatchStore
 from marsad.text.arabic import NORMALIZER_VERSION
 from marsad.watch.fetch import Fetcher, FetchError, FetchLimits
@@ -167,6 +168,10 @@ def test_new_item_is_picked_up_within_one_poll(server: LoopbackServer) -> None:
     assert article_id is not None
     story = watcher.store.story_of(article_id)
     assert story is not None and watcher.store.story(story) is not None
+    # The watch is a writer: every story that gained articles has its analysis kept.
+    stories = watcher.store.story_ids_with_articles()
+    assert story in stories
+    assert not [s for s in stories if analysis_outdated(watcher.store, s)]
 
 
 def test_edited_item_becomes_a_new_version(server: LoopbackServer) -> None:

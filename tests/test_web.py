@@ -21,9 +21,9 @@ with warnings.catch_warnings():
 from tests.test_export import build_demo_store
 
 from marsad.api import create_app
-from marsad.api.service import Service
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Settings
+from marsad.service import ReadService
 from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 from marsad.web import charts
@@ -288,15 +288,15 @@ def test_stale_comparison_is_flagged(
     compared: tuple[TestClient, int, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, story_id, path = compared
-    fresh = Service.story_page
+    fresh = ReadService.story_page
 
-    def stale_page(self: Service, wanted: int) -> dict[str, Any] | None:
+    def stale_page(self: ReadService, wanted: int) -> dict[str, Any] | None:
         view = fresh(self, wanted)
         if view is not None and view["analysis"]:
             view["analysis"] = {**view["analysis"], "stale": True}
         return view
 
-    monkeypatch.setattr(Service, "story_page", stale_page)
+    monkeypatch.setattr(ReadService, "story_page", stale_page)
     with TestClient(create_app(path), base_url="http://localhost") as client:  # empty page cache
         html = client.get(f"/story/{story_id}").text
     assert "تُحدَّث هذه المقارنة لتشمل أحدث المقالات" in section(html, "comparison")

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from marsad.ingest import read_path
 from marsad.models import RawArticle, Skipped
-from marsad.pipeline import STAGES, IngestReport, Pipeline, ProgressFn, Settings
+from marsad.pipeline import STAGES, IngestReport, Pipeline, ProgressFn
+from marsad.settings import Settings
 from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 

@@ -17,7 +17,7 @@ from typing import Any, Final, TextIO
 
 from marsad.search.fts import build_query
 from marsad.store.sqlite import Store
-from marsad.views import entities_view, find_stories_view, statement_rows
+from marsad.views import entities_view, find_stories_view
 
 WHAT: Final = ("stories", "articles", "entities", "statements")
 FORMATS: Final = ("jsonl", "csv")
@@ -139,26 +139,13 @@ def story_records(store: Store, filters: ExportFilters) -> Iterator[dict[str, An
 
 def article_records(store: Store, filters: ExportFilters) -> Iterator[dict[str, Any]]:
     """Live articles (superseded versions left out) matching the filters, oldest first."""
-    where, params = ["superseded_by IS NULL"], list[Any]()
-    if filters.outlet:
-        where.append("source = ?")
-        params.append(filters.outlet)
-    if filters.since:
-        where.append("published >= ?")
-        params.append(filters.since.isoformat())
-    if filters.until:
-        where.append("published <= ?")
-        params.append(filters.until.isoformat())
+    ids = None
     if filters.query:
         expression, _ = build_query(filters.query)
         ids = [i for i, _ in store.fts_query(expression, limit=MATCH_LIMIT)] if expression else []
-        where.append("id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(ids))
-    sql = (
-        "SELECT id, ext_id, source, published, title, url, story_id, duplicate_of, body"
-        f" FROM articles WHERE {' AND '.join(where)} ORDER BY published, id"
-    )
-    for row in store.db.execute(sql, params):
+    for row in store.export_articles(
+        outlet=filters.outlet, since=filters.since, until=filters.until, ids=ids
+    ):
         yield dict(zip(ARTICLE_COLUMNS, row, strict=True))
 
 
@@ -175,26 +162,11 @@ def entity_records(store: Store, filters: ExportFilters) -> Iterator[dict[str, A
 
 def statement_records(store: Store, filters: ExportFilters) -> Iterator[dict[str, Any]]:
     """Statements with their text, oldest first; outlet and time filters apply."""
-    if not _has_table(store, "statements"):
+    if not store.has_table("statements"):
         return
-    where, params = ["1 = 1"], list[Any]()
-    if filters.outlet:
-        where.append("a.source = ?")
-        params.append(filters.outlet)
-    if filters.since:
-        where.append("a.published >= ?")
-        params.append(filters.since.isoformat())
-    if filters.until:
-        where.append("a.published <= ?")
-        params.append(filters.until.isoformat())
-    yield from statement_rows(store, " AND ".join(where), params, limit=MATCH_LIMIT)
-
-
-def _has_table(store: Store, name: str) -> bool:
-    row = store.db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-    ).fetchone()
-    return row is not None
+    yield from store.statements(
+        outlet=filters.outlet, since=filters.since, until=filters.until, limit=MATCH_LIMIT
+    )
 
 
 _RECORDS = {

@@ -12,10 +12,10 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from marsad.data import load_toml
 from marsad.errors import ConfigError
 
 USER_FILE_ENV = "MARSAD_OUTLETS"
@@ -82,9 +82,7 @@ class Profiles:
 @cache
 def profiles() -> Profiles:
     """The bundled profiles with the user's file laid over them (read once per process)."""
-    bundled = tomllib.loads(
-        resources.files("marsad.data").joinpath("outlets.toml").read_text(encoding="utf-8")
-    )
+    bundled = load_toml("outlets.toml")
     user_path = os.environ.get(USER_FILE_ENV)
     path = Path(user_path) if user_path else USER_FILE.expanduser()
     user: dict[str, Any] = {}

@@ -1,20 +1,19 @@
 """JSON-ready views of stored data, shared by the CLI's ``--json`` and the HTTP API.
 
 Each function returns plain dicts and lists (the public schema); renderers format them.
+Views only read: they call the store's named queries and never write, not even a story
+analysis they had to build (the refresher keeps analyses, see :mod:`marsad.refresh`).
 """
 
 from __future__ import annotations
 
 import math
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from marsad.cluster.signals import TOP_HALF_LIFE_HOURS, top_score
-from marsad.errors import StoreError
 from marsad.profiles import profiles, profiles_json
 from marsad.search.fts import Hit, SearchFilters, build_query, search_page
 from marsad.search.related import related_stories
@@ -119,31 +118,30 @@ def article_brief(article: StoredArticle) -> dict[str, Any]:
     }
 
 
-#: Persists a story analysis built by a reader for the page it shows: (story id, revision it
-#: was built at, analysis).
-KeepAnalysis = Callable[[int, int, dict[str, Any]], None]
-#: Schedules the rebuild of a stale story analysis for later (the server's background worker).
+#: Asks the refresher (a writer) to build and keep a story's analysis later: the server's
+#: background worker. Readers never store one themselves.
 RefreshAnalysis = Callable[[int], None]
 
 
 def story_view(
-    store: Store,
-    story_id: int,
-    *,
-    keep_analysis: KeepAnalysis | None = None,
-    refresh_analysis: RefreshAnalysis | None = None,
+    store: Store, story_id: int, *, refresh_analysis: RefreshAnalysis | None = None
 ) -> dict[str, Any] | None:
     """A story with its summary and articles; copies are grouped under their original.
 
-    ``keep_analysis`` stores a freshly built analysis when ``store`` is read-only (the
-    server's readers); by default it is written through ``store`` itself. With
-    ``refresh_analysis``, an analysis older than the story's latest articles is shown as
-    it is (marked ``stale``) while it is rebuilt in the background; without it, it is
-    rebuilt before returning.
+    The story's analysis is the stored one when it is current. Otherwise it is built in
+    memory for this view only; with ``refresh_analysis`` (the server) an outdated stored
+    one is shown as it is (marked ``stale``) while the refresher rebuilds it, and a story
+    without one asks the refresher to keep the one built here.
     """
     story = store.story(story_id)
+    merged_from = None
     if story is None:
-        return None
+        # A story merged into another lives on under that one's id (store/redirects.py).
+        into = store.story_redirect(story_id)
+        story = None if into is None else store.story(into)
+        if story is None:
+            return None
+        merged_from, story_id = story_id, story.id
     members = store.story_articles(story_id)
     copies: dict[int, list[StoredArticle]] = defaultdict(list)
     for article in members:
@@ -169,6 +167,8 @@ def story_view(
             articles.append(entry)
     view = story_brief(story)
     view["schema"] = SCHEMA_VERSION
+    if merged_from is not None:
+        view["merged_from"] = merged_from  # the id asked for, merged into this story
     view["summary"] = story.summary or {"headline": story.title, "sentences": []}
     view["articles"] = articles
     view["duplicate_copies"] = sum(len(a["copies"]) for a in articles)
@@ -201,9 +201,7 @@ def story_view(
         }
         for r in related_stories(store, story_id)
     ]
-    view["analysis"] = story_analysis(
-        store, story, members, keep=keep_analysis, refresh=refresh_analysis
-    )
+    view["analysis"] = story_analysis(store, story, members, refresh=refresh_analysis)
     # Sources that disagree inside one story, even one outlet's own article (a president's
     # "more than 90%" against his ministry's "about 92%"), are shown with the story itself.
     found = (view["analysis"] or {}).get("disagreements") or {}
@@ -212,7 +210,7 @@ def story_view(
         "statements": found.get("statements") or [],
     }
     view["entities"] = story_entities(store, story_id)
-    view["statements"] = statement_rows(store, "a.story_id = ?", (story_id,), limit=100)
+    view["statements"] = store.statements(story_id=story_id, limit=100)
     view["outlet_profiles"] = profiles_json(
         [*story.sources, *(view["analysis"] or {}).get("coverage", {}).get("missing", [])]
     )
@@ -250,15 +248,17 @@ def story_analysis(
     story: StoredStory,
     members: list[StoredArticle],
     *,
-    keep: KeepAnalysis | None = None,
     refresh: RefreshAnalysis | None = None,
 ) -> dict[str, Any] | None:
-    """The story's outlet comparison, disagreements and timeline, built on first view and kept.
+    """The story's outlet comparison, disagreements and timeline: the stored one, else one
+    built in memory for this view (never stored here).
 
     Every story with an article gets one: disagreements between sources and the timeline
     matter for one outlet too; renderers show the comparison sections only from
-    :data:`MIN_OUTLETS_TO_COMPARE` outlets. A kept analysis records the articles it was built from (``basis``); once the story
-    has more, it is rebuilt now, or later through ``refresh`` (then shown ``stale``).
+    :data:`MIN_OUTLETS_TO_COMPARE` outlets. A stored analysis records the articles it was
+    built from (``basis``); once the story has more, it is built again now, or, with
+    ``refresh``, shown ``stale`` while the refresher rebuilds it (at most every
+    :data:`ANALYSIS_REFRESH_SECONDS`).
     """
     if not members:
         return None
@@ -274,7 +274,9 @@ def story_analysis(
             if _age_seconds(cached.get("built_at")) >= ANALYSIS_REFRESH_SECONDS:
                 refresh(story.id)
             return {**cached, "stale": True}
-    return build_analysis(store, story, members, keep=keep)
+    elif refresh is not None:
+        refresh(story.id)  # none stored yet: the refresher keeps one for the next views
+    return build_analysis(store, story, members)
 
 
 def _age_seconds(stamp: Any) -> float:
@@ -290,13 +292,9 @@ def analysis_basis(members: Sequence[StoredArticle]) -> list[int]:
 
 
 def build_analysis(
-    store: Store,
-    story: StoredStory,
-    members: list[StoredArticle],
-    *,
-    keep: KeepAnalysis | None = None,
+    store: Store, story: StoredStory, members: list[StoredArticle]
 ) -> dict[str, Any]:
-    """Build a story's analysis now and keep it (through ``keep``, else ``store``)."""
+    """Build a story's analysis from the store as it is now (nothing is written)."""
     from marsad.compare.analyze import analyze_story
 
     analysis = analyze_story(
@@ -305,7 +303,6 @@ def build_analysis(
     )
     analysis["basis"] = analysis_basis(members)
     analysis["built_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    (keep or partial(keep_analysis, store))(story.id, story.revision, analysis)
     return analysis
 
 
@@ -352,33 +349,6 @@ def _shifted(moment: datetime, by: timedelta) -> datetime:
         return moment + by
     except OverflowError:
         return moment
-
-
-def rebuild_story_analysis(store: Store, story_id: int, keep: KeepAnalysis) -> None:
-    """Rebuild a story's analysis from the store as it is now (a background refresh)."""
-    story = store.story(story_id)
-    if story is not None:
-        build_analysis(store, story, store.story_articles(story_id), keep=keep)
-
-
-def keep_analysis(
-    store: Store,
-    story_id: int,
-    revision: int,
-    analysis: dict[str, Any],
-    *,
-    changes_page: bool = False,
-) -> None:
-    """Store an analysis built at ``revision`` unless the story changed since.
-
-    ``changes_page``: the analysis replaces one a page showed (a background rebuild), so
-    the story's pages must be rebuilt too; not so for one built while building the page.
-    """
-    try:
-        with store.transaction():
-            store.set_analysis(story_id, analysis, revision=revision, changes_page=changes_page)
-    except (sqlite3.Error, StoreError):  # read-only: show the analysis, just do not keep it
-        pass
 
 
 def search_view(
@@ -443,7 +413,7 @@ def _hit(h: Hit) -> dict[str, Any]:
 
 
 # -- read views used by the HTTP API and web UI -------------------------------------------
-# They read the store's tables directly (read-only SQL) so filters run in SQLite, not Python.
+# Filters run in the store's queries, not in Python.
 
 STORY_MATCH_LIMIT = 5000  # most matching articles consulted when filtering stories by text
 
@@ -454,18 +424,7 @@ def _story_ids_matching(store: Store, query: str) -> set[int] | None:
     if not expression:
         return None
     ranked = store.fts_query(expression, limit=STORY_MATCH_LIMIT)
-    ids = [article_id for article_id, _rank in ranked]
-    story_ids: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        rows = store.db.execute(
-            f"SELECT DISTINCT story_id FROM articles WHERE id IN ({marks})"
-            " AND story_id IS NOT NULL AND superseded_by IS NULL",
-            chunk,
-        )
-        story_ids.update(int(r[0]) for r in rows)
-    return story_ids
+    return store.story_ids_of_articles([article_id for article_id, _rank in ranked])
 
 
 def _story_ids_with_entity(store: Store, name: str) -> set[int]:
@@ -475,15 +434,7 @@ def _story_ids_with_entity(store: Store, name: str) -> set[int]:
     key = name_key(canonical_name(name))
     if not key:
         return set()
-    keys = [f"{label}:{key}" for label in ENTITY_LABELS]
-    rows = store.db.execute(
-        "SELECT a.story_id FROM mentions m JOIN articles a ON a.id = m.article_id"
-        f" WHERE m.key IN ({','.join('?' * len(keys))}) AND a.story_id IS NOT NULL"
-        " UNION SELECT a.story_id FROM statements s JOIN articles a ON a.id = s.article_id"
-        " WHERE s.speaker_key = ? AND a.story_id IS NOT NULL",
-        (*keys, key),
-    )
-    return {int(r[0]) for r in rows}
+    return store.story_ids_with_entity([f"{label}:{key}" for label in ENTITY_LABELS], key)
 
 
 def find_stories_view(
@@ -567,11 +518,7 @@ def threads_view(store: Store, *, limit: int = 50, offset: int = 0) -> dict[str,
 
 def outlet_menu(store: Store) -> list[dict[str, Any]]:
     """Outlets with their live article counts, largest first (cheap: read from an index)."""
-    rows = store.db.execute(
-        "SELECT source, count(*) FROM articles WHERE superseded_by IS NULL"
-        " GROUP BY source ORDER BY count(*) DESC, source"
-    )
-    return [{"name": str(name), "articles": int(n)} for name, n in rows]
+    return [{"name": name, "articles": n} for name, n in store.outlet_article_counts()]
 
 
 def _profile_json(slug: str) -> dict[str, Any] | None:
@@ -581,24 +528,19 @@ def _profile_json(slug: str) -> dict[str, Any] | None:
 
 def outlets_view(store: Store) -> dict[str, Any]:
     """Every outlet: articles stored, copies of other articles, stories covered, time span."""
-    rows = store.db.execute(
-        "SELECT source, count(*), sum(duplicate_of IS NOT NULL), count(DISTINCT story_id),"
-        " min(published), max(published) FROM articles WHERE superseded_by IS NULL"
-        " GROUP BY source ORDER BY count(*) DESC, source"
-    )
     return {
         "schema": SCHEMA_VERSION,
         "outlets": [
             {
-                "name": str(name),
-                "articles": int(n),
-                "copies": int(copies or 0),
-                "stories": int(stories),
+                "name": name,
+                "articles": n,
+                "copies": copies,
+                "stories": stories,
                 "first_published": first,
                 "last_published": last,
-                "profile": _profile_json(str(name)),
+                "profile": _profile_json(name),
             }
-            for name, n, copies, stories, first, last in rows
+            for name, n, copies, stories, first, last in store.outlet_figures()
         ],
     }
 
@@ -618,10 +560,7 @@ def outlet_view(
 def entities_view(store: Store, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """Entities the store holds, most widely reported first (merged by spelling-insensitive
     key); ``available`` is False while the store has no extraction tables."""
-    exists = store.db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mentions'"
-    ).fetchone()
-    if exists is None:
+    if not store.has_table("mentions"):
         return {
             "schema": SCHEMA_VERSION,
             "available": False,
@@ -630,12 +569,8 @@ def entities_view(store: Store, *, limit: int = 50, offset: int = 0) -> dict[str
             "offset": offset,
             "entities": [],
         }
-    total = int(store.db.execute("SELECT count(*) FROM entity_stats").fetchone()[0])
-    rows = store.db.execute(
-        "SELECT name, label, mentions, articles, stories, outlets FROM entity_stats"
-        " WHERE articles > 0 ORDER BY articles DESC, mentions DESC, key LIMIT ? OFFSET ?",
-        (limit, offset),
-    )
+    total = store.count_entity_keys()
+    rows = store.entity_page(limit=limit, offset=offset)
     return {
         "schema": SCHEMA_VERSION,
         "available": True,
@@ -644,12 +579,12 @@ def entities_view(store: Store, *, limit: int = 50, offset: int = 0) -> dict[str
         "offset": offset,
         "entities": [
             {
-                "name": str(name),
-                "label": str(label),
-                "mentions": int(mentions),
-                "articles": int(articles),
-                "stories": int(stories),
-                "outlets": int(outlets),
+                "name": name,
+                "label": label,
+                "mentions": mentions,
+                "articles": articles,
+                "stories": stories,
+                "outlets": outlets,
             }
             for name, label, mentions, articles, stories, outlets in rows
         ],
@@ -679,12 +614,7 @@ def story_entities(store: Store, story_id: int, *, limit: int = 40) -> list[dict
     bare surnames to the story's full name when exactly one fits."""
     from marsad.extract.aliases import AliasResolver
 
-    rows = store.rows(
-        "SELECT m.article_id, m.label, m.text, m.canonical, m.key FROM mentions m"
-        " JOIN articles a ON a.id = m.article_id"
-        " WHERE a.story_id = ? AND a.superseded_by IS NULL ORDER BY m.id",
-        (story_id,),
-    )
+    rows = store.story_mentions(story_id)
     resolver = AliasResolver()
     for row in rows:
         resolver.add(row["canonical"], str(row["article_id"]), str(story_id))
@@ -718,23 +648,6 @@ def story_entities(store: Store, story_id: int, *, limit: int = 40) -> list[dict
     return out[:limit]
 
 
-def statement_rows(
-    store: Store, where: str, params: Sequence[Any], *, limit: int
-) -> list[dict[str, Any]]:
-    """Statements with their text cut from the stored body (original spelling)."""
-    rows = store.rows(
-        "SELECT s.id, s.article_id, s.speaker, s.speaker_canonical, s.cue, s.start, s.end,"
-        " s.direct, s.source, a.source AS outlet, a.published, a.story_id,"
-        " substr(a.body, s.start + 1, s.end - s.start) AS text"
-        " FROM statements s JOIN articles a ON a.id = s.article_id"
-        f" WHERE a.superseded_by IS NULL AND {where} ORDER BY a.published, s.id LIMIT ?",
-        (*params, limit),
-    )
-    for row in rows:
-        row["direct"] = bool(row["direct"])
-    return rows
-
-
 MIN_SURNAME_KEY = 4  # letters of a surname's skeleton needed to look it up alone
 
 
@@ -759,14 +672,8 @@ def entity_view(
             view["alternatives"] = _alternatives(found[1:])
             return view
     keys = [f"{label}:{key}" for label in ENTITY_LABELS]
-    marks = ",".join("?" * len(keys))
-    mentions = store.rows(
-        "SELECT m.label, m.text, m.canonical, m.article_id, a.story_id, a.source FROM mentions m"
-        f" JOIN articles a ON a.id = m.article_id WHERE m.key IN ({marks})"
-        " AND a.superseded_by IS NULL",
-        keys,
-    )
-    statements = statement_rows(store, "s.speaker_key = ?", (key,), limit=limit)
+    mentions = store.entity_mentions(keys)
+    statements = store.statements(speaker_key=key, limit=limit)
     if not mentions and not statements:
         return None
     variants: dict[str, int] = {}
@@ -787,15 +694,7 @@ def entity_view(
             brief["mentions"] = count
             stories.append(brief)
     articles = sorted({row["article_id"] for row in mentions})[:500]
-    co = []
-    if articles:
-        marks = ",".join("?" * len(articles))
-        co = store.rows(
-            "SELECT canonical AS name, label, count(DISTINCT article_id) AS articles FROM mentions"
-            f" WHERE article_id IN ({marks}) AND key NOT IN ({','.join('?' * len(keys))})"
-            " GROUP BY key ORDER BY articles DESC, name LIMIT 15",
-            (*articles, *keys),
-        )
+    co = store.co_occurring_entities(articles, keys, limit=MAX_CO_OCCURRING) if articles else []
     # The fullest name (most words), then the spelling most mentions use: جدة, not a rare
     # جــدّة with tatweel and shadda that is only longer.
     spellings = Counter(row["canonical"] for row in mentions)
@@ -817,23 +716,19 @@ def entity_view(
     }
 
 
-MAX_ALTERNATIVES = 5
+MAX_ALTERNATIVES = 5  # other entities a query could name, listed with its view
+MAX_CO_OCCURRING = 15  # entities listed as mentioned beside one
 
 
 def _entity_candidates(store: Store, name: str, key: str) -> list[dict[str, Any]]:
     """Entities a query may name, most reported first: by its key, by a variant spelling
     (a mention written so), by surname (a person's key ending with it)."""
-    exact = [f"{label}:{key}" for label in ENTITY_LABELS]
-    select = "SELECT key, name, label, articles FROM entity_stats WHERE articles > 0 AND "
-    rows = store.rows(select + f"key IN ({','.join('?' * len(exact))})", exact)
-    rows += store.rows(
-        select + "key IN (SELECT DISTINCT key FROM mentions WHERE text = ?)", (name.strip(),)
+    rows = store.entity_candidates(
+        [f"{label}:{key}" for label in ENTITY_LABELS],
+        name.strip(),
+        f"PERS:%{key}" if len(key) >= MIN_SURNAME_KEY else None,
+        limit=MAX_ALTERNATIVES + 1,
     )
-    if len(key) >= MIN_SURNAME_KEY:
-        rows += store.rows(
-            select + "key LIKE ? ORDER BY articles DESC LIMIT ?",
-            (f"PERS:%{key}", MAX_ALTERNATIVES + 1),
-        )
     unique = {row["key"]: row for row in rows}
     return sorted(unique.values(), key=lambda row: (-int(row["articles"]), str(row["key"])))
 
@@ -880,22 +775,17 @@ def comparison_view(
     are compared, e.g. a folder of related articles that are not one story.
     """
     from marsad.compare.analyze import StoryArticle, analyze_story
-    from marsad.pipeline import source_docs
     from marsad.summarize import summarize
+    from marsad.summarize.documents import source_docs
 
     if story is not None:
-        where, params, scope = "story_id = ?", [story], f"story #{story}"
+        scope = f"story #{story}"
     elif thread is not None:
-        where = "story_id IN (SELECT id FROM stories WHERE thread_id = ?)"
-        params, scope = [thread], f"thread #{thread}"
+        scope = f"thread #{thread}"
     else:
-        where, params, scope = "1", [], f"newest {limit} articles"
-    rows = store.rows(
-        f"SELECT id FROM articles WHERE {where} AND superseded_by IS NULL"
-        " ORDER BY published DESC, id DESC LIMIT ?",
-        (*params, limit),
-    )
-    members = sorted(store.articles(r["id"] for r in rows), key=lambda a: (a.published, a.id))
+        scope = f"newest {limit} articles"
+    ids = store.live_article_ids(story=story, thread=thread, limit=limit)
+    members = sorted(store.articles(ids), key=lambda a: (a.published, a.id))
     if not members:
         return None
     outlets = sorted({a.source for a in members})

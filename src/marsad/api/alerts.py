@@ -18,7 +18,8 @@ from marsad.alerts.atom import watchlist_feed
 from marsad.alerts.watchlists import add
 from marsad.api.routes import NOT_FOUND, bearer, require_token
 from marsad.api.schemas import ErrorOut, WatchlistIn
-from marsad.api.service import MAX_ID, get_service
+from marsad.api.writer import get_writer
+from marsad.service import MAX_ID, get_service
 from marsad.store.sqlite import Store
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
@@ -49,8 +50,8 @@ def add_watchlist(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> dict[str, Any]:
     """Save a watchlist (needs ``Authorization: Bearer``); its first run checks the whole store."""
-    service = get_service(request)
-    require_token(service.token, credentials)
+    writer = get_writer(request)
+    require_token(writer.token, credentials)
 
     def save(store: Store) -> dict[str, Any]:
         try:
@@ -59,7 +60,7 @@ def add_watchlist(
             raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
         return alert_views.watchlist_brief(store, watchlist)
 
-    return service.write(save)
+    return writer.write(save)
 
 
 @router.get("/{watchlist_id:int}", responses=NOT_FOUND)
@@ -78,8 +79,8 @@ def run_watchlist(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> dict[str, Any]:
     """Check the articles stored since the last run; answers the new matches only."""
-    service = get_service(request)
-    require_token(service.token, credentials)
+    writer = get_writer(request)
+    require_token(writer.token, credentials)
 
     def run(store: Store) -> dict[str, Any]:
         try:
@@ -87,7 +88,7 @@ def run_watchlist(
         except ValueError as exc:
             raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
 
-    return service.write(run)
+    return writer.write(run)
 
 
 @router.get(

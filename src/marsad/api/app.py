@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -14,19 +17,39 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from marsad import __version__
 from marsad.api.alerts import router as alerts_router
-from marsad.api.cache import ResponseCacheMiddleware
+from marsad.api.cache import ResponseCacheMiddleware, Version, VersionedCache
 from marsad.api.routes import router as api_router
 from marsad.api.security import DEFAULT_MAX_BODY_BYTES, SecurityHeadersMiddleware
-from marsad.api.service import Service
-from marsad.pipeline import Settings
+from marsad.api.writer import Writer
+from marsad.service import MAX_ID, ReadService
 from marsad.web.desk import router as desk_router
 from marsad.web.pages import STATIC_DIR, mount_static
 from marsad.web.pages import router as web_router
 
+if TYPE_CHECKING:
+    from marsad.pipeline import Settings
+
 SWITCH_INTERVAL_S = 0.0005  # Python's default is 0.005
 # DNS rebinding: a hostile page that resolves its own name to 127.0.0.1 must not reach us.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+#: Pages that show one story: the web page and its JSON.
+STORY_PATH = re.compile(r"/(?:api/v1/stories|story)/(\d+)")
 logger = logging.getLogger(__name__)
+
+
+def page_version(service: ReadService, cache: VersionedCache, path: str) -> Version:
+    """Cache version of a GET path: for a story's pages its revision and the articles
+    of the days around it (its related coverage), else the store's.
+
+    A story page stays cached across ingests that neither touched the story nor added
+    articles near its dates; every other page (river, search, lists) changes with any
+    commit.
+    """
+    match = STORY_PATH.fullmatch(path)
+    # An id past SQLite's integers is refused by the route; asking the store would overflow.
+    if match and int(match.group(1)) <= MAX_ID:
+        return ("story", *service.story_version(int(match.group(1))))
+    return cache.version()
 
 
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:
@@ -55,7 +78,16 @@ def create_app(
         allowed_hosts: Host header values served; others get 400.
         settings: Pipeline settings for ingest through the API (default: tuned values).
     """
-    service = Service(db_path, token=token, settings=settings)
+    # The writer opens the store first: it migrates and, with new Arabic rules, reindexes.
+    writer = Writer(db_path, token=token, settings=settings)
+    service = ReadService(
+        db_path,
+        writable=writer.writable,
+        shared_store=writer.store if str(db_path) == ":memory:" else None,
+        refresh_analysis=writer.refresh_analysis,
+    )
+    cache = VersionedCache(lambda: (service.store_version(),))
+    writer.on_change = cache.invalidate
     # A page rebuilt in a worker thread holds the GIL for up to the switch interval each time
     # the event loop wants it back, and cached pages are served from the loop: a short
     # interval keeps those waits (and the latency tail) small while a rebuild runs.
@@ -65,6 +97,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         service.close()
+        writer.close()
 
     app = FastAPI(
         title="Marsad",
@@ -78,6 +111,7 @@ def create_app(
         max_body_size=max_body_bytes,
     )
     app.state.service = service
+    app.state.writer = writer
     app.add_exception_handler(Exception, internal_error)
     app.include_router(api_router)
     app.include_router(alerts_router)
@@ -85,7 +119,9 @@ def create_app(
     app.include_router(desk_router)
     mount_static(app, STATIC_DIR)
     # Innermost: requests for a host we do not serve never reach (or fill) the cache.
-    app.add_middleware(ResponseCacheMiddleware, cache=service.cache, version_of=service.version_of)
+    app.add_middleware(
+        ResponseCacheMiddleware, cache=cache, version_of=partial(page_version, service, cache)
+    )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(SecurityHeadersMiddleware)
     return app

@@ -18,10 +18,11 @@ from pydantic import BeforeValidator
 from marsad import views
 from marsad.api.schemas import ArticleList, ErrorOut, IngestRequest, IngestResponse
 from marsad.api.security import token_matches
-from marsad.api.service import MAX_ID, get_service
+from marsad.api.writer import get_writer
 from marsad.errors import StoreError
 from marsad.ingest.readers import article_from_fields
 from marsad.models import RawArticle, Skipped
+from marsad.service import MAX_ID, get_service
 
 router = APIRouter(prefix="/api/v1")
 # Declared as a security scheme so clients (and schema-driven tests) know the write needs it;
@@ -131,6 +132,9 @@ def get_story(request: Request, story_id: StoryId) -> dict[str, Any]:
     view = get_service(request).story_page(story_id)
     if view is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no story #{story_id}")
+    if view.get("merged_from") == story_id:  # merged: its id moved for good
+        new_url = str(request.url_for("get_story", story_id=view["id"]))
+        raise HTTPException(status.HTTP_308_PERMANENT_REDIRECT, headers={"Location": new_url})
     return view
 
 
@@ -277,14 +281,14 @@ def ingest_articles(
 
     The body is ``{"articles": [...]}`` or a bare list of articles (1 to 5000 either way).
     """
-    service = get_service(request)
-    require_token(service.token, credentials)
+    writer = get_writer(request)
+    require_token(writer.token, credentials)
     items = body.articles if isinstance(body, IngestRequest) else body
     records: list[RawArticle | Skipped] = [
         article_from_fields(item.fields(), origin=f"request:{n}")
         for n, item in enumerate(items, start=1)
     ]
-    outcome = service.ingest(records)
+    outcome = writer.ingest(records)
     report = outcome.report
     return {
         "schema": views.SCHEMA_VERSION,

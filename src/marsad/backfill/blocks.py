@@ -26,8 +26,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from marsad.ingest.prepare import Prepared
 from marsad.models import RawArticle, Skipped
-from marsad.pipeline import IngestReport, Prepared, Settings
+from marsad.pipeline import IngestReport, Pipeline
+from marsad.settings import Settings
 from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
@@ -37,16 +39,15 @@ if TYPE_CHECKING:
 Row = tuple[RawArticle, Prepared | Skipped]
 
 
-def cluster_block(rows: Sequence[Row], now: datetime, settings: Settings) -> dict[str, int]:
+def cluster_block(rows: Sequence[Row], settings: Settings) -> dict[str, int]:
     """Cluster date-ordered ``rows`` (warm-up, then the block) in a scratch store; input
     id -> story id of each."""
-    from marsad.backfill.run import BackfillPipeline
+    from marsad.backfill.run import write_in_order
 
     with tempfile.TemporaryDirectory(prefix="marsad-block-") as tmp:
         store = Store(Path(tmp) / "block.db", normalizer_version=NORMALIZER_VERSION)
         try:
-            pipeline = BackfillPipeline(store, settings)
-            pipeline.write_in_order(list(rows), now, IngestReport(), _ignore)
+            write_in_order(Pipeline(store, settings), rows, IngestReport(), _ignore)
             return store.story_assignments()
         finally:
             store.close()
@@ -102,7 +103,7 @@ def cluster_in_blocks(
     blocks = plan_blocks(rows, now, n_blocks=n_blocks, overlap=overlap)
     # Scattered first: rows inside the task graph make the scheduler hold them too.
     shipped = client.scatter([list(block.rows) for block in blocks])
-    futures = [client.submit(cluster_block, part, now, settings, pure=False) for part in shipped]
+    futures = [client.submit(cluster_block, part, settings, pure=False) for part in shipped]
     return reconcile(blocks, client.gather(futures))
 
 

@@ -3,12 +3,14 @@
 Five phases, timed separately so the serial part can be named and measured::
 
     plan     driver   cut inputs into shards (files; plain JSONL by line-aligned byte ranges)
-    prepare  workers  read + decode, clean, boilerplate, tokens, MinHash, cluster features,
-                      extraction; one task per shard, results gathered as they finish
+    prepare  workers  read + decode, then ``ingest.prepare.prepare_batch`` (clean,
+                      boilerplate, tokens, MinHash, cluster features, extraction); one
+                      task per shard, results gathered as they finish
     order    driver   sort by (date, origin), the streaming pipeline's order
     write    driver   all prepared articles in (date, origin) order through the streaming
-                      pipeline's own stateful half (near-duplicate index, story clusterer,
-                      threads, store), in batches of ``Settings.batch_size``
+                      pipeline's own stateful half (``Pipeline.store_prepared``: near-duplicate
+                      index, story clusterer, threads, one store write per batch), in
+                      batches of ``Settings.batch_size``
     summarize workers one task per chunk of touched stories, reading the committed store;
                       the driver writes the summaries in one transaction
 
@@ -29,8 +31,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,21 +39,15 @@ from typing import TYPE_CHECKING, Any
 
 from marsad.backfill.shards import SHARD_BYTES, plan_shards
 from marsad.backfill.tasks import ShardResult, prepare_shard, summarize_stories
+from marsad.ingest.prepare import Prepared
 from marsad.models import RawArticle, Skipped
-from marsad.pipeline import (
-    IngestReport,
-    Pipeline,
-    Prepared,
-    Settings,
-    StoryRefresh,
-    fewer_collections,
-    story_baseline,
-)
+from marsad.pipeline import IngestReport, Pipeline
+from marsad.refresh import StoryRefresh, outlet_baseline
+from marsad.settings import Settings
 from marsad.store.sqlite import Store
+from marsad.workers import fewer_collections
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
-
     from distributed import Client
 
 logger = logging.getLogger(__name__)
@@ -98,64 +93,25 @@ class BackfillReport:
         )
 
 
-class BackfillPipeline(Pipeline):
-    """The streaming pipeline with its preparation done elsewhere (on Dask workers).
-
-    Only where prepared batches come from changes; dedup, clustering and storing run the
-    streaming code unchanged.
-    """
-
-    def __init__(self, store: Store, settings: Settings | None = None) -> None:
-        super().__init__(store, settings)
-        self._ready: deque[list[Prepared | Skipped]] = deque()
-
-    def _prepare(
-        self,
-        batches: Iterable[list[RawArticle]],
-        now: datetime,
-        pool: ProcessPoolExecutor | None,
-    ) -> Iterator[tuple[list[RawArticle], list[Prepared | Skipped]]]:
-        for batch in batches:
-            yield batch, self._ready.popleft()
-
-    def write_in_order(
-        self,
-        ordered: Sequence[tuple[RawArticle, Prepared | Skipped]],
-        now: datetime,
-        report: IngestReport,
-        skipped: Callable[[Skipped], None],
-        progress: Callable[[int, int], None] | None = None,
-    ) -> None:
-        """Dedup, cluster and store date-ordered prepared articles in batches."""
-        size = self.settings.batch_size
-        chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)]
-        self._ready = deque([[item for _, item in chunk] for chunk in chunks])
-        with fewer_collections():
-            self.state.start_run()
-            self._store_batches(
-                ([raw for raw, _ in chunk] for chunk in chunks),
-                len(ordered),
-                now,
-                None,
-                report,
-                progress,
-                skipped,
+def write_in_order(
+    pipeline: Pipeline,
+    ordered: Sequence[tuple[RawArticle, Prepared | Skipped]],
+    report: IngestReport,
+    skipped: Callable[[Skipped], None],
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Dedup, cluster and store date-ordered prepared articles in ``batch_size`` batches,
+    through :meth:`Pipeline.store_prepared`: the batches ``marsad ingest`` would write."""
+    size = pipeline.settings.batch_size
+    with fewer_collections():
+        pipeline.start_run()
+        for start in range(0, len(ordered), size):
+            chunk = ordered[start : start + size]
+            pipeline.store_prepared(
+                [raw for raw, _ in chunk], [item for _, item in chunk], report, skipped
             )
-
-    def write_batch(
-        self, batch: list[RawArticle], prepared: list[Prepared | Skipped]
-    ) -> IngestReport:
-        """Write one prepared batch in one transaction (a retry of a written one is a no-op)."""
-        report = IngestReport()
-        self._store_batch(batch, list(prepared), report)
-        return report
-
-    def apply_summaries(self, refreshed: Iterable[StoryRefresh | None]) -> None:
-        """Write summaries made elsewhere, in one transaction."""
-        with self.store.transaction(self.on_wait):
-            for refresh in refreshed:
-                if refresh is not None:
-                    self._apply(refresh)
+            if progress is not None:
+                progress(start + len(chunk), len(ordered))
 
 
 def backfill(
@@ -190,7 +146,7 @@ def backfill(
         Counts and per-phase seconds.
     """
     settings = settings or Settings()
-    pipeline = BackfillPipeline(store, settings)
+    pipeline = Pipeline(store, settings)
     report = BackfillReport()
     ingest = report.ingest
 
@@ -232,7 +188,7 @@ def backfill(
 
     started, cpu_started = time.perf_counter(), time.process_time()
     shown = None if progress is None else _phase(progress, "articles")
-    pipeline.write_in_order(rows, now, ingest, skipped, shown)
+    write_in_order(pipeline, rows, ingest, skipped, shown)
     del rows
     report.wall_s["write"] = time.perf_counter() - started
     report.cpu_s["write"] = time.process_time() - cpu_started
@@ -282,7 +238,7 @@ def _prepare_on_workers(
 
 def _summarize_on_workers(
     client: Client,
-    pipeline: BackfillPipeline,
+    pipeline: Pipeline,
     settings: Settings,
     report: BackfillReport,
     progress: PhaseProgress | None,
@@ -294,7 +250,7 @@ def _summarize_on_workers(
     dirty = store.dirty_stories()
     if not dirty:
         return
-    baseline = story_baseline(store)
+    baseline = outlet_baseline(store)
     db_path = str(Path(store.path).resolve())  # a worker's working folder may differ
     chunks = [dirty[i : i + SUMMARY_CHUNK] for i in range(0, len(dirty), SUMMARY_CHUNK)]
     futures = [
@@ -311,7 +267,7 @@ def _summarize_on_workers(
         done += SUMMARY_CHUNK
         if progress is not None:
             progress("stories", min(done, len(dirty)), len(dirty))
-    pipeline.apply_summaries(refreshed)
+    pipeline.apply_refreshed(refreshed)
     report.ingest.stories_summarized += len(dirty)
 
 

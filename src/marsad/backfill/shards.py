@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marsad.errors import InputError
-from marsad.ingest.readers import (  # the two private readers: records exactly as ingest's
+from marsad.ingest.readers import (  # records exactly as ingest reads them
     SIDECAR_NAME,
     SUFFIXES,
-    _folded,  # runs of records skipped for one reason -> one Skipped
-    _jsonl_record,  # one JSON line -> RawArticle | Skipped
+    fold_skipped_runs,  # runs of records skipped for one reason -> one Skipped
+    jsonl_record,  # one JSON line -> RawArticle | Skipped
     read_path,
 )
 from marsad.models import RawArticle, Skipped
@@ -125,7 +125,7 @@ def read_shard(shard: Shard, *, max_bytes: int = MAX_LINE_BYTES) -> Iterator[Raw
     if shard.end is None:
         yield from read_path(shard.path, max_bytes=max_bytes)
         return
-    yield from _folded(_read_range(shard, max_bytes), Path(shard.path))
+    yield from fold_skipped_runs(_read_range(shard, max_bytes), Path(shard.path))
 
 
 def _read_range(shard: Shard, max_bytes: int) -> Iterator[RawArticle | Skipped]:
@@ -152,7 +152,7 @@ def _read_range(shard: Shard, max_bytes: int) -> Iterator[RawArticle | Skipped]:
                         reason=f"line longer than {max_bytes:,} bytes; split the record",
                     )
                 elif line.strip():
-                    yield _jsonl_record(line, origin)
+                    yield jsonl_record(line, origin)
                 line_number += 1
     except OSError as err:
         yield Skipped(

@@ -15,8 +15,10 @@ from datetime import datetime
 
 from marsad.backfill.shards import Shard, read_shard
 from marsad.cluster.signals import Baseline
+from marsad.ingest.prepare import Prepared, prepare_batch
 from marsad.models import RawArticle, Skipped
-from marsad.pipeline import Prepared, Settings, StoryRefresh, prepare_batch, refresh_stories
+from marsad.refresh import StoryRefresh, refresh_stories
+from marsad.settings import Settings
 
 
 @dataclass(slots=True)

@@ -45,7 +45,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     """Backfill the inputs into the --db store."""
     from marsad.backfill.cluster import dask_client
     from marsad.backfill.run import backfill
-    from marsad.pipeline import Settings
+    from marsad.settings import load_settings
     from marsad.store.sqlite import Store
     from marsad.text.arabic import NORMALIZER_VERSION
 
@@ -57,9 +57,12 @@ def cmd_backfill(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-    settings = dataclasses.replace(
-        Settings(), extract=not args.no_extract, crawl_dates=args.crawl_dates
-    )
+    # The settings ingest would use (--config or ./marsad.toml): the same stories need them.
+    settings = load_settings(args.config)
+    if args.no_extract:
+        settings = dataclasses.replace(settings, extract=False)
+    if args.crawl_dates:
+        settings = dataclasses.replace(settings, crawl_dates=True)
     store = Store(args.db, normalizer_version=NORMALIZER_VERSION)
     with dask_client(local_workers=args.local_workers, address=args.cluster) as client:
         # Dask serves its dashboard only with bokeh installed (not a Marsad dependency).

@@ -57,28 +57,22 @@ def progress_bar(label: str) -> Callable[[int, int], None] | None:
     return show
 
 
-def _open_pipeline(db: str) -> Any:
+def _open_pipeline(db: str, config: str | None) -> Any:
     from marsad.pipeline import Pipeline
+    from marsad.settings import load_settings
     from marsad.store.sqlite import Store
     from marsad.text.arabic import NORMALIZER_VERSION
 
-    return Pipeline(Store(db, normalizer_version=NORMALIZER_VERSION))
+    settings = load_settings(config)  # first: a bad settings file leaves no empty store
+    return Pipeline(Store(db, normalizer_version=NORMALIZER_VERSION), settings)
 
 
-def _open_store(db: str) -> Any:
-    """The store, for commands that only read: no clustering state is loaded (that is a
-    writer's), unless the search index must first be rebuilt with new Arabic rules."""
-    from marsad.store.sqlite import Store
-    from marsad.text.arabic import NORMALIZER_VERSION
+def _open_reader(db: str) -> Any:
+    """The store, for commands that only read: opened read-only, never a pipeline (see
+    :func:`marsad.service.open_reader`)."""
+    from marsad.service import open_reader
 
-    if db != ":memory:" and not Path(db).exists():
-        raise MarsadError(f"{db}: no such store; run `marsad --db {db} ingest PATH` first")
-    store = Store(db, normalizer_version=NORMALIZER_VERSION)
-    if store.reindex_needed:
-        from marsad.pipeline import Pipeline
-
-        Pipeline(store)  # rebuilds the index on open
-    return store
+    return open_reader(db)
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -93,7 +87,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-    pipeline = _open_pipeline(args.db)
+    pipeline = _open_pipeline(args.db, args.config)
     if args.no_extract:
         pipeline.settings = dataclasses.replace(pipeline.settings, extract=False)
     if args.crawl_dates:
@@ -139,7 +133,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
     from marsad.views import stories_view
 
     view = stories_view(
-        _open_store(args.db), limit=args.limit, offset=args.offset, source=args.source
+        _open_reader(args.db), limit=args.limit, offset=args.offset, source=args.source
     )
     if args.json:
         _print_json(view)
@@ -172,12 +166,14 @@ def cmd_story(args: argparse.Namespace) -> int:
     """Show one story."""
     from marsad.views import story_view
 
-    view = story_view(_open_store(args.db), args.id)
+    view = story_view(_open_reader(args.db), args.id)
     if view is None:
         raise MarsadError(f"no story #{args.id}; list them with `marsad stories`")
     if args.json:
         _print_json(view)
     else:
+        if view.get("merged_from") is not None:
+            print(f"story #{view['merged_from']} was merged into story #{view['id']}")
         print(render_story(view))
     return 0
 
@@ -257,7 +253,7 @@ def cmd_entity(args: argparse.Namespace) -> int:
     """Show one entity across stories."""
     from marsad.views import entity_view
 
-    view = entity_view(_open_store(args.db), args.name)
+    view = entity_view(_open_reader(args.db), args.name)
     if view is None:
         raise MarsadError(f"no entity or speaker named {args.name!r} in {args.db}")
     if args.json:
@@ -291,7 +287,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from marsad.views import comparison_view
 
     view = comparison_view(
-        _open_store(args.db), story=args.story, thread=args.thread, limit=args.limit
+        _open_reader(args.db), story=args.story, thread=args.thread, limit=args.limit
     )
     if view is None:
         raise MarsadError("nothing to compare: no articles in that selection")
@@ -319,7 +315,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from marsad.report import render_report
     from marsad.views import story_view
 
-    store = _open_store(args.db)
+    store = _open_reader(args.db)
     if args.all:
         ids = [s.id for s in store.stories(limit=args.limit)]
     elif args.story is not None:
@@ -460,7 +456,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from marsad.views import search_view
 
     view = search_view(
-        _open_store(args.db),
+        _open_reader(args.db),
         args.query,
         limit=args.limit,
         offset=args.offset,
@@ -517,7 +513,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from marsad.ingest import read_path
     from marsad.views import story_view
 
-    pipeline = _open_pipeline(args.db)
+    pipeline = _open_pipeline(args.db, args.config)
     report = pipeline.ingest(read_path(demo_corpus()), progress=progress_bar("demo"))
     for skipped in report.skipped:
         print(f"skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
@@ -582,7 +578,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         print(
             evaluate_breaking(
-                _open_store(args.db),
+                _open_reader(args.db),
                 Path(args.judged),
                 since=datetime.fromisoformat(args.since),
                 until=datetime.fromisoformat(args.until),
@@ -604,12 +600,29 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_refresh(args: argparse.Namespace) -> int:
+    """Bring the store's derived data up to date: the search index (rebuilt when the
+    Arabic rules changed) and every story analysis that is missing or outdated."""
+    from marsad.refresh import refresh_analyses
+
+    if args.db != ":memory:" and not Path(args.db).exists():
+        raise MarsadError(
+            f"{args.db}: no such store; run `marsad --db {args.db} ingest PATH` first"
+        )
+    pipeline = _open_pipeline(
+        args.db, getattr(args, "config", None)
+    )  # opening a writer rebuilds an outdated index
+    rebuilt = refresh_analyses(pipeline.store, progress=progress_bar("refresh"))
+    print(f"refreshed {rebuilt} story analyses")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """Benchmark the whole pipeline on a JSONL corpus."""
     from marsad.bench import run_bench
-    from marsad.pipeline import Settings
+    from marsad.settings import load_settings
 
-    settings = Settings(extract=not args.no_extract)
+    settings = dataclasses.replace(load_settings(args.config), extract=not args.no_extract)
     if args.backfill:
         from marsad.bench import run_backfill_bench
 
@@ -647,6 +660,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", default=DEFAULT_DB, help=f"store file (default {DEFAULT_DB})")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="settings file (TOML; default ./marsad.toml when present, see the README)",
+    )
     parser.add_argument("--version", action="version", version=f"marsad {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -771,6 +789,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--errors", action="store_true", help="list the relevant articles missed")
     p.set_defaults(run=cmd_eval)
+
+    p = sub.add_parser(
+        "refresh", help="rebuild the search index if outdated and keep every story's analysis"
+    )
+    p.set_defaults(run=cmd_refresh)
 
     p = sub.add_parser("bench", help="measure throughput and memory per stage")
     p.add_argument("corpus")

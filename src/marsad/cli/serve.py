@@ -101,8 +101,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export records to a file."""
-    from marsad.cli.main import _open_store
     from marsad.export import ExportFilters, export
+    from marsad.service import open_reader
 
     out = Path(args.output)
     if out.exists() and not args.force:
@@ -115,6 +115,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         breaking=args.breaking,
         thread=args.thread,
     )
-    count = export(_open_store(args.db), args.what, args.format, out, filters)
+    count = export(open_reader(args.db), args.what, args.format, out, filters)
     print(f"exported {count} {args.what} to {out}")
     return 0

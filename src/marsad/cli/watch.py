@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sqlite3
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -56,20 +55,22 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _open_watch_pipeline(db: str) -> Any:
+def _open_watch_pipeline(db: str, config: str | None) -> Any:
     from marsad.pipeline import Pipeline
-    from marsad.store.sources import WatchStore, write_error
+    from marsad.settings import load_settings
+    from marsad.store.errors import store_errors
+    from marsad.store.sources import WatchStore
     from marsad.text.arabic import NORMALIZER_VERSION
 
-    try:
-        return Pipeline(WatchStore(db, normalizer_version=NORMALIZER_VERSION))
-    except sqlite3.Error as exc:  # e.g. a read-only store that needs a migration or reindex
-        raise write_error(db, exc) from None
+    settings = load_settings(config)
+    # e.g. a read-only store that needs a migration or reindex: one StoreError line
+    with store_errors(db):
+        return Pipeline(WatchStore(db, normalizer_version=NORMALIZER_VERSION), settings)
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
     """Watch the sources of a file until interrupted (or for --once / --max-polls)."""
-    from marsad.store.sources import write_error
+    from marsad.store.errors import store_errors
     from marsad.watch.fetch import FetchLimits
     from marsad.watch.poller import Watcher, WatchSettings
     from marsad.watch.sources import load_sources
@@ -79,7 +80,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     # line per item itself, so keep stderr to those lines.
     for name in ("trafilatura", "htmldate", "courlan"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    pipeline = _open_watch_pipeline(args.db)
+    pipeline = _open_watch_pipeline(args.db, getattr(args, "config", None))
     settings = WatchSettings(
         limits=FetchLimits(timeout_s=args.timeout, host_interval_s=max(0.0, args.host_interval))
     )
@@ -87,12 +88,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
     watcher = watcher_class(pipeline, sources, settings=settings)
     max_polls = 1 if args.once else args.max_polls
     try:
-        report = watcher.run(max_polls=max_polls)
+        with store_errors(args.db):
+            report = watcher.run(max_polls=max_polls)
     except KeyboardInterrupt:
         print(watcher.report.line(), file=sys.stderr)
         raise
-    except sqlite3.Error as exc:
-        raise write_error(args.db, exc) from None
     print(report.line())
     return 0
 
@@ -124,6 +124,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         raise MarsadError(f"{args.db}: no such store; run `marsad --db {args.db} watch` first")
     names = [s.name for s in load_sources(args.sources)] if args.sources else []
     store = WatchStore(args.db, normalizer_version=NORMALIZER_VERSION)
+    store.refuse_writes()  # a report: it only reads
     statuses = store.source_status(names)
     rows = sources_view(store, names)["sources"]
     if args.json:

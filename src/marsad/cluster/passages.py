@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from marsad.data import load_text
 from marsad.models import Token
 from marsad.text import arabic
 
@@ -63,7 +63,7 @@ class _Unit:
 @lru_cache(maxsize=1)
 def _marker_lists() -> dict[str, tuple[str, ...]]:
     """Folded markers by section of transitions_ar.txt, longest first."""
-    text = (resources.files("marsad") / "data" / "transitions_ar.txt").read_text(encoding="utf-8")
+    text = load_text("transitions_ar.txt")
     sections: dict[str, set[str]] = {"separate": set(), "related": set()}
     section = "related"
     for line in text.splitlines():

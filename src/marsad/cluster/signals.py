@@ -19,8 +19,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
+from marsad.data import load_text
 from marsad.text import arabic
 
 WINDOW_HOURS = 6.0
@@ -87,7 +87,7 @@ def burst_score(window_counts: Mapping[str, int], baselines: Mapping[str, Outlet
 @cache
 def _event_phrases() -> frozenset[tuple[str, ...]]:
     """The event words as tuples of light stems (a phrase such as «إطلاق نار» is two)."""
-    text = resources.files("marsad.data").joinpath("event_words_ar.txt").read_text("utf-8")
+    text = load_text("event_words_ar.txt")
     phrases = set()
     for line in text.splitlines():
         line = line.strip()

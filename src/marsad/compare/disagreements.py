@@ -34,7 +34,6 @@ with nearly the same words, one negated and the other not.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from bisect import bisect_left
@@ -43,9 +42,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 
 from marsad.compare.facts import StoryDoc, is_content
+from marsad.data import load_json
 from marsad.extract.aliases import AliasResolver
 from marsad.extract.numbers import NumberMention
 from marsad.extract.quotes import Statement
@@ -178,12 +177,8 @@ class _Words:
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
-    raw = json.loads(
-        resources.files("marsad.data").joinpath("compare_ar.json").read_text(encoding="utf-8")
-    )
-    calendar_words = json.loads(
-        resources.files("marsad.data").joinpath("months_ar.json").read_text(encoding="utf-8")
-    )
+    raw = load_json("compare_ar.json")
+    calendar_words = load_json("months_ar.json")
     return _Words(
         lower_bound=tuple(fold(w) for w in raw["numbers"]["lower_bound"]),
         upper_bound=tuple(fold(w) for w in raw["numbers"]["upper_bound"]),

@@ -11,15 +11,14 @@ term wins, so قوات النظام السوري counts for the army and not for
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from marsad.compare.facts import CACHE_SIZE, text_tokens
+from marsad.data import load_json
 from marsad.models import Token
 from marsad.text.arabic import fold, tokenize
 
@@ -214,8 +213,7 @@ def parse_lexicon(raw: dict[str, Any]) -> Lexicon:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The shipped lexicon, ``data/framing_ar.json``."""
-    raw = resources.files("marsad.data").joinpath("framing_ar.json").read_text(encoding="utf-8")
-    return parse_lexicon(json.loads(raw))
+    return parse_lexicon(load_json("framing_ar.json"))
 
 
 def _matches(

@@ -42,15 +42,9 @@ def read_judgments(path: Path) -> list[Judgment]:
 
 def flagged_stories(store: Store, since: datetime, until: datetime) -> dict[int, list[str]]:
     """Breaking stories that began in [since, until): story id -> its articles' input ids."""
-    rows = store.rows(
-        "SELECT s.id, a.ext_id FROM stories s JOIN articles a ON a.story_id = s.id"
-        " WHERE s.breaking = 1 AND s.n_articles > 0 AND s.first_seen >= ? AND s.first_seen < ?"
-        " AND a.superseded_by IS NULL AND a.ext_id IS NOT NULL ORDER BY s.id, a.id",
-        (since.isoformat(), until.isoformat()),
-    )
     stories: dict[int, list[str]] = {}
-    for row in rows:
-        stories.setdefault(int(row["id"]), []).append(str(row["ext_id"]))
+    for story_id, ext_id in store.breaking_story_ext_ids(since, until):
+        stories.setdefault(story_id, []).append(ext_id)
     return stories
 
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from marsad.cluster.stories import shipped_join_model
+from marsad.cluster.stories import MERGE_THRESHOLD, shipped_join_model
 from marsad.evaluate.baselines import (
     AGGLOMERATIVE_DISTANCE,
     AGGLOMERATIVE_SWEEP,
@@ -85,6 +85,17 @@ def without_names(settings: Settings) -> Settings:
             body_weight=cluster.body_weight / rest,
             title_weight=cluster.title_weight / rest,
         ),
+    )
+
+
+def toggle_merge(settings: Settings) -> tuple[str, Settings]:
+    """The pipeline with story merges switched the other way, and that row's name."""
+    cluster = settings.cluster
+    merging = cluster.merge_threshold is None
+    name = "marsad-with-merge" if merging else "marsad-without-merge"
+    threshold = MERGE_THRESHOLD if merging else None
+    return name, dataclasses.replace(
+        settings, cluster=dataclasses.replace(cluster, merge_threshold=threshold)
     )
 
 
@@ -180,6 +191,10 @@ def evaluate_stories(
             predict_stories(articles, settings=without_names(settings)).stories, gold
         )
         rows.append(("marsad-without-names", no_names, time.perf_counter() - started))
+        started = time.perf_counter()
+        merge_name, merge_settings = toggle_merge(settings)
+        merge_scores = _scores(predict_stories(articles, settings=merge_settings).stories, gold)
+        rows.append((merge_name, merge_scores, time.perf_counter() - started))
         started = time.perf_counter()
         learned = dataclasses.replace(
             settings,

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from marsad.text.arabic import (
     STOPWORDS,
+    drop_article_proclitics,
     fold,
     join_name_compounds,
     oblique_plural,
@@ -51,6 +52,9 @@ class _Tables:
     vowels: frozenset[str]
     native: frozenset[str]
     aliases: dict[str, str]  # name key of a variant -> canonical name
+    # folded honorific + given name (الملك سلمان) -> canonical: kept apart from ``aliases``
+    # so that the given name alone (عمر) never takes one holder's full name (الشيخ عمر).
+    honorific_aliases: dict[str, str]
 
 
 def _adjective_forms(word: str) -> set[str]:
@@ -89,9 +93,14 @@ def _tables() -> _Tables:
         vowels=frozenset(fold(v) for v in variants["vowels"]),
         native=frozenset(fold(n) for n in variants["native"]),
         aliases={},
+        honorific_aliases={},
     )
     for row in word_sections("aliases_ar.tsv").get("", []):
         variant, canonical = row.split("\t")
+        words = [fold(w) for w in _words(variant)]
+        if len(words) == 2 and words[0] in _HONORIFICS:
+            tables.honorific_aliases[" ".join(words)] = canonical.strip()
+            continue
         tables.aliases[_key(_strip_titles(variant), tables)] = canonical.strip()
     # A listed title and its listed short form (خادم الحرمين الشريفين / خادم الحرمين) name one
     # person: the short form takes the mined holder of the long one.
@@ -133,10 +142,13 @@ def _words(name: str) -> list[str]:
 
 
 def _name_suffix(words: list[str], titles: frozenset[str]) -> list[str]:
-    """The words after the last title/role word, or [] when the phrase ends with one."""
+    """The words after the last title/role word, or [] when the phrase ends with one. A word
+    next to a name link is a name (ولد الشيخ أحمد; تركي بن طلال, not «Turkish»)."""
     for index in range(len(words) - 1, -1, -1):
-        if fold(words[index]) in titles and not (
-            index > 0 and fold(words[index - 1]) in _NAME_LINKS
+        if (
+            fold(words[index]) in titles
+            and not (index > 0 and fold(words[index - 1]) in _NAME_LINKS)
+            and not (index + 1 < len(words) and fold(words[index + 1]) in _PATRONYMIC)
         ):
             return words[index + 1 :]
     return words
@@ -167,8 +179,8 @@ def _after_complements(words: list[str]) -> list[str]:
         if folded in _region_words():
             index += 2  # منطقة الرياض, محافظة جدة: the region and its name
             region_seen = True
-        elif folded.startswith("ال") and folded not in STOPWORDS:
-            index += 1
+        elif strip_article_clitics(folded).startswith("ال") and folded not in STOPWORDS:
+            index += 1  # الخارجية, للأمم المتحدة
         else:
             break
     if index >= len(words):
@@ -193,10 +205,11 @@ def _first_name_run(words: list[str], titles: frozenset[str]) -> list[str]:
 
 
 def _looks_like_name(words: list[str]) -> bool:
-    """1-5 words, no function word, not opening with the article (not الخارجية الروسية)."""
+    """1-5 words, no function word, not opening with the article, with or without a
+    preposition before it (not الخارجية الروسية, not للأمم المتحدة after الأمين العام)."""
     return (
         0 < len(words) <= 5
-        and not fold(words[0]).startswith("ال")
+        and not strip_article_clitics(words[0]).startswith("ال")
         and not any(fold(w) in STOPWORDS for w in words)
     )
 
@@ -220,6 +233,18 @@ def _strip_titles(name: str) -> str:
         and not any(fold(w) in roles for w in segments[0])
     ):
         return " ".join(segments[0])
+    # An institution's name (مجلس التعاون لدول الخليج العربية, هيئة الأمر بالمعروف): an
+    # institution noun, then a definite word; its head may also be part of a role (رئيس مجلس
+    # الوزراء), which alone makes it no title.
+    heads = _institution_heads()
+    if (
+        len(segments) == 1
+        and len(segments[0]) >= 2
+        and first in heads
+        and strip_article_clitics(segments[0][1]).startswith("ال")
+        and not any(fold(w) in roles and fold(w) not in heads for w in segments[0][1:])
+    ):
+        return " ".join(segments[0])
     # A name before its role (محمد العقيل مدير عام الجمرك): the leading name words.
     lead = _leading_name(segments[0])
     if lead:
@@ -241,8 +266,23 @@ def _strip_titles(name: str) -> str:
     return " ".join(w for s in segments for w in s)
 
 
+@lru_cache(maxsize=1)
+def _spelling_groups() -> dict[str, str]:
+    """Folded spelling of a foreign word -> the first spelling of its group, with and without
+    the article (الأميركية -> الامريكيه), from ``data/transliterations_ar.txt``."""
+    groups: dict[str, str] = {}
+    for line in word_sections("transliterations_ar.txt").get("", []):
+        forms = [fold(f.strip()) for f in line.split("|") if f.strip()]
+        for form in forms[1:]:
+            groups.setdefault(form, forms[0])
+            if not form.startswith("ال"):
+                groups.setdefault("ال" + form, "ال" + forms[0])
+    return groups
+
+
 def _word_key(word: str, tables: _Tables) -> str:
     folded = fold(word)
+    folded = _spelling_groups().get(folded, folded)
     if folded in tables.native:
         return folded.translate(tables.letter_map)
     if len(folded) > _MIN_TEH_TO_ALEF and folded[-1] == "ه":
@@ -289,6 +329,10 @@ def canonical_name(name: str) -> str:
     tables = _tables()
     stripped = _without_evaluation(_strip_titles(name))
     alias = tables.aliases.get(_key(stripped, tables))
+    words = [fold(w) for w in _words(name)]
+    if alias is None and len(words) >= 2 and words[-1] == fold(stripped):
+        # A given name right after its honorific (خادم الحرمين الشريفين الملك سلمان).
+        alias = tables.honorific_aliases.get(" ".join(words[-2:]))
     folded = fold(stripped)
     if alias is None and " " not in folded and folded.startswith("ال") and len(folded) > 4:
         # A foreign acronym written with the article: الفيفا = فيفا, اليونيسيف = يونيسيف.
@@ -309,6 +353,12 @@ def name_key(name: str) -> str:
     (``للحوثيين`` / ``الحوثيين``).
     """
     return "".join(_word_keys(name))
+
+
+@lru_cache(maxsize=1)
+def _alias_targets() -> frozenset[str]:
+    """Canonical names of the alias file (the right-hand column)."""
+    return frozenset(_tables().aliases.values()) | frozenset(_tables().honorific_aliases.values())
 
 
 @lru_cache(maxsize=1)
@@ -343,7 +393,9 @@ def _name_words(name: str) -> tuple[str, ...]:
         return ()
     if len(words) == 1 or fold(words[1]).startswith("ال"):
         words[0] = strip_article_clitics(words[0])
-    if canonical == _strip_titles(name) and len(words) >= 2:
+    # An alias-file name is kept whole whether reached through a variant (داعش) or written
+    # out (تنظيم الدولة الإسلامية), so a name and its canonical share one key.
+    if len(words) >= 2 and canonical not in _alias_targets():
         collective, organisation, _ = _descriptor_words()
         head = strip_article_clitics(words[0])
         following = fold(words[1])
@@ -352,6 +404,12 @@ def _name_words(name: str) -> tuple[str, ...]:
             words = [base + "يين"]
         elif head in organisation:
             words = words[1:]
+            # The name after its descriptor may be a listed alias (حركة حماس -> حماس ->
+            # حركة المقاومة الإسلامية; حلف الناتو -> الناتو): compare it as that entity.
+            rest = " ".join(words)
+            resolved = canonical_name(rest)
+            if resolved not in (rest, canonical):
+                return _name_words(resolved)
     return tuple(oblique_plural(w) if fold(w).startswith("ال") else w for w in words)
 
 
@@ -363,9 +421,14 @@ def _word_keys(name: str) -> list[str]:
     index = 0
     while index < len(words):
         folded = fold(words[index])
-        # عادل بن أحمد الجبير = عادل الجبير; a final بن X (محمد بن سلمان) is the name itself.
+        # عادل بن أحمد الجبير = عادل الجبير; a final بن X (محمد بن سلمان) is the name itself,
+        # and so is the first link of a chain: محمد بن نايف بن عبدالعزيز = محمد بن نايف (the
+        # grandfather's name is shared by brothers and cousins, the father's tells them apart).
         if folded in _PATRONYMIC and index > 0:
             skip = 3 if index + 1 < len(words) and fold(words[index + 1]) in _COMPOUND_HEADS else 2
+            if index + skip < len(words) and fold(words[index + skip]) in _PATRONYMIC:
+                kept += [_word_key(w, tables) for w in words[index : index + skip]]
+                break
             if index + skip < len(words):
                 index += skip
                 continue
@@ -448,6 +511,37 @@ def _state_country_keys(name: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+def _nisba_and_its_noun(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
+    """One institution named with a nisba or with the noun it derives from (مجلس التعاون
+    الخليجي / مجلس التعاون لدول الخليج العربية): the same institution words first, then a
+    single nisba on one side and its noun among the other side's words."""
+    tables = _tables()
+    shared = 0
+    for word_a, word_b in zip(words_a, words_b, strict=False):
+        if _word_key(word_a, tables) != _word_key(word_b, tables):
+            break
+        shared += 1
+    if shared == 0 or not _names_institution(words_a[:shared]):
+        return False
+    for one, other in ((words_a[shared:], words_b[shared:]), (words_b[shared:], words_a[shared:])):
+        if len(one) == 1 and len(other) >= 2 and _is_nisba(fold(one[0])):
+            nisba = fold(one[0])
+            noun = nisba[:-2] if nisba.endswith("يه") else nisba[:-1]
+            if any(strip_article_clitics(w) == noun for w in other):
+                return True
+    return False
+
+
+# A club is named by its word alone; the same word with a nisba is another body (نادي الاتحاد /
+# الاتحاد الأوروبي, نادي الوحدة / الوحدة الوطنية), never the club's official form.
+_CLUB_WORDS = frozenset({"نادي", "النادي"})
+
+
+def _names_club(name: str) -> bool:
+    words = _words(name)
+    return bool(words) and strip_article_clitics(words[0]) in _CLUB_WORDS
+
+
 def same_entity(a: str, b: str) -> bool:
     """Pairwise decision: do two mentions name the same entity, with no other context?
 
@@ -465,17 +559,33 @@ def same_entity(a: str, b: str) -> bool:
     for one, other in ((a, keys_b), (b, keys_a)):
         if len(other) == 1 and other[0] in _state_country_keys(one):
             return True
+    if _nisba_and_its_noun(_name_words(a), _name_words(b)):
+        return True
     short, full = (keys_a, b) if len(keys_a) < len(keys_b) else (keys_b, a)
     long_keys = keys_b if short is keys_a else keys_a
     if len(short) == len(long_keys):
         return False
     full_words = _name_words(full)
     short_words = _name_words(a if full is b else b)
+    extension = full_words[len(short_words) :]
+    short_name = a if full is b else b
     if (
         long_keys[: len(short)] == short
         and _names_institution(short_words)
-        and _is_official_extension(full_words[len(short_words) :])
+        and _is_official_extension(extension)
+        and not _names_club(short_name)
     ):
+        return True
+    if (
+        long_keys[: len(short)] == short
+        and len(short_words) == 1
+        and not fold(short_words[0]).startswith("ال")
+        and len(extension) == 1
+        and _is_nisba(fold(extension[0]))
+        and fold(extension[0]).endswith("يه")
+    ):
+        # A one-word name and a feminine nisba: a company or state named with its country or
+        # form (أرامكو السعودية, روسيا الاتحادية); a person's surname nisba is masculine.
         return True
     if (
         len(short) >= 2
@@ -510,6 +620,23 @@ _MIN_TITLE_EVIDENCE = 5  # a title phrase must name the same person this often
 _MIN_TITLE_SEEN = 10  # and occur at least this often in the corpus
 _CLITIC_NOUN_RATIO = 5  # a word with ل/ب whose definite form is this common is a noun
 _MAX_NAME_WORDS = 6  # فيصل بن بندر بن عبدالعزيز آل سعود at most
+# A rank (المركز الثاني) is no institution's name, whatever name follows it in brackets.
+_ORDINALS = frozenset(
+    fold(w)
+    for w in [
+        "الأول",
+        "الأولى",
+        "الثاني",
+        "الثانية",
+        "الثالث",
+        "الثالثة",
+        "الرابع",
+        "الرابعة",
+        "الخامس",
+        "الخامسة",
+        "الأخير",
+    ]
+)
 _MIN_INTRODUCERS = 2  # different words seen right before a name that make it a person's
 
 
@@ -551,23 +678,40 @@ def _left_words(tokens: list[str], end: int, limit: int) -> list[str]:
 
 
 def _pick_span(
-    contexts: list[list[str]], min_len: int, max_len: int
+    contexts: list[list[str]], min_len: int, max_len: int, min_share: float = 0.0
 ) -> tuple[str, list[int]] | None:
     """The longest phrase ending every context that most contexts share and whose left
-    neighbour varies (the phrase boundary), with the indices of the contexts it ends."""
+    neighbour varies (the phrase boundary), with the indices of the contexts it ends. A
+    preposition on a word's article does not tell phrases apart (رئيس الاتحاد الدولي / عضو
+    للاتحاد الدولي); the phrase is returned without it. With ``min_share`` the phrase must
+    agree with that share of the contexts, a context ending with its opening words (the
+    name written shorter: الاتحاد الدولي) agreeing too; so a longer phrase ending only a few
+    (اللجنة التنفيذية للاتحاد الدولي لكرة القدم) gives way to the one most share."""
+    endings = [
+        {
+            tuple(strip_article_clitics(w) for w in words[-length:])
+            for length in range(min_len, min(max_len, len(words)) + 1)
+        }
+        for words in contexts
+    ]
     for length in range(max_len, min_len - 1, -1):
         spans: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for index, words in enumerate(contexts):
             if len(words) >= length:
-                spans[tuple(fold(w) for w in words[-length:])].append(index)
+                spans[tuple(strip_article_clitics(w) for w in words[-length:])].append(index)
         for span, members in sorted(spans.items(), key=lambda item: -len(item[1])):
             if len(members) < _MIN_EVIDENCE or span[0] in STOPWORDS:
+                continue
+            heads = {span[:cut] for cut in range(min_len, length + 1)}
+            agreeing = sum(bool(heads & ends) for ends in endings)
+            if agreeing < min_share * len(contexts):
                 continue
             before = {
                 fold(contexts[i][-length - 1]) if len(contexts[i]) > length else "" for i in members
             }
             if len(before) >= 2:
-                return " ".join(contexts[members[0]][-length:]), members
+                first, *rest = contexts[members[0]][-length:]
+                return " ".join([drop_article_proclitics(first), *rest]), members
     return None
 
 
@@ -781,6 +925,122 @@ def _pick_titles(
     return pairs
 
 
+_MAX_TITLE_CHAIN = 12  # words between a title phrase and the honorific of its holder's name
+
+
+def _title_phrase_at(tokens: list[str], index: int) -> tuple[str, ...]:
+    """Folded words of the two- to four-word phrase at ``index`` that may be a title: it
+    opens with a role word (ولي العهد, الأمين العام ...) and holds no punctuation."""
+    if fold(tokens[index]) not in _role_words():
+        return ()
+    return tuple(fold(w) for w in _right_words(tokens, index, 4))
+
+
+def _unique_title_phrases(token_lists: list[list[str]]) -> set[tuple[str, ...]]:
+    """Phrases of two to four words, opening with a role, seen at least ten times, that name
+    one office-holder at a time (:func:`_is_unique_title`) and do not end on a bare office."""
+    counts: dict[tuple[str, ...], int] = defaultdict(int)
+    for tokens in token_lists:
+        for index in range(len(tokens)):
+            words = _title_phrase_at(tokens, index)
+            for length in range(2, len(words) + 1):
+                counts[words[:length]] += 1
+    listed = _listed_titles()
+    return {
+        phrase
+        for phrase, seen in counts.items()
+        if (seen >= _MIN_TITLE_SEEN or " ".join(phrase) in listed)
+        and _is_unique_title(list(phrase))
+        and not any(
+            w in STOPWORDS or w in _honorific_words() or strip_article_clitics(w) != w
+            for w in phrase
+        )
+        and (phrase[-1] not in _role_words() or " ".join(phrase) in listed)
+    }
+
+
+def _chained_holders(
+    token_lists: list[list[str]], phrases: set[tuple[str, ...]]
+) -> dict[tuple[str, ...], tuple[str, list[str]]]:
+    """For each title phrase, its written form and the names that follow it after a chain of
+    further offices, before an honorific (ولي العهد نائب رئيس مجلس الوزراء وزير الداخلية
+    الأمير محمد بن نايف). The longest phrase at a place wins, so ولي العهد inside ولي ولي
+    العهد is not counted, nor one right after another role (نائب وزير الخارجية الأمريكي is not
+    وزير الخارجية الأمريكي) or cut inside a longer noun phrase (a definite word follows);
+    punctuation or a function word ends the chain."""
+    holders: dict[tuple[str, ...], tuple[str, list[str]]] = {}
+    for tokens in token_lists:
+        covered_until = 0
+        for index in range(len(tokens)):
+            if index < covered_until:
+                continue
+            words = _title_phrase_at(tokens, index)
+            match = next(
+                (words[:n] for n in range(len(words), 1, -1) if words[:n] in phrases), None
+            )
+            if match is None:
+                continue
+            covered_until = index + len(match)
+            if index > 0 and fold(tokens[index - 1]) in _role_words():
+                continue
+            after = tokens[covered_until] if covered_until < len(tokens) else ""
+            if (
+                after
+                and _is_word(after)
+                and strip_article_clitics(after).startswith("ال")
+                and fold(after) not in _title_words()
+            ):
+                continue  # the phrase goes on (مدير عام الهيئة العامة للإحصاء): cut, no title
+            for position in range(
+                covered_until, min(len(tokens), covered_until + _MAX_TITLE_CHAIN)
+            ):
+                folded = fold(tokens[position])
+                if not _is_word(tokens[position]) or folded in STOPWORDS:
+                    break
+                if folded in _honorific_words():
+                    name = _name_after(tokens, position + 1)
+                    if _is_personal_name(name):
+                        written = " ".join(tokens[index : index + len(match)])
+                        entry = holders.setdefault(match, (written, []))
+                        entry[1].append(canonical_name(" ".join(name)))
+                    break
+    return holders
+
+
+def _pick_chained_titles(
+    token_lists: list[list[str]], count: Callable[[str], int]
+) -> list[tuple[str, str]]:
+    """Title phrases whose chained holders (:func:`_chained_holders`) agree on one person, under
+    the evidence rules of :func:`_pick_titles` (five names, 80% agreeing, 60% for a listed
+    title). Every name here follows an honorific, which already makes it a person's."""
+    pairs: list[tuple[str, str]] = []
+    for phrase, (written, names) in sorted(
+        _chained_holders(token_lists, _unique_title_phrases(token_lists)).items()
+    ):
+        top = max(set(names), key=names.count)
+        top_keys = _word_keys(top)
+        share = _MIN_LISTED_SHARE if " ".join(phrase) in _listed_titles() else _MIN_SHARE
+        agreeing = sum(
+            same_entity(n, top) or _word_keys(n)[: len(top_keys)] == top_keys for n in names
+        )
+        if (
+            agreeing >= max(_MIN_TITLE_EVIDENCE, share * len(names))
+            and count(" ".join(phrase)) >= _MIN_TITLE_SEEN
+            and _strip_titles(written) == written
+        ):
+            pairs.append((written, top))
+    return pairs
+
+
+def _without_article(words: list[str]) -> str:
+    """A one-word acronym without its article, so «(الفيفا)» and «(فيفا)» count as one
+    acronym (:func:`canonical_name` finds الفيفا through فيفا); other phrases whole."""
+    folded = fold(words[0])
+    if len(words) == 1 and folded.startswith("ال") and len(folded) > 4:
+        return words[0][2:]
+    return " ".join(words)
+
+
 def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
     """``(variant, canonical)`` pairs for which a corpus gives evidence of one entity.
 
@@ -805,8 +1065,10 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
     introduced: dict[str, set[str]] = defaultdict(set)  # name head -> words right before it
     given: dict[tuple[str, str], list[str]] = defaultdict(list)
     folded_texts: list[str] = []
+    token_lists: list[list[str]] = []
     for text in texts:
         tokens = _tokens(text)
+        token_lists.append(tokens)
         named_at: set[int] = set()
         folded_texts.append(" ".join(fold(t) for t in tokens if _is_word(t)))
         for index, token in enumerate(tokens):
@@ -852,14 +1114,23 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
                 given[(fold(token), fold(name[0]))].append(" ".join(name) if patronymic else "")
     corpus = " \n ".join(folded_texts)
     pairs: list[tuple[str, str]] = []
+    # «(الفيفا)» and «(فيفا)» are one acronym: the two spellings pooled are tried as well.
+    pooled: dict[str, list[list[str]]] = defaultdict(list)
+    for acronym, contexts in acronyms.items():
+        bare = _without_article(acronym.split())
+        if bare != acronym and bare in acronyms:
+            pooled[bare] += contexts
+    for bare, contexts in pooled.items():
+        acronyms[bare] = acronyms[bare] + contexts
     for acronym, contexts in sorted(acronyms.items()):
-        picked = _pick_span(contexts, 2, 6)
-        if picked is None or len(picked[1]) < len(contexts) / 2:
+        picked = _pick_span(contexts, 2, 6, min_share=0.5)
+        if picked is None:
             continue
         expansion = picked[0]
         words = expansion.split()
         if (
             _opens_name_phrase(words)
+            and fold(words[-1]) not in _ORDINALS
             and not any(fold(w) in _honorific_words() or fold(w) in STOPWORDS for w in words)
             and fold(acronym) not in fold(expansion)
             and _strip_titles(expansion) == expansion
@@ -868,6 +1139,12 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
     corpus_count = corpus.count
     pairs += _pick_titles(titled, corpus_count, introduced, reverse=False)
     pairs += _pick_titles(titled_after, corpus_count, introduced, reverse=True)
+    seen = {_key(variant, _tables()) for variant, _ in pairs}
+    pairs += [
+        (title, holder)
+        for title, holder in _pick_chained_titles(token_lists, corpus_count)
+        if _key(title, _tables()) not in seen
+    ]
     for (honorific, first), fulls in sorted(given.items()):
         named = [f for f in fulls if f]
         if len(named) < _MIN_EVIDENCE or len(named) < len(fulls) / 3:

@@ -8,12 +8,11 @@ articles and outlets.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 
+from marsad.data import load_gzip_text, load_text
 from marsad.extract.aliases import AliasResolver, canonical_name, name_key
 from marsad.extract.ner import Tagger, load_tagger
 from marsad.extract.numbers import NumberMention, extract_numbers
@@ -72,7 +71,7 @@ def _with_full_speakers(
 
 @cache
 def _not_names() -> frozenset[str]:
-    raw = resources.files("marsad.data").joinpath("not_names_ar.txt").read_text(encoding="utf-8")
+    raw = load_text("not_names_ar.txt")
     words = [line.strip() for line in raw.splitlines()]
     kept = [w for w in words if w and not w.startswith(("#", "["))]
     return frozenset([*map(arabic.fold, kept), *map(_bare, kept)])
@@ -94,9 +93,9 @@ _NAME_PROCLITICS = "وفبلك"
 @cache
 def _word_df() -> dict[str, int]:
     """Articles of July 2015 SaudiNewsNet holding each folded word (``data/stem_df_ar``)."""
-    raw = resources.files("marsad.data").joinpath("stem_df_ar.tsv.gz").read_bytes()
+    raw = load_gzip_text("stem_df_ar.tsv.gz")
     table: dict[str, int] = {}
-    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+    for line in raw.splitlines():
         if line and not line.startswith("#"):
             word, _, count = line.partition("\t")
             table[word] = int(count)

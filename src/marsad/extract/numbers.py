@@ -15,8 +15,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from marsad.data import load_text
 from marsad.models import Token
 from marsad.text.arabic import STOPWORDS, fold, sentence_spans, tokenize
 
@@ -59,7 +59,7 @@ class _Tables:
 
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
-    raw = resources.files("marsad.data").joinpath("number_words_ar.txt").read_text("utf-8")
+    raw = load_text("number_words_ar.txt")
     sections: dict[str, list[str]] = {}
     current = ""
     for line in raw.splitlines():

@@ -10,14 +10,18 @@ and maps back to offsets in the original text:
 * ``وكانت X قد قالت إن ...`` (subject before the verb);
 * ``ونقلت وكالة X عن Y قوله إن ...`` (Y speaks, X is the source);
 * ``وجاء في بيان الوزارة أن ...``;
-* ``بحسب X، ...`` / ``...، بحسب X`` (attribution by preposition).
+* ``بحسب X، ...`` / ``...، بحسب X`` / ``... حسب ما أعلن X`` (attribution by preposition);
+* a claimed noun phrase with no complement: ``وأكد وزير الدفاع حرص بلاده ...``،
+  ``أعلنت القوات مساء أمس عن مقتل ...``، ``لافتا إلى وجود ...``. The subject ends where a
+  common indefinite word (corpus evidence from ``data/name_words_ar.tsv.gz``) continues
+  nothing before it.
 
 Speakers are the noun phrase between the cue and the complement, cut before adverbials
 (في تصريح، أمس، للصحفيين، بعد، عقب، في حوار) listed in ``data/speaker_words_ar.txt``. A bare
 definite role (المصدر، الوزير) refers back to the last speaker whose mention has the same head;
-a bare definite noun (الوزارة، الصحيفة، المركزي، الخبير) otherwise to the latest entity of
-that kind named earlier in the article, and stays flagged ``speaker_unresolved`` when there
-is none; a document speaks for its issuer (بيان الوزارة، الدراسة التي أجرتها مؤسسة X); a
+a bare definite noun (الوزارة، الصحيفة، المركزي، الخبير، الخلية، المتحف) otherwise to the
+latest entity of that kind named earlier in the article (خلية الإعلام الحربي، متحفا هولنديا),
+and a listed one stays flagged ``speaker_unresolved`` when there is none; a document speaks for its issuer (بيان الوزارة، الدراسة التي أجرتها مؤسسة X); a
 name after a relational noun (وكيل المغنية فلانة) is not the speaker. The resolved speaker
 is split into name, title and description (:func:`split_speaker`), the name found with
 word evidence learned from SaudiNewsNet (``data/name_words_ar.tsv.gz``: how often a word stands
@@ -37,7 +41,14 @@ from functools import lru_cache
 from importlib import resources
 
 from marsad.extract.aliases import canonical_name, is_role_word, is_title_word
-from marsad.text.arabic import STOPWORDS, fold, sentence_spans, split_proclitics, word_sections
+from marsad.text.arabic import (
+    STOPWORDS,
+    fold,
+    fold_mapped,
+    sentence_spans,
+    split_proclitics,
+    word_sections,
+)
 
 NAME_WORDS_FILE = "name_words_ar.tsv.gz"  # built by scripts/build_name_words.py
 MIN_GIVEN = 3  # times after a title before a word counts as a given name (as in the builder)
@@ -49,9 +60,19 @@ MIN_NAME_EVIDENCE = 2  # ... counted at least this often
 ALTERNATION_SHARE = 0.2
 MIN_ALTERNATION = 3
 MAX_NAME_WORDS = 6
+# لـ + word is a preposition on that word when the word alone is this many times as common.
+ADDRESSEE_RATIO = 2
 MIN_PROCLITIC_REST = 20  # occurrences of برجال's رجال that make the ب a preposition
 _ALI_WRITTEN = "علي"  # the name as written; the preposition is على (some outlets blur it)
 _PRONOUN_SUFFIXES = ("هما", "هم", "ها", "ه")
+_PRESENT_FEMININE = frozenset(
+    fold(w) for w in ("تقول", "تؤكد", "تشير", "توضح", "تضيف", "ترى", "تتوقع")
+)
+_CLAIM_PREPOSITIONS = frozenset(("علي", "الي", "عن"))  # أكد على، أشار إلى، أعلن عن (folded)
+_TELL_VERBS = frozenset(fold(w) for w in ("أبلغ", "أبلغت", "أخبر", "أخبرت"))
+_MEDIA_HEADS = frozenset(
+    fold(w) for w in ("وكالة", "صحيفة", "جريدة", "قناة", "موقع", "مجلة", "تلفزيون", "شبكة", "إذاعة")
+)
 _ISSUED_FROM = frozenset(fold(w) for w in ("صادر", "الصادر", "صادرة", "الصادرة"))
 
 MAX_SPEAKER_WORDS = 28  # words between a cue and its complement; more means no complement
@@ -59,7 +80,8 @@ MIN_QUOTE_WORDS = 5  # a shorter quotation is a name ("سانا", «داعش»),
 MAX_QUOTE_CHARS = 3000  # a direct quotation longer than this has lost its closing mark
 # Quotation marks and their closers; Saudi papers also quote speech in parentheses.
 _CLOSING = {"«": "»", "“": "”", "„": "“", '"': '"', "(": ")"}
-_TRIM = " \t\n,.;:!?\"'«»“”„()-–—،؛؟…"
+_TRIM = " \t\n,.;:!?\"'«»“”„()-–—،؛؟…″"
+_DOUBLE_PRIME = "\u2033"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,7 +159,7 @@ def _lexicon() -> _Lexicon:
     # Longest alternatives first so أكدت wins over أكد; the cue is a whole word, with an
     # optional conjunction, preceded by a separator.
     cue_re = re.compile(
-        r'(?:^|(?<=[\s,;:"(]))(?P<conj>[وف]?)(?:'
+        r'(?:^|(?<=[\s,;:."(]))(?P<conj>[وف]?)(?:'
         f"(?P<cue>{'|'.join(sorted(alternation.split('|'), key=len, reverse=True))})"
         f"|(?P<attr>{'|'.join(sorted(attributions, key=len, reverse=True))})"
         r')(?=[\s,;:"]|$)'
@@ -252,6 +274,8 @@ def _matching_quote(text: str, opening: int) -> int | None:
     closing = _CLOSING.get(mark)
     if closing is None:
         return None
+    # Some outlets close “ with a double prime (موقع “فرانس 24″): the same quotation.
+    alternative = _DOUBLE_PRIME if mark in '“"' else closing
     depth = 1
     limit = min(len(text), opening + MAX_QUOTE_CHARS)
     for index in range(opening + 1, limit):
@@ -263,7 +287,7 @@ def _matching_quote(text: str, opening: int) -> int | None:
             after = text[index + 1] if index + 1 < len(text) else " "
             opens = (before.isspace() or before in "(:") and not after.isspace()
             depth += 1 if opens else -1
-        elif ch == closing:
+        elif ch in (closing, alternative):
             depth -= 1
         elif ch == mark:
             depth += 1
@@ -330,6 +354,8 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
         named = raw.startswith("(") and bool(kept) and _bare(kept[-1].group()) in lex.org_heads
         if (raw.startswith(("-", "(", 'ل"')) and not named) or _is_break(words, index, lex.breaks):
             break
+        if kept and words[index].endswith("ين") and _is_addressee(words[index]):
+            break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
         kept.append(match)
         if raw.endswith(("-", ")")):
             break
@@ -348,7 +374,7 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
         segments[0]
         and len(segments) > 1
         and segments[1]
-        and any(is_role_word(m.group()) for m in segments[0])
+        and any(is_role_word(m.group()) or _bare(m.group()) in lex.descriptors for m in segments[0])
         and _is_titled_name([m.group() for m in segments[1]])
     ):
         chosen = segments[0] + segments[1]
@@ -356,6 +382,8 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
         chosen = chosen[:-1]
     if not chosen or _bare(chosen[0].group()) in lex.not_speaker:
         return start, start, start
+    if len(chosen) == 1 and _has_pronoun_on_common(_bare(chosen[0].group())):
+        return start, start, start  # إبان تواجده: a noun with a pronoun names nobody
     span_start = start + chosen[0].start()
     span_end = start + chosen[-1].end()
     while span_start < span_end and doc.folded[span_start] in _TRIM:
@@ -367,19 +395,59 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     return span_start, span_end, start + kept[-1].end()
 
 
+def _is_addressee(word: str) -> bool:
+    """A word opened by the preposition ل whose rest is far more common alone (لإحدى،
+    لوكالة): the one spoken to. لجنة or لطفي, words of their own, are not."""
+    if not word.startswith("ل") or len(word) < 4 or word.startswith("لل"):
+        return word.startswith("لل") and len(word) > 4
+    rest = word[1:]
+    if rest in STOPWORDS:
+        return True
+    evidence = _name_evidence()
+    alone = evidence.get(rest, (0, 0, 0))
+    together = evidence.get(word, (0, 0, 0))
+    return (
+        _word_kind(rest) == "ordinary"
+        and alone[0] >= ADDRESSEE_RATIO * max(together[0], 1)
+        and alone[1] + alone[2] < NAME_SHARE * alone[0]
+    )
+
+
 def _is_titled_name(words: list[str]) -> bool:
     """A name of 1-4 words after at most two titles (فلاديمير بوتين؛ المقدم محمد بن عثمان القرني)."""
+    lex = _lexicon()
     titles = 0
-    while titles < min(2, len(words)) and is_title_word(words[titles]):
+    # الفنان التشكيلي علي النقيدان: a descriptor and its adjective count as titles too
+    while titles < min(3, len(words) - 1) and (
+        is_title_word(words[titles])
+        or words[titles].strip(_TRIM) in lex.descriptors
+        or (titles and words[titles].startswith("ال") and _word_kind(words[titles]) != "name")
+    ):
         titles += 1
     name = [w.strip(_TRIM) for w in words[titles:]]
-    # A family name may carry the article (محمد القرني) once a first name opened the name.
+    if (
+        len(name) > 1
+        and name[0] == _ALI_WRITTEN
+        and (_is_name_word(name[1]) or (name[1].startswith("ال") and not _is_common_word(name[1])))
+    ):
+        name[0] = "علي_"  # the name علي (folded like the preposition على) before a name word
+    connectors = lex.name_connectors
+    # A family name may carry the article (محمد القرني) once a first name opened the name;
+    # after a patronymic (بن عبدالملك المرشد) it may also be a title-like word.
     return (
         0 < len(name) <= 4
         and _is_name_word(name[0])
+        and not any(w.startswith(("لل", "بال", "وال")) for w in name)  # مطاردتهم للسائحات
         and all(
-            _is_name_word(w) or (w.startswith("ال") and w not in STOPWORDS and not is_title_word(w))
-            for w in name[1:]
+            _is_name_word(w)
+            or (w.startswith("ال") and w not in STOPWORDS and not is_title_word(w))
+            or (
+                index == len(name) - 1
+                and index >= 2
+                and fold(name[index - 2]) in connectors
+                and _is_family_after_patronymic(fold(w))
+            )
+            for index, w in enumerate(name[1:], 1)
         )
     )
 
@@ -472,44 +540,9 @@ def _statement_span(
     return start, end, direct
 
 
-class _OneCharFold(dict[int, str]):
-    """``str.translate`` table folding each character to exactly one character.
-
-    Whitespace becomes a space; a character that :func:`fold` deletes (diacritics, tatweel)
-    or expands becomes NUL, which sends the text to the exact but slower
-    :func:`fold_with_offsets`. Entries are computed on first sight and cached.
-    """
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        folded = " " if ch.isspace() else fold(ch)
-        # An expansion (… -> ...) keeps its first character, so lengths stay equal.
-        self[code] = folded[0] if folded else "\0"
-        return self[code]
-
-
-_ONE_CHAR_FOLD = _OneCharFold()
-_KEPT_RUN_RE = re.compile("[^\0]+")
-
-
-def _fold_text(text: str) -> tuple[str, Sequence[int]]:
-    """MATCH-folded text and, per folded character, its offset in ``text``.
-
-    Unlike :func:`fold_with_offsets` (exact, but a Python loop per character) this folds
-    with one C-speed ``translate``; deleted characters (diacritics, tatweel) are then cut
-    out run by run. Whitespace runs are not collapsed.
-    """
-    folded = text.translate(_ONE_CHAR_FOLD)
-    if "\0" not in folded:
-        return folded, range(len(text))
-    offsets: list[int] = []
-    for run in _KEPT_RUN_RE.finditer(folded):
-        offsets.extend(range(run.start(), run.end()))
-    return folded.replace("\0", ""), offsets
-
-
 def _analyze(text: str) -> _Text:
-    folded, offsets = _fold_text(text)
+    # First characters only: each folded character stands for one original character.
+    folded, offsets = fold_mapped(text, first_only=True)
     sentences = sentence_spans(text)
     return _Text(text, folded, offsets, sentences, [s for s, _ in sentences])
 
@@ -532,7 +565,16 @@ def _resolve(speaker: str, history: list[_Mention]) -> _Mention | None:
         phrase = mention.description or fold(mention.resolved)
         if any(split_proclitics(w.strip(_TRIM)) == head for w in phrase.split()):
             return mention
+    if words[0] in _GENERIC_PERSON_REFS and len(words) <= 2:
+        # ولفت المسؤول اليمني: "the official" stands for the latest named official
+        for mention in reversed(history):
+            name, title, description = split_speaker(mention.resolved)
+            if (title or description) and name != mention.resolved:
+                return mention
     return None
+
+
+_GENERIC_PERSON_REFS = frozenset(fold(w) for w in ("المسؤول", "المسؤولة"))
 
 
 def _clause_start(doc: _Text, cue_start: int, sentence_start: int) -> int:
@@ -545,6 +587,27 @@ def _clause_start(doc: _Text, cue_start: int, sentence_start: int) -> int:
 _PREPOSITION_CUES = frozenset({"بين", "بينت"})
 _OPENERS = ("كما", "ثم", "فيما")
 _SIDE_OPENERS = ("جهته", "جهتها", "جانبه", "جانبها")  # من جهته بين ...
+
+
+def _is_present_tense(cue: str | None) -> bool:
+    """يقول، تشير: a present-tense cue, which also describes (أصابع تشير إليهم), so it counts
+    only where it opens a clause."""
+    return cue is not None and (cue.startswith("ي") or cue in _PRESENT_FEMININE)
+
+
+def _is_adjective_participle(doc: _Text, cue: re.Match[str]) -> bool:
+    """معلومات مؤكدة: a feminine participle right after a feminine or plural noun, with no
+    comma or conjunction between, agrees with it as an adjective."""
+    word = cue.group("cue")
+    if not word or word not in _lexicon().participles or not word.endswith("ه"):
+        return False
+    if cue.group("conj"):
+        return False
+    before = doc.folded[max(0, cue.start() - 20) : cue.start()]
+    if not before.endswith(" "):
+        return False
+    previous = before.split()[-1] if before.split() else ""
+    return previous.endswith(("ه", "ات")) and not previous.startswith("ال") and previous.isalpha()
 
 
 def _opens_clause(doc: _Text, cue: re.Match[str], strict: bool = False) -> bool:
@@ -591,6 +654,8 @@ def extract_statements(text: str) -> list[Statement]:
         for cue in lex.cue_re.finditer(doc.folded)
         if (cue.group("cue") not in lex.verbs_in or doc.folded.startswith(" في ", cue.end()))
         and (cue.group("cue") not in _PREPOSITION_CUES or _opens_clause(doc, cue, strict=True))
+        and (not _is_present_tense(cue.group("cue")) or _opens_clause(doc, cue, strict=True))
+        and not _is_adjective_participle(doc, cue)
     ]
     cue_starts = [m.start() for m in cues if _opens_clause(doc, m)]
     statements: list[Statement] = []
@@ -620,7 +685,9 @@ def _statement_at(
     folded_sentence_start = doc.folded_at(sentence_start)
     folded_sentence_end = doc.folded_at(sentence_end)
     if cue.group("attr"):
-        found = _attribution_at(doc, cue, cue_starts, folded_sentence_start, folded_sentence_end)
+        found = _attribution_at(
+            doc, cue, cue_starts, folded_sentence_start, folded_sentence_end, history
+        )
         if found is None:
             return None
         source_mention = _Mention(
@@ -664,6 +731,11 @@ def _statement_at(
         speaker_region_start = region_start + relay.end() - 1
     if word in lex.participles:
         span = _participle_subject(doc, cue, folded_sentence_start, history)
+    elif _tells_a_medium(doc, word, speaker_region_start, speaker_region_end) or _is_addressee(
+        _first_word(doc, speaker_region_start, speaker_region_end)
+    ):
+        # وأبلغ وكالة رويترز أن، وقالت لإحدى الصحف: the one told; the teller is the last speaker
+        span = (cue.start(), cue.start(), cue.start())
     else:
         span = _speaker_span(doc, speaker_region_start, speaker_region_end)
         if span[0] == span[1]:
@@ -678,25 +750,101 @@ def _statement_at(
         ):
             return None  # البادرة التي أكد خلالها: the subject is not known here
     mention = _mention(doc, span, history)
+    if span[0] == span[1] and word not in lex.participles:
+        mention = _agreeing_antecedent(word, history) or mention
     if mention is None:
         return None
     content = marker.start() if marker.group("quote") else marker.end()
     boundary = _clause_boundary(
         doc, marker.end(), _next_boundary(cue_starts, marker.end(), folded_sentence_end)
     )
-    if _is_relayed_subject(doc, content, boundary):
+    relayed_end = boundary if _is_relayed_subject(doc, content, boundary) else None
+    inner_statement = True  # the relayed speaker's own cue reports the statement
+    if relayed_end is None and not marker.group("quote"):
+        relayed_end = _relayed_subject_end(doc, content, folded_sentence_end)
+        if relayed_end is not None:
+            inner_end = doc.folded.find(" ", relayed_end)
+            inner_statement = inner_end > 0 and _find_marker(doc, inner_end, boundary) is not None
+    if relayed_end is not None:
         # وأفاد موقع X أن لافروف أعرب ...: the clause names the real speaker of the next cue.
-        relayed = _mention(doc, _speaker_span(doc, content, boundary), history)
-        return (None, relayed) if relayed else None
+        relayed = _mention(doc, _speaker_span(doc, content, relayed_end), history)
+        if relayed is None:
+            return None
+        if inner_statement:
+            return None, relayed
+        mention = relayed  # أن لافروف أعرب ... استعداد موسكو ...: no complement of its own
     start, end, direct = _statement_span(doc, content, boundary, folded_sentence_end)
     if end <= start:
         return None
     return _make_statement(doc, mention, cue, start, end, direct, source), mention
 
 
+def _agreeing_antecedent(verb: str, history: list[_Mention]) -> _Mention | None:
+    """The speaker a subjectless feminine verb continues (وأضافت أنه ...) when the last speaker
+    is a man: the latest earlier speaker whose head is feminine (صحيفة، وزارة، الشرطة)."""
+    if not history or not verb.endswith("ت") or len(history) < 2:
+        return None
+    last = fold(split_speaker(history[-1].resolved)[0]).split()
+    if not last or last[0].endswith(("ه", "ا", "ي", "ات")) or not _is_masculine_name(last[0]):
+        return None
+    for mention in reversed(history[:-1]):
+        head = fold(mention.resolved).split()
+        if head and head[0].strip(_TRIM).endswith("ه") and not _is_masculine_name(head[0]):
+            return mention
+    return None
+
+
+def _is_masculine_name(word: str) -> bool:
+    """A personal name word with no feminine ending: سويت، محمد (not هدى، فاطمة، الوزارة)."""
+    bare = word.strip(_TRIM)
+    return (
+        bool(bare)
+        and not bare.startswith("ال")
+        and _word_kind(bare) != "ordinary"
+        and not bare.endswith(("ه", "ا", "ي", "ات"))
+    )
+
+
+def _first_word(doc: _Text, start: int, end: int) -> str:
+    words = doc.folded[start:end].split(None, 1)
+    return words[0].strip(_TRIM) if words else ""
+
+
+def _tells_a_medium(doc: _Text, verb: str, start: int, end: int) -> bool:
+    """``أبلغ X أن``: X right after a verb of telling is the one told when it is a medium
+    (وكالة، صحيفة، قناة، موقع); the teller is the current speaker."""
+    if verb not in _TELL_VERBS:
+        return False
+    words = doc.folded[start:end].split()
+    return bool(words) and words[0].strip(_TRIM) in _MEDIA_HEADS
+
+
+MAX_RELAYED_NAME_WORDS = 3
+
+
+def _relayed_subject_end(doc: _Text, content: int, limit: int) -> int | None:
+    """Folded start of the speech verb in ``أن لافروف أعرب ...`` (1-3 name words, then a verb
+    of saying inside the clause), or None when the clause is the statement itself."""
+    lex = _lexicon()
+    tokens = list(_WORD_RE.finditer(doc.folded, content, limit))[: MAX_RELAYED_NAME_WORDS + 1]
+    if not tokens or tokens[0].group().startswith('"'):
+        return None
+    for index, token in enumerate(tokens):
+        word = token.group().strip(_TRIM)
+        verb = word[1:] if word[:1] in "وف" else word
+        if word in lex.speech_verbs or verb in lex.speech_verbs:
+            names = [t.group() for t in tokens[:index]]
+            if names and all(_is_name_word(n) and not n.endswith(",") for n in names):
+                return token.start()
+            return None
+    return None
+
+
 def _is_relayed_subject(doc: _Text, content: int, boundary: int) -> bool:
     """A reported clause that is only a subject (1-3 words) followed by a speech verb."""
     clause = doc.folded[content:boundary].strip()
+    if clause.endswith((".", "!", "?")):
+        return False  # قال إنه نادم. واعترف ...: the clause is a whole sentence
     following = doc.folded[boundary : boundary + 20].split()
     if not following or not 0 < len(clause.split()) <= 3 or clause.startswith('"'):
         return False
@@ -716,26 +864,62 @@ def _unmarked_at(
     lex = _lexicon()
     word = cue.group("cue")
     if word in lex.participles:
-        return None
+        return _unmarked_participle(doc, cue, region_start, next_cue, history)
     if doc.folded.startswith(" ذلك ", region_start):
         region_start += len(" ذلك")  # أوضح ذلك X، مدير ...: the object comes first
     limit = _clause_boundary(doc, region_start, next_cue)
     span = _speaker_span(doc, region_start, limit)
     sp_start, sp_end, _ = span
+    after = doc.folded[sp_end:limit]
+    closed = re.match(r'\s*"?\s*(?:,|\sعن\s|\sب)', after) if sp_start < sp_end else None
+    if word in lex.np_verbs:
+        # The subject is the speaker phrase (cut before في تصريحات له، أمس) or less; with a
+        # closing بـ/عن it must end inside it (وأكد الجبير ترحيب المملكة بأي اتفاق).
+        phrase_start = sp_start if sp_start < sp_end else region_start
+        split = _subject_object_split(doc, phrase_start, limit)
+        if split is not None and closed is not None and split[0] >= sp_end:
+            split = None
+        if split is not None:
+            # وأكد وزير الدفاع الأميركي حرص الولايات المتحدة ...: the claim is the object
+            subject_end, content = split
+            subject_end = min(subject_end, sp_end) if sp_start < sp_end else phrase_start
+            if subject_end <= phrase_start and (not history or _is_present_tense(word)):
+                return None  # ويؤكد مكان إقامته: a present tense names its subject
+            subject_end = max(subject_end, phrase_start)
+            mention = _mention(doc, (phrase_start, subject_end, subject_end), history)
+            if mention is None:
+                return None
+            start, end, direct = _statement_span(doc, content, limit, limit)
+            if end <= start or _word_count(doc.original[start:end]) < 2:
+                return None
+            return _make_statement(doc, mention, cue, start, end, direct, None), mention
     if sp_start == sp_end:
         return None
-    after = doc.folded[sp_end:limit]
-    closed = re.match(r'\s*"?\s*(?:,|\sعن\s|\sب)', after)
     subject = doc.folded[sp_start:sp_end].split()
     # Without a complement a bare noun phrase may be the object, so the subject must be a role
     # with a name (الرئيس الروسي، فلاديمير بوتين،) or end at عن (أعلنت شركة أبل عن تحقيق).
-    if closed is None or not any(_is_name_word(w) for w in subject):
+    if closed is None:
+        return None
+    after_closure = sp_end + closed.end() - (1 if closed.group().endswith("ب") else 0)
+    if closed.group().strip() == "," and doc.folded.startswith(" ", after_closure):
+        after_closure += 1
+    # اعترفت المواقع المعارضة، بانسحاب ...: a short noun phrase closed before a claimed noun
+    claimed_bi = (
+        word in lex.np_verbs
+        and len(subject) <= MAX_BI_SUBJECT_WORDS
+        and _claimed_after_bi(doc, after_closure, limit)
+    )
+    if not claimed_bi and not any(_is_name_word(w) for w in subject):
         return None
     if "عن" in closed.group():
         if word not in lex.np_verbs_an:
             return None
-    elif not any(is_role_word(w) for w in subject):
-        return None
+    elif (
+        not claimed_bi
+        and not any(is_role_word(w) for w in subject)
+        and not _is_person_head(subject[0])
+    ):
+        return None  # a role, or an unnamed source set off by commas (ونفى مسؤول في الشرطة،)
     mention = _mention(doc, span, history)
     if mention is None or word not in lex.np_verbs:
         # Act verbs and speech verbs without a complement only name the current speaker.
@@ -749,6 +933,301 @@ def _unmarked_at(
         if not words or comma < 0 or not _is_break(words, 0, lex.breaks):
             break
         content += comma + 1
+    start, end, direct = _statement_span(doc, content, limit, limit)
+    if end <= start or _word_count(doc.original[start:end]) < 2:
+        return None
+    return _make_statement(doc, mention, cue, start, end, direct, None), mention
+
+
+MAX_SUBJECT_WORDS = 14  # a longer run before the object is no subject of a noun-phrase claim
+
+
+def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] | None:
+    """Where the subject ends and the claimed noun phrase begins in ``أكد X NP`` (folded).
+
+    The object opens at the first common, indefinite word (corpus evidence: neither a name
+    word nor a title, role, honorific or organisation head) that does not continue what is
+    before it: not after a preposition, a name connector, a title or an organisation head
+    (نادي بني ياس، مصادر سلام). The subject before it must hold a role, an organisation head
+    or a name: حرص in وزير الدفاع الأميركي حرص ...، مشاركة in وارن مشاركة 500 مقاتل.
+    """
+    lex = _lexicon()
+    tokens = list(_WORD_RE.finditer(doc.folded, start, end))
+    words = [t.group().strip(_TRIM) for t in tokens]
+    if len(words) > 1 and _opens_object(words):
+        return start, tokens[0].start()  # وأكد استمرار ...: no subject, the last speaker's
+    if (
+        words
+        and words[0] in _CLAIM_PREPOSITIONS
+        and _is_claim_noun(words, 1, strict=words[0] == "الي")
+    ):
+        return start, tokens[1].start()  # وأكد على أهمية ...
+    for index in range(1, min(len(words), MAX_SUBJECT_WORDS + 1)):
+        word = words[index]
+        if tokens[index - 1].group().endswith((",", ":", ";")):
+            return None  # a comma inside: the subject may be set off, handled elsewhere
+        if word in _CLAIM_PREPOSITIONS and _is_claim_noun(words, index + 1, strict=word == "الي"):
+            # وأكد الوزير على تضامن ...، وأشارت الإحصاءات إلى ثبات ...: the object follows
+            return tokens[index - 1].end(), tokens[index + 1].start()
+        if not _object_starts_at(words, index):
+            continue
+        subject = words[:index]
+        if len(subject) == 1 and _has_pronoun_on_common(subject[0]):
+            return None  # أكدت مصادرنا بحصول ...: "our sources", inside another's clause
+        if not subject[0].startswith("ال") and not any(
+            is_role_word(w)
+            or w in lex.org_heads
+            or w in lex.descriptors
+            or _is_name_word(w)
+            or not _is_common_word(w)  # الجبير
+            for w in subject
+        ):
+            return None
+        return tokens[index - 1].end(), tokens[index].start()
+    return None
+
+
+MAX_BI_SUBJECT_WORDS = 4
+
+
+def _claimed_after_bi(doc: _Text, position: int, limit: int) -> bool:
+    """The text at ``position`` is بـ + a claimed noun (بانسحاب، بمقتل) or, after a comma, the
+    claimed noun itself (أكدت المقاومة الشعبية، سقوط قتلى): a claim, not a manner."""
+    words = [w.strip(_TRIM) for w in doc.folded[position:limit].split()]
+    words = [w for w in words if w]
+    if len(words) < 2:
+        return False
+    if not words[0].startswith("ب"):
+        return _is_claim_noun(words, 0)
+    rest = words[0][1:]
+    rest = rest[2:] if rest.startswith("ال") else rest
+    return _is_common_word(rest) and len(rest) > 2
+
+
+# Nouns of feeling: أكد سعادته، أبدى ارتياحه state no proposition (the dev guidelines).
+_FEELINGS = frozenset(
+    fold(w)
+    for w in ("سعادة", "سرور", "فخر", "اعتزاز", "ارتياح", "أسف", "حزن", "شكر", "تقدير", "امتنان")
+)
+
+
+def _is_feeling(word: str) -> bool:
+    """سعادته، ارتياحها، فخره: a noun of feeling, with or without a pronoun."""
+    for suffix in ("هما", "هم", "ها", "ه", ""):
+        if word.endswith(suffix):
+            stem = word[: len(word) - len(suffix)]
+            # سعادته: the ة of سعادة is written ت before a pronoun
+            tied = stem[:-1] + "ه" if stem.endswith("ت") else stem
+            if stem in _FEELINGS or tied in _FEELINGS:
+                return True
+    return False
+
+
+def _has_definite_form(word: str) -> bool:
+    """رفض / الرفض: the corpus has the word with the article too, as common nouns do and
+    foreign given names (باراك) do not."""
+    return _name_evidence().get("ال" + word, (0, 0, 0))[0] >= MIN_ALTERNATION
+
+
+def _has_pronoun_on_common(word: str) -> bool:
+    """تعاقده، اعتزامها، تواجده: a common noun with a possessive pronoun, which no name carries."""
+    if word.startswith("ال") or _has_definite_form(word):
+        return False  # المجموعه، الخليه: a feminine noun whose ة folds like the pronoun ه
+    # مصادرنا، مراسلنا: "our" sources speak for the reporter of the clause, not for themselves
+    for suffix in ("هما", "هم", "ها", "ه", "نا", "كم"):
+        stem = word[: -len(suffix)]
+        if (
+            word.endswith(suffix)
+            and len(stem) >= 3
+            and stem not in STOPWORDS  # أحدهم، بعضهم: one of them, a speaker
+            and _is_common_word(stem)
+        ):
+            return True
+    return False
+
+
+def _is_person_head(word: str) -> bool:
+    """An indefinite noun for an unnamed source (مسؤول، مصدر، خبير، متحدث، مصادر)."""
+    bare = word.strip(_TRIM)
+    lex = _lexicon()
+    return not bare.startswith("ال") and (
+        any(bare in heads for heads in lex.person_refs.values())
+        or is_role_word("ال" + bare)
+        or bare in lex.org_refs.get("المصادر", ())
+    )
+
+
+def _is_claim_noun(words: Sequence[str], index: int, *, strict: bool = False) -> bool:
+    """An indefinite common noun opening a claim after على/إلى (تضامن، ثبات، أهمية), not a
+    definite thing pointed at (أشار إلى المشروع)."""
+    if index >= len(words) or index + 1 >= len(words):
+        return False
+    word = words[index]
+    return (
+        not word.startswith("ال")
+        and word not in STOPWORDS
+        and not word[:1].isdigit()
+        and _is_common_word(word)
+        # after إلى (strict) a noun the corpus also writes with the article, as a place name
+        # is not (أشار إلى سوريا)
+        and (not strict or _word_kind(word) == "ordinary" or _has_definite_form(word))
+        and not _names_next(words, index)
+        and not _is_feeling(word)
+    )
+
+
+def _object_starts_at(words: Sequence[str], index: int) -> bool:
+    """Whether the claimed noun phrase opens at ``words[index]`` (index >= 1), given the words
+    before it, which must not need it as their own complement."""
+    word, previous = words[index], words[index - 1]
+    return (
+        bool(word)
+        and not word[0].isdigit()
+        and _ends_subject(words, index)
+        and _may_open_claim(word, previous)
+        and not _given_before(word, words[: index - 1])
+        # باراك أوباما; but رفض مصر، دعم أوباما: a common noun before a name
+        and not (
+            _names_next(words, index)
+            and _word_kind(word) != "ordinary"
+            and not _has_definite_form(word)
+        )
+    )
+
+
+def _ends_subject(words: Sequence[str], index: int) -> bool:
+    """The word before ``words[index]`` may close a subject: no preposition, connector,
+    honorific, organisation head, role, nor an indefinite common noun awaiting its complement
+    (نادي بني ياس), except an unnamed source with its adjectives (مسؤول أمني مقتل ...)."""
+    lex = _lexicon()
+    previous = words[index - 1]
+    if (
+        previous in STOPWORDS
+        or previous in lex.name_connectors
+        or previous in lex.honorifics
+        or previous in lex.org_heads
+        or previous in lex.places_named
+        or is_role_word(previous)
+        or (_is_person_head(previous) and words[index].endswith("ي"))  # مسؤول أمني
+    ):
+        return False
+    awaits_complement = not previous.startswith(("ال", "لل")) and _is_common_word(previous)
+    unnamed_source = _is_person_head(words[0]) and all(w.endswith("ي") for w in words[1:index])
+    return not awaits_complement or unnamed_source
+
+
+def _may_open_claim(word: str, previous: str) -> bool:
+    """A common, indefinite word that is no title, head, feeling or prepositional phrase; after
+    a role or nationality a name is likely (الرئيس الأمريكي باراك), so there only a word the
+    corpus shows with the article too, or a common noun with a pronoun (تعاقده)."""
+    lex = _lexicon()
+    if (
+        word.startswith(("ال", "لل", "بال", "وال", "فال", "كال"))  # صندوق الأمم المتحدة للسكان
+        or word in STOPWORDS
+        or word in lex.name_connectors
+        or is_title_word(word)
+        or word in lex.descriptors
+        or word in lex.org_heads
+        or word in lex.places_named
+        or not _is_common_word(word)
+        or (word.startswith("ل") and _is_common_word(word[1:]))  # المؤشرات لدرجات حرارة
+        or _is_feeling(word)  # وأكد اللاعب سعادته: a feeling, not a claim
+    ):
+        return False
+    return not (
+        is_title_word(previous)
+        and _word_kind(word) != "ordinary"
+        and not _has_pronoun_on_common(word)
+        and not _has_definite_form(word)
+    )
+
+
+def _opens_object(words: Sequence[str]) -> bool:
+    """The cue's first word is already the claimed noun (وأكد استمرار القتال): a verbal noun
+    alternating with its definite form, and no role, head or person noun (مصدر، مسؤول)."""
+    lex = _lexicon()
+    word = words[0]
+    return (
+        not word.startswith("ال")
+        and word not in STOPWORDS
+        and _word_kind(word) == "ordinary"
+        and not is_title_word(word)
+        and word not in lex.descriptors
+        and word not in lex.org_heads
+        and word not in lex.anaphors
+        and word not in lex.places_named
+        and not any(word in heads for heads in lex.person_refs.values())
+        and ("ال" + word) not in lex.person_refs
+        and not _names_next(words, 0)
+    )
+
+
+def _names_next(words: Sequence[str], index: int) -> bool:
+    """The word after ``words[index]`` is a name word, so that word opens a name (باراك أوباما)."""
+    following = _next(words, index)
+    return (
+        bool(following)
+        and not following[0].isdigit()
+        and not _is_common_word(following)
+        and (following not in STOPWORDS and not following.startswith("ال"))
+    )
+
+
+MIN_COMMON = 20  # occurrences before a word never seen in a name's place counts as common
+
+
+def _is_common_word(word: str) -> bool:
+    """A common word on corpus evidence: ordinary, or frequent and (almost) never right after
+    a title or given name (وجود، زيادة، مقتل), unlike names (باراك، وارن)."""
+    if _word_kind(word) == "ordinary":
+        return True
+    total, after_title, after_given = _name_evidence().get(word, (0, 0, 0))
+    return (
+        total >= MIN_COMMON
+        and after_title <= 0.01 * total
+        and after_title + after_given < NAME_SHARE * total
+    )
+
+
+def _participle_forms(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(f for w in words for f in (fold(w), fold(w)[:-1] + "ه"))
+
+
+# Participles whose object is what was said even without أن: a quotation-like clause after
+# قائلا/مضيفا, a claimed noun after مؤكدا/لافتا إلى/نافيا.
+_SPEECH_PARTICIPLES = _participle_forms(("قائلا", "مضيفا", "متابعا", "مردفا", "مستدركا"))
+_CLAIM_PARTICIPLES = _participle_forms(
+    ("مؤكدا", "مشيرا", "لافتا", "موضحا", "مبينا", "ملمحا", "كاشفا", "نافيا", "مقدرا")
+)
+
+
+def _unmarked_participle(
+    doc: _Text, cue: re.Match[str], region_start: int, next_cue: int, history: list[_Mention]
+) -> tuple[Statement | None, _Mention] | None:
+    """``مضيفا تم إصدار ...``، ``مؤكدا احتمالات زيادة ...``، ``لافتا إلى وجود ...``: a participle
+    with no complement whose object is still the statement; it speaks for the last speaker."""
+    word = cue.group("cue")
+    if word not in _SPEECH_PARTICIPLES and word not in _CLAIM_PARTICIPLES:
+        return None
+    if word.endswith("ه") and not doc.folded[: cue.start()].rstrip().endswith(","):
+        return None  # وبعد متابعة بحثية: the feminine form is also a noun; a comma sets it off
+    limit = _clause_boundary(doc, region_start, next_cue)
+    tokens = list(_WORD_RE.finditer(doc.folded, region_start, limit))
+    words = [t.group().strip(_TRIM) for t in tokens]
+    if len(words) < 2 or tokens[0].group().startswith((",", ":", '"')):
+        return None
+    if word in _SPEECH_PARTICIPLES:
+        content = tokens[0].start()
+    elif words[0] in _CLAIM_PREPOSITIONS and _is_claim_noun(words, 1):
+        content = tokens[1].start()
+    elif _is_claim_noun(words, 0) and _word_kind(words[0]) != "name":
+        content = tokens[0].start()
+    else:
+        return None
+    sentence_start = doc.folded_at(doc.sentence_of(doc.orig(cue.start()))[0])
+    mention = _mention(doc, _participle_subject(doc, cue, sentence_start, history), history)
+    if mention is None:
+        return None
     start, end, direct = _statement_span(doc, content, limit, limit)
     if end <= start or _word_count(doc.original[start:end]) < 2:
         return None
@@ -1044,6 +1523,8 @@ def _name_run(
             if not _may_continue_name(words[end + 1]):
                 break
             end += 2
+            if end == len(words) - 1 and _is_family_after_patronymic(words[end]):
+                return end + 1  # عبدالله بن عبدالملك المرشد: closes the phrase, so the family
         elif (
             _word_kind(words[end]) != "ordinary"
             or (
@@ -1057,6 +1538,18 @@ def _name_run(
         else:
             break
     return end
+
+
+def _is_family_after_patronymic(word: str) -> bool:
+    """A word closing ``X بن Y ...`` is the family name even when it is also a common word or
+    a title (المرشد، عقيل); only a preposition, a stopword or an indefinite role is not."""
+    bare = word.strip(_TRIM)
+    return bool(bare) and not (
+        bare in STOPWORDS
+        or bare.startswith(("بال", "لل", "وال"))
+        or bare in _lexicon().descriptors
+        or (is_role_word(bare) and not bare.startswith("ال"))
+    )
 
 
 def _is_written_ali(written: Sequence[str], index: int) -> bool:
@@ -1104,6 +1597,8 @@ def _name_candidates(
         ):
             # د. سامي، د. الصغير: after an honorific even a common word (السامي) is a name
             kind = "name"
+        if _is_nationality_given_name(words, index):
+            kind = "name"  # تركي الغنيماوي: a given name that is also a nationality
         if word in lex.name_connectors and _word_kind(_next(words, index)) != "ordinary":
             kind = "unknown"  # ابن ريحان، أبو لطيفة: a name opened by its connector
         elif _opens_name(words, index) and word not in lex.descriptors and not is_title_word(word):
@@ -1124,8 +1619,23 @@ def _name_candidates(
         may_open = kind == "name" or (
             kind == "unknown" and (not word.startswith("ال") or foreign_definite)
         )
+        # خلية الإعلام الحربي: a definite word closing a phrase after a definite noun that is
+        # no title is its adjective, though it is also a family name (الحربي).
+        closing_adjective = (
+            last
+            and index > 1
+            and word.startswith("ال")
+            and previous.startswith("ال")
+            and not is_title_word(previous)
+            and previous not in lex.descriptors
+            and previous not in lex.honorifics
+            and previous not in lex.name_connectors
+            and _word_kind(previous) != "name"
+            and not _is_given_name(words[index - 2])
+        )
         opens = (
             not definite_inside
+            and not closing_adjective
             and may_open
             and (
                 kind == "name"
@@ -1163,11 +1673,35 @@ def _name_candidates(
                 break
         if index > 0 and _given_before(words[index - 1], previous_of=words[: index - 1]):
             index -= 1  # عماد منسي الزهراني: a given name that is also a word (العماد)
+        if (
+            index > 0
+            and words[index] in lex.name_connectors
+            and words[index] != "ال"  # آل سعود is a family, not a patronymic
+            and not words[index - 1].startswith("ال")
+            and _may_continue_name(words[index - 1])
+        ):
+            index -= 1  # بيشي بن عيسى الصرخي: the word before بن is the given name
         strong = after_honorific or _opens_name(words, index)
         rank = (strong, end - index > 1, -index, end - index)
         candidates.append((rank, index, end))
         index = end
     return candidates
+
+
+def _is_nationality_given_name(words: Sequence[str], index: int) -> bool:
+    """A nationality word opening the phrase that the corpus also shows after honorifics
+    (تركي), followed by a family name that is no title: تركي الغنيماوي."""
+    word, following = words[index], _next(words, index)
+    return (
+        index == 0
+        and is_title_word(word)
+        and not is_role_word(word)
+        and not word.startswith("ال")
+        and _is_given_name(word)
+        and following.startswith("ال")
+        and not is_title_word(following)
+        and _word_kind(following) != "ordinary"
+    )
 
 
 def find_personal_name(words: Sequence[str]) -> tuple[int, int] | None:
@@ -1202,7 +1736,7 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     """
     resolved = resolved.strip()
     quoted = _QUOTED_NAME_RE.match(resolved)
-    if quoted is not None and fold(quoted.group("head")) in _lexicon().org_heads:
+    if quoted is not None and fold(quoted.group("head")) in _lexicon().org_heads | _MEDIA_HEADS:
         name = f"{quoted.group('head')} {quoted.group('name').strip()}"
         return name, "", quoted.group("rest").strip(_TRIM)
     written = resolved.split()
@@ -1244,7 +1778,7 @@ def speaker_canonical(resolved: str) -> str:
     """
     name, title, description = split_speaker(resolved)
     if title or description:
-        return canonical_name(name)
+        return _canonical_person(name)
     words = [w for w in (fold(w).strip(_TRIM) for w in resolved.split()) if w]
     if not words:
         return canonical_name(resolved)
@@ -1256,7 +1790,21 @@ def speaker_canonical(resolved: str) -> str:
     )
     if role_first and find_personal_name(words) is None:
         return " ".join(w.strip(_TRIM) for w in resolved.split() if w.strip(_TRIM))
-    return canonical_name(resolved)
+    return _canonical_person(resolved)
+
+
+def _canonical_person(name: str) -> str:
+    """:func:`canonical_name`, but a family name closing ``X بن Y Z`` stays even when it is
+    also a title word (عبدالله بن عبدالملك المرشد), since after a patronymic it is no title."""
+    canonical = canonical_name(name)
+    written = name.split()
+    if (
+        len(written) >= 4
+        and fold(written[-3]).strip(_TRIM) in _lexicon().name_connectors
+        and not canonical.endswith(written[-1].strip(_TRIM))
+    ):
+        return " ".join(w.strip(_TRIM) for w in written)
+    return canonical
 
 
 def _mention(doc: _Text, span: tuple[int, int, int], history: list[_Mention]) -> _Mention | None:
@@ -1291,6 +1839,11 @@ def _named_by_surname(written: str, history: list[_Mention]) -> _Mention | None:
     for mention in reversed(history):
         earlier = fold(split_speaker(mention.resolved)[0]).split()
         if len(earlier) > 1 and earlier[-1].strip(_TRIM) == words[0].strip(_TRIM):
+            return mention
+    # وأكد راجح، الأمير علي: the given name of a speaker named in full before
+    for mention in reversed(history):
+        earlier = fold(split_speaker(mention.resolved)[0]).split()
+        if len(earlier) > 1 and earlier[0].strip(_TRIM) == words[0].strip(_TRIM):
             return mention
     return None
 
@@ -1346,12 +1899,57 @@ def _resolve_reference(
         return _Mention(issuer, 0, 0, issuer, fold(issuer))
     if len(words) == 1 and (words[0] in lex.org_refs or words[0] in lex.person_refs):
         return _Mention(written, 0, 0, written, fold(written), unresolved=True)
+    if len(words) == 1:
+        named = _named_by_bare_head(doc, start, words[0], history)
+        if named is not None:
+            return named
     repeated = _repeated_description(" ".join(words), history)
     if repeated is not None:
         return repeated
-    if words[0] in lex.relational and "," not in fold(written):
+    if (
+        words[0] in lex.relational
+        and "," not in fold(written)
+        # وكيل وزارة النقل: a rank in an organisation, not the agent of a person
+        and not (len(words) > 1 and (words[1] in lex.org_heads or words[1] in lex.org_refs))
+    ):
         return _relative(doc, start, written, words[0], history)
     return None
+
+
+def _named_by_bare_head(
+    doc: _Text, start: int, word: str, history: Sequence[_Mention] = ()
+) -> _Mention | None:
+    """A definite noun standing alone (الخلية، المتحف) for the entity whose name opened with
+    the same noun earlier: a speaker (المواقع المعارضة) or else any name in the text (خلية
+    الإعلام الحربي، متحفا هولنديا, the accusative ا dropped)."""
+    head = word[2:]
+    if (
+        not word.startswith("ال")
+        or len(head) < 3
+        or is_title_word(word)
+        or _word_kind(word) == "name"
+        or _is_family_name(word)
+    ):
+        return None
+    for mention in reversed(history):
+        earlier = fold(mention.resolved).split()
+        if len(earlier) > 1 and earlier[0].strip(_TRIM) == word and not mention.unresolved:
+            return mention
+    named = _named_before(doc, start, (head, head + "ا"), indefinite_only=True)
+    if named is None:
+        return None
+    folded_words = named.text.split()
+    if not folded_words or fold(folded_words[0]).strip(_TRIM) != head + "ا":
+        return named
+    # متحفا هولنديا معرضا -> متحف هولندي: the accusative noun with the relative adjectives
+    # that agree with it (ـيا), in the plain form; another accusative noun (معرضا) is the object
+    agreeing = [folded_words[0]]
+    for following in folded_words[1:]:
+        if not fold(following).endswith("يا") or fold(following).startswith("ال"):
+            break
+        agreeing.append(following)
+    plain = " ".join(w[:-1] for w in agreeing)
+    return _Mention(plain, named.start, named.end, plain, fold(plain))
 
 
 def _issuer_phrase(rest: str, lex: _Lexicon) -> str:
@@ -1433,7 +2031,11 @@ _NAME_WORD_END = ",.;:"
 
 
 def _named_before(
-    doc: _Text, limit: int, heads: tuple[str, ...], person: bool = False
+    doc: _Text,
+    limit: int,
+    heads: tuple[str, ...],
+    person: bool = False,
+    indefinite_only: bool = False,
 ) -> _Mention | None:
     """The latest name before folded ``limit`` opening with one of ``heads`` (وزاره، صحيفه).
 
@@ -1449,6 +2051,8 @@ def _named_before(
     )
     matches = list(pattern.finditer(doc.folded, 0, limit))
     for match in reversed(matches):
+        if indefinite_only and "ال" in match.group("pre"):
+            continue  # توقعات الصندوق: the reference itself, not the name it stands for
         definite = match.group("head").startswith("ال")  # البنك المركزي السعودي
         if "ال" in match.group("pre") or match.group("pre").endswith("لل"):
             if "ال" + match.group("head") in _lexicon().documents:
@@ -1480,10 +2084,17 @@ def _name_end(
     other = 0  # words after the head that are neither definite nor quoted
     seen_definite = False
     in_quote = False
+    previous = ""
     for token in _WORD_RE.finditer(doc.folded, position, min(limit, position + 160)):
         raw = token.group()
         bare = raw.strip(_TRIM)
         opens = raw.startswith(('"', "("))
+        after_title, previous = previous in lex.honorifics, bare
+        if after_title and bare and not bare.startswith("ال") and bare not in STOPWORDS:
+            end = token.end()  # مستشفى الملك فهد: named after a person, whose name goes on
+            if raw.endswith(tuple(_NAME_WORD_END)):
+                break
+            continue
         if not bare:
             if raw in ('"', "(", ")"):  # a detached mark: شركة اتحاد اتصالات " موبايلي "
                 if in_quote:
@@ -1498,6 +2109,8 @@ def _name_end(
                 break
             if bare.startswith("ال"):
                 seen_definite = True
+            elif seen_definite and _is_name_complement(bare, _word_after(doc, token.end())):
+                pass  # المفوضية الأمريكية لسلامة المستهلك، صندوق الأمم المتحدة للسكان
             elif (seen_definite or definite or other >= 2) and not (person and other < 4):
                 break
             else:
@@ -1515,12 +2128,48 @@ def _name_end(
     return end
 
 
+def _word_after(doc: _Text, position: int) -> str:
+    following = doc.folded[position : position + 40].split(None, 1)
+    return following[0].strip(_TRIM) if following else ""
+
+
+def _is_name_complement(word: str, following: str) -> bool:
+    """للسكان، لسلامة المستهلك، لحقوق الإنسان: ل + a definite noun (or one in construct with a
+    definite noun) continuing an organisation's name; not a purpose (لإطلاق نظام) nor the
+    people or medium spoken to (للصحفيين، لوكالة)."""
+    if not word.startswith("ل") or len(word) < 4 or word.endswith("ين"):
+        return False
+    if not word.startswith("لل") and not following.startswith("ال"):
+        return False
+    rest = word[2:] if word.startswith("لل") else word[1:]
+    return rest not in _MEDIA_HEADS and ("ال" + rest) not in _MEDIA_HEADS and _is_common_word(rest)
+
+
+def _relative_attribution(doc: _Text, start: int, end: int, cue: re.Match[str]) -> int | None:
+    """Folded start of the source after ``حسب ما أعلن`` / ``وفقا لما ذكره`` / ``حسبما قال``."""
+    words = list(_WORD_RE.finditer(doc.folded, start, end))[:3]
+    index = 0
+    if not cue.group("attr").endswith("ما"):
+        if not words or words[0].group() not in ("ما", "لما"):
+            return None
+        index = 1
+    if index >= len(words):
+        return None
+    verb = words[index].group().strip(_TRIM)
+    lex = _lexicon()
+    for form in (verb, verb[:-1], verb[:-2]):  # ذكره، ذكرته: the object pronoun
+        if form in lex.speech_verbs:
+            return words[index].end()
+    return None
+
+
 def _attribution_at(
     doc: _Text,
     cue: re.Match[str],
     cue_starts: list[int],
     sentence_start: int,
     sentence_end: int,
+    history: list[_Mention] | None = None,
 ) -> Statement | None:
     """``بحسب X، ...`` (statement after the source) or ``...، بحسب X`` (statement before)."""
     region_start = cue.end()
@@ -1529,8 +2178,24 @@ def _attribution_at(
     elif doc.folded.startswith("ل", region_start):
         region_start += 1
     rest = doc.folded[region_start:sentence_end].split()
+    relative = _relative_attribution(doc, region_start, sentence_end, cue)
+    if relative is not None:
+        region_start = relative  # حسب ما أعلن تلفزيون X، وفقا لما ذكره مصدر: the source follows
+        rest = doc.folded[region_start:sentence_end].split()
     if not rest or rest[0] in ("ما", "لما", "للمصادر"):
         return None
+    first = rest[0].strip(_TRIM)
+    second = rest[1].strip(_TRIM) if len(rest) > 1 else ""
+    if (
+        relative is None
+        and not first.startswith(("ال", "ل"))  # وفقا للصندوق: الصندوق
+        and _is_common_word(first)
+        and first not in _lexicon().org_heads
+        and not _is_person_head(first)
+        and not second.startswith(("ال", "لل"))
+        and second not in _lexicon().org_heads
+    ):
+        return None  # وفق شروط محددة: a manner; بحسب بيانات وزارة الزراعة names a source
     # The source ends at a comma or at فإن (وبحسب بيان للدول الأعضاء فإنه سيتم ...).
     comma = doc.folded.find(",", region_start, sentence_end)
     fa_inna = re.compile(r"\sفان(?:ه|ها)?\s").search(doc.folded, region_start, sentence_end)
@@ -1541,7 +2206,7 @@ def _attribution_at(
     if sp_start == sp_end:
         return None
     before = doc.folded[sentence_start : cue.start()].rstrip()
-    if before and not before.endswith(","):
+    if before and not before.endswith((",", ";")) and relative is None:
         return None  # بشراء العقد وفق شروط معينة: a manner adverbial, not a source
     if not before:
         if comma < 0:
@@ -1553,5 +2218,11 @@ def _attribution_at(
     if end <= start:
         return None
     written = doc.original[doc.orig(sp_start) : doc.orig_end(sp_end)]
-    mention = _Mention(written, doc.orig(sp_start), doc.orig_end(sp_end), written)
+    resolved = written
+    if doc.folded.startswith(" لل", cue.end()) and written.startswith("ل"):
+        resolved = "ال" + written[1:]  # وفقا للصندوق: الصندوق
+        antecedent = _resolve_reference(doc, sp_start, resolved, history or [])
+        if antecedent is not None and not antecedent.unresolved:
+            resolved = antecedent.resolved
+    mention = _Mention(written, doc.orig(sp_start), doc.orig_end(sp_end), resolved)
     return _make_statement(doc, mention, cue, start, end, direct, None)

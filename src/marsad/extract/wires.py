@@ -11,12 +11,11 @@ Reads: an article's title and body (any profile). Produces: the agency id, or No
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from marsad.data import load_json
 from marsad.text import arabic
 
 HEAD_CHARS = 120  # a byline or dateline sits in the first line or two
@@ -60,9 +59,7 @@ def agencies() -> dict[str, Agency]:
 
 
 def _load() -> tuple[list[Agency], _Patterns]:
-    raw = json.loads(
-        resources.files("marsad.data").joinpath("agencies.json").read_text(encoding="utf-8")
-    )
+    raw = load_json("agencies.json")
     listed: list[Agency] = []
     forms: dict[str, str] = {}
     signature_only: dict[str, str] = {}

@@ -17,8 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from marsad.data import load_text
 from marsad.text.arabic import fold
 
 # A prompt is a line, not a paragraph: the sign-up prompts seen in the wild run to ~20 words.
@@ -55,8 +55,7 @@ class _Phrases:
 def _phrases() -> _Phrases:
     contained: list[str] = []
     exact: set[str] = set()
-    source = resources.files("marsad.data").joinpath("boilerplate_ar.txt")
-    for raw in source.read_text(encoding="utf-8").splitlines():
+    for raw in load_text("boilerplate_ar.txt").splitlines():
         entry = raw.strip()
         if not entry or entry.startswith("#"):
             continue

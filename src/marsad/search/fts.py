@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
-from importlib import resources
 
+from marsad.data import load_text
 from marsad.models import Token
 from marsad.store.sqlite import SearchRow, Store
 from marsad.text import arabic
@@ -81,7 +81,7 @@ def transliteration_groups() -> dict[str, frozenset[str]]:
 
     A spelling of several words (فيس بوك) is kept as one string, words joined by a space.
     """
-    raw = resources.files("marsad.data").joinpath("transliterations_ar.txt").read_text("utf-8")
+    raw = load_text("transliterations_ar.txt")
     groups: dict[str, frozenset[str]] = {}
     for line in raw.splitlines():
         spellings = frozenset(

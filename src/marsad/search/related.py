@@ -16,15 +16,14 @@ a story on the July dev pool, 14,848 articles, on this 2-core machine).
 
 from __future__ import annotations
 
-import gzip
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from importlib import resources
 
+from marsad.data import load_gzip_text
 from marsad.errors import StoreError
 from marsad.store.sqlite import Store
 from marsad.text import arabic
@@ -143,17 +142,10 @@ def coverage_version(store: Store, story_id: int, *, days: float = RELATED_DAYS)
     story may be related coverage without touching the story itself. (Counted on the
     publication index; articles far from the story leave its page cached.)
     """
-    row = store.db.execute(
-        "SELECT first_seen, last_seen FROM stories WHERE id = ?", (story_id,)
-    ).fetchone()
-    if row is None or row[0] is None or row[1] is None:
+    span = store.story_span(story_id)
+    if span is None:
         return 0
-    since, until = _around(datetime.fromisoformat(row[0]), datetime.fromisoformat(row[1]), days)
-    found = store.db.execute(
-        "SELECT count(*) FROM articles WHERE published BETWEEN ? AND ?",
-        (since.isoformat(), until.isoformat()),
-    ).fetchone()
-    return int(found[0])
+    return store.count_published_between(*_around(*span, days))
 
 
 def _around(first: datetime, last: datetime, days: float) -> tuple[datetime, datetime]:
@@ -187,9 +179,9 @@ def background_df() -> tuple[int, dict[str, int]]:
     """(articles, stem -> articles containing it) of the shipped news background
     (``data/stem_df_ar.tsv.gz``, see ``scripts/build_stem_df.py``); empty when it was
     built with other normalization rules, whose stems would not match."""
-    raw = resources.files("marsad.data").joinpath("stem_df_ar.tsv.gz").read_bytes()
+    raw = load_gzip_text("stem_df_ar.tsv.gz")
     documents, normalizer, df = 0, "", {}
-    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+    for line in raw.splitlines():
         key, _, value = line.partition("\t")
         if key == "# documents":
             documents = int(value)
@@ -209,10 +201,7 @@ def _distinctive(store: Store, counts: Counter[str]) -> dict[str, float]:
     documents = store.count("articles") + background
     weights = {}
     for term, count in counts.most_common(CANDIDATE_TERMS):
-        row = store.db.execute(
-            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (_stem_clause(term),)
-        ).fetchone()
-        df = (int(row[0]) if row else 0) + background_counts.get(term, 0)
+        df = store.count_fts_matches(_stem_clause(term)) + background_counts.get(term, 0)
         weights[term] = (1.0 + math.log(count)) * math.log((documents + 1) / (df + 1))
     top = sorted(weights, key=lambda term: (-weights[term], term))[:QUERY_TERMS]
     return {term: weights[term] for term in top if weights[term] > 0}
@@ -223,24 +212,10 @@ def _parts(store: Store, article_ids: list[int]) -> dict[int, list[_Part]]:
     stories) and the rest (in the article's own story)."""
     if not article_ids:
         return {}
-    marks = ",".join("?" * len(article_ids))
-    own = {
-        int(r[0]): (int(r[1]), int(r[2]))
-        for r in store.db.execute(
-            f"SELECT id, story_id, length(body) FROM articles WHERE id IN ({marks})"
-            " AND story_id IS NOT NULL",
-            article_ids,
-        )
-    }
+    own = store.article_stories_and_lengths(article_ids)
     passages: dict[int, list[_Part]] = defaultdict(list)
-    for article_id, story_id, start, end, first, last in store.db.execute(
-        "SELECT article_id, story_id, start, end, first_paragraph, last_paragraph"
-        f" FROM passages WHERE article_id IN ({marks}) ORDER BY article_id, start",
-        article_ids,
-    ):
-        passages[int(article_id)].append(
-            _Part(int(story_id), ((int(start), int(end)),), (int(first), int(last)))
-        )
+    for article_id, story_id, start, end, first, last in store.passages_of_articles(article_ids):
+        passages[article_id].append(_Part(story_id, ((start, end),), (first, last)))
     parts: dict[int, list[_Part]] = {}
     for article_id, (story_id, length) in own.items():
         # The article's own story covers the body outside its placed passages; scoring the
@@ -269,31 +244,15 @@ def _published_between(
 
     (Filtering the ranked matches here is much cheaper than a rowid condition in the
     full-text query, which SQLite cannot combine with the ranking.)"""
-    if not article_ids:
-        return []
-    marks = ",".join("?" * len(article_ids))
-    inside = {
-        int(r[0])
-        for r in store.db.execute(
-            f"SELECT id FROM articles WHERE id IN ({marks}) AND published BETWEEN ? AND ?"
-            " AND superseded_by IS NULL AND duplicate_of IS NULL",
-            [*article_ids, since.isoformat(), until.isoformat()],
-        )
-    }
+    inside = store.live_originals_published_between(article_ids, since, until)
     return [a for a in article_ids if a in inside]
 
 
 def _threads(store: Store, story_ids: set[int]) -> tuple[dict[int, int], dict[int, str]]:
     """Thread ids and headlines of stories."""
-    if not story_ids:
-        return {}, {}
-    ids = sorted(story_ids)
-    marks = ",".join("?" * len(ids))
     threads, titles = {}, {}
-    for story_id, thread_id, title in store.db.execute(
-        f"SELECT id, thread_id, title FROM stories WHERE id IN ({marks})", ids
-    ):
+    for story_id, thread_id, title in store.story_threads_and_titles(sorted(story_ids)):
         if thread_id is not None:
-            threads[int(story_id)] = int(thread_id)
-        titles[int(story_id)] = title or ""
+            threads[story_id] = thread_id
+        titles[story_id] = title
     return threads, titles

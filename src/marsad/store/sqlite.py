@@ -22,6 +22,9 @@ from typing import Any
 
 from marsad.errors import MigrationError, StoreError
 from marsad.store.lock import hold_shared
+from marsad.store.read_queries import ReadQueries
+from marsad.store.redirects import StoryRedirects, create_story_redirects
+from marsad.writes import ArticleWrite, RecordWriteError
 
 Migration = Callable[[sqlite3.Connection], None]
 BUSY_TIMEOUT_MS = 60_000  # one statement's wait for the write lock
@@ -303,6 +306,9 @@ def _wire_agency(db: sqlite3.Connection) -> None:
     )
 
 
+migration("0014_story_redirects")(create_story_redirects)  # store/redirects.py
+
+
 def _count_entities(db: sqlite3.Connection, keys: str | None = None) -> None:
     """Count entities (all, or those of the JSON list ``keys``) from their live mentions.
 
@@ -367,7 +373,7 @@ class StoredStory:
     n_passages: int = 0  # roundup passages of other articles that report it
 
 
-class Store:
+class Store(ReadQueries, StoryRedirects):
     """A Marsad database file (or ``":memory:"``)."""
 
     def __init__(self, path: str | Path, *, normalizer_version: str) -> None:
@@ -1273,6 +1279,114 @@ class Store:
             [*params, limit],
         )
         return [str(r[0]) for r in rows]
+
+    # --- orchestrator (issue 21) ------------------------------------------------------
+    def next_article_id(self) -> int:
+        """The id the next stored article gets (call inside the write transaction)."""
+        return self.max_article_id() + 1
+
+    def write_batch(self, articles: Sequence[ArticleWrite]) -> None:
+        """Persist one batch's decided articles, in order (caller's transaction).
+
+        Raises:
+            RecordWriteError: naming the index of the article that could not be written.
+        """
+        for index, article in enumerate(articles):
+            try:
+                self._write_article(article)
+            except Exception as exc:
+                raise RecordWriteError(index, exc) from exc
+
+    def _write_article(self, a: ArticleWrite) -> None:
+        for opened in a.passage_stories:
+            self.create_story(opened.story)
+            self.set_thread(opened.story, opened.thread)
+        if a.story_id is not None and a.opens_thread is not None:
+            self.create_story(a.story_id)
+        stored_id = self.add_article(
+            ext_id=a.ext_id,
+            source=a.source,
+            published=a.published,
+            title=a.title,
+            body=a.body,
+            boilerplate=a.boilerplate,
+            url=a.url,
+            extra=a.extra,
+            origin=a.origin,
+            identity=a.identity,
+            content_hash=a.content_hash,
+            signature=a.signature,
+            duplicate_of=a.duplicate_of,
+            story_id=a.story_id,
+            words=a.words,
+            stems=a.stems,
+            canonical_url=a.canonical_url,
+            agency=a.agency,
+            time_kind=a.time_kind,
+        )
+        if stored_id != a.id:  # decisions of this batch refer to the allocated id
+            raise StoreError(f"article stored as id {stored_id}, allocated {a.id}")
+        if a.entities or a.statements or a.numbers:
+            self.add_extraction(
+                a.id,
+                mentions=[
+                    (m.label, m.text, m.start, m.end, m.canonical, m.key) for m in a.entities
+                ],
+                statements=[
+                    (
+                        s.statement.speaker,
+                        s.statement.speaker_resolved,
+                        s.canonical,
+                        s.key,
+                        s.statement.cue,
+                        s.statement.start,
+                        s.statement.end,
+                        s.statement.direct,
+                        s.statement.source,
+                        s.statement.speaker_title,
+                        s.statement.speaker_description,
+                        s.statement.speaker_unresolved,
+                    )
+                    for s in a.statements
+                ],
+                numbers=[
+                    (
+                        None if n.value != n.value else n.value,  # NaN: a vague quantity
+                        n.text,
+                        n.start,
+                        n.end,
+                        n.counted,
+                        n.counted_key,
+                        n.is_percent,
+                        n.approximate,
+                        n.sentence_start,
+                        n.sentence_end,
+                    )
+                    for n in a.numbers
+                ],
+            )
+        if a.entity_counts:
+            self.count_entities(
+                a.story_id,
+                a.source,
+                [(c.key, c.name, c.label, c.mentions) for c in a.entity_counts],
+            )
+        if a.story_id is not None and a.opens_thread is not None:
+            self.set_thread(a.story_id, a.opens_thread)
+        for placed in a.passages:
+            self.add_passage(
+                a.id,
+                placed.story,
+                placed.passage,
+                placed.score,
+                source=a.source,
+                published=a.published,
+            )
+        if a.supersedes is not None:
+            self.supersede(a.supersedes, a.id)
+            self.recount_entities(self.entity_keys(a.supersedes) | self.entity_keys(a.id))
+        elif a.story_id is not None:
+            self.touch_story(a.story_id, a.source, a.published)
 
 
 @dataclass(frozen=True, slots=True)

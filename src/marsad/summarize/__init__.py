@@ -14,19 +14,17 @@ from marsad.summarize.extractive import (
     lead_of,
     summarize,
 )
-from marsad.summarize.pool import LeadSentence, analyse_lead, lead_analysis, remember_lead
+from marsad.summarize.pool import LeadSentence, lead_analysis
 
 __all__ = [
     "LeadSentence",
     "SourceDoc",
     "Summary",
     "SummarySentence",
-    "analyse_lead",
     "headline",
     "lead_analysis",
     "lead_of",
     "lead_summary",
     "lexrank_summary",
-    "remember_lead",
     "summarize",
 ]

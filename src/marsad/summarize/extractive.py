@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from marsad.summarize.pool import Pool, build_pool, canonical_docs
+from marsad.summarize.pool import LeadSentence, Pool, build_pool, canonical_docs
 from marsad.summarize.vectors import Matrix, centroid_cosine, smoothed_idf, term_counts, tfidf
 from marsad.text.arabic import sentence_spans
 
@@ -69,6 +69,7 @@ class SourceDoc:
         text: DISPLAY body with boilerplate removed.
         also_sources: Outlets that carried an exact or near-duplicate copy; they are
             credited for every sentence of this article.
+        lead: Its lead sentences when ingest analysed them already (else analysed here).
     """
 
     key: int
@@ -77,6 +78,7 @@ class SourceDoc:
     title: str
     text: str
     also_sources: tuple[str, ...] = ()
+    lead: tuple[LeadSentence, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,7 @@ def prepare(docs: Sequence[SourceDoc]) -> Pool:
         [d.when for d in docs],
         [d.title for d in docs],
         [d.text for d in docs],
+        [d.lead for d in docs],
     )
     return build_pool(canonical)
 

@@ -100,6 +100,7 @@ class PoolDoc:
     when: datetime | None
     title: str
     text: str
+    lead: tuple[LeadSentence, ...] | None = None  # its lead sentences, when analysed already
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,12 +203,13 @@ def canonical_docs(
     whens: Sequence[datetime | None],
     titles: Sequence[str],
     texts: Sequence[str],
+    leads: Sequence[tuple[LeadSentence, ...] | None],
 ) -> list[PoolDoc]:
     """Build pool docs sorted by (key, outlet, text) so input order cannot change results."""
     docs = [
-        PoolDoc(key, frozenset((src, *extra)), when, title.strip(), text)
-        for key, src, extra, when, title, text in zip(
-            keys, sources, also, whens, titles, texts, strict=True
+        PoolDoc(key, frozenset((src, *extra)), when, title.strip(), text, lead)
+        for key, src, extra, when, title, text, lead in zip(
+            keys, sources, also, whens, titles, texts, leads, strict=True
         )
     ]
     docs.sort(key=lambda d: (d.key, tuple(sorted(d.outlets)), d.text, d.title))
@@ -297,43 +299,15 @@ def _lead_spans(text: str, limit: int) -> list[tuple[int, int, int]]:
     return spans
 
 
-# Keyed by a digest of the body, not the body: holding every body would cost far more
-# memory than the analyses. Python's string hash (64 bits) with the length and the
-# opening words is unique among a cache's bodies in practice.
-_LEADS: dict[tuple[int, int, str], tuple[LeadSentence, ...]] = {}
-
-
-def _lead_key(text: str) -> tuple[int, int, str]:
-    return hash(text), len(text), text[:40]
-
-
 _token_start = attrgetter("start")
 
 
-def analyse_lead(text: str) -> tuple[LeadSentence, ...]:
+def lead_analysis(text: str, tokens: Sequence[Token] | None = None) -> tuple[LeadSentence, ...]:
     """Split, tokenise and filter the first sentences of an article body.
 
-    Cached by body text: the pipeline re-summarises a story every time it grows, and its
-    older articles need not be analysed again (ingest caches each new body's analysis,
-    made with the tokens it has, through :func:`remember_lead`).
+    Ingest analyses each new body once, with the tokens it has, and the analysis travels
+    with the article (:attr:`SourceDoc.lead`) to the summarizer.
     """
-    cached = _LEADS.get(_lead_key(text))
-    if cached is not None:
-        return cached
-    return remember_lead(text, lead_analysis(text))
-
-
-def remember_lead(text: str, analysis: tuple[LeadSentence, ...]) -> tuple[LeadSentence, ...]:
-    """Cache a :func:`lead_analysis` of ``text`` made elsewhere (the pipeline's worker
-    process analyses each new body while the main process clusters the previous batch)."""
-    if len(_LEADS) >= ANALYSIS_CACHE_SIZE:
-        del _LEADS[next(iter(_LEADS))]  # oldest first
-    _LEADS[_lead_key(text)] = analysis
-    return analysis
-
-
-def lead_analysis(text: str, tokens: Sequence[Token] | None = None) -> tuple[LeadSentence, ...]:
-    """:func:`analyse_lead` without the cache."""
     spans = _lead_spans(text, LEAD_SENTENCES)
     # Tokenise only the lead: offsets stay valid because the prefix starts at 0.
     lead_end = spans[-1][2] if spans else 0
@@ -373,7 +347,7 @@ def lead_analysis(text: str, tokens: Sequence[Token] | None = None) -> tuple[Lea
 
 @lru_cache(maxsize=ANALYSIS_CACHE_SIZE)
 def title_stems(title: str) -> tuple[str, ...]:
-    """Content stems of a title, cached like :func:`analyse_lead`."""
+    """Content stems of a title (cached: a story is re-summarized as it grows)."""
     return tuple(content_stems(tokenize(title)))
 
 
@@ -417,7 +391,7 @@ def build_pool(docs: list[PoolDoc]) -> Pool:
     Returns:
         The pool; it may have no candidates when every body is empty.
     """
-    leads = [analyse_lead(doc.text) for doc in docs]
+    leads = [doc.lead if doc.lead is not None else lead_analysis(doc.text) for doc in docs]
     title_bags = [list(title_stems(doc.title)) for doc in docs]
     doc_bags = [
         title + [stem for sentence in lead for stem in sentence.stems]

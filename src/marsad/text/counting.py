@@ -10,9 +10,9 @@ every count Marsad prints in Arabic (CLI, HTML report, web pages) goes through
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from importlib import resources
+
+from marsad.data import load_json
 
 DUAL = 2  # 1 and 2 are said with the noun alone (مقال واحد، مقالان)
 FIRST_PLURAL = 3  # 3..10 take the plural, 11..99 the accusative singular
@@ -21,9 +21,7 @@ LAST_PLURAL = 10
 
 @cache
 def _nouns() -> dict[str, dict[str, str]]:
-    raw = json.loads(
-        resources.files("marsad.data").joinpath("counted_nouns_ar.json").read_text("utf-8")
-    )
+    raw = load_json("counted_nouns_ar.json")
     return {key: value for key, value in raw.items() if not key.startswith("_")}
 
 

@@ -13,6 +13,9 @@ handled, so an item whose page failed is retried on the next poll. A response cu
 or past its deadline is a fetch error like any other: nothing of it is stored or marked
 seen, and no validators move, so the next poll fetches it whole.
 
+After each poll the stories that gained articles get their analysis rebuilt and kept
+(the watch is a writer; the server's pages then read it instead of building it).
+
 Errors: a failing item is one stderr line (source and URL) and the watch goes on; a
 failing feed puts its source into exponential backoff; only a store that cannot be
 written stops the watch (:class:`~marsad.errors.StoreError`, nothing stored is lost).
@@ -21,7 +24,6 @@ written stops the watch (:class:`~marsad.errors.StoreError`, nothing stored is l
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -32,7 +34,9 @@ from marsad.ingest.readers import clean_body, clean_title
 from marsad.ingest.urls import canonical_url
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline
-from marsad.store.sources import Validators, WatchStore, write_error
+from marsad.refresh import refresh_analyses
+from marsad.store.errors import store_errors
+from marsad.store.sources import Validators, WatchStore
 from marsad.watch.feeds import FeedItem, parse_feed
 from marsad.watch.fetch import Fetcher, FetchError, FetchLimits
 from marsad.watch.pages import extract_article
@@ -49,6 +53,7 @@ class WatchSettings:
     batch_size: int = 10  # articles per transaction: small, so stories update promptly
     min_feed_words: int = 80  # a feed body shorter than this is a teaser: fetch the page
     max_backoff_s: float = 3600.0  # longest wait after repeated errors of a source
+    keep_analyses: bool = True  # rebuild the analyses of stories that gained articles
     limits: FetchLimits = field(default_factory=FetchLimits)
 
 
@@ -133,11 +138,22 @@ class Watcher:
     def poll(self, *, only_due: bool = True) -> WatchReport:
         """One poll: every source that is due (or every source) is fetched once."""
         now = self._clock()
+        newest_before = self.store.max_article_id()
         for source in self.sources:
             if not only_due or self._due[source.name] <= now:
                 self._poll_source(source)
+        if self.settings.keep_analyses:
+            self._keep_analyses(newest_before)
         self.report.polls += 1
         return self.report
+
+    def _keep_analyses(self, newest_before: int) -> None:
+        """Rebuild and keep the analyses of the stories that articles stored since
+        ``newest_before`` joined."""
+        stored = range(newest_before + 1, self.store.max_article_id() + 1)
+        if stored:
+            touched = sorted(self.store.story_ids_of_articles(stored))
+            self._write(lambda: refresh_analyses(self.store, touched))
 
     def _poll_source(self, source: SourceConfig) -> None:
         problems: list[str] = []
@@ -296,10 +312,8 @@ class Watcher:
 
     def _write(self, action: Callable[[], T]) -> T:
         """Run a store write; a full disk or read-only store becomes one clear StoreError."""
-        try:
+        with store_errors(self.store.path):
             return action()
-        except sqlite3.Error as exc:
-            raise write_error(self.store.path, exc) from exc
 
 
 def _item_keys(source: SourceConfig, item: FeedItem) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from marsad.alerts import views as alert_views
-from marsad.api.service import MAX_ID, get_service
+from marsad.service import MAX_ID, get_service
 from marsad.web.pages import not_found, render
 
 router = APIRouter(include_in_schema=False)

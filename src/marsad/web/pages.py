@@ -19,9 +19,9 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
 from marsad import views
-from marsad.api.service import MAX_ID, get_service
 from marsad.errors import StoreError
 from marsad.profiles import outlet_name
+from marsad.service import MAX_ID, get_service
 from marsad.text.arabic import strip_section_prefix
 from marsad.text.counting import count_phrase, noun_forms
 from marsad.web import charts
@@ -114,6 +114,9 @@ def story(request: Request, story_id: int) -> HTMLResponse:
     view = get_service(request).story_page(story_id) if 0 <= story_id <= MAX_ID else None
     if view is None:
         return not_found(f"القصة رقم {story_id}")
+    if view.get("merged_from") == story_id:  # merged into another story: go there
+        new_url = str(request.url_for("story", story_id=view["id"]))
+        return HTMLResponse(status_code=301, headers={"Location": new_url})
     analysis = view.get("analysis") or {}
     return render(
         "story.html",

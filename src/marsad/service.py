@@ -1,0 +1,121 @@
+"""The read side: opening a store to read, and the server's readers shared by API and web.
+
+Dependency arrows point one way: ``cli``, ``api`` and ``web`` -> ``service`` -> ``views``
+-> ``store``. Nothing here writes. A story whose analysis is missing or outdated is built
+in memory for the response only; keeping analyses is the refresher's job (the server's
+background worker in :mod:`marsad.api.writer`, ``marsad watch``, ``marsad refresh``).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from marsad import views
+from marsad.errors import StoreError
+from marsad.search.related import coverage_version
+from marsad.store.sqlite import Store
+from marsad.text.arabic import NORMALIZER_VERSION
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer, so the largest id a row can have
+
+
+def open_reader(db: str | Path, *, must_exist: bool = True) -> Store:
+    """A store opened to read only: writes through it fail, no clustering state is loaded.
+
+    Raises:
+        StoreError: The store does not exist (with ``must_exist``), cannot be opened, or
+            its search index was built with other Arabic rules (a writer must rebuild it:
+            ``marsad refresh``).
+    """
+    path = str(db)
+    if must_exist and path != ":memory:" and not Path(path).exists():
+        raise StoreError(f"{path}: no such store; run `marsad --db {path} ingest PATH` first")
+    store = Store(path, normalizer_version=NORMALIZER_VERSION)
+    store.refuse_writes()
+    if store.reindex_needed and store.max_article_id() > 0:
+        store.close()
+        raise StoreError(
+            f"{path}: its search index was built with other Arabic rules; rebuild it with "
+            f"`marsad --db {path} refresh`, then run this again"
+        )
+    return store
+
+
+class ReadService:
+    """Per-thread read-only stores and story pages of the server.
+
+    SQLite in WAL mode lets readers run beside the one writer; each request thread gets its
+    own read-only connection, so page views never wait for an ingest to commit.
+    """
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        *,
+        writable: bool = False,
+        shared_store: Store | None = None,
+        refresh_analysis: views.RefreshAnalysis | None = None,
+    ) -> None:
+        """Args:
+        db_path: The store to read.
+        writable: Whether the server's write endpoints are enabled (pages offer forms).
+        shared_store: The one connection to read through when the store is ``":memory:"``
+            (nothing else can see an in-memory database).
+        refresh_analysis: Asks the refresher to rebuild and keep a story's analysis.
+        """
+        self.db_path = str(db_path)
+        self.writable = writable
+        self._shared = shared_store
+        self._refresh = refresh_analysis
+        self._local = threading.local()
+        self._readers: list[Store] = []
+        self._readers_lock = threading.Lock()
+
+    def reader(self) -> Store:
+        """This thread's read-only store connection."""
+        if self._shared is not None:
+            return self._shared
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            # The writer opened the store first (migrations, reindex), so no check is due.
+            store = open_reader(self.db_path, must_exist=False)
+            self._local.store = store
+            with self._readers_lock:
+                self._readers.append(store)
+        return store
+
+    def story_page(self, story_id: int) -> dict[str, Any] | None:
+        """The story view, read through this thread's connection."""
+        return views.story_view(self.reader(), story_id, refresh_analysis=self._refresh)
+
+    def store_version(self) -> int:
+        """A number that changes with every commit to the store, by any process."""
+        return self.reader().data_version()
+
+    def story_version(self, story_id: int) -> tuple[int | None, int]:
+        """What a story's pages show changes with: its revision, and the articles of the
+        days around it (its related coverage)."""
+        reader = self.reader()
+        return reader.story_revision(story_id), coverage_version(reader, story_id)
+
+    def close(self) -> None:
+        """Close every connection this service opened (not a shared one)."""
+        with self._readers_lock:
+            for store in self._readers:
+                store.close()
+            self._readers.clear()
+
+
+def get_service(request: Request) -> ReadService:
+    """The application's read service.
+
+    Call ``.reader()`` inside the endpoint body, never in a dependency: FastAPI may run a
+    sync dependency on another thread than the endpoint, which would share a connection.
+    """
+    service: ReadService = request.app.state.service
+    return service

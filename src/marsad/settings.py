@@ -1,0 +1,125 @@
+"""The pipeline's settings: one frozen tree of tuned defaults, optionally laid over by a
+``marsad.toml`` file (``--config PATH``, else ``./marsad.toml`` when present).
+
+A file sets only the keys it names; top-level keys are :class:`Settings` fields and the
+``[cluster]`` and ``[threads]`` tables set :class:`ClusterSettings` and
+:class:`ThreadSettings`. An unknown key or a value of the wrong type is an error naming
+the key, never silently ignored (a misspelt knob would otherwise look like no effect)::
+
+    batch_size = 1000
+    workers = 0
+
+    [cluster]
+    join_threshold = 0.25
+    join_model = "shipped"   # the learned join decision; "none" for the hand-weighted one
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from marsad.cluster.stories import ClusterSettings, shipped_join_model
+from marsad.cluster.threads import ThreadSettings
+from marsad.errors import ConfigError
+
+CONFIG_FILE = "marsad.toml"  # read from the working directory when no --config is given
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Pipeline settings; defaults are the tuned values."""
+
+    dedup_threshold: float = 0.7  # see dedup.minhash for why copies score this low
+    num_perm: int = 64
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
+    threads: ThreadSettings = field(default_factory=ThreadSettings)
+    batch_size: int = 500  # articles per transaction: the most a killed run can lose
+    summary_sentences: int = 5
+    summary_chars: int = 900
+    extract: bool = True  # entities, statements, numbers (the slowest stage)
+    roundups: bool = True  # cluster multi-event articles passage by passage
+    workers: int = 1  # processes preparing batches ahead on large inputs (0: none)
+    # The input's dates are when pages were crawled, not published (SaudiNewsNet's are);
+    # a record may also say so itself with ``"date_kind": "crawled"``.
+    crawl_dates: bool = False
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """The defaults with a settings file laid over them.
+
+    Args:
+        path: a TOML file; None reads ``./marsad.toml`` if there is one (else defaults).
+
+    Raises:
+        ConfigError: the file is missing or not TOML, or names an unknown key or a value
+            of the wrong type (the message names the file and the key).
+    """
+    if path is None:
+        if not Path(CONFIG_FILE).is_file():
+            return Settings()
+        path = CONFIG_FILE
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: no such settings file") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not a valid TOML file ({exc})") from exc
+    return settings_from(data, where=str(path))
+
+
+def settings_from(data: dict[str, Any], *, where: str = CONFIG_FILE) -> Settings:
+    """:class:`Settings` with the keys of ``data`` (parsed TOML) laid over the defaults."""
+    return _overlay(Settings(), data, where, "")
+
+
+_Section = TypeVar("_Section")
+
+
+def _overlay(section: _Section, data: dict[str, Any], where: str, prefix: str) -> _Section:
+    assert is_dataclass(section) and not isinstance(section, type)
+    known = {f.name for f in fields(section)}
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        name = prefix + key
+        if key not in known:
+            listed = ", ".join(sorted(prefix + k for k in known))
+            raise ConfigError(f"{where}: unknown key {name!r}; known keys here: {listed}")
+        current = getattr(section, key)
+        if is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: {name} must be a table ([{name}]), got {value!r}")
+            changes[key] = _overlay(current, value, where, name + ".")
+        elif name == "cluster.join_model":
+            changes[key] = _join_model(value, where)
+        else:
+            changes[key] = _typed(current, value, name, where)
+    return replace(section, **changes)
+
+
+def _typed(current: object, value: object, name: str, where: str) -> object:
+    """``value`` as the type of the default it replaces (an integer may set a float)."""
+    if isinstance(current, bool):
+        if isinstance(value, bool):
+            return value
+        raise ConfigError(f"{where}: {name} must be true or false, got {value!r}")
+    if isinstance(current, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise ConfigError(f"{where}: {name} must be a whole number, got {value!r}")
+    if isinstance(current, float):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        raise ConfigError(f"{where}: {name} must be a number, got {value!r}")
+    raise ConfigError(f"{where}: {name} cannot be set in a settings file")
+
+
+def _join_model(value: object, where: str) -> object:
+    if value == "shipped":
+        return shipped_join_model()
+    if value == "none":
+        return None
+    raise ConfigError(f'{where}: cluster.join_model must be "shipped" or "none", got {value!r}')
