@@ -11,7 +11,6 @@ Tables (migration ``0013_watchlists``):
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +22,7 @@ WATCH_KINDS = ("search", "entity", "outlet")
 
 
 @migration("0013_watchlists")
-def _watchlists(db: sqlite3.Connection) -> None:
+def _watchlists(db: Any) -> None:
     kinds = ", ".join(f"'{k}'" for k in WATCH_KINDS)
     for statement in (
         f"""CREATE TABLE watchlists (
@@ -80,10 +79,12 @@ def add_watchlist(store: Store, *, name: str, kind: str, query: str, now: dateti
         raise ValueError(f"watchlist kind must be one of {', '.join(WATCH_KINDS)}, got {kind!r}")
     with store.transaction():
         cursor = store.db.execute(
-            "INSERT INTO watchlists (name, kind, query, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO watchlists (name, kind, query, created_at) VALUES (?, ?, ?, ?)"
+            " RETURNING id",
             (name, kind, query, now.isoformat(timespec="seconds")),
         )
-    found = get_watchlist(store, int(cursor.lastrowid or 0))
+        watchlist_id = int(cursor.fetchone()[0])
+    found = get_watchlist(store, watchlist_id)
     assert found is not None  # just inserted
     return found
 
@@ -160,9 +161,9 @@ def record_run(
             if cursor.rowcount:
                 new.append(article_id)
         store.db.execute(
-            "UPDATE watchlists SET last_run_at = ?, checked_through = max(checked_through, ?)"
-            " WHERE id = ?",
-            (stamp, through, watchlist_id),
+            "UPDATE watchlists SET last_run_at = ?, checked_through ="
+            " CASE WHEN checked_through > ? THEN checked_through ELSE ? END WHERE id = ?",
+            (stamp, through, through, watchlist_id),
         )
     return new
 

@@ -1,0 +1,427 @@
+"""PostgreSQL connection for the store: runs the store's portable SQL on psycopg 3.
+
+The store's SQL is written once, in SQLite's spelling (``?`` placeholders), inside the
+portable subset that :mod:`marsad.store` documents. :class:`PgConnection` gives it the
+``execute``/``executemany`` surface of ``sqlite3.Connection`` and rewrites, once per
+distinct statement, the few spellings the two engines do not share:
+
+* ``?`` -> ``%s`` (and a literal ``%`` -> ``%%``);
+* ``INSERT OR IGNORE INTO ...`` -> ``INSERT INTO ... ON CONFLICT DO NOTHING``;
+* ``x IN (SELECT value FROM json_each(?))`` -> ``x = ANY(?)`` with the JSON list decoded;
+* ``articles_fts MATCH ?`` -> ``doc @@ tsquery`` and ``bm25(articles_fts, w1, w2)`` -> a
+  negated ``ts_rank`` (lower is better, as bm25), the FTS5 expression turned into the
+  equivalent tsquery over the same folded tokens (:func:`fts5_to_tsquery`);
+* a bare column named ``end`` (a reserved word in PostgreSQL) -> ``"end"``;
+* ``PRAGMA query_only = ON`` -> a read-only session.
+
+Parameters are bound on the client (``psycopg.ClientCursor``): a value becomes a literal
+exactly as SQLite would see it, so no statement depends on PostgreSQL inferring the type
+of a placeholder. ``bool`` parameters become 0/1 (the store keeps flags as integers).
+
+Full-text rows are ``tsvector`` values built here from the same folded ``words`` and
+``stems`` the SQLite FTS5 table indexes, split the way FTS5's ``unicode61`` tokenizer
+splits them: words carry weight A, stems weight B (the two FTS5 columns), positions run
+on from the words into the stems so phrases never straddle the two.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from marsad.errors import StoreError
+
+MAX_TSVECTOR_POSITION = 16383  # PostgreSQL's cap on a lexeme position
+# ts_rank weights, in PostgreSQL's {D, C, B, A} order: stems (B) count half as much as
+# words (A), as bm25(articles_fts, 2.0, 1.0) weighs the two FTS5 columns.
+TS_RANK_WEIGHTS = "{0, 0, 0.5, 1}"
+# Normalization 1: rank / (1 + log(document length)), the nearest ts_rank has to bm25's
+# length normalisation (a long article does not win by repeating a word).
+TS_RANK_NORMALIZATION = 1
+
+
+class DatabaseError(StoreError):
+    """A PostgreSQL statement failed; ``sqlstate`` is the server's error code."""
+
+    def __init__(self, message: str, sqlstate: str | None) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    user = f"{parts.username}:***@" if parts.username else ""
+    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
+
+
+# -- full-text tokens ----------------------------------------------------------------------
+def fts_tokens(text: str) -> list[str]:
+    """Split text as FTS5's ``unicode61`` tokenizer does (remove_diacritics 0): runs of
+    characters that are neither separators, punctuation, symbols nor controls, lower-cased."""
+    return list(_tokens(text))
+
+
+def _tokens(text: str) -> Iterator[str]:
+    current: list[str] = []
+    for char in text:
+        if _is_token_char(char):
+            current.append(char)
+        elif current:
+            yield "".join(current).lower()
+            current = []
+    if current:
+        yield "".join(current).lower()
+
+
+@lru_cache(maxsize=4096)
+def _is_token_char(char: str) -> bool:
+    return unicodedata.category(char)[0] not in "ZPSC" or unicodedata.category(char) == "Co"
+
+
+def _lexeme(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(words: str, stems: str) -> str:
+    """The tsvector text of one article: words with weight A, then stems with weight B."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for text, weight in ((words, "A"), (stems, "B")):
+        for token in _tokens(text):
+            position = min(position + 1, MAX_TSVECTOR_POSITION)
+            positions.setdefault(token, []).append(f"{position}{weight}")
+    return " ".join(f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
+
+
+# -- FTS5 expression -> tsquery ------------------------------------------------------------
+_FTS_TOKEN = re.compile(r'\s*(?:(\()|(\))|"((?:[^"]|"")*)"|([^\s()"]+))')
+_COLUMN_WEIGHT = {"words": "A", "stems": "B"}
+
+
+def fts5_to_tsquery(expression: str) -> str:
+    """Translate an FTS5 MATCH expression (the subset marsad builds: AND, OR, NOT,
+    parentheses, ``column:`` filters, quoted phrases, bare words, ``*`` prefixes) into
+    tsquery text over the same tokens.
+
+    Raises:
+        StoreError: The expression is not understood.
+    """
+    items = _lex(expression)
+    parser = _FtsParser(items)
+    query = parser.parse_or()
+    if parser.position != len(items):
+        raise StoreError(f"search expression not understood near {items[parser.position]!r}")
+    return query
+
+
+def _lex(expression: str) -> list[tuple[str, str]]:
+    items: list[tuple[str, str]] = []
+    position = 0
+    while position < len(expression):
+        if not expression[position:].strip():
+            break
+        match = _FTS_TOKEN.match(expression, position)
+        if match is None:
+            raise StoreError(f"search expression not understood: {expression!r}")
+        position = match.end()
+        if match.group(1):
+            items.append(("(", "("))
+        elif match.group(2):
+            items.append((")", ")"))
+        elif match.group(3) is not None:
+            items.append(("phrase", match.group(3).replace('""', '"')))
+        else:
+            word = match.group(4)
+            if word in ("AND", "OR", "NOT"):
+                items.append((word, word))
+            elif word.endswith(":") and word[:-1] in _COLUMN_WEIGHT:
+                items.append(("column", word[:-1]))
+            elif ":" in word and word.split(":", 1)[0] in _COLUMN_WEIGHT:
+                column, rest = word.split(":", 1)
+                items.append(("column", column))
+                items.append(("phrase", rest))
+            else:
+                items.append(("phrase", word))
+    return items
+
+
+class _FtsParser:
+    """Recursive descent over FTS5's precedence: NOT binds tighter than AND, AND than OR."""
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        self.items = items
+        self.position = 0
+
+    def _peek(self) -> str | None:
+        return self.items[self.position][0] if self.position < len(self.items) else None
+
+    def parse_or(self) -> str:
+        parts = [self.parse_and()]
+        while self._peek() == "OR":
+            self.position += 1
+            parts.append(self.parse_and())
+        return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
+
+    def parse_and(self) -> str:
+        parts = [self.parse_not()]
+        while self._peek() in ("AND", "(", "phrase", "column"):
+            if self._peek() == "AND":
+                self.position += 1
+            parts.append(self.parse_not())
+        return parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")"
+
+    def parse_not(self) -> str:
+        left = self.parse_primary()
+        while self._peek() == "NOT":
+            self.position += 1
+            left = f"({left} & !{self.parse_primary()})"
+        return left
+
+    def parse_primary(self) -> str:
+        kind = self._peek()
+        if kind == "(":
+            self.position += 1
+            inner = self.parse_or()
+            if self._peek() != ")":
+                raise StoreError("search expression not understood: unbalanced parentheses")
+            self.position += 1
+            return inner
+        weight = ""
+        if kind == "column":
+            weight = _COLUMN_WEIGHT[self.items[self.position][1]]
+            self.position += 1
+            kind = self._peek()
+            if kind == "(":
+                raise StoreError("search expression not understood: column filter on a group")
+        if kind != "phrase":
+            raise StoreError(f"search expression not understood near {kind!r}")
+        text = self.items[self.position][1]
+        self.position += 1
+        prefix = text.endswith("*")
+        tokens = fts_tokens(text.rstrip("*"))
+        if not tokens:
+            raise StoreError(f"search expression not understood: no word in {text!r}")
+        lexemes = [f"{_lexeme(t)}:{weight}" if weight else _lexeme(t) for t in tokens]
+        if prefix:
+            lexemes[-1] = f"{_lexeme(tokens[-1])}:*{weight}"
+        return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+
+
+# -- statement translation -----------------------------------------------------------------
+_WORD_OR_QUOTE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z_0-9.]*|\?|%|.", re.S)
+_JSON_EACH_IN = re.compile(r"\bIN\s*\(\s*SELECT\s+value\s+FROM\s+json_each\(\?\)\s*\)", re.I)
+_FTS_FROM = re.compile(
+    r"\b(?:FROM|JOIN)\s+articles_fts(?:\s+(?:AS\s+)?(?!(?:WHERE|JOIN|ON|ORDER|GROUP|LIMIT|"
+    r"INNER|LEFT|CROSS|USING)\b)([A-Za-z_]\w*))?",
+    re.I,
+)
+_FTS_MATCH = re.compile(r"\b(\w+)\s+MATCH\s+\?", re.I)
+_BM25 = re.compile(r"\bbm25\(\s*(\w+)\s*(?:,\s*[\d.]+\s*)*\)", re.I)
+_INSERT_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.I)
+_TABLE_DDL = re.compile(r"^\s*(?:CREATE|ALTER)\s+TABLE\b", re.I)
+_QUERY_ONLY = re.compile(r"^\s*PRAGMA\s+query_only\s*=\s*(ON|1|TRUE)\s*;?\s*$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Translated:
+    """A statement in PostgreSQL's spelling and how to bind the caller's parameters.
+
+    ``plan`` gives, per ``%s`` of ``sql`` in order, the index of the caller's parameter
+    and how to convert it (``None``: as is; ``"tsquery"``: an FTS5 expression;
+    ``"json_list"``: a JSON list decoded to a Python list).
+    """
+
+    sql: str
+    plan: tuple[tuple[int, str | None], ...]
+
+    def bind(self, params: Sequence[Any]) -> list[Any]:
+        """The parameters for ``sql``."""
+        bound = []
+        for index, conversion in self.plan:
+            value = params[index]
+            if conversion == "tsquery":
+                value = fts5_to_tsquery(str(value))
+            elif conversion == "json_list":
+                value = json.loads(value)
+            elif isinstance(value, bool):
+                value = int(value)
+            bound.append(value)
+        return bound
+
+
+@lru_cache(maxsize=2048)
+def translate(sql: str) -> Translated:
+    """Rewrite one statement of the portable subset into PostgreSQL's spelling."""
+    if _QUERY_ONLY.match(sql):
+        return Translated("SET default_transaction_read_only = on", ())
+    if _TABLE_DDL.match(sql):
+        sql = translate_ddl(sql)
+    ignore = bool(_INSERT_OR_IGNORE.match(sql))
+    if ignore:
+        sql = _INSERT_OR_IGNORE.sub("INSERT INTO", sql, count=1)
+    sql = _JSON_EACH_IN.sub("= ANY(?json_list)", sql)
+    fts_alias = None
+    found = _FTS_FROM.search(sql)
+    if found is not None:
+        fts_alias = found.group(1) or "articles_fts"
+        sql = _FTS_MATCH.sub(lambda m: f"{fts_alias}.doc @@ CAST(?tsquery AS tsquery)", sql)
+        sql = _BM25.sub(
+            lambda m: f"(-ts_rank(CAST('{TS_RANK_WEIGHTS}' AS float4[]), {fts_alias}.doc,"
+            f" CAST(?rank AS tsquery), {TS_RANK_NORMALIZATION}))",
+            sql,
+        )
+    out: list[str] = []
+    plan: list[tuple[int, str | None]] = []
+    case_depth = 0
+    caller_index = 0
+    rank_slots: list[int] = []  # plan positions waiting for the MATCH parameter's index
+    match_index: int | None = None
+    pieces = _WORD_OR_QUOTE.findall(sql)
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        word = piece.upper()
+        if piece == "?":
+            following = pieces[i + 1] if i + 1 < len(pieces) else ""
+            suffix = following if following in ("json_list", "tsquery", "rank") else ""
+            if suffix:
+                i += 1
+            if suffix == "rank":
+                rank_slots.append(len(plan))
+                plan.append((-1, "tsquery"))
+            else:
+                if suffix == "tsquery":
+                    match_index = caller_index
+                plan.append((caller_index, suffix or None))
+                caller_index += 1
+            out.append("%s")
+        elif "%" in piece:
+            out.append(piece.replace("%", "%%"))
+        elif word == "CASE":
+            case_depth += 1
+            out.append(piece)
+        elif word == "END":
+            if case_depth:
+                case_depth -= 1
+                out.append(piece)
+            else:
+                out.append('"end"')
+        else:
+            out.append(piece)
+        i += 1
+    if rank_slots:
+        if match_index is None:
+            raise StoreError("bm25() needs a MATCH in the same statement")
+        for slot in rank_slots:
+            plan[slot] = (match_index, "tsquery")
+    text = "".join(out)
+    if ignore:
+        text = text.rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
+    return Translated(text, tuple(plan))
+
+
+# -- connection ----------------------------------------------------------------------------
+def _error(exc: Exception, location: str) -> DatabaseError:
+    sqlstate = getattr(exc, "sqlstate", None)
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return DatabaseError(f"{redact(location)}: {first}", sqlstate)
+
+
+class PgConnection:
+    """A psycopg 3 connection that runs the store's portable SQL (see module docstring).
+
+    Autocommit: the store opens and ends its transactions itself (BEGIN/COMMIT, as on
+    SQLite), so a read outside a transaction never holds one open.
+    """
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+        from psycopg.adapt import Loader
+
+        class _NumberLoader(Loader):
+            # sum() and avg() answer numeric; SQLite answers int or float.
+            def load(self, data: Any) -> int | float:
+                value = Decimal(bytes(data).decode())
+                return int(value) if value == value.to_integral_value() else float(value)
+
+        self.location = url
+        self._psycopg = psycopg
+        try:
+            self._conn = psycopg.connect(
+                url, autocommit=True, cursor_factory=psycopg.ClientCursor, application_name="marsad"
+            )
+        except psycopg.Error as exc:
+            raise _error(exc, url) from exc
+        self._conn.adapters.register_loader("numeric", _NumberLoader)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement; returns the cursor (fetchone, fetchall, iteration, rowcount)."""
+        statement = translate(sql)
+        cursor = self._conn.cursor()
+        try:
+            if statement.plan or params:
+                cursor.execute(statement.sql, statement.bind(params))
+            else:
+                cursor.execute(statement.sql.replace("%%", "%"))
+        except self._psycopg.Error as exc:
+            raise _error(exc, self.location) from exc
+        return cursor
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+        """Run one statement for every parameter row."""
+        statement = translate(sql)
+        cursor = self._conn.cursor()
+        bound = [statement.bind(row) for row in rows]
+        if not bound:
+            return cursor
+        try:
+            cursor.executemany(statement.sql, bound)
+        except self._psycopg.Error as exc:
+            raise _error(exc, self.location) from exc
+        return cursor
+
+    def execute_raw(self, sql: str) -> None:
+        """Run PostgreSQL text as written (dialect-specific DDL: functions, triggers)."""
+        try:
+            self._conn.execute(sql)
+        except self._psycopg.Error as exc:
+            raise _error(exc, self.location) from exc
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open on the server."""
+        status = self._conn.info.transaction_status
+        return bool(status != self._psycopg.pq.TransactionStatus.IDLE)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+
+def translate_ddl(script: str) -> str:
+    """SQLite DDL of the migrations in PostgreSQL's types: auto-numbered integer keys,
+    BYTEA, DOUBLE PRECISION, TEXT in the C collation (byte order, as SQLite compares text,
+    whatever the database's locale), no WITHOUT ROWID."""
+    script = re.sub(
+        r"\bINTEGER PRIMARY KEY\b",
+        "INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+        script,
+    )
+    script = re.sub(r"\bBLOB\b", "BYTEA", script)
+    script = re.sub(r"\bREAL\b", "DOUBLE PRECISION", script)
+    script = re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', script)
+    return re.sub(r"\)\s*WITHOUT ROWID", ")", script)
+
