@@ -59,21 +59,19 @@ def progress_bar(label: str) -> Callable[[int, int], None] | None:
 
 def _open_pipeline(db: str) -> Any:
     from marsad.pipeline import Pipeline
-    from marsad.store.sqlite import Store
-    from marsad.text.arabic import NORMALIZER_VERSION
+    from marsad.store import open_store
 
-    return Pipeline(Store(db, normalizer_version=NORMALIZER_VERSION))
+    return Pipeline(open_store(db))
 
 
 def _open_store(db: str) -> Any:
     """The store, for commands that only read: no clustering state is loaded (that is a
     writer's), unless the search index must first be rebuilt with new Arabic rules."""
-    from marsad.store.sqlite import Store
-    from marsad.text.arabic import NORMALIZER_VERSION
+    from marsad.store import open_store, store_exists
 
-    if db != ":memory:" and not Path(db).exists():
+    if not store_exists(db):
         raise MarsadError(f"{db}: no such store; run `marsad --db {db} ingest PATH` first")
-    store = Store(db, normalizer_version=NORMALIZER_VERSION)
+    store = open_store(db)
     if store.reindex_needed:
         from marsad.pipeline import Pipeline
 
@@ -599,6 +597,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 kept_apart=corpus.parent / "kept_apart_ids.txt",
                 show_misses=args.errors,
                 progress=progress_bar("eval"),
+                pool_store=args.pool_db,
             )
         )
     return 0
@@ -632,7 +631,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="marsad", description="Multi-source Arabic news intelligence."
     )
-    parser.add_argument("--db", default=DEFAULT_DB, help=f"store file (default {DEFAULT_DB})")
+    parser.add_argument(
+        "--db",
+        default=DEFAULT_DB,
+        help=f"store: a SQLite file (default {DEFAULT_DB}) or a postgresql://user@host/db URL",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--version", action="version", version=f"marsad {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -757,6 +760,11 @@ def build_parser() -> argparse.ArgumentParser:
         e, "SaudiNewsNet JSONL(.gz); its kept_apart_ids.txt beside it is left out of the pool"
     )
     e.add_argument("--errors", action="store_true", help="list the relevant articles missed")
+    e.add_argument(
+        "--pool-db",
+        help="build the pool in this empty store (e.g. a postgresql:// URL) instead of a"
+        " temporary SQLite file, to score search on that backend",
+    )
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("bench", help="measure throughput and memory per stage")
@@ -769,8 +777,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_bench)
 
-    from marsad.cli import desk, serve, watch
+    from marsad.cli import desk, serve, stores, watch
 
+    stores.add_parsers(sub)
     watch.add_parsers(sub)
     serve.add_parsers(sub)
     desk.add_parsers(sub)

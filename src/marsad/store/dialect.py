@@ -101,6 +101,10 @@ class SqliteDialect:
         """Refuse writes on this connection from now on."""
         db.execute("PRAGMA query_only = ON")
 
+    def after_bulk_copy(self, db: Any, tables: Iterable[str]) -> None:
+        """Make rows inserted with explicit ids count for the next ids handed out (SQLite
+        takes the highest id in use by itself)."""
+
 
 class PostgresDialect(SqliteDialect):
     """PostgreSQL (a team server), through :class:`~marsad.store.postgres.PgConnection`."""
@@ -158,7 +162,8 @@ class PostgresDialect(SqliteDialect):
         (words weight A, stems weight B), GIN-indexed; plus what PostgreSQL lacks of
         SQLite's built-ins that the portable subset allows, and the change counter."""
         db.execute_raw(
-            "CREATE TABLE IF NOT EXISTS articles_fts (rowid BIGINT PRIMARY KEY, doc TSVECTOR NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS articles_fts"
+            " (rowid BIGINT PRIMARY KEY, doc TSVECTOR NOT NULL, tokens INTEGER NOT NULL)"
         )
         db.execute_raw("CREATE INDEX IF NOT EXISTS articles_fts_doc ON articles_fts USING GIN (doc)")
 
@@ -169,8 +174,11 @@ class PostgresDialect(SqliteDialect):
     def add_fts(self, db: Any, rows: Iterable[tuple[int, str, str]]) -> None:
         """Index (article id, folded words, their stems) rows."""
         db.executemany(
-            "INSERT INTO articles_fts (rowid, doc) VALUES (?, CAST(? AS tsvector))",
-            ((article_id, tsvector_literal(words, stems)) for article_id, words, stems in rows),
+            "INSERT INTO articles_fts (rowid, doc, tokens) VALUES (?, CAST(? AS tsvector), ?)",
+            (
+                (article_id, *tsvector_literal(words, stems))
+                for article_id, words, stems in rows
+            ),
         )
 
     def seconds_before(self, column: str, seconds: float) -> tuple[str, Any]:
@@ -188,6 +196,20 @@ class PostgresDialect(SqliteDialect):
     def set_read_only(self, db: Any) -> None:
         """Refuse writes on this connection from now on."""
         db.execute("SET default_transaction_read_only = on")
+
+    def after_bulk_copy(self, db: Any, tables: Iterable[str]) -> None:
+        """Move each identity column's sequence past the highest id copied in."""
+        wanted = set(tables)
+        rows = db.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND is_identity = 'YES'"
+        ).fetchall()
+        for table, column in rows:
+            if table in wanted:
+                db.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
+                    f" coalesce(max({column}), 0) + 1, false) FROM {table}"
+                )
 
 
 def postgres_extras(db: PgConnection) -> None:

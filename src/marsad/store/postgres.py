@@ -27,6 +27,7 @@ on from the words into the stems so phrases never straddle the two.
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -95,15 +96,16 @@ def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(words: str, stems: str) -> str:
-    """The tsvector text of one article: words with weight A, then stems with weight B."""
+def tsvector_literal(words: str, stems: str) -> tuple[str, int]:
+    """The tsvector text of one article (words with weight A, then stems with weight B)
+    and its number of tokens (FTS5's document length, for bm25)."""
     positions: dict[str, list[str]] = {}
-    position = 0
+    count = 0
     for text, weight in ((words, "A"), (stems, "B")):
         for token in _tokens(text):
-            position = min(position + 1, MAX_TSVECTOR_POSITION)
-            positions.setdefault(token, []).append(f"{position}{weight}")
-    return " ".join(f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
+            count += 1
+            positions.setdefault(token, []).append(f"{min(count, MAX_TSVECTOR_POSITION)}{weight}")
+    return " ".join(f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items()), count
 
 
 # -- FTS5 expression -> tsquery ------------------------------------------------------------
@@ -119,12 +121,7 @@ def fts5_to_tsquery(expression: str) -> str:
     Raises:
         StoreError: The expression is not understood.
     """
-    items = _lex(expression)
-    parser = _FtsParser(items)
-    query = parser.parse_or()
-    if parser.position != len(items):
-        raise StoreError(f"search expression not understood near {items[parser.position]!r}")
-    return query
+    return parse_fts5(expression)[0]
 
 
 def _lex(expression: str) -> list[tuple[str, str]]:
@@ -164,6 +161,7 @@ class _FtsParser:
     def __init__(self, items: list[tuple[str, str]]) -> None:
         self.items = items
         self.position = 0
+        self.phrases: list[Phrase] = []  # every phrase of the expression, in order
 
     def _peek(self) -> str | None:
         return self.items[self.position][0] if self.position < len(self.items) else None
@@ -217,7 +215,113 @@ class _FtsParser:
         lexemes = [f"{_lexeme(t)}:{weight}" if weight else _lexeme(t) for t in tokens]
         if prefix:
             lexemes[-1] = f"{_lexeme(tokens[-1])}:*{weight}"
-        return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+        query = lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+        self.phrases.append(Phrase(tuple(tokens), weight, prefix, query))
+        return query
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """One phrase of an FTS5 expression: its tokens, column weight ("" for any column),
+    whether its last token is a prefix, and its own tsquery."""
+
+    tokens: tuple[str, ...]
+    weight: str
+    prefix: bool
+    tsquery: str
+
+
+def parse_fts5(expression: str) -> tuple[str, list[Phrase]]:
+    """The tsquery of an FTS5 expression and its phrases (see :func:`fts5_to_tsquery`)."""
+    items = _lex(expression)
+    parser = _FtsParser(items)
+    query = parser.parse_or()
+    if parser.position != len(items):
+        raise StoreError(f"search expression not understood near {items[parser.position]!r}")
+    return query, parser.phrases
+
+
+# -- bm25 on PostgreSQL --------------------------------------------------------------------
+BM25_K1 = 1.2  # FTS5's constants
+BM25_B = 0.75
+COLUMN_WEIGHTS = {"A": 2.0, "B": 1.0}  # bm25(articles_fts, 2.0, 1.0): words, stems
+
+
+def _occurrences(phrase: Phrase, postings: dict[str, list[tuple[int, str]]]) -> float:
+    """Weighted count of a phrase's occurrences in one article (FTS5 counts each hit,
+    times its column's weight)."""
+    if phrase.prefix:
+        return 0.0  # prefix hits match but do not score (marsad's queries have none)
+    first, *rest = phrase.tokens
+    by_token = [
+        {(position, weight) for position, weight in postings.get(token, ())} for token in rest
+    ]
+    total = 0.0
+    for position, weight in postings.get(first, ()):
+        if phrase.weight and weight != phrase.weight:
+            continue
+        if all((position + k, weight) in by_token[k - 1] for k in range(1, len(phrase.tokens))):
+            total += COLUMN_WEIGHTS.get(weight, 1.0)
+    return total
+
+
+def bm25_matches(
+    db: PgConnection,
+    expression: str,
+    *,
+    joins: str = "",
+    where: str = "",
+    params: Sequence[Any] = (),
+    columns: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """Rows matching an FTS5 expression, best first, ranked with FTS5's own bm25 formula
+    (same IDF, term frequencies, column weights and length normalisation), so a search
+    orders its hits as on SQLite. Each row: (article id, rank, *columns); ``joins`` and
+    ``where`` may use ``f`` (the full-text row) and add ``params``.
+    """
+    query, phrases = parse_fts5(expression)
+    n_rows, n_tokens = db.execute(
+        "SELECT count(*), coalesce(sum(tokens), 0) FROM articles_fts"
+    ).fetchone()
+    average = n_tokens / n_rows if n_rows else 1.0
+    idf: dict[str, float] = {}
+    for phrase in phrases:
+        if phrase.tsquery not in idf:
+            hits = db.execute(
+                "SELECT count(*) FROM articles_fts WHERE doc @@ CAST(? AS tsquery)",
+                (phrase.tsquery,),
+            ).fetchone()[0]
+            value = math.log((n_rows - hits + 0.5) / (hits + 0.5))
+            idf[phrase.tsquery] = value if value > 0 else 1e-6
+    lexemes = sorted({t for phrase in phrases for t in phrase.tokens})
+    extra = "".join(f", {c}" for c in columns)
+    rows = db.execute(
+        f"SELECT f.rowid, f.tokens{extra}, u.lexeme, u.positions, u.weights"
+        f" FROM articles_fts f {joins}"
+        " LEFT JOIN LATERAL unnest(f.doc) u ON u.lexeme = ANY(?)"
+        f" WHERE f.doc @@ CAST(? AS tsquery) {where}",
+        (lexemes, query, *params),
+    )
+    found: dict[int, tuple[int, tuple[Any, ...], dict[str, list[tuple[int, str]]]]] = {}
+    width = len(columns)
+    for row in rows:
+        article_id = int(row[0])
+        entry = found.get(article_id)
+        if entry is None:
+            entry = found[article_id] = (int(row[1]), tuple(row[2 : 2 + width]), {})
+        lexeme, positions, weights = row[2 + width :]
+        if lexeme is not None:
+            entry[2][lexeme] = list(zip(positions, weights, strict=True))
+    scored = []
+    for article_id, (length, values, postings) in found.items():
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
+        score = 0.0
+        for phrase in phrases:
+            frequency = _occurrences(phrase, postings)
+            score += idf[phrase.tsquery] * frequency * (BM25_K1 + 1) / (frequency + norm)
+        scored.append((-score, article_id, values))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    return [(article_id, rank, *values) for rank, article_id, values in scored]
 
 
 # -- statement translation -----------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import Any
 from marsad.errors import MigrationError, StoreError
 from marsad.store.dialect import DIALECTS, is_postgres, postgres_extras, sqlite_path
 from marsad.store.lock import hold_shared
-from marsad.store.postgres import PgConnection, redact
+from marsad.store.postgres import PgConnection, bm25_matches, redact
 
 # A migration gets the store's connection: sqlite3's, or PgConnection, which runs the same
 # portable statements (CREATE/ALTER TABLE in PostgreSQL's types) on PostgreSQL.
@@ -1198,14 +1198,15 @@ class Store:
     def fts_query(self, expression: str, *, limit: int, offset: int = 0) -> list[tuple[int, float]]:
         """Run an FTS5 MATCH expression; returns (article id, bm25 rank) best first."""
         try:
+            if self.is_postgres:
+                ranked = bm25_matches(self.db, expression)[offset : offset + limit]
+                return [(int(r[0]), float(r[1])) for r in ranked]
             rows = self.db.execute(
                 "SELECT rowid, bm25(articles_fts, 2.0, 1.0) AS rank FROM articles_fts"
                 " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
                 (expression, limit, offset),
             ).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"search expression not understood ({exc})") from exc
-        except StoreError as exc:  # PostgreSQL: the expression, or its tsquery
+        except (sqlite3.OperationalError, StoreError) as exc:
             raise StoreError(f"search expression not understood ({exc})") from exc
         return [(int(r[0]), float(r[1])) for r in rows]
 
@@ -1225,8 +1226,8 @@ class Store:
         ``since``/``until`` bound the publication time (ISO strings, inclusive). Returns the
         number of matching live articles (copies included) and one page of rows.
         """
-        where = ["articles_fts MATCH ?", "a.superseded_by IS NULL"]
-        params: list[Any] = [expression]
+        where = ["a.superseded_by IS NULL"]
+        params: list[Any] = []
         for condition, value in (
             ("a.published >= ?", since),
             ("a.published <= ?", until),
@@ -1236,20 +1237,31 @@ class Store:
             if value is not None:
                 where.append(condition)
                 params.append(value)
-        joined = (
-            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE "
-            + " AND ".join(where)
-        )
         try:
-            total = int(self.db.execute(f"SELECT count(*) {joined}", params).fetchone()[0])
-            rows = self.db.execute(
-                "SELECT a.id, bm25(articles_fts, 2.0, 1.0) AS rank, a.story_id, a.duplicate_of"
-                f" {joined} ORDER BY rank LIMIT ? OFFSET ?",
-                [*params, limit, offset],
-            ).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"search expression not understood ({exc})") from exc
-        except StoreError as exc:  # PostgreSQL: the expression, or its tsquery
+            if self.is_postgres:
+                # bm25 ranks every match (as FTS5 does before its LIMIT); the page is cut here.
+                ranked = bm25_matches(
+                    self.db,
+                    expression,
+                    joins="JOIN articles a ON a.id = f.rowid",
+                    where="".join(f" AND {w}" for w in where),
+                    params=params,
+                    columns=("a.story_id", "a.duplicate_of"),
+                )
+                total, rows = len(ranked), ranked[offset : offset + limit]
+            else:
+                joined = (
+                    "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+                    " WHERE articles_fts MATCH ? AND " + " AND ".join(where)
+                )
+                params = [expression, *params]
+                total = int(self.db.execute(f"SELECT count(*) {joined}", params).fetchone()[0])
+                rows = self.db.execute(
+                    "SELECT a.id, bm25(articles_fts, 2.0, 1.0) AS rank, a.story_id,"
+                    f" a.duplicate_of {joined} ORDER BY rank LIMIT ? OFFSET ?",
+                    [*params, limit, offset],
+                ).fetchall()
+        except (sqlite3.OperationalError, StoreError) as exc:
             raise StoreError(f"search expression not understood ({exc})") from exc
         return total, [
             SearchRow(
