@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -43,12 +43,21 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    """A fresh, empty store on the test's backend: a file path, or a PostgreSQL URL."""
+def new_store_url(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Callable[[str], str]:
+    """Hands out fresh, empty stores on the test's backend: ``new_store_url("name")`` is a
+    file path (SQLite) or a new database's URL (PostgreSQL)."""
     if backend == "sqlite":
-        return str(tmp_path / "marsad.db")
+        return lambda name: str(tmp_path / f"{name}.db")
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    return server.new_database()
+    return lambda name: server.new_database()
+
+
+@pytest.fixture
+def store_url(new_store_url: Callable[[str], str]) -> str:
+    """A fresh, empty store on the test's backend: a file path, or a PostgreSQL URL."""
+    return new_store_url("marsad")
 
 
 # One fire and, six days on, another outlet's report of the visit to its site: separate
