@@ -191,10 +191,7 @@ def statement_records(store: Store, filters: ExportFilters) -> Iterator[dict[str
 
 
 def _has_table(store: Store, name: str) -> bool:
-    row = store.db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-    ).fetchone()
-    return row is not None
+    return store.has_table(name)
 
 
 _RECORDS = {

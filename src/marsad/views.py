@@ -582,7 +582,7 @@ def _profile_json(slug: str) -> dict[str, Any] | None:
 def outlets_view(store: Store) -> dict[str, Any]:
     """Every outlet: articles stored, copies of other articles, stories covered, time span."""
     rows = store.db.execute(
-        "SELECT source, count(*), sum(duplicate_of IS NOT NULL), count(DISTINCT story_id),"
+        "SELECT source, count(*), count(duplicate_of), count(DISTINCT story_id),"
         " min(published), max(published) FROM articles WHERE superseded_by IS NULL"
         " GROUP BY source ORDER BY count(*) DESC, source"
     )
@@ -618,10 +618,7 @@ def outlet_view(
 def entities_view(store: Store, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """Entities the store holds, most widely reported first (merged by spelling-insensitive
     key); ``available`` is False while the store has no extraction tables."""
-    exists = store.db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mentions'"
-    ).fetchone()
-    if exists is None:
+    if not store.has_table("mentions"):
         return {
             "schema": SCHEMA_VERSION,
             "available": False,
@@ -791,7 +788,10 @@ def entity_view(
     if articles:
         marks = ",".join("?" * len(articles))
         co = store.rows(
-            "SELECT canonical AS name, label, count(DISTINCT article_id) AS articles FROM mentions"
+            # max(): one spelling per key, the same on every backend (SQLite's bare column
+            # took an arbitrary row's).
+            "SELECT max(canonical) AS name, max(label) AS label,"
+            " count(DISTINCT article_id) AS articles FROM mentions"
             f" WHERE article_id IN ({marks}) AND key NOT IN ({','.join('?' * len(keys))})"
             " GROUP BY key ORDER BY articles DESC, name LIMIT 15",
             (*articles, *keys),
@@ -889,7 +889,7 @@ def comparison_view(
         where = "story_id IN (SELECT id FROM stories WHERE thread_id = ?)"
         params, scope = [thread], f"thread #{thread}"
     else:
-        where, params, scope = "1", [], f"newest {limit} articles"
+        where, params, scope = "1 = 1", [], f"newest {limit} articles"
     rows = store.rows(
         f"SELECT id FROM articles WHERE {where} AND superseded_by IS NULL"
         " ORDER BY published DESC, id DESC LIMIT ?",

@@ -479,6 +479,10 @@ class Store:
                         "INSERT INTO _migrations VALUES (?, ?)", (name, datetime.now().isoformat())
                     )
 
+    def has_table(self, name: str) -> bool:
+        """Whether the store has a table of that name."""
+        return self.dialect.table_exists(self.db, name)
+
     @property
     def schema_version(self) -> int:
         """Number of migrations applied."""
