@@ -45,7 +45,9 @@ def _assignments(store: Store) -> dict[str, tuple[int, int]]:
         "SELECT a.origin, a.id, s.id, coalesce(s.thread_id, s.id) FROM articles a"
         " JOIN stories s ON s.id = a.story_id"
     )
-    return {f"{origin}#{article}": (int(story), int(thread)) for origin, article, story, thread in rows}
+    return {
+        f"{origin}#{article}": (int(story), int(thread)) for origin, article, story, thread in rows
+    }
 
 
 def _content(store: Store) -> dict[str, Any]:
@@ -245,7 +247,12 @@ def test_writer_processes_take_turns(store_url: str, tmp_path: Path) -> None:
     src = str(Path(__file__).resolve().parents[1] / "src")
     env = {"PYTHONPATH": src, "PATH": "/usr/bin:/bin"}
     writers = [
-        subprocess.Popen([sys.executable, str(script), store_url, "40"], env=env, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, str(script), store_url, "40"],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(4)
     ]
     for writer in writers:

@@ -165,7 +165,9 @@ class PostgresDialect(SqliteDialect):
             "CREATE TABLE IF NOT EXISTS articles_fts"
             " (rowid BIGINT PRIMARY KEY, doc TSVECTOR NOT NULL, tokens INTEGER NOT NULL)"
         )
-        db.execute_raw("CREATE INDEX IF NOT EXISTS articles_fts_doc ON articles_fts USING GIN (doc)")
+        db.execute_raw(
+            "CREATE INDEX IF NOT EXISTS articles_fts_doc ON articles_fts USING GIN (doc)"
+        )
 
     def clear_fts(self, db: Any) -> None:
         """Empty the full-text table."""
@@ -175,10 +177,7 @@ class PostgresDialect(SqliteDialect):
         """Index (article id, folded words, their stems) rows."""
         db.executemany(
             "INSERT INTO articles_fts (rowid, doc, tokens) VALUES (?, CAST(? AS tsvector), ?)",
-            (
-                (article_id, *tsvector_literal(words, stems))
-                for article_id, words, stems in rows
-            ),
+            ((article_id, *tsvector_literal(words, stems)) for article_id, words, stems in rows),
         )
 
     def seconds_before(self, column: str, seconds: float) -> tuple[str, Any]:

@@ -325,7 +325,9 @@ def bm25_matches(
 
 
 # -- statement translation -----------------------------------------------------------------
-_WORD_OR_QUOTE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z_0-9.]*|\?|%|.", re.S)
+_WORD_OR_QUOTE = re.compile(
+    r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z_0-9.]*|\?|%|.", re.S
+)
 _JSON_EACH_IN = re.compile(r"\bIN\s*\(\s*SELECT\s+value\s+FROM\s+json_each\(\?\)\s*\)", re.I)
 _FTS_FROM = re.compile(
     r"\b(?:FROM|JOIN)\s+articles_fts(?:\s+(?:AS\s+)?(?!(?:WHERE|JOIN|ON|ORDER|GROUP|LIMIT|"
@@ -383,8 +385,10 @@ def translate(sql: str) -> Translated:
         fts_alias = found.group(1) or "articles_fts"
         sql = _FTS_MATCH.sub(lambda m: f"{fts_alias}.doc @@ CAST(?tsquery AS tsquery)", sql)
         sql = _BM25.sub(
-            lambda m: f"(-ts_rank(CAST('{TS_RANK_WEIGHTS}' AS float4[]), {fts_alias}.doc,"
-            f" CAST(?rank AS tsquery), {TS_RANK_NORMALIZATION}))",
+            lambda m: (
+                f"(-ts_rank(CAST('{TS_RANK_WEIGHTS}' AS float4[]), {fts_alias}.doc,"
+                f" CAST(?rank AS tsquery), {TS_RANK_NORMALIZATION}))"
+            ),
             sql,
         )
     out: list[str] = []
@@ -528,4 +532,3 @@ def translate_ddl(script: str) -> str:
     script = re.sub(r"\bREAL\b", "DOUBLE PRECISION", script)
     script = re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', script)
     return re.sub(r"\)\s*WITHOUT ROWID", ")", script)
-

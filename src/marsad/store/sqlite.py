@@ -999,7 +999,7 @@ class Store:
                 " WHERE id = ? AND revision = ?",
                 (encoded, story_id, revision),
             )
-        return cursor.rowcount > 0
+        return bool(cursor.rowcount > 0)
 
     def data_version(self) -> int:
         """A number that changes whenever another connection commits (cheap to ask)."""
@@ -1119,7 +1119,7 @@ class Store:
             " WHERE id = ?" + only,
             params,
         )
-        return cursor.rowcount > 0
+        return bool(cursor.rowcount > 0)
 
     def story(self, story_id: int) -> StoredStory | None:
         """Fetch one story."""

@@ -105,7 +105,7 @@ def remove_watchlist(store: Store, watchlist_id: int) -> bool:
     with store.transaction():
         store.db.execute("DELETE FROM watchlist_matches WHERE watchlist_id = ?", (watchlist_id,))
         cursor = store.db.execute("DELETE FROM watchlists WHERE id = ?", (watchlist_id,))
-    return cursor.rowcount > 0
+    return bool(cursor.rowcount > 0)
 
 
 # -- candidates: articles stored after a run's cursor, up to the run's snapshot -----------
