@@ -611,7 +611,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     settings = Settings(extract=not args.no_extract)
     print(
         run_bench(
-            Path(args.corpus), limit=args.limit, settings=settings, progress=progress_bar("bench")
+            Path(args.corpus),
+            limit=args.limit,
+            settings=settings,
+            progress=progress_bar("bench"),
+            store_location=args.bench_db,
         )
     )
     return 0
@@ -774,6 +778,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-extract",
         action="store_true",
         help="skip entities, statements and numbers (stories, dedup, summaries, search only)",
+    )
+    p.add_argument(
+        "--db",
+        dest="bench_db",
+        help="ingest into this empty store (e.g. a postgresql:// URL) to measure that backend;"
+        " default a temporary SQLite file",
     )
     p.set_defaults(run=cmd_bench)
 
