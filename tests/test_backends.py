@@ -23,8 +23,9 @@ from marsad.ingest import read_path
 from marsad.pipeline import Pipeline
 from marsad.search.fts import build_query
 from marsad.store import DATABASE_ERRORS, open_store, store_exists
+from marsad.store.backup import backup_store, restore_store
 from marsad.store.copy import copy_store
-from marsad.store.postgres import fts5_to_tsquery, fts_tokens, translate, tsvector_literal
+from marsad.store.postgres import fts5_to_tsquery, fts_row, fts_tokens, translate
 from marsad.store.sqlite import Store
 from pg_support import PostgresServer
 
@@ -262,6 +263,13 @@ def test_writer_processes_take_turns(store_url: str, tmp_path: Path) -> None:
     assert store.count("stories") == 160 == store.max_story_id()
 
 
+def test_backup_of_a_postgres_store_points_to_pg_dump(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="pg_dump"):
+        backup_store("postgresql://u@h/db", tmp_path / "out.db")
+    with pytest.raises(StoreError, match="pg_dump"):
+        restore_store(tmp_path / "in.db", "postgresql://u@h/db")
+
+
 def test_store_locations() -> None:
     assert store_exists("postgresql://u@h/db")
     assert store_exists(":memory:")
@@ -290,7 +298,9 @@ def test_fts5_expressions_become_tsqueries_over_the_same_tokens() -> None:
     assert fts5_to_tsquery('words:"على" OR stems:"عل"') == "('على':A | 'عل':B)"
     assert fts5_to_tsquery('words:"عبد ربه" NOT x*') == "(('عبد':A <-> 'ربه':A) & !'x':*)"
     assert fts_tokens("Abc, د-ه") == ["abc", "د", "ه"]
-    assert tsvector_literal("a b a", "a") == ("'a':1A,3A,4B 'b':2A", 4)
+    row = fts_row("a b a", "a")
+    assert (row.tsvector, row.tokens) == ("'a':1A,3A,4B 'b':2A", 4)
+    assert sorted(row.postings) == [("a", 2, 1), ("b", 1, 0)]
 
 
 def test_sqlite_store_still_opens_by_plain_path(

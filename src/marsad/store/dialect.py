@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from marsad.errors import StoreError
-from marsad.store.postgres import DatabaseError, PgConnection, tsvector_literal
+from marsad.store.postgres import DatabaseError, PgConnection, fts_row
 
 # One key for the store's writer lock on PostgreSQL (advisory locks are per database).
 WRITER_LOCK_KEY = zlib.crc32(b"marsad.store.writer")
@@ -152,32 +152,49 @@ class PostgresDialect(SqliteDialect):
         """Every ordinary table of the current schema but the full-text one."""
         rows = db.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema ="
-            " current_schema() AND table_type = 'BASE TABLE' AND table_name != 'articles_fts'"
+            " current_schema() AND table_type = 'BASE TABLE'"
+            " AND table_name NOT IN ('articles_fts', 'fts_postings')"
             " ORDER BY table_name"
         )
         return [str(r[0]) for r in rows]
 
     def create_fts(self, db: Any) -> None:
-        """Create the full-text table: one tsvector per article over the folded tokens
-        (words weight A, stems weight B), GIN-indexed; plus what PostgreSQL lacks of
-        SQLite's built-ins that the portable subset allows, and the change counter."""
+        """Create the full-text tables: per article a GIN-indexed tsvector over the folded
+        tokens (words weight A, stems weight B) for matching, and its length; per term and
+        article the counts in each column (postings), for bm25."""
         db.execute_raw(
-            "CREATE TABLE IF NOT EXISTS articles_fts"
-            " (rowid BIGINT PRIMARY KEY, doc TSVECTOR NOT NULL, tokens INTEGER NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS articles_fts (rowid BIGINT PRIMARY KEY,"
+            " doc TSVECTOR NOT NULL, tokens INTEGER NOT NULL)"
         )
         db.execute_raw(
             "CREATE INDEX IF NOT EXISTS articles_fts_doc ON articles_fts USING GIN (doc)"
         )
+        db.execute_raw(
+            'CREATE TABLE IF NOT EXISTS fts_postings (term TEXT COLLATE "C" NOT NULL,'
+            " rowid BIGINT NOT NULL, in_words INTEGER NOT NULL, in_stems INTEGER NOT NULL,"
+            " tokens INTEGER NOT NULL, PRIMARY KEY (term, rowid))"
+        )
 
     def clear_fts(self, db: Any) -> None:
-        """Empty the full-text table."""
+        """Empty the full-text tables."""
         db.execute("DELETE FROM articles_fts")
+        db.execute("DELETE FROM fts_postings")
 
     def add_fts(self, db: Any, rows: Iterable[tuple[int, str, str]]) -> None:
         """Index (article id, folded words, their stems) rows."""
+        built = [(article_id, fts_row(w, s)) for article_id, w, s in rows]
         db.executemany(
             "INSERT INTO articles_fts (rowid, doc, tokens) VALUES (?, CAST(? AS tsvector), ?)",
-            ((article_id, *tsvector_literal(words, stems)) for article_id, words, stems in rows),
+            [(article_id, row.tsvector, row.tokens) for article_id, row in built],
+        )
+        db.copy_rows(
+            "fts_postings",
+            ("term", "rowid", "in_words", "in_stems", "tokens"),
+            (
+                (term, article_id, in_words, in_stems, row.tokens)
+                for article_id, row in built
+                for term, in_words, in_stems in row.postings
+            ),
         )
 
     def seconds_before(self, column: str, seconds: float) -> tuple[str, Any]:

@@ -96,16 +96,34 @@ def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(words: str, stems: str) -> tuple[str, int]:
-    """The tsvector text of one article (words with weight A, then stems with weight B)
-    and its number of tokens (FTS5's document length, for bm25)."""
+@dataclass(frozen=True, slots=True)
+class FtsRow:
+    """One article's full-text data on PostgreSQL."""
+
+    tsvector: str  # words with weight A, then stems with weight B, with positions
+    tokens: int  # FTS5's document length (both columns), for bm25
+    postings: tuple[tuple[str, int, int], ...]  # (term, count in words, count in stems)
+
+
+def fts_row(words: str, stems: str) -> FtsRow:
+    """The full-text data of one article from its folded words and stems.
+
+    The postings (one row per distinct term) let bm25 read a term's counts and document
+    frequency from an index range instead of unpacking every matching tsvector.
+    """
     positions: dict[str, list[str]] = {}
+    counts: dict[str, list[int]] = {}
     count = 0
-    for text, weight in ((words, "A"), (stems, "B")):
+    for text, weight, column in ((words, "A", 0), (stems, "B", 1)):
         for token in _tokens(text):
             count += 1
             positions.setdefault(token, []).append(f"{min(count, MAX_TSVECTOR_POSITION)}{weight}")
-    return " ".join(f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items()), count
+            counts.setdefault(token, [0, 0])[column] += 1
+    return FtsRow(
+        " ".join(f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items()),
+        count,
+        tuple((t, c[0], c[1]) for t, c in counts.items()),
+    )
 
 
 # -- FTS5 expression -> tsquery ------------------------------------------------------------
@@ -121,7 +139,7 @@ def fts5_to_tsquery(expression: str) -> str:
     Raises:
         StoreError: The expression is not understood.
     """
-    return parse_fts5(expression)[0]
+    return parse_fts5(expression)[0].query
 
 
 def _lex(expression: str) -> list[tuple[str, str]]:
@@ -155,6 +173,17 @@ def _lex(expression: str) -> list[tuple[str, str]]:
     return items
 
 
+Node = Any  # ("or", [nodes]) | ("and", [nodes]) | ("not", node, node) | Phrase
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """A parsed piece: its tsquery and its tree."""
+
+    query: str
+    node: Node
+
+
 class _FtsParser:
     """Recursive descent over FTS5's precedence: NOT binds tighter than AND, AND than OR."""
 
@@ -166,29 +195,40 @@ class _FtsParser:
     def _peek(self) -> str | None:
         return self.items[self.position][0] if self.position < len(self.items) else None
 
-    def parse_or(self) -> str:
+    @staticmethod
+    def _join(kind: str, parts: list[_Part]) -> _Part:
+        if len(parts) == 1:
+            return parts[0]
+        mark = " | " if kind == "or" else " & "
+        return _Part(
+            "(" + mark.join(p.query for p in parts) + ")",
+            (kind, [p.node for p in parts]),
+        )
+
+    def parse_or(self) -> _Part:
         parts = [self.parse_and()]
         while self._peek() == "OR":
             self.position += 1
             parts.append(self.parse_and())
-        return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
+        return self._join("or", parts)
 
-    def parse_and(self) -> str:
+    def parse_and(self) -> _Part:
         parts = [self.parse_not()]
         while self._peek() in ("AND", "(", "phrase", "column"):
             if self._peek() == "AND":
                 self.position += 1
             parts.append(self.parse_not())
-        return parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")"
+        return self._join("and", parts)
 
-    def parse_not(self) -> str:
+    def parse_not(self) -> _Part:
         left = self.parse_primary()
         while self._peek() == "NOT":
             self.position += 1
-            left = f"({left} & !{self.parse_primary()})"
+            right = self.parse_primary()
+            left = _Part(f"({left.query} & !{right.query})", ("not", left.node, right.node))
         return left
 
-    def parse_primary(self) -> str:
+    def parse_primary(self) -> _Part:
         kind = self._peek()
         if kind == "(":
             self.position += 1
@@ -216,8 +256,9 @@ class _FtsParser:
         if prefix:
             lexemes[-1] = f"{_lexeme(tokens[-1])}:*{weight}"
         query = lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
-        self.phrases.append(Phrase(tuple(tokens), weight, prefix, query))
-        return query
+        phrase = Phrase(tuple(tokens), weight, prefix, query)
+        self.phrases.append(phrase)
+        return _Part(query, phrase)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,28 +271,42 @@ class Phrase:
     prefix: bool
     tsquery: str
 
+    @property
+    def is_word(self) -> bool:
+        """A single whole word: its counts come from the postings table."""
+        return len(self.tokens) == 1 and not self.prefix
 
-def parse_fts5(expression: str) -> tuple[str, list[Phrase]]:
-    """The tsquery of an FTS5 expression and its phrases (see :func:`fts5_to_tsquery`)."""
+
+def parse_fts5(expression: str) -> tuple[_Part, list[Phrase]]:
+    """The parsed FTS5 expression (tsquery and tree) and its phrases."""
     items = _lex(expression)
     parser = _FtsParser(items)
-    query = parser.parse_or()
+    part = parser.parse_or()
     if parser.position != len(items):
         raise StoreError(f"search expression not understood near {items[parser.position]!r}")
-    return query, parser.phrases
+    return part, parser.phrases
 
 
 # -- bm25 on PostgreSQL --------------------------------------------------------------------
 BM25_K1 = 1.2  # FTS5's constants
 BM25_B = 0.75
 COLUMN_WEIGHTS = {"A": 2.0, "B": 1.0}  # bm25(articles_fts, 2.0, 1.0): words, stems
+Counts = dict[int, tuple[int, int]]  # article id -> (occurrences in words, in stems)
+
+
+def _word_frequency(phrase: Phrase, counts: tuple[int, int]) -> float:
+    """Weighted count of a one-word phrase in one article: FTS5 counts each hit, times
+    its column's weight."""
+    in_words, in_stems = counts
+    if phrase.weight == "A":
+        return in_words * COLUMN_WEIGHTS["A"]
+    if phrase.weight == "B":
+        return in_stems * COLUMN_WEIGHTS["B"]
+    return in_words * COLUMN_WEIGHTS["A"] + in_stems * COLUMN_WEIGHTS["B"]
 
 
 def _occurrences(phrase: Phrase, postings: dict[str, list[tuple[int, str]]]) -> float:
-    """Weighted count of a phrase's occurrences in one article (FTS5 counts each hit,
-    times its column's weight)."""
-    if phrase.prefix:
-        return 0.0  # prefix hits match but do not score (marsad's queries have none)
+    """Weighted count of a phrase's occurrences in one article, from token positions."""
     first, *rest = phrase.tokens
     by_token = [
         {(position, weight) for position, weight in postings.get(token, ())} for token in rest
@@ -263,6 +318,58 @@ def _occurrences(phrase: Phrase, postings: dict[str, list[tuple[int, str]]]) -> 
         if all((position + k, weight) in by_token[k - 1] for k in range(1, len(phrase.tokens))):
             total += COLUMN_WEIGHTS.get(weight, 1.0)
     return total
+
+
+class _Frequencies:
+    """Every phrase's weighted frequency per article that holds it: one-word phrases from
+    the postings table (an index range per word), longer phrases and prefixes from the
+    positions of the articles the GIN index finds for them."""
+
+    def __init__(self, db: PgConnection, phrases: Sequence[Phrase]) -> None:
+        self.by_phrase: dict[str, dict[int, float]] = {}
+        self.lengths: dict[int, int] = {}  # article id -> tokens, of every article seen
+        words = sorted({p.tokens[0] for p in phrases if p.is_word})
+        counts: dict[str, Counts] = {w: {} for w in words}
+        if words:
+            rows = db.execute(
+                "SELECT term, rowid, in_words, in_stems, tokens FROM fts_postings"
+                " WHERE term = ANY(?)",
+                (words,),
+            )
+            for term, article_id, in_words, in_stems, tokens in rows:
+                counts[term][int(article_id)] = (int(in_words), int(in_stems))
+                self.lengths[int(article_id)] = int(tokens)
+        for phrase in phrases:
+            if phrase.tsquery in self.by_phrase:
+                continue
+            if phrase.is_word:
+                found = {
+                    article_id: _word_frequency(phrase, pair)
+                    for article_id, pair in counts[phrase.tokens[0]].items()
+                }
+            else:
+                held = _phrase_postings(db, phrase, self.lengths)
+                found = {
+                    article_id: (0.0 if phrase.prefix else _occurrences(phrase, postings))
+                    for article_id, postings in held.items()
+                }
+                if not phrase.prefix:  # a prefix hit matches without scoring
+                    found = {a: f for a, f in found.items() if f > 0}
+            # A one-word phrase confined to the other column is no hit.
+            self.by_phrase[phrase.tsquery] = {
+                a: f for a, f in found.items() if f > 0 or not phrase.is_word
+            }
+
+    def matches(self, node: Node, article_id: int) -> bool:
+        """Whether the article satisfies the expression tree (FTS5's semantics)."""
+        if isinstance(node, Phrase):
+            return article_id in self.by_phrase[node.tsquery]
+        kind = node[0]
+        if kind == "or":
+            return any(self.matches(child, article_id) for child in node[1])
+        if kind == "and":
+            return all(self.matches(child, article_id) for child in node[1])
+        return self.matches(node[1], article_id) and not self.matches(node[2], article_id)
 
 
 def bm25_matches(
@@ -278,50 +385,68 @@ def bm25_matches(
     (same IDF, term frequencies, column weights and length normalisation), so a search
     orders its hits as on SQLite. Each row: (article id, rank, *columns); ``joins`` and
     ``where`` may use ``f`` (the full-text row) and add ``params``.
+
+    Every match holds one of the expression's phrases: per-word counts come from the
+    postings table (an index range per word), longer phrases from the positions of the
+    articles the GIN index finds for them, and the expression is checked on those counts
+    here, so no article's tsvector is read for a one-word phrase.
     """
-    query, phrases = parse_fts5(expression)
+    part, phrases = parse_fts5(expression)
     n_rows, n_tokens = db.execute(
         "SELECT count(*), coalesce(sum(tokens), 0) FROM articles_fts"
     ).fetchone()
     average = n_tokens / n_rows if n_rows else 1.0
-    idf: dict[str, float] = {}
+    frequencies = _Frequencies(db, phrases)
+    idf = {}
     for phrase in phrases:
-        if phrase.tsquery not in idf:
-            hits = db.execute(
-                "SELECT count(*) FROM articles_fts WHERE doc @@ CAST(? AS tsquery)",
-                (phrase.tsquery,),
-            ).fetchone()[0]
-            value = math.log((n_rows - hits + 0.5) / (hits + 0.5))
-            idf[phrase.tsquery] = value if value > 0 else 1e-6
-    lexemes = sorted({t for phrase in phrases for t in phrase.tokens})
-    extra = "".join(f", {c}" for c in columns)
-    rows = db.execute(
-        f"SELECT f.rowid, f.tokens{extra}, u.lexeme, u.positions, u.weights"
-        f" FROM articles_fts f {joins}"
-        " LEFT JOIN LATERAL unnest(f.doc) u ON u.lexeme = ANY(?)"
-        f" WHERE f.doc @@ CAST(? AS tsquery) {where}",
-        (lexemes, query, *params),
-    )
-    found: dict[int, tuple[int, tuple[Any, ...], dict[str, list[tuple[int, str]]]]] = {}
-    width = len(columns)
+        hits = len(frequencies.by_phrase[phrase.tsquery])
+        value = math.log((n_rows - hits + 0.5) / (hits + 0.5))
+        idf[phrase.tsquery] = value if value > 0 else 1e-6
+    # Every match holds one of the phrases: the articles seen are the candidates.
+    matched = sorted(a for a in frequencies.lengths if frequencies.matches(part.node, a))
+    if not matched:
+        return []
+    if joins or where or columns:
+        extra = "".join(f", {c}" for c in columns)
+        rows = db.execute(
+            f"SELECT f.rowid{extra} FROM articles_fts f {joins} WHERE f.rowid = ANY(?) {where}",
+            (matched, *params),
+        ).fetchall()
+    else:
+        rows = [(a,) for a in matched]
+    scored = []
     for row in rows:
         article_id = int(row[0])
-        entry = found.get(article_id)
-        if entry is None:
-            entry = found[article_id] = (int(row[1]), tuple(row[2 : 2 + width]), {})
-        lexeme, positions, weights = row[2 + width :]
-        if lexeme is not None:
-            entry[2][lexeme] = list(zip(positions, weights, strict=True))
-    scored = []
-    for article_id, (length, values, postings) in found.items():
+        length = frequencies.lengths[article_id]
         norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
         score = 0.0
         for phrase in phrases:
-            frequency = _occurrences(phrase, postings)
+            frequency = frequencies.by_phrase[phrase.tsquery].get(article_id, 0.0)
             score += idf[phrase.tsquery] * frequency * (BM25_K1 + 1) / (frequency + norm)
-        scored.append((-score, article_id, values))
+        scored.append((-score, article_id, tuple(row[1:])))
     scored.sort(key=lambda item: (item[0], item[1]))
     return [(article_id, rank, *values) for rank, article_id, values in scored]
+
+
+def _phrase_postings(
+    db: PgConnection, phrase: Phrase, lengths: dict[int, int]
+) -> dict[int, dict[str, list[tuple[int, str]]]]:
+    """Positions of a phrase's words in every article that holds the phrase (their
+    lengths go to ``lengths``)."""
+    found: dict[int, dict[str, list[tuple[int, str]]]] = {}
+    params: list[Any] = [phrase.tsquery, list(phrase.tokens)]
+    wanted = "u.lexeme = ANY(?)"
+    if phrase.prefix:
+        wanted, params = f"({wanted} OR starts_with(u.lexeme, ?))", [*params, phrase.tokens[-1]]
+    rows = db.execute(
+        "SELECT f.rowid, f.tokens, u.lexeme, u.positions, u.weights FROM articles_fts f,"
+        f" unnest(f.doc) u WHERE f.doc @@ CAST(? AS tsquery) AND {wanted}",
+        params,
+    )
+    for article_id, tokens, lexeme, positions, weights in rows:
+        lengths[int(article_id)] = int(tokens)
+        found.setdefault(int(article_id), {})[lexeme] = list(zip(positions, weights, strict=True))
+    return found
 
 
 # -- statement translation -----------------------------------------------------------------
@@ -497,6 +622,25 @@ class PgConnection:
             return cursor
         try:
             cursor.executemany(statement.sql, bound)
+        except self._psycopg.Error as exc:
+            raise _error(exc, self.location) from exc
+        return cursor
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Append many rows with COPY (far faster than INSERTs for the search postings)."""
+        names = ", ".join(columns)
+        try:
+            with self._conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except self._psycopg.Error as exc:
+            raise _error(exc, self.location) from exc
+
+    def execute_native(self, sql: str, params: Sequence[Any]) -> Any:
+        """Run PostgreSQL's own spelling (``%s`` marks, untranslated); returns the cursor."""
+        cursor = self._conn.cursor()
+        try:
+            cursor.execute(sql, params)
         except self._psycopg.Error as exc:
             raise _error(exc, self.location) from exc
         return cursor
