@@ -360,16 +360,22 @@ class _Frequencies:
                 a: f for a, f in found.items() if f > 0 or not phrase.is_word
             }
 
-    def matches(self, node: Node, article_id: int) -> bool:
-        """Whether the article satisfies the expression tree (FTS5's semantics)."""
+    def hits(self, node: Node, article_id: int) -> list[Phrase] | None:
+        """The phrases whose hits count for bm25 when the article satisfies the expression
+        tree, or None when it does not. As in FTS5, a phrase counts only inside parts of
+        the tree the article satisfies (a word of a failed AND adds nothing)."""
         if isinstance(node, Phrase):
-            return article_id in self.by_phrase[node.tsquery]
+            return [node] if article_id in self.by_phrase[node.tsquery] else None
         kind = node[0]
-        if kind == "or":
-            return any(self.matches(child, article_id) for child in node[1])
-        if kind == "and":
-            return all(self.matches(child, article_id) for child in node[1])
-        return self.matches(node[1], article_id) and not self.matches(node[2], article_id)
+        if kind == "not":
+            left = self.hits(node[1], article_id)
+            return None if left is None or self.hits(node[2], article_id) else left
+        found = [self.hits(child, article_id) for child in node[1]]
+        if kind == "and" and any(part is None for part in found):
+            return None
+        if kind == "or" and all(part is None for part in found):
+            return None
+        return [phrase for part in found if part for phrase in part]
 
 
 def bm25_matches(
@@ -399,11 +405,12 @@ def bm25_matches(
     frequencies = _Frequencies(db, phrases)
     idf = {}
     for phrase in phrases:
-        hits = len(frequencies.by_phrase[phrase.tsquery])
-        value = math.log((n_rows - hits + 0.5) / (hits + 0.5))
+        holding = len(frequencies.by_phrase[phrase.tsquery])
+        value = math.log((n_rows - holding + 0.5) / (holding + 0.5))
         idf[phrase.tsquery] = value if value > 0 else 1e-6
     # Every match holds one of the phrases: the articles seen are the candidates.
-    matched = sorted(a for a in frequencies.lengths if frequencies.matches(part.node, a))
+    hits = {a: frequencies.hits(part.node, a) for a in frequencies.lengths}
+    matched = sorted(a for a, found in hits.items() if found is not None)
     if not matched:
         return []
     if joins or where or columns:
@@ -420,8 +427,8 @@ def bm25_matches(
         length = frequencies.lengths[article_id]
         norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
         score = 0.0
-        for phrase in phrases:
-            frequency = frequencies.by_phrase[phrase.tsquery].get(article_id, 0.0)
+        for phrase in hits[article_id] or ():
+            frequency = frequencies.by_phrase[phrase.tsquery][article_id]
             score += idf[phrase.tsquery] * frequency * (BM25_K1 + 1) / (frequency + norm)
         scored.append((-score, article_id, tuple(row[1:])))
     scored.sort(key=lambda item: (item[0], item[1]))
