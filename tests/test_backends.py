@@ -309,3 +309,38 @@ def test_sqlite_store_still_opens_by_plain_path(
     store = open_store(new_store_url("plain"))
     assert store.is_postgres == (backend == "postgresql")
     assert store.schema_version > 0
+
+
+def _tiny_store(location: str) -> Store:
+    store = open_store(location)
+    texts = [
+        "نصرالله قال الله الله اكبر نصرالله",  # matches only through the joined form
+        "نصر من الله وفتح قريب",  # both words
+        "الله الله الله",  # neither
+        "خطاب نصرالله",
+    ]
+    with store.transaction():
+        for n, text in enumerate(texts):
+            store.add_article(
+                ext_id=f"t{n}", source="s", published=datetime(2026, 1, 1 + n), title="",
+                body=text, boilerplate=[], url=None, extra={}, origin="o", identity=f"t{n}",
+                content_hash=f"h{n}", signature=None, duplicate_of=None, story_id=None,
+                words=text, stems=text,
+            )  # fmt: skip
+    return store
+
+
+def test_words_of_a_failed_branch_do_not_score(
+    tmp_path: Path, postgres_server: PostgresServer
+) -> None:
+    lite = _tiny_store(str(tmp_path / "tiny.db"))
+    pg = _tiny_store(postgres_server.new_database())
+    expression = (
+        '(words:"نصر" AND words:"الله") OR words:"نصرالله" OR stems:"الله" NOT words:"قريب"'
+    )
+    for query in (expression, '(words:"نصر" AND words:"الله") OR words:"نصرالله"'):
+        expected = lite.fts_query(query, limit=10)
+        assert len(expected) >= 2
+        got = pg.fts_query(query, limit=10)
+        assert [i for i, _ in got] == [i for i, _ in expected]
+        assert [round(r, 9) for _, r in got] == [round(r, 9) for _, r in expected]
