@@ -23,7 +23,8 @@ rewrites the marked items, and everything else must mean the same on both engine
   ``INSERT ... ON CONFLICT(key) DO UPDATE SET col = excluded.col``. In the ``SET`` part,
   name the old row's columns with their table (``entity_stats.mentions + 1``): PostgreSQL
   rejects a bare column there as ambiguous. Never ``INSERT OR REPLACE``.
-* A new row's id: ``INSERT ... RETURNING id`` and ``fetchone()[0]``; never ``lastrowid``.
+* A new row's id: ``store.insert_id("INSERT ...", params)`` (lastrowid on SQLite, RETURNING
+  on PostgreSQL); never ``cursor.lastrowid`` nor ``RETURNING`` directly.
 * A list parameter: ``col IN (SELECT value FROM json_each(?))`` with a JSON list
   (rewritten to ``col = ANY(?)``), or ``IN (?, ?, ...)`` with one mark per value.
 * Full text: ``articles_fts MATCH ?`` with an FTS5 expression (AND, OR, NOT, parentheses,

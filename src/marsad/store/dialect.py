@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from marsad.errors import StoreError
@@ -52,6 +52,12 @@ class SqliteDialect:
 
     def after_commit(self, db: Any) -> None:
         """Note a committed write (SQLite counts commits itself: ``PRAGMA data_version``)."""
+
+    def insert_id(self, db: Any, sql: str, params: Sequence[Any]) -> int:
+        """Run one INSERT and return the new row's id. SQLite's lastrowid, not RETURNING:
+        a statement with RETURNING that hits a full disk undoes only itself, where a plain
+        INSERT rolls the whole transaction back, which the writers rely on to stop."""
+        return int(db.execute(sql, params).lastrowid or 0)
 
     def data_version(self, db: Any) -> int:
         """A number that changes whenever another connection commits."""
@@ -139,6 +145,10 @@ class PostgresDialect(SqliteDialect):
         """Bump the change counter, after the commit: a reader that sees the new number
         also sees the data (the other order could cache old data under a new number)."""
         db.execute("SELECT nextval('marsad_data_version')")
+
+    def insert_id(self, db: Any, sql: str, params: Sequence[Any]) -> int:
+        """Run one INSERT and return the new row's id (RETURNING)."""
+        return int(db.execute(sql + " RETURNING id", params).fetchone()[0])
 
     def data_version(self, db: Any) -> int:
         """The change counter (bumped after every committed write transaction)."""

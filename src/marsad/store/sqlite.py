@@ -479,6 +479,10 @@ class Store:
                         "INSERT INTO _migrations VALUES (?, ?)", (name, datetime.now().isoformat())
                     )
 
+    def insert_id(self, sql: str, params: Sequence[Any]) -> int:
+        """Run one INSERT into a table keyed by ``id``; returns the new row's id."""
+        return self.dialect.insert_id(self.db, sql, params)
+
     def has_table(self, name: str) -> bool:
         """Whether the store has a table of that name."""
         return self.dialect.table_exists(self.db, name)
@@ -640,11 +644,11 @@ class Store:
         time_kind: str | None = None,
     ) -> int:
         """Insert one article and its full-text entry; returns the new article id."""
-        cur = self.db.execute(
+        article_id = self.insert_id(
             "INSERT INTO articles (ext_id, source, published, title, body, boilerplate, url, extra,"
             " origin, identity, content_hash, signature, duplicate_of, story_id, ingested_at,"
             " canonical_url, agency, time_kind)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 ext_id,
                 source,
@@ -666,7 +670,6 @@ class Store:
                 time_kind,
             ),
         )
-        article_id = int(cur.fetchone()[0])
         self.dialect.add_fts(self.db, [(article_id, words, stems)])
         return article_id
 

@@ -78,12 +78,10 @@ def add_watchlist(store: Store, *, name: str, kind: str, query: str, now: dateti
     if kind not in WATCH_KINDS:
         raise ValueError(f"watchlist kind must be one of {', '.join(WATCH_KINDS)}, got {kind!r}")
     with store.transaction():
-        cursor = store.db.execute(
-            "INSERT INTO watchlists (name, kind, query, created_at) VALUES (?, ?, ?, ?)"
-            " RETURNING id",
+        watchlist_id = store.insert_id(
+            "INSERT INTO watchlists (name, kind, query, created_at) VALUES (?, ?, ?, ?)",
             (name, kind, query, now.isoformat(timespec="seconds")),
         )
-        watchlist_id = int(cursor.fetchone()[0])
     found = get_watchlist(store, watchlist_id)
     assert found is not None  # just inserted
     return found
