@@ -31,7 +31,8 @@ rewrites the marked items, and everything else must mean the same on both engine
   ``words:``/``stems:`` filters, quoted phrases, ``*`` prefixes), joined on
   ``articles_fts.rowid``; rank with ``bm25(articles_fts, 2.0, 1.0)`` (lower is better),
   in the statement that has the MATCH. On PostgreSQL that is a GIN-indexed tsvector of
-  the same folded tokens and a negated ``ts_rank``.
+  the same folded tokens and a negated ``ts_rank`` (an approximation): for ranked hits
+  call ``Store.fts_query``/``fts_filtered``, which rank with FTS5's exact bm25 on both.
 * Functions: ``count``, ``sum``, ``min``/``max`` (one argument: aggregates only),
   ``coalesce``, ``substr``, ``length``, ``lower``, ``json_array_length(text_column)``,
   ``CAST(x AS INTEGER|REAL|TEXT)``, ``CASE``. Not: two-argument ``max``/``min`` (write a

@@ -21,7 +21,10 @@ of a placeholder. ``bool`` parameters become 0/1 (the store keeps flags as integ
 Full-text rows are ``tsvector`` values built here from the same folded ``words`` and
 ``stems`` the SQLite FTS5 table indexes, split the way FTS5's ``unicode61`` tokenizer
 splits them: words carry weight A, stems weight B (the two FTS5 columns), positions run
-on from the words into the stems so phrases never straddle the two.
+on from the words into the stems so phrases never straddle the two. Beside them a
+postings table holds each term's count per column and article: :func:`bm25_matches`
+ranks with FTS5's own bm25 from it (the store's search methods use it, so hits come in
+SQLite's order); an inline ``bm25()`` in other SQL gets the ``ts_rank`` stand-in above.
 """
 
 from __future__ import annotations
