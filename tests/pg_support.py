@@ -83,7 +83,11 @@ class PostgresServer:
         self._run(pg_ctl, "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"),
                   "-w", "start")  # fmt: skip
         self._counter = itertools.count(1)
-        self._make_template()
+        try:
+            self._make_template()
+        except BaseException:
+            self.stop()  # the session fixture never yields: stop the server here
+            raise
 
     def _run(self, *command: str) -> None:
         result = subprocess.run(

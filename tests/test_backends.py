@@ -344,3 +344,11 @@ def test_words_of_a_failed_branch_do_not_score(
         got = pg.fts_query(query, limit=10)
         assert [i for i, _ in got] == [i for i, _ in expected]
         assert [round(r, 9) for _, r in got] == [round(r, 9) for _, r in expected]
+
+
+def test_missing_postgres_binaries_fail_with_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pg_support
+
+    monkeypatch.setattr(pg_support, "find_binary", lambda name: None)
+    with pytest.raises(pytest.fail.Exception, match="make postgres"):
+        pg_support.PostgresServer()
