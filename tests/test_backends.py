@@ -352,3 +352,26 @@ def test_missing_postgres_binaries_fail_with_the_fix(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(pg_support, "find_binary", lambda name: None)
     with pytest.raises(pytest.fail.Exception, match="make postgres"):
         pg_support.PostgresServer()
+
+
+WEB_PAGES = ["/", "/story/1", "/threads", "/outlets", "/entities", "/outlet/levant-wire",
+             "/entity/أستانا", "/search?q=استانا", "/article/1", "/api/v1/top"]  # fmt: skip
+
+
+def test_web_pages_read_the_same_from_both_backends(demo_stores: tuple[Store, Store]) -> None:
+    pytest.importorskip("fastapi", reason="the web UI needs fastapi (pip install -e .)")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # starlette's note about httpx's successor
+        from fastapi.testclient import TestClient
+
+    from marsad.api import create_app
+
+    pages = []
+    for store in demo_stores:
+        with TestClient(create_app(store.path), base_url="http://localhost") as client:
+            answers = [client.get(page) for page in WEB_PAGES]
+        assert [a.status_code for a in answers] == [200] * len(WEB_PAGES)
+        pages.append([a.text for a in answers])
+    assert pages[0] == pages[1]

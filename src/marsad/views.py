@@ -760,7 +760,8 @@ def entity_view(
     mentions = store.rows(
         "SELECT m.label, m.text, m.canonical, m.article_id, a.story_id, a.source FROM mentions m"
         f" JOIN articles a ON a.id = m.article_id WHERE m.key IN ({marks})"
-        " AND a.superseded_by IS NULL",
+        # In mention order: ties between spellings and stories go to the first seen.
+        " AND a.superseded_by IS NULL ORDER BY m.id",
         keys,
     )
     statements = statement_rows(store, "s.speaker_key = ?", (key,), limit=limit)

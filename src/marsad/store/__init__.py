@@ -42,7 +42,9 @@ rewrites the marked items, and everything else must mean the same on both engine
   aggregate (``HAVING count(*) >= 2``), never an output alias; every selected column that
   is not aggregated is in ``GROUP BY``.
 * No ``LIMIT -1``; an ``ORDER BY`` over a column that may be NULL says ``NULLS FIRST`` or
-  ``NULLS LAST`` (the engines differ otherwise).
+  ``NULLS LAST`` (the engines differ otherwise). A query whose row order matters to its
+  caller (even only to break ties) says ``ORDER BY``: without it SQLite tends to answer
+  in rowid order and PostgreSQL in whatever order its plan yields.
 * Times are ISO-8601 TEXT and compare as text; text compares bytewise on both (PostgreSQL
   columns are created in the C collation).
 * A column named ``end`` may be written bare (it is quoted for PostgreSQL, where END is
