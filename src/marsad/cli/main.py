@@ -60,11 +60,10 @@ def progress_bar(label: str) -> Callable[[int, int], None] | None:
 def _open_pipeline(db: str, config: str | None) -> Any:
     from marsad.pipeline import Pipeline
     from marsad.settings import load_settings
-    from marsad.store.sqlite import Store
-    from marsad.text.arabic import NORMALIZER_VERSION
+    from marsad.store import open_store
 
     settings = load_settings(config)  # first: a bad settings file leaves no empty store
-    return Pipeline(Store(db, normalizer_version=NORMALIZER_VERSION), settings)
+    return Pipeline(open_store(db), settings)
 
 
 def _open_reader(db: str) -> Any:
@@ -595,6 +594,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 kept_apart=corpus.parent / "kept_apart_ids.txt",
                 show_misses=args.errors,
                 progress=progress_bar("eval"),
+                pool_store=args.pool_db,
             )
         )
     return 0
@@ -625,7 +625,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     settings = dataclasses.replace(load_settings(args.config), extract=not args.no_extract)
     print(
         run_bench(
-            Path(args.corpus), limit=args.limit, settings=settings, progress=progress_bar("bench")
+            Path(args.corpus),
+            limit=args.limit,
+            settings=settings,
+            progress=progress_bar("bench"),
+            store_location=args.bench_db,
         )
     )
     return 0
@@ -645,7 +649,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="marsad", description="Multi-source Arabic news intelligence."
     )
-    parser.add_argument("--db", default=DEFAULT_DB, help=f"store file (default {DEFAULT_DB})")
+    parser.add_argument(
+        "--db",
+        default=DEFAULT_DB,
+        help=f"store: a SQLite file (default {DEFAULT_DB}) or a postgresql://user@host/db URL",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument(
         "--config",
@@ -775,6 +783,11 @@ def build_parser() -> argparse.ArgumentParser:
         e, "SaudiNewsNet JSONL(.gz); its kept_apart_ids.txt beside it is left out of the pool"
     )
     e.add_argument("--errors", action="store_true", help="list the relevant articles missed")
+    e.add_argument(
+        "--pool-db",
+        help="build the pool in this empty store (e.g. a postgresql:// URL) instead of a"
+        " temporary SQLite file, to score search on that backend",
+    )
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser(
@@ -790,10 +803,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip entities, statements and numbers (stories, dedup, summaries, search only)",
     )
+    p.add_argument(
+        "--db",
+        dest="bench_db",
+        help="ingest into this empty store (e.g. a postgresql:// URL) to measure that backend;"
+        " default a temporary SQLite file",
+    )
     p.set_defaults(run=cmd_bench)
 
-    from marsad.cli import desk, serve, watch
+    from marsad.cli import desk, serve, stores, watch
 
+    stores.add_parsers(sub)
     watch.add_parsers(sub)
     serve.add_parsers(sub)
     desk.add_parsers(sub)

@@ -20,13 +20,14 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from marsad.errors import StoreError
 from marsad.store.sqlite import Store, migration
 
 
 @migration("0003_sources")
-def _sources(db: sqlite3.Connection) -> None:
+def _sources(db: Any) -> None:
     for statement in (
         """CREATE TABLE watch_sources (
             name TEXT PRIMARY KEY,
@@ -166,7 +167,7 @@ class WatchStore(Store):
                 "INSERT INTO watch_sources (name, last_error, last_error_at, consecutive_errors)"
                 " VALUES (?, ?, ?, 1) ON CONFLICT(name) DO UPDATE SET"
                 " last_error = excluded.last_error, last_error_at = excluded.last_error_at,"
-                " consecutive_errors = consecutive_errors + 1",
+                " consecutive_errors = watch_sources.consecutive_errors + 1",
                 (source, message, _now()),
             )
             row = self.db.execute(
