@@ -26,6 +26,7 @@ from marsad.store.lock import hold_shared
 from marsad.store.postgres import PgConnection, bm25_matches, redact
 from marsad.store.read_queries import ReadQueries
 from marsad.store.redirects import StoryRedirects, create_story_redirects
+from marsad.store.watchlists import create_watchlists
 from marsad.writes import ArticleWrite, RecordWriteError
 
 # A migration gets the store's connection: sqlite3's, or PgConnection, which runs the same
@@ -120,6 +121,35 @@ def _url_identity(db: Any) -> None:
         CREATE INDEX articles_canonical_url ON articles(canonical_url);
         """,
     )
+
+
+@migration("0003_sources")
+def _watch_sources(db: Any) -> None:
+    for statement in (
+        """CREATE TABLE watch_sources (
+            name TEXT PRIMARY KEY,
+            last_success TEXT,
+            last_error TEXT,
+            last_error_at TEXT,
+            consecutive_errors INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE watch_feeds (
+            url TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            fetched_at TEXT
+        )""",
+        """CREATE TABLE watch_seen (
+            key TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            item_hash TEXT NOT NULL,
+            article_id INTEGER REFERENCES articles(id),
+            seen_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX watch_seen_article ON watch_seen(article_id)",
+    ):
+        db.execute(statement)
 
 
 @migration("0004_threads_passages")
@@ -320,6 +350,7 @@ def _wire_agency(db: Any) -> None:
     )
 
 
+migration("0013_watchlists")(create_watchlists)  # store/watchlists.py
 migration("0014_story_redirects")(create_story_redirects)  # store/redirects.py
 
 
@@ -1490,7 +1521,3 @@ def _story(row: Sequence[Any]) -> StoredStory:
         revision=int(row[10]),
         n_passages=int(row[11]),
     )
-
-
-from marsad.store import sources as _sources  # noqa: E402,F401  (registers its migration)
-from marsad.store import watchlists as _watchlists  # noqa: E402,F401  (registers its migration)

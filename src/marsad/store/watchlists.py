@@ -14,15 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from marsad.store.sqlite import Store, migration
+if TYPE_CHECKING:
+    from marsad.store.sqlite import Store
 
 WATCH_KINDS = ("search", "entity", "outlet")
 
 
-@migration("0013_watchlists")
-def _watchlists(db: Any) -> None:
+def create_watchlists(db: Any) -> None:
+    """Migration ``0013_watchlists`` (registered in :mod:`marsad.store.sqlite`)."""
     kinds = ", ".join(f"'{k}'" for k in WATCH_KINDS)
     for statement in (
         f"""CREATE TABLE watchlists (
