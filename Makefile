@@ -9,7 +9,7 @@ STORY_DEV := build/stories_dev.jsonl.gz
 STORY_VAL := build/stories_val.jsonl.gz
 STORY_GOLDS := $(STORY_DEV) $(STORY_VAL)
 
-.PHONY: demo test lint bench eval install browser train-ner train-stories clean
+.PHONY: demo test lint bench eval install browser postgres train-ner train-stories clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,16 @@ browser:
 	      || echo "chromium could not be installed: browser tests will skip"; \
 	  else echo "not root: install chromium to run the browser tests"; fi; }
 
-test: $(STAMP) browser
+# The store tests run on SQLite and on a throwaway PostgreSQL server they start themselves
+# (initdb + pg_ctl in a temporary folder, as the postgres user when run as root). Debian's
+# postgresql package provides both; without them those tests fail and say so (never skip).
+postgres:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "not root: install Debian's postgresql package to run the PostgreSQL tests"; fi; }
+
+test: $(STAMP) browser postgres
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -1,10 +1,13 @@
-"""Shared fixtures: where ../shared lives, and a fresh store."""
+"""Shared fixtures: where ../shared lives, and a fresh store on either backend."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from pg_support import PostgresServer
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -18,6 +21,43 @@ needs_shared = pytest.mark.skipif(
 @pytest.fixture
 def db_path(tmp_path: Path) -> str:
     return str(tmp_path / "marsad.db")
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the whole run (see pg_support)."""
+    server = PostgresServer()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store backend a parametrized test runs on."""
+    return str(request.param)
+
+
+@pytest.fixture
+def new_store_url(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Callable[[str], str]:
+    """Hands out fresh, empty stores on the test's backend: ``new_store_url("name")`` is a
+    file path (SQLite) or a new database's URL (PostgreSQL)."""
+    if backend == "sqlite":
+        return lambda name: str(tmp_path / f"{name}.db")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return lambda name: server.new_database()
+
+
+@pytest.fixture
+def store_url(new_store_url: Callable[[str], str]) -> str:
+    """A fresh, empty store on the test's backend: a file path, or a PostgreSQL URL."""
+    return new_store_url("marsad")
 
 
 # One fire and, six days on, another outlet's report of the visit to its site: separate

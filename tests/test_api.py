@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +15,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note about httpx's successor
     from fastapi.testclient import TestClient
 
-from tests.conftest import FIRE
+from tests.conftest import BACKENDS, FIRE
+from tests.pg_support import PostgresServer
 from tests.test_export import build_demo_store
 
 from marsad.api import create_app
@@ -28,20 +28,24 @@ TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo_store(tmp_path_factory.mktemp("api") / "demo.db")
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_db(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
+    """The demo corpus in a store of each backend (the API reads both the same way)."""
+    if request.param == "sqlite":
+        return str(build_demo_store(tmp_path_factory.mktemp("api") / "demo.db"))
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return str(build_demo_store(server.new_database()))
 
 
 @pytest.fixture(scope="module")
-def client(demo_db: Path) -> Iterator[TestClient]:
+def client(demo_db: str) -> Iterator[TestClient]:
     with TestClient(create_app(demo_db), base_url="http://localhost") as test_client:
         yield test_client
 
 
 @pytest.fixture
-def writable(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(tmp_path / "w.db", token=TOKEN, max_body_bytes=200_000)
+def writable(store_url: str) -> Iterator[TestClient]:
+    app = create_app(store_url, token=TOKEN, max_body_bytes=200_000)
     with TestClient(app, base_url="http://localhost") as test_client:
         yield test_client
 
@@ -66,7 +70,7 @@ def test_health_counts_the_store(client: TestClient) -> None:
     assert data["writable"] is False
 
 
-def test_stories_match_the_cli_json(client: TestClient, demo_db: Path) -> None:
+def test_stories_match_the_cli_json(client: TestClient, demo_db: str) -> None:
     data = client.get("/api/v1/stories", params={"limit": 5}).json()
     store = Store(demo_db, normalizer_version=NORMALIZER_VERSION)
     cli = stories_view(store, limit=5)
@@ -112,7 +116,7 @@ def test_stories_filter_by_breaking_and_time(client: TestClient) -> None:
     assert 0 < early["total"] < everything
 
 
-def test_stories_filter_by_thread(client: TestClient, demo_db: Path) -> None:
+def test_stories_filter_by_thread(client: TestClient, demo_db: str) -> None:
     store = Store(demo_db, normalizer_version=NORMALIZER_VERSION)
     expected = find_stories_view(store, thread=0)["total"]
     data = client.get("/api/v1/stories", params={"thread": 0}).json()
@@ -127,7 +131,7 @@ def test_stories_reject_bad_parameters(client: TestClient, params: dict[str, Any
     assert client.get("/api/v1/stories", params=params).status_code == 422
 
 
-def test_story_detail_is_the_story_view(client: TestClient, demo_db: Path) -> None:
+def test_story_detail_is_the_story_view(client: TestClient, demo_db: str) -> None:
     story_id = client.get("/api/v1/stories", params={"limit": 1}).json()["stories"][0]["id"]
     data = client.get(f"/api/v1/stories/{story_id}").json()
     store = Store(demo_db, normalizer_version=NORMALIZER_VERSION)
@@ -185,7 +189,7 @@ def test_outlets_list_and_detail(client: TestClient) -> None:
     assert detail["total"] == detail["outlet"]["stories"]
 
 
-def test_search_finds_spelling_variants_with_highlights(client: TestClient, demo_db: Path) -> None:
+def test_search_finds_spelling_variants_with_highlights(client: TestClient, demo_db: str) -> None:
     data = client.get("/api/v1/search", params={"q": "استانا"}).json()
     assert data["hits"]
     hit = data["hits"][0]
@@ -324,7 +328,7 @@ def test_compare_over_a_story_and_the_whole_store(client: TestClient) -> None:
     assert client.get("/api/v1/compare", params={"story": 999999}).status_code == 404
 
 
-def test_compare_narrows_a_story_by_its_thread(client: TestClient, demo_db: Path) -> None:
+def test_compare_narrows_a_story_by_its_thread(client: TestClient, demo_db: str) -> None:
     # Both filters are schema-valid together: the thread narrows (was a 422 the schema hid).
     story = Store(demo_db, normalizer_version=NORMALIZER_VERSION).story(
         client.get("/api/v1/stories").json()["stories"][0]["id"]
@@ -522,7 +526,7 @@ def test_ingest_validates_like_its_schema(writable: TestClient, body: Any) -> No
 
 
 def test_unexpected_errors_are_logged_and_answered_in_json(
-    demo_db: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    demo_db: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("a bug")

@@ -32,6 +32,8 @@ from conftest import SHARED
 from fixtures.watch.loopback import Item, Route, rss, serving
 from marsad.cluster.stories import ClusterSettings
 from marsad.evaluate.metrics import bcubed
+from marsad.store import open_store
+from marsad.store.dialect import is_postgres
 
 SNN = SHARED / "data" / "saudinewsnet" / "saudinewsnet.jsonl.gz"
 WINDOW = timedelta(days=ClusterSettings().window_days)
@@ -63,7 +65,7 @@ def _days(*days: str, limit: int) -> list[dict[str, Any]]:
     return found
 
 
-def _cli(db: Path, *args: str) -> list[str]:
+def _cli(db: Path | str, *args: str) -> list[str]:
     return [sys.executable, "-m", "marsad.cli.main", "--db", str(db), *args]
 
 
@@ -83,7 +85,7 @@ def _free_port() -> int:
 class _Server:
     """`marsad serve` in a subprocess, with a write token."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: str) -> None:
         self.port = _free_port()
         env = {**os.environ, "MARSAD_TOKEN": TOKEN}
         self.process = subprocess.Popen(
@@ -138,24 +140,31 @@ def _feed_items(records: list[dict[str, Any]], server: Any, shift: timedelta) ->
     return items
 
 
-def _stories(db: Path) -> dict[int, list[datetime]]:
-    with sqlite3.connect(db) as con:
-        rows = con.execute(
-            "SELECT story_id, published FROM articles WHERE superseded_by IS NULL"
-            " AND story_id IS NOT NULL"
-        ).fetchall()
+def _query(db: str, sql: str) -> list[tuple[Any, ...]]:
+    store = open_store(db, read_only=True)
+    try:
+        return [tuple(r) for r in store.db.execute(sql).fetchall()]
+    finally:
+        store.close()
+
+
+def _stories(db: str) -> dict[int, list[datetime]]:
+    rows = _query(
+        db,
+        "SELECT story_id, published FROM articles WHERE superseded_by IS NULL"
+        " AND story_id IS NOT NULL",
+    )
     stories: dict[int, list[datetime]] = defaultdict(list)
     for story, published in rows:
         stories[int(story)].append(datetime.fromisoformat(published))
     return stories
 
 
-def _grouping(db: Path) -> dict[str, str]:
+def _grouping(db: str) -> dict[str, str]:
     """(outlet, date, title) -> story, comparable across stores."""
-    with sqlite3.connect(db) as con:
-        rows = con.execute(
-            "SELECT source, published, title, story_id FROM articles WHERE superseded_by IS NULL"
-        ).fetchall()
+    rows = _query(
+        db, "SELECT source, published, title, story_id FROM articles WHERE superseded_by IS NULL"
+    )
     return {f"{s}|{p}|{t}": str(story) for s, p, t, story in rows}
 
 
@@ -166,22 +175,25 @@ def _partition(grouping: dict[str, str]) -> set[frozenset[str]]:
     return {frozenset(group) for group in groups.values()}
 
 
-def _audit(db: Path) -> Iterator[str]:
+def _audit(db: str) -> Iterator[str]:
     """Problems of a store: double rows, stories outside their window, orphans."""
-    with sqlite3.connect(db) as con:
-        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        doubled = con.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM articles GROUP BY source, published, title,"
-            " body HAVING count(*) > 1)"
-        ).fetchone()[0]
-        if doubled:
-            yield f"{doubled} articles stored twice"
-        mismatched = con.execute(
-            "SELECT count(*) FROM stories s WHERE s.n_articles != (SELECT count(*) FROM articles"
-            " a WHERE a.story_id = s.id AND a.superseded_by IS NULL)"
-        ).fetchone()[0]
-        if mismatched:
-            yield f"{mismatched} stories whose article count is wrong"
+    if not is_postgres(db):
+        with sqlite3.connect(db) as con:
+            assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    doubled = _query(
+        db,
+        "SELECT count(*) FROM (SELECT 1 FROM articles GROUP BY source, published, title,"
+        " body HAVING count(*) > 1) AS doubled",
+    )[0][0]
+    if doubled:
+        yield f"{doubled} articles stored twice"
+    mismatched = _query(
+        db,
+        "SELECT count(*) FROM stories s WHERE s.n_articles != (SELECT count(*) FROM articles"
+        " a WHERE a.story_id = s.id AND a.superseded_by IS NULL)",
+    )[0][0]
+    if mismatched:
+        yield f"{mismatched} stories whose article count is wrong"
     for story, dates in _stories(db).items():
         dates.sort()
         gaps = [later - earlier for earlier, later in itertools.pairwise(dates)]
@@ -193,7 +205,9 @@ def _period_of(when: datetime, periods: dict[str, tuple[str, ...]]) -> str:
     return next(name for name, days in periods.items() if when.date().isoformat() in days)
 
 
-def test_three_writers_of_distant_periods_share_one_store(tmp_path: Path) -> None:
+def test_three_writers_of_distant_periods_share_one_store(
+    tmp_path: Path, new_store_url: Callable[[str], str]
+) -> None:
     # Further apart than every window (stories 3 days, IDF 7, threads 10): a July archive,
     # analysts posting early August, and a live feed (July 26 articles, dated 2023).
     shift = datetime(2023, 3, 6) - datetime(2015, 7, 26)
@@ -202,7 +216,7 @@ def test_three_writers_of_distant_periods_share_one_store(tmp_path: Path) -> Non
     by_api = _days(*periods["api"], limit=300)
     by_watch = _days("2015-07-26", limit=120)
 
-    def run_all(db: Path, *, together: bool) -> list[str]:
+    def run_all(db: str, *, together: bool) -> list[str]:
         """Run the three writers (at once, or one after the other); returns their failures."""
         failures: list[str] = []
         with serving() as feeds:
@@ -248,7 +262,7 @@ def test_three_writers_of_distant_periods_share_one_store(tmp_path: Path) -> Non
                 server.stop()
         return failures
 
-    together, alone = tmp_path / "together.db", tmp_path / "alone.db"
+    together, alone = new_store_url("together"), new_store_url("alone")
     assert run_all(together, together=True) == []
     assert run_all(alone, together=False) == []
     assert list(_audit(together)) == []
@@ -271,12 +285,14 @@ def test_three_writers_of_distant_periods_share_one_store(tmp_path: Path) -> Non
     assert _partition(concurrent) == _partition(sequential)
 
 
-def test_two_ingests_of_overlapping_days(tmp_path: Path) -> None:
+def test_two_ingests_of_overlapping_days(
+    tmp_path: Path, new_store_url: Callable[[str], str]
+) -> None:
     records = _days("2015-07-22", "2015-07-23", limit=2400)
     first = _write_jsonl(tmp_path / "even.jsonl", records[0::2])
     second = _write_jsonl(tmp_path / "odd.jsonl", records[1::2])
 
-    def ingest(db: Path, path: Path) -> subprocess.Popen[str]:
+    def ingest(db: str, path: Path) -> subprocess.Popen[str]:
         return subprocess.Popen(
             _cli(db, "ingest", "--no-extract", str(path)),
             stdout=subprocess.PIPE,
@@ -284,7 +300,7 @@ def test_two_ingests_of_overlapping_days(tmp_path: Path) -> None:
             text=True,
         )
 
-    together, alone = tmp_path / "together.db", tmp_path / "alone.db"
+    together, alone = new_store_url("together"), new_store_url("alone")
     runs = [ingest(together, first), ingest(together, second)]
     for run in runs:
         _, stderr = run.communicate(timeout=TIMEOUT_S)

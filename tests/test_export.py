@@ -18,7 +18,7 @@ from marsad.views import find_stories_view
 DEMO = Path(__file__).resolve().parents[1] / "src" / "marsad" / "demo" / "corpus"
 
 
-def build_demo_store(path: Path) -> Path:
+def build_demo_store(path: Path | str) -> Path | str:
     """A store holding the bundled demo corpus."""
     store = Store(path, normalizer_version=NORMALIZER_VERSION)
     Pipeline(store).ingest(read_path(DEMO))

@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,8 @@ import pytest
 from conftest import SHARED
 from fixtures.watch.loopback import Item, Route, invented_article, rss, serving
 from marsad.evaluate.metrics import pairwise
+from marsad.store import open_store
+from marsad.store.dialect import is_postgres
 
 SNN = SHARED / "data" / "saudinewsnet" / "saudinewsnet.jsonl.gz"
 N_STORIES = 2400  # five batches: the worker process runs, and can be left behind
@@ -40,7 +43,7 @@ FINAL_TIMEOUT_S = 90
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
 
 
-def _cli(db: Path, *args: str) -> list[str]:
+def _cli(db: Path | str, *args: str) -> list[str]:
     return [sys.executable, "-m", "marsad.cli.main", "--db", str(db), *args]
 
 
@@ -64,10 +67,14 @@ def _kill_and_resume(
     return points
 
 
-def _audit(db: Path, expected_ids: set[str]) -> tuple[int, int]:
+def _audit(db: str, expected_ids: set[str]) -> tuple[int, int]:
     """Check the store; returns (lost, duplicated) input articles."""
-    with sqlite3.connect(db) as con:
-        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    if not is_postgres(db):
+        with sqlite3.connect(db) as check:
+            assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    store = open_store(db, read_only=True)
+    try:
+        con = store.db
         counts = dict(
             con.execute("SELECT ext_id, count(*) FROM articles GROUP BY ext_id").fetchall()
         )
@@ -80,6 +87,8 @@ def _audit(db: Path, expected_ids: set[str]) -> tuple[int, int]:
             " WHERE a.story_id = s.id AND a.superseded_by IS NULL)"
         ).fetchone()[0]
         dirty = con.execute("SELECT count(*) FROM stories WHERE dirty = 1").fetchone()[0]
+    finally:
+        store.close()
     assert orphans == 0, "articles point to missing stories"
     assert mismatched == 0, "stories whose n_articles disagrees with their articles"
     assert dirty == 0, "stories left without a summary"
@@ -97,7 +106,7 @@ def _report(name: str, runs: list[list[str]], lost: int, duplicated: int) -> Non
     )
 
 
-def test_ingest_survives_sigkill(tmp_path: Path) -> None:
+def test_ingest_survives_sigkill(tmp_path: Path, new_store_url: Callable[[str], str]) -> None:
     rng = random.Random(SEED)
     corpus = tmp_path / "corpus.jsonl"
     with corpus.open("w", encoding="utf-8") as out:
@@ -109,7 +118,7 @@ def test_ingest_survives_sigkill(tmp_path: Path) -> None:
     expected = {f"ing{i}" for i in range(N_INGEST)}
     runs, lost, duplicated = [], 0, 0
     for run in range(RUNS):
-        db = tmp_path / f"ingest{run}.db"
+        db = new_store_url(f"ingest{run}")
         runs.append(_kill_and_resume(_cli(db, "ingest", str(corpus)), rng, (0.25, 1.1)))
         run_lost, run_duplicated = _audit(db, expected)
         lost, duplicated = lost + run_lost, duplicated + run_duplicated
@@ -117,7 +126,7 @@ def test_ingest_survives_sigkill(tmp_path: Path) -> None:
     assert (lost, duplicated) == (0, 0)
 
 
-def test_watch_survives_sigkill(tmp_path: Path) -> None:
+def test_watch_survives_sigkill(tmp_path: Path, new_store_url: Callable[[str], str]) -> None:
     rng = random.Random(SEED + 1)
     with serving() as server:
         items = []
@@ -154,7 +163,7 @@ def test_watch_survives_sigkill(tmp_path: Path) -> None:
         expected = {item.guid for item in items}
         runs, lost, duplicated = [], 0, 0
         for run in range(RUNS):
-            db = tmp_path / f"watch{run}.db"
+            db = new_store_url(f"watch{run}")
             command = _cli(db, "watch", "--sources", str(sources), "--once", "--host-interval", "0")
             runs.append(_kill_and_resume(command, rng, (0.5, 3.0)))
             run_lost, run_duplicated = _audit(db, expected)
@@ -197,7 +206,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _grouping(db: Path) -> dict[str, str]:
+def _grouping(db: Path | str) -> dict[str, str]:
     with sqlite3.connect(db) as con:
         return {str(i): str(s) for i, s in con.execute("SELECT ext_id, story_id FROM articles")}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ DEMO = Path(__file__).resolve().parents[1] / "src" / "marsad" / "demo" / "corpus
 NOW = datetime(2026, 11, 1)
 
 
-def ingest(path: Path, workers: int) -> Store:
+def ingest(path: Path | str, workers: int) -> Store:
     store = Store(path, normalizer_version=NORMALIZER_VERSION)
     # Small batches so the demo's 46 articles make enough batches for the worker.
     report = Pipeline(store, Settings(batch_size=5, workers=workers)).ingest(read_path(DEMO))
@@ -54,9 +55,9 @@ def snapshot(store: Store) -> dict[str, list[dict[str, Any]]]:
 
 
 def test_worker_and_inline_ingest_store_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    new_store_url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    inline = snapshot(ingest(tmp_path / "inline.db", workers=0))
+    inline = snapshot(ingest(new_store_url("inline"), workers=0))
     # The worker also summarizes every other story once there are this many to do.
     monkeypatch.setattr(marsad.workers, "PARALLEL_MIN_SUMMARIES", 2)
     calls: list[int] = []
@@ -67,7 +68,7 @@ def test_worker_and_inline_ingest_store_the_same(
         return original(*args)
 
     monkeypatch.setattr(pipeline, "refresh_story", counted)
-    parallel = snapshot(ingest(tmp_path / "parallel.db", workers=1))
+    parallel = snapshot(ingest(new_store_url("parallel"), workers=1))
     assert inline["mentions"], "the demo has entities"
     stories = [s for s in inline["stories"] if s["summary"]]
     # This process summarized only half: the worker did the rest.
@@ -99,18 +100,23 @@ def test_a_worker_ships_no_tokens_and_a_late_extraction_tokenizes_again(tmp_path
     store.close()
 
 
-def test_the_worker_skips_extraction_for_stored_records(tmp_path: Path) -> None:
-    store = ingest(tmp_path / "s.db", workers=0)
+def test_the_worker_skips_extraction_for_stored_records(
+    new_store_url: Callable[[str], str],
+) -> None:
+    url = new_store_url("s")
+    store = ingest(url, workers=0)
     batch = [r for r in read_path(DEMO) if isinstance(r, RawArticle)][:3]
-    again = marsad.workers.prepare_in_worker(batch, NOW, Settings(), str(tmp_path / "s.db"))
+    again = marsad.workers.prepare_in_worker(batch, NOW, Settings(), url)
     fresh = prepare_batch(batch, NOW, Settings())
     assert all(isinstance(i, Prepared) and i.found is None for i in again)
     assert all(isinstance(i, Prepared) and i.found is not None for i in fresh)
     store.close()
 
 
-def test_entity_figures_kept_at_ingest_equal_a_full_recount(tmp_path: Path) -> None:
-    store = ingest(tmp_path / "e.db", workers=0)
+def test_entity_figures_kept_at_ingest_equal_a_full_recount(
+    new_store_url: Callable[[str], str],
+) -> None:
+    store = ingest(new_store_url("e"), workers=0)
     kept = store.rows("SELECT * FROM entity_stats ORDER BY key")
     assert len(kept) > 10
     with store.transaction():

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 import pytest
 
 from marsad.errors import MigrationError
 from marsad.store.sqlite import MIGRATIONS, Store
+from pg_support import PostgresServer
 
 
 def _add(store: Store, identity: str, **overrides: object) -> int:
@@ -32,28 +32,35 @@ def _add(store: Store, identity: str, **overrides: object) -> int:
     return store.add_article(**fields)  # type: ignore[arg-type]
 
 
-def test_migrations_apply_once_and_are_recorded(db_path: str) -> None:
-    store = Store(db_path, normalizer_version="1")
+def test_migrations_apply_once_and_are_recorded(store_url: str, backend: str) -> None:
+    store = Store(store_url, normalizer_version="1")
     assert store.schema_version == len(MIGRATIONS)
     store.close()
-    again = Store(db_path, normalizer_version="1")
+    again = Store(store_url, normalizer_version="1")
     assert again.schema_version == len(MIGRATIONS)
-    mode = again.db.execute("PRAGMA journal_mode").fetchone()[0]
-    assert mode == "wal"
+    if backend == "sqlite":
+        mode = again.db.execute("PRAGMA journal_mode").fetchone()[0]
+        assert mode == "wal"
 
 
-def test_store_refuses_a_store_from_a_newer_version(db_path: str) -> None:
-    Store(db_path, normalizer_version="1").close()
-    db = sqlite3.connect(db_path)
-    db.execute("INSERT INTO _migrations VALUES ('9999_future', 'x')")
-    db.commit()
-    db.close()
+def test_migrations_run_on_an_empty_postgres_database(postgres_server: PostgresServer) -> None:
+    url = postgres_server.empty_database()
+    store = Store(url, normalizer_version="1")
+    names = [r[0] for r in store.db.execute("SELECT name FROM _migrations ORDER BY name")]
+    assert names == sorted(name for name, _ in MIGRATIONS)
+
+
+def test_store_refuses_a_store_from_a_newer_version(store_url: str) -> None:
+    store = Store(store_url, normalizer_version="1")
+    with store.transaction():
+        store.db.execute("INSERT INTO _migrations VALUES ('9999_future', 'x')")
+    store.close()
     with pytest.raises(MigrationError, match="newer Marsad"):
-        Store(db_path, normalizer_version="1")
+        Store(store_url, normalizer_version="1")
 
 
-def test_article_round_trip_keeps_display_text_and_extra(db_path: str) -> None:
-    store = Store(db_path, normalizer_version="1")
+def test_article_round_trip_keeps_display_text_and_extra(store_url: str) -> None:
+    store = Store(store_url, normalizer_version="1")
     with store.transaction():
         article_id = _add(store, "id-1")
     article = store.article(article_id)
@@ -64,8 +71,8 @@ def test_article_round_trip_keeps_display_text_and_extra(db_path: str) -> None:
     assert not store.has_identity("id-2")
 
 
-def test_failed_transaction_writes_nothing(db_path: str) -> None:
-    store = Store(db_path, normalizer_version="1")
+def test_failed_transaction_writes_nothing(store_url: str) -> None:
+    store = Store(store_url, normalizer_version="1")
     with pytest.raises(RuntimeError), store.transaction():
         _add(store, "id-1")
         raise RuntimeError("killed mid-batch")
@@ -73,22 +80,22 @@ def test_failed_transaction_writes_nothing(db_path: str) -> None:
     assert store.fts_query('"خبر"', limit=5) == []
 
 
-def test_normalizer_change_is_detected_and_rebuild_clears_it(db_path: str) -> None:
-    store = Store(db_path, normalizer_version="1")
+def test_normalizer_change_is_detected_and_rebuild_clears_it(store_url: str) -> None:
+    store = Store(store_url, normalizer_version="1")
     assert store.reindex_needed  # a fresh store has no index version yet
     with store.transaction():
         article_id = _add(store, "id-1")
     store.rebuild_fts([(article_id, "جديد", "جديد")])
     store.close()
-    same = Store(db_path, normalizer_version="1")
+    same = Store(store_url, normalizer_version="1")
     assert not same.reindex_needed
     assert [a for a, _ in same.fts_query('"جديد"', limit=5)] == [article_id]
     same.close()
-    assert Store(db_path, normalizer_version="2").reindex_needed
+    assert Store(store_url, normalizer_version="2").reindex_needed
 
 
-def test_story_counters_track_span_and_outlets(db_path: str) -> None:
-    store = Store(db_path, normalizer_version="1")
+def test_story_counters_track_span_and_outlets(store_url: str) -> None:
+    store = Store(store_url, normalizer_version="1")
     with store.transaction():
         store.create_story(7)
         store.touch_story(7, "b", datetime(2026, 3, 5))

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from marsad.errors import StoreError
 from marsad.ingest import read_path
 from marsad.models import RawArticle, Skipped
 from marsad.pipeline import STAGES, IngestReport, Pipeline, ProgressFn
@@ -43,8 +44,13 @@ def run_bench(
     limit: int | None = None,
     settings: Settings | None = None,
     progress: ProgressFn | None = None,
+    store_location: str | None = None,
 ) -> str:
-    """Run the whole pipeline over a corpus; the last line is ``articles_per_s=N peak_rss_mb=M``."""
+    """Run the whole pipeline over a corpus; the last line is ``articles_per_s=N peak_rss_mb=M``.
+
+    ``store_location``: an empty store (path or URL) to ingest into, to measure that
+    backend; default a temporary SQLite file.
+    """
     lines = [f"corpus: {corpus}"]
     started = time.perf_counter()
     records = list(read_path(corpus))
@@ -62,7 +68,13 @@ def run_bench(
     workers = (settings or Settings()).workers
     totals = IngestReport()
     with tempfile.TemporaryDirectory(prefix="marsad-bench-") as tmp:
-        store = Store(Path(tmp) / "bench.db", normalizer_version=NORMALIZER_VERSION)
+        store = Store(
+            store_location or Path(tmp) / "bench.db", normalizer_version=NORMALIZER_VERSION
+        )
+        if store.count("articles"):
+            store.close()
+            raise StoreError(f"{store.location}: bench needs an empty store")
+        lines.append(f"store: {store.location}")
         pipeline = Pipeline(store, settings)
         # Reading counts towards the end-to-end rate, pro rata at every checkpoint: the
         # corpus is read in one go (to sort it by date), but a stream reads as it goes, and

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 from marsad import views
 from marsad.errors import StoreError
 from marsad.search.related import coverage_version
-from marsad.store.sqlite import Store
-from marsad.text.arabic import NORMALIZER_VERSION
+from marsad.store import Store, open_store, store_exists
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -33,10 +32,9 @@ def open_reader(db: str | Path, *, must_exist: bool = True) -> Store:
             ``marsad refresh``).
     """
     path = str(db)
-    if must_exist and path != ":memory:" and not Path(path).exists():
+    if must_exist and not store_exists(path):
         raise StoreError(f"{path}: no such store; run `marsad --db {path} ingest PATH` first")
-    store = Store(path, normalizer_version=NORMALIZER_VERSION)
-    store.refuse_writes()
+    store = open_store(path, read_only=True)
     if store.reindex_needed and store.max_article_id() > 0:
         store.close()
         raise StoreError(

@@ -24,8 +24,7 @@ from multiprocessing import get_context
 from marsad.ingest.prepare import Prepared, prepare_batch
 from marsad.models import RawArticle, Skipped
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
-from marsad.text import arabic
+from marsad.store import Store, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +92,7 @@ def worker_store(db_path: str) -> Store:
     """The worker's read-only connection to the writer's store (opened once per process)."""
     store = _WORKER_STORES.get(db_path)
     if store is None:
-        store = Store(db_path, normalizer_version=arabic.NORMALIZER_VERSION)
-        store.refuse_writes()
+        store = open_store(db_path, read_only=True)
         _WORKER_STORES[db_path] = store
     return store
 

@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from marsad.models import RawArticle, Skipped
 from marsad.refresh import refresh_story_analysis
-from marsad.store.sqlite import Store
-from marsad.text.arabic import NORMALIZER_VERSION
+from marsad.store import Store, open_store
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -58,9 +57,7 @@ class Writer:
 
         self.db_path = str(db_path)
         self.token = token or None
-        self.pipeline = Pipeline(
-            Store(self.db_path, normalizer_version=NORMALIZER_VERSION), settings
-        )
+        self.pipeline = Pipeline(open_store(self.db_path), settings)
         #: Called after every write (the read side's cache invalidation).
         self.on_change: Callable[[], None] = lambda: None
         self._write_lock = threading.Lock()
@@ -147,7 +144,7 @@ def warm_up() -> None:
 
 def rebuild_analysis(db_path: str, story_id: int) -> None:
     """Rebuild and keep one story's analysis (run in the refresher process)."""
-    store = Store(db_path, normalizer_version=NORMALIZER_VERSION)
+    store = open_store(db_path)
     try:
         refresh_story_analysis(store, story_id)
     finally:

@@ -44,6 +44,7 @@ from marsad.models import RawArticle, Skipped
 from marsad.pipeline import IngestReport, Pipeline
 from marsad.refresh import StoryRefresh, outlet_baseline
 from marsad.settings import Settings
+from marsad.store.dialect import sqlite_path
 from marsad.store.sqlite import Store
 from marsad.workers import fewer_collections
 
@@ -135,8 +136,9 @@ def backfill(
         client: a connected ``distributed.Client``.
         settings: pipeline settings (``batch_size`` is the write batch, as in ingest).
         shard_bytes: byte-range size for plain JSONL files.
-        workers_see_store: the store is a file the workers can open (one host): then
-            stories are summarized on the workers, else here.
+        workers_see_store: the workers can open the store (a SQLite file on one host, or a
+            PostgreSQL server they reach): then stories are summarized on the workers,
+            else here.
         progress: called with ("shards" | "articles" | "stories", done, total).
         on_skip: told every unreadable record (else kept in the report).
         on_warning: told every kept record that reading had to change.
@@ -194,9 +196,10 @@ def backfill(
     report.cpu_s["write"] = time.process_time() - cpu_started
 
     started, cpu_started = time.perf_counter(), time.process_time()
-    if workers_see_store and store.path != ":memory:":
+    location = _worker_location(store)
+    if workers_see_store and location is not None:
         report.summaries_on_workers = True
-        _summarize_on_workers(client, pipeline, settings, report, progress)
+        _summarize_on_workers(client, pipeline, location, settings, report, progress)
     else:
         pipeline.summarize_dirty(ingest)
     report.wall_s["summarize"] = time.perf_counter() - started
@@ -239,11 +242,13 @@ def _prepare_on_workers(
 def _summarize_on_workers(
     client: Client,
     pipeline: Pipeline,
+    location: str,
     settings: Settings,
     report: BackfillReport,
     progress: PhaseProgress | None,
 ) -> None:
-    """Summarize every touched story as tasks reading the store file; write them here."""
+    """Summarize every touched story as tasks reading the store at ``location``; write
+    them here."""
     from distributed import as_completed
 
     store = pipeline.store
@@ -251,10 +256,9 @@ def _summarize_on_workers(
     if not dirty:
         return
     baseline = outlet_baseline(store)
-    db_path = str(Path(store.path).resolve())  # a worker's working folder may differ
     chunks = [dirty[i : i + SUMMARY_CHUNK] for i in range(0, len(dirty), SUMMARY_CHUNK)]
     futures = [
-        client.submit(summarize_stories, db_path, chunk, baseline, settings, pure=False, retries=2)
+        client.submit(summarize_stories, location, chunk, baseline, settings, pure=False, retries=2)
         for chunk in chunks
     ]
     refreshed: list[StoryRefresh | None] = []
@@ -269,6 +273,15 @@ def _summarize_on_workers(
             progress("stories", min(done, len(dirty)), len(dirty))
     pipeline.apply_refreshed(refreshed)
     report.ingest.stories_summarized += len(dirty)
+
+
+def _worker_location(store: Store) -> str | None:
+    """Where a worker opens ``store``: its PostgreSQL URL, or its SQLite file as an
+    absolute path (a worker's working folder may differ); None for an in-memory store."""
+    if store.is_postgres:
+        return store.path
+    path = sqlite_path(store.path)
+    return None if path == ":memory:" else str(Path(path).resolve())
 
 
 def _phase(progress: PhaseProgress, what: str) -> Callable[[int, int], None]:

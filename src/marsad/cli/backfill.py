@@ -46,8 +46,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     from marsad.backfill.cluster import dask_client
     from marsad.backfill.run import backfill
     from marsad.settings import load_settings
-    from marsad.store.sqlite import Store
-    from marsad.text.arabic import NORMALIZER_VERSION
+    from marsad.store import open_store
+    from marsad.store.dialect import is_postgres
 
     for path in args.paths:
         if not Path(path).exists():
@@ -63,7 +63,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         settings = dataclasses.replace(settings, extract=False)
     if args.crawl_dates:
         settings = dataclasses.replace(settings, crawl_dates=True)
-    store = Store(args.db, normalizer_version=NORMALIZER_VERSION)
+    store = open_store(args.db)
     with dask_client(local_workers=args.local_workers, address=args.cluster) as client:
         # Dask serves its dashboard only with bokeh installed (not a Marsad dependency).
         missing = "" if importlib.util.find_spec("bokeh") else " (install bokeh to serve it)"
@@ -74,8 +74,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             client,
             settings=settings,
             shard_bytes=int(args.shard_mb * 1_000_000),
-            # A remote cluster's workers cannot open this machine's SQLite file.
-            workers_see_store=args.cluster is None,
+            # A remote cluster's workers cannot open this machine's SQLite file; a
+            # PostgreSQL server is assumed reachable from them as from here.
+            workers_see_store=args.cluster is None or is_postgres(args.db),
             progress=_progress_bars(),
             on_skip=_print_skipped,
             on_warning=_print_warning,

@@ -48,10 +48,9 @@ def add_parsers(sub: Any) -> None:
 
 
 def _store(db: str) -> Any:
-    from marsad.store.sqlite import Store
-    from marsad.text.arabic import NORMALIZER_VERSION
+    from marsad.store import open_store
 
-    return Store(db, normalizer_version=NORMALIZER_VERSION)
+    return open_store(db)
 
 
 def _print_json(data: Any) -> None:

@@ -60,11 +60,10 @@ def progress_bar(label: str) -> Callable[[int, int], None] | None:
 def _open_pipeline(db: str, config: str | None) -> Any:
     from marsad.pipeline import Pipeline
     from marsad.settings import load_settings
-    from marsad.store.sqlite import Store
-    from marsad.text.arabic import NORMALIZER_VERSION
+    from marsad.store import open_store
 
     settings = load_settings(config)  # first: a bad settings file leaves no empty store
-    return Pipeline(Store(db, normalizer_version=NORMALIZER_VERSION), settings)
+    return Pipeline(open_store(db), settings)
 
 
 def _open_reader(db: str) -> Any:
@@ -595,6 +594,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 kept_apart=corpus.parent / "kept_apart_ids.txt",
                 show_misses=args.errors,
                 progress=progress_bar("eval"),
+                pool_store=args.pool_db,
             )
         )
     return 0
@@ -626,6 +626,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.backfill:
         from marsad.bench import run_backfill_bench
 
+        if args.bench_db:
+            raise MarsadError("bench --backfill measures a temporary SQLite store; drop --db")
+
         print(
             run_backfill_bench(
                 Path(args.corpus),
@@ -638,7 +641,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 0
     print(
         run_bench(
-            Path(args.corpus), limit=args.limit, settings=settings, progress=progress_bar("bench")
+            Path(args.corpus),
+            limit=args.limit,
+            settings=settings,
+            progress=progress_bar("bench"),
+            store_location=args.bench_db,
         )
     )
     return 0
@@ -658,7 +665,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="marsad", description="Multi-source Arabic news intelligence."
     )
-    parser.add_argument("--db", default=DEFAULT_DB, help=f"store file (default {DEFAULT_DB})")
+    parser.add_argument(
+        "--db",
+        default=DEFAULT_DB,
+        help=f"store: a SQLite file (default {DEFAULT_DB}) or a postgresql://user@host/db URL",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument(
         "--config",
@@ -788,6 +799,11 @@ def build_parser() -> argparse.ArgumentParser:
         e, "SaudiNewsNet JSONL(.gz); its kept_apart_ids.txt beside it is left out of the pool"
     )
     e.add_argument("--errors", action="store_true", help="list the relevant articles missed")
+    e.add_argument(
+        "--pool-db",
+        help="build the pool in this empty store (e.g. a postgresql:// URL) instead of a"
+        " temporary SQLite file, to score search on that backend",
+    )
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser(
@@ -809,11 +825,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers", type=int, default=2, help="worker processes with --backfill (default 2)"
     )
+    p.add_argument(
+        "--db",
+        dest="bench_db",
+        help="ingest into this empty store (e.g. a postgresql:// URL) to measure that backend;"
+        " default a temporary SQLite file",
+    )
     p.set_defaults(run=cmd_bench)
 
-    from marsad.cli import backfill, desk, serve, watch
+    from marsad.cli import backfill, desk, serve, stores, watch
 
     backfill.add_parsers(sub)
+    stores.add_parsers(sub)
     watch.add_parsers(sub)
     serve.add_parsers(sub)
     desk.add_parsers(sub)

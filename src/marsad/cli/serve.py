@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.errors import ConfigError, MarsadError, MissingDependency
+from marsad.store import store_exists
 
 TOKEN_ENV = "MARSAD_TOKEN"
 DEFAULT_HOST = "127.0.0.1"
@@ -87,7 +88,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise ConfigError(f"port {args.port} is out of range 1-65535")
     token = args.token or os.environ.get(TOKEN_ENV) or None
-    if args.db != ":memory:" and not Path(args.db).exists() and token is None:
+    if not store_exists(args.db) and token is None:
         raise MarsadError(
             f"{args.db}: no such store; run `marsad --db {args.db} ingest PATH` first, "
             "or serve with --token to ingest through the API"

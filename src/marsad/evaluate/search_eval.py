@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from marsad.errors import StoreError
 from marsad.ingest import read_path
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, ProgressFn, Settings
@@ -101,8 +102,13 @@ def evaluate_search(
     kept_apart: Path | None = None,
     show_misses: bool = False,
     progress: ProgressFn | None = None,
+    pool_store: str | None = None,
 ) -> str:
-    """Build the pool, run every query and report recall@20 and MRR per part and kind."""
+    """Build the pool, run every query and report recall@20 and MRR per part and kind.
+
+    ``pool_store``: an empty store (path or URL) to build the pool in, to score search on
+    that backend; default a temporary SQLite file.
+    """
     queries = load_gold(gold_path)
     excluded = set(kept_apart.read_text().split()) if kept_apart and kept_apart.exists() else set()
     articles = pool_articles(corpus, {q.day for q in queries}, excluded)
@@ -110,7 +116,10 @@ def evaluate_search(
     per_query: list[tuple[GoldQuery, float, float]] = []
     lines = []
     with tempfile.TemporaryDirectory(prefix="marsad-eval-") as tmp:
-        store = Store(Path(tmp) / "eval.db", normalizer_version=NORMALIZER_VERSION)
+        store = Store(pool_store or Path(tmp) / "eval.db", normalizer_version=NORMALIZER_VERSION)
+        if store.count("articles"):
+            store.close()
+            raise StoreError(f"{store.location}: the pool store must be empty")
         try:
             Pipeline(store, settings).ingest(articles, progress=progress)
             ext_ids = store.ext_ids()

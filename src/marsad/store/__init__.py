@@ -1,0 +1,103 @@
+"""The store: articles, stories, threads, extractions and search, on SQLite or PostgreSQL.
+
+Open one with :func:`open_store`. A location is a plain path or ``sqlite:///path`` (a
+SQLite file, the default; ``":memory:"`` for a throwaway one) or ``postgresql://...`` (a
+team server, through psycopg 3). Both backends run the same :class:`Store` class, the same
+migrations in the same order (table ``_migrations``) and the same rules: one writer at a
+time, batch by batch (SQLite ``BEGIN IMMEDIATE``; PostgreSQL a transaction-level advisory
+lock), so ids handed out inside a write transaction are unique across processes.
+
+Why one class and not one per backend: every method, and every method added later, is
+written once; only what cannot be shared sits in a small :mod:`~marsad.store.dialect`
+object (opening a write transaction, the full-text table, one piece of clock arithmetic,
+the change counter, error kinds).
+
+Portable SQL: the subset every store query keeps to
+-------------------------------------------------------
+Write SQLite's spelling; on PostgreSQL :class:`~marsad.store.postgres.PgConnection`
+rewrites the marked items, and everything else must mean the same on both engines.
+
+* Placeholders ``?`` (never ``:name``); pass a tuple or list. ``True``/``False`` are stored
+  as 1/0 (flags are INTEGER columns).
+* ``INSERT OR IGNORE INTO ...`` (rewritten to ``ON CONFLICT DO NOTHING``) and
+  ``INSERT ... ON CONFLICT(key) DO UPDATE SET col = excluded.col``. In the ``SET`` part,
+  name the old row's columns with their table (``entity_stats.mentions + 1``): PostgreSQL
+  rejects a bare column there as ambiguous. Never ``INSERT OR REPLACE``.
+* A new row's id: ``store.insert_id("INSERT ...", params)`` (lastrowid on SQLite, RETURNING
+  on PostgreSQL); never ``cursor.lastrowid`` nor ``RETURNING`` directly.
+* A list parameter: ``col IN (SELECT value FROM json_each(?))`` with a JSON list
+  (rewritten to ``col = ANY(?)``), or ``IN (?, ?, ...)`` with one mark per value.
+* Full text: ``articles_fts MATCH ?`` with an FTS5 expression (AND, OR, NOT, parentheses,
+  ``words:``/``stems:`` filters, quoted phrases, ``*`` prefixes), joined on
+  ``articles_fts.rowid``; rank with ``bm25(articles_fts, 2.0, 1.0)`` (lower is better),
+  in the statement that has the MATCH. On PostgreSQL that is a GIN-indexed tsvector of
+  the same folded tokens and a negated ``ts_rank`` (an approximation): for ranked hits
+  call ``Store.fts_query``/``fts_filtered``, which rank with FTS5's exact bm25 on both.
+* Functions: ``count``, ``sum``, ``min``/``max`` (one argument: aggregates only),
+  ``coalesce``, ``substr``, ``length``, ``lower``, ``json_array_length(text_column)``,
+  ``CAST(x AS INTEGER|REAL|TEXT)``, ``CASE``. Not: two-argument ``max``/``min`` (write a
+  CASE), ``ifnull``, ``strftime``/``datetime``/``julianday`` (ask the dialect, as
+  ``story_reach`` does), ``group_concat``, ``instr``, ``printf``, ``round`` on REAL.
+* Every subquery in FROM has an alias (``FROM (...) AS t``); ``HAVING`` repeats the
+  aggregate (``HAVING count(*) >= 2``), never an output alias; every selected column that
+  is not aggregated is in ``GROUP BY``.
+* No ``LIMIT -1``; an ``ORDER BY`` over a column that may be NULL says ``NULLS FIRST`` or
+  ``NULLS LAST`` (the engines differ otherwise). A query whose row order matters to its
+  caller (even only to break ties) says ``ORDER BY``: without it SQLite tends to answer
+  in rowid order and PostgreSQL in whatever order its plan yields.
+* Times are ISO-8601 TEXT and compare as text; text compares bytewise on both (PostgreSQL
+  columns are created in the C collation).
+* A column named ``end`` may be written bare (it is quoted for PostgreSQL, where END is
+  reserved), or qualified (``p.end``).
+* Errors: a failed statement raises ``sqlite3.Error`` on SQLite and
+  :class:`~marsad.store.postgres.DatabaseError` (a :class:`~marsad.errors.StoreError`) on
+  PostgreSQL; catch :data:`DATABASE_ERRORS`. On PostgreSQL a failed statement ends the
+  transaction: do not catch an error inside ``transaction()`` and go on writing.
+* DDL in migrations: ``INTEGER PRIMARY KEY``, ``TEXT``, ``REAL``, ``BLOB``, ``WITHOUT
+  ROWID`` are mapped to PostgreSQL's types; triggers and functions differ and are written
+  per backend (see migration ``0009_entity_stats``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from marsad.store.dialect import is_postgres, sqlite_path
+from marsad.store.postgres import DatabaseError
+from marsad.store.sqlite import Store
+
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, DatabaseError)
+
+
+def open_store(
+    location: str | Path, *, normalizer_version: str | None = None, read_only: bool = False
+) -> Store:
+    """Open (creating and migrating when needed) the store at a path or URL.
+
+    Args:
+        location: a path, ``sqlite:///path``, ``":memory:"`` or ``postgresql://...``.
+        normalizer_version: the MATCH normalizer's version; default: the running one.
+        read_only: refuse writes on this connection.
+
+    Raises:
+        StoreError: The store cannot be opened (message says why and what to do).
+    """
+    if normalizer_version is None:
+        from marsad.text.arabic import NORMALIZER_VERSION
+
+        normalizer_version = NORMALIZER_VERSION
+    return Store(location, normalizer_version=normalizer_version, read_only=read_only)
+
+
+def store_exists(location: str | Path) -> bool:
+    """Whether a store is there to read: a SQLite file that exists, or any PostgreSQL URL
+    (a server database is created by its administrator; opening it migrates it)."""
+    text = str(location)
+    if is_postgres(text):
+        return True
+    path = sqlite_path(text)
+    return path == ":memory:" or Path(path).exists()
+
+
+__all__ = ["DATABASE_ERRORS", "DatabaseError", "Store", "open_store", "store_exists"]

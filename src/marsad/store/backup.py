@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marsad.errors import StoreError
+from marsad.store.dialect import is_postgres, sqlite_path
 from marsad.store.lock import exclusive
 
 _PAGES_PER_STEP = -1  # copy all pages in one step: one consistent snapshot under a read lock
@@ -34,6 +35,16 @@ class BackupReport:
     articles: int
     stories: int
     bytes: int
+
+
+def _sqlite_file(location: str | Path) -> Path:
+    """The file of a SQLite store; a PostgreSQL store is backed up with its own tools."""
+    if is_postgres(str(location)):
+        raise StoreError(
+            "backup and restore copy SQLite files; back up a PostgreSQL store with pg_dump"
+            " (or copy it to a file with `marsad copy-store URL FILE`)"
+        )
+    return Path(sqlite_path(str(location)))
 
 
 def _read_only_uri(path: Path) -> str:
@@ -68,7 +79,7 @@ def backup_store(db_path: str | Path, out: str | Path, *, force: bool = False) -
     Raises:
         StoreError: No such store, ``out`` exists (without ``force``), or the copy failed.
     """
-    source, target = Path(db_path), Path(out)
+    source, target = _sqlite_file(db_path), Path(out)
     if not source.is_file():
         raise StoreError(f"{source}: no such store; pass the store with --db")
     if target.exists() and not force:
@@ -107,7 +118,7 @@ def restore_store(backup: str | Path, db_path: str | Path, *, force: bool = Fals
         StoreError: The backup is missing, damaged or not a Marsad store, the store exists
             and ``force`` is not set, or another process has the store open.
     """
-    source, target = Path(backup), Path(db_path)
+    source, target = Path(backup), _sqlite_file(db_path)
     if not source.is_file():
         raise StoreError(f"{source}: no such backup file")
     problems = integrity_problems(source)

@@ -6,10 +6,8 @@ portable subset (``?`` placeholders, standard SQL); what only SQLite can say sit
 small helper each, for a PostgreSQL form to replace:
 
 * :meth:`ReadQueries._ids_in` (``json_each``: an id list too long for placeholders),
-* :meth:`ReadQueries.has_table` (``sqlite_master``),
 * :meth:`ReadQueries.count_fts_matches` (the FTS5 table),
-* :meth:`ReadQueries.refuse_writes` (``PRAGMA query_only``),
-* :meth:`ReadQueries.co_occurring_entities` (a bare column beside ``GROUP BY``).
+* :meth:`ReadQueries.refuse_writes` (``PRAGMA query_only``).
 
 Nothing here writes. Rows come back as tuples or dicts of plain values, in the column
 order or with the keys each docstring names: callers never see a cursor.
@@ -48,13 +46,6 @@ class ReadQueries:
         would pass SQLite's placeholder limit); PostgreSQL: ``column = ANY(?)``.
         """
         return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))]
-
-    def has_table(self, name: str) -> bool:
-        """Whether the store has a table of this name (older stores lack some)."""
-        row = self.db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-        ).fetchone()
-        return row is not None
 
     def count_fts_matches(self, expression: str) -> int:
         """Articles the full-text expression matches (a document frequency)."""
@@ -290,11 +281,12 @@ class ReadQueries:
         """Entities mentioned in these articles, other than ``exclude_keys``, in most
         articles first: dicts of name, label, articles.
 
-        SQLite only: ``canonical`` and ``label`` are bare columns beside ``GROUP BY key``
-        (one row's values); PostgreSQL needs them aggregated.
+        ``max()``: one spelling and label per key, the same on every backend (a bare column
+        beside ``GROUP BY`` would take an arbitrary row's, and PostgreSQL refuses it).
         """
         return self._dicts(
-            "SELECT canonical AS name, label, count(DISTINCT article_id) AS articles FROM mentions"
+            "SELECT max(canonical) AS name, max(label) AS label,"
+            " count(DISTINCT article_id) AS articles FROM mentions"
             f" WHERE article_id IN ({_marks(len(article_ids))})"
             f" AND key NOT IN ({_marks(len(exclude_keys))})"
             " GROUP BY key ORDER BY articles DESC, name LIMIT ?",

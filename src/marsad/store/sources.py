@@ -1,6 +1,7 @@
 """Watch state in the store: feed validators, seen feed items, per-source health.
 
-Tables (migration ``0003_sources``):
+Tables (migration ``0003_sources`` in :mod:`marsad.store.sqlite`, where every migration
+is registered, in order):
 
 * ``watch_feeds``: per feed or page URL, the ETag and Last-Modified of the last response
   whose items are all stored;
@@ -22,36 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from marsad.errors import StoreError
-from marsad.store.sqlite import Store, migration
-
-
-@migration("0003_sources")
-def _sources(db: sqlite3.Connection) -> None:
-    for statement in (
-        """CREATE TABLE watch_sources (
-            name TEXT PRIMARY KEY,
-            last_success TEXT,
-            last_error TEXT,
-            last_error_at TEXT,
-            consecutive_errors INTEGER NOT NULL DEFAULT 0
-        )""",
-        """CREATE TABLE watch_feeds (
-            url TEXT PRIMARY KEY,
-            source TEXT NOT NULL,
-            etag TEXT,
-            last_modified TEXT,
-            fetched_at TEXT
-        )""",
-        """CREATE TABLE watch_seen (
-            key TEXT PRIMARY KEY,
-            source TEXT NOT NULL,
-            item_hash TEXT NOT NULL,
-            article_id INTEGER REFERENCES articles(id),
-            seen_at TEXT NOT NULL
-        )""",
-        "CREATE INDEX watch_seen_article ON watch_seen(article_id)",
-    ):
-        db.execute(statement)
+from marsad.store.sqlite import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +138,7 @@ class WatchStore(Store):
                 "INSERT INTO watch_sources (name, last_error, last_error_at, consecutive_errors)"
                 " VALUES (?, ?, ?, 1) ON CONFLICT(name) DO UPDATE SET"
                 " last_error = excluded.last_error, last_error_at = excluded.last_error_at,"
-                " consecutive_errors = consecutive_errors + 1",
+                " consecutive_errors = watch_sources.consecutive_errors + 1",
                 (source, message, _now()),
             )
             row = self.db.execute(

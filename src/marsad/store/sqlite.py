@@ -21,12 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from marsad.errors import MigrationError, StoreError
+from marsad.store.dialect import DIALECTS, is_postgres, postgres_extras, sqlite_path
 from marsad.store.lock import hold_shared
+from marsad.store.postgres import PgConnection, bm25_matches, redact
 from marsad.store.read_queries import ReadQueries
 from marsad.store.redirects import StoryRedirects, create_story_redirects
+from marsad.store.watchlists import create_watchlists
 from marsad.writes import ArticleWrite, RecordWriteError
 
-Migration = Callable[[sqlite3.Connection], None]
+# A migration gets the store's connection: sqlite3's, or PgConnection, which runs the same
+# portable statements (CREATE/ALTER TABLE in PostgreSQL's types) on PostgreSQL.
+Migration = Callable[[Any], None]
 BUSY_TIMEOUT_MS = 60_000  # one statement's wait for the write lock
 WAIT_STEP_MS = 1_000  # transaction() retries at this step...
 WAIT_REPORT_S = 5.0  # ...and says it is waiting this often
@@ -50,7 +55,7 @@ def migration(name: str) -> Callable[[Migration], Migration]:
     return register
 
 
-def _run_script(db: sqlite3.Connection, script: str) -> None:
+def _run_script(db: Any, script: str) -> None:
     # executescript() would COMMIT the migration's transaction first; run statements one by one.
     for statement in script.split(";"):
         if statement.strip():
@@ -58,7 +63,7 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
 
 
 @migration("0001_initial")
-def _initial(db: sqlite3.Connection) -> None:
+def _initial(db: Any) -> None:
     _run_script(
         db,
         """
@@ -100,10 +105,12 @@ def _initial(db: sqlite3.Connection) -> None:
         """,
     )
     _create_fts(db)
+    if isinstance(db, PgConnection):
+        postgres_extras(db)
 
 
 @migration("0002_url_identity")
-def _url_identity(db: sqlite3.Connection) -> None:
+def _url_identity(db: Any) -> None:
     # One article per canonical URL; a changed text at a known URL is a new version that
     # supersedes the old row (kept, never silently overwritten).
     _run_script(
@@ -116,8 +123,37 @@ def _url_identity(db: sqlite3.Connection) -> None:
     )
 
 
+@migration("0003_sources")
+def _watch_sources(db: Any) -> None:
+    for statement in (
+        """CREATE TABLE watch_sources (
+            name TEXT PRIMARY KEY,
+            last_success TEXT,
+            last_error TEXT,
+            last_error_at TEXT,
+            consecutive_errors INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE watch_feeds (
+            url TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            fetched_at TEXT
+        )""",
+        """CREATE TABLE watch_seen (
+            key TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            item_hash TEXT NOT NULL,
+            article_id INTEGER REFERENCES articles(id),
+            seen_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX watch_seen_article ON watch_seen(article_id)",
+    ):
+        db.execute(statement)
+
+
 @migration("0004_threads_passages")
-def _threads_passages(db: sqlite3.Connection) -> None:
+def _threads_passages(db: Any) -> None:
     # Threads chain stories of one evolving event across days; ``breaking`` flags a story
     # whose arrival rate jumps above its outlets' baseline; passages are the parts of
     # roundup articles that report a different story than the article as a whole.
@@ -136,7 +172,7 @@ def _threads_passages(db: sqlite3.Connection) -> None:
             first_paragraph INTEGER NOT NULL,
             last_paragraph INTEGER NOT NULL,
             start INTEGER NOT NULL,
-            end INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
             score REAL NOT NULL
         );
         CREATE INDEX passages_story ON passages(story_id);
@@ -146,7 +182,7 @@ def _threads_passages(db: sqlite3.Connection) -> None:
 
 
 @migration("0005_extraction")
-def _extraction(db: sqlite3.Connection) -> None:
+def _extraction(db: Any) -> None:
     # What the extract stage found, per article; offsets index the stored body.
     _run_script(
         db,
@@ -157,7 +193,7 @@ def _extraction(db: sqlite3.Connection) -> None:
             label TEXT NOT NULL,
             text TEXT NOT NULL,
             start INTEGER NOT NULL,
-            end INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
             canonical TEXT NOT NULL,
             key TEXT NOT NULL
         );
@@ -172,7 +208,7 @@ def _extraction(db: sqlite3.Connection) -> None:
             speaker_key TEXT NOT NULL,
             cue TEXT NOT NULL,
             start INTEGER NOT NULL,
-            end INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
             direct INTEGER NOT NULL,
             source TEXT
         );
@@ -184,7 +220,7 @@ def _extraction(db: sqlite3.Connection) -> None:
             value REAL,
             text TEXT NOT NULL,
             start INTEGER NOT NULL,
-            end INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
             counted TEXT NOT NULL,
             counted_key TEXT NOT NULL,
             is_percent INTEGER NOT NULL,
@@ -198,13 +234,13 @@ def _extraction(db: sqlite3.Connection) -> None:
 
 
 @migration("0006_story_analysis")
-def _story_analysis(db: sqlite3.Connection) -> None:
+def _story_analysis(db: Any) -> None:
     # Outlet comparison and timeline, rebuilt with the summary whenever a story changes.
     db.execute("ALTER TABLE stories ADD COLUMN analysis TEXT")
 
 
 @migration("0007_story_revisions")
-def _story_revisions(db: sqlite3.Connection) -> None:
+def _story_revisions(db: Any) -> None:
     # A per-story change counter lets the server keep a story's page cached across ingests
     # that did not touch that story. Every Store method that changes what a story page
     # shows bumps it in the same UPDATE (cheaper than a trigger's second UPDATE per write).
@@ -212,7 +248,7 @@ def _story_revisions(db: sqlite3.Connection) -> None:
 
 
 @migration("0008_river_index")
-def _river_index(db: sqlite3.Connection) -> None:
+def _river_index(db: Any) -> None:
     # The river (newest stories first, with its total and its outlet menu) is the most
     # viewed page: these indexes cover its filter, order and counts, so none reads the
     # wide rows. (source, superseded_by) replaces the index on source alone.
@@ -225,7 +261,7 @@ def _river_index(db: sqlite3.Connection) -> None:
 
 
 @migration("0010_state_deltas")
-def _state_deltas(db: sqlite3.Connection) -> None:
+def _state_deltas(db: Any) -> None:
     # Every committed batch saves what it changed in the clustering state (a delta, in the
     # batch's own transaction) under a store-wide revision. A writer that finds the
     # revision moved (another writer, or a restart) replays the deltas it has not seen,
@@ -235,7 +271,7 @@ def _state_deltas(db: sqlite3.Connection) -> None:
 
 
 @migration("0011_statement_speaker_parts")
-def _statement_speaker_parts(db: sqlite3.Connection) -> None:
+def _statement_speaker_parts(db: Any) -> None:
     # A speaker is stored as its name (speaker_resolved) with its title and description
     # apart, and flagged when it is a reference (الوزارة، البيان) nothing earlier resolved.
     _run_script(
@@ -259,7 +295,7 @@ _ENTITY_STATS = (
 
 
 @migration("0009_entity_stats")
-def _entity_stats(db: sqlite3.Connection) -> None:
+def _entity_stats(db: Any) -> None:
     # The entities page ranks every entity of the store; aggregating all mentions per view
     # takes a second on 30k articles. Per-entity figures are kept instead, counted up as
     # articles arrive: the distinct stories and outlets of an entity are kept as pairs whose
@@ -287,14 +323,22 @@ def _entity_stats(db: sqlite3.Connection) -> None:
     )
     _count_entities(db)
     for table, column in (("entity_stories", "stories"), ("entity_outlets", "outlets")):
-        db.execute(
-            f"CREATE TRIGGER {table}_count AFTER INSERT ON {table} BEGIN"
-            f" UPDATE entity_stats SET {column} = {column} + 1 WHERE key = NEW.key; END"
-        )
+        bump = f"UPDATE entity_stats SET {column} = {column} + 1 WHERE key = NEW.key"
+        if isinstance(db, PgConnection):
+            db.execute_raw(
+                f"CREATE FUNCTION {table}_count() RETURNS trigger LANGUAGE plpgsql"
+                f" AS $$ BEGIN {bump}; RETURN NULL; END $$"
+            )
+            db.execute_raw(
+                f"CREATE TRIGGER {table}_count AFTER INSERT ON {table}"
+                f" FOR EACH ROW EXECUTE FUNCTION {table}_count()"
+            )
+        else:
+            db.execute(f"CREATE TRIGGER {table}_count AFTER INSERT ON {table} BEGIN {bump}; END")
 
 
 @migration("0012_wire_agency")
-def _wire_agency(db: sqlite3.Connection) -> None:
+def _wire_agency(db: Any) -> None:
     # The agency an article credits (extract.wires), and whether its time is the outlet's
     # publication time or only when it was crawled. Rows stored before say neither.
     _run_script(
@@ -306,10 +350,11 @@ def _wire_agency(db: sqlite3.Connection) -> None:
     )
 
 
+migration("0013_watchlists")(create_watchlists)  # store/watchlists.py
 migration("0014_story_redirects")(create_story_redirects)  # store/redirects.py
 
 
-def _count_entities(db: sqlite3.Connection, keys: str | None = None) -> None:
+def _count_entities(db: Any, keys: str | None = None) -> None:
     """Count entities (all, or those of the JSON list ``keys``) from their live mentions.
 
     Their figures and pairs must be absent. Pairs go in first, while no figures row
@@ -326,12 +371,8 @@ def _count_entities(db: sqlite3.Connection, keys: str | None = None) -> None:
     db.execute(_ENTITY_STATS.format(only=only), params)
 
 
-def _create_fts(db: sqlite3.Connection) -> None:
-    # Contentless: the MATCH text is derived data, rebuilt whenever the normalizer changes.
-    db.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
-        "words, stems, content='', tokenize='unicode61 remove_diacritics 0')"
-    )
+def _create_fts(db: Any) -> None:
+    DIALECTS["postgresql" if isinstance(db, PgConnection) else "sqlite"].create_fts(db)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -374,17 +415,39 @@ class StoredStory:
 
 
 class Store(ReadQueries, StoryRedirects):
-    """A Marsad database file (or ``":memory:"``)."""
+    """A Marsad store: a SQLite file (or ``":memory:"``), or a PostgreSQL database.
 
-    def __init__(self, path: str | Path, *, normalizer_version: str) -> None:
-        self.path = str(path)
+    Args:
+        location: a file path, ``sqlite:///path``, or ``postgresql://user@host/db``.
+        normalizer_version: the MATCH normalizer's version (a change means reindexing).
+        read_only: refuse writes on this connection (readers of a served store).
+    """
+
+    def __init__(
+        self, location: str | Path, *, normalizer_version: str, read_only: bool = False
+    ) -> None:
+        self.path = str(location)
         self._depth = 0  # nesting of transaction() blocks
         self.rollback_hooks: list[Callable[[], None]] = []
+        self.is_postgres = is_postgres(self.path)
+        self.dialect = DIALECTS["postgresql" if self.is_postgres else "sqlite"]
+        self.db: Any
+        if self.is_postgres:
+            self.db = PgConnection(self.path)
+            self._migrate()
+        else:
+            self._open_sqlite(sqlite_path(self.path))
+        if read_only:
+            self.dialect.set_read_only(self.db)
+        self.reindex_needed = self.get_meta("normalizer_version") != normalizer_version
+        self.normalizer_version = normalizer_version
+
+    def _open_sqlite(self, path: str) -> None:
         try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-                hold_shared(self.path)  # restore refuses while any other process holds it
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                hold_shared(path)  # restore refuses while any other process holds it
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             # A single statement waits this long for another writer's batch to commit
             # (set first: switching a new file to WAL takes the lock too); transaction()
             # waits as long as it takes.
@@ -392,11 +455,14 @@ class Store(ReadQueries, StoryRedirects):
             self._retry_while_locked(self._prepare)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(
-                f"{self.path}: cannot open the store ({exc}); check the path and permissions, "
+                f"{path}: cannot open the store ({exc}); check the path and permissions, "
                 "or restore it from a backup"
             ) from exc
-        self.reindex_needed = self.get_meta("normalizer_version") != normalizer_version
-        self.normalizer_version = normalizer_version
+
+    @property
+    def location(self) -> str:
+        """Where the store is, fit for messages (a PostgreSQL password is hidden)."""
+        return redact(self.path)
 
     # -- schema -------------------------------------------------------------------------
     def _prepare(self) -> None:
@@ -419,15 +485,17 @@ class Store(ReadQueries, StoryRedirects):
                     raise
                 time.sleep(0.05)
 
+    def _applied_migrations(self) -> set[str]:
+        if not self.dialect.table_exists(self.db, "_migrations"):
+            return set()
+        return {str(row[0]) for row in self.db.execute("SELECT name FROM _migrations")}
+
     def _migrate(self) -> None:
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-        )
-        done = {row[0] for row in self.db.execute("SELECT name FROM _migrations")}
+        done = self._applied_migrations()
         known = {name for name, _ in MIGRATIONS}
         if done - known:
             raise MigrationError(
-                f"{self.path} was written by a newer Marsad (unknown migrations "
+                f"{self.location} was written by a newer Marsad (unknown migrations "
                 f"{sorted(done - known)}); upgrade Marsad to open it"
             )
         if known <= done:
@@ -435,7 +503,11 @@ class Store(ReadQueries, StoryRedirects):
         # Under the write lock, asking again: two processes opening a new store at once
         # must not both apply a migration.
         with self.transaction():
-            done = {row[0] for row in self.db.execute("SELECT name FROM _migrations")}
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS _migrations"
+                " (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            done = self._applied_migrations()
             # Name order, not import order: modules may register migrations in any order.
             for name, apply in sorted(MIGRATIONS):
                 if name not in done:
@@ -444,15 +516,21 @@ class Store(ReadQueries, StoryRedirects):
                         "INSERT INTO _migrations VALUES (?, ?)", (name, datetime.now().isoformat())
                     )
 
+    def insert_id(self, sql: str, params: Sequence[Any]) -> int:
+        """Run one INSERT into a table keyed by ``id``; returns the new row's id."""
+        return self.dialect.insert_id(self.db, sql, params)
+
+    def has_table(self, name: str) -> bool:
+        """Whether the store has a table of that name."""
+        return self.dialect.table_exists(self.db, name)
+
     @property
     def schema_version(self) -> int:
         """Number of migrations applied."""
         return int(self.db.execute("SELECT count(*) FROM _migrations").fetchone()[0])
 
     @contextmanager
-    def transaction(
-        self, on_wait: Callable[[float], None] | None = None
-    ) -> Iterator[sqlite3.Connection]:
+    def transaction(self, on_wait: Callable[[float], None] | None = None) -> Iterator[Any]:
         """Run a block atomically: everything or nothing is written.
 
         Waits for other writers as long as it takes: writers (ingest, watch, the API) take
@@ -470,16 +548,16 @@ class Store(ReadQueries, StoryRedirects):
             try:
                 yield self.db
             except BaseException:
-                self.db.execute(f"ROLLBACK TO {savepoint}")
-                self.db.execute(f"RELEASE {savepoint}")
+                self.db.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                self.db.execute(f"RELEASE SAVEPOINT {savepoint}")
                 for hook in self.rollback_hooks:
                     hook()
                 raise
             finally:
                 self._depth -= 1
-            self.db.execute(f"RELEASE {savepoint}")
+            self.db.execute(f"RELEASE SAVEPOINT {savepoint}")
             return
-        self._begin(on_wait)
+        self.dialect.begin_write(self.db, on_wait, step_ms=WAIT_STEP_MS, report_s=WAIT_REPORT_S)
         self._depth = 1
         try:
             yield self.db
@@ -491,25 +569,7 @@ class Store(ReadQueries, StoryRedirects):
         finally:
             self._depth = 0
         self.db.execute("COMMIT")
-
-    def _begin(self, on_wait: Callable[[float], None] | None) -> None:
-        started = time.monotonic()
-        reported = started
-        self.db.execute(f"PRAGMA busy_timeout={WAIT_STEP_MS}")
-        try:
-            while True:
-                try:
-                    self.db.execute("BEGIN IMMEDIATE")
-                    return
-                except sqlite3.OperationalError as exc:
-                    if "locked" not in str(exc) and "busy" not in str(exc):
-                        raise
-                now = time.monotonic()
-                if on_wait is not None and now - reported >= WAIT_REPORT_S:
-                    reported = now
-                    on_wait(now - started)
-        finally:
-            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self.dialect.after_commit(self.db)
 
     def close(self) -> None:
         """Close the connection."""
@@ -621,7 +681,7 @@ class Store(ReadQueries, StoryRedirects):
         time_kind: str | None = None,
     ) -> int:
         """Insert one article and its full-text entry; returns the new article id."""
-        cur = self.db.execute(
+        article_id = self.insert_id(
             "INSERT INTO articles (ext_id, source, published, title, body, boilerplate, url, extra,"
             " origin, identity, content_hash, signature, duplicate_of, story_id, ingested_at,"
             " canonical_url, agency, time_kind)"
@@ -647,11 +707,7 @@ class Store(ReadQueries, StoryRedirects):
                 time_kind,
             ),
         )
-        article_id = int(cur.lastrowid or 0)
-        self.db.execute(
-            "INSERT INTO articles_fts (rowid, words, stems) VALUES (?, ?, ?)",
-            (article_id, words, stems),
-        )
+        self.dialect.add_fts(self.db, [(article_id, words, stems)])
         return article_id
 
     def current_version(self, canonical_url: str) -> tuple[int, str, int | None] | None:
@@ -787,9 +843,9 @@ class Store(ReadQueries, StoryRedirects):
         grouped = (
             f"SELECT thread_id, count(*) AS n, sum(n_articles), min(first_seen),"
             f" max(last_seen) AS last FROM stories WHERE thread_id IS NOT NULL"
-            f" AND {LISTED_STORY} GROUP BY thread_id HAVING n >= {MIN_THREAD_STORIES}"
+            f" AND {LISTED_STORY} GROUP BY thread_id HAVING count(*) >= {MIN_THREAD_STORIES}"
         )
-        total = int(self.db.execute(f"SELECT count(*) FROM ({grouped})").fetchone()[0])
+        total = int(self.db.execute(f"SELECT count(*) FROM ({grouped}) AS listed").fetchone()[0])
         rows = self.db.execute(
             f"{grouped} ORDER BY last DESC, thread_id LIMIT ? OFFSET ?", (limit, offset)
         ).fetchall()
@@ -812,11 +868,8 @@ class Store(ReadQueries, StoryRedirects):
     def rebuild_fts(self, rows: Iterable[tuple[int, str, str]]) -> None:
         """Replace the whole full-text index with (id, words, stems) rows; one transaction."""
         with self.transaction():
-            self.db.execute("DROP TABLE IF EXISTS articles_fts")
-            _create_fts(self.db)
-            self.db.executemany(
-                "INSERT INTO articles_fts (rowid, words, stems) VALUES (?, ?, ?)", rows
-            )
+            self.dialect.clear_fts(self.db)
+            self.dialect.add_fts(self.db, rows)
             self.set_meta("normalizer_version", self.normalizer_version)
         self.reindex_needed = False
 
@@ -871,7 +924,8 @@ class Store(ReadQueries, StoryRedirects):
         self.db.executemany(
             "INSERT INTO entity_stats (key, name, label, mentions, articles, stories, outlets)"
             " VALUES (?, ?, ?, ?, 1, 0, 0) ON CONFLICT(key) DO UPDATE"
-            " SET mentions = mentions + excluded.mentions, articles = articles + 1",
+            " SET mentions = entity_stats.mentions + excluded.mentions,"
+            " articles = entity_stats.articles + 1",
             mentions,
         )
         if story_id is not None:
@@ -904,7 +958,9 @@ class Store(ReadQueries, StoryRedirects):
         """Create an empty story row; an id already in use is an error (never a merge)."""
         try:
             self.db.execute("INSERT INTO stories (id) VALUES (?)", (story_id,))
-        except sqlite3.IntegrityError as exc:
+        except (sqlite3.IntegrityError, StoreError) as exc:
+            if not self.dialect.is_unique_violation(exc):
+                raise
             raise StoreError(f"story id {story_id} is already in use") from exc
 
     def touch_story(self, story_id: int, source: str, published: datetime) -> None:
@@ -945,13 +1001,14 @@ class Store(ReadQueries, StoryRedirects):
     def story_reach(self, since: datetime, *, window_hours: float) -> dict[int, int]:
         """Listed stories active since a time, counted by the distinct outlets of their
         last ``window_hours`` (the breaking baseline: how far a story usually gets)."""
+        window_start, window = self.dialect.seconds_before("s.last_seen", window_hours * 3600)
         rows = self.db.execute(
             "SELECT reach, count(*) FROM (SELECT count(DISTINCT a.source) AS reach"
             " FROM stories s JOIN articles a ON a.story_id = s.id"
             f" WHERE s.{LISTED_STORY} AND s.last_seen >= ? AND a.superseded_by IS NULL"
-            " AND a.published > strftime('%Y-%m-%dT%H:%M:%S', s.last_seen, ?)"
-            " GROUP BY s.id) GROUP BY reach",
-            (since.isoformat(), f"-{window_hours * 3600:.0f} seconds"),
+            f" AND a.published > {window_start}"
+            " GROUP BY s.id) AS reaches GROUP BY reach",
+            (since.isoformat(), window),
         )
         return {int(outlets): int(n) for outlets, n in rows}
 
@@ -982,11 +1039,11 @@ class Store(ReadQueries, StoryRedirects):
                 " WHERE id = ? AND revision = ?",
                 (encoded, story_id, revision),
             )
-        return cursor.rowcount > 0
+        return bool(cursor.rowcount > 0)
 
     def data_version(self) -> int:
         """A number that changes whenever another connection commits (cheap to ask)."""
-        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        return self.dialect.data_version(self.db)
 
     def story_revision(self, story_id: int) -> int | None:
         """The story's change counter (bumped by every write its page shows), or None."""
@@ -1102,7 +1159,7 @@ class Store(ReadQueries, StoryRedirects):
             " WHERE id = ?" + only,
             params,
         )
-        return cursor.rowcount > 0
+        return bool(cursor.rowcount > 0)
 
     def story(self, story_id: int) -> StoredStory | None:
         """Fetch one story."""
@@ -1185,12 +1242,15 @@ class Store(ReadQueries, StoryRedirects):
     def fts_query(self, expression: str, *, limit: int, offset: int = 0) -> list[tuple[int, float]]:
         """Run an FTS5 MATCH expression; returns (article id, bm25 rank) best first."""
         try:
+            if self.is_postgres:
+                ranked = bm25_matches(self.db, expression)[offset : offset + limit]
+                return [(int(r[0]), float(r[1])) for r in ranked]
             rows = self.db.execute(
                 "SELECT rowid, bm25(articles_fts, 2.0, 1.0) AS rank FROM articles_fts"
                 " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
                 (expression, limit, offset),
             ).fetchall()
-        except sqlite3.OperationalError as exc:
+        except (sqlite3.OperationalError, StoreError) as exc:
             raise StoreError(f"search expression not understood ({exc})") from exc
         return [(int(r[0]), float(r[1])) for r in rows]
 
@@ -1210,8 +1270,8 @@ class Store(ReadQueries, StoryRedirects):
         ``since``/``until`` bound the publication time (ISO strings, inclusive). Returns the
         number of matching live articles (copies included) and one page of rows.
         """
-        where = ["articles_fts MATCH ?", "a.superseded_by IS NULL"]
-        params: list[Any] = [expression]
+        where = ["a.superseded_by IS NULL"]
+        params: list[Any] = []
         for condition, value in (
             ("a.published >= ?", since),
             ("a.published <= ?", until),
@@ -1221,18 +1281,31 @@ class Store(ReadQueries, StoryRedirects):
             if value is not None:
                 where.append(condition)
                 params.append(value)
-        joined = (
-            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE "
-            + " AND ".join(where)
-        )
         try:
-            total = int(self.db.execute(f"SELECT count(*) {joined}", params).fetchone()[0])
-            rows = self.db.execute(
-                "SELECT a.id, bm25(articles_fts, 2.0, 1.0) AS rank, a.story_id, a.duplicate_of"
-                f" {joined} ORDER BY rank LIMIT ? OFFSET ?",
-                [*params, limit, offset],
-            ).fetchall()
-        except sqlite3.OperationalError as exc:
+            if self.is_postgres:
+                # bm25 ranks every match (as FTS5 does before its LIMIT); the page is cut here.
+                ranked = bm25_matches(
+                    self.db,
+                    expression,
+                    joins="JOIN articles a ON a.id = f.rowid",
+                    where="".join(f" AND {w}" for w in where),
+                    params=params,
+                    columns=("a.story_id", "a.duplicate_of"),
+                )
+                total, rows = len(ranked), ranked[offset : offset + limit]
+            else:
+                joined = (
+                    "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+                    " WHERE articles_fts MATCH ? AND " + " AND ".join(where)
+                )
+                params = [expression, *params]
+                total = int(self.db.execute(f"SELECT count(*) {joined}", params).fetchone()[0])
+                rows = self.db.execute(
+                    "SELECT a.id, bm25(articles_fts, 2.0, 1.0) AS rank, a.story_id,"
+                    f" a.duplicate_of {joined} ORDER BY rank LIMIT ? OFFSET ?",
+                    [*params, limit, offset],
+                ).fetchall()
+        except (sqlite3.OperationalError, StoreError) as exc:
             raise StoreError(f"search expression not understood ({exc})") from exc
         return total, [
             SearchRow(
@@ -1448,7 +1521,3 @@ def _story(row: Sequence[Any]) -> StoredStory:
         revision=int(row[10]),
         n_passages=int(row[11]),
     )
-
-
-from marsad.store import sources as _sources  # noqa: E402,F401  (registers its migration)
-from marsad.store import watchlists as _watchlists  # noqa: E402,F401  (registers its migration)

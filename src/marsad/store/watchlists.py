@@ -11,19 +11,19 @@ Tables (migration ``0013_watchlists``):
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from marsad.store.sqlite import Store, migration
+if TYPE_CHECKING:
+    from marsad.store.sqlite import Store
 
 WATCH_KINDS = ("search", "entity", "outlet")
 
 
-@migration("0013_watchlists")
-def _watchlists(db: sqlite3.Connection) -> None:
+def create_watchlists(db: Any) -> None:
+    """Migration ``0013_watchlists`` (registered in :mod:`marsad.store.sqlite`)."""
     kinds = ", ".join(f"'{k}'" for k in WATCH_KINDS)
     for statement in (
         f"""CREATE TABLE watchlists (
@@ -79,11 +79,11 @@ def add_watchlist(store: Store, *, name: str, kind: str, query: str, now: dateti
     if kind not in WATCH_KINDS:
         raise ValueError(f"watchlist kind must be one of {', '.join(WATCH_KINDS)}, got {kind!r}")
     with store.transaction():
-        cursor = store.db.execute(
+        watchlist_id = store.insert_id(
             "INSERT INTO watchlists (name, kind, query, created_at) VALUES (?, ?, ?, ?)",
             (name, kind, query, now.isoformat(timespec="seconds")),
         )
-    found = get_watchlist(store, int(cursor.lastrowid or 0))
+    found = get_watchlist(store, watchlist_id)
     assert found is not None  # just inserted
     return found
 
@@ -104,7 +104,7 @@ def remove_watchlist(store: Store, watchlist_id: int) -> bool:
     with store.transaction():
         store.db.execute("DELETE FROM watchlist_matches WHERE watchlist_id = ?", (watchlist_id,))
         cursor = store.db.execute("DELETE FROM watchlists WHERE id = ?", (watchlist_id,))
-    return cursor.rowcount > 0
+    return bool(cursor.rowcount > 0)
 
 
 # -- candidates: articles stored after a run's cursor, up to the run's snapshot -----------
@@ -160,9 +160,9 @@ def record_run(
             if cursor.rowcount:
                 new.append(article_id)
         store.db.execute(
-            "UPDATE watchlists SET last_run_at = ?, checked_through = max(checked_through, ?)"
-            " WHERE id = ?",
-            (stamp, through, watchlist_id),
+            "UPDATE watchlists SET last_run_at = ?, checked_through ="
+            " CASE WHEN checked_through > ? THEN checked_through ELSE ? END WHERE id = ?",
+            (stamp, through, through, watchlist_id),
         )
     return new
 
