@@ -271,7 +271,8 @@ class ReadQueries:
         return self._dicts(
             "SELECT m.label, m.text, m.canonical, m.article_id, a.story_id, a.source FROM mentions m"
             f" JOIN articles a ON a.id = m.article_id WHERE m.key IN ({_marks(len(keys))})"
-            " AND a.superseded_by IS NULL",
+            # In mention order: ties between spellings and stories go to the first seen.
+            " AND a.superseded_by IS NULL ORDER BY m.id",
             list(keys),
         )
 
