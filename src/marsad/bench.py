@@ -8,9 +8,11 @@ Reading the corpus counts pro rata: each checkpoint is charged the reading of it
 
 from __future__ import annotations
 
+import gzip
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -135,3 +137,110 @@ def _accumulate(totals: IngestReport, report: IngestReport) -> None:
     totals.stories_summarized += report.stories_summarized
     for stage, secs in report.seconds.items():
         totals.seconds[stage] += secs
+
+
+def run_backfill_bench(
+    corpus: Path,
+    *,
+    workers: int,
+    limit: int | None = None,
+    settings: Settings | None = None,
+    progress: ProgressFn | None = None,
+) -> str:
+    """``marsad backfill`` of a JSONL(.gz) corpus on a local cluster of ``workers`` processes.
+
+    The first ``limit`` records are copied to a temporary plain JSONL file (a gzip file
+    cannot be split), so the shards are byte ranges as on a real archive. The last line is
+    ``articles_per_s=N peak_rss_mb_per_worker=M``; the rate counts the backfill from
+    planning shards to the last summary, not the cluster's start-up (printed apart).
+    """
+    from marsad.backfill.cluster import dask_client
+    from marsad.backfill.run import PHASES, backfill
+    from marsad.backfill.tasks import peak_rss_mb as worker_peak_mb
+
+    lines = [f"corpus: {corpus} (backfill, {workers} worker process(es), 1 thread each)"]
+    with tempfile.TemporaryDirectory(prefix="marsad-bench-") as tmp:
+        sliced = Path(tmp) / "corpus.jsonl"
+        copied = _copy_jsonl(corpus, sliced, limit)
+        lines.append(f"input: {copied} records as plain JSONL ({sliced.stat().st_size:,} bytes)")
+        store = Store(Path(tmp) / "bench.db", normalizer_version=NORMALIZER_VERSION)
+        started = time.perf_counter()
+        with dask_client(local_workers=workers) as client:
+            lines.append(f"cluster started in {time.perf_counter() - started:.1f} s")
+            shown = None if progress is None else _phase_progress(progress)
+            report = backfill(
+                [str(sliced)], store, client, settings=settings, progress=shown, on_skip=_quiet
+            )
+            peaks = client.run(worker_peak_mb)
+        articles = report.ingest.ingested + report.ingest.already_stored
+        store.close()
+    total_s = report.total_s
+    lines.append(report.ingest.line())
+    lines.append(f"{report.shards} shards; wall seconds per phase (serial = plan, order, write):")
+    for phase in PHASES:
+        lines.append(
+            f"  {phase:<10} {report.wall_s[phase]:8.2f} s  {report.wall_s[phase] / total_s:6.1%}"
+        )
+    lines.append("task seconds per stage, summed over the workers (one core each):")
+    for stage, secs in sorted(report.task_s.items()):
+        rate = articles / secs if secs > 0 else float("inf")
+        lines.append(f"  {stage:<10} {secs:8.2f} s  {rate:10.0f} articles/s per core")
+    lines.append("driver seconds per stage inside the serial write phase:")
+    for stage in ("dedup", "cluster", "extract", "store", "summarize"):
+        # The write phase adds the workers' seconds to the report; what is left is the driver's.
+        secs = report.ingest.seconds[stage] - report.task_s.get(stage, 0.0)
+        rate = articles / secs if secs > 0 else float("inf")
+        lines.append(f"  {stage:<10} {secs:8.2f} s  {rate:10.0f} articles/s")
+    lines.append(
+        f"serial share {report.serial_s / total_s:.1%} ({report.serial_s:.1f} s of {total_s:.1f} s)"
+    )
+    per_article = 1000 / max(1, articles)
+    lines.append(
+        "CPU seconds (robust to other load on the cores, unlike the wall times above):"
+        f" shard tasks {report.task_cpu_s:.1f} s ({report.task_cpu_s * per_article:.1f} ms/article),"
+        f" summary tasks {report.summary_cpu_s:.1f} s"
+        f" ({report.summary_cpu_s * per_article:.2f} ms/article); driver: "
+        + ", ".join(
+            f"{phase} {secs:.1f} s ({secs * per_article:.2f} ms/article)"
+            for phase, secs in report.cpu_s.items()
+        )
+    )
+    worker_peak = max(peaks.values()) if peaks else 0.0
+    lines.append(
+        "peak memory: driver "
+        f"{peak_rss_mb():.0f} MB, workers "
+        + ", ".join(f"{mb:.0f}" for mb in sorted(peaks.values()))
+        + " MB"
+    )
+    lines.append(
+        f"articles_per_s={articles / total_s:.0f} peak_rss_mb_per_worker={worker_peak:.0f}"
+    )
+    return "\n".join(lines)
+
+
+def _copy_jsonl(corpus: Path, out: Path, limit: int | None) -> int:
+    """Copy the first ``limit`` non-empty lines of a JSONL(.gz) file to plain ``out``."""
+    opener = gzip.open if corpus.name.lower().endswith(".gz") else open
+    copied = 0
+    with opener(corpus, "rb") as source, out.open("wb") as target:
+        for line in source:
+            if limit is not None and copied >= limit:
+                break
+            if line.strip():
+                target.write(line if line.endswith(b"\n") else line + b"\n")
+                copied += 1
+    return copied
+
+
+def _phase_progress(progress: ProgressFn) -> Callable[[str, int, int], None]:
+    """Show only the slowest phase (preparing shards) on the one bar."""
+
+    def show(what: str, done: int, total: int) -> None:
+        if what == "shards":
+            progress(done, total)
+
+    return show
+
+
+def _quiet(_record: Skipped) -> None:
+    """Skipped records are counted in the report, not printed, in a benchmark."""

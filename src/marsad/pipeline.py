@@ -97,6 +97,14 @@ class IngestReport:
     stories_summarized: int = 0
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
 
+    def count_skipped(self, record: Skipped) -> None:
+        """Count a skipped record and keep it (ignored files are kept as notes)."""
+        if record.ignored:
+            self.notes.append(record)
+            return
+        self.n_skipped += 1
+        self.skipped.append(record)
+
     def line(self) -> str:
         """One-line summary for humans."""
         line = (
@@ -189,9 +197,8 @@ class Pipeline:
                 on_skip(record)
 
         now = datetime.now().replace(microsecond=0)
-        self.run_articles = {}
         ordered = DateOrdered(records, now, skipped)
-        self.state.start_run()
+        self.start_run()
         total = ordered.read()
         report.read = total + report.n_skipped
         report.seconds["read"] += time.perf_counter() - started
@@ -224,22 +231,52 @@ class Pipeline:
     ) -> None:
         done = 0
         for batch, prepared in batches:
-            while True:
-                outcome = IngestReport()
-                try:
-                    self._store_batch(batch, prepared, outcome)
-                except _RecordFailed as failed:
-                    # The batch was rolled back; store it again without that record.
-                    item = prepared[failed.index]
-                    assert isinstance(item, Prepared)
-                    reason = failure_reason(failed.cause, "could not be stored")
-                    prepared[failed.index] = Skipped(origin=item.raw.origin, reason=reason)
-                    continue
-                break
-            _accumulate(report, outcome, skipped)
+            self.store_prepared(batch, prepared, report, skipped)
             done += len(batch)
             if progress:
                 progress(done, total)
+
+    # -- prepared elsewhere -------------------------------------------------------------
+    def start_run(self) -> None:
+        """Begin a run of date-ordered batches (``ingest`` calls it; so does a caller that
+        feeds :meth:`store_prepared` itself)."""
+        self.run_articles = {}
+        self.state.start_run()
+
+    def store_prepared(
+        self,
+        batch: list[RawArticle],
+        prepared: list[Prepared | Skipped],
+        report: IngestReport,
+        skipped: Callable[[Skipped], None] | None = None,
+    ) -> None:
+        """Decide and write one batch prepared elsewhere, in one transaction.
+
+        The stateful half of :meth:`ingest` for a caller that ran
+        :func:`marsad.ingest.prepare.prepare_batch` itself (e.g. on other machines, see
+        :mod:`marsad.backfill`). Fed the same date-ordered batches, it stores exactly what
+        ``ingest`` stores. A record that cannot be stored is skipped and the batch
+        written again without it; a batch stored already writes nothing.
+
+        Args:
+            batch: the read records, in date order (after :meth:`start_run`).
+            prepared: ``prepare_batch`` of ``batch``, item for item (it may be changed).
+            report: counts of the committed batch are added to it.
+            skipped: told each skipped record (else counted and kept in ``report``).
+        """
+        while True:
+            outcome = IngestReport()
+            try:
+                self._store_batch(batch, prepared, outcome)
+            except _RecordFailed as failed:
+                # The batch was rolled back; store it again without that record.
+                item = prepared[failed.index]
+                assert isinstance(item, Prepared)
+                reason = failure_reason(failed.cause, "could not be stored")
+                prepared[failed.index] = Skipped(origin=item.raw.origin, reason=reason)
+                continue
+            break
+        _accumulate(report, outcome, skipped or report.count_skipped)
 
     def _store_batch(
         self, batch: list[RawArticle], prepared: list[Prepared | Skipped], report: IngestReport
@@ -443,10 +480,7 @@ class Pipeline:
                     refresh_story(self.store, story_id, baseline, settings, self.leads)
                     for story_id in dirty[1::2]
                 ]
-        with self.store.transaction(self.on_wait):
-            for refresh in refreshed:
-                if refresh is not None:
-                    self._apply(refresh)
+        self.apply_refreshed(refreshed)
         if report is not None:
             report.stories_summarized += len(dirty)
             report.seconds["summarize"] += time.perf_counter() - started
@@ -460,6 +494,14 @@ class Pipeline:
             for article_id in self.run_articles.get(story_id, ())
             if article_id in self.leads
         }
+
+    def apply_refreshed(self, refreshed: Iterable[StoryRefresh | None]) -> None:
+        """Write story refreshes made from the committed store (here, in a worker process
+        or on another machine: :func:`marsad.refresh.refresh_stories`) in one transaction."""
+        with self.store.transaction(self.on_wait):
+            for refresh in refreshed:
+                if refresh is not None:
+                    self._apply(refresh)
 
     def _apply(self, refresh: StoryRefresh) -> None:
         # Another writer may have extended the story since it was read: then it stays

@@ -623,6 +623,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from marsad.settings import load_settings
 
     settings = dataclasses.replace(load_settings(args.config), extract=not args.no_extract)
+    if args.backfill:
+        from marsad.bench import run_backfill_bench
+
+        if args.bench_db:
+            raise MarsadError("bench --backfill measures a temporary SQLite store; drop --db")
+
+        print(
+            run_backfill_bench(
+                Path(args.corpus),
+                workers=args.workers,
+                limit=args.limit,
+                settings=settings,
+                progress=progress_bar("bench"),
+            )
+        )
+        return 0
     print(
         run_bench(
             Path(args.corpus),
@@ -804,6 +820,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip entities, statements and numbers (stories, dedup, summaries, search only)",
     )
     p.add_argument(
+        "--backfill", action="store_true", help="measure `marsad backfill` on a local Dask cluster"
+    )
+    p.add_argument(
+        "--workers", type=int, default=2, help="worker processes with --backfill (default 2)"
+    )
+    p.add_argument(
         "--db",
         dest="bench_db",
         help="ingest into this empty store (e.g. a postgresql:// URL) to measure that backend;"
@@ -811,8 +833,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_bench)
 
-    from marsad.cli import desk, serve, stores, watch
+    from marsad.cli import backfill, desk, serve, stores, watch
 
+    backfill.add_parsers(sub)
     stores.add_parsers(sub)
     watch.add_parsers(sub)
     serve.add_parsers(sub)

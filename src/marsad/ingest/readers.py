@@ -173,9 +173,9 @@ def _read_file(
     if suffix == ".txt":
         yield from _read_txt(path, max_bytes, sidecars)
     elif suffix == ".csv":
-        yield from _folded(_read_csv(path, max_bytes), path)
+        yield from fold_skipped_runs(_read_csv(path, max_bytes), path)
     elif suffix in (".jsonl", ".jsonl.gz"):
-        yield from _folded(_read_jsonl(path, max_bytes), path)
+        yield from fold_skipped_runs(_read_jsonl(path, max_bytes), path)
     else:
         yield Skipped(
             origin=str(path),
@@ -183,11 +183,13 @@ def _read_file(
         )
 
 
-def _folded(items: Iterator[RawArticle | Skipped], path: Path) -> Iterator[RawArticle | Skipped]:
+def fold_skipped_runs(
+    items: Iterator[RawArticle | Skipped], path: Path
+) -> Iterator[RawArticle | Skipped]:
     """Merge runs of consecutive records of ``path`` skipped for the same reason into one.
 
     A file of a million empty records then costs one stderr line and one small object,
-    not a million of each.
+    not a million of each. Public for readers of part of a file (backfill shards).
     """
     prefix = f"{path}:"
     first: Skipped | None = None
@@ -413,7 +415,7 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
                     )
                     return
                 elif line.strip():
-                    yield _jsonl_record(line, origin)
+                    yield jsonl_record(line, origin)
     except (OSError, EOFError, zlib.error) as err:
         detail = "truncated" if isinstance(err, EOFError) else str(err) or type(err).__name__
         yield Skipped(
@@ -465,7 +467,10 @@ def _json_int(digits: str) -> int | str:
     return int(digits) if len(digits) <= _MAX_INT_DIGITS else digits
 
 
-def _jsonl_record(line: bytes, origin: str) -> RawArticle | Skipped:
+def jsonl_record(line: bytes, origin: str) -> RawArticle | Skipped:
+    """One line of a JSONL file (``origin`` is ``path:line``) as ingest reads it: an
+    article, or why the line is unusable. Public for readers of byte ranges
+    (:mod:`marsad.backfill.shards`), whose records must match a whole-file read."""
     try:
         # JSON text is UTF-8 by standard; a BOM on the first line is a common Windows habit.
         text = line.removeprefix(codecs.BOM_UTF8).decode("utf-8")

@@ -1,0 +1,1 @@
+"""Backfilling archives on a Dask cluster: the pure stages as tasks, one ordered writer."""

@@ -1,0 +1,80 @@
+"""What runs on the Dask workers: reading a shard with the pure stages, and summaries.
+
+Every function here is pure with respect to the store (summaries only read it), so the
+scheduler may run it twice (a worker died mid-task, a retry) without anything doubling:
+the only writer is the driver.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from marsad.backfill.shards import Shard, read_shard
+from marsad.cluster.signals import Baseline
+from marsad.ingest.prepare import Prepared, prepare_batch
+from marsad.models import RawArticle, Skipped
+from marsad.refresh import StoryRefresh, refresh_stories
+from marsad.settings import Settings
+
+
+@dataclass(slots=True)
+class ShardResult:
+    """A shard's articles with their pure stages done, in reading order.
+
+    ``prepared[i]`` belongs to ``articles[i]``; ``skipped`` holds the records that could
+    not be read at all.
+    """
+
+    shard: Shard
+    articles: list[RawArticle]
+    prepared: list[Prepared | Skipped]
+    skipped: list[Skipped]
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage, summed over articles
+    cpu_s: float = 0.0  # CPU seconds of the whole task: unlike wall time, not inflated by
+    # other processes sharing the cores, so the cost model is built from it
+    worker: str = ""  # host:pid that did the work
+
+
+def prepare_shard(shard: Shard, now: datetime, settings: Settings) -> ShardResult:
+    """Read one shard and run decode, clean, boilerplate, tokens, fingerprints, cluster
+    features and (unless ``settings.extract`` is off) extraction on each article."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    articles: list[RawArticle] = []
+    skipped: list[Skipped] = []
+    for record in read_shard(shard):
+        if isinstance(record, RawArticle):
+            articles.append(record)
+        else:
+            skipped.append(record)
+    seconds = {"read": time.perf_counter() - started}
+    prepared = prepare_batch(articles, now, settings, None)
+    for item in prepared:
+        if isinstance(item, Prepared):
+            for stage, spent in item.seconds.items():
+                seconds[stage] = seconds.get(stage, 0.0) + spent
+    cpu_s = time.process_time() - cpu_started
+    return ShardResult(shard, articles, prepared, skipped, seconds, cpu_s, worker_name())
+
+
+def summarize_stories(
+    db_path: str, story_ids: list[int], baseline: Baseline, settings: Settings
+) -> tuple[list[StoryRefresh | None], float]:
+    """Summaries of some stories read from a store file the worker can open (read-only),
+    and the task's CPU seconds."""
+    cpu_started = time.process_time()
+    refreshed = refresh_stories(db_path, story_ids, baseline, settings)
+    return refreshed, time.process_time() - cpu_started
+
+
+def worker_name() -> str:
+    """host:pid of this process."""
+    return f"{os.uname().nodename}:{os.getpid()}"
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
