@@ -679,14 +679,24 @@ class Store(ReadQueries, StoryRedirects):
         canonical_url: str | None = None,
         agency: str | None = None,
         time_kind: str | None = None,
+        article_id: int | None = None,
     ) -> int:
-        """Insert one article and its full-text entry; returns the new article id."""
-        article_id = self.insert_id(
-            "INSERT INTO articles (ext_id, source, published, title, body, boilerplate, url, extra,"
-            " origin, identity, content_hash, signature, duplicate_of, story_id, ingested_at,"
-            " canonical_url, agency, time_kind)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        """Insert one article and its full-text entry; returns its id: ``article_id`` (the
+        one a batch's decisions refer to) or, without it, the highest id + 1.
+
+        The id is always given explicitly, read inside the write transaction: a PostgreSQL
+        sequence would not roll back with a killed batch, and the next batch's allocated
+        ids would then differ from the stored ones.
+        """
+        if article_id is None:
+            article_id = self.next_article_id()
+        self.db.execute(
+            "INSERT INTO articles (id, ext_id, source, published, title, body, boilerplate, url,"
+            " extra, origin, identity, content_hash, signature, duplicate_of, story_id,"
+            " ingested_at, canonical_url, agency, time_kind)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                article_id,
                 ext_id,
                 source,
                 published.isoformat(),
@@ -1396,6 +1406,7 @@ class Store(ReadQueries, StoryRedirects):
             canonical_url=a.canonical_url,
             agency=a.agency,
             time_kind=a.time_kind,
+            article_id=a.id,
         )
         if stored_id != a.id:  # decisions of this batch refer to the allocated id
             raise StoreError(f"article stored as id {stored_id}, allocated {a.id}")
