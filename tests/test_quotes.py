@@ -886,3 +886,20 @@ def test_attribution_with_the_article_resolves_to_the_named_fund() -> None:
     )
     _first, second = extract_statements(text)
     assert second.speaker_resolved == "صندوق النقد الدولي"
+
+
+def test_a_document_named_only_by_another_document_word_does_not_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A real article (SaudiNewsNet, 2015-08-03) made reference resolution recurse until
+    Python's limit, and the whole article was skipped. Force the same loop: the issuer of
+    «البيان» is again «البيان»."""
+    from marsad.extract import quotes
+
+    text = "وقال البيان إن الاجتماع ناقش الأوضاع. وأضاف البيان أن اللجنة ستجتمع مجدداً."
+    doc = quotes._analyze(text)
+    same = quotes._Mention("البيان", 5, 11, "البيان")
+    monkeypatch.setattr(quotes, "_document_issuer", lambda *args: same)
+    found = quotes._resolve_reference(doc, 40, "البيان", [])
+    assert found is not None and found.resolved == "البيان"
+    assert quotes.extract_statements(text) is not None  # whole extraction finishes too

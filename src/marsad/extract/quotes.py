@@ -254,6 +254,11 @@ class _Text:
         return self.sentences[position]
 
 
+MAX_REFERENCE_HOPS = (
+    3  # document -> issuer -> ... chains followed (التقرير -> تقرير الجهاز -> الجهاز)
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _Mention:
     text: str
@@ -1849,7 +1854,7 @@ def _named_by_surname(written: str, history: list[_Mention]) -> _Mention | None:
 
 
 def _resolve_reference(
-    doc: _Text, start: int, written: str, history: list[_Mention]
+    doc: _Text, start: int, written: str, history: list[_Mention], *, depth: int = 0
 ) -> _Mention | None:
     """What a speaker phrase that names nobody stands for; None when it is a name itself.
 
@@ -1875,9 +1880,16 @@ def _resolve_reference(
     if words[0] in lex.documents:
         if len(words) == 1:
             issued = _document_issuer(doc, words[0], history)
-            if issued is not None and fold(issued.resolved).split()[0] in lex.documents:
-                # التقرير -> تقرير للجهاز المركزي للإحصاء: the issuer named with it
-                issuer_of = _resolve_reference(doc, start, issued.resolved, history)
+            if (
+                issued is not None
+                and depth < MAX_REFERENCE_HOPS
+                and fold(issued.resolved).split()[0] in lex.documents
+            ):
+                # التقرير -> تقرير للجهاز المركزي للإحصاء: the issuer named with it. Bounded:
+                # a document named only by another document word would loop for ever.
+                issuer_of = _resolve_reference(
+                    doc, start, issued.resolved, history, depth=depth + 1
+                )
                 return issuer_of or issued
             return issued or _Mention(written, 0, 0, written, fold(written), unresolved=True)
         rest = written.split(None, 1)[1]
@@ -1893,7 +1905,11 @@ def _resolve_reference(
                 issuer = issuer[1:]  # بيان لوزارة الخارجية
             elif not first_word.startswith("ال") and first_word not in lex.org_heads:
                 return None  # دراسة طبية حديثة: an adjective, not an issuer
-        found = _resolve_reference(doc, start, issuer, history)
+        found = (
+            _resolve_reference(doc, start, issuer, history, depth=depth + 1)
+            if depth < MAX_REFERENCE_HOPS
+            else None
+        )
         if found is not None:
             return found
         return _Mention(issuer, 0, 0, issuer, fold(issuer))
