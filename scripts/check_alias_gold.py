@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from snn_days import records_of_days
+from snn_days import texts_of_days
 
 
 def names_of(gold: Path) -> list[str]:
@@ -34,10 +34,7 @@ def main() -> int:
     parser.add_argument("--snn", type=Path, default=Path("../shared/data/saudinewsnet"))
     args = parser.parse_args()
     try:
-        texts = [
-            f"{doc['title'] or ''}\n{doc['text'] or ''}"
-            for doc in records_of_days(args.snn, args.days)
-        ]
+        texts = texts_of_days(args.snn, args.days)
     except ValueError as exc:
         parser.error(str(exc))
     corpus = "\n".join(texts)

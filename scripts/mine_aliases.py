@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from snn_days import records_of_days
+from snn_days import texts_of_days
 
 from marsad.extract.aliases import mine_aliases
 
@@ -23,10 +23,7 @@ def main() -> int:
     parser.add_argument("--snn", type=Path, default=Path("../shared/data/saudinewsnet"))
     args = parser.parse_args()
     try:
-        texts = [
-            f"{doc['title'] or ''}\n{doc['text'] or ''}"
-            for doc in records_of_days(args.snn, args.days)
-        ]
+        texts = texts_of_days(args.snn, args.days)
     except ValueError as exc:
         parser.error(str(exc))
     for variant, canonical in mine_aliases(texts):

@@ -30,3 +30,8 @@ def records_of_days(snn_dir: Path, days: Iterable[str]) -> Iterator[dict[str, An
             record = json.loads(line)
             if record["date"][:10] in wanted and record["id"] not in kept_apart:
                 yield record
+
+
+def texts_of_days(snn_dir: Path, days: Iterable[str]) -> list[str]:
+    """Title and text of each record of ``days`` (see :func:`records_of_days`)."""
+    return [f"{doc['title'] or ''}\n{doc['text'] or ''}" for doc in records_of_days(snn_dir, days)]

@@ -6,7 +6,6 @@ import argparse
 import dataclasses
 import importlib.util
 import sys
-from pathlib import Path
 from typing import Any
 
 from marsad.cli.main import _print_skipped, progress_bar
@@ -45,18 +44,13 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     """Backfill the inputs into the --db store."""
     from marsad.backfill.cluster import dask_client
     from marsad.backfill.run import backfill
+    from marsad.cli.main import missing_input  # here: main imports this module
     from marsad.settings import load_settings
     from marsad.store import open_store
     from marsad.store.dialect import is_postgres
 
-    for path in args.paths:
-        if not Path(path).exists():
-            print(
-                f"marsad: error: {path}: no such file or folder; check the path "
-                "(nothing was ingested)",
-                file=sys.stderr,
-            )
-            return 2
+    if missing_input(args.paths):
+        return 2
     # The settings ingest would use (--config or ./marsad.toml): the same stories need them.
     settings = load_settings(args.config)
     if args.no_extract:

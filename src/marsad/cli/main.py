@@ -74,18 +74,25 @@ def _open_reader(db: str) -> Any:
     return open_reader(db)
 
 
-# -- commands ---------------------------------------------------------------------------
-def cmd_ingest(args: argparse.Namespace) -> int:
-    """Ingest files or folders."""
-    # Checked before the store is opened, which would create an empty one.
-    for path in args.paths:
+def missing_input(paths: list[str]) -> bool:
+    """Say (one line) and return True when an input path does not exist."""
+    for path in paths:
         if not Path(path).exists():
             print(
                 f"marsad: error: {path}: no such file or folder; check the path "
                 "(nothing was ingested)",
                 file=sys.stderr,
             )
-            return 2
+            return True
+    return False
+
+
+# -- commands ---------------------------------------------------------------------------
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Ingest files or folders."""
+    # Checked before the store is opened, which would create an empty one.
+    if missing_input(args.paths):
+        return 2
     pipeline = _open_pipeline(args.db, args.config)
     if args.no_extract:
         pipeline.settings = dataclasses.replace(pipeline.settings, extract=False)
