@@ -352,8 +352,11 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     kept: list[re.Match[str]] = []
     first = _skip_media_phrase(matches)
     first = _after_issuer(words, first, lex)
-    if first < len(matches) and fold(words[first]) in STOPWORDS:
-        return start, start, start  # وأضاف لم يسبق أن ...: no subject, the clause starts early
+    if first < len(matches) and (
+        fold(words[first]) in STOPWORDS or split_proclitics(fold(words[first])) in STOPWORDS
+    ):
+        # وأضاف لم يسبق أن، وأضاف فهذا المكان ...: no subject, the clause starts early
+        return start, start, start
     for index, match in enumerate(matches[first:], first):
         raw = match.group()
         named = raw.startswith("(") and bool(kept) and _bare(kept[-1].group()) in lex.org_heads
@@ -361,6 +364,8 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
             break
         if kept and words[index].endswith("ين") and _is_addressee(words[index]):
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
+        if kept and _ACCUSATIVE_TANWEEN in _written(doc, start + match.start(), start + match.end()):
+            break  # توقعت الأرصاد هطولاً: an accusative word is the object, never the subject
         kept.append(match)
         if raw.endswith(("-", ")")):
             break
@@ -398,6 +403,14 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     if doc.folded.count('"', span_start, span_end) % 2 and doc.folded.startswith('"', span_end):
         span_end += 1  # keep a quoted name whole: "سيرغي لافروف"
     return span_start, span_end, start + kept[-1].end()
+
+
+_ACCUSATIVE_TANWEEN = "\u064b"  # fathatan: kept by DISPLAY text, folded away in MATCH
+
+
+def _written(doc: _Text, start: int, end: int) -> str:
+    """The original text of a folded span."""
+    return doc.original[doc.orig(start) : doc.orig_end(end)]
 
 
 def _is_addressee(word: str) -> bool:
@@ -870,13 +883,21 @@ def _unmarked_at(
     word = cue.group("cue")
     if word in lex.participles:
         return _unmarked_participle(doc, cue, region_start, next_cue, history)
-    if doc.folded.startswith(" ذلك ", region_start):
+    said_that = doc.folded.startswith(" ذلك ", region_start)
+    if said_that:
         region_start += len(" ذلك")  # أوضح ذلك X، مدير ...: the object comes first
     limit = _clause_boundary(doc, region_start, next_cue)
     span = _speaker_span(doc, region_start, limit)
     sp_start, sp_end, _ = span
     after = doc.folded[sp_end:limit]
     closed = re.match(r'\s*"?\s*(?:,|\sعن\s|\sب)', after) if sp_start < sp_end else None
+    if said_that and sp_start < sp_end and not after.strip(_TRIM):
+        # أوضح ذلك الناطق الإعلامي ... العقيد فلان.: the clause only names who said what
+        # came before, and who goes on speaking after it (وأشار إلى أن ...)
+        subject = doc.folded[sp_start:sp_end].split()
+        if any(_is_name_word(w) for w in subject):
+            mention = _mention(doc, span, history)
+            return (None, mention) if mention else None
     if word in lex.np_verbs:
         # The subject is the speaker phrase (cut before في تصريحات له، أمس) or less; with a
         # closing بـ/عن it must end inside it (وأكد الجبير ترحيب المملكة بأي اتفاق).
@@ -1686,6 +1707,9 @@ def _name_candidates(
             and _may_continue_name(words[index - 1])
         ):
             index -= 1  # بيشي بن عيسى الصرخي: the word before بن is the given name
+        if index > 0 and end - index == 1 and words[index] in _place_names():
+            index = end  # محافظ بيشة، أمير الرياض: the place a role governs names nobody
+            continue
         strong = after_honorific or _opens_name(words, index)
         rank = (strong, end - index > 1, -index, end - index)
         candidates.append((rank, index, end))
@@ -1771,6 +1795,18 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     title = " ".join(written[:start]).strip(_TRIM)
     description = " ".join(written[end:]).strip(_TRIM)
     return name, title, description
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    """One-word place names (countries, regions, cities) from ``data/places_ar.txt``, folded."""
+    return frozenset(
+        fold(variant)
+        for rows in word_sections("places_ar.txt").values()
+        for row in rows
+        for variant in row.split("|")
+        if " " not in variant.strip()
+    )
 
 
 def speaker_canonical(resolved: str) -> str:
@@ -1874,6 +1910,12 @@ def _resolve_reference(
     if len(words) == 1 and (words[0] in lex.org_refs or words[0] in lex.person_refs):
         person = words[0] in lex.person_refs
         heads = lex.person_refs[words[0]] if person else lex.org_refs[words[0]]
+        if not person:
+            # وقالت إدارة شرطة ريتشموند ... وقال الشرطة: an organisation that already spoke
+            # outranks a later phrase that merely opens with the same noun (الشرطة القبض)
+            spoke = _spoken_with_head(history, (words[0], *heads))
+            if spoke is not None:
+                return spoke
         named = _named_before(doc, start, heads, person)
         if named is not None:
             return named
@@ -1922,6 +1964,9 @@ def _resolve_reference(
     repeated = _repeated_description(" ".join(words), history)
     if repeated is not None:
         return repeated
+    named_role = _named_with_role(doc, start, written, words)
+    if named_role is not None:
+        return named_role
     if (
         words[0] in lex.relational
         and "," not in fold(written)
@@ -1929,6 +1974,17 @@ def _resolve_reference(
         and not (len(words) > 1 and (words[1] in lex.org_heads or words[1] in lex.org_refs))
     ):
         return _relative(doc, start, written, words[0], history)
+    return None
+
+
+def _spoken_with_head(history: Sequence[_Mention], heads: tuple[str, ...]) -> _Mention | None:
+    """The latest earlier speaker, an organisation, one of whose words is one of ``heads``."""
+    for mention in reversed(history):
+        if mention.unresolved:
+            continue
+        words = [w.strip(_TRIM) for w in fold(mention.resolved).split()]
+        if len(words) > 1 and any(w in heads for w in words) and find_personal_name(words) is None:
+            return mention
     return None
 
 
@@ -1947,13 +2003,23 @@ def _named_by_bare_head(
         or _is_family_name(word)
     ):
         return None
+    lex = _lexicon()
     for mention in reversed(history):
-        earlier = fold(mention.resolved).split()
-        if len(earlier) > 1 and earlier[0].strip(_TRIM) == word and not mention.unresolved:
+        earlier = [w.strip(_TRIM) for w in fold(mention.resolved).split()]
+        if mention.unresolved or len(earlier) < 2:
+            continue
+        # وزارة الداخلية الكويتية -> الداخلية: the ministry's field stands for the ministry
+        if earlier[0] == word or (earlier[1] == word and earlier[0] in lex.org_heads):
             return mention
     named = _named_before(doc, start, (head, head + "ا"), indefinite_only=True)
     if named is None:
-        return None
+        # المرصد السوري لحقوق الإنسان -> المرصد: the name opened by the same definite noun
+        # and a relative adjective (السوري), not the bare reference said before
+        named = _named_before(doc, start, (head,))
+        following = named.text.split()[1:2] if named is not None else []
+        if not following or not fold(following[0]).strip(_TRIM).endswith("ي"):
+            return None
+        return named
     folded_words = named.text.split()
     if not folded_words or fold(folded_words[0]).strip(_TRIM) != head + "ا":
         return named
@@ -1966,6 +2032,64 @@ def _named_by_bare_head(
         agreeing.append(following)
     plain = " ".join(w[:-1] for w in agreeing)
     return _Mention(plain, named.start, named.end, plain, fold(plain))
+
+
+MAX_ROLE_NAME_GAP = 9  # words between a role's head and the name it introduces
+MAX_ROLE_LOOKBACK = 3000  # folded characters searched back for the named holder of a role
+
+
+def _named_with_role(
+    doc: _Text, start: int, written: str, words: Sequence[str]
+) -> _Mention | None:
+    """The person a role without a name stands for (وقال مساعد المدير العام ...), named with
+    the same role earlier in the article, whether or not he spoke there: ``المحافظ محمد بن
+    سبرة`` for ``محافظ بيشة``; ``محمد العقيل مدير عام الجمرك`` for ``مدير عام الجمرك``.
+
+    The role's head must recur (with or without the article); a second word, when the role has
+    one, must recur right after it unless the name itself follows the head. The latest such
+    mention wins, as a reader would take it.
+    """
+    lex = _lexicon()
+    head = words[0]
+    if not (is_role_word(head) or head in lex.descriptors) or head in lex.org_heads:
+        return None
+    if find_personal_name(words) is not None:
+        return None
+    bare_head = head[2:] if head.startswith("ال") else head
+    second = words[1].removeprefix("ال") if len(words) > 1 else ""
+    pattern = re.compile(rf'(?<![^\s"(])[وف]?(?:بال|لل|ال|ل|ب)?{re.escape(bare_head)}(?=[\s,."])')
+    window_start = max(0, start - MAX_ROLE_LOOKBACK)
+    for match in reversed(list(pattern.finditer(doc.folded, window_start, start))):
+        sentence_end = doc.folded.find(".", match.end(), start)
+        limit = start if sentence_end < 0 else sentence_end
+        tokens = []
+        for token in _WORD_RE.finditer(doc.folded, match.start(), limit):
+            if len(tokens) > MAX_ROLE_NAME_GAP or (tokens and lex.cue_re.fullmatch(_bare(token.group()))):
+                break  # the name stays in the role's clause: ... الدولي وقال
+            tokens.append(token)
+            if token.group().endswith((",", ":", ";")):
+                break
+        after = [t.group().strip(_TRIM) for t in tokens]
+        follows = len(after) > 1 and after[1].removeprefix("ال") == second
+        found = find_personal_name(after)
+        if found is not None and found[0] >= 1 and (found[0] == 1 or not second or follows):
+            return _role_holder(doc, written, tokens[found[0]].start(), tokens[found[1] - 1].end())
+        if not second or follows:
+            # محمد العقيل مدير عام الجمرك: the name right before the role
+            sentence_start = doc.folded.rfind(".", window_start, match.start()) + 1
+            tokens = list(_WORD_RE.finditer(doc.folded, sentence_start, match.start()))[-4:]
+            before = [t.group().strip(_TRIM) for t in tokens]
+            found = find_personal_name(before) if before else None
+            if found is not None and found[1] == len(before) and found[1] - found[0] > 1:
+                return _role_holder(doc, written, tokens[found[0]].start(), tokens[-1].end())
+    return None
+
+
+def _role_holder(doc: _Text, written: str, name_start: int, name_end: int) -> _Mention:
+    """The role as written here followed by the holder's name as written there (folded span),
+    so that :func:`split_speaker` reports the role as title and the name as name."""
+    name = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
+    return _Mention(written, 0, 0, f"{written} {name}", fold(written))
 
 
 def _issuer_phrase(rest: str, lex: _Lexicon) -> str:
