@@ -245,6 +245,15 @@ def _strip_titles(name: str) -> str:
         and not any(fold(w) in roles and fold(w) not in heads for w in segments[0][1:])
     ):
         return " ".join(segments[0])
+    # A place or institution named after a person (جامعة الملك سعود، مطار الملك عبدالعزيز):
+    # the honorific belongs to the name of the place, which is not the person's.
+    if (
+        len(segments) == 1
+        and len(segments[0]) >= 3
+        and first in _named_after_heads()
+        and fold(segments[0][1]) in _HONORIFICS
+    ):
+        return " ".join(segments[0])
     # A name before its role (محمد العقيل مدير عام الجمرك): the leading name words.
     lead = _leading_name(segments[0])
     if lead:
@@ -768,6 +777,13 @@ def _is_personal_name(words: list[str]) -> bool:
 @lru_cache(maxsize=1)
 def _institution_heads() -> frozenset[str]:
     return frozenset(fold(w) for w in word_sections("titles_ar.txt").get("institution", []))
+
+
+@lru_cache(maxsize=1)
+def _named_after_heads() -> frozenset[str]:
+    """Nouns of places and institutions that are named after people (مطار، جامعة، مستشفى)."""
+    places = word_sections("speaker_words_ar.txt").get("places_named", [])
+    return _institution_heads() | frozenset(fold(w) for w in places)
 
 
 def _opens_name_phrase(words: list[str]) -> bool:

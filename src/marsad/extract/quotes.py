@@ -364,7 +364,7 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
             break
         if kept and words[index].endswith("ين") and _is_addressee(words[index]):
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
-        if kept and _ACCUSATIVE_TANWEEN in _written(doc, start + match.start(), start + match.end()):
+        if kept and _is_accusative(doc, start + match.start(), start + match.end()):
             break  # توقعت الأرصاد هطولاً: an accusative word is the object, never the subject
         kept.append(match)
         if raw.endswith(("-", ")")):
@@ -408,9 +408,11 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
 _ACCUSATIVE_TANWEEN = "\u064b"  # fathatan: kept by DISPLAY text, folded away in MATCH
 
 
-def _written(doc: _Text, start: int, end: int) -> str:
-    """The original text of a folded span."""
-    return doc.original[doc.orig(start) : doc.orig_end(end)]
+def _is_accusative(doc: _Text, start: int, end: int) -> bool:
+    """Whether the word at a folded span carries fathatan in the original (هطولاً، قراراً);
+    the marks after its last letter, which folding dropped, count."""
+    following = doc.orig(end) if end < len(doc.folded) else len(doc.original)
+    return _ACCUSATIVE_TANWEEN in doc.original[doc.orig(start) : following]
 
 
 def _is_addressee(word: str) -> bool:
@@ -770,6 +772,8 @@ def _statement_at(
     mention = _mention(doc, span, history)
     if span[0] == span[1] and word not in lex.participles:
         mention = _agreeing_antecedent(word, history) or mention
+    if mention is None and span[0] == span[1]:
+        mention = _titled_person_before(doc, cue.start())
     if mention is None:
         return None
     content = marker.start() if marker.group("quote") else marker.end()
@@ -795,6 +799,37 @@ def _statement_at(
     if end <= start:
         return None
     return _make_statement(doc, mention, cue, start, end, direct, source), mention
+
+
+MAX_SUBJECT_SENTENCES = 3  # sentences searched back for the person a subjectless cue continues
+
+
+def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
+    """The person named with an honorific nearest before folded ``limit`` (اعتبر الشيخ
+    عبدالعزيز الفوزان ... وأكد أن): the subject a subjectless cue continues when no speaker
+    was found before it, since the verbs that named him (اعتبر، طالب) report no speech."""
+    lex = _lexicon()
+    sentence = bisect_right(doc.sentence_starts, doc.orig(limit)) - 1
+    for index in range(sentence, max(-1, sentence - MAX_SUBJECT_SENTENCES), -1):
+        start = doc.folded_at(doc.sentences[index][0])
+        tokens = list(_WORD_RE.finditer(doc.folded, start, limit))
+        words = [t.group().strip(_TRIM) for t in tokens]
+        for position in range(len(words) - 2, -1, -1):
+            if words[position] not in lex.honorifics:
+                continue
+            found = find_personal_name(words[position : position + 5])
+            if found is None or found[0] != 1:
+                continue
+            last = position + found[1] - 1
+            while last > position + 1 and words[last].startswith("ال") and _is_common_word(words[last]):
+                last -= 1  # السيدة ستيوارت الاعتذار: a common definite noun is the object
+            if any(t.group().endswith(",") for t in tokens[position:last]):
+                continue  # ...القاضي، رؤساء البلديات: a list, not a titled name
+            name_start = tokens[position].start()
+            name_end = tokens[last].end()
+            phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
+            return _Mention(phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase))
+    return None
 
 
 def _agreeing_antecedent(verb: str, history: list[_Mention]) -> _Mention | None:
@@ -912,7 +947,14 @@ def _unmarked_at(
             if subject_end <= phrase_start and (not history or _is_present_tense(word)):
                 return None  # ويؤكد مكان إقامته: a present tense names its subject
             subject_end = max(subject_end, phrase_start)
-            mention = _mention(doc, (phrase_start, subject_end, subject_end), history)
+            subject = (phrase_start, subject_end, subject_end)
+            if subject_end == phrase_start:
+                # وكانت الرئاسة العامة للأرصاد قد توقعت في تقريرها عن ...: before the verb
+                sentence_start = doc.folded_at(doc.sentence_of(doc.orig(cue.start()))[0])
+                preverbal = _preverbal_subject(doc, cue.start(), sentence_start)
+                if preverbal[0] < preverbal[1]:
+                    subject = preverbal
+            mention = _mention(doc, subject, history)
             if mention is None:
                 return None
             start, end, direct = _statement_span(doc, content, limit, limit)
@@ -995,8 +1037,9 @@ def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] |
         if word in _CLAIM_PREPOSITIONS and _is_claim_noun(words, index + 1, strict=word == "الي"):
             # وأكد الوزير على تضامن ...، وأشارت الإحصاءات إلى ثبات ...: the object follows
             return tokens[index - 1].end(), tokens[index + 1].start()
-        if not _object_starts_at(words, index):
-            continue
+        accusative = _is_accusative(doc, tokens[index].start(), tokens[index].end())
+        if not accusative and not _object_starts_at(words, index):
+            continue  # توقعت الأرصاد هطولاً: the accusative opens the object
         subject = words[:index]
         if len(subject) == 1 and _has_pronoun_on_common(subject[0]):
             return None  # أكدت مصادرنا بحصول ...: "our sources", inside another's clause
@@ -1710,6 +1753,9 @@ def _name_candidates(
         if index > 0 and end - index == 1 and words[index] in _place_names():
             index = end  # محافظ بيشة، أمير الرياض: the place a role governs names nobody
             continue
+        if end - index == 1 and _next(words, index) == "من" and _is_common_word(words[index]):
+            index = end  # عدد من سكان القرى: a partitive noun counts people, it names none
+            continue
         strong = after_honorific or _opens_name(words, index)
         rank = (strong, end - index > 1, -index, end - index)
         candidates.append((rank, index, end))
@@ -1978,12 +2024,19 @@ def _resolve_reference(
 
 
 def _spoken_with_head(history: Sequence[_Mention], heads: tuple[str, ...]) -> _Mention | None:
-    """The latest earlier speaker, an organisation, one of whose words is one of ``heads``."""
+    """The latest earlier speaker, an organisation, whose first or second word is one of
+    ``heads`` (إدارة شرطة ريتشموند for الشرطة)."""
+    lex = _lexicon()
     for mention in reversed(history):
         if mention.unresolved:
             continue
         words = [w.strip(_TRIM) for w in fold(mention.resolved).split()]
-        if len(words) > 1 and any(w in heads for w in words) and find_personal_name(words) is None:
+        if (
+            len(words) > 1
+            and any(w in heads for w in words[:2])
+            and words[0].removesuffix("ات") not in lex.documents  # بيانات الشرطة: a source
+            and find_personal_name(words) is None
+        ):
             return mention
     return None
 
@@ -2008,8 +2061,15 @@ def _named_by_bare_head(
         earlier = [w.strip(_TRIM) for w in fold(mention.resolved).split()]
         if mention.unresolved or len(earlier) < 2:
             continue
-        # وزارة الداخلية الكويتية -> الداخلية: the ministry's field stands for the ministry
-        if earlier[0] == word or (earlier[1] == word and earlier[0] in lex.org_heads):
+        if earlier[0] == word:
+            return mention
+        # وزارة الداخلية الكويتية -> الداخلية، الرئاسة العامة للأرصاد -> الأرصاد: the field
+        # named inside an institution's name stands for the institution
+        institution = earlier[0] in lex.org_heads or (
+            earlier[0].startswith("ال") and not is_role_word(earlier[0])
+        )
+        inside = earlier[1] == word or "لل" + head in earlier[1:]
+        if institution and inside and find_personal_name(earlier) is None:
             return mention
     named = _named_before(doc, start, (head, head + "ا"), indefinite_only=True)
     if named is None:
