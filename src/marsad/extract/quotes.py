@@ -821,14 +821,20 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
             if found is None or found[0] != 1:
                 continue
             last = position + found[1] - 1
-            while last > position + 1 and words[last].startswith("ال") and _is_common_word(words[last]):
+            while (
+                last > position + 1
+                and words[last].startswith("ال")
+                and _is_common_word(words[last])
+            ):
                 last -= 1  # السيدة ستيوارت الاعتذار: a common definite noun is the object
             if any(t.group().endswith(",") for t in tokens[position:last]):
                 continue  # ...القاضي، رؤساء البلديات: a list, not a titled name
             name_start = tokens[position].start()
             name_end = tokens[last].end()
             phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
-            return _Mention(phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase))
+            return _Mention(
+                phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase)
+            )
     return None
 
 
@@ -947,14 +953,14 @@ def _unmarked_at(
             if subject_end <= phrase_start and (not history or _is_present_tense(word)):
                 return None  # ويؤكد مكان إقامته: a present tense names its subject
             subject_end = max(subject_end, phrase_start)
-            subject = (phrase_start, subject_end, subject_end)
+            subject_span = (phrase_start, subject_end, subject_end)
             if subject_end == phrase_start:
                 # وكانت الرئاسة العامة للأرصاد قد توقعت في تقريرها عن ...: before the verb
                 sentence_start = doc.folded_at(doc.sentence_of(doc.orig(cue.start()))[0])
                 preverbal = _preverbal_subject(doc, cue.start(), sentence_start)
                 if preverbal[0] < preverbal[1]:
-                    subject = preverbal
-            mention = _mention(doc, subject, history)
+                    subject_span = preverbal
+            mention = _mention(doc, subject_span, history)
             if mention is None:
                 return None
             start, end, direct = _statement_span(doc, content, limit, limit)
@@ -2076,8 +2082,8 @@ def _named_by_bare_head(
         # المرصد السوري لحقوق الإنسان -> المرصد: the name opened by the same definite noun
         # and a relative adjective (السوري), not the bare reference said before
         named = _named_before(doc, start, (head,))
-        following = named.text.split()[1:2] if named is not None else []
-        if not following or not fold(following[0]).strip(_TRIM).endswith("ي"):
+        adjective = named.text.split()[1:2] if named is not None else []
+        if not adjective or not fold(adjective[0]).strip(_TRIM).endswith("ي"):
             return None
         return named
     folded_words = named.text.split()
@@ -2098,9 +2104,7 @@ MAX_ROLE_NAME_GAP = 9  # words between a role's head and the name it introduces
 MAX_ROLE_LOOKBACK = 3000  # folded characters searched back for the named holder of a role
 
 
-def _named_with_role(
-    doc: _Text, start: int, written: str, words: Sequence[str]
-) -> _Mention | None:
+def _named_with_role(doc: _Text, start: int, written: str, words: Sequence[str]) -> _Mention | None:
     """The person a role without a name stands for (وقال مساعد المدير العام ...), named with
     the same role earlier in the article, whether or not he spoke there: ``المحافظ محمد بن
     سبرة`` for ``محافظ بيشة``; ``محمد العقيل مدير عام الجمرك`` for ``مدير عام الجمرك``.
@@ -2122,9 +2126,11 @@ def _named_with_role(
     for match in reversed(list(pattern.finditer(doc.folded, window_start, start))):
         sentence_end = doc.folded.find(".", match.end(), start)
         limit = start if sentence_end < 0 else sentence_end
-        tokens = []
+        tokens: list[re.Match[str]] = []
         for token in _WORD_RE.finditer(doc.folded, match.start(), limit):
-            if len(tokens) > MAX_ROLE_NAME_GAP or (tokens and lex.cue_re.fullmatch(_bare(token.group()))):
+            if len(tokens) > MAX_ROLE_NAME_GAP or (
+                tokens and lex.cue_re.fullmatch(_bare(token.group()))
+            ):
                 break  # the name stays in the role's clause: ... الدولي وقال
             tokens.append(token)
             if token.group().endswith((",", ":", ";")):
