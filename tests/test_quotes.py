@@ -1018,3 +1018,9 @@ def test_speaker_errors_lists_matched_statements_with_another_speaker(tmp_path: 
     rows[0]["speaker"] = "سامي يوسف"
     gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     assert speaker_errors(gold, articles) == []
+
+
+def test_honorific_and_given_name_stand_for_the_full_name_said_before() -> None:
+    # backref: the full name was given earlier, though not as a speaker
+    text = "التقى الأمير فيصل بن خالد السديري بالوفد أمس. وقال الأمير فيصل إن اللقاء كان مثمرا جدا."
+    assert _speakers(text) == ["فيصل بن خالد السديري"]

@@ -1910,6 +1910,8 @@ def _mention(doc: _Text, span: tuple[int, int, int], history: list[_Mention]) ->
     description = doc.folded[start:phrase_end]
     antecedent = _resolve(fold(written), history) or _named_by_surname(written, history)
     if antecedent is None:
+        antecedent = _full_name_before(doc, start, written)
+    if antecedent is None:
         antecedent = _resolve_reference(doc, start, written, history)
     if antecedent is None:
         return _Mention(written, orig_start, orig_end, written, description)
@@ -1921,6 +1923,37 @@ def _mention(doc: _Text, span: tuple[int, int, int], history: list[_Mention]) ->
         antecedent.description,
         antecedent.unresolved,
     )
+
+
+def _full_name_before(doc: _Text, start: int, written: str) -> _Mention | None:
+    """``الأمير علي`` for the ``الأمير علي بن الحسين`` named earlier in the text, whether or not
+    he spoke there: an honorific and a given name stand for the full name they opened."""
+    words = [w.strip(_TRIM) for w in fold(written).split()]
+    if len(words) != 2 or words[0] not in _lexicon().honorifics:
+        return None
+    opening = f"{words[0]} {words[1]} "
+    position = doc.folded.rfind(opening, 0, start)
+    while position >= 0:
+        tokens = list(_WORD_RE.finditer(doc.folded, position, min(start, position + 80)))[:6]
+        run = [t.group().strip(_TRIM) for t in tokens]
+        as_written = [_written_word(doc, t) for t in tokens]  # علي the name, not على
+        candidates = _name_candidates(run, as_written)
+        found = max(candidates)[1:] if candidates else None
+        if found is not None and found[0] == 1 and found[1] - found[0] > 2:
+            last = found[1] - 1
+            connectors = _lexicon().name_connectors
+            while last > 3 and _is_common_word(run[last]) and run[last - 1] not in connectors:
+                last -= 1  # الأمير علي بن الحسين التقى: the verb after the name
+            end = tokens[last].end()
+            phrase = doc.original[doc.orig(position) : doc.orig_end(end)].strip(_TRIM)
+            return _Mention(written, 0, 0, phrase, fold(phrase))
+        position = doc.folded.rfind(opening, 0, position)
+    return None
+
+
+def _written_word(doc: _Text, token: re.Match[str]) -> str:
+    """A folded token's word as written in the original, without punctuation."""
+    return doc.original[doc.orig(token.start()) : doc.orig_end(token.end())].strip(_TRIM)
 
 
 def _named_by_surname(written: str, history: list[_Mention]) -> _Mention | None:
