@@ -1024,3 +1024,11 @@ def test_honorific_and_given_name_stand_for_the_full_name_said_before() -> None:
     # backref: the full name was given earlier, though not as a speaker
     text = "التقى الأمير فيصل بن خالد السديري بالوفد أمس. وقال الأمير فيصل إن اللقاء كان مثمرا جدا."
     assert _speakers(text) == ["فيصل بن خالد السديري"]
+
+
+def test_quoted_name_after_a_described_medium_is_its_name() -> None:
+    # descriptor: the words between the head and the quoted name describe the agency
+    assert split_speaker("وكالة الأنباء الكويتية «كونا»") == ("وكالة كونا", "", "الأنباء الكويتية")
+    assert same_entity(speaker_canonical("وكالة الأنباء الكويتية «كونا»"), "كونا")
+    # an organisation that is no medium keeps its whole name before the acronym
+    assert split_speaker("هيئة الإذاعة البريطانية «بي بي سي»")[0].startswith("هيئة الإذاعة")

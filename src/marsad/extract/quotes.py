@@ -1802,7 +1802,11 @@ def find_personal_name(words: Sequence[str]) -> tuple[int, int] | None:
     return first, end
 
 
-_QUOTED_NAME_RE = re.compile(r'^(?P<head>\S+)\s*[«"“”(](?P<name>[^«»"“”()]+)[»"”“)](?P<rest>.*)$')
+# A head noun, up to two words describing it (وكالة الأنباء اليمنية), then the name in quotes
+_QUOTED_NAME_RE = re.compile(
+    r'^(?P<head>\S+)(?P<between>(?:\s+[^\s«"“”(]+){0,2}?)\s*[«"“”(](?P<name>[^«»"“”()]+)[»"”“)]'
+    r"(?P<rest>.*)$"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -1817,9 +1821,14 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     """
     resolved = resolved.strip()
     quoted = _QUOTED_NAME_RE.match(resolved)
-    if quoted is not None and fold(quoted.group("head")) in _lexicon().org_heads | _MEDIA_HEADS:
+    head = fold(quoted.group("head")) if quoted is not None else ""
+    if quoted is not None and quoted.group("between") and head not in _MEDIA_HEADS:
+        quoted = None  # هيئة الإذاعة البريطانية «بي بي سي»: the name is the whole phrase
+    if quoted is not None and head in _lexicon().org_heads | _MEDIA_HEADS:
         name = f"{quoted.group('head')} {quoted.group('name').strip()}"
-        return name, "", quoted.group("rest").strip(_TRIM)
+        # وكالة الأنباء اليمنية «سبأ» -> وكالة سبأ; the words between describe it
+        description = " ".join((quoted.group("between") + " " + quoted.group("rest")).split())
+        return name, "", description.strip(_TRIM)
     written = resolved.split()
     lex = _lexicon()
     if written and fold(written[0]).strip(_TRIM) in lex.org_heads | lex.places_named:
