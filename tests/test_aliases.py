@@ -373,3 +373,7 @@ def test_place_named_after_a_person_keeps_the_honorific() -> None:
 def test_document_with_lam_names_its_issuer() -> None:
     assert canonical_name("بيان لوزارة الصحة") == "وزارة الصحة"
     assert canonical_name("تقرير للهيئة العامة للإحصاء") == "الهيئة العامة للإحصاء"
+
+
+def test_semi_official_agency_is_the_agency() -> None:
+    assert same_entity("وكالة أنباء الأناضول التركية شبه الرسمية", "وكالة أنباء الأناضول")
