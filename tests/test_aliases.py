@@ -377,3 +377,8 @@ def test_document_with_lam_names_its_issuer() -> None:
 
 def test_semi_official_agency_is_the_agency() -> None:
     assert same_entity("وكالة أنباء الأناضول التركية شبه الرسمية", "وكالة أنباء الأناضول")
+
+
+def test_council_of_a_governorate_keeps_its_head() -> None:
+    assert canonical_name("مجلس محافظة الطائف") == "مجلس محافظة الطائف"
+    assert canonical_name("رئيس بلدية محافظة جدة سامي الحربي") == "سامي الحربي"

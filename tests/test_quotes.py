@@ -1032,3 +1032,12 @@ def test_quoted_name_after_a_described_medium_is_its_name() -> None:
     assert same_entity(speaker_canonical("وكالة الأنباء الكويتية «كونا»"), "كونا")
     # an organisation that is no medium keeps its whole name before the acronym
     assert split_speaker("هيئة الإذاعة البريطانية «بي بي سي»")[0].startswith("هيئة الإذاعة")
+
+
+def test_subject_set_off_before_qad_acts_and_is_continued() -> None:
+    # wrong_entity: «وكان X، قد أعلن ... فيما أكد أن»: X, not the last speaker, goes on
+    text = (
+        "وقال المتحدث العسكري إن القوات تقدمت. وكان مجلس بلدية الخبر، قد أعلن الأحد، عن "
+        "افتتاح الحديقة الجديدة، فيما أكد أن العمل سيستمر في المشاريع الأخرى."
+    )
+    assert _speakers(text)[-1] == "مجلس بلدية الخبر"

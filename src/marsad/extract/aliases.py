@@ -262,6 +262,14 @@ def _strip_titles(name: str) -> str:
     heads = _institution_heads()
     if (
         len(segments) == 1
+        and len(segments[0]) >= 3
+        and first in heads
+        and fold(segments[0][1]) in _region_words()
+        and not any(fold(w) in roles for w in segments[0][2:])
+    ):
+        return " ".join(segments[0])  # مجلس محافظة الأنبار: the council of a region, no role
+    if (
+        len(segments) == 1
         and len(segments[0]) >= 2
         and first in heads
         and strip_article_clitics(segments[0][1]).startswith("ال")

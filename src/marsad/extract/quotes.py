@@ -968,7 +968,14 @@ def _unmarked_at(
                 return None
             return _make_statement(doc, mention, cue, start, end, direct, None), mention
     if sp_start == sp_end:
-        return None
+        # وكان مجلس المحافظة، قد أعلن الأحد، عن ...: the subject before the verb acts, and
+        # the cues after it without a subject (فيما أكد أن) continue it
+        sentence_start = doc.folded_at(doc.sentence_of(doc.orig(cue.start()))[0])
+        preverbal = _preverbal_subject(doc, cue.start(), sentence_start)
+        if preverbal[0] == preverbal[1]:
+            return None
+        mention = _mention(doc, preverbal, history)
+        return (None, mention) if mention else None
     subject = doc.folded[sp_start:sp_end].split()
     # Without a complement a bare noun phrase may be the object, so the subject must be a role
     # with a name (الرئيس الروسي، فلاديمير بوتين،) or end at عن (أعلنت شركة أبل عن تحقيق).
@@ -1317,6 +1324,9 @@ def _word_count(folded: str) -> int:
 def _preverbal_subject(doc: _Text, cue_start: int, sentence_start: int) -> tuple[int, int, int]:
     """Subject of ``وكانت X قد قالت``, which precedes its verb; an empty span if none."""
     clause_start = _clause_start(doc, cue_start, sentence_start)
+    if doc.folded[clause_start:cue_start].strip() == "قد" and clause_start > sentence_start:
+        # وكان مجلس محافظة الأنبار، قد أعلن: a comma between the subject and قد
+        clause_start = _clause_start(doc, clause_start - 1, sentence_start)
     openers = list(_KANA_RE.finditer(doc.folded, clause_start, cue_start))
     if not openers:
         return cue_start, cue_start, cue_start
@@ -1324,6 +1334,7 @@ def _preverbal_subject(doc: _Text, cue_start: int, sentence_start: int) -> tuple
     subject_end = cue_start
     if doc.folded.endswith(" قد ", subject_start, cue_start):
         subject_end -= len(" قد ")
+        subject_end -= doc.folded.endswith(",", subject_start, subject_end)
     if len(doc.folded[subject_start:subject_end].split()) > MAX_PREVERBAL_WORDS:
         return cue_start, cue_start, cue_start
     return _speaker_span(doc, subject_start, subject_end)
