@@ -232,6 +232,7 @@ class _Text:
     offsets: Sequence[int]  # folded index -> original index
     sentences: list[tuple[int, int]]  # original offsets
     sentence_starts: list[int]
+    has_tanween: bool = False  # any fathatan in the original: most texts carry no diacritics
 
     def orig(self, index: int) -> int:
         """Original offset of the folded character at ``index`` (end positions: index - 1)."""
@@ -411,6 +412,8 @@ _ACCUSATIVE_TANWEEN = "\u064b"  # fathatan: kept by DISPLAY text, folded away in
 def _is_accusative(doc: _Text, start: int, end: int) -> bool:
     """Whether the word at a folded span carries fathatan in the original (هطولاً، قراراً);
     the marks after its last letter, which folding dropped, count."""
+    if not doc.has_tanween:
+        return False
     following = doc.orig(end) if end < len(doc.folded) else len(doc.original)
     return _ACCUSATIVE_TANWEEN in doc.original[doc.orig(start) : following]
 
@@ -564,7 +567,14 @@ def _analyze(text: str) -> _Text:
     # First characters only: each folded character stands for one original character.
     folded, offsets = fold_mapped(text, first_only=True)
     sentences = sentence_spans(text)
-    return _Text(text, folded, offsets, sentences, [s for s, _ in sentences])
+    return _Text(
+        text,
+        folded,
+        offsets,
+        sentences,
+        [s for s, _ in sentences],
+        has_tanween=_ACCUSATIVE_TANWEEN in text,
+    )
 
 
 def _resolve(speaker: str, history: list[_Mention]) -> _Mention | None:
@@ -810,31 +820,24 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
     was found before it, since the verbs that named him (اعتبر، طالب) report no speech."""
     lex = _lexicon()
     sentence = bisect_right(doc.sentence_starts, doc.orig(limit)) - 1
-    for index in range(sentence, max(-1, sentence - MAX_SUBJECT_SENTENCES), -1):
-        start = doc.folded_at(doc.sentences[index][0])
-        tokens = list(_WORD_RE.finditer(doc.folded, start, limit))
-        words = [t.group().strip(_TRIM) for t in tokens]
-        for position in range(len(words) - 2, -1, -1):
-            if words[position] not in lex.honorifics:
-                continue
-            found = find_personal_name(words[position : position + 5])
-            if found is None or found[0] != 1:
-                continue
-            last = position + found[1] - 1
-            while (
-                last > position + 1
-                and words[last].startswith("ال")
-                and _is_common_word(words[last])
-            ):
-                last -= 1  # السيدة ستيوارت الاعتذار: a common definite noun is the object
-            if any(t.group().endswith(",") for t in tokens[position:last]):
-                continue  # ...القاضي، رؤساء البلديات: a list, not a titled name
-            name_start = tokens[position].start()
-            name_end = tokens[last].end()
-            phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
-            return _Mention(
-                phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase)
-            )
+    first = max(0, sentence - MAX_SUBJECT_SENTENCES + 1)
+    start = doc.folded_at(doc.sentences[first][0]) if doc.sentences else 0
+    tokens = list(_WORD_RE.finditer(doc.folded, start, limit))
+    words = [t.group().strip(_TRIM) for t in tokens]
+    for position in range(len(words) - 2, -1, -1):  # the nearest honorific first
+        if words[position] not in lex.honorifics:
+            continue
+        found = find_personal_name(words[position : position + 5])
+        if found is None or found[0] != 1:
+            continue
+        last = position + found[1] - 1
+        while last > position + 1 and words[last].startswith("ال") and _is_common_word(words[last]):
+            last -= 1  # السيدة ستيوارت الاعتذار: a common definite noun is the object
+        if any(t.group().endswith(",") for t in tokens[position:last]):
+            continue  # ...القاضي، رؤساء البلديات: a list, not a titled name
+        name_start, name_end = tokens[position].start(), tokens[last].end()
+        phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
+        return _Mention(phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase))
     return None
 
 
@@ -1948,6 +1951,8 @@ def _mention(doc: _Text, span: tuple[int, int, int], history: list[_Mention]) ->
 def _full_name_before(doc: _Text, start: int, written: str) -> _Mention | None:
     """``الأمير علي`` for the ``الأمير علي بن الحسين`` named earlier in the text, whether or not
     he spoke there: an honorific and a given name stand for the full name they opened."""
+    if written.count(" ") != 1:
+        return None  # cheap exit: only «honorific given-name» qualifies
     words = [w.strip(_TRIM) for w in fold(written).split()]
     if len(words) != 2 or words[0] not in _lexicon().honorifics:
         return None
@@ -2134,7 +2139,8 @@ def _named_by_bare_head(
     if named is None:
         # المرصد السوري لحقوق الإنسان -> المرصد: the name opened by the same definite noun
         # and a relative adjective (السوري), not the bare reference said before
-        named = _named_before(doc, start, (head,))
+        said_before = doc.folded.find(word + " ", 0, start) >= 0  # the definite name itself
+        named = _named_before(doc, start, (head,)) if said_before else None
         adjective = named.text.split()[1:2] if named is not None else []
         if not adjective or not fold(adjective[0]).strip(_TRIM).endswith("ي"):
             return None
@@ -2154,6 +2160,7 @@ def _named_by_bare_head(
 
 
 MAX_ROLE_NAME_GAP = 9  # words between a role's head and the name it introduces
+MAX_ROLE_MENTIONS = 4  # latest earlier mentions of the role's head that are looked at
 MAX_ROLE_LOOKBACK = 3000  # folded characters searched back for the named holder of a role
 
 
@@ -2170,13 +2177,13 @@ def _named_with_role(doc: _Text, start: int, written: str, words: Sequence[str])
     head = words[0]
     if not (is_role_word(head) or head in lex.descriptors) or head in lex.org_heads:
         return None
-    if find_personal_name(words) is not None:
-        return None
     bare_head = head[2:] if head.startswith("ال") else head
-    second = words[1].removeprefix("ال") if len(words) > 1 else ""
-    pattern = re.compile(rf'(?<![^\s"(])[وف]?(?:بال|لل|ال|ل|ب)?{re.escape(bare_head)}(?=[\s,."])')
     window_start = max(0, start - MAX_ROLE_LOOKBACK)
-    for match in reversed(list(pattern.finditer(doc.folded, window_start, start))):
+    if bare_head not in doc.folded[window_start:start] or find_personal_name(words) is not None:
+        return None
+    second = words[1].removeprefix("ال") if len(words) > 1 else ""
+    matches = list(_role_head_re(bare_head).finditer(doc.folded, window_start, start))
+    for match in reversed(matches[-MAX_ROLE_MENTIONS:]):
         sentence_end = doc.folded.find(".", match.end(), start)
         limit = start if sentence_end < 0 else sentence_end
         tokens: list[re.Match[str]] = []
@@ -2202,6 +2209,12 @@ def _named_with_role(doc: _Text, start: int, written: str, words: Sequence[str])
             if found is not None and found[1] == len(before) and found[1] - found[0] > 1:
                 return _role_holder(doc, written, tokens[found[0]].start(), tokens[-1].end())
     return None
+
+
+@lru_cache(maxsize=1024)
+def _role_head_re(bare_head: str) -> re.Pattern[str]:
+    """A role's head as a whole word, with the article, a preposition or a conjunction."""
+    return re.compile(rf'(?<![^\s"(])[وف]?(?:بال|لل|ال|ل|ب)?{re.escape(bare_head)}(?=[\s,."])')
 
 
 def _role_holder(doc: _Text, written: str, name_start: int, name_end: int) -> _Mention:
