@@ -336,3 +336,49 @@ def test_a_name_and_its_canonical_share_one_key() -> None:
     for name in ("داعش", "تنظيم داعش", "حلف الناتو", "خادم الحرمين الشريفين", "جماعة الحوثي"):
         assert name_key(name) == name_key(canonical_name(name)), name
     assert not same_entity("تنظيم الدولة", "الدولة")
+
+
+# Issue 19: name variants by kind (names chosen outside the alias evaluation sets).
+
+
+def test_organisation_with_and_without_the_noun_of_its_kind() -> None:
+    assert same_entity("حركة طالبان", "طالبان")
+    assert same_entity("وكالة روسكوزموس", "روسكوزموس")
+    # look-alikes: a common definite noun after an institution noun is no name of its own
+    assert not same_entity("وكالة الأنباء", "الأنباء")
+    assert not same_entity("حزب الله", "الله")
+
+
+def test_short_institution_name_and_its_completion() -> None:
+    assert same_entity("الحوثيون", "الحوثيون المسلحون")
+    assert same_entity("مجلس الوحدة", "مجلس الوحدة لدول المغرب العربي")
+
+
+def test_state_official_name_and_country_in_ia() -> None:
+    assert same_entity("ليبيا", "الجمهورية العربية الليبية")
+    assert not same_entity("ليبيا", "الجمهورية العربية السورية")
+
+
+def test_head_of_an_institution_is_not_the_institution() -> None:
+    assert canonical_name("رئيس الاتحاد الآسيوي لكرة القدم") == "رئيس الاتحاد الآسيوي لكرة القدم"
+    assert not same_entity("رئيس الاتحاد الآسيوي لكرة القدم", "الاتحاد الآسيوي لكرة القدم")
+    assert canonical_name("الأمين العام لمجلس الوحدة") == "الأمين العام لمجلس الوحدة"
+
+
+def test_place_named_after_a_person_keeps_the_honorific() -> None:
+    assert canonical_name("جامعة الملك فيصل") == "جامعة الملك فيصل"
+    assert not same_entity("جامعة الملك فيصل", "فيصل")
+
+
+def test_document_with_lam_names_its_issuer() -> None:
+    assert canonical_name("بيان لوزارة الصحة") == "وزارة الصحة"
+    assert canonical_name("تقرير للهيئة العامة للإحصاء") == "الهيئة العامة للإحصاء"
+
+
+def test_semi_official_agency_is_the_agency() -> None:
+    assert same_entity("وكالة أنباء الأناضول التركية شبه الرسمية", "وكالة أنباء الأناضول")
+
+
+def test_council_of_a_governorate_keeps_its_head() -> None:
+    assert canonical_name("مجلس محافظة الطائف") == "مجلس محافظة الطائف"
+    assert canonical_name("رئيس بلدية محافظة جدة سامي الحربي") == "سامي الحربي"

@@ -903,3 +903,141 @@ def test_a_document_named_only_by_another_document_word_does_not_loop(
     found = quotes._resolve_reference(doc, 40, "البيان", [])
     assert found is not None and found.resolved == "البيان"
     assert quotes.extract_statements(text) is not None  # whole extraction finishes too
+
+
+# Issue 19: speakers by kind of error (invented sentences).
+
+
+def _speakers(text: str) -> list[str]:
+    return [speaker_canonical(s.speaker_resolved) for s in extract_statements(text)]
+
+
+def test_role_without_name_resolves_to_the_holder_named_with_it_before() -> None:
+    # backref: the holder was named (not as a speaker) with the same role earlier
+    text = (
+        "ترأس المحافظ خالد بن سعد العتيبي اجتماع لجنة السياحة في المحافظة. "
+        "وأكد محافظ الطائف أن المشروع سيكتمل قبل نهاية العام."
+    )
+    assert _speakers(text) == ["خالد بن سعد العتيبي"]
+
+
+def test_role_without_name_resolves_to_the_name_before_the_same_role() -> None:
+    text = (
+        "زار الوفد الميناء، أوضح ذلك سامي فهد الغامدي مدير عام النقل البحري. "
+        "وأشار مدير عام النقل البحري إلى أن الحركة زادت بنسبة كبيرة."
+    )
+    assert _speakers(text)[-1] == "سامي فهد الغامدي"
+
+
+def test_a_place_after_a_role_is_no_name() -> None:
+    # span_short: «محافظ الطائف» was cut to the place, taken for a person's name
+    assert speaker_canonical("محافظ ينبع") == "محافظ ينبع"
+    assert split_speaker("أمير تبوك") == ("أمير تبوك", "", "")
+
+
+def test_said_that_clause_names_the_speaker_of_what_follows() -> None:
+    # missing: «أوضح ذلك X.» closes a sentence and names who goes on speaking
+    text = (
+        "شهد المعرض إقبالا كبيرا خلال أيام العيد، أوضح ذلك المتحدث الرسمي للهيئة العقيد "
+        "فهد الشمري. وأشار إلى أن عدد الزوار تجاوز عشرة آلاف زائر."
+    )
+    assert _speakers(text) == ["فهد الشمري"]
+
+
+def test_accusative_tanween_ends_the_speaker() -> None:
+    # span_past: the accusative object (ارتفاعاً) is not part of the subject
+    (statement,) = extract_statements("وتوقعت الأرصاد هبوباً للرياح على معظم المناطق.")
+    assert statement.speaker == "الأرصاد"
+
+
+def test_relative_ma_ends_the_speaker() -> None:
+    (statement,) = extract_statements("نفى مسؤول حكومي ما تردد عن أن الوزارة ستلغي البرنامج.")
+    assert statement.speaker_resolved == "مسؤول حكومي"
+
+
+def test_organisation_reference_prefers_the_organisation_that_spoke() -> None:
+    # backref: «الشرطة» is the police department that spoke, not «الشرطة القبض»
+    text = (
+        "قالت إدارة شرطة المدينة إن التحقيق مستمر. وألقت الشرطة القبض على رجلين. "
+        "وقالت الشرطة إن الرجلين اعترفا بالسرقة."
+    )
+    assert _speakers(text)[-1] == "إدارة شرطة المدينة"
+
+
+def test_a_field_named_inside_an_institution_stands_for_it() -> None:
+    text = (
+        "أعلنت وزارة الداخلية البحرينية أنها قبضت على خلية. "
+        "وأضافت الداخلية أن الخلية كانت تخطط لهجمات."
+    )
+    assert _speakers(text) == ["وزارة الداخلية البحرينية"] * 2
+
+
+def test_a_bare_definite_noun_resolves_to_the_name_with_its_adjective() -> None:
+    text = (
+        "أفادت دراسة نشرها المرصد الأردني لحقوق العمال بارتفاع البطالة. "
+        "وقال المرصد إن الأرقام مقلقة جدا هذا العام."
+    )
+    assert _speakers(text)[-1] == "المرصد الأردني لحقوق العمال"
+
+
+def test_a_partitive_noun_is_no_name() -> None:
+    # span_short: «عدد» alone was taken for the name
+    assert _speakers("وقال عدد من سكان الحي إن المياه انقطعت منذ يومين.") == ["عدد من سكان الحي"]
+
+
+def test_manner_adverbial_is_no_speaker_and_the_titled_person_speaks() -> None:
+    # non_speaker: «بشكل واضح»; the subject is the person named with an honorific before
+    text = "اعتبر الشيخ سالم الراشد الخطوة مهمة. وأكد بشكل واضح، أن القرار صائب تماما."
+    assert _speakers(text) == ["سالم الراشد"]
+
+
+def test_subject_before_qad_speaks_a_claim_without_complement() -> None:
+    # wrong_entity: the subject before «قد توقعت» speaks, not the last speaker
+    text = (
+        "وقال خالد المطيري إن الطقس حار. وكانت الهيئة العامة للطيران المدني قد توقعت في "
+        "تقريرها عن الموسم زيادة عدد المسافرين."
+    )
+    assert _speakers(text)[-1] == "الهيئة العامة للطيران المدني"
+
+
+def test_speaker_errors_lists_matched_statements_with_another_speaker(tmp_path: Path) -> None:
+    from marsad.evaluate.quotes_eval import speaker_errors
+
+    text = "وقال وزير الخارجية سامي يوسف إن المحادثات ستستأنف الأسبوع المقبل."
+    start = text.index("المحادثات")
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(json.dumps({"id": "a1", "text": text}, ensure_ascii=False) + "\n")
+    gold = tmp_path / "gold.jsonl"
+    rows = [
+        {"article_id": "a1", "speaker": "فلان", "start": start, "end": len(text) - 1},
+    ]
+    gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    (error,) = speaker_errors(gold, articles)
+    assert error.predicted_canonical == "سامي يوسف"
+    assert error.gold.speaker_canonical == "فلان"
+    rows[0]["speaker"] = "سامي يوسف"
+    gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    assert speaker_errors(gold, articles) == []
+
+
+def test_honorific_and_given_name_stand_for_the_full_name_said_before() -> None:
+    # backref: the full name was given earlier, though not as a speaker
+    text = "التقى الأمير فيصل بن خالد السديري بالوفد أمس. وقال الأمير فيصل إن اللقاء كان مثمرا جدا."
+    assert _speakers(text) == ["فيصل بن خالد السديري"]
+
+
+def test_quoted_name_after_a_described_medium_is_its_name() -> None:
+    # descriptor: the words between the head and the quoted name describe the agency
+    assert split_speaker("وكالة الأنباء الكويتية «كونا»") == ("وكالة كونا", "", "الأنباء الكويتية")
+    assert same_entity(speaker_canonical("وكالة الأنباء الكويتية «كونا»"), "كونا")
+    # an organisation that is no medium keeps its whole name before the acronym
+    assert split_speaker("هيئة الإذاعة البريطانية «بي بي سي»")[0].startswith("هيئة الإذاعة")
+
+
+def test_subject_set_off_before_qad_acts_and_is_continued() -> None:
+    # wrong_entity: «وكان X، قد أعلن ... فيما أكد أن»: X, not the last speaker, goes on
+    text = (
+        "وقال المتحدث العسكري إن القوات تقدمت. وكان مجلس بلدية الخبر، قد أعلن الأحد، عن "
+        "افتتاح الحديقة الجديدة، فيما أكد أن العمل سيستمر في المشاريع الأخرى."
+    )
+    assert _speakers(text)[-1] == "مجلس بلدية الخبر"

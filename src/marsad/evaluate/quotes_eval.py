@@ -72,6 +72,30 @@ def match_statements(
     return matches
 
 
+@dataclass(frozen=True, slots=True)
+class SpeakerError:
+    """A matched statement whose predicted speaker names another entity than the gold one."""
+
+    gold: GoldStatement
+    predicted: Statement
+    predicted_canonical: str
+
+
+def speaker_errors(quotes_path: Path | str, articles_path: Path | str) -> list[SpeakerError]:
+    """The speaker errors of :func:`extract_statements` on annotated articles, in article order,
+    for reading them by kind (the same matching and entity test as :func:`evaluate_quotes`)."""
+    gold = load_gold(Path(quotes_path))
+    errors = []
+    for row in read_jsonl(Path(articles_path)):
+        article_id = str(row["id"])
+        article_gold = [g for g in gold if g.article_id == article_id]
+        for predicted, item in match_statements(extract_statements(row["text"]), article_gold):
+            canonical = speaker_canonical(predicted.speaker_resolved)
+            if not same_entity(canonical, item.speaker_canonical):
+                errors.append(SpeakerError(item, predicted, canonical))
+    return errors
+
+
 def evaluate_quotes(quotes_path: Path | str, articles_path: Path | str) -> str:
     """Scores :func:`extract_statements` on annotated articles.
 

@@ -181,11 +181,33 @@ def _after_complements(words: list[str]) -> list[str]:
             region_seen = True
         elif strip_article_clitics(folded).startswith("ال") and folded not in STOPWORDS:
             index += 1  # الخارجية, للأمم المتحدة
+        elif _is_lam_complement(words, index):
+            index += 2  # لكرة القدم، لمجلس التعاون: a complement in construct, no name
         else:
             break
     if index >= len(words):
         return [] if region_seen else words
     return words[index:]
+
+
+def _is_lam_complement(words: list[str], index: int) -> bool:
+    """ل + a noun in construct with a definite word (لكرة القدم، لمجلس التعاون): the complement
+    of a role or an institution, not a name."""
+    folded = fold(words[index])
+    return (
+        folded.startswith("ل")
+        and not folded.startswith("لل")
+        and index + 1 < len(words)
+        and fold(words[index + 1]).startswith("ال")
+        and folded[1:] not in _given_names_after_lam()
+    )
+
+
+@lru_cache(maxsize=1)
+def _given_names_after_lam() -> frozenset[str]:
+    """Given names that open with ل (لطفي، لؤي، ليلى) minus that letter, so that a name such as
+    «لطفي العبيدي» after a role is not taken for a complement (لكرة القدم)."""
+    return frozenset(fold(w)[1:] for w in ("لطفي", "لؤي", "ليلى", "لبنى", "لينا", "لمياء", "لقمان"))
 
 
 def _first_name_run(words: list[str], titles: frozenset[str]) -> list[str]:
@@ -210,6 +232,7 @@ def _looks_like_name(words: list[str]) -> bool:
     return (
         0 < len(words) <= 5
         and not strip_article_clitics(words[0]).startswith("ال")
+        and not _is_lam_complement(words, 0)
         and not any(fold(w) in STOPWORDS for w in words)
     )
 
@@ -239,10 +262,27 @@ def _strip_titles(name: str) -> str:
     heads = _institution_heads()
     if (
         len(segments) == 1
+        and len(segments[0]) >= 3
+        and first in heads
+        and fold(segments[0][1]) in _region_words()
+        and not any(fold(w) in roles for w in segments[0][2:])
+    ):
+        return " ".join(segments[0])  # مجلس محافظة الأنبار: the council of a region, no role
+    if (
+        len(segments) == 1
         and len(segments[0]) >= 2
         and first in heads
         and strip_article_clitics(segments[0][1]).startswith("ال")
         and not any(fold(w) in roles and fold(w) not in heads for w in segments[0][1:])
+    ):
+        return " ".join(segments[0])
+    # A place or institution named after a person (جامعة الملك سعود، مطار الملك عبدالعزيز):
+    # the honorific belongs to the name of the place, which is not the person's.
+    if (
+        len(segments) == 1
+        and len(segments[0]) >= 3
+        and first in _named_after_heads()
+        and fold(segments[0][1]) in _HONORIFICS
     ):
         return " ".join(segments[0])
     # A name before its role (محمد العقيل مدير عام الجمرك): the leading name words.
@@ -313,6 +353,27 @@ def _without_evaluation(name: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=1)
+def _document_nouns() -> frozenset[str]:
+    return frozenset(fold(w) for w in word_sections("speaker_refs_ar.txt").get("documents", []))
+
+
+def _issuer_of_document(name: str) -> str:
+    """``تقرير للهيئة الوطنية ...`` -> ``الهيئة الوطنية ...``: a document with ل names its
+    issuer, the entity it speaks for; other names are returned unchanged."""
+    words = name.split()
+    if len(words) < 2 or fold(words[0].strip(_PUNCT)) not in _document_nouns():
+        return name
+    issuer = words[1]
+    if fold(issuer).startswith("لل"):
+        issuer = "ال" + issuer[2:]
+    elif fold(issuer).startswith("ل") and fold(issuer[1:]) in _institution_heads():
+        issuer = issuer[1:]  # بيان لوزارة الخارجية
+    else:
+        return name
+    return " ".join([issuer, *words[2:]])
+
+
 def canonical_name(name: str) -> str:
     """The name without titles, roles and nationality adjectives, or its alias-file canonical.
 
@@ -327,6 +388,7 @@ def canonical_name(name: str) -> str:
         The canonical written form (original spelling of the kept words).
     """
     tables = _tables()
+    name = _issuer_of_document(name)
     stripped = _without_evaluation(_strip_titles(name))
     alias = tables.aliases.get(_key(stripped, tables))
     words = [fold(w) for w in _words(name)]
@@ -470,6 +532,55 @@ def _names_institution(words: tuple[str, ...]) -> bool:
     return first.startswith("ال") or first in _institution_heads()
 
 
+# Heads of movements and parties, whose name word is a proper name even with the article
+# (جماعة الإخوان = الإخوان، حركة طالبان = طالبان); other institution heads need an
+# indefinite name (وكالة ناسا = ناسا) since وكالة الأنباء is no «الأنباء».
+_MOVEMENT_HEADS = frozenset(fold(w) for w in ("جماعة", "حركة", "تنظيم", "جبهة", "حزب"))
+
+
+def _named_with_its_kind(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """An organisation named with and without the noun of its kind: ``وكالة ناسا`` / ``ناسا``,
+    ``منظمة أوبك`` / ``أوبك``, ``جماعة الإخوان`` / ``الإخوان`` (one name word after the head)."""
+    if len(short) != 1 or len(full) != 2:
+        return False
+    head, name = fold(full[0]), fold(short[0])
+    if head.startswith("ال") or name in _NOT_SURNAMES or fold(full[1]) in _NOT_SURNAMES:
+        return False
+    tables = _tables()
+    if _word_key(full[1], tables) != _word_key(short[0], tables):
+        return False
+    if head in _MOVEMENT_HEADS:
+        return True
+    return head in _institution_heads() and not name.startswith("ال")
+
+
+def _is_agreeing_extension(short: tuple[str, ...], extension: tuple[str, ...]) -> bool:
+    """Words that complete a short institution name without making another body: a plural
+    adjective agreeing with a plural name (الإخوان / الإخوان المسلمين) or a complement with
+    ل after a name of two words or more (مجلس التعاون / مجلس التعاون لدول الخليج العربية)."""
+    if not extension or not short:
+        return False
+    first = fold(extension[0])
+    last_short = fold(short[-1])
+    if (
+        len(short) == 1
+        and len(extension) == 1
+        and last_short.startswith("ال")
+        and first.startswith("ال")
+        and first.endswith(("ون", "ين"))
+        and not _is_nisba(first)
+    ):
+        return True
+    return (
+        len(short) >= 2
+        and _names_institution(short)
+        and len(extension) >= 2
+        and first.startswith("ل")
+        and not first.startswith("لل")
+        and fold(extension[1]).startswith("ال")
+    )
+
+
 def _is_three_part_name(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     """A first and family name and the same with the father's name between them (سامح شكري /
     سامح حسن شكري, الملا عمر / الملا محمد عمر), never across a «بن» link or a definite first
@@ -508,6 +619,8 @@ def _state_country_keys(name: str) -> frozenset[str]:
         if _is_nisba(word):
             base = word[2:-2] if word.endswith("يه") else word[2:-1]
             keys |= {_word_key("ال" + base, tables), _word_key(base, tables)}
+            # السورية -> سوريا / سورية, الليبية -> ليبيا: countries ending in -ia lose it
+            keys |= {_word_key(base + "يا", tables), _word_key(base + "يه", tables)}
     return frozenset(keys)
 
 
@@ -597,12 +710,18 @@ def same_entity(a: str, b: str) -> bool:
         return True  # a name cut before its coordinated part (هيئة الأمر بالمعروف والنهي ...)
     if _is_three_part_name(short_words, full_words):
         return True
+    if _named_with_its_kind(short_words, full_words):
+        return True
+    if long_keys[: len(short)] == short and _is_agreeing_extension(short_words, extension):
+        return True
     if long_keys[-len(short) :] != short:
         return False
     if len(short_words) == 1 and fold(short_words[0]) in _NOT_SURNAMES:
         return False
     if len(short_words) == 1 and strip_article_clitics(full_words[0]) in _institution_heads():
         return False  # an institution's last word is no surname (وكالة الأنباء السعودية)
+    if _names_institution(short_words) and is_role_word(full_words[0]):
+        return False  # رئيس الاتحاد الدولي لكرة القدم is a person, not the federation
     before = full_words[-len(short) - 1] if len(full_words) > len(short) else ""
     return fold(before) not in _PATRONYMIC
 
@@ -768,6 +887,13 @@ def _is_personal_name(words: list[str]) -> bool:
 @lru_cache(maxsize=1)
 def _institution_heads() -> frozenset[str]:
     return frozenset(fold(w) for w in word_sections("titles_ar.txt").get("institution", []))
+
+
+@lru_cache(maxsize=1)
+def _named_after_heads() -> frozenset[str]:
+    """Nouns of places and institutions that are named after people (مطار، جامعة، مستشفى)."""
+    places = word_sections("speaker_words_ar.txt").get("places_named", [])
+    return _institution_heads() | frozenset(fold(w) for w in places)
 
 
 def _opens_name_phrase(words: list[str]) -> bool:

@@ -232,6 +232,7 @@ class _Text:
     offsets: Sequence[int]  # folded index -> original index
     sentences: list[tuple[int, int]]  # original offsets
     sentence_starts: list[int]
+    has_tanween: bool = False  # any fathatan in the original: most texts carry no diacritics
 
     def orig(self, index: int) -> int:
         """Original offset of the folded character at ``index`` (end positions: index - 1)."""
@@ -352,8 +353,11 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     kept: list[re.Match[str]] = []
     first = _skip_media_phrase(matches)
     first = _after_issuer(words, first, lex)
-    if first < len(matches) and fold(words[first]) in STOPWORDS:
-        return start, start, start  # وأضاف لم يسبق أن ...: no subject, the clause starts early
+    if first < len(matches) and (
+        fold(words[first]) in STOPWORDS or split_proclitics(fold(words[first])) in STOPWORDS
+    ):
+        # وأضاف لم يسبق أن، وأضاف فهذا المكان ...: no subject, the clause starts early
+        return start, start, start
     for index, match in enumerate(matches[first:], first):
         raw = match.group()
         named = raw.startswith("(") and bool(kept) and _bare(kept[-1].group()) in lex.org_heads
@@ -361,6 +365,8 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
             break
         if kept and words[index].endswith("ين") and _is_addressee(words[index]):
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
+        if kept and _is_accusative(doc, start + match.start(), start + match.end()):
+            break  # توقعت الأرصاد هطولاً: an accusative word is the object, never the subject
         kept.append(match)
         if raw.endswith(("-", ")")):
             break
@@ -398,6 +404,18 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     if doc.folded.count('"', span_start, span_end) % 2 and doc.folded.startswith('"', span_end):
         span_end += 1  # keep a quoted name whole: "سيرغي لافروف"
     return span_start, span_end, start + kept[-1].end()
+
+
+_ACCUSATIVE_TANWEEN = "\u064b"  # fathatan: kept by DISPLAY text, folded away in MATCH
+
+
+def _is_accusative(doc: _Text, start: int, end: int) -> bool:
+    """Whether the word at a folded span carries fathatan in the original (هطولاً، قراراً);
+    the marks after its last letter, which folding dropped, count."""
+    if not doc.has_tanween:
+        return False
+    following = doc.orig(end) if end < len(doc.folded) else len(doc.original)
+    return _ACCUSATIVE_TANWEEN in doc.original[doc.orig(start) : following]
 
 
 def _is_addressee(word: str) -> bool:
@@ -549,7 +567,14 @@ def _analyze(text: str) -> _Text:
     # First characters only: each folded character stands for one original character.
     folded, offsets = fold_mapped(text, first_only=True)
     sentences = sentence_spans(text)
-    return _Text(text, folded, offsets, sentences, [s for s, _ in sentences])
+    return _Text(
+        text,
+        folded,
+        offsets,
+        sentences,
+        [s for s, _ in sentences],
+        has_tanween=_ACCUSATIVE_TANWEEN in text,
+    )
 
 
 def _resolve(speaker: str, history: list[_Mention]) -> _Mention | None:
@@ -757,6 +782,8 @@ def _statement_at(
     mention = _mention(doc, span, history)
     if span[0] == span[1] and word not in lex.participles:
         mention = _agreeing_antecedent(word, history) or mention
+    if mention is None and span[0] == span[1]:
+        mention = _titled_person_before(doc, cue.start())
     if mention is None:
         return None
     content = marker.start() if marker.group("quote") else marker.end()
@@ -782,6 +809,36 @@ def _statement_at(
     if end <= start:
         return None
     return _make_statement(doc, mention, cue, start, end, direct, source), mention
+
+
+MAX_SUBJECT_SENTENCES = 3  # sentences searched back for the person a subjectless cue continues
+
+
+def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
+    """The person named with an honorific nearest before folded ``limit`` (اعتبر الشيخ
+    عبدالعزيز الفوزان ... وأكد أن): the subject a subjectless cue continues when no speaker
+    was found before it, since the verbs that named him (اعتبر، طالب) report no speech."""
+    lex = _lexicon()
+    sentence = bisect_right(doc.sentence_starts, doc.orig(limit)) - 1
+    first = max(0, sentence - MAX_SUBJECT_SENTENCES + 1)
+    start = doc.folded_at(doc.sentences[first][0]) if doc.sentences else 0
+    tokens = list(_WORD_RE.finditer(doc.folded, start, limit))
+    words = [t.group().strip(_TRIM) for t in tokens]
+    for position in range(len(words) - 2, -1, -1):  # the nearest honorific first
+        if words[position] not in lex.honorifics:
+            continue
+        found = find_personal_name(words[position : position + 5])
+        if found is None or found[0] != 1:
+            continue
+        last = position + found[1] - 1
+        while last > position + 1 and words[last].startswith("ال") and _is_common_word(words[last]):
+            last -= 1  # السيدة ستيوارت الاعتذار: a common definite noun is the object
+        if any(t.group().endswith(",") for t in tokens[position:last]):
+            continue  # ...القاضي، رؤساء البلديات: a list, not a titled name
+        name_start, name_end = tokens[position].start(), tokens[last].end()
+        phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
+        return _Mention(phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase))
+    return None
 
 
 def _agreeing_antecedent(verb: str, history: list[_Mention]) -> _Mention | None:
@@ -870,13 +927,21 @@ def _unmarked_at(
     word = cue.group("cue")
     if word in lex.participles:
         return _unmarked_participle(doc, cue, region_start, next_cue, history)
-    if doc.folded.startswith(" ذلك ", region_start):
+    said_that = doc.folded.startswith(" ذلك ", region_start)
+    if said_that:
         region_start += len(" ذلك")  # أوضح ذلك X، مدير ...: the object comes first
     limit = _clause_boundary(doc, region_start, next_cue)
     span = _speaker_span(doc, region_start, limit)
     sp_start, sp_end, _ = span
     after = doc.folded[sp_end:limit]
     closed = re.match(r'\s*"?\s*(?:,|\sعن\s|\sب)', after) if sp_start < sp_end else None
+    if said_that and sp_start < sp_end and not after.strip(_TRIM):
+        # أوضح ذلك الناطق الإعلامي ... العقيد فلان.: the clause only names who said what
+        # came before, and who goes on speaking after it (وأشار إلى أن ...)
+        subject = doc.folded[sp_start:sp_end].split()
+        if any(_is_name_word(w) for w in subject):
+            mention = _mention(doc, span, history)
+            return (None, mention) if mention else None
     if word in lex.np_verbs:
         # The subject is the speaker phrase (cut before في تصريحات له، أمس) or less; with a
         # closing بـ/عن it must end inside it (وأكد الجبير ترحيب المملكة بأي اتفاق).
@@ -891,7 +956,14 @@ def _unmarked_at(
             if subject_end <= phrase_start and (not history or _is_present_tense(word)):
                 return None  # ويؤكد مكان إقامته: a present tense names its subject
             subject_end = max(subject_end, phrase_start)
-            mention = _mention(doc, (phrase_start, subject_end, subject_end), history)
+            subject_span = (phrase_start, subject_end, subject_end)
+            if subject_end == phrase_start:
+                # وكانت الرئاسة العامة للأرصاد قد توقعت في تقريرها عن ...: before the verb
+                sentence_start = doc.folded_at(doc.sentence_of(doc.orig(cue.start()))[0])
+                preverbal = _preverbal_subject(doc, cue.start(), sentence_start)
+                if preverbal[0] < preverbal[1]:
+                    subject_span = preverbal
+            mention = _mention(doc, subject_span, history)
             if mention is None:
                 return None
             start, end, direct = _statement_span(doc, content, limit, limit)
@@ -899,7 +971,14 @@ def _unmarked_at(
                 return None
             return _make_statement(doc, mention, cue, start, end, direct, None), mention
     if sp_start == sp_end:
-        return None
+        # وكان مجلس المحافظة، قد أعلن الأحد، عن ...: the subject before the verb acts, and
+        # the cues after it without a subject (فيما أكد أن) continue it
+        sentence_start = doc.folded_at(doc.sentence_of(doc.orig(cue.start()))[0])
+        preverbal = _preverbal_subject(doc, cue.start(), sentence_start)
+        if preverbal[0] == preverbal[1]:
+            return None
+        mention = _mention(doc, preverbal, history)
+        return (None, mention) if mention else None
     subject = doc.folded[sp_start:sp_end].split()
     # Without a complement a bare noun phrase may be the object, so the subject must be a role
     # with a name (الرئيس الروسي، فلاديمير بوتين،) or end at عن (أعلنت شركة أبل عن تحقيق).
@@ -974,8 +1053,9 @@ def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] |
         if word in _CLAIM_PREPOSITIONS and _is_claim_noun(words, index + 1, strict=word == "الي"):
             # وأكد الوزير على تضامن ...، وأشارت الإحصاءات إلى ثبات ...: the object follows
             return tokens[index - 1].end(), tokens[index + 1].start()
-        if not _object_starts_at(words, index):
-            continue
+        accusative = _is_accusative(doc, tokens[index].start(), tokens[index].end())
+        if not accusative and not _object_starts_at(words, index):
+            continue  # توقعت الأرصاد هطولاً: the accusative opens the object
         subject = words[:index]
         if len(subject) == 1 and _has_pronoun_on_common(subject[0]):
             return None  # أكدت مصادرنا بحصول ...: "our sources", inside another's clause
@@ -1247,6 +1327,9 @@ def _word_count(folded: str) -> int:
 def _preverbal_subject(doc: _Text, cue_start: int, sentence_start: int) -> tuple[int, int, int]:
     """Subject of ``وكانت X قد قالت``, which precedes its verb; an empty span if none."""
     clause_start = _clause_start(doc, cue_start, sentence_start)
+    if doc.folded[clause_start:cue_start].strip() == "قد" and clause_start > sentence_start:
+        # وكان مجلس محافظة الأنبار، قد أعلن: a comma between the subject and قد
+        clause_start = _clause_start(doc, clause_start - 1, sentence_start)
     openers = list(_KANA_RE.finditer(doc.folded, clause_start, cue_start))
     if not openers:
         return cue_start, cue_start, cue_start
@@ -1254,6 +1337,7 @@ def _preverbal_subject(doc: _Text, cue_start: int, sentence_start: int) -> tuple
     subject_end = cue_start
     if doc.folded.endswith(" قد ", subject_start, cue_start):
         subject_end -= len(" قد ")
+        subject_end -= doc.folded.endswith(",", subject_start, subject_end)
     if len(doc.folded[subject_start:subject_end].split()) > MAX_PREVERBAL_WORDS:
         return cue_start, cue_start, cue_start
     return _speaker_span(doc, subject_start, subject_end)
@@ -1686,6 +1770,12 @@ def _name_candidates(
             and _may_continue_name(words[index - 1])
         ):
             index -= 1  # بيشي بن عيسى الصرخي: the word before بن is the given name
+        if index > 0 and end - index == 1 and words[index] in _place_names():
+            index = end  # محافظ بيشة، أمير الرياض: the place a role governs names nobody
+            continue
+        if end - index == 1 and _next(words, index) == "من" and _is_common_word(words[index]):
+            index = end  # عدد من سكان القرى: a partitive noun counts people, it names none
+            continue
         strong = after_honorific or _opens_name(words, index)
         rank = (strong, end - index > 1, -index, end - index)
         candidates.append((rank, index, end))
@@ -1726,7 +1816,11 @@ def find_personal_name(words: Sequence[str]) -> tuple[int, int] | None:
     return first, end
 
 
-_QUOTED_NAME_RE = re.compile(r'^(?P<head>\S+)\s*[«"“”(](?P<name>[^«»"“”()]+)[»"”“)](?P<rest>.*)$')
+# A head noun, up to two words describing it (وكالة الأنباء اليمنية), then the name in quotes
+_QUOTED_NAME_RE = re.compile(
+    r'^(?P<head>\S+)(?P<between>(?:\s+[^\s«"“”(]+){0,2}?)\s*[«"“”(](?P<name>[^«»"“”()]+)[»"”“)]'
+    r"(?P<rest>.*)$"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -1741,9 +1835,14 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     """
     resolved = resolved.strip()
     quoted = _QUOTED_NAME_RE.match(resolved)
-    if quoted is not None and fold(quoted.group("head")) in _lexicon().org_heads | _MEDIA_HEADS:
+    head = fold(quoted.group("head")) if quoted is not None else ""
+    if quoted is not None and quoted.group("between") and head not in _MEDIA_HEADS:
+        quoted = None  # هيئة الإذاعة البريطانية «بي بي سي»: the name is the whole phrase
+    if quoted is not None and head in _lexicon().org_heads | _MEDIA_HEADS:
         name = f"{quoted.group('head')} {quoted.group('name').strip()}"
-        return name, "", quoted.group("rest").strip(_TRIM)
+        # وكالة الأنباء اليمنية «سبأ» -> وكالة سبأ; the words between describe it
+        description = " ".join((quoted.group("between") + " " + quoted.group("rest")).split())
+        return name, "", description.strip(_TRIM)
     written = resolved.split()
     lex = _lexicon()
     if written and fold(written[0]).strip(_TRIM) in lex.org_heads | lex.places_named:
@@ -1771,6 +1870,18 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     title = " ".join(written[:start]).strip(_TRIM)
     description = " ".join(written[end:]).strip(_TRIM)
     return name, title, description
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    """One-word place names (countries, regions, cities) from ``data/places_ar.txt``, folded."""
+    return frozenset(
+        fold(variant)
+        for rows in word_sections("places_ar.txt").values()
+        for row in rows
+        for variant in row.split("|")
+        if " " not in variant.strip()
+    )
 
 
 def speaker_canonical(resolved: str) -> str:
@@ -1822,6 +1933,8 @@ def _mention(doc: _Text, span: tuple[int, int, int], history: list[_Mention]) ->
     description = doc.folded[start:phrase_end]
     antecedent = _resolve(fold(written), history) or _named_by_surname(written, history)
     if antecedent is None:
+        antecedent = _full_name_before(doc, start, written)
+    if antecedent is None:
         antecedent = _resolve_reference(doc, start, written, history)
     if antecedent is None:
         return _Mention(written, orig_start, orig_end, written, description)
@@ -1833,6 +1946,39 @@ def _mention(doc: _Text, span: tuple[int, int, int], history: list[_Mention]) ->
         antecedent.description,
         antecedent.unresolved,
     )
+
+
+def _full_name_before(doc: _Text, start: int, written: str) -> _Mention | None:
+    """``الأمير علي`` for the ``الأمير علي بن الحسين`` named earlier in the text, whether or not
+    he spoke there: an honorific and a given name stand for the full name they opened."""
+    if written.count(" ") != 1:
+        return None  # cheap exit: only «honorific given-name» qualifies
+    words = [w.strip(_TRIM) for w in fold(written).split()]
+    if len(words) != 2 or words[0] not in _lexicon().honorifics:
+        return None
+    opening = f"{words[0]} {words[1]} "
+    position = doc.folded.rfind(opening, 0, start)
+    while position >= 0:
+        tokens = list(_WORD_RE.finditer(doc.folded, position, min(start, position + 80)))[:6]
+        run = [t.group().strip(_TRIM) for t in tokens]
+        as_written = [_written_word(doc, t) for t in tokens]  # علي the name, not على
+        candidates = _name_candidates(run, as_written)
+        found = max(candidates)[1:] if candidates else None
+        if found is not None and found[0] == 1 and found[1] - found[0] > 2:
+            last = found[1] - 1
+            connectors = _lexicon().name_connectors
+            while last > 3 and _is_common_word(run[last]) and run[last - 1] not in connectors:
+                last -= 1  # الأمير علي بن الحسين التقى: the verb after the name
+            end = tokens[last].end()
+            phrase = doc.original[doc.orig(position) : doc.orig_end(end)].strip(_TRIM)
+            return _Mention(written, 0, 0, phrase, fold(phrase))
+        position = doc.folded.rfind(opening, 0, position)
+    return None
+
+
+def _written_word(doc: _Text, token: re.Match[str]) -> str:
+    """A folded token's word as written in the original, without punctuation."""
+    return doc.original[doc.orig(token.start()) : doc.orig_end(token.end())].strip(_TRIM)
 
 
 def _named_by_surname(written: str, history: list[_Mention]) -> _Mention | None:
@@ -1874,6 +2020,12 @@ def _resolve_reference(
     if len(words) == 1 and (words[0] in lex.org_refs or words[0] in lex.person_refs):
         person = words[0] in lex.person_refs
         heads = lex.person_refs[words[0]] if person else lex.org_refs[words[0]]
+        if not person:
+            # وقالت إدارة شرطة ريتشموند ... وقال الشرطة: an organisation that already spoke
+            # outranks a later phrase that merely opens with the same noun (الشرطة القبض)
+            spoke = _spoken_with_head(history, (words[0], *heads))
+            if spoke is not None:
+                return spoke
         named = _named_before(doc, start, heads, person)
         if named is not None:
             return named
@@ -1922,6 +2074,9 @@ def _resolve_reference(
     repeated = _repeated_description(" ".join(words), history)
     if repeated is not None:
         return repeated
+    named_role = _named_with_role(doc, start, written, words)
+    if named_role is not None:
+        return named_role
     if (
         words[0] in lex.relational
         and "," not in fold(written)
@@ -1929,6 +2084,24 @@ def _resolve_reference(
         and not (len(words) > 1 and (words[1] in lex.org_heads or words[1] in lex.org_refs))
     ):
         return _relative(doc, start, written, words[0], history)
+    return None
+
+
+def _spoken_with_head(history: Sequence[_Mention], heads: tuple[str, ...]) -> _Mention | None:
+    """The latest earlier speaker, an organisation, whose first or second word is one of
+    ``heads`` (إدارة شرطة ريتشموند for الشرطة)."""
+    lex = _lexicon()
+    for mention in reversed(history):
+        if mention.unresolved:
+            continue
+        words = [w.strip(_TRIM) for w in fold(mention.resolved).split()]
+        if (
+            len(words) > 1
+            and any(w in heads for w in words[:2])
+            and words[0].removesuffix("ات") not in lex.documents  # بيانات الشرطة: a source
+            and find_personal_name(words) is None
+        ):
+            return mention
     return None
 
 
@@ -1947,13 +2120,31 @@ def _named_by_bare_head(
         or _is_family_name(word)
     ):
         return None
+    lex = _lexicon()
     for mention in reversed(history):
-        earlier = fold(mention.resolved).split()
-        if len(earlier) > 1 and earlier[0].strip(_TRIM) == word and not mention.unresolved:
+        earlier = [w.strip(_TRIM) for w in fold(mention.resolved).split()]
+        if mention.unresolved or len(earlier) < 2:
+            continue
+        if earlier[0] == word:
+            return mention
+        # وزارة الداخلية الكويتية -> الداخلية، الرئاسة العامة للأرصاد -> الأرصاد: the field
+        # named inside an institution's name stands for the institution
+        institution = earlier[0] in lex.org_heads or (
+            earlier[0].startswith("ال") and not is_role_word(earlier[0])
+        )
+        inside = earlier[1] == word or "لل" + head in earlier[1:]
+        if institution and inside and find_personal_name(earlier) is None:
             return mention
     named = _named_before(doc, start, (head, head + "ا"), indefinite_only=True)
     if named is None:
-        return None
+        # المرصد السوري لحقوق الإنسان -> المرصد: the name opened by the same definite noun
+        # and a relative adjective (السوري), not the bare reference said before
+        said_before = doc.folded.find(word + " ", 0, start) >= 0  # the definite name itself
+        named = _named_before(doc, start, (head,)) if said_before else None
+        adjective = named.text.split()[1:2] if named is not None else []
+        if not adjective or not fold(adjective[0]).strip(_TRIM).endswith("ي"):
+            return None
+        return named
     folded_words = named.text.split()
     if not folded_words or fold(folded_words[0]).strip(_TRIM) != head + "ا":
         return named
@@ -1966,6 +2157,71 @@ def _named_by_bare_head(
         agreeing.append(following)
     plain = " ".join(w[:-1] for w in agreeing)
     return _Mention(plain, named.start, named.end, plain, fold(plain))
+
+
+MAX_ROLE_NAME_GAP = 9  # words between a role's head and the name it introduces
+MAX_ROLE_MENTIONS = 4  # latest earlier mentions of the role's head that are looked at
+MAX_ROLE_LOOKBACK = 3000  # folded characters searched back for the named holder of a role
+
+
+def _named_with_role(doc: _Text, start: int, written: str, words: Sequence[str]) -> _Mention | None:
+    """The person a role without a name stands for (وقال مساعد المدير العام ...), named with
+    the same role earlier in the article, whether or not he spoke there: ``المحافظ محمد بن
+    سبرة`` for ``محافظ بيشة``; ``محمد العقيل مدير عام الجمرك`` for ``مدير عام الجمرك``.
+
+    The role's head must recur (with or without the article); a second word, when the role has
+    one, must recur right after it unless the name itself follows the head. The latest such
+    mention wins, as a reader would take it.
+    """
+    lex = _lexicon()
+    head = words[0]
+    if not (is_role_word(head) or head in lex.descriptors) or head in lex.org_heads:
+        return None
+    bare_head = head[2:] if head.startswith("ال") else head
+    window_start = max(0, start - MAX_ROLE_LOOKBACK)
+    if bare_head not in doc.folded[window_start:start] or find_personal_name(words) is not None:
+        return None
+    second = words[1].removeprefix("ال") if len(words) > 1 else ""
+    matches = list(_role_head_re(bare_head).finditer(doc.folded, window_start, start))
+    for match in reversed(matches[-MAX_ROLE_MENTIONS:]):
+        sentence_end = doc.folded.find(".", match.end(), start)
+        limit = start if sentence_end < 0 else sentence_end
+        tokens: list[re.Match[str]] = []
+        for token in _WORD_RE.finditer(doc.folded, match.start(), limit):
+            if len(tokens) > MAX_ROLE_NAME_GAP or (
+                tokens and lex.cue_re.fullmatch(_bare(token.group()))
+            ):
+                break  # the name stays in the role's clause: ... الدولي وقال
+            tokens.append(token)
+            if token.group().endswith((",", ":", ";")):
+                break
+        after = [t.group().strip(_TRIM) for t in tokens]
+        follows = len(after) > 1 and after[1].removeprefix("ال") == second
+        found = find_personal_name(after)
+        if found is not None and found[0] >= 1 and (found[0] == 1 or not second or follows):
+            return _role_holder(doc, written, tokens[found[0]].start(), tokens[found[1] - 1].end())
+        if not second or follows:
+            # محمد العقيل مدير عام الجمرك: the name right before the role
+            sentence_start = doc.folded.rfind(".", window_start, match.start()) + 1
+            tokens = list(_WORD_RE.finditer(doc.folded, sentence_start, match.start()))[-4:]
+            before = [t.group().strip(_TRIM) for t in tokens]
+            found = find_personal_name(before) if before else None
+            if found is not None and found[1] == len(before) and found[1] - found[0] > 1:
+                return _role_holder(doc, written, tokens[found[0]].start(), tokens[-1].end())
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _role_head_re(bare_head: str) -> re.Pattern[str]:
+    """A role's head as a whole word, with the article, a preposition or a conjunction."""
+    return re.compile(rf'(?<![^\s"(])[وف]?(?:بال|لل|ال|ل|ب)?{re.escape(bare_head)}(?=[\s,."])')
+
+
+def _role_holder(doc: _Text, written: str, name_start: int, name_end: int) -> _Mention:
+    """The role as written here followed by the holder's name as written there (folded span),
+    so that :func:`split_speaker` reports the role as title and the name as name."""
+    name = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
+    return _Mention(written, 0, 0, f"{written} {name}", fold(written))
 
 
 def _issuer_phrase(rest: str, lex: _Lexicon) -> str:
