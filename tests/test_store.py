@@ -5,7 +5,8 @@ from datetime import datetime
 import pytest
 
 from marsad.errors import MigrationError
-from marsad.store.sqlite import MIGRATIONS, Store
+from marsad.store.migrations import MIGRATIONS
+from marsad.store.sqlite import Store
 from pg_support import PostgresServer
 
 

@@ -23,7 +23,7 @@ WATCH_KINDS = ("search", "entity", "outlet")
 
 
 def create_watchlists(db: Any) -> None:
-    """Migration ``0013_watchlists`` (registered in :mod:`marsad.store.sqlite`)."""
+    """Migration ``0013_watchlists`` (registered in :mod:`marsad.store.migrations`)."""
     kinds = ", ".join(f"'{k}'" for k in WATCH_KINDS)
     for statement in (
         f"""CREATE TABLE watchlists (
