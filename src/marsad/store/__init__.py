@@ -63,9 +63,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from marsad.store.articles import SearchRow, StoredArticle
 from marsad.store.dialect import is_postgres, sqlite_path
 from marsad.store.postgres import DatabaseError
-from marsad.store.sqlite import Store
+from marsad.store.sqlite import Store, StoredStory
 
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, DatabaseError)
 
@@ -100,4 +101,13 @@ def store_exists(location: str | Path) -> bool:
     return path == ":memory:" or Path(path).exists()
 
 
-__all__ = ["DATABASE_ERRORS", "DatabaseError", "Store", "open_store", "store_exists"]
+__all__ = [
+    "DATABASE_ERRORS",
+    "DatabaseError",
+    "SearchRow",
+    "Store",
+    "StoredArticle",
+    "StoredStory",
+    "open_store",
+    "store_exists",
+]
