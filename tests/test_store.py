@@ -5,8 +5,8 @@ from datetime import datetime
 import pytest
 
 from marsad.errors import MigrationError
+from marsad.store import Store
 from marsad.store.migrations import MIGRATIONS
-from marsad.store.sqlite import Store
 from pg_support import PostgresServer
 
 

@@ -66,7 +66,7 @@ from pathlib import Path
 from marsad.store.articles import SearchRow, StoredArticle
 from marsad.store.dialect import is_postgres, sqlite_path
 from marsad.store.postgres import DatabaseError
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 from marsad.store.stories import StoredStory
 
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, DatabaseError)

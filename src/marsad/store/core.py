@@ -7,7 +7,6 @@ entities.py, analyses.py, state.py); :class:`~marsad.store.store.Store` is all o
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from marsad.errors import MigrationError, StoreError
+from marsad.store import sqlite as sqlite_file
 from marsad.store.dialect import DIALECTS, is_postgres, sqlite_path
-from marsad.store.lock import hold_shared
 from marsad.store.migrations import MIGRATIONS
 from marsad.store.postgres import PgConnection, redact
 
-BUSY_TIMEOUT_MS = 60_000  # one statement's wait for the write lock
 WAIT_STEP_MS = 1_000  # transaction() retries at this step...
 WAIT_REPORT_S = 5.0  # ...and says it is waiting this often
 
@@ -56,15 +54,8 @@ class StoreCore:
 
     def _open_sqlite(self, path: str) -> None:
         try:
-            if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-                hold_shared(path)  # restore refuses while any other process holds it
-            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            # A single statement waits this long for another writer's batch to commit
-            # (set first: switching a new file to WAL takes the lock too); transaction()
-            # waits as long as it takes.
-            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            self._retry_while_locked(self._prepare)
+            self.db = sqlite_file.connect(path)
+            sqlite_file.retry_while_locked(self._prepare)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(
                 f"{path}: cannot open the store ({exc}); check the path and permissions, "
@@ -78,24 +69,8 @@ class StoreCore:
 
     # -- schema ------------------------------------------------------------------------
     def _prepare(self) -> None:
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
+        sqlite_file.set_pragmas(self.db)
         self._migrate()
-
-    @staticmethod
-    def _retry_while_locked(action: Callable[[], None]) -> None:
-        """Run ``action``, again while SQLite answers "locked" without waiting (it does when
-        two processes switch a new file to WAL, or start one, at the same moment)."""
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-        while True:
-            try:
-                action()
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
 
     def _applied_migrations(self) -> set[str]:
         if not self.dialect.table_exists(self.db, "_migrations"):

@@ -28,7 +28,7 @@ def create_story_redirects(db: sqlite3.Connection) -> None:
 
 
 class StoryRedirects:
-    """Mixin of :class:`marsad.store.sqlite.Store`: merging stories and following redirects."""
+    """Mixin of :class:`marsad.store.store.Store`: merging stories and following redirects."""
 
     db: sqlite3.Connection
 

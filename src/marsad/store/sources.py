@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from marsad.errors import StoreError
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,142 +1,51 @@
-"""SQLite store: articles, duplicate groups, stories, full-text index.
+"""SQLite specifics of the store: opening a store file (WAL mode, waits on the write lock).
 
-One file, WAL mode, versioned migrations. Only ``pipeline.py``, ``search`` and the CLI/API
-layers use it; analysis stages never touch the store.
-
-Full-text search runs over MATCH-profile text (two columns: folded words and their stems)
-in a contentless FTS5 table keyed by article id; users only ever see the stored DISPLAY body.
+The default backend: one file, WAL mode, versioned migrations (store/migrations.py). Every
+query is shared with PostgreSQL (store/core.py and the concern mixins); what only one
+engine can say sits in store/dialect.py, PostgreSQL's connection in store/postgres.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
 
-from marsad.errors import StoreError
-from marsad.store.analyses import StoryAnalyses
-from marsad.store.articles import ArticlesAndSearch
-from marsad.store.core import StoreCore
-from marsad.store.entities import EntitiesAndStatements
-from marsad.store.read_queries import ReadQueries
-from marsad.store.redirects import StoryRedirects
-from marsad.store.state import WriterState
-from marsad.store.stories import StoriesAndThreads
-from marsad.writes import ArticleWrite, RecordWriteError
+from marsad.store.lock import hold_shared
+
+BUSY_TIMEOUT_MS = 60_000  # one statement's wait for the write lock
 
 
-class Store(
-    ArticlesAndSearch,
-    StoriesAndThreads,
-    EntitiesAndStatements,
-    StoryAnalyses,
-    WriterState,
-    StoreCore,
-    ReadQueries,
-    StoryRedirects,
-):
-    """A Marsad store: every concern's methods over one connection (see :class:`StoreCore`)."""
+def connect(path: str) -> sqlite3.Connection:
+    """Open the SQLite file at ``path`` (``":memory:"``: a throwaway store) for the store."""
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        hold_shared(path)  # restore refuses while any other process holds it
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    # A single statement waits this long for another writer's batch to commit
+    # (set first: switching a new file to WAL takes the lock too); transaction()
+    # waits as long as it takes.
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return db
 
-    # --- orchestrator (issue 21) ------------------------------------------------------
 
-    def write_batch(self, articles: Sequence[ArticleWrite]) -> None:
-        """Persist one batch's decided articles, in order (caller's transaction).
+def set_pragmas(db: sqlite3.Connection) -> None:
+    """Put a store connection in WAL mode, with normal syncing and foreign keys enforced."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
 
-        Raises:
-            RecordWriteError: naming the index of the article that could not be written.
-        """
-        for index, article in enumerate(articles):
-            try:
-                self._write_article(article)
-            except Exception as exc:
-                raise RecordWriteError(index, exc) from exc
 
-    def _write_article(self, a: ArticleWrite) -> None:
-        for opened in a.passage_stories:
-            self.create_story(opened.story)
-            self.set_thread(opened.story, opened.thread)
-        if a.story_id is not None and a.opens_thread is not None:
-            self.create_story(a.story_id)
-        stored_id = self.add_article(
-            ext_id=a.ext_id,
-            source=a.source,
-            published=a.published,
-            title=a.title,
-            body=a.body,
-            boilerplate=a.boilerplate,
-            url=a.url,
-            extra=a.extra,
-            origin=a.origin,
-            identity=a.identity,
-            content_hash=a.content_hash,
-            signature=a.signature,
-            duplicate_of=a.duplicate_of,
-            story_id=a.story_id,
-            words=a.words,
-            stems=a.stems,
-            canonical_url=a.canonical_url,
-            agency=a.agency,
-            time_kind=a.time_kind,
-            article_id=a.id,
-        )
-        if stored_id != a.id:  # decisions of this batch refer to the allocated id
-            raise StoreError(f"article stored as id {stored_id}, allocated {a.id}")
-        if a.entities or a.statements or a.numbers:
-            self.add_extraction(
-                a.id,
-                mentions=[
-                    (m.label, m.text, m.start, m.end, m.canonical, m.key) for m in a.entities
-                ],
-                statements=[
-                    (
-                        s.statement.speaker,
-                        s.statement.speaker_resolved,
-                        s.canonical,
-                        s.key,
-                        s.statement.cue,
-                        s.statement.start,
-                        s.statement.end,
-                        s.statement.direct,
-                        s.statement.source,
-                        s.statement.speaker_title,
-                        s.statement.speaker_description,
-                        s.statement.speaker_unresolved,
-                    )
-                    for s in a.statements
-                ],
-                numbers=[
-                    (
-                        None if n.value != n.value else n.value,  # NaN: a vague quantity
-                        n.text,
-                        n.start,
-                        n.end,
-                        n.counted,
-                        n.counted_key,
-                        n.is_percent,
-                        n.approximate,
-                        n.sentence_start,
-                        n.sentence_end,
-                    )
-                    for n in a.numbers
-                ],
-            )
-        if a.entity_counts:
-            self.count_entities(
-                a.story_id,
-                a.source,
-                [(c.key, c.name, c.label, c.mentions) for c in a.entity_counts],
-            )
-        if a.story_id is not None and a.opens_thread is not None:
-            self.set_thread(a.story_id, a.opens_thread)
-        for placed in a.passages:
-            self.add_passage(
-                a.id,
-                placed.story,
-                placed.passage,
-                placed.score,
-                source=a.source,
-                published=a.published,
-            )
-        if a.supersedes is not None:
-            self.supersede(a.supersedes, a.id)
-            self.recount_entities(self.entity_keys(a.supersedes) | self.entity_keys(a.id))
-        elif a.story_id is not None:
-            self.touch_story(a.story_id, a.source, a.published)
+def retry_while_locked(action: Callable[[], None]) -> None:
+    """Run ``action``, again while SQLite answers "locked" without waiting (it does when
+    two processes switch a new file to WAL, or start one, at the same moment)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

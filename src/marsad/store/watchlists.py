@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from marsad.store.sqlite import Store
+    from marsad.store.store import Store
 
 WATCH_KINDS = ("search", "entity", "outlet")
 
