@@ -18,9 +18,12 @@ class StoryAnalyses(StoreCore):
     def set_summary(
         self, story_id: int, title: str, summary: dict[str, Any], *, revision: int | None = None
     ) -> bool:
-        """Store a story's title and summary and mark it clean. With ``revision``, only while
-        the story is still at that revision: a summary of a snapshot that another writer
-        has since extended would hide its new articles (the story stays dirty then)."""
+        """Store a story's title and summary and mark it clean; returns whether it was stored.
+
+        With ``revision``, only while the story is still at that revision: a summary of a
+        snapshot that another writer has since extended would hide its new articles (the
+        story stays dirty then).
+        """
         params: tuple[Any, ...] = (title, json.dumps(summary, ensure_ascii=False), story_id)
         only = ""
         if revision is not None:

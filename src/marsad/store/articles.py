@@ -92,8 +92,10 @@ class ArticlesAndSearch(StoreCore):
         time_kind: str | None = None,
         article_id: int | None = None,
     ) -> int:
-        """Insert one article and its full-text entry; returns its id: ``article_id`` (the
-        one a batch's decisions refer to) or, without it, the highest id + 1.
+        """Insert one article and its full-text entry; returns its id.
+
+        The id is ``article_id`` (the one a batch's decisions refer to) or, without it, the
+        highest id + 1.
 
         The id is always given explicitly, read inside the write transaction: a PostgreSQL
         sequence would not roll back with a killed batch, and the next batch's allocated
@@ -180,8 +182,10 @@ class ArticlesAndSearch(StoreCore):
     def recent_signatures(
         self, since: datetime, *, after_id: int = 0
     ) -> Iterator[tuple[int, str, bytes, datetime]]:
-        """Representatives published since a date (and stored after article ``after_id``):
-        (id, content hash, signature, published)."""
+        """(id, content hash, signature, published) of representatives published since a date.
+
+        Only those stored after article ``after_id``.
+        """
         rows = self.db.execute(
             "SELECT id, content_hash, signature, published FROM articles"
             " WHERE duplicate_of IS NULL AND superseded_by IS NULL AND signature IS NOT NULL"

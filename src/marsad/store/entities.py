@@ -103,10 +103,12 @@ class EntitiesAndStatements(StoreCore):
     def entity_keys_named(
         self, keys: Sequence[str], *, surname_key: str | None = None, limit: int = 5
     ) -> list[str]:
-        """Keys of the entities a name may stand for, most reported first: those of ``keys``
-        that exist, and people whose key ends with ``surname_key`` (a bare surname names the
-        full name it was merged with). Reads ``entity_stats`` only (one row per entity), never
-        the mentions, so it stays cheap on every search."""
+        """Keys of the entities a name may stand for, most reported first.
+
+        Those of ``keys`` that exist, and people whose key ends with ``surname_key`` (a bare
+        surname names the full name it was merged with). Reads ``entity_stats`` only (one
+        row per entity), never the mentions, so it stays cheap on every search.
+        """
         condition = f"key IN ({','.join('?' * len(keys)) or 'NULL'})"
         params: list[Any] = list(keys)
         if surname_key:

@@ -38,8 +38,10 @@ class WriterState(StoreCore):
         return int(value) if value else 0
 
     def add_state_delta(self, value: Any) -> int:
-        """Save one batch's state delta under the next revision (inside the batch's
-        transaction) and return that revision."""
+        """Save one batch's state delta under the next revision; returns that revision.
+
+        Runs inside the batch's transaction.
+        """
         rev = self.state_rev() + 1
         blob = zlib.compress(json.dumps(value, ensure_ascii=False).encode("utf-8"), 1)
         self.db.execute("INSERT INTO state_deltas VALUES (?, ?)", (rev, blob))
@@ -60,8 +62,10 @@ class WriterState(StoreCore):
         return int(row.fetchone()[0])
 
     def save_state_snapshot(self, states: dict[str, Any]) -> int:
-        """Save whole states under the next revision, dropping the deltas they absorb;
-        returns the revision."""
+        """Save whole states under the next revision; returns the revision.
+
+        The deltas the snapshot absorbs are dropped.
+        """
         rev = self.state_rev() + 1
         chars = sum(self.set_state(name, value) for name, value in states.items())
         self.set_meta("state_rev", str(rev))

@@ -216,8 +216,10 @@ class StoriesAndThreads(StoreCore):
         return None if row is None or row[0] is None else int(row[0])
 
     def thread_assignments(self) -> dict[str, int]:
-        """Input id -> thread id (its story's id when the story has no thread) of every
-        stored article in a story."""
+        """Input id -> thread id of every stored article in a story.
+
+        A story without a thread stands for itself (its own id).
+        """
         rows = self.db.execute(
             "SELECT a.ext_id, coalesce(s.thread_id, s.id) FROM articles a"
             " JOIN stories s ON s.id = a.story_id WHERE a.ext_id IS NOT NULL"
@@ -280,8 +282,10 @@ class StoriesAndThreads(StoreCore):
         self._widen_story(story_id, source, published.isoformat(), articles=0)
 
     def passages_elsewhere(self, story_id: int) -> list[tuple[int, int, int]]:
-        """(article, start, end) of the passages of a story's own articles that report other
-        stories (the other events of a roundup)."""
+        """(article, start, end) of passages in a story's own articles that report other stories.
+
+        Those are the other events of a roundup.
+        """
         rows = self.db.execute(
             "SELECT p.article_id, p.start, p.end FROM passages p"
             " JOIN articles a ON a.id = p.article_id"
@@ -319,8 +323,11 @@ class StoriesAndThreads(StoreCore):
         return {str(source): (int(n), int(stories)) for source, n, stories in rows}
 
     def story_reach(self, since: datetime, *, window_hours: float) -> dict[int, int]:
-        """Listed stories active since a time, counted by the distinct outlets of their
-        last ``window_hours`` (the breaking baseline: how far a story usually gets)."""
+        """Outlet count -> how many listed stories active since a time reached that many.
+
+        Outlets are counted over each story's last ``window_hours`` (the breaking baseline:
+        how far a story usually gets).
+        """
         window_start, window = self.dialect.seconds_before("s.last_seen", window_hours * 3600)
         rows = self.db.execute(
             "SELECT reach, count(*) FROM (SELECT count(DISTINCT a.source) AS reach"
