@@ -17,7 +17,7 @@ from pathlib import Path
 
 from marsad.evaluate.metrics import bcubed, pairwise
 from marsad.evaluate.stories import load_gold
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 

@@ -28,7 +28,7 @@ from marsad.backfill.tasks import prepare_shard
 from marsad.evaluate.metrics import bcubed
 from marsad.evaluate.stories import load_gold
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 

@@ -52,7 +52,7 @@ import sys, time, itertools
 from datetime import datetime
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 db, every, batch = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
 store = Store(db, normalizer_version=NORMALIZER_VERSION)

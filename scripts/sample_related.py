@@ -20,7 +20,7 @@ import random
 from pathlib import Path
 
 from marsad.search import related
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text import arabic
 
 RARE_PLACE_DF = 150  # background articles (of about 15,000) at most: Idlib 54, Syria 695

@@ -112,7 +112,7 @@ class PostgresServer:
             db.execute(sql)
 
     def _make_template(self) -> None:
-        from marsad.store.sqlite import Store
+        from marsad.store import Store
         from marsad.text.arabic import NORMALIZER_VERSION
 
         self._admin(f"CREATE DATABASE {TEMPLATE}")

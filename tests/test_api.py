@@ -20,7 +20,7 @@ from tests.pg_support import PostgresServer
 from tests.test_export import build_demo_store
 
 from marsad.api import create_app
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 from marsad.views import find_stories_view, search_view, stories_view, story_view
 

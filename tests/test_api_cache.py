@@ -27,7 +27,7 @@ from marsad.api import create_app
 from marsad.api.cache import ResponseCacheMiddleware, VersionedCache
 from marsad.api.writer import Writer
 from marsad.service import ReadService
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 TOKEN = "cache-token"

@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send  # noqa: E402
 from marsad.api import create_app  # noqa: E402
 from marsad.ingest.readers import read_path  # noqa: E402
 from marsad.pipeline import Pipeline  # noqa: E402
-from marsad.store.sqlite import Store  # noqa: E402
+from marsad.store import Store  # noqa: E402
 from marsad.text.arabic import NORMALIZER_VERSION  # noqa: E402
 
 TOKEN = "fuzz-token"

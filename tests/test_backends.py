@@ -22,11 +22,10 @@ from marsad.errors import StoreError
 from marsad.ingest import read_path
 from marsad.pipeline import Pipeline
 from marsad.search.fts import build_query
-from marsad.store import DATABASE_ERRORS, open_store, store_exists
+from marsad.store import DATABASE_ERRORS, Store, open_store, store_exists
 from marsad.store.backup import backup_store, restore_store
 from marsad.store.copy import copy_store
 from marsad.store.postgres import fts5_to_tsquery, fts_row, fts_tokens, translate
-from marsad.store.sqlite import Store
 from pg_support import PostgresServer
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "marsad" / "demo" / "corpus"

@@ -23,7 +23,7 @@ from marsad.ingest.readers import read_path
 from marsad.models import RawArticle
 from marsad.pipeline import IngestReport, Pipeline
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 distributed = pytest.importorskip("distributed")

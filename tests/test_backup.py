@@ -116,7 +116,7 @@ def test_restore_refuses_while_another_process_has_the_store_open(
         [
             sys.executable,
             "-c",
-            "import sys; from marsad.store.sqlite import Store;"
+            "import sys; from marsad.store import Store;"
             f" s = Store({str(demo_db)!r}, normalizer_version='x');"
             " print('open', flush=True); sys.stdin.read()",
         ],
@@ -151,7 +151,7 @@ def test_a_store_opened_during_a_restore_waits_for_it(tmp_path: Path) -> None:
 
     db = tmp_path / "s.db"
     opener = (
-        "from marsad.store.sqlite import Store; print('imported', flush=True);"
+        "from marsad.store import Store; print('imported', flush=True);"
         f" Store({str(db)!r}, normalizer_version='x')"
     )
     with exclusive(db):

@@ -18,7 +18,7 @@ from tests.test_web import COMPARED_ARTICLES
 from marsad.api import create_app
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 

@@ -15,7 +15,7 @@ from tests.test_export import build_demo_store
 
 from marsad.alerts import watchlists
 from marsad.api import create_app
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 from marsad.views import top_view
 

@@ -36,7 +36,7 @@ def _seed_ids(db_path: str, capsys: pytest.CaptureFixture[str], query: str) -> s
     code, out, _ = run(capsys, "--db", db_path, "search", query, "--json")
     assert code == 0
     hits = json.loads(out)["hits"]
-    from marsad.store.sqlite import Store
+    from marsad.store import Store
 
     store = Store(db_path, normalizer_version="x")
     origins = {Path(a.origin).name for a in store.articles(h["article_id"] for h in hits)}
@@ -80,7 +80,7 @@ def test_search_snippet_shows_original_spelling(
 
 @needs_shared
 def test_boilerplate_tail_is_nowhere(seeded: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from marsad.store.sqlite import Store
+    from marsad.store import Store
 
     store = Store(seeded, normalizer_version="x")
     bodies = [a.body for a in store.articles(range(1, 100))]
@@ -313,7 +313,7 @@ def test_entity_found_by_a_variant_spelling(
 def test_entity_lookup_prefers_the_most_reported_candidate(db_path: str) -> None:
     """A surname names the most reported person ending with it, never a weaker look-alike;
     the others are listed as alternatives."""
-    from marsad.store.sqlite import Store
+    from marsad.store import Store
     from marsad.views import _entity_candidates
 
     store = Store(db_path, normalizer_version="x")

@@ -22,7 +22,7 @@ from marsad.api import create_app
 from marsad.cli.main import main
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Settings
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 from marsad.views import find_stories_view, top_view
 

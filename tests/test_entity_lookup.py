@@ -85,7 +85,7 @@ def test_surname_finds_the_most_reported_person(
 def test_prefixed_forms_join_their_entity(
     two_days: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from marsad.store.sqlite import Store
+    from marsad.store import Store
 
     store = Store(two_days, normalizer_version="x")
     names = {row["name"] for row in store.rows("SELECT name FROM entity_stats")}
@@ -102,7 +102,7 @@ def test_prefixed_forms_join_their_entity(
 def test_top_entity_is_no_formula_or_currency(
     two_days: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from marsad.store.sqlite import Store
+    from marsad.store import Store
 
     store = Store(two_days, normalizer_version="x")
     top = store.rows("SELECT name FROM entity_stats ORDER BY articles DESC, mentions DESC LIMIT 5")
@@ -145,7 +145,7 @@ def test_titles_and_acronyms_find_their_entity(
     isis = lookup(two_days, "تنظيم الدولة", capsys)
     assert isis["name"] == "داعش" and isis["label"] == "ORG"
     # Two princes sharing a grandfather are two entities, not one.
-    from marsad.store.sqlite import Store
+    from marsad.store import Store
 
     store = Store(two_days, normalizer_version="x")
     keys = {

@@ -11,7 +11,7 @@ import pytest
 from marsad.export import ExportFilters, defuse_cell, export
 from marsad.ingest import read_path
 from marsad.pipeline import Pipeline
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 from marsad.views import find_stories_view
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from marsad.ingest.readers import read_path
 from marsad.pipeline import Pipeline, Settings
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION, tokenize
 
 PIPELINE = Path(__file__).resolve().parents[1] / "src" / "marsad" / "pipeline.py"

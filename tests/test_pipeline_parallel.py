@@ -18,7 +18,7 @@ from marsad import pipeline
 from marsad.ingest.readers import read_path
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Prepared, Settings, prepare_article, prepare_batch
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.summarize import lead_analysis
 from marsad.text.arabic import NORMALIZER_VERSION
 
@@ -136,7 +136,7 @@ def test_a_script_without_main_guard_still_ingests(tmp_path: Path) -> None:
     script.write_text(
         "from marsad.ingest.readers import read_path\n"
         "from marsad.pipeline import Pipeline, Settings\n"
-        "from marsad.store.sqlite import Store\n"
+        "from marsad.store import Store\n"
         "from marsad.text.arabic import NORMALIZER_VERSION\n"
         f"store = Store({str(tmp_path / 'g.db')!r}, normalizer_version=NORMALIZER_VERSION)\n"
         "report = Pipeline(store, Settings(batch_size=5, workers=1)).ingest("

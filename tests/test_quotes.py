@@ -432,7 +432,7 @@ def test_person_spoken_about_is_not_a_speaker(text: str) -> None:
 def test_store_keeps_speaker_title_description_and_unresolved_flag() -> None:
     from datetime import UTC, datetime
 
-    from marsad.store.sqlite import Store
+    from marsad.store import Store
 
     text = "وقال مدير الجمعية المهندس علي الزهراني إن التبرعات زادت هذا العام بنسبة كبيرة."
     (statement,) = extract_statements(text)

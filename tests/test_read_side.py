@@ -14,7 +14,7 @@ from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Settings
 from marsad.refresh import analysis_outdated, refresh_analyses
 from marsad.service import open_reader
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 from marsad.views import story_view
 

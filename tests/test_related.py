@@ -12,7 +12,7 @@ from marsad.ingest.readers import read_path
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Settings
 from marsad.search.related import background_df, related_stories
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION, tokenize
 
 DAY0 = datetime(2015, 7, 21, 9)

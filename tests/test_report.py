@@ -16,7 +16,7 @@ from marsad.ingest.readers import read_path
 from marsad.pipeline import Pipeline
 from marsad.report import render_report
 from marsad.report.chart import bucket_hours, coverage_grid, coverage_svg, publications
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)">\u202eevil\u202c'

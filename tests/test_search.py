@@ -15,7 +15,7 @@ from conftest import SEEDS, needs_shared
 from marsad.api.app import create_app
 from marsad.cli.main import main
 from marsad.search.fts import SearchFilters, build_query, search_page, transliteration_groups
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text import arabic
 
 # A wire story carried word for word by two outlets, another outlet's own report, and an

@@ -19,8 +19,8 @@ from marsad.cluster.stories import (
 from marsad.errors import StoreError
 from marsad.ingest import read_path
 from marsad.pipeline import Pipeline
+from marsad.store import Store
 from marsad.store.redirects import create_story_redirects
-from marsad.store.sqlite import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "marsad" / "demo" / "corpus"

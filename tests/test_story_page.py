@@ -18,7 +18,7 @@ from marsad.compare.framing import find_terms, lexicon
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Settings
 from marsad.report import render_report
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION, strip_section_prefix
 from marsad.text.counting import count_phrase, counted_nouns
 from marsad.views import story_view

@@ -24,7 +24,7 @@ from marsad.api import create_app
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Settings
 from marsad.service import ReadService
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 from marsad.web import charts
 from marsad.web.render import safe_url, snippet_html, strip_bidi

@@ -18,7 +18,7 @@ from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Settings, time_kind_of
 from marsad.profiles import OutletProfile, blindspot_line, merge_profiles, profiles
 from marsad.report.html import render_report
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 T0 = datetime(2015, 7, 22, 9, 0)

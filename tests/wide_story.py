@@ -12,7 +12,7 @@ from pathlib import Path
 
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Settings
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 OUTLETS = (

@@ -21,7 +21,7 @@ from marsad.ingest import read_path
 from marsad.models import RawArticle, Skipped
 from marsad.pipeline import STAGES, IngestReport, Pipeline, ProgressFn
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 CHECKPOINTS = (5_000, 10_000, 20_000)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 from marsad.search.fts import build_query
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.views import entities_view, find_stories_view
 
 WHAT: Final = ("stories", "articles", "entities", "statements")

@@ -53,7 +53,7 @@ from marsad.refresh import (
     source_docs,
 )
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.summarize import LeadSentence
 from marsad.workers import fewer_collections, prepare_ahead, start_pool
 from marsad.writer_state import StateSettings, WriterState

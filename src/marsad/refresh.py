@@ -31,8 +31,8 @@ from marsad.cluster.signals import (
     surge_outlets,
 )
 from marsad.settings import Settings
+from marsad.store import Store
 from marsad.store.errors import store_errors
-from marsad.store.sqlite import Store
 from marsad.summarize import LeadSentence, SourceDoc, lead_of, summarize
 from marsad.summarize.documents import source_docs as source_docs  # re-exported
 from marsad.workers import worker_store

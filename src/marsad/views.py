@@ -17,7 +17,7 @@ from marsad.cluster.signals import TOP_HALF_LIFE_HOURS, top_score
 from marsad.profiles import profiles, profiles_json
 from marsad.search.fts import Hit, SearchFilters, build_query, search_page
 from marsad.search.related import related_stories
-from marsad.store.sqlite import Store, StoredArticle, StoredStory
+from marsad.store import Store, StoredArticle, StoredStory
 from marsad.text import arabic
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ from typing import Any
 from marsad.cluster.stories import ClusterSettings, StoryClusterer
 from marsad.cluster.threads import ThreadLinker, ThreadSettings
 from marsad.dedup.minhash import DuplicateIndex, Fingerprint, signature_from_bytes
-from marsad.store.sqlite import Store
+from marsad.store import Store
 
 CLUSTER_STATE = "cluster.v1"
 THREAD_STATE = "threads.v1"

@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from marsad.alerts.views import FEED_SIZE
+from marsad.store import Store
 from marsad.store import watchlists as saved
-from marsad.store.sqlite import Store
 from marsad.text import arabic
 
 ATOM = "http://www.w3.org/2005/Atom"

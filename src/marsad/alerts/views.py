@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from marsad.alerts.watchlists import run
+from marsad.store import Store
 from marsad.store import watchlists as saved
-from marsad.store.sqlite import Store
 from marsad.store.watchlists import Watchlist
 
 SCHEMA_VERSION = 1

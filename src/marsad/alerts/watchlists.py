@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from marsad.extract.aliases import canonical_name, name_key
 from marsad.extract.article import entity_key
 from marsad.search.fts import build_query
+from marsad.store import Store
 from marsad.store import watchlists as saved
-from marsad.store.sqlite import Store
 from marsad.store.watchlists import Watchlist
 
 ENTITY_LABELS = ("PERS", "ORG", "LOC", "MISC")  # an entity watch matches its name as any type

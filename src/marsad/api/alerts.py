@@ -20,7 +20,7 @@ from marsad.api.routes import NOT_FOUND, bearer, require_token
 from marsad.api.schemas import ErrorOut, WatchlistIn
 from marsad.api.writer import get_writer
 from marsad.service import MAX_ID, get_service
-from marsad.store.sqlite import Store
+from marsad.store import Store
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 # Ids match digits only (``:int``), so ``/add`` never reaches the id routes: a GET of it is

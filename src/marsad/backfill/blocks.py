@@ -30,7 +30,7 @@ from marsad.ingest.prepare import Prepared
 from marsad.models import RawArticle, Skipped
 from marsad.pipeline import IngestReport, Pipeline
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 if TYPE_CHECKING:

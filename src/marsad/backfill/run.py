@@ -44,8 +44,8 @@ from marsad.models import RawArticle, Skipped
 from marsad.pipeline import IngestReport, Pipeline
 from marsad.refresh import StoryRefresh, outlet_baseline
 from marsad.settings import Settings
+from marsad.store import Store
 from marsad.store.dialect import sqlite_path
-from marsad.store.sqlite import Store
 from marsad.workers import fewer_collections
 
 if TYPE_CHECKING:

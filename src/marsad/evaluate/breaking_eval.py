@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from marsad.store.sqlite import Store
+from marsad.store import Store
 
 
 @dataclass(frozen=True, slots=True)

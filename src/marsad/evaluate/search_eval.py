@@ -24,7 +24,7 @@ from marsad.ingest import read_path
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, ProgressFn, Settings
 from marsad.search.fts import SearchFilters, search
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 CUTOFF = 20  # hits judged, as on the first result page

@@ -33,7 +33,7 @@ from marsad.evaluate.metrics import bcubed, pairwise
 from marsad.ingest import read_path
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, ProgressFn, Settings
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 

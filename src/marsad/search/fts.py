@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from marsad.data import load_text
 from marsad.models import Token
-from marsad.store.sqlite import SearchRow, Store
+from marsad.store import SearchRow, Store
 from marsad.text import arabic
 
 SNIPPET_CONTEXT = 70  # characters of context kept on each side of the first hit

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from marsad.data import load_gzip_text
 from marsad.errors import StoreError
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text import arabic
 
 RELATED_DAYS = 10.0  # as far as story threads reach (ThreadSettings.window_days)

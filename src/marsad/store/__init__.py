@@ -12,6 +12,42 @@ written once; only what cannot be shared sits in a small :mod:`~marsad.store.dia
 object (opening a write transaction, the full-text table, one piece of clock arithmetic,
 the change counter, error kinds).
 
+The API by concern
+------------------
+``Store`` (store.py) is one mixin per concern over :class:`~marsad.store.core.StoreCore`;
+every method says in its docstring what it returns or does. Writes run inside
+``transaction()``; the pipeline writes a whole batch with ``write_batch``.
+
+* core.py (``StoreCore``): opening and migrating, ``transaction``, ``close``, ``location``,
+  ``schema_version``, ``get_meta``/``set_meta``, ``insert_id``, ``has_table``, ``count``,
+  ``rows``, ``data_version``. sqlite.py: what only a SQLite file needs to open;
+  migrations.py: the ordered migrations.
+* articles.py, articles and search (``ArticlesAndSearch``): ``add_article``,
+  ``next_article_id``, ``supersede``, ``current_version``, ``has_identity``, ``article``,
+  ``articles``, ``story_articles``, ``recent_signatures``, ``max_article_id``,
+  ``latest_published``, ``ext_ids``, ``outlets``, ``outlets_active``; the full-text index:
+  ``rebuild_fts``, ``iter_articles_for_reindex``, ``fts_query``, ``fts_filtered``.
+* stories.py, stories and threads (``StoriesAndThreads``): ``create_story``, ``touch_story``,
+  ``story``, ``stories``, ``find_stories``, ``story_of``, ``story_assignments``,
+  ``max_story_id``, ``count_listed_stories``, ``story_rank_rows``, ``story_revision``;
+  threads: ``set_thread``, ``thread_of``, ``thread_assignments``, ``thread_rows``,
+  ``thread_story_titles``; roundup passages: ``add_passage``, ``passages_elsewhere``,
+  ``story_passages``; surge signals: ``set_signal``, ``outlet_output``, ``story_reach``.
+  redirects.py (``StoryRedirects``): ``merge_stories``, ``story_redirect``.
+* entities.py, entities and statements (``EntitiesAndStatements``): ``add_extraction``,
+  ``entity_keys``, ``count_entities``, ``recount_entities``, ``mention_spellings``,
+  ``entity_keys_named``.
+* analyses.py, summaries and analyses (``StoryAnalyses``): ``dirty_stories``,
+  ``set_summary``, ``set_analysis``, ``story_analysis``.
+* state.py, the writers' clustering state (``WriterState``): ``get_state``/``set_state``,
+  ``state_rev``, ``add_state_delta``, ``state_deltas``, ``state_delta_bytes``,
+  ``save_state_snapshot``, ``snapshot_rev``, ``snapshot_chars``.
+* read_queries.py, the read side's named queries (``ReadQueries``): pages, exports,
+  entity and statement lists, search counts.
+* sources.py, sources (``WatchStore``, a ``Store`` for the watcher): feed validators, seen
+  items, per-source health; watchlists.py: saved watchlists and their matches (functions
+  over a ``Store``).
+
 Portable SQL: the subset every store query keeps to
 -------------------------------------------------------
 Write SQLite's spelling; on PostgreSQL :class:`~marsad.store.postgres.PgConnection`
@@ -63,9 +99,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from marsad.store.articles import SearchRow, StoredArticle
 from marsad.store.dialect import is_postgres, sqlite_path
 from marsad.store.postgres import DatabaseError
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
+from marsad.store.stories import StoredStory
 
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, DatabaseError)
 
@@ -100,4 +138,13 @@ def store_exists(location: str | Path) -> bool:
     return path == ":memory:" or Path(path).exists()
 
 
-__all__ = ["DATABASE_ERRORS", "DatabaseError", "Store", "open_store", "store_exists"]
+__all__ = [
+    "DATABASE_ERRORS",
+    "DatabaseError",
+    "SearchRow",
+    "Store",
+    "StoredArticle",
+    "StoredStory",
+    "open_store",
+    "store_exists",
+]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from marsad.errors import StoreError
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 
 BATCH_ROWS = 2_000  # rows per executemany
 # Parents before children (foreign keys). A table added by a later migration and missing

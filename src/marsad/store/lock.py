@@ -5,7 +5,7 @@ a restore takes that lock exclusively without waiting and refuses when another p
 holds it. A store opened while a restore runs waits for the restore to finish.
 
 The shared lock is held per process and store file until the process exits, not per
-:class:`~marsad.store.sqlite.Store` object: a process may open a store many times (the
+:class:`~marsad.store.store.Store` object: a process may open a store many times (the
 server does), and a lock tied to one object would end when that object is collected.
 A restore run inside a process that opened the store itself is not refused by its own
 lock. Where ``fcntl`` is missing (Windows) or the lock file cannot be created (a read-only

@@ -28,13 +28,15 @@ def create_story_redirects(db: sqlite3.Connection) -> None:
 
 
 class StoryRedirects:
-    """Mixin of :class:`marsad.store.sqlite.Store`: merging stories and following redirects."""
+    """Mixin of :class:`marsad.store.store.Store`: merging stories and following redirects."""
 
     db: sqlite3.Connection
 
     def merge_stories(self, into: int, merged: int) -> None:
-        """Move every article, passage and entity count of story ``merged`` into ``into``,
-        delete ``merged`` and leave a redirect from its id (caller's transaction).
+        """Merge story ``merged`` into ``into``, leaving a redirect from its id.
+
+        Every article, passage and entity count of ``merged`` moves into ``into``, and
+        ``merged`` is deleted (caller's transaction).
 
         Raises:
             StoreError: when either story is missing or they are the same story.
@@ -94,8 +96,10 @@ class StoryRedirects:
         )
 
     def story_redirect(self, story_id: int) -> int | None:
-        """The story that ``story_id`` was merged into (followed to the end), or None when
-        ``story_id`` was never merged."""
+        """The story that ``story_id`` was merged into (followed to the end), or None.
+
+        None when ``story_id`` was never merged.
+        """
         current: int | None = None
         seen = story_id
         for _ in range(MAX_REDIRECT_HOPS):

@@ -1,6 +1,6 @@
 """Watch state in the store: feed validators, seen feed items, per-source health.
 
-Tables (migration ``0003_sources`` in :mod:`marsad.store.sqlite`, where every migration
+Tables (migration ``0003_sources`` in :mod:`marsad.store.migrations`, where every migration
 is registered, in order):
 
 * ``watch_feeds``: per feed or page URL, the ETag and Last-Modified of the last response
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from marsad.errors import StoreError
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from marsad.store.sqlite import Store
+    from marsad.store.store import Store
 
 WATCH_KINDS = ("search", "entity", "outlet")
 
 
 def create_watchlists(db: Any) -> None:
-    """Migration ``0013_watchlists`` (registered in :mod:`marsad.store.sqlite`)."""
+    """Migration ``0013_watchlists`` (registered in :mod:`marsad.store.migrations`)."""
     kinds = ", ".join(f"'{k}'" for k in WATCH_KINDS)
     for statement in (
         f"""CREATE TABLE watchlists (
