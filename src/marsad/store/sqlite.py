@@ -22,6 +22,7 @@ from typing import Any
 
 from marsad.errors import MigrationError, StoreError
 from marsad.store.dialect import DIALECTS, is_postgres, postgres_extras, sqlite_path
+from marsad.store.extractions import StoredExtractions, add_extraction_details
 from marsad.store.lock import hold_shared
 from marsad.store.postgres import PgConnection, bm25_matches, redact
 from marsad.store.read_queries import ReadQueries
@@ -352,6 +353,7 @@ def _wire_agency(db: Any) -> None:
 
 migration("0013_watchlists")(create_watchlists)  # store/watchlists.py
 migration("0014_story_redirects")(create_story_redirects)  # store/redirects.py
+migration("0015_extraction_details")(add_extraction_details)  # store/extractions.py
 
 
 def _count_entities(db: Any, keys: str | None = None) -> None:
@@ -414,7 +416,7 @@ class StoredStory:
     n_passages: int = 0  # roundup passages of other articles that report it
 
 
-class Store(ReadQueries, StoryRedirects):
+class Store(ReadQueries, StoryRedirects, StoredExtractions):
     """A Marsad store: a SQLite file (or ``":memory:"``), or a PostgreSQL database.
 
     Args:
@@ -1410,45 +1412,17 @@ class Store(ReadQueries, StoryRedirects):
         )
         if stored_id != a.id:  # decisions of this batch refer to the allocated id
             raise StoreError(f"article stored as id {stored_id}, allocated {a.id}")
-        if a.entities or a.statements or a.numbers:
+        if a.entities:
             self.add_extraction(
                 a.id,
                 mentions=[
                     (m.label, m.text, m.start, m.end, m.canonical, m.key) for m in a.entities
                 ],
-                statements=[
-                    (
-                        s.statement.speaker,
-                        s.statement.speaker_resolved,
-                        s.canonical,
-                        s.key,
-                        s.statement.cue,
-                        s.statement.start,
-                        s.statement.end,
-                        s.statement.direct,
-                        s.statement.source,
-                        s.statement.speaker_title,
-                        s.statement.speaker_description,
-                        s.statement.speaker_unresolved,
-                    )
-                    for s in a.statements
-                ],
-                numbers=[
-                    (
-                        None if n.value != n.value else n.value,  # NaN: a vague quantity
-                        n.text,
-                        n.start,
-                        n.end,
-                        n.counted,
-                        n.counted_key,
-                        n.is_percent,
-                        n.approximate,
-                        n.sentence_start,
-                        n.sentence_end,
-                    )
-                    for n in a.numbers
-                ],
+                statements=(),
+                numbers=(),
             )
+        if a.extracted:  # store/extractions.py: every field the comparison reads
+            self.add_extracted(a.id, statements=a.statements, numbers=a.numbers, dates=a.dates)
         if a.entity_counts:
             self.count_entities(
                 a.story_id,
