@@ -140,3 +140,18 @@ def test_an_old_store_migrates_and_the_refresher_extracts_once(
     monkeypatch.setattr(extract_article, "extract", refuse)
     assert extract_missing(store, store.articles([1])) == 0
     store.close()
+
+
+def test_what_lies_in_another_storys_passage_is_left_out() -> None:
+    from marsad.compare.facts import Extracted
+    from marsad.views import extracted_outside
+
+    found = extract(ALPHA + " " + BETA, published=T0.date())
+    cut = len(ALPHA) + 1  # BETA is a passage of another story
+    kept = extracted_outside(
+        Extracted(found.numbers, found.statements, found.dates), [(cut, len(ALPHA) + 1 + len(BETA))]
+    )
+    assert [n.value for n in kept.numbers] == [57.0]
+    assert kept.statements and all(s.end <= cut for s in kept.statements)
+    assert len(kept.statements) < len(found.statements)
+    assert len(kept.dates) == 1 and len(found.dates) == 2

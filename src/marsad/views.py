@@ -337,7 +337,7 @@ def story_articles(
             body = body[:start] + " " * (end - start) + body[end:]
         found = extracted.get(a.id)
         if found is not None and blanked:
-            found = _outside(found, blanked)
+            found = extracted_outside(found, blanked)
         articles.append(
             StoryArticle(
                 a.id,
@@ -378,7 +378,7 @@ def _as(cls: type[_T], row: Any) -> _T:
     return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})  # type: ignore[arg-type]
 
 
-def _outside(found: Extracted, blanked: Sequence[tuple[int, int]]) -> Extracted:
+def extracted_outside(found: Extracted, blanked: Sequence[tuple[int, int]]) -> Extracted:
     """``found`` without what lies in the blanked spans (a statement goes with its speaker)."""
 
     def clear(*spans: tuple[int, int]) -> bool:
