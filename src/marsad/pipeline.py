@@ -29,10 +29,8 @@ from marsad import workers
 from marsad.cluster.roundups import place_roundup
 from marsad.cluster.stories import StoryMerge
 from marsad.dedup.minhash import signature_to_bytes
-from marsad.extract.aliases import name_key
 from marsad.extract.article import EntityMention, Extraction, extract
 from marsad.extract.numbers import NumberMention
-from marsad.extract.quotes import speaker_canonical
 from marsad.ingest.ordering import DateOrdered, batched
 from marsad.ingest.prepare import (
     TIME_CRAWLED,
@@ -47,6 +45,7 @@ from marsad.ingest.prepare import (
 from marsad.models import RawArticle, Skipped
 from marsad.refresh import (
     StoryRefresh,
+    keyed_statements,
     outlet_baseline,
     refresh_stories,
     refresh_story,
@@ -386,7 +385,9 @@ class Pipeline:
         # A copy says what its original says: extract once per text.
         found = None
         if self.settings.extract and original is None:
-            found = item.found if item.found is not None else extract(item.body, item.body_tokens)
+            found = item.found
+            if found is None:
+                found = extract(item.body, item.body_tokens, published=published.date())
         t5 = time.perf_counter()
         seconds["extract"] += t5 - t4
 
@@ -431,6 +432,8 @@ class Pipeline:
             entities=entities,
             statements=statements,
             numbers=numbers,
+            dates=found.dates if found is not None else (),
+            extracted=found is not None,
             entity_counts=counts,
             supersedes=previous[0] if previous is not None else None,
         )
@@ -557,11 +560,7 @@ def _typed_extraction(
     """An extraction as its article's write takes it: speakers keyed, entities counted."""
     if found is None:
         return (), (), (), ()
-    statements = tuple(
-        SpeakerStatement(s, speaker_canonical(s.speaker_resolved), name_key(s.speaker_resolved))
-        for s in found.statements
-    )
-    return found.entities, statements, found.numbers, entity_counts(found)
+    return found.entities, keyed_statements(found.statements), found.numbers, entity_counts(found)
 
 
 def entity_counts(found: Extraction) -> tuple[EntityCount, ...]:

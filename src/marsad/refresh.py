@@ -1,6 +1,6 @@
 """The refresher: what a writer rebuilds from the store after articles arrive.
 
-Two jobs, both read from the store and applied by a writer:
+Three jobs, all read from the store and applied by a writer:
 
 - Story refresh: a touched story's headline, summary and arrival signal. The writer
   applies the results in one transaction (see
@@ -9,15 +9,20 @@ Two jobs, both read from the store and applied by a writer:
   one response). Analyses are kept here: by the server's background worker
   (:mod:`marsad.api.writer`), by ``marsad watch``, and by ``marsad refresh`` for a whole
   store, e.g. after ``marsad ingest`` or a change of the comparison rules.
+- Extraction left to do: an analysis reads what ingest extracted (numbers, statements,
+  dates; see :mod:`marsad.store.extractions`). Before it builds one, the refresher
+  extracts, once, the story's texts that have none stored: articles stored before
+  migration 0015, ingested with extraction off, or a copy whose original is in another
+  story. Readers never extract.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from marsad import views
 from marsad.cluster.passages import marker_prefix
@@ -31,11 +36,15 @@ from marsad.cluster.signals import (
     surge_outlets,
 )
 from marsad.settings import Settings
-from marsad.store import Store
+from marsad.store import Store, StoredArticle
 from marsad.store.errors import store_errors
 from marsad.summarize import LeadSentence, SourceDoc, lead_of, summarize
 from marsad.summarize.documents import source_docs as source_docs  # re-exported
 from marsad.workers import worker_store
+from marsad.writes import SpeakerStatement
+
+if TYPE_CHECKING:
+    from marsad.extract.quotes import Statement
 
 #: Lead sentences of articles, by article id, as ingest analysed them.
 Leads = Mapping[int, tuple[LeadSentence, ...]]
@@ -148,6 +157,46 @@ def refresh_stories(
     return [refresh_story(store, story_id, baseline, settings, leads) for story_id in story_ids]
 
 
+# -- extraction left to do --------------------------------------------------------------
+
+
+def keyed_statements(statements: Iterable[Statement]) -> tuple[SpeakerStatement, ...]:
+    """Statements as the store takes them: each speaker's canonical name and merge key."""
+    from marsad.extract.aliases import name_key
+    from marsad.extract.quotes import speaker_canonical
+
+    return tuple(
+        SpeakerStatement(s, speaker_canonical(s.speaker_resolved), name_key(s.speaker_resolved))
+        for s in statements
+    )
+
+
+def extract_missing(store: Store, members: Sequence[StoredArticle]) -> int:
+    """Extract and store, once, the texts of a story's analysis that have no stored
+    extraction (each article not a copy of another member); returns how many.
+
+    Raises:
+        StoreError: The store cannot be written.
+    """
+    ids = {a.id for a in members}
+    texts = [a for a in members if a.duplicate_of is None or a.duplicate_of not in ids]
+    missing = set(store.unextracted_articles([a.id for a in texts]))
+    if not missing:
+        return 0
+    from marsad.extract.article import extract
+
+    found = {a.id: extract(a.body, published=a.published.date()) for a in texts if a.id in missing}
+    with store_errors(store.path), store.transaction():
+        for article_id, extraction in found.items():
+            store.replace_extraction(
+                article_id,
+                statements=keyed_statements(extraction.statements),
+                numbers=extraction.numbers,
+                dates=extraction.dates,
+            )
+    return len(found)
+
+
 # -- story analyses ------------------------------------------------------------------
 
 
@@ -185,6 +234,7 @@ def refresh_story_analysis(store: Store, story_id: int) -> bool:
     members = store.story_articles(story_id)
     if story is None or not members:
         return False
+    extract_missing(store, members)
     kept = store.story_analysis(story_id)
     shown_kept = kept is not None and kept.get("version") == ANALYSIS_VERSION
     analysis = views.build_analysis(store, story, members)

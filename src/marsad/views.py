@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from marsad.cluster.signals import TOP_HALF_LIFE_HOURS, top_score
 from marsad.profiles import profiles, profiles_json
@@ -22,8 +23,10 @@ from marsad.text import arabic
 
 if TYPE_CHECKING:
     from marsad.compare.analyze import StoryArticle
+    from marsad.compare.facts import Extracted
 
 SCHEMA_VERSION = 1
+_T = TypeVar("_T")
 
 
 def _time(value: datetime | None) -> str | None:
@@ -307,30 +310,88 @@ def build_analysis(
 
 
 def story_articles(
-    store: Store, story_id: int, members: Sequence[StoredArticle]
+    store: Store, story_id: int | None, members: Sequence[StoredArticle]
 ) -> list[StoryArticle]:
-    """A story's articles for its analysis, without the passages that report other stories.
+    """A story's articles for its analysis, with what ingest extracted from them, without
+    the passages that report other stories.
 
     A roundup's other events (its passages assigned to other stories) are blanked out, space
     for character, so offsets still index the stored body: their dated lines stay out of this
-    story's timeline and their sentences out of what its outlet "alone reported".
+    story's timeline and their sentences out of what its outlet "alone reported"; their
+    stored numbers, statements and dates are left out with them. With no ``story_id`` (a
+    selection of articles, not a story) nothing is blanked.
     """
     from marsad.compare.analyze import StoryArticle
+    from marsad.compare.facts import Extracted
 
     elsewhere: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for article_id, start, end in store.passages_elsewhere(story_id):
-        elsewhere[article_id].append((start, end))
+    if story_id is not None:
+        for article_id, start, end in store.passages_elsewhere(story_id):
+            elsewhere[article_id].append((start, end))
+    extracted = stored_extracted(store, [a.id for a in members])
     articles = []
     for a in members:
         body = a.body
-        for start, end in elsewhere.get(a.id, ()):
+        blanked = elsewhere.get(a.id, [])
+        for start, end in blanked:
             body = body[:start] + " " * (end - start) + body[end:]
+        found = extracted.get(a.id)
+        if found is not None and blanked:
+            found = extracted_outside(found, blanked)
         articles.append(
             StoryArticle(
-                a.id, a.source, a.published, a.title, body, a.duplicate_of, a.agency, a.time_kind
+                a.id,
+                a.source,
+                a.published,
+                a.title,
+                body,
+                a.duplicate_of,
+                a.agency,
+                a.time_kind,
+                extracted=found if found is not None else Extracted(),
             )
         )
     return articles
+
+
+def stored_extracted(store: Store, article_ids: Sequence[int]) -> dict[int, Extracted]:
+    """What ingest extracted from these articles (one read per table for all of them);
+    an article never extracted (a copy, or stored before migration 0015 and not yet
+    refreshed) is missing. Readers never extract: that is ingest's and the refresher's job."""
+    from marsad.compare.facts import Extracted
+    from marsad.extract.numbers import NumberMention
+    from marsad.extract.quotes import Statement
+    from marsad.text.dates import DateMention
+
+    return {
+        article_id: Extracted(
+            numbers=tuple(_as(NumberMention, n) for n in stored.numbers),
+            statements=tuple(_as(Statement, s) for s in stored.statements),
+            dates=tuple(_as(DateMention, d) for d in stored.dates),
+        )
+        for article_id, stored in store.stored_extractions(article_ids).items()
+    }
+
+
+def _as(cls: type[_T], row: Any) -> _T:
+    """The stage's value with the same fields as a store read model."""
+    return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})  # type: ignore[arg-type]
+
+
+def extracted_outside(found: Extracted, blanked: Sequence[tuple[int, int]]) -> Extracted:
+    """``found`` without what lies in the blanked spans (a statement goes with its speaker)."""
+
+    def clear(*spans: tuple[int, int]) -> bool:
+        return not any(s < b_end and b_start < e for s, e in spans for b_start, b_end in blanked)
+
+    return replace(
+        found,
+        numbers=tuple(n for n in found.numbers if clear((n.start, n.end))),
+        statements=tuple(
+            s for s in found.statements if clear((s.start, s.end), (s.speaker_start, s.speaker_end))
+        ),
+        dates=tuple(d for d in found.dates if clear((d.start, d.end))),
+    )
 
 
 def outlets_active_around(store: Store, members: Sequence[StoredArticle]) -> list[str]:
@@ -774,7 +835,7 @@ def comparison_view(
     With neither ``story`` nor ``thread``, the ``limit`` newest articles of the whole store
     are compared, e.g. a folder of related articles that are not one story.
     """
-    from marsad.compare.analyze import StoryArticle, analyze_story
+    from marsad.compare.analyze import analyze_story
     from marsad.summarize import summarize
     from marsad.summarize.documents import source_docs
 
@@ -802,21 +863,7 @@ def comparison_view(
         "outlets": outlets,
         "summary": summary.to_json(),
         "analysis": analyze_story(
-            story_articles(store, story, members)
-            if story is not None
-            else [
-                StoryArticle(
-                    a.id,
-                    a.source,
-                    a.published,
-                    a.title,
-                    a.body,
-                    a.duplicate_of,
-                    a.agency,
-                    a.time_kind,
-                )
-                for a in members
-            ],
+            story_articles(store, story, members),
             all_outlets=outlets_active_around(store, members),
         ),
     }

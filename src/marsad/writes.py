@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the store reads these by attribute: no import of the stages
     from marsad.extract.article import EntityMention
     from marsad.extract.numbers import NumberMention
     from marsad.extract.quotes import Statement
+    from marsad.text.dates import DateMention
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,9 @@ class ArticleWrite:
     entities: tuple[EntityMention, ...] = ()
     statements: tuple[SpeakerStatement, ...] = ()
     numbers: tuple[NumberMention, ...] = ()
+    dates: tuple[DateMention, ...] = ()  # resolved date expressions of its body
+    # Whether extraction ran on it (a copy is not extracted: it says what its original says).
+    extracted: bool = False
     entity_counts: tuple[EntityCount, ...] = ()
     supersedes: int | None = None  # the older version of the same URL it replaces
 

@@ -28,7 +28,14 @@ from marsad.compare.disagreements import (
     statement_contradictions,
     value_bounds,
 )
-from marsad.compare.facts import StoryDoc, is_content, text_dates, text_facts, text_tokens
+from marsad.compare.facts import (
+    Extracted,
+    StoryDoc,
+    extract_from_text,
+    is_content,
+    text_facts,
+    text_tokens,
+)
 from marsad.compare.framing import GroupFraming, story_framing
 from marsad.compare.logodds import distinctive_terms
 from marsad.compare.timeline import DatedSentence, TimelineEntry, build_timeline
@@ -38,8 +45,9 @@ from marsad.text.arabic import content_stems, tokenize
 
 #: Bumped when what an analysis holds changes, so kept analyses are rebuilt: 2 = roundup
 #: passages of other stories left out, descriptor framing terms, disagreements for one
-#: outlet; agencies credited, re-posts apart, profiles, countries and camps.
-ANALYSIS_VERSION = 2
+#: outlet; agencies credited, re-posts apart, profiles, countries and camps. 3 = numbers,
+#: statements and dates read from the store (speakers resolved over the whole article).
+ANALYSIS_VERSION = 3
 DISTINCTIVE_TOP = 10
 
 
@@ -55,6 +63,10 @@ class StoryArticle:
     duplicate_of: int | None
     agency: str | None = None  # the agency its byline or signature credits
     time_kind: str | None = None  # "published" or "crawled"
+    # What extraction stored for it (the read side always passes this; an article never
+    # extracted has an empty one). None: extracted here from ``body`` (no store: evaluation
+    # over corpus text, tests).
+    extracted: Extracted | None = None
 
 
 def analyze_story(
@@ -157,14 +169,17 @@ def _distinct_texts(
         if roots[article.id] != article.id:
             continue
         index_of[article.id] = len(docs)
+        found = article.extracted
+        if found is None:
+            found = extract_from_text(article.body, article.published.date())
         docs.append(
             StoryDoc(
                 article=article.id,
                 outlet=article.source,
                 published=article.published,
                 body=article.body,
-                facts=text_facts(article.body),
-                dates=text_dates(article.body, article.published.date()),
+                facts=text_facts(article.body, found),
+                dates=found.dates,
                 outlets=frozenset(outlets[article.id]),
             )
         )

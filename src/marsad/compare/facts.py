@@ -1,7 +1,10 @@
-"""Per-article analysis shared by the comparison modules, cached by article text.
+"""Per-article analysis shared by the comparison modules.
 
-A story is re-analysed every time it gains an article, and copies share their original's
-text, so each distinct body is tokenized, split and run through the extractors once.
+Numbers, statements and dates come from extraction, which runs once at ingest: the read
+side passes the stored results (:class:`Extracted`, read per story from the store). Only
+callers without a store (evaluation over corpus text, tests) have them extracted here, by
+:func:`extract_from_text`. Tokens and sentences are cheap tokenization, computed from the
+text and cached by body: a story is re-analysed every time it gains an article.
 """
 
 from __future__ import annotations
@@ -79,34 +82,72 @@ def text_tokens(body: str) -> TextTokens:
     return TextTokens(tokens, tuple(t.stem for t in tokens if is_content(t)))
 
 
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What extraction found in one article body; offsets index that body."""
+
+    numbers: tuple[NumberMention, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Sentences of one body and which sentence holds each token."""
+
+    token_starts: tuple[int, ...]
+    sentences: tuple[tuple[int, int], ...]
+    token_sentence: tuple[int, ...]
+    sentence_stems: tuple[frozenset[str], ...]
+
+
 @lru_cache(maxsize=CACHE_SIZE)
-def text_facts(body: str) -> TextFacts:
-    """Tokens, sentences, numbers and statements of one article body (cached)."""
-    analysed = text_tokens(body)
+def _layout(body: str) -> _Layout:
+    tokens = text_tokens(body).tokens
     sentences = tuple(sentence_spans(body))
     starts = [s for s, _ in sentences]
     token_sentence: list[int] = []
     per_sentence: list[set[str]] = [set() for _ in sentences]
-    for token in analysed.tokens:
+    for token in tokens:
         index = bisect_right(starts, token.start) - 1
         if index >= 0 and token.start >= sentences[index][1]:
             index = -1  # between sentences (punctuation-only spans)
         token_sentence.append(index)
         if index >= 0 and is_content(token):
             per_sentence[index].add(token.stem)
+    return _Layout(
+        tuple(t.start for t in tokens),
+        sentences,
+        tuple(token_sentence),
+        tuple(frozenset(s) for s in per_sentence),
+    )
+
+
+def text_facts(body: str, extracted: Extracted) -> TextFacts:
+    """Tokens and sentences of one article body (cached) with what extraction found in it."""
+    analysed = text_tokens(body)
+    layout = _layout(body)
     return TextFacts(
         tokens=analysed.tokens,
-        token_starts=tuple(t.start for t in analysed.tokens),
-        sentences=sentences,
-        token_sentence=tuple(token_sentence),
-        sentence_stems=tuple(frozenset(s) for s in per_sentence),
+        token_starts=layout.token_starts,
+        sentences=layout.sentences,
+        token_sentence=layout.token_sentence,
+        sentence_stems=layout.sentence_stems,
         stems=analysed.stems,
-        numbers=tuple(extract_numbers(body)),
-        statements=tuple(extract_statements(body)),
+        numbers=extracted.numbers,
+        statements=extracted.statements,
     )
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def text_dates(body: str, published: date) -> tuple[DateMention, ...]:
-    """Resolved date expressions of one body (cached per publication day)."""
-    return tuple(find_dates(body, published))
+def extract_from_text(body: str, published: date) -> Extracted:
+    """Numbers, statements and dates of a body that has no stored extraction (cached).
+
+    For callers without a store only (evaluation over corpus text, tests): the read side
+    passes what ingest stored, with the speakers resolved over the whole article.
+    """
+    return Extracted(
+        numbers=tuple(extract_numbers(body)),
+        statements=tuple(extract_statements(body)),
+        dates=tuple(find_dates(body, published)),
+    )

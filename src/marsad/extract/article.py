@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
 
 from marsad.data import load_gzip_text, load_text
@@ -19,6 +20,7 @@ from marsad.extract.numbers import NumberMention, extract_numbers
 from marsad.extract.quotes import Statement, extract_statements
 from marsad.models import Token
 from marsad.text import arabic
+from marsad.text.dates import DateMention, find_dates
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +37,12 @@ class EntityMention:
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """What the extract stage found in one article body."""
+    """What the extract stage found in one article body (stored once, read by comparison)."""
 
     entities: tuple[EntityMention, ...]
     statements: tuple[Statement, ...]
     numbers: tuple[NumberMention, ...]
+    dates: tuple[DateMention, ...] = ()  # resolved against the publication day
 
 
 def entity_key(label: str, name: str) -> str:
@@ -135,9 +138,14 @@ def is_not_a_name(text: str) -> bool:
 
 
 def extract(
-    text: str, tokens: Sequence[Token] | None = None, *, tagger: Tagger | None = None
+    text: str,
+    tokens: Sequence[Token] | None = None,
+    *,
+    tagger: Tagger | None = None,
+    published: date | None = None,
 ) -> Extraction:
-    """Run NER, alias resolution, statement and number extraction over one body."""
+    """Run NER, alias resolution, statement and number extraction over one body, and
+    resolve its date expressions against ``published`` (none without it)."""
     found = (tagger or load_tagger()).entities(text, tokens)
     people = [e for e in found if e.label == "PERS"]
     resolver = AliasResolver()
@@ -170,4 +178,5 @@ def extract(
         entities=tuple(mentions),
         statements=tuple(_with_full_speakers(extract_statements(text), full_names)),
         numbers=tuple(extract_numbers(text, list(tokens) if tokens is not None else None)),
+        dates=tuple(find_dates(text, published)) if published is not None else (),
     )

@@ -214,7 +214,7 @@ def _prepare_one(
             return item
         if settings.extract and not (is_stored is not None and is_stored(item.identity)):
             started = time.perf_counter()
-            found = extract(item.body, item.body_tokens)
+            found = extract(item.body, item.body_tokens, published=item.published.date())
             item = replace(
                 item,
                 found=found,

@@ -37,6 +37,9 @@ every method says in its docstring what it returns or does. Writes run inside
 * entities.py, entities and statements (``EntitiesAndStatements``): ``add_extraction``,
   ``entity_keys``, ``count_entities``, ``recount_entities``, ``mention_spellings``,
   ``entity_keys_named``.
+* extractions.py, what ingest extracted once (``StoredExtractions``): ``add_extracted``,
+  ``add_dates``, ``mark_extracted``, ``replace_extraction``, ``unextracted_articles``,
+  ``stored_extractions``.
 * analyses.py, summaries and analyses (``StoryAnalyses``): ``dirty_stories``,
   ``set_summary``, ``set_analysis``, ``story_analysis``.
 * state.py, the writers' clustering state (``WriterState``): ``get_state``/``set_state``,

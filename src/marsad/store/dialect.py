@@ -1,6 +1,6 @@
 """What differs between the store's two backends, in one small object per engine.
 
-Everything else (every query of :class:`~marsad.store.sqlite.Store` and its mixins) is
+Everything else (every query of :class:`~marsad.store.Store` and its mixins) is
 written once in the portable subset described in :mod:`marsad.store`; a ``Dialect`` holds
 only what cannot be: opening a write transaction, the full-text table, the clock
 arithmetic of one query, the change counter, and telling errors apart.

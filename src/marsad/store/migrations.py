@@ -14,6 +14,7 @@ from typing import Any
 
 from marsad.errors import MigrationError
 from marsad.store.dialect import DIALECTS, postgres_extras
+from marsad.store.extractions import add_extraction_details
 from marsad.store.postgres import PgConnection
 from marsad.store.redirects import create_story_redirects
 from marsad.store.watchlists import create_watchlists
@@ -350,6 +351,7 @@ def _wire_agency(db: Any) -> None:
 
 migration("0013_watchlists")(create_watchlists)  # store/watchlists.py
 migration("0014_story_redirects")(create_story_redirects)  # store/redirects.py
+migration("0015_extraction_details")(add_extraction_details)  # store/extractions.py
 
 
 def _create_fts(db: Any) -> None:

@@ -1,6 +1,6 @@
 """The read side's queries: named, typed methods that views, search, export and alerts call.
 
-``ReadQueries`` is a mixin of :class:`~marsad.store.sqlite.Store`; it runs its SQL on the
+``ReadQueries`` is a mixin of :class:`~marsad.store.Store`; it runs its SQL on the
 store's connection (``self.db``) as the store's own methods do. The SQL keeps to the
 portable subset (``?`` placeholders, standard SQL); what only SQLite can say sits in one
 small helper each, for a PostgreSQL form to replace:

@@ -16,6 +16,7 @@ from marsad.store.analyses import StoryAnalyses
 from marsad.store.articles import ArticlesAndSearch
 from marsad.store.core import StoreCore
 from marsad.store.entities import EntitiesAndStatements
+from marsad.store.extractions import StoredExtractions
 from marsad.store.read_queries import ReadQueries
 from marsad.store.redirects import StoryRedirects
 from marsad.store.state import WriterState
@@ -32,6 +33,7 @@ class Store(
     StoreCore,
     ReadQueries,
     StoryRedirects,
+    StoredExtractions,
 ):
     """A Marsad store: every concern's methods over one connection (see :class:`StoreCore`).
 
@@ -81,45 +83,17 @@ class Store(
         )
         if stored_id != a.id:  # decisions of this batch refer to the allocated id
             raise StoreError(f"article stored as id {stored_id}, allocated {a.id}")
-        if a.entities or a.statements or a.numbers:
+        if a.entities:
             self.add_extraction(
                 a.id,
                 mentions=[
                     (m.label, m.text, m.start, m.end, m.canonical, m.key) for m in a.entities
                 ],
-                statements=[
-                    (
-                        s.statement.speaker,
-                        s.statement.speaker_resolved,
-                        s.canonical,
-                        s.key,
-                        s.statement.cue,
-                        s.statement.start,
-                        s.statement.end,
-                        s.statement.direct,
-                        s.statement.source,
-                        s.statement.speaker_title,
-                        s.statement.speaker_description,
-                        s.statement.speaker_unresolved,
-                    )
-                    for s in a.statements
-                ],
-                numbers=[
-                    (
-                        None if n.value != n.value else n.value,  # NaN: a vague quantity
-                        n.text,
-                        n.start,
-                        n.end,
-                        n.counted,
-                        n.counted_key,
-                        n.is_percent,
-                        n.approximate,
-                        n.sentence_start,
-                        n.sentence_end,
-                    )
-                    for n in a.numbers
-                ],
+                statements=(),
+                numbers=(),
             )
+        if a.extracted:  # store/extractions.py: every field the comparison reads
+            self.add_extracted(a.id, statements=a.statements, numbers=a.numbers, dates=a.dates)
         if a.entity_counts:
             self.count_entities(
                 a.story_id,
