@@ -265,13 +265,19 @@ def test_the_river_reads_its_index(tmp_path: Path) -> None:
 
 
 def test_during_a_rebuild_others_get_the_previous_version() -> None:
+    # Events, not sleeps: with a 10 ms sleep meaning "the rebuild has begun" and a 50 ms one
+    # meaning "it is still running", a loaded machine finished the rebuild first (seen: the
+    # five requests got build 2 under load 17).
     builds = 0
+    events: dict[str, asyncio.Event] = {}
 
     async def slow_app(scope: Any, receive: Any, send: Any) -> None:
         nonlocal builds
         builds += 1
         body = f"build {builds}".encode()
-        await asyncio.sleep(0.05)
+        if builds > 1:  # the rebuild runs until the other requests have been answered
+            events["rebuilding"].set()
+            await events["release"].wait()
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": body})
 
@@ -280,13 +286,18 @@ def test_during_a_rebuild_others_get_the_previous_version() -> None:
     app = ResponseCacheMiddleware(slow_app, cache=cache)
 
     async def scenario() -> tuple[str, list[str], str]:
+        events.update(rebuilding=asyncio.Event(), release=asyncio.Event())
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             first = (await client.get("/river")).text
             version[0] = "v2"  # a commit
             rebuild = asyncio.create_task(client.get("/river"))
-            await asyncio.sleep(0.01)
-            during = await asyncio.gather(*(client.get("/river") for _ in range(5)))
+            await asyncio.wait_for(events["rebuilding"].wait(), 60)
+            # Requests that waited for the rebuild would never be answered: bounded.
+            during = await asyncio.wait_for(
+                asyncio.gather(*(client.get("/river") for _ in range(5))), 60
+            )
+            events["release"].set()
             return first, [r.text for r in during], (await rebuild).text
 
     first, during, rebuilt = asyncio.run(scenario())
