@@ -7,7 +7,6 @@ offline.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from loopback import listening_socket
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -38,21 +39,22 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serving(app: Any) -> Iterator[str]:
-    """Serve ``app`` on a free local port in a thread; yields its base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    """Serve ``app`` on a free local port in a thread; yields its base URL.
+
+    The server gets a socket already bound (tests/loopback.py): a port number chosen first
+    and bound later could be taken meanwhile by another process on a busy machine.
+    """
+    sock = listening_socket()
+    port = int(sock.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
+        if not thread.is_alive():
+            pytest.fail("the server stopped while starting (see the log above)")
         if time.monotonic() > deadline:
             pytest.fail("the server did not start within 20 s")
         time.sleep(0.05)
@@ -61,6 +63,7 @@ def serving(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        sock.close()
 
 
 @contextmanager

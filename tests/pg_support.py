@@ -19,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,25 @@ class PostgresServer:
 
         self._admin(f"CREATE DATABASE {TEMPLATE}")
         Store(self.url(TEMPLATE), normalizer_version=NORMALIZER_VERSION).close()
+        # A closed connection's server process ends a moment later; CREATE DATABASE ...
+        # TEMPLATE refuses a template still in use after waiting only 5 s for it (a loaded
+        # machine can take that long), so wait here until it is gone.
+        self._wait_until_unused(TEMPLATE)
+
+    def _wait_until_unused(self, database: str) -> None:
+        import psycopg
+
+        deadline = time.monotonic() + 60
+        with psycopg.connect(self.url("postgres"), autocommit=True) as db:
+            while True:
+                row = db.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (database,)
+                ).fetchone()
+                if row is not None and row[0] == 0:
+                    return
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{database} still has {row} connections after 60 s")
+                time.sleep(0.05)
 
     def new_database(self) -> str:
         """A fresh, migrated, empty database; returns its URL."""

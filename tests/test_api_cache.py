@@ -75,6 +75,15 @@ def post(client: TestClient, *articles: dict[str, Any]) -> None:
     assert response.status_code == 200, response.text
 
 
+def wait_for_the_refresher(writer: Writer) -> None:
+    """Wait until the background rebuilds asked for so far have run (in the refresher
+    process); the deadline only stops a hung refresher from hanging the test run."""
+    deadline = time.monotonic() + 60
+    while writer.refreshing and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not writer.refreshing, "the refresher did not finish its rebuilds within 60 s"
+
+
 def story_ids(client: TestClient) -> dict[str, int]:
     stories = client.get("/api/v1/stories").json()["stories"]
     return {s["sources"][0]: s["id"] for s in stories}
@@ -168,6 +177,9 @@ def test_a_reader_built_analysis_is_kept_for_the_next_view(tmp_path: Path) -> No
         )
         (story,) = {s["id"] for s in client.get("/api/v1/stories").json()["stories"]}
         assert client.get(f"/api/v1/stories/{story}").json()["analysis"] is not None
+        # The view asked the refresher to keep it. Shutting down drops a rebuild still
+        # queued (the next view asks again), so leaving before it ran made this test flaky.
+        wait_for_the_refresher(app.state.writer)
     with sqlite3.connect(db) as raw:
         (kept,) = raw.execute("SELECT analysis FROM stories WHERE id = ?", (story,)).fetchone()
     assert kept is not None, "the analysis built for the page view was stored"
@@ -219,12 +231,6 @@ def test_a_stale_analysis_is_shown_then_rebuilt_in_the_background(
     app = create_app(db, token=TOKEN)
     writer: Writer = app.state.writer
 
-    def refreshed() -> None:
-        deadline = time.monotonic() + 60
-        while writer.refreshing and time.monotonic() < deadline:
-            time.sleep(0.05)  # the rebuild runs in the refresher process
-        assert not writer.refreshing
-
     with TestClient(app, base_url="http://localhost") as client:
         post(
             client,
@@ -235,7 +241,7 @@ def test_a_stale_analysis_is_shown_then_rebuilt_in_the_background(
         first = client.get(f"/api/v1/stories/{story}").json()["analysis"]
         assert first["basis"][0] == 2 and "stale" not in first
         # The reader built that one in memory; the refresher (a writer) keeps it.
-        refreshed()
+        wait_for_the_refresher(writer)
         post(client, article(3, "wire-c", BRIDGE + " وأكد المحافظ أن الافتتاح تم اليوم.", "الجسر"))
         second = client.get(f"/api/v1/stories/{story}").json()
         assert second["n_articles"] == 3
@@ -243,7 +249,7 @@ def test_a_stale_analysis_is_shown_then_rebuilt_in_the_background(
         assert not writer.refreshing, "built seconds ago: not rebuilt again yet"
         monkeypatch.setattr(views, "ANALYSIS_REFRESH_SECONDS", 0.0)
         assert client.get(f"/api/v1/stories/{story}?again").json()["analysis"]["stale"]
-        refreshed()
+        wait_for_the_refresher(writer)
         third = client.get(f"/api/v1/stories/{story}").json()["analysis"]
         assert third["basis"][0] == 3 and "stale" not in third
         assert "wire-c" in {row["outlet"] for row in third["coverage"]["outlets"]}
@@ -259,13 +265,19 @@ def test_the_river_reads_its_index(tmp_path: Path) -> None:
 
 
 def test_during_a_rebuild_others_get_the_previous_version() -> None:
+    # Events, not sleeps: with a 10 ms sleep meaning "the rebuild has begun" and a 50 ms one
+    # meaning "it is still running", a loaded machine finished the rebuild first (seen: the
+    # five requests got build 2 under load 17).
     builds = 0
+    events: dict[str, asyncio.Event] = {}
 
     async def slow_app(scope: Any, receive: Any, send: Any) -> None:
         nonlocal builds
         builds += 1
         body = f"build {builds}".encode()
-        await asyncio.sleep(0.05)
+        if builds > 1:  # the rebuild runs until the other requests have been answered
+            events["rebuilding"].set()
+            await events["release"].wait()
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": body})
 
@@ -274,13 +286,18 @@ def test_during_a_rebuild_others_get_the_previous_version() -> None:
     app = ResponseCacheMiddleware(slow_app, cache=cache)
 
     async def scenario() -> tuple[str, list[str], str]:
+        events.update(rebuilding=asyncio.Event(), release=asyncio.Event())
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             first = (await client.get("/river")).text
             version[0] = "v2"  # a commit
             rebuild = asyncio.create_task(client.get("/river"))
-            await asyncio.sleep(0.01)
-            during = await asyncio.gather(*(client.get("/river") for _ in range(5)))
+            await asyncio.wait_for(events["rebuilding"].wait(), 60)
+            # Requests that waited for the rebuild would never be answered: bounded.
+            during = await asyncio.wait_for(
+                asyncio.gather(*(client.get("/river") for _ in range(5))), 60
+            )
+            events["release"].set()
             return first, [r.text for r in during], (await rebuild).text
 
     first, during, rebuilt = asyncio.run(scenario())

@@ -70,7 +70,7 @@ def test_backup_is_consistent_while_writing(demo_db: Path, tmp_path: Path) -> No
     """A writer commits batches of 50 rows while backups run: every copy holds whole batches."""
     with sqlite3.connect(demo_db) as con:
         con.execute("CREATE TABLE load (batch INTEGER, n INTEGER)")
-    stop = threading.Event()
+    stop, committed = threading.Event(), threading.Event()
 
     def write() -> None:
         con = sqlite3.connect(demo_db, isolation_level=None)
@@ -79,6 +79,7 @@ def test_backup_is_consistent_while_writing(demo_db: Path, tmp_path: Path) -> No
             con.execute("BEGIN IMMEDIATE")
             con.executemany("INSERT INTO load VALUES (?, ?)", [(batch, i) for i in range(50)])
             con.execute("COMMIT")
+            committed.set()
             batch += 1
         con.close()
 
@@ -86,6 +87,9 @@ def test_backup_is_consistent_while_writing(demo_db: Path, tmp_path: Path) -> No
     writer.start()
     copied = []
     try:
+        # Backups start once the writer is writing: on a loaded machine the thread may not
+        # have run at all during five quick backups, and the copies would prove nothing.
+        assert committed.wait(timeout=60), "the writer thread committed nothing within 60 s"
         for i in range(5):
             copy = tmp_path / f"live{i}.db"
             backup_store(demo_db, copy)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -372,3 +376,31 @@ def test_roundup_passages_of_the_seeds(seeded: str, capsys: pytest.CaptureFixtur
     related = out[out.index("Related coverage") :].splitlines()[1]
     assert "egypt-daily-a 2017-10-14" in related and "paragraph 1" in related
     assert [r["outlet"] for r in strikes[0]["related"]] == ["egypt-daily-a"]
+
+
+def test_serve_on_port_0_binds_a_free_port_and_names_it(tmp_path: Path) -> None:
+    """Tests start servers this way: no port is chosen first and bound later (a race)."""
+    log = tmp_path / "serve.log"
+    db = tmp_path / "s.db"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "marsad.cli.main", "--db", str(db), "serve", "--port", "0"],
+            env={**os.environ, "MARSAD_TOKEN": "t"},
+            stdout=out,
+            stderr=out,
+        )
+    try:
+        deadline, found = time.monotonic() + 60, None
+        while found is None and server.poll() is None and time.monotonic() < deadline:
+            found = re.search(r"on http://127\.0\.0\.1:(\d+)/", log.read_text())
+            time.sleep(0.1)
+        assert found, log.read_text()
+        port = int(found.group(1))
+        assert port > 0
+        # Bound before the line was printed: the request waits in the backlog until served.
+        url = f"http://127.0.0.1:{port}/api/v1/health"
+        with urllib.request.urlopen(url, timeout=60) as response:
+            assert json.load(response)["writable"] is True
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -13,7 +13,7 @@ import gzip
 import itertools
 import json
 import os
-import socket
+import re
 import sqlite3
 import subprocess
 import sys
@@ -76,34 +76,46 @@ def _write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class _Server:
-    """`marsad serve` in a subprocess, with a write token."""
+    """`marsad serve` in a subprocess, with a write token.
 
-    def __init__(self, db: str) -> None:
-        self.port = _free_port()
+    It binds a free port itself (``--port 0``) and names it in its first line: a port
+    chosen here and bound there later could be taken meanwhile by another process on a
+    busy machine, and then the test would talk to someone else's server. Its output goes to
+    a file: a pipe nobody reads fills up, and the server then blocks writing to it.
+    """
+
+    def __init__(self, db: str, log: Path) -> None:
         env = {**os.environ, "MARSAD_TOKEN": TOKEN}
-        self.process = subprocess.Popen(
-            _cli(db, "serve", "--port", str(self.port)),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        self.log = log
+        with log.open("w") as out:
+            self.process = subprocess.Popen(
+                _cli(db, "serve", "--port", "0"), env=env, stdout=out, stderr=out, text=True
+            )
         deadline = time.monotonic() + 60
+        port = None
+        while port is None and time.monotonic() < deadline:
+            # The line is printed once the port is bound; requests wait in its backlog.
+            output = self.log.read_text(errors="replace")
+            found = re.search(r"serving .* on http://127\.0\.0\.1:(\d+)/", output)
+            if found:
+                port = int(found.group(1))
+            else:
+                assert self.process.poll() is None, self._log_tail()
+                time.sleep(0.1)
+        assert port is not None, f"marsad serve did not bind within 60 s {self._log_tail()}"
+        self.port = port
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(self.url("/api/v1/health"), timeout=2).read()
                 return
             except OSError:
-                assert self.process.poll() is None, self.process.stderr
+                assert self.process.poll() is None, self._log_tail()
                 time.sleep(0.3)
-        raise AssertionError("marsad serve did not start")
+        raise AssertionError(f"marsad serve did not answer within 60 s {self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-2000:]
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -226,14 +238,20 @@ def test_three_writers_of_distant_periods_share_one_store(
                 f'[[source]]\nname = "feed-outlet"\nfeeds = ["{feeds.url("/c/feed.xml")}"]\n',
                 encoding="utf-8",
             )
-            server = _Server(db)
+            server = _Server(db, tmp_path / f"serve-{'together' if together else 'alone'}.log")
             try:
 
                 def command(*args: str) -> Callable[[], None]:
                     def run() -> None:
-                        done = subprocess.run(
-                            _cli(db, *args), capture_output=True, text=True, timeout=TIMEOUT_S
-                        )
+                        try:
+                            done = subprocess.run(
+                                _cli(db, *args), capture_output=True, text=True, timeout=TIMEOUT_S
+                            )
+                        except subprocess.TimeoutExpired:
+                            # Raised in a thread it would only be a warning, and the test
+                            # would fail later on the articles this writer never stored.
+                            failures.append(f"{args[0]}: still running after {TIMEOUT_S} s")
+                            return
                         if done.returncode or "Traceback" in done.stderr:
                             failures.append(f"{args[0]}: {done.returncode} {done.stderr[-2000:]}")
 
@@ -244,7 +262,11 @@ def test_three_writers_of_distant_periods_share_one_store(
 
                 def post() -> None:
                     for start in range(0, len(by_api), 50):
-                        status = server.post(by_api[start : start + 50])
+                        try:
+                            status = server.post(by_api[start : start + 50])
+                        except OSError as error:  # a timeout among them
+                            failures.append(f"API POST failed: {error}")
+                            return
                         if status != 200:
                             failures.append(f"API POST answered {status}")
 
@@ -255,6 +277,7 @@ def test_three_writers_of_distant_periods_share_one_store(
                         thread.start()
                     for thread in threads:
                         thread.join(TIMEOUT_S)
+                    failures += [f"{t.name} still running" for t in threads if t.is_alive()]
                 else:
                     for writer in writers:
                         writer()

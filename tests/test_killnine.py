@@ -243,7 +243,10 @@ def test_killed_ingest_resumes_to_the_same_stories(tmp_path: Path) -> None:
             process.send_signal(signal.SIGKILL)
             process.wait()
             points.append(f"{delay:.1f}s ({len(below)} below)")
-        for _ in range(50):  # a worker notices its parent is gone within a second or so
+        # A worker notices its parent is gone within a second or so, even one killed while
+        # starting (marsad.parent_watch: its initializer no longer waits for the ingest
+        # stages' imports, which took seconds under CI load and left it behind here).
+        for _ in range(50):
             if not any(_alive(pid) for pid in below):
                 break
             time.sleep(0.1)
@@ -262,3 +265,20 @@ def test_killed_ingest_resumes_to_the_same_stories(tmp_path: Path) -> None:
     assert set(got) == set(expected)
     assert left_behind == set()
     assert f1 >= 0.99
+
+
+def test_a_worker_whose_parent_died_while_it_started_exits_at_once() -> None:
+    """The worker initializer run after the parent it was given is gone (the process has
+    another parent now): it exits before doing any work; under its live parent it goes on."""
+
+    def run(parent: str) -> tuple[int, str]:
+        code = (
+            "import os; from marsad.parent_watch import exit_with_parent;"
+            f" exit_with_parent({parent}); print('working')"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=60)  # fmt: skip
+        return done.returncode, done.stdout
+
+    assert run("os.getppid() + 1") == (1, "")
+    assert run("os.getppid()") == (0, "working\n")

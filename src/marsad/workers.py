@@ -12,8 +12,6 @@ import contextlib
 import gc
 import logging
 import os
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -23,6 +21,7 @@ from multiprocessing import get_context
 
 from marsad.ingest.prepare import Prepared, prepare_batch
 from marsad.models import RawArticle, Skipped
+from marsad.parent_watch import exit_with_parent
 from marsad.settings import Settings
 from marsad.store import Store, open_store
 
@@ -63,26 +62,10 @@ def start_pool(
         ProcessPoolExecutor(
             settings.workers,
             mp_context=get_context("spawn"),
-            initializer=_exit_with_parent,
+            initializer=exit_with_parent,
             initargs=(os.getpid(),),
         )
     )
-
-
-def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: exit when the ingest that started this process dies.
-
-    A killed ingest (kill -9) cannot stop its worker, which would otherwise live on,
-    holding hundreds of MB, reparented to init.
-    """
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="marsad-parent-watch", daemon=True).start()
 
 
 _WORKER_STORES: dict[str, Store] = {}

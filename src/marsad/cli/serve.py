@@ -21,7 +21,8 @@ def add_parsers(sub: Any) -> None:
     """Register this module's subcommands on the main parser's subparsers."""
     p = sub.add_parser("serve", help="serve the web UI and JSON API (loopback by default)")
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT,
+                   help=f"port (default {DEFAULT_PORT}; 0: a free one, named in the first line)")  # fmt: skip
     p.add_argument(
         "--token",
         help=f"bearer token that enables the write API (default: ${TOKEN_ENV}; none: read-only)",
@@ -85,8 +86,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise MissingDependency(
             f"the web server needs {exc.name}; install it with `pip install -e .`"
         ) from None
-    if not 0 < args.port < 65536:
-        raise ConfigError(f"port {args.port} is out of range 1-65535")
+    if not 0 <= args.port < 65536:
+        raise ConfigError(f"port {args.port} is out of range 0-65535")
     token = args.token or os.environ.get(TOKEN_ENV) or None
     if not store_exists(args.db) and token is None:
         raise MarsadError(
@@ -95,9 +96,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     app = create_app(args.db, token=token, allowed_hosts=served_hosts(args.host, args.allow_host))
     mode = "read-write (token set)" if token else "read-only (no token)"
-    print(f"marsad: serving {args.db} on http://{args.host}:{args.port}/ [{mode}]", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
-    return 0
+    if args.port != 0:
+        print(f"marsad: serving {args.db} on http://{args.host}:{args.port}/ [{mode}]", flush=True)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
+        return 0
+    # Port 0: bound here, so the line names the port the system chose, and no other process
+    # can take it between choosing and binding (the tests start servers this way). It
+    # listens from now on: a request sent on reading the line waits until the app is up.
+    config = uvicorn.Config(app, host=args.host, port=0, log_level="warning", server_header=False)
+    listening = config.bind_socket()
+    listening.listen(config.backlog)
+    port = listening.getsockname()[1]
+    print(f"marsad: serving {args.db} on http://{args.host}:{port}/ [{mode}]", flush=True)
+    server = uvicorn.Server(config)
+    server.run(sockets=[listening])
+    return 0 if server.started else 1
 
 
 def cmd_export(args: argparse.Namespace) -> int:
