@@ -10,7 +10,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -177,8 +177,20 @@ def test_copy_store_refuses_a_store_that_is_not_empty(
 
 # -- the CLI on a PostgreSQL URL ---------------------------------------------------------------
 def test_cli_reads_a_postgres_store_like_a_file(
-    demo_stores: tuple[Store, Store], capsys: pytest.CaptureFixture[str]
+    demo_stores: tuple[Store, Store],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # A story view builds its analysis in memory and stamps it with the clock: the two runs
+    # may straddle a second (they did under load), so both read one fixed clock.
+    import marsad.views as views
+
+    class FixedClock(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> FixedClock:
+            return cls(2026, 1, 1, tzinfo=tz)
+
+    monkeypatch.setattr(views, "datetime", FixedClock)
     answers = []
     for store in demo_stores:
         capsys.readouterr()
@@ -186,6 +198,7 @@ def test_cli_reads_a_postgres_store_like_a_file(
         assert main(["--db", store.path, "story", "1", "--json"]) == 0
         assert main(["--db", store.path, "search", "القمح", "--json"]) == 0
         answers.append(capsys.readouterr().out)
+    assert '"built_at": "2026-01-01T00:00:00+00:00"' in answers[0]  # the fixed clock stamped it
     assert answers[0] == answers[1]
     assert json.loads(answers[0].split("\n}\n")[0] + "\n}") is not None
 
