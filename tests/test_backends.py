@@ -129,6 +129,41 @@ def test_fts5_expressions_match_the_same_articles(
     ]
 
 
+DOCUMENT_COUNT_EXPRESSIONS = [
+    'stems:"حبوب"',  # one word in one column: counted on the postings on PostgreSQL
+    'words:"مخزون"',
+    '"حبوب"',  # either column
+    'stems:"كلمةغائبة"',  # in no article
+    'words:"ممر شحن"',  # a phrase: through the GIN index
+    'stems:"حبوب" NOT words:"قزوين"',
+]
+
+
+def test_document_counts_agree_on_both(demo_stores: tuple[Store, Store]) -> None:
+    lite, pg = demo_stores
+    expected = lite.count_fts_matches_each(DOCUMENT_COUNT_EXPRESSIONS)
+    assert expected[0] > 0 and expected[1] > 0 and expected[3] == 0
+    assert pg.count_fts_matches_each(DOCUMENT_COUNT_EXPRESSIONS) == expected
+    # The one-at-a-time form answers the same, and matches what a search finds.
+    assert [pg.count_fts_matches(e) for e in DOCUMENT_COUNT_EXPRESSIONS] == expected
+    assert expected[0] == len(lite.fts_query(DOCUMENT_COUNT_EXPRESSIONS[0], limit=10_000))
+
+
+def test_postings_key_covers_what_search_reads(demo_stores: tuple[Store, Store]) -> None:
+    """bm25 and document counts read a term's postings from its key alone (index-only)."""
+    _lite, pg = demo_stores
+    for store in demo_stores:
+        applied = {r["name"] for r in store.rows("SELECT name FROM _migrations")}
+        assert "0015_fts_postings_covering" in applied
+    definition = pg.rows(
+        "SELECT pg_get_indexdef(indexrelid) AS d FROM pg_index"
+        " WHERE indrelid = CAST('fts_postings' AS regclass) AND indisprimary"
+    )
+    assert [r["d"].split(" USING ")[1] for r in definition] == [
+        "btree (term, rowid) INCLUDE (in_words, in_stems, tokens)"
+    ]
+
+
 def test_a_bad_expression_is_a_store_error_on_both(demo_stores: tuple[Store, Store]) -> None:
     for store in demo_stores:
         with pytest.raises(StoreError, match="not understood"):

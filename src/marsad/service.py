@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer, so the largest id a row can have
+STORY_VERSIONS_KEPT = 10_000  # story page versions remembered per thread (a few MB)
 
 
 def open_reader(db: str | Path, *, must_exist: bool = True) -> Store:
@@ -97,9 +98,29 @@ class ReadService:
 
     def story_version(self, story_id: int) -> tuple[int | None, int]:
         """What a story's pages show changes with: its revision, and the articles of the
-        days around it (its related coverage)."""
+        days around it (its related coverage).
+
+        Asked on every request for a story page, cached or not. Counting the articles of
+        the days around takes milliseconds (12 ms on PostgreSQL on the July pool), and no
+        commit means no change: the answer is kept per thread until the store's change
+        counter moves (the counter is read first, so a commit during the reads only
+        makes the next request read again).
+        """
         reader = self.reader()
-        return reader.story_revision(story_id), coverage_version(reader, story_id)
+        if self._shared is not None:  # in memory: the counter misses this process's commits
+            return reader.story_revision(story_id), coverage_version(reader, story_id)
+        version = reader.data_version()
+        known: dict[int, tuple[int, tuple[int | None, int]]] = self._local.__dict__.setdefault(
+            "story_versions", {}
+        )
+        held = known.get(story_id)
+        if held is not None and held[0] == version:
+            return held[1]
+        found = reader.story_revision(story_id), coverage_version(reader, story_id)
+        if len(known) >= STORY_VERSIONS_KEPT:
+            known.clear()
+        known[story_id] = (version, found)
+        return found
 
     def close(self) -> None:
         """Close every connection this service opened (not a shared one)."""

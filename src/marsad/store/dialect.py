@@ -182,7 +182,7 @@ class PostgresDialect(SqliteDialect):
         db.execute_raw(
             'CREATE TABLE IF NOT EXISTS fts_postings (term TEXT COLLATE "C" NOT NULL,'
             " rowid BIGINT NOT NULL, in_words INTEGER NOT NULL, in_stems INTEGER NOT NULL,"
-            " tokens INTEGER NOT NULL, PRIMARY KEY (term, rowid))"
+            f" tokens INTEGER NOT NULL, {POSTINGS_KEY})"
         )
 
     def clear_fts(self, db: Any) -> None:
@@ -236,6 +236,22 @@ class PostgresDialect(SqliteDialect):
                     f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
                     f" coalesce(max({column}), 0) + 1, false) FROM {table}"
                 )
+
+
+# The postings key carries every column bm25 and document counts read, so a term's
+# postings come from its index range alone (an index-only scan). Without it each posting
+# is one heap page: a word in 5,000 of 15,000 articles read 5,000 pages, 90 ms.
+POSTINGS_KEY = "PRIMARY KEY (term, rowid) INCLUDE (in_words, in_stems, tokens)"
+
+
+def covering_postings_key(db: Any) -> None:
+    """Migration: the postings table's key made covering (PostgreSQL; SQLite's FTS5
+    table keeps its own index and has no postings table)."""
+    if not isinstance(db, PgConnection):
+        return
+    db.execute_raw(
+        f"ALTER TABLE fts_postings DROP CONSTRAINT fts_postings_pkey, ADD {POSTINGS_KEY}"
+    )
 
 
 def postgres_extras(db: PgConnection) -> None:

@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from marsad.errors import MigrationError, StoreError
-from marsad.store.dialect import DIALECTS, is_postgres, postgres_extras, sqlite_path
+from marsad.store.dialect import (
+    DIALECTS,
+    covering_postings_key,
+    is_postgres,
+    postgres_extras,
+    sqlite_path,
+)
 from marsad.store.lock import hold_shared
 from marsad.store.postgres import PgConnection, bm25_matches, redact
 from marsad.store.read_queries import ReadQueries
@@ -352,6 +358,7 @@ def _wire_agency(db: Any) -> None:
 
 migration("0013_watchlists")(create_watchlists)  # store/watchlists.py
 migration("0014_story_redirects")(create_story_redirects)  # store/redirects.py
+migration("0015_fts_postings_covering")(covering_postings_key)  # store/dialect.py
 
 
 def _count_entities(db: Any, keys: str | None = None) -> None:
