@@ -44,6 +44,12 @@ def test_story_version_is_kept_between_commits_and_moves_with_them(store_url: st
         pipeline.ingest([raw(2, "wire-v", VISIT, "أمير القصيم يتفقد المصنع", "2026-04-07")])
         assert len(writer.story_ids_with_articles()) == 2
         assert service.story_version(story) == (renamed[0], 2)
+
+        # A commit that touches only the other story leaves this one's version as it was.
+        other = next(s for s in writer.story_ids_with_articles() if s != story)
+        with writer.transaction():
+            writer.set_summary(other, "زيارة", {"headline": "زيارة", "sentences": []})
+        assert service.story_version(story) == (renamed[0], 2)
     finally:
         service.close()
         writer.close()
