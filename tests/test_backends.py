@@ -164,6 +164,31 @@ def test_postings_key_covers_what_search_reads(demo_stores: tuple[Store, Store])
     ]
 
 
+def test_search_totals_follow_every_index_write(demo_stores: tuple[Store, Store]) -> None:
+    """bm25's article and token totals are kept by index writes on PostgreSQL, not summed
+    per search: after ingest and after a rebuild they equal the full-text table's."""
+    lite, pg = demo_stores
+
+    def totals() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        kept = pg.rows("SELECT n_rows, n_tokens FROM fts_totals")
+        summed = pg.rows(
+            "SELECT count(*) AS n_rows, coalesce(sum(tokens), 0) AS n_tokens FROM articles_fts"
+        )
+        return kept, summed
+
+    kept, summed = totals()
+    assert kept == summed and summed[0]["n_rows"] == pg.count("articles") > 0
+    expression, _ = build_query("الرياض")
+
+    def ranked(store: Store) -> list[tuple[int, float]]:
+        return [(i, round(r, 6)) for i, r in store.fts_query(expression, limit=50)]
+
+    before = ranked(pg)
+    Pipeline(pg).reindex()
+    assert totals() == (kept, summed)
+    assert ranked(pg) == before == ranked(lite)
+
+
 def test_a_bad_expression_is_a_store_error_on_both(demo_stores: tuple[Store, Store]) -> None:
     for store in demo_stores:
         with pytest.raises(StoreError, match="not understood"):

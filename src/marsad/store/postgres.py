@@ -434,9 +434,7 @@ def bm25_matches(
     here, so no article's tsvector is read for a one-word phrase.
     """
     part, phrases = parse_fts5(expression)
-    n_rows, n_tokens = db.execute(
-        "SELECT count(*), coalesce(sum(tokens), 0) FROM articles_fts"
-    ).fetchone()
+    n_rows, n_tokens = db.execute("SELECT n_rows, n_tokens FROM fts_totals").fetchone()
     average = n_tokens / n_rows if n_rows else 1.0
     frequencies = _Frequencies(db, phrases)
     idf = {}

@@ -24,6 +24,7 @@ from marsad.errors import MigrationError, StoreError
 from marsad.store.dialect import (
     DIALECTS,
     covering_postings_key,
+    create_fts_totals,
     is_postgres,
     postgres_extras,
     sqlite_path,
@@ -359,6 +360,7 @@ def _wire_agency(db: Any) -> None:
 migration("0013_watchlists")(create_watchlists)  # store/watchlists.py
 migration("0014_story_redirects")(create_story_redirects)  # store/redirects.py
 migration("0015_fts_postings_covering")(covering_postings_key)  # store/dialect.py
+migration("0016_fts_totals")(create_fts_totals)  # store/dialect.py
 
 
 def _count_entities(db: Any, keys: str | None = None) -> None:
