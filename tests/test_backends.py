@@ -251,6 +251,14 @@ def test_cli_reads_a_postgres_store_like_a_file(
     assert json.loads(answers[0].split("\n}\n")[0] + "\n}") is not None
 
 
+def test_refresh_takes_a_postgres_url(
+    demo_stores: tuple[Store, Store], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _lite, pg = demo_stores
+    assert main(["--db", pg.path, "refresh"]) == 0
+    assert "story analyses" in capsys.readouterr().out
+
+
 # -- rules of the store on both backends -------------------------------------------------------
 def test_read_only_refuses_writes(store_url: str) -> None:
     open_store(store_url).close()
