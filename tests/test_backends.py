@@ -149,19 +149,27 @@ def test_document_counts_agree_on_both(demo_stores: tuple[Store, Store]) -> None
     assert expected[0] == len(lite.fts_query(DOCUMENT_COUNT_EXPRESSIONS[0], limit=10_000))
 
 
-def test_postings_key_covers_what_search_reads(demo_stores: tuple[Store, Store]) -> None:
-    """bm25 and document counts read a term's postings from its key alone (index-only)."""
+def test_indexes_cover_what_search_reads(demo_stores: tuple[Store, Store]) -> None:
+    """bm25 and document counts read a term's postings from its key alone, and a search
+    reads its matches' filters from one index (index-only scans on PostgreSQL)."""
     _lite, pg = demo_stores
     for store in demo_stores:
         applied = {r["name"] for r in store.rows("SELECT name FROM _migrations")}
-        assert "0015_fts_postings_covering" in applied
-    definition = pg.rows(
-        "SELECT pg_get_indexdef(indexrelid) AS d FROM pg_index"
-        " WHERE indrelid = CAST('fts_postings' AS regclass) AND indisprimary"
-    )
-    assert [r["d"].split(" USING ")[1] for r in definition] == [
+        assert {"0015_fts_postings_covering", "0017_search_filter_index"} <= applied
+    definitions = {
+        r["name"]: r["d"].split(" USING ")[1]
+        for r in pg.rows(
+            "SELECT CAST(indexrelid AS regclass) AS name, pg_get_indexdef(indexrelid) AS d"
+            " FROM pg_index WHERE indrelid IN"
+            " (CAST('fts_postings' AS regclass), CAST('articles' AS regclass))"
+        )
+    }
+    assert definitions["fts_postings_pkey"] == (
         "btree (term, rowid) INCLUDE (in_words, in_stems, tokens)"
-    ]
+    )
+    assert definitions["articles_search_filter"] == (
+        "btree (id) INCLUDE (superseded_by, story_id, duplicate_of, published, source)"
+    )
 
 
 def test_search_totals_follow_every_index_write(demo_stores: tuple[Store, Store]) -> None:

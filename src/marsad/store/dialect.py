@@ -278,6 +278,20 @@ def create_fts_totals(db: Any) -> None:
     )
 
 
+def search_filter_index(db: Any) -> None:
+    """Migration: on PostgreSQL, an index on article ids carrying the columns a search
+    filters and groups by, so the filters of thousands of matches (a common word) are read
+    from the index alone. Reading them from the wide article rows took 42 ms for a word
+    in 5,017 of the July pool's articles, 6 ms from this index (EXPLAIN ANALYZE). SQLite
+    joins its full-text rows to articles by rowid, the table's own key, and needs none."""
+    if not isinstance(db, PgConnection):
+        return
+    db.execute_raw(
+        "CREATE INDEX articles_search_filter ON articles (id)"
+        " INCLUDE (superseded_by, story_id, duplicate_of, published, source)"
+    )
+
+
 def postgres_extras(db: PgConnection) -> None:
     """PostgreSQL-only objects of the first migration: the change counter and the JSON
     helper the portable subset uses on text columns (SQLite has it built in)."""

@@ -418,15 +418,16 @@ def bm25_matches(
     db: PgConnection,
     expression: str,
     *,
-    joins: str = "",
     where: str = "",
     params: Sequence[Any] = (),
     columns: Sequence[str] = (),
 ) -> list[tuple[Any, ...]]:
     """Rows matching an FTS5 expression, best first, ranked with FTS5's own bm25 formula
     (same IDF, term frequencies, column weights and length normalisation), so a search
-    orders its hits as on SQLite. Each row: (article id, rank, *columns); ``joins`` and
-    ``where`` may use ``f`` (the full-text row) and add ``params``.
+    orders its hits as on SQLite. Each row: (article id, rank, *columns); ``where`` (a
+    condition starting with AND) and ``columns`` read the article row ``a`` and add
+    ``params``: the matches are found without it, so it is read through the index that
+    covers the search filters (:func:`~marsad.store.dialect.search_filter_index`).
 
     Every match holds one of the expression's phrases: per-word counts come from the
     postings table (an index range per word), longer phrases from the positions of the
@@ -447,10 +448,10 @@ def bm25_matches(
     matched = sorted(a for a, found in hits.items() if found is not None)
     if not matched:
         return []
-    if joins or where or columns:
+    if where or columns:
         extra = "".join(f", {c}" for c in columns)
         rows = db.execute(
-            f"SELECT f.rowid{extra} FROM articles_fts f {joins} WHERE f.rowid = ANY(?) {where}",
+            f"SELECT a.id{extra} FROM articles a WHERE a.id = ANY(?) {where}",
             (matched, *params),
         ).fetchall()
     else:

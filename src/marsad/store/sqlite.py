@@ -27,6 +27,7 @@ from marsad.store.dialect import (
     create_fts_totals,
     is_postgres,
     postgres_extras,
+    search_filter_index,
     sqlite_path,
 )
 from marsad.store.lock import hold_shared
@@ -361,6 +362,7 @@ migration("0013_watchlists")(create_watchlists)  # store/watchlists.py
 migration("0014_story_redirects")(create_story_redirects)  # store/redirects.py
 migration("0015_fts_postings_covering")(covering_postings_key)  # store/dialect.py
 migration("0016_fts_totals")(create_fts_totals)  # store/dialect.py
+migration("0017_search_filter_index")(search_filter_index)  # store/dialect.py
 
 
 def _count_entities(db: Any, keys: str | None = None) -> None:
@@ -1306,7 +1308,6 @@ class Store(ReadQueries, StoryRedirects):
                 ranked = bm25_matches(
                     self.db,
                     expression,
-                    joins="JOIN articles a ON a.id = f.rowid",
                     where="".join(f" AND {w}" for w in where),
                     params=params,
                     columns=("a.story_id", "a.duplicate_of"),
