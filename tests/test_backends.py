@@ -128,6 +128,74 @@ def test_fts5_expressions_match_the_same_articles(
     ]
 
 
+DOCUMENT_COUNT_EXPRESSIONS = [
+    'stems:"حبوب"',  # one word in one column: counted on the postings on PostgreSQL
+    'words:"مخزون"',
+    '"حبوب"',  # either column
+    'stems:"كلمةغائبة"',  # in no article
+    'words:"ممر شحن"',  # a phrase: through the GIN index
+    'stems:"حبوب" NOT words:"قزوين"',
+]
+
+
+def test_document_counts_agree_on_both(demo_stores: tuple[Store, Store]) -> None:
+    lite, pg = demo_stores
+    expected = lite.count_fts_matches_each(DOCUMENT_COUNT_EXPRESSIONS)
+    assert expected[0] > 0 and expected[1] > 0 and expected[3] == 0
+    assert pg.count_fts_matches_each(DOCUMENT_COUNT_EXPRESSIONS) == expected
+    # The one-at-a-time form answers the same, and matches what a search finds.
+    assert [pg.count_fts_matches(e) for e in DOCUMENT_COUNT_EXPRESSIONS] == expected
+    assert expected[0] == len(lite.fts_query(DOCUMENT_COUNT_EXPRESSIONS[0], limit=10_000))
+
+
+def test_indexes_cover_what_search_reads(demo_stores: tuple[Store, Store]) -> None:
+    """bm25 and document counts read a term's postings from its key alone, and a search
+    reads its matches' filters from one index (index-only scans on PostgreSQL)."""
+    _lite, pg = demo_stores
+    for store in demo_stores:
+        applied = {r["name"] for r in store.rows("SELECT name FROM _migrations")}
+        assert {"0016_fts_postings_covering", "0018_search_filter_index"} <= applied
+    definitions = {
+        r["name"]: r["d"].split(" USING ")[1]
+        for r in pg.rows(
+            "SELECT CAST(indexrelid AS regclass) AS name, pg_get_indexdef(indexrelid) AS d"
+            " FROM pg_index WHERE indrelid IN"
+            " (CAST('fts_postings' AS regclass), CAST('articles' AS regclass))"
+        )
+    }
+    assert definitions["fts_postings_pkey"] == (
+        "btree (term, rowid) INCLUDE (in_words, in_stems, tokens)"
+    )
+    assert definitions["articles_search_filter"] == (
+        "btree (id) INCLUDE (superseded_by, story_id, duplicate_of, published, source)"
+    )
+
+
+def test_search_totals_follow_every_index_write(demo_stores: tuple[Store, Store]) -> None:
+    """bm25's article and token totals are kept by index writes on PostgreSQL, not summed
+    per search: after ingest and after a rebuild they equal the full-text table's."""
+    lite, pg = demo_stores
+
+    def totals() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        kept = pg.rows("SELECT n_rows, n_tokens FROM fts_totals")
+        summed = pg.rows(
+            "SELECT count(*) AS n_rows, coalesce(sum(tokens), 0) AS n_tokens FROM articles_fts"
+        )
+        return kept, summed
+
+    kept, summed = totals()
+    assert kept == summed and summed[0]["n_rows"] == pg.count("articles") > 0
+    expression, _ = build_query("الرياض")
+
+    def ranked(store: Store) -> list[tuple[int, float]]:
+        return [(i, round(r, 6)) for i, r in store.fts_query(expression, limit=50)]
+
+    before = ranked(pg)
+    Pipeline(pg).reindex()
+    assert totals() == (kept, summed)
+    assert ranked(pg) == before == ranked(lite)
+
+
 def test_a_bad_expression_is_a_store_error_on_both(demo_stores: tuple[Store, Store]) -> None:
     for store in demo_stores:
         with pytest.raises(StoreError, match="not understood"):
@@ -201,6 +269,14 @@ def test_cli_reads_a_postgres_store_like_a_file(
     assert '"built_at": "2026-01-01T00:00:00+00:00"' in answers[0]  # the fixed clock stamped it
     assert answers[0] == answers[1]
     assert json.loads(answers[0].split("\n}\n")[0] + "\n}") is not None
+
+
+def test_refresh_takes_a_postgres_url(
+    demo_stores: tuple[Store, Store], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _lite, pg = demo_stores
+    assert main(["--db", pg.path, "refresh"]) == 0
+    assert "story analyses" in capsys.readouterr().out
 
 
 # -- rules of the store on both backends -------------------------------------------------------

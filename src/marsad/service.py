@@ -9,6 +9,7 @@ background worker in :mod:`marsad.api.writer`, ``marsad watch``, ``marsad refres
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer, so the largest id a row can have
+STORY_VERSIONS_KEPT = 10_000  # story page versions remembered per thread (a few MB)
 
 
 def open_reader(db: str | Path, *, must_exist: bool = True) -> Store:
@@ -42,6 +44,15 @@ def open_reader(db: str | Path, *, must_exist: bool = True) -> Store:
             f"`marsad --db {path} refresh`, then run this again"
         )
     return store
+
+
+@dataclass(frozen=True, slots=True)
+class _StoryVersion:
+    """A story page's version as last read, and the store's state it was read at."""
+
+    data_version: int
+    newest_article: int
+    answer: tuple[int | None, int]  # (revision, related coverage count)
 
 
 class ReadService:
@@ -97,9 +108,35 @@ class ReadService:
 
     def story_version(self, story_id: int) -> tuple[int | None, int]:
         """What a story's pages show changes with: its revision, and the articles of the
-        days around it (its related coverage)."""
+        days around it (its related coverage).
+
+        Asked on every request for a story page, cached or not, so it is kept per thread:
+        with no commit since, the same answer holds; after a commit that neither changed
+        the story nor added an article (a refreshed analysis of another story), the
+        related count holds too. Counting the articles of the days around is a range
+        scan of milliseconds (8-14 ms on PostgreSQL, 3 ms on SQLite, on the July pool);
+        the change counter, the revision and the newest article id are key lookups.
+        Each is read before what it guards, so a commit in between only makes the next
+        request read again.
+        """
         reader = self.reader()
-        return reader.story_revision(story_id), coverage_version(reader, story_id)
+        if self._shared is not None:  # in memory: the counter misses this process's commits
+            return reader.story_revision(story_id), coverage_version(reader, story_id)
+        version = reader.data_version()
+        known: dict[int, _StoryVersion] = self._local.__dict__.setdefault("story_versions", {})
+        held = known.get(story_id)
+        if held is not None and held.data_version == version:
+            return held.answer
+        newest = reader.max_article_id()
+        revision = reader.story_revision(story_id)
+        if held is not None and (held.newest_article, held.answer[0]) == (newest, revision):
+            answer = held.answer  # the story and the articles around it are as they were
+        else:
+            answer = (revision, coverage_version(reader, story_id))
+        if len(known) >= STORY_VERSIONS_KEPT:
+            known.clear()
+        known[story_id] = _StoryVersion(version, newest, answer)
+        return answer
 
     def close(self) -> None:
         """Close every connection this service opened (not a shared one)."""

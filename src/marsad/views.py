@@ -430,10 +430,13 @@ def search_view(
     """
     filters = SearchFilters(since=since, until=until, source=source, story_id=story)
     page = search_page(store, query, filters=filters, limit=limit, offset=offset)
+    # One query for the page's story titles (a query per story is a round trip each on
+    # a database server).
     titles = {
-        s.id: s.title
-        for s in (store.story(story_id) for story_id, _ in page.groups if story_id is not None)
-        if s is not None
+        story_id: title
+        for story_id, _thread, title in store.story_threads_and_titles(
+            [story_id for story_id, _ in page.groups if story_id is not None]
+        )
     }
     return {
         "schema": SCHEMA_VERSION,

@@ -611,8 +611,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     """Bring the store's derived data up to date: the search index (rebuilt when the
     Arabic rules changed) and every story analysis that is missing or outdated."""
     from marsad.refresh import refresh_analyses
+    from marsad.store import store_exists
 
-    if args.db != ":memory:" and not Path(args.db).exists():
+    if not store_exists(args.db):  # a file, or any PostgreSQL URL
         raise MarsadError(
             f"{args.db}: no such store; run `marsad --db {args.db} ingest PATH` first"
         )

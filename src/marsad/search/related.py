@@ -199,9 +199,11 @@ def _distinctive(store: Store, counts: Counter[str]) -> dict[str, float]:
     plus the news background's: a small store alone would find every word rare."""
     background, background_counts = background_df()
     documents = store.count("articles") + background
+    candidates = counts.most_common(CANDIDATE_TERMS)
+    found = store.count_fts_matches_each([_stem_clause(term) for term, _count in candidates])
     weights = {}
-    for term, count in counts.most_common(CANDIDATE_TERMS):
-        df = store.count_fts_matches(_stem_clause(term)) + background_counts.get(term, 0)
+    for (term, count), in_store in zip(candidates, found, strict=True):
+        df = in_store + background_counts.get(term, 0)
         weights[term] = (1.0 + math.log(count)) * math.log((documents + 1) / (df + 1))
     top = sorted(weights, key=lambda term: (-weights[term], term))[:QUERY_TERMS]
     return {term: weights[term] for term in top if weights[term] > 0}

@@ -287,7 +287,6 @@ class ArticlesAndSearch(StoreCore):
                 ranked = bm25_matches(
                     self.db,
                     expression,
-                    joins="JOIN articles a ON a.id = f.rowid",
                     where="".join(f" AND {w}" for w in where),
                     params=params,
                     columns=("a.story_id", "a.duplicate_of"),

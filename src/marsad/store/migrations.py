@@ -13,7 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 from marsad.errors import MigrationError
-from marsad.store.dialect import DIALECTS, postgres_extras
+from marsad.store.dialect import (
+    DIALECTS,
+    covering_postings_key,
+    create_fts_totals,
+    postgres_extras,
+    search_filter_index,
+)
 from marsad.store.extractions import add_extraction_details
 from marsad.store.postgres import PgConnection
 from marsad.store.redirects import create_story_redirects
@@ -352,6 +358,9 @@ def _wire_agency(db: Any) -> None:
 migration("0013_watchlists")(create_watchlists)  # store/watchlists.py
 migration("0014_story_redirects")(create_story_redirects)  # store/redirects.py
 migration("0015_extraction_details")(add_extraction_details)  # store/extractions.py
+migration("0016_fts_postings_covering")(covering_postings_key)  # store/dialect.py
+migration("0017_fts_totals")(create_fts_totals)  # store/dialect.py
+migration("0018_search_filter_index")(search_filter_index)  # store/dialect.py
 
 
 def _create_fts(db: Any) -> None:

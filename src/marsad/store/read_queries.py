@@ -6,7 +6,7 @@ portable subset (``?`` placeholders, standard SQL); what only SQLite can say sit
 small helper each, for a PostgreSQL form to replace:
 
 * :meth:`ReadQueries._ids_in` (``json_each``: an id list too long for placeholders),
-* :meth:`ReadQueries.count_fts_matches` (the FTS5 table),
+* :meth:`ReadQueries.count_fts_matches_each` (the FTS5 table; postings on PostgreSQL),
 * :meth:`ReadQueries.refuse_writes` (``PRAGMA query_only``).
 
 Nothing here writes. Rows come back as tuples or dicts of plain values, in the column
@@ -19,9 +19,10 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from marsad.errors import StoreError
+from marsad.store.postgres import PgConnection, count_matches
 
 ID_CHUNK = 500  # ids per IN (?, ?, ...) list: well under SQLite's 32,766 placeholders
 #: (source, articles, copies of other articles, stories, first published, last published)
@@ -36,6 +37,7 @@ class ReadQueries:
     """Read-only queries over the store's tables (mixed into ``Store``)."""
 
     db: sqlite3.Connection
+    is_postgres: bool
 
     # -- SQLite-only helpers ------------------------------------------------------------
     @staticmethod
@@ -49,13 +51,23 @@ class ReadQueries:
 
     def count_fts_matches(self, expression: str) -> int:
         """Articles the full-text expression matches (a document frequency)."""
-        try:
-            row = self.db.execute(
-                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (expression,)
-            ).fetchone()
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"search expression not understood ({exc})") from exc
-        return int(row[0]) if row else 0
+        return self.count_fts_matches_each([expression])[0]
+
+    def count_fts_matches_each(self, expressions: Sequence[str]) -> list[int]:
+        """Articles each full-text expression matches, in order (PostgreSQL counts the
+        single words of them in one statement)."""
+        if self.is_postgres:
+            return count_matches(cast(PgConnection, self.db), expressions)
+        counts = []
+        for expression in expressions:
+            try:
+                row = self.db.execute(
+                    "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (expression,)
+                ).fetchone()
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"search expression not understood ({exc})") from exc
+            counts.append(int(row[0]) if row else 0)
+        return counts
 
     def refuse_writes(self) -> None:
         """Make this connection read-only: any write fails instead of taking the lock."""
