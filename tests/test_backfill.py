@@ -186,6 +186,28 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(tmp_path: Path, clien
     assert len({a["identity"] for a in got["articles"]}) == len(got["articles"])  # type: ignore[attr-defined]
 
 
+def prepare_or_raise_once(
+    articles: list[RawArticle], now: datetime, settings: Settings, *, marker: str
+) -> PreparedUnit:
+    """The prepare task, except that its first call anywhere raises (after doing the work)."""
+    result = prepare_articles(articles, now, settings)
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return result
+    os.close(fd)
+    raise OSError("lost the connection to the store mount")
+
+
+def test_a_unit_whose_task_raised_is_run_again_and_written_once(tmp_path: Path, client) -> None:
+    marker = tmp_path / "raised"
+    task = partial(prepare_or_raise_once, marker=str(marker))
+    expected = snapshot(streamed(tmp_path / "stream.db", [DEMO]))
+    got = snapshot(backfilled(tmp_path / "backfill.db", [DEMO], client, prepare_task=task))
+    assert marker.exists(), "a task raised"
+    assert got == expected
+
+
 def test_a_retried_batch_writes_nothing_twice(tmp_path: Path) -> None:
     store = Store(tmp_path / "retry.db", normalizer_version=NORMALIZER_VERSION)
     pipeline = Pipeline(store, SETTINGS)

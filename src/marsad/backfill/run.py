@@ -37,6 +37,7 @@ with each batch, so a resumed run continues the same numbering.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -49,7 +50,6 @@ from marsad.backfill.reorder import ReorderBuffer, TaskFuture, in_order
 from marsad.backfill.shards import SHARD_BYTES, Shard, plan_shards
 from marsad.backfill.tasks import (
     PreparedUnit,
-    ShardRecords,
     peak_rss_mb,
     prepare_articles,
     read_records,
@@ -236,7 +236,10 @@ def backfill(
             started = time.perf_counter()
             for first in range(0, len(unit), size):
                 pipeline.store_prepared(
-                    unit[first : first + size], result.prepared[first : first + size], ingest, skipped
+                    unit[first : first + size],
+                    result.prepared[first : first + size],
+                    ingest,
+                    skipped,
                 )
             report.write_s += time.perf_counter() - started
             written += len(unit)
@@ -254,19 +257,16 @@ def backfill(
     return report
 
 
-class _phase_timer:  # noqa: N801 - used as a ``with`` statement, named like one
+@contextlib.contextmanager
+def _phase_timer(report: BackfillReport, phase: str) -> Iterator[None]:
     """Wall and CPU seconds of one phase, and the driver's peak memory after it."""
-
-    def __init__(self, report: BackfillReport, phase: str) -> None:
-        self.report, self.phase = report, phase
-
-    def __enter__(self) -> None:
-        self.started, self.cpu_started = time.perf_counter(), time.process_time()
-
-    def __exit__(self, *exc: object) -> None:
-        self.report.wall_s[self.phase] += time.perf_counter() - self.started
-        self.report.cpu_s[self.phase] += time.process_time() - self.cpu_started
-        self.report.driver_peak_mb[self.phase] = peak_rss_mb()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        report.wall_s[phase] += time.perf_counter() - started
+        report.cpu_s[phase] += time.process_time() - cpu_started
+        report.driver_peak_mb[phase] = peak_rss_mb()
 
 
 def _read_on_workers(
@@ -304,7 +304,7 @@ def _timed_wait(
 
     def wait_first(futures: list[TaskFuture[Any]]) -> Collection[Any]:
         started = time.perf_counter()
-        done = wait(futures, return_when="FIRST_COMPLETED").done
+        done: Collection[Any] = wait(futures, return_when="FIRST_COMPLETED").done
         report.wait_s[phase] = report.wait_s.get(phase, 0.0) + time.perf_counter() - started
         return done
 
