@@ -151,8 +151,9 @@ def run_backfill_bench(
 
     The first ``limit`` records are copied to a temporary plain JSONL file (a gzip file
     cannot be split), so the shards are byte ranges as on a real archive. The last line is
-    ``articles_per_s=N peak_rss_mb_per_worker=M peak_rss_mb_driver=D``; the rate counts the backfill from
-    planning shards to the last summary, not the cluster's start-up (printed apart).
+    ``articles_per_s=N peak_rss_mb_per_worker=M peak_rss_mb_driver=D``; the rate counts the
+    backfill from planning shards to the last summary, not the cluster's start-up (printed
+    apart).
     """
     from marsad.backfill.cluster import dask_client
     from marsad.backfill.run import PHASES, backfill
