@@ -16,8 +16,8 @@ import pytest
 from conftest import SEEDS
 from marsad.backfill.blocks import cluster_block, cluster_in_blocks, plan_blocks, reconcile
 from marsad.backfill.run import backfill
-from marsad.backfill.shards import Shard, plan_shards, read_shard
-from marsad.backfill.tasks import ShardResult, prepare_shard
+from marsad.backfill.shards import plan_shards, read_shard
+from marsad.backfill.tasks import PreparedUnit, prepare_articles
 from marsad.ingest.prepare import prepare_batch
 from marsad.ingest.readers import read_path
 from marsad.models import RawArticle
@@ -30,8 +30,11 @@ distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "marsad" / "demo" / "corpus"
-# Small batches, so the demo's 46 articles make several write batches.
+# Small batches and units, so the demo's 46 articles make several write batches and
+# several prepare tasks, with fewer units in flight than there are.
 SETTINGS = Settings(batch_size=8)
+UNIT_ARTICLES = 8
+WINDOW = 3
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +61,10 @@ def streamed(path: Path | str, sources: list[Path], settings: Settings = SETTING
 
 def backfilled(path: Path | str, sources: list[Path], client: object, **options: object) -> Store:
     store = Store(path, normalizer_version=NORMALIZER_VERSION)
+    options = {"unit_articles": UNIT_ARTICLES, "window": WINDOW, **options}
     report = backfill([str(s) for s in sources], store, client, settings=SETTINGS, **options)  # type: ignore[arg-type]
     assert not report.ingest.skipped
+    assert report.units > WINDOW and report.peak_units_held <= WINDOW
     return store
 
 
@@ -160,13 +165,13 @@ def test_a_story_cut_by_a_shard_boundary_is_one_story(tmp_path: Path, client) ->
 
 
 def prepare_or_die_once(
-    shard: Shard, now: datetime, settings: Settings, *, marker: str
-) -> ShardResult:
-    """The shard task, except that the first call anywhere kills its worker process."""
+    articles: list[RawArticle], now: datetime, settings: Settings, *, marker: str
+) -> PreparedUnit:
+    """The prepare task, except that the first call anywhere kills its worker process."""
     try:
         fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
     except FileExistsError:
-        return prepare_shard(shard, now, settings)
+        return prepare_articles(articles, now, settings)
     os.close(fd)
     os._exit(1)  # as a worker killed by the OOM killer or a lost machine would
 
@@ -179,6 +184,28 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(tmp_path: Path, clien
     assert marker.exists(), "a worker was killed"
     assert got == expected
     assert len({a["identity"] for a in got["articles"]}) == len(got["articles"])  # type: ignore[attr-defined]
+
+
+def prepare_or_raise_once(
+    articles: list[RawArticle], now: datetime, settings: Settings, *, marker: str
+) -> PreparedUnit:
+    """The prepare task, except that its first call anywhere raises (after doing the work)."""
+    result = prepare_articles(articles, now, settings)
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return result
+    os.close(fd)
+    raise OSError("lost the connection to the store mount")
+
+
+def test_a_unit_whose_task_raised_is_run_again_and_written_once(tmp_path: Path, client) -> None:
+    marker = tmp_path / "raised"
+    task = partial(prepare_or_raise_once, marker=str(marker))
+    expected = snapshot(streamed(tmp_path / "stream.db", [DEMO]))
+    got = snapshot(backfilled(tmp_path / "backfill.db", [DEMO], client, prepare_task=task))
+    assert marker.exists(), "a task raised"
+    assert got == expected
 
 
 def test_a_retried_batch_writes_nothing_twice(tmp_path: Path) -> None:
@@ -238,8 +265,8 @@ def test_bench_backfill_ends_with_a_parseable_line(tmp_path: Path) -> None:
     out = run_backfill_bench(path, workers=1, limit=20, settings=Settings(extract=False))
     assert "input: 20 records" in out and "ingested 20 " in out
     fields = dict(part.split("=") for part in out.splitlines()[-1].split())
-    assert set(fields) == {"articles_per_s", "peak_rss_mb_per_worker"}
-    assert float(fields["articles_per_s"]) > 0 and float(fields["peak_rss_mb_per_worker"]) > 0
+    assert set(fields) == {"articles_per_s", "peak_rss_mb_per_worker", "peak_rss_mb_driver"}
+    assert all(float(value) > 0 for value in fields.values())
 
 
 def test_cli_backfill_on_a_running_scheduler_stores_what_ingest_stores(

@@ -151,8 +151,9 @@ def run_backfill_bench(
 
     The first ``limit`` records are copied to a temporary plain JSONL file (a gzip file
     cannot be split), so the shards are byte ranges as on a real archive. The last line is
-    ``articles_per_s=N peak_rss_mb_per_worker=M``; the rate counts the backfill from
-    planning shards to the last summary, not the cluster's start-up (printed apart).
+    ``articles_per_s=N peak_rss_mb_per_worker=M peak_rss_mb_driver=D``; the rate counts the
+    backfill from planning shards to the last summary, not the cluster's start-up (printed
+    apart).
     """
     from marsad.backfill.cluster import dask_client
     from marsad.backfill.run import PHASES, backfill
@@ -176,28 +177,39 @@ def run_backfill_bench(
         store.close()
     total_s = report.total_s
     lines.append(report.ingest.line())
-    lines.append(f"{report.shards} shards; wall seconds per phase (serial = plan, order, write):")
+    lines.append(
+        f"{report.shards} shards read; {report.units} prepare units, at most {report.window} in"
+        f" flight, at most {report.peak_units_held} finished units waiting for an earlier one"
+    )
+    lines.append("wall seconds per phase (the driver waits, writes and orders inside each):")
     for phase in PHASES:
         lines.append(
             f"  {phase:<10} {report.wall_s[phase]:8.2f} s  {report.wall_s[phase] / total_s:6.1%}"
+            f"  waiting for workers {report.wait_s.get(phase, 0.0):7.2f} s"
         )
+    lines.append(
+        f"  writes (Pipeline.store_prepared, serial, inside stream) {report.write_s:.2f} s"
+    )
     lines.append("task seconds per stage, summed over the workers (one core each):")
     for stage, secs in sorted(report.task_s.items()):
         rate = articles / secs if secs > 0 else float("inf")
         lines.append(f"  {stage:<10} {secs:8.2f} s  {rate:10.0f} articles/s per core")
-    lines.append("driver seconds per stage inside the serial write phase:")
-    for stage in ("dedup", "cluster", "extract", "store", "summarize"):
-        # The write phase adds the workers' seconds to the report; what is left is the driver's.
+    lines.append("driver seconds per stage inside the serial writes:")
+    for stage in ("dedup", "cluster", "extract", "store"):
+        # store_prepared adds the workers' seconds to the report; what is left is the driver's.
         secs = report.ingest.seconds[stage] - report.task_s.get(stage, 0.0)
         rate = articles / secs if secs > 0 else float("inf")
         lines.append(f"  {stage:<10} {secs:8.2f} s  {rate:10.0f} articles/s")
     lines.append(
-        f"serial share {report.serial_s / total_s:.1%} ({report.serial_s:.1f} s of {total_s:.1f} s)"
+        f"serial (plan + read + writes) {report.serial_s:.1f} s of {total_s:.1f} s"
+        f" ({report.serial_s / total_s:.1%}); parallel part (workers' wall, the driver"
+        f" waiting) {sum(report.wait_s.values()):.1f} s"
     )
     per_article = 1000 / max(1, articles)
     lines.append(
         "CPU seconds (robust to other load on the cores, unlike the wall times above):"
-        f" shard tasks {report.task_cpu_s:.1f} s ({report.task_cpu_s * per_article:.1f} ms/article),"
+        f" read tasks {report.read_cpu_s:.1f} s ({report.read_cpu_s * per_article:.2f} ms/article),"
+        f" prepare tasks {report.task_cpu_s:.1f} s ({report.task_cpu_s * per_article:.1f} ms/article),"
         f" summary tasks {report.summary_cpu_s:.1f} s"
         f" ({report.summary_cpu_s * per_article:.2f} ms/article); driver: "
         + ", ".join(
@@ -206,14 +218,17 @@ def run_backfill_bench(
         )
     )
     worker_peak = max(peaks.values()) if peaks else 0.0
+    driver_peak = peak_rss_mb()
     lines.append(
         "peak memory: driver "
-        f"{peak_rss_mb():.0f} MB, workers "
+        + ", ".join(f"after {phase} {mb:.0f}" for phase, mb in report.driver_peak_mb.items())
+        + " MB; workers "
         + ", ".join(f"{mb:.0f}" for mb in sorted(peaks.values()))
         + " MB"
     )
     lines.append(
         f"articles_per_s={articles / total_s:.0f} peak_rss_mb_per_worker={worker_peak:.0f}"
+        f" peak_rss_mb_driver={driver_peak:.0f}"
     )
     return "\n".join(lines)
 
@@ -233,10 +248,10 @@ def _copy_jsonl(corpus: Path, out: Path, limit: int | None) -> int:
 
 
 def _phase_progress(progress: ProgressFn) -> Callable[[str, int, int], None]:
-    """Show only the slowest phase (preparing shards) on the one bar."""
+    """Show only the slowest phase (preparing and writing articles) on the one bar."""
 
     def show(what: str, done: int, total: int) -> None:
-        if what == "shards":
+        if what == "articles":
             progress(done, total)
 
     return show

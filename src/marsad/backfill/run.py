@@ -1,48 +1,65 @@
 """The backfill driver: shards out to Dask workers, one ordered writer, summaries back out.
 
-Five phases, timed separately so the serial part can be named and measured::
+Four phases, timed separately so the serial part can be named and measured::
 
-    plan     driver   cut inputs into shards (files; plain JSONL by line-aligned byte ranges)
-    prepare  workers  read + decode, then ``ingest.prepare.prepare_batch`` (clean,
-                      boilerplate, tokens, MinHash, cluster features, extraction); one
-                      task per shard, results gathered as they finish
-    order    driver   sort by (date, origin), the streaming pipeline's order
-    write    driver   all prepared articles in (date, origin) order through the streaming
-                      pipeline's own stateful half (``Pipeline.store_prepared``: near-duplicate
-                      index, story clusterer, threads, one store write per batch), in
-                      batches of ``Settings.batch_size``
-    summarize workers one task per chunk of touched stories, reading the committed store;
-                      the driver writes the summaries in one transaction
+    plan      driver   cut inputs into shards (files; plain JSONL by line-aligned byte ranges)
+    read      workers  read + decode each shard (one task per shard); the driver puts the
+              driver   records in (date, origin) order, the streaming pipeline's order,
+                       spilling sorted runs to disk (``ingest.ordering.DateOrdered``)
+    stream    workers  ``ingest.prepare.prepare_batch`` (clean, boilerplate, tokens, MinHash,
+                       cluster features, extraction) on consecutive units of the ordered
+                       stream, a bounded number of units in flight
+              driver   each unit's results, put back in order (``reorder.in_order``), go
+                       through the streaming pipeline's own stateful half as they arrive
+                       (``Pipeline.store_prepared``: near-duplicate index, story clusterer,
+                       threads, one store write per batch of ``Settings.batch_size``)
+    summarize workers  one task per chunk of touched stories, reading the committed store;
+                       the driver writes the summaries in one transaction
 
-The write phase is the streaming code itself, fed the same articles in the same order
-with the same batch boundaries, so copies and stories come out exactly as ``marsad
-ingest`` makes them; that is also why it is serial (story assignment depends on every
-earlier article). Near-duplicates across shards need no shuffle here: every
-fingerprint reaches the driver's band index (``dedup.minhash.DuplicateIndex``, keyed by
-band), whatever shard it came from.
+The write is the streaming code itself, fed the same articles in the same order with the
+same batch boundaries (a unit is a whole number of batches), so copies and stories come
+out exactly as ``marsad ingest`` makes them; that is also why it is serial (story
+assignment depends on every earlier article). It overlaps the workers' preparing of the
+next units. Near-duplicates across shards need no shuffle here: every fingerprint reaches
+the driver's band index (``dedup.minhash.DuplicateIndex``, keyed by band), whatever shard
+it came from.
+
+Memory: the driver holds one sorted run of raw records while reading (the rest is spilled)
+and at most ``window`` units of prepared articles while streaming, whatever the archive's
+size.
 
 Idempotence: an article's identity is its source, id or URL and folded text; a batch
 that is written again (a retried run, a driver restarted after a crash) finds every
-identity stored and writes nothing. Story ids come from the clusterer's counter, saved
+identity stored and writes nothing. A unit whose task failed is run again and its result
+used once (``reorder.ReorderBuffer``). Story ids come from the clusterer's counter, saved
 with each batch, so a resumed run continues the same numbering.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marsad.backfill.shards import SHARD_BYTES, plan_shards
-from marsad.backfill.tasks import ShardResult, prepare_shard, summarize_stories
+from marsad.backfill.reorder import ReorderBuffer, TaskFuture, in_order
+from marsad.backfill.shards import SHARD_BYTES, Shard, plan_shards
+from marsad.backfill.tasks import (
+    PreparedUnit,
+    peak_rss_mb,
+    prepare_articles,
+    read_records,
+    summarize_stories,
+)
+from marsad.ingest.ordering import DateOrdered, batched
 from marsad.ingest.prepare import Prepared
 from marsad.models import RawArticle, Skipped
 from marsad.pipeline import IngestReport, Pipeline
-from marsad.refresh import StoryRefresh, outlet_baseline
+from marsad.refresh import outlet_baseline
 from marsad.settings import Settings
 from marsad.store import Store
 from marsad.store.dialect import sqlite_path
@@ -53,12 +70,18 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-PHASES = ("plan", "prepare", "order", "write", "summarize")
-TASK_RETRIES = 2  # a task that raised is tried again; a dead worker's tasks are rescheduled
+PHASES = ("plan", "read", "stream", "summarize")
+TASK_RETRIES = 2  # a task that raised is run again; a dead worker's tasks are rescheduled
 SUMMARY_CHUNK = 200  # stories per summary task: enough to outweigh a task's overhead
+UNIT_ARTICLES = 500  # articles per prepare task (rounded to whole write batches): about
+# 7 s of one core with extraction, so the scheduler's ~1 ms per task is noise, and 1-2
+# units per worker of prepared articles (about 80 KB each) is all the driver holds
+UNITS_PER_WORKER = 2  # units in flight per worker thread: one running, one queued behind
+# it so a worker never waits for the driver; plus SPARE_UNITS for reordering slack
+SPARE_UNITS = 2
 
 PhaseProgress = Callable[[str, int, int], None]  # (what, done, total)
-PrepareTask = Callable[..., ShardResult]
+PrepareTask = Callable[..., PreparedUnit]
 
 
 @dataclass(slots=True)
@@ -67,11 +90,18 @@ class BackfillReport:
 
     ingest: IngestReport = field(default_factory=IngestReport)
     shards: int = 0
+    units: int = 0
+    window: int = 0  # prepare units allowed in flight
+    peak_units_held: int = 0  # most finished units waiting for an earlier one
     wall_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PHASES, 0.0))
     task_s: dict[str, float] = field(default_factory=dict)  # summed inside worker tasks
-    task_cpu_s: float = 0.0  # CPU seconds of all shard tasks
+    read_cpu_s: float = 0.0  # CPU seconds of all read tasks
+    task_cpu_s: float = 0.0  # CPU seconds of all prepare tasks
     summary_cpu_s: float = 0.0  # CPU seconds of all summary tasks
     cpu_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PHASES, 0.0))  # driver
+    write_s: float = 0.0  # driver wall seconds inside Pipeline.store_prepared (serial)
+    wait_s: dict[str, float] = field(default_factory=dict)  # driver waiting for workers, per phase
+    driver_peak_mb: dict[str, float] = field(default_factory=dict)  # after each phase
     summaries_on_workers: bool = False
 
     @property
@@ -81,16 +111,17 @@ class BackfillReport:
 
     @property
     def serial_s(self) -> float:
-        """Seconds of the run that only the driver can do (plan, order, write)."""
-        return self.wall_s["plan"] + self.wall_s["order"] + self.wall_s["write"]
+        """Wall seconds only the driver can spend: planning, ordering (the read phase less
+        its waiting is not separable, so all of read counts), and the ordered writes."""
+        return self.wall_s["plan"] + self.wall_s["read"] + self.write_s
 
     def line(self) -> str:
         """One-line summary for humans."""
         share = self.serial_s / self.total_s if self.total_s else 0.0
         return (
-            f"{self.ingest.line()}; {self.shards} shards; "
+            f"{self.ingest.line()}; {self.shards} shards, {self.units} units; "
             + ", ".join(f"{phase} {self.wall_s[phase]:.1f} s" for phase in PHASES)
-            + f"; serial share {share:.0%}"
+            + f" (writing {self.write_s:.1f} s); serial share {share:.0%}"
         )
 
 
@@ -102,7 +133,8 @@ def write_in_order(
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Dedup, cluster and store date-ordered prepared articles in ``batch_size`` batches,
-    through :meth:`Pipeline.store_prepared`: the batches ``marsad ingest`` would write."""
+    through :meth:`Pipeline.store_prepared`: the batches ``marsad ingest`` would write.
+    (All in memory: for the time-block experiment, ``blocks.py``.)"""
     size = pipeline.settings.batch_size
     with fewer_collections():
         pipeline.start_run()
@@ -122,11 +154,13 @@ def backfill(
     *,
     settings: Settings | None = None,
     shard_bytes: int = SHARD_BYTES,
+    unit_articles: int = UNIT_ARTICLES,
+    window: int | None = None,
     workers_see_store: bool = True,
     progress: PhaseProgress | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
     on_warning: Callable[[RawArticle], None] | None = None,
-    prepare_task: PrepareTask = prepare_shard,
+    prepare_task: PrepareTask = prepare_articles,
 ) -> BackfillReport:
     """Ingest ``inputs`` into ``store`` with the pure stages on ``client``'s workers.
 
@@ -136,13 +170,17 @@ def backfill(
         client: a connected ``distributed.Client``.
         settings: pipeline settings (``batch_size`` is the write batch, as in ingest).
         shard_bytes: byte-range size for plain JSONL files.
+        unit_articles: articles per prepare task, rounded down to whole write batches.
+        window: prepare units started and not yet written, at most (default: two per
+            worker thread, plus two); bounds the driver's memory.
         workers_see_store: the workers can open the store (a SQLite file on one host, or a
             PostgreSQL server they reach): then stories are summarized on the workers,
             else here.
         progress: called with ("shards" | "articles" | "stories", done, total).
         on_skip: told every unreadable record (else kept in the report).
         on_warning: told every kept record that reading had to change.
-        prepare_task: the per-shard task (tests wrap it to kill a worker).
+        prepare_task: the per-unit task, ``(articles, now, settings) -> PreparedUnit``
+            (tests wrap it to kill a worker).
 
     Returns:
         Counts and per-phase seconds.
@@ -151,6 +189,10 @@ def backfill(
     pipeline = Pipeline(store, settings)
     report = BackfillReport()
     ingest = report.ingest
+    threads = max(1, sum(client.nthreads().values()))
+    report.window = window or UNITS_PER_WORKER * threads + SPARE_UNITS
+    size = settings.batch_size
+    unit_size = size * max(1, unit_articles // size)  # whole batches: ingest's boundaries
 
     def skipped(record: Skipped) -> None:
         if record.ignored:
@@ -162,81 +204,121 @@ def backfill(
         else:
             on_skip(record)
 
-    started, cpu_started = time.perf_counter(), time.process_time()
-    shards, notes = plan_shards(inputs, shard_bytes=shard_bytes)
-    for note in notes:
-        skipped(note)
-    report.shards = len(shards)
-    now = datetime.now().replace(microsecond=0)
-    report.wall_s["plan"] = time.perf_counter() - started
-    report.cpu_s["plan"] = time.process_time() - cpu_started
+    with _phase_timer(report, "plan"):
+        shards, notes = plan_shards(inputs, shard_bytes=shard_bytes)
+        for note in notes:
+            skipped(note)
+        report.shards = len(shards)
+        now = datetime.now().replace(microsecond=0)
 
-    started, cpu_started = time.perf_counter(), time.process_time()
-    rows = _prepare_on_workers(
-        client, prepare_task, shards, now, settings, report, skipped, progress
-    )
-    for raw, _ in rows:
-        if on_warning is not None and raw.warnings:
-            on_warning(raw)
-    report.wall_s["prepare"] = time.perf_counter() - started
-    report.cpu_s["prepare"] = time.process_time() - cpu_started
+    with _phase_timer(report, "read"):
+        records = _read_on_workers(client, shards, report, on_warning, progress)
+        ordered = DateOrdered(records, now, skipped)
+        total = ordered.read()
+        ingest.read = total + ingest.n_skipped
 
-    started, cpu_started = time.perf_counter(), time.process_time()
-    # The streaming pipeline's order (ingest.ordering.DateOrdered): date, then origin.
-    rows.sort(key=lambda row: (row[0].date or now, row[0].origin))
-    report.wall_s["order"] = time.perf_counter() - started
-    report.cpu_s["order"] = time.process_time() - cpu_started
-    ingest.read = len(rows) + ingest.n_skipped
+    with _phase_timer(report, "stream"), fewer_collections():
+        pipeline.start_run()
+        waited = _timed_wait(report, "stream")
+        buffer: ReorderBuffer[PreparedUnit] = ReorderBuffer(report.window)
+        results = in_order(
+            batched(ordered, unit_size),
+            lambda unit: client.submit(prepare_task, unit, now, settings, pure=False),
+            waited,
+            buffer,
+            retries=TASK_RETRIES,
+            on_done=_release,
+        )
+        written = 0
+        for unit, result in results:
+            report.units += 1
+            _add_task_times(report, result)
+            started = time.perf_counter()
+            for first in range(0, len(unit), size):
+                pipeline.store_prepared(
+                    unit[first : first + size],
+                    result.prepared[first : first + size],
+                    ingest,
+                    skipped,
+                )
+            report.write_s += time.perf_counter() - started
+            written += len(unit)
+            if progress is not None:
+                progress("articles", written, total)
+        report.peak_units_held = buffer.peak_held
 
-    started, cpu_started = time.perf_counter(), time.process_time()
-    shown = None if progress is None else _phase(progress, "articles")
-    write_in_order(pipeline, rows, ingest, skipped, shown)
-    del rows
-    report.wall_s["write"] = time.perf_counter() - started
-    report.cpu_s["write"] = time.process_time() - cpu_started
-
-    started, cpu_started = time.perf_counter(), time.process_time()
-    location = _worker_location(store)
-    if workers_see_store and location is not None:
-        report.summaries_on_workers = True
-        _summarize_on_workers(client, pipeline, location, settings, report, progress)
-    else:
-        pipeline.summarize_dirty(ingest)
-    report.wall_s["summarize"] = time.perf_counter() - started
-    report.cpu_s["summarize"] = time.process_time() - cpu_started
+    with _phase_timer(report, "summarize"):
+        location = _worker_location(store)
+        if workers_see_store and location is not None:
+            report.summaries_on_workers = True
+            _summarize_on_workers(client, pipeline, location, settings, report, progress)
+        else:
+            pipeline.summarize_dirty(ingest)
     return report
 
 
-def _prepare_on_workers(
-    client: Client,
-    prepare_task: PrepareTask,
-    shards: Sequence[Any],
-    now: datetime,
-    settings: Settings,
-    report: BackfillReport,
-    skipped: Callable[[Skipped], None],
-    progress: PhaseProgress | None,
-) -> list[tuple[RawArticle, Prepared | Skipped]]:
-    """Run the per-shard task on the workers; the prepared articles in no particular order."""
-    from distributed import as_completed
+@contextlib.contextmanager
+def _phase_timer(report: BackfillReport, phase: str) -> Iterator[None]:
+    """Wall and CPU seconds of one phase, and the driver's peak memory after it."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        report.wall_s[phase] += time.perf_counter() - started
+        report.cpu_s[phase] += time.process_time() - cpu_started
+        report.driver_peak_mb[phase] = peak_rss_mb()
 
-    futures = [
-        client.submit(prepare_task, shard, now, settings, pure=False, retries=TASK_RETRIES)
-        for shard in shards
-    ]
-    rows: list[tuple[RawArticle, Prepared | Skipped]] = []
-    for done, future in enumerate(as_completed(futures), start=1):
-        result: ShardResult = future.result()
-        future.release()  # the worker may drop it now
-        rows.extend(zip(result.articles, result.prepared, strict=True))
-        for record in result.skipped:
-            skipped(record)
-        report.task_cpu_s += result.cpu_s
-        for stage, spent in result.seconds.items():
-            report.task_s[stage] = report.task_s.get(stage, 0.0) + spent
+
+def _read_on_workers(
+    client: Client,
+    shards: Sequence[Shard],
+    report: BackfillReport,
+    on_warning: Callable[[RawArticle], None] | None,
+    progress: PhaseProgress | None,
+) -> Iterator[RawArticle | Skipped]:
+    """Every record of every shard, read on the workers, in shard order (a bounded number
+    of shards in flight)."""
+    read = in_order(
+        shards,
+        lambda shard: client.submit(read_records, shard, pure=False),
+        _timed_wait(report, "read"),
+        ReorderBuffer(report.window),
+        retries=TASK_RETRIES,
+        on_done=_release,
+    )
+    for done, (_, result) in enumerate(read, start=1):
+        report.read_cpu_s += result.cpu_s
+        for record in result.records:
+            if on_warning is not None and isinstance(record, RawArticle) and record.warnings:
+                on_warning(record)
+            yield record
         if progress is not None:
             progress("shards", done, len(shards))
-    return rows
+
+
+def _timed_wait(
+    report: BackfillReport, phase: str
+) -> Callable[[list[TaskFuture[Any]]], Collection[Any]]:
+    """Wait for the first of some Dask futures, adding the seconds to ``report.wait_s``."""
+    from distributed import wait
+
+    def wait_first(futures: list[TaskFuture[Any]]) -> Collection[Any]:
+        started = time.perf_counter()
+        done: Collection[Any] = wait(futures, return_when="FIRST_COMPLETED").done
+        report.wait_s[phase] = report.wait_s.get(phase, 0.0) + time.perf_counter() - started
+        return done
+
+    return wait_first
+
+
+def _release(future: Any) -> None:
+    future.release()  # the worker may drop the result now
+
+
+def _add_task_times(report: BackfillReport, result: PreparedUnit) -> None:
+    report.task_cpu_s += result.cpu_s
+    for stage, spent in result.seconds.items():
+        report.task_s[stage] = report.task_s.get(stage, 0.0) + spent
 
 
 def _summarize_on_workers(
@@ -248,30 +330,33 @@ def _summarize_on_workers(
     progress: PhaseProgress | None,
 ) -> None:
     """Summarize every touched story as tasks reading the store at ``location``; write
-    them here."""
-    from distributed import as_completed
-
+    each chunk's summaries here as it arrives (a bounded number of chunks in flight, so
+    the driver never holds every summary)."""
     store = pipeline.store
     dirty = store.dirty_stories()
     if not dirty:
         return
     baseline = outlet_baseline(store)
-    chunks = [dirty[i : i + SUMMARY_CHUNK] for i in range(0, len(dirty), SUMMARY_CHUNK)]
-    futures = [
-        client.submit(summarize_stories, location, chunk, baseline, settings, pure=False, retries=2)
-        for chunk in chunks
-    ]
-    refreshed: list[StoryRefresh | None] = []
+    chunks = (dirty[i : i + SUMMARY_CHUNK] for i in range(0, len(dirty), SUMMARY_CHUNK))
+    summaries = in_order(
+        chunks,
+        lambda chunk: client.submit(
+            summarize_stories, location, chunk, baseline, settings, pure=False
+        ),
+        _timed_wait(report, "summarize"),
+        ReorderBuffer(report.window),
+        retries=TASK_RETRIES,
+        on_done=_release,
+    )
     done = 0
-    for future in as_completed(futures):
-        chunk_refreshed, cpu_s = future.result()
-        refreshed.extend(chunk_refreshed)
+    for chunk, (refreshed, cpu_s) in summaries:
+        # One transaction per chunk: a story's summary does not depend on another's, and
+        # a story left dirty by a crash is summarized by the next run.
+        pipeline.apply_refreshed(refreshed)
         report.summary_cpu_s += cpu_s
-        future.release()
-        done += SUMMARY_CHUNK
+        done += len(chunk)
         if progress is not None:
-            progress("stories", min(done, len(dirty)), len(dirty))
-    pipeline.apply_refreshed(refreshed)
+            progress("stories", done, len(dirty))
     report.ingest.stories_summarized += len(dirty)
 
 
@@ -282,10 +367,3 @@ def _worker_location(store: Store) -> str | None:
         return store.path
     path = sqlite_path(store.path)
     return None if path == ":memory:" else str(Path(path).resolve())
-
-
-def _phase(progress: PhaseProgress, what: str) -> Callable[[int, int], None]:
-    def show(done: int, total: int) -> None:
-        progress(what, done, total)
-
-    return show

@@ -60,6 +60,49 @@ def prepare_shard(shard: Shard, now: datetime, settings: Settings) -> ShardResul
     return ShardResult(shard, articles, prepared, skipped, seconds, cpu_s, worker_name())
 
 
+@dataclass(slots=True)
+class ShardRecords:
+    """The records of one shard as read and decoded on a worker, in reading order."""
+
+    records: list[RawArticle | Skipped]
+    cpu_s: float = 0.0
+
+
+def read_records(shard: Shard) -> ShardRecords:
+    """Read and decode one shard (the backfill orders the records on the driver)."""
+    cpu_started = time.process_time()
+    records = list(read_shard(shard))
+    return ShardRecords(records, time.process_time() - cpu_started)
+
+
+@dataclass(slots=True)
+class PreparedUnit:
+    """The pure stages of a run of date-ordered articles; ``prepared[i]`` belongs to the
+    unit's ``i``-th article."""
+
+    prepared: list[Prepared | Skipped]
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage, summed over articles
+    cpu_s: float = 0.0  # CPU seconds of the task (robust to other load on the cores)
+    worker: str = ""  # host:pid that did the work
+
+
+def prepare_articles(articles: list[RawArticle], now: datetime, settings: Settings) -> PreparedUnit:
+    """Clean, boilerplate, tokens, fingerprints, cluster features and (unless
+    ``settings.extract`` is off) extraction of each article: ``prepare_batch`` as a task.
+
+    Everything heavy it reads (NER model, name lists, stem tables) is loaded once per
+    worker process by the modules' own caches, not per task.
+    """
+    cpu_started = time.process_time()
+    prepared = prepare_batch(articles, now, settings, None)
+    seconds: dict[str, float] = {}
+    for item in prepared:
+        if isinstance(item, Prepared):
+            for stage, spent in item.seconds.items():
+                seconds[stage] = seconds.get(stage, 0.0) + spent
+    return PreparedUnit(prepared, seconds, time.process_time() - cpu_started, worker_name())
+
+
 def summarize_stories(
     db_path: str, story_ids: list[int], baseline: Baseline, settings: Settings
 ) -> tuple[list[StoryRefresh | None], float]:
