@@ -24,7 +24,7 @@ from marsad.ingest.readers import read_path
 from marsad.models import RawArticle, Skipped
 from marsad.pipeline import IngestReport, Pipeline
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
 
 SNN = Path(__file__).resolve().parents[2] / "shared/data/saudinewsnet/saudinewsnet.jsonl.gz"
