@@ -84,3 +84,14 @@ def test_the_readme_table_names_real_keys() -> None:
         if name == "join_model":
             data = {"cluster": {"join_model": "none"}}
         assert settings_from(data) == Settings(), key  # a real key, and its default listed
+
+
+def test_automatic_workers_follow_extraction_and_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    import marsad.settings as settings_module
+
+    monkeypatch.setattr(settings_module.os, "cpu_count", lambda: 8)
+    assert Settings().pool_size == 2, "extraction outweighs the writer: two workers"
+    assert Settings(extract=False).pool_size == 1, "the writer is the slower side"
+    monkeypatch.setattr(settings_module.os, "cpu_count", lambda: 1)
+    assert Settings().pool_size == 1, "one core: one worker"
+    assert Settings(workers=0).pool_size == 0 and Settings(workers=3).pool_size == 3

@@ -65,7 +65,7 @@ def run_bench(
     lines.append(f"read {len(records)} records in {read_s:.1f} s ({len(skipped)} unreadable)")
 
     marks = [c for c in CHECKPOINTS if c < total] + [total]
-    workers = (settings or Settings()).workers
+    workers = (settings or Settings()).pool_size
     totals = IngestReport()
     with tempfile.TemporaryDirectory(prefix="marsad-bench-") as tmp:
         store = Store(

@@ -56,11 +56,11 @@ def start_pool(
     stack: contextlib.ExitStack, settings: Settings, n_batches: int
 ) -> ProcessPoolExecutor | None:
     """A worker pool for an input of ``n_batches`` batches, or None when not worth one."""
-    if settings.workers < 1 or n_batches < PARALLEL_MIN_BATCHES:
+    if settings.pool_size < 1 or n_batches < PARALLEL_MIN_BATCHES:
         return None
     return stack.enter_context(
         ProcessPoolExecutor(
-            settings.workers,
+            settings.pool_size,
             mp_context=get_context("spawn"),
             initializer=exit_with_parent,
             initargs=(os.getpid(),),
@@ -112,7 +112,7 @@ def prepare_ahead(
     try:
         for batch in upcoming:
             pending.append((batch, pool.submit(prepare_in_worker, batch, now, settings, db_path)))
-            if len(pending) > settings.workers:  # at most one batch per worker ahead
+            if len(pending) > settings.pool_size:  # at most one batch per worker ahead
                 break
         # A fresh worker takes a second or two to start (it imports everything): this
         # process prepares the first batch meanwhile instead of waiting for it.
