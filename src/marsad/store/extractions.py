@@ -24,15 +24,18 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # read by attribute only (see marsad.writes)
     from marsad.extract.numbers import NumberMention
     from marsad.text.dates import DateMention
     from marsad.writes import SpeakerStatement
+
+
+_Row = TypeVar("_Row")  # a stored read model (number, statement or date)
 
 
 def add_extraction_details(db: sqlite3.Connection) -> None:
@@ -275,6 +278,23 @@ class StoredExtractions:
         )
         return {int(r[0]) for r in rows}
 
+    def _per_article(
+        self,
+        table: str,
+        columns: str,
+        wanted: tuple[str],
+        convert: Callable[[Sequence[Any]], _Row],
+    ) -> dict[int, list[_Row]]:
+        """The rows of ``table`` for the JSON list of ids in ``wanted``, converted, by article."""
+        found: dict[int, list[_Row]] = {}
+        for row in self.db.execute(
+            f"SELECT {columns} FROM {table}"
+            " WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, id",
+            wanted,
+        ):
+            found.setdefault(int(row[0]), []).append(convert(row[1:]))
+        return found
+
     def stored_extractions(self, article_ids: Sequence[int]) -> dict[int, StoredExtraction]:
         """Stored numbers, statements and dates of the extracted articles among
         ``article_ids`` (an article missing from the result was never extracted, or was
@@ -283,27 +303,9 @@ class StoredExtractions:
             return {}
         wanted = (json.dumps(sorted(set(article_ids))),)
         extracted = self._extracted(article_ids)
-        numbers: dict[int, list[StoredNumber]] = {}
-        for row in self.db.execute(
-            f"SELECT {_NUMBER_COLUMNS} FROM numbers"
-            " WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, id",
-            wanted,
-        ):
-            numbers.setdefault(int(row[0]), []).append(_number(row[1:]))
-        statements: dict[int, list[StoredStatement]] = {}
-        for row in self.db.execute(
-            f"SELECT {_STATEMENT_COLUMNS} FROM statements"
-            " WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, id",
-            wanted,
-        ):
-            statements.setdefault(int(row[0]), []).append(_statement(row[1:]))
-        dates: dict[int, list[StoredDate]] = {}
-        for row in self.db.execute(
-            f"SELECT {_DATE_COLUMNS} FROM date_mentions"
-            " WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, id",
-            wanted,
-        ):
-            dates.setdefault(int(row[0]), []).append(_date(row[1:]))
+        numbers = self._per_article("numbers", _NUMBER_COLUMNS, wanted, _number)
+        statements = self._per_article("statements", _STATEMENT_COLUMNS, wanted, _statement)
+        dates = self._per_article("date_mentions", _DATE_COLUMNS, wanted, _date)
         return {
             article_id: StoredExtraction(
                 tuple(numbers.get(article_id, ())),
