@@ -24,6 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from marsad import workers
 from marsad.cluster.roundups import place_roundup
@@ -96,13 +97,19 @@ class IngestReport:
     stories_summarized: int = 0
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
 
-    def count_skipped(self, record: Skipped) -> None:
-        """Count a skipped record and keep it (ignored files are kept as notes)."""
+    def count_skipped(
+        self, record: Skipped, on_skip: Callable[[Skipped], None] | None = None
+    ) -> None:
+        """Count a skipped record and keep it, or hand it to ``on_skip`` (ignored files are
+        kept as notes, never counted as skipped)."""
         if record.ignored:
             self.notes.append(record)
             return
         self.n_skipped += 1
-        self.skipped.append(record)
+        if on_skip is None:
+            self.skipped.append(record)
+        else:
+            on_skip(record)
 
     def line(self) -> str:
         """One-line summary for humans."""
@@ -185,15 +192,7 @@ class Pipeline:
         report = IngestReport()
         started = time.perf_counter()
 
-        def skipped(record: Skipped) -> None:
-            if record.ignored:
-                report.notes.append(record)
-                return
-            report.n_skipped += 1
-            if on_skip is None:
-                report.skipped.append(record)
-            else:
-                on_skip(record)
+        skipped = partial(report.count_skipped, on_skip=on_skip)
 
         now = datetime.now().replace(microsecond=0)
         ordered = DateOrdered(records, now, skipped)

@@ -43,6 +43,7 @@ import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -194,15 +195,7 @@ def backfill(
     size = settings.batch_size
     unit_size = size * max(1, unit_articles // size)  # whole batches: ingest's boundaries
 
-    def skipped(record: Skipped) -> None:
-        if record.ignored:
-            ingest.notes.append(record)
-            return
-        ingest.n_skipped += 1
-        if on_skip is None:
-            ingest.skipped.append(record)
-        else:
-            on_skip(record)
+    skipped = partial(ingest.count_skipped, on_skip=on_skip)
 
     with _phase_timer(report, "plan"):
         shards, notes = plan_shards(inputs, shard_bytes=shard_bytes)
