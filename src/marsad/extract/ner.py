@@ -396,8 +396,11 @@ class Tagger:
         self._rows.update(zip(missing, range(first, needed), strict=True))
         return np.array([self._rows[word] for word in words], dtype=np.int64)
 
-    def _tag_flat(self, words: Sequence[str], starts: Sequence[int]) -> np.ndarray:
-        """Tag indexes for ``words``, tagged as sentences beginning at ``starts``.
+    def _tag_flat(
+        self, words: Sequence[str], starts: Sequence[int]
+    ) -> tuple[np.ndarray, list[str]]:
+        """Tag indexes for ``words``, tagged as sentences beginning at ``starts``, and the
+        clitic-stripped form of each word.
 
         Every sentence must be non-empty and at most MAX_SENTENCE words long.
         """
@@ -434,13 +437,34 @@ class Tagger:
             )[0]
             best = viterbi(emissions, batch_lengths, self._transitions, self._start, self._end)
             tags[positions[inside]] = best[inside]
-        return tags
+        return tags, stripped
 
     def tag(self, tokens: list[str]) -> list[str]:
         """BIO tags (``B-PERS``, ``I-LOC``, ``O``, ...) for a list of surface tokens."""
-        if not tokens:
-            return []
-        return [TAGS[tag] for tag in self._tag_flat(tokens, range(0, len(tokens), MAX_SENTENCE))]
+        return self.tag_document([tokens])[0]
+
+    def tag_document(self, sentences: Sequence[list[str]]) -> list[list[str]]:
+        """BIO tags for the token lists of one document, one list per sentence.
+
+        Sentences are tagged one by one (longer ones in MAX_SENTENCE windows); a name
+        found in one of them is then marked wherever else the document repeats it
+        (``spread_document_entities``), as ``entities`` does within one text.
+        """
+        words = [word for tokens in sentences for word in tokens]
+        starts: list[int] = []
+        position = 0
+        for tokens in sentences:
+            starts += range(position, position + len(tokens), MAX_SENTENCE)
+            position += len(tokens)
+        if not words:
+            return [[] for _ in sentences]
+        tags, stripped = self._tag_flat(words, starts)
+        tags = spread_document_entities(stripped, tags, starts)
+        labels = [TAGS[tag] for tag in tags.tolist()]
+        ends = np.cumsum([len(tokens) for tokens in sentences]).tolist()
+        return [
+            labels[end - len(tokens) : end] for tokens, end in zip(sentences, ends, strict=True)
+        ]
 
     def entities(self, text: str, tokens: Sequence[Token] | None = None) -> list[Entity]:
         """Named entities in ``text`` with character offsets into ``text`` itself.
@@ -482,7 +506,13 @@ class Tagger:
         found: list[list[Entity]] = [[] for _ in texts]
         if not words:
             return found
-        tags = self._tag_flat(words, starts)
+        tags, stripped = self._tag_flat(words, starts)
+        for first, last in zip(owners, [*owners[1:], len(words)], strict=True):
+            if last > first:
+                inside = [start - first for start in starts if first <= start < last]
+                tags[first:last] = spread_document_entities(
+                    stripped[first:last], tags[first:last], inside
+                )
         # Viterbi output is well-formed BIO and never starts a sentence inside an entity,
         # so an entity is a B tag and the run of I tags after it.
         outside = np.flatnonzero((tags == 0) | (tags % 2 == 1))
@@ -496,6 +526,91 @@ class Tagger:
             if any(ch.isalnum() for ch in surface):  # a lone bracket is never a name
                 found[number].append(Entity(surface, TAGS[tags[first] + 1][2:], start, end))
         return found
+
+
+def spread_document_entities(
+    stripped: Sequence[str], tags: np.ndarray, sentence_starts: Sequence[int]
+) -> np.ndarray:
+    """Mark every untagged repeat of a name the tagger found elsewhere in the same document.
+
+    One sense per document: an article that names «الليكود» once as a party means the party
+    each time, though the tagger, reading one sentence at a time, may miss some mentions.
+    Repeats are matched on clitic-stripped forms (so «والليكود» counts), longest name
+    first, inside one sentence, only over words tagged O; a name keeps the type it was
+    given most often. Names with a one-letter word (stray clitics, punctuation) are not
+    spread. On the dev block's tune half: micro-F1 +0.008, ORG recall the most.
+
+    Args:
+        stripped: clitic-stripped folded form of each word of the document.
+        tags: indexes into ``TAGS``, well-formed BIO (as Viterbi gives).
+        sentence_starts: index of each sentence's first word, increasing, the first 0.
+
+    Returns:
+        A new tag array.
+    """
+    found: dict[tuple[str, ...], dict[int, int]] = {}
+    position = 0
+    while position < len(tags):
+        begin = int(tags[position])
+        if begin % 2 == 0:  # O or a stray I
+            position += 1
+            continue
+        end = position + 1
+        while end < len(tags) and tags[end] == begin + 1:
+            end += 1
+        name = tuple(stripped[position:end])
+        if all(len(word) > 1 for word in name):
+            counts = found.setdefault(name, {})
+            counts[begin] = counts.get(begin, 0) + 1
+        position = end
+    spread = tags.copy()
+    if not found:
+        return spread
+    names = {
+        name: min(counts, key=lambda tag: (-counts[tag], tag)) for name, counts in found.items()
+    }
+    person = TAGS.index("B-PERS")
+    for name, tag in list(names.items()):
+        if tag == person:
+            surname = family_name(name)
+            if surname:
+                names.setdefault(surname, person)
+    prefixes = {name[:size] for name in names for size in range(1, len(name) + 1)}
+    for start, stop in zip(sentence_starts, [*sentence_starts[1:], len(tags)], strict=True):
+        position = start
+        while position < stop:
+            match, label = 0, 0
+            key: tuple[str, ...] = ()
+            for end in range(position, stop):
+                if spread[end] != 0:
+                    break
+                key = (*key, stripped[end])
+                if key not in prefixes:
+                    break
+                if key in names:
+                    match, label = len(key), names[key]
+            if match:
+                spread[position] = label
+                spread[position + 1 : position + match] = label + 1
+                position += match
+            else:
+                position += 1
+    return spread
+
+
+def family_name(name: Sequence[str]) -> tuple[str, ...]:
+    """The last name of a person's full name (clitic-stripped words), or ``()``.
+
+    News names a person in full once, then by the last name alone («جلال طالباني» ...
+    «طالباني»). A compound last name keeps both words («حسن نصر الله» -> «نصر الله»); a
+    lone compound given name («عبد الله») or a last word under three letters has none.
+    """
+    if len(name) < 2:
+        return ()
+    surname = tuple(name[-2:]) if arabic.is_name_compound(name[-2], name[-1]) else (name[-1],)
+    if len(surname) == len(name) or any(len(word) < 3 for word in surname):
+        return ()
+    return surname
 
 
 def _sentence_starts(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
