@@ -173,7 +173,9 @@ def _brute_force_best(
         )
         return float(score + sum(transitions[a, b] for a, b in pairwise(path)))
 
-    return list(max(product(range(len(start)), repeat=len(emissions)), key=total))
+    paths: list[tuple[int, ...]] = list(product(range(len(start)), repeat=len(emissions)))
+    best = max(paths, key=total)
+    return list(best)
 
 
 def test_viterbi_matches_brute_force_on_padded_batch() -> None:
@@ -423,3 +425,23 @@ def test_tag_by_document_tags_each_article_apart() -> None:
     predicted = tag_by_document([first, (["ثم", "عاد"], ["O", "O"]), second], record)
     assert [len(document) for document in seen] == [2, 1]
     assert [len(tags) for tags in predicted] == [6, 2, 6]
+
+
+def test_common_words_are_not_spread_alone() -> None:
+    # "Ali said ... then he went on to (على) the city": the folded «علي» is also «على».
+    stripped = ["قال", "علي", "انه", ".", "ثم", "ذهب", "علي", "مدينه"]
+    tags = _tag_ids(["O", "B-PERS", "O", "O", "O", "O", "O", "O"])
+    spread = spread_document_entities(stripped, tags, [0, 4], frozenset({"علي"}))
+    assert [TAGS[t] for t in spread][6] == "O"
+    assert [TAGS[t] for t in spread_document_entities(stripped, tags, [0, 4])][6] == "B-PERS"
+    # A common word inside a longer name does not stop that name from spreading.
+    stripped = ["زار", "علي", "حسن", ".", "ثم", "قال", "علي", "حسن"]
+    tags = _tag_ids(["O", "B-PERS", "I-PERS", "O", "O", "O", "O", "O"])
+    spread = spread_document_entities(stripped, tags, [0, 4], frozenset({"علي"}))
+    assert [TAGS[t] for t in spread][6:] == ["B-PERS", "I-PERS"]
+
+
+def test_shipped_common_words_hold_function_words_not_names() -> None:
+    common = load_tagger().common_words
+    assert {"علي", "ان", "ثاني"} <= common  # على / أن / (عبدالله) الثاني
+    assert not {"سعوديه", "داعش", "اوباما"} & common

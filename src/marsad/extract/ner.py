@@ -18,6 +18,7 @@ import io
 import json
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -34,6 +35,7 @@ TAGGER_MODEL_FILE = "ner_tagger.onnx"
 VOCABULARY_FILE = "ner_vocabulary.json.gz"
 CLUSTERS_FILE = "ner_clusters.tsv.gz"
 GAZETTEER_FILE = "ner_gazetteer.tsv.gz"
+COMMON_WORDS_FILE = "ner_common_words.txt.gz"
 
 TAGS = ("O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
 CLUSTER_LEVELS = 5  # ids per word in the cluster table: c1..c3 syntactic, c4..c5 topical
@@ -357,6 +359,10 @@ class Tagger:
             load_gazetteer(directory / GAZETTEER_FILE),
             Vocabulary.from_json(data["vocabulary"]),
         )
+        common = directory / COMMON_WORDS_FILE
+        # Written after training (scripts/train_ner_common_words.py); a freshly trained
+        # model directory has none yet, and then every found name is spread.
+        self.common_words = frozenset(_read_gzip_lines(common)) if common.exists() else frozenset()
         self._encoder = _session(directory / WORDS_MODEL_FILE)
         self._tagger = _session(directory / TAGGER_MODEL_FILE)
         self._dims = int(data["word_vector_dims"])
@@ -459,7 +465,7 @@ class Tagger:
         if not words:
             return [[] for _ in sentences]
         tags, stripped = self._tag_flat(words, starts)
-        tags = spread_document_entities(stripped, tags, starts)
+        tags = spread_document_entities(stripped, tags, starts, self.common_words)
         labels = [TAGS[tag] for tag in tags.tolist()]
         ends = np.cumsum([len(tokens) for tokens in sentences]).tolist()
         return [
@@ -511,7 +517,7 @@ class Tagger:
             if last > first:
                 inside = [start - first for start in starts if first <= start < last]
                 tags[first:last] = spread_document_entities(
-                    stripped[first:last], tags[first:last], inside
+                    stripped[first:last], tags[first:last], inside, self.common_words
                 )
         # Viterbi output is well-formed BIO and never starts a sentence inside an entity,
         # so an entity is a B tag and the run of I tags after it.
@@ -529,7 +535,10 @@ class Tagger:
 
 
 def spread_document_entities(
-    stripped: Sequence[str], tags: np.ndarray, sentence_starts: Sequence[int]
+    stripped: Sequence[str],
+    tags: np.ndarray,
+    sentence_starts: Sequence[int],
+    common_words: AbstractSet[str] = frozenset(),
 ) -> np.ndarray:
     """Mark every untagged repeat of a name the tagger found elsewhere in the same document.
 
@@ -537,24 +546,23 @@ def spread_document_entities(
     each time, though the tagger, reading one sentence at a time, may miss some mentions.
     Repeats are matched on clitic-stripped forms (so «والليكود» counts), longest name
     first, inside one sentence, only over words tagged O; a name keeps the type it was
-    given most often. Names with a one-letter word (stray clitics, punctuation) are not
-    spread. On the dev block's tune half: micro-F1 +0.008, ORG recall the most.
+    given most often, and a person's last name alone counts as him (``family_name``).
+    Names with a one-letter word (stray clitics, punctuation) and one-word names that are
+    mostly common words in news (``common_words``: the folded «علي» is also «على») are
+    not spread.
 
     Args:
         stripped: clitic-stripped folded form of each word of the document.
         tags: indexes into ``TAGS``, well-formed BIO (as Viterbi gives).
         sentence_starts: index of each sentence's first word, increasing, the first 0.
+        common_words: clitic-stripped words never spread alone (``ner_common_words``).
 
     Returns:
         A new tag array.
     """
     found: dict[tuple[str, ...], dict[int, int]] = {}
-    position = 0
-    while position < len(tags):
+    for position in np.flatnonzero(tags % 2 == 1).tolist():  # B tags
         begin = int(tags[position])
-        if begin % 2 == 0:  # O or a stray I
-            position += 1
-            continue
         end = position + 1
         while end < len(tags) and tags[end] == begin + 1:
             end += 1
@@ -562,10 +570,7 @@ def spread_document_entities(
         if all(len(word) > 1 for word in name):
             counts = found.setdefault(name, {})
             counts[begin] = counts.get(begin, 0) + 1
-        position = end
     spread = tags.copy()
-    if not found:
-        return spread
     names = {
         name: min(counts, key=lambda tag: (-counts[tag], tag)) for name, counts in found.items()
     }
@@ -575,26 +580,31 @@ def spread_document_entities(
             surname = family_name(name)
             if surname:
                 names.setdefault(surname, person)
+    names = {n: tag for n, tag in names.items() if len(n) > 1 or n[0] not in common_words}
     prefixes = {name[:size] for name in names for size in range(1, len(name) + 1)}
-    for start, stop in zip(sentence_starts, [*sentence_starts[1:], len(tags)], strict=True):
-        position = start
-        while position < stop:
-            match, label = 0, 0
-            key: tuple[str, ...] = ()
-            for end in range(position, stop):
-                if spread[end] != 0:
-                    break
-                key = (*key, stripped[end])
-                if key not in prefixes:
-                    break
-                if key in names:
-                    match, label = len(key), names[key]
-            if match:
-                spread[position] = label
-                spread[position + 1 : position + match] = label + 1
-                position += match
-            else:
-                position += 1
+    first_words = {name[0] for name in names}
+    if not names:
+        return spread
+    covered = 0  # words before this index are part of a spread name already
+    for position in np.flatnonzero(tags == 0).tolist():
+        if position < covered or stripped[position] not in first_words:
+            continue
+        following = bisect_right(sentence_starts, position)  # the next sentence's start
+        stop = sentence_starts[following] if following < len(sentence_starts) else len(tags)
+        match, label = 0, 0
+        key: tuple[str, ...] = ()
+        for end in range(position, stop):
+            if spread[end] != 0:
+                break
+            key = (*key, stripped[end])
+            if key not in prefixes:
+                break
+            if key in names:
+                match, label = len(key), names[key]
+        if match:
+            spread[position] = label
+            spread[position + 1 : position + match] = label + 1
+            covered = position + match
     return spread
 
 
