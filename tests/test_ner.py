@@ -38,7 +38,7 @@ from marsad.text import arabic
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 # Micro-F1 of the shipped model on the whole-document dev block (src/marsad/models/README.md),
 # rounded down.
-DEV_MICRO_F1_FLOOR = 0.75
+DEV_MICRO_F1_FLOOR = 0.77
 
 # "Saudi King Salman bin Abdulaziz met US President Barack Obama in Riyadh on Friday."
 SENTENCE = "التقى الملك سلمان بن عبدالعزيز الرئيس الأمريكي باراك أوباما في الرياض يوم الجمعة."
