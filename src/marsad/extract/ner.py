@@ -7,8 +7,10 @@ unlabeled news), their distributional cluster ids, shape, proclitics and a chara
 *sentence tagger* runs a BiLSTM over those vectors plus a gazetteer mark per token and emits
 per-tag scores; BIO-constrained Viterbi decoding with the learned CRF transitions happens
 here in numpy. Word vectors depend on the word only, so they are cached: tagging a text
-costs the BiLSTM and little else. All Arabic rules (folding, clitics) come from
-``marsad.text.arabic``; run time needs numpy and onnxruntime only.
+costs the BiLSTM and little else. After tagging, each text is read as a whole: a name
+found once is marked at its untagged repeats (``spread_document_entities``). All Arabic
+rules (folding, clitics) come from ``marsad.text.arabic``; run time needs numpy and
+onnxruntime only.
 """
 
 from __future__ import annotations
