@@ -46,6 +46,7 @@ from marsad.evaluate.ner_eval import (
     read_conll,
     score,
     split_documents,
+    tag_by_document,
 )
 from marsad.extract import ner
 from marsad.text import arabic
@@ -348,7 +349,7 @@ def wall_clock_today(hours_minutes: str) -> float:
 def report_parts(tagger: ner.Tagger, parts: dict[str, list[LabeledSentence]]) -> None:
     """Print the score table of each dev part (the table's last line is its micro-F1)."""
     for name, sentences in parts.items():
-        predicted = [tagger.tag(tokens) for tokens, _ in sentences]
+        predicted = tag_by_document(sentences, tagger.tag_document)  # as `marsad eval ner`
         print(f"== {name}")
         print(format_report(score([tags for _, tags in sentences], predicted)))
 

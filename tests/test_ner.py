@@ -18,6 +18,7 @@ from marsad.evaluate.ner_eval import (
     read_conll,
     score,
     split_documents,
+    tag_by_document,
 )
 from marsad.extract import ner
 from marsad.extract.ner import (
@@ -26,7 +27,9 @@ from marsad.extract.ner import (
     Tagger,
     bio_spans,
     build_gazetteer,
+    family_name,
     load_tagger,
+    spread_document_entities,
     viterbi,
     word_spans,
 )
@@ -35,7 +38,7 @@ from marsad.text import arabic
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 # Micro-F1 of the shipped model on the whole-document dev block (src/marsad/models/README.md),
 # rounded down.
-DEV_MICRO_F1_FLOOR = 0.75
+DEV_MICRO_F1_FLOOR = 0.77
 
 # "Saudi King Salman bin Abdulaziz met US President Barack Obama in Riyadh on Friday."
 SENTENCE = "التقى الملك سلمان بن عبدالعزيز الرئيس الأمريكي باراك أوباما في الرياض يوم الجمعة."
@@ -170,7 +173,9 @@ def _brute_force_best(
         )
         return float(score + sum(transitions[a, b] for a, b in pairwise(path)))
 
-    return list(max(product(range(len(start)), repeat=len(emissions)), key=total))
+    paths: list[tuple[int, ...]] = list(product(range(len(start)), repeat=len(emissions)))
+    best = max(paths, key=total)
+    return list(best)
 
 
 def test_viterbi_matches_brute_force_on_padded_batch() -> None:
@@ -322,7 +327,7 @@ def test_dev_block_micro_f1() -> None:
     sentences = read_conll(SHARED / "data" / "anercorp_camel" / "ANERCorp_CamelLab_train.txt.gz")
     dev = split_documents(sentences).dev
     tagger = load_tagger()
-    report = score([tags for _, tags in dev], [tagger.tag(tokens) for tokens, _ in dev])
+    report = score([tags for _, tags in dev], tag_by_document(dev, tagger.tag_document))
     assert report.micro.f1 >= DEV_MICRO_F1_FLOOR
 
 
@@ -341,3 +346,102 @@ def test_gods_name_and_currencies_are_not_entities() -> None:
     assert {"عبدالله بن زايد", "حزب الله", "القاهرة", "مصر"} <= texts
     assert is_not_a_name("بالدولار") and is_not_a_name("لله")
     assert not is_not_a_name("عبدالله") and not is_not_a_name("حزب الله")
+
+
+def _tag_ids(tags: list[str]) -> np.ndarray:
+    return np.array([TAGS.index(tag) for tag in tags], dtype=np.int64)
+
+
+def test_spread_marks_untagged_repeats_of_a_found_name() -> None:
+    # "The Likud party decided ... and Likud said ..." (stripped forms), the second mention
+    # missed by the tagger; a sentence break sits between the two.
+    stripped = ["قال", "حزب", "ليكود", "انه", "قرر", ".", "واكد", "ليكود", "ان", "حزب", "قرر"]
+    tags = ["O", "B-ORG", "I-ORG", "O", "O", "O", "O", "O", "O", "O", "O"]
+    spread = spread_document_entities(stripped, _tag_ids(tags), [0, 6])
+    assert [TAGS[t] for t in spread] == tags  # "ليكود" alone is not the name found
+    tags[7] = "B-ORG"  # now the party is found alone once: its untagged repeats follow
+    stripped[9:11] = ["ليكود", "قرر"]
+    spread = spread_document_entities(stripped, _tag_ids(tags), [0, 6])
+    assert [TAGS[t] for t in spread][9] == "B-ORG"
+    assert [TAGS[t] for t in spread][1:3] == ["B-ORG", "I-ORG"]  # tagged words never change
+
+
+def test_spread_keeps_majority_type_and_skips_one_letter_words() -> None:
+    stripped = ["زار", "حلب", "و", "حلب", "ثم", "حلب", "و", "ب"]
+    tags = ["O", "B-LOC", "B-MISC", "B-LOC", "O", "O", "O", "B-PERS"]
+    spread = [TAGS[t] for t in spread_document_entities(stripped, _tag_ids(tags), [0])]
+    assert spread[5] == "B-LOC"  # two LOC against none
+    assert spread[6] == "O"  # "و" was tagged once but one-letter words never spread
+    # Matches never cross a sentence start, and a document without names is left as is.
+    two = spread_document_entities(
+        ["مجلس", "امن"] * 2, _tag_ids(["B-ORG", "I-ORG", "O", "O"]), [0, 3]
+    )
+    assert [TAGS[t] for t in two] == ["B-ORG", "I-ORG", "O", "O"]
+    assert not spread_document_entities(["قال"], _tag_ids(["O"]), [0]).any()
+
+
+def test_family_name_of_full_names() -> None:
+    assert family_name(["جلال", "طالباني"]) == ("طالباني",)
+    assert family_name(["حسن", "نصر", "الله"]) == ("نصر", "الله")  # compound last name
+    assert family_name(["عبد", "الله"]) == ()  # a compound given name alone
+    assert family_name(["طالباني"]) == ()
+    assert family_name(["علي", "بو"]) == ()  # too short to stand alone
+
+
+def test_spread_gives_a_person_his_last_name() -> None:
+    stripped = ["قال", "رءيس", "جلال", "طالباني", "ان", ".", "اكد", "طالباني"]
+    tags = ["O", "O", "B-PERS", "I-PERS", "O", "O", "O", "O"]
+    spread = [TAGS[t] for t in spread_document_entities(stripped, _tag_ids(tags), [0, 6])]
+    assert spread[7] == "B-PERS"
+    tags[2:4] = ["B-LOC", "I-LOC"]  # a place's last word is not spread on its own
+    spread = [TAGS[t] for t in spread_document_entities(stripped, _tag_ids(tags), [0, 6])]
+    assert spread[7] == "O"
+
+
+def test_tag_document_agrees_with_entities_of_the_joined_text() -> None:
+    tagger = load_tagger()
+    sentences = [[*SENTENCE.rstrip(".").split(), "."], ["وقال", "أوباما", "إن", "الرياض", "شريك"]]
+    tags = tagger.tag_document(sentences)
+    assert [len(t) for t in tags] == [len(s) for s in sentences]
+    text = " ".join(word for sentence in sentences for word in sentence)
+    words = [word for sentence in sentences for word in sentence]
+    flat = [tag for sentence_tags in tags for tag in sentence_tags]
+    from_text = {(e.text, e.label) for e in tagger.entities(text)}
+    from_tags = {(" ".join(words[a:b]), label) for a, b, label in bio_spans(flat)}
+    assert from_tags == from_text
+    assert tagger.tag_document([]) == [] and tagger.tag_document([[]]) == [[]]
+    assert tagger.tag(sentences[0]) == tagger.tag_document([sentences[0]])[0]
+
+
+def test_tag_by_document_tags_each_article_apart() -> None:
+    first = (["القاهرة", "ـ", "كتب", ":", "قال", "زيد"], ["B-LOC"] + ["O"] * 5)
+    second = (["لندن", "ـ", "وكالات", ":", "قال", "عمرو"], ["B-LOC"] + ["O"] * 5)
+    seen: list[list[list[str]]] = []
+
+    def record(document: list[list[str]]) -> list[list[str]]:
+        seen.append(document)
+        return [["O"] * len(tokens) for tokens in document]
+
+    predicted = tag_by_document([first, (["ثم", "عاد"], ["O", "O"]), second], record)
+    assert [len(document) for document in seen] == [2, 1]
+    assert [len(tags) for tags in predicted] == [6, 2, 6]
+
+
+def test_common_words_are_not_spread_alone() -> None:
+    # "Ali said ... then he went on to (على) the city": the folded «علي» is also «على».
+    stripped = ["قال", "علي", "انه", ".", "ثم", "ذهب", "علي", "مدينه"]
+    tags = _tag_ids(["O", "B-PERS", "O", "O", "O", "O", "O", "O"])
+    spread = spread_document_entities(stripped, tags, [0, 4], frozenset({"علي"}))
+    assert [TAGS[t] for t in spread][6] == "O"
+    assert [TAGS[t] for t in spread_document_entities(stripped, tags, [0, 4])][6] == "B-PERS"
+    # A common word inside a longer name does not stop that name from spreading.
+    stripped = ["زار", "علي", "حسن", ".", "ثم", "قال", "علي", "حسن"]
+    tags = _tag_ids(["O", "B-PERS", "I-PERS", "O", "O", "O", "O", "O"])
+    spread = spread_document_entities(stripped, tags, [0, 4], frozenset({"علي"}))
+    assert [TAGS[t] for t in spread][6:] == ["B-PERS", "I-PERS"]
+
+
+def test_shipped_common_words_hold_function_words_not_names() -> None:
+    common = load_tagger().common_words
+    assert {"علي", "ان", "ثاني"} <= common  # على / أن / (عبدالله) الثاني
+    assert not {"سعوديه", "داعش", "اوباما"} & common

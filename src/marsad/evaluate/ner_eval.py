@@ -16,6 +16,7 @@ from marsad.extract.ner import bio_spans, load_tagger
 
 LabeledSentence = tuple[list[str], list[str]]
 SequenceTagger = Callable[[list[str]], list[str]]
+DocumentTagger = Callable[[list[list[str]]], list[list[str]]]
 
 DEV_SHARE = 0.1  # the final tenth of the ANERcorp train split, in whole documents
 DASHES = frozenset({"ـ", "-", "–"})
@@ -216,20 +217,37 @@ def score(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> 
     return NerReport(per_type, micro, len(gold), sum(len(tags) for tags in gold))
 
 
+def tag_by_document(
+    sentences: Sequence[LabeledSentence], tag_document: DocumentTagger
+) -> list[list[str]]:
+    """Predicted tags of every sentence, each document (``document_starts``) tagged as one.
+
+    The pipeline tags whole articles, where a name found once is marked at its other
+    mentions too; tagging the gold file document by document measures that.
+    """
+    starts = document_starts(sentences)
+    predicted: list[list[str]] = []
+    for begin, end in zip(starts, [*starts[1:], len(sentences)], strict=True):
+        predicted += tag_document([tokens for tokens, _ in sentences[begin:end]])
+    return predicted
+
+
 def evaluate_ner(path: str | Path, tagger: SequenceTagger | None = None) -> NerReport:
     """Tag every sentence of a CoNLL gold file and score the result.
 
     Args:
         path: CoNLL gold file (``token TAG`` lines, plain or ``.gz``).
-        tagger: maps a token list to BIO tags; the shipped model when omitted.
+        tagger: maps a token list to BIO tags, one sentence at a time; when omitted the
+            shipped model tags the file document by document (``tag_by_document``).
 
     Returns:
         Entity-level exact-match report.
     """
-    if tagger is None:
-        tagger = load_tagger().tag
     sentences = read_conll(path)
-    predicted = [tagger(tokens) for tokens, _ in sentences]
+    if tagger is None:
+        predicted = tag_by_document(sentences, load_tagger().tag_document)
+    else:
+        predicted = [tagger(tokens) for tokens, _ in sentences]
     return score([tags for _, tags in sentences], predicted)
 
 

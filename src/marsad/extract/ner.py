@@ -7,8 +7,10 @@ unlabeled news), their distributional cluster ids, shape, proclitics and a chara
 *sentence tagger* runs a BiLSTM over those vectors plus a gazetteer mark per token and emits
 per-tag scores; BIO-constrained Viterbi decoding with the learned CRF transitions happens
 here in numpy. Word vectors depend on the word only, so they are cached: tagging a text
-costs the BiLSTM and little else. All Arabic rules (folding, clitics) come from
-``marsad.text.arabic``; run time needs numpy and onnxruntime only.
+costs the BiLSTM and little else. After tagging, each text is read as a whole: a name
+found once is marked at its untagged repeats (``spread_document_entities``). All Arabic
+rules (folding, clitics) come from ``marsad.text.arabic``; run time needs numpy and
+onnxruntime only.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import io
 import json
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -34,6 +37,7 @@ TAGGER_MODEL_FILE = "ner_tagger.onnx"
 VOCABULARY_FILE = "ner_vocabulary.json.gz"
 CLUSTERS_FILE = "ner_clusters.tsv.gz"
 GAZETTEER_FILE = "ner_gazetteer.tsv.gz"
+COMMON_WORDS_FILE = "ner_common_words.txt.gz"
 
 TAGS = ("O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
 CLUSTER_LEVELS = 5  # ids per word in the cluster table: c1..c3 syntactic, c4..c5 topical
@@ -357,6 +361,10 @@ class Tagger:
             load_gazetteer(directory / GAZETTEER_FILE),
             Vocabulary.from_json(data["vocabulary"]),
         )
+        common = directory / COMMON_WORDS_FILE
+        # Written after training (scripts/train_ner_common_words.py); a freshly trained
+        # model directory has none yet, and then every found name is spread.
+        self.common_words = frozenset(_read_gzip_lines(common)) if common.exists() else frozenset()
         self._encoder = _session(directory / WORDS_MODEL_FILE)
         self._tagger = _session(directory / TAGGER_MODEL_FILE)
         self._dims = int(data["word_vector_dims"])
@@ -396,8 +404,11 @@ class Tagger:
         self._rows.update(zip(missing, range(first, needed), strict=True))
         return np.array([self._rows[word] for word in words], dtype=np.int64)
 
-    def _tag_flat(self, words: Sequence[str], starts: Sequence[int]) -> np.ndarray:
-        """Tag indexes for ``words``, tagged as sentences beginning at ``starts``.
+    def _tag_flat(
+        self, words: Sequence[str], starts: Sequence[int]
+    ) -> tuple[np.ndarray, list[str]]:
+        """Tag indexes for ``words``, tagged as sentences beginning at ``starts``, and the
+        clitic-stripped form of each word.
 
         Every sentence must be non-empty and at most MAX_SENTENCE words long.
         """
@@ -434,13 +445,34 @@ class Tagger:
             )[0]
             best = viterbi(emissions, batch_lengths, self._transitions, self._start, self._end)
             tags[positions[inside]] = best[inside]
-        return tags
+        return tags, stripped
 
     def tag(self, tokens: list[str]) -> list[str]:
         """BIO tags (``B-PERS``, ``I-LOC``, ``O``, ...) for a list of surface tokens."""
-        if not tokens:
-            return []
-        return [TAGS[tag] for tag in self._tag_flat(tokens, range(0, len(tokens), MAX_SENTENCE))]
+        return self.tag_document([tokens])[0]
+
+    def tag_document(self, sentences: Sequence[list[str]]) -> list[list[str]]:
+        """BIO tags for the token lists of one document, one list per sentence.
+
+        Sentences are tagged one by one (longer ones in MAX_SENTENCE windows); a name
+        found in one of them is then marked wherever else the document repeats it
+        (``spread_document_entities``), as ``entities`` does within one text.
+        """
+        words = [word for tokens in sentences for word in tokens]
+        starts: list[int] = []
+        position = 0
+        for tokens in sentences:
+            starts += range(position, position + len(tokens), MAX_SENTENCE)
+            position += len(tokens)
+        if not words:
+            return [[] for _ in sentences]
+        tags, stripped = self._tag_flat(words, starts)
+        tags = spread_document_entities(stripped, tags, starts, self.common_words)
+        labels = [TAGS[tag] for tag in tags.tolist()]
+        ends = np.cumsum([len(tokens) for tokens in sentences]).tolist()
+        return [
+            labels[end - len(tokens) : end] for tokens, end in zip(sentences, ends, strict=True)
+        ]
 
     def entities(self, text: str, tokens: Sequence[Token] | None = None) -> list[Entity]:
         """Named entities in ``text`` with character offsets into ``text`` itself.
@@ -482,7 +514,13 @@ class Tagger:
         found: list[list[Entity]] = [[] for _ in texts]
         if not words:
             return found
-        tags = self._tag_flat(words, starts)
+        tags, stripped = self._tag_flat(words, starts)
+        for first, last in zip(owners, [*owners[1:], len(words)], strict=True):
+            if last > first:
+                inside = [start - first for start in starts if first <= start < last]
+                tags[first:last] = spread_document_entities(
+                    stripped[first:last], tags[first:last], inside, self.common_words
+                )
         # Viterbi output is well-formed BIO and never starts a sentence inside an entity,
         # so an entity is a B tag and the run of I tags after it.
         outside = np.flatnonzero((tags == 0) | (tags % 2 == 1))
@@ -496,6 +534,95 @@ class Tagger:
             if any(ch.isalnum() for ch in surface):  # a lone bracket is never a name
                 found[number].append(Entity(surface, TAGS[tags[first] + 1][2:], start, end))
         return found
+
+
+def spread_document_entities(
+    stripped: Sequence[str],
+    tags: np.ndarray,
+    sentence_starts: Sequence[int],
+    common_words: AbstractSet[str] = frozenset(),
+) -> np.ndarray:
+    """Mark every untagged repeat of a name the tagger found elsewhere in the same document.
+
+    One sense per document: an article that names «الليكود» once as a party means the party
+    each time, though the tagger, reading one sentence at a time, may miss some mentions.
+    Repeats are matched on clitic-stripped forms (so «والليكود» counts), longest name
+    first, inside one sentence, only over words tagged O; a name keeps the type it was
+    given most often, and a person's last name alone counts as him (``family_name``).
+    Names with a one-letter word (stray clitics, punctuation) and one-word names that are
+    mostly common words in news (``common_words``: the folded «علي» is also «على») are
+    not spread.
+
+    Args:
+        stripped: clitic-stripped folded form of each word of the document.
+        tags: indexes into ``TAGS``, well-formed BIO (as Viterbi gives).
+        sentence_starts: index of each sentence's first word, increasing, the first 0.
+        common_words: clitic-stripped words never spread alone (``ner_common_words``).
+
+    Returns:
+        A new tag array.
+    """
+    found: dict[tuple[str, ...], dict[int, int]] = {}
+    for position in np.flatnonzero(tags % 2 == 1).tolist():  # B tags
+        begin = int(tags[position])
+        end = position + 1
+        while end < len(tags) and tags[end] == begin + 1:
+            end += 1
+        name = tuple(stripped[position:end])
+        if all(len(word) > 1 for word in name):
+            counts = found.setdefault(name, {})
+            counts[begin] = counts.get(begin, 0) + 1
+    spread = tags.copy()
+    names = {
+        name: min(counts, key=lambda tag: (-counts[tag], tag)) for name, counts in found.items()
+    }
+    person = TAGS.index("B-PERS")
+    for name, tag in list(names.items()):
+        if tag == person:
+            surname = family_name(name)
+            if surname:
+                names.setdefault(surname, person)
+    names = {n: tag for n, tag in names.items() if len(n) > 1 or n[0] not in common_words}
+    prefixes = {name[:size] for name in names for size in range(1, len(name) + 1)}
+    first_words = {name[0] for name in names}
+    if not names:
+        return spread
+    covered = 0  # words before this index are part of a spread name already
+    for position in np.flatnonzero(tags == 0).tolist():
+        if position < covered or stripped[position] not in first_words:
+            continue
+        following = bisect_right(sentence_starts, position)  # the next sentence's start
+        stop = sentence_starts[following] if following < len(sentence_starts) else len(tags)
+        match, label = 0, 0
+        key: tuple[str, ...] = ()
+        for end in range(position, stop):
+            if spread[end] != 0:
+                break
+            key = (*key, stripped[end])
+            if key not in prefixes:
+                break
+            if key in names:
+                match, label = len(key), names[key]
+        if match:
+            spread[position] = label
+            spread[position + 1 : position + match] = label + 1
+            covered = position + match
+    return spread
+
+
+def family_name(name: Sequence[str]) -> tuple[str, ...]:
+    """The last name of a person's full name (clitic-stripped words), or ``()``.
+
+    News names a person in full once, then by the last name alone («جلال طالباني» ...
+    «طالباني»). A compound last name keeps both words («حسن نصر الله» -> «نصر الله»); a
+    lone compound given name («عبد الله») or a last word under three letters has none.
+    """
+    if len(name) < 2:
+        return ()
+    surname = tuple(name[-2:]) if arabic.is_name_compound(name[-2], name[-1]) else (name[-1],)
+    if len(surname) == len(name) or any(len(word) < 3 for word in surname):
+        return ()
+    return surname
 
 
 def _sentence_starts(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
