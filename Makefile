@@ -124,6 +124,8 @@ eval: $(STAMP) $(STORY_GOLDS) $(NER_DEV) build/quotes_dev_articles.jsonl \
 train-ner: $(STAMP)
 	$(BIN)/pip install torch==2.13.0 onnx==1.23.2
 	$(BIN)/python scripts/train_ner.py --shared $(SHARED) --newsfane none --seeds 0,1 --epochs 17
+	$(BIN)/python scripts/build_july_corpus.py $(SHARED)/data/saudinewsnet build/snn_july.jsonl.gz
+	$(BIN)/python scripts/train_ner_common_words.py build/snn_july.jsonl.gz src/marsad/models/ner_common_words.txt.gz
 
 # The learned join decision of story clustering, fit on the July dev gold (both label files)
 # by cross-validation by day; writes the shipped model (about 10 minutes).
