@@ -153,7 +153,8 @@ def _lexicon() -> _Lexicon:
         v for section in ("verbs", "verbs_in", "relay", "subject_verbs") for v in cues[section]
     }
     verb_forms = {v for base in verbs for v in (base, base + "ت")} | set(cues["verbs_fem"])
-    participles = {f for p in cues["participles"] for f in (p, p[:-1] + "ه")}
+    # A participle agrees with its speaker: مشيرا، مشيرة (ه is the folded ة), مشيرين.
+    participles = {f for p in cues["participles"] for f in (p, p[:-1] + "ه", p[:-1] + "ين")}
     attributions = [re.escape(a).replace(r"\ ", " ") for a in cues["attribution"]]
     alternation = "|".join(sorted((re.escape(w) for w in verb_forms | participles), key=len))
     # Longest alternatives first so أكدت wins over أكد; the cue is a whole word, with an
@@ -373,7 +374,7 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     if not kept or kept[0].group().startswith(","):
         return start, start, start  # a comma right after the cue opens an adverbial
     # Comma segments: keep the first, plus a following name when the first is only a role
-    # (الرئيس الروسي، فلاديمير بوتين، خلال ...).
+    # (الرئيس الروسي، فلاديمير بوتين، خلال ...) or when an honorific opens it.
     segments: list[list[re.Match[str]]] = [[]]
     for match in kept:
         if match.group().strip(_TRIM):
@@ -385,7 +386,11 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
         segments[0]
         and len(segments) > 1
         and segments[1]
-        and any(is_role_word(m.group()) or _bare(m.group()) in lex.descriptors for m in segments[0])
+        and (
+            any(is_role_word(m.group()) or _bare(m.group()) in lex.descriptors for m in segments[0])
+            # قاضي المحكمة، الشيخ فلان،: an honorific opens the name set off after the role
+            or _bare(segments[1][0].group()) in lex.honorifics
+        )
         and _is_titled_name([m.group() for m in segments[1]])
     ):
         chosen = segments[0] + segments[1]
@@ -625,6 +630,13 @@ def _is_present_tense(cue: str | None) -> bool:
     return cue is not None and (cue.startswith("ي") or cue in _PRESENT_FEMININE)
 
 
+def _is_plural_participle(cue: str | None) -> bool:
+    """مؤكدين، مشيرين: a plural participle, which continues its speakers after a comma or a
+    conjunction (، مؤكدين أن) but inside a reported clause describes people of that clause
+    (اقترحوا خطة مطالبين بها), so it counts only where it opens a clause."""
+    return cue is not None and cue.endswith("ين") and cue in _lexicon().participles
+
+
 def _is_adjective_participle(doc: _Text, cue: re.Match[str]) -> bool:
     """معلومات مؤكدة: a feminine participle right after a feminine or plural noun, with no
     comma or conjunction between, agrees with it as an adjective."""
@@ -651,10 +663,27 @@ def _opens_clause(doc: _Text, cue: re.Match[str], strict: bool = False) -> bool:
     ):
         return True
     before = doc.folded[max(0, cue.start() - 10) : cue.start()].rstrip()
-    opens = not before or before[-1] in ',;:."' or before.endswith(_OPENERS)
+    opens = (
+        not before
+        or before[-1] in ',;:."'
+        or before.endswith(_OPENERS)
+        or _follows_dateline(doc, cue.start())
+    )
     if not strict:
         return opens
     return bool(cue.group("conj")) or opens or before.endswith(_SIDE_OPENERS)
+
+
+MAX_DATELINE_CHARS = 60  # an outlet, a dash and a city: عين اليوم – جدة
+# The article opens with "outlet – city" and no punctuation after the city; one or two city
+# words (الرياض، المدينة المنورة) stand between the dash and the position.
+_DATELINE_RE = re.compile(r"[^.\n]{1,40}?\s*[-–—]\s*\S+(?:\s+\S+)?\s*")
+
+
+def _follows_dateline(doc: _Text, position: int) -> bool:
+    """Whether ``position`` comes right after the opening dateline, which ends a clause
+    though nothing punctuates it: «سبق – الرياض يقول الخبير ...»."""
+    return position <= MAX_DATELINE_CHARS and bool(_DATELINE_RE.fullmatch(doc.folded, 0, position))
 
 
 def _next_boundary(cue_starts: list[int], after: int, sentence_end: int) -> int:
@@ -685,6 +714,7 @@ def extract_statements(text: str) -> list[Statement]:
         if (cue.group("cue") not in lex.verbs_in or doc.folded.startswith(" في ", cue.end()))
         and (cue.group("cue") not in _PREPOSITION_CUES or _opens_clause(doc, cue, strict=True))
         and (not _is_present_tense(cue.group("cue")) or _opens_clause(doc, cue, strict=True))
+        and (not _is_plural_participle(cue.group("cue")) or _opens_clause(doc, cue, strict=True))
         and not _is_adjective_participle(doc, cue)
     ]
     cue_starts = [m.start() for m in cues if _opens_clause(doc, m)]
@@ -1609,7 +1639,7 @@ def _name_run(
         return len(words)  # راجح بادي: a two-word name closing the phrase
     while end < len(words) and end - first < MAX_NAME_WORDS:
         if words[end] in connectors and end + 1 < len(words):
-            if not _may_continue_name(words[end + 1]):
+            if not _continues_after_connector(words[end + 1]):
                 break
             end += 2
             if end == len(words) - 1 and _is_family_after_patronymic(words[end]):
@@ -1627,6 +1657,15 @@ def _name_run(
         else:
             break
     return end
+
+
+def _continues_after_connector(word: str) -> bool:
+    """The word after بن or آل is a father's or family name even when it is also a
+    descriptor (خالد بن مساعد); a stopword, a title or a preposition with the article
+    (بن بالمنطقة) is not."""
+    return bool(word) and not (
+        word in STOPWORDS or is_title_word(word) or word.startswith(("بال", "لل", "وال"))
+    )
 
 
 def _is_family_after_patronymic(word: str) -> bool:
