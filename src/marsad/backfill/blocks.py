@@ -159,6 +159,8 @@ class WrittenBlock:
     report: IngestReport  # the block's own articles (warm-up not counted)
     state: dict[str, Any] | None  # clusterer and thread state at the end (last block)
     cpu_s: dict[str, float] = field(default_factory=dict)  # per step, on the worker
+    stage_s: dict[str, float] = field(default_factory=dict)  # own articles' prepare stages
+    wall_s: float = 0.0  # the task's wall seconds
     worker: str = ""
 
 
@@ -214,6 +216,7 @@ def write_block(task: BlockTask, now: datetime, settings: Settings) -> WrittenBl
     writes only its own temporary file.
     """
     cpu: dict[str, float] = {}
+    wall_started = time.perf_counter()
     started = time.process_time()
     quiet = dataclasses.replace(settings, extract=False)
     warm_prepared = prepare_batch(task.warm_up, now, quiet, None)
@@ -251,7 +254,13 @@ def write_block(task: BlockTask, now: datetime, settings: Settings) -> WrittenBl
             cpu["export"] = time.process_time() - started
         finally:
             store.close()
-    return WrittenBlock(task.index, rows, report, state, cpu, worker_name())
+    stage_s: dict[str, float] = {}
+    for item in own_prepared:
+        if isinstance(item, Prepared):
+            for stage, spent in item.seconds.items():
+                stage_s[stage] = stage_s.get(stage, 0.0) + spent
+    wall_s = time.perf_counter() - wall_started
+    return WrittenBlock(task.index, rows, report, state, cpu, stage_s, wall_s, worker_name())
 
 
 def _write_batches(

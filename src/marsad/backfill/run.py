@@ -362,6 +362,9 @@ def _write_in_blocks(
         for step, spent in result.cpu_s.items():
             report.block_cpu_s[step] = report.block_cpu_s.get(step, 0.0) + spent
         report.task_cpu_s += sum(result.cpu_s.values())
+        report.block_wall_s.append(result.wall_s)
+        for stage, spent in result.stage_s.items():
+            report.task_s[stage] = report.task_s.get(stage, 0.0) + spent
         started = time.perf_counter()
         appended = store.append_block(result.rows)
         report.write_s += time.perf_counter() - started
