@@ -38,7 +38,7 @@ STEPS = (
     ("entity names (aliases, keys)", "resolve", "extract/"),
     ("statements (quotes)", "extract_statements", "extract/"),
     ("numbers", "extract_numbers", "extract/"),
-    ("dates", "find_dates", "extract/"),
+    ("dates", "find_dates", "text/dates"),
     ("boilerplate", "strip_boilerplate", "ingest/"),
     ("tokens (arabic.tokenize)", "tokenize", "text/arabic"),
     ("index terms", "index_terms", "ingest/prepare"),

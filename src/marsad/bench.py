@@ -205,6 +205,16 @@ def run_backfill_bench(
             f"block tasks, CPU seconds summed over the workers ({report.blocks} blocks,"
             " wall per block " + ", ".join(f"{s:.0f}" for s in report.block_wall_s) + " s):"
         )
+        lines.append(
+            f"  ({articles} own articles, {report.warm_up_articles} warm-up articles;"
+            " the warm-up steps per warm-up article:"
+            + ", ".join(
+                f" {step} {report.block_cpu_s[step] * 1000 / max(1, report.warm_up_articles):.2f} ms"
+                for step in ("prepare_warm_up", "cluster_warm_up")
+                if step in report.block_cpu_s
+            )
+            + ")"
+        )
         for step, secs in report.block_cpu_s.items():
             lines.append(
                 f"  {step:<16} {secs:8.2f} s  {secs * 1000 / max(1, articles):6.2f} ms/article"

@@ -116,6 +116,7 @@ class BackfillReport:
     blocks: int = 0  # time blocks written on the workers (0: the ordered write)
     block_cpu_s: dict[str, float] = field(default_factory=dict)  # per step, summed on workers
     block_wall_s: list[float] = field(default_factory=list)  # per block, its task's wall
+    warm_up_articles: int = 0  # summed over the blocks (each prepared and clustered again)
     finish_s: float = 0.0  # after the last block: entity recount, ids, state (serial)
 
     @property
@@ -363,6 +364,7 @@ def _write_in_blocks(
             report.block_cpu_s[step] = report.block_cpu_s.get(step, 0.0) + spent
         report.task_cpu_s += sum(result.cpu_s.values())
         report.block_wall_s.append(result.wall_s)
+        report.warm_up_articles += len(task.warm_up)
         for stage, spent in result.stage_s.items():
             report.task_s[stage] = report.task_s.get(stage, 0.0) + spent
         started = time.perf_counter()

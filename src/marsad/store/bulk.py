@@ -57,6 +57,8 @@ class BlockRows:
     warm_up: list[tuple[int, str, int | None, int | None]]
     articles: TableRows  # the block's own articles, in id (= date) order
     threads: dict[int, int | None]  # story id -> its thread (a story id), every story
+    # (article id, start, end, story id) of the warm-up articles' passages, in id order
+    warm_up_passages: list[tuple[int, int, int, int]] = field(default_factory=list)
     children: dict[str, TableRows] = field(default_factory=dict)  # rows of own articles
     fts: dict[str, tuple[str, str]] = field(default_factory=dict)  # identity -> words, stems
 
@@ -122,7 +124,15 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
             for table in (*CHILD_TABLES, *KEYED_BY_ARTICLE)
             if self.has_table(table)
         }
-        return BlockRows(warm_up, articles, threads, children)
+        warm_up_passages = [
+            (int(a), int(start), int(end), int(story))
+            for a, start, end, story in self.db.execute(
+                'SELECT article_id, start, "end", story_id FROM passages'
+                " WHERE article_id < ? ORDER BY article_id, id",
+                (first_own,),
+            )
+        ]
+        return BlockRows(warm_up, articles, threads, warm_up_passages, children)
 
     def _table_rows(self, sql: str, first_own: int) -> TableRows:
         cursor = self.db.execute(sql, (first_own,))
@@ -158,6 +168,9 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
             article_map[scratch_id] = found[0]
             if story is not None and found[1] is not None and story not in story_map:
                 story_map[story] = found[1]
+        # Stories a warm-up roundup's passages opened (they hold no article): matched by
+        # the passage's place in the same stored article.
+        self._map_passage_stories(block.warm_up_passages, article_map, story_map)
         continued = set(story_map.values())
         next_article = self.max_article_id() + 1
         fresh: list[list[Any]] = []
@@ -197,6 +210,28 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
         done.articles = len(fresh)
         done.new_stories = len(new_stories)
         done.continued_stories = len(continued & figures.keys())
+
+    def _map_passage_stories(
+        self,
+        passages: list[tuple[int, int, int, int]],
+        article_map: dict[int, int],
+        story_map: dict[int, int],
+    ) -> None:
+        wanted = sorted({article_map[a] for a, *_ in passages if a in article_map})
+        stored: dict[tuple[int, int, int], int] = {}
+        for start in range(0, len(wanted), BATCH_ROWS):
+            chunk = json.dumps(wanted[start : start + BATCH_ROWS])
+            for article, first, last, story in self.db.execute(
+                'SELECT article_id, start, "end", story_id FROM passages'
+                " WHERE article_id IN (SELECT value FROM json_each(?))",
+                (chunk,),
+            ):
+                stored[(int(article), int(first), int(last))] = int(story)
+        for article, first, last, story in passages:
+            target = article_map.get(article)
+            found = None if target is None else stored.get((target, first, last))
+            if found is not None and story not in story_map:
+                story_map[story] = found
 
     def _stored_ids(self, identities: list[str]) -> dict[str, tuple[int, int | None]]:
         """identity -> (id, story id) of those stored here."""
