@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
 OVERLAP = timedelta(days=7)  # warm-up before each block: word rarity's window (above)
+UNIT_ARTICLES = 500  # articles prepared at a time inside a block task (memory, not speed)
 
 Row = tuple[RawArticle, Prepared | Skipped]
 
@@ -213,38 +214,44 @@ def write_block(task: BlockTask, now: datetime, settings: Settings) -> WrittenBl
     """Prepare, cluster and write one block into a scratch store; its own rows back.
 
     Pure with respect to the target store: a task run twice (a retry, a worker lost)
-    writes only its own temporary file.
+    writes only its own temporary file. Prepared a unit at a time, so a worker holds one
+    unit of prepared articles, not the block's.
     """
-    cpu: dict[str, float] = {}
+    cpu = dict.fromkeys(("prepare_warm_up", "cluster_warm_up", "prepare", "cluster_write"), 0.0)
+    stage_s: dict[str, float] = {}
     wall_started = time.perf_counter()
-    started = time.process_time()
     quiet = dataclasses.replace(settings, extract=False)
-    warm_prepared = prepare_batch(task.warm_up, now, quiet, None)
-    cpu["prepare_warm_up"] = time.process_time() - started
-    started = time.process_time()
-    own_prepared = prepare_batch(task.own, now, settings, None)
-    cpu["prepare"] = time.process_time() - started
     report = IngestReport()
+    fts: dict[str, tuple[str, str]] = {}
     with tempfile.TemporaryDirectory(prefix="marsad-block-") as tmp:
         store = Store(Path(tmp) / "block.db", normalizer_version=NORMALIZER_VERSION)
         try:
-            started = time.process_time()
             pipeline = Pipeline(store, quiet)
             pipeline.start_run()
-            _write_batches(pipeline, task.warm_up, warm_prepared, IngestReport(), _ignore)
-            cpu["cluster_warm_up"] = time.process_time() - started
-            started = time.process_time()
+            for unit in _units(task.warm_up, settings.batch_size):
+                started = time.process_time()
+                prepared = prepare_batch(unit, now, quiet, None)
+                cpu["prepare_warm_up"] += time.process_time() - started
+                started = time.process_time()
+                _write_batches(pipeline, unit, prepared, IngestReport(), _ignore)
+                cpu["cluster_warm_up"] += time.process_time() - started
             first_own = store.next_article_id()
             pipeline.settings = settings
-            _write_batches(pipeline, task.own, own_prepared, report, report.count_skipped)
-            cpu["cluster_write"] = time.process_time() - started
+            for unit in _units(task.own, settings.batch_size):
+                started = time.process_time()
+                prepared = prepare_batch(unit, now, settings, None)
+                cpu["prepare"] += time.process_time() - started
+                for item in prepared:
+                    if isinstance(item, Prepared):
+                        fts[item.identity] = (item.words, item.stems)
+                        for stage, spent in item.seconds.items():
+                            stage_s[stage] = stage_s.get(stage, 0.0) + spent
+                started = time.process_time()
+                _write_batches(pipeline, unit, prepared, report, report.count_skipped)
+                cpu["cluster_write"] += time.process_time() - started
             started = time.process_time()
             rows = store.export_block(first_own)
-            rows.fts = {
-                item.identity: (item.words, item.stems)
-                for item in own_prepared
-                if isinstance(item, Prepared)
-            }
+            rows.fts = fts
             state = None
             if task.is_last:
                 state = {
@@ -254,13 +261,16 @@ def write_block(task: BlockTask, now: datetime, settings: Settings) -> WrittenBl
             cpu["export"] = time.process_time() - started
         finally:
             store.close()
-    stage_s: dict[str, float] = {}
-    for item in own_prepared:
-        if isinstance(item, Prepared):
-            for stage, spent in item.seconds.items():
-                stage_s[stage] = stage_s.get(stage, 0.0) + spent
     wall_s = time.perf_counter() - wall_started
     return WrittenBlock(task.index, rows, report, state, cpu, stage_s, wall_s, worker_name())
+
+
+def _units(articles: list[RawArticle], batch_size: int) -> Iterator[list[RawArticle]]:
+    """Whole write batches of about UNIT_ARTICLES: the batch boundaries stay those of
+    writing all at once."""
+    size = batch_size * max(1, UNIT_ARTICLES // batch_size)
+    for start in range(0, len(articles), size):
+        yield articles[start : start + size]
 
 
 def _write_batches(
