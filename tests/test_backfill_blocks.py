@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -97,11 +97,12 @@ def test_one_block_stores_exactly_what_streaming_ingest_stores(
     assert got == expected
 
 
-def test_three_blocks_into_either_backend_store_the_same(
-    new_store_url: Callable[[str], str], client, short_blocks: dict[str, object]
+def test_three_blocks_into_postgresql_store_what_they_store_into_sqlite(
+    postgres_server, client, short_blocks: dict[str, object]
 ) -> None:
-    # Renumbered rows, story figures, entity recount and search rows on PostgreSQL too.
-    got = full_snapshot(in_blocks(new_store_url("blocks"), client, 3, overlap=SHORT))
+    # Renumbered rows, story figures, entity recount and search rows on PostgreSQL too
+    # (short_blocks wrote SQLite).
+    got = full_snapshot(in_blocks(postgres_server.new_database(), client, 3, overlap=SHORT))
     assert got == short_blocks["snapshot"]
 
 
