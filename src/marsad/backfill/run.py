@@ -16,6 +16,11 @@ Four phases, timed separately so the serial part can be named and measured::
     summarize workers  one task per chunk of touched stories, reading the committed store;
                        the driver writes the summaries in one transaction
 
+With ``blocks`` (``marsad backfill --blocks N``) the stream phase is time blocks instead:
+each block prepared, clustered and written into a scratch store by one task after a warm-up
+(``backfill.blocks.write_block``), its rows appended here in date order and renumbered
+(``Store.append_block``); the stories then follow the blocks (see ``backfill/blocks.py``).
+
 The write is the streaming code itself, fed the same articles in the same order with the
 same batch boundaries (a unit is a whole number of batches), so copies and stories come
 out exactly as ``marsad ingest`` makes them; that is also why it is serial (story
