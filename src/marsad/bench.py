@@ -146,8 +146,10 @@ def run_backfill_bench(
     limit: int | None = None,
     settings: Settings | None = None,
     progress: ProgressFn | None = None,
+    blocks: int = 0,
 ) -> str:
-    """``marsad backfill`` of a JSONL(.gz) corpus on a local cluster of ``workers`` processes.
+    """``marsad backfill`` of a JSONL(.gz) corpus on a local cluster of ``workers`` processes
+    (with ``blocks``, its time-block write path).
 
     The first ``limit`` records are copied to a temporary plain JSONL file (a gzip file
     cannot be split), so the shards are byte ranges as on a real archive. The last line is
@@ -159,7 +161,8 @@ def run_backfill_bench(
     from marsad.backfill.run import PHASES, backfill
     from marsad.backfill.tasks import peak_rss_mb as worker_peak_mb
 
-    lines = [f"corpus: {corpus} (backfill, {workers} worker process(es), 1 thread each)"]
+    mode = f"{blocks} time blocks" if blocks else "ordered write"
+    lines = [f"corpus: {corpus} (backfill, {mode}, {workers} worker process(es), 1 thread each)"]
     with tempfile.TemporaryDirectory(prefix="marsad-bench-") as tmp:
         sliced = Path(tmp) / "corpus.jsonl"
         copied = _copy_jsonl(corpus, sliced, limit)
@@ -170,7 +173,13 @@ def run_backfill_bench(
             lines.append(f"cluster started in {time.perf_counter() - started:.1f} s")
             shown = None if progress is None else _phase_progress(progress)
             report = backfill(
-                [str(sliced)], store, client, settings=settings, progress=shown, on_skip=_quiet
+                [str(sliced)],
+                store,
+                client,
+                settings=settings,
+                progress=shown,
+                on_skip=_quiet,
+                blocks=blocks,
             )
             peaks = client.run(worker_peak_mb)
         articles = report.ingest.ingested + report.ingest.already_stored
@@ -187,21 +196,45 @@ def run_backfill_bench(
             f"  {phase:<10} {report.wall_s[phase]:8.2f} s  {report.wall_s[phase] / total_s:6.1%}"
             f"  waiting for workers {report.wait_s.get(phase, 0.0):7.2f} s"
         )
-    lines.append(
-        f"  writes (Pipeline.store_prepared, serial, inside stream) {report.write_s:.2f} s"
-    )
+    if report.blocks:
+        lines.append(
+            f"  appends (Store.append_block, serial, inside stream) {report.write_s:.2f} s;"
+            f" after the last block (entity recount, state) {report.finish_s:.2f} s"
+        )
+        lines.append(
+            f"block tasks, CPU seconds summed over the workers ({report.blocks} blocks,"
+            " wall per block " + ", ".join(f"{s:.0f}" for s in report.block_wall_s) + " s):"
+        )
+        lines.append(
+            f"  ({articles} own articles, {report.warm_up_articles} warm-up articles;"
+            " the warm-up steps per warm-up article:"
+            + ", ".join(
+                f" {step} {report.block_cpu_s[step] * 1000 / max(1, report.warm_up_articles):.2f} ms"
+                for step in ("prepare_warm_up", "cluster_warm_up")
+                if step in report.block_cpu_s
+            )
+            + ")"
+        )
+        for step, secs in report.block_cpu_s.items():
+            lines.append(
+                f"  {step:<16} {secs:8.2f} s  {secs * 1000 / max(1, articles):6.2f} ms/article"
+            )
+    else:
+        lines.append(
+            f"  writes (Pipeline.store_prepared, serial, inside stream) {report.write_s:.2f} s"
+        )
     lines.append("task seconds per stage, summed over the workers (one core each):")
     for stage, secs in sorted(report.task_s.items()):
         rate = articles / secs if secs > 0 else float("inf")
         lines.append(f"  {stage:<10} {secs:8.2f} s  {rate:10.0f} articles/s per core")
     lines.append("driver seconds per stage inside the serial writes:")
-    for stage in ("dedup", "cluster", "extract", "store"):
+    for stage in () if report.blocks else ("dedup", "cluster", "extract", "store"):
         # store_prepared adds the workers' seconds to the report; what is left is the driver's.
         secs = report.ingest.seconds[stage] - report.task_s.get(stage, 0.0)
         rate = articles / secs if secs > 0 else float("inf")
         lines.append(f"  {stage:<10} {secs:8.2f} s  {rate:10.0f} articles/s")
     lines.append(
-        f"serial (plan + read + writes) {report.serial_s:.1f} s of {total_s:.1f} s"
+        f"serial (plan + read + writes{' + finish' if report.blocks else ''}) {report.serial_s:.1f} s of {total_s:.1f} s"
         f" ({report.serial_s / total_s:.1%}); parallel part (workers' wall, the driver"
         f" waiting) {sum(report.wait_s.values()):.1f} s"
     )

@@ -1,40 +1,54 @@
 """Stories clustered in time blocks in parallel, reconciled across block boundaries.
 
-An experiment towards lifting the serial write (see README, "Backfilling archives"): the
-date-ordered articles are cut into ``n_blocks`` blocks of equal size; each block is
-clustered by the streaming pipeline's own stateful half, as a task, into a scratch store,
-after a warm-up on the ``overlap`` of articles before it. The overlap must cover the
-longest window the clusterer reads: the story window (3 days) is not enough, since word
-rarity counts 7 days (on the July dev pool a 3-day warm-up agreed with the serial
-stories at B-cubed 0.96-0.97, a 7-day one at 1.0000). Reconciliation walks the blocks in date
-order: a block's story that holds a warm-up article takes the global story of that
-article (of the earliest one, when several), any other story gets a new global label.
-Every block's result depends only on its own articles, so the stories are the same
-whatever the number of workers. They are not always the serial stories: a block forgets
-what happened before its warm-up (word rarity, stories still open), and a story that the
-serial run would have joined to two warm-up stories keeps only the earliest. The
-agreement with the serial path is measured by ``scripts/backfill_blocks.py``; nothing is
-written to the real store here.
+The write path of ``marsad backfill --blocks N`` (see README, "Backfilling archives"):
+the date-ordered articles are cut into ``N`` blocks of equal size. Each block is one
+task (:func:`write_block`): it prepares its articles, then writes them with the streaming
+pipeline's own stateful half (near-duplicates, stories, threads, extraction rows) into a
+scratch SQLite store on the worker, after a warm-up on the ``overlap`` of articles before
+it, and sends back the rows the block itself added (``Store.export_block``). The driver
+appends the blocks in date order (``Store.append_block``): a block's story that holds
+warm-up articles continues the stored story of the earliest of them; the others are new.
+
+The overlap must cover the longest window the clusterer reads: the story window (3 days)
+is not enough, since word rarity counts 7 days (on the July dev pool a 3-day warm-up
+agreed with the serial stories at B-cubed 0.96-0.97, a 7-day one at 1.0000). Warm-up
+articles only warm the clusterer, so they are prepared without extraction (it does not
+touch stories) and their rows are not sent back.
+
+Every block's result depends only on its own articles and warm-up, and the blocks are
+cut by count whatever the cluster, so the stories are the same whatever the number of
+workers. They are not always the serial stories: a block forgets what happened before
+its warm-up, and a story that the serial run would have joined to two warm-up stories
+keeps only the earliest.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from marsad.ingest.prepare import Prepared
+from marsad.backfill.tasks import worker_name
+from marsad.ingest.prepare import Prepared, prepare_batch
 from marsad.models import RawArticle, Skipped
 from marsad.pipeline import IngestReport, Pipeline
 from marsad.settings import Settings
 from marsad.store import Store
+from marsad.store.bulk import BlockRows
 from marsad.text.arabic import NORMALIZER_VERSION
+from marsad.writer_state import CLUSTER_STATE, THREAD_STATE
 
 if TYPE_CHECKING:
     from distributed import Client
+
+OVERLAP = timedelta(days=7)  # warm-up before each block: word rarity's window (above)
+UNIT_ARTICLES = 500  # articles prepared at a time inside a block task (memory, not speed)
 
 Row = tuple[RawArticle, Prepared | Skipped]
 
@@ -122,3 +136,173 @@ def reconcile(blocks: Sequence[Block], results: Sequence[dict[str, int]]) -> dic
             if story is not None:
                 label[ext_id] = mapped.setdefault(story, f"b{index}s{story}")
     return label
+
+
+# -- the write path -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BlockTask:
+    """One block to write: its warm-up and its own articles, in date order."""
+
+    index: int
+    warm_up: list[RawArticle]
+    own: list[RawArticle]
+    is_last: bool  # the last block also sends its clustering state (for later writers)
+
+
+@dataclass(slots=True)
+class WrittenBlock:
+    """What a block task sends back: the rows its own articles added, with its counts."""
+
+    index: int
+    rows: BlockRows
+    report: IngestReport  # the block's own articles (warm-up not counted)
+    state: dict[str, Any] | None  # clusterer and thread state at the end (last block)
+    cpu_s: dict[str, float] = field(default_factory=dict)  # per step, on the worker
+    stage_s: dict[str, float] = field(default_factory=dict)  # own articles' prepare stages
+    wall_s: float = 0.0  # the task's wall seconds
+    worker: str = ""
+
+
+def cut_blocks(
+    ordered: Iterable[RawArticle],
+    *,
+    total: int,
+    n_blocks: int,
+    now: datetime,
+    overlap: timedelta = OVERLAP,
+) -> Iterator[BlockTask]:
+    """Cut ``total`` date-ordered articles into ``n_blocks`` blocks of equal size, each
+    with the articles of the ``overlap`` before its first as warm-up. Holds one block and
+    one overlap of articles at a time."""
+    if n_blocks < 1:
+        raise ValueError(f"n_blocks must be at least 1, got {n_blocks}")
+    size = max(1, -(-total // n_blocks))
+    count = -(-total // size) if total else 0
+    recent: deque[RawArticle] = deque()  # the articles of the last overlap
+    own: list[RawArticle] = []
+    index = 0
+    for article in ordered:
+        own.append(article)
+        if len(own) == size:
+            yield _block(index, recent, own, now, overlap, index == count - 1)
+            index += 1
+            recent.extend(own)
+            newest = own[-1].date or now
+            while recent and (recent[0].date or now) < newest - overlap:
+                recent.popleft()
+            own = []
+    if own:
+        yield _block(index, recent, own, now, overlap, True)
+
+
+def _block(
+    index: int,
+    recent: deque[RawArticle],
+    own: list[RawArticle],
+    now: datetime,
+    overlap: timedelta,
+    is_last: bool,
+) -> BlockTask:
+    begin = own[0].date or now
+    warm_up = [a for a in recent if (a.date or now) >= begin - overlap]
+    return BlockTask(index, warm_up, list(own), is_last)
+
+
+def write_block(task: BlockTask, now: datetime, settings: Settings) -> WrittenBlock:
+    """Prepare, cluster and write one block into a scratch store; its own rows back.
+
+    Pure with respect to the target store: a task run twice (a retry, a worker lost)
+    writes only its own temporary file. Prepared a unit at a time, so a worker holds one
+    unit of prepared articles, not the block's.
+    """
+    cpu = dict.fromkeys(("prepare_warm_up", "cluster_warm_up", "prepare", "cluster_write"), 0.0)
+    stage_s: dict[str, float] = {}
+    wall_started = time.perf_counter()
+    quiet = dataclasses.replace(settings, extract=False)
+    report = IngestReport()
+    fts: dict[str, tuple[str, str]] = {}
+    with tempfile.TemporaryDirectory(prefix="marsad-block-") as tmp:
+        store = Store(Path(tmp) / "block.db", normalizer_version=NORMALIZER_VERSION)
+        try:
+            pipeline = Pipeline(store, quiet)
+            pipeline.start_run()
+            for unit in _units(task.warm_up, settings.batch_size):
+                started = time.process_time()
+                prepared = prepare_batch(unit, now, quiet, None)
+                cpu["prepare_warm_up"] += time.process_time() - started
+                started = time.process_time()
+                _write_batches(pipeline, unit, prepared, IngestReport(), _ignore)
+                cpu["cluster_warm_up"] += time.process_time() - started
+            first_own = store.next_article_id()
+            pipeline.settings = settings
+            for unit in _units(task.own, settings.batch_size):
+                started = time.process_time()
+                prepared = prepare_batch(unit, now, settings, None)
+                cpu["prepare"] += time.process_time() - started
+                for item in prepared:
+                    if isinstance(item, Prepared):
+                        fts[item.identity] = (item.words, item.stems)
+                        for stage, spent in item.seconds.items():
+                            stage_s[stage] = stage_s.get(stage, 0.0) + spent
+                started = time.process_time()
+                _write_batches(pipeline, unit, prepared, report, report.count_skipped)
+                cpu["cluster_write"] += time.process_time() - started
+            started = time.process_time()
+            rows = store.export_block(first_own)
+            rows.fts = fts
+            state = None
+            if task.is_last:
+                state = {
+                    CLUSTER_STATE: pipeline.state.clusterer.export_state(),
+                    THREAD_STATE: pipeline.state.threads.export_state(),
+                }
+            cpu["export"] = time.process_time() - started
+        finally:
+            store.close()
+    wall_s = time.perf_counter() - wall_started
+    return WrittenBlock(task.index, rows, report, state, cpu, stage_s, wall_s, worker_name())
+
+
+def _units(articles: list[RawArticle], batch_size: int) -> Iterator[list[RawArticle]]:
+    """Whole write batches of about UNIT_ARTICLES: the batch boundaries stay those of
+    writing all at once."""
+    size = batch_size * max(1, UNIT_ARTICLES // batch_size)
+    for start in range(0, len(articles), size):
+        yield articles[start : start + size]
+
+
+def _write_batches(
+    pipeline: Pipeline,
+    articles: list[RawArticle],
+    prepared: list[Prepared | Skipped],
+    report: IngestReport,
+    skipped: Any,
+) -> None:
+    size = pipeline.settings.batch_size
+    for start in range(0, len(articles), size):
+        pipeline.store_prepared(
+            articles[start : start + size], prepared[start : start + size], report, skipped
+        )
+
+
+def remap_state(
+    state: dict[str, Any], story_map: dict[int, int], next_story_id: int
+) -> dict[str, Any]:
+    """The last block's clustering state in the target's story ids (stories it did not
+    place are dropped), for the writers that come after the backfill."""
+    cluster = dict(state[CLUSTER_STATE])
+    cluster["next_story_id"] = next_story_id
+    cluster["stories"] = [
+        {**row, "id": story_map[int(row["id"])]}
+        for row in cluster["stories"]
+        if int(row["id"]) in story_map
+    ]
+    threads = dict(state[THREAD_STATE])
+    threads["opened"] = [
+        [story_map[int(story)], story_map.get(int(thread), story_map[int(story)]), *rest]
+        for story, thread, *rest in threads.get("opened", [])
+        if int(story) in story_map
+    ]
+    return {CLUSTER_STATE: cluster, THREAD_STATE: threads}

@@ -16,6 +16,11 @@ Four phases, timed separately so the serial part can be named and measured::
     summarize workers  one task per chunk of touched stories, reading the committed store;
                        the driver writes the summaries in one transaction
 
+With ``blocks`` (``marsad backfill --blocks N``) the stream phase is time blocks instead:
+each block prepared, clustered and written into a scratch store by one task after a warm-up
+(``backfill.blocks.write_block``), its rows appended here in date order and renumbered
+(``Store.append_block``); the stories then follow the blocks (see ``backfill/blocks.py``).
+
 The write is the streaming code itself, fed the same articles in the same order with the
 same batch boundaries (a unit is a whole number of batches), so copies and stories come
 out exactly as ``marsad ingest`` makes them; that is also why it is serial (story
@@ -40,13 +45,21 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from marsad.backfill.blocks import (
+    OVERLAP,
+    BlockTask,
+    WrittenBlock,
+    cut_blocks,
+    remap_state,
+    write_block,
+)
 from marsad.backfill.reorder import ReorderBuffer, TaskFuture, in_order
 from marsad.backfill.shards import SHARD_BYTES, Shard, plan_shards
 from marsad.backfill.tasks import (
@@ -83,6 +96,7 @@ SPARE_UNITS = 2
 
 PhaseProgress = Callable[[str, int, int], None]  # (what, done, total)
 PrepareTask = Callable[..., PreparedUnit]
+BlockWriteTask = Callable[[BlockTask, datetime, Settings], WrittenBlock]
 
 
 @dataclass(slots=True)
@@ -104,6 +118,11 @@ class BackfillReport:
     wait_s: dict[str, float] = field(default_factory=dict)  # driver waiting for workers, per phase
     driver_peak_mb: dict[str, float] = field(default_factory=dict)  # after each phase
     summaries_on_workers: bool = False
+    blocks: int = 0  # time blocks written on the workers (0: the ordered write)
+    block_cpu_s: dict[str, float] = field(default_factory=dict)  # per step, summed on workers
+    block_wall_s: list[float] = field(default_factory=list)  # per block, its task's wall
+    warm_up_articles: int = 0  # summed over the blocks (each prepared and clustered again)
+    finish_s: float = 0.0  # after the last block: entity recount, ids, state (serial)
 
     @property
     def total_s(self) -> float:
@@ -113,8 +132,9 @@ class BackfillReport:
     @property
     def serial_s(self) -> float:
         """Wall seconds only the driver can spend: planning, ordering (the read phase less
-        its waiting is not separable, so all of read counts), and the ordered writes."""
-        return self.wall_s["plan"] + self.wall_s["read"] + self.write_s
+        its waiting is not separable, so all of read counts), and the ordered writes (in
+        block mode: the appends and what follows the last)."""
+        return self.wall_s["plan"] + self.wall_s["read"] + self.write_s + self.finish_s
 
     def line(self) -> str:
         """One-line summary for humans."""
@@ -122,7 +142,9 @@ class BackfillReport:
         return (
             f"{self.ingest.line()}; {self.shards} shards, {self.units} units; "
             + ", ".join(f"{phase} {self.wall_s[phase]:.1f} s" for phase in PHASES)
-            + f" (writing {self.write_s:.1f} s); serial share {share:.0%}"
+            + f" (writing {self.write_s + self.finish_s:.1f} s"
+            + (f" in {self.blocks} blocks" if self.blocks else "")
+            + f"); serial share {share:.0%}"
         )
 
 
@@ -162,6 +184,9 @@ def backfill(
     on_skip: Callable[[Skipped], None] | None = None,
     on_warning: Callable[[RawArticle], None] | None = None,
     prepare_task: PrepareTask = prepare_articles,
+    blocks: int = 0,
+    overlap: timedelta = OVERLAP,
+    block_task: BlockWriteTask = write_block,
 ) -> BackfillReport:
     """Ingest ``inputs`` into ``store`` with the pure stages on ``client``'s workers.
 
@@ -182,6 +207,13 @@ def backfill(
         on_warning: told every kept record that reading had to change.
         prepare_task: the per-unit task, ``(articles, now, settings) -> PreparedUnit``
             (tests wrap it to kill a worker).
+        blocks: when above 0, cut the archive into this many time blocks, each prepared,
+            clustered and written on a worker and appended here in bulk
+            (:mod:`marsad.backfill.blocks`); the stories then depend on the number of
+            blocks (never on the number of workers) and agree with ingest's closely,
+            not exactly.
+        overlap: the warm-up before each block.
+        block_task: the per-block task, ``(BlockTask, now, settings) -> WrittenBlock``.
 
     Returns:
         Counts and per-phase seconds.
@@ -210,35 +242,37 @@ def backfill(
         total = ordered.read()
         ingest.read = total + ingest.n_skipped
 
-    with _phase_timer(report, "stream"), fewer_collections():
-        pipeline.start_run()
-        waited = _timed_wait(report, "stream")
-        buffer: ReorderBuffer[PreparedUnit] = ReorderBuffer(report.window)
-        results = in_order(
-            batched(ordered, unit_size),
-            lambda unit: client.submit(prepare_task, unit, now, settings, pure=False),
-            waited,
-            buffer,
-            retries=TASK_RETRIES,
-            on_done=_release,
-        )
-        written = 0
-        for unit, result in results:
-            report.units += 1
-            _add_task_times(report, result)
-            started = time.perf_counter()
-            for first in range(0, len(unit), size):
-                pipeline.store_prepared(
-                    unit[first : first + size],
-                    result.prepared[first : first + size],
-                    ingest,
-                    skipped,
-                )
-            report.write_s += time.perf_counter() - started
-            written += len(unit)
-            if progress is not None:
-                progress("articles", written, total)
-        report.peak_units_held = buffer.peak_held
+    if blocks > 0:
+        with _phase_timer(report, "stream"):
+            _write_in_blocks(
+                client,
+                ordered,
+                total,
+                now,
+                settings,
+                store,
+                report,
+                blocks,
+                overlap,
+                block_task,
+                progress,
+            )
+        pipeline = Pipeline(store, settings)  # its state: the one the last block saved
+    else:
+        with _phase_timer(report, "stream"), fewer_collections():
+            _stream_in_order(
+                client,
+                ordered,
+                total,
+                now,
+                settings,
+                pipeline,
+                report,
+                unit_size,
+                progress,
+                skipped,
+                prepare_task,
+            )
 
     with _phase_timer(report, "summarize"):
         location = _worker_location(store)
@@ -248,6 +282,121 @@ def backfill(
         else:
             pipeline.summarize_dirty(ingest)
     return report
+
+
+def _stream_in_order(
+    client: Client,
+    ordered: Iterable[RawArticle],
+    total: int,
+    now: datetime,
+    settings: Settings,
+    pipeline: Pipeline,
+    report: BackfillReport,
+    unit_size: int,
+    progress: PhaseProgress | None,
+    skipped: Callable[[Skipped], None],
+    prepare_task: PrepareTask,
+) -> None:
+    """Units prepared on the workers, written here in order through the streaming
+    pipeline's stateful half as they arrive."""
+    size = settings.batch_size
+    ingest = report.ingest
+    pipeline.start_run()
+    waited = _timed_wait(report, "stream")
+    buffer: ReorderBuffer[PreparedUnit] = ReorderBuffer(report.window)
+    results = in_order(
+        batched(ordered, unit_size),
+        lambda unit: client.submit(prepare_task, unit, now, settings, pure=False),
+        waited,
+        buffer,
+        retries=TASK_RETRIES,
+        on_done=_release,
+    )
+    written = 0
+    for unit, result in results:
+        report.units += 1
+        _add_task_times(report, result)
+        started = time.perf_counter()
+        for first in range(0, len(unit), size):
+            pipeline.store_prepared(
+                unit[first : first + size],
+                result.prepared[first : first + size],
+                ingest,
+                skipped,
+            )
+        report.write_s += time.perf_counter() - started
+        written += len(unit)
+        if progress is not None:
+            progress("articles", written, total)
+    report.peak_units_held = buffer.peak_held
+
+
+def _write_in_blocks(
+    client: Client,
+    ordered: Iterable[RawArticle],
+    total: int,
+    now: datetime,
+    settings: Settings,
+    store: Store,
+    report: BackfillReport,
+    n_blocks: int,
+    overlap: timedelta,
+    block_task: BlockWriteTask,
+    progress: PhaseProgress | None,
+) -> None:
+    """Blocks prepared, clustered and written on the workers; appended here in date
+    order (each append names its warm-up's stories, so the order matters), then the
+    entity figures and the last block's clustering state."""
+    ingest = report.ingest
+    threads = max(1, sum(client.nthreads().values()))
+    # A block's rows are large: one running per worker thread and one waiting.
+    window = threads + 1
+    story_map: dict[int, int] = {}
+    state = None
+    written = 0
+    results = in_order(
+        cut_blocks(ordered, total=total, n_blocks=n_blocks, now=now, overlap=overlap),
+        # Not scattered: data scattered to a worker dies with it, and its task with it.
+        lambda task: client.submit(block_task, task, now, settings, pure=False),
+        _timed_wait(report, "stream"),
+        ReorderBuffer(window),
+        retries=TASK_RETRIES,
+        on_done=_release,
+    )
+    for task, result in results:
+        report.blocks += 1
+        for step, spent in result.cpu_s.items():
+            report.block_cpu_s[step] = report.block_cpu_s.get(step, 0.0) + spent
+        report.task_cpu_s += sum(result.cpu_s.values())
+        report.block_wall_s.append(result.wall_s)
+        report.warm_up_articles += len(task.warm_up)
+        for stage, spent in result.stage_s.items():
+            report.task_s[stage] = report.task_s.get(stage, 0.0) + spent
+        started = time.perf_counter()
+        appended = store.append_block(result.rows)
+        report.write_s += time.perf_counter() - started
+        _add_counts(ingest, result.report, appended.new_stories)
+        if result.state is not None:
+            state, story_map = result.state, appended.story_map
+        written += len(task.own)
+        if progress is not None:
+            progress("articles", written, total)
+    started = time.perf_counter()
+    store.finish_blocks()
+    if state is not None:
+        with store.transaction():
+            store.save_state_snapshot(remap_state(state, story_map, store.max_story_id() + 1))
+    report.finish_s += time.perf_counter() - started
+
+
+def _add_counts(into: IngestReport, block: IngestReport, new_stories: int) -> None:
+    into.ingested += block.ingested
+    into.duplicates += block.duplicates
+    into.already_stored += block.already_stored
+    into.updated += block.updated
+    into.new_stories += new_stories
+    for record in block.skipped:  # could not be stored (unreadable ones were counted)
+        into.count_skipped(record)
 
 
 @contextlib.contextmanager

@@ -643,6 +643,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 limit=args.limit,
                 settings=settings,
+                blocks=args.blocks,
                 progress=progress_bar("bench"),
             )
         )
@@ -832,6 +833,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--workers", type=int, default=2, help="worker processes with --backfill (default 2)"
+    )
+    p.add_argument(
+        "--blocks",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --backfill: write in N time blocks on the workers (default 0: ordered write)",
     )
     p.add_argument(
         "--db",

@@ -45,6 +45,9 @@ every method says in its docstring what it returns or does. Writes run inside
 * state.py, the writers' clustering state (``WriterState``): ``get_state``/``set_state``,
   ``state_rev``, ``add_state_delta``, ``state_deltas``, ``state_delta_bytes``,
   ``save_state_snapshot``, ``snapshot_rev``, ``snapshot_chars``.
+* bulk.py, blocks written elsewhere (``BulkBlocks``, ``marsad backfill --blocks``):
+  ``export_block`` (from a block's scratch store), ``append_block`` (into the target,
+  renumbered), ``finish_blocks``.
 * read_queries.py, the read side's named queries (``ReadQueries``): pages, exports,
   entity and statement lists, search counts.
 * sources.py, sources (``WatchStore``, a ``Store`` for the watcher): feed validators, seen

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from marsad.errors import StoreError
 from marsad.store.analyses import StoryAnalyses
 from marsad.store.articles import ArticlesAndSearch
+from marsad.store.bulk import BulkBlocks
 from marsad.store.core import StoreCore
 from marsad.store.entities import EntitiesAndStatements
 from marsad.store.extractions import StoredExtractions
@@ -25,6 +26,7 @@ from marsad.writes import ArticleWrite, RecordWriteError
 
 
 class Store(
+    BulkBlocks,  # over the two below
     ArticlesAndSearch,
     StoriesAndThreads,
     EntitiesAndStatements,

@@ -1,0 +1,402 @@
+"""Blocks written elsewhere, appended in bulk (``marsad backfill --blocks``).
+
+A backfill block is clustered and written into a scratch store on a worker, after a
+warm-up on the articles just before it (see :mod:`marsad.backfill.blocks`). Its scratch
+store numbers everything from 1, and its warm-up articles are already in the target,
+written by the block before. :meth:`BulkBlocks.export_block` reads what the block itself
+added; :meth:`BulkBlocks.append_block` inserts those rows into the target in one
+transaction, renumbered past the target's ids:
+
+- a warm-up article is found in the target by its identity; a block's story that holds
+  warm-up articles continues the target story of the earliest of them (the reconciliation
+  rule, deterministic: it depends only on the block and the blocks before it);
+- any other story, and every article the target lacks, gets the target's next id, in
+  the scratch store's order (which is date order);
+- an article the target holds already (a block appended twice, a resumed run) is not
+  written again, nor are its extraction rows.
+
+Story figures (articles, outlets, first and last seen, passages) are summed from the
+appended rows, one statement per story; entity figures are recounted from all mentions
+once, by :meth:`BulkBlocks.finish_blocks`. Both are what the per-article writes of
+``write_batch`` would have left, for a small fraction of their statements.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from marsad.errors import StoreError
+from marsad.store.articles import ArticlesAndSearch
+from marsad.store.migrations import count_entities_from_mentions
+from marsad.store.stories import StoriesAndThreads
+
+# Rows hanging off one article: the id column is dropped (the target numbers them),
+# ``article_id`` (and in passages ``story_id``) renumbered.
+CHILD_TABLES = ("passages", "mentions", "statements", "numbers", "date_mentions")
+KEYED_BY_ARTICLE = ("extracted_articles",)  # article_id is the primary key
+ENTITY_TABLES = ("entity_stories", "entity_outlets", "entity_stats")  # pairs first (triggers)
+APPENDED_TABLES = ("stories", "articles", *CHILD_TABLES, *KEYED_BY_ARTICLE)
+BATCH_ROWS = 2_000  # rows per executemany
+
+
+@dataclass(slots=True)
+class TableRows:
+    """Rows of one table, with its column names."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+@dataclass(slots=True)
+class BlockRows:
+    """What a block added to its scratch store, with the scratch store's ids."""
+
+    # (id, identity, story_id, superseded_by) of every warm-up article, in id order
+    warm_up: list[tuple[int, str, int | None, int | None]]
+    articles: TableRows  # the block's own articles, in id (= date) order
+    threads: dict[int, int | None]  # story id -> its thread (a story id), every story
+    # (article id, start, end, story id) of the warm-up articles' passages, in id order
+    warm_up_passages: list[tuple[int, int, int, int]] = field(default_factory=list)
+    children: dict[str, TableRows] = field(default_factory=dict)  # rows of own articles
+    fts: dict[str, tuple[str, str]] = field(default_factory=dict)  # identity -> words, stems
+
+
+@dataclass(slots=True)
+class AppendedBlock:
+    """What one append wrote."""
+
+    articles: int = 0  # articles inserted
+    already_stored: int = 0  # own articles the target held already
+    new_stories: int = 0
+    continued_stories: int = 0  # target stories the block added to
+    story_map: dict[int, int] = field(default_factory=dict)  # scratch story id -> target's
+
+
+@dataclass(slots=True)
+class _StoryFigures:
+    """What appended rows add to one story (the columns ``_widen_story`` keeps)."""
+
+    articles: int = 0
+    passages: int = 0
+    sources: set[str] = field(default_factory=set)
+    first: str | None = None
+    last: str | None = None
+
+    def widen(self, source: str, when: str, *, articles: int) -> None:
+        self.articles += articles
+        self.sources.add(source)
+        self.first = when if self.first is None or when < self.first else self.first
+        self.last = when if self.last is None or when > self.last else self.last
+
+
+class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
+    """Mixin of :class:`marsad.store.store.Store`: export a block, append it elsewhere."""
+
+    def export_block(self, first_own: int) -> BlockRows:
+        """The rows of a scratch store's articles from id ``first_own`` on (the block's
+        own; earlier ids are its warm-up), with what renumbering them needs.
+
+        Raises:
+            StoreError: the block merged stories (merges are not carried across blocks).
+        """
+        merged = self.db.execute("SELECT count(*) FROM story_redirects").fetchone()[0]
+        if merged:
+            raise StoreError("a backfill block merged stories; block mode needs merges off")
+        warm_up = [
+            (int(i), str(identity), story, superseded)
+            for i, identity, story, superseded in self.db.execute(
+                "SELECT id, identity, story_id, superseded_by FROM articles"
+                " WHERE id < ? ORDER BY id",
+                (first_own,),
+            )
+        ]
+        threads = {
+            int(story): None if thread is None else int(thread)
+            for story, thread in self.db.execute("SELECT id, thread_id FROM stories")
+        }
+        articles = self._table_rows("SELECT * FROM articles WHERE id >= ? ORDER BY id", first_own)
+        children = {
+            table: self._table_rows(
+                f"SELECT * FROM {table} WHERE article_id >= ? ORDER BY article_id", first_own
+            )
+            for table in (*CHILD_TABLES, *KEYED_BY_ARTICLE)
+            if self.has_table(table)
+        }
+        warm_up_passages = [
+            (int(a), int(start), int(end), int(story))
+            for a, start, end, story in self.db.execute(
+                'SELECT article_id, start, "end", story_id FROM passages'
+                " WHERE article_id < ? ORDER BY article_id, id",
+                (first_own,),
+            )
+        ]
+        return BlockRows(warm_up, articles, threads, warm_up_passages, children)
+
+    def _table_rows(self, sql: str, first_own: int) -> TableRows:
+        cursor = self.db.execute(sql, (first_own,))
+        columns = [str(d[0]) for d in cursor.description]
+        return TableRows(columns, [tuple(row) for row in cursor.fetchall()])
+
+    def append_block(self, block: BlockRows) -> AppendedBlock:
+        """Insert a block's rows, renumbered past this store's ids, in one transaction
+        (see the module docstring); an article stored already is skipped."""
+        done = AppendedBlock()
+        with self.transaction():
+            self._append(block, done)
+        return done
+
+    def _append(self, block: BlockRows, done: AppendedBlock) -> None:
+        columns = block.articles.columns
+        mine = [str(d[0]) for d in self.db.execute("SELECT * FROM articles LIMIT 0").description]
+        if sorted(columns) != sorted(mine):
+            raise StoreError("the block's store and the target differ in version; upgrade both")
+        col = {name: index for index, name in enumerate(columns)}
+        known = self._stored_ids(
+            [identity for _, identity, _, _ in block.warm_up]
+            + [str(row[col["identity"]]) for row in block.articles.rows]
+        )
+        # Warm-up articles: their target ids; a story holding some continues the target
+        # story of the earliest (warm-up rows are in id, that is date, order).
+        article_map: dict[int, int] = {}
+        story_map = done.story_map
+        for scratch_id, identity, story, _ in block.warm_up:
+            found = known.get(identity)
+            if found is None:
+                continue
+            article_map[scratch_id] = found[0]
+            if story is not None and found[1] is not None and story not in story_map:
+                story_map[story] = found[1]
+        # Stories a warm-up roundup's passages opened (they hold no article): matched by
+        # the passage's place in the same stored article.
+        self._map_passage_stories(block.warm_up_passages, article_map, story_map)
+        continued = set(story_map.values())
+        next_article = self.max_article_id() + 1
+        fresh: list[list[Any]] = []
+        for row in block.articles.rows:
+            identity = str(row[col["identity"]])
+            if identity in known:  # appended before (a retried append, a resumed run)
+                article_map[int(row[col["id"]])] = known[identity][0]
+                done.already_stored += 1
+                continue
+            article_map[int(row[col["id"]])] = next_article
+            next_article += 1
+            fresh.append(list(row))
+        # New stories: every story a fresh row or passage names (and their threads) that
+        # no warm-up article placed, numbered in scratch order.
+        passages = block.children.get("passages")
+        fresh_ids = {int(row[col["id"]]) for row in fresh}
+        named = {row[col["story_id"]] for row in fresh} - {None}
+        if passages is not None:
+            p_col = {name: i for i, name in enumerate(passages.columns)}
+            named |= {
+                row[p_col["story_id"]]
+                for row in passages.rows
+                if int(row[p_col["article_id"]]) in fresh_ids
+            }
+        next_story = self.max_story_id() + 1
+        new_stories = []
+        for story in sorted(int(s) for s in named if s not in story_map):
+            story_map[story] = next_story
+            new_stories.append((next_story,))
+            next_story += 1
+        # Before the articles that name them (foreign keys); figures are set below.
+        self.db.executemany("INSERT INTO stories (id) VALUES (?)", new_stories)
+        figures: dict[int, _StoryFigures] = {}
+        self._append_articles(fresh, col, article_map, story_map, figures, block)
+        self._append_children(block, fresh_ids, article_map, story_map, figures, fresh, col)
+        self._write_story_figures(figures, continued, block, story_map)
+        done.articles = len(fresh)
+        done.new_stories = len(new_stories)
+        done.continued_stories = len(continued & figures.keys())
+
+    def _map_passage_stories(
+        self,
+        passages: list[tuple[int, int, int, int]],
+        article_map: dict[int, int],
+        story_map: dict[int, int],
+    ) -> None:
+        wanted = sorted({article_map[a] for a, *_ in passages if a in article_map})
+        stored: dict[tuple[int, int, int], int] = {}
+        for start in range(0, len(wanted), BATCH_ROWS):
+            chunk = json.dumps(wanted[start : start + BATCH_ROWS])
+            for article, first, last, story in self.db.execute(
+                'SELECT article_id, start, "end", story_id FROM passages'
+                " WHERE article_id IN (SELECT value FROM json_each(?))",
+                (chunk,),
+            ):
+                stored[(int(article), int(first), int(last))] = int(story)
+        for article, first, last, story in passages:
+            target = article_map.get(article)
+            found = None if target is None else stored.get((target, first, last))
+            if found is not None and story not in story_map:
+                story_map[story] = found
+
+    def _stored_ids(self, identities: list[str]) -> dict[str, tuple[int, int | None]]:
+        """identity -> (id, story id) of those stored here."""
+        found: dict[str, tuple[int, int | None]] = {}
+        for start in range(0, len(identities), BATCH_ROWS):
+            chunk = json.dumps(identities[start : start + BATCH_ROWS], ensure_ascii=False)
+            for article_id, story, identity in self.db.execute(
+                "SELECT id, story_id, identity FROM articles"
+                " WHERE identity IN (SELECT value FROM json_each(?))",
+                (chunk,),
+            ):
+                found[str(identity)] = (int(article_id), None if story is None else int(story))
+        return found
+
+    def _append_articles(
+        self,
+        fresh: list[list[Any]],
+        col: dict[str, int],
+        article_map: dict[int, int],
+        story_map: dict[int, int],
+        figures: dict[int, _StoryFigures],
+        block: BlockRows,
+    ) -> None:
+        # A newer version of an article is not counted in its story again (write_batch
+        # supersedes instead of touching): the articles some row names as superseding it.
+        superseding = {row[3] for row in block.warm_up} | {
+            row[col["superseded_by"]] for row in block.articles.rows
+        }
+        later: list[tuple[int, int]] = []  # (row, the newer version): set once both exist
+        fts: list[tuple[int, str, str]] = []
+        for row in fresh:
+            scratch_id = int(row[col["id"]])
+            row[col["id"]] = article_map[scratch_id]
+            duplicate = row[col["duplicate_of"]]
+            row[col["duplicate_of"]] = None if duplicate is None else article_map.get(duplicate)
+            story = row[col["story_id"]]
+            row[col["story_id"]] = None if story is None else story_map[story]
+            newer = row[col["superseded_by"]]
+            if newer is not None and newer in article_map:
+                later.append((row[col["id"]], article_map[newer]))
+            row[col["superseded_by"]] = None
+            if story is not None and scratch_id not in superseding:
+                figures.setdefault(story_map[story], _StoryFigures()).widen(
+                    row[col["source"]], row[col["published"]], articles=1
+                )
+            terms = block.fts.get(str(row[col["identity"]]))
+            if terms is not None:
+                fts.append((row[col["id"]], *terms))
+        names = ", ".join(f'"{c}"' for c in block.articles.columns)
+        marks = ", ".join("?" * len(block.articles.columns))
+        for start in range(0, len(fresh), BATCH_ROWS):
+            self.db.executemany(
+                f"INSERT INTO articles ({names}) VALUES ({marks})",
+                fresh[start : start + BATCH_ROWS],
+            )
+        # Warm-up articles the block's own articles replaced, then the block's own.
+        for scratch_id, _, _, newer in block.warm_up:
+            if newer is not None and scratch_id in article_map and newer in article_map:
+                later.append((article_map[scratch_id], article_map[newer]))
+        if later:
+            self.db.executemany(
+                "UPDATE articles SET superseded_by = ? WHERE id = ? AND superseded_by IS NULL",
+                [(newer, older) for older, newer in later],
+            )
+        if fts:
+            self.dialect.add_fts(self.db, fts)
+
+    def _append_children(
+        self,
+        block: BlockRows,
+        fresh_ids: set[int],
+        article_map: dict[int, int],
+        story_map: dict[int, int],
+        figures: dict[int, _StoryFigures],
+        fresh: list[list[Any]],
+        col: dict[str, int],
+    ) -> None:
+        outlet = {row[col["id"]]: (row[col["source"]], row[col["published"]]) for row in fresh}
+        for table, rows in block.children.items():
+            keep = [name for name in rows.columns if table in KEYED_BY_ARTICLE or name != "id"]
+            index = [rows.columns.index(name) for name in keep]
+            at = keep.index("article_id")
+            story_at = keep.index("story_id") if "story_id" in keep else None
+            out = []
+            for row in rows.rows:
+                if int(row[rows.columns.index("article_id")]) not in fresh_ids:
+                    continue
+                values = [row[i] for i in index]
+                values[at] = article_map[int(values[at])]
+                if story_at is not None:  # a passage reports this story too
+                    values[story_at] = story_map[int(values[story_at])]
+                    source, when = outlet[values[at]]
+                    figure = figures.setdefault(values[story_at], _StoryFigures())
+                    figure.passages += 1
+                    figure.widen(source, when, articles=0)
+                out.append(values)
+            names = ", ".join(f'"{c}"' for c in keep)
+            for start in range(0, len(out), BATCH_ROWS):
+                self.db.executemany(
+                    f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(keep))})",
+                    out[start : start + BATCH_ROWS],
+                )
+
+    def _write_story_figures(
+        self,
+        figures: dict[int, _StoryFigures],
+        continued: set[int],
+        block: BlockRows,
+        story_map: dict[int, int],
+    ) -> None:
+        # A thread is named by its first story; one this block did not place (a warm-up
+        # story the target lacks) leaves the story standing for itself.
+        thread_of = {story_map[s]: t for s, t in block.threads.items() if s in story_map}
+        for story, figure in figures.items():
+            sources = figure.sources
+            first, last = figure.first, figure.last
+            if story in continued:
+                row = self.db.execute(
+                    "SELECT sources, first_seen, last_seen FROM stories WHERE id = ?", (story,)
+                ).fetchone()
+                if row is not None:
+                    sources = sources | set(json.loads(row[0]))
+                    first = min(x for x in (first, row[1]) if x is not None)
+                    last = max(x for x in (last, row[2]) if x is not None)
+                self.db.execute(
+                    "UPDATE stories SET n_articles = n_articles + ?, n_passages = n_passages + ?,"
+                    " sources = ?, first_seen = ?, last_seen = ?, dirty = 1,"
+                    " revision = revision + 1 WHERE id = ?",
+                    (
+                        figure.articles,
+                        figure.passages,
+                        json.dumps(sorted(sources), ensure_ascii=False),
+                        first,
+                        last,
+                        story,
+                    ),
+                )
+            else:
+                thread = thread_of.get(story)
+                self.db.execute(
+                    "UPDATE stories SET n_articles = ?, n_passages = ?, sources = ?,"
+                    " first_seen = ?, last_seen = ?, thread_id = ? WHERE id = ?",
+                    (
+                        figure.articles,
+                        figure.passages,
+                        json.dumps(sorted(sources), ensure_ascii=False),
+                        first,
+                        last,
+                        None if thread is None else story_map.get(thread),
+                        story,
+                    ),
+                )
+
+    def finish_blocks(self) -> None:
+        """After the last append: entity figures recounted from all live mentions (one
+        aggregate instead of a few writes per article), and the next ids handed out made
+        to follow the appended ones."""
+        with self.transaction():
+            for table in ENTITY_TABLES:
+                self.db.execute(f"DELETE FROM {table}")
+            count_entities_from_mentions(self.db)
+            # An entity is named as it was first written (count_entities keeps the first
+            # article's spelling; the recount above takes the largest).
+            self.db.execute(
+                "UPDATE entity_stats SET name = (SELECT m.canonical FROM mentions m"
+                " WHERE m.key = entity_stats.key ORDER BY m.id LIMIT 1)"
+            )
+        self.dialect.after_bulk_copy(self.db, APPENDED_TABLES)

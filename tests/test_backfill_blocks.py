@@ -1,0 +1,222 @@
+"""``marsad backfill --blocks``: time blocks written on real LocalCluster workers, appended."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from marsad.backfill.blocks import BlockTask, WrittenBlock, cut_blocks, write_block
+from marsad.backfill.run import backfill
+from marsad.ingest.readers import read_path
+from marsad.models import RawArticle
+from marsad.settings import Settings
+from marsad.store import Store
+from marsad.text.arabic import NORMALIZER_VERSION
+from test_backfill import SETTINGS, inputs, partition, snapshot, streamed
+
+distributed = pytest.importorskip("distributed")
+cloudpickle = pytest.importorskip("cloudpickle")
+
+# The demo spans ten days: a one-day warm-up leaves each block most of the past unseen,
+# so blocks really differ from the serial run, and stories cross their boundaries.
+SHORT = timedelta(days=1)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[distributed.Client]:
+    from marsad.backfill.cluster import dask_client
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    with dask_client(local_workers=2) as dask:
+        yield dask
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """Streaming ingest of the same input (the reference)."""
+    return streamed(tmp_path_factory.mktemp("serial") / "stream.db", inputs())
+
+
+@pytest.fixture(scope="module")
+def short_blocks(tmp_path_factory: pytest.TempPathFactory, client) -> dict[str, object]:
+    """Three blocks with a short warm-up, on the two workers (shared by several tests)."""
+    store = in_blocks(tmp_path_factory.mktemp("short") / "blocks.db", client, 3, overlap=SHORT)
+    return {
+        "snapshot": full_snapshot(store),
+        "state": store.get_state("cluster.v1"),
+        "store": store,
+    }
+
+
+def in_blocks(path: Path | str, client: object, n_blocks: int, **options: object) -> Store:
+    store = Store(path, normalizer_version=NORMALIZER_VERSION)
+    report = backfill(
+        [str(s) for s in inputs()],
+        store,
+        client,  # type: ignore[arg-type]
+        settings=SETTINGS,
+        blocks=n_blocks,
+        **options,  # type: ignore[arg-type]
+    )
+    assert report.blocks == n_blocks and not report.ingest.skipped
+    return store
+
+
+def full_snapshot(store: Store) -> dict[str, object]:
+    """What ``snapshot`` compares, plus entity figures, search and thread state."""
+    return {
+        **snapshot(store),
+        "entities": store.rows(
+            "SELECT key, name, label, mentions, articles, stories, outlets FROM entity_stats"
+            " ORDER BY key"
+        ),
+        "entity_stories": store.rows("SELECT key, story_id FROM entity_stories ORDER BY 1, 2"),
+        # bm25 sums floats in an engine's order: equal to 9 places, not to the last bit
+        "search": [
+            (hit, round(score, 9))
+            for hit, score in store.fts_query("words:الرياض OR stems:سيول", limit=50)
+        ],
+        "seen": store.rows(
+            "SELECT id, first_seen, last_seen, revision > 0 AS r FROM stories ORDER BY id"
+        ),
+    }
+
+
+def test_one_block_stores_exactly_what_streaming_ingest_stores(
+    tmp_path: Path, client, serial: Store
+) -> None:
+    expected = full_snapshot(serial)
+    got = full_snapshot(in_blocks(tmp_path / "one.db", client, 1))
+    assert expected["search"] and expected["entities"]
+    assert got == expected
+
+
+def test_three_blocks_into_postgresql_store_what_they_store_into_sqlite(
+    postgres_server, client, short_blocks: dict[str, object]
+) -> None:
+    # Renumbered rows, story figures, entity recount and search rows on PostgreSQL too
+    # (short_blocks wrote SQLite).
+    got = full_snapshot(in_blocks(postgres_server.new_database(), client, 3, overlap=SHORT))
+    assert got == short_blocks["snapshot"]
+
+
+def test_block_stories_do_not_depend_on_the_number_of_workers(
+    tmp_path: Path, short_blocks: dict[str, object]
+) -> None:
+    from marsad.backfill.cluster import dask_client
+
+    with dask_client(local_workers=1) as alone:
+        one = full_snapshot(in_blocks(tmp_path / "one.db", alone, 3, overlap=SHORT))
+    assert one == short_blocks["snapshot"]
+
+
+def ordered_articles(now: datetime) -> list[RawArticle]:
+    records = [r for s in inputs() for r in read_path(s) if isinstance(r, RawArticle)]
+    return sorted(records, key=lambda a: (a.date or now, a.origin))
+
+
+def test_a_story_crossing_a_block_boundary_is_one_story(
+    tmp_path: Path, client, serial: Store
+) -> None:
+    # With the default warm-up (a week, the clusterer's longest window), as in real use.
+    got = in_blocks(tmp_path / "blocks.db", client, 4)
+    now = datetime.now()
+    articles = ordered_articles(now)
+    tasks = list(cut_blocks(articles, total=len(articles), n_blocks=4, now=now))
+    block_of = {a.origin: t.index for t in tasks for a in t.own}
+    assert len(tasks) == 4 and all(t.warm_up for t in tasks[1:])
+    in_story = "SELECT origin, story_id FROM articles WHERE story_id IS NOT NULL"
+    mine = {r["origin"]: r["story_id"] for r in got.rows(in_story)}
+    theirs = {r["origin"]: r["story_id"] for r in serial.rows(in_story)}
+    crossing = [
+        group for group in partition(theirs) if len({block_of[origin] for origin in group}) > 1
+    ]
+    assert crossing, "some serial story spans two blocks"
+    # Each such story is one story in the block store too (not one per block).
+    joined = [group for group in crossing if len({mine[origin] for origin in group}) == 1]
+    assert len(joined) == len(crossing)
+    # The stored figures of a story are those of its articles, whichever block wrote them.
+    for story in got.rows("SELECT id, n_articles FROM stories WHERE n_articles > 0"):
+        count = got.rows(
+            "SELECT count(*) AS n FROM articles WHERE story_id = ? AND superseded_by IS NULL",
+            (story["id"],),
+        )[0]["n"]
+        assert story["n_articles"] == count
+
+
+def written_blocks(n_blocks: int) -> list[WrittenBlock]:
+    now = datetime(2026, 11, 1)
+    articles = ordered_articles(now)
+    tasks = cut_blocks(articles, total=len(articles), n_blocks=n_blocks, now=now, overlap=SHORT)
+    return [write_block(task, now, SETTINGS) for task in tasks]
+
+
+def test_a_block_appended_again_writes_nothing_twice(tmp_path: Path) -> None:
+    store = Store(tmp_path / "twice.db", normalizer_version=NORMALIZER_VERSION)
+    blocks = written_blocks(3)
+    first = [store.append_block(b.rows) for b in blocks]
+    store.finish_blocks()
+    before = full_snapshot(store)
+    again = [store.append_block(b.rows) for b in blocks]
+    store.finish_blocks()
+    assert sum(a.articles for a in first) == len(before["articles"]) > 0  # type: ignore[arg-type]
+    assert sum(a.articles for a in again) == 0
+    assert sum(a.new_stories for a in again) == 0
+    assert sum(a.already_stored for a in again) == len(before["articles"])  # type: ignore[arg-type]
+    assert full_snapshot(store) == before
+
+
+def write_or_die_once(
+    task: BlockTask, now: datetime, settings: Settings, *, marker: str
+) -> WrittenBlock:
+    """The block task, except that the first call anywhere kills its worker process."""
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return write_block(task, now, settings)
+    os.close(fd)
+    os._exit(1)  # as a worker killed by the OOM killer or a lost machine would
+
+
+def test_a_worker_killed_mid_block_loses_and_doubles_nothing(
+    tmp_path: Path, client, short_blocks: dict[str, object]
+) -> None:
+    marker = tmp_path / "killed"
+    task = partial(write_or_die_once, marker=str(marker))
+    expected = short_blocks["snapshot"]
+    got = full_snapshot(
+        in_blocks(tmp_path / "killed.db", client, 3, overlap=SHORT, block_task=task)
+    )
+    assert marker.exists(), "a worker was killed"
+    assert got == expected
+
+
+def test_the_saved_clustering_state_names_stored_stories(short_blocks: dict[str, object]) -> None:
+    # Writers after the backfill continue from the last block's state, in stored ids.
+    store = short_blocks["store"]
+    assert isinstance(store, Store)
+    state = short_blocks["state"]
+    assert isinstance(state, dict)
+    assert state and state["stories"]
+    known = {r["id"] for r in store.rows("SELECT id FROM stories")}
+    assert {row["id"] for row in state["stories"]} <= known
+    assert state["next_story_id"] == max(known) + 1
+
+
+def test_bench_in_blocks_names_the_block_steps(tmp_path: Path) -> None:
+    from marsad.bench import run_backfill_bench
+    from test_backfill import demo_as_jsonl
+
+    path = tmp_path / "demo.jsonl"
+    demo_as_jsonl(path)
+    out = run_backfill_bench(path, workers=1, limit=30, settings=SETTINGS, blocks=2)
+    assert "2 time blocks" in out and "ingested 30 " in out
+    assert "cluster_write" in out and "Store.append_block" in out
+    fields = dict(part.split("=") for part in out.splitlines()[-1].split())
+    assert float(fields["articles_per_s"]) > 0
