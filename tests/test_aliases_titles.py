@@ -67,3 +67,18 @@ def test_titles_and_their_look_alikes_stay_apart() -> None:
     assert not same_entity("كارلوس مندوزا", "حزب كارلوس مندوزا")
     # The party named with and without its noun is still one party.
     assert same_entity("حزب العمال الكردستاني", "العمال الكردستاني")
+
+
+def test_acronym_expansion_is_the_phrase_most_bracketed_uses_share() -> None:
+    # Three uses after the expansion, five after plain mentions (a minority agrees): the
+    # expansion is still found; a definite phrase in brackets is no acronym.
+    texts = _articles("{left} اتحاد الجامعات الآسيوية (أوجا) اليوم.", LEFTS[:3])
+    texts += [
+        f"وشارك {word} في (أوجا) أمس." for word in ("طلاب", "أساتذة", "باحثون", "فرق", "لاعبون")
+    ]
+    texts += _articles("{left} قوات تحالف (إعادة البناء) اليوم.", LEFTS[:4])
+    pairs = dict(mine_aliases(texts))
+    assert pairs.get("أوجا") == "اتحاد الجامعات الآسيوية"
+    assert "إعادة البناء" not in pairs
+    # Two uses after the expansion are not evidence.
+    assert "أوجا" not in dict(mine_aliases(texts[1:]))

@@ -765,6 +765,8 @@ _ORDINALS = frozenset(
         "الأخير",
     ]
 )
+# Shares of an acronym's bracketed uses that must agree on its expansion, tried in turn.
+_EXPANSION_SHARES = (0.5, 0.2)
 _MIN_INTRODUCERS = 2  # different words seen right before a name that make it a person's
 # A former or late holder (الرئيس الأمريكي السابق) is no office's present holder.
 _FORMER_WORDS = frozenset(fold(w) for w in ("السابق", "السابقة", "الأسبق", "الراحل", "الراحلة"))
@@ -1021,7 +1023,10 @@ def _opens_longer_title(folded: str) -> bool:
     if folded == "باسم":
         return True
     for cut in (0, 1, 2):
-        if folded[:cut] in ("", "و", "ف", "ل", "ب", "ول", "وب", "فل") and folded[cut:] in _role_words():
+        if (
+            folded[:cut] in ("", "و", "ف", "ل", "ب", "ول", "وب", "فل")
+            and folded[cut:] in _role_words()
+        ):
             return True
     return False
 
@@ -1255,6 +1260,25 @@ def _without_article(words: list[str]) -> str:
     return " ".join(words)
 
 
+def _acronym_expansion(acronym: str, contexts: list[list[str]], share: float) -> str:
+    """The expansion of an acronym from the words before its bracketed uses (see
+    :func:`_pick_span`), or "" when the shared phrase is no institution's name."""
+    picked = _pick_span(contexts, 2, 6, min_share=share)
+    if picked is None:
+        return ""
+    expansion = picked[0]
+    words = expansion.split()
+    if (
+        _opens_name_phrase(words)
+        and fold(words[-1]) not in _ORDINALS
+        and not any(fold(w) in _honorific_words() or fold(w) in STOPWORDS for w in words)
+        and fold(acronym) not in fold(expansion)
+        and _strip_titles(expansion) == expansion
+    ):
+        return expansion
+    return ""
+
+
 def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
     """``(variant, canonical)`` pairs for which a corpus gives evidence of one entity.
 
@@ -1342,26 +1366,22 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
     for bare, contexts in pooled.items():
         acronyms[bare] = acronyms[bare] + contexts
     for acronym, contexts in sorted(acronyms.items()):
-        picked = _pick_span(contexts, 2, 6, min_share=0.5)
-        if picked is None:
-            continue
-        expansion = picked[0]
-        words = expansion.split()
-        if (
-            _opens_name_phrase(words)
-            and fold(words[-1]) not in _ORDINALS
-            and not any(fold(w) in _honorific_words() or fold(w) in STOPWORDS for w in words)
-            and fold(acronym) not in fold(expansion)
-            and _strip_titles(expansion) == expansion
-        ):
-            pairs.append((acronym, expansion))
+        if len(acronym.split()) > 1 and any(fold(w).startswith("ال") for w in acronym.split()):
+            continue  # a definite phrase in brackets (إعادة الأمل) is a name, no acronym
+        # A majority of the bracketed uses first; failing that, the phrase most uses share (a
+        # bracket also follows a plain mention: أعضاء في «الفيفا»).
+        for share in _EXPANSION_SHARES:
+            expansion = _acronym_expansion(acronym, contexts, share)
+            if expansion:
+                pairs.append((acronym, expansion))
+                break
     corpus_count = corpus.count
     evidence: TitleEvidence = {}
     _title_evidence(titled, corpus_count, introduced, reverse=False, into=evidence)
     _title_evidence(titled_after, corpus_count, introduced, reverse=True, into=evidence)
     runs_opening: dict[str, int] = defaultdict(int)
-    for _, name in titled + titled_after:
-        for key, _opening in _openings(name):
+    for _, run in titled + titled_after:
+        for key, _opening in _openings(run):
             runs_opening[key] += 1
     pairs += _pick_titles(evidence, corpus_count, runs_opening)
     seen = {_key(variant, _tables()) for variant, _ in pairs}
