@@ -718,8 +718,16 @@ def same_entity(a: str, b: str) -> bool:
         return False
     if len(short_words) == 1 and fold(short_words[0]) in _NOT_SURNAMES:
         return False
-    if len(short_words) == 1 and strip_article_clitics(full_words[0]) in _institution_heads():
-        return False  # an institution's last word is no surname (وكالة الأنباء السعودية)
+    if strip_article_clitics(full_words[0]) in _institution_heads() and (
+        len(short_words) == 1 or not strip_article_clitics(short_words[0]).startswith("ال")
+    ):
+        # An institution's last word is no surname (وكالة الأنباء السعودية), and a person's
+        # party is not the person (حزب رجب طيب أردوغان); حزب العمال الكردستاني keeps its name.
+        return False
+    if is_role_word(short_words[0]):
+        # A title is no surname: مساعد وزير الدفاع is not وزير الدفاع, nor حزب الرئيس التركي
+        # the president.
+        return False
     if _names_institution(short_words) and is_role_word(full_words[0]):
         return False  # رئيس الاتحاد الدولي لكرة القدم is a person, not the federation
     before = full_words[-len(short) - 1] if len(full_words) > len(short) else ""
@@ -732,11 +740,12 @@ def same_entity(a: str, b: str) -> bool:
 
 _TOKEN_RE = re.compile(r"[\w\u0600-\u06ff]+|[^\w\s]")
 _HONORIFICS = frozenset({"الملك", "الامير", "الشيخ", "السلطان", "الرئيس"})
+_PRESIDENT = fold("الرئيس")
 _MIN_EVIDENCE = 3  # occurrences of a pattern before it counts as evidence
 _MIN_SHARE = 0.8  # share of those occurrences that must agree on one name
 _MIN_LISTED_SHARE = 0.6  # the same for a title listed as naming one office-holder
-_MIN_TITLE_EVIDENCE = 5  # a title phrase must name the same person this often
-_MIN_TITLE_SEEN = 10  # and occur at least this often in the corpus
+_MIN_TITLE_EVIDENCE = 3  # a title phrase must name the same person this often
+_MIN_TITLE_SEEN = 5  # and occur at least this often in the corpus
 _CLITIC_NOUN_RATIO = 5  # a word with ل/ب whose definite form is this common is a noun
 _MAX_NAME_WORDS = 6  # فيصل بن بندر بن عبدالعزيز آل سعود at most
 # A rank (المركز الثاني) is no institution's name, whatever name follows it in brackets.
@@ -756,7 +765,11 @@ _ORDINALS = frozenset(
         "الأخير",
     ]
 )
+# Shares of an acronym's bracketed uses that must agree on its expansion, tried in turn.
+_EXPANSION_SHARES = (0.5, 0.2)
 _MIN_INTRODUCERS = 2  # different words seen right before a name that make it a person's
+# A former or late holder (الرئيس الأمريكي السابق) is no office's present holder.
+_FORMER_WORDS = frozenset(fold(w) for w in ("السابق", "السابقة", "الأسبق", "الراحل", "الراحلة"))
 
 
 def _tokens(text: str) -> list[str]:
@@ -990,64 +1003,144 @@ def _head(name: str) -> str:
     return " ".join(fold(w) for w in name.split()[:2])
 
 
-def _pick_titles(
+def _is_person_evidence(
+    name: str, introduced: dict[str, set[str]], count: Callable[[str], int]
+) -> bool:
+    """A name run counts as a person's when it holds a patronymic (فهد بن عبدالعزيز) or its
+    head is introduced by at least two different words across the corpus (باراك أوباما after
+    الأمريكي and الأميركي), and it does not open with a clitic noun (لكرة القدم)."""
+    words = name.split()
+    return (
+        len(introduced[_head(name)]) >= _MIN_INTRODUCERS
+        or any(fold(w) in _PATRONYMIC for w in words)
+    ) and not _is_clitic_noun(fold(words[0]), count)
+
+
+def _opens_longer_title(folded: str) -> bool:
+    """A folded word before a title phrase that makes it part of a longer one: a role, with or
+    without a clitic (لنائب الرئيس العراقي, مساعد وزير الدفاع), or «باسم» (المتحدث باسم
+    الحكومة اليمنية is the spokesman, not the government)."""
+    if folded == "باسم":
+        return True
+    for cut in (0, 1, 2):
+        if (
+            folded[:cut] in ("", "و", "ف", "ل", "ب", "ول", "وب", "فل")
+            and folded[cut:] in _role_words()
+        ):
+            return True
+    return False
+
+
+def _openings(name: str) -> list[tuple[str, str]]:
+    """``(key, written)`` of each opening of two words or more of a name run, never ending on a
+    name link (محمد بن) or the first half of a compound (عبد)."""
+    words = name.split()
+    found = []
+    for length in range(2, len(words) + 1):
+        last = fold(words[length - 1])
+        if last not in _PATRONYMIC and last not in _COMPOUND_HEADS:
+            opening = " ".join(words[:length])
+            found.append((name_key(opening), opening))
+    return found
+
+
+def _dominant_holder(names: list[str], runs_opening: dict[str, int]) -> tuple[str, int]:
+    """The name most of ``names`` open with and how many do. A run may go on past the name
+    (رجب طيب إردوغان وقائد, محمد جواد ظريف سيزور), so the shortest opening with the most
+    support is taken, then lengthened while the longer form opens at least 80% of the runs
+    across the corpus (``runs_opening``: opening key -> runs) that the shorter opens: the
+    third word of عبدربه منصور هادي always follows, a verb after a name does not."""
+    support: dict[str, set[int]] = defaultdict(set)
+    written: dict[str, str] = {}
+    for index, name in enumerate(names):
+        for key, opening in _openings(name):
+            support[key].add(index)
+            written.setdefault(key, opening)
+    if not support:
+        return "", 0
+    best = max(support, key=lambda k: (len(support[k]), -len(written[k].split())))
+    while True:
+        longer = [
+            k
+            for k in support
+            if written[k].startswith(written[best] + " ")
+            and len(written[k].split()) == len(written[best].split()) + 1
+        ]
+        extension = max(longer, key=lambda k: runs_opening.get(k, 0), default=None)
+        if extension is None or runs_opening.get(extension, 0) < _MIN_SHARE * runs_opening.get(
+            best, 0
+        ):
+            return written[best], len(support[best])
+        best = extension
+
+
+TitleEvidence = dict[tuple[str, ...], tuple[str, list[str]]]
+
+
+def _title_evidence(
     titled: list[tuple[list[str], str]],
     count: Callable[[str], int],
     introduced: dict[str, set[str]],
     *,
     reverse: bool,
+    into: TitleEvidence,
+) -> None:
+    """Adds to ``into`` the names next to each two- to four-word phrase (folded words -> written
+    form and names), from the words before a name, or after it when ``reverse`` (the contexts
+    then hold those words reversed). An occurrence does not count for a phrase that is part
+    of a longer title there: a role before it (مساعد وزير الدفاع is not وزير الدفاع, لنائب
+    الرئيس العراقي not الرئيس العراقي), or, after a name, a definite word continuing it
+    (رئيس الوزراء | العراقي). Only names that count as a person's are kept
+    (:func:`_is_person_evidence`)."""
+    for context, name in titled:
+        if not _is_person_evidence(name, introduced, count):
+            continue
+        for length in range(2, min(4, len(context)) + 1):
+            phrase = context[-length:][::-1] if reverse else context[-length:]
+            outer = fold(context[-length - 1]) if len(context) > length else ""
+            if outer and (
+                (reverse and strip_article_clitics(outer).startswith("ال"))
+                or (not reverse and _opens_longer_title(outer))
+            ):
+                continue
+            words = tuple(fold(w) for w in phrase)
+            into.setdefault(words, (" ".join(phrase), []))[1].append(name)
+
+
+def _pick_titles(
+    evidence: TitleEvidence, count: Callable[[str], int], runs_opening: dict[str, int]
 ) -> list[tuple[str, str]]:
-    """Title phrases that stand for one person: the phrases shared by the contexts (words
-    before a name, or after it when ``reverse``), each kept when it names one office-holder
-    at a time, at least five and 80% of its occurrences name the same person, and the
-    phrase occurs at least ten times in the corpus (``count`` of its folded form). A name
-    counts only when it holds a patronymic (فهد بن عبدالعزيز) or is introduced by at least
-    two different words across the corpus
-    (``introduced``: باراك أوباما after الأمريكي and الأميركي, بشار الأسد after السوري and
-    الرئيس), not a verb or noun seen after one title only (ولي العهد يعايد المرابطين); 80%
-    of those names of the phrase must name the one person."""
+    """Title phrases that stand for one person, from the names seen beside them before and
+    after (:func:`_title_evidence`), pooled so that each phrase gets one holder. A phrase is
+    kept when it opens with a role (or is listed in [unique_titles]), names one office-holder
+    at a time (:func:`_is_unique_title`), not a former one (السابق), its names agree on one
+    holder (:func:`_dominant_holder`) at least ``_MIN_TITLE_EVIDENCE`` times and for 80% of
+    them (60% for a listed title), and the phrase occurs at least ``_MIN_TITLE_SEEN`` times in
+    the corpus (``count`` of its folded form)."""
     pairs: list[tuple[str, str]] = []
-    contexts = [context for context, _ in titled]
-    for phrase, members in _pick_spans(contexts, 2, 4, closed_ok=reverse):
-        chosen = set(members)
-        if reverse:
-            phrase = " ".join(phrase.split()[::-1])
-        words = [fold(w) for w in phrase.split()]
+    for words_tuple, (phrase, names) in sorted(evidence.items()):
+        words = list(words_tuple)
+        listed = " ".join(words) in _listed_titles()
         if (
             not _is_unique_title(words)
-            or not _has_title_word(words)
-            or (words[0] not in _tables().titles and " ".join(words) not in _listed_titles())
+            or (words[0] not in _tables().titles and not listed)
+            or words[0] in _nationality_forms()
             or any(w in STOPWORDS or w in _honorific_words() for w in words)
             or any(strip_article_clitics(w) != w for w in words)
-            or (words[-1] in _role_words() and " ".join(words) not in _listed_titles())
+            or (words[-1] in _role_words() and not listed)
+            or any(w in _FORMER_WORDS for w in words)
         ):
             continue
-        names = [
-            titled[i][1]
-            for i in chosen
-            if (
-                len(introduced[_head(titled[i][1])]) >= _MIN_INTRODUCERS
-                or any(fold(w) in _PATRONYMIC for w in titled[i][1].split())
-            )
-            and not _is_clitic_noun(fold(titled[i][1].split()[0]), count)
-        ]
-        if not names:
-            continue
-        top = max(set(names), key=names.count)
-        top_keys = _word_keys(top)
+        holder, agreeing = _dominant_holder(names, runs_opening)
         # A listed title names one office-holder by knowledge; evidence only says who, so a
         # plurality is enough (headlines put verbs after it: ولي العهد يعقد اجتماعا).
-        share = _MIN_LISTED_SHARE if " ".join(words) in _listed_titles() else _MIN_SHARE
-        # A run may go on past the name (باراك أوباما أمس): it agrees when it opens with it.
-        agreeing = sum(
-            same_entity(n, top) or _word_keys(n)[: len(top_keys)] == top_keys for n in names
-        )
+        share = _MIN_LISTED_SHARE if listed else _MIN_SHARE
         if (
             agreeing >= max(_MIN_TITLE_EVIDENCE, share * len(names))
             and count(" ".join(words)) >= _MIN_TITLE_SEEN
             and _strip_titles(phrase) == phrase
         ):
-            pairs.append((phrase, top))
+            pairs.append((phrase, canonical_name(holder)))
     return pairs
 
 
@@ -1167,6 +1260,25 @@ def _without_article(words: list[str]) -> str:
     return " ".join(words)
 
 
+def _acronym_expansion(acronym: str, contexts: list[list[str]], share: float) -> str:
+    """The expansion of an acronym from the words before its bracketed uses (see
+    :func:`_pick_span`), or "" when the shared phrase is no institution's name."""
+    picked = _pick_span(contexts, 2, 6, min_share=share)
+    if picked is None:
+        return ""
+    expansion = picked[0]
+    words = expansion.split()
+    if (
+        _opens_name_phrase(words)
+        and fold(words[-1]) not in _ORDINALS
+        and not any(fold(w) in _honorific_words() or fold(w) in STOPWORDS for w in words)
+        and fold(acronym) not in fold(expansion)
+        and _strip_titles(expansion) == expansion
+    ):
+        return expansion
+    return ""
+
+
 def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
     """``(variant, canonical)`` pairs for which a corpus gives evidence of one entity.
 
@@ -1230,7 +1342,12 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
                     continue
                 left = _left_words(tokens, index, 4)
                 if _is_personal_name(name):
-                    introduced[_head(canonical_name(" ".join(name)))].add(fold(token))
+                    head = _head(canonical_name(" ".join(name)))
+                    introduced[head].add(fold(token))
+                    if fold(token) != _PRESIDENT:
+                        # الأمير، الملك، الشيخ، السلطان introduce persons only (الرئيس also
+                        # heads verbs in headlines): one such honorific is enough.
+                        introduced[head].add("")
                 if left and _is_personal_name(name):
                     titled.append((left, canonical_name(" ".join(name))))
                 right = _right_words(tokens, _name_end(tokens, index + 1), 4)
@@ -1249,22 +1366,24 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
     for bare, contexts in pooled.items():
         acronyms[bare] = acronyms[bare] + contexts
     for acronym, contexts in sorted(acronyms.items()):
-        picked = _pick_span(contexts, 2, 6, min_share=0.5)
-        if picked is None:
-            continue
-        expansion = picked[0]
-        words = expansion.split()
-        if (
-            _opens_name_phrase(words)
-            and fold(words[-1]) not in _ORDINALS
-            and not any(fold(w) in _honorific_words() or fold(w) in STOPWORDS for w in words)
-            and fold(acronym) not in fold(expansion)
-            and _strip_titles(expansion) == expansion
-        ):
-            pairs.append((acronym, expansion))
+        if len(acronym.split()) > 1 and any(fold(w).startswith("ال") for w in acronym.split()):
+            continue  # a definite phrase in brackets (إعادة الأمل) is a name, no acronym
+        # A majority of the bracketed uses first; failing that, the phrase most uses share (a
+        # bracket also follows a plain mention: أعضاء في «الفيفا»).
+        for share in _EXPANSION_SHARES:
+            expansion = _acronym_expansion(acronym, contexts, share)
+            if expansion:
+                pairs.append((acronym, expansion))
+                break
     corpus_count = corpus.count
-    pairs += _pick_titles(titled, corpus_count, introduced, reverse=False)
-    pairs += _pick_titles(titled_after, corpus_count, introduced, reverse=True)
+    evidence: TitleEvidence = {}
+    _title_evidence(titled, corpus_count, introduced, reverse=False, into=evidence)
+    _title_evidence(titled_after, corpus_count, introduced, reverse=True, into=evidence)
+    runs_opening: dict[str, int] = defaultdict(int)
+    for _, run in titled + titled_after:
+        for key, _opening in _openings(run):
+            runs_opening[key] += 1
+    pairs += _pick_titles(evidence, corpus_count, runs_opening)
     seen = {_key(variant, _tables()) for variant, _ in pairs}
     pairs += [
         (title, holder)
