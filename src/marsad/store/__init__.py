@@ -47,9 +47,10 @@ every method says in its docstring what it returns or does. Writes run inside
   ``save_state_snapshot``, ``snapshot_rev``, ``snapshot_chars``.
 * read_queries.py, the read side's named queries (``ReadQueries``): pages, exports,
   entity and statement lists, search counts.
-* sources.py, sources (``WatchStore``, a ``Store`` for the watcher): feed validators, seen
-  items, per-source health; watchlists.py: saved watchlists and their matches (functions
-  over a ``Store``).
+* sources.py, the watcher's sources (``WatchSources``): ``validators``,
+  ``save_validators``, ``seen``, ``mark_seen``, ``article_at``, ``record_success``,
+  ``record_error``, ``source_status``. watchlists.py: saved watchlists and their matches
+  (functions over a ``Store``).
 
 Portable SQL: the subset every store query keeps to
 -------------------------------------------------------
