@@ -105,7 +105,7 @@ from pathlib import Path
 
 from marsad.store.articles import SearchRow, StoredArticle
 from marsad.store.dialect import is_postgres, sqlite_path
-from marsad.store.postgres import DatabaseError
+from marsad.store.postgres import ChangeListener, DatabaseError
 from marsad.store.store import Store
 from marsad.store.stories import StoredStory
 
@@ -132,6 +132,14 @@ def open_store(
     return Store(location, normalizer_version=normalizer_version, read_only=read_only)
 
 
+def change_listener(location: str | Path) -> ChangeListener | None:
+    """A listener that keeps the store's change counter without asking the database, where
+    asking is a round trip (PostgreSQL); None where it is a local call (SQLite's
+    ``PRAGMA data_version``)."""
+    text = str(location)
+    return ChangeListener(text) if is_postgres(text) else None
+
+
 def store_exists(location: str | Path) -> bool:
     """Whether a store is there to read: a SQLite file that exists, or any PostgreSQL URL
     (a server database is created by its administrator; opening it migrates it)."""
@@ -144,11 +152,13 @@ def store_exists(location: str | Path) -> bool:
 
 __all__ = [
     "DATABASE_ERRORS",
+    "ChangeListener",
     "DatabaseError",
     "SearchRow",
     "Store",
     "StoredArticle",
     "StoredStory",
+    "change_listener",
     "open_store",
     "store_exists",
 ]
