@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 
@@ -18,7 +19,7 @@ with warnings.catch_warnings():
 
 from marsad.api import create_app
 from marsad.service import ReadService
-from marsad.store import change_listener, open_store
+from marsad.store import ChangeListener, change_listener, open_store
 from marsad.store.dialect import is_postgres
 
 TOKEN = "listen-token"
@@ -37,6 +38,10 @@ def _eventually(check: Callable[[], bool]) -> bool:
     return True
 
 
+def _announced(listener: ChangeListener, value: int) -> bool:
+    return listener.value == value
+
+
 def test_listener_follows_commits_of_other_connections(store_url: str) -> None:
     writer = open_store(store_url)
     listener = change_listener(store_url)
@@ -50,7 +55,10 @@ def test_listener_follows_commits_of_other_connections(store_url: str) -> None:
             with writer.transaction():
                 writer.set_meta("listen-test", str(n))
             committed = writer.data_version()
-            assert _eventually(lambda c=committed: listener.value == c), (listener.value, committed)
+            assert _eventually(partial(_announced, listener, committed)), (
+                listener.value,
+                committed,
+            )
     finally:
         listener.close()
         writer.close()
