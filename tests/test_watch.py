@@ -31,8 +31,7 @@ from marsad.errors import ConfigError, StoreError
 from marsad.ingest.urls import canonical_url
 from marsad.pipeline import Pipeline
 from marsad.refresh import analysis_outdated
-from marsad.store.sources import WatchStore
-from marsad.text.arabic import NORMALIZER_VERSION
+from marsad.store import Store, open_store
 from marsad.watch.fetch import Fetcher, FetchError, FetchLimits
 from marsad.watch.poller import Watcher, WatchSettings
 from marsad.watch.sources import SourceConfig, load_sources
@@ -66,13 +65,13 @@ def _watcher(
     sources: list[SourceConfig], db: str = ":memory:", **kwargs: object
 ) -> tuple[Watcher, list[str]]:
     lines: list[str] = []
-    pipeline = Pipeline(WatchStore(db, normalizer_version=NORMALIZER_VERSION))
+    pipeline = Pipeline(open_store(db))
     watcher = Watcher(pipeline, sources, settings=WatchSettings(limits=LIMITS), log=lines.append,
                       **kwargs)  # type: ignore[arg-type]  # fmt: skip
     return watcher, lines
 
 
-def _count(store: WatchStore, source: str | None = None) -> int:
+def _count(store: Store, source: str | None = None) -> int:
     if source is None:
         return int(store.db.execute("SELECT count(*) FROM articles").fetchone()[0])
     return int(
@@ -321,7 +320,7 @@ def _whole_items(server: LoopbackServer, slug: str, n: int, *, full: bool) -> li
     return items
 
 
-def _bodies(store: WatchStore, source: str) -> list[str]:
+def _bodies(store: Store, source: str) -> list[str]:
     rows = store.db.execute("SELECT body FROM articles WHERE source = ? ORDER BY id", (source,))
     return [str(row[0]) for row in rows]
 
@@ -412,7 +411,7 @@ def test_trickling_server_is_cut_at_the_source_deadline(
     )
     logged: list[tuple[float, str]] = []
     watcher = Watcher(
-        Pipeline(WatchStore(":memory:", normalizer_version=NORMALIZER_VERSION)),
+        Pipeline(open_store(":memory:")),
         load_sources(path),
         settings=WatchSettings(limits=LIMITS),
         log=lambda line: logged.append((time.monotonic(), line)),
@@ -500,7 +499,7 @@ def test_sources_file_errors_are_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_store_migration_adds_watch_tables(tmp_path: Path) -> None:
-    store = WatchStore(tmp_path / "m.db", normalizer_version=NORMALIZER_VERSION)
+    store = open_store(tmp_path / "m.db")
     names = {r[0] for r in store.db.execute("SELECT name FROM _migrations")}
     assert "0003_sources" in names
     with store.transaction():
@@ -514,11 +513,9 @@ def test_source_status_reaches_api_and_web(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
     from marsad.api.app import create_app
-    from marsad.store.sources import WatchStore
-    from marsad.text.arabic import NORMALIZER_VERSION
 
     db = tmp_path / "w.db"
-    store = WatchStore(db, normalizer_version=NORMALIZER_VERSION)
+    store = open_store(db)
     with store.transaction():
         store.record_success("outlet-ok")
     store.record_error("outlet-down", "http 500 <script>")
@@ -530,3 +527,22 @@ def test_source_status_reaches_api_and_web(tmp_path: Path) -> None:
     page = client.get("/outlets").text
     assert "outlet-down" in page
     assert "http 500 &lt;script&gt;" in page
+
+
+def test_watch_state_is_one_concern_of_the_store_and_commits_with_the_articles() -> None:
+    """Every store has the watcher's tables (no store class of its own), and the watcher's
+    writes inside an outer transaction vanish with it when it fails, as the articles do."""
+    from marsad.store.sources import Validators, WatchSources
+
+    store = open_store(":memory:")
+    assert isinstance(store, WatchSources)
+    with pytest.raises(RuntimeError), store.transaction():
+        store.save_validators("http://x/feed", "x", Validators(etag='"e1"'))
+        with store.transaction():  # the pipeline's own block joins the outer one
+            store.mark_seen(["guid:1"], source="x", item_hash="h", article_id=None)
+        raise RuntimeError("killed before the commit")
+    assert store.validators("http://x/feed") == Validators()
+    assert store.seen(["guid:1"]) is None
+    with store.transaction():
+        store.save_validators("http://x/feed", "x", Validators(etag='"e1"'))
+    assert store.validators("http://x/feed").etag == '"e1"'

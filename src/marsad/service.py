@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from marsad import views
 from marsad.errors import StoreError
 from marsad.search.related import coverage_version
-from marsad.store import Store, open_store, store_exists
+from marsad.store import Store, change_listener, open_store, store_exists
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -84,6 +84,8 @@ class ReadService:
         self._local = threading.local()
         self._readers: list[Store] = []
         self._readers_lock = threading.Lock()
+        # Asked on every request: on PostgreSQL kept by announcements, not a query each time.
+        self._changes = None if shared_store is not None else change_listener(self.db_path)
 
     def reader(self) -> Store:
         """This thread's read-only store connection."""
@@ -104,7 +106,8 @@ class ReadService:
 
     def store_version(self) -> int:
         """A number that changes with every commit to the store, by any process."""
-        return self.reader().data_version()
+        announced = None if self._changes is None else self._changes.value
+        return self.reader().data_version() if announced is None else announced
 
     def story_version(self, story_id: int) -> tuple[int | None, int]:
         """What a story's pages show changes with: its revision, and the articles of the
@@ -122,7 +125,7 @@ class ReadService:
         reader = self.reader()
         if self._shared is not None:  # in memory: the counter misses this process's commits
             return reader.story_revision(story_id), coverage_version(reader, story_id)
-        version = reader.data_version()
+        version = self.store_version()
         known: dict[int, _StoryVersion] = self._local.__dict__.setdefault("story_versions", {})
         held = known.get(story_id)
         if held is not None and held.data_version == version:
@@ -140,6 +143,8 @@ class ReadService:
 
     def close(self) -> None:
         """Close every connection this service opened (not a shared one)."""
+        if self._changes is not None:
+            self._changes.close()
         with self._readers_lock:
             for store in self._readers:
                 store.close()

@@ -7,6 +7,7 @@ one write at a time, and tells the response cache afterwards.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from marsad.models import RawArticle, Skipped
+from marsad.parent_watch import exit_with_parent
 from marsad.refresh import refresh_story_analysis
 from marsad.store import Store, open_store
 
@@ -64,7 +66,13 @@ class Writer:
         self._refresher: Executor = (
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-analysis")
             if self.db_path == ":memory:"
-            else ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+            else ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=get_context("spawn"),
+                # A server killed with -9 cannot stop it: it notices and exits on its own.
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
+            )
         )
         if isinstance(self._refresher, ProcessPoolExecutor):
             # Start the process (and its imports) now, not in the middle of serving pages.

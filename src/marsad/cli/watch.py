@@ -58,14 +58,13 @@ def _positive_int(text: str) -> int:
 def _open_watch_pipeline(db: str, config: str | None) -> Any:
     from marsad.pipeline import Pipeline
     from marsad.settings import load_settings
+    from marsad.store import open_store
     from marsad.store.errors import store_errors
-    from marsad.store.sources import WatchStore
-    from marsad.text.arabic import NORMALIZER_VERSION
 
     settings = load_settings(config)
     # e.g. a read-only store that needs a migration or reindex: one StoreError line
     with store_errors(db):
-        return Pipeline(WatchStore(db, normalizer_version=NORMALIZER_VERSION), settings)
+        return Pipeline(open_store(db), settings)
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -115,15 +114,14 @@ def _alerting_watcher(base: type[Any]) -> type[Any]:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     """Show per-source health from the store."""
-    from marsad.store.sources import WatchStore
-    from marsad.text.arabic import NORMALIZER_VERSION
+    from marsad.store import open_store
     from marsad.views import sources_view
     from marsad.watch.sources import load_sources
 
     if not Path(args.db).exists():
         raise MarsadError(f"{args.db}: no such store; run `marsad --db {args.db} watch` first")
     names = [s.name for s in load_sources(args.sources)] if args.sources else []
-    store = WatchStore(args.db, normalizer_version=NORMALIZER_VERSION)
+    store = open_store(args.db)
     store.refuse_writes()  # a report: it only reads
     statuses = store.source_status(names)
     rows = sources_view(store, names)["sources"]

@@ -50,9 +50,10 @@ every method says in its docstring what it returns or does. Writes run inside
   renumbered), ``finish_blocks``.
 * read_queries.py, the read side's named queries (``ReadQueries``): pages, exports,
   entity and statement lists, search counts.
-* sources.py, sources (``WatchStore``, a ``Store`` for the watcher): feed validators, seen
-  items, per-source health; watchlists.py: saved watchlists and their matches (functions
-  over a ``Store``).
+* sources.py, the watcher's sources (``WatchSources``): ``validators``,
+  ``save_validators``, ``seen``, ``mark_seen``, ``article_at``, ``record_success``,
+  ``record_error``, ``source_status``. watchlists.py: saved watchlists and their matches
+  (functions over a ``Store``).
 
 Portable SQL: the subset every store query keeps to
 -------------------------------------------------------
@@ -107,7 +108,7 @@ from pathlib import Path
 
 from marsad.store.articles import SearchRow, StoredArticle
 from marsad.store.dialect import is_postgres, sqlite_path
-from marsad.store.postgres import DatabaseError
+from marsad.store.postgres import ChangeListener, DatabaseError
 from marsad.store.store import Store
 from marsad.store.stories import StoredStory
 
@@ -134,6 +135,14 @@ def open_store(
     return Store(location, normalizer_version=normalizer_version, read_only=read_only)
 
 
+def change_listener(location: str | Path) -> ChangeListener | None:
+    """A listener that keeps the store's change counter without asking the database, where
+    asking is a round trip (PostgreSQL); None where it is a local call (SQLite's
+    ``PRAGMA data_version``)."""
+    text = str(location)
+    return ChangeListener(text) if is_postgres(text) else None
+
+
 def store_exists(location: str | Path) -> bool:
     """Whether a store is there to read: a SQLite file that exists, or any PostgreSQL URL
     (a server database is created by its administrator; opening it migrates it)."""
@@ -146,11 +155,13 @@ def store_exists(location: str | Path) -> bool:
 
 __all__ = [
     "DATABASE_ERRORS",
+    "ChangeListener",
     "DatabaseError",
     "SearchRow",
     "Store",
     "StoredArticle",
     "StoredStory",
+    "change_listener",
     "open_store",
     "store_exists",
 ]

@@ -143,8 +143,11 @@ class PostgresDialect(SqliteDialect):
 
     def after_commit(self, db: Any) -> None:
         """Bump the change counter, after the commit: a reader that sees the new number
-        also sees the data (the other order could cache old data under a new number)."""
-        db.execute("SELECT nextval('marsad_data_version')")
+        also sees the data (the other order could cache old data under a new number).
+        The new number is announced to listeners (``postgres.ChangeListener``)."""
+        db.execute(
+            "SELECT pg_notify('marsad_data_version', CAST(nextval('marsad_data_version') AS TEXT))"
+        )
 
     def insert_id(self, db: Any, sql: str, params: Sequence[Any]) -> int:
         """Run one INSERT and return the new row's id (RETURNING)."""

@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from marsad.errors import StoreError
 
+#: NOTIFY channel: every commit announces the change counter's new value on it.
+CHANGE_CHANNEL = "marsad_data_version"
+LISTEN_POLL_S = 1.0  # how often the listener looks whether it was closed
 MAX_TSVECTOR_POSITION = 16383  # PostgreSQL's cap on a lexeme position
 # ts_rank weights, in PostgreSQL's {D, C, B, A} order: stems (B) count half as much as
 # words (A), as bm25(articles_fts, 2.0, 1.0) weighs the two FTS5 columns.
@@ -703,6 +707,62 @@ class PgConnection:
     def close(self) -> None:
         """Close the connection."""
         self._conn.close()
+
+
+class ChangeListener:
+    """The store's change counter as the server announces it: no round trip to read it.
+
+    The web server asks the counter on every request (its cached pages are keyed by it).
+    A query each time makes the event loop wait for a PostgreSQL backend process, which
+    on a busy machine waits for a core: measured on 2 loaded cores, the story pages' p99
+    went from 120 to under 100 ms without it. Every commit announces the new value on
+    :data:`CHANGE_CHANNEL` (``Postgres.after_commit``); a thread here listens on its own
+    connection. An announcement arrives a moment after its commit: a request in between
+    is answered as if it had come just before the commit.
+    """
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.location = url
+        self._stop = threading.Event()
+        try:
+            self._conn = psycopg.connect(url, autocommit=True, application_name="marsad-listen")
+            self._conn.execute(f"LISTEN {CHANGE_CHANNEL}")
+            # Read after LISTEN: a commit in between is announced, none is missed.
+            row = self._conn.execute("SELECT last_value FROM marsad_data_version").fetchone()
+        except psycopg.Error as exc:
+            raise _error(exc, url) from exc
+        self._value: int | None = int(row[0]) if row else 0
+        self._thread = threading.Thread(target=self._listen, name="marsad-listen", daemon=True)
+        self._thread.start()
+
+    @property
+    def value(self) -> int | None:
+        """The counter's latest announced value; None once the connection is lost (ask
+        the store itself then)."""
+        return self._value
+
+    def _listen(self) -> None:
+        import psycopg
+
+        try:
+            while not self._stop.is_set():
+                for note in self._conn.notifies(timeout=LISTEN_POLL_S):
+                    value = int(note.payload)
+                    current = self._value
+                    if current is not None and value > current:
+                        self._value = value
+        except (psycopg.Error, ValueError):
+            pass
+        finally:
+            self._value = None
+            self._conn.close()
+
+    def close(self) -> None:
+        """Stop listening (within :data:`LISTEN_POLL_S`)."""
+        self._stop.set()
+        self._thread.join(timeout=2 * LISTEN_POLL_S)
 
 
 def translate_ddl(script: str) -> str:

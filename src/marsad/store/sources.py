@@ -9,10 +9,12 @@ is registered, in order):
   re-published item is not fetched again but an edited one is;
 * ``watch_sources``: per source, last success, last error, consecutive errors.
 
-Crash safety: the watcher writes validators and seen rows in the same transaction as the
-articles they led to. :class:`WatchStore` makes that possible without changing the
-pipeline: its transactions nest, so the pipeline's own ``transaction()`` blocks join the
-watcher's outer one and everything commits (or vanishes) together.
+:class:`WatchSources` is one mixin of the composed :class:`~marsad.store.store.Store`, like
+every other concern: the watcher needs no store class of its own. Crash safety: the
+watcher writes validators and seen rows in the same transaction as the articles they led
+to; ``Store.transaction()`` blocks nest (:class:`~marsad.store.core.StoreCore`), so the
+pipeline's own blocks join the watcher's outer one and everything commits (or vanishes)
+together.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from marsad.errors import StoreError
-from marsad.store.store import Store
+from marsad.store.articles import ArticlesAndSearch
+from marsad.store.core import StoreCore
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +75,10 @@ def write_error(path: str, exc: sqlite3.Error) -> StoreError:
     )
 
 
-class WatchStore(Store):
-    """A :class:`Store` with the watcher's tables and nesting transactions."""
+class WatchSources(ArticlesAndSearch):
+    """Mixin of :class:`marsad.store.store.Store`: the watcher's tables (feed validators,
+    seen items, source health). Over the articles' mixin: a seen item's article is found
+    by its canonical URL."""
 
     # -- feeds --------------------------------------------------------------------------
     def validators(self, url: str) -> Validators:
@@ -151,7 +156,7 @@ class WatchStore(Store):
         return source_status(self, names)
 
 
-def source_status(store: Store, names: Iterable[str] = ()) -> list[SourceStatus]:
+def source_status(store: StoreCore, names: Iterable[str] = ()) -> list[SourceStatus]:
     """Health of every source polled so far, plus any of ``names`` never polled."""
     rows = {
         str(r[0]): r

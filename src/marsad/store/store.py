@@ -3,8 +3,9 @@
 The concerns (see :mod:`marsad.store` for the API of each): articles and search
 (articles.py), stories and threads (stories.py, redirects.py), entities and statements
 (entities.py), summaries and analyses (analyses.py), the writers' clustering state
-(state.py) and the read side's queries (read_queries.py), each a mixin over
-:class:`~marsad.store.core.StoreCore` (connection, transactions, migrations, meta).
+(state.py), the watcher's sources (sources.py) and the read side's queries
+(read_queries.py), each a mixin over :class:`~marsad.store.core.StoreCore` (connection,
+transactions, migrations, meta).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from marsad.store.entities import EntitiesAndStatements
 from marsad.store.extractions import StoredExtractions
 from marsad.store.read_queries import ReadQueries
 from marsad.store.redirects import StoryRedirects
+from marsad.store.sources import WatchSources
 from marsad.store.state import WriterState
 from marsad.store.stories import StoriesAndThreads
 from marsad.writes import ArticleWrite, RecordWriteError
@@ -27,6 +29,7 @@ from marsad.writes import ArticleWrite, RecordWriteError
 
 class Store(
     BulkBlocks,  # over the two below
+    WatchSources,  # builds on ArticlesAndSearch
     ArticlesAndSearch,
     StoriesAndThreads,
     EntitiesAndStatements,

@@ -35,8 +35,9 @@ from marsad.ingest.urls import canonical_url
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline
 from marsad.refresh import refresh_analyses
+from marsad.store import Store
 from marsad.store.errors import store_errors
-from marsad.store.sources import Validators, WatchStore
+from marsad.store.sources import Validators
 from marsad.watch.feeds import FeedItem, parse_feed
 from marsad.watch.fetch import Fetcher, FetchError, FetchLimits
 from marsad.watch.pages import extract_article
@@ -99,7 +100,7 @@ def _stderr(line: str) -> None:
 
 
 class Watcher:
-    """Polls sources into a pipeline whose store is a :class:`WatchStore`."""
+    """Polls sources into a pipeline, keeping feed state in the pipeline's store."""
 
     def __init__(
         self,
@@ -112,10 +113,8 @@ class Watcher:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if not isinstance(pipeline.store, WatchStore):
-            raise TypeError("Watcher needs a Pipeline over a WatchStore (nesting transactions)")
         self.pipeline = pipeline
-        self.store: WatchStore = pipeline.store
+        self.store: Store = pipeline.store
         self.sources = list(sources)
         self.settings = settings or WatchSettings()
         self.fetcher = fetcher or Fetcher(self.settings.limits)
