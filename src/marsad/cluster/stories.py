@@ -71,6 +71,12 @@ _EPOCH = datetime(2000, 1, 1)
 # lowered B-cubed F1 (scripts/tune_story_merge.py: 0.6 0.825 -> 0.819; with the instance
 # guard, 0.55 0.844 -> 0.828).
 MERGE_THRESHOLD = 0.5
+# Speed floors of the learned decisions, below any pair they accept on the July dev gold, so
+# they skip work without changing a decision there: the lowest hand score of a candidate the
+# join model accepted was 0.177; the lowest body cosine of a story pair the merge model
+# rated 0.1 or more was 0.12 (stale norms make this prefilter's cosine approximate).
+JOIN_HAND_FLOOR = 0.1
+MERGE_BODY_FLOOR = 0.1
 WRITER_IDLE_S = 900.0  # a writer silent this long (killed, or idle) holds no stories back
 
 
@@ -1043,9 +1049,14 @@ class StoryClusterer:
     def _score(self, when: datetime, vectors: _DocVectors, story: _Story) -> float:
         model = self._learned_join()
         learning = model is not None or self.on_features is not None
-        features = self._features(when, vectors, story, numbers=learning)
+        # A candidate the hand score rates this low is never joined by the model: skip the
+        # costly conflict features (they were half the clustering time).
+        floor = JOIN_HAND_FLOOR if model is not None and self.on_features is None else 0.0
+        features = self._features(when, vectors, story, numbers=learning, floor=floor)
         if self.on_features is not None:
             self.on_features(story.story_id, features)
+        if model is not None and features[-1] < floor:
+            return 0.0
         score = features[-1] if model is None else model.probability(features)
         # Checked only where it decides something: a score that could join.
         if score >= self._join_cutoff() and self._other_instance(vectors, story):
@@ -1070,10 +1081,17 @@ class StoryClusterer:
         return bool(mine) and bool(_place_conflict(mine, _places(sums)))
 
     def _features(
-        self, when: datetime, vectors: _DocVectors, story: _Story, *, numbers: bool
+        self,
+        when: datetime,
+        vectors: _DocVectors,
+        story: _Story,
+        *,
+        numbers: bool,
+        floor: float = 0.0,
     ) -> tuple[float, ...]:
         """The pair features of :data:`FEATURES` (the last is the hand-weighted score); the
-        number agreement only when ``numbers`` (the hand-weighted score does not use it)."""
+        number agreement and conflicts only when ``numbers`` and the hand-weighted score
+        reaches ``floor`` (the hand-weighted score does not use them)."""
         settings = self.settings
         if self._doc_count > 2 * story.norm_docs + 500:
             self._refresh(story, vectors.idf)
@@ -1095,7 +1113,7 @@ class StoryClusterer:
         # day (royal receptions, daily briefings) keeps ageing and stops swallowing events.
         gap_days = abs(_days(when) - story.day_sum / story.size)
         hand = total / weight_sum * math.pow(0.5, gap_days / settings.half_life_days)
-        if numbers:
+        if numbers and hand >= floor:
             matched, conflicting = _number_agreement(names_query, story.names.sums)
             conflicts = self._conflicts(vectors, story)
             # Same kind, another place: a fire in Jeddah is not the fire in Al-Kharj.
@@ -1178,10 +1196,15 @@ class StoryClusterer:
             return story
         if story.size > _FULL_REFRESH_EVERY and story.size % _FULL_REFRESH_EVERY:
             return story
-        mine = self._weighted(story, known_idf)
+        mine: tuple[Vector, Vector, Vector] | None = None
         best: _Story | None = None
         best_score = 0.0
         for other in self._merge_candidates(story, min_size):
+            if model is not None and not recording:
+                if self._rough_body_cosine(story, other, known_idf) < MERGE_BODY_FLOOR:
+                    continue  # IDF-weighting every term of both stories is the costly part
+            if mine is None:
+                mine = self._weighted(story, known_idf)
             theirs = self._weighted(other, known_idf)
             # Recurring and template news never merges across instances, whatever the score.
             if _stories_conflict(story, mine, other, theirs):
@@ -1225,6 +1248,23 @@ class StoryClusterer:
             settings.max_candidates, eligible, key=lambda story_id: (-hits[story_id], story_id)
         )
         return [self._stories[story_id] for story_id in ranked]
+
+    def _rough_body_cosine(self, first: _Story, second: _Story, known_idf: Vector) -> float:
+        """Body-centroid cosine with the current IDF on the shared terms only and the norms
+        of each story's last refresh: cheap, and close enough to screen merge candidates."""
+        norms = first.body.norm * second.body.norm
+        if not norms:
+            return 0.0
+        small, large = sorted((first.body.sums, second.body.sums), key=len)
+        dot = 0.0
+        for term, value in small.items():
+            other = large.get(term)
+            if other is not None:
+                idf = known_idf.get(term)
+                if idf is None:
+                    idf = known_idf[term] = self._term_idf(term)
+                dot += value * other * idf * idf
+        return dot / norms
 
     def _weighted(self, story: _Story, known_idf: Vector) -> tuple[Vector, Vector, Vector]:
         """The story's body, title and names centroids weighted by the current IDF."""
