@@ -27,7 +27,6 @@ from marsad.cluster.stories import (
     ClusterSettings,
     shipped_join_model,
     shipped_merge_model,
-    two_stage_settings,
 )
 from marsad.cluster.threads import ThreadSettings
 from marsad.errors import ConfigError
@@ -41,7 +40,7 @@ class Settings:
 
     dedup_threshold: float = 0.7  # see dedup.minhash for why copies score this low
     num_perm: int = 64
-    cluster: ClusterSettings = field(default_factory=two_stage_settings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
     threads: ThreadSettings = field(default_factory=ThreadSettings)
     batch_size: int = 500  # articles per transaction: the most a killed run can lose
     summary_sentences: int = 5

@@ -90,23 +90,23 @@ def without_names(settings: Settings) -> Settings:
 
 def variants(settings: Settings) -> list[tuple[str, Settings]]:
     """The other configurations ``--compare`` scores beside ``settings``, with row names:
-    without the name features; with the story merge switched the other way; and the other
-    join decision (hand-weighted or learned)."""
+    without the name features; the two learned stages (join, then merge) and the learned
+    join alone, or, when ``settings`` already use the learned join, without its merge and
+    with the hand-weighted join."""
     cluster = settings.cluster
     rows = [("marsad-without-names", without_names(settings))]
-    if cluster.merge_model is not None or cluster.merge_threshold is not None:
-        off = dataclasses.replace(cluster, merge_model=None, merge_threshold=None)
-        rows.append(("marsad-without-merge", dataclasses.replace(settings, cluster=off)))
-    else:
-        on = dataclasses.replace(cluster, merge_model=shipped_merge_model())
-        rows.append(("marsad-with-learned-merge", dataclasses.replace(settings, cluster=on)))
-    if cluster.join_model is not None:
-        hand = dataclasses.replace(cluster, join_model=None, merge_model=None)
-        name = "marsad-hand-join(no merge)"
-    else:
-        hand = dataclasses.replace(cluster, join_model=shipped_join_model())
-        name = "marsad-learned-join"
-    rows.append((name, dataclasses.replace(settings, cluster=hand)))
+    if cluster.join_model is None:
+        both = dataclasses.replace(
+            cluster, join_model=shipped_join_model(), merge_model=shipped_merge_model()
+        )
+        alone = dataclasses.replace(cluster, join_model=shipped_join_model())
+        rows.append(("marsad-learned-join+merge", dataclasses.replace(settings, cluster=both)))
+        rows.append(("marsad-learned-join", dataclasses.replace(settings, cluster=alone)))
+        return rows
+    off = dataclasses.replace(cluster, merge_model=None, merge_threshold=None)
+    hand = dataclasses.replace(cluster, join_model=None, merge_model=None)
+    rows.append(("marsad-without-merge", dataclasses.replace(settings, cluster=off)))
+    rows.append(("marsad-hand-join(no merge)", dataclasses.replace(settings, cluster=hand)))
     return rows
 
 
