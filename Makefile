@@ -138,8 +138,12 @@ train-ner: $(STAMP)
 
 # The learned join decision of story clustering, fit on the July dev gold (both label files)
 # by cross-validation by day; writes the shipped model (about 10 minutes).
+# Stage 1 (the learned join), then stage 2 (the learned merge over stage 1's stories); each
+# prints its report (July dev gold only, cross-validated by day), kept beside the dev gold.
 train-stories: $(STAMP) $(STORY_DEV)
 	$(BIN)/python scripts/train_story_join.py $(STORY_DEV) -o src/marsad/data/story_join.json
+	$(BIN)/python scripts/train_story_merge.py $(STORY_DEV) -o src/marsad/data/story_merge.json \
+	  | tee evaluation/stories_dev/story_merge_report.txt
 
 clean:
 	rm -rf $(VENV) demo.db build .pytest_cache .mypy_cache .ruff_cache

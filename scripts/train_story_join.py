@@ -72,7 +72,7 @@ class Decision:
 
 def prepare(gold_path: Path) -> list[Item]:
     articles, gold = load_gold(gold_path)
-    settings = Settings()
+    settings = Settings(cluster=ClusterSettings())  # never the shipped models being trained
     now = datetime(2000, 1, 1)
     items = []
     for key, raw in enumerate(sorted(articles, key=lambda a: (a.date or now, a.origin))):
@@ -90,7 +90,7 @@ def replay(
     on_assign: Callable[[Item, int], None] | None = None,
 ) -> dict[str, int]:
     """Cluster the pool as ingest does (copies follow their original); id -> story."""
-    settings = Settings()
+    settings = Settings(cluster=ClusterSettings())  # never the shipped models being trained
     duplicates = DuplicateIndex(threshold=settings.dedup_threshold, num_perm=settings.num_perm)
     story_of: dict[int, int] = {}
     for item in items:
@@ -162,7 +162,10 @@ class _ByDay(StoryClusterer):
     def __init__(self, models: dict[str, JoinModel], threshold: float) -> None:
         super().__init__(ClusterSettings(join_model=None))
         self._models = models
-        self._join_threshold = threshold
+        self._threshold = threshold
+
+    def _join_cutoff(self) -> float:
+        return self._threshold
 
     def _score(self, when: datetime, vectors: object, story: object) -> float:
         features = self._features(when, vectors, story, numbers=True)  # type: ignore[arg-type]

@@ -95,7 +95,7 @@ def pairs(path: Path) -> None:
 
     def record(self: Any, story: Any, known: Any) -> Any:
         mine = self._weighted(story, known)
-        for other in self._merge_candidates(story):
+        for other in self._merge_candidates(story, self.settings.merge_min_size):
             theirs = self._weighted(other, known)
             if story_clusterer._stories_conflict(story, mine, other, theirs):
                 continue

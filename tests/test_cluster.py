@@ -335,9 +335,10 @@ def test_a_join_model_decides_and_the_hook_sees_every_candidate(docs: list[Clust
         n = len(FEATURES)
         return JoinModel((0.0,) * n, bias, (0.0,) * n, (1.0,) * n, threshold=0.5)
 
-    never = StoryClusterer(ClusterSettings(join_model=model(-10.0)))
+    # model_min_docs=0: the model decides from the first article (no warm-up).
+    never = StoryClusterer(ClusterSettings(join_model=model(-10.0), model_min_docs=0))
     assert len({never.assign(doc).story for doc in docs}) == len(docs)
-    always = StoryClusterer(ClusterSettings(join_model=model(10.0)))
+    always = StoryClusterer(ClusterSettings(join_model=model(10.0), model_min_docs=0))
     seen: list[tuple[int, tuple[float, ...]]] = []
     always.on_features = lambda story, features: seen.append((story, features))
     stories = [always.assign(doc) for doc in docs]
@@ -346,6 +347,20 @@ def test_a_join_model_decides_and_the_hook_sees_every_candidate(docs: list[Clust
     assert sum(a.is_new for a in stories) < sum(
         a.is_new for a in map(StoryClusterer(ClusterSettings(join_model=None)).assign, docs)
     )
+
+
+def test_the_hand_rule_decides_until_the_idf_statistics_are_warm(docs: list[ClusterDoc]) -> None:
+    def never() -> JoinModel:
+        n = len(FEATURES)
+        return JoinModel((0.0,) * n, -10.0, (0.0,) * n, (1.0,) * n, threshold=0.5)
+
+    hand = [a.story for a in map(StoryClusterer(ClusterSettings()).assign, docs)]
+    young = StoryClusterer(ClusterSettings(join_model=never(), model_min_docs=len(docs) + 1))
+    assert [young.assign(doc).story for doc in docs] == hand
+    assert len(set(hand)) < len(docs)  # the hand rule joins some: the check can fail
+    warm = StoryClusterer(ClusterSettings(join_model=never(), model_min_docs=2))
+    stories = [warm.assign(doc).story for doc in docs]
+    assert len(set(stories)) > len(set(hand))  # once warm, the model (joining none) decides
 
 
 def _title_places(title: str) -> dict[str, set[int]]:

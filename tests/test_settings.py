@@ -81,8 +81,8 @@ def test_the_readme_table_names_real_keys() -> None:
         data: dict[str, object] = {name: getattr(Settings(), name)} if not section else {}
         if section:
             data = {section: {name: getattr(getattr(Settings(), section), name)}}
-        if name == "join_model":
-            data = {"cluster": {"join_model": "none"}}
+        if name in ("join_model", "merge_model"):  # models are set by name
+            data = {"cluster": {name: "none"}}
         assert settings_from(data) == Settings(), key  # a real key, and its default listed
 
 

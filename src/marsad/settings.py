@@ -12,6 +12,7 @@ the key, never silently ignored (a misspelt knob would otherwise look like no ef
     [cluster]
     join_threshold = 0.25
     join_model = "shipped"   # the learned join decision; "none" for the hand-weighted one
+    merge_model = "shipped"  # the learned story merge; "none" for none (or merge_threshold)
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from marsad.cluster.stories import ClusterSettings, shipped_join_model
+from marsad.cluster.stories import (
+    ClusterSettings,
+    shipped_join_model,
+    shipped_merge_model,
+)
 from marsad.cluster.threads import ThreadSettings
 from marsad.errors import ConfigError
 
@@ -104,12 +109,14 @@ def _overlay(section: _Section, data: dict[str, Any], where: str, prefix: str) -
             listed = ", ".join(sorted(prefix + k for k in known))
             raise ConfigError(f"{where}: unknown key {name!r}; known keys here: {listed}")
         current = getattr(section, key)
-        if is_dataclass(current):
+        if name == "cluster.join_model":  # a model is a dataclass, but set by name
+            changes[key] = _join_model(value, where)
+        elif name == "cluster.merge_model":
+            changes[key] = _merge_model(value, where)
+        elif is_dataclass(current):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: {name} must be a table ([{name}]), got {value!r}")
             changes[key] = _overlay(current, value, where, name + ".")
-        elif name == "cluster.join_model":
-            changes[key] = _join_model(value, where)
         else:
             changes[key] = _typed(current, value, name, where)
     return replace(section, **changes)
@@ -138,3 +145,11 @@ def _join_model(value: object, where: str) -> object:
     if value == "none":
         return None
     raise ConfigError(f'{where}: cluster.join_model must be "shipped" or "none", got {value!r}')
+
+
+def _merge_model(value: object, where: str) -> object:
+    if value == "shipped":
+        return shipped_merge_model()
+    if value == "none":
+        return None
+    raise ConfigError(f'{where}: cluster.merge_model must be "shipped" or "none", got {value!r}')

@@ -28,6 +28,12 @@ active stories that grew side by side on one event can be merged (``merge_thresh
 decision is a value (:class:`StoryMerge`, :meth:`StoryClusterer.take_merges`) that the
 pipeline applies to the store, where the merged story's id redirects.
 
+Two learned stages are available (:func:`two_stage_settings`, not the default): the learned join
+(:class:`JoinModel`, precise, so one event often grows as several stories side by side),
+then the learned merge (:class:`MergeModel`) of two such stories, found through the index
+within the window, when a logistic regression over story-pair features says they are one
+event.
+
 IDF is time-local: document frequencies of the ``idf_days`` up to each article's date,
 counted as articles arrive, smoothed. Memory is bounded by
 the window: stories not updated within ``window_days`` are dropped from memory, and the
@@ -60,10 +66,17 @@ _STATE_VERSION = 3  # 3: time-local IDF (counts per day)
 LEAD_TERMS = 40  # body stems, from the start, whose bigrams become name keys
 DATE_LEAD_CHARS = 300  # body characters, from the start, searched for the day of the event
 _EPOCH = datetime(2000, 1, 1)
-# Centroid similarity that merges two stories when merges are switched on. Off by default:
-# on the July dev gold every threshold tried lowered B-cubed F1 (clusterer-only screen,
-# scripts/tune_story_merge.py: 0.6 0.825 -> 0.819; with the instance guard, 0.55 0.844 -> 0.828).
+# Centroid similarity that merges two stories under the hand rule (``merge_threshold``). The
+# learned merge (``merge_model``) replaced it: on the July dev gold every threshold tried
+# lowered B-cubed F1 (scripts/tune_story_merge.py: 0.6 0.825 -> 0.819; with the instance
+# guard, 0.55 0.844 -> 0.828).
 MERGE_THRESHOLD = 0.5
+# Speed floors of the learned decisions, below any pair they accept on the July dev gold, so
+# they skip work without changing a decision there: the lowest hand score of a candidate the
+# join model accepted was 0.177; the lowest body cosine of a story pair the merge model
+# rated 0.1 or more was 0.12 (stale norms make this prefilter's cosine approximate).
+JOIN_HAND_FLOOR = 0.1
+MERGE_BODY_FLOOR = 0.1
 WRITER_IDLE_S = 900.0  # a writer silent this long (killed, or idle) holds no stories back
 
 
@@ -135,12 +148,74 @@ class JoinModel:
         )
 
     def probability(self, features: Sequence[float]) -> float:
-        z = self.bias
-        for value, weight, mean, scale in zip(
-            features, self.weights, self.means, self.scales, strict=True
-        ):
-            z += weight * (value - mean) / scale
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+        return _logistic(self.bias, features, self.weights, self.means, self.scales)
+
+
+MERGE_FEATURES = (
+    "body",  # cosine of the two stories' body centroids
+    "title",  # cosine of their title centroids
+    "title_body",  # one story's titles against the other's bodies (the larger way round)
+    "names",  # cosine of their name keys (stem bigrams, "number noun" pairs)
+    "shared_top",  # share of the ten heaviest terms of each that the other also has at its top
+    "numbers_match",  # "number noun" keys of the smaller story that the larger also has
+    "numbers_conflict",  # nouns the larger story counts with another number
+    "title_novel",  # share of the smaller story's title weight the larger never used
+    "gap_mean",  # days between the two stories' mean dates
+    "span_gap",  # days between their time spans (0 when they overlap)
+    "log_small",  # log(1 + articles) of the smaller story
+    "log_large",  # log(1 + articles) of the larger story
+    "hand_score",  # the hand-weighted centroid similarity (``merge_threshold``'s score)
+)
+
+
+@dataclass(frozen=True)
+class MergeModel:
+    """Logistic regression over :data:`MERGE_FEATURES`: the probability that two active
+    stories report one event. Trained by ``scripts/train_story_merge.py`` on the July gold
+    over the stories the learned join leaves (it joins little: an event grows as several
+    stories side by side)."""
+
+    weights: tuple[float, ...]
+    bias: float
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    threshold: float
+    min_size: int = 1  # articles both stories need before a merge is considered
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> MergeModel:
+        if tuple(raw["features"]) != MERGE_FEATURES:
+            raise ValueError("the merge model was trained on other features; retrain it")
+        return cls(
+            tuple(float(w) for w in raw["weights"]),
+            float(raw["bias"]),
+            tuple(float(m) for m in raw["means"]),
+            tuple(float(v) for v in raw["scales"]),
+            float(raw["threshold"]),
+            int(raw.get("merge_min_size", 1)),
+        )
+
+    def probability(self, features: Sequence[float]) -> float:
+        return _logistic(self.bias, features, self.weights, self.means, self.scales)
+
+
+def _logistic(
+    bias: float,
+    features: Sequence[float],
+    weights: Sequence[float],
+    means: Sequence[float],
+    scales: Sequence[float],
+) -> float:
+    z = bias
+    for value, weight, mean, scale in zip(features, weights, means, scales, strict=True):
+        z += weight * (value - mean) / scale
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+@functools.cache
+def shipped_merge_model() -> MergeModel:
+    """The merge model trained on the July dev gold (``make train-stories``)."""
+    return MergeModel.from_json(load_json("story_merge.json"))
 
 
 @functools.cache
@@ -190,10 +265,17 @@ class ClusterSettings:
         merge_min_size: both stories need this many articles before a merge is considered.
         merge_gap_days: the two stories' time spans must overlap or lie this close.
         join_model: a learned join decision (:class:`JoinModel`) over the pair features,
-            e.g. :func:`shipped_join_model`; None (the default): the hand-weighted score
-            above and ``join_threshold``. The learned one is not the default: it wins on the
-            July dev gold by cross-validation but not on the August validation gold, and it
-            joins too little on small inputs (see ``marsad eval stories --compare``).
+            e.g. :func:`shipped_join_model`; None: the hand-weighted score above and
+            ``join_threshold``. Alone it is precise but joins too little (an event with many
+            outlets grows as several stories side by side), hence ``merge_model``.
+        merge_model: a learned merge decision (:class:`MergeModel`) over story-pair
+            features (:data:`MERGE_FEATURES`), in place of ``merge_threshold``: two active
+            stories found through the index merge when its probability clears the model's
+            threshold and they conflict on neither place nor day. None: no learned merge.
+            :func:`two_stage_settings` pairs the two learned models (not the default).
+        model_min_docs: the join model decides only once the IDF statistics (the
+            ``idf_days`` window) count this many documents; before, the hand-weighted rule
+            does (a small or young input is unlike the stream the model learned from).
     """
 
     window_days: float = 3.0
@@ -215,6 +297,18 @@ class ClusterSettings:
     merge_threshold: float | None = None
     merge_min_size: int = 2
     merge_gap_days: float = 1.0
+    merge_model: MergeModel | None = None
+    model_min_docs: int = 1000
+
+
+def two_stage_settings() -> ClusterSettings:
+    """The learned join (precise) then the learned merge of the stories it grew side by
+    side. July dev gold, cross-validated by day, clusterer with dedup
+    (``scripts/train_story_merge.py``): hand rule 0.841, learned join 0.870, both 0.890
+    B-cubed F1. Not the pipeline's default: it clusters at about half the hand rule's speed
+    (5,000 SaudiNewsNet articles, ``bench --no-extract``: 83 against 130 articles/s at load
+    5), and on the August validation gold it scores 0.805 against 0.832."""
+    return ClusterSettings(join_model=shipped_join_model(), merge_model=shipped_merge_model())
 
 
 @dataclass(frozen=True)
@@ -505,10 +599,11 @@ class StoryClusterer:
         self.writer = ""
         self._clocks: dict[str, tuple[datetime, float]] = {}
         self._fresh_run = False
-        model = self.settings.join_model
-        self._join_threshold = self.settings.join_threshold if model is None else model.threshold
         # Told the features of every candidate scored (training data for the join model).
         self.on_features: Callable[[int, tuple[float, ...]], None] | None = None
+        # Told (story, candidate, features) of every merge candidate (training data for the
+        # merge model); while set, candidates are scored even when merges are off.
+        self.on_merge_features: Callable[[int, int, tuple[float, ...]], None] | None = None
         # What changed since take_changes(): a writer saves only this with each batch.
         self._changed_stories: set[int] = set()
         self._forgotten: set[int] = set()
@@ -541,7 +636,7 @@ class StoryClusterer:
         self._advance_clock(doc.when)
         vectors = self._vectorize(doc)
         best_story, best_score = self._best_story(doc.when, vectors)
-        if best_story is not None and best_score >= self._join_threshold:
+        if best_story is not None and best_score >= self._join_cutoff():
             self._absorb(best_story, doc.when, vectors)
             home = self._merge_if_same_event(best_story, vectors.idf)
             return Assignment(home.story_id, False, best_score, vectors.units[0])
@@ -581,7 +676,7 @@ class StoryClusterer:
         # _vectorize counted the document into the IDF statistics (scored as assign would
         # score it): take it back out.
         self._count(_day(doc.when), set(doc.stems) | set(doc.title_stems), -1)
-        if best_story is None or best_score < self._join_threshold:
+        if best_story is None or best_score < self._join_cutoff():
             return Assignment(-1, True, best_score, vectors.units[0])
         return Assignment(best_story.story_id, False, best_score, vectors.units[0])
 
@@ -938,15 +1033,35 @@ class StoryClusterer:
         )
         return [stories[story_id] for story_id in ranked]
 
-    def _score(self, when: datetime, vectors: _DocVectors, story: _Story) -> float:
+    def _learned_join(self) -> JoinModel | None:
+        """The join model when it decides: once the IDF statistics hold ``model_min_docs``
+        documents. Its features (IDF-weighted cosines, story sizes) were learned on a
+        stream of thousands of articles; on a young or small input they lie outside what
+        it saw (the 46-article demo gold: 0.98 with the hand rule, 0.77 with the model)."""
         model = self.settings.join_model
+        if model is None or self._doc_count < self.settings.model_min_docs:
+            return None
+        return model
+
+    def _join_cutoff(self) -> float:
+        """The score that joins: the model's threshold when it decides, else the hand rule's."""
+        model = self._learned_join()
+        return self.settings.join_threshold if model is None else model.threshold
+
+    def _score(self, when: datetime, vectors: _DocVectors, story: _Story) -> float:
+        model = self._learned_join()
         learning = model is not None or self.on_features is not None
-        features = self._features(when, vectors, story, numbers=learning)
+        # A candidate the hand score rates this low is never joined by the model: skip the
+        # costly conflict features (they were half the clustering time).
+        floor = JOIN_HAND_FLOOR if model is not None and self.on_features is None else 0.0
+        features = self._features(when, vectors, story, numbers=learning, floor=floor)
         if self.on_features is not None:
             self.on_features(story.story_id, features)
+        if model is not None and features[-1] < floor:
+            return 0.0
         score = features[-1] if model is None else model.probability(features)
         # Checked only where it decides something: a score that could join.
-        if score >= self._join_threshold and self._other_instance(vectors, story):
+        if score >= self._join_cutoff() and self._other_instance(vectors, story):
             score *= self.settings.instance_factor
         return score
 
@@ -968,10 +1083,17 @@ class StoryClusterer:
         return bool(mine) and bool(_place_conflict(mine, _places(sums)))
 
     def _features(
-        self, when: datetime, vectors: _DocVectors, story: _Story, *, numbers: bool
+        self,
+        when: datetime,
+        vectors: _DocVectors,
+        story: _Story,
+        *,
+        numbers: bool,
+        floor: float = 0.0,
     ) -> tuple[float, ...]:
         """The pair features of :data:`FEATURES` (the last is the hand-weighted score); the
-        number agreement only when ``numbers`` (the hand-weighted score does not use it)."""
+        number agreement and conflicts only when ``numbers`` and the hand-weighted score
+        reaches ``floor`` (the hand-weighted score does not use them)."""
         settings = self.settings
         if self._doc_count > 2 * story.norm_docs + 500:
             self._refresh(story, vectors.idf)
@@ -993,7 +1115,7 @@ class StoryClusterer:
         # day (royal receptions, daily briefings) keeps ageing and stops swallowing events.
         gap_days = abs(_days(when) - story.day_sum / story.size)
         hand = total / weight_sum * math.pow(0.5, gap_days / settings.half_life_days)
-        if numbers:
+        if numbers and hand >= floor:
             matched, conflicting = _number_agreement(names_query, story.names.sums)
             conflicts = self._conflicts(vectors, story)
             # Same kind, another place: a fire in Jeddah is not the fire in Al-Kharj.
@@ -1067,30 +1189,50 @@ class StoryClusterer:
         scan of all stories.
         """
         settings = self.settings
-        if settings.merge_threshold is None or story.size < settings.merge_min_size:
+        model = settings.merge_model
+        recording = self.on_merge_features is not None
+        if model is None and settings.merge_threshold is None and not recording:
+            return story
+        min_size = settings.merge_min_size if model is None else model.min_size
+        if story.size < min_size:
             return story
         if story.size > _FULL_REFRESH_EVERY and story.size % _FULL_REFRESH_EVERY:
             return story
-        mine = self._weighted(story, known_idf)
+        mine: tuple[Vector, Vector, Vector] | None = None
         best: _Story | None = None
         best_score = 0.0
-        for other in self._merge_candidates(story):
+        for other in self._merge_candidates(story, min_size):
+            # IDF-weighting every term of both stories is the costly part: screen first.
+            screening = model is not None and not recording
+            if screening and self._rough_body_cosine(story, other, known_idf) < MERGE_BODY_FLOOR:
+                continue
+            if mine is None:
+                mine = self._weighted(story, known_idf)
             theirs = self._weighted(other, known_idf)
+            # Recurring and template news never merges across instances, whatever the score.
             if _stories_conflict(story, mine, other, theirs):
                 continue
-            score = self._story_similarity(mine, theirs)
+            hand = self._story_similarity(mine, theirs)
+            if model is None and not recording:
+                score = hand
+            else:
+                features = _merge_features(story, mine, other, theirs, hand)
+                if self.on_merge_features is not None:
+                    self.on_merge_features(story.story_id, other.story_id, features)
+                score = hand if model is None else model.probability(features)
             if score > best_score:
                 best, best_score = other, score
-        if best is None or best_score < settings.merge_threshold:
+        threshold = settings.merge_threshold if model is None else model.threshold
+        if best is None or threshold is None or best_score < threshold:
             return story
         into, merged = sorted((story, best), key=lambda one: (-one.size, one.story_id))
         self._fold(into, merged, known_idf)
         self._merges.append(StoryMerge(into.story_id, merged.story_id, best_score))
         return into
 
-    def _merge_candidates(self, story: _Story) -> list[_Story]:
-        """Active stories of merge size sharing ``story``'s index terms whose time spans
-        overlap it (within ``merge_gap_days``), most shared terms first."""
+    def _merge_candidates(self, story: _Story, min_size: int) -> list[_Story]:
+        """Active stories of ``min_size`` articles or more sharing ``story``'s index terms
+        whose time spans overlap it (within ``merge_gap_days``), most shared terms first."""
         settings = self.settings
         hits: Counter[int] = Counter()
         for term in self._indexed.get(story.story_id, ()):
@@ -1101,7 +1243,7 @@ class StoryClusterer:
         eligible = [
             story_id
             for story_id in hits
-            if self._stories[story_id].size >= settings.merge_min_size
+            if self._stories[story_id].size >= min_size
             and (self._stories[story_id].first or story.last) - gap <= story.last
             and first - gap <= self._stories[story_id].last
         ]
@@ -1109,6 +1251,23 @@ class StoryClusterer:
             settings.max_candidates, eligible, key=lambda story_id: (-hits[story_id], story_id)
         )
         return [self._stories[story_id] for story_id in ranked]
+
+    def _rough_body_cosine(self, first: _Story, second: _Story, known_idf: Vector) -> float:
+        """Body-centroid cosine with the current IDF on the shared terms only and the norms
+        of each story's last refresh: cheap, and close enough to screen merge candidates."""
+        norms = first.body.norm * second.body.norm
+        if not norms:
+            return 0.0
+        small, large = sorted((first.body.sums, second.body.sums), key=len)
+        dot = 0.0
+        for term, value in small.items():
+            other = large.get(term)
+            if other is not None:
+                idf = known_idf.get(term)
+                if idf is None:
+                    idf = known_idf[term] = self._term_idf(term)
+                dot += value * other * idf * idf
+        return dot / norms
 
     def _weighted(self, story: _Story, known_idf: Vector) -> tuple[Vector, Vector, Vector]:
         """The story's body, title and names centroids weighted by the current IDF."""
@@ -1245,6 +1404,46 @@ def _number_agreement(query: Vector, story_names: Vector) -> tuple[float, float]
     return matched, conflicting
 
 
+def _merge_features(
+    first: _Story,
+    first_weights: tuple[Vector, Vector, Vector],
+    second: _Story,
+    second_weights: tuple[Vector, Vector, Vector],
+    hand: float,
+) -> tuple[float, ...]:
+    """The story-pair features of :data:`MERGE_FEATURES` (centroids weighted by the
+    current IDF; ``hand`` is their hand-weighted similarity)."""
+    if (first.size, second.story_id) > (second.size, first.story_id):
+        first, first_weights, second, second_weights = second, second_weights, first, first_weights
+    small_body, small_title, small_names = first_weights
+    large_body, large_title, large_names = second_weights
+    small_top = set(_top(small_body, 10))
+    large_top = set(_top(large_body, 10))
+    shared_top = len(small_top & large_top) / max(1, min(len(small_top), len(large_top)))
+    matched, conflicting = _number_agreement(small_names, large_names)
+    title_weight = sum(w * w for w in small_title.values())
+    novel = sum(
+        w * w for t, w in small_title.items() if t not in large_title and t not in large_body
+    )
+    small_first, large_first = first.first or first.last, second.first or second.last
+    span_gap = max(0.0, _days(max(small_first, large_first)) - _days(min(first.last, second.last)))
+    return (
+        _cosine(small_body, large_body),
+        _cosine(small_title, large_title),
+        max(_cosine(small_title, large_body), _cosine(large_title, small_body)),
+        _cosine(small_names, large_names),
+        shared_top,
+        matched,
+        conflicting,
+        novel / title_weight if title_weight else 0.0,
+        abs(first.day_sum / first.size - second.day_sum / second.size),
+        span_gap,
+        math.log1p(first.size),
+        math.log1p(second.size),
+        hand,
+    )
+
+
 def _days_conflict(days: Iterable[int], story_days: Counter[int]) -> bool:
     """Both sides name the day of their event and never the same day: two market sessions,
     two match days, two weather reports."""
@@ -1302,13 +1501,16 @@ def cluster_all(
 
 __all__ = [
     "FEATURES",
+    "MERGE_FEATURES",
     "Assignment",
     "ClusterDoc",
     "ClusterSettings",
     "JoinModel",
+    "MergeModel",
     "StoryClusterer",
     "StoryMerge",
     "cluster_all",
     "make_cluster_doc",
     "make_cluster_doc_from_tokens",
+    "two_stage_settings",
 ]

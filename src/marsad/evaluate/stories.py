@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from marsad.cluster.stories import MERGE_THRESHOLD, shipped_join_model
+from marsad.cluster.stories import shipped_join_model, shipped_merge_model
 from marsad.evaluate.baselines import (
     AGGLOMERATIVE_DISTANCE,
     AGGLOMERATIVE_SWEEP,
@@ -88,15 +88,26 @@ def without_names(settings: Settings) -> Settings:
     )
 
 
-def toggle_merge(settings: Settings) -> tuple[str, Settings]:
-    """The pipeline with story merges switched the other way, and that row's name."""
+def variants(settings: Settings) -> list[tuple[str, Settings]]:
+    """The other configurations ``--compare`` scores beside ``settings``, with row names:
+    without the name features; the two learned stages (join, then merge) and the learned
+    join alone, or, when ``settings`` already use the learned join, without its merge and
+    with the hand-weighted join."""
     cluster = settings.cluster
-    merging = cluster.merge_threshold is None
-    name = "marsad-with-merge" if merging else "marsad-without-merge"
-    threshold = MERGE_THRESHOLD if merging else None
-    return name, dataclasses.replace(
-        settings, cluster=dataclasses.replace(cluster, merge_threshold=threshold)
-    )
+    rows = [("marsad-without-names", without_names(settings))]
+    if cluster.join_model is None:
+        both = dataclasses.replace(
+            cluster, join_model=shipped_join_model(), merge_model=shipped_merge_model()
+        )
+        alone = dataclasses.replace(cluster, join_model=shipped_join_model())
+        rows.append(("marsad-learned-join+merge", dataclasses.replace(settings, cluster=both)))
+        rows.append(("marsad-learned-join", dataclasses.replace(settings, cluster=alone)))
+        return rows
+    off = dataclasses.replace(cluster, merge_model=None, merge_threshold=None)
+    hand = dataclasses.replace(cluster, join_model=None, merge_model=None)
+    rows.append(("marsad-without-merge", dataclasses.replace(settings, cluster=off)))
+    rows.append(("marsad-hand-join(no merge)", dataclasses.replace(settings, cluster=hand)))
+    return rows
 
 
 def load_gold(path: Path) -> tuple[list[RawArticle], dict[str, str]]:
@@ -186,22 +197,10 @@ def evaluate_stories(
     ]
     if compare:
         rows = [("marsad", marsad, seconds)]
-        started = time.perf_counter()
-        no_names = _scores(
-            predict_stories(articles, settings=without_names(settings)).stories, gold
-        )
-        rows.append(("marsad-without-names", no_names, time.perf_counter() - started))
-        started = time.perf_counter()
-        merge_name, merge_settings = toggle_merge(settings)
-        merge_scores = _scores(predict_stories(articles, settings=merge_settings).stories, gold)
-        rows.append((merge_name, merge_scores, time.perf_counter() - started))
-        started = time.perf_counter()
-        learned = dataclasses.replace(
-            settings,
-            cluster=dataclasses.replace(settings.cluster, join_model=shipped_join_model()),
-        )
-        learned_scores = _scores(predict_stories(articles, settings=learned).stories, gold)
-        rows.append(("marsad-learned-join", learned_scores, time.perf_counter() - started))
+        for name, variant in variants(settings):
+            started = time.perf_counter()
+            scores = _scores(predict_stories(articles, settings=variant).stories, gold)
+            rows.append((name, scores, time.perf_counter() - started))
         started = time.perf_counter()
         agglo = agglomerative_baseline(articles)
         rows.append(
