@@ -82,3 +82,10 @@ def test_acronym_expansion_is_the_phrase_most_bracketed_uses_share() -> None:
     assert "إعادة البناء" not in pairs
     # Two uses after the expansion are not evidence.
     assert "أوجا" not in dict(mine_aliases(texts[1:]))
+
+
+def test_a_surname_that_is_also_a_title_still_names_its_person() -> None:
+    # «السيد» alone after «محمد السيد» is his surname; after نائب it is part of a title.
+    assert same_entity("محمد السيد", "السيد")
+    assert not same_entity("نائب الرئيس", "الرئيس")
+    assert not same_entity("مساعد وزير الدفاع", "وزير الدفاع")

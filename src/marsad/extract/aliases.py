@@ -724,9 +724,12 @@ def same_entity(a: str, b: str) -> bool:
         # An institution's last word is no surname (وكالة الأنباء السعودية), and a person's
         # party is not the person (حزب رجب طيب أردوغان); حزب العمال الكردستاني keeps its name.
         return False
-    if is_role_word(short_words[0]):
-        # A title is no surname: مساعد وزير الدفاع is not وزير الدفاع, nor حزب الرئيس التركي
-        # the president.
+    if is_role_word(short_words[0]) and (
+        len(short_words) > 1 or is_role_word(full_words[-len(short_words) - 1])
+    ):
+        # A title is no surname: مساعد وزير الدفاع is not وزير الدفاع, nor نائب الرئيس the
+        # president; a one-word surname that is also a title after a given name (محمد السيد)
+        # still is one.
         return False
     if _names_institution(short_words) and is_role_word(full_words[0]):
         return False  # رئيس الاتحاد الدولي لكرة القدم is a person, not the federation
