@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -133,8 +134,14 @@ def test_stories_reject_bad_parameters(client: TestClient, params: dict[str, Any
 
 def test_story_detail_is_the_story_view(client: TestClient, demo_db: str) -> None:
     story_id = client.get("/api/v1/stories", params={"limit": 1}).json()["stories"][0]["id"]
-    data = client.get(f"/api/v1/stories/{story_id}").json()
     store = Store(demo_db, normalizer_version=NORMALIZER_VERSION)
+    # The server's refresher may commit the story's analysis meanwhile; on PostgreSQL the
+    # server hears of a commit a moment after it (ChangeListener): the page catches up.
+    deadline = time.monotonic() + 10
+    while (data := client.get(f"/api/v1/stories/{story_id}").json()) != story_view(
+        store, story_id
+    ) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert data == story_view(store, story_id)
     assert {"summary", "articles", "duplicate_copies"} <= set(data)
 
