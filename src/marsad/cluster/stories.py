@@ -125,9 +125,9 @@ FEATURES = (
 
 
 @dataclass(frozen=True)
-class JoinModel:
-    """Logistic regression over :data:`FEATURES`: the probability that an article belongs
-    to a candidate story. Trained by ``scripts/train_story_join.py`` on the July gold."""
+class PairModel:
+    """A logistic regression over a fixed list of pair features, fit by a training script
+    and shipped as JSON: the learned join and the learned merge share it."""
 
     weights: tuple[float, ...]
     bias: float
@@ -135,11 +135,13 @@ class JoinModel:
     scales: tuple[float, ...]
     threshold: float
 
-    @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> JoinModel:
-        if tuple(raw["features"]) != FEATURES:
-            raise ValueError("the join model was trained on other features; retrain it")
-        return cls(
+    @staticmethod
+    def _fields(
+        raw: dict[str, Any], features: tuple[str, ...], what: str
+    ) -> tuple[tuple[float, ...], float, tuple[float, ...], tuple[float, ...], float]:
+        if tuple(raw["features"]) != features:
+            raise ValueError(f"the {what} model was trained on other features; retrain it")
+        return (
             tuple(float(w) for w in raw["weights"]),
             float(raw["bias"]),
             tuple(float(m) for m in raw["means"]),
@@ -149,6 +151,16 @@ class JoinModel:
 
     def probability(self, features: Sequence[float]) -> float:
         return _logistic(self.bias, features, self.weights, self.means, self.scales)
+
+
+@dataclass(frozen=True)
+class JoinModel(PairModel):
+    """The probability that an article belongs to a candidate story, over :data:`FEATURES`.
+    Trained by ``scripts/train_story_join.py`` on the July gold."""
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> JoinModel:
+        return cls(*cls._fields(raw, FEATURES, "join"))
 
 
 MERGE_FEATURES = (
@@ -169,34 +181,17 @@ MERGE_FEATURES = (
 
 
 @dataclass(frozen=True)
-class MergeModel:
-    """Logistic regression over :data:`MERGE_FEATURES`: the probability that two active
-    stories report one event. Trained by ``scripts/train_story_merge.py`` on the July gold
+class MergeModel(PairModel):
+    """The probability that two active stories report one event, over
+    :data:`MERGE_FEATURES`. Trained by ``scripts/train_story_merge.py`` on the July gold
     over the stories the learned join leaves (it joins little: an event grows as several
     stories side by side)."""
 
-    weights: tuple[float, ...]
-    bias: float
-    means: tuple[float, ...]
-    scales: tuple[float, ...]
-    threshold: float
     min_size: int = 1  # articles both stories need before a merge is considered
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> MergeModel:
-        if tuple(raw["features"]) != MERGE_FEATURES:
-            raise ValueError("the merge model was trained on other features; retrain it")
-        return cls(
-            tuple(float(w) for w in raw["weights"]),
-            float(raw["bias"]),
-            tuple(float(m) for m in raw["means"]),
-            tuple(float(v) for v in raw["scales"]),
-            float(raw["threshold"]),
-            int(raw.get("merge_min_size", 1)),
-        )
-
-    def probability(self, features: Sequence[float]) -> float:
-        return _logistic(self.bias, features, self.weights, self.means, self.scales)
+        return cls(*cls._fields(raw, MERGE_FEATURES, "merge"), int(raw.get("merge_min_size", 1)))
 
 
 def _logistic(
