@@ -28,6 +28,7 @@ from fixtures.watch.loopback import Item, Route, invented_article, rss, serving
 from marsad.evaluate.metrics import pairwise
 from marsad.store import open_store
 from marsad.store.dialect import is_postgres
+from processes import alive, descendants
 
 SNN = SHARED / "data" / "saudinewsnet" / "saudinewsnet.jsonl.gz"
 N_STORIES = 2400  # five batches: the worker process runs, and can be left behind
@@ -179,33 +180,6 @@ def test_watch_survives_sigkill(tmp_path: Path, new_store_url: Callable[[str], s
         assert (lost, duplicated) == (0, 0)
 
 
-def _descendants(pid: int) -> set[int]:
-    """Every live process below ``pid`` (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def _grouping(db: Path | str) -> dict[str, str]:
     with sqlite3.connect(db) as con:
         return {str(i): str(s) for i, s in con.execute("SELECT ext_id, story_id FROM articles")}
@@ -239,7 +213,7 @@ def test_killed_ingest_resumes_to_the_same_stories(tmp_path: Path) -> None:
             points.append(f"{delay:.1f}s (done)")
             continue
         except subprocess.TimeoutExpired:
-            below = _descendants(process.pid)
+            below = descendants(process.pid)
             process.send_signal(signal.SIGKILL)
             process.wait()
             points.append(f"{delay:.1f}s ({len(below)} below)")
@@ -247,10 +221,10 @@ def test_killed_ingest_resumes_to_the_same_stories(tmp_path: Path) -> None:
         # starting (marsad.parent_watch: its initializer no longer waits for the ingest
         # stages' imports, which took seconds under CI load and left it behind here).
         for _ in range(50):
-            if not any(_alive(pid) for pid in below):
+            if not any(alive(pid) for pid in below):
                 break
             time.sleep(0.1)
-        left_behind |= {pid for pid in below if _alive(pid)}
+        left_behind |= {pid for pid in below if alive(pid)}
     for pid in left_behind:
         os.kill(pid, signal.SIGKILL)
     final = subprocess.run(command, capture_output=True, text=True, timeout=FINAL_TIMEOUT_S * 3)

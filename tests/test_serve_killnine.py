@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from marsad.store import open_store
+from processes import alive, descendants
 
 pytestmark = [
     pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals"),
@@ -25,32 +26,6 @@ pytestmark = [
 
 START_TIMEOUT_S = 120  # importing the app on a loaded machine
 EXIT_TIMEOUT_S = 10  # parent_watch checks every second; generous for a loaded machine
-
-
-def _children(pid: int) -> set[int]:
-    """Every live process below ``pid`` (from /proc)."""
-    below: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            below.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in below.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_killed_server_leaves_no_refresher_behind(tmp_path: Path) -> None:
@@ -68,7 +43,7 @@ def test_killed_server_leaves_no_refresher_behind(tmp_path: Path) -> None:
         assert "serving" in server.stdout.readline()  # the app, and its writer, are up
         deadline = time.monotonic() + START_TIMEOUT_S
         while not below and time.monotonic() < deadline:
-            below = _children(server.pid)  # the refresher is spawned by the writer
+            below = descendants(server.pid)  # the refresher is spawned by the writer
             time.sleep(0.1)
         assert below, "the server started no refresher process"
         time.sleep(1.5)  # past the refresher's start-up: it is waiting for work
@@ -76,9 +51,9 @@ def test_killed_server_leaves_no_refresher_behind(tmp_path: Path) -> None:
         server.send_signal(signal.SIGKILL)
         server.wait()
     deadline = time.monotonic() + EXIT_TIMEOUT_S
-    while any(_alive(pid) for pid in below) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in below) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = {pid for pid in below if _alive(pid)}
+    left = {pid for pid in below if alive(pid)}
     for pid in left:  # do not leave them to the next test either
         os.kill(pid, signal.SIGKILL)
     assert left == set(), f"{len(left)} of {len(below)} processes outlived the killed server"
