@@ -354,8 +354,10 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     kept: list[re.Match[str]] = []
     first = _skip_media_phrase(matches)
     first = _after_issuer(words, first, lex)
-    if first < len(matches) and (
-        fold(words[first]) in STOPWORDS or split_proclitics(fold(words[first])) in STOPWORDS
+    if (
+        first < len(matches)
+        and (fold(words[first]) in STOPWORDS or split_proclitics(fold(words[first])) in STOPWORDS)
+        and not _is_partitive(words, first)
     ):
         # وأضاف لم يسبق أن، وأضاف فهذا المكان ...: no subject, the clause starts early
         return start, start, start
@@ -421,6 +423,19 @@ def _is_accusative(doc: _Text, start: int, end: int) -> bool:
         return False
     following = doc.orig(end) if end < len(doc.folded) else len(doc.original)
     return _ACCUSATIVE_TANWEEN in doc.original[doc.orig(start) : following]
+
+
+_PARTITIVES = frozenset(fold(w) for w in ("أحد", "إحدى"))  # one of: أحد المحققين
+
+
+def _is_partitive(words: Sequence[str], index: int) -> bool:
+    """``أحد المحققين``: one of a definite plural is a speaker, though أحد is a stopword."""
+    following = _next(words, index)
+    return (
+        words[index] in _PARTITIVES
+        and following.startswith("ال")
+        and following.endswith(("ين", "ون", "ات", "اء"))
+    )
 
 
 def _is_addressee(word: str) -> bool:
@@ -1648,7 +1663,7 @@ def _name_run(
             _word_kind(words[end]) != "ordinary"
             or (
                 end == first + 1
-                and (_is_family_name(words[end]) or strong)
+                and (_is_family_name(words[end]) or strong or _takes_family(words, first))
                 and _may_continue_name(words[end])
             )
             or (_is_written_ali(written, end) and _may_continue_name(_next(words, end)))
@@ -1657,6 +1672,21 @@ def _name_run(
         else:
             break
     return end
+
+
+def _takes_family(words: Sequence[str], first: int) -> bool:
+    """An indefinite word that is no common noun (فايز) before a definite one (الأحمدي): an
+    indefinite noun takes no definite adjective, so the definite word is the family name.
+    Titles (الروسي) and roles stay out through :func:`_may_continue_name`."""
+    opener, following = words[first], _next(words, first)
+    return (
+        not opener.startswith("ال")
+        and _word_kind(opener) != "ordinary"
+        and following.startswith("ال")
+        and not is_role_word(following)
+        # seen after a given name at least once: الإرهابي, an adjective, never is
+        and (_word_kind(following) != "ordinary" or _name_evidence().get(following, (0,) * 3)[2] > 0)
+    )
 
 
 def _continues_after_connector(word: str) -> bool:
@@ -2160,9 +2190,14 @@ def _named_by_bare_head(
     ):
         return None
     lex = _lexicon()
+    plurals = {word + suffix for suffix in ("ين", "ون")}  # المحقق -> أحد المحققين
     for mention in reversed(history):
         earlier = [w.strip(_TRIM) for w in fold(mention.resolved).split()]
-        if mention.unresolved or len(earlier) < 2:
+        if mention.unresolved or not earlier:
+            continue
+        if earlier == [head] or _is_partitive(earlier, 0) and earlier[1] in plurals:
+            return mention  # رأى مختصون ... وأفاد المختصون: the same group said it before
+        if len(earlier) < 2:
             continue
         if earlier[0] == word:
             return mention
@@ -2295,7 +2330,10 @@ def _repeated_description(phrase: str, history: list[_Mention]) -> _Mention | No
     """
     if len(phrase.split()) < 2:
         return None
-    inside = is_role_word(phrase.split()[0])  # مدير عام الجمرك after "فلان" مدير عام الجمرك
+    first = phrase.split()[0]
+    # مدير عام الجمرك after "فلان" مدير عام الجمرك; an organisation named in full (هيئة
+    # الاتصالات وتقنية المعلومات) names itself wherever else it was mentioned
+    inside = is_role_word(first) and first not in _lexicon().org_heads
     for mention in reversed(history):
         if mention.unresolved:
             continue

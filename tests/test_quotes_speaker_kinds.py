@@ -1,0 +1,50 @@
+"""Tests for the speaker error kinds counted on speakers_train half A (issue 19): a name cut
+short, a partitive speaker, nominal back-references to the entity named earlier, and an
+organisation named in full that names itself. Sentences are invented, not taken from any
+evaluation set."""
+
+from __future__ import annotations
+
+from marsad.extract.quotes import extract_statements, split_speaker
+
+
+def test_definite_word_after_an_unknown_given_name_is_the_family_name() -> None:
+    # An indefinite noun takes no definite adjective: الأحمدي is فايز's family name.
+    name, title, description = split_speaker("فايز الأحمدي نائب رئيس الاتحاد السعودي لكرة السلة")
+    assert name == "فايز الأحمدي"
+    assert title == ""
+    assert description == "نائب رئيس الاتحاد السعودي لكرة السلة"
+
+
+def test_one_of_a_plural_speaks_and_the_definite_singular_refers_back_to_him() -> None:
+    text = (
+        'وقال أحد المحققين لدى الادعاء العام: "علينا أن نثبت الواقعة بالأدلة الكاملة". '
+        "وأوضح المحقق أن الأمر يتطلب محاضر التنصت الخاصة بالوكالة."
+    )
+    first, second = extract_statements(text)
+    assert first.speaker_resolved == "أحد المحققين لدى الادعاء العام"
+    assert second.speaker == "المحقق"
+    assert second.speaker_resolved == first.speaker_resolved
+
+
+def test_definite_plural_refers_back_to_the_indefinite_group_named_before() -> None:
+    text = (
+        "ورأى مختصون أن القرار صائب تماما في هذا الوقت من العام. "
+        "وأفاد المختصون بأن الهيئة لا تحتاج إلى الضغط على الشركات."
+    )
+    first, second = extract_statements(text)
+    assert first.speaker_resolved == "مختصون"
+    assert second.speaker_resolved == "مختصون"
+
+
+def test_organisation_named_in_full_is_not_a_later_piece_of_an_earlier_phrase() -> None:
+    # طالب (an act verb) records a long phrase that contains the organisation's name; the
+    # organisation, named in full later, still names itself.
+    text = (
+        "أمام ذلك طالب عدد من المستهلكين الشركات بضرورة الاستجابة لقرار هيئة الاتصالات وتقنية "
+        "المعلومات حيال خفض أسعار المكالمات داخل الشبكة، بعد أن قصرت شركتان تطبيق القرار على "
+        "باقات محددة. وكانت هيئة الاتصالات وتقنية المعلومات قد أكدت في بيان سابق أن هناك "
+        "ارتباطا بين الأسعار والتكلفة."
+    )
+    statements = extract_statements(text)
+    assert statements[-1].speaker_resolved == "هيئة الاتصالات وتقنية المعلومات"
