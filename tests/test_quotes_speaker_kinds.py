@@ -48,3 +48,40 @@ def test_organisation_named_in_full_is_not_a_later_piece_of_an_earlier_phrase() 
     )
     statements = extract_statements(text)
     assert statements[-1].speaker_resolved == "هيئة الاتصالات وتقنية المعلومات"
+
+
+def test_the_speakers_own_verb_ends_the_speaker() -> None:
+    text = (
+        "وتستهدف العمليات القبض على المسلحين أحياء للحصول على المعلومات.\n"
+        'ووفقا لمصادر أمنية أكدت لـ"الوطن" أن هناك مئات من المسلحين تم القبض عليهم خلال '
+        "الأيام الماضية، وهو ما أثار الرعب في صفوفهم."
+    )
+    statements = extract_statements(text)
+    assert statements
+    assert all(s.speaker_resolved == "مصادر أمنية" for s in statements)
+
+
+def test_a_quoted_one_word_name_ends_at_its_closing_mark() -> None:
+    text = 'وكشف "ويكيليكس" مطلع الشهر الجاري أن الوكالة مهتمة بالسياسة النقدية للبلاد.'
+    (statement,) = extract_statements(text)
+    assert statement.speaker_resolved == "ويكيليكس"
+
+
+def test_an_adverb_between_a_role_and_its_holder_keeps_the_name() -> None:
+    text = (
+        "واعتبر مدير التخطيط العمراني في أمانة المنطقة سابقًا المهندس سامي الخالد، أن هذه "
+        "الخطوة كانت ضرورية جدا للمدينة."
+    )
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "سامي الخالد"
+    assert statement.speaker_title.endswith("المهندس")
+    assert statement.speaker_title.startswith("مدير التخطيط العمراني")
+
+
+def test_a_poll_speaks_for_whoever_conducted_it() -> None:
+    text = (
+        "وأظهر استطلاع أجرته رويترز لآراء عشرين محللا في شؤون النفط أن الإنتاج سيرتفع خلال "
+        "العام المقبل."
+    )
+    (statement,) = extract_statements(text)
+    assert statement.speaker_resolved == "رويترز"

@@ -364,14 +364,19 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     for index, match in enumerate(matches[first:], first):
         raw = match.group()
         named = raw.startswith("(") and bool(kept) and _bare(kept[-1].group()) in lex.org_heads
+        if _role_then_name(words, index, kept, lex):
+            kept.append(match)
+            continue
         if (raw.startswith(("-", "(", 'ل"')) and not named) or _is_break(words, index, lex.breaks):
             break
         if kept and words[index].endswith("ين") and _is_addressee(words[index]):
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
         if kept and _is_accusative(doc, start + match.start(), start + match.end()):
             break  # توقعت الأرصاد هطولاً: an accusative word is the object, never the subject
+        if kept and _is_cue_word(words[index]):
+            break  # ووفقا لمصادر أمنية أكدت: the speaker's own verb follows the speaker
         kept.append(match)
-        if raw.endswith(("-", ")")):
+        if raw.endswith(("-", ")")) or (index == first and _closes_quoted_name(raw)):
             break
     if not kept or kept[0].group().startswith(","):
         return start, start, start  # a comma right after the cue opens an adverbial
@@ -423,6 +428,31 @@ def _is_accusative(doc: _Text, start: int, end: int) -> bool:
         return False
     following = doc.orig(end) if end < len(doc.folded) else len(doc.original)
     return _ACCUSATIVE_TANWEEN in doc.original[doc.orig(start) : following]
+
+
+def _role_then_name(words: list[str], index: int, kept: list[re.Match[str]], lex: _Lexicon) -> bool:
+    """An adverb between a role and the honorific opening its holder's name (مدير التخطيط
+    سابقا المهندس فلان): the name still belongs to the speaker."""
+    return (
+        bool(kept)
+        and words[index] in lex.breaks
+        and index + 2 < len(words)
+        and words[index + 1] in lex.honorifics
+        and (is_role_word(_bare(kept[0].group())) or _bare(kept[0].group()) in lex.descriptors)
+    )
+
+
+def _is_cue_word(word: str) -> bool:
+    """A cue verb or participle standing as a whole word (أكدت، مشيرا); بين, also a
+    preposition, is none here (لجنة الصداقة بين البلدين)."""
+    cue = _lexicon().cue_re.fullmatch(word)
+    return cue is not None and cue.group("cue") is not None and word not in _PREPOSITION_CUES
+
+
+def _closes_quoted_name(word: str) -> bool:
+    """A one-word name in quotes ("ويكيليكس"): the name ends with its closing mark, whatever
+    follows (a time: مطلع تموز)."""
+    return len(word) > 2 and word[0] in _CLOSING and word.rstrip(",.:;").endswith(_CLOSING[word[0]])
 
 
 _PARTITIVES = frozenset(fold(w) for w in ("أحد", "إحدى"))  # one of: أحد المحققين
@@ -509,6 +539,13 @@ def _after_issuer(words: list[str], first: int, lex: _Lexicon) -> int:
         and words[first + 2] in lex.issued_by
     ):
         return first + 3
+    if (
+        first + 2 < len(words)
+        and words[first] in lex.documents
+        and not words[first].startswith("ال")
+        and words[first + 1] in lex.issued_by
+    ):
+        return first + 2  # استطلاع أجرته رويترز: an indefinite noun's relative clause has no التي
     return first
 
 
