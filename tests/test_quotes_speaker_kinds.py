@@ -85,3 +85,17 @@ def test_a_poll_speaks_for_whoever_conducted_it() -> None:
     )
     (statement,) = extract_statements(text)
     assert statement.speaker_resolved == "رويترز"
+
+
+def test_a_statement_about_a_titled_person_is_not_his() -> None:
+    # The prince is spoken about (عن): the participle's subject is not him.
+    text = "وتحدث الوزير عن الأمير سلطان بن سلمان، مؤكدا أنه قدم الكثير للسياحة في البلاد."
+    assert all(s.speaker_resolved != "سلطان بن سلمان" for s in extract_statements(text))
+
+
+def test_a_titled_person_who_spoke_before_still_continues() -> None:
+    text = (
+        "واعتبر الشيخ عبدالعزيز الفوزان أن القرار صائب، وأكد أنه سيخدم المواطنين كثيرا في "
+        "المستقبل."
+    )
+    assert [s.speaker_resolved for s in extract_statements(text)] == ["عبدالعزيز الفوزان"] * 2

@@ -909,6 +909,8 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
     for position in range(len(words) - 2, -1, -1):  # the nearest honorific first
         if words[position] not in lex.honorifics:
             continue
+        if position and words[position - 1] in _OBJECT_PREPOSITIONS:
+            continue  # تحدث الوزير عن الأمير فلان، مؤكدا: a statement about him, not his
         found = find_personal_name(words[position : position + 5])
         if found is None or found[0] != 1:
             continue
@@ -921,6 +923,10 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
         phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
         return _Mention(phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase))
     return None
+
+
+# Prepositions before a person make him the one spoken of or to (عن، مع، إلى), never the speaker
+_OBJECT_PREPOSITIONS = frozenset(fold(w) for w in ("عن", "مع", "على", "إلى", "من", "حول", "بحق"))
 
 
 def _agreeing_antecedent(verb: str, history: list[_Mention]) -> _Mention | None:
