@@ -99,3 +99,20 @@ def test_a_titled_person_who_spoke_before_still_continues() -> None:
         "المستقبل."
     )
     assert [s.speaker_resolved for s in extract_statements(text)] == ["عبدالعزيز الفوزان"] * 2
+
+
+def test_the_report_speaks_for_the_speaker_who_presented_it_as_his() -> None:
+    text = (
+        "وأوضحت المؤسسة العامة للتأمينات الاجتماعية في تقريرها السنوي أن الاستثمارات ارتفعت "
+        "كثيرا.\nوأشار التقرير إلى أن عدد المشتركين تجاوز تسعة ملايين مشترك."
+    )
+    statements = extract_statements(text)
+    assert statements[-1].speaker == "التقرير"
+    assert statements[-1].speaker_resolved == "المؤسسة العامة للتأمينات الاجتماعية"
+
+
+def test_a_nationality_closing_an_organisations_proper_name_is_its_description() -> None:
+    assert split_speaker("نادي بني ياس الإماراتي") == ("نادي بني ياس", "", "الإماراتي")
+    assert split_speaker("شركة هوندا موتور اليابانية") == ("شركة هوندا موتور", "", "اليابانية")
+    # after common nouns only, the nationality tells which ministry: it stays in the name
+    assert split_speaker("وزارة الصحة السعودية") == ("وزارة الصحة السعودية", "", "")

@@ -1958,7 +1958,7 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     written = resolved.split()
     lex = _lexicon()
     if written and fold(written[0]).strip(_TRIM) in lex.org_heads | lex.places_named:
-        return resolved, "", ""  # هيئة الإذاعة البريطانية «بي بي سي»: an organisation
+        return _organisation_name(written)  # هيئة الإذاعة البريطانية «بي بي سي»
     best: tuple[_Rank, int, int] | None = None
     first = 0
     # Names never cross a comma: each comma segment is searched on its own.
@@ -1982,6 +1982,24 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     title = " ".join(written[:start]).strip(_TRIM)
     description = " ".join(written[end:]).strip(_TRIM)
     return name, title, description
+
+
+def _organisation_name(written: list[str]) -> tuple[str, str, str]:
+    """``(name, "", description)`` of an organisation phrase: nationality adjectives closing a
+    proper name (نادي بني ياس الإماراتي، شركة هوندا اليابانية) describe it; after common
+    nouns only (وزارة الصحة السعودية) they tell which ministry, so they stay in the name."""
+    folded = [fold(w).strip(_TRIM) for w in written]
+    end = len(folded)
+    while end > 2 and folded[end - 1].startswith("ال") and _is_nationality(folded[end - 1]):
+        end -= 1
+    proper = any(not w.startswith("ال") for w in folded[1:end])  # بني ياس، هوندا، أنباء فارس
+    if end == len(folded) or not proper:
+        return " ".join(written), "", ""
+    return " ".join(written[:end]).strip(_TRIM), "", " ".join(written[end:]).strip(_TRIM)
+
+
+def _is_nationality(word: str) -> bool:
+    return is_title_word(word) and not is_role_word(word)
 
 
 @lru_cache(maxsize=1)
@@ -2353,6 +2371,9 @@ def _issuer_phrase(rest: str, lex: _Lexicon) -> str:
     return " ".join(words[skip:])
 
 
+MAX_OWNER_GAP = 40  # characters after a speaker searched for his document (في تقريرها)
+
+
 def _document_issuer(doc: _Text, noun: str, history: list[_Mention]) -> _Mention | None:
     """A document alone (الدراسة): the issuer named with it before (الدراسة التي أجرتها
     مؤسسة X); for البيان else the latest speaker; None when there is none."""
@@ -2360,6 +2381,15 @@ def _document_issuer(doc: _Text, noun: str, history: list[_Mention]) -> _Mention
         before = fold(doc.original[max(0, mention.start - 40) : mention.start]).split()
         if noun in before[-4:-2]:
             return mention
+    if noun.startswith("ال"):
+        # وأوضحت المؤسسة في تقريرها ... وأشار التقرير: the speaker's own document
+        owned = {noun[2:] + suffix for suffix in ("ه", "ها", "هم")}
+        for mention in reversed(history):
+            after = fold(doc.original[mention.end : mention.end + MAX_OWNER_GAP]).split()[:4]
+            if mention.end > mention.start and any(
+                split_proclitics(w.strip(_TRIM)) in owned or w.strip(_TRIM) in owned for w in after
+            ):
+                return mention
     if history and noun == "البيان":  # وقال البيان: the statement of the latest speaker
         return history[-1]
     return None
