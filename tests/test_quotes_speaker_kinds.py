@@ -116,3 +116,12 @@ def test_a_nationality_closing_an_organisations_proper_name_is_its_description()
     assert split_speaker("شركة هوندا موتور اليابانية") == ("شركة هوندا موتور", "", "اليابانية")
     # after common nouns only, the nationality tells which ministry: it stays in the name
     assert split_speaker("وزارة الصحة السعودية") == ("وزارة الصحة السعودية", "", "")
+
+
+def test_an_indefinite_word_closing_the_phrase_ends_a_name_of_two_words() -> None:
+    text = "اعلن رئيس منظمة الطاقة الذرية الايرانية علي اكبر صالحي ان روسيا ستبني محطتين جديدتين."
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "علي اكبر صالحي"
+    assert statement.speaker_title == "رئيس منظمة الطاقة الذرية الايرانية"
+    # the one spoken to is no part of the name
+    assert split_speaker("محمد علي لرويترز")[0] != "محمد علي لرويترز"

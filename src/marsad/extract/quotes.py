@@ -1978,10 +1978,24 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     if best is None:
         return resolved, "", ""  # an organisation or a description: it stays whole
     _, start, end = best
+    if end == len(written) - 1 and end - start >= 2 and _closes_name(fold(written[end]).strip(_TRIM)):
+        end += 1  # علي أكبر صالحي: an indefinite word closing the phrase ends the name
     name = " ".join(written[start:end]).strip(_TRIM)
     title = " ".join(written[:start]).strip(_TRIM)
     description = " ".join(written[end:]).strip(_TRIM)
     return name, title, description
+
+
+def _closes_name(word: str) -> bool:
+    """A last word that may end a name of two words or more: indefinite, no stopword, title,
+    role or descriptor, no preposition on a common word (لرويترز، بالمنطقة)."""
+    return (
+        len(word) > 2
+        and not word.startswith("ال")
+        and _may_continue_name(word)
+        and not _is_addressee(word)
+        and not (word[0] in "بل" and _word_kind(word) == "ordinary")
+    )
 
 
 def _organisation_name(written: list[str]) -> tuple[str, str, str]:
