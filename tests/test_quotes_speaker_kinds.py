@@ -125,3 +125,14 @@ def test_an_indefinite_word_closing_the_phrase_ends_a_name_of_two_words() -> Non
     assert statement.speaker_title == "رئيس منظمة الطاقة الذرية الايرانية"
     # the one spoken to is no part of the name
     assert split_speaker("محمد علي لرويترز")[0] != "محمد علي لرويترز"
+
+
+def test_a_noun_with_a_possessive_pronoun_is_no_new_speaker() -> None:
+    # شركته: "his company" (ة written ت before the pronoun) belongs to the speaker
+    text = (
+        "وأوضح حسان قباني أن القرار لا يلزم الشركات بخفض الأسعار، لافتا إلى أن شركته أقرت "
+        "تخفيض المكالمات لكي تدخل في المنافسة."
+    )
+    statements = extract_statements(text)
+    assert statements
+    assert all(s.speaker_resolved == "حسان قباني" for s in statements)

@@ -1209,6 +1209,8 @@ def _has_pronoun_on_common(word: str) -> bool:
     # مصادرنا، مراسلنا: "our" sources speak for the reporter of the clause, not for themselves
     for suffix in ("هما", "هم", "ها", "ه", "نا", "كم"):
         stem = word[: -len(suffix)]
+        if stem.endswith("ت"):
+            stem = stem[:-1] + "ه"  # شركته: the ة (folded ه) of شركة is written ت before a suffix
         if (
             word.endswith(suffix)
             and len(stem) >= 3
