@@ -95,8 +95,7 @@ def test_a_statement_about_a_titled_person_is_not_his() -> None:
 
 def test_a_titled_person_who_spoke_before_still_continues() -> None:
     text = (
-        "واعتبر الشيخ عبدالعزيز الفوزان أن القرار صائب، وأكد أنه سيخدم المواطنين كثيرا في "
-        "المستقبل."
+        "واعتبر الشيخ عبدالعزيز الفوزان أن القرار صائب، وأكد أنه سيخدم المواطنين كثيرا في المستقبل."
     )
     assert [s.speaker_resolved for s in extract_statements(text)] == ["عبدالعزيز الفوزان"] * 2
 

@@ -38,7 +38,8 @@ def main(argv: list[str]) -> int:
             for row in gold:
                 if row["article_id"] in ids:
                     out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        print(half, len(ids), "articles", sum(g["article_id"] in ids for g in gold), "statements")
+        statements = sum(g["article_id"] in ids for g in gold)
+        sys.stdout.write(f"{half} {len(ids)} articles {statements} statements\n")
     return 0
 
 

@@ -1730,7 +1730,9 @@ def _takes_family(words: Sequence[str], first: int) -> bool:
         and following.startswith("ال")
         and not is_role_word(following)
         # seen after a given name at least once: الإرهابي, an adjective, never is
-        and (_word_kind(following) != "ordinary" or _name_evidence().get(following, (0,) * 3)[2] > 0)
+        and (
+            _word_kind(following) != "ordinary" or _name_evidence().get(following, (0,) * 3)[2] > 0
+        )
     )
 
 
@@ -1980,7 +1982,11 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     if best is None:
         return resolved, "", ""  # an organisation or a description: it stays whole
     _, start, end = best
-    if end == len(written) - 1 and end - start >= 2 and _closes_name(fold(written[end]).strip(_TRIM)):
+    if (
+        end == len(written) - 1
+        and end - start >= 2
+        and _closes_name(fold(written[end]).strip(_TRIM))
+    ):
         end += 1  # علي أكبر صالحي: an indefinite word closing the phrase ends the name
     name = " ".join(written[start:end]).strip(_TRIM)
     title = " ".join(written[:start]).strip(_TRIM)
@@ -2272,7 +2278,7 @@ def _named_by_bare_head(
         earlier = [w.strip(_TRIM) for w in fold(mention.resolved).split()]
         if mention.unresolved or not earlier:
             continue
-        if earlier == [head] or _is_partitive(earlier, 0) and earlier[1] in plurals:
+        if earlier == [head] or (_is_partitive(earlier, 0) and earlier[1] in plurals):
             return mention  # رأى مختصون ... وأفاد المختصون: the same group said it before
         if len(earlier) < 2:
             continue
