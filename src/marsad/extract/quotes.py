@@ -354,22 +354,29 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     kept: list[re.Match[str]] = []
     first = _skip_media_phrase(matches)
     first = _after_issuer(words, first, lex)
-    if first < len(matches) and (
-        fold(words[first]) in STOPWORDS or split_proclitics(fold(words[first])) in STOPWORDS
+    if (
+        first < len(matches)
+        and (fold(words[first]) in STOPWORDS or split_proclitics(fold(words[first])) in STOPWORDS)
+        and not _is_partitive(words, first)
     ):
         # وأضاف لم يسبق أن، وأضاف فهذا المكان ...: no subject, the clause starts early
         return start, start, start
     for index, match in enumerate(matches[first:], first):
         raw = match.group()
         named = raw.startswith("(") and bool(kept) and _bare(kept[-1].group()) in lex.org_heads
+        if _role_then_name(words, index, kept, lex):
+            kept.append(match)
+            continue
         if (raw.startswith(("-", "(", 'ل"')) and not named) or _is_break(words, index, lex.breaks):
             break
         if kept and words[index].endswith("ين") and _is_addressee(words[index]):
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
         if kept and _is_accusative(doc, start + match.start(), start + match.end()):
             break  # توقعت الأرصاد هطولاً: an accusative word is the object, never the subject
+        if kept and _is_cue_word(words[index]):
+            break  # ووفقا لمصادر أمنية أكدت: the speaker's own verb follows the speaker
         kept.append(match)
-        if raw.endswith(("-", ")")):
+        if raw.endswith(("-", ")")) or (index == first and _closes_quoted_name(raw)):
             break
     if not kept or kept[0].group().startswith(","):
         return start, start, start  # a comma right after the cue opens an adverbial
@@ -421,6 +428,44 @@ def _is_accusative(doc: _Text, start: int, end: int) -> bool:
         return False
     following = doc.orig(end) if end < len(doc.folded) else len(doc.original)
     return _ACCUSATIVE_TANWEEN in doc.original[doc.orig(start) : following]
+
+
+def _role_then_name(words: list[str], index: int, kept: list[re.Match[str]], lex: _Lexicon) -> bool:
+    """An adverb between a role and the honorific opening its holder's name (مدير التخطيط
+    سابقا المهندس فلان): the name still belongs to the speaker."""
+    return (
+        bool(kept)
+        and words[index] in lex.breaks
+        and index + 2 < len(words)
+        and words[index + 1] in lex.honorifics
+        and (is_role_word(_bare(kept[0].group())) or _bare(kept[0].group()) in lex.descriptors)
+    )
+
+
+def _is_cue_word(word: str) -> bool:
+    """A cue verb or participle standing as a whole word (أكدت، مشيرا); بين, also a
+    preposition, is none here (لجنة الصداقة بين البلدين)."""
+    cue = _lexicon().cue_re.fullmatch(word)
+    return cue is not None and cue.group("cue") is not None and word not in _PREPOSITION_CUES
+
+
+def _closes_quoted_name(word: str) -> bool:
+    """A one-word name in quotes ("ويكيليكس"): the name ends with its closing mark, whatever
+    follows (a time: مطلع تموز)."""
+    return len(word) > 2 and word[0] in _CLOSING and word.rstrip(",.:;").endswith(_CLOSING[word[0]])
+
+
+_PARTITIVES = frozenset(fold(w) for w in ("أحد", "إحدى"))  # one of: أحد المحققين
+
+
+def _is_partitive(words: Sequence[str], index: int) -> bool:
+    """``أحد المحققين``: one of a definite plural is a speaker, though أحد is a stopword."""
+    following = _next(words, index)
+    return (
+        words[index] in _PARTITIVES
+        and following.startswith("ال")
+        and following.endswith(("ين", "ون", "ات", "اء"))
+    )
 
 
 def _is_addressee(word: str) -> bool:
@@ -494,6 +539,13 @@ def _after_issuer(words: list[str], first: int, lex: _Lexicon) -> int:
         and words[first + 2] in lex.issued_by
     ):
         return first + 3
+    if (
+        first + 2 < len(words)
+        and words[first] in lex.documents
+        and not words[first].startswith("ال")
+        and words[first + 1] in lex.issued_by
+    ):
+        return first + 2  # استطلاع أجرته رويترز: an indefinite noun's relative clause has no التي
     return first
 
 
@@ -857,6 +909,8 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
     for position in range(len(words) - 2, -1, -1):  # the nearest honorific first
         if words[position] not in lex.honorifics:
             continue
+        if position and words[position - 1] in _OBJECT_PREPOSITIONS:
+            continue  # تحدث الوزير عن الأمير فلان، مؤكدا: a statement about him, not his
         found = find_personal_name(words[position : position + 5])
         if found is None or found[0] != 1:
             continue
@@ -869,6 +923,10 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
         phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
         return _Mention(phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase))
     return None
+
+
+# Prepositions before a person make him the one spoken of or to (عن، مع، إلى), never the speaker
+_OBJECT_PREPOSITIONS = frozenset(fold(w) for w in ("عن", "مع", "على", "إلى", "من", "حول", "بحق"))
 
 
 def _agreeing_antecedent(verb: str, history: list[_Mention]) -> _Mention | None:
@@ -1151,6 +1209,8 @@ def _has_pronoun_on_common(word: str) -> bool:
     # مصادرنا، مراسلنا: "our" sources speak for the reporter of the clause, not for themselves
     for suffix in ("هما", "هم", "ها", "ه", "نا", "كم"):
         stem = word[: -len(suffix)]
+        if stem.endswith("ت"):
+            stem = stem[:-1] + "ه"  # شركته: the ة (folded ه) of شركة is written ت before a suffix
         if (
             word.endswith(suffix)
             and len(stem) >= 3
@@ -1648,7 +1708,7 @@ def _name_run(
             _word_kind(words[end]) != "ordinary"
             or (
                 end == first + 1
-                and (_is_family_name(words[end]) or strong)
+                and (_is_family_name(words[end]) or strong or _takes_family(words, first))
                 and _may_continue_name(words[end])
             )
             or (_is_written_ali(written, end) and _may_continue_name(_next(words, end)))
@@ -1657,6 +1717,23 @@ def _name_run(
         else:
             break
     return end
+
+
+def _takes_family(words: Sequence[str], first: int) -> bool:
+    """An indefinite word that is no common noun (فايز) before a definite one (الأحمدي): an
+    indefinite noun takes no definite adjective, so the definite word is the family name.
+    Titles (الروسي) and roles stay out through :func:`_may_continue_name`."""
+    opener, following = words[first], _next(words, first)
+    return (
+        not opener.startswith("ال")
+        and _word_kind(opener) != "ordinary"
+        and following.startswith("ال")
+        and not is_role_word(following)
+        # seen after a given name at least once: الإرهابي, an adjective, never is
+        and (
+            _word_kind(following) != "ordinary" or _name_evidence().get(following, (0,) * 3)[2] > 0
+        )
+    )
 
 
 def _continues_after_connector(word: str) -> bool:
@@ -1885,7 +1962,7 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     written = resolved.split()
     lex = _lexicon()
     if written and fold(written[0]).strip(_TRIM) in lex.org_heads | lex.places_named:
-        return resolved, "", ""  # هيئة الإذاعة البريطانية «بي بي سي»: an organisation
+        return _organisation_name(written)  # هيئة الإذاعة البريطانية «بي بي سي»
     best: tuple[_Rank, int, int] | None = None
     first = 0
     # Names never cross a comma: each comma segment is searched on its own.
@@ -1905,10 +1982,46 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     if best is None:
         return resolved, "", ""  # an organisation or a description: it stays whole
     _, start, end = best
+    if (
+        end == len(written) - 1
+        and end - start >= 2
+        and _closes_name(fold(written[end]).strip(_TRIM))
+    ):
+        end += 1  # علي أكبر صالحي: an indefinite word closing the phrase ends the name
     name = " ".join(written[start:end]).strip(_TRIM)
     title = " ".join(written[:start]).strip(_TRIM)
     description = " ".join(written[end:]).strip(_TRIM)
     return name, title, description
+
+
+def _closes_name(word: str) -> bool:
+    """A last word that may end a name of two words or more: indefinite, no stopword, title,
+    role or descriptor, no preposition on a common word (لرويترز، بالمنطقة)."""
+    return (
+        len(word) > 2
+        and not word.startswith("ال")
+        and _may_continue_name(word)
+        and not _is_addressee(word)
+        and not (word[0] in "بل" and _word_kind(word) == "ordinary")
+    )
+
+
+def _organisation_name(written: list[str]) -> tuple[str, str, str]:
+    """``(name, "", description)`` of an organisation phrase: nationality adjectives closing a
+    proper name (نادي بني ياس الإماراتي، شركة هوندا اليابانية) describe it; after common
+    nouns only (وزارة الصحة السعودية) they tell which ministry, so they stay in the name."""
+    folded = [fold(w).strip(_TRIM) for w in written]
+    end = len(folded)
+    while end > 2 and folded[end - 1].startswith("ال") and _is_nationality(folded[end - 1]):
+        end -= 1
+    proper = any(not w.startswith("ال") for w in folded[1:end])  # بني ياس، هوندا، أنباء فارس
+    if end == len(folded) or not proper:
+        return " ".join(written), "", ""
+    return " ".join(written[:end]).strip(_TRIM), "", " ".join(written[end:]).strip(_TRIM)
+
+
+def _is_nationality(word: str) -> bool:
+    return is_title_word(word) and not is_role_word(word)
 
 
 @lru_cache(maxsize=1)
@@ -2160,9 +2273,14 @@ def _named_by_bare_head(
     ):
         return None
     lex = _lexicon()
+    plurals = {word + suffix for suffix in ("ين", "ون")}  # المحقق -> أحد المحققين
     for mention in reversed(history):
         earlier = [w.strip(_TRIM) for w in fold(mention.resolved).split()]
-        if mention.unresolved or len(earlier) < 2:
+        if mention.unresolved or not earlier:
+            continue
+        if earlier == [head] or (_is_partitive(earlier, 0) and earlier[1] in plurals):
+            return mention  # رأى مختصون ... وأفاد المختصون: the same group said it before
+        if len(earlier) < 2:
             continue
         if earlier[0] == word:
             return mention
@@ -2275,6 +2393,9 @@ def _issuer_phrase(rest: str, lex: _Lexicon) -> str:
     return " ".join(words[skip:])
 
 
+MAX_OWNER_GAP = 40  # characters after a speaker searched for his document (في تقريرها)
+
+
 def _document_issuer(doc: _Text, noun: str, history: list[_Mention]) -> _Mention | None:
     """A document alone (الدراسة): the issuer named with it before (الدراسة التي أجرتها
     مؤسسة X); for البيان else the latest speaker; None when there is none."""
@@ -2282,6 +2403,15 @@ def _document_issuer(doc: _Text, noun: str, history: list[_Mention]) -> _Mention
         before = fold(doc.original[max(0, mention.start - 40) : mention.start]).split()
         if noun in before[-4:-2]:
             return mention
+    if noun.startswith("ال"):
+        # وأوضحت المؤسسة في تقريرها ... وأشار التقرير: the speaker's own document
+        owned = {noun[2:] + suffix for suffix in ("ه", "ها", "هم")}
+        for mention in reversed(history):
+            after = fold(doc.original[mention.end : mention.end + MAX_OWNER_GAP]).split()[:4]
+            if mention.end > mention.start and any(
+                split_proclitics(w.strip(_TRIM)) in owned or w.strip(_TRIM) in owned for w in after
+            ):
+                return mention
     if history and noun == "البيان":  # وقال البيان: the statement of the latest speaker
         return history[-1]
     return None
@@ -2295,7 +2425,10 @@ def _repeated_description(phrase: str, history: list[_Mention]) -> _Mention | No
     """
     if len(phrase.split()) < 2:
         return None
-    inside = is_role_word(phrase.split()[0])  # مدير عام الجمرك after "فلان" مدير عام الجمرك
+    first = phrase.split()[0]
+    # مدير عام الجمرك after "فلان" مدير عام الجمرك; an organisation named in full (هيئة
+    # الاتصالات وتقنية المعلومات) names itself wherever else it was mentioned
+    inside = is_role_word(first) and first not in _lexicon().org_heads
     for mention in reversed(history):
         if mention.unresolved:
             continue
