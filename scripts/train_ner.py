@@ -346,6 +346,12 @@ def wall_clock_today(hours_minutes: str) -> float:
     return midnight + hours * 3600 + minutes * 60
 
 
+def read_vocabulary(directory: Path) -> ner.Vocabulary:
+    """The vocabulary an existing model was trained with."""
+    with gzip.open(directory / ner.VOCABULARY_FILE, "rt", encoding="utf-8") as handle:
+        return ner.Vocabulary.from_json(json.load(handle)["vocabulary"])
+
+
 def report_parts(tagger: ner.Tagger, parts: dict[str, list[LabeledSentence]]) -> None:
     """Print the score table of each dev part (the table's last line is its micro-F1)."""
     for name, sentences in parts.items():
@@ -379,6 +385,12 @@ def main() -> int:
         "--seeds",
         default="0",
         help="comma-separated seeds: one model each, shipped together as an ensemble",
+    )
+    parser.add_argument(
+        "--vocabulary-from",
+        type=Path,
+        help="train with this model directory's vocabulary, so the new members can be "
+        "combined with it (scripts/train_ner_combine.py)",
     )
     parser.add_argument("--epochs", type=int, help="at most this many (default: the settings')")
     parser.add_argument(
@@ -437,6 +449,7 @@ def main() -> int:
         seeds=[int(seed) for seed in args.seeds.split(",")],
         members=args.build / f"ner_members_newsfane_{args.newsfane}",
         stop_at=None if args.stop_at is None else wall_clock_today(args.stop_at),
+        vocabulary=None if args.vocabulary_from is None else read_vocabulary(args.vocabulary_from),
     )
     print(f"trained ({time.perf_counter() - started:.0f}s)")
     report_parts(ner.Tagger(args.out), parts)

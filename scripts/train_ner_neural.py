@@ -497,6 +497,30 @@ def export(
         handle.write(json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
+def aligned_vectors(
+    vocabulary: ner.Vocabulary,
+    news_words: Sequence[str],
+    news_vectors: np.ndarray,
+    settings: NeuralSettings,
+    log: Callable[[str], None],
+) -> np.ndarray:
+    """Pretrained rows for a given vocabulary's first ``max_words`` words, found by name.
+
+    An existing model's vocabulary may have been built from other news vectors (folding
+    rules change); a word without a vector now keeps a small random one, as the words
+    outside the news list do.
+    """
+    row_of = {word: row for row, word in enumerate(news_words)}
+    head = vocabulary.words[: settings.max_words]
+    rng = np.random.default_rng(settings.seed)
+    aligned = rng.normal(0.0, 0.1, size=(len(head), news_vectors.shape[1])).astype(np.float32)
+    found = [(index, row_of[word]) for index, word in enumerate(head) if word in row_of]
+    for index, row in found:
+        aligned[index] = news_vectors[row]
+    log(f"given vocabulary: {len(found)} of its first {len(head)} words have news vectors")
+    return aligned
+
+
 def train_neural(
     train: Sequence[LabeledSentence],
     train_gazetteers: Sequence[Mapping[tuple[str, ...], str]],
@@ -511,6 +535,7 @@ def train_neural(
     seeds: Sequence[int] = (0,),
     members: Path | None = None,
     stop_at: float | None = None,
+    vocabulary: ner.Vocabulary | None = None,
 ) -> list[float]:
     """Train one model per seed, export them (as one ensemble) into ``out``.
 
@@ -532,11 +557,17 @@ def train_neural(
             a member found there is reused, not retrained (the caller names the folder
             after the training data, so a member is only reused for the same data).
         stop_at: a wall-clock time (``time.time()``) after which no new epoch starts.
+        vocabulary: use this vocabulary (an existing model's) instead of building one, so
+            the new members can join that model's ensemble (``train_ner_combine.py``);
+            its first ``max_words`` words get their rows of ``news_vectors`` by name.
     """
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
-    featurizer = ner.Featurizer(clusters)
-    vocabulary = build_vocabulary(featurizer, train, news_words, settings)
+    if vocabulary is None:
+        vocabulary = build_vocabulary(ner.Featurizer(clusters), train, news_words, settings)
+        pretrained = news_vectors[: settings.max_words].astype(np.float32)
+    else:
+        pretrained = aligned_vectors(vocabulary, news_words, news_vectors, settings, log)
     featurizer = ner.Featurizer(clusters, vocabulary=vocabulary)
     encoded_train = []
     for (tokens, tags), held_out in zip(train, train_gazetteers, strict=True):
@@ -558,7 +589,7 @@ def train_neural(
             len(vocabulary.chars) + 2,
             len(vocabulary.proclitics) + 2,
             cluster_sizes,
-            news_vectors[: settings.max_words].astype(np.float32),
+            pretrained,
         )
         model = Model(encoder, SentenceTagger(member), member)
         log(
