@@ -19,7 +19,7 @@ from marsad.models import RawArticle
 from marsad.settings import Settings
 from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
-from test_backfill import SETTINGS, inputs, partition, snapshot, streamed
+from test_backfill import DEMO, SETTINGS, inputs, partition, snapshot, streamed
 
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
@@ -271,3 +271,22 @@ def test_bench_in_blocks_names_the_block_steps(tmp_path: Path) -> None:
     assert "cluster_write" in out and "Store.append_scratch" in out
     fields = dict(part.split("=") for part in out.splitlines()[-1].split())
     assert float(fields["articles_per_s"]) > 0
+
+
+def test_cli_blocks_on_a_running_scheduler_store_what_ingest_stores(
+    tmp_path: Path, client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from marsad.cli.main import main
+
+    expected = snapshot(streamed(tmp_path / "stream.db", [DEMO], Settings()))
+    scratch = tmp_path / "shared"
+    scratch.mkdir()
+    # --cluster without a shared folder: rows sent back; with --scratch-dir: attached.
+    for name, extra in (("sent", []), ("attached", ["--scratch-dir", str(scratch)])):
+        db = tmp_path / f"{name}.db"
+        args = ["--db", str(db), "backfill", str(DEMO), "--blocks", "1"]
+        code = main([*args, "--cluster", client.scheduler.address, *extra])
+        assert code == 0
+        assert capsys.readouterr().out.splitlines()[-1].startswith("ingested 46 ")
+        assert snapshot(Store(db, normalizer_version=NORMALIZER_VERSION)) == expected, name
+    assert not list(scratch.iterdir())

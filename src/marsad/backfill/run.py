@@ -16,10 +16,14 @@ Four phases, timed separately so the serial part can be named and measured::
     summarize workers  one task per chunk of touched stories, reading the committed store;
                        the driver writes the summaries in one transaction
 
-With ``blocks`` (``marsad backfill --blocks N``) the stream phase is time blocks instead:
-each block prepared, clustered and written into a scratch store by one task after a warm-up
-(``backfill.blocks.write_block``), its rows appended here in date order and renumbered
-(``Store.append_block``); the stories then follow the blocks (see ``backfill/blocks.py``).
+With ``blocks`` (``marsad backfill --blocks N``) the read phase keeps only each article's
+sort key (``backfill.plan``: the driver cuts the keys into blocks and never holds a record),
+and the stream phase is time blocks: each block read from its own inputs, prepared,
+clustered and written into a scratch store by one task after a warm-up
+(``backfill.blocks.write_planned_block``), then appended here in date order and renumbered:
+attached and copied table by table (``Store.append_scratch``) when the scratch file is in a
+folder this process reaches, else from its rows sent back (``Store.append_block``); the
+stories then follow the blocks (see ``backfill/blocks.py``).
 
 The write is the streaming code itself, fed the same articles in the same order with the
 same batch boundaries (a unit is a whole number of batches), so copies and stories come
