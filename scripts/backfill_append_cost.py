@@ -7,7 +7,8 @@ Usage::
 
 Writes the first ``limit`` records of CORPUS as ``blocks`` time blocks with
 ``write_block`` in this process (what the workers do; with extraction), each left in a
-scratch SQLite file, then measures, without Dask, what the driver does with them:
+scratch SQLite file (with ``--keep``, in that folder, and reused by later runs), then
+measures, without Dask, what the driver does with them (each store appended to is new):
 
 - ``sqlite attached``: ``Store.append_scratch`` of each file (ATTACH, INSERT ... SELECT),
   then ``Store.finish_blocks`` (what ``--local-workers`` does now);
@@ -47,17 +48,25 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--limit", type=int, default=5000)
     parser.add_argument("--blocks", type=int, default=4)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument(
+        "--keep", metavar="FOLDER", help="write the blocks here and keep them; reuse them if there"
+    )
     args = parser.parse_args(argv)
     now = datetime.now().replace(microsecond=0)
     records = (r for r in read_path(Path(args.corpus)) if isinstance(r, RawArticle))
     articles = sorted(
         itertools.islice(records, args.limit), key=lambda a: (a.date or now, a.origin)
     )
+    if args.keep:
+        Path(args.keep).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="marsad-append-") as tmp:
-        started = time.process_time()
-        tasks = cut_blocks(articles, total=len(articles), n_blocks=args.blocks, now=now)
-        files = [str(write_block(t, now, Settings(), keep_in=tmp).scratch) for t in tasks]
-        print(f"write_block (the workers' part) {time.process_time() - started:.1f} CPU s")
+        files = sorted(str(p) for p in Path(args.keep or tmp).glob("block-*.db"))
+        if not files:
+            started = time.process_time()
+            tasks = cut_blocks(articles, total=len(articles), n_blocks=args.blocks, now=now)
+            keep_in = args.keep or tmp
+            files = [str(write_block(t, now, Settings(), keep_in=keep_in).scratch) for t in tasks]
+            print(f"write_block (the workers' part) {time.process_time() - started:.1f} CPU s")
         sent = []
         for path in files:
             kept = Store(path, normalizer_version=NORMALIZER_VERSION)

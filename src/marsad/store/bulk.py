@@ -289,13 +289,7 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
             terms = block.fts.get(str(row[col["identity"]]))
             if terms is not None:
                 fts.append((row[col["id"]], *terms))
-        names = ", ".join(f'"{c}"' for c in block.articles.columns)
-        marks = ", ".join("?" * len(block.articles.columns))
-        for start in range(0, len(fresh), BATCH_ROWS):
-            self.db.executemany(
-                f"INSERT INTO articles ({names}) VALUES ({marks})",
-                fresh[start : start + BATCH_ROWS],
-            )
+        self._insert_rows("articles", block.articles.columns, fresh)
         # Warm-up articles the block's own articles replaced, then the block's own.
         for scratch_id, _, _, newer in block.warm_up:
             if newer is not None and scratch_id in article_map and newer in article_map:
@@ -337,12 +331,21 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
                     figure.passages += 1
                     figure.widen(source, when, articles=0)
                 out.append(values)
-            names = ", ".join(f'"{c}"' for c in keep)
-            for start in range(0, len(out), BATCH_ROWS):
-                self.db.executemany(
-                    f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(keep))})",
-                    out[start : start + BATCH_ROWS],
-                )
+            self._insert_rows(table, keep, out)
+
+    def _insert_rows(self, table: str, columns: list[str], rows: list[Any]) -> None:
+        """Insert rows: COPY on PostgreSQL (one stream instead of a round trip per batch
+        of statements), ``executemany`` on SQLite (in process: nothing to save)."""
+        names = [f'"{c}"' for c in columns]
+        if self.is_postgres:
+            self.db.copy_rows(table, names, rows)
+            return
+        marks = ", ".join("?" * len(columns))
+        for start in range(0, len(rows), BATCH_ROWS):
+            self.db.executemany(
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})",
+                rows[start : start + BATCH_ROWS],
+            )
 
     def _write_story_figures(
         self,
