@@ -620,6 +620,12 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
         aggregate instead of a few writes per article), and the next ids handed out made
         to follow the appended ones."""
         with self.transaction():
+            if self.is_postgres:
+                # The tables were filled in bulk since the server last looked: without fresh
+                # statistics it plans the recount's joins as over empty tables (5,000
+                # articles: 15-27 ms of wall time per article without, 0.45 with).
+                for table in ("articles", "mentions", *ENTITY_TABLES):
+                    self.db.execute_raw(f"ANALYZE {table}")
             for table in ENTITY_TABLES:
                 self.db.execute(f"DELETE FROM {table}")
             count_entities_from_mentions(self.db)
