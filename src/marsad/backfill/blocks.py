@@ -1,13 +1,16 @@
 """Stories clustered in time blocks in parallel, reconciled across block boundaries.
 
 The write path of ``marsad backfill --blocks N`` (see README, "Backfilling archives"):
-the date-ordered articles are cut into ``N`` blocks of equal size. Each block is one
-task (:func:`write_block`): it prepares its articles, then writes them with the streaming
-pipeline's own stateful half (near-duplicates, stories, threads, extraction rows) into a
-scratch SQLite store on the worker, after a warm-up on the ``overlap`` of articles before
-it, and sends back the rows the block itself added (``Store.export_block``). The driver
-appends the blocks in date order (``Store.append_block``): a block's story that holds
-warm-up articles continues the stored story of the earliest of them; the others are new.
+the date-ordered articles are cut into ``N`` blocks of equal size (planned from their
+keys alone, :mod:`marsad.backfill.plan`). Each block is one task
+(:func:`write_planned_block`): it reads its own articles, prepares them, then writes them
+with the streaming pipeline's own stateful half (near-duplicates, stories, threads,
+extraction rows) into a scratch SQLite store on the worker, after a warm-up on the
+``overlap`` of articles before it. It leaves that file in a folder the driver reaches
+(``Store.keep_block``), or sends back the rows the block itself added
+(``Store.export_block``). The driver appends the blocks in date order
+(``Store.append_scratch`` or ``Store.append_block``): a block's story that holds warm-up
+articles continues the stored story of the earliest of them; the others are new.
 
 The overlap must cover the longest window the clusterer reads: the story window (3 days)
 is not enough, since word rarity counts 7 days (on the July dev pool a 3-day warm-up

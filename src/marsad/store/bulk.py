@@ -5,7 +5,9 @@ warm-up on the articles just before it (see :mod:`marsad.backfill.blocks`). Its 
 store numbers everything from 1, and its warm-up articles are already in the target,
 written by the block before. :meth:`BulkBlocks.export_block` reads what the block itself
 added; :meth:`BulkBlocks.append_block` inserts those rows into the target in one
-transaction, renumbered past the target's ids:
+transaction, renumbered past the target's ids. When the driver can open the scratch file
+(one host, or a shared folder), :meth:`BulkBlocks.append_scratch` does the same with the
+file ATTACHed, one ``INSERT ... SELECT`` per table, the rows never leaving SQLite:
 
 - a warm-up article is found in the target by its identity; a block's story that holds
   warm-up articles continues the target story of the earliest of them (the reconciliation
