@@ -261,7 +261,7 @@ def backfill(
                 store,
                 report,
                 block_task,
-                scratch_dir,
+                None if store.is_postgres else scratch_dir,  # a server gets the rows
                 progress,
             )
         pipeline = Pipeline(store, settings)  # its state: the one the last block saved
