@@ -11,14 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from marsad.backfill.blocks import BlockTask, WrittenBlock, cut_blocks, write_block
+from marsad.backfill.blocks import WrittenBlock, cut_blocks, write_block, write_planned_block
+from marsad.backfill.plan import BlockPlan
 from marsad.backfill.run import backfill
 from marsad.ingest.readers import read_path
 from marsad.models import RawArticle
 from marsad.settings import Settings
 from marsad.store import Store
+from marsad.store.bulk import BlockRows
 from marsad.text.arabic import NORMALIZER_VERSION
-from test_backfill import SETTINGS, inputs, partition, snapshot, streamed
+from test_backfill import DEMO, SETTINGS, inputs, partition, snapshot, streamed
 
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
@@ -45,8 +47,10 @@ def serial(tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 @pytest.fixture(scope="module")
 def short_blocks(tmp_path_factory: pytest.TempPathFactory, client) -> dict[str, object]:
-    """Three blocks with a short warm-up, on the two workers (shared by several tests)."""
-    store = in_blocks(tmp_path_factory.mktemp("short") / "blocks.db", client, 3, overlap=SHORT)
+    """Three blocks with a short warm-up, on the two workers (shared by several tests),
+    attached from the scratch folder."""
+    folder = tmp_path_factory.mktemp("short")
+    store = in_blocks(folder / "blocks.db", client, 3, overlap=SHORT, scratch=folder / "scratch")
     return {
         "snapshot": full_snapshot(store),
         "state": store.get_state("cluster.v1"),
@@ -54,17 +58,31 @@ def short_blocks(tmp_path_factory: pytest.TempPathFactory, client) -> dict[str, 
     }
 
 
-def in_blocks(path: Path | str, client: object, n_blocks: int, **options: object) -> Store:
+def in_blocks(
+    path: Path | str,
+    client: object,
+    n_blocks: int,
+    *,
+    scratch: Path | None = None,
+    **options: object,
+) -> Store:
+    """Backfill in blocks; with ``scratch``, the blocks are attached from that folder
+    (which is left empty), else their rows are sent back."""
     store = Store(path, normalizer_version=NORMALIZER_VERSION)
+    if scratch is not None:
+        scratch.mkdir()
     report = backfill(
         [str(s) for s in inputs()],
         store,
         client,  # type: ignore[arg-type]
         settings=SETTINGS,
         blocks=n_blocks,
+        scratch_dir=None if scratch is None else str(scratch),
         **options,  # type: ignore[arg-type]
     )
     assert report.blocks == n_blocks and not report.ingest.skipped
+    if scratch is not None:
+        assert not list(scratch.iterdir()), "every attached scratch store is removed"
     return store
 
 
@@ -92,9 +110,9 @@ def test_one_block_stores_exactly_what_streaming_ingest_stores(
     tmp_path: Path, client, serial: Store
 ) -> None:
     expected = full_snapshot(serial)
-    got = full_snapshot(in_blocks(tmp_path / "one.db", client, 1))
+    got = full_snapshot(in_blocks(tmp_path / "one.db", client, 1, scratch=tmp_path / "s"))
     assert expected["search"] and expected["entities"]
-    assert got == expected
+    assert got == expected  # (rows sent back instead: the CLI test below)
 
 
 def test_three_blocks_into_postgresql_store_what_they_store_into_sqlite(
@@ -111,6 +129,7 @@ def test_block_stories_do_not_depend_on_the_number_of_workers(
 ) -> None:
     from marsad.backfill.cluster import dask_client
 
+    # (Rows sent back here, scratch files attached there: the two appends agree too.)
     with dask_client(local_workers=1) as alone:
         one = full_snapshot(in_blocks(tmp_path / "one.db", alone, 3, overlap=SHORT))
     assert one == short_blocks["snapshot"]
@@ -125,7 +144,7 @@ def test_a_story_crossing_a_block_boundary_is_one_story(
     tmp_path: Path, client, serial: Store
 ) -> None:
     # With the default warm-up (a week, the clusterer's longest window), as in real use.
-    got = in_blocks(tmp_path / "blocks.db", client, 4)
+    got = in_blocks(tmp_path / "blocks.db", client, 4, scratch=tmp_path / "scratch")
     now = datetime.now()
     articles = ordered_articles(now)
     tasks = list(cut_blocks(articles, total=len(articles), n_blocks=4, now=now))
@@ -150,20 +169,23 @@ def test_a_story_crossing_a_block_boundary_is_one_story(
         assert story["n_articles"] == count
 
 
-def written_blocks(n_blocks: int) -> list[WrittenBlock]:
+def written_blocks(n_blocks: int) -> list[BlockRows]:
+    """The rows each block task sends back when the driver cannot open its file."""
     now = datetime(2026, 11, 1)
     articles = ordered_articles(now)
     tasks = cut_blocks(articles, total=len(articles), n_blocks=n_blocks, now=now, overlap=SHORT)
-    return [write_block(task, now, SETTINGS) for task in tasks]
+    rows = [write_block(task, now, SETTINGS).rows for task in tasks]
+    assert all(r is not None for r in rows)
+    return [r for r in rows if r is not None]
 
 
 def test_a_block_appended_again_writes_nothing_twice(tmp_path: Path) -> None:
     store = Store(tmp_path / "twice.db", normalizer_version=NORMALIZER_VERSION)
     blocks = written_blocks(3)
-    first = [store.append_block(b.rows) for b in blocks]
+    first = [store.append_block(b) for b in blocks]
     store.finish_blocks()
     before = full_snapshot(store)
-    again = [store.append_block(b.rows) for b in blocks]
+    again = [store.append_block(b) for b in blocks]
     store.finish_blocks()
     assert sum(a.articles for a in first) == len(before["articles"]) > 0  # type: ignore[arg-type]
     assert sum(a.articles for a in again) == 0
@@ -172,14 +194,37 @@ def test_a_block_appended_again_writes_nothing_twice(tmp_path: Path) -> None:
     assert full_snapshot(store) == before
 
 
+def test_a_scratch_block_attached_again_writes_nothing_twice(tmp_path: Path) -> None:
+    now = datetime(2026, 11, 1)
+    articles = ordered_articles(now)
+    tasks = cut_blocks(articles, total=len(articles), n_blocks=3, now=now, overlap=SHORT)
+    kept = [write_block(task, now, SETTINGS, keep_in=str(tmp_path)) for task in tasks]
+    assert all(b.rows is None and b.scratch for b in kept)
+    store = Store(tmp_path / "twice.db", normalizer_version=NORMALIZER_VERSION)
+    first = [store.append_scratch(str(b.scratch)) for b in kept]
+    store.finish_blocks()
+    before = full_snapshot(store)
+    again = [store.append_scratch(str(b.scratch)) for b in kept]
+    store.finish_blocks()
+    assert sum(a.articles for a in first) == len(before["articles"]) > 0  # type: ignore[arg-type]
+    assert sum(a.articles for a in again) == sum(a.new_stories for a in again) == 0
+    assert full_snapshot(store) == before
+    # What the rows sent back would have written.
+    sent = Store(tmp_path / "sent.db", normalizer_version=NORMALIZER_VERSION)
+    for block in written_blocks(3):
+        sent.append_block(block)
+    sent.finish_blocks()
+    assert full_snapshot(sent) == before
+
+
 def write_or_die_once(
-    task: BlockTask, now: datetime, settings: Settings, *, marker: str
+    plan: BlockPlan, now: datetime, settings: Settings, keep_in: str | None, *, marker: str
 ) -> WrittenBlock:
     """The block task, except that the first call anywhere kills its worker process."""
     try:
         fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
     except FileExistsError:
-        return write_block(task, now, settings)
+        return write_planned_block(plan, now, settings, keep_in)
     os.close(fd)
     os._exit(1)  # as a worker killed by the OOM killer or a lost machine would
 
@@ -191,7 +236,14 @@ def test_a_worker_killed_mid_block_loses_and_doubles_nothing(
     task = partial(write_or_die_once, marker=str(marker))
     expected = short_blocks["snapshot"]
     got = full_snapshot(
-        in_blocks(tmp_path / "killed.db", client, 3, overlap=SHORT, block_task=task)
+        in_blocks(
+            tmp_path / "killed.db",
+            client,
+            3,
+            overlap=SHORT,
+            block_task=task,
+            scratch=tmp_path / "scratch",
+        )
     )
     assert marker.exists(), "a worker was killed"
     assert got == expected
@@ -217,6 +269,25 @@ def test_bench_in_blocks_names_the_block_steps(tmp_path: Path) -> None:
     demo_as_jsonl(path)
     out = run_backfill_bench(path, workers=1, limit=30, settings=SETTINGS, blocks=2)
     assert "2 time blocks" in out and "ingested 30 " in out
-    assert "cluster_write" in out and "Store.append_block" in out
+    assert "cluster_write" in out and "Store.append_scratch" in out
     fields = dict(part.split("=") for part in out.splitlines()[-1].split())
     assert float(fields["articles_per_s"]) > 0
+
+
+def test_cli_blocks_on_a_running_scheduler_store_what_ingest_stores(
+    tmp_path: Path, client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from marsad.cli.main import main
+
+    expected = snapshot(streamed(tmp_path / "stream.db", [DEMO], Settings()))
+    scratch = tmp_path / "shared"
+    scratch.mkdir()
+    # --cluster without a shared folder: rows sent back; with --scratch-dir: attached.
+    for name, extra in (("sent", []), ("attached", ["--scratch-dir", str(scratch)])):
+        db = tmp_path / f"{name}.db"
+        args = ["--db", str(db), "backfill", str(DEMO), "--blocks", "1"]
+        code = main([*args, "--cluster", client.scheduler.address, *extra])
+        assert code == 0
+        assert capsys.readouterr().out.splitlines()[-1].startswith("ingested 46 ")
+        assert snapshot(Store(db, normalizer_version=NORMALIZER_VERSION)) == expected, name
+    assert not list(scratch.iterdir())

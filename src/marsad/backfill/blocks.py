@@ -1,13 +1,16 @@
 """Stories clustered in time blocks in parallel, reconciled across block boundaries.
 
 The write path of ``marsad backfill --blocks N`` (see README, "Backfilling archives"):
-the date-ordered articles are cut into ``N`` blocks of equal size. Each block is one
-task (:func:`write_block`): it prepares its articles, then writes them with the streaming
-pipeline's own stateful half (near-duplicates, stories, threads, extraction rows) into a
-scratch SQLite store on the worker, after a warm-up on the ``overlap`` of articles before
-it, and sends back the rows the block itself added (``Store.export_block``). The driver
-appends the blocks in date order (``Store.append_block``): a block's story that holds
-warm-up articles continues the stored story of the earliest of them; the others are new.
+the date-ordered articles are cut into ``N`` blocks of equal size (planned from their
+keys alone, :mod:`marsad.backfill.plan`). Each block is one task
+(:func:`write_planned_block`): it reads its own articles, prepares them, then writes them
+with the streaming pipeline's own stateful half (near-duplicates, stories, threads,
+extraction rows) into a scratch SQLite store on the worker, after a warm-up on the
+``overlap`` of articles before it. It leaves that file in a folder the driver reaches
+(``Store.keep_block``), or sends back the rows the block itself added
+(``Store.export_block``). The driver appends the blocks in date order
+(``Store.append_scratch`` or ``Store.append_block``): a block's story that holds warm-up
+articles continues the stored story of the earliest of them; the others are new.
 
 The overlap must cover the longest window the clusterer reads: the story window (3 days)
 is not enough, since word rarity counts 7 days (on the July dev pool a 3-day warm-up
@@ -24,9 +27,11 @@ keeps only the earliest.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import tempfile
 import time
+import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +51,8 @@ from marsad.writer_state import CLUSTER_STATE, THREAD_STATE
 
 if TYPE_CHECKING:
     from distributed import Client
+
+    from marsad.backfill.plan import BlockPlan
 
 OVERLAP = timedelta(days=7)  # warm-up before each block: word rarity's window (above)
 UNIT_ARTICLES = 500  # articles prepared at a time inside a block task (memory, not speed)
@@ -156,13 +163,14 @@ class WrittenBlock:
     """What a block task sends back: the rows its own articles added, with its counts."""
 
     index: int
-    rows: BlockRows
+    rows: BlockRows | None  # None: left in the scratch file at ``scratch``
     report: IngestReport  # the block's own articles (warm-up not counted)
     state: dict[str, Any] | None  # clusterer and thread state at the end (last block)
     cpu_s: dict[str, float] = field(default_factory=dict)  # per step, on the worker
     stage_s: dict[str, float] = field(default_factory=dict)  # own articles' prepare stages
     wall_s: float = 0.0  # the task's wall seconds
     worker: str = ""
+    scratch: str | None = None  # the scratch store's file, left for the driver to attach
 
 
 def cut_blocks(
@@ -210,59 +218,96 @@ def _block(
     return BlockTask(index, warm_up, list(own), is_last)
 
 
-def write_block(task: BlockTask, now: datetime, settings: Settings) -> WrittenBlock:
-    """Prepare, cluster and write one block into a scratch store; its own rows back.
+def write_block(
+    task: BlockTask, now: datetime, settings: Settings, keep_in: str | None = None
+) -> WrittenBlock:
+    """Prepare, cluster and write one block into a scratch store; its own rows back, or
+    with ``keep_in`` (a folder the driver reaches too) the scratch file left there for the
+    driver to attach (``Store.append_scratch``), so no row travels through Dask.
 
     Pure with respect to the target store: a task run twice (a retry, a worker lost)
-    writes only its own temporary file. Prepared a unit at a time, so a worker holds one
-    unit of prepared articles, not the block's.
+    writes only its own scratch file (a new name each run). Prepared a unit at a time, so
+    a worker holds one unit of prepared articles, not the block's.
     """
+    wall_started = time.perf_counter()
+    with contextlib.ExitStack() as cleanup:
+        if keep_in is None:
+            folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="marsad-block-"))
+            path = Path(folder) / "block.db"
+        else:
+            path = Path(keep_in) / f"block-{task.index:05d}-{uuid.uuid4().hex}.db"
+        store = Store(path, normalizer_version=NORMALIZER_VERSION)
+        try:
+            written = _write_into(store, task, now, settings, keep=keep_in is not None)
+        finally:
+            store.close()
+    if keep_in is not None:
+        written.scratch = str(path)
+    written.wall_s = time.perf_counter() - wall_started
+    return written
+
+
+def write_planned_block(
+    plan: BlockPlan, now: datetime, settings: Settings, keep_in: str | None = None
+) -> WrittenBlock:
+    """The block task of ``marsad backfill --blocks``: read the block's own records from
+    its plan (:func:`marsad.backfill.plan.read_planned`), then :func:`write_block`."""
+    from marsad.backfill.plan import read_planned
+
+    started = time.process_time()
+    task = read_planned(plan, now)
+    read_s = time.process_time() - started
+    written = write_block(task, now, settings, keep_in)
+    written.cpu_s["read"] = read_s
+    return written
+
+
+def _write_into(
+    store: Store, task: BlockTask, now: datetime, settings: Settings, *, keep: bool
+) -> WrittenBlock:
     cpu = dict.fromkeys(("prepare_warm_up", "cluster_warm_up", "prepare", "cluster_write"), 0.0)
     stage_s: dict[str, float] = {}
-    wall_started = time.perf_counter()
     quiet = dataclasses.replace(settings, extract=False)
     report = IngestReport()
     fts: dict[str, tuple[str, str]] = {}
-    with tempfile.TemporaryDirectory(prefix="marsad-block-") as tmp:
-        store = Store(Path(tmp) / "block.db", normalizer_version=NORMALIZER_VERSION)
-        try:
-            pipeline = Pipeline(store, quiet)
-            pipeline.start_run()
-            for unit in _units(task.warm_up, settings.batch_size):
-                started = time.process_time()
-                prepared = prepare_batch(unit, now, quiet, None)
-                cpu["prepare_warm_up"] += time.process_time() - started
-                started = time.process_time()
-                _write_batches(pipeline, unit, prepared, IngestReport(), _ignore)
-                cpu["cluster_warm_up"] += time.process_time() - started
-            first_own = store.next_article_id()
-            pipeline.settings = settings
-            for unit in _units(task.own, settings.batch_size):
-                started = time.process_time()
-                prepared = prepare_batch(unit, now, settings, None)
-                cpu["prepare"] += time.process_time() - started
-                for item in prepared:
-                    if isinstance(item, Prepared):
-                        fts[item.identity] = (item.words, item.stems)
-                        for stage, spent in item.seconds.items():
-                            stage_s[stage] = stage_s.get(stage, 0.0) + spent
-                started = time.process_time()
-                _write_batches(pipeline, unit, prepared, report, report.count_skipped)
-                cpu["cluster_write"] += time.process_time() - started
-            started = time.process_time()
-            rows = store.export_block(first_own)
-            rows.fts = fts
-            state = None
-            if task.is_last:
-                state = {
-                    CLUSTER_STATE: pipeline.state.clusterer.export_state(),
-                    THREAD_STATE: pipeline.state.threads.export_state(),
-                }
-            cpu["export"] = time.process_time() - started
-        finally:
-            store.close()
-    wall_s = time.perf_counter() - wall_started
-    return WrittenBlock(task.index, rows, report, state, cpu, stage_s, wall_s, worker_name())
+    pipeline = Pipeline(store, quiet)
+    pipeline.start_run()
+    for unit in _units(task.warm_up, settings.batch_size):
+        started = time.process_time()
+        prepared = prepare_batch(unit, now, quiet, None)
+        cpu["prepare_warm_up"] += time.process_time() - started
+        started = time.process_time()
+        _write_batches(pipeline, unit, prepared, IngestReport(), _ignore)
+        cpu["cluster_warm_up"] += time.process_time() - started
+    first_own = store.next_article_id()
+    pipeline.settings = settings
+    for unit in _units(task.own, settings.batch_size):
+        started = time.process_time()
+        prepared = prepare_batch(unit, now, settings, None)
+        cpu["prepare"] += time.process_time() - started
+        for item in prepared:
+            if isinstance(item, Prepared):
+                fts[item.identity] = (item.words, item.stems)
+                for stage, spent in item.seconds.items():
+                    stage_s[stage] = stage_s.get(stage, 0.0) + spent
+        started = time.process_time()
+        _write_batches(pipeline, unit, prepared, report, report.count_skipped)
+        cpu["cluster_write"] += time.process_time() - started
+    started = time.process_time()
+    rows = None
+    if keep:
+        store.keep_block(first_own, fts)
+    else:
+        rows = store.export_block(first_own)
+        rows.fts = fts
+    state = None
+    if task.is_last:
+        state = {
+            CLUSTER_STATE: pipeline.state.clusterer.export_state(),
+            THREAD_STATE: pipeline.state.threads.export_state(),
+        }
+    cpu["export"] = time.process_time() - started
+    return WrittenBlock(task.index, rows, report, state, cpu, stage_s, 0.0, worker_name())
 
 
 def _units(articles: list[RawArticle], batch_size: int) -> Iterator[list[RawArticle]]:

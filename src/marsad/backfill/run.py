@@ -16,10 +16,14 @@ Four phases, timed separately so the serial part can be named and measured::
     summarize workers  one task per chunk of touched stories, reading the committed store;
                        the driver writes the summaries in one transaction
 
-With ``blocks`` (``marsad backfill --blocks N``) the stream phase is time blocks instead:
-each block prepared, clustered and written into a scratch store by one task after a warm-up
-(``backfill.blocks.write_block``), its rows appended here in date order and renumbered
-(``Store.append_block``); the stories then follow the blocks (see ``backfill/blocks.py``).
+With ``blocks`` (``marsad backfill --blocks N``) the read phase keeps only each article's
+sort key (``backfill.plan``: the driver cuts the keys into blocks and never holds a record),
+and the stream phase is time blocks: each block read from its own inputs, prepared,
+clustered and written into a scratch store by one task after a warm-up
+(``backfill.blocks.write_planned_block``), then appended here in date order and renumbered:
+attached and copied table by table (``Store.append_scratch``) when the scratch file is in a
+folder this process reaches, else from its rows sent back (``Store.append_block``); the
+stories then follow the blocks (see ``backfill/blocks.py``).
 
 The write is the streaming code itself, fed the same articles in the same order with the
 same batch boundaries (a unit is a whole number of batches), so copies and stories come
@@ -52,14 +56,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marsad.backfill.blocks import (
-    OVERLAP,
-    BlockTask,
-    WrittenBlock,
-    cut_blocks,
-    remap_state,
-    write_block,
-)
+from marsad.backfill.blocks import OVERLAP, WrittenBlock, remap_state, write_planned_block
+from marsad.backfill.plan import BlockPlan, ShardIndex, index_shard, plan_blocks
 from marsad.backfill.reorder import ReorderBuffer, TaskFuture, in_order
 from marsad.backfill.shards import SHARD_BYTES, Shard, plan_shards
 from marsad.backfill.tasks import (
@@ -96,7 +94,7 @@ SPARE_UNITS = 2
 
 PhaseProgress = Callable[[str, int, int], None]  # (what, done, total)
 PrepareTask = Callable[..., PreparedUnit]
-BlockWriteTask = Callable[[BlockTask, datetime, Settings], WrittenBlock]
+BlockWriteTask = Callable[[BlockPlan, datetime, Settings, str | None], WrittenBlock]
 
 
 @dataclass(slots=True)
@@ -186,7 +184,8 @@ def backfill(
     prepare_task: PrepareTask = prepare_articles,
     blocks: int = 0,
     overlap: timedelta = OVERLAP,
-    block_task: BlockWriteTask = write_block,
+    block_task: BlockWriteTask = write_planned_block,
+    scratch_dir: str | None = None,
 ) -> BackfillReport:
     """Ingest ``inputs`` into ``store`` with the pure stages on ``client``'s workers.
 
@@ -213,7 +212,12 @@ def backfill(
             blocks (never on the number of workers) and agree with ingest's closely,
             not exactly.
         overlap: the warm-up before each block.
-        block_task: the per-block task, ``(BlockTask, now, settings) -> WrittenBlock``.
+        block_task: the per-block task, ``(BlockPlan, now, settings, scratch_dir) ->
+            WrittenBlock``.
+        scratch_dir: with ``blocks``, a folder the workers and this process both reach
+            (one host, or a shared mount), for a SQLite target: each block task leaves its
+            scratch store there and this process attaches it (``Store.append_scratch``),
+            so no row travels through Dask. None: the rows are sent back.
 
     Returns:
         Counts and per-phase seconds.
@@ -236,29 +240,37 @@ def backfill(
         report.shards = len(shards)
         now = datetime.now().replace(microsecond=0)
 
-    with _phase_timer(report, "read"):
-        records = _read_on_workers(client, shards, report, on_warning, progress)
-        ordered = DateOrdered(records, now, skipped)
-        total = ordered.read()
-        ingest.read = total + ingest.n_skipped
-
     if blocks > 0:
+        with _phase_timer(report, "read"):
+            # Keys only: each block task reads its own records (backfill/plan.py).
+            indexes = _index_on_workers(client, shards, now, report, on_warning, progress)
+            for index in indexes:
+                for note in index.skipped:
+                    skipped(note)
+            plans = plan_blocks(shards, indexes, n_blocks=blocks, overlap=overlap)
+            del indexes
+            total = sum(plan.n_own for plan in plans)
+            ingest.read = total + ingest.n_skipped
         with _phase_timer(report, "stream"):
             _write_in_blocks(
                 client,
-                ordered,
+                plans,
                 total,
                 now,
                 settings,
                 store,
                 report,
-                blocks,
-                overlap,
                 block_task,
+                None if store.is_postgres else scratch_dir,  # a server gets the rows
                 progress,
             )
         pipeline = Pipeline(store, settings)  # its state: the one the last block saved
     else:
+        with _phase_timer(report, "read"):
+            records = _read_on_workers(client, shards, report, on_warning, progress)
+            ordered = DateOrdered(records, now, skipped)
+            total = ordered.read()
+            ingest.read = total + ingest.n_skipped
         with _phase_timer(report, "stream"), fewer_collections():
             _stream_in_order(
                 client,
@@ -333,52 +345,56 @@ def _stream_in_order(
 
 def _write_in_blocks(
     client: Client,
-    ordered: Iterable[RawArticle],
+    plans: Sequence[BlockPlan],
     total: int,
     now: datetime,
     settings: Settings,
     store: Store,
     report: BackfillReport,
-    n_blocks: int,
-    overlap: timedelta,
     block_task: BlockWriteTask,
+    scratch_dir: str | None,
     progress: PhaseProgress | None,
 ) -> None:
-    """Blocks prepared, clustered and written on the workers; appended here in date
+    """Blocks read, prepared, clustered and written on the workers; appended here in date
     order (each append names its warm-up's stories, so the order matters), then the
     entity figures and the last block's clustering state."""
     ingest = report.ingest
     threads = max(1, sum(client.nthreads().values()))
-    # A block's rows are large: one running per worker thread and one waiting.
+    # A block's result is small with a scratch folder, large without: one running per
+    # worker thread and one waiting either way.
     window = threads + 1
     story_map: dict[int, int] = {}
     state = None
     written = 0
     results = in_order(
-        cut_blocks(ordered, total=total, n_blocks=n_blocks, now=now, overlap=overlap),
-        # Not scattered: data scattered to a worker dies with it, and its task with it.
-        lambda task: client.submit(block_task, task, now, settings, pure=False),
+        plans,
+        lambda plan: client.submit(block_task, plan, now, settings, scratch_dir, pure=False),
         _timed_wait(report, "stream"),
         ReorderBuffer(window),
         retries=TASK_RETRIES,
         on_done=_release,
     )
-    for task, result in results:
+    for plan, result in results:
         report.blocks += 1
         for step, spent in result.cpu_s.items():
             report.block_cpu_s[step] = report.block_cpu_s.get(step, 0.0) + spent
         report.task_cpu_s += sum(result.cpu_s.values())
         report.block_wall_s.append(result.wall_s)
-        report.warm_up_articles += len(task.warm_up)
+        report.warm_up_articles += plan.n_warm_up
         for stage, spent in result.stage_s.items():
             report.task_s[stage] = report.task_s.get(stage, 0.0) + spent
         started = time.perf_counter()
-        appended = store.append_block(result.rows)
+        if result.scratch is not None:
+            appended = store.append_scratch(result.scratch)
+            _remove_store_file(result.scratch)
+        else:
+            assert result.rows is not None
+            appended = store.append_block(result.rows)
         report.write_s += time.perf_counter() - started
         _add_counts(ingest, result.report, appended.new_stories)
         if result.state is not None:
             state, story_map = result.state, appended.story_map
-        written += len(task.own)
+        written += plan.n_own
         if progress is not None:
             progress("articles", written, total)
     started = time.perf_counter()
@@ -387,6 +403,43 @@ def _write_in_blocks(
         with store.transaction():
             store.save_state_snapshot(remap_state(state, story_map, store.max_story_id() + 1))
     report.finish_s += time.perf_counter() - started
+
+
+def _remove_store_file(path: str) -> None:
+    """A scratch store appended already, with its journal and lock files."""
+    for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(path + suffix).unlink()
+
+
+def _index_on_workers(
+    client: Client,
+    shards: Sequence[Shard],
+    now: datetime,
+    report: BackfillReport,
+    on_warning: Callable[[RawArticle], None] | None,
+    progress: PhaseProgress | None,
+) -> list[ShardIndex]:
+    """The key index of every shard, read on the workers, in shard order."""
+    read = in_order(
+        shards,
+        lambda shard: client.submit(index_shard, shard, now, pure=False),
+        _timed_wait(report, "read"),
+        ReorderBuffer(report.window),
+        retries=TASK_RETRIES,
+        on_done=_release,
+    )
+    indexes = []
+    for done, (_, index) in enumerate(read, start=1):
+        report.read_cpu_s += index.cpu_s
+        if on_warning is not None:
+            for record in index.warned:
+                on_warning(record)
+        index.warned = []
+        indexes.append(index)
+        if progress is not None:
+            progress("shards", done, len(shards))
+    return indexes
 
 
 def _add_counts(into: IngestReport, block: IngestReport, new_stories: int) -> None:

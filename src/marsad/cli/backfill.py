@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import importlib.util
 import sys
+import tempfile
 from typing import Any
 
 from marsad.cli.main import _print_skipped, progress_bar
@@ -45,18 +47,23 @@ def add_parsers(sub: Any) -> None:
         " appended here in bulk (parallel; stories agree with ingest's closely, not exactly;"
         " default 0: the exact, serial ordered write)",
     )
+    p.add_argument(
+        "--scratch-dir",
+        metavar="FOLDER",
+        help="with --blocks and --cluster: a folder this machine and every worker reach (a"
+        " shared mount), where block tasks leave their scratch stores for a SQLite --db to"
+        " attach (default: a temporary folder with --local-workers; the rows are sent back"
+        " through Dask with --cluster or a PostgreSQL --db)",
+    )
     p.add_argument("--crawl-dates", action="store_true", help="the input's dates are crawl times")
     p.set_defaults(run=cmd_backfill)
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
     """Backfill the inputs into the --db store."""
-    from marsad.backfill.cluster import dask_client
-    from marsad.backfill.run import backfill
     from marsad.cli.main import missing_input  # here: main imports this module
     from marsad.settings import load_settings
     from marsad.store import open_store
-    from marsad.store.dialect import is_postgres
 
     if missing_input(args.paths):
         return 2
@@ -67,6 +74,25 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     if args.crawl_dates:
         settings = dataclasses.replace(settings, crawl_dates=True)
     store = open_store(args.db)
+    with contextlib.ExitStack() as cleanup:
+        scratch_dir = args.scratch_dir
+        if scratch_dir is None and args.local_workers and args.blocks and not store.is_postgres:
+            # Local workers share this file system: they leave each block's scratch store
+            # here and the driver attaches it, instead of receiving its rows.
+            scratch_dir = cleanup.enter_context(
+                tempfile.TemporaryDirectory(prefix="marsad-blocks-")
+            )
+        report = _run(args, settings, store, scratch_dir)
+    store.close()
+    print(report.line())
+    return 0
+
+
+def _run(args: argparse.Namespace, settings: Any, store: Any, scratch_dir: str | None) -> Any:
+    from marsad.backfill.cluster import dask_client
+    from marsad.backfill.run import backfill
+    from marsad.store.dialect import is_postgres
+
     with dask_client(local_workers=args.local_workers, address=args.cluster) as client:
         # Dask serves its dashboard only with bokeh installed (not a Marsad dependency).
         missing = "" if importlib.util.find_spec("bokeh") else " (install bokeh to serve it)"
@@ -84,10 +110,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             on_skip=_print_skipped,
             on_warning=_print_warning,
             blocks=args.blocks,
+            scratch_dir=scratch_dir if args.blocks and not store.is_postgres else None,
         )
-    store.close()
-    print(report.line())
-    return 0
+    return report
 
 
 def _print_warning(record: Any) -> None:

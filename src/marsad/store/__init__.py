@@ -47,7 +47,8 @@ every method says in its docstring what it returns or does. Writes run inside
   ``save_state_snapshot``, ``snapshot_rev``, ``snapshot_chars``.
 * bulk.py, blocks written elsewhere (``BulkBlocks``, ``marsad backfill --blocks``):
   ``export_block`` (from a block's scratch store), ``append_block`` (into the target,
-  renumbered), ``finish_blocks``.
+  renumbered), ``keep_block`` + ``append_scratch`` (the scratch file attached, copied by
+  ``INSERT ... SELECT``), ``finish_blocks``.
 * read_queries.py, the read side's named queries (``ReadQueries``): pages, exports,
   entity and statement lists, search counts.
 * sources.py, the watcher's sources (``WatchSources``): ``validators``,
