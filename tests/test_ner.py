@@ -135,6 +135,22 @@ def test_gazetteer_keeps_names_and_drops_mostly_common_words() -> None:
     assert marks == ["", "B-PERS", "I-PERS", "I-PERS"]
 
 
+def test_gazetteer_marks_of_sentences_match_one_sentence_at_a_time() -> None:
+    gazetteer = {("حسن", "نصر", "الله"): "PERS", ("نصر",): "LOC", ("بيروت",): "LOC"}
+    featurizer = Featurizer({}, gazetteer)
+    words = ["زار", "حسن", "نصر", "الله", "بيروت", "حسن", "نصر", "الله", "نصر", "حسن", "نصر"]
+    for starts in ([0], [0, 6], [0, 3, 7], [0, 2, 5, 9], list(range(len(words)))):
+        expected = [
+            mark
+            for begin, end in pairwise([*starts, len(words)])
+            for mark in featurizer.gazetteer_ids(words[begin:end])
+        ]
+        assert featurizer.gazetteer_ids(words, starts) == expected, starts
+    # A name cut by a sentence start is not matched whole: «نصر» alone is a place.
+    assert featurizer.gazetteer_ids(words, [0, 3])[1:4] == [0, 3, 0]
+    assert featurizer.gazetteer_ids(words)[1:4] == [1, 2, 2]
+
+
 def test_shipped_model_tags_person_and_location() -> None:
     tagger = load_tagger()
     assert load_tagger() is tagger  # cached
@@ -349,6 +365,21 @@ def test_word_cache_overflow_gives_same_entities(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(ner, "MAX_CACHE", 8)  # forces the cache to be rebuilt mid-text
     assert fresh.entities(SENTENCE * 3) == expected
     assert fresh.entities(SENTENCE) == load_tagger().entities(SENTENCE)
+
+
+def test_full_word_cache_evicts_least_recently_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    sentences = _mixed_document()
+    expected = [load_tagger().tag_document([tokens]) for tokens in sentences]
+    monkeypatch.setattr(ner, "MAX_CACHE", 40)  # smaller than the words of all sentences
+    fresh = Tagger(ner.models_dir())
+    for _ in range(2):  # the second round re-encodes evicted words into reused rows
+        for tokens, tags in zip(sentences, expected, strict=True):
+            assert fresh.tag_document([tokens]) == tags
+            assert len(fresh._rows) <= 40
+            assert set(tokens) <= set(fresh._rows)  # the words just used are kept
+    assert len(set(fresh._rows.values())) == len(fresh._rows)  # no two words share a row
+    assert len(fresh._stripped) <= 40 + 1  # evicted rows are reused: no row past the cap
+    assert len(fresh._vectors) == 40 + 1
 
 
 def test_document_starts_are_datelines_bylines_and_credits() -> None:
