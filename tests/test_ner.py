@@ -556,3 +556,29 @@ def test_shipped_common_words_hold_function_words_not_names() -> None:
     common = load_tagger().common_words
     assert {"علي", "ان", "ثاني"} <= common  # على / أن / (عبدالله) الثاني
     assert not {"سعوديه", "داعش", "اوباما"} & common
+
+
+def test_remembered_names_give_the_extraction_of_fresh_ones() -> None:
+    from marsad.extract import article
+
+    text = (
+        "قال الرئيس الروسي فلاديمير بوتين في موسكو إن روسيا تدعم الحل. وأضاف بوتين أن "
+        "وزير الخارجية سيرغي لافروف سيزور الرياض. وقال لافروف إن «الحل سياسي». "
+        "وبلغت الكلفة مليون دولار، والحمد لله."
+    )
+    caches = (
+        article._name_key,
+        article._canonical_name,
+        article.without_proclitic,
+        article.is_not_a_name,
+    )
+    for cache in caches:
+        cache.cache_clear()
+    fresh = article.extract(text)
+    assert fresh.entities and fresh.statements
+    warm = article.extract(text)
+    assert all(cache.cache_info().hits > 0 for cache in caches[:3])
+    assert warm == fresh
+    for name in {e.text for e in fresh.entities}:
+        assert article._name_key(name) == article.name_key(name)
+        assert article._canonical_name(name) == article.canonical_name(name)
