@@ -25,7 +25,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 
 import numpy as np
@@ -110,9 +110,9 @@ def read_clusters(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 def _shape(word: str) -> str:
     """Coarse character-class shape: digits, Latin letters, punctuation or Arabic word."""
-    if any(ch.isdigit() for ch in word):
+    if any(map(str.isdigit, word)):
         return "digit"
-    if not any(ch.isalpha() for ch in word):
+    if not any(map(str.isalpha, word)):
         return "punct"
     if word.isascii():
         return "latin"
@@ -208,7 +208,7 @@ class Featurizer:
             folded_chars = folded[:half] + folded[-half:]
         else:
             folded_chars = folded
-        chars = [self._chars.get(ch, UNKNOWN) for ch in folded_chars]
+        chars = list(map(self._chars.get, folded_chars, repeat(UNKNOWN)))
         chars += [PAD] * (MAX_CHARS - len(chars))
         return WordFeatures(folded, stripped, proclitics, ids, tuple(chars))
 
