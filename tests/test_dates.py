@@ -144,3 +144,34 @@ def test_dev_gold_joins_the_corpus_and_scores_well() -> None:
     assert len(gold) >= 120 and all(g.first <= g.last for g in gold)
     scores = score_dates(gold, load_articles(SNN, {g.article_id for g in gold}))
     assert scores.date_accuracy >= 0.9 and scores.precision >= 0.9
+
+
+# Invented sentences with each kind of date expression, those the pre-check guards included.
+DATE_SENTENCES = [
+    "وصل الوفد في الخامس عشر من الشهر الجاري، وغادر منذ يومين.",
+    "أعلنت الشركة نتائجها في نهاية عام 2014 وفي مطلع العام المقبل.",
+    "قال إن الاجتماع سيعقد يوم الأحد المقبل أو في الأسبوع القادم، قبل 3 أيام من الموعد.",
+    "صدر القرار في 12 رمضان 1436هـ الموافق 29-6-2015م بعد شهر رمضان.",
+    "لا تاريخ هنا إطلاقا، بل كلام عام عن سنة حسنة وشهر كريم.",
+    "",
+]
+
+
+def test_date_pattern_pre_check_skips_only_scans_that_cannot_match(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from marsad.text import dates
+    from marsad.text.arabic import fold_mapped
+
+    published = datetime(2015, 7, 26).date()
+    with_check = [dates.find_dates(text, published) for text in DATE_SENTENCES]
+    assert sum(map(len, with_check)) >= 8
+    needed = dates._needed_words()
+    assert needed
+    for text in DATE_SENTENCES:  # every match of a guarded pattern holds one of its words
+        folded = fold_mapped(text)[0]
+        for pattern, words in needed.items():
+            for match in pattern.finditer(folded):
+                assert any(word in match.group(0) for word in words), match.group(0)
+    monkeypatch.setattr(dates, "_needed_words", dict)  # no pre-check: every pattern scans
+    assert [dates.find_dates(text, published) for text in DATE_SENTENCES] == with_check

@@ -28,6 +28,7 @@ from marsad.extract.ner import (
     bio_spans,
     build_gazetteer,
     family_name,
+    length_buckets,
     load_tagger,
     spread_document_entities,
     viterbi,
@@ -132,6 +133,22 @@ def test_gazetteer_keeps_names_and_drops_mostly_common_words() -> None:
         featurizer.stripped_forms(["التقى", "حسن", "نصر", "الله"])
     )
     assert marks == ["", "B-PERS", "I-PERS", "I-PERS"]
+
+
+def test_gazetteer_marks_of_sentences_match_one_sentence_at_a_time() -> None:
+    gazetteer = {("حسن", "نصر", "الله"): "PERS", ("نصر",): "LOC", ("بيروت",): "LOC"}
+    featurizer = Featurizer({}, gazetteer)
+    words = ["زار", "حسن", "نصر", "الله", "بيروت", "حسن", "نصر", "الله", "نصر", "حسن", "نصر"]
+    for starts in ([0], [0, 6], [0, 3, 7], [0, 2, 5, 9], list(range(len(words)))):
+        expected = [
+            mark
+            for begin, end in pairwise([*starts, len(words)])
+            for mark in featurizer.gazetteer_ids(words[begin:end])
+        ]
+        assert featurizer.gazetteer_ids(words, starts) == expected, starts
+    # A name cut by a sentence start is not matched whole: «نصر» alone is a place.
+    assert featurizer.gazetteer_ids(words, [0, 3])[1:4] == [0, 3, 0]
+    assert featurizer.gazetteer_ids(words)[1:4] == [1, 2, 2]
 
 
 def test_shipped_model_tags_person_and_location() -> None:
@@ -263,12 +280,106 @@ def test_small_batches_give_same_entities(monkeypatch: pytest.MonkeyPatch) -> No
     assert fresh.entities_many(texts) == expected
 
 
+def test_length_buckets_cover_in_order_and_are_cheapest() -> None:
+    for lengths in ([9], [7, 7, 7], [100, 60, 59, 20, 20, 3, 1], [40, 39, 38, 2, 2, 2, 2, 1]):
+        runs = length_buckets(lengths)
+        assert [low for low, _ in runs] == [0, *(high for _, high in runs[:-1])]
+        assert runs[-1][1] == len(lengths)
+        for _, high in runs:  # equal lengths never split across runs
+            assert high == len(lengths) or lengths[high - 1] != lengths[high]
+
+        def cost(cuts: list[tuple[int, int]], lengths: list[int] = lengths) -> int:
+            return sum(ner.RUN_COST_TOKENS + lengths[a] * (b - a) for a, b in cuts)
+
+        # Brute force over every way of cutting the list into contiguous runs.
+        cheapest = min(
+            cost(list(pairwise([0, *cut, len(lengths)])))
+            for mask in product([False, True], repeat=len(lengths) - 1)
+            for cut in [[i + 1 for i, on in enumerate(mask) if on]]
+        )
+        assert cost(runs) == cheapest
+    assert length_buckets([]) == []
+    # Very unequal lengths go to separate runs; a near-equal pair shares one.
+    assert length_buckets([100, 2]) == [(0, 1), (1, 2)]
+    assert length_buckets([30, 29]) == [(0, 2)]
+    with pytest.raises(ValueError):
+        length_buckets([1, 5])
+
+
+# Invented sentences of very different lengths (1 to about 60 words), tagged as one document.
+MIXED_SENTENCES = [
+    "أكد وزير الخارجية سعود الفيصل في الرياض أن المملكة تدعم الحل السياسي في اليمن.",
+    "نعم.",
+    " ".join([SENTENCE.rstrip(".")] * 4) + ".",
+    "وصل الأمير محمد بن نايف إلى جدة.",
+    "قالت وكالة الأنباء السعودية إن الاجتماع سيعقد في القاهرة الأسبوع المقبل بحضور ممثلين"
+    " عن جامعة الدول العربية والأمم المتحدة.",
+]
+
+
+def _mixed_document() -> list[list[str]]:
+    text = "\n".join(MIXED_SENTENCES)
+    spans = word_spans(text)
+    starts = [*ner._sentence_starts(text, spans), len(spans)]
+    words = [text[a:b] for a, b in spans]
+    return [words[a:b] for a, b in pairwise(starts)]
+
+
+def test_runs_and_batches_give_the_tags_of_one_sentence_per_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sentences = _mixed_document()
+    assert len({len(tokens) for tokens in sentences}) == len(sentences) >= 5
+    default = load_tagger().tag_document(sentences)
+    assert any(tag != "O" for tags in default for tag in tags)
+    for batch_tokens, run_cost in ((1, ner.RUN_COST_TOKENS), (8192, 10**9), (8192, 0), (60, 24)):
+        # 1: each sentence alone (the unbatched path); 10**9: one padded run for all
+        # sentences; 0: one run per distinct length; 60: batches cut mid-document.
+        monkeypatch.setattr(ner, "BATCH_TOKENS", batch_tokens)
+        monkeypatch.setattr(ner, "RUN_COST_TOKENS", run_cost)
+        fresh = Tagger(ner.models_dir())  # an empty word cache
+        assert fresh.tag_document(sentences) == default, (batch_tokens, run_cost)
+
+
+def test_cached_word_vectors_are_the_encoded_ones() -> None:
+    sentences = _mixed_document()
+    fresh = Tagger(ner.models_dir())
+    fresh.tag_document([["كلمة", "أخرى", "الرياض"], *sentences[:2]])  # a warm, partial cache
+    assert fresh.tag_document(sentences) == load_tagger().tag_document(sentences)
+    words = sorted({word for tokens in sentences for word in tokens})
+    rows = fresh._word_rows(words)
+    features = [fresh.featurizer.compute(word) for word in words]
+    encoded = fresh._encoder.run(
+        None,
+        {
+            "features": np.array([f.ids for f in features], dtype=np.int64),
+            "chars": np.array([f.chars for f in features], dtype=np.int64),
+        },
+    )[0]
+    np.testing.assert_array_equal(fresh._vectors[rows], encoded)
+
+
 def test_word_cache_overflow_gives_same_entities(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = load_tagger().entities(SENTENCE * 3)
     fresh = Tagger(ner.models_dir())
     monkeypatch.setattr(ner, "MAX_CACHE", 8)  # forces the cache to be rebuilt mid-text
     assert fresh.entities(SENTENCE * 3) == expected
     assert fresh.entities(SENTENCE) == load_tagger().entities(SENTENCE)
+
+
+def test_full_word_cache_evicts_least_recently_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    sentences = _mixed_document()
+    expected = [load_tagger().tag_document([tokens]) for tokens in sentences]
+    monkeypatch.setattr(ner, "MAX_CACHE", 40)  # smaller than the words of all sentences
+    fresh = Tagger(ner.models_dir())
+    for _ in range(2):  # the second round re-encodes evicted words into reused rows
+        for tokens, tags in zip(sentences, expected, strict=True):
+            assert fresh.tag_document([tokens]) == tags
+            assert len(fresh._rows) <= 40
+            assert set(tokens) <= set(fresh._rows)  # the words just used are kept
+    assert len(set(fresh._rows.values())) == len(fresh._rows)  # no two words share a row
+    assert len(fresh._stripped) <= 40 + 1  # evicted rows are reused: no row past the cap
+    assert len(fresh._vectors) == 40 + 1
 
 
 def test_document_starts_are_datelines_bylines_and_credits() -> None:
@@ -445,3 +556,29 @@ def test_shipped_common_words_hold_function_words_not_names() -> None:
     common = load_tagger().common_words
     assert {"علي", "ان", "ثاني"} <= common  # على / أن / (عبدالله) الثاني
     assert not {"سعوديه", "داعش", "اوباما"} & common
+
+
+def test_remembered_names_give_the_extraction_of_fresh_ones() -> None:
+    from marsad.extract import article
+
+    text = (
+        "قال الرئيس الروسي فلاديمير بوتين في موسكو إن روسيا تدعم الحل. وأضاف بوتين أن "
+        "وزير الخارجية سيرغي لافروف سيزور الرياض. وقال لافروف إن «الحل سياسي». "
+        "وبلغت الكلفة مليون دولار، والحمد لله."
+    )
+    caches = (
+        article._name_key,
+        article._canonical_name,
+        article.without_proclitic,
+        article.is_not_a_name,
+    )
+    for cache in caches:
+        cache.cache_clear()
+    fresh = article.extract(text)
+    assert fresh.entities and fresh.statements
+    warm = article.extract(text)
+    assert all(cache.cache_info().hits > 0 for cache in caches[:3])
+    assert warm == fresh
+    for name in {e.text for e in fresh.entities}:
+        assert article._name_key(name) == article.name_key(name)
+        assert article._canonical_name(name) == article.canonical_name(name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from marsad.data import load_gzip_text, load_text
 from marsad.extract.aliases import AliasResolver, canonical_name, name_key
@@ -45,9 +45,24 @@ class Extraction:
     dates: tuple[DateMention, ...] = ()  # resolved against the publication day
 
 
+# Names recur from article to article (السعودية، الرياض، خادم الحرمين الشريفين): their
+# canonical forms and keys, pure functions of the written name, are computed once each.
+NAME_CACHE = 1 << 16  # distinct names remembered per function
+
+
+@lru_cache(maxsize=NAME_CACHE)
+def _name_key(name: str) -> str:
+    return name_key(name)
+
+
+@lru_cache(maxsize=NAME_CACHE)
+def _canonical_name(name: str) -> str:
+    return canonical_name(name)
+
+
 def entity_key(label: str, name: str) -> str:
     """Merge key of an entity: its type and the variant-folded canonical name."""
-    return f"{label}:{name_key(name)}"
+    return f"{label}:{_name_key(name)}"
 
 
 def _with_full_speakers(
@@ -59,13 +74,13 @@ def _with_full_speakers(
     for name in full_names:
         words = name.split()
         if len(words) >= 2:
-            by_surname.setdefault(name_key(words[-1]), set()).add(name)
+            by_surname.setdefault(_name_key(words[-1]), set()).add(name)
     if not by_surname:
         return list(statements)
     resolved = []
     for statement in statements:
-        speaker = canonical_name(statement.speaker_resolved)
-        names = by_surname.get(name_key(speaker), set()) if len(speaker.split()) == 1 else set()
+        speaker = _canonical_name(statement.speaker_resolved)
+        names = by_surname.get(_name_key(speaker), set()) if len(speaker.split()) == 1 else set()
         if len(names) == 1:
             statement = replace(statement, speaker_resolved=next(iter(names)))
         resolved.append(statement)
@@ -105,6 +120,7 @@ def _word_df() -> dict[str, int]:
     return table
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def without_proclitic(text: str) -> str:
     """A mention without the conjunction or preposition glued to its first word, in its own
     spelling: ``بالسعودية`` -> ``السعودية``, ``بجدة`` -> ``جدة``, ``وإياد علاوي`` -> ``إياد
@@ -129,6 +145,7 @@ def _after_place_noun(text: str, start: int) -> bool:
     return bool(before) and arabic.fold(before[-1]) in _place_nouns()
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def is_not_a_name(text: str) -> bool:
     """True for a one-word mention that is God's name in a formula or a currency."""
     words = text.split()
@@ -159,7 +176,7 @@ def extract(
     person_index = 0
     for entity in found:
         if entity.label == "PERS":
-            canonical = canonical_of.get(person_index) or canonical_name(
+            canonical = canonical_of.get(person_index) or _canonical_name(
                 without_proclitic(entity.text)
             )
             person_index += 1

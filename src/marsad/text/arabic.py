@@ -862,6 +862,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     Returns:
         Ordered, non-overlapping ``(start, end)`` offsets into ``text``.
     """
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=4)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # Remembered for the last few texts: the extractors and the summarizer each ask for
+    # the sentences of the same article body.
     spans: list[tuple[int, int]] = []
     line_start = 0
     for line in text.split("\n"):
@@ -873,7 +880,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 offset = line_start + start + (len(piece) - len(piece.lstrip()))
                 spans.append((offset, offset + len(stripped)))
         line_start += len(line) + 1
-    return spans
+    return tuple(spans)
 
 
 # --------------------------------------------------------------------------------------------
