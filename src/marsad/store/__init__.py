@@ -48,7 +48,7 @@ every method says in its docstring what it returns or does. Writes run inside
 * bulk.py, blocks written elsewhere (``BulkBlocks``, ``marsad backfill --blocks``):
   ``export_block`` (from a block's scratch store), ``append_block`` (into the target,
   renumbered), ``keep_block`` + ``append_scratch`` (the scratch file attached, copied by
-  ``INSERT ... SELECT``), ``finish_blocks``.
+  ``INSERT ... SELECT``; ``export_kept`` gives a kept file's rows), ``finish_blocks``.
 * read_queries.py, the read side's named queries (``ReadQueries``): pages, exports,
   entity and statement lists, search counts.
 * sources.py, the watcher's sources (``WatchSources``): ``validators``,
