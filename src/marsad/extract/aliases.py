@@ -43,6 +43,9 @@ _COMPOUND_HEADS = frozenset({"عبد", "ابو", "ابي"})  # first word of a t
 _MIN_TEH_TO_ALEF = 4
 _SPLIT_RE = re.compile(r"[\s,،]+")
 _QUOTED_RE = re.compile(r'[«"“]([^«»"“”]+)[»"”]')
+# A name with another name of the same body in brackets after it: «الاتحاد الدولي لكرة القدم
+# (فيفا)», «أوبك (منظمة الدول المصدرة للنفط)».
+_BRACKETED_RE = re.compile(r"^([^()«»]+?)\s*[(«]([^()«»]+)[)»]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,8 @@ def _tables() -> _Tables:
     for row in word_sections("aliases_ar.tsv").get("", []):
         variant, canonical = row.split("\t")
         words = [fold(w) for w in _words(variant)]
-        if len(words) == 2 and words[0] in _HONORIFICS:
+        if len(words) == 2 and words[0] in _HONORIFICS and words[1] not in tables.titles:
+            # الملك سلمان (a given name), not الرئيس الأمريكي (a title phrase)
             tables.honorific_aliases[" ".join(words)] = canonical.strip()
             continue
         tables.aliases[_key(_strip_titles(variant), tables)] = canonical.strip()
@@ -404,7 +408,21 @@ def canonical_name(name: str) -> str:
         quoted = _QUOTED_RE.search(name.rstrip())
         if quoted is not None and quoted.end() == len(name.rstrip()):
             alias = tables.aliases.get(_key(quoted.group(1), tables))
+    parts = _bracketed_parts(name)
+    if alias is None and parts is not None and len(_words(parts[0])) >= 2:
+        # الاتحاد الدولي لكرة القدم (فيفا): a listed part names the body, else the outer name.
+        resolved = [canonical_name(part) for part in parts]
+        return next((r for r in resolved if r in _alias_targets()), resolved[0])
     return alias or stripped
+
+
+def _bracketed_parts(name: str) -> tuple[str, str] | None:
+    """The name before a closing bracketed name and the bracketed name, or None (حركة
+    «حماس» gives حركة and حماس; :func:`canonical_name` keeps such a one-word head whole)."""
+    match = _BRACKETED_RE.match(name.strip())
+    if match is None:
+        return None
+    return match.group(1).strip(_PUNCT), match.group(2).strip(_PUNCT)
 
 
 def name_key(name: str) -> str:
@@ -664,6 +682,10 @@ def same_entity(a: str, b: str) -> bool:
     سلمان) is not a family name, and a patronymic inside a name is ignored (عادل بن أحمد
     الجبير).
     """
+    for one, other in ((a, b), (b, a)):
+        parts = _bracketed_parts(one)
+        if parts is not None and any(same_entity(part, other) for part in parts if part):
+            return True  # الاتحاد الدولي لكرة القدم (فيفا) is its name and its acronym at once
     keys_a, keys_b = _word_keys(a), _word_keys(b)
     if not keys_a or not keys_b:
         return False
@@ -742,13 +764,20 @@ def same_entity(a: str, b: str) -> bool:
 # --------------------------------------------------------------------------------------------
 
 _TOKEN_RE = re.compile(r"[\w\u0600-\u06ff]+|[^\w\s]")
-_HONORIFICS = frozenset({"الملك", "الامير", "الشيخ", "السلطان", "الرئيس"})
+# Folded, as every word compared with them is (الرئيس folds to الرءيس).
+_HONORIFICS = frozenset(fold(w) for w in ("الملك", "الأمير", "الشيخ", "السلطان", "الرئيس"))
 _PRESIDENT = fold("الرئيس")
 _MIN_EVIDENCE = 3  # occurrences of a pattern before it counts as evidence
 _MIN_SHARE = 0.8  # share of those occurrences that must agree on one name
 _MIN_LISTED_SHARE = 0.6  # the same for a title listed as naming one office-holder
 _MIN_TITLE_EVIDENCE = 3  # a title phrase must name the same person this often
 _MIN_TITLE_SEEN = 5  # and occur at least this often in the corpus
+# An office of one country or region (العاهل الأردني, الرئيس الجزائري) has one holder at a
+# time, so fewer occurrences are enough when every one names the same person.
+_MIN_UNANIMOUS_EVIDENCE = 2
+_MAX_LETTER_NAME = 3  # letters of a spelled letter name (سي، آي، إيه)
+_MAX_EXPANSION_WORDS = 6  # words of an acronym's expansion (منظمة الدول المصدرة للنفط: four)
+_CLERICAL_TITLE = tuple(fold("آية الله").split())
 _CLITIC_NOUN_RATIO = 5  # a word with ل/ب whose definite form is this common is a noun
 _MAX_NAME_WORDS = 6  # فيصل بن بندر بن عبدالعزيز آل سعود at most
 # A rank (المركز الثاني) is no institution's name, whatever name follows it in brackets.
@@ -796,6 +825,8 @@ def _name_after(tokens: list[str], start: int) -> list[str]:
         run.append(token)
         index += 1
     run = join_name_compounds(run)
+    if [fold(w) for w in run[:2]] == list(_CLERICAL_TITLE):
+        run = run[2:]  # آية الله علي خامنئي: a cleric's title, not part of his name
     for position, word in enumerate(run):
         if fold(word) in _PATRONYMIC and position + 1 < len(run):
             return run[: position + 2]
@@ -1138,13 +1169,54 @@ def _pick_titles(
         # A listed title names one office-holder by knowledge; evidence only says who, so a
         # plurality is enough (headlines put verbs after it: ولي العهد يعقد اجتماعا).
         share = _MIN_LISTED_SHARE if listed else _MIN_SHARE
-        if (
-            agreeing >= max(_MIN_TITLE_EVIDENCE, share * len(names))
-            and count(" ".join(words)) >= _MIN_TITLE_SEEN
-            and _strip_titles(phrase) == phrase
+        if _has_title_evidence(words, agreeing, len(names), share, count) and (
+            _strip_titles(phrase) == phrase
         ):
             pairs.append((phrase, canonical_name(holder)))
     return pairs
+
+
+def _is_one_holder_office(words: list[str]) -> bool:
+    """A folded title phrase that one person holds at a time by its form: a listed title, or
+    a role qualified by a nationality (العاهل الأردني, رئيس الوزراء العراقي) or by a region
+    (أمير منطقة تبوك); not a phrase without a role (المرشد الإيراني is caught by the role)."""
+    if " ".join(words) in _listed_titles():
+        return True
+    if words[0] not in _single_roles():
+        return False  # الجيش الأمريكي: a word of a role (قائد الجيش) is no office
+    return any(w in _country_adjectives() for w in words[1:]) or (
+        len(words) >= 3 and words[1] in _region_words()
+    )
+
+
+@lru_cache(maxsize=1)
+def _single_roles() -> frozenset[str]:
+    """Folded one-word roles (الرئيس، وزير، العاهل، المستشارة)."""
+    entries = word_sections("titles_ar.txt").get("roles", [])
+    return frozenset(fold(e) for e in entries if " " not in e.strip())
+
+
+@lru_cache(maxsize=1)
+def _country_adjectives() -> frozenset[str]:
+    """Folded nisba adjectives of countries, with and without ال, masculine and feminine."""
+    entries = word_sections("titles_ar.txt").get("country_adjectives", [])
+    return frozenset(form for entry in entries for form in _adjective_forms(fold(entry)))
+
+
+def _has_title_evidence(
+    words: list[str], agreeing: int, names: int, share: float, count: Callable[[str], int]
+) -> bool:
+    """Enough names beside a title phrase agree on one holder: at least three and ``share``
+    of them, the phrase seen five times; or, for an office one person holds at a time
+    (:func:`_is_one_holder_office`), every name, at least two."""
+    seen = count(" ".join(words))
+    if agreeing >= max(_MIN_TITLE_EVIDENCE, share * names) and seen >= _MIN_TITLE_SEEN:
+        return True
+    return (
+        agreeing == names >= _MIN_UNANIMOUS_EVIDENCE
+        and seen >= _MIN_UNANIMOUS_EVIDENCE
+        and _is_one_holder_office(words)
+    )
 
 
 _MAX_TITLE_CHAIN = 12  # words between a title phrase and the honorific of its holder's name
@@ -1171,7 +1243,11 @@ def _unique_title_phrases(token_lists: list[list[str]]) -> set[tuple[str, ...]]:
     return {
         phrase
         for phrase, seen in counts.items()
-        if (seen >= _MIN_TITLE_SEEN or " ".join(phrase) in listed)
+        if (
+            seen >= _MIN_TITLE_SEEN
+            or " ".join(phrase) in listed
+            or (seen >= _MIN_UNANIMOUS_EVIDENCE and _is_one_holder_office(list(phrase)))
+        )
         and _is_unique_title(list(phrase))
         and not any(
             w in STOPWORDS or w in _honorific_words() or strip_article_clitics(w) != w
@@ -1245,10 +1321,8 @@ def _pick_chained_titles(
         agreeing = sum(
             same_entity(n, top) or _word_keys(n)[: len(top_keys)] == top_keys for n in names
         )
-        if (
-            agreeing >= max(_MIN_TITLE_EVIDENCE, share * len(names))
-            and count(" ".join(phrase)) >= _MIN_TITLE_SEEN
-            and _strip_titles(written) == written
+        if _has_title_evidence(list(phrase), agreeing, len(names), share, count) and (
+            _strip_titles(written) == written
         ):
             pairs.append((written, top))
     return pairs
@@ -1269,17 +1343,84 @@ def _acronym_expansion(acronym: str, contexts: list[list[str]], share: float) ->
     picked = _pick_span(contexts, 2, 6, min_share=share)
     if picked is None:
         return ""
-    expansion = picked[0]
+    return picked[0] if _is_expansion(acronym, picked[0]) else ""
+
+
+def _is_expansion(acronym: str, expansion: str) -> bool:
+    """A phrase that may be an acronym's expansion: an institution's name (it opens with an
+    institution noun, holds no honorific or function word, ends on no rank, has no title to
+    strip) that does not contain the acronym itself."""
     words = expansion.split()
-    if (
+    return (
         _opens_name_phrase(words)
         and fold(words[-1]) not in _ORDINALS
         and not any(fold(w) in _honorific_words() or fold(w) in STOPWORDS for w in words)
         and fold(acronym) not in fold(expansion)
         and _strip_titles(expansion) == expansion
-    ):
-        return expansion
-    return ""
+    )
+
+
+def _anchored_expansions(acronym: str, contexts: list[list[str]]) -> list[tuple[str, str]]:
+    """An acronym's expansion when its uses are too few to share a phrase boundary: in each
+    use, the words from the first institution noun before the bracket (قالت الهيئة الوطنية
+    لمكافحة الفساد (نزاهة) -> الهيئة الوطنية لمكافحة الفساد), shaped as a name
+    (:func:`_has_name_shape`). The most frequent expansion must recur in two uses and a fifth
+    of all, or, for an acronym used three times at most, no use may name another body;
+    another expansion with the same head noun names the same body (منظمة البلدان
+    المصدرة للبترول (أوبك) / منظمة الدول المصدرة للنفط (أوبك)). Only a word or a run of
+    letter names (بي كا كا) is an acronym, never an adjective (السعودية) or a title."""
+    if not _is_acronym_shape(acronym):
+        return []
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for words in contexts:
+        for start in range(max(0, len(words) - _MAX_EXPANSION_WORDS), len(words) - 1):
+            if _opens_name_phrase(words[start:]):
+                first, *rest = words[start:]
+                expansion = " ".join([drop_article_proclitics(first), *rest])
+                if _is_expansion(acronym, expansion) and _has_name_shape(expansion.split()):
+                    by_key[name_key(expansion)].append(expansion)
+                break
+    ranked = sorted(by_key.values(), key=lambda group: (-len(group), group[0]))
+    if not ranked:
+        return []
+    body = ranked[0][0]
+    head = strip_article_clitics(body.split()[0])
+    same_head = [g[0] for g in ranked[1:] if strip_article_clitics(g[0].split()[0]) == head]
+    recurring = len(ranked[0]) >= max(
+        _MIN_UNANIMOUS_EVIDENCE, _EXPANSION_SHARES[-1] * len(contexts)
+    )
+    # A rare acronym (three uses at most) may be spelled out once, if no use disagrees.
+    rare_agreeing = len(contexts) <= _MIN_EVIDENCE and len(same_head) == len(ranked) - 1
+    if not (recurring or rare_agreeing):
+        return []
+    return [(acronym, body)] + [(expansion, body) for expansion in same_head]
+
+
+def _is_acronym_shape(acronym: str) -> bool:
+    """One word that is no adjective, title or time word, a run of letter names of up to
+    three letters each (سي آي إيه), or Latin capitals (OECD)."""
+    words = [fold(w) for w in acronym.split()]
+    if len(words) > 1:
+        return all(len(w) <= _MAX_LETTER_NAME for w in words)
+    word = words[0]
+    return not (
+        strip_article_clitics(word) != word  # بالشقة: a preposition on a noun
+        or word.endswith("ي")  # كيربي, إجرامي: a name or an adjective; no acronym ends so
+        or _is_nisba(word)
+        or word in _country_adjectives()
+        or word in _title_words()
+        or word in STOPWORDS
+    )
+
+
+def _has_name_shape(words: list[str]) -> bool:
+    """An institution's name in construct: its head, at most one indefinite noun (وكالة أنباء
+    الإمارات), then definite words only, a definite word last; a verb (الاتحاد يفاوض) or a
+    trailing indefinite word (وكالة أنباء) breaks it."""
+    if len(words) < 2:
+        return False
+    definite = [strip_article_clitics(w).startswith("ال") for w in words[1:]]
+    return definite[-1] and all(definite[1:])
 
 
 def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
@@ -1378,6 +1519,8 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
             if expansion:
                 pairs.append((acronym, expansion))
                 break
+        else:
+            pairs += _anchored_expansions(acronym, contexts)
     corpus_count = corpus.count
     evidence: TitleEvidence = {}
     _title_evidence(titled, corpus_count, introduced, reverse=False, into=evidence)
