@@ -148,8 +148,10 @@ def test_mine_aliases_needs_apposition_evidence() -> None:
     assert "الخارجية" not in pairs
     assert "وزير المالية" not in pairs
     assert "المالية" not in pairs
-    # Two occurrences are not evidence.
-    assert "يويفا" not in dict(mine_aliases(texts[1:]))
+    # Two agreeing uses of a rare acronym are evidence; two naming different bodies are not.
+    assert dict(mine_aliases(texts[1:])).get("يويفا") == "الاتحاد الأوروبي لكرة القدم"
+    other = "وقال رئيس النادي الملكي للفروسية (يويفا) أمس."
+    assert "يويفا" not in dict(mine_aliases([texts[2], other]))
 
 
 def test_titles_and_acronyms_resolved_by_mined_evidence() -> None:

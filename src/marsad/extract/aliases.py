@@ -41,6 +41,7 @@ _COMPOUND_HEADS = frozenset({"عبد", "ابو", "ابي"})  # first word of a t
 # A final ة is read as ا only in words of five letters or more: short ones are Arabic words and
 # names whose ة is part of the word (سارة, جدة), not a transliterated final a (أستانة).
 _MIN_TEH_TO_ALEF = 4
+_FIAAL_LETTERS = 4  # قطار: two root letters, the long a, the last root letter
 _SPLIT_RE = re.compile(r"[\s,،]+")
 _QUOTED_RE = re.compile(r'[«"“]([^«»"“”]+)[»"”]')
 # A name with another name of the same body in brackets after it: «الاتحاد الدولي لكرة القدم
@@ -276,7 +277,15 @@ def _strip_titles(name: str) -> str:
         len(segments) == 1
         and len(segments[0]) >= 2
         and first in heads
-        and strip_article_clitics(segments[0][1]).startswith("ال")
+        and (
+            strip_article_clitics(segments[0][1]).startswith("ال")
+            # a construct chain: هيئة مكافحة الفساد, وكالة أنباء الإمارات
+            or (
+                len(segments[0]) >= 3
+                and fold(segments[0][1]) not in titles
+                and fold(segments[0][2]).startswith("ال")
+            )
+        )
         and not any(fold(w) in roles and fold(w) not in heads for w in segments[0][1:])
     ):
         return " ".join(segments[0])
@@ -333,8 +342,14 @@ def _word_key(word: str, tables: _Tables) -> str:
         folded = folded[:-1] + "ا"  # أستانة / أستانا, سورية / سوريا; not سارة / سارا
     mapped = folded.translate(tables.letter_map)
     # A broken plural in -aya (سرايا، ضحايا، قضايا) is an Arabic word: its vowels stay, so it
-    # never meets a transliterated name (سرايا / سوريا).
-    if len(mapped) <= 2 or mapped.startswith("ال") or (len(folded) >= 5 and folded.endswith("ايا")):
+    # never meets a transliterated name (سرايا / سوريا); so is a four-letter word on the
+    # pattern فعال (قطار، سلام، نظام), which would otherwise meet its root (قطر، سلم).
+    if (
+        len(mapped) <= 2
+        or mapped.startswith("ال")
+        or (len(folded) >= 5 and folded.endswith("ايا"))
+        or (len(folded) == _FIAAL_LETTERS and folded[2] == "ا")
+    ):
         return mapped  # a definite Arabic word keeps its long vowels (العبادي / العبيدي)
     inner = "".join(ch for ch in mapped[1:-1] if ch not in tables.vowels)
     return mapped[0] + inner + mapped[-1]
@@ -615,6 +630,29 @@ def _is_three_part_name(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     ) == _word_key(full[2], tables)
 
 
+def _drops_an_adjective(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """An institution's short name without an adjective of its official one (هيئة مكافحة
+    الفساد / الهيئة الوطنية لمكافحة الفساد): one head noun with or without the article, the
+    full name's other words the short one's (a ل on a complement aside) plus nisba adjectives
+    that name no country (الوطنية, not الأمريكية: another country's body)."""
+    if len(short) < 2 or len(full) <= len(short):
+        return False
+    head = strip_article_clitics(short[0]).removeprefix("ال")
+    if (
+        head not in _institution_heads()
+        or strip_article_clitics(full[0]).removeprefix("ال") != head
+    ):
+        return False
+    rest = [fold(w) for w in full[1:]]
+    kept = [w for w in rest if not (_is_nisba(w) and w not in _country_adjectives())]
+    if len(kept) != len(short) - 1 or len(kept) == len(rest):
+        return False
+    return all(
+        long_word == word or long_word == "ل" + word or strip_article_clitics(long_word) == word
+        for long_word, word in zip(kept, (fold(w) for w in short[1:]), strict=True)
+    )
+
+
 @lru_cache(maxsize=1)
 def _state_nouns() -> frozenset[str]:
     return frozenset(fold(w) for w in word_sections("titles_ar.txt").get("state", []))
@@ -682,9 +720,9 @@ def same_entity(a: str, b: str) -> bool:
     سلمان) is not a family name, and a patronymic inside a name is ignored (عادل بن أحمد
     الجبير).
     """
-    for one, other in ((a, b), (b, a)):
-        parts = _bracketed_parts(one)
-        if parts is not None and any(same_entity(part, other) for part in parts if part):
+    for bracketed, plain in ((a, b), (b, a)):
+        parts = _bracketed_parts(bracketed)
+        if parts is not None and any(same_entity(part, plain) for part in parts if part):
             return True  # الاتحاد الدولي لكرة القدم (فيفا) is its name and its acronym at once
     keys_a, keys_b = _word_keys(a), _word_keys(b)
     if not keys_a or not keys_b:
@@ -732,6 +770,8 @@ def same_entity(a: str, b: str) -> bool:
         return True  # a name cut before its coordinated part (هيئة الأمر بالمعروف والنهي ...)
     if _is_three_part_name(short_words, full_words):
         return True
+    if _drops_an_adjective(short_words, full_words):
+        return True
     if _named_with_its_kind(short_words, full_words):
         return True
     if long_keys[: len(short)] == short and _is_agreeing_extension(short_words, extension):
@@ -775,8 +815,11 @@ _MIN_TITLE_SEEN = 5  # and occur at least this often in the corpus
 # An office of one country or region (العاهل الأردني, الرئيس الجزائري) has one holder at a
 # time, so fewer occurrences are enough when every one names the same person.
 _MIN_UNANIMOUS_EVIDENCE = 2
+_MAX_PLAIN_PER_BRACKETED = 5  # uses of an acronym per bracketed use, at most
+_MIN_ANCHORED_WORDS = 3  # words of an expansion read from one use
 _MAX_LETTER_NAME = 3  # letters of a spelled letter name (سي، آي، إيه)
 _MAX_EXPANSION_WORDS = 6  # words of an acronym's expansion (منظمة الدول المصدرة للنفط: four)
+_GIVEN_NAME_RATIO = 3  # a given name is followed by its family name in a third of its uses
 _CLERICAL_TITLE = tuple(fold("آية الله").split())
 _CLITIC_NOUN_RATIO = 5  # a word with ل/ب whose definite form is this common is a noun
 _MAX_NAME_WORDS = 6  # فيصل بن بندر بن عبدالعزيز آل سعود at most
@@ -919,14 +962,19 @@ def _honorific_words() -> frozenset[str]:
 
 def _is_personal_name(words: list[str]) -> bool:
     """Two to four words, none with a clitic before an article (للإغاثة) and none definite
-    but the last (سلمان بن عبدالعزيز, not فيصل بمكة المكرمة)."""
+    but the last or one before «بن» (سلمان بن عبدالعزيز, عبدالله الثاني بن الحسين; not فيصل
+    بمكة المكرمة)."""
     if not 2 <= len(words) <= 4:
         return False
     for position, word in enumerate(words):
         folded = fold(word)
         if strip_article_clitics(word) != folded:
             return False
-        if folded.startswith("ال") and position < len(words) - 1:
+        if (
+            folded.startswith("ال")
+            and position < len(words) - 1
+            and fold(words[position + 1]) not in _PATRONYMIC
+        ):
             return False
     return True
 
@@ -1050,6 +1098,16 @@ def _is_person_evidence(
     ) and not _is_clitic_noun(fold(words[0]), count)
 
 
+def _opens_with_given_name(name: str, count: Callable[[str], int]) -> bool:
+    """The first word of a name run is mostly followed by the second across the corpus, as a
+    given name is by its family name (أنجيلا ميركل), not a verb or noun (تعد تدخلا)."""
+    words = [fold(w) for w in name.split()]
+    if len(words) < 2:
+        return False
+    first, second = words[:2]
+    return count(f" {first} {second} ") * _GIVEN_NAME_RATIO >= count(f" {first} ") > 0
+
+
 def _opens_longer_title(folded: str) -> bool:
     """A folded word before a title phrase that makes it part of a longer one: a role, with or
     without a clitic (لنائب الرئيس العراقي, مساعد وزير الدفاع), or «باسم» (المتحدث باسم
@@ -1125,9 +1183,15 @@ def _title_evidence(
     of a longer title there: a role before it (مساعد وزير الدفاع is not وزير الدفاع, لنائب
     الرئيس العراقي not الرئيس العراقي), or, after a name, a definite word continuing it
     (رئيس الوزراء | العراقي). Only names that count as a person's are kept
-    (:func:`_is_person_evidence`)."""
+    (:func:`_is_person_evidence`), and names right after an office of one country (المستشارة
+    الألمانية أنجيلا ميركل), which introduces a person whatever other words introduce him."""
     for context, name in titled:
-        if not _is_person_evidence(name, introduced, count):
+        is_person = _is_person_evidence(name, introduced, count)
+        if not is_person and (
+            reverse
+            or not _opens_with_given_name(name, count)
+            or _is_clitic_noun(fold(name.split()[0]), count)  # بذكرى إعلان الجمهورية
+        ):
             continue
         for length in range(2, min(4, len(context)) + 1):
             phrase = context[-length:][::-1] if reverse else context[-length:]
@@ -1137,8 +1201,12 @@ def _title_evidence(
                 or (not reverse and _opens_longer_title(outer))
             ):
                 continue
+            # بالعاهل الأردني counts for العاهل الأردني: a preposition is no part of a title.
+            first, *rest = phrase
+            phrase = [drop_article_proclitics(first), *rest]
             words = tuple(fold(w) for w in phrase)
-            into.setdefault(words, (" ".join(phrase), []))[1].append(name)
+            if is_person or _is_one_holder_office(list(words)):
+                into.setdefault(words, (" ".join(phrase), []))[1].append(name)
 
 
 def _pick_titles(
@@ -1150,13 +1218,14 @@ def _pick_titles(
     at a time (:func:`_is_unique_title`), not a former one (السابق), its names agree on one
     holder (:func:`_dominant_holder`) at least ``_MIN_TITLE_EVIDENCE`` times and for 80% of
     them (60% for a listed title), and the phrase occurs at least ``_MIN_TITLE_SEEN`` times in
-    the corpus (``count`` of its folded form)."""
+    the corpus (``count`` of its folded form); or the phrase is an office of one country or
+    region and every name agrees (:func:`_has_title_evidence`)."""
     pairs: list[tuple[str, str]] = []
     for words_tuple, (phrase, names) in sorted(evidence.items()):
         words = list(words_tuple)
         listed = " ".join(words) in _listed_titles()
         if (
-            not _is_unique_title(words)
+            not (_is_unique_title(words) or _is_one_holder_office(words))
             or (words[0] not in _tables().titles and not listed)
             or words[0] in _nationality_forms()
             or any(w in STOPWORDS or w in _honorific_words() for w in words)
@@ -1182,18 +1251,16 @@ def _is_one_holder_office(words: list[str]) -> bool:
     (أمير منطقة تبوك); not a phrase without a role (المرشد الإيراني is caught by the role)."""
     if " ".join(words) in _listed_titles():
         return True
-    if words[0] not in _single_roles():
-        return False  # الجيش الأمريكي: a word of a role (قائد الجيش) is no office
-    return any(w in _country_adjectives() for w in words[1:]) or (
-        len(words) >= 3 and words[1] in _region_words()
-    )
+    if words[0] not in _state_offices():
+        return False  # الجيش الأمريكي, المدير الفني الفرنسي: no office of a state
+    # The adjective ends the phrase: الرئيس الأمريكي السبت is no office.
+    return words[-1] in _country_adjectives() or (len(words) >= 3 and words[1] in _region_words())
 
 
 @lru_cache(maxsize=1)
-def _single_roles() -> frozenset[str]:
-    """Folded one-word roles (الرئيس، وزير، العاهل، المستشارة)."""
-    entries = word_sections("titles_ar.txt").get("roles", [])
-    return frozenset(fold(e) for e in entries if " " not in e.strip())
+def _state_offices() -> frozenset[str]:
+    """Folded first words of a state's offices (الرئيس، وزير، العاهل، المستشارة)."""
+    return frozenset(fold(e) for e in word_sections("titles_ar.txt").get("state_offices", []))
 
 
 @lru_cache(maxsize=1)
@@ -1204,11 +1271,22 @@ def _country_adjectives() -> frozenset[str]:
 
 
 def _has_title_evidence(
-    words: list[str], agreeing: int, names: int, share: float, count: Callable[[str], int]
+    words: list[str],
+    agreeing: int,
+    names: int,
+    share: float,
+    count: Callable[[str], int],
+    *,
+    listed_only: bool = False,
 ) -> bool:
     """Enough names beside a title phrase agree on one holder: at least three and ``share``
     of them, the phrase seen five times; or, for an office one person holds at a time
-    (:func:`_is_one_holder_office`), every name, at least two."""
+    (:func:`_is_one_holder_office`; with ``listed_only`` a listed title only), every name,
+    at least two."""
+    if listed_only and " ".join(words) not in _listed_titles():
+        return agreeing >= max(_MIN_TITLE_EVIDENCE, share * names) and (
+            count(" ".join(words)) >= _MIN_TITLE_SEEN
+        )
     seen = count(" ".join(words))
     if agreeing >= max(_MIN_TITLE_EVIDENCE, share * names) and seen >= _MIN_TITLE_SEEN:
         return True
@@ -1248,7 +1326,7 @@ def _unique_title_phrases(token_lists: list[list[str]]) -> set[tuple[str, ...]]:
             or " ".join(phrase) in listed
             or (seen >= _MIN_UNANIMOUS_EVIDENCE and _is_one_holder_office(list(phrase)))
         )
-        and _is_unique_title(list(phrase))
+        and (_is_unique_title(list(phrase)) or _is_one_holder_office(list(phrase)))
         and not any(
             w in STOPWORDS or w in _honorific_words() or strip_article_clitics(w) != w
             for w in phrase
@@ -1321,9 +1399,11 @@ def _pick_chained_titles(
         agreeing = sum(
             same_entity(n, top) or _word_keys(n)[: len(top_keys)] == top_keys for n in names
         )
-        if _has_title_evidence(list(phrase), agreeing, len(names), share, count) and (
-            _strip_titles(written) == written
-        ):
+        # Offices in a chain (وزير الداخلية اليمني ... الملك سلمان) may belong to the phrase
+        # or to a guest beside it: only a listed title is taken from two such uses.
+        if _has_title_evidence(
+            list(phrase), agreeing, len(names), share, count, listed_only=True
+        ) and (_strip_titles(written) == written):
             pairs.append((written, top))
     return pairs
 
@@ -1360,7 +1440,9 @@ def _is_expansion(acronym: str, expansion: str) -> bool:
     )
 
 
-def _anchored_expansions(acronym: str, contexts: list[list[str]]) -> list[tuple[str, str]]:
+def _anchored_expansions(
+    acronym: str, contexts: list[list[str]], count: Callable[[str], int]
+) -> list[tuple[str, str]]:
     """An acronym's expansion when its uses are too few to share a phrase boundary: in each
     use, the words from the first institution noun before the bracket (قالت الهيئة الوطنية
     لمكافحة الفساد (نزاهة) -> الهيئة الوطنية لمكافحة الفساد), shaped as a name
@@ -1368,8 +1450,13 @@ def _anchored_expansions(acronym: str, contexts: list[list[str]]) -> list[tuple[
     of all, or, for an acronym used three times at most, no use may name another body;
     another expansion with the same head noun names the same body (منظمة البلدان
     المصدرة للبترول (أوبك) / منظمة الدول المصدرة للنفط (أوبك)). Only a word or a run of
-    letter names (بي كا كا) is an acronym, never an adjective (السعودية) or a title."""
+    letter names (بي كا كا) is an acronym, never an adjective (السعودية) or a title, nor a
+    word the corpus mostly writes outside brackets (الإنسان، مرة، صربيا: a common word or a
+    place in brackets after a name, not the name's acronym); a two-word expansion is too
+    generic (الشركة التابعة)."""
     if not _is_acronym_shape(acronym):
+        return []
+    if count(f" {fold(acronym)} ") > _MAX_PLAIN_PER_BRACKETED * len(contexts):
         return []
     by_key: dict[str, list[str]] = defaultdict(list)
     for words in contexts:
@@ -1377,10 +1464,17 @@ def _anchored_expansions(acronym: str, contexts: list[list[str]]) -> list[tuple[
             if _opens_name_phrase(words[start:]):
                 first, *rest = words[start:]
                 expansion = " ".join([drop_article_proclitics(first), *rest])
-                if _is_expansion(acronym, expansion) and _has_name_shape(expansion.split()):
+                if (
+                    _is_expansion(acronym, expansion)
+                    and _has_name_shape(expansion.split())
+                    and len(expansion.split()) >= _MIN_ANCHORED_WORDS
+                ):
                     by_key[name_key(expansion)].append(expansion)
                 break
-    ranked = sorted(by_key.values(), key=lambda group: (-len(group), group[0]))
+    # Ties go to the expansion the corpus writes most (لكرة القدم before للعبة).
+    ranked = sorted(
+        by_key.values(), key=lambda group: (-len(group), -count(fold(group[0])), group[0])
+    )
     if not ranked:
         return []
     body = ranked[0][0]
@@ -1414,30 +1508,35 @@ def _is_acronym_shape(acronym: str) -> bool:
 
 
 def _has_name_shape(words: list[str]) -> bool:
-    """An institution's name in construct: its head, at most one indefinite noun (وكالة أنباء
-    الإمارات), then definite words only, a definite word last; a verb (الاتحاد يفاوض) or a
-    trailing indefinite word (وكالة أنباء) breaks it."""
+    """An institution's name in construct: after its head, every indefinite noun is followed
+    by a definite word (وكالة أنباء الإمارات, الاتحاد الأوروبي لكرة القدم) and a definite word
+    ends it; a trailing indefinite word (الاتحاد يفاوض, وكالة أنباء) breaks it."""
     if len(words) < 2:
         return False
     definite = [strip_article_clitics(w).startswith("ال") for w in words[1:]]
-    return definite[-1] and all(definite[1:])
+    return definite[-1] and all(
+        is_definite or definite[index + 1] for index, is_definite in enumerate(definite[:-1])
+    )
 
 
 def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
     """``(variant, canonical)`` pairs for which a corpus gives evidence of one entity.
 
-    Apposition patterns, each needing at least three agreeing occurrences:
+    Apposition patterns, each needing agreeing occurrences (three, fewer where noted):
 
     * an acronym in brackets after its expansion, «الاتحاد الدولي لكرة القدم (فيفا)»: the
       expansion is the longest phrase before the bracket that the occurrences share and
       whose left neighbour varies; it must open with an institution noun (منظمة، الاتحاد,
       not «قالت وزارة ...»), hold no
-      function word, and half of the acronym's bracketed uses must agree on it;
+      function word, and half of the acronym's bracketed uses must agree on it; failing
+      that, the words from an institution noun before the bracket, when two uses agree or a
+      rare acronym's uses do not disagree (:func:`_anchored_expansions`);
     * a title phrase before an honorific and a personal name, «خادم الحرمين الشريفين الملك
       سلمان بن عبدالعزيز», «ولي ولي العهد الأمير محمد بن سلمان», not opening with an office
       (وزير): the title stands for that
-      person when at least five and 80% of those occurrences name him and the phrase occurs
-      at least ten times in the corpus;
+      person when at least three and 80% of those occurrences name him and the phrase occurs
+      at least five times in the corpus, or, for an office of one country or region
+      (العاهل الأردني, رئيس الوزراء العراقي), when at least two occurrences all name him;
     * an honorific and a given name (الملك سلمان) stand for the full name that follows in
       at least a third of its uses, agreeing at 80% (سلمان بن عبدالعزيز).
     """
@@ -1500,6 +1599,8 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
                 patronymic = len(name) == 3 and fold(name[1]) in _PATRONYMIC
                 given[(fold(token), fold(name[0]))].append(" ".join(name) if patronymic else "")
     corpus = " \n ".join(folded_texts)
+    # Each count scans the whole corpus; the same phrases and names are counted again and again.
+    corpus_count: Callable[[str], int] = lru_cache(maxsize=None)(corpus.count)
     pairs: list[tuple[str, str]] = []
     # «(الفيفا)» and «(فيفا)» are one acronym: the two spellings pooled are tried as well.
     pooled: dict[str, list[list[str]]] = defaultdict(list)
@@ -1520,8 +1621,11 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
                 pairs.append((acronym, expansion))
                 break
         else:
-            pairs += _anchored_expansions(acronym, contexts)
-    corpus_count = corpus.count
+            pairs += [
+                pair
+                for pair in _anchored_expansions(acronym, contexts, corpus_count)
+                if pair not in pairs  # يونيسيف and اليونيسيف share their other expansions
+            ]
     evidence: TitleEvidence = {}
     _title_evidence(titled, corpus_count, introduced, reverse=False, into=evidence)
     _title_evidence(titled_after, corpus_count, introduced, reverse=True, into=evidence)
