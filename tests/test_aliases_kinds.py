@@ -42,6 +42,13 @@ def test_name_with_its_acronym_in_brackets() -> None:
     assert canonical_name("حركة «حماس»") == "حركة حماس"
 
 
+def test_institution_noun_before_a_listed_acronym() -> None:
+    # واس is listed for وكالة الأنباء السعودية; «وكالة واس» is that agency, not another one.
+    assert same_entity("وكالة واس", "وكالة الأنباء السعودية")
+    assert same_entity("وكالة واس", "واس")
+    assert not same_entity("وكالة واس", "وكالة الأنباء الكويتية")
+
+
 def test_rare_acronym_spelled_out_once() -> None:
     texts = ["وقالت الهيئة الوطنية لحماية البيئة (نهبا) اليوم."]
     assert dict(mine_aliases(texts)).get("نهبا") == "الهيئة الوطنية لحماية البيئة"

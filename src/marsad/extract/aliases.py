@@ -505,6 +505,11 @@ def _name_words(name: str) -> tuple[str, ...]:
             resolved = canonical_name(rest)
             if resolved not in (rest, canonical):
                 return _name_words(resolved)
+        elif len(words) == 2 and head in _institution_heads() and not following.startswith("ال"):
+            # وكالة كونا: an institution noun before a listed acronym names that body.
+            resolved = canonical_name(words[1])
+            if resolved in _alias_targets() and resolved != canonical:
+                return _name_words(resolved)
     return tuple(oblique_plural(w) if fold(w).startswith("ال") else w for w in words)
 
 
