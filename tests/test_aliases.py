@@ -148,8 +148,10 @@ def test_mine_aliases_needs_apposition_evidence() -> None:
     assert "الخارجية" not in pairs
     assert "وزير المالية" not in pairs
     assert "المالية" not in pairs
-    # Two occurrences are not evidence.
-    assert "يويفا" not in dict(mine_aliases(texts[1:]))
+    # Two agreeing uses of a rare acronym are evidence; two naming different bodies are not.
+    assert dict(mine_aliases(texts[1:])).get("يويفا") == "الاتحاد الأوروبي لكرة القدم"
+    other = "وقال رئيس النادي الملكي للفروسية (يويفا) أمس."
+    assert "يويفا" not in dict(mine_aliases([texts[2], other]))
 
 
 def test_titles_and_acronyms_resolved_by_mined_evidence() -> None:
@@ -225,8 +227,9 @@ def test_mine_aliases_title_chained_to_its_holder() -> None:
     pairs = dict(mine_aliases(texts))
     assert pairs.get("ولي العهد") == "فهد بن خالد"
     assert pairs.get("ولي ولي العهد") == "نواف بن فيصل"
-    # Without enough chained evidence nothing is mined.
-    assert "ولي العهد" not in dict(mine_aliases(texts[4:]))
+    # Two unanimous uses are enough for a listed title (one holder at a time); one is not.
+    assert dict(mine_aliases(texts[4:])).get("ولي العهد") == "فهد بن خالد"
+    assert "ولي العهد" not in dict(mine_aliases(texts[5:]))
     # A title at the very end of a text, or cut inside a longer noun phrase, names nobody.
     assert mine_aliases(["وشكر ولي العهد"] * 12) == []
     cut = "{left} مدير عام الهيئة العامة للإحصاء الدكتور سعد بن علي اليوم."
@@ -239,8 +242,10 @@ def test_mine_aliases_pools_an_acronym_with_and_without_article() -> None:
     texts += _articles("{left} المنظمة البحرية الدولية (الإيمو) اليوم.", lefts[2:])
     pairs = dict(mine_aliases(texts))
     assert pairs.get("إيمو") == "المنظمة البحرية الدولية"
-    # Two bracketed uses of one spelling alone are not evidence.
-    assert "إيمو" not in dict(mine_aliases(texts[:2]))
+    # A rare acronym spelled out once counts only if no other use names another body.
+    assert dict(mine_aliases(texts[:1])).get("إيمو") == "المنظمة البحرية الدولية"
+    other = "وقال مدير الشركة الوطنية للنقل (إيمو) اليوم."
+    assert "إيمو" not in dict(mine_aliases([*texts[:1], other]))
 
 
 def test_institution_names_are_not_read_as_titles() -> None:

@@ -41,8 +41,12 @@ _COMPOUND_HEADS = frozenset({"عبد", "ابو", "ابي"})  # first word of a t
 # A final ة is read as ا only in words of five letters or more: short ones are Arabic words and
 # names whose ة is part of the word (سارة, جدة), not a transliterated final a (أستانة).
 _MIN_TEH_TO_ALEF = 4
+_FIAAL_LETTERS = 4  # قطار: two root letters, the long a, the last root letter
 _SPLIT_RE = re.compile(r"[\s,،]+")
 _QUOTED_RE = re.compile(r'[«"“]([^«»"“”]+)[»"”]')
+# A name with another name of the same body in brackets after it: «الاتحاد الدولي لكرة القدم
+# (فيفا)», «أوبك (منظمة الدول المصدرة للنفط)».
+_BRACKETED_RE = re.compile(r"^([^()«»]+?)\s*[(«]([^()«»]+)[)»]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,8 @@ def _tables() -> _Tables:
     for row in word_sections("aliases_ar.tsv").get("", []):
         variant, canonical = row.split("\t")
         words = [fold(w) for w in _words(variant)]
-        if len(words) == 2 and words[0] in _HONORIFICS:
+        if len(words) == 2 and words[0] in _HONORIFICS and words[1] not in tables.titles:
+            # الملك سلمان (a given name), not الرئيس الأمريكي (a title phrase)
             tables.honorific_aliases[" ".join(words)] = canonical.strip()
             continue
         tables.aliases[_key(_strip_titles(variant), tables)] = canonical.strip()
@@ -272,7 +277,15 @@ def _strip_titles(name: str) -> str:
         len(segments) == 1
         and len(segments[0]) >= 2
         and first in heads
-        and strip_article_clitics(segments[0][1]).startswith("ال")
+        and (
+            strip_article_clitics(segments[0][1]).startswith("ال")
+            # a construct chain: هيئة مكافحة الفساد, وكالة أنباء الإمارات
+            or (
+                len(segments[0]) >= 3
+                and fold(segments[0][1]) not in titles
+                and fold(segments[0][2]).startswith("ال")
+            )
+        )
         and not any(fold(w) in roles and fold(w) not in heads for w in segments[0][1:])
     ):
         return " ".join(segments[0])
@@ -329,8 +342,14 @@ def _word_key(word: str, tables: _Tables) -> str:
         folded = folded[:-1] + "ا"  # أستانة / أستانا, سورية / سوريا; not سارة / سارا
     mapped = folded.translate(tables.letter_map)
     # A broken plural in -aya (سرايا، ضحايا، قضايا) is an Arabic word: its vowels stay, so it
-    # never meets a transliterated name (سرايا / سوريا).
-    if len(mapped) <= 2 or mapped.startswith("ال") or (len(folded) >= 5 and folded.endswith("ايا")):
+    # never meets a transliterated name (سرايا / سوريا); so is a four-letter word on the
+    # pattern فعال (قطار، سلام، نظام), which would otherwise meet its root (قطر، سلم).
+    if (
+        len(mapped) <= 2
+        or mapped.startswith("ال")
+        or (len(folded) >= 5 and folded.endswith("ايا"))
+        or (len(folded) == _FIAAL_LETTERS and folded[2] == "ا")
+    ):
         return mapped  # a definite Arabic word keeps its long vowels (العبادي / العبيدي)
     inner = "".join(ch for ch in mapped[1:-1] if ch not in tables.vowels)
     return mapped[0] + inner + mapped[-1]
@@ -404,7 +423,21 @@ def canonical_name(name: str) -> str:
         quoted = _QUOTED_RE.search(name.rstrip())
         if quoted is not None and quoted.end() == len(name.rstrip()):
             alias = tables.aliases.get(_key(quoted.group(1), tables))
+    parts = _bracketed_parts(name)
+    if alias is None and parts is not None and len(_words(parts[0])) >= 2:
+        # الاتحاد الدولي لكرة القدم (فيفا): a listed part names the body, else the outer name.
+        resolved = [canonical_name(part) for part in parts]
+        return next((r for r in resolved if r in _alias_targets()), resolved[0])
     return alias or stripped
+
+
+def _bracketed_parts(name: str) -> tuple[str, str] | None:
+    """The name before a closing bracketed name and the bracketed name, or None (حركة
+    «حماس» gives حركة and حماس; :func:`canonical_name` keeps such a one-word head whole)."""
+    match = _BRACKETED_RE.match(name.strip())
+    if match is None:
+        return None
+    return match.group(1).strip(_PUNCT), match.group(2).strip(_PUNCT)
 
 
 def name_key(name: str) -> str:
@@ -471,6 +504,11 @@ def _name_words(name: str) -> tuple[str, ...]:
             rest = " ".join(words)
             resolved = canonical_name(rest)
             if resolved not in (rest, canonical):
+                return _name_words(resolved)
+        elif len(words) == 2 and head in _institution_heads() and not following.startswith("ال"):
+            # وكالة كونا: an institution noun before a listed acronym names that body.
+            resolved = canonical_name(words[1])
+            if resolved in _alias_targets() and resolved != canonical:
                 return _name_words(resolved)
     return tuple(oblique_plural(w) if fold(w).startswith("ال") else w for w in words)
 
@@ -597,6 +635,29 @@ def _is_three_part_name(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     ) == _word_key(full[2], tables)
 
 
+def _drops_an_adjective(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """An institution's short name without an adjective of its official one (هيئة مكافحة
+    الفساد / الهيئة الوطنية لمكافحة الفساد): one head noun with or without the article, the
+    full name's other words the short one's (a ل on a complement aside) plus nisba adjectives
+    that name no country (الوطنية, not الأمريكية: another country's body)."""
+    if len(short) < 2 or len(full) <= len(short):
+        return False
+    head = strip_article_clitics(short[0]).removeprefix("ال")
+    if (
+        head not in _institution_heads()
+        or strip_article_clitics(full[0]).removeprefix("ال") != head
+    ):
+        return False
+    rest = [fold(w) for w in full[1:]]
+    kept = [w for w in rest if not (_is_nisba(w) and w not in _country_adjectives())]
+    if len(kept) != len(short) - 1 or len(kept) == len(rest):
+        return False
+    return all(
+        long_word == word or long_word == "ل" + word or strip_article_clitics(long_word) == word
+        for long_word, word in zip(kept, (fold(w) for w in short[1:]), strict=True)
+    )
+
+
 @lru_cache(maxsize=1)
 def _state_nouns() -> frozenset[str]:
     return frozenset(fold(w) for w in word_sections("titles_ar.txt").get("state", []))
@@ -664,6 +725,10 @@ def same_entity(a: str, b: str) -> bool:
     سلمان) is not a family name, and a patronymic inside a name is ignored (عادل بن أحمد
     الجبير).
     """
+    for bracketed, plain in ((a, b), (b, a)):
+        parts = _bracketed_parts(bracketed)
+        if parts is not None and any(same_entity(part, plain) for part in parts if part):
+            return True  # الاتحاد الدولي لكرة القدم (فيفا) is its name and its acronym at once
     keys_a, keys_b = _word_keys(a), _word_keys(b)
     if not keys_a or not keys_b:
         return False
@@ -710,6 +775,8 @@ def same_entity(a: str, b: str) -> bool:
         return True  # a name cut before its coordinated part (هيئة الأمر بالمعروف والنهي ...)
     if _is_three_part_name(short_words, full_words):
         return True
+    if _drops_an_adjective(short_words, full_words):
+        return True
     if _named_with_its_kind(short_words, full_words):
         return True
     if long_keys[: len(short)] == short and _is_agreeing_extension(short_words, extension):
@@ -742,13 +809,23 @@ def same_entity(a: str, b: str) -> bool:
 # --------------------------------------------------------------------------------------------
 
 _TOKEN_RE = re.compile(r"[\w\u0600-\u06ff]+|[^\w\s]")
-_HONORIFICS = frozenset({"الملك", "الامير", "الشيخ", "السلطان", "الرئيس"})
+# Folded, as every word compared with them is (الرئيس folds to الرءيس).
+_HONORIFICS = frozenset(fold(w) for w in ("الملك", "الأمير", "الشيخ", "السلطان", "الرئيس"))
 _PRESIDENT = fold("الرئيس")
 _MIN_EVIDENCE = 3  # occurrences of a pattern before it counts as evidence
 _MIN_SHARE = 0.8  # share of those occurrences that must agree on one name
 _MIN_LISTED_SHARE = 0.6  # the same for a title listed as naming one office-holder
 _MIN_TITLE_EVIDENCE = 3  # a title phrase must name the same person this often
 _MIN_TITLE_SEEN = 5  # and occur at least this often in the corpus
+# An office of one country or region (العاهل الأردني, الرئيس الجزائري) has one holder at a
+# time, so fewer occurrences are enough when every one names the same person.
+_MIN_UNANIMOUS_EVIDENCE = 2
+_MAX_PLAIN_PER_BRACKETED = 5  # uses of an acronym per bracketed use, at most
+_MIN_ANCHORED_WORDS = 3  # words of an expansion read from one use
+_MAX_LETTER_NAME = 3  # letters of a spelled letter name (سي، آي، إيه)
+_MAX_EXPANSION_WORDS = 6  # words of an acronym's expansion (منظمة الدول المصدرة للنفط: four)
+_GIVEN_NAME_RATIO = 3  # a given name is followed by its family name in a third of its uses
+_CLERICAL_TITLE = tuple(fold("آية الله").split())
 _CLITIC_NOUN_RATIO = 5  # a word with ل/ب whose definite form is this common is a noun
 _MAX_NAME_WORDS = 6  # فيصل بن بندر بن عبدالعزيز آل سعود at most
 # A rank (المركز الثاني) is no institution's name, whatever name follows it in brackets.
@@ -796,6 +873,8 @@ def _name_after(tokens: list[str], start: int) -> list[str]:
         run.append(token)
         index += 1
     run = join_name_compounds(run)
+    if [fold(w) for w in run[:2]] == list(_CLERICAL_TITLE):
+        run = run[2:]  # آية الله علي خامنئي: a cleric's title, not part of his name
     for position, word in enumerate(run):
         if fold(word) in _PATRONYMIC and position + 1 < len(run):
             return run[: position + 2]
@@ -888,14 +967,19 @@ def _honorific_words() -> frozenset[str]:
 
 def _is_personal_name(words: list[str]) -> bool:
     """Two to four words, none with a clitic before an article (للإغاثة) and none definite
-    but the last (سلمان بن عبدالعزيز, not فيصل بمكة المكرمة)."""
+    but the last or one before «بن» (سلمان بن عبدالعزيز, عبدالله الثاني بن الحسين; not فيصل
+    بمكة المكرمة)."""
     if not 2 <= len(words) <= 4:
         return False
     for position, word in enumerate(words):
         folded = fold(word)
         if strip_article_clitics(word) != folded:
             return False
-        if folded.startswith("ال") and position < len(words) - 1:
+        if (
+            folded.startswith("ال")
+            and position < len(words) - 1
+            and fold(words[position + 1]) not in _PATRONYMIC
+        ):
             return False
     return True
 
@@ -1019,6 +1103,16 @@ def _is_person_evidence(
     ) and not _is_clitic_noun(fold(words[0]), count)
 
 
+def _opens_with_given_name(name: str, count: Callable[[str], int]) -> bool:
+    """The first word of a name run is mostly followed by the second across the corpus, as a
+    given name is by its family name (أنجيلا ميركل), not a verb or noun (تعد تدخلا)."""
+    words = [fold(w) for w in name.split()]
+    if len(words) < 2:
+        return False
+    first, second = words[:2]
+    return count(f" {first} {second} ") * _GIVEN_NAME_RATIO >= count(f" {first} ") > 0
+
+
 def _opens_longer_title(folded: str) -> bool:
     """A folded word before a title phrase that makes it part of a longer one: a role, with or
     without a clitic (لنائب الرئيس العراقي, مساعد وزير الدفاع), or «باسم» (المتحدث باسم
@@ -1094,9 +1188,15 @@ def _title_evidence(
     of a longer title there: a role before it (مساعد وزير الدفاع is not وزير الدفاع, لنائب
     الرئيس العراقي not الرئيس العراقي), or, after a name, a definite word continuing it
     (رئيس الوزراء | العراقي). Only names that count as a person's are kept
-    (:func:`_is_person_evidence`)."""
+    (:func:`_is_person_evidence`), and names right after an office of one country (المستشارة
+    الألمانية أنجيلا ميركل), which introduces a person whatever other words introduce him."""
     for context, name in titled:
-        if not _is_person_evidence(name, introduced, count):
+        is_person = _is_person_evidence(name, introduced, count)
+        if not is_person and (
+            reverse
+            or not _opens_with_given_name(name, count)
+            or _is_clitic_noun(fold(name.split()[0]), count)  # بذكرى إعلان الجمهورية
+        ):
             continue
         for length in range(2, min(4, len(context)) + 1):
             phrase = context[-length:][::-1] if reverse else context[-length:]
@@ -1106,8 +1206,12 @@ def _title_evidence(
                 or (not reverse and _opens_longer_title(outer))
             ):
                 continue
+            # بالعاهل الأردني counts for العاهل الأردني: a preposition is no part of a title.
+            first, *rest = phrase
+            phrase = [drop_article_proclitics(first), *rest]
             words = tuple(fold(w) for w in phrase)
-            into.setdefault(words, (" ".join(phrase), []))[1].append(name)
+            if is_person or _is_one_holder_office(list(words)):
+                into.setdefault(words, (" ".join(phrase), []))[1].append(name)
 
 
 def _pick_titles(
@@ -1119,13 +1223,14 @@ def _pick_titles(
     at a time (:func:`_is_unique_title`), not a former one (السابق), its names agree on one
     holder (:func:`_dominant_holder`) at least ``_MIN_TITLE_EVIDENCE`` times and for 80% of
     them (60% for a listed title), and the phrase occurs at least ``_MIN_TITLE_SEEN`` times in
-    the corpus (``count`` of its folded form)."""
+    the corpus (``count`` of its folded form); or the phrase is an office of one country or
+    region and every name agrees (:func:`_has_title_evidence`)."""
     pairs: list[tuple[str, str]] = []
     for words_tuple, (phrase, names) in sorted(evidence.items()):
         words = list(words_tuple)
         listed = " ".join(words) in _listed_titles()
         if (
-            not _is_unique_title(words)
+            not (_is_unique_title(words) or _is_one_holder_office(words))
             or (words[0] not in _tables().titles and not listed)
             or words[0] in _nationality_forms()
             or any(w in STOPWORDS or w in _honorific_words() for w in words)
@@ -1138,13 +1243,63 @@ def _pick_titles(
         # A listed title names one office-holder by knowledge; evidence only says who, so a
         # plurality is enough (headlines put verbs after it: ولي العهد يعقد اجتماعا).
         share = _MIN_LISTED_SHARE if listed else _MIN_SHARE
-        if (
-            agreeing >= max(_MIN_TITLE_EVIDENCE, share * len(names))
-            and count(" ".join(words)) >= _MIN_TITLE_SEEN
-            and _strip_titles(phrase) == phrase
+        if _has_title_evidence(words, agreeing, len(names), share, count) and (
+            _strip_titles(phrase) == phrase
         ):
             pairs.append((phrase, canonical_name(holder)))
     return pairs
+
+
+def _is_one_holder_office(words: list[str]) -> bool:
+    """A folded title phrase that one person holds at a time by its form: a listed title, or
+    a role qualified by a nationality (العاهل الأردني, رئيس الوزراء العراقي) or by a region
+    (أمير منطقة تبوك); not a phrase without a role (المرشد الإيراني is caught by the role)."""
+    if " ".join(words) in _listed_titles():
+        return True
+    if words[0] not in _state_offices():
+        return False  # الجيش الأمريكي, المدير الفني الفرنسي: no office of a state
+    # The adjective ends the phrase: الرئيس الأمريكي السبت is no office.
+    return words[-1] in _country_adjectives() or (len(words) >= 3 and words[1] in _region_words())
+
+
+@lru_cache(maxsize=1)
+def _state_offices() -> frozenset[str]:
+    """Folded first words of a state's offices (الرئيس، وزير، العاهل، المستشارة)."""
+    return frozenset(fold(e) for e in word_sections("titles_ar.txt").get("state_offices", []))
+
+
+@lru_cache(maxsize=1)
+def _country_adjectives() -> frozenset[str]:
+    """Folded nisba adjectives of countries, with and without ال, masculine and feminine."""
+    entries = word_sections("titles_ar.txt").get("country_adjectives", [])
+    return frozenset(form for entry in entries for form in _adjective_forms(fold(entry)))
+
+
+def _has_title_evidence(
+    words: list[str],
+    agreeing: int,
+    names: int,
+    share: float,
+    count: Callable[[str], int],
+    *,
+    listed_only: bool = False,
+) -> bool:
+    """Enough names beside a title phrase agree on one holder: at least three and ``share``
+    of them, the phrase seen five times; or, for an office one person holds at a time
+    (:func:`_is_one_holder_office`; with ``listed_only`` a listed title only), every name,
+    at least two."""
+    if listed_only and " ".join(words) not in _listed_titles():
+        return agreeing >= max(_MIN_TITLE_EVIDENCE, share * names) and (
+            count(" ".join(words)) >= _MIN_TITLE_SEEN
+        )
+    seen = count(" ".join(words))
+    if agreeing >= max(_MIN_TITLE_EVIDENCE, share * names) and seen >= _MIN_TITLE_SEEN:
+        return True
+    return (
+        agreeing == names >= _MIN_UNANIMOUS_EVIDENCE
+        and seen >= _MIN_UNANIMOUS_EVIDENCE
+        and _is_one_holder_office(words)
+    )
 
 
 _MAX_TITLE_CHAIN = 12  # words between a title phrase and the honorific of its holder's name
@@ -1171,8 +1326,12 @@ def _unique_title_phrases(token_lists: list[list[str]]) -> set[tuple[str, ...]]:
     return {
         phrase
         for phrase, seen in counts.items()
-        if (seen >= _MIN_TITLE_SEEN or " ".join(phrase) in listed)
-        and _is_unique_title(list(phrase))
+        if (
+            seen >= _MIN_TITLE_SEEN
+            or " ".join(phrase) in listed
+            or (seen >= _MIN_UNANIMOUS_EVIDENCE and _is_one_holder_office(list(phrase)))
+        )
+        and (_is_unique_title(list(phrase)) or _is_one_holder_office(list(phrase)))
         and not any(
             w in STOPWORDS or w in _honorific_words() or strip_article_clitics(w) != w
             for w in phrase
@@ -1245,11 +1404,11 @@ def _pick_chained_titles(
         agreeing = sum(
             same_entity(n, top) or _word_keys(n)[: len(top_keys)] == top_keys for n in names
         )
-        if (
-            agreeing >= max(_MIN_TITLE_EVIDENCE, share * len(names))
-            and count(" ".join(phrase)) >= _MIN_TITLE_SEEN
-            and _strip_titles(written) == written
-        ):
+        # Offices in a chain (وزير الداخلية اليمني ... الملك سلمان) may belong to the phrase
+        # or to a guest beside it: only a listed title is taken from two such uses.
+        if _has_title_evidence(
+            list(phrase), agreeing, len(names), share, count, listed_only=True
+        ) and (_strip_titles(written) == written):
             pairs.append((written, top))
     return pairs
 
@@ -1269,34 +1428,120 @@ def _acronym_expansion(acronym: str, contexts: list[list[str]], share: float) ->
     picked = _pick_span(contexts, 2, 6, min_share=share)
     if picked is None:
         return ""
-    expansion = picked[0]
+    return picked[0] if _is_expansion(acronym, picked[0]) else ""
+
+
+def _is_expansion(acronym: str, expansion: str) -> bool:
+    """A phrase that may be an acronym's expansion: an institution's name (it opens with an
+    institution noun, holds no honorific or function word, ends on no rank, has no title to
+    strip) that does not contain the acronym itself."""
     words = expansion.split()
-    if (
+    return (
         _opens_name_phrase(words)
         and fold(words[-1]) not in _ORDINALS
         and not any(fold(w) in _honorific_words() or fold(w) in STOPWORDS for w in words)
         and fold(acronym) not in fold(expansion)
         and _strip_titles(expansion) == expansion
-    ):
-        return expansion
-    return ""
+    )
+
+
+def _anchored_expansions(
+    acronym: str, contexts: list[list[str]], count: Callable[[str], int]
+) -> list[tuple[str, str]]:
+    """An acronym's expansion when its uses are too few to share a phrase boundary: in each
+    use, the words from the first institution noun before the bracket (قالت الهيئة الوطنية
+    لمكافحة الفساد (نزاهة) -> الهيئة الوطنية لمكافحة الفساد), shaped as a name
+    (:func:`_has_name_shape`). The most frequent expansion must recur in two uses and a fifth
+    of all, or, for an acronym used three times at most, no use may name another body;
+    another expansion with the same head noun names the same body (منظمة البلدان
+    المصدرة للبترول (أوبك) / منظمة الدول المصدرة للنفط (أوبك)). Only a word or a run of
+    letter names (بي كا كا) is an acronym, never an adjective (السعودية) or a title, nor a
+    word the corpus mostly writes outside brackets (الإنسان، مرة، صربيا: a common word or a
+    place in brackets after a name, not the name's acronym); a two-word expansion is too
+    generic (الشركة التابعة)."""
+    if not _is_acronym_shape(acronym):
+        return []
+    if count(f" {fold(acronym)} ") > _MAX_PLAIN_PER_BRACKETED * len(contexts):
+        return []
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for words in contexts:
+        for start in range(max(0, len(words) - _MAX_EXPANSION_WORDS), len(words) - 1):
+            if _opens_name_phrase(words[start:]):
+                first, *rest = words[start:]
+                expansion = " ".join([drop_article_proclitics(first), *rest])
+                if (
+                    _is_expansion(acronym, expansion)
+                    and _has_name_shape(expansion.split())
+                    and len(expansion.split()) >= _MIN_ANCHORED_WORDS
+                ):
+                    by_key[name_key(expansion)].append(expansion)
+                break
+    # Ties go to the expansion the corpus writes most (لكرة القدم before للعبة).
+    ranked = sorted(
+        by_key.values(), key=lambda group: (-len(group), -count(fold(group[0])), group[0])
+    )
+    if not ranked:
+        return []
+    body = ranked[0][0]
+    head = strip_article_clitics(body.split()[0])
+    same_head = [g[0] for g in ranked[1:] if strip_article_clitics(g[0].split()[0]) == head]
+    recurring = len(ranked[0]) >= max(
+        _MIN_UNANIMOUS_EVIDENCE, _EXPANSION_SHARES[-1] * len(contexts)
+    )
+    # A rare acronym (three uses at most) may be spelled out once, if no use disagrees.
+    rare_agreeing = len(contexts) <= _MIN_EVIDENCE and len(same_head) == len(ranked) - 1
+    if not (recurring or rare_agreeing):
+        return []
+    return [(acronym, body)] + [(expansion, body) for expansion in same_head]
+
+
+def _is_acronym_shape(acronym: str) -> bool:
+    """One word that is no adjective, title or time word, a run of letter names of up to
+    three letters each (سي آي إيه), or Latin capitals (OECD)."""
+    words = [fold(w) for w in acronym.split()]
+    if len(words) > 1:
+        return all(len(w) <= _MAX_LETTER_NAME for w in words)
+    word = words[0]
+    return not (
+        strip_article_clitics(word) != word  # بالشقة: a preposition on a noun
+        or word.endswith("ي")  # كيربي, إجرامي: a name or an adjective; no acronym ends so
+        or _is_nisba(word)
+        or word in _country_adjectives()
+        or word in _title_words()
+        or word in STOPWORDS
+    )
+
+
+def _has_name_shape(words: list[str]) -> bool:
+    """An institution's name in construct: after its head, every indefinite noun is followed
+    by a definite word (وكالة أنباء الإمارات, الاتحاد الأوروبي لكرة القدم) and a definite word
+    ends it; a trailing indefinite word (الاتحاد يفاوض, وكالة أنباء) breaks it."""
+    if len(words) < 2:
+        return False
+    definite = [strip_article_clitics(w).startswith("ال") for w in words[1:]]
+    return definite[-1] and all(
+        is_definite or definite[index + 1] for index, is_definite in enumerate(definite[:-1])
+    )
 
 
 def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
     """``(variant, canonical)`` pairs for which a corpus gives evidence of one entity.
 
-    Apposition patterns, each needing at least three agreeing occurrences:
+    Apposition patterns, each needing agreeing occurrences (three, fewer where noted):
 
     * an acronym in brackets after its expansion, «الاتحاد الدولي لكرة القدم (فيفا)»: the
       expansion is the longest phrase before the bracket that the occurrences share and
       whose left neighbour varies; it must open with an institution noun (منظمة، الاتحاد,
       not «قالت وزارة ...»), hold no
-      function word, and half of the acronym's bracketed uses must agree on it;
+      function word, and half of the acronym's bracketed uses must agree on it; failing
+      that, the words from an institution noun before the bracket, when two uses agree or a
+      rare acronym's uses do not disagree (:func:`_anchored_expansions`);
     * a title phrase before an honorific and a personal name, «خادم الحرمين الشريفين الملك
       سلمان بن عبدالعزيز», «ولي ولي العهد الأمير محمد بن سلمان», not opening with an office
       (وزير): the title stands for that
-      person when at least five and 80% of those occurrences name him and the phrase occurs
-      at least ten times in the corpus;
+      person when at least three and 80% of those occurrences name him and the phrase occurs
+      at least five times in the corpus, or, for an office of one country or region
+      (العاهل الأردني, رئيس الوزراء العراقي), when at least two occurrences all name him;
     * an honorific and a given name (الملك سلمان) stand for the full name that follows in
       at least a third of its uses, agreeing at 80% (سلمان بن عبدالعزيز).
     """
@@ -1359,6 +1604,8 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
                 patronymic = len(name) == 3 and fold(name[1]) in _PATRONYMIC
                 given[(fold(token), fold(name[0]))].append(" ".join(name) if patronymic else "")
     corpus = " \n ".join(folded_texts)
+    # Each count scans the whole corpus; the same phrases and names are counted again and again.
+    corpus_count: Callable[[str], int] = lru_cache(maxsize=None)(corpus.count)
     pairs: list[tuple[str, str]] = []
     # «(الفيفا)» and «(فيفا)» are one acronym: the two spellings pooled are tried as well.
     pooled: dict[str, list[list[str]]] = defaultdict(list)
@@ -1378,7 +1625,12 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
             if expansion:
                 pairs.append((acronym, expansion))
                 break
-    corpus_count = corpus.count
+        else:
+            pairs += [
+                pair
+                for pair in _anchored_expansions(acronym, contexts, corpus_count)
+                if pair not in pairs  # يونيسيف and اليونيسيف share their other expansions
+            ]
     evidence: TitleEvidence = {}
     _title_evidence(titled, corpus_count, introduced, reverse=False, into=evidence)
     _title_evidence(titled_after, corpus_count, introduced, reverse=True, into=evidence)
