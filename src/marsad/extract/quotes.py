@@ -82,6 +82,9 @@ MAX_QUOTE_CHARS = 3000  # a direct quotation longer than this has lost its closi
 _CLOSING = {"«": "»", "“": "”", "„": "“", '"': '"', "(": ")"}
 _TRIM = " \t\n,.;:!?\"'«»“”„()-–—،؛؟…″"
 _DOUBLE_PRIME = "\u2033"
+# Runs of characters between the separators that may precede a cue (cue_re's lookbehind);
+# a cue_re match can only start where such a run starts.
+_WORD_RUN_RE = re.compile(r'[^\s,;:."(]+')
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -116,6 +119,10 @@ class Statement:
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     cue_re: re.Pattern[str]
+    # Every run of word characters (see _WORD_RUN_RE) that can open a cue_re match (a cue
+    # word or an attribution's first word, bare or after و/ف): the candidates found cheaply
+    # before cue_re confirms them (_find_cues).
+    cue_runs: frozenset[str]
     verbs_in: frozenset[str]
     relay: frozenset[str]
     participles: frozenset[str]
@@ -124,6 +131,7 @@ class _Lexicon:
     np_verbs_an: frozenset[str]
     speech_verbs: frozenset[str]  # cues that may have a subject and a complement
     breaks: dict[str, tuple[tuple[str, ...], ...]]  # by first word; a final "*" is a prefix
+    break_prefixes: tuple[str, ...]  # the one-word "*" breaks, as prefixes for str.startswith
     trailing: frozenset[str]
     anaphors: frozenset[str]
     org_refs: dict[str, tuple[str, ...]]  # الوزاره -> (وزاره,)
@@ -165,8 +173,19 @@ def _lexicon() -> _Lexicon:
         f"|(?P<attr>{'|'.join(sorted(attributions, key=len, reverse=True))})"
         r')(?=[\s,;:"]|$)'
     )
+    # A match opens a run of word characters and ends at a separator; an attribution of
+    # several words (نقلا عن) opens with its first word as the run.
+    first_runs = set()
+    for alternative in verb_forms | participles | set(cues["attribution"]):
+        run = _WORD_RUN_RE.match(alternative)
+        if run is None:  # the fast scan (_find_cues) could not find such a cue
+            raise ValueError(f"cue {alternative!r} in cue_verbs_ar.txt opens with a separator")
+        first_runs.add(run.group())
+    cue_runs = frozenset(conj + run for run in first_runs for conj in ("", "و", "ف"))
+    breaks = _index_breaks(words["breaks"])
     return _Lexicon(
         cue_re=cue_re,
+        cue_runs=cue_runs,
         verbs_in=frozenset(f for v in cues["verbs_in"] for f in (v, v + "ت")),
         relay=frozenset(f for v in cues["relay"] for f in (v, v + "ت")),
         participles=frozenset(participles),
@@ -177,7 +196,8 @@ def _lexicon() -> _Lexicon:
         np_verbs_an=frozenset(f for v in cues["np_verbs_an"] for f in (v, v + "ت")),
         speech_verbs=frozenset(f for v in cues["verbs"] for f in (v, v + "ت"))
         | frozenset(cues["verbs_fem"]),
-        breaks=_index_breaks(words["breaks"]),
+        breaks=breaks,
+        break_prefixes=tuple(phrase[0][:-1] for phrase in breaks.get("*", ())),
         trailing=frozenset(words["trailing"]),
         anaphors=frozenset(words["anaphors"]),
         org_refs=_read_refs(refs["org_refs"]),
@@ -303,10 +323,12 @@ def _matching_quote(text: str, opening: int) -> int | None:
     return None
 
 
-def _is_break(words: list[str], index: int, breaks: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
-    """Whether a break phrase starts at ``words[index]``; ``breaks`` is keyed by first word."""
+def _is_break(words: list[str], index: int, lex: _Lexicon) -> bool:
+    """Whether a break phrase starts at ``words[index]``."""
     word = words[index]
-    for phrase in breaks.get(word, ()) + breaks.get("*", ()):
+    if word.startswith(lex.break_prefixes):  # one C call for all one-word prefix entries
+        return True
+    for phrase in lex.breaks.get(word, ()):
         if index + len(phrase) > len(words):
             continue
         last = len(phrase) - 1
@@ -367,7 +389,7 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
         if _role_then_name(words, index, kept, lex):
             kept.append(match)
             continue
-        if (raw.startswith(("-", "(", 'ل"')) and not named) or _is_break(words, index, lex.breaks):
+        if (raw.startswith(("-", "(", 'ل"')) and not named) or _is_break(words, index, lex):
             break
         if kept and words[index].endswith("ين") and _is_addressee(words[index]):
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
@@ -620,10 +642,10 @@ def _statement_span(
     return start, end, direct
 
 
-def _analyze(text: str) -> _Text:
+def _analyze(text: str, sentences: list[tuple[int, int]] | None = None) -> _Text:
     # First characters only: each folded character stands for one original character.
     folded, offsets = fold_mapped(text, first_only=True)
-    sentences = sentence_spans(text)
+    sentences = sentence_spans(text) if sentences is None else sentences
     return _Text(
         text,
         folded,
@@ -746,11 +768,44 @@ def _next_boundary(cue_starts: list[int], after: int, sentence_end: int) -> int:
     return sentence_end
 
 
-def extract_statements(text: str) -> list[Statement]:
+def _find_cues(folded: str) -> list[re.Match[str]]:
+    """The matches of ``cue_re.finditer(folded)``, found faster.
+
+    cue_re opens with a lookbehind, so a search tries its long alternation at every
+    character. A match starts where a run of word characters starts, and that run is a cue
+    word, bare or after و/ف; so only the places where such runs occur are tried, with the
+    same pattern anchored there (a place inside a longer word fails the lookbehind), and
+    matches overlapping an earlier one are skipped as finditer skips them.
+    """
+    lex = _lexicon()
+    present = lex.cue_runs.intersection(_WORD_RUN_RE.findall(folded))
+    places: set[int] = set()
+    for run in present:
+        place = folded.find(run)
+        while place >= 0:
+            places.add(place)
+            place = folded.find(run, place + 1)
+    found: list[re.Match[str]] = []
+    searched_until = 0  # finditer resumes after the end of its last match
+    for place in sorted(places):
+        if place < searched_until:
+            continue
+        cue = lex.cue_re.match(folded, place)
+        if cue is not None:
+            found.append(cue)
+            searched_until = cue.end()
+    return found
+
+
+def extract_statements(
+    text: str, sentences: list[tuple[int, int]] | None = None
+) -> list[Statement]:
     """Finds attributed statements, direct and reported, with their speakers.
 
     Args:
         text: an article body in DISPLAY form (original spelling).
+        sentences: ``sentence_spans(text)``, when the caller has it already (it is only
+            read).
 
     Returns:
         Statements in text order. ``text[s.start:s.end]`` is the statement and
@@ -758,11 +813,11 @@ def extract_statements(text: str) -> list[Statement]:
     """
     if not text.strip():
         return []
-    doc = _analyze(text)
+    doc = _analyze(text, sentences)
     lex = _lexicon()
     cues = [
         cue
-        for cue in lex.cue_re.finditer(doc.folded)
+        for cue in _find_cues(doc.folded)
         if (cue.group("cue") not in lex.verbs_in or doc.folded.startswith(" في ", cue.end()))
         and (cue.group("cue") not in _PREPOSITION_CUES or _opens_clause(doc, cue, strict=True))
         and (not _is_present_tense(cue.group("cue")) or _opens_clause(doc, cue, strict=True))
@@ -1102,7 +1157,7 @@ def _unmarked_at(
         rest = doc.folded[content:limit]
         words = rest.split()
         comma = rest.find(",")
-        if not words or comma < 0 or not _is_break(words, 0, lex.breaks):
+        if not words or comma < 0 or not _is_break(words, 0, lex):
             break
         content += comma + 1
     start, end, direct = _statement_span(doc, content, limit, limit)
@@ -1461,7 +1516,7 @@ def _relative_subject(doc: _Text, cue: re.Match[str], sentence_start: int) -> tu
             or match.group().endswith((",", ".", ":", ";"))
             or bare in STOPWORDS
             or bare in lex.not_speaker
-            or _is_break([bare], 0, lex.breaks)
+            or _is_break([bare], 0, lex)
         ):
             break
         kept.append(match)
@@ -2549,7 +2604,7 @@ def _name_end(
         if not in_quote and not opens:
             if bare in STOPWORDS or bare[0].isdigit() or bare in lex.not_speaker:
                 break
-            if _is_break([bare], 0, lex.breaks):
+            if _is_break([bare], 0, lex):
                 break
             if bare.startswith("ال"):
                 seen_definite = True
