@@ -106,14 +106,7 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
         merged = self.db.execute("SELECT count(*) FROM story_redirects").fetchone()[0]
         if merged:
             raise StoreError("a backfill block merged stories; block mode needs merges off")
-        warm_up = [
-            (int(i), str(identity), story, superseded)
-            for i, identity, story, superseded in self.db.execute(
-                "SELECT id, identity, story_id, superseded_by FROM articles"
-                " WHERE id < ? ORDER BY id",
-                (first_own,),
-            )
-        ]
+        warm_up = self._warm_up_articles("main", first_own)
         threads = {
             int(story): None if thread is None else int(thread)
             for story, thread in self.db.execute("SELECT id, thread_id FROM stories")
@@ -126,14 +119,7 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
             for table in (*CHILD_TABLES, *KEYED_BY_ARTICLE)
             if self.has_table(table)
         }
-        warm_up_passages = [
-            (int(a), int(start), int(end), int(story))
-            for a, start, end, story in self.db.execute(
-                'SELECT article_id, start, "end", story_id FROM passages'
-                " WHERE article_id < ? ORDER BY article_id, id",
-                (first_own,),
-            )
-        ]
+        warm_up_passages = self._warm_up_passages("main", first_own)
         fts: dict[str, tuple[str, str]] = {}
         if self.has_table("block_search"):  # kept by keep_block: the rows of a kept file
             fts = {
@@ -451,19 +437,37 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
             self.db.execute("DETACH DATABASE block")
         return done
 
+    def _warm_up_articles(
+        self, schema: str, first_own: int
+    ) -> list[tuple[int, str, int | None, int | None]]:
+        """``(id, identity, story, superseded_by)`` of a scratch store's warm-up articles (ids
+        below ``first_own``), read from ``schema``: ``main`` on the worker, ``block`` attached."""
+        return [
+            (int(i), str(identity), story, superseded)
+            for i, identity, story, superseded in self.db.execute(
+                f"SELECT id, identity, story_id, superseded_by FROM {schema}.articles"
+                " WHERE id < ? ORDER BY id",
+                (first_own,),
+            )
+        ]
+
+    def _warm_up_passages(self, schema: str, first_own: int) -> list[tuple[int, int, int, int]]:
+        """``(article, start, end, story)`` of the warm-up articles' roundup passages."""
+        return [
+            (int(a), int(start), int(end), int(story))
+            for a, start, end, story in self.db.execute(
+                f'SELECT article_id, start, "end", story_id FROM {schema}.passages'
+                " WHERE article_id < ? ORDER BY article_id, id",
+                (first_own,),
+            )
+        ]
+
     def _append_attached(self, done: AppendedBlock) -> None:
         mine = self._columns("main", "articles")
         if sorted(self._columns("block", "articles")) != sorted(mine):
             raise StoreError("the block's store and the target differ in version; upgrade both")
         first_own = int(self.db.execute("SELECT first_own FROM block.block_meta").fetchone()[0])
-        warm_up = [
-            (int(i), str(identity), story, superseded)
-            for i, identity, story, superseded in self.db.execute(
-                "SELECT id, identity, story_id, superseded_by FROM block.articles"
-                " WHERE id < ? ORDER BY id",
-                (first_own,),
-            )
-        ]
+        warm_up = self._warm_up_articles("block", first_own)
         own = self.db.execute(
             "SELECT id, identity, story_id, superseded_by, source, published"
             " FROM block.articles WHERE id >= ? ORDER BY id",
@@ -485,14 +489,7 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
             article_map[scratch_id] = found[0]
             if story is not None and found[1] is not None and story not in story_map:
                 story_map[story] = found[1]
-        warm_up_passages = [
-            (int(a), int(start), int(end), int(story))
-            for a, start, end, story in self.db.execute(
-                'SELECT article_id, start, "end", story_id FROM block.passages'
-                " WHERE article_id < ? ORDER BY article_id, id",
-                (first_own,),
-            )
-        ]
+        warm_up_passages = self._warm_up_passages("block", first_own)
         self._map_passage_stories(warm_up_passages, article_map, story_map)
         continued = set(story_map.values())
         next_article = self.max_article_id() + 1
