@@ -137,12 +137,16 @@ def test_story_detail_is_the_story_view(client: TestClient, demo_db: str) -> Non
     store = Store(demo_db, normalizer_version=NORMALIZER_VERSION)
     # The server's refresher may commit the story's analysis meanwhile; on PostgreSQL the
     # server hears of a commit a moment after it (ChangeListener): the page catches up.
+    # Each try compares the page with the view read just before it, never with a later read
+    # (a commit in between would make a later view newer than the page it is compared with).
     deadline = time.monotonic() + 10
-    while (data := client.get(f"/api/v1/stories/{story_id}").json()) != story_view(
-        store, story_id
-    ) and time.monotonic() < deadline:
+    while True:
+        expected = story_view(store, story_id)
+        data = client.get(f"/api/v1/stories/{story_id}").json()
+        if data == expected or time.monotonic() >= deadline:
+            break
         time.sleep(0.05)
-    assert data == story_view(store, story_id)
+    assert data == expected
     assert {"summary", "articles", "duplicate_copies"} <= set(data)
 
 
