@@ -156,15 +156,8 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
         )
         # Warm-up articles: their target ids; a story holding some continues the target
         # story of the earliest (warm-up rows are in id, that is date, order).
-        article_map: dict[int, int] = {}
         story_map = done.story_map
-        for scratch_id, identity, story, _ in block.warm_up:
-            found = known.get(identity)
-            if found is None:
-                continue
-            article_map[scratch_id] = found[0]
-            if story is not None and found[1] is not None and story not in story_map:
-                story_map[story] = found[1]
+        article_map = self._map_warm_up(block.warm_up, known, story_map)
         # Stories a warm-up roundup's passages opened (they hold no article): matched by
         # the passage's place in the same stored article.
         self._map_passage_stories(block.warm_up_passages, article_map, story_map)
@@ -207,6 +200,25 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
         done.articles = len(fresh)
         done.new_stories = len(new_stories)
         done.continued_stories = len(continued & figures.keys())
+
+    @staticmethod
+    def _map_warm_up(
+        warm_up: list[tuple[int, str, int | None, int | None]],
+        known: dict[str, tuple[int, int | None]],
+        story_map: dict[int, int],
+    ) -> dict[int, int]:
+        """Scratch id -> target id of the warm-up articles stored already; a scratch story
+        holding some continues the target story of the earliest (rows in id, that is date,
+        order), recorded in ``story_map``."""
+        article_map: dict[int, int] = {}
+        for scratch_id, identity, story, _ in warm_up:
+            found = known.get(identity)
+            if found is None:
+                continue
+            article_map[scratch_id] = found[0]
+            if story is not None and found[1] is not None and story not in story_map:
+                story_map[story] = found[1]
+        return article_map
 
     def _map_passage_stories(
         self,
@@ -480,15 +492,8 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
                 " JOIN main.articles m ON m.identity = b.identity"
             )
         }
-        article_map: dict[int, int] = {}
         story_map = done.story_map
-        for scratch_id, identity, story, _ in warm_up:
-            found = known.get(identity)
-            if found is None:
-                continue
-            article_map[scratch_id] = found[0]
-            if story is not None and found[1] is not None and story not in story_map:
-                story_map[story] = found[1]
+        article_map = self._map_warm_up(warm_up, known, story_map)
         warm_up_passages = self._warm_up_passages("block", first_own)
         self._map_passage_stories(warm_up_passages, article_map, story_map)
         continued = set(story_map.values())
