@@ -4,10 +4,11 @@ recurring and template news of different instances apart."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from tests.story_fixtures import SUNDAY, market_session
 
 from marsad.cli.main import main
 from marsad.cluster.stories import (
@@ -24,7 +25,6 @@ from marsad.store.redirects import create_story_redirects
 from marsad.text.arabic import NORMALIZER_VERSION
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "marsad" / "demo" / "corpus"
-SUNDAY = datetime(2015, 8, 2, 9, 0)  # 2015-08-02 was a Sunday
 
 # --------------------------------------------------------------------------- clusterer
 
@@ -102,24 +102,11 @@ def test_merge_travels_to_another_writer_in_the_changes() -> None:
     assert second.active_stories == 1
 
 
-def _market(day: int, outlet: int) -> tuple[datetime, str, str, str]:
-    weekday = ["الأحد", "الاثنين", "الثلاثاء"][day]
-    rise = ["ارتفاع", "صعود"][outlet]
-    return (
-        SUNDAY + timedelta(days=day, hours=7 + outlet),
-        f"outlet{outlet}",
-        f"مؤشر سوق الأسهم السعودية يغلق على {rise}",
-        f"أغلق المؤشر العام لسوق الأسهم السعودية تعاملات اليوم {weekday} على {rise} بدعم من "
-        "قطاعي المصارف والبتروكيماويات، وسط تداولات بلغت قيمتها خمسة مليارات ريال، "
-        "وارتفعت أسهم معظم الشركات المدرجة في السوق.",
-    )
-
-
 def _cluster_markets(settings: ClusterSettings) -> list[int]:
     clusterer = StoryClusterer(settings)
     stories = []
     for key, (when, source, title, body) in enumerate(
-        _market(day, outlet) for day in range(3) for outlet in range(2)
+        market_session(day, outlet) for day in range(3) for outlet in range(2)
     ):
         stories.append(clusterer.assign(make_cluster_doc(key, when, source, title, body)).story)
         clusterer.take_merges()
@@ -128,7 +115,7 @@ def _cluster_markets(settings: ClusterSettings) -> list[int]:
 
 def test_event_days_are_the_named_weekdays_and_dates() -> None:
     when = SUNDAY + timedelta(days=1)
-    _, _, title, body = _market(1, 0)
+    _, _, title, body = market_session(1, 0)
     monday = event_days(f"{title}\n{body}", when)
     assert len(monday) == 1
     assert event_days("أغلق السوق أمس على ارتفاع", when) == ()  # a bare "yesterday": no

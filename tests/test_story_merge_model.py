@@ -3,10 +3,11 @@ merged, what it never merges, what it tells the training hook, and the redirect 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from tests.story_fixtures import SUNDAY, market_session
 
 from marsad.cluster.stories import (
     MERGE_FEATURES,
@@ -19,8 +20,6 @@ from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, Settings
 from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
-
-SUNDAY = datetime(2015, 8, 2, 9, 0)  # 2015-08-02 was a Sunday
 
 # Two angles of one invented bombing (the scene, the claim), each told twice: a strict join
 # keeps the angles apart, so the event grows as two stories side by side.
@@ -108,24 +107,11 @@ def test_the_training_hook_sees_pair_features_without_merging() -> None:
     assert named["log_small"] <= named["log_large"]
 
 
-def _market(day: int, outlet: int) -> tuple[datetime, str, str, str]:
-    weekday = ["الأحد", "الاثنين", "الثلاثاء"][day]
-    rise = ["ارتفاع", "صعود"][outlet]
-    return (
-        SUNDAY + timedelta(days=day, hours=7 + outlet),
-        f"outlet{outlet}",
-        f"مؤشر سوق الأسهم السعودية يغلق على {rise}",
-        f"أغلق المؤشر العام لسوق الأسهم السعودية تعاملات اليوم {weekday} على {rise} بدعم من "
-        "قطاعي المصارف والبتروكيماويات، وسط تداولات بلغت قيمتها خمسة مليارات ريال، "
-        "وارتفعت أسهم معظم الشركات المدرجة في السوق.",
-    )
-
-
 def test_even_a_model_that_merges_everything_keeps_market_sessions_apart() -> None:
     clusterer = StoryClusterer(ClusterSettings(merge_model=_model(bias=60.0)))
     stories = []
     for key, (when, source, title, body) in enumerate(
-        _market(day, outlet) for day in range(3) for outlet in range(2)
+        market_session(day, outlet) for day in range(3) for outlet in range(2)
     ):
         stories.append(clusterer.assign(make_cluster_doc(key, when, source, title, body)).story)
         clusterer.take_merges()
