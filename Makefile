@@ -95,6 +95,9 @@ build/quotes_val5_articles.jsonl: evaluation/quotes_val5/articles.tsv scripts/bu
 build/quotes_val6_articles.jsonl: evaluation/quotes_val6/articles.tsv scripts/build_quotes_articles.py
 	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@ --list evaluation/quotes_val6/articles.tsv
 
+build/quotes_val7_articles.jsonl: evaluation/quotes_val7/articles.tsv scripts/build_quotes_articles.py
+	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@ --list evaluation/quotes_val7/articles.tsv
+
 build/speakers_train_articles.jsonl: evaluation/speakers_train/articles.tsv scripts/build_quotes_articles.py
 	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@ --list evaluation/speakers_train/articles.tsv
 
