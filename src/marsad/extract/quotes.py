@@ -389,7 +389,7 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
         if _role_then_name(words, index, kept, lex):
             kept.append(match)
             continue
-        if (raw.startswith(("-", "(", 'ل"')) and not named) or _is_break(words, index, lex):
+        if (raw.startswith(("-", "(", 'ل"', "ل(")) and not named) or _is_break(words, index, lex):
             break
         if kept and words[index].endswith("ين") and _is_addressee(words[index]):
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
@@ -608,10 +608,18 @@ def _find_marker(doc: _Text, start: int, limit: int) -> re.Match[str] | None:
         closing = _matching_quote(doc.original, opening)
         if closing is not None:
             inside = doc.original[opening + 1 : closing]
-            if len(inside.split()) < MIN_QUOTE_WORDS and not any(c in inside for c in ".!?؟"):
+            if len(inside.split()) < MIN_QUOTE_WORDS and not _ends_a_sentence(inside):
                 position = doc.folded_at(closing) + 1  # a quoted name: part of the speaker
                 continue
         return match
+
+
+_SENTENCE_END_RE = re.compile(r"[!?؟]|\.(?!\w)")
+
+
+def _ends_a_sentence(inside: str) -> bool:
+    """Whether quoted words hold a sentence end; the dots of an acronym (إيه.بي.سي) do not."""
+    return _SENTENCE_END_RE.search(inside) is not None
 
 
 def _statement_span(
@@ -646,6 +654,8 @@ def _analyze(text: str, sentences: list[tuple[int, int]] | None = None) -> _Text
     # First characters only: each folded character stands for one original character.
     folded, offsets = fold_mapped(text, first_only=True)
     sentences = sentence_spans(text) if sentences is None else sentences
+    if "." in text:
+        sentences = _join_acronym_splits(text, sentences)
     return _Text(
         text,
         folded,
@@ -654,6 +664,26 @@ def _analyze(text: str, sentences: list[tuple[int, int]] | None = None) -> _Text
         [s for s, _ in sentences],
         has_tanween=_ACCUSATIVE_TANWEEN in text,
     )
+
+
+# A dot between two runs of at most three letters, the second closed by a dot, a bracket or
+# a quotation mark (إيه.بي.سي)، بي.بي.سي): "مستقر.وأضاف" is a missing space, not an acronym.
+_ACRONYM_DOT_RE = re.compile(r"(?:.*[^\w])?[^\W\d_]{1,3}\.[^\W\d_]{1,3}[.)\"»”]", re.DOTALL)
+
+
+def _join_acronym_splits(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences rejoined where a split fell on an acronym's dot (إيه.بي.سي): a dot with a
+    letter right after it ends no sentence, and a split there would cut a cue from its
+    complement."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sentences:
+        if joined:
+            last_start, last_end = joined[-1]
+            if last_end == start and _ACRONYM_DOT_RE.match(text, max(0, start - 5)):
+                joined[-1] = (last_start, end)
+                continue
+        joined.append((start, end))
+    return joined
 
 
 def _resolve(speaker: str, history: list[_Mention]) -> _Mention | None:
@@ -732,11 +762,19 @@ def _opens_clause(doc: _Text, cue: re.Match[str], strict: bool = False) -> bool:
 
     ``strict`` (for بين, also "between") asks for a conjunction, punctuation, the sentence
     start or ``من جهته`` right before the cue, and a complement after it (checked later)."""
-    if not strict and (
-        cue.group("conj") or cue.group("attr") or cue.group("cue") in _lexicon().participles
-    ):
+    if not strict and (cue.group("conj") or cue.group("cue") in _lexicon().participles):
         return True
     before = doc.folded[max(0, cue.start() - 10) : cue.start()].rstrip()
+    if not strict and cue.group("attr"):
+        if cue.group("attr").startswith("نقلا"):
+            return False  # وذكرت الصحيفة، نقلا عن مصادر، أن: a relay inside the speaker phrase
+        # حسب جدول يومي inside a clause is a manner and must not cut it; a source is set off
+        # by punctuation (، بحسب الوزارة) or is a relative one (حسب ما أعلنت الوزارة).
+        return (
+            not before
+            or before[-1] in ',;:."'
+            or _relative_attribution(doc, cue.end(), len(doc.folded), cue) is not None
+        )
     opens = (
         not before
         or before[-1] in ',;:."'
@@ -828,8 +866,9 @@ def extract_statements(
     statements: list[Statement] = []
     history: list[_Mention] = []
     covered_until = -1  # folded end of the last direct quotation: cues inside are quoted words
+    speaker_until = -1  # folded start of the last statement: cues before it name its speaker
     for cue in cues:
-        if cue.start() < covered_until:
+        if cue.start() < covered_until or cue.start() < speaker_until:
             continue
         found = _statement_at(doc, cue, cue_starts, history)
         if found is None:
@@ -839,9 +878,14 @@ def extract_statements(
         if statement is None:
             continue
         statements.append(statement)
+        if statement.start > doc.orig(cue.start()):
+            speaker_until = doc.folded_at(statement.start)
         if statement.direct:
             covered_until = doc.folded_at(statement.end)
     return statements
+
+
+_RELAYED_VIA_RE = re.compile(r"[\s,]+نقلا عن\s")
 
 
 def _statement_at(
@@ -896,6 +940,17 @@ def _statement_at(
         src_start, src_end, _ = _speaker_span(doc, region_start, region_start + relay.start())
         source = doc.original[doc.orig(src_start) : doc.orig_end(src_end)]
         speaker_region_start = region_start + relay.end() - 1
+    via = (
+        None
+        if source is not None
+        else _RELAYED_VIA_RE.search(doc.folded, region_start, marker.start())
+    )
+    if via is not None:
+        # وذكرت الصحيفة نقلا عن مصادر مطلعة أن ...: the outlet relays, the sources speak
+        src_start, src_end, _ = _speaker_span(doc, region_start, via.start())
+        if src_start < src_end:
+            source = doc.original[doc.orig(src_start) : doc.orig_end(src_end)]
+            speaker_region_start = via.end() - 1
     if word in lex.participles:
         span = _participle_subject(doc, cue, folded_sentence_start, history)
     elif _tells_a_medium(doc, word, speaker_region_start, speaker_region_end) or _is_addressee(

@@ -1,0 +1,64 @@
+"""Rules for the error kinds found on a from-scratch quote set (issue 19, session 22).
+
+Each test uses invented sentences and fails on the rules before the fix it guards.
+"""
+
+from __future__ import annotations
+
+from marsad.extract.quotes import extract_statements, speaker_canonical
+
+
+def _said(text: str) -> list[tuple[str, str, str | None]]:
+    """(canonical speaker, statement text, relaying source) of each statement."""
+    return [
+        (speaker_canonical(s.speaker_resolved), text[s.start : s.end], s.source)
+        for s in extract_statements(text)
+    ]
+
+
+def test_manner_hasab_inside_a_clause_does_not_cut_the_statement() -> None:
+    text = (
+        "وأوضح مدير التعليم سالم الحربي أن اللجان ستستقبل المرشحين حسب جدول يومي على "
+        "فترتين لمدة ثلاثة أيام."
+    )
+    ((speaker, said, _),) = _said(text)
+    assert speaker == "سالم الحربي"
+    assert said.endswith("لمدة ثلاثة أيام")
+
+
+def test_source_hasab_after_a_comma_still_credits_the_clause_before_it() -> None:
+    text = "ارتفعت أسعار الحديد هذا الشهر بنسبة كبيرة، حسب ما أعلنت وزارة التجارة أمس."
+    ((speaker, said, _),) = _said(text)
+    assert speaker == "وزارة التجارة"
+    assert said == "ارتفعت أسعار الحديد هذا الشهر بنسبة كبيرة"
+
+
+def test_acronym_in_brackets_is_the_addressee_not_the_quotation() -> None:
+    text = "وقال سعيد الأحمد لـ(إيه.بي.سي) إنه كان يسبح في المياه الضحلة قرب الشاطئ."
+    ((speaker, said, _),) = _said(text)
+    assert speaker == "سعيد الأحمد"
+    assert said == "كان يسبح في المياه الضحلة قرب الشاطئ"
+
+
+def test_missing_space_after_a_full_stop_still_ends_the_sentence() -> None:
+    text = "قال الوزير إن الوضع مستقر.وأضاف أن العمل مستمر في المشروع."
+    speakers = [speaker for speaker, _, _ in _said(text)]
+    assert speakers == ["الوزير", "الوزير"]
+
+
+def test_relay_with_naqlan_an_credits_the_inner_source() -> None:
+    text = "وذكرت صحيفة الحياة، نقلا عن مصادر مطلعة، أن الوزير سيزور المنطقة الأسبوع المقبل."
+    ((speaker, said, source),) = _said(text)
+    assert speaker == "مصادر مطلعة"
+    assert source == "صحيفة الحياة"
+    assert said == "الوزير سيزور المنطقة الأسبوع المقبل"
+
+
+def test_relay_with_naqlan_an_then_a_named_speaker_credits_the_named_one() -> None:
+    text = (
+        "وذكرت الصحيفة، نقلا عن مسؤولين قولهم إن سامر قال للمحققين إنه كان ينتظر "
+        "موعد الإحصاء الأخير."
+    )
+    ((speaker, said, _),) = _said(text)
+    assert speaker == "سامر"
+    assert said == "كان ينتظر موعد الإحصاء الأخير"
