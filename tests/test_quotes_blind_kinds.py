@@ -62,3 +62,26 @@ def test_relay_with_naqlan_an_then_a_named_speaker_credits_the_named_one() -> No
     ((speaker, said, _),) = _said(text)
     assert speaker == "سامر"
     assert said == "كان ينتظر موعد الإحصاء الأخير"
+
+
+def test_unnamed_source_keeps_its_description_and_stops_before_the_claim() -> None:
+    text = (
+        "أفاد مصدر أمني خليجي مطلع بوجود صلة بين الخلايا والموقوفين في البلدين. "
+        "وقال المصدر لصحيفة محلية إن التحقيقات كشفت معلومات خطيرة عن الخلايا."
+    )
+    speakers = [speaker for speaker, _, _ in _said(text)]
+    assert speakers[0] == "مصدر أمني خليجي مطلع"
+
+
+def test_unnamed_source_head_alone_is_its_own_canonical_form() -> None:
+    assert speaker_canonical("مصدر أمني خليجي مطلع") == "مصدر أمني خليجي مطلع"
+
+
+def test_title_word_that_is_also_a_name_closes_the_name_before_a_role() -> None:
+    text = "وقال محمد رحيم أمين حاكم منطقة الوادي: إن مروحيتين هاجمتا الحاجز ليلا قرب القرية."
+    ((speaker, _, _),) = _said(text)
+    assert speaker == "محمد رحيم أمين"
+
+
+def test_secretary_general_after_a_name_stays_a_title() -> None:
+    assert speaker_canonical("سعيد صالح أمين عام الحزب") == "سعيد صالح"
