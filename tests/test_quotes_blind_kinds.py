@@ -85,3 +85,31 @@ def test_title_word_that_is_also_a_name_closes_the_name_before_a_role() -> None:
 
 def test_secretary_general_after_a_name_stays_a_title() -> None:
     assert speaker_canonical("سعيد صالح أمين عام الحزب") == "سعيد صالح"
+
+
+def test_the_agency_after_an_agency_named_alone_is_that_agency() -> None:
+    text = (
+        "فيما كشفت “شينخوا” أن السفينة كانت تقل مئات الركاب عند غرقها. "
+        "وبحسب الوكالة فإن فرق الإنقاذ تواجه صعوبة بالغة في عملها."
+    )
+    assert [speaker for speaker, _, _ in _said(text)] == ["شينخوا", "شينخوا"]
+
+
+def test_the_management_of_a_place_speaks_for_the_place_named_earlier() -> None:
+    text = (
+        "وقع مطار الأمير نايف الدولي عقدا لإنشاء مبنى جديد. "
+        "وأوضحت إدارة المطار في تصريح لها أن مدة العقد عشرون سنة كاملة."
+    )
+    assert _said(text)[-1][0] == "مطار الأمير نايف الدولي"
+
+
+def test_international_is_part_of_an_organisation_name_not_a_nationality() -> None:
+    assert speaker_canonical("مطار الأمير نايف الدولي") == "مطار الأمير نايف الدولي"
+
+
+def test_a_relaying_outlet_after_the_speakers_ends_their_phrase() -> None:
+    text = (
+        "وصرحت إدارات الفنادق في المدينة بحسب ما نقلته صحيفة محلية، أن معدلات الإشغال "
+        "وصلت إلى ذروتها هذا الأسبوع."
+    )
+    assert _said(text)[0][0] == "إدارات الفنادق في المدينة"

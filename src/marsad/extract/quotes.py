@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from marsad.data import load_json
 from marsad.extract.aliases import canonical_name, is_role_word, is_title_word
 from marsad.text.arabic import (
     STOPWORDS,
@@ -363,6 +364,11 @@ def _is_name_word(word: str) -> bool:
     )
 
 
+_ATTRIBUTION_WORDS = frozenset(
+    fold(w) for w in ("بحسب", "وبحسب", "حسب", "حسبما", "وفقا", "وفق", "طبقا", "نقلا")
+)
+
+
 def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     """Folded span of the speaker noun phrase inside ``folded[start:end]`` (may be empty).
 
@@ -395,8 +401,10 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
         if kept and _is_accusative(doc, start + match.start(), start + match.end()):
             break  # توقعت الأرصاد هطولاً: an accusative word is the object, never the subject
-        if kept and _is_cue_word(words[index]):
-            break  # ووفقا لمصادر أمنية أكدت: the speaker's own verb follows the speaker
+        if kept and (_is_cue_word(words[index]) or fold(words[index]) in _ATTRIBUTION_WORDS):
+            # ووفقا لمصادر أمنية أكدت: the speaker's own verb follows the speaker; وصرحت
+            # إدارات الفنادق بحسب ما نقلته صحيفة: the relaying outlet follows
+            break
         kept.append(match)
         if raw.endswith(("-", ")")) or (index == first and _closes_quoted_name(raw)):
             break
@@ -2151,8 +2159,13 @@ def _organisation_name(written: list[str]) -> tuple[str, str, str]:
     return " ".join(written[:end]).strip(_TRIM), "", " ".join(written[end:]).strip(_TRIM)
 
 
+# Adjectives of scope the title list holds with the nationalities; they are part of a name
+# (مطار الملك فهد الدولي، مستشفى الملك فيصل التخصصي), never a description of it.
+_SCOPE_ADJECTIVES = frozenset(fold(w) for w in ("الدولي", "الدولية", "العالمي", "العالمية"))
+
+
 def _is_nationality(word: str) -> bool:
-    return is_title_word(word) and not is_role_word(word)
+    return is_title_word(word) and not is_role_word(word) and word not in _SCOPE_ADJECTIVES
 
 
 @lru_cache(maxsize=1)
@@ -2320,6 +2333,16 @@ def _resolve_reference(
             if spoke is not None:
                 return spoke
         named = _named_before(doc, start, heads, person)
+        if words[0] == _AGENCY_REF:
+            # فيما كشفت "شينخوا" ... وبحسب الوكالة: an agency named alone, without وكالة
+            alone = _agency_named_before(doc, start)
+            if alone is not None and (named is None or alone.start > named.start):
+                named = alone
+        if named is not None:
+            return named
+    if len(words) == 2 and words[0] in _MANAGEMENT_HEADS and words[1] in lex.org_refs:
+        # إدارة المطار، إدارة المستشفى: the management speaks for the place named earlier
+        named = _named_before(doc, start, lex.org_refs[words[1]])
         if named is not None:
             return named
     if words[0] in lex.documents:
@@ -2378,6 +2401,46 @@ def _resolve_reference(
     ):
         return _relative(doc, start, written, words[0], history)
     return None
+
+
+_AGENCY_REF = fold("الوكالة")
+_MANAGEMENT_HEADS = frozenset(fold(w) for w in ("إدارة", "ادارة"))
+MIN_AGENCY_FORM_CHARS = 4  # shorter forms (بنا، معا، قنا) are common words when unmarked
+
+
+@lru_cache(maxsize=1)
+def _agency_forms_re() -> re.Pattern[str]:
+    """One-word agency names of ``data/agencies.json`` (شينخوا، رويترز), folded; the short
+    ones only in quotation marks or brackets."""
+    long_forms, short_forms = set(), set()
+    for entry in load_json("agencies.json")["agencies"]:
+        if entry.get("generic"):
+            continue
+        for form in entry["forms"]:
+            folded = fold(form)
+            if " " in folded or "." in folded or not folded.isalpha():
+                continue
+            (long_forms if len(folded) >= MIN_AGENCY_FORM_CHARS else short_forms).add(folded)
+
+    def alternation(forms: set[str]) -> str:
+        return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+
+    return re.compile(
+        rf'(?<![^\s"(])[وفبل]?(?P<long>{alternation(long_forms)})(?=[\s,."):]|$)'
+        rf'|["(](?P<short>{alternation(short_forms)})[")]'
+    )
+
+
+def _agency_named_before(doc: _Text, limit: int) -> _Mention | None:
+    """The latest agency named by its own name alone before folded ``limit``."""
+    matches = list(_agency_forms_re().finditer(doc.folded, 0, limit))
+    if not matches:
+        return None
+    found = matches[-1]
+    group = "long" if found.group("long") else "short"
+    start, end = doc.orig(found.start(group)), doc.orig_end(found.end(group))
+    name = doc.original[start:end]
+    return _Mention(name, start, end, name, fold(name))
 
 
 def _spoken_with_head(history: Sequence[_Mention], heads: tuple[str, ...]) -> _Mention | None:
@@ -2813,6 +2876,11 @@ def _attribution_at(
     if doc.folded.startswith(" لل", cue.end()) and written.startswith("ل"):
         resolved = "ال" + written[1:]  # وفقا للصندوق: الصندوق
         antecedent = _resolve_reference(doc, sp_start, resolved, history or [])
+        if antecedent is not None and not antecedent.unresolved:
+            resolved = antecedent.resolved
+    elif history is not None and fold(written).strip(_TRIM) in _lexicon().org_refs:
+        # وبحسب الوكالة: the agency named earlier
+        antecedent = _resolve_reference(doc, sp_start, written, history)
         if antecedent is not None and not antecedent.unresolved:
             resolved = antecedent.resolved
     mention = _Mention(written, doc.orig(sp_start), doc.orig_end(sp_end), resolved)
