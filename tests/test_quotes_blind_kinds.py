@@ -113,3 +113,13 @@ def test_a_relaying_outlet_after_the_speakers_ends_their_phrase() -> None:
         "وصلت إلى ذروتها هذا الأسبوع."
     )
     assert _said(text)[0][0] == "إدارات الفنادق في المدينة"
+
+
+def test_a_place_named_after_a_person_is_no_speaker_for_a_subjectless_cue() -> None:
+    text = (
+        "زار المفتشون عمالا مصابين بمستشفى الملك فيصل في المدينة. "
+        "واطمأن فهد المطيري على صحتهم. وأكد لهم أن مكتب العمل يقف معهم."
+    )
+    ((speaker, said, _),) = _said(text)
+    assert speaker == "فهد المطيري"
+    assert said == "مكتب العمل يقف معهم"

@@ -983,7 +983,9 @@ def _statement_at(
     if span[0] == span[1] and word not in lex.participles:
         mention = _agreeing_antecedent(word, history) or mention
     if mention is None and span[0] == span[1]:
-        mention = _titled_person_before(doc, cue.start())
+        mention = _titled_person_before(doc, cue.start()) or _opening_subject_before(
+            doc, cue.start()
+        )
     if mention is None:
         return None
     content = marker.start() if marker.group("quote") else marker.end()
@@ -1029,6 +1031,8 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
             continue
         if position and words[position - 1] in _OBJECT_PREPOSITIONS:
             continue  # تحدث الوزير عن الأمير فلان، مؤكدا: a statement about him, not his
+        if position and _names_a_place(words[position - 1], lex):
+            continue  # بمستشفى الملك عبدالعزيز: a place named after a person, not a person
         found = find_personal_name(words[position : position + 5])
         if found is None or found[0] != 1:
             continue
@@ -1041,6 +1045,37 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
         phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
         return _Mention(phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase))
     return None
+
+
+def _opening_subject_before(doc: _Text, limit: int) -> _Mention | None:
+    """A personal name right after the verb opening one of the sentences before folded
+    ``limit``, the nearest first (واطمأن ناصر العتيبي على صحتهم. وأكد لهم أن): the subject a
+    subjectless cue continues when no speaker and no titled person came before it. The name
+    must open with a given name known from the corpus and have two words or more."""
+    sentence = bisect_right(doc.sentence_starts, doc.orig(limit)) - 1
+    for index in range(sentence - 1, max(-1, sentence - MAX_SUBJECT_SENTENCES), -1):
+        start, end = doc.sentences[index]
+        tokens = list(_WORD_RE.finditer(doc.folded, doc.folded_at(start), doc.folded_at(end)))
+        words = [t.group().strip(_TRIM) for t in tokens[:7]]
+        if len(words) < 3 or not words[0].startswith(("و", "ف")) or _word_kind(words[1]) != "name":
+            continue
+        found = find_personal_name(words[1:])
+        if found is None or found[0] != 0 or found[1] < 2:
+            continue
+        if any(t.group().endswith(",") for t in tokens[1 : found[1]]):
+            continue
+        name_start, name_end = tokens[1].start(), tokens[found[1]].end()
+        phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
+        return _Mention(phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase))
+    return None
+
+
+def _names_a_place(word: str, lex: _Lexicon) -> bool:
+    """مطار، بمستشفى، والجامعة: a head of places named after people, with its clitics."""
+    return any(
+        word[cut:] in lex.places_named or "ال" + word[cut:] in lex.places_named
+        for cut in range(min(3, len(word) - 2))
+    )
 
 
 # Prepositions before a person make him the one spoken of or to (عن، مع، إلى), never the speaker
