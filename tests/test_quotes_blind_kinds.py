@@ -123,3 +123,23 @@ def test_a_place_named_after_a_person_is_no_speaker_for_a_subjectless_cue() -> N
     ((speaker, said, _),) = _said(text)
     assert speaker == "فهد المطيري"
     assert said == "مكتب العمل يقف معهم"
+
+
+def test_a_coordinated_organisation_in_a_title_chain_is_not_the_object() -> None:
+    text = (
+        "أكد رئيس هيئة كبار العلماء وإدارة البحوث العلمية الشيخ صالح بن محمد آل الشيخ "
+        "على أهمية الحوار مع الشباب. وقال سماحته: إن الهدف هو التغرير بالشباب وتغيير أفكارهم."
+    )
+    assert [speaker for speaker, _, _ in _said(text)] == ["صالح بن محمد آل الشيخ"]
+
+
+def test_the_word_after_al_is_the_family_name_even_when_it_is_a_title() -> None:
+    assert speaker_canonical("المفتي الشيخ صالح بن محمد آل الشيخ") == "صالح بن محمد آل الشيخ"
+
+
+def test_stressing_the_importance_of_something_is_no_statement_but_names_the_speaker() -> None:
+    text = (
+        "وأكد وزير التعليم سالم الحربي على ضرورة التصدي للأفكار المضللة في المدارس. "
+        "وأضاف أن الوزارة ستطلق برنامجا جديدا للطلاب."
+    )
+    assert _said(text) == [("سالم الحربي", "الوزارة ستطلق برنامجا جديدا للطلاب", None)]

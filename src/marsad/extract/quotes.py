@@ -146,6 +146,7 @@ class _Lexicon:
     descriptors: frozenset[str]  # role nouns the title list lacks (مدرب، المحامي، مساعد)
     honorifics: frozenset[str]  # one-word titles right before a name (الدكتور، العقيد)
     places_named: frozenset[str]  # مطار، جامعة: named after a person (مطار الملك عبدالعزيز)
+    urging_nouns: frozenset[str]  # أهمية، ضرورة: a claim opened by them urges, states nothing
 
 
 def _read_sections(name: str) -> dict[str, list[str]]:
@@ -216,6 +217,7 @@ def _lexicon() -> _Lexicon:
         - frozenset(words["ambiguous_titles"]),
         places_named=frozenset(words["places_named"])
         | frozenset(fold(w) for w in word_sections("titles_ar.txt")["institution"]),
+        urging_nouns=frozenset(cues["urging_nouns"]),
     )
 
 
@@ -1210,6 +1212,8 @@ def _unmarked_at(
             start, end, direct = _statement_span(doc, content, limit, limit)
             if end <= start or _word_count(doc.original[start:end]) < 2:
                 return None
+            if _urges_only(doc.original[start:end]):
+                return None, mention
             return _make_statement(doc, mention, cue, start, end, direct, None), mention
     if sp_start == sp_end:
         # وكان مجلس المحافظة، قد أعلن الأحد، عن ...: the subject before the verb acts, and
@@ -1261,7 +1265,16 @@ def _unmarked_at(
     start, end, direct = _statement_span(doc, content, limit, limit)
     if end <= start or _word_count(doc.original[start:end]) < 2:
         return None
+    if _urges_only(doc.original[start:end]):
+        return None, mention
     return _make_statement(doc, mention, cue, start, end, direct, None), mention
+
+
+def _urges_only(claim: str) -> bool:
+    """أهمية الحوار، ضرورة التصدي: a noun-phrase claim of importance or necessity urges,
+    it states nothing (the gold sets' rule: `أكد على أهمية`، `شدد على ضرورة`)."""
+    words = claim.split(None, 1)
+    return bool(words) and fold(words[0]).strip(_TRIM) in _lexicon().urging_nouns
 
 
 MAX_SUBJECT_WORDS = 14  # a longer run before the object is no subject of a noun-phrase claim
@@ -1294,6 +1307,8 @@ def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] |
         if word in _CLAIM_PREPOSITIONS and _is_claim_noun(words, index + 1, strict=word == "الي"):
             # وأكد الوزير على تضامن ...، وأشارت الإحصاءات إلى ثبات ...: the object follows
             return tokens[index - 1].end(), tokens[index + 1].start()
+        if word.startswith("و") and (word[1:] in lex.org_heads or word[1:].startswith("ال")):
+            continue  # هيئة كبار العلماء وإدارة البحوث: a coordinated name, not the object
         accusative = _is_accusative(doc, tokens[index].start(), tokens[index].end())
         if not accusative and not _object_starts_at(words, index):
             continue  # توقعت الأرصاد هطولاً: the accusative opens the object
@@ -1559,6 +1574,8 @@ def _unmarked_participle(
     start, end, direct = _statement_span(doc, content, limit, limit)
     if end <= start or _word_count(doc.original[start:end]) < 2:
         return None
+    if _urges_only(doc.original[start:end]):
+        return None, mention
     return _make_statement(doc, mention, cue, start, end, direct, None), mention
 
 
@@ -2135,6 +2152,13 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     if best is None:
         return resolved, "", ""  # an organisation or a description: it stays whole
     _, start, end = best
+    while (
+        end + 1 < len(written)
+        and end > start
+        and fold(written[end]).strip(_TRIM) in lex.name_connectors
+        and not written[end - 1].endswith((",", "،"))
+    ):
+        end += 2  # عبدالعزيز بن عبدالله آل الشيخ: after آل even a title word is the family
     if end < len(written) and end - start >= 2 and _title_closes_name(written, end):
         end += 1  # محمد رحيم أمين حاكم المنطقة: أمين is his name, حاكم his title
     if (
@@ -2255,11 +2279,12 @@ def _canonical_person(name: str) -> str:
     also a title word (عبدالله بن عبدالملك المرشد), since after a patronymic it is no title."""
     canonical = canonical_name(name)
     written = name.split()
+    connectors = _lexicon().name_connectors
     if (
-        len(written) >= 4
-        and fold(written[-3]).strip(_TRIM) in _lexicon().name_connectors
-        and not canonical.endswith(written[-1].strip(_TRIM))
-    ):
+        (len(written) >= 4 and fold(written[-3]).strip(_TRIM) in connectors)
+        # آل الشيخ: after آل the title word is the family name
+        or (len(written) >= 3 and fold(written[-2]).strip(_TRIM) in connectors)
+    ) and not canonical.endswith(written[-1].strip(_TRIM)):
         return " ".join(w.strip(_TRIM) for w in written)
     return canonical
 
