@@ -143,3 +143,18 @@ def test_stressing_the_importance_of_something_is_no_statement_but_names_the_spe
         "وأضاف أن الوزارة ستطلق برنامجا جديدا للطلاب."
     )
     assert _said(text) == [("سالم الحربي", "الوزارة ستطلق برنامجا جديدا للطلاب", None)]
+
+
+def test_a_demand_continues_its_speaker_but_is_no_statement() -> None:
+    text = (
+        "وقال الفنان سامر العلي إنه مل الخلافات الفنية مطالبا زميله بأن ينشغل بأعماله. "
+        "وأضاف أن الجمهور يعرف الحقيقة جيدا."
+    )
+    said = _said(text)
+    assert [speaker for speaker, _, _ in said] == ["سامر العلي", "سامر العلي"]
+    assert not any("ينشغل" in statement for _, statement, _ in said)
+
+
+def test_a_pronoun_addressee_after_the_cue_is_skipped_for_the_subject() -> None:
+    text = "وقال له الطبيب إن حالته مستقرة تماما الآن."
+    assert _said(text) == [("الطبيب", "حالته مستقرة تماما الآن", None)]

@@ -895,6 +895,8 @@ def extract_statements(
     return statements
 
 
+# The one spoken to as a pronoun right after the cue (وقال له الطبيب إن، وأوضح لهم القارئ أن)
+_PRONOUN_ADDRESSEE_RE = re.compile(r" ل(?:ه|ها|هم|هما|نا|ي|ك|كم)(?=\s)")
 _RELAYED_VIA_RE = re.compile(r"[\s,]+نقلا عن\s")
 
 
@@ -950,6 +952,9 @@ def _statement_at(
         src_start, src_end, _ = _speaker_span(doc, region_start, region_start + relay.start())
         source = doc.original[doc.orig(src_start) : doc.orig_end(src_end)]
         speaker_region_start = region_start + relay.end() - 1
+    addressee = _PRONOUN_ADDRESSEE_RE.match(doc.folded, speaker_region_start)
+    if addressee is not None and addressee.end() < speaker_region_end:
+        speaker_region_start = addressee.end()  # وأوضح لهم القارئ أن: the subject follows
     via = (
         None
         if source is not None
@@ -1009,6 +1014,8 @@ def _statement_at(
         if inner_statement:
             return None, relayed
         mention = relayed  # أن لافروف أعرب ... استعداد موسكو ...: no complement of its own
+    if word in _DIRECTIVES:
+        return None, mention  # مطالبا زميله بأن ينشغل: a demand, not a statement (gold sets)
     start, end, direct = _statement_span(doc, content, boundary, folded_sentence_end)
     if end <= start:
         return None
@@ -1535,6 +1542,12 @@ def _is_common_word(word: str) -> bool:
 def _participle_forms(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(f for w in words for f in (fold(w), fold(w)[:-1] + "ه"))
 
+
+# Cues of a demand or a call (طالب بأن، داعيا إلى أن): they continue their speaker, but what
+# follows is a directive, which the gold sets never annotate as a statement.
+_DIRECTIVES = _participle_forms(("مطالبا", "داعيا")) | frozenset(
+    fold(w) for w in ("طالب", "طالبت", "طالبوا")
+)
 
 # Participles whose object is what was said even without أن: a quotation-like clause after
 # قائلا/مضيفا, a claimed noun after مؤكدا/لافتا إلى/نافيا.
