@@ -158,3 +158,20 @@ def test_a_demand_continues_its_speaker_but_is_no_statement() -> None:
 def test_a_pronoun_addressee_after_the_cue_is_skipped_for_the_subject() -> None:
     text = "وقال له الطبيب إن حالته مستقرة تماما الآن."
     assert _said(text) == [("الطبيب", "حالته مستقرة تماما الآن", None)]
+
+
+def test_a_relative_clause_set_off_by_a_comma_credits_its_antecedent() -> None:
+    text = (
+        "وقال المتحدث سالم الحربي إنه بعد إحالة الموضوع للجهة المختصة، التي أفادت بأنه تم "
+        "تشكيل لجنة للتحقيق، سيتم إحالة المعاملة إلى اللجنة."
+    )
+    speakers = [speaker for speaker, _, _ in _said(text)]
+    assert speakers[0] == "سالم الحربي"
+    assert speakers[1] != "سالم الحربي"
+    assert speakers[1].endswith("الجهة المختصة")
+
+
+def test_a_quoted_name_opening_a_reported_clause_is_no_quotation() -> None:
+    text = 'وأكد المتحدث سالم الحربي أن "صحة الباحة" تبين ذلك من باب إطلاع المجتمع على الأحداث.'
+    ((_, said, _),) = _said(text)
+    assert said == '"صحة الباحة" تبين ذلك من باب إطلاع المجتمع على الأحداث'

@@ -632,6 +632,15 @@ def _ends_a_sentence(inside: str) -> bool:
     return _SENTENCE_END_RE.search(inside) is not None
 
 
+def _quotes_a_name(original: str, opening: int, closing: int, boundary: int) -> bool:
+    """Whether the quotation at ``opening`` is a short name (no sentence of its own) that the
+    clause goes on after, with at least two words before ``boundary``."""
+    inside = original[opening + 1 : closing]
+    if len(inside.split()) >= MIN_QUOTE_WORDS or _ends_a_sentence(inside):
+        return False
+    return _word_count(original[closing + 1 : boundary]) >= 2
+
+
 def _statement_span(
     doc: _Text, content: int, boundary: int, sentence_end: int
 ) -> tuple[int, int, bool]:
@@ -647,6 +656,9 @@ def _statement_span(
     direct = start < len(original) and original[start] in _CLOSING
     if direct:
         closing = _matching_quote(original, start)
+        if closing is not None and _quotes_a_name(original, start, closing, doc.orig_end(boundary)):
+            direct = False  # أن "صحة حائل" تبين ذلك: a quoted name opens a reported clause
+    if direct:
         if closing is not None:
             start += 1
             while start < closing and original[start].isspace():
@@ -1639,18 +1651,25 @@ def _relative_subject(doc: _Text, cue: re.Match[str], sentence_start: int) -> tu
     kept: list[re.Match[str]] = []
     for match in reversed(words[-MAX_ANTECEDENT_WORDS:]):
         bare = match.group().strip(_TRIM)
+        # للجهة المختصة، التي أفادت: a comma may set the relative clause off its antecedent
+        set_off = not kept and match.group().endswith(",")
         if (
             not bare
-            or match.group().endswith((",", ".", ":", ";"))
+            or (match.group().endswith((",", ".", ":", ";")) and not set_off)
             or bare in STOPWORDS
             or bare in lex.not_speaker
             or _is_break([bare], 0, lex)
         ):
             break
         kept.append(match)
+        if bare.startswith(("لل", "بال", "وال")):
+            break  # إحالة الموضوع للجهة المختصة، التي: the preposition opens the antecedent
     if not kept or not any(_is_name_word(m.group()) for m in kept):
         return empty
-    return kept[-1].start(), kept[0].end(), kept[0].end()
+    end = kept[0].end()
+    while end > kept[0].start() and doc.folded[end - 1] in _TRIM:
+        end -= 1
+    return kept[-1].start(), end, end
 
 
 def _after_relative_pronoun(doc: _Text, cue: re.Match[str], sentence_start: int) -> bool:
@@ -2260,6 +2279,8 @@ def speaker_canonical(resolved: str) -> str:
     الشرطة، مدير عام جمعية البر) stays whole: stripping its role words would leave a
     fragment (باسم الشرطة، باسم) that names nobody.
     """
+    if resolved.startswith("لل") and len(resolved.split(None, 1)[0]) > 4:
+        resolved = "ال" + resolved[2:]  # للجهة المختصة (an antecedent after a preposition)
     words = [w for w in (fold(w).strip(_TRIM) for w in resolved.split()) if w]
     if _is_unnamed_source(words):
         return " ".join(w.strip(_TRIM) for w in resolved.split() if w.strip(_TRIM))
