@@ -175,3 +175,18 @@ def test_a_quoted_name_opening_a_reported_clause_is_no_quotation() -> None:
     text = 'وأكد المتحدث سالم الحربي أن "صحة الباحة" تبين ذلك من باب إطلاع المجتمع على الأحداث.'
     ((_, said, _),) = _said(text)
     assert said == '"صحة الباحة" تبين ذلك من باب إطلاع المجتمع على الأحداث'
+
+
+def test_a_subjectless_cue_continues_the_titled_subject_of_the_opening_verb() -> None:
+    text = (
+        "استند الفنان فهد المالكي على ظهور زميله في برنامج تلفزيوني، وقال: (أنا لست متفرغا "
+        "لهذه الخلافات التي لا تنتهي أبدا)."
+    )
+    ((speaker, said, _),) = _said(text)
+    assert speaker == "فهد المالكي"
+    assert said.startswith("أنا لست متفرغا")
+
+
+def test_the_subject_of_the_opening_verb_stops_at_the_common_word_after_the_name() -> None:
+    text = "وتفقد نايف البكري أحياء المدينة المتضررة صباح اليوم. وأضاف أن الخدمات عادت إلى المدينة."
+    assert [speaker for speaker, _, _ in _said(text)] == ["نايف البكري"]

@@ -1069,26 +1069,67 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
 
 
 def _opening_subject_before(doc: _Text, limit: int) -> _Mention | None:
-    """A personal name right after the verb opening one of the sentences before folded
-    ``limit``, the nearest first (واطمأن ناصر العتيبي على صحتهم. وأكد لهم أن): the subject a
-    subjectless cue continues when no speaker and no titled person came before it. The name
-    must open with a given name known from the corpus and have two words or more."""
+    """A personal name that is the subject of the verb opening the sentence of folded
+    ``limit`` or one of the sentences before it, the nearest first (واطمأن ناصر العتيبي على
+    صحتهم. وأكد لهم أن؛ وهاجم الفنان فايز المالكي زميله ...، وقال:): the subject a
+    subjectless cue continues when no speaker and no titled person came before it. Role words
+    may stand between the verb and the name; the name must open with a given name known from
+    the corpus and have two words or more."""
+    lex = _lexicon()
     sentence = bisect_right(doc.sentence_starts, doc.orig(limit)) - 1
-    for index in range(sentence - 1, max(-1, sentence - MAX_SUBJECT_SENTENCES), -1):
+    for index in range(sentence, max(-1, sentence - MAX_SUBJECT_SENTENCES), -1):
         start, end = doc.sentences[index]
-        tokens = list(_WORD_RE.finditer(doc.folded, doc.folded_at(start), doc.folded_at(end)))
-        words = [t.group().strip(_TRIM) for t in tokens[:7]]
-        if len(words) < 3 or not words[0].startswith(("و", "ف")) or _word_kind(words[1]) != "name":
+        end_at = min(doc.folded_at(end), limit)
+        tokens = list(_WORD_RE.finditer(doc.folded, doc.folded_at(start), end_at))
+        words = [t.group().strip(_TRIM) for t in tokens[: MAX_ROLE_WORDS_BEFORE_NAME + 6]]
+        if len(words) < 3 or words[0].startswith("ال") or _word_kind(words[0]) == "name":
+            continue  # the sentence must open with its verb (استند، واطمأن)
+        first = 1
+        while (
+            first < len(words) - 1
+            and first <= MAX_ROLE_WORDS_BEFORE_NAME
+            and _describes_a_holder(words[first], lex)
+        ):
+            first += 1
+        kind = _word_kind(words[first])
+        if not (kind == "name" or (first > 1 and kind == "unknown")) or any(
+            t.group().endswith(",") for t in tokens[:first]
+        ):
             continue
-        found = find_personal_name(words[1:])
-        if found is None or found[0] != 0 or found[1] < 2:
+        # The name runs over name words and connectors with the word after them (متعب آل
+        # قويد); a verb or a noun with a pronoun after it (يشغل، زميله) ends it.
+        last, next_word = first, first + 1
+        while next_word < len(words) and not tokens[next_word - 1].group().endswith(","):
+            if words[next_word] in lex.name_connectors and next_word + 1 < len(words):
+                last, next_word = next_word + 1, next_word + 2
+            elif _word_kind(words[next_word]) == "name" or (
+                words[next_word].startswith("ال") and _word_kind(words[next_word]) == "unknown"
+            ):  # المالكي، البكري: a rare definite word after a given name is the family
+                last, next_word = next_word, next_word + 1
+            else:
+                break
+        if last == first:
             continue
-        if any(t.group().endswith(",") for t in tokens[1 : found[1]]):
-            continue
-        name_start, name_end = tokens[1].start(), tokens[found[1]].end()
+        name_start, name_end = tokens[first].start(), tokens[last].end()
         phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
         return _Mention(phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase))
     return None
+
+
+MAX_ROLE_WORDS_BEFORE_NAME = 8  # وألقى مساعد مدير مكتب السياحة بوادي الدواسر متعب آل قويد
+
+
+def _describes_a_holder(word: str, lex: _Lexicon) -> bool:
+    """A word of the role before a name: a title, role or descriptor, an organisation head,
+    a definite word or a preposition on a common word (مساعد مدير مكتب السياحة بوادي)."""
+    return (
+        word in lex.honorifics
+        or word in lex.descriptors
+        or is_role_word(word)
+        or word in lex.org_heads
+        or word.startswith("ال")
+        or (word[:1] in "بل" and _word_kind(word) == "ordinary")
+    )
 
 
 def _names_a_place(word: str, lex: _Lexicon) -> bool:
