@@ -190,3 +190,11 @@ def test_a_subjectless_cue_continues_the_titled_subject_of_the_opening_verb() ->
 def test_the_subject_of_the_opening_verb_stops_at_the_common_word_after_the_name() -> None:
     text = "وتفقد نايف البكري أحياء المدينة المتضررة صباح اليوم. وأضاف أن الخدمات عادت إلى المدينة."
     assert [speaker for speaker, _, _ in _said(text)] == ["نايف البكري"]
+
+
+def test_a_coordinated_tail_of_an_importance_claim_is_no_statement_either() -> None:
+    text = (
+        "أكد رئيس هيئة كبار العلماء وإدارة البحوث العلمية والإفتاء الشيخ صالح بن محمد آل "
+        "الشيخ على أهمية سعي العلماء إلى الشباب واحتوائهم، وعدم إغلاق أبوابهم أمامهم أبدا."
+    )
+    assert _said(text) == []

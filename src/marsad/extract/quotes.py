@@ -1313,6 +1313,8 @@ def _unmarked_at(
     if mention is None or word not in lex.np_verbs:
         # Act verbs and speech verbs without a complement only name the current speaker.
         return (None, mention) if mention else None
+    if any(w.strip(_TRIM) in lex.urging_nouns for w in subject[1:]):
+        return None, mention  # أكد فلان على أهمية كذا، وعدم كذا: the claim urges, all of it
     content = sp_end + closed.end()
     # Skip adverbial segments (خلال لقائه ...، أمس،) between the subject and the content.
     while True:
