@@ -198,3 +198,19 @@ def test_a_coordinated_tail_of_an_importance_claim_is_no_statement_either() -> N
         "الشيخ على أهمية سعي العلماء إلى الشباب واحتوائهم، وعدم إغلاق أبوابهم أمامهم أبدا."
     )
     assert _said(text) == []
+
+
+def test_an_importance_object_before_a_colon_is_no_statement() -> None:
+    text = (
+        "وأكد الدكتور سالم الحربي أهمية إحضار المرشح المستندات الثبوتية، المتضمنة: صورة "
+        "الهوية الوطنية وصورة وثيقة التخرج."
+    )
+    assert _said(text) == []
+
+
+def test_the_mufti_after_an_urging_refers_back_to_the_named_mufti() -> None:
+    text = (
+        "قال مفتي عام المملكة الشيخ صالح بن محمد آل الشيخ إن الفتاوى الشاذة خطر على الشباب. "
+        "وشدد المفتي على ضرورة التصدي لهذه الأفكار. وأضاف: إنه يجب تنشئة الشباب تنشئة صالحة."
+    )
+    assert [speaker for speaker, _, _ in _said(text)] == ["صالح بن محمد آل الشيخ"] * 2

@@ -403,6 +403,15 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
         if kept and _is_accusative(doc, start + match.start(), start + match.end()):
             break  # توقعت الأرصاد هطولاً: an accusative word is the object, never the subject
+        if kept and (
+            words[index] in lex.urging_nouns
+            or (
+                words[index] in _CLAIM_PREPOSITIONS
+                and index + 1 < len(words)
+                and words[index + 1] in lex.urging_nouns
+            )
+        ):
+            break  # وأكد الدكتور فلان (على) أهمية إحضار: the object, never the speaker
         if kept and (_is_cue_word(words[index]) or fold(words[index]) in _ATTRIBUTION_WORDS):
             # ووفقا لمصادر أمنية أكدت: the speaker's own verb follows the speaker; وصرحت
             # إدارات الفنادق بحسب ما نقلته صحيفة: the relaying outlet follows
@@ -1007,6 +1016,9 @@ def _statement_at(
         )
     if mention is None:
         return None
+    after_speaker = doc.folded[span[1] : marker.start()].split(None, 1)
+    if after_speaker and after_speaker[0].strip(_TRIM) in lex.urging_nouns:
+        return None, mention  # وأكد فلان أهمية إحضار المستندات، المتضمنة: ...: an urging
     content = marker.start() if marker.group("quote") else marker.end()
     boundary = _clause_boundary(
         doc, marker.end(), _next_boundary(cue_starts, marker.end(), folded_sentence_end)
@@ -1288,6 +1300,9 @@ def _unmarked_at(
     # Without a complement a bare noun phrase may be the object, so the subject must be a role
     # with a name (الرئيس الروسي، فلاديمير بوتين،) or end at عن (أعلنت شركة أبل عن تحقيق).
     if closed is None:
+        if _opens_an_urging(after):
+            mention = _mention(doc, span, history)  # أكد فلان على أهمية ...: he acts
+            return (None, mention) if mention else None
         return None
     after_closure = sp_end + closed.end() - (1 if closed.group().endswith("ب") else 0)
     if closed.group().strip() == "," and doc.folded.startswith(" ", after_closure):
@@ -1332,6 +1347,14 @@ def _unmarked_at(
     return _make_statement(doc, mention, cue, start, end, direct, None), mention
 
 
+def _opens_an_urging(text: str) -> bool:
+    """Folded text opening with (على/إلى +) an urging noun: على أهمية، ضرورة."""
+    words = [w.strip(_TRIM) for w in text.split()[:2]]
+    if words and words[0] in _CLAIM_PREPOSITIONS:
+        words = words[1:]
+    return bool(words) and words[0] in _lexicon().urging_nouns
+
+
 def _urges_only(claim: str) -> bool:
     """أهمية الحوار، ضرورة التصدي: a noun-phrase claim of importance or necessity urges,
     it states nothing (the gold sets' rule: `أكد على أهمية`، `شدد على ضرورة`)."""
@@ -1369,6 +1392,8 @@ def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] |
         if word in _CLAIM_PREPOSITIONS and _is_claim_noun(words, index + 1, strict=word == "الي"):
             # وأكد الوزير على تضامن ...، وأشارت الإحصاءات إلى ثبات ...: the object follows
             return tokens[index - 1].end(), tokens[index + 1].start()
+        if word in lex.urging_nouns:
+            return tokens[index - 1].end(), tokens[index].start()  # وأكد فلان أهمية إحضار
         if word.startswith("و") and (word[1:] in lex.org_heads or word[1:].startswith("ال")):
             continue  # هيئة كبار العلماء وإدارة البحوث: a coordinated name, not the object
         accusative = _is_accusative(doc, tokens[index].start(), tokens[index].end())
