@@ -214,3 +214,27 @@ def test_the_mufti_after_an_urging_refers_back_to_the_named_mufti() -> None:
         "وشدد المفتي على ضرورة التصدي لهذه الأفكار. وأضاف: إنه يجب تنشئة الشباب تنشئة صالحة."
     )
     assert [speaker for speaker, _, _ in _said(text)] == ["صالح بن محمد آل الشيخ"] * 2
+
+
+def test_a_closing_attribution_after_kama_credits_its_sentence() -> None:
+    text = (
+        "قتل عشرة جنود على الأقل أمس في غارة على حاجز للجيش شمال المدينة، كما أعلنت "
+        "السلطات المحلية. وقال الحاكم سالم محمد إن مروحيتين هاجمتا الحاجز ليلا."
+    )
+    said = _said(text)
+    assert said[0] == (
+        "السلطات المحلية",
+        "قتل عشرة جنود على الأقل أمس في غارة على حاجز للجيش شمال المدينة",
+        None,
+    )
+
+
+def test_agreed_and_believe_report_what_follows() -> None:
+    text = (
+        "وأجمع عدد من ملاك الفنادق على أن وحداتهم استنفرت لاستقبال الزوار. "
+        "ويعتقد العلماء أن الكوكب صخري ويشبه الأرض في حجمه."
+    )
+    assert [statement for _, statement, _ in _said(text)] == [
+        "وحداتهم استنفرت لاستقبال الزوار",
+        "الكوكب صخري ويشبه الأرض في حجمه",
+    ]

@@ -962,6 +962,9 @@ def _statement_at(
     ):
         marker = None
     if marker is None:
+        final = _final_attribution(doc, cue, region_start, folded_sentence_start, history)
+        if final is not None:
+            return final
         return _unmarked_at(doc, cue, region_start, next_cue, history)
     source: str | None = None
     speaker_region_start = region_start
@@ -1044,6 +1047,32 @@ def _statement_at(
     if end <= start:
         return None
     return _make_statement(doc, mention, cue, start, end, direct, source), mention
+
+
+_AS_RE = re.compile(r",\s*كما\s*$")
+
+
+def _final_attribution(
+    doc: _Text, cue: re.Match[str], region_start: int, sentence_start: int, history: list[_Mention]
+) -> tuple[Statement, _Mention] | None:
+    """``...، كما أعلنت السلطات المحلية.``: a cue after كما closing its sentence, with only its
+    subject after it, credits the sentence before the comma (the gold sets' final
+    attribution, like ``، حسبما ذكر تقرير.``)."""
+    if cue.group("conj") or not _AS_RE.search(doc.folded, sentence_start, cue.start()):
+        return None
+    _, sentence_end = doc.sentence_of(doc.orig(cue.start()))
+    limit = doc.folded_at(sentence_end)
+    span = _speaker_span(doc, region_start, limit)
+    if span[0] == span[1] or doc.folded[span[1] : limit].strip(_TRIM):
+        return None  # more than the subject follows: not a closing attribution
+    mention = _mention(doc, span, history)
+    if mention is None:
+        return None
+    comma = doc.folded.rfind(",", sentence_start, cue.start())
+    start, end, direct = _statement_span(doc, sentence_start, comma, comma)
+    if _word_count(doc.original[start:end]) < MIN_QUOTE_WORDS:
+        return None
+    return _make_statement(doc, mention, cue, start, end, direct, None), mention
 
 
 MAX_SUBJECT_SENTENCES = 3  # sentences searched back for the person a subjectless cue continues
