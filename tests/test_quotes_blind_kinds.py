@@ -238,3 +238,19 @@ def test_agreed_and_believe_report_what_follows() -> None:
         "وحداتهم استنفرت لاستقبال الزوار",
         "الكوكب صخري ويشبه الأرض في حجمه",
     ]
+
+
+def test_details_reported_by_a_newspaper_are_the_newspapers() -> None:
+    text = (
+        "وبحسب التفاصيل التي ذكرتها صحيفة “ذا ناشيونال” الإماراتية، فإن المتهمين قابلا "
+        "في سبتمبر تاجرين من الرياض."
+    )
+    ((speaker, _, _),) = _said(text)
+    assert speaker == "صحيفة ذا ناشيونال"
+
+
+def test_a_fronted_source_ends_at_faqad() -> None:
+    text = "وبحسب وصف المدعي العام في القضية فقد اجتمع الأطراف الأربعة في غرفة فندقية بالمدينة."
+    ((speaker, said, _),) = _said(text)
+    assert speaker == "المدعي العام في القضية"
+    assert said.startswith("فقد اجتمع")

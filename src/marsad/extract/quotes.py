@@ -3008,6 +3008,11 @@ def _relative_attribution(doc: _Text, start: int, end: int, cue: re.Match[str]) 
     return None
 
 
+# فإن / فقد after the source of a fronted attribution opens the statement (وبحسب بيان للوزارة
+# فإنه سيتم ...؛ وبحسب وصف المدعي العام فقد اجتمع ...)
+_FA_INNA_RE = re.compile(r"\sف(?:ان(?:ه|ها)?|قد)\s")
+
+
 def _attribution_at(
     doc: _Text,
     cue: re.Match[str],
@@ -3043,7 +3048,7 @@ def _attribution_at(
         return None  # وفق شروط محددة: a manner; بحسب بيانات وزارة الزراعة names a source
     # The source ends at a comma or at فإن (وبحسب بيان للدول الأعضاء فإنه سيتم ...).
     comma = doc.folded.find(",", region_start, sentence_end)
-    fa_inna = re.compile(r"\sفان(?:ه|ها)?\s").search(doc.folded, region_start, sentence_end)
+    fa_inna = _FA_INNA_RE.search(doc.folded, region_start, sentence_end)
     if fa_inna is not None and (comma < 0 or fa_inna.start() < comma):
         comma = fa_inna.start()
     phrase_end = comma if comma >= 0 else sentence_end
@@ -3069,8 +3074,11 @@ def _attribution_at(
         antecedent = _resolve_reference(doc, sp_start, resolved, history or [])
         if antecedent is not None and not antecedent.unresolved:
             resolved = antecedent.resolved
-    elif history is not None and fold(written).strip(_TRIM) in _lexicon().org_refs:
-        # وبحسب الوكالة: the agency named earlier
+    elif history is not None and (
+        fold(written).strip(_TRIM) in _lexicon().org_refs
+        or fold(written).split()[0] in _lexicon().documents
+    ):
+        # وبحسب الوكالة: the agency named earlier; بحسب التفاصيل التي ذكرتها صحيفة X: X
         antecedent = _resolve_reference(doc, sp_start, written, history)
         if antecedent is not None and not antecedent.unresolved:
             resolved = antecedent.resolved
