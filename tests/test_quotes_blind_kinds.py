@@ -254,3 +254,19 @@ def test_a_fronted_source_ends_at_faqad() -> None:
     ((speaker, said, _),) = _said(text)
     assert speaker == "المدعي العام في القضية"
     assert said.startswith("فقد اجتمع")
+
+
+def test_sources_never_named_are_the_group_that_spoke_last() -> None:
+    text = (
+        "وصرحت العديد من إدارات الفنادق أن الإشغال مرتفع هذا الأسبوع. "
+        "وأضافت المصادر أن الأسعار انخفضت مقارنة بالعام الماضي."
+    )
+    assert [speaker for speaker, _, _ in _said(text)] == ["العديد من إدارات الفنادق"] * 2
+
+
+def test_sources_never_named_after_a_person_stay_unresolved() -> None:
+    text = (
+        "وقال الوزير سالم الأحمد إن الإشغال مرتفع هذا الأسبوع. "
+        "وأضافت المصادر أن الأسعار انخفضت مقارنة بالعام الماضي."
+    )
+    assert _said(text)[-1][0] == "المصادر"

@@ -2572,6 +2572,12 @@ def _resolve_reference(
         if found is not None:
             return found
         return _Mention(issuer, 0, 0, issuer, fold(issuer))
+    if words == [_SOURCES_REF] and history and not history[-1].unresolved:
+        # وصرحت إدارات الفنادق أن ... وأضافت المصادر: no sources were named, so the ones
+        # that spoke last, when they are no person
+        latest = fold(history[-1].resolved).split()
+        if find_personal_name([w.strip(_TRIM) for w in latest]) is None:
+            return history[-1]
     if len(words) == 1 and (words[0] in lex.org_refs or words[0] in lex.person_refs):
         return _Mention(written, 0, 0, written, fold(written), unresolved=True)
     if len(words) == 1:
@@ -2595,6 +2601,7 @@ def _resolve_reference(
 
 
 _AGENCY_REF = fold("الوكالة")
+_SOURCES_REF = fold("المصادر")
 _MANAGEMENT_HEADS = frozenset(fold(w) for w in ("إدارة", "ادارة"))
 MIN_AGENCY_FORM_CHARS = 4  # shorter forms (بنا، معا، قنا) are common words when unmarked
 
