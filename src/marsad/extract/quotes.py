@@ -2610,7 +2610,8 @@ MIN_AGENCY_FORM_CHARS = 4  # shorter forms (بنا، معا، قنا) are common
 def _agency_forms_re() -> re.Pattern[str]:
     """One-word agency names of ``data/agencies.json`` (شينخوا، رويترز), folded; the short
     ones only in quotation marks or brackets."""
-    long_forms, short_forms = set(), set()
+    long_forms: set[str] = set()
+    short_forms: set[str] = set()
     for entry in load_json("agencies.json")["agencies"]:
         if entry.get("generic"):
             continue
