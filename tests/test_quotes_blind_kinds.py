@@ -270,3 +270,19 @@ def test_sources_never_named_after_a_person_stay_unresolved() -> None:
         "وأضافت المصادر أن الأسعار انخفضت مقارنة بالعام الماضي."
     )
     assert _said(text)[-1][0] == "المصادر"
+
+
+def test_a_dual_relative_clause_credits_the_two_named_before_it() -> None:
+    text = (
+        "وأنقذت الفرق ثمانية أشخاص بينهم القبطان ورئيس الطاقم اللذان أكدا أن إعصارا "
+        "ضرب السفينة ليلا."
+    )
+    ((speaker, said, _),) = _said(text)
+    assert speaker == "القبطان ورئيس الطاقم"
+    assert said == "إعصارا ضرب السفينة ليلا"
+
+
+def test_a_plural_forecast_after_kana_qad_credits_its_preverbal_subject() -> None:
+    text = "وكان خبراء اقتصاديون قد توقعوا في استطلاع أن ترتفع المبيعات إلى معدل قياسي."
+    ((speaker, _, _),) = _said(text)
+    assert speaker == "خبراء اقتصاديون"

@@ -1739,8 +1739,7 @@ def _relative_subject(doc: _Text, cue: re.Match[str], sentence_start: int) -> tu
         return empty
     before = doc.folded[sentence_start : cue.start()].rstrip()
     pronoun = before.rsplit(None, 1)[-1]
-    feminine = cue.group("cue").endswith("ت")
-    if (pronoun, feminine) not in (("الذي", False), ("التي", True)):
+    if not _agrees_with_relative(cue.group("cue"), pronoun):
         return empty
     lex = _lexicon()
     end = sentence_start + len(before) - len(pronoun)
@@ -1769,12 +1768,25 @@ def _relative_subject(doc: _Text, cue: re.Match[str], sentence_start: int) -> tu
     return kept[-1].start(), end, end
 
 
+_RELATIVE_PRONOUNS = ("الذي", "التي", "الذين", "اللذان", "اللتان")
+
+
+def _agrees_with_relative(verb: str, pronoun: str) -> bool:
+    """الذي أكد، التي أكدت، الذين أكدوا، اللذان أكدا: the verb agrees with the pronoun, so
+    the noun before the pronoun is its subject (البادرة التي أكد خلالها has another)."""
+    if pronoun == "الذين":
+        return verb.endswith("وا")
+    if pronoun in ("اللذان", "اللتان"):
+        return verb.endswith("ا") and not verb.endswith("وا")
+    return (pronoun, verb.endswith("ت")) in (("الذي", False), ("التي", True))
+
+
 def _after_relative_pronoun(doc: _Text, cue: re.Match[str], sentence_start: int) -> bool:
-    """Whether the cue follows الذي/التي directly (a relative clause)."""
+    """Whether the cue follows a relative pronoun directly (a relative clause)."""
     if cue.group("conj"):
         return False
     before = doc.folded[sentence_start : cue.start()].split()
-    return bool(before) and before[-1] in ("الذي", "التي")
+    return bool(before) and before[-1] in _RELATIVE_PRONOUNS
 
 
 def _participle_subject(
