@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from marsad.data import load_json
 from marsad.extract.aliases import canonical_name, is_role_word, is_title_word
 from marsad.text.arabic import (
     STOPWORDS,
@@ -145,6 +146,7 @@ class _Lexicon:
     descriptors: frozenset[str]  # role nouns the title list lacks (مدرب، المحامي، مساعد)
     honorifics: frozenset[str]  # one-word titles right before a name (الدكتور، العقيد)
     places_named: frozenset[str]  # مطار، جامعة: named after a person (مطار الملك عبدالعزيز)
+    urging_nouns: frozenset[str]  # أهمية، ضرورة: a claim opened by them urges, states nothing
 
 
 def _read_sections(name: str) -> dict[str, list[str]]:
@@ -215,6 +217,7 @@ def _lexicon() -> _Lexicon:
         - frozenset(words["ambiguous_titles"]),
         places_named=frozenset(words["places_named"])
         | frozenset(fold(w) for w in word_sections("titles_ar.txt")["institution"]),
+        urging_nouns=frozenset(cues["urging_nouns"]),
     )
 
 
@@ -363,6 +366,11 @@ def _is_name_word(word: str) -> bool:
     )
 
 
+_ATTRIBUTION_WORDS = frozenset(
+    fold(w) for w in ("بحسب", "وبحسب", "حسب", "حسبما", "وفقا", "وفق", "طبقا", "نقلا")
+)
+
+
 def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
     """Folded span of the speaker noun phrase inside ``folded[start:end]`` (may be empty).
 
@@ -389,14 +397,25 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
         if _role_then_name(words, index, kept, lex):
             kept.append(match)
             continue
-        if (raw.startswith(("-", "(", 'ل"')) and not named) or _is_break(words, index, lex):
+        if (raw.startswith(("-", "(", 'ل"', "ل(")) and not named) or _is_break(words, index, lex):
             break
         if kept and words[index].endswith("ين") and _is_addressee(words[index]):
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
         if kept and _is_accusative(doc, start + match.start(), start + match.end()):
             break  # توقعت الأرصاد هطولاً: an accusative word is the object, never the subject
-        if kept and _is_cue_word(words[index]):
-            break  # ووفقا لمصادر أمنية أكدت: the speaker's own verb follows the speaker
+        if kept and (
+            words[index] in lex.urging_nouns
+            or (
+                words[index] in _CLAIM_PREPOSITIONS
+                and index + 1 < len(words)
+                and words[index + 1] in lex.urging_nouns
+            )
+        ):
+            break  # وأكد الدكتور فلان (على) أهمية إحضار: the object, never the speaker
+        if kept and (_is_cue_word(words[index]) or fold(words[index]) in _ATTRIBUTION_WORDS):
+            # ووفقا لمصادر أمنية أكدت: the speaker's own verb follows the speaker; وصرحت
+            # إدارات الفنادق بحسب ما نقلته صحيفة: the relaying outlet follows
+            break
         kept.append(match)
         if raw.endswith(("-", ")")) or (index == first and _closes_quoted_name(raw)):
             break
@@ -608,10 +627,27 @@ def _find_marker(doc: _Text, start: int, limit: int) -> re.Match[str] | None:
         closing = _matching_quote(doc.original, opening)
         if closing is not None:
             inside = doc.original[opening + 1 : closing]
-            if len(inside.split()) < MIN_QUOTE_WORDS and not any(c in inside for c in ".!?؟"):
+            if len(inside.split()) < MIN_QUOTE_WORDS and not _ends_a_sentence(inside):
                 position = doc.folded_at(closing) + 1  # a quoted name: part of the speaker
                 continue
         return match
+
+
+_SENTENCE_END_RE = re.compile(r"[!?؟]|\.(?!\w)")
+
+
+def _ends_a_sentence(inside: str) -> bool:
+    """Whether quoted words hold a sentence end; the dots of an acronym (إيه.بي.سي) do not."""
+    return _SENTENCE_END_RE.search(inside) is not None
+
+
+def _quotes_a_name(original: str, opening: int, closing: int, boundary: int) -> bool:
+    """Whether the quotation at ``opening`` is a short name (no sentence of its own) that the
+    clause goes on after, with at least two words before ``boundary``."""
+    inside = original[opening + 1 : closing]
+    if len(inside.split()) >= MIN_QUOTE_WORDS or _ends_a_sentence(inside):
+        return False
+    return _word_count(original[closing + 1 : boundary]) >= 2
 
 
 def _statement_span(
@@ -629,6 +665,9 @@ def _statement_span(
     direct = start < len(original) and original[start] in _CLOSING
     if direct:
         closing = _matching_quote(original, start)
+        if closing is not None and _quotes_a_name(original, start, closing, doc.orig_end(boundary)):
+            direct = False  # أن "صحة حائل" تبين ذلك: a quoted name opens a reported clause
+    if direct:
         if closing is not None:
             start += 1
             while start < closing and original[start].isspace():
@@ -646,6 +685,8 @@ def _analyze(text: str, sentences: list[tuple[int, int]] | None = None) -> _Text
     # First characters only: each folded character stands for one original character.
     folded, offsets = fold_mapped(text, first_only=True)
     sentences = sentence_spans(text) if sentences is None else sentences
+    if "." in text:
+        sentences = _join_acronym_splits(text, sentences)
     return _Text(
         text,
         folded,
@@ -654,6 +695,26 @@ def _analyze(text: str, sentences: list[tuple[int, int]] | None = None) -> _Text
         [s for s, _ in sentences],
         has_tanween=_ACCUSATIVE_TANWEEN in text,
     )
+
+
+# A dot between two runs of at most three letters, the second closed by a dot, a bracket or
+# a quotation mark (إيه.بي.سي)، بي.بي.سي): "مستقر.وأضاف" is a missing space, not an acronym.
+_ACRONYM_DOT_RE = re.compile(r"(?:.*[^\w])?[^\W\d_]{1,3}\.[^\W\d_]{1,3}[.)\"»”]", re.DOTALL)
+
+
+def _join_acronym_splits(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences rejoined where a split fell on an acronym's dot (إيه.بي.سي): a dot with a
+    letter right after it ends no sentence, and a split there would cut a cue from its
+    complement."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sentences:
+        if joined:
+            last_start, last_end = joined[-1]
+            if last_end == start and _ACRONYM_DOT_RE.match(text, max(0, start - 5)):
+                joined[-1] = (last_start, end)
+                continue
+        joined.append((start, end))
+    return joined
 
 
 def _resolve(speaker: str, history: list[_Mention]) -> _Mention | None:
@@ -732,11 +793,19 @@ def _opens_clause(doc: _Text, cue: re.Match[str], strict: bool = False) -> bool:
 
     ``strict`` (for بين, also "between") asks for a conjunction, punctuation, the sentence
     start or ``من جهته`` right before the cue, and a complement after it (checked later)."""
-    if not strict and (
-        cue.group("conj") or cue.group("attr") or cue.group("cue") in _lexicon().participles
-    ):
+    if not strict and (cue.group("conj") or cue.group("cue") in _lexicon().participles):
         return True
     before = doc.folded[max(0, cue.start() - 10) : cue.start()].rstrip()
+    if not strict and cue.group("attr"):
+        if cue.group("attr").startswith("نقلا"):
+            return False  # وذكرت الصحيفة، نقلا عن مصادر، أن: a relay inside the speaker phrase
+        # حسب جدول يومي inside a clause is a manner and must not cut it; a source is set off
+        # by punctuation (، بحسب الوزارة) or is a relative one (حسب ما أعلنت الوزارة).
+        return (
+            not before
+            or before[-1] in ',;:."'
+            or _relative_attribution(doc, cue.end(), len(doc.folded), cue) is not None
+        )
     opens = (
         not before
         or before[-1] in ',;:."'
@@ -828,8 +897,9 @@ def extract_statements(
     statements: list[Statement] = []
     history: list[_Mention] = []
     covered_until = -1  # folded end of the last direct quotation: cues inside are quoted words
+    speaker_until = -1  # folded start of the last statement: cues before it name its speaker
     for cue in cues:
-        if cue.start() < covered_until:
+        if cue.start() < covered_until or cue.start() < speaker_until:
             continue
         found = _statement_at(doc, cue, cue_starts, history)
         if found is None:
@@ -839,9 +909,16 @@ def extract_statements(
         if statement is None:
             continue
         statements.append(statement)
+        if statement.start > doc.orig(cue.start()):
+            speaker_until = doc.folded_at(statement.start)
         if statement.direct:
             covered_until = doc.folded_at(statement.end)
     return statements
+
+
+# The one spoken to as a pronoun right after the cue (وقال له الطبيب إن، وأوضح لهم القارئ أن)
+_PRONOUN_ADDRESSEE_RE = re.compile(r" ل(?:ه|ها|هم|هما|نا|ي|ك|كم)(?=\s)")
+_RELAYED_VIA_RE = re.compile(r"[\s,]+نقلا عن\s")
 
 
 def _statement_at(
@@ -885,6 +962,9 @@ def _statement_at(
     ):
         marker = None
     if marker is None:
+        final = _final_attribution(doc, cue, region_start, folded_sentence_start, history)
+        if final is not None:
+            return final
         return _unmarked_at(doc, cue, region_start, next_cue, history)
     source: str | None = None
     speaker_region_start = region_start
@@ -896,6 +976,20 @@ def _statement_at(
         src_start, src_end, _ = _speaker_span(doc, region_start, region_start + relay.start())
         source = doc.original[doc.orig(src_start) : doc.orig_end(src_end)]
         speaker_region_start = region_start + relay.end() - 1
+    addressee = _PRONOUN_ADDRESSEE_RE.match(doc.folded, speaker_region_start)
+    if addressee is not None and addressee.end() < speaker_region_end:
+        speaker_region_start = addressee.end()  # وأوضح لهم القارئ أن: the subject follows
+    via = (
+        None
+        if source is not None
+        else _RELAYED_VIA_RE.search(doc.folded, region_start, marker.start())
+    )
+    if via is not None:
+        # وذكرت الصحيفة نقلا عن مصادر مطلعة أن ...: the outlet relays, the sources speak
+        src_start, src_end, _ = _speaker_span(doc, region_start, via.start())
+        if src_start < src_end:
+            source = doc.original[doc.orig(src_start) : doc.orig_end(src_end)]
+            speaker_region_start = via.end() - 1
     if word in lex.participles:
         span = _participle_subject(doc, cue, folded_sentence_start, history)
     elif _tells_a_medium(doc, word, speaker_region_start, speaker_region_end) or _is_addressee(
@@ -920,9 +1014,14 @@ def _statement_at(
     if span[0] == span[1] and word not in lex.participles:
         mention = _agreeing_antecedent(word, history) or mention
     if mention is None and span[0] == span[1]:
-        mention = _titled_person_before(doc, cue.start())
+        mention = _titled_person_before(doc, cue.start()) or _opening_subject_before(
+            doc, cue.start()
+        )
     if mention is None:
         return None
+    after_speaker = doc.folded[span[1] : marker.start()].split(None, 1)
+    if after_speaker and after_speaker[0].strip(_TRIM) in lex.urging_nouns:
+        return None, mention  # وأكد فلان أهمية إحضار المستندات، المتضمنة: ...: an urging
     content = marker.start() if marker.group("quote") else marker.end()
     boundary = _clause_boundary(
         doc, marker.end(), _next_boundary(cue_starts, marker.end(), folded_sentence_end)
@@ -942,10 +1041,38 @@ def _statement_at(
         if inner_statement:
             return None, relayed
         mention = relayed  # أن لافروف أعرب ... استعداد موسكو ...: no complement of its own
+    if word in _DIRECTIVES:
+        return None, mention  # مطالبا زميله بأن ينشغل: a demand, not a statement (gold sets)
     start, end, direct = _statement_span(doc, content, boundary, folded_sentence_end)
     if end <= start:
         return None
     return _make_statement(doc, mention, cue, start, end, direct, source), mention
+
+
+_AS_RE = re.compile(r",\s*كما\s*$")
+
+
+def _final_attribution(
+    doc: _Text, cue: re.Match[str], region_start: int, sentence_start: int, history: list[_Mention]
+) -> tuple[Statement, _Mention] | None:
+    """``...، كما أعلنت السلطات المحلية.``: a cue after كما closing its sentence, with only its
+    subject after it, credits the sentence before the comma (the gold sets' final
+    attribution, like ``، حسبما ذكر تقرير.``)."""
+    if cue.group("conj") or not _AS_RE.search(doc.folded, sentence_start, cue.start()):
+        return None
+    _, sentence_end = doc.sentence_of(doc.orig(cue.start()))
+    limit = doc.folded_at(sentence_end)
+    span = _speaker_span(doc, region_start, limit)
+    if span[0] == span[1] or doc.folded[span[1] : limit].strip(_TRIM):
+        return None  # more than the subject follows: not a closing attribution
+    mention = _mention(doc, span, history)
+    if mention is None:
+        return None
+    comma = doc.folded.rfind(",", sentence_start, cue.start())
+    start, end, direct = _statement_span(doc, sentence_start, comma, comma)
+    if _word_count(doc.original[start:end]) < MIN_QUOTE_WORDS:
+        return None
+    return _make_statement(doc, mention, cue, start, end, direct, None), mention
 
 
 MAX_SUBJECT_SENTENCES = 3  # sentences searched back for the person a subjectless cue continues
@@ -966,6 +1093,8 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
             continue
         if position and words[position - 1] in _OBJECT_PREPOSITIONS:
             continue  # تحدث الوزير عن الأمير فلان، مؤكدا: a statement about him, not his
+        if position and _names_a_place(words[position - 1], lex):
+            continue  # بمستشفى الملك عبدالعزيز: a place named after a person, not a person
         found = find_personal_name(words[position : position + 5])
         if found is None or found[0] != 1:
             continue
@@ -978,6 +1107,78 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
         phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
         return _Mention(phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase))
     return None
+
+
+def _opening_subject_before(doc: _Text, limit: int) -> _Mention | None:
+    """A personal name that is the subject of the verb opening the sentence of folded
+    ``limit`` or one of the sentences before it, the nearest first (واطمأن ناصر العتيبي على
+    صحتهم. وأكد لهم أن؛ وهاجم الفنان فايز المالكي زميله ...، وقال:): the subject a
+    subjectless cue continues when no speaker and no titled person came before it. Role words
+    may stand between the verb and the name; the name must open with a given name known from
+    the corpus and have two words or more."""
+    lex = _lexicon()
+    sentence = bisect_right(doc.sentence_starts, doc.orig(limit)) - 1
+    for index in range(sentence, max(-1, sentence - MAX_SUBJECT_SENTENCES), -1):
+        start, end = doc.sentences[index]
+        end_at = min(doc.folded_at(end), limit)
+        tokens = list(_WORD_RE.finditer(doc.folded, doc.folded_at(start), end_at))
+        words = [t.group().strip(_TRIM) for t in tokens[: MAX_ROLE_WORDS_BEFORE_NAME + 6]]
+        if len(words) < 3 or words[0].startswith("ال") or _word_kind(words[0]) == "name":
+            continue  # the sentence must open with its verb (استند، واطمأن)
+        first = 1
+        while (
+            first < len(words) - 1
+            and first <= MAX_ROLE_WORDS_BEFORE_NAME
+            and _describes_a_holder(words[first], lex)
+        ):
+            first += 1
+        kind = _word_kind(words[first])
+        if not (kind == "name" or (first > 1 and kind == "unknown")) or any(
+            t.group().endswith(",") for t in tokens[:first]
+        ):
+            continue
+        # The name runs over name words and connectors with the word after them (متعب آل
+        # قويد); a verb or a noun with a pronoun after it (يشغل، زميله) ends it.
+        last, next_word = first, first + 1
+        while next_word < len(words) and not tokens[next_word - 1].group().endswith(","):
+            if words[next_word] in lex.name_connectors and next_word + 1 < len(words):
+                last, next_word = next_word + 1, next_word + 2
+            elif _word_kind(words[next_word]) == "name" or (
+                words[next_word].startswith("ال") and _word_kind(words[next_word]) == "unknown"
+            ):  # المالكي، البكري: a rare definite word after a given name is the family
+                last, next_word = next_word, next_word + 1
+            else:
+                break
+        if last == first:
+            continue
+        name_start, name_end = tokens[first].start(), tokens[last].end()
+        phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
+        return _Mention(phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase))
+    return None
+
+
+MAX_ROLE_WORDS_BEFORE_NAME = 8  # وألقى مساعد مدير مكتب السياحة بوادي الدواسر متعب آل قويد
+
+
+def _describes_a_holder(word: str, lex: _Lexicon) -> bool:
+    """A word of the role before a name: a title, role or descriptor, an organisation head,
+    a definite word or a preposition on a common word (مساعد مدير مكتب السياحة بوادي)."""
+    return (
+        word in lex.honorifics
+        or word in lex.descriptors
+        or is_role_word(word)
+        or word in lex.org_heads
+        or word.startswith("ال")
+        or (word[:1] in "بل" and _word_kind(word) == "ordinary")
+    )
+
+
+def _names_a_place(word: str, lex: _Lexicon) -> bool:
+    """مطار، بمستشفى، والجامعة: a head of places named after people, with its clitics."""
+    return any(
+        word[cut:] in lex.places_named or "ال" + word[cut:] in lex.places_named
+        for cut in range(min(3, len(word) - 2))
+    )
 
 
 # Prepositions before a person make him the one spoken of or to (عن، مع، إلى), never the speaker
@@ -1112,6 +1313,8 @@ def _unmarked_at(
             start, end, direct = _statement_span(doc, content, limit, limit)
             if end <= start or _word_count(doc.original[start:end]) < 2:
                 return None
+            if _urges_only(doc.original[start:end]):
+                return None, mention
             return _make_statement(doc, mention, cue, start, end, direct, None), mention
     if sp_start == sp_end:
         # وكان مجلس المحافظة، قد أعلن الأحد، عن ...: the subject before the verb acts, and
@@ -1126,6 +1329,9 @@ def _unmarked_at(
     # Without a complement a bare noun phrase may be the object, so the subject must be a role
     # with a name (الرئيس الروسي، فلاديمير بوتين،) or end at عن (أعلنت شركة أبل عن تحقيق).
     if closed is None:
+        if _opens_an_urging(after):
+            mention = _mention(doc, span, history)  # أكد فلان على أهمية ...: he acts
+            return (None, mention) if mention else None
         return None
     after_closure = sp_end + closed.end() - (1 if closed.group().endswith("ب") else 0)
     if closed.group().strip() == "," and doc.folded.startswith(" ", after_closure):
@@ -1151,6 +1357,8 @@ def _unmarked_at(
     if mention is None or word not in lex.np_verbs:
         # Act verbs and speech verbs without a complement only name the current speaker.
         return (None, mention) if mention else None
+    if any(w.strip(_TRIM) in lex.urging_nouns for w in subject[1:]):
+        return None, mention  # أكد فلان على أهمية كذا، وعدم كذا: the claim urges, all of it
     content = sp_end + closed.end()
     # Skip adverbial segments (خلال لقائه ...، أمس،) between the subject and the content.
     while True:
@@ -1163,7 +1371,24 @@ def _unmarked_at(
     start, end, direct = _statement_span(doc, content, limit, limit)
     if end <= start or _word_count(doc.original[start:end]) < 2:
         return None
+    if _urges_only(doc.original[start:end]):
+        return None, mention
     return _make_statement(doc, mention, cue, start, end, direct, None), mention
+
+
+def _opens_an_urging(text: str) -> bool:
+    """Folded text opening with (على/إلى +) an urging noun: على أهمية، ضرورة."""
+    words = [w.strip(_TRIM) for w in text.split()[:2]]
+    if words and words[0] in _CLAIM_PREPOSITIONS:
+        words = words[1:]
+    return bool(words) and words[0] in _lexicon().urging_nouns
+
+
+def _urges_only(claim: str) -> bool:
+    """أهمية الحوار، ضرورة التصدي: a noun-phrase claim of importance or necessity urges,
+    it states nothing (the gold sets' rule: `أكد على أهمية`، `شدد على ضرورة`)."""
+    words = claim.split(None, 1)
+    return bool(words) and fold(words[0]).strip(_TRIM) in _lexicon().urging_nouns
 
 
 MAX_SUBJECT_WORDS = 14  # a longer run before the object is no subject of a noun-phrase claim
@@ -1196,6 +1421,10 @@ def _subject_object_split(doc: _Text, start: int, end: int) -> tuple[int, int] |
         if word in _CLAIM_PREPOSITIONS and _is_claim_noun(words, index + 1, strict=word == "الي"):
             # وأكد الوزير على تضامن ...، وأشارت الإحصاءات إلى ثبات ...: the object follows
             return tokens[index - 1].end(), tokens[index + 1].start()
+        if word in lex.urging_nouns:
+            return tokens[index - 1].end(), tokens[index].start()  # وأكد فلان أهمية إحضار
+        if word.startswith("و") and (word[1:] in lex.org_heads or word[1:].startswith("ال")):
+            continue  # هيئة كبار العلماء وإدارة البحوث: a coordinated name, not the object
         accusative = _is_accusative(doc, tokens[index].start(), tokens[index].end())
         if not accusative and not _object_starts_at(words, index):
             continue  # توقعت الأرصاد هطولاً: the accusative opens the object
@@ -1423,6 +1652,12 @@ def _participle_forms(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(f for w in words for f in (fold(w), fold(w)[:-1] + "ه"))
 
 
+# Cues of a demand or a call (طالب بأن، داعيا إلى أن): they continue their speaker, but what
+# follows is a directive, which the gold sets never annotate as a statement.
+_DIRECTIVES = _participle_forms(("مطالبا", "داعيا")) | frozenset(
+    fold(w) for w in ("طالب", "طالبت", "طالبوا")
+)
+
 # Participles whose object is what was said even without أن: a quotation-like clause after
 # قائلا/مضيفا, a claimed noun after مؤكدا/لافتا إلى/نافيا.
 _SPEECH_PARTICIPLES = _participle_forms(("قائلا", "مضيفا", "متابعا", "مردفا", "مستدركا"))
@@ -1461,6 +1696,8 @@ def _unmarked_participle(
     start, end, direct = _statement_span(doc, content, limit, limit)
     if end <= start or _word_count(doc.original[start:end]) < 2:
         return None
+    if _urges_only(doc.original[start:end]):
+        return None, mention
     return _make_statement(doc, mention, cue, start, end, direct, None), mention
 
 
@@ -1502,8 +1739,7 @@ def _relative_subject(doc: _Text, cue: re.Match[str], sentence_start: int) -> tu
         return empty
     before = doc.folded[sentence_start : cue.start()].rstrip()
     pronoun = before.rsplit(None, 1)[-1]
-    feminine = cue.group("cue").endswith("ت")
-    if (pronoun, feminine) not in (("الذي", False), ("التي", True)):
+    if not _agrees_with_relative(cue.group("cue"), pronoun):
         return empty
     lex = _lexicon()
     end = sentence_start + len(before) - len(pronoun)
@@ -1511,26 +1747,46 @@ def _relative_subject(doc: _Text, cue: re.Match[str], sentence_start: int) -> tu
     kept: list[re.Match[str]] = []
     for match in reversed(words[-MAX_ANTECEDENT_WORDS:]):
         bare = match.group().strip(_TRIM)
+        # للجهة المختصة، التي أفادت: a comma may set the relative clause off its antecedent
+        set_off = not kept and match.group().endswith(",")
         if (
             not bare
-            or match.group().endswith((",", ".", ":", ";"))
+            or (match.group().endswith((",", ".", ":", ";")) and not set_off)
             or bare in STOPWORDS
             or bare in lex.not_speaker
             or _is_break([bare], 0, lex)
         ):
             break
         kept.append(match)
+        if bare.startswith(("لل", "بال", "وال")):
+            break  # إحالة الموضوع للجهة المختصة، التي: the preposition opens the antecedent
     if not kept or not any(_is_name_word(m.group()) for m in kept):
         return empty
-    return kept[-1].start(), kept[0].end(), kept[0].end()
+    end = kept[0].end()
+    while end > kept[0].start() and doc.folded[end - 1] in _TRIM:
+        end -= 1
+    return kept[-1].start(), end, end
+
+
+_RELATIVE_PRONOUNS = ("الذي", "التي", "الذين", "اللذان", "اللتان")
+
+
+def _agrees_with_relative(verb: str, pronoun: str) -> bool:
+    """الذي أكد، التي أكدت، الذين أكدوا، اللذان أكدا: the verb agrees with the pronoun, so
+    the noun before the pronoun is its subject (البادرة التي أكد خلالها has another)."""
+    if pronoun == "الذين":
+        return verb.endswith("وا")
+    if pronoun in ("اللذان", "اللتان"):
+        return verb.endswith("ا") and not verb.endswith("وا")
+    return (pronoun, verb.endswith("ت")) in (("الذي", False), ("التي", True))
 
 
 def _after_relative_pronoun(doc: _Text, cue: re.Match[str], sentence_start: int) -> bool:
-    """Whether the cue follows الذي/التي directly (a relative clause)."""
+    """Whether the cue follows a relative pronoun directly (a relative clause)."""
     if cue.group("conj"):
         return False
     before = doc.folded[sentence_start : cue.start()].split()
-    return bool(before) and before[-1] in ("الذي", "التي")
+    return bool(before) and before[-1] in _RELATIVE_PRONOUNS
 
 
 def _participle_subject(
@@ -2037,6 +2293,15 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     if best is None:
         return resolved, "", ""  # an organisation or a description: it stays whole
     _, start, end = best
+    while (
+        end + 1 < len(written)
+        and end > start
+        and fold(written[end]).strip(_TRIM) in lex.name_connectors
+        and not written[end - 1].endswith((",", "،"))
+    ):
+        end += 2  # عبدالعزيز بن عبدالله آل الشيخ: after آل even a title word is the family
+    if end < len(written) and end - start >= 2 and _title_closes_name(written, end):
+        end += 1  # محمد رحيم أمين حاكم المنطقة: أمين is his name, حاكم his title
     if (
         end == len(written) - 1
         and end - start >= 2
@@ -2047,6 +2312,25 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     title = " ".join(written[:start]).strip(_TRIM)
     description = " ".join(written[end:]).strip(_TRIM)
     return name, title, description
+
+
+def _title_closes_name(written: Sequence[str], index: int) -> bool:
+    """Whether the title word at ``index`` right after a name of two words or more is the
+    name's last word: it often stands where names stand (أمين، أمير, by corpus evidence) and
+    nothing it could head follows, only the phrase end or another role (حاكم، مدير)."""
+    word = fold(written[index]).strip(_TRIM)
+    if not is_title_word(word):
+        return False
+    total, after_title, after_given = _name_evidence().get(word, (0, 0, 0))
+    if after_title + after_given < NAME_SHARE * max(total, 1):
+        return False
+    if index + 1 == len(written):
+        return True
+    following = fold(written[index + 1]).strip(_TRIM)
+    return (is_role_word(following) or following in _lexicon().descriptors) and following not in (
+        "عام",
+        "العام",
+    )  # أمين عام: one title
 
 
 def _closes_name(word: str) -> bool:
@@ -2075,8 +2359,13 @@ def _organisation_name(written: list[str]) -> tuple[str, str, str]:
     return " ".join(written[:end]).strip(_TRIM), "", " ".join(written[end:]).strip(_TRIM)
 
 
+# Adjectives of scope the title list holds with the nationalities; they are part of a name
+# (مطار الملك فهد الدولي، مستشفى الملك فيصل التخصصي), never a description of it.
+_SCOPE_ADJECTIVES = frozenset(fold(w) for w in ("الدولي", "الدولية", "العالمي", "العالمية"))
+
+
 def _is_nationality(word: str) -> bool:
-    return is_title_word(word) and not is_role_word(word)
+    return is_title_word(word) and not is_role_word(word) and word not in _SCOPE_ADJECTIVES
 
 
 @lru_cache(maxsize=1)
@@ -2099,10 +2388,14 @@ def speaker_canonical(resolved: str) -> str:
     الشرطة، مدير عام جمعية البر) stays whole: stripping its role words would leave a
     fragment (باسم الشرطة، باسم) that names nobody.
     """
+    if resolved.startswith("لل") and len(resolved.split(None, 1)[0]) > 4:
+        resolved = "ال" + resolved[2:]  # للجهة المختصة (an antecedent after a preposition)
+    words = [w for w in (fold(w).strip(_TRIM) for w in resolved.split()) if w]
+    if _is_unnamed_source(words):
+        return " ".join(w.strip(_TRIM) for w in resolved.split() if w.strip(_TRIM))
     name, title, description = split_speaker(resolved)
     if title or description:
         return _canonical_person(name)
-    words = [w for w in (fold(w).strip(_TRIM) for w in resolved.split()) if w]
     if not words:
         return canonical_name(resolved)
     lex = _lexicon()
@@ -2116,16 +2409,25 @@ def speaker_canonical(resolved: str) -> str:
     return _canonical_person(resolved)
 
 
+def _is_unnamed_source(words: list[str]) -> bool:
+    """مصدر أمني كويتي مطلع، مصادر مقربة من الوزير: an unnamed source keeps its whole
+    description (the gold scheme's canonical form); no word of it is a name by evidence."""
+    lex = _lexicon()
+    heads = lex.person_refs.get("المصدر", ()) + lex.org_refs.get("المصادر", ())
+    return bool(words) and words[0] in heads and all(_word_kind(w) != "name" for w in words[1:])
+
+
 def _canonical_person(name: str) -> str:
     """:func:`canonical_name`, but a family name closing ``X بن Y Z`` stays even when it is
     also a title word (عبدالله بن عبدالملك المرشد), since after a patronymic it is no title."""
     canonical = canonical_name(name)
     written = name.split()
+    connectors = _lexicon().name_connectors
     if (
-        len(written) >= 4
-        and fold(written[-3]).strip(_TRIM) in _lexicon().name_connectors
-        and not canonical.endswith(written[-1].strip(_TRIM))
-    ):
+        (len(written) >= 4 and fold(written[-3]).strip(_TRIM) in connectors)
+        # آل الشيخ: after آل the title word is the family name
+        or (len(written) >= 3 and fold(written[-2]).strip(_TRIM) in connectors)
+    ) and not canonical.endswith(written[-1].strip(_TRIM)):
         return " ".join(w.strip(_TRIM) for w in written)
     return canonical
 
@@ -2234,6 +2536,16 @@ def _resolve_reference(
             if spoke is not None:
                 return spoke
         named = _named_before(doc, start, heads, person)
+        if words[0] == _AGENCY_REF:
+            # فيما كشفت "شينخوا" ... وبحسب الوكالة: an agency named alone, without وكالة
+            alone = _agency_named_before(doc, start)
+            if alone is not None and (named is None or alone.start > named.start):
+                named = alone
+        if named is not None:
+            return named
+    if len(words) == 2 and words[0] in _MANAGEMENT_HEADS and words[1] in lex.org_refs:
+        # إدارة المطار، إدارة المستشفى: the management speaks for the place named earlier
+        named = _named_before(doc, start, lex.org_refs[words[1]])
         if named is not None:
             return named
     if words[0] in lex.documents:
@@ -2272,6 +2584,12 @@ def _resolve_reference(
         if found is not None:
             return found
         return _Mention(issuer, 0, 0, issuer, fold(issuer))
+    if words == [_SOURCES_REF] and history and not history[-1].unresolved:
+        # وصرحت إدارات الفنادق أن ... وأضافت المصادر: no sources were named, so the ones
+        # that spoke last, when they are no person
+        latest = fold(history[-1].resolved).split()
+        if find_personal_name([w.strip(_TRIM) for w in latest]) is None:
+            return history[-1]
     if len(words) == 1 and (words[0] in lex.org_refs or words[0] in lex.person_refs):
         return _Mention(written, 0, 0, written, fold(written), unresolved=True)
     if len(words) == 1:
@@ -2292,6 +2610,48 @@ def _resolve_reference(
     ):
         return _relative(doc, start, written, words[0], history)
     return None
+
+
+_AGENCY_REF = fold("الوكالة")
+_SOURCES_REF = fold("المصادر")
+_MANAGEMENT_HEADS = frozenset(fold(w) for w in ("إدارة", "ادارة"))
+MIN_AGENCY_FORM_CHARS = 4  # shorter forms (بنا، معا، قنا) are common words when unmarked
+
+
+@lru_cache(maxsize=1)
+def _agency_forms_re() -> re.Pattern[str]:
+    """One-word agency names of ``data/agencies.json`` (شينخوا، رويترز), folded; the short
+    ones only in quotation marks or brackets."""
+    long_forms: set[str] = set()
+    short_forms: set[str] = set()
+    for entry in load_json("agencies.json")["agencies"]:
+        if entry.get("generic"):
+            continue
+        for form in entry["forms"]:
+            folded = fold(form)
+            if " " in folded or "." in folded or not folded.isalpha():
+                continue
+            (long_forms if len(folded) >= MIN_AGENCY_FORM_CHARS else short_forms).add(folded)
+
+    def alternation(forms: set[str]) -> str:
+        return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+
+    return re.compile(
+        rf'(?<![^\s"(])[وفبل]?(?P<long>{alternation(long_forms)})(?=[\s,."):]|$)'
+        rf'|["(](?P<short>{alternation(short_forms)})[")]'
+    )
+
+
+def _agency_named_before(doc: _Text, limit: int) -> _Mention | None:
+    """The latest agency named by its own name alone before folded ``limit``."""
+    matches = list(_agency_forms_re().finditer(doc.folded, 0, limit))
+    if not matches:
+        return None
+    found = matches[-1]
+    group = "long" if found.group("long") else "short"
+    start, end = doc.orig(found.start(group)), doc.orig_end(found.end(group))
+    name = doc.original[start:end]
+    return _Mention(name, start, end, name, fold(name))
 
 
 def _spoken_with_head(history: Sequence[_Mention], heads: tuple[str, ...]) -> _Mention | None:
@@ -2606,6 +2966,12 @@ def _name_end(
                 break
             if _is_break([bare], 0, lex):
                 break
+            if (
+                bare.startswith("ب")
+                and bare not in lex.name_connectors
+                and _word_kind(bare) == "ordinary"
+            ):
+                break  # مصدر أمني مطلع بوجود علاقة: a preposition on a common word opens the claim
             if bare.startswith("ال"):
                 seen_definite = True
             elif seen_definite and _is_name_complement(bare, _word_after(doc, token.end())):
@@ -2662,6 +3028,11 @@ def _relative_attribution(doc: _Text, start: int, end: int, cue: re.Match[str]) 
     return None
 
 
+# فإن / فقد after the source of a fronted attribution opens the statement (وبحسب بيان للوزارة
+# فإنه سيتم ...؛ وبحسب وصف المدعي العام فقد اجتمع ...)
+_FA_INNA_RE = re.compile(r"\sف(?:ان(?:ه|ها)?|قد)\s")
+
+
 def _attribution_at(
     doc: _Text,
     cue: re.Match[str],
@@ -2697,7 +3068,7 @@ def _attribution_at(
         return None  # وفق شروط محددة: a manner; بحسب بيانات وزارة الزراعة names a source
     # The source ends at a comma or at فإن (وبحسب بيان للدول الأعضاء فإنه سيتم ...).
     comma = doc.folded.find(",", region_start, sentence_end)
-    fa_inna = re.compile(r"\sفان(?:ه|ها)?\s").search(doc.folded, region_start, sentence_end)
+    fa_inna = _FA_INNA_RE.search(doc.folded, region_start, sentence_end)
     if fa_inna is not None and (comma < 0 or fa_inna.start() < comma):
         comma = fa_inna.start()
     phrase_end = comma if comma >= 0 else sentence_end
@@ -2721,6 +3092,14 @@ def _attribution_at(
     if doc.folded.startswith(" لل", cue.end()) and written.startswith("ل"):
         resolved = "ال" + written[1:]  # وفقا للصندوق: الصندوق
         antecedent = _resolve_reference(doc, sp_start, resolved, history or [])
+        if antecedent is not None and not antecedent.unresolved:
+            resolved = antecedent.resolved
+    elif history is not None and (
+        fold(written).strip(_TRIM) in _lexicon().org_refs
+        or fold(written).split()[0] in _lexicon().documents
+    ):
+        # وبحسب الوكالة: the agency named earlier; بحسب التفاصيل التي ذكرتها صحيفة X: X
+        antecedent = _resolve_reference(doc, sp_start, written, history)
         if antecedent is not None and not antecedent.unresolved:
             resolved = antecedent.resolved
     mention = _Mention(written, doc.orig(sp_start), doc.orig_end(sp_end), resolved)
