@@ -119,11 +119,13 @@ def kappa_report(pairs: list[tuple[Statement, GoldStatement]]) -> tuple[str, flo
     first = Counter(entity_key(g.speaker_canonical, entities) for _, g in pairs)
     second = Counter(entity_key(p.speaker_resolved, entities) for p, _ in pairs)
     total = len(pairs)
+    same_string = sum(p.speaker_resolved == g.speaker_canonical for p, g in pairs) / total
     chance = sum(first[k] * second[k] for k in first) / (total * total)
     kappa = (agreed - chance) / (1 - chance) if chance < 1 else 1.0
     return (
         f"speaker agreement on {total} matched statements: raw={agreed:.3f} "
-        f"chance={chance:.3f} kappa={kappa:.3f} ({len(entities)} entities)",
+        f"chance={chance:.3f} kappa={kappa:.3f} ({len(entities)} entities); "
+        f"identical canonical strings {same_string:.3f}",
         agreed,
     )
 
