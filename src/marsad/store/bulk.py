@@ -634,9 +634,10 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
                 self.db.execute(f"DELETE FROM {table}")
             count_entities_from_mentions(self.db)
             # An entity is named as it was first written (count_entities keeps the first
-            # article's spelling; the recount above takes the largest).
+            # article's spelling; the recount above takes the largest). By article, then
+            # mention: blocks written in parallel number their mentions in commit order.
             self.db.execute(
                 "UPDATE entity_stats SET name = (SELECT m.canonical FROM mentions m"
-                " WHERE m.key = entity_stats.key ORDER BY m.id LIMIT 1)"
+                " WHERE m.key = entity_stats.key ORDER BY m.article_id, m.id LIMIT 1)"
             )
         self.dialect.after_bulk_copy(self.db, APPENDED_TABLES)
