@@ -458,7 +458,8 @@ def _write_in_blocks(
         if progress is not None:
             progress("articles", written, total)
     started, cpu_started = time.perf_counter(), time.process_time()
-    store.finish_blocks()
+    # Blocks written by the workers had their entities counted as they were relinked.
+    store.finish_blocks(recount=not any(isinstance(d, BlockTarget) for d in destinations))
     if state is not None:
         with store.transaction():
             store.save_state_snapshot(remap_state(state, story_map, store.max_story_id() + 1))

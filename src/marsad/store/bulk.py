@@ -619,10 +619,14 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
                 f" JOIN temp.block_fresh f ON f.scratch = t.article_id ORDER BY {order}"
             )
 
-    def finish_blocks(self) -> None:
+    def finish_blocks(self, *, recount: bool = True) -> None:
         """After the last append: entity figures recounted from all live mentions (one
         aggregate instead of a few writes per article), and the next ids handed out made
-        to follow the appended ones."""
+        to follow the appended ones. ``recount=False``: the figures were counted block by
+        block already (``relink_block``); only the ids."""
+        if not recount:
+            self.dialect.after_bulk_copy(self.db, APPENDED_TABLES)
+            return
         with self.transaction():
             if self.is_postgres:
                 # The tables were filled in bulk since the server last looked: without fresh

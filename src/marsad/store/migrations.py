@@ -381,6 +381,8 @@ def _backfill_blocks(db: Any) -> None:
         CREATE TABLE backfill_blocks (
             job TEXT NOT NULL,
             block INTEGER NOT NULL,
+            first_article INTEGER NOT NULL,
+            last_article INTEGER NOT NULL,
             articles INTEGER NOT NULL,
             stories INTEGER NOT NULL,
             fts_rows INTEGER NOT NULL,

@@ -38,6 +38,7 @@ from typing import Any
 
 from marsad.errors import StoreError
 from marsad.store.bulk import KEYED_BY_ARTICLE, BlockRows, BulkBlocks, _StoryFigures
+from marsad.store.entities import EntitiesAndStatements
 from marsad.store.postgres import fts_row
 from marsad.store.redirects import StoryRedirects
 
@@ -84,7 +85,7 @@ class RelinkedBlock:
     already: bool = False  # relinked before
 
 
-class ParallelBlocks(BulkBlocks, StoryRedirects):
+class ParallelBlocks(BulkBlocks, EntitiesAndStatements, StoryRedirects):
     """Mixin of :class:`marsad.store.store.Store`: blocks COPYed by the workers, relinked
     by the driver (PostgreSQL targets)."""
 
@@ -146,9 +147,10 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
             return ParallelWrite(written=False)
         # Taken now: a twin task running at once waits here until this one ends.
         claimed = db.execute(
-            "INSERT INTO backfill_blocks (job, block, articles, stories, fts_rows, fts_tokens)"
-            " VALUES (?, ?, 0, 0, 0, 0) ON CONFLICT DO NOTHING RETURNING block",
-            key,
+            "INSERT INTO backfill_blocks (job, block, first_article, last_article, articles,"
+            " stories, fts_rows, fts_tokens) VALUES (?, ?, ?, ?, 0, 0, 0, 0)"
+            " ON CONFLICT DO NOTHING RETURNING block",
+            (*key, target.first_article, target.first_article + target.n_articles - 1),
         ).fetchone()
         if claimed is None:
             return ParallelWrite(written=False)
@@ -375,8 +377,8 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
         key = (job, block)
         with self.transaction():
             row = self.db.execute(
-                "SELECT relinked, fts_rows, fts_tokens FROM backfill_blocks"
-                " WHERE job = ? AND block = ?",
+                "SELECT relinked, fts_rows, fts_tokens, first_article, last_article"
+                " FROM backfill_blocks WHERE job = ? AND block = ?",
                 key,
             ).fetchone()
             if row is None:
@@ -410,7 +412,9 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
                     )
                     self.db.execute("DELETE FROM stories WHERE id = ?", (story,))
                     done.dropped += 1
-            done.refs = self._apply_refs(key)
+            superseded = self._apply_refs(key)
+            done.refs = len(superseded)
+            self._count_entities(int(row[3]), int(row[4]), superseded)
             if self.has_table("fts_totals"):
                 self.db.execute(
                     "UPDATE fts_totals SET n_rows = n_rows + ?, n_tokens = n_tokens + ?",
@@ -443,12 +447,16 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
             into.setdefault(int(story), int(stored))
         return into
 
-    def _apply_refs(self, key: tuple[str, int]) -> int:
-        refs = self.db.execute(
-            "SELECT identity, field, ref_identity FROM backfill_refs"
-            " WHERE job = ? AND block = ? ORDER BY seq",
-            key,
-        ).fetchall()
+    def _apply_refs(self, key: tuple[str, int]) -> list[tuple[str, str, str]]:
+        """Set the block's references to earlier articles; returns them."""
+        refs = [
+            (str(identity), str(name), str(named))
+            for identity, name, named in self.db.execute(
+                "SELECT identity, field, ref_identity FROM backfill_refs"
+                " WHERE job = ? AND block = ? ORDER BY seq",
+                key,
+            )
+        ]
         for identity, name, named in refs:
             if name not in REF_FIELDS:
                 raise StoreError(f"unknown reference field {name!r}")
@@ -457,4 +465,60 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
                 f" WHERE identity = ? AND {name} IS NULL",
                 (named, identity),
             )
-        return len(refs)
+        return refs
+
+    def _count_entities(self, first: int, last: int, refs: list[tuple[str, str, str]]) -> None:
+        """Add the block's articles (ids ``first``..``last``) to the entity figures, as the
+        streaming writes would have counted them one by one: figures summed per entity,
+        then the distinct stories and outlets as pairs (whose first insertion bumps the
+        figure, a trigger). Reads the block's own mentions only (an index range); an
+        earlier article that a newer version in this block replaced has its entities
+        recounted, as the streaming write does."""
+        span = (first, last)
+        self.db.execute_native(
+            "INSERT INTO entity_stats (key, name, label, mentions, articles, stories, outlets)"
+            " SELECT key, (array_agg(canonical ORDER BY article_id, id))[1],"
+            " max(label) FILTER (WHERE live), count(*) FILTER (WHERE live),"
+            " count(DISTINCT article_id) FILTER (WHERE live), 0, 0 FROM ("
+            "  SELECT m.key, m.canonical, m.label, m.article_id, m.id,"
+            "  a.superseded_by IS NULL AS live FROM mentions m"
+            "  JOIN articles a ON a.id = m.article_id"
+            "  WHERE m.article_id BETWEEN %s AND %s) block"
+            " GROUP BY key HAVING bool_or(live)"
+            " ON CONFLICT (key) DO UPDATE SET mentions = entity_stats.mentions"
+            " + excluded.mentions, articles = entity_stats.articles + excluded.articles",
+            span,
+        )
+        live = (
+            "FROM mentions m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.article_id BETWEEN ? AND ? AND a.superseded_by IS NULL"
+        )
+        self.db.execute(
+            f"INSERT OR IGNORE INTO entity_stories SELECT DISTINCT m.key, a.story_id {live}"
+            " AND a.story_id IS NOT NULL",
+            span,
+        )
+        self.db.execute(
+            f"INSERT OR IGNORE INTO entity_outlets SELECT DISTINCT m.key, a.source {live}", span
+        )
+        replaced = [identity for identity, name, _ in refs if name == "superseded_by"]
+        if not replaced:
+            return
+        keys: set[str] = set()
+        for identity in replaced:
+            keys |= {
+                str(k)
+                for (k,) in self.db.execute(
+                    "SELECT m.key FROM mentions m JOIN articles a ON a.id = m.article_id"
+                    " WHERE a.identity = ?",
+                    (identity,),
+                )
+            }
+        if keys:
+            self.recount_entities(keys)
+            self.db.execute(
+                "UPDATE entity_stats SET name = (SELECT m.canonical FROM mentions m"
+                " WHERE m.key = entity_stats.key ORDER BY m.article_id, m.id LIMIT 1)"
+                " WHERE key IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(keys), ensure_ascii=False),),
+            )
