@@ -61,6 +61,7 @@ from marsad.backfill.blocks import (
     OVERLAP,
     Destination,
     WrittenBlock,
+    recount_entity_range,
     remap_state,
     write_planned_block,
 )
@@ -99,6 +100,7 @@ UNIT_ARTICLES = 500  # articles per prepare task (rounded to whole write batches
 UNITS_PER_WORKER = 2  # units in flight per worker thread: one running, one queued behind
 # it so a worker never waits for the driver; plus SPARE_UNITS for reordering slack
 SPARE_UNITS = 2
+ENTITY_RANGES_PER_THREAD = 2  # key ranges recounted per worker thread after the blocks
 
 PhaseProgress = Callable[[str, int, int], None]  # (what, done, total)
 PrepareTask = Callable[..., PreparedUnit]
@@ -458,8 +460,22 @@ def _write_in_blocks(
         if progress is not None:
             progress("articles", written, total)
     started, cpu_started = time.perf_counter(), time.process_time()
-    # Blocks written by the workers had their entities counted as they were relinked.
-    store.finish_blocks(recount=not any(isinstance(d, BlockTarget) for d in destinations))
+    targets = [d for d in destinations if isinstance(d, BlockTarget)]
+    if targets:
+        # Entity figures recounted in key ranges, one task each, at once (the server runs
+        # each in its own process): the recount is not one serial statement.
+        ranges = store.entity_key_ranges(ENTITY_RANGES_PER_THREAD * threads)
+        futures = [
+            client.submit(
+                recount_entity_range, targets[0].url, low, high, pure=False, retries=TASK_RETRIES
+            )
+            for low, high in ranges
+        ]
+        for spent in client.gather(futures):
+            report.block_cpu_s["entities"] = report.block_cpu_s.get("entities", 0.0) + spent
+        store.finish_blocks(recount=False)
+    else:
+        store.finish_blocks()
     if state is not None:
         with store.transaction():
             store.save_state_snapshot(remap_state(state, story_map, store.max_story_id() + 1))

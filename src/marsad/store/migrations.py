@@ -282,13 +282,23 @@ _ENTITY_STATS = (
 )
 
 
-def count_entities_from_mentions(db: Any, keys: str | None = None) -> None:
-    """Count entities (all, or those of the JSON list ``keys``) from their live mentions.
+def count_entities_from_mentions(
+    db: Any, keys: str | None = None, *, key_range: tuple[str, str | None] | None = None
+) -> None:
+    """Count entities (all, those of the JSON list ``keys``, or those with ``low <= key <
+    high`` for ``key_range`` (low, high or None)) from their live mentions.
 
     Their figures and pairs must be absent. Pairs go in first, while no figures row
     exists for the pair triggers to bump; the figures then come with their counts.
     """
-    only, params = ("", ()) if keys is None else (_KEY_IN, (keys,))
+    only: str
+    params: tuple[str, ...]
+    if key_range is not None:
+        low, high = key_range
+        only = "AND m.key >= ?" + ("" if high is None else " AND m.key < ?")
+        params = (low,) if high is None else (low, high)
+    else:
+        only, params = ("", ()) if keys is None else (_KEY_IN, (keys,))
     live = f"FROM mentions m JOIN articles a ON a.id = m.article_id WHERE a.superseded_by IS NULL {only}"
     db.execute(
         f"INSERT OR IGNORE INTO entity_stories SELECT m.key, a.story_id {live}"

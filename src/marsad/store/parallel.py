@@ -37,14 +37,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marsad.errors import StoreError
-from marsad.store.bulk import KEYED_BY_ARTICLE, BlockRows, BulkBlocks, _StoryFigures
-from marsad.store.entities import EntitiesAndStatements
+from marsad.store.bulk import (
+    ENTITY_TABLES,
+    KEYED_BY_ARTICLE,
+    BlockRows,
+    BulkBlocks,
+    _StoryFigures,
+)
+from marsad.store.migrations import count_entities_from_mentions
 from marsad.store.postgres import fts_row
 from marsad.store.redirects import StoryRedirects
 
 STORY_IDS_PER_ARTICLE = 4  # story ids reserved per own article: its story, and stories its
 # roundup passages open (the July dev pool: 0.58 stories per article)
 REF_FIELDS = ("duplicate_of", "superseded_by")  # article columns a ref may set
+SAMPLE_KEYS_PER_RANGE = 100  # sampled keys per recount range, at least, to cut ranges evenly
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +92,7 @@ class RelinkedBlock:
     already: bool = False  # relinked before
 
 
-class ParallelBlocks(BulkBlocks, EntitiesAndStatements, StoryRedirects):
+class ParallelBlocks(BulkBlocks, StoryRedirects):
     """Mixin of :class:`marsad.store.store.Store`: blocks COPYed by the workers, relinked
     by the driver (PostgreSQL targets)."""
 
@@ -412,9 +419,7 @@ class ParallelBlocks(BulkBlocks, EntitiesAndStatements, StoryRedirects):
                     )
                     self.db.execute("DELETE FROM stories WHERE id = ?", (story,))
                     done.dropped += 1
-            superseded = self._apply_refs(key)
-            done.refs = len(superseded)
-            self._count_entities(int(row[3]), int(row[4]), superseded)
+            done.refs = len(self._apply_refs(key))
             if self.has_table("fts_totals"):
                 self.db.execute(
                     "UPDATE fts_totals SET n_rows = n_rows + ?, n_tokens = n_tokens + ?",
@@ -467,58 +472,49 @@ class ParallelBlocks(BulkBlocks, EntitiesAndStatements, StoryRedirects):
             )
         return refs
 
-    def _count_entities(self, first: int, last: int, refs: list[tuple[str, str, str]]) -> None:
-        """Add the block's articles (ids ``first``..``last``) to the entity figures, as the
-        streaming writes would have counted them one by one: figures summed per entity,
-        then the distinct stories and outlets as pairs (whose first insertion bumps the
-        figure, a trigger). Reads the block's own mentions only (an index range); an
-        earlier article that a newer version in this block replaced has its entities
-        recounted, as the streaming write does."""
-        span = (first, last)
-        self.db.execute_native(
-            "INSERT INTO entity_stats (key, name, label, mentions, articles, stories, outlets)"
-            " SELECT key, (array_agg(canonical ORDER BY article_id, id))[1],"
-            " max(label) FILTER (WHERE live), count(*) FILTER (WHERE live),"
-            " count(DISTINCT article_id) FILTER (WHERE live), 0, 0 FROM ("
-            "  SELECT m.key, m.canonical, m.label, m.article_id, m.id,"
-            "  a.superseded_by IS NULL AS live FROM mentions m"
-            "  JOIN articles a ON a.id = m.article_id"
-            "  WHERE m.article_id BETWEEN %s AND %s) block"
-            " GROUP BY key HAVING bool_or(live)"
-            " ON CONFLICT (key) DO UPDATE SET mentions = entity_stats.mentions"
-            " + excluded.mentions, articles = entity_stats.articles + excluded.articles",
-            span,
+    # -- after the last block: entity figures, in key ranges run at once ----------------
+
+    def entity_key_ranges(self, parts: int) -> list[tuple[str, str | None]]:
+        """``parts`` (at most) ranges of entity keys, ``(low, high or None)``, of about
+        equal numbers of mentions (from a 1% sample), covering every key: each can be
+        recounted by its own task (:meth:`recount_entity_range`), at the same time.
+        Refreshes the statistics of the bulk-filled tables first: without them the server
+        plans the recount's joins as over empty tables (see ``finish_blocks``)."""
+        for table in ("articles", "mentions", *ENTITY_TABLES):
+            self.db.execute_raw(f"ANALYZE {table}")
+        sample = self._keys("SELECT key FROM mentions TABLESAMPLE SYSTEM (1)")
+        if len(sample) < SAMPLE_KEYS_PER_RANGE * parts:  # a small store: every key
+            sample = self._keys("SELECT key FROM mentions")
+        bounds = sorted(
+            {sample[len(sample) * i // parts] for i in range(1, parts)} if sample else set()
         )
-        live = (
-            "FROM mentions m JOIN articles a ON a.id = m.article_id"
-            " WHERE m.article_id BETWEEN ? AND ? AND a.superseded_by IS NULL"
-        )
-        self.db.execute(
-            f"INSERT OR IGNORE INTO entity_stories SELECT DISTINCT m.key, a.story_id {live}"
-            " AND a.story_id IS NOT NULL",
-            span,
-        )
-        self.db.execute(
-            f"INSERT OR IGNORE INTO entity_outlets SELECT DISTINCT m.key, a.source {live}", span
-        )
-        replaced = [identity for identity, name, _ in refs if name == "superseded_by"]
-        if not replaced:
-            return
-        keys: set[str] = set()
-        for identity in replaced:
-            keys |= {
-                str(k)
-                for (k,) in self.db.execute(
-                    "SELECT m.key FROM mentions m JOIN articles a ON a.id = m.article_id"
-                    " WHERE a.identity = ?",
-                    (identity,),
-                )
-            }
-        if keys:
-            self.recount_entities(keys)
-            self.db.execute(
+        lows = ["", *bounds]
+        return [(low, high) for low, high in zip(lows, [*bounds, None], strict=True)]
+
+    def _keys(self, sql: str) -> list[str]:
+        return sorted(str(k) for (k,) in self.db.execute_native(sql, ()))
+
+    def recount_entity_range(self, low: str, high: str | None) -> None:
+        """Entity figures of the keys ``low <= key < high`` (None: no end) recounted from
+        their live mentions, in one transaction without the writer lock: ranges are
+        disjoint, so tasks recount theirs at once, each on its own server process."""
+        db = self.db
+        between = "key >= ?" + ("" if high is None else " AND key < ?")
+        params = (low,) if high is None else (low, high)
+        db.execute("BEGIN")
+        try:
+            for table in ("entity_stories", "entity_outlets", "entity_stats"):
+                db.execute(f"DELETE FROM {table} WHERE {between}", params)
+            count_entities_from_mentions(db, key_range=(low, high))
+            # Named as first written: the first article's spelling.
+            db.execute(
                 "UPDATE entity_stats SET name = (SELECT m.canonical FROM mentions m"
                 " WHERE m.key = entity_stats.key ORDER BY m.article_id, m.id LIMIT 1)"
-                " WHERE key IN (SELECT value FROM json_each(?))",
-                (json.dumps(sorted(keys), ensure_ascii=False),),
+                f" WHERE {between}",
+                params,
             )
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        self.dialect.after_commit(db)

@@ -29,7 +29,7 @@ from marsad.writes import ArticleWrite, RecordWriteError
 
 
 class Store(
-    ParallelBlocks,  # over BulkBlocks, EntitiesAndStatements and StoryRedirects
+    ParallelBlocks,  # over BulkBlocks and StoryRedirects
     BulkBlocks,  # over the two below
     WatchSources,  # builds on ArticlesAndSearch
     ArticlesAndSearch,
