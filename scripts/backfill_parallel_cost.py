@@ -41,7 +41,7 @@ from marsad.models import RawArticle
 from marsad.settings import Settings
 from marsad.store import Store
 from marsad.store.bulk import BlockRows
-from marsad.store.parallel import STORY_IDS_PER_ARTICLE, BlockTarget
+from marsad.store.parallel import STORY_IDS_PER_ARTICLE, BlockTarget, RelinkedBlock
 from marsad.text.arabic import NORMALIZER_VERSION
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -71,8 +71,15 @@ def main(argv: list[str]) -> int:
             where = targets(url, rows)
             step("new: workers COPY their blocks", server, n, url,
                  lambda s: [s.write_block_rows(r, t) for r, t in zip(rows, where, strict=True)])  # fmt: skip
+            relinked: list[RelinkedBlock] = []
             relink = step("new: driver relinks", server, n, url,
-                          lambda s: [s.relink_block(t.job, t.block) for t in where])  # fmt: skip
+                          lambda s: relinked.extend(s.relink_block(t.job, t.block) for t in where))  # fmt: skip
+            continued = sum(len(r.continued) for r in relinked)
+            print(
+                f"  {continued} stories continued, {sum(r.dropped for r in relinked)} dropped,"
+                f" {sum(r.refs for r in relinked)} references set:"
+                f" {relink * 1000 / max(1, continued):.2f} wall ms per continued story"
+            )
             finish = step("new: entity ranges, then finish_blocks", server, n, url, finish_new)
             old, new = open_store(old_url), open_store(url)
             same = old.story_assignments() == _renamed(new.story_assignments(), old, new)

@@ -38,7 +38,6 @@ from typing import Any
 
 from marsad.errors import StoreError
 from marsad.store.bulk import (
-    ENTITY_TABLES,
     KEYED_BY_ARTICLE,
     BlockRows,
     BulkBlocks,
@@ -479,8 +478,10 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
         equal numbers of mentions (from a 1% sample), covering every key: each can be
         recounted by its own task (:meth:`recount_entity_range`), at the same time.
         Refreshes the statistics of the bulk-filled tables first: without them the server
-        plans the recount's joins as over empty tables (see ``finish_blocks``)."""
-        for table in ("articles", "mentions", *ENTITY_TABLES):
+        plans the recount's joins as over empty tables (see ``finish_blocks``). Not of the
+        entity tables: seen empty now, the pair triggers' lookups would be planned as scans
+        of a table the ranges fill (5,000 articles, 4 ranges: 24 s instead of 3)."""
+        for table in ("articles", "mentions"):
             self.db.execute_raw(f"ANALYZE {table}")
         sample = self._keys("SELECT key FROM mentions TABLESAMPLE SYSTEM (1)")
         if len(sample) < SAMPLE_KEYS_PER_RANGE * parts:  # a small store: every key
