@@ -46,6 +46,7 @@ from marsad.pipeline import IngestReport, Pipeline
 from marsad.settings import Settings
 from marsad.store import Store
 from marsad.store.bulk import BlockRows
+from marsad.store.parallel import BlockTarget, ParallelWrite
 from marsad.text.arabic import NORMALIZER_VERSION
 from marsad.writer_state import CLUSTER_STATE, THREAD_STATE
 
@@ -171,6 +172,7 @@ class WrittenBlock:
     wall_s: float = 0.0  # the task's wall seconds
     worker: str = ""
     scratch: str | None = None  # the scratch store's file, left for the driver to attach
+    written: ParallelWrite | None = None  # written by the task straight into PostgreSQL
 
 
 def cut_blocks(
@@ -218,18 +220,41 @@ def _block(
     return BlockTask(index, warm_up, list(own), is_last)
 
 
+Destination = str | BlockTarget | None  # a scratch folder, a PostgreSQL target, or rows back
+
+
 def write_block(
-    task: BlockTask, now: datetime, settings: Settings, keep_in: str | None = None
+    task: BlockTask, now: datetime, settings: Settings, keep_in: Destination = None
 ) -> WrittenBlock:
     """Prepare, cluster and write one block into a scratch store; its own rows back, or
-    with ``keep_in`` (a folder the driver reaches too) the scratch file left there for the
-    driver to attach (``Store.append_scratch``), so no row travels through Dask.
+    with ``keep_in`` a folder the driver reaches too, the scratch file left there for the
+    driver to attach (``Store.append_scratch``), so no row travels through Dask; or with
+    ``keep_in`` a :class:`BlockTarget`, the rows COPYed by this task straight into that
+    PostgreSQL store in one transaction (``Store.write_block_rows``).
 
-    Pure with respect to the target store: a task run twice (a retry, a worker lost)
-    writes only its own scratch file (a new name each run). Prepared a unit at a time, so
-    a worker holds one unit of prepared articles, not the block's.
+    Pure with respect to a SQLite target: a task run twice (a retry, a worker lost)
+    writes only its own scratch file (a new name each run); into PostgreSQL, the block's
+    key makes a second run write nothing. Prepared a unit at a time, so a worker holds one
+    unit of prepared articles, not the block's.
     """
     wall_started = time.perf_counter()
+    if isinstance(keep_in, BlockTarget):
+        written = write_block(task, now, settings)
+        assert written.rows is not None
+        started = time.process_time()
+        target = Store(keep_in.url, normalizer_version=NORMALIZER_VERSION)
+        try:
+            written.written = target.write_block_rows(written.rows, keep_in)
+            if task.is_last:
+                written.written.warm_up_stories = _unwritten_warm_up_stories(
+                    written.rows, written.written.story_map
+                )
+        finally:
+            target.close()
+        written.rows = None
+        written.cpu_s["write_target"] = time.process_time() - started
+        written.wall_s = time.perf_counter() - wall_started
+        return written
     with contextlib.ExitStack() as cleanup:
         if keep_in is None:
             folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="marsad-block-"))
@@ -247,8 +272,18 @@ def write_block(
     return written
 
 
+def _unwritten_warm_up_stories(rows: BlockRows, story_map: dict[int, int]) -> list[tuple[str, int]]:
+    """(identity, scratch story) of the warm-up articles whose story the block did not
+    write: the driver finds their stored stories for the saved clustering state."""
+    return [
+        (identity, int(story))
+        for _, identity, story, _ in rows.warm_up
+        if story is not None and int(story) not in story_map
+    ]
+
+
 def write_planned_block(
-    plan: BlockPlan, now: datetime, settings: Settings, keep_in: str | None = None
+    plan: BlockPlan, now: datetime, settings: Settings, keep_in: Destination = None
 ) -> WrittenBlock:
     """The block task of ``marsad backfill --blocks``: read the block's own records from
     its plan (:func:`marsad.backfill.plan.read_planned`), then :func:`write_block`."""
@@ -351,3 +386,16 @@ def remap_state(
         if int(story) in story_map
     ]
     return {CLUSTER_STATE: cluster, THREAD_STATE: threads}
+
+
+def recount_entity_range(location: str, low: str, high: str | None) -> float:
+    """Task: the entity figures of keys ``low <= key < high`` recounted in the PostgreSQL
+    store at ``location`` (``Store.recount_entity_range``), beside the other ranges' tasks.
+    Returns the task's CPU seconds (the server's work is in its own process)."""
+    started = time.process_time()
+    store = Store(location, normalizer_version=NORMALIZER_VERSION)
+    try:
+        store.recount_entity_range(low, high)
+    finally:
+        store.close()
+    return time.process_time() - started

@@ -47,6 +47,7 @@ with each batch, so a resumed run continues the same numbering.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -56,7 +57,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marsad.backfill.blocks import OVERLAP, WrittenBlock, remap_state, write_planned_block
+from marsad.backfill.blocks import (
+    OVERLAP,
+    Destination,
+    WrittenBlock,
+    recount_entity_range,
+    remap_state,
+    write_planned_block,
+)
 from marsad.backfill.plan import BlockPlan, ShardIndex, index_shard, plan_blocks
 from marsad.backfill.reorder import ReorderBuffer, TaskFuture, in_order
 from marsad.backfill.shards import SHARD_BYTES, Shard, plan_shards
@@ -75,6 +83,7 @@ from marsad.refresh import outlet_baseline
 from marsad.settings import Settings
 from marsad.store import Store
 from marsad.store.dialect import sqlite_path
+from marsad.store.parallel import STORY_IDS_PER_ARTICLE, BlockTarget
 from marsad.workers import fewer_collections
 
 if TYPE_CHECKING:
@@ -91,10 +100,11 @@ UNIT_ARTICLES = 500  # articles per prepare task (rounded to whole write batches
 UNITS_PER_WORKER = 2  # units in flight per worker thread: one running, one queued behind
 # it so a worker never waits for the driver; plus SPARE_UNITS for reordering slack
 SPARE_UNITS = 2
+ENTITY_RANGES_PER_THREAD = 2  # key ranges recounted per worker thread after the blocks
 
 PhaseProgress = Callable[[str, int, int], None]  # (what, done, total)
 PrepareTask = Callable[..., PreparedUnit]
-BlockWriteTask = Callable[[BlockPlan, datetime, Settings, str | None], WrittenBlock]
+BlockWriteTask = Callable[[BlockPlan, datetime, Settings, Destination], WrittenBlock]
 
 
 @dataclass(slots=True)
@@ -121,6 +131,9 @@ class BackfillReport:
     block_wall_s: list[float] = field(default_factory=list)  # per block, its task's wall
     warm_up_articles: int = 0  # summed over the blocks (each prepared and clustered again)
     finish_s: float = 0.0  # after the last block: entity recount, ids, state (serial)
+    relink_s: float = 0.0  # PostgreSQL: the driver's boundary work between blocks (serial)
+    relink_cpu_s: float = 0.0
+    finish_cpu_s: float = 0.0
 
     @property
     def total_s(self) -> float:
@@ -186,6 +199,7 @@ def backfill(
     overlap: timedelta = OVERLAP,
     block_task: BlockWriteTask = write_planned_block,
     scratch_dir: str | None = None,
+    parallel_writes: bool = True,
 ) -> BackfillReport:
     """Ingest ``inputs`` into ``store`` with the pure stages on ``client``'s workers.
 
@@ -218,6 +232,10 @@ def backfill(
             (one host, or a shared mount), for a SQLite target: each block task leaves its
             scratch store there and this process attaches it (``Store.append_scratch``),
             so no row travels through Dask. None: the rows are sent back.
+        parallel_writes: with ``blocks`` and a PostgreSQL store, each block task writes
+            its rows straight into the store (:mod:`marsad.store.parallel`) and this
+            process only relinks the stories that continue across block boundaries;
+            False: the rows are sent back and appended here.
 
     Returns:
         Counts and per-phase seconds.
@@ -261,7 +279,7 @@ def backfill(
                 store,
                 report,
                 block_task,
-                None if store.is_postgres else scratch_dir,  # a server gets the rows
+                _destinations(store, plans, scratch_dir, parallel=parallel_writes),
                 progress,
             )
         pipeline = Pipeline(store, settings)  # its state: the one the last block saved
@@ -343,6 +361,40 @@ def _stream_in_order(
     report.peak_units_held = buffer.peak_held
 
 
+def _destinations(
+    store: Store, plans: Sequence[BlockPlan], scratch_dir: str | None, *, parallel: bool
+) -> list[Destination]:
+    """Where each block task writes: into a PostgreSQL store itself (its id ranges
+    reserved here), else the scratch folder (SQLite), else nowhere (rows sent back)."""
+    if not store.is_postgres:
+        return [scratch_dir] * len(plans)
+    if not parallel:
+        return [None] * len(plans)  # a server gets the rows
+    job = _job_key(plans)
+    first_article, first_story = store.start_job(job)
+    targets: list[Destination] = []
+    for plan in plans:
+        stories = STORY_IDS_PER_ARTICLE * plan.n_own
+        targets.append(
+            BlockTarget(
+                store.path, job, plan.index, first_article, plan.n_own, first_story, stories
+            )
+        )
+        first_article += plan.n_own
+        first_story += stories
+    return targets
+
+
+def _job_key(plans: Sequence[BlockPlan]) -> str:
+    """The same for the same inputs cut the same way: a restarted backfill is the same job,
+    so the blocks it wrote before are not written again."""
+    digest = hashlib.sha256()
+    for plan in plans:
+        shards = [(shard.path, shard.start, shard.end) for shard, _ in plan.picks]
+        digest.update(repr((plan.first, plan.after, plan.n_own, plan.n_warm_up, shards)).encode())
+    return digest.hexdigest()[:32]
+
+
 def _write_in_blocks(
     client: Client,
     plans: Sequence[BlockPlan],
@@ -352,11 +404,12 @@ def _write_in_blocks(
     store: Store,
     report: BackfillReport,
     block_task: BlockWriteTask,
-    scratch_dir: str | None,
+    destinations: Sequence[Destination],
     progress: PhaseProgress | None,
 ) -> None:
     """Blocks read, prepared, clustered and written on the workers; appended here in date
-    order (each append names its warm-up's stories, so the order matters), then the
+    order (each append names its warm-up's stories, so the order matters), or, written
+    into PostgreSQL by the workers themselves, relinked here in date order; then the
     entity figures and the last block's clustering state."""
     ingest = report.ingest
     threads = max(1, sum(client.nthreads().values()))
@@ -368,7 +421,9 @@ def _write_in_blocks(
     written = 0
     results = in_order(
         plans,
-        lambda plan: client.submit(block_task, plan, now, settings, scratch_dir, pure=False),
+        lambda plan: client.submit(
+            block_task, plan, now, settings, destinations[plan.index], pure=False
+        ),
         _timed_wait(report, "stream"),
         ReorderBuffer(window),
         retries=TASK_RETRIES,
@@ -383,26 +438,70 @@ def _write_in_blocks(
         report.warm_up_articles += plan.n_warm_up
         for stage, spent in result.stage_s.items():
             report.task_s[stage] = report.task_s.get(stage, 0.0) + spent
-        started = time.perf_counter()
-        if result.scratch is not None:
-            appended = store.append_scratch(result.scratch)
-            _remove_store_file(result.scratch)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        destination = destinations[plan.index]
+        if isinstance(destination, BlockTarget):
+            new_stories, block_map = _relink(store, destination, result)
+            report.relink_s += time.perf_counter() - started
+            report.relink_cpu_s += time.process_time() - cpu_started
         else:
-            assert result.rows is not None
-            appended = store.append_block(result.rows)
+            if result.scratch is not None:
+                appended = store.append_scratch(result.scratch)
+                _remove_store_file(result.scratch)
+            else:
+                assert result.rows is not None
+                appended = store.append_block(result.rows)
+            new_stories, block_map = appended.new_stories, appended.story_map
         report.write_s += time.perf_counter() - started
-        _add_counts(ingest, result.report, appended.new_stories)
+        _add_counts(ingest, result.report, new_stories)
         if result.state is not None:
-            state, story_map = result.state, appended.story_map
+            state, story_map = result.state, block_map
         written += plan.n_own
         if progress is not None:
             progress("articles", written, total)
-    started = time.perf_counter()
-    store.finish_blocks()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    targets = [d for d in destinations if isinstance(d, BlockTarget)]
+    if targets:
+        # Entity figures recounted in key ranges, one task each, at once (the server runs
+        # each in its own process): the recount is not one serial statement.
+        ranges = store.entity_key_ranges(ENTITY_RANGES_PER_THREAD * threads)
+        futures = [
+            client.submit(
+                recount_entity_range, targets[0].url, low, high, pure=False, retries=TASK_RETRIES
+            )
+            for low, high in ranges
+        ]
+        for spent in client.gather(futures):
+            report.block_cpu_s["entities"] = report.block_cpu_s.get("entities", 0.0) + spent
+        store.finish_blocks(recount=False)
+    else:
+        store.finish_blocks()
     if state is not None:
         with store.transaction():
             store.save_state_snapshot(remap_state(state, story_map, store.max_story_id() + 1))
     report.finish_s += time.perf_counter() - started
+    report.finish_cpu_s += time.process_time() - cpu_started
+
+
+def _relink(store: Store, target: BlockTarget, result: WrittenBlock) -> tuple[int, dict[int, int]]:
+    """The driver's part of a block its task wrote into PostgreSQL: its continuing stories
+    merged into theirs (``Store.relink_block``). Returns the block's new stories and its
+    scratch story -> stored story map (complete for the last block only, which the saved
+    clustering state needs)."""
+    relinked = store.relink_block(target.job, target.block)
+    written = result.written
+    if written is None or not written.written:
+        # Written by an earlier run of the task (a worker lost after its commit): its map
+        # went with that run, and its stories were counted then.
+        return 0, {}
+    into = relinked.continued
+    block_map = {s: into.get(t, t) for s, t in written.story_map.items()}
+    if written.warm_up_stories:  # the last block: stories of its warm-up alone
+        stored = store.stories_of([identity for identity, _ in written.warm_up_stories])
+        for identity, story in written.warm_up_stories:
+            if identity in stored:
+                block_map.setdefault(story, stored[identity])
+    return written.stories - len(into) - relinked.dropped, block_map
 
 
 def _remove_store_file(path: str) -> None:

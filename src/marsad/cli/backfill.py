@@ -44,7 +44,8 @@ def add_parsers(sub: Any) -> None:
         default=0,
         metavar="N",
         help="cut the archive into N time blocks, each clustered and written on a worker and"
-        " appended here in bulk (parallel; stories agree with ingest's closely, not exactly;"
+        " appended here in bulk (a PostgreSQL --db: written by the workers themselves, in"
+        " parallel; stories agree with ingest's closely, not exactly;"
         " default 0: the exact, serial ordered write)",
     )
     p.add_argument(
@@ -53,7 +54,7 @@ def add_parsers(sub: Any) -> None:
         help="with --blocks and --cluster: a folder this machine and every worker reach (a"
         " shared mount), where block tasks leave their scratch stores for a SQLite --db to"
         " attach (default: a temporary folder with --local-workers; the rows are sent back"
-        " through Dask with --cluster or a PostgreSQL --db)",
+        " through Dask with --cluster; a PostgreSQL --db needs none: the workers write it)",
     )
     p.add_argument("--crawl-dates", action="store_true", help="the input's dates are crawl times")
     p.set_defaults(run=cmd_backfill)

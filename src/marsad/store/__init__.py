@@ -49,6 +49,12 @@ every method says in its docstring what it returns or does. Writes run inside
   ``export_block`` (from a block's scratch store), ``append_block`` (into the target,
   renumbered), ``keep_block`` + ``append_scratch`` (the scratch file attached, copied by
   ``INSERT ... SELECT``; ``export_kept`` gives a kept file's rows), ``finish_blocks``.
+  parallel.py, blocks written by the workers straight into PostgreSQL (``ParallelBlocks``):
+  ``start_job`` (id ranges), ``stories_of``, ``write_block_rows`` (a block's rows COPYed in
+  one transaction, once per job and block), ``relink_block`` (the driver's boundary work:
+  continuing stories merged, references set), ``entity_key_ranges`` and
+  ``recount_entity_range`` (entity figures recounted in key ranges at once, after the last
+  block).
 * read_queries.py, the read side's named queries (``ReadQueries``): pages, exports,
   entity and statement lists, search counts.
 * sources.py, the watcher's sources (``WatchSources``): ``validators``,

@@ -619,10 +619,14 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
                 f" JOIN temp.block_fresh f ON f.scratch = t.article_id ORDER BY {order}"
             )
 
-    def finish_blocks(self) -> None:
+    def finish_blocks(self, *, recount: bool = True) -> None:
         """After the last append: entity figures recounted from all live mentions (one
         aggregate instead of a few writes per article), and the next ids handed out made
-        to follow the appended ones."""
+        to follow the appended ones. ``recount=False``: the figures were counted block by
+        block already (``relink_block``); only the ids."""
+        if not recount:
+            self.dialect.after_bulk_copy(self.db, APPENDED_TABLES)
+            return
         with self.transaction():
             if self.is_postgres:
                 # The tables were filled in bulk since the server last looked: without fresh
@@ -634,9 +638,10 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
                 self.db.execute(f"DELETE FROM {table}")
             count_entities_from_mentions(self.db)
             # An entity is named as it was first written (count_entities keeps the first
-            # article's spelling; the recount above takes the largest).
+            # article's spelling; the recount above takes the largest). By article, then
+            # mention: blocks written in parallel number their mentions in commit order.
             self.db.execute(
                 "UPDATE entity_stats SET name = (SELECT m.canonical FROM mentions m"
-                " WHERE m.key = entity_stats.key ORDER BY m.id LIMIT 1)"
+                " WHERE m.key = entity_stats.key ORDER BY m.article_id, m.id LIMIT 1)"
             )
         self.dialect.after_bulk_copy(self.db, APPENDED_TABLES)

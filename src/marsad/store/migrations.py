@@ -282,13 +282,23 @@ _ENTITY_STATS = (
 )
 
 
-def count_entities_from_mentions(db: Any, keys: str | None = None) -> None:
-    """Count entities (all, or those of the JSON list ``keys``) from their live mentions.
+def count_entities_from_mentions(
+    db: Any, keys: str | None = None, *, key_range: tuple[str, str | None] | None = None
+) -> None:
+    """Count entities (all, those of the JSON list ``keys``, or those with ``low <= key <
+    high`` for ``key_range`` (low, high or None)) from their live mentions.
 
     Their figures and pairs must be absent. Pairs go in first, while no figures row
     exists for the pair triggers to bump; the figures then come with their counts.
     """
-    only, params = ("", ()) if keys is None else (_KEY_IN, (keys,))
+    only: str
+    params: tuple[str, ...]
+    if key_range is not None:
+        low, high = key_range
+        only = "AND m.key >= ?" + ("" if high is None else " AND m.key < ?")
+        params = (low,) if high is None else (low, high)
+    else:
+        only, params = ("", ()) if keys is None else (_KEY_IN, (keys,))
     live = f"FROM mentions m JOIN articles a ON a.id = m.article_id WHERE a.superseded_by IS NULL {only}"
     db.execute(
         f"INSERT OR IGNORE INTO entity_stories SELECT m.key, a.story_id {live}"
@@ -361,6 +371,57 @@ migration("0015_extraction_details")(add_extraction_details)  # store/extraction
 migration("0016_fts_postings_covering")(covering_postings_key)  # store/dialect.py
 migration("0017_fts_totals")(create_fts_totals)  # store/dialect.py
 migration("0018_search_filter_index")(search_filter_index)  # store/dialect.py
+
+
+@migration("0019_backfill_blocks")
+def _backfill_blocks(db: Any) -> None:
+    # Blocks written straight into the target by the workers (store/parallel.py): each
+    # job's id ranges, one row per block written (the idempotence key, committed with the
+    # block's rows), and what the driver still has to do at the block's start: the
+    # stories that may continue an earlier block's (links) and the references to
+    # articles of earlier blocks (refs). Links and refs are deleted once applied.
+    _run_script(
+        db,
+        """
+        CREATE TABLE backfill_jobs (
+            job TEXT PRIMARY KEY,
+            first_article INTEGER NOT NULL,
+            first_story INTEGER NOT NULL
+        );
+        CREATE TABLE backfill_blocks (
+            job TEXT NOT NULL,
+            block INTEGER NOT NULL,
+            first_article INTEGER NOT NULL,
+            last_article INTEGER NOT NULL,
+            articles INTEGER NOT NULL,
+            stories INTEGER NOT NULL,
+            fts_rows INTEGER NOT NULL,
+            fts_tokens INTEGER NOT NULL,
+            relinked INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (job, block)
+        );
+        CREATE TABLE backfill_links (
+            job TEXT NOT NULL,
+            block INTEGER NOT NULL,
+            story_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            identity TEXT NOT NULL,
+            start INTEGER,
+            "end" INTEGER
+        );
+        CREATE INDEX backfill_links_block ON backfill_links(job, block);
+        CREATE TABLE backfill_refs (
+            job TEXT NOT NULL,
+            block INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            identity TEXT NOT NULL,
+            field TEXT NOT NULL,
+            ref_identity TEXT NOT NULL
+        );
+        CREATE INDEX backfill_refs_block ON backfill_refs(job, block);
+        CREATE INDEX entity_stories_story ON entity_stories(story_id)
+        """,
+    )
 
 
 def _create_fts(db: Any) -> None:

@@ -19,6 +19,7 @@ from marsad.store.bulk import BulkBlocks
 from marsad.store.core import StoreCore
 from marsad.store.entities import EntitiesAndStatements
 from marsad.store.extractions import StoredExtractions
+from marsad.store.parallel import ParallelBlocks
 from marsad.store.read_queries import ReadQueries
 from marsad.store.redirects import StoryRedirects
 from marsad.store.sources import WatchSources
@@ -28,6 +29,7 @@ from marsad.writes import ArticleWrite, RecordWriteError
 
 
 class Store(
+    ParallelBlocks,  # over BulkBlocks and StoryRedirects
     BulkBlocks,  # over the two below
     WatchSources,  # builds on ArticlesAndSearch
     ArticlesAndSearch,
