@@ -144,13 +144,13 @@ def _line(name: str, result: tuple[float, float, float], extra: str = "") -> str
     return f"{name:<42} bcubed P/R/F1 {p:.3f}/{r:.3f}/{f:.3f}{extra}"
 
 
-def hand(items: list[Item]) -> None:
+def hand(items: list[Item], half_lives: list[float]) -> None:
     """Hand join per half-life; a leave-one-day-out choice scores the knob fairly."""
     from train_story_join import replay
 
     table: dict[float, dict[str, float]] = {}
     weights: Counter[str] = Counter(item.day for item in items if item.label)
-    for half_life in HAND_HALF_LIVES:
+    for half_life in half_lives:
         started = time.time()
         settings = ClusterSettings(half_life_days=half_life)
         cached = Path("build") / f"time_hand_{half_life:g}.pickle"
@@ -172,7 +172,7 @@ def hand(items: list[Item]) -> None:
     chosen = []
     for day in days:
         best = max(
-            HAND_HALF_LIVES,
+            half_lives,
             key=lambda h, held=day: sum(table[h][d] * weights[d] for d in days if d != held),
         )
         chosen.append((day, best, table[best][day]))
@@ -183,7 +183,7 @@ def hand(items: list[Item]) -> None:
     print(f"leave-one-day-out choice (article-weighted mean of per-day F1): {cv:.3f}")
 
 
-def join(items: list[Item], variants: list[str]) -> None:
+def join(items: list[Item], variants: list[str], thresholds: list[float]) -> None:
     days = sorted({item.day for item in items})
     for name in variants:
         drop, half_life = JOIN_VARIANTS[name]
@@ -192,10 +192,10 @@ def join(items: list[Item], variants: list[str]) -> None:
         decisions = collect(items, StoryClusterer(settings))
         models = {day: fit([d for d in decisions if d.day != day], drop) for day in days}
         results = {
-            t: score(items, _replay_join(items, models, t, settings)) for t in JOIN_THRESHOLDS
+            t: score(items, _replay_join(items, models, t, settings)) for t in thresholds
         }
-        best = max(JOIN_THRESHOLDS, key=lambda t: (results[t][2], -t))
-        cells = ", ".join(f"{t:g} {results[t][2]:.3f}" for t in JOIN_THRESHOLDS)
+        best = max(thresholds, key=lambda t: (results[t][2], -t))
+        cells = ", ".join(f"{t:g} {results[t][2]:.3f}" for t in thresholds)
         print(
             _line(
                 f"learned join, {name}",
@@ -300,6 +300,8 @@ def main() -> None:
     parser.add_argument("--stage1", default="all features (as shipped)")
     parser.add_argument("--merge-thresholds", type=float, nargs="*", default=[0.2])
     parser.add_argument("--merge-variants", nargs="*", default=list(MERGE_VARIANTS))
+    parser.add_argument("--thresholds", type=float, nargs="*", default=list(JOIN_THRESHOLDS))
+    parser.add_argument("--half-lives", type=float, nargs="*", default=list(HAND_HALF_LIVES))
     parser.add_argument("--cache", type=Path, default=Path("build"))
     args = parser.parse_args()
     if "dev" not in args.gold.name:
@@ -308,9 +310,9 @@ def main() -> None:
     if args.command == "gaps":
         gaps(items)
     elif args.command == "hand":
-        hand(items)
+        hand(items, args.half_lives)
     elif args.command == "join":
-        join(items, args.variants)
+        join(items, args.variants, args.thresholds)
     else:
         merge(items, args.cache, args.stage1, args.merge_thresholds, args.merge_variants)
 
