@@ -171,10 +171,11 @@ def hand(items: list[Item], half_lives: list[float]) -> None:
     days = list(weights)
     chosen = []
     for day in days:
-        best = max(
-            half_lives,
-            key=lambda h, held=day: sum(table[h][d] * weights[d] for d in days if d != held),
-        )
+
+        def others(half_life: float, held: str = day) -> float:
+            return sum(table[half_life][d] * weights[d] for d in days if d != held)
+
+        best = max(half_lives, key=others)
         chosen.append((day, best, table[best][day]))
         print(
             f"  held-out {day}: chosen on the other days: half_life {best:g} -> {table[best][day]:.3f}"
@@ -191,9 +192,7 @@ def join(items: list[Item], variants: list[str], thresholds: list[float]) -> Non
         settings = ClusterSettings(half_life_days=half_life)
         decisions = collect(items, StoryClusterer(settings))
         models = {day: fit([d for d in decisions if d.day != day], drop) for day in days}
-        results = {
-            t: score(items, _replay_join(items, models, t, settings)) for t in thresholds
-        }
+        results = {t: score(items, _replay_join(items, models, t, settings)) for t in thresholds}
         best = max(thresholds, key=lambda t: (results[t][2], -t))
         cells = ", ".join(f"{t:g} {results[t][2]:.3f}" for t in thresholds)
         print(

@@ -38,7 +38,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from marsad.cluster.stories import FEATURES, ClusterDoc, ClusterSettings, JoinModel, StoryClusterer
+from marsad.cluster.stories import (
+    FEATURES,
+    Assignment,
+    ClusterDoc,
+    ClusterSettings,
+    JoinModel,
+    StoryClusterer,
+)
 from marsad.dedup.minhash import DuplicateIndex, Fingerprint
 from marsad.evaluate.metrics import bcubed
 from marsad.evaluate.stories import load_gold
@@ -119,7 +126,7 @@ def collect(items: list[Item], clusterer: StoryClusterer | None = None) -> list[
     decisions = []
     assign = clusterer.assign
 
-    def recording(doc: ClusterDoc) -> object:
+    def recording(doc: ClusterDoc) -> Assignment:
         seen.clear()
         return assign(doc)
 
