@@ -9,7 +9,7 @@ STORY_DEV := build/stories_dev.jsonl.gz
 STORY_VAL := build/stories_val.jsonl.gz
 STORY_GOLDS := $(STORY_DEV) $(STORY_VAL)
 
-.PHONY: demo test lint bench eval install browser postgres train-ner train-stories clean
+.PHONY: demo test lint bench eval install browser postgres train-ner train-stories train-stories-time-robust clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -154,6 +154,19 @@ train-stories: $(STAMP) $(STORY_DEV)
 	$(BIN)/python scripts/train_story_join.py $(STORY_DEV) -o src/marsad/data/story_join.json
 	$(BIN)/python scripts/train_story_merge.py $(STORY_DEV) -o src/marsad/data/story_merge.json \
 	  | tee evaluation/stories_dev/story_merge_report.txt
+	$(MAKE) train-stories-time-robust
+
+# The two learned stages without time gaps (July dates are crawl times; issue 18), opt-in through
+# time_robust_settings(); one DAgger round, four join thresholds; stage 1 of the merge at the
+# shipped join threshold 0.35, two merge thresholds (about 50 minutes at load 10).
+train-stories-time-robust: $(STAMP) $(STORY_DEV)
+	$(BIN)/python scripts/train_story_join.py $(STORY_DEV) -o src/marsad/data/story_join_time_robust.json \
+	  --rounds 1 --thresholds 0.3 0.35 0.4 0.45 --drop gap_mean gap_last --half-life inf \
+	  | tee evaluation/stories_dev/story_join_time_robust_report.txt
+	$(BIN)/python scripts/train_story_merge.py $(STORY_DEV) -o src/marsad/data/story_merge_time_robust.json \
+	  --join-threshold 0.35 --join-drop gap_mean gap_last --half-life inf --drop gap_mean span_gap \
+	  --merge-thresholds 0.2 0.3 \
+	  | tee evaluation/stories_dev/story_merge_time_robust_report.txt
 
 clean:
 	rm -rf $(VENV) demo.db build .pytest_cache .mypy_cache .ruff_cache

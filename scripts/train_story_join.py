@@ -29,15 +29,23 @@ import argparse
 import dataclasses
 import json
 import math
+import pickle
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from marsad.cluster.stories import FEATURES, ClusterDoc, ClusterSettings, JoinModel, StoryClusterer
+from marsad.cluster.stories import (
+    FEATURES,
+    Assignment,
+    ClusterDoc,
+    ClusterSettings,
+    JoinModel,
+    StoryClusterer,
+)
 from marsad.dedup.minhash import DuplicateIndex, Fingerprint
 from marsad.evaluate.metrics import bcubed
 from marsad.evaluate.stories import load_gold
@@ -118,7 +126,7 @@ def collect(items: list[Item], clusterer: StoryClusterer | None = None) -> list[
     decisions = []
     assign = clusterer.assign
 
-    def recording(doc: ClusterDoc) -> object:
+    def recording(doc: ClusterDoc) -> Assignment:
         seen.clear()
         return assign(doc)
 
@@ -142,25 +150,43 @@ def _positive(labels: Counter[str] | None, label: str) -> int:
     return int(labels[label] * 2 >= sum(labels.values()))
 
 
-def fit(decisions: list[Decision]) -> JoinModel:
+def fit(decisions: list[Decision], drop: Sequence[str] = ()) -> JoinModel:
+    """Logistic regression over the pair features; a feature named in ``drop`` is left out
+    (weight 0: the model ignores whatever value it takes)."""
     x = np.array([f for d in decisions for f in d.features], dtype=float)
     y = np.array([label for d in decisions for label in d.labels])
+    return JoinModel(*fit_logistic(x, y, [FEATURES.index(name) for name in drop]), 0.5)
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, dropped: Sequence[int] = ()
+) -> tuple[tuple[float, ...], float, tuple[float, ...], tuple[float, ...]]:
+    """Weights, bias, means and scales of an L2 logistic regression on standardized
+    features; the columns in ``dropped`` are zeroed (so their weight is 0) and stored with
+    mean 0 and scale 1."""
+    x = x.copy()
+    x[:, list(dropped)] = 0.0
     means, scales = x.mean(axis=0), x.std(axis=0) + 1e-9
+    means[list(dropped)], scales[list(dropped)] = 0.0, 1.0
     model = LogisticRegression(C=REGULARIZATION, max_iter=3000).fit((x - means) / scales, y)
-    return JoinModel(
+    return (
         tuple(round(float(w), 6) for w in model.coef_[0]),
         round(float(model.intercept_[0]), 6),
         tuple(round(float(m), 6) for m in means),
         tuple(round(float(s), 6) for s in scales),
-        0.5,
     )
 
 
 class _ByDay(StoryClusterer):
     """Scores each article with the model fit without its own day (cross-validation)."""
 
-    def __init__(self, models: dict[str, JoinModel], threshold: float) -> None:
-        super().__init__(ClusterSettings(join_model=None))
+    def __init__(
+        self,
+        models: dict[str, JoinModel],
+        threshold: float,
+        settings: ClusterSettings | None = None,
+    ) -> None:
+        super().__init__(settings or ClusterSettings(join_model=None))
         self._models = models
         self._threshold = threshold
 
@@ -186,32 +212,49 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=2, help="fit, replay with the model, refit on both"
     )
+    parser.add_argument("--thresholds", type=float, nargs="*", default=THRESHOLDS)
+    parser.add_argument(
+        "--drop", nargs="*", default=[], choices=FEATURES, help="features left out (weight 0)"
+    )
+    parser.add_argument(
+        "--half-life",
+        type=float,
+        default=ClusterSettings().half_life_days,
+        help="half_life_days of the hand score (inf: not decayed by the story's age)",
+    )
+    parser.add_argument("--items", type=Path, help="prepared pool articles cached here (pickle)")
     args = parser.parse_args()
     if "val" in args.gold.name:
         raise SystemExit("refusing to train on a validation gold")
-    items = prepare(args.gold)
-    decisions = collect(items)
+    items = prepared_items(args.gold, args.items)
+    settings = ClusterSettings(join_model=None, half_life_days=args.half_life)
+    decisions = collect(items, StoryClusterer(settings))
     days = sorted({item.day for item in items})
     pairs = sum(len(d.labels) for d in decisions)
     positive = sum(sum(d.labels) for d in decisions)
     print(f"{len(decisions)} labeled decisions, {pairs} pairs ({positive} positive), days {days}")
-    hand = score(items, replay(items, StoryClusterer(ClusterSettings(join_model=None))))
+    if args.drop or args.half_life != ClusterSettings().half_life_days:
+        print(
+            f"left out: {', '.join(args.drop) or 'none'}; hand score half-life {args.half_life:g} days"
+        )
+    hand = score(items, replay(items, StoryClusterer(settings)))
     print(f"hand-weighted rule: bcubed P/R/F1 {hand[0]:.3f}/{hand[1]:.3f}/{hand[2]:.3f}")
+    thresholds = tuple(args.thresholds)
     for round_ in range(1, args.rounds + 1):
-        models = {day: fit([d for d in decisions if d.day != day]) for day in days}
+        models = {day: fit([d for d in decisions if d.day != day], args.drop) for day in days}
         results = {}
-        for threshold in THRESHOLDS:
-            results[threshold] = score(items, replay(items, _ByDay(models, threshold)))
+        for threshold in thresholds:
+            results[threshold] = score(items, replay(items, _ByDay(models, threshold, settings)))
             p, r, f = results[threshold]
             print(f"round {round_}: learned, cross-validated by day, threshold {threshold}: "
-                  f"bcubed P/R/F1 {p:.3f}/{r:.3f}/{f:.3f}")  # fmt: skip
-        threshold = max(THRESHOLDS, key=lambda t: (results[t][2], -t))
+                  f"bcubed P/R/F1 {p:.3f}/{r:.3f}/{f:.3f}", flush=True)  # fmt: skip
+        threshold = max(thresholds, key=lambda t: (results[t][2], -t))
         if round_ < args.rounds:
             # The model meets stories shaped by its own decisions, not by the hand rule's:
             # add the pairs its own (cross-validated) replay produces (DAgger, Ross et al. 2011).
-            decisions += collect(items, _ByDay(models, threshold))
+            decisions += collect(items, _ByDay(models, threshold, settings))
             print(f"round {round_ + 1}: {len(decisions)} decisions")
-    final = dataclasses.replace(fit(decisions), threshold=threshold)
+    final = dataclasses.replace(fit(decisions, args.drop), threshold=threshold)
     for name, weight in zip(FEATURES, final.weights, strict=True):
         print(f"  {name:<18} {weight:+.3f}")
     model = {
@@ -227,9 +270,24 @@ def main() -> None:
         "cv_bcubed_f1": round(results[threshold][2], 4),
         "hand_bcubed_f1": round(hand[2], 4),
     }
+    if args.drop or args.half_life != ClusterSettings().half_life_days:
+        # Read back by time_robust_settings(): the hand score must be decayed as in training.
+        model["left_out"] = list(args.drop)
+        model["half_life_days"] = args.half_life if math.isfinite(args.half_life) else "inf"
     assert all(math.isfinite(w) for w in final.weights)
     args.output.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     print(f"threshold {threshold}; wrote {args.output}")
+
+
+def prepared_items(gold: Path, cache: Path | None) -> list[Item]:
+    """The prepared pool (:func:`prepare`), from ``cache`` when it is there."""
+    if cache is not None and cache.exists():
+        items: list[Item] = pickle.loads(cache.read_bytes())
+        return items
+    items = prepare(gold)
+    if cache is not None:
+        cache.write_bytes(pickle.dumps(items))
+    return items
 
 
 if __name__ == "__main__":

@@ -34,17 +34,18 @@ import pickle
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_story_join import Item, collect, fit, prepare, score
+from train_story_join import Item, collect, fit, fit_logistic, prepare, score
 
 from marsad.cluster.stories import (
+    FEATURES,
     MERGE_FEATURES,
     ClusterSettings,
     JoinModel,
@@ -56,7 +57,6 @@ from marsad.dedup.minhash import DuplicateIndex
 from marsad.pipeline import Settings
 
 MERGE_THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
-REGULARIZATION = 1.0  # inverse L2 strength on standardized features
 
 
 @dataclasses.dataclass
@@ -128,20 +128,14 @@ def replay(
     return {item.ext_id: final(story_of[item.doc.key]) for item in items}, pairs
 
 
-def fit_merge(pairs: list[Pair], threshold: float = 0.5, min_size: int = 1) -> MergeModel:
+def fit_merge(
+    pairs: list[Pair], threshold: float = 0.5, min_size: int = 1, drop: Sequence[str] = ()
+) -> MergeModel:
+    """Logistic regression over the story-pair features, without those named in ``drop``."""
     x = np.array([p.features for p in pairs], dtype=float)
     y = np.array([p.label for p in pairs])
-    means, scales = x.mean(axis=0), x.std(axis=0) + 1e-9
-    model = LogisticRegression(C=REGULARIZATION, max_iter=3000, class_weight=None)
-    model.fit((x - means) / scales, y)
-    return MergeModel(
-        tuple(round(float(w), 6) for w in model.coef_[0]),
-        round(float(model.intercept_[0]), 6),
-        tuple(round(float(m), 6) for m in means),
-        tuple(round(float(s), 6) for s in scales),
-        threshold,
-        min_size,
-    )
+    dropped = [MERGE_FEATURES.index(name) for name in drop]
+    return MergeModel(*fit_logistic(x, y, dropped), threshold, min_size)
 
 
 class _Forest:
@@ -207,6 +201,22 @@ def main() -> None:
     parser.add_argument("--forest", action="store_true", help="gradient-boosted trees instead")
     parser.add_argument("--cache", type=Path, default=Path("build"))
     parser.add_argument("--errors", action="store_true", help="list errors of the best")
+    parser.add_argument(
+        "--drop", nargs="*", default=[], choices=MERGE_FEATURES, help="merge features left out"
+    )
+    parser.add_argument(
+        "--join-drop",
+        nargs="*",
+        default=[],
+        choices=FEATURES,
+        help="stage-1 join features left out",
+    )
+    parser.add_argument(
+        "--half-life",
+        type=float,
+        default=ClusterSettings().half_life_days,
+        help="half_life_days of the hand score (inf: not decayed by the story's age)",
+    )
     args = parser.parse_args()
     if "val" in args.gold.name:
         raise SystemExit("refusing to train on a validation gold")
@@ -216,18 +226,25 @@ def main() -> None:
     print(f"{len(items)} articles, {sum(1 for i in items if i.label)} labeled, days {days}")
     if args.hand:
         started = time.time()
-        hand, _ = replay(items, StoryClusterer(ClusterSettings(join_model=None)))
+        hand, _ = replay(items, StoryClusterer(ClusterSettings(half_life_days=args.half_life)))
         print(_line("hand rule (main's join), no merge", _scored(items, hand), started))
     # Stage 1: join models fit without each day (the shipped model saw every July day).
-    decisions = _cache(args.cache / "merge_join_decisions.pickle", lambda: collect(items))
+    # Runs that leave out time features or the decay keep their own caches.
+    tag = "".join(f"_{name}" for name in args.join_drop)
+    tag += "" if args.half_life == ClusterSettings().half_life_days else f"_h{args.half_life:g}"
+    hand_settings = ClusterSettings(half_life_days=args.half_life)
+    decisions = _cache(
+        args.cache / f"merge_join_decisions{tag}.pickle",
+        lambda: collect(items, StoryClusterer(hand_settings)),
+    )
     join_models: dict[str, JoinModel] = {
-        day: fit([d for d in decisions if d.day != day]) for day in days
+        day: fit([d for d in decisions if d.day != day], args.join_drop) for day in days
     }
     join_threshold = args.join_threshold or shipped_join_model().threshold
     started = time.time()
     # Each article is decided by the join model fit without its day (its settings are
     # swapped per day); the hand rule decides until the IDF statistics are warm, as shipped.
-    base = ClusterSettings(merge_min_size=args.min_size)
+    base = ClusterSettings(merge_min_size=args.min_size, half_life_days=args.half_life)
     stage1_days = {
         day: dataclasses.replace(
             base, join_model=dataclasses.replace(model, threshold=join_threshold)
@@ -235,7 +252,7 @@ def main() -> None:
         for day, model in join_models.items()
     }
     stage1, pairs = _cache(
-        args.cache / f"merge_stage1_{join_threshold:g}_{args.min_size}_warm.pickle",
+        args.cache / f"merge_stage1_{join_threshold:g}_{args.min_size}{tag}_warm.pickle",
         lambda: replay(items, StoryClusterer(base), per_day=stage1_days, recording=True),
     )
     name = f"stage 1: learned join (CV by day), threshold {join_threshold:g}, no merge"
@@ -253,7 +270,7 @@ def main() -> None:
             model: Any = (
                 _Forest(rest, threshold, args.min_size)
                 if args.forest
-                else fit_merge(rest, threshold, args.min_size)
+                else fit_merge(rest, threshold, args.min_size, args.drop)
             )
             per_day[day] = dataclasses.replace(stage1_days[day], merge_model=model)
         predicted, _ = replay(items, StoryClusterer(base), per_day=per_day)
@@ -268,7 +285,7 @@ def main() -> None:
         print_errors(items, predictions[best])
     if not args.output:
         return
-    final = fit_merge(pairs, best, args.min_size)
+    final = fit_merge(pairs, best, args.min_size, args.drop)
     for feature, weight in zip(MERGE_FEATURES, final.weights, strict=True):
         print(f"  {feature:<18} {weight:+.3f}")
     model_json = {
@@ -285,6 +302,15 @@ def main() -> None:
         "positive_pairs": positive,
         "cv_bcubed_f1": round(results[best][2], 4),
         "stage1_cv_bcubed_f1": round(_scored(items, stage1)[2], 4),
+        **(
+            {
+                "left_out": list(args.drop),
+                "join_left_out": list(args.join_drop),
+                "half_life_days": args.half_life if math.isfinite(args.half_life) else "inf",
+            }
+            if tag or args.drop
+            else {}
+        ),
     }
     assert all(math.isfinite(w) for w in final.weights)
     args.output.write_text(json.dumps(model_json, indent=1) + "\n", encoding="utf-8")

@@ -154,6 +154,7 @@ def test_baselines_use_dev_constants_unless_a_sweep_is_asked(
     assert f"single-pass-centroid(cos>={SINGLE_PASS_THRESHOLD:g}, 3d, dev-tuned)" in out
     assert "TUNED ON THIS GOLD" not in out
     assert "validation gold (held out: never tuned on)" in out
+    assert any(line.startswith("marsad-learned-no-time-gaps ") for line in out.splitlines())
     # The single-pass row scores exactly the fixed-threshold clustering: two clean stories.
     row = next(line for line in out.splitlines() if line.startswith("single-pass-centroid"))
     assert "1.000/1.000/1.000" in row

@@ -27,6 +27,7 @@ from marsad.cluster.stories import (
     ClusterSettings,
     shipped_join_model,
     shipped_merge_model,
+    time_robust_settings,
 )
 from marsad.cluster.threads import ThreadSettings
 from marsad.errors import ConfigError
@@ -140,16 +141,25 @@ def _typed(current: object, value: object, name: str, where: str) -> object:
 
 
 def _join_model(value: object, where: str) -> object:
+    # "time-robust": trained with half_life_days = inf, which the file should set too.
     if value == "shipped":
         return shipped_join_model()
+    if value == "time-robust":
+        return time_robust_settings().join_model
     if value == "none":
         return None
-    raise ConfigError(f'{where}: cluster.join_model must be "shipped" or "none", got {value!r}')
+    raise ConfigError(
+        f'{where}: cluster.join_model must be "shipped", "time-robust" or "none", got {value!r}'
+    )
 
 
 def _merge_model(value: object, where: str) -> object:
     if value == "shipped":
         return shipped_merge_model()
+    if value == "time-robust":
+        return time_robust_settings().merge_model
     if value == "none":
         return None
-    raise ConfigError(f'{where}: cluster.merge_model must be "shipped" or "none", got {value!r}')
+    raise ConfigError(
+        f'{where}: cluster.merge_model must be "shipped", "time-robust" or "none", got {value!r}'
+    )

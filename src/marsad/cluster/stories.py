@@ -42,6 +42,7 @@ IDF counts of days outside every writer's window are dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import heapq
 import itertools
@@ -77,6 +78,9 @@ MERGE_THRESHOLD = 0.5
 # rated 0.1 or more was 0.12 (stale norms make this prefilter's cosine approximate).
 JOIN_HAND_FLOOR = 0.1
 MERGE_BODY_FLOOR = 0.1
+# The two learned stages without time-gap features (:func:`time_robust_settings`).
+TIME_ROBUST_JOIN = "story_join_time_robust.json"
+TIME_ROBUST_MERGE = "story_merge_time_robust.json"
 WRITER_IDLE_S = 900.0  # a writer silent this long (killed, or idle) holds no stories back
 
 
@@ -304,6 +308,26 @@ def two_stage_settings() -> ClusterSettings:
     (5,000 SaudiNewsNet articles, ``bench --no-extract``: 83 against 130 articles/s at load
     5), and on the August validation gold it scores 0.805 against 0.832."""
     return ClusterSettings(join_model=shipped_join_model(), merge_model=shipped_merge_model())
+
+
+def time_robust_settings() -> ClusterSettings:
+    """The two learned stages without time gaps (opt-in, issue 18): SaudiNewsNet's July dates
+    are crawl times (upstream: close to publication only from August on), so a model fit on
+    July time gaps learns the crawler's bursts. These models leave out the join's
+    ``gap_mean`` and ``gap_last`` and the merge's ``gap_mean`` and ``span_gap``, and their
+    hand score is not decayed by the story's age (``half_life_days`` inf): inside the story
+    window time no longer weighs, and the window still bounds every story and merge.
+    Trained by ``make train-stories`` (``scripts/train_story_join.py --drop ...``)."""
+    join, merge = load_json(TIME_ROBUST_JOIN), load_json(TIME_ROBUST_MERGE)
+    # The merge was fit (and the pair cross-validated) over the join at this threshold.
+    join_model = dataclasses.replace(
+        JoinModel.from_json(join), threshold=float(merge["join_threshold"])
+    )
+    return ClusterSettings(
+        half_life_days=float(join["half_life_days"]),  # as in training ("inf")
+        join_model=join_model,
+        merge_model=MergeModel.from_json(merge),
+    )
 
 
 @dataclass(frozen=True)
@@ -1507,5 +1531,6 @@ __all__ = [
     "cluster_all",
     "make_cluster_doc",
     "make_cluster_doc_from_tokens",
+    "time_robust_settings",
     "two_stage_settings",
 ]

@@ -16,7 +16,12 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from marsad.cluster.stories import shipped_join_model, shipped_merge_model
+from marsad.cluster.stories import (
+    ClusterSettings,
+    shipped_join_model,
+    shipped_merge_model,
+    time_robust_settings,
+)
 from marsad.evaluate.baselines import (
     AGGLOMERATIVE_DISTANCE,
     AGGLOMERATIVE_SWEEP,
@@ -90,9 +95,10 @@ def without_names(settings: Settings) -> Settings:
 
 def variants(settings: Settings) -> list[tuple[str, Settings]]:
     """The other configurations ``--compare`` scores beside ``settings``, with row names:
-    without the name features; the two learned stages (join, then merge) and the learned
-    join alone, or, when ``settings`` already use the learned join, without its merge and
-    with the hand-weighted join."""
+    without the name features; the two learned stages (join, then merge), the learned join
+    alone and the two learned stages without time gaps (:func:`time_robust_settings`); or,
+    when ``settings`` already use the learned join, without its merge and with the
+    hand-weighted join."""
     cluster = settings.cluster
     rows = [("marsad-without-names", without_names(settings))]
     if cluster.join_model is None:
@@ -102,12 +108,29 @@ def variants(settings: Settings) -> list[tuple[str, Settings]]:
         alone = dataclasses.replace(cluster, join_model=shipped_join_model())
         rows.append(("marsad-learned-join+merge", dataclasses.replace(settings, cluster=both)))
         rows.append(("marsad-learned-join", dataclasses.replace(settings, cluster=alone)))
+        robust = time_robust_settings()
+        rows.append(
+            (
+                "marsad-learned-no-time-gaps",
+                dataclasses.replace(settings, cluster=_with_models(cluster, robust)),
+            )
+        )
         return rows
     off = dataclasses.replace(cluster, merge_model=None, merge_threshold=None)
     hand = dataclasses.replace(cluster, join_model=None, merge_model=None)
     rows.append(("marsad-without-merge", dataclasses.replace(settings, cluster=off)))
     rows.append(("marsad-hand-join(no merge)", dataclasses.replace(settings, cluster=hand)))
     return rows
+
+
+def _with_models(cluster: ClusterSettings, models: ClusterSettings) -> ClusterSettings:
+    """``cluster`` with the learned models and the decay they were trained with."""
+    return dataclasses.replace(
+        cluster,
+        join_model=models.join_model,
+        merge_model=models.merge_model,
+        half_life_days=models.half_life_days,
+    )
 
 
 def load_gold(path: Path) -> tuple[list[RawArticle], dict[str, str]]:

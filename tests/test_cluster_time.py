@@ -1,0 +1,96 @@
+"""The time-robust join: a story's age inside the window does not weigh on the join (the
+July crawl times it was once fit on are not publication times), yet the window still bounds
+a story and recurring news of consecutive days stays apart. Invented articles."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from tests.story_fixtures import market_session
+
+from marsad.cluster.stories import (
+    FEATURES,
+    MERGE_FEATURES,
+    ClusterDoc,
+    ClusterSettings,
+    StoryClusterer,
+    make_cluster_doc,
+    shipped_join_model,
+    shipped_merge_model,
+    time_robust_settings,
+)
+
+TIME_ROBUST = time_robust_settings()
+T0 = datetime(2015, 8, 2, 8, 0)
+
+BRIDGE_FIRST = (
+    "انهيار جسر للمشاة فوق طريق الملك عبدالله في الدمام",
+    "انهار جسر للمشاة فوق طريق الملك عبدالله في مدينة الدمام فجر اليوم، وأصيب أربعة عمال "
+    "كانوا يعملون في صيانته، ونقلتهم فرق الهلال الأحمر إلى مستشفى الدمام المركزي. وأغلقت "
+    "إدارة المرور الطريق في الاتجاهين وحولت السير إلى الطرق الموازية.",
+)
+BRIDGE_LATER = (
+    "لجنة للتحقيق في انهيار جسر المشاة على طريق الملك عبدالله بالدمام",
+    "شكلت أمانة المنطقة الشرقية لجنة للتحقيق في انهيار جسر المشاة فوق طريق الملك عبدالله في "
+    "الدمام الذي أصيب فيه أربعة عمال من فريق الصيانة، فيما أعادت إدارة المرور فتح الطريق "
+    "بعد رفع أنقاض الجسر.",
+)
+
+
+def _doc(key: int, when: datetime, article: tuple[str, str]) -> ClusterDoc:
+    return make_cluster_doc(key, when, f"outlet{key}", *article)
+
+
+def _later_report(delay: timedelta, settings: ClusterSettings) -> tuple[bool, float]:
+    """(joined the first report's story, join score) of the follow-up ``delay`` later."""
+    clusterer = StoryClusterer(settings)
+    first = clusterer.assign(_doc(0, T0, BRIDGE_FIRST))
+    later = clusterer.assign(_doc(1, T0 + delay, BRIDGE_LATER))
+    return later.story == first.story, later.score
+
+
+def test_one_event_reported_30_hours_apart_joins_as_if_hours_apart() -> None:
+    joined, score = _later_report(timedelta(hours=30), TIME_ROBUST)
+    _, score_soon = _later_report(timedelta(hours=1), TIME_ROBUST)
+    assert joined
+    assert score == score_soon  # the gap inside the window does not lower the score
+
+
+def test_the_window_still_bounds_a_story() -> None:
+    window = timedelta(days=TIME_ROBUST.window_days)
+    joined, _ = _later_report(window + timedelta(hours=6), TIME_ROBUST)
+    assert not joined
+
+
+def test_market_sessions_of_consecutive_days_stay_apart() -> None:
+    clusterer = StoryClusterer(TIME_ROBUST)
+    stories = {}
+    for key, (day, outlet) in enumerate([(0, 0), (0, 1), (1, 0), (1, 1)]):
+        when, source, title, body = market_session(day, outlet)
+        doc = make_cluster_doc(key, when, source, title, body)
+        stories[day, outlet] = clusterer.assign(doc).story
+    assert stories[0, 0] == stories[0, 1]
+    assert stories[1, 0] == stories[1, 1]
+    assert stories[0, 0] != stories[1, 0]
+
+
+def _moved(features: list[float], names: tuple[str, ...], gaps: tuple[str, ...]) -> list[float]:
+    moved = list(features)
+    for name in gaps:
+        moved[names.index(name)] += 1.25  # 30 hours further apart
+    return moved
+
+
+def test_the_time_robust_models_ignore_time_gaps_that_the_shipped_ones_weigh() -> None:
+    assert TIME_ROBUST.half_life_days == math.inf
+    assert TIME_ROBUST.join_model is not None and TIME_ROBUST.merge_model is not None
+    pair = [0.3] * len(FEATURES)
+    later = _moved(pair, FEATURES, ("gap_mean", "gap_last"))
+    assert TIME_ROBUST.join_model.probability(pair) == TIME_ROBUST.join_model.probability(later)
+    assert shipped_join_model().probability(pair) != shipped_join_model().probability(later)
+    stories = [0.3] * len(MERGE_FEATURES)
+    apart = _moved(stories, MERGE_FEATURES, ("gap_mean", "span_gap"))
+    merge = TIME_ROBUST.merge_model
+    assert merge.probability(stories) == merge.probability(apart)
+    assert shipped_merge_model().probability(stories) != shipped_merge_model().probability(apart)
