@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
+import pytest
 
 from marsad.extract.article import extract, tag_entities
 from marsad.extract.ner import TAGS, load_tagger, viterbi
@@ -114,3 +115,49 @@ def test_prepare_batch_extracts_what_extracting_one_by_one_gives() -> None:
         assert item.body_tokens is None  # dropped before shipping, as before
         found += len(expected.entities)
     assert found >= 10
+
+
+def _raws() -> list[RawArticle]:
+    return [
+        RawArticle(
+            ext_id=f"a{number}",
+            source="okaz",
+            date=datetime(2015, 7, 21, 8, number),
+            title=f"خبر رقم {number}",
+            text=body,
+            origin=f"test:{number}",
+        )
+        for number, body in enumerate(BODIES)
+        if body
+    ]
+
+
+def test_prepare_batch_without_extraction_ships_no_tokens_and_no_extraction() -> None:
+    now = datetime(2015, 8, 1)
+    settings = Settings(extract=False)
+    items = prepare_batch(_raws(), now, settings)
+    assert items and all(isinstance(item, Prepared) for item in items)
+    for raw, item in zip(_raws(), items, strict=True):
+        plain = prepare_article(raw, now, settings)
+        assert isinstance(item, Prepared) and isinstance(plain, Prepared)
+        assert item.found is None
+        assert item.body_tokens is None and item.title_tokens is None
+        assert item.identity == plain.identity and item.words == plain.words
+
+
+def test_a_batch_whose_joint_tagging_fails_is_tagged_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from marsad.ingest import prepare
+
+    def broken(*_args: object, **_kwargs: object) -> list[object]:
+        raise RuntimeError("tagging failed")
+
+    now = datetime(2015, 8, 1)
+    expected = prepare_batch(_raws(), now, Settings())
+    monkeypatch.setattr(prepare, "tag_entities", broken)
+    got = prepare_batch(_raws(), now, Settings())
+    assert [getattr(item, "found", None) for item in got] == [
+        getattr(item, "found", None) for item in expected
+    ]
+    assert all(isinstance(item, Prepared) and item.found for item in got)

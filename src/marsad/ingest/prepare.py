@@ -20,7 +20,7 @@ from datetime import datetime
 from marsad.cluster.passages import Passage, group_events, split_passages
 from marsad.cluster.stories import ClusterDoc, make_cluster_doc
 from marsad.dedup.minhash import Fingerprint, fingerprint
-from marsad.extract.article import Extraction, extract, tag_entities
+from marsad.extract.article import TAG_TEXTS, Extraction, extract, tag_entities
 from marsad.extract.ner import Entity
 from marsad.extract.wires import detect_agency
 from marsad.ingest.boilerplate import strip_boilerplate
@@ -204,8 +204,14 @@ def prepare_batch(
     are tagged for names together (:func:`marsad.extract.article.tag_entities`: the same
     entities as one by one, at a fraction of the per-article cost).
     """
-    items = [_prepare_one(raw, now, settings) for raw in batch]
-    if settings.extract:
+    # Token lists are dropped as soon as they are no longer needed: held longer, the
+    # garbage collector walks them again and again (without extraction, holding a chunk's
+    # cost 0.6-0.8 CPU ms per article, gone with the collector off).
+    if not settings.extract:
+        return [_shipped(_prepare_one(raw, now, settings)) for raw in batch]
+    done: list[Prepared | Skipped] = []
+    for first in range(0, len(batch), TAG_TEXTS):  # a chunk's bodies are tagged together
+        items = [_prepare_one(raw, now, settings) for raw in batch[first : first + TAG_TEXTS]]
         wanted = [
             index
             for index, item in enumerate(items)
@@ -215,10 +221,15 @@ def prepare_batch(
         tagged = _tag_together([items[index] for index in wanted])  # type: ignore[misc]
         for index, found in zip(wanted, tagged, strict=True):
             items[index] = _extract_one(items[index], found)  # type: ignore[arg-type]
-    return [
-        replace(item, title_tokens=None, body_tokens=None) if isinstance(item, Prepared) else item
-        for item in items
-    ]
+        done += map(_shipped, items)
+    return done
+
+
+def _shipped(item: Prepared | Skipped) -> Prepared | Skipped:
+    """The item without its token lists (see ``Prepared.body_tokens``)."""
+    if isinstance(item, Prepared):
+        return replace(item, title_tokens=None, body_tokens=None)
+    return item
 
 
 def _prepare_one(raw: RawArticle, now: datetime, settings: Settings) -> Prepared | Skipped:
