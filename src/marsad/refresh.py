@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from marsad import views
@@ -45,6 +46,8 @@ from marsad.writes import SpeakerStatement
 
 if TYPE_CHECKING:
     from marsad.extract.quotes import Statement
+
+SPEAKER_CACHE = 1 << 16  # distinct resolved speakers whose keys are remembered
 
 #: Lead sentences of articles, by article id, as ingest analysed them.
 Leads = Mapping[int, tuple[LeadSentence, ...]]
@@ -162,13 +165,17 @@ def refresh_stories(
 
 def keyed_statements(statements: Iterable[Statement]) -> tuple[SpeakerStatement, ...]:
     """Statements as the store takes them: each speaker's canonical name and merge key."""
+    return tuple(SpeakerStatement(s, *_speaker_keys(s.speaker_resolved)) for s in statements)
+
+
+@lru_cache(maxsize=SPEAKER_CACHE)
+def _speaker_keys(resolved: str) -> tuple[str, str]:
+    """Canonical name and merge key of a resolved speaker: pure functions of the written
+    name over fixed tables, and the same speakers recur from article to article."""
     from marsad.extract.aliases import name_key
     from marsad.extract.quotes import speaker_canonical
 
-    return tuple(
-        SpeakerStatement(s, speaker_canonical(s.speaker_resolved), name_key(s.speaker_resolved))
-        for s in statements
-    )
+    return speaker_canonical(resolved), name_key(resolved)
 
 
 def extract_missing(store: Store, members: Sequence[StoredArticle]) -> int:

@@ -262,6 +262,8 @@ def write_block(
         else:
             path = Path(keep_in) / f"block-{task.index:05d}-{uuid.uuid4().hex}.db"
         store = Store(path, normalizer_version=NORMALIZER_VERSION)
+        # The driver writes the search rows and recounts the entity figures itself.
+        store.writes_search_and_entity_figures = False
         try:
             written = _write_into(store, task, now, settings, keep=keep_in is not None)
         finally:

@@ -20,7 +20,8 @@ from datetime import datetime
 from marsad.cluster.passages import Passage, group_events, split_passages
 from marsad.cluster.stories import ClusterDoc, make_cluster_doc
 from marsad.dedup.minhash import Fingerprint, fingerprint
-from marsad.extract.article import Extraction, extract
+from marsad.extract.article import TAG_TEXTS, Extraction, extract, tag_entities
+from marsad.extract.ner import Entity
 from marsad.extract.wires import detect_agency
 from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.urls import canonical_url
@@ -199,31 +200,82 @@ def prepare_batch(
     Extraction (the costliest step) is skipped for records whose identity ``is_stored``
     says the store already holds, so re-running an ingest after a kill does not redo it.
     (Near-duplicate copies are still extracted here, which the stateful step would have
-    spared: cheaper than making the two processes talk per article.)
+    spared: cheaper than making the two processes talk per article.) The batch's bodies
+    are tagged for names together (:func:`marsad.extract.article.tag_entities`: the same
+    entities as one by one, at a fraction of the per-article cost).
     """
-    return [_prepare_one(raw, now, settings, is_stored) for raw in batch]
+    # Token lists are dropped as soon as they are no longer needed: held longer, the
+    # garbage collector walks them again and again (without extraction, holding a chunk's
+    # cost 0.6-0.8 CPU ms per article, gone with the collector off).
+    if not settings.extract:
+        return [_shipped(_prepare_one(raw, now, settings)) for raw in batch]
+    done: list[Prepared | Skipped] = []
+    for first in range(0, len(batch), TAG_TEXTS):  # a chunk's bodies are tagged together
+        items = [_prepare_one(raw, now, settings) for raw in batch[first : first + TAG_TEXTS]]
+        wanted = [
+            index
+            for index, item in enumerate(items)
+            if isinstance(item, Prepared)
+            and not (is_stored is not None and is_stored(item.identity))
+        ]
+        tagged = _tag_together([items[index] for index in wanted])  # type: ignore[misc]
+        for index, found in zip(wanted, tagged, strict=True):
+            items[index] = _extract_one(items[index], found)  # type: ignore[arg-type]
+        done += map(_shipped, items)
+    return done
 
 
-def _prepare_one(
-    raw: RawArticle, now: datetime, settings: Settings, is_stored: Callable[[str], bool] | None
-) -> Prepared | Skipped:
-    """One record through the pure stages; any failure is that record's alone."""
-    try:
-        item = prepare_article(raw, now, settings)
-        if not isinstance(item, Prepared):
-            return item
-        if settings.extract and not (is_stored is not None and is_stored(item.identity)):
-            started = time.perf_counter()
-            found = extract(item.body, item.body_tokens, published=item.published.date())
-            item = replace(
-                item,
-                found=found,
-                seconds={**item.seconds, "extract": time.perf_counter() - started},
-            )
+def _shipped(item: Prepared | Skipped) -> Prepared | Skipped:
+    """The item without its token lists (see ``Prepared.body_tokens``)."""
+    if isinstance(item, Prepared):
         return replace(item, title_tokens=None, body_tokens=None)
+    return item
+
+
+def _prepare_one(raw: RawArticle, now: datetime, settings: Settings) -> Prepared | Skipped:
+    """One record through the pure stages but extraction; any failure is that record's
+    alone."""
+    try:
+        return prepare_article(raw, now, settings)
     except Exception as exc:  # one bad record must not stop the others
         logger.debug("analysing %s failed", raw.origin, exc_info=True)
         return Skipped(origin=raw.origin, reason=failure_reason(exc, "could not be analysed"))
+
+
+def _tag_together(items: list[Prepared]) -> list[tuple[list[Entity] | None, float]]:
+    """Entities of the items' bodies tagged in shared batches, each with its share of the
+    tagging time (by its tokens); None for every item if the batch fails (then each is
+    tagged alone, so one bad body fails only its own record)."""
+    if not items:
+        return []
+    started = time.perf_counter()
+    bodies = [item.body for item in items]
+    tokens = [item.body_tokens for item in items]
+    try:
+        found = tag_entities(bodies, None if None in tokens else tokens)  # type: ignore[arg-type]
+    except Exception:
+        logger.debug("tagging a batch together failed; tagging one by one", exc_info=True)
+        return [(None, 0.0)] * len(items)
+    spent = time.perf_counter() - started
+    words = [max(1, len(item.body_tokens or ())) for item in items]
+    total = sum(words)
+    return [(entities, spent * count / total) for entities, count in zip(found, words, strict=True)]
+
+
+def _extract_one(item: Prepared, tagged: tuple[list[Entity] | None, float]) -> Prepared | Skipped:
+    """Extraction of one prepared article, from its entities tagged already (or tagging it
+    here); any failure is that record's alone."""
+    entities, tagging_s = tagged
+    try:
+        started = time.perf_counter()
+        found = extract(
+            item.body, item.body_tokens, published=item.published.date(), entities=entities
+        )
+        spent = time.perf_counter() - started + tagging_s
+        return replace(item, found=found, seconds={**item.seconds, "extract": spent})
+    except Exception as exc:  # one bad record must not stop the others
+        logger.debug("extracting %s failed", item.raw.origin, exc_info=True)
+        return Skipped(origin=item.raw.origin, reason=failure_reason(exc, "could not be analysed"))
 
 
 def failure_reason(exc: BaseException, what: str) -> str:

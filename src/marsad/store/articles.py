@@ -130,7 +130,8 @@ class ArticlesAndSearch(StoreCore):
                 time_kind,
             ),
         )
-        self.dialect.add_fts(self.db, [(article_id, words, stems)])
+        if self.writes_search_and_entity_figures:
+            self.dialect.add_fts(self.db, [(article_id, words, stems)])
         return article_id
 
     def current_version(self, canonical_url: str) -> tuple[int, str, int | None] | None:

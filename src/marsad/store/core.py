@@ -37,6 +37,11 @@ class StoreCore:
         self, location: str | Path, *, normalizer_version: str, read_only: bool = False
     ) -> None:
         self.path = str(location)
+        # Full-text rows and entity figures written with each article. A backfill block's
+        # scratch store turns them off: nothing on the worker reads them, and the driver
+        # writes both itself (search terms from ``block_search``, entity figures recounted
+        # from the mentions by ``finish_blocks``).
+        self.writes_search_and_entity_figures = True
         self._depth = 0  # nesting of transaction() blocks
         self.rollback_hooks: list[Callable[[], None]] = []
         self.is_postgres = is_postgres(self.path)

@@ -101,7 +101,7 @@ class Store(
             )
         if a.extracted:  # store/extractions.py: every field the comparison reads
             self.add_extracted(a.id, statements=a.statements, numbers=a.numbers, dates=a.dates)
-        if a.entity_counts:
+        if a.entity_counts and self.writes_search_and_entity_figures:
             self.count_entities(
                 a.story_id,
                 a.source,
