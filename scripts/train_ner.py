@@ -31,7 +31,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -394,6 +394,20 @@ def main() -> int:
     )
     parser.add_argument("--epochs", type=int, help="at most this many (default: the settings')")
     parser.add_argument(
+        "--pseudo",
+        type=Path,
+        help="pseudo-labelled CoNLL sentences for self-training (scripts/ner_pseudo_labels.py)",
+    )
+    parser.add_argument(
+        "--pseudo-per-epoch",
+        type=int,
+        default=3000,
+        help="pseudo-labelled sentences drawn afresh for each epoch",
+    )
+    parser.add_argument(
+        "--pseudo-weight", type=float, default=1.0, help="loss weight of a pseudo-labelled sentence"
+    )
+    parser.add_argument(
         "--stop-at", help="HH:MM (UTC, today): start no epoch after it (not reproducible alone)"
     )
     args = parser.parse_args()
@@ -435,6 +449,18 @@ def main() -> int:
         (f"{label}\t{' '.join(key)}" for key, label in sorted(gazetteer.items())),
         args.out / ner.GAZETTEER_FILE,
     )
+    settings = NeuralSettings() if args.epochs is None else NeuralSettings(epochs=args.epochs)
+    pseudo = [] if args.pseudo is None else read_conll(args.pseudo)
+    members = args.build / f"ner_members_newsfane_{args.newsfane}"
+    if pseudo:
+        settings = replace(
+            settings, pseudo_per_epoch=args.pseudo_per_epoch, pseudo_weight=args.pseudo_weight
+        )
+        # Members trained on other data must not be reused for these.
+        members = members.with_name(
+            f"{members.name}_pseudo_{args.pseudo.stem}_{args.pseudo_per_epoch}_{args.pseudo_weight}"
+        )
+        print(f"pseudo-labelled: {len(pseudo)} sentences, {args.pseudo_per_epoch} an epoch")
     # Early stopping looks at the tune half only; the validation half is never looked at.
     train_neural(
         train,
@@ -445,11 +471,12 @@ def main() -> int:
         vectors.words,
         vectors.syntactic,
         args.out,
-        NeuralSettings() if args.epochs is None else NeuralSettings(epochs=args.epochs),
+        settings,
         seeds=[int(seed) for seed in args.seeds.split(",")],
-        members=args.build / f"ner_members_newsfane_{args.newsfane}",
+        members=members,
         stop_at=None if args.stop_at is None else wall_clock_today(args.stop_at),
         vocabulary=None if args.vocabulary_from is None else read_vocabulary(args.vocabulary_from),
+        pseudo=pseudo,
     )
     print(f"trained ({time.perf_counter() - started:.0f}s)")
     report_parts(ner.Tagger(args.out), parts)

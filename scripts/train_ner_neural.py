@@ -52,6 +52,10 @@ class NeuralSettings:
     freeze_words: bool = True
     ema_decay: float = 0.998  # per step; 0 evaluates the raw weights
     seed: int = 0
+    # Self-training: pseudo-labelled sentences drawn afresh each epoch (0: none), and the
+    # weight of their loss against the gold sentences' (their labels are the model's own).
+    pseudo_per_epoch: int = 0
+    pseudo_weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,7 @@ class Encoded:
     chars: np.ndarray  # (time, MAX_CHARS)
     gazetteer: np.ndarray  # (time,)
     tags: np.ndarray  # (time,)
+    weight: float = 1.0  # of its loss: below 1 for pseudo-labelled sentences
 
 
 def allowed_transitions() -> np.ndarray:
@@ -115,7 +120,9 @@ def build_vocabulary(
     )
 
 
-def encode(featurizer: ner.Featurizer, tokens: Sequence[str], tags: Sequence[str]) -> Encoded:
+def encode(
+    featurizer: ner.Featurizer, tokens: Sequence[str], tags: Sequence[str], weight: float = 1.0
+) -> Encoded:
     """Model inputs of one sentence under the featurizer's current gazetteer."""
     words = [featurizer.word(token) for token in tokens]
     return Encoded(
@@ -123,6 +130,7 @@ def encode(featurizer: ner.Featurizer, tokens: Sequence[str], tags: Sequence[str
         np.array([w.chars for w in words], dtype=np.int64),
         np.array(featurizer.gazetteer_ids([w.stripped for w in words]), dtype=np.int64),
         np.array([ner.TAGS.index(tag) for tag in repair_bio(tags)], dtype=np.int64),
+        weight,
     )
 
 
@@ -237,9 +245,14 @@ class Crf(nn.Module):
         return self.transitions + self.forbidden, self.start + self.start_forbidden, self.end
 
     def neg_log_likelihood(
-        self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor
+        self,
+        emissions: torch.Tensor,
+        tags: torch.Tensor,
+        mask: torch.Tensor,
+        weights: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """Summed negative log-likelihood of the gold tags (mask: valid positions)."""
+        """Summed negative log-likelihood of the gold tags (mask: valid positions), each
+        sentence's weighted by ``weights`` when given."""
         transitions, start, end = self.scores()
         batch = torch.arange(emissions.shape[0])
         lengths = mask.sum(dim=1)
@@ -250,7 +263,10 @@ class Crf(nn.Module):
         for step in range(1, emissions.shape[1]):
             advanced = torch.logsumexp(alpha[:, :, None] + transitions, dim=1) + emissions[:, step]
             alpha = torch.where(mask[:, step, None], advanced, alpha)
-        return (torch.logsumexp(alpha + end, dim=1) - gold).sum()
+        per_sentence = torch.logsumexp(alpha + end, dim=1) - gold
+        if weights is not None:
+            per_sentence = per_sentence * weights
+        return per_sentence.sum()
 
 
 class Model(nn.Module):
@@ -336,13 +352,19 @@ def train_model(
     settings: NeuralSettings,
     log: Callable[[str], None],
     stop_at: float | None = None,
+    pseudo: Sequence[Encoded] = (),
 ) -> float:
     """Adam with early stopping on dev micro-F1; leaves the best weights in ``model``.
 
     With ``ema_decay`` > 0 the weights evaluated (and kept) are an exponential moving
     average of the trained ones, which smooths the epoch-to-epoch noise of a small data set.
+    Each epoch adds ``settings.pseudo_per_epoch`` sentences drawn from ``pseudo`` (another
+    sample every epoch, so a large pseudo-labelled set costs no more than its sample).
     """
     rng = random.Random(settings.seed)
+    # Its own generator, so that without pseudo labels the batches are what they were.
+    pseudo_rng = random.Random(settings.seed + 1)
+    pseudo_count = min(settings.pseudo_per_epoch, len(pseudo))
     parameters = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.Adam(parameters, lr=settings.learning_rate)
     average = {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -351,9 +373,14 @@ def train_model(
         started = time.perf_counter()
         model.train()
         total = 0.0
-        for batch in length_batches(train, settings.batch_size, rng):
-            emissions, tags, mask = model.emissions([train[i] for i in batch])
-            loss = model.crf.neg_log_likelihood(emissions, tags, mask)
+        epoch_set = list(train)
+        if pseudo_count:
+            epoch_set += pseudo_rng.sample(list(pseudo), pseudo_count)
+        for batch in length_batches(epoch_set, settings.batch_size, rng):
+            sentences = [epoch_set[i] for i in batch]
+            emissions, tags, mask = model.emissions(sentences)
+            weights = torch.tensor([s.weight for s in sentences]) if pseudo_count else None
+            loss = model.crf.neg_log_likelihood(emissions, tags, mask, weights)
             optimizer.zero_grad()
             (loss / len(batch)).backward()  # type: ignore[no-untyped-call]
             nn.utils.clip_grad_norm_(parameters, 5.0)
@@ -368,7 +395,7 @@ def train_model(
         f1 = micro_f1(dev_gold, decode(model, dev))
         model.load_state_dict(trained)
         log(
-            f"epoch {epoch}: loss {total / len(train):.3f} dev micro-F1 {f1:.4f} "
+            f"epoch {epoch}: loss {total / len(epoch_set):.3f} dev micro-F1 {f1:.4f} "
             f"({time.perf_counter() - started:.0f}s)"
         )
         if f1 > best_f1:
@@ -536,6 +563,7 @@ def train_neural(
     members: Path | None = None,
     stop_at: float | None = None,
     vocabulary: ner.Vocabulary | None = None,
+    pseudo: Sequence[LabeledSentence] = (),
 ) -> list[float]:
     """Train one model per seed, export them (as one ensemble) into ``out``.
 
@@ -560,6 +588,9 @@ def train_neural(
         vocabulary: use this vocabulary (an existing model's) instead of building one, so
             the new members can join that model's ensemble (``train_ner_combine.py``);
             its first ``max_words`` words get their rows of ``news_vectors`` by name.
+        pseudo: pseudo-labelled sentences (self-training), marked with the full
+            ``gazetteer`` as at tagging time; ``settings.pseudo_per_epoch`` of them join
+            each epoch with loss weight ``settings.pseudo_weight``.
     """
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
@@ -575,6 +606,9 @@ def train_neural(
         encoded_train.append(encode(featurizer, tokens, tags))
     featurizer.use_gazetteer(gazetteer)
     encoded_dev = [encode(featurizer, tokens, tags) for tokens, tags in dev]
+    encoded_pseudo = [
+        encode(featurizer, tokens, tags, settings.pseudo_weight) for tokens, tags in pseudo
+    ]
     # Cluster ids are shifted by two (padding, unknown) in the features.
     cluster_sizes = [
         max(int(ids[level]) for ids in clusters.values()) + 3 for level in range(ner.CLUSTER_LEVELS)
@@ -604,7 +638,16 @@ def train_neural(
         else:
             dev_gold = [tags for _, tags in dev]
             best.append(
-                train_model(model, encoded_train, encoded_dev, dev_gold, member, log, stop_at)
+                train_model(
+                    model,
+                    encoded_train,
+                    encoded_dev,
+                    dev_gold,
+                    member,
+                    log,
+                    stop_at,
+                    encoded_pseudo,
+                )
             )
             if saved is not None:
                 saved.parent.mkdir(parents=True, exist_ok=True)
