@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
+from marsad.data import load_gzip_text
 from marsad.text.arabic import (
     STOPWORDS,
     drop_article_proclitics,
@@ -85,6 +87,34 @@ def _title_words() -> frozenset[str]:
     return frozenset(words)
 
 
+# Sections of ``aliases_ar.tsv`` in use: the hand-written one ("") and the mined one. Mining
+# reads only the hand-written section, so that re-mining the same days gives the same lines
+# whatever the mined section held before (:func:`hand_written_aliases_only`).
+_ALIAS_SECTIONS: tuple[str, ...] = ("", "mined")
+
+
+@contextmanager
+def hand_written_aliases_only() -> Iterator[None]:
+    """Within the block, names resolve through the hand-written aliases only, not the mined ones."""
+    global _ALIAS_SECTIONS
+    saved = _ALIAS_SECTIONS
+    _ALIAS_SECTIONS = ("",)
+    _clear_caches()
+    try:
+        yield
+    finally:
+        _ALIAS_SECTIONS = saved
+        _clear_caches()
+
+
+def _clear_caches() -> None:
+    """Empties every memoised function of this module (their results depend on the aliases)."""
+    for value in list(globals().values()):
+        clear = getattr(value, "cache_clear", None)
+        if callable(clear):
+            clear()
+
+
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
     variants = word_sections("name_variants_ar.txt")
@@ -99,7 +129,8 @@ def _tables() -> _Tables:
         aliases={},
         honorific_aliases={},
     )
-    for row in word_sections("aliases_ar.tsv").get("", []):
+    alias_file = word_sections("aliases_ar.tsv")
+    for row in (row for section in _ALIAS_SECTIONS for row in alias_file.get(section, [])):
         variant, canonical = row.split("\t")
         words = [fold(w) for w in _words(variant)]
         if len(words) == 2 and words[0] in _HONORIFICS and words[1] not in tables.titles:
@@ -168,6 +199,63 @@ def _leading_name(words: list[str]) -> list[str]:
                 return lead
             return []
     return []
+
+
+# A conjunction or preposition glued to a name without the article (لبوتين, وكيري, فتركيا) is
+# dropped when the corpus's surface counts (``data/surface_counts_ar.tsv.gz``, built by
+# scripts/count_surface_words.py) say the glued form is the bare one with a letter before it:
+MIN_BARE_COUNT = 20  # the bare form is a word of the news (ليد, در, هد, بنان are not)
+# ... the glued form is a small share of the bare one: و joins names in every list (وكندا is
+# 0.45 of كندا), the other letters far less (ليو is 0.3 of يو, باير 0.35 of اير: other names);
+GLUED_SHARE = {"و": 0.5, "ف": 0.25, "ب": 0.25, "ل": 0.25, "ك": 0.25}
+# ... the bare form is seldom definite, as a name is (البني, المال, الحر: common words);
+MAX_BARE_DEFINITE_SHARE = 0.2
+# ... and the glued form is no word of its own with an article (الوادي, الفهم, الوطن).
+MAX_GLUED_DEFINITE_SHARE = 0.05
+
+
+@lru_cache(maxsize=1)
+def _surface_counts() -> dict[str, int]:
+    """Folded written word -> its uses in SaudiNewsNet July 2015 (clitics kept)."""
+    table: dict[str, int] = {}
+    for line in load_gzip_text("surface_counts_ar.tsv.gz").splitlines():
+        if line and not line.startswith("#"):
+            word, _, count = line.partition("\t")
+            table[word] = int(count)
+    return table
+
+
+@lru_cache(maxsize=1 << 14)
+def is_glued_proclitic(word: str) -> bool:
+    """Whether the first letter of a word without the article is a glued و ف ب ل ك (لبوتين,
+    وكيري) rather than the first letter of a name (وليد, بدر, فهد, لبنان, بسام, كريم), by the
+    corpus counts of the word and of its rest (see :data:`GLUED_SHARE`)."""
+    folded = fold(word)
+    share = GLUED_SHARE.get(folded[:1])
+    if share is None or len(folded) < 4 or folded.startswith("ال"):
+        return False
+    counts = _surface_counts()
+    bare = folded[1:]
+    bare_count = counts.get(bare, 0)
+    glued_count = counts.get(folded, 0)
+    return (
+        bare_count >= MIN_BARE_COUNT
+        and glued_count <= share * bare_count
+        and counts.get("ال" + bare, 0) <= MAX_BARE_DEFINITE_SHARE * bare_count
+        and counts.get("ال" + folded, 0) <= MAX_GLUED_DEFINITE_SHARE * max(glued_count, 1)
+    )
+
+
+def without_name_proclitic(name: str) -> str:
+    """A name without a conjunction or preposition glued to its first word, in its own
+    spelling: ``لبوتين`` -> ``بوتين``, ``وجون كيري`` -> ``جون كيري``, ``بالسعودية`` ->
+    ``السعودية``; ``وليد`` and ``بدر`` stay (see :func:`is_glued_proclitic`)."""
+    first, space, rest = name.strip().partition(" ")
+    bare = drop_article_proclitics(first)
+    if bare == first and is_glued_proclitic(first):
+        letters = [i for i, ch in enumerate(first) if fold(ch)]  # skip diacritics
+        bare = first[letters[1] :]
+    return bare + space + rest
 
 
 @lru_cache(maxsize=1)
@@ -482,7 +570,7 @@ def _name_words(name: str) -> tuple[str, ...]:
     plural (جماعة الحوثي, الميليشيات الحوثية -> الحوثيين); definite plurals take the
     oblique case (الحوثيون -> الحوثيين). Names resolved by the alias file are kept whole.
     """
-    canonical = canonical_name(name)
+    canonical = canonical_name(without_name_proclitic(name))
     words = join_name_compounds(_words(canonical))
     if not words:
         return ()
@@ -1398,7 +1486,7 @@ def _pick_chained_titles(
     for phrase, (written, names) in sorted(
         _chained_holders(token_lists, _unique_title_phrases(token_lists)).items()
     ):
-        top = max(set(names), key=names.count)
+        top = max(sorted(set(names)), key=names.count)
         top_keys = _word_keys(top)
         share = _MIN_LISTED_SHARE if " ".join(phrase) in _listed_titles() else _MIN_SHARE
         agreeing = sum(
@@ -1649,7 +1737,7 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
         named = [f for f in fulls if f]
         if len(named) < _MIN_EVIDENCE or len(named) < len(fulls) / 3:
             continue
-        top = max(set(named), key=named.count)
+        top = max(sorted(set(named)), key=named.count)
         if named.count(top) >= _MIN_SHARE * len(named):
             pairs.append((f"{honorific} {first}", canonical_name(top)))
     return pairs
