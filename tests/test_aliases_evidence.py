@@ -145,3 +145,16 @@ def test_mining_reads_the_hand_written_aliases_only() -> None:
 def test_given_name_and_family_without_the_father() -> None:
     assert same_entity("عبدالكريم بن صالح آل الشيخ", "عبدالكريم آل الشيخ")
     assert not same_entity("عبدالكريم بن صالح آل الشيخ", "صالح آل الشيخ")
+
+
+def test_named_after_a_person_or_a_title_is_not_the_person() -> None:
+    assert not same_entity("الأمير نواف", "مستشفى الأمير نواف")
+    assert not same_entity("كأس الأمير", "الأمير")
+    assert same_entity("الأمير نواف بن فهد", "نواف بن فهد")
+
+
+def test_agency_known_by_its_acronym() -> None:
+    # hand-written knowledge section of data/aliases_ar.tsv
+    assert same_entity("أ ف ب", "وكالة الصحافة الفرنسية")
+    assert same_entity("سي آي إيه", "وكالة المخابرات المركزية")
+    assert not same_entity("وكالة الأنباء الأردنية", "وكالة الأنباء اليمنية")

@@ -87,10 +87,11 @@ def _title_words() -> frozenset[str]:
     return frozenset(words)
 
 
-# Sections of ``aliases_ar.tsv`` in use: the hand-written one ("") and the mined one. Mining
-# reads only the hand-written section, so that re-mining the same days gives the same lines
-# whatever the mined section held before (:func:`hand_written_aliases_only`).
-_ALIAS_SECTIONS: tuple[str, ...] = ("", "mined")
+# Sections of ``aliases_ar.tsv`` in use, the later one winning a variant both list: the mined
+# one, then the hand-written one (""). Mining reads only the hand-written section, so that
+# re-mining the same days gives the same lines whatever the mined section held before
+# (:func:`hand_written_aliases_only`).
+_ALIAS_SECTIONS: tuple[str, ...] = ("mined", "")
 
 
 @contextmanager
@@ -949,6 +950,10 @@ def same_entity(a: str, b: str) -> bool:
     if _names_institution(short_words) and is_role_word(full_words[0]):
         return False  # رئيس الاتحاد الدولي لكرة القدم is a person, not the federation
     before = full_words[-len(short) - 1] if len(full_words) > len(short) else ""
+    if fold(before) in _HONORIFICS or fold(short_words[0]) in _HONORIFICS:
+        # An honorific kept inside a name is a place or prize named after a person (مدينة
+        # الأمير سلطان, not الأمير سلطان); an honorific alone is no family name (كأس الملك).
+        return False
     return fold(before) not in _PATRONYMIC
 
 
