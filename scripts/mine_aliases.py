@@ -27,8 +27,9 @@ MINED_NOTE = """\
 # uses, or read from an institution noun before the bracket when two uses agree or a rare acronym's
 # uses do not disagree); a title phrase before or after a person's name (الرئيس الأمريكي باراك
 # أوباما; الأمير X، أمير منطقة ...), two unanimous uses enough for an office of one country or
-# region (العاهل الأردني); honorific + given name before a full name. A title names its holder near
-# these days only. Mining reads only the section above, so re-running gives these lines again.
+# region (العاهل الأردني); honorific + given name before a full name; a full name in brackets after
+# another name of the same body (three uses). A title names its holder near these days only.
+# Mining reads only the hand-written sections above, so re-running gives these lines again.
 # Regenerate with the command below rather than edit by hand."""
 
 
