@@ -52,8 +52,8 @@ def main() -> None:
     words = bare | {w for w in glued if w[1:] in bare}
     words |= {"ال" + w for w in words if counts["ال" + w] >= args.min_glued}
     kept = {word: counts[word] for word in words}
-    # mtime=0: the same corpus gives byte-identical output.
-    with gzip.GzipFile(args.output, "wb", mtime=0) as raw:
+    # mtime=0 and no file name in the header: the same corpus gives byte-identical output.
+    with args.output.open("wb") as out, gzip.GzipFile("", "wb", fileobj=out, mtime=0) as raw:
         raw.write(f"# articles\t{len(texts)}\n".encode())
         raw.write(f"# normalizer\t{arabic.NORMALIZER_VERSION}\n".encode())
         for word, n in sorted(kept.items()):
