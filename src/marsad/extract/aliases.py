@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
+from marsad.data import load_gzip_text
 from marsad.text.arabic import (
     STOPWORDS,
     drop_article_proclitics,
@@ -85,6 +87,35 @@ def _title_words() -> frozenset[str]:
     return frozenset(words)
 
 
+# Sections of ``aliases_ar.tsv`` in use, the later one winning a variant both list: the mined
+# one, then the hand-written one (""). Mining reads only the hand-written section, so that
+# re-mining the same days gives the same lines whatever the mined section held before
+# (:func:`hand_written_aliases_only`).
+_ALIAS_SECTIONS: tuple[str, ...] = ("mined", "")
+
+
+@contextmanager
+def hand_written_aliases_only() -> Iterator[None]:
+    """Within the block, names resolve through the hand-written aliases only, not the mined ones."""
+    global _ALIAS_SECTIONS
+    saved = _ALIAS_SECTIONS
+    _ALIAS_SECTIONS = ("",)
+    _clear_caches()
+    try:
+        yield
+    finally:
+        _ALIAS_SECTIONS = saved
+        _clear_caches()
+
+
+def _clear_caches() -> None:
+    """Empties every memoised function of this module (their results depend on the aliases)."""
+    for value in list(globals().values()):
+        clear = getattr(value, "cache_clear", None)
+        if callable(clear):
+            clear()
+
+
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
     variants = word_sections("name_variants_ar.txt")
@@ -99,7 +130,8 @@ def _tables() -> _Tables:
         aliases={},
         honorific_aliases={},
     )
-    for row in word_sections("aliases_ar.tsv").get("", []):
+    alias_file = word_sections("aliases_ar.tsv")
+    for row in (row for section in _ALIAS_SECTIONS for row in alias_file.get(section, [])):
         variant, canonical = row.split("\t")
         words = [fold(w) for w in _words(variant)]
         if len(words) == 2 and words[0] in _HONORIFICS and words[1] not in tables.titles:
@@ -170,6 +202,63 @@ def _leading_name(words: list[str]) -> list[str]:
     return []
 
 
+# A conjunction or preposition glued to a name without the article (لبوتين, وكيري, فتركيا) is
+# dropped when the corpus's surface counts (``data/surface_counts_ar.tsv.gz``, built by
+# scripts/count_surface_words.py) say the glued form is the bare one with a letter before it:
+MIN_BARE_COUNT = 20  # the bare form is a word of the news (ليد, در, هد, بنان are not)
+# ... the glued form is a small share of the bare one: و joins names in every list (وكندا is
+# 0.45 of كندا), the other letters far less (ليو is 0.3 of يو, باير 0.35 of اير: other names);
+GLUED_SHARE = {"و": 0.5, "ف": 0.25, "ب": 0.25, "ل": 0.25, "ك": 0.25}
+# ... the bare form is seldom definite, as a name is (البني, المال, الحر: common words);
+MAX_BARE_DEFINITE_SHARE = 0.2
+# ... and the glued form is no word of its own with an article (الوادي, الفهم, الوطن).
+MAX_GLUED_DEFINITE_SHARE = 0.05
+
+
+@lru_cache(maxsize=1)
+def _surface_counts() -> dict[str, int]:
+    """Folded written word -> its uses in SaudiNewsNet July 2015 (clitics kept)."""
+    table: dict[str, int] = {}
+    for line in load_gzip_text("surface_counts_ar.tsv.gz").splitlines():
+        if line and not line.startswith("#"):
+            word, _, count = line.partition("\t")
+            table[word] = int(count)
+    return table
+
+
+@lru_cache(maxsize=1 << 14)
+def is_glued_proclitic(word: str) -> bool:
+    """Whether the first letter of a word without the article is a glued و ف ب ل ك (لبوتين,
+    وكيري) rather than the first letter of a name (وليد, بدر, فهد, لبنان, بسام, كريم), by the
+    corpus counts of the word and of its rest (see :data:`GLUED_SHARE`)."""
+    folded = fold(word)
+    share = GLUED_SHARE.get(folded[:1])
+    if share is None or len(folded) < 4 or folded.startswith("ال"):
+        return False
+    counts = _surface_counts()
+    bare = folded[1:]
+    bare_count = counts.get(bare, 0)
+    glued_count = counts.get(folded, 0)
+    return (
+        bare_count >= MIN_BARE_COUNT
+        and glued_count <= share * bare_count
+        and counts.get("ال" + bare, 0) <= MAX_BARE_DEFINITE_SHARE * bare_count
+        and counts.get("ال" + folded, 0) <= MAX_GLUED_DEFINITE_SHARE * max(glued_count, 1)
+    )
+
+
+def without_name_proclitic(name: str) -> str:
+    """A name without a conjunction or preposition glued to its first word, in its own
+    spelling: ``لبوتين`` -> ``بوتين``, ``وجون كيري`` -> ``جون كيري``, ``بالسعودية`` ->
+    ``السعودية``; ``وليد`` and ``بدر`` stay (see :func:`is_glued_proclitic`)."""
+    first, space, rest = name.strip().partition(" ")
+    bare = drop_article_proclitics(first)
+    if bare == first and is_glued_proclitic(first):
+        letters = [i for i, ch in enumerate(first) if fold(ch)]  # skip diacritics
+        bare = first[letters[1] :]
+    return bare + space + rest
+
+
 @lru_cache(maxsize=1)
 def _region_words() -> frozenset[str]:
     return frozenset(fold(e) for e in word_sections("titles_ar.txt").get("region", []))
@@ -226,16 +315,27 @@ def _first_name_run(words: list[str], titles: frozenset[str]) -> list[str]:
             if folded in titles or folded in STOPWORDS:
                 break
             run.append(follower)
-        if _looks_like_name(run[:4]):
-            return run[:4]
+        # four name words, a compound (عبد العزيز) counting as one
+        cut = _joined_prefix(run, 4)
+        if _looks_like_name(run[:cut]):
+            return run[:cut]
     return []
+
+
+def _joined_prefix(words: list[str], limit: int) -> int:
+    """How many of ``words`` make ``limit`` name words once compounds are joined."""
+    index = count = 0
+    while index < len(words) and count < limit:
+        index += 2 if fold(words[index]) in _COMPOUND_HEADS and index + 1 < len(words) else 1
+        count += 1
+    return index
 
 
 def _looks_like_name(words: list[str]) -> bool:
     """1-5 words, no function word, not opening with the article, with or without a
     preposition before it (not الخارجية الروسية, not للأمم المتحدة after الأمين العام)."""
     return (
-        0 < len(words) <= 5
+        0 < len(join_name_compounds(words)) <= 5  # عبد العزيز is one name word
         and not strip_article_clitics(words[0]).startswith("ال")
         and not _is_lam_complement(words, 0)
         and not any(fold(w) in STOPWORDS for w in words)
@@ -482,7 +582,7 @@ def _name_words(name: str) -> tuple[str, ...]:
     plural (جماعة الحوثي, الميليشيات الحوثية -> الحوثيين); definite plurals take the
     oblique case (الحوثيون -> الحوثيين). Names resolved by the alias file are kept whole.
     """
-    canonical = canonical_name(name)
+    canonical = canonical_name(without_name_proclitic(name))
     words = join_name_compounds(_words(canonical))
     if not words:
         return ()
@@ -526,7 +626,9 @@ def _word_keys(name: str) -> list[str]:
         # grandfather's name is shared by brothers and cousins, the father's tells them apart).
         if folded in _PATRONYMIC and index > 0:
             skip = 3 if index + 1 < len(words) and fold(words[index + 1]) in _COMPOUND_HEADS else 2
-            if index + skip < len(words) and fold(words[index + skip]) in _PATRONYMIC:
+            if index + skip < len(words) and fold(words[index + skip]) in _PATRONYMIC | {"ال"}:
+                # a family name with آل after the father's (سلمان بن عبدالعزيز آل سعود) is
+                # shared by brothers and cousins too: the name is سلمان بن عبدالعزيز
                 kept += [_word_key(w, tables) for w in words[index : index + skip]]
                 break
             if index + skip < len(words):
@@ -609,9 +711,12 @@ def _is_agreeing_extension(short: tuple[str, ...], extension: tuple[str, ...]) -
         and not _is_nisba(first)
     ):
         return True
+    # A short name closed by a nisba is a body's full name already: a complement makes another
+    # (الاتحاد الأوروبي / الاتحاد الأوروبي لكرة القدم).
     return (
         len(short) >= 2
         and _names_institution(short)
+        and not _is_nisba(last_short)
         and len(extension) >= 2
         and first.startswith("ل")
         and not first.startswith("لل")
@@ -648,14 +753,21 @@ def _drops_an_adjective(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
         or strip_article_clitics(full[0]).removeprefix("ال") != head
     ):
         return False
-    rest = [fold(w) for w in full[1:]]
-    kept = [w for w in rest if not (_is_nisba(w) and w not in _country_adjectives())]
-    if len(kept) != len(short) - 1 or len(kept) == len(rest):
-        return False
-    return all(
-        long_word == word or long_word == "ل" + word or strip_article_clitics(long_word) == word
-        for long_word, word in zip(kept, (fold(w) for w in short[1:]), strict=True)
-    )
+    # Walk the full name: each word is the short name's next word (a ل on a complement aside)
+    # or a dropped nisba (الدولية, not الذرية where the short name has it too).
+    wanted = [fold(w) for w in short[1:]]
+    dropped = 0
+    for long_word in (fold(w) for w in full[1:]):
+        if wanted and (
+            long_word in (wanted[0], "ل" + wanted[0])
+            or strip_article_clitics(long_word) == wanted[0]
+        ):
+            wanted.pop(0)
+        elif _is_nisba(long_word) and long_word not in _country_adjectives():
+            dropped += 1
+        else:
+            return False
+    return not wanted and dropped > 0
 
 
 @lru_cache(maxsize=1)
@@ -706,6 +818,39 @@ def _nisba_and_its_noun(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> b
     return False
 
 
+def _construct_and_adjective(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
+    """One institution named with a place in construct or with its nisba: ``وكالة أنباء
+    الإمارات`` / ``وكالة الأنباء الإماراتية``: the same head, the same words between (with or
+    without the article), then a place on one side and its nisba on the other."""
+    if len(words_a) != len(words_b) or len(words_a) < 3 or not _names_institution(words_a[:1]):
+        return False
+    tables = _tables()
+    if _word_key(words_a[0], tables) != _word_key(words_b[0], tables):
+        return False
+    for word_a, word_b in zip(words_a[1:-1], words_b[1:-1], strict=True):
+        bare_a = strip_article_clitics(word_a).removeprefix("ال")
+        if bare_a != strip_article_clitics(word_b).removeprefix("ال"):
+            return False
+    for place, nisba in ((words_a[-1], words_b[-1]), (words_b[-1], words_a[-1])):
+        folded = fold(nisba)
+        if _is_nisba(folded) and fold(place).startswith("ال"):
+            noun = folded[:-2] if folded.endswith("يه") else folded[:-1]
+            if noun == strip_article_clitics(place) and noun != folded:
+                return True
+    return False
+
+
+def _given_and_family_keys(name: str) -> list[str]:
+    """Keys of ``X آل Z`` for a name ``X بن Y آل Z`` (عبدالعزيز بن عبدالله آل الشيخ ->
+    عبدالعزيز آل الشيخ), else []: the press writes a person both ways."""
+    words = _name_words(name)
+    for index in range(2, len(words)):
+        if fold(words[index]) == "ال" and fold(words[1]) in _PATRONYMIC:
+            tables = _tables()
+            return [_word_key(w, tables) for w in (words[0], *words[index:])]
+    return []
+
+
 # A club is named by its word alone; the same word with a nisba is another body (نادي الاتحاد /
 # الاتحاد الأوروبي, نادي الوحدة / الوحدة الوطنية), never the club's official form.
 _CLUB_WORDS = frozenset({"نادي", "النادي"})
@@ -738,6 +883,10 @@ def same_entity(a: str, b: str) -> bool:
         if len(other) == 1 and other[0] in _state_country_keys(one):
             return True
     if _nisba_and_its_noun(_name_words(a), _name_words(b)):
+        return True
+    if _construct_and_adjective(_name_words(a), _name_words(b)):
+        return True
+    if keys_b == _given_and_family_keys(a) or keys_a == _given_and_family_keys(b):
         return True
     short, full = (keys_a, b) if len(keys_a) < len(keys_b) else (keys_b, a)
     long_keys = keys_b if short is keys_a else keys_a
@@ -801,6 +950,10 @@ def same_entity(a: str, b: str) -> bool:
     if _names_institution(short_words) and is_role_word(full_words[0]):
         return False  # رئيس الاتحاد الدولي لكرة القدم is a person, not the federation
     before = full_words[-len(short) - 1] if len(full_words) > len(short) else ""
+    if fold(before) in _HONORIFICS or fold(short_words[0]) in _HONORIFICS:
+        # An honorific kept inside a name is a place or prize named after a person (مدينة
+        # الأمير سلطان, not الأمير سلطان); an honorific alone is no family name (كأس الملك).
+        return False
     return fold(before) not in _PATRONYMIC
 
 
@@ -1398,7 +1551,7 @@ def _pick_chained_titles(
     for phrase, (written, names) in sorted(
         _chained_holders(token_lists, _unique_title_phrases(token_lists)).items()
     ):
-        top = max(set(names), key=names.count)
+        top = max(sorted(set(names)), key=names.count)
         top_keys = _word_keys(top)
         share = _MIN_LISTED_SHARE if " ".join(phrase) in _listed_titles() else _MIN_SHARE
         agreeing = sum(
@@ -1524,6 +1677,67 @@ def _has_name_shape(words: list[str]) -> bool:
     )
 
 
+_MAX_BRACKETED_NAME = 8  # tokens inside a bracketed full name, closing bracket included
+
+
+def _is_institution_name(words: list[str]) -> bool:
+    """An institution's name as written: opens with an institution noun, shaped as a name in
+    construct (:func:`_has_name_shape`), with no function word, honorific or title to strip."""
+    return (
+        2 <= len(words) <= _MAX_EXPANSION_WORDS
+        and _opens_name_phrase(words)
+        and _has_name_shape(words)
+        and not any(
+            fold(w) in STOPWORDS or fold(w) in _honorific_words() or fold(w) in _FORMER_WORDS
+            for w in words
+        )
+        and _strip_titles(" ".join(words)) == " ".join(words)
+    )
+
+
+def _bracketed_full_names(token_lists: list[list[str]]) -> list[tuple[str, str]]:
+    """Names explained by another name of the same body in brackets after them, «مجلس
+    الاحتياطي الاتحادي (البنك المركزي الأمريكي)»: the
+    bracketed name is an institution's (:func:`_is_institution_name`); the name before the
+    bracket is the phrase its uses share (:func:`_pick_span`, three uses, half agreeing), also
+    an institution's. Gives ``(bracketed name, name before it)`` pairs. (A lone word before
+    the bracket is left out: in July 2015 it was a common word as often as an acronym.)"""
+    contexts: dict[str, list[list[str]]] = defaultdict(list)
+    written: dict[str, str] = {}
+    for tokens in token_lists:
+        for index, token in enumerate(tokens):
+            if token != "(":
+                continue
+            close = next(
+                (
+                    j
+                    for j in range(index + 1, min(index + _MAX_BRACKETED_NAME, len(tokens)))
+                    if tokens[j] == ")"
+                ),
+                None,
+            )
+            inner = tokens[index + 1 : close] if close else []
+            if not inner or not all(_is_word(w) for w in inner):
+                continue
+            if not _is_institution_name(inner):
+                continue
+            left = _left_words(tokens, index, 7)
+            if left:
+                key = name_key(" ".join(inner))
+                contexts[key].append(left)
+                written.setdefault(key, " ".join(inner))
+    pairs: list[tuple[str, str]] = []
+    for key, lefts in sorted(contexts.items()):
+        inner_name = written[key]
+        picked = _pick_span(lefts, 2, _MAX_EXPANSION_WORDS, min_share=_EXPANSION_SHARES[0])
+        name = picked[0] if picked is not None else ""
+        if not (name and _is_institution_name(name.split())):
+            continue
+        if name_key(name) != key and not same_entity(name, inner_name):
+            pairs.append((inner_name, name))
+    return pairs
+
+
 def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
     """``(variant, canonical)`` pairs for which a corpus gives evidence of one entity.
 
@@ -1645,11 +1859,17 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
         for title, holder in _pick_chained_titles(token_lists, corpus_count)
         if _key(title, _tables()) not in seen
     ]
+    seen = {_key(variant, _tables()) for variant, _ in pairs}
+    pairs += [
+        (variant, name)
+        for variant, name in _bracketed_full_names(token_lists)
+        if _key(variant, _tables()) not in seen
+    ]
     for (honorific, first), fulls in sorted(given.items()):
         named = [f for f in fulls if f]
         if len(named) < _MIN_EVIDENCE or len(named) < len(fulls) / 3:
             continue
-        top = max(set(named), key=named.count)
+        top = max(sorted(set(named)), key=named.count)
         if named.count(top) >= _MIN_SHARE * len(named):
             pairs.append((f"{honorific} {first}", canonical_name(top)))
     return pairs

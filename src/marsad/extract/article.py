@@ -13,8 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, lru_cache
 
-from marsad.data import load_gzip_text, load_text
-from marsad.extract.aliases import AliasResolver, canonical_name, name_key
+from marsad.data import load_text
+from marsad.extract.aliases import (
+    AliasResolver,
+    canonical_name,
+    name_key,
+    without_name_proclitic,
+)
 from marsad.extract.ner import Entity, Tagger, load_tagger
 from marsad.extract.numbers import NumberMention, extract_numbers
 from marsad.extract.quotes import Statement, extract_statements
@@ -127,37 +132,13 @@ def _bare(word: str) -> str:
     return folded[2:] if folded.startswith("ال") and len(folded) > 4 else folded
 
 
-# A proclitic is dropped from a name's first word (بجدة -> جدة, وحيدر -> حيدر) when the word
-# as written is unseen in the background article counts and the bare word is in this many
-# articles; a name that starts with the letter (وليد, بدر, فيصل) is itself common there.
-MIN_BARE_DF = 20
-_NAME_PROCLITICS = "وفبلك"
-
-
-@cache
-def _word_df() -> dict[str, int]:
-    """Articles of July 2015 SaudiNewsNet holding each folded word (``data/stem_df_ar``)."""
-    raw = load_gzip_text("stem_df_ar.tsv.gz")
-    table: dict[str, int] = {}
-    for line in raw.splitlines():
-        if line and not line.startswith("#"):
-            word, _, count = line.partition("\t")
-            table[word] = int(count)
-    return table
-
-
 @lru_cache(maxsize=NAME_CACHE)
 def without_proclitic(text: str) -> str:
     """A mention without the conjunction or preposition glued to its first word, in its own
     spelling: ``بالسعودية`` -> ``السعودية``, ``بجدة`` -> ``جدة``, ``وإياد علاوي`` -> ``إياد
-    علاوي``; ``وليد`` and ``بدر`` stay (the corpus counts say they are words of their own)."""
-    first, space, rest = text.partition(" ")
-    bare = arabic.drop_article_proclitics(first)
-    if bare == first and len(first) >= 4 and first[0] in _NAME_PROCLITICS:
-        df = _word_df()
-        if arabic.fold(first) not in df and df.get(arabic.fold(first[1:]), 0) >= MIN_BARE_DF:
-            bare = first[1:]
-    return bare + space + rest
+    علاوي``; ``وليد`` and ``بدر`` stay (the corpus's surface counts say they are words of their
+    own: :func:`marsad.extract.aliases.is_glued_proclitic`)."""
+    return without_name_proclitic(text)
 
 
 @cache
