@@ -93,6 +93,32 @@ class _StoryFigures:
         self.last = when if self.last is None or when > self.last else self.last
 
 
+def remap_child_rows(
+    table: str,
+    rows: TableRows,
+    fresh_ids: set[int],
+    article_map: dict[int, int],
+    story_map: dict[int, int],
+) -> tuple[list[str], list[list[Any]]]:
+    """The rows of one child table that belong to a block's fresh articles, with their
+    article (and story) ids mapped to the target's; returns the columns kept and the rows.
+    A table keyed by article keeps its ids; the others get the target's sequence."""
+    keep = [name for name in rows.columns if table in KEYED_BY_ARTICLE or name != "id"]
+    index = [rows.columns.index(name) for name in keep]
+    at = keep.index("article_id")
+    story_at = keep.index("story_id") if "story_id" in keep else None
+    out = []
+    for row in rows.rows:
+        values = [row[i] for i in index]
+        if int(values[at]) not in fresh_ids:
+            continue
+        values[at] = article_map[int(values[at])]
+        if story_at is not None:
+            values[story_at] = story_map[int(values[story_at])]
+        out.append(values)
+    return keep, out
+
+
 class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
     """Mixin of :class:`marsad.store.store.Store`: export a block, append it elsewhere."""
 
@@ -314,23 +340,14 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
     ) -> None:
         outlet = {row[col["id"]]: (row[col["source"]], row[col["published"]]) for row in fresh}
         for table, rows in block.children.items():
-            keep = [name for name in rows.columns if table in KEYED_BY_ARTICLE or name != "id"]
-            index = [rows.columns.index(name) for name in keep]
-            at = keep.index("article_id")
-            story_at = keep.index("story_id") if "story_id" in keep else None
-            out = []
-            for row in rows.rows:
-                if int(row[rows.columns.index("article_id")]) not in fresh_ids:
-                    continue
-                values = [row[i] for i in index]
-                values[at] = article_map[int(values[at])]
-                if story_at is not None:  # a passage reports this story too
-                    values[story_at] = story_map[int(values[story_at])]
+            keep, out = remap_child_rows(table, rows, fresh_ids, article_map, story_map)
+            if "story_id" in keep:  # a passage reports this story too
+                at, story_at = keep.index("article_id"), keep.index("story_id")
+                for values in out:
                     source, when = outlet[values[at]]
                     figure = figures.setdefault(values[story_at], _StoryFigures())
                     figure.passages += 1
                     figure.widen(source, when, articles=0)
-                out.append(values)
             self._insert_rows(table, keep, out)
 
     def _insert_rows(self, table: str, columns: list[str], rows: list[Any]) -> None:

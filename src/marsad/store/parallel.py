@@ -38,10 +38,10 @@ from typing import Any
 
 from marsad.errors import StoreError
 from marsad.store.bulk import (
-    KEYED_BY_ARTICLE,
     BlockRows,
     BulkBlocks,
     _StoryFigures,
+    remap_child_rows,
 )
 from marsad.store.migrations import count_entities_from_mentions
 from marsad.store.postgres import fts_row
@@ -328,19 +328,7 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
         story_map: dict[int, int],
     ) -> None:
         for table, rows in block.children.items():
-            keep = [name for name in rows.columns if table in KEYED_BY_ARTICLE or name != "id"]
-            index = [rows.columns.index(name) for name in keep]
-            at = keep.index("article_id")
-            story_at = keep.index("story_id") if "story_id" in keep else None
-            out = []
-            for row in rows.rows:
-                values = [row[i] for i in index]
-                if int(values[at]) not in fresh_ids:
-                    continue
-                values[at] = article_map[int(values[at])]
-                if story_at is not None:
-                    values[story_at] = story_map[int(values[story_at])]
-                out.append(values)
+            keep, out = remap_child_rows(table, rows, fresh_ids, article_map, story_map)
             self.db.copy_rows(table, [f'"{c}"' for c in keep], out)
 
     def _write_search(
