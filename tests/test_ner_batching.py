@@ -91,18 +91,7 @@ def test_tag_entities_equals_tagging_each_text_alone() -> None:
 def test_prepare_batch_extracts_what_extracting_one_by_one_gives() -> None:
     now = datetime(2015, 8, 1)
     settings = Settings()
-    raws = [
-        RawArticle(
-            ext_id=f"a{number}",
-            source="okaz",
-            date=datetime(2015, 7, 21, 8, number),
-            title=f"خبر رقم {number}",
-            text=body,
-            origin=f"test:{number}",
-        )
-        for number, body in enumerate(BODIES)
-        if body
-    ]
+    raws = _raws()
     batched = prepare_batch(raws, now, settings)
     assert len(batched) == len(raws)
     found = 0
