@@ -193,12 +193,17 @@ def test_a_block_written_twice_writes_nothing_the_second_time(postgres_server) -
     finish(store)
     assert full_snapshot(store) == before
     # The same store as the driver's serial append of the same blocks.
+    assert canonical(store) == canonical(serial_append(postgres_server))
+
+
+def serial_append(postgres_server) -> Store:
+    """The driver's serial append of the same blocks, into a fresh database: the reference."""
     serial = Store(postgres_server.new_database(), normalizer_version=NORMALIZER_VERSION)
     for block in planned_rows():
         assert block.rows is not None
         serial.append_block(block.rows)
     serial.finish_blocks()
-    assert canonical(store) == canonical(serial)
+    return serial
 
 
 def test_a_block_that_fails_mid_transaction_writes_nothing_and_is_written_again(
@@ -221,12 +226,7 @@ def test_a_block_that_fails_mid_transaction_writes_nothing_and_is_written_again(
         assert store.write_block_rows(block.rows, target).written  # type: ignore[arg-type]
         store.relink_block(target.job, target.block)
     finish(store)
-    serial = Store(postgres_server.new_database(), normalizer_version=NORMALIZER_VERSION)
-    for block in planned_rows():
-        assert block.rows is not None
-        serial.append_block(block.rows)
-    serial.finish_blocks()
-    assert canonical(store) == canonical(serial)
+    assert canonical(store) == canonical(serial_append(postgres_server))
 
 
 def write_or_die_in_transaction(
