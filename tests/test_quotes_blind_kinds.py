@@ -5,6 +5,7 @@ Each test uses invented sentences and fails on the rules before the fix it guard
 
 from __future__ import annotations
 
+from marsad.extract.aliases import same_entity
 from marsad.extract.quotes import extract_statements, speaker_canonical
 
 
@@ -92,7 +93,9 @@ def test_the_agency_after_an_agency_named_alone_is_that_agency() -> None:
         "فيما كشفت “شينخوا” أن السفينة كانت تقل مئات الركاب عند غرقها. "
         "وبحسب الوكالة فإن فرق الإنقاذ تواجه صعوبة بالغة في عملها."
     )
-    assert [speaker for speaker, _, _ in _said(text)] == ["شينخوا", "شينخوا"]
+    speakers = [speaker for speaker, _, _ in _said(text)]
+    # Both statements are the agency's, under whichever name the alias list makes canonical.
+    assert len(speakers) == 2 and all(same_entity(s, "شينخوا") for s in speakers)
 
 
 def test_the_management_of_a_place_speaks_for_the_place_named_earlier() -> None:
