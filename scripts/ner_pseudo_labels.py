@@ -43,7 +43,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort  # type: ignore[import-untyped]
 
 from marsad.extract import ner
 
@@ -141,15 +140,8 @@ class ScoringModel:
             ner.load_gazetteer(directory / ner.GAZETTEER_FILE),
             ner.Vocabulary.from_json(table["vocabulary"]),
         )
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        self._encoder = ort.InferenceSession(
-            str(directory / ner.WORDS_MODEL_FILE), options, providers=["CPUExecutionProvider"]
-        )
-        self._tagger = ort.InferenceSession(
-            str(directory / ner.TAGGER_MODEL_FILE), options, providers=["CPUExecutionProvider"]
-        )
+        self._encoder = ner.onnx_session(directory / ner.WORDS_MODEL_FILE)
+        self._tagger = ner.onnx_session(directory / ner.TAGGER_MODEL_FILE)
 
     def tag(self, sentences: Sequence[list[str]]) -> list[Candidate]:
         """Viterbi tags of each sentence and the least posterior marginal along them."""

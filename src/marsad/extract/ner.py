@@ -397,7 +397,7 @@ def length_buckets(lengths: Sequence[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _session(path: Path) -> ort.InferenceSession:
+def onnx_session(path: Path) -> ort.InferenceSession:
     """A single-threaded ONNX Runtime session: the pipeline parallelises across processes."""
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
@@ -426,8 +426,8 @@ class Tagger:
         # Written after training (scripts/train_ner_common_words.py); a freshly trained
         # model directory has none yet, and then every found name is spread.
         self.common_words = frozenset(_read_gzip_lines(common)) if common.exists() else frozenset()
-        self._encoder = _session(directory / WORDS_MODEL_FILE)
-        self._tagger = _session(directory / TAGGER_MODEL_FILE)
+        self._encoder = onnx_session(directory / WORDS_MODEL_FILE)
+        self._tagger = onnx_session(directory / TAGGER_MODEL_FILE)
         self._dims = int(data["word_vector_dims"])
         self._clear_cache()
 
