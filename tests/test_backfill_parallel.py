@@ -15,13 +15,13 @@ import pytest
 
 from marsad.backfill.blocks import Destination, WrittenBlock, cut_blocks, write_block
 from marsad.backfill.plan import BlockPlan
-from marsad.backfill.run import backfill
 from marsad.settings import Settings
 from marsad.store import Store
 from marsad.store.parallel import BlockTarget, ParallelBlocks
 from marsad.text.arabic import NORMALIZER_VERSION
-from test_backfill import SETTINGS, inputs
+from test_backfill import SETTINGS
 from test_backfill_blocks import SHORT, full_snapshot, ordered_articles
+from test_backfill_blocks import in_blocks as backfill_in_blocks
 
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
@@ -84,18 +84,8 @@ def serial_blocks(tmp_path_factory: pytest.TempPathFactory, client) -> dict[str,
 
 
 def in_blocks(location: Path | str, client: object, n_blocks: int, **options: Any) -> Store:
-    store = Store(location, normalizer_version=NORMALIZER_VERSION)
-    report = backfill(
-        [str(s) for s in inputs()],
-        store,
-        client,  # type: ignore[arg-type]
-        settings=SETTINGS,
-        blocks=n_blocks,
-        overlap=SHORT,
-        **options,
-    )
-    assert report.blocks == n_blocks and not report.ingest.skipped
-    return store
+    """The block-mode backfill of test_backfill_blocks, with its short warm-up."""
+    return backfill_in_blocks(location, client, n_blocks, overlap=SHORT, **options)
 
 
 def test_parallel_blocks_into_postgresql_store_what_the_serial_append_stores(
