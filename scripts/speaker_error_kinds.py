@@ -23,9 +23,14 @@ from collections import Counter
 from pathlib import Path
 
 from marsad.evaluate.jsonl import read_jsonl
-from marsad.evaluate.quotes_eval import load_gold, match_statements, speaker_errors
+from marsad.evaluate.quotes_eval import (
+    load_gold,
+    match_statements,
+    speaker_errors,
+    stored_statements,
+)
 from marsad.extract.aliases import same_entity
-from marsad.extract.quotes import extract_statements, speaker_canonical
+from marsad.extract.quotes import speaker_canonical
 
 LABELS = (
     Path("evaluation/speaker_errors/kinds_before.tsv"),
@@ -53,7 +58,7 @@ def statement_items(gold_path: Path, articles_path: Path) -> set[tuple[str, str,
     for row in read_jsonl(articles_path):
         article_id = str(row["id"])
         article_gold = [g for g in gold if g.article_id == article_id]
-        predicted = extract_statements(row["text"])
+        predicted = stored_statements(row["text"])
         matches = match_statements(predicted, article_gold)
         for found, item in matches:
             if not same_entity(speaker_canonical(found.speaker_resolved), item.speaker_canonical):

@@ -2,7 +2,9 @@
 
 A predicted statement matches a gold statement of the same article when their spans
 overlap by at least half of the gold span; matching is one-to-one, largest overlap first.
-Speaker accuracy is the share of matches whose predicted speaker (resolved, in the canonical
+Predictions are :func:`stored_statements`: the rules' statements with speakers checked against
+the article's tagged names, as the extract stage makes them (the tagger's time is not in the
+speed line). Speaker accuracy is the share of matches whose predicted speaker (resolved, in the canonical
 form of :func:`marsad.extract.quotes.speaker_canonical`, as stored) names the same entity as
 the gold ``speaker_canonical`` (:func:`aliases.same_entity`).
 """
@@ -15,7 +17,9 @@ from pathlib import Path
 
 from marsad.evaluate.jsonl import read_jsonl
 from marsad.extract.aliases import same_entity
+from marsad.extract.ner import load_tagger
 from marsad.extract.quotes import Statement, extract_statements, speaker_canonical
+from marsad.extract.speaker_entities import snap_speakers
 
 MIN_OVERLAP = 0.5  # share of the gold span a prediction must cover
 
@@ -81,15 +85,25 @@ class SpeakerError:
     predicted_canonical: str
 
 
+def stored_statements(text: str) -> list[Statement]:
+    """The statements of one article as the extract stage makes them: the rules' statements
+    with speakers checked against the article's tagged entities
+    (:func:`marsad.extract.speaker_entities.snap_speakers`). The stage's last step, a lone
+    surname written as the article's full name (``article._with_full_speakers``, which
+    needs the article's alias resolution), is not scored here."""
+    return snap_speakers(text, extract_statements(text), load_tagger().entities(text))
+
+
 def speaker_errors(quotes_path: Path | str, articles_path: Path | str) -> list[SpeakerError]:
-    """The speaker errors of :func:`extract_statements` on annotated articles, in article order,
+    """The speaker errors of :func:`stored_statements` on annotated articles, in article order,
     for reading them by kind (the same matching and entity test as :func:`evaluate_quotes`)."""
     gold = load_gold(Path(quotes_path))
     errors = []
     for row in read_jsonl(Path(articles_path)):
         article_id = str(row["id"])
         article_gold = [g for g in gold if g.article_id == article_id]
-        for predicted, item in match_statements(extract_statements(row["text"]), article_gold):
+        predicted_all = stored_statements(row["text"])
+        for predicted, item in match_statements(predicted_all, article_gold):
             canonical = speaker_canonical(predicted.speaker_resolved)
             if not same_entity(canonical, item.speaker_canonical):
                 errors.append(SpeakerError(item, predicted, canonical))
@@ -97,7 +111,7 @@ def speaker_errors(quotes_path: Path | str, articles_path: Path | str) -> list[S
 
 
 def evaluate_quotes(quotes_path: Path | str, articles_path: Path | str) -> str:
-    """Scores :func:`extract_statements` on annotated articles.
+    """Scores the stored statements (:func:`stored_statements`) on annotated articles.
 
     Args:
         quotes_path: JSONL gold statements (one per line).
@@ -114,9 +128,11 @@ def evaluate_quotes(quotes_path: Path | str, articles_path: Path | str) -> str:
         raise ValueError(f"gold statements for articles not in {articles_path}: {missing[:5]}")
     n_pred = n_match = n_speaker = 0
     elapsed = 0.0
+    tagger = load_tagger()
     for article_id, text in articles.items():
+        entities = tagger.entities(text)  # tagged before statements, as the extract stage does
         began = time.perf_counter()
-        predicted = extract_statements(text)
+        predicted = snap_speakers(text, extract_statements(text), entities)
         elapsed += time.perf_counter() - began
         matches = match_statements(predicted, [g for g in gold if g.article_id == article_id])
         n_pred += len(predicted)

@@ -23,6 +23,7 @@ from marsad.extract.aliases import (
 from marsad.extract.ner import Entity, Tagger, load_tagger
 from marsad.extract.numbers import NumberMention, extract_numbers
 from marsad.extract.quotes import Statement, extract_statements
+from marsad.extract.speaker_entities import snap_speakers
 from marsad.models import Token
 from marsad.text import arabic
 from marsad.text.dates import DateMention, find_dates
@@ -210,7 +211,9 @@ def extract(
     full_names = {m.canonical for m in mentions if m.label == "PERS"}
     return Extraction(
         entities=tuple(mentions),
-        statements=tuple(_with_full_speakers(extract_statements(text), full_names)),
+        statements=tuple(
+            _with_full_speakers(snap_speakers(text, extract_statements(text), found), full_names)
+        ),
         numbers=tuple(extract_numbers(text, list(tokens) if tokens is not None else None)),
         dates=tuple(find_dates(text, published)) if published is not None else (),
     )

@@ -1,0 +1,260 @@
+"""Speakers checked against the article's named entities.
+
+The statement rules (:mod:`marsad.extract.quotes`) take a speaker as the phrase between a
+cue and its complement, read with word evidence. The tagger (:mod:`marsad.extract.ner`)
+reads the same article with a learned model and one sense per document, and the extract
+stage has its entities already, so they cost nothing more here. Where the two disagree
+the tagger's evidence decides three things the word rules get wrong on unseen text:
+
+* a rule phrase that stops inside a tagged name is cut short: ``مدير مطار الملك عبدالله``
+  | ``عبدالله بجازان حامد غريبي`` runs on to the name's end (the name is then found in
+  the longer phrase);
+* a role with no name (``رئيس الجمعية الوطنية``) is the person set off after it as an
+  apposition (``...، محمد ولد إبيليل، أنها``), and a later mention of the same role is
+  the person last named with it;
+* a definite organisation head (``المنظمة الحقوقية``) is the latest tagged organisation
+  whose name opens with that head (``منظمة «هيومن رايتس ووتش»``).
+
+A correction made at a speaker's own mention reaches every statement continuing it
+(``مشيرا``، ``وأضاف``) and every later reference resolved to it. Only PERS and ORG spans are
+used: places are rarely speakers, and a place inside an organisation's name is not where
+the name ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from marsad.extract.aliases import is_role_word, without_name_proclitic
+from marsad.extract.quotes import Statement, split_speaker
+from marsad.text.arabic import fold
+
+SPEAKER_LABELS = frozenset(("PERS", "ORG"))
+MAX_APPOSITION_GAP = 60  # characters between a role and the name set off after it
+MAX_REFERENCE_WORDS = 2  # الشركة، المنظمة الحقوقية: a longer phrase describes, not refers
+MAX_HEAD_NAME_GAP = 3  # characters between a tagged head and its tagged quoted name
+# A tagged name extends a rule phrase only over name words: punctuation inside the
+# extension means the tagger ran past a clause boundary.
+_BREAKS = frozenset(',،.;؛:!?؟()«»"“”\n')
+_SENTENCE_BREAKS = frozenset(".!?؟\n")
+_NO_QUOTES = str.maketrans("", "", '"«»“”„')
+
+
+class NamedSpan(Protocol):
+    """What the speaker checks read of a tagged entity (:class:`marsad.extract.ner.Entity`)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def snap_speakers(
+    text: str, statements: Sequence[Statement], entities: Sequence[NamedSpan]
+) -> list[Statement]:
+    """The statements with their speakers corrected by the article's tagged names.
+
+    Args:
+        text: the article body the statements and entities index.
+        statements: :func:`marsad.extract.quotes.extract_statements` of ``text``.
+        entities: the tagger's entities of ``text`` (any labels; PERS and ORG are read).
+
+    Returns:
+        The statements in the same order; a statement the names do not bear on is
+        returned as it was.
+    """
+    names = [e for e in entities if e.label in SPEAKER_LABELS]
+    if not names:
+        return list(statements)
+    by_span: dict[tuple[int, int], Statement] = {}  # a mention's correction, by its span
+    by_resolved: dict[str, Statement] = {}  # ... and by the resolved form it replaced
+    result: list[Statement] = []
+    for statement in statements:
+        span = (statement.speaker_start, statement.speaker_end)
+        fresh = _is_fresh(statement)
+        if span in by_span:
+            corrected = by_span[span]
+        elif fresh and span[1] > span[0]:
+            corrected = _corrected(text, statement, names)
+            by_span[span] = corrected
+            if corrected.speaker_resolved != statement.speaker_resolved:
+                by_resolved[statement.speaker_resolved] = corrected
+        elif statement.speaker_resolved in by_resolved:
+            corrected = by_resolved[statement.speaker_resolved]
+        else:
+            result.append(statement)
+            continue
+        if corrected is not statement:
+            statement = replace(
+                statement,
+                speaker_resolved=corrected.speaker_resolved,
+                speaker_title=corrected.speaker_title,
+                speaker_description=corrected.speaker_description,
+            )
+            if fresh:
+                statement = replace(
+                    statement,
+                    speaker=corrected.speaker,
+                    speaker_start=corrected.speaker_start,
+                    speaker_end=corrected.speaker_end,
+                )
+        result.append(statement)
+    return result
+
+
+def _is_fresh(statement: Statement) -> bool:
+    """Whether the speaker is the mention at its span, not a reference resolved to an
+    earlier mention (الوزارة -> وزارة الصحة): only then do the span's edges name it."""
+    return fold(statement.speaker) == fold(statement.speaker_resolved)
+
+
+def _corrected(text: str, statement: Statement, names: Sequence[NamedSpan]) -> Statement:
+    """One fresh speaker corrected by the tagged names around it, or the statement itself."""
+    start, end = _completed_span(text, statement.speaker_start, statement.speaker_end, names)
+    if (start, end) != (statement.speaker_start, statement.speaker_end):
+        phrase = text[start:end]
+        name, title, description = split_speaker(phrase)
+        return replace(
+            statement,
+            speaker=phrase,
+            speaker_start=start,
+            speaker_end=end,
+            speaker_resolved=name,
+            speaker_title=title or statement.speaker_title,
+            speaker_description=description,
+        )
+    organisation = _organisation_named_before(text, statement, names)
+    if organisation is not None:
+        return replace(statement, speaker_resolved=organisation)
+    if _is_role_only(statement, names):
+        person = _person_in_apposition(text, statement, names) or _role_holder(
+            text, statement, names
+        )
+        if person is not None:
+            return replace(
+                statement,
+                speaker_resolved=without_name_proclitic(person.text),
+                speaker_title=statement.speaker_resolved,
+                speaker_description="",
+            )
+    return statement
+
+
+def _completed_span(text: str, start: int, end: int, names: Sequence[NamedSpan]) -> tuple[int, int]:
+    """The speaker span widened to the tagged name it stops (or starts) inside of."""
+    for entity in names:
+        if entity.start < end < entity.end and _no_break(text[end : entity.end]):
+            end = entity.end
+        if entity.start < start < entity.end and _no_break(text[entity.start : start]):
+            start = entity.start
+    return start, end
+
+
+def _no_break(extension: str) -> bool:
+    return not any(ch in _BREAKS for ch in extension)
+
+
+def _organisation_named_before(
+    text: str, statement: Statement, names: Sequence[NamedSpan]
+) -> str | None:
+    """The organisation a definite head stands for (``المنظمة`` -> ``منظمة هيومن رايتس
+    ووتش``): the latest tagged ORG before it whose name opens with the same head, joined to
+    a tagged name right after it when the head was tagged alone (``منظمة "هيومن رايتس
+    ووتش"``, two spans)."""
+    words = fold(statement.speaker_resolved).split()
+    if not words or len(words) > MAX_REFERENCE_WORDS or not words[0].startswith("ال"):
+        return None
+    head = words[0][2:]
+    organisations = [e for e in names if e.label == "ORG" and e.end <= statement.speaker_start]
+    for index in range(len(organisations) - 1, -1, -1):
+        entity = organisations[index]
+        first = fold(without_name_proclitic(entity.text)).split()
+        if not first or first[0] != head:
+            continue
+        end = entity.end
+        if len(first) == 1:
+            following = organisations[index + 1] if index + 1 < len(organisations) else None
+            if following is None or following.start - end > MAX_HEAD_NAME_GAP:
+                continue  # a bare head names nothing
+            end = following.end
+        named = text[entity.start : end].translate(_NO_QUOTES)
+        return " ".join(without_name_proclitic(named).split())
+    return None
+
+
+def _is_role_only(statement: Statement, names: Sequence[NamedSpan]) -> bool:
+    """A fresh speaker that is a role alone (رئيس الجمعية الوطنية، المتحدث الرسمي): it opens
+    with a role word and no tagged person lies inside it."""
+    words = statement.speaker_resolved.split()
+    return (
+        bool(words)
+        and is_role_word(words[0])
+        and not any(
+            e.label == "PERS"
+            and e.start < statement.speaker_end
+            and e.end > statement.speaker_start
+            for e in names
+        )
+    )
+
+
+def _person_in_apposition(
+    text: str, statement: Statement, names: Sequence[NamedSpan]
+) -> NamedSpan | None:
+    """A tagged person set off after a role-only speaker: ``أوضح رئيس الجمعية الوطنية
+    (الغرفة السفلى ...)، محمد ولد إبيليل، أنها``."""
+    return _apposed_person(text, statement.speaker_end, len(text), names)
+
+
+def _role_holder(text: str, statement: Statement, names: Sequence[NamedSpan]) -> NamedSpan | None:
+    """The person last named in apposition with the same role before a role-only speaker:
+    ``رئيس الجمعية الوطنية، محمد ولد إبيليل`` earlier makes a later ``وأشار رئيس الجمعية
+    الوطنية`` his."""
+    role = statement.speaker_resolved.strip()
+    holder = None
+    at = text.find(role)
+    while 0 <= at < statement.speaker_start:
+        end = at + len(role)
+        holder = _apposed_person(text, end, statement.speaker_start, names) or holder
+        at = text.find(role, end)
+    return holder
+
+
+def _apposed_person(
+    text: str, role_end: int, limit: int, names: Sequence[NamedSpan]
+) -> NamedSpan | None:
+    """The tagged person set off after a role ending at ``role_end``: a comma right before
+    the name (after the role or a bracketed aside), the name closed by a comma, a colon or
+    the complementizer, all in one sentence and before ``limit``."""
+    for entity in names:
+        gap = text[role_end : entity.start]
+        if (
+            entity.label == "PERS"
+            and role_end <= entity.start
+            and entity.end <= limit
+            and entity.start - role_end <= MAX_APPOSITION_GAP
+            and gap.rstrip().endswith((",", "،"))
+            and not any(ch in _SENTENCE_BREAKS for ch in gap)
+            and _closes_apposition(text, entity.end)
+            and not _is_addressed(entity.text)
+        ):
+            return entity
+    return None
+
+
+def _closes_apposition(text: str, end: int) -> bool:
+    """Whether a name set off after a role ends at ``end``: a comma, a colon or the
+    complementizer follows (``، محمد ولد إبيليل، أنها``; ``، فلان: «...»``; ``، فلان أن``)."""
+    after = fold(text[end : end + 4])
+    return after[:1] in (",", "،", ":") or after.startswith((" ان", " بان"))
+
+
+def _is_addressed(name: str) -> bool:
+    """``لمحمد``: a name after the preposition ل is spoken to, not speaking."""
+    return fold(name).startswith("ل") and not fold(without_name_proclitic(name)).startswith("ل")

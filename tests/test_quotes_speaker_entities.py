@@ -1,0 +1,83 @@
+"""Speakers corrected by the article's tagged names (``extract.speaker_entities``).
+
+Sentences are invented; entities are written by hand as the tagger would give them, so the
+tests check the corrections, not the tagger.
+"""
+
+from __future__ import annotations
+
+from marsad.extract.aliases import same_entity
+from marsad.extract.ner import Entity
+from marsad.extract.quotes import extract_statements, speaker_canonical
+from marsad.extract.speaker_entities import snap_speakers
+
+
+def _tagged(text: str, *names: tuple[str, str]) -> list[Entity]:
+    """Entities at the first occurrence of each ``(surface, label)`` in ``text``."""
+    found = []
+    for surface, label in names:
+        start = text.index(surface)
+        found.append(Entity(surface, label, start, start + len(surface)))
+    return found
+
+
+def _speakers(text: str, entities: list[Entity]) -> list[str]:
+    return [
+        speaker_canonical(s.speaker_resolved)
+        for s in snap_speakers(text, extract_statements(text), entities)
+    ]
+
+
+def test_phrase_cut_inside_a_tagged_name_runs_to_its_end() -> None:
+    text = (
+        "من جهته، أكد مدير مطار الملك عبدالله بجازان حامد غريبي وجود سير واضح للعمل، "
+        "مشيرا إلى أن الرحلات منتظمة."
+    )
+    before = [speaker_canonical(s.speaker_resolved) for s in extract_statements(text)]
+    assert not any(same_entity(b, "حامد غريبي") for b in before)  # the rules stop at عبدالله
+    after = _speakers(text, _tagged(text, ("عبدالله بجازان حامد غريبي", "PERS")))
+    assert len(after) == 2
+    assert all(same_entity(a, "حامد غريبي") for a in after)  # the participle follows him
+
+
+def test_role_is_the_person_set_off_after_it_and_later_the_same_role_is_him() -> None:
+    text = (
+        "أوضح رئيس المجلس البلدي (الهيئة المنتخبة في المدينة)، خالد المطيري، أن الميزانية "
+        "أقرت. وأشار رئيس المجلس البلدي إلى أن المشاريع ستبدأ قريبا."
+    )
+    assert _speakers(text, []) == ["رئيس المجلس البلدي", "رئيس المجلس البلدي"]
+    after = _speakers(text, _tagged(text, ("خالد المطيري", "PERS")))
+    assert after == ["خالد المطيري", "خالد المطيري"]
+
+
+def test_name_not_set_off_by_a_comma_is_no_apposition() -> None:
+    # The prime minister is named inside the government's statement, not as its speaker.
+    text = (
+        "وأكدت الحكومة التركية في بيان صادر عن مكتب رئيس الوزراء أحمد داود أوغلو أن "
+        "المقاتلات قصفت أهدافا."
+    )
+    assert _speakers(text, _tagged(text, ("أحمد داود أوغلو", "PERS"))) == ["الحكومة التركية"]
+
+
+def test_definite_head_is_the_organisation_named_earlier_with_it() -> None:
+    text = (
+        "أصدرت منظمة «هيومن رايتس ووتش» تقريرا عن السجون. وقالت المنظمة الحقوقية إن "
+        "الأوضاع سيئة في السجون."
+    )
+    entities = _tagged(text, ("منظمة", "ORG"), ("هيومن رايتس ووتش", "ORG"))
+    assert _speakers(text, []) == ["المنظمة الحقوقية"]
+    assert _speakers(text, entities) == ["منظمة هيومن رايتس ووتش"]
+
+
+def test_another_head_is_not_that_organisation() -> None:
+    text = "أصدرت منظمة «العفو الدولية» تقريرا. وقالت الشركة الحقوقية إن الأوضاع سيئة في السجون."
+    entities = _tagged(text, ("منظمة", "ORG"), ("العفو الدولية", "ORG"))
+    assert _speakers(text, entities) == ["الشركة الحقوقية"]
+
+
+def test_without_names_the_statements_are_unchanged() -> None:
+    text = "وقال المتحدث باسم الوزارة إن الاجتماع سيعقد غدا في مقر الوزارة."
+    statements = extract_statements(text)
+    assert snap_speakers(text, statements, []) == statements
+    places = _tagged(text, ("الوزارة", "LOC"))
+    assert snap_speakers(text, statements, places) == statements
