@@ -81,3 +81,26 @@ def test_without_names_the_statements_are_unchanged() -> None:
     assert snap_speakers(text, statements, []) == statements
     places = _tagged(text, ("الوزارة", "LOC"))
     assert snap_speakers(text, statements, places) == statements
+
+
+def test_tagged_name_running_into_a_preposition_does_not_widen_the_speaker() -> None:
+    text = "وشددت جامعة الملك سعود على أن من لم تراجع خلال الفترة سيسقط حقها في التعيين."
+    entities = _tagged(text, ("جامعة الملك سعود على", "ORG"))
+    assert _speakers(text, entities) == ["جامعة الملك سعود"]
+
+
+def test_tagged_name_glued_to_a_preposition_does_not_widen_the_speaker() -> None:
+    text = "الثقة هي المفتاح في السوق اليونانية، وفقا لكيركجور، وهو خبير في التجارة."
+    assert _speakers(text, []) == ["كيركجور"]
+    assert _speakers(text, _tagged(text, ("لكيركجور", "PERS"))) == ["كيركجور"]
+
+
+def test_family_name_after_a_connector_ends_the_widened_name() -> None:
+    # الشيخ is a title word, but after آل it is the family name
+    text = (
+        "وجه الوزير الشيخ صالح بن عبدالعزيز بن محمد آل الشيخ، بتوزيع الموسوعة، مؤكدا أن "
+        "الخطب ستوزع على الجوامع."
+    )
+    assert _speakers(text, []) == ["صالح بن عبدالعزيز بن"]  # the rules stop at بن
+    entities = _tagged(text, ("صالح بن عبدالعزيز بن محمد آل الشيخ", "PERS"))
+    assert _speakers(text, entities) == ["صالح بن عبدالعزيز بن محمد آل الشيخ"]

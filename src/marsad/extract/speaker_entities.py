@@ -25,11 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 from typing import Protocol
 
-from marsad.extract.aliases import is_role_word, without_name_proclitic
+from marsad.extract.aliases import is_role_word, is_title_word, without_name_proclitic
 from marsad.extract.quotes import Statement, split_speaker
-from marsad.text.arabic import fold
+from marsad.text.arabic import STOPWORDS, fold, is_name_compound, word_sections
 
 SPEAKER_LABELS = frozenset(("PERS", "ORG"))
 MAX_APPOSITION_GAP = 60  # characters between a role and the name set off after it
@@ -120,6 +121,8 @@ def _corrected(text: str, statement: Statement, names: Sequence[NamedSpan]) -> S
     if (start, end) != (statement.speaker_start, statement.speaker_end):
         phrase = text[start:end]
         name, title, description = split_speaker(phrase)
+        if not _grows(statement.speaker_resolved, name):
+            return statement  # the name rules read the longer phrase otherwise: keep theirs
         return replace(
             statement,
             speaker=phrase,
@@ -147,17 +150,61 @@ def _corrected(text: str, statement: Statement, names: Sequence[NamedSpan]) -> S
 
 
 def _completed_span(text: str, start: int, end: int, names: Sequence[NamedSpan]) -> tuple[int, int]:
-    """The speaker span widened to the tagged name it stops (or starts) inside of."""
+    """The speaker span widened to the tagged name it stops (or starts) inside of.
+
+    The end runs on over name words only: not past punctuation, and not to a last word
+    that is a stopword or a title (``جامعة الملك سعود على``، ``محمد بن نايف ولي``), where
+    the tagger ran into what follows. The start moves back over one given name, or a
+    compound one (``عبد الله``), never into the word the span starts in (``لكيركجور``) nor
+    to a tagged name that opens with a preposition (``لهولاند نيكولا هولو``, "for Hollande":
+    the tagger joined two phrases).
+    """
     for entity in names:
-        if entity.start < end < entity.end and _no_break(text[end : entity.end]):
-            end = entity.end
-        if entity.start < start < entity.end and _no_break(text[entity.start : start]):
-            start = entity.start
+        if entity.start < end < entity.end:
+            extension = text[end : entity.end]
+            words = text[entity.start : entity.end].split()
+            if _no_break(extension) and words and not _ends_badly(words):
+                end = entity.end
+        if entity.start < start < entity.end and text[start - 1].isspace():
+            before = text[entity.start : start].split()
+            one_name = len(before) == 1 or (
+                len(before) == 2 and is_name_compound(fold(before[0]), fold(before[1]))
+            )
+            glued = without_name_proclitic(entity.text) != entity.text.removeprefix("و")
+            if _no_break(text[entity.start : start]) and one_name and not glued:
+                start = entity.start
     return start, end
+
+
+def _grows(old: str, new: str) -> bool:
+    """Whether a widened name keeps every word of the name it widens (``غال`` must not
+    become ``لويس`` where the name rules cut ``لويس فان غال`` at فان); a role read as the
+    name (``مدير مطار الملك عبدالله``) may give way to the person."""
+    words = old.split()
+    if words and is_role_word(words[0]):
+        return True
+    kept = {fold(w) for w in new.split()}
+    return all(fold(w) in kept for w in words)
 
 
 def _no_break(extension: str) -> bool:
     return not any(ch in _BREAKS for ch in extension)
+
+
+def _ends_badly(name: Sequence[str]) -> bool:
+    """Whether a name's last word is one no name ends with: a stopword or a title (على،
+    ولي), unless a connector makes it the family name (``بن محمد آل الشيخ``، ``فيصل بن
+    تركي``)."""
+    folded = fold(name[-1])
+    if len(name) >= 2 and fold(name[-2]) in _name_connectors():
+        return False
+    return not folded or folded in STOPWORDS or is_title_word(name[-1])
+
+
+@cache
+def _name_connectors() -> frozenset[str]:
+    """Words joining the parts of a personal name (بن، آل، أبو), folded."""
+    return frozenset(fold(w) for w in word_sections("speaker_words_ar.txt")["name_connectors"])
 
 
 def _organisation_named_before(
