@@ -4,9 +4,9 @@ A predicted statement matches a gold statement of the same article when their sp
 overlap by at least half of the gold span; matching is one-to-one, largest overlap first.
 Predictions are :func:`stored_statements`: the rules' statements with speakers checked against
 the article's tagged names, as the extract stage makes them (the tagger's time is not in the
-speed line). Speaker accuracy is the share of matches whose predicted speaker (resolved, in the canonical
-form of :func:`marsad.extract.quotes.speaker_canonical`, as stored) names the same entity as
-the gold ``speaker_canonical`` (:func:`aliases.same_entity`).
+speed line). Speaker accuracy is the share of matches whose predicted speaker (resolved, in the
+canonical form of :func:`marsad.extract.quotes.speaker_canonical`, as stored) names the same
+entity as the gold ``speaker_canonical`` (:func:`aliases.same_entity`).
 """
 
 from __future__ import annotations
