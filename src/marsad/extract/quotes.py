@@ -45,6 +45,7 @@ from marsad.extract.aliases import canonical_name, is_role_word, is_title_word
 from marsad.text.arabic import (
     STOPWORDS,
     fold,
+    is_name_compound,
     fold_mapped,
     sentence_spans,
     split_proclitics,
@@ -61,6 +62,9 @@ MIN_NAME_EVIDENCE = 2  # ... counted at least this often
 ALTERNATION_SHARE = 0.2
 MIN_ALTERNATION = 3
 MAX_NAME_WORDS = 6
+# Particles inside European names (van, von, de, du, le, da, del), folded: like بن they join
+# a name's parts, so a name never ends at one.
+NAME_PARTICLES = frozenset(("فان", "فون", "دي", "دو", "لو", "دا", "ديل"))
 # لـ + word is a preposition on that word when the word alone is this many times as common.
 ADDRESSEE_RATIO = 2
 MIN_PROCLITIC_REST = 20  # occurrences of برجال's رجال that make the ب a preposition
@@ -2013,8 +2017,16 @@ def _name_run(
             if not _continues_after_connector(words[end + 1]):
                 break
             end += 2
-            if end == len(words) - 1 and _is_family_after_patronymic(words[end]):
-                return end + 1  # عبدالله بن عبدالملك المرشد: closes the phrase, so the family
+            rest = words[end:]
+            compound = len(rest) == 2 and is_name_compound(rest[0], rest[1])
+            if (len(rest) == 1 or compound) and all(_is_family_after_patronymic(w) for w in rest):
+                # عبدالله بن عبدالملك المرشد، إبراهيم بن محمد الجار الله: a family name closing
+                # the phrase after a patronymic, a common word or not
+                return len(words)
+        elif words[end] in NAME_PARTICLES and _may_continue_name(_next(words, end)):
+            end += 2  # لويس فان غال، ستافان دي ميستورا: a particle inside a European name
+        elif _family_after_given(words, first, end) or _name_behind_preposition(words, end):
+            end += 1
         elif (
             _word_kind(words[end]) != "ordinary"
             or (
@@ -2028,6 +2040,34 @@ def _name_run(
         else:
             break
     return end
+
+
+def _family_after_given(words: Sequence[str], first: int, end: int) -> bool:
+    """A one-word honorific right after a given name is his family name (محمد السيد، علي
+    الشيخ): an honorific stands before a name, and here no name follows it."""
+    word = words[end]
+    return (
+        end == first + 1
+        and word.startswith("ال")
+        and word in _lexicon().honorifics
+        and _is_given_name(words[first])
+        and (end + 1 == len(words) or not _opens_name(words, end + 1))
+    )
+
+
+def _name_behind_preposition(words: Sequence[str], index: int) -> bool:
+    """A word inside a name run that only looks like a preposition on a word (بالاغو،
+    بالطيب، لطيف): read without the preposition it is no common word, and it closes the
+    phrase or another name word follows, so it continues the name."""
+    word = words[index]
+    if not word or word[0] not in "بل":
+        return False
+    rest = word[1:]
+    total, after_title, after_given = _name_evidence().get(rest, (0, 0, 0))
+    common = total >= MIN_COMMON and after_title + after_given < NAME_SHARE * total
+    following = _next(words, index)
+    closes = not following or _word_kind(following) != "ordinary"
+    return not common and closes and rest not in STOPWORDS and len(rest) >= 3
 
 
 def _takes_family(words: Sequence[str], first: int) -> bool:
@@ -2132,9 +2172,9 @@ def _name_candidates(
             and not following.startswith("ال")
             and _word_kind(following) == "unknown"
         )
-        may_open = kind == "name" or (
+        may_open = (kind == "name" or (
             kind == "unknown" and (not word.startswith("ال") or foreign_definite)
-        )
+        )) and not word.startswith(("لل", "بال", "وال"))  # للبترول: "for the", never a name
         # خلية الإعلام الحربي: a definite word closing a phrase after a definite noun that is
         # no title is its adjective, though it is also a family name (الحربي).
         closing_adjective = (
@@ -2395,9 +2435,12 @@ def speaker_canonical(resolved: str) -> str:
         return " ".join(w.strip(_TRIM) for w in resolved.split() if w.strip(_TRIM))
     name, title, description = split_speaker(resolved)
     if title or description:
-        return _canonical_person(name)
+        return _canonical_organisation(name) or _canonical_person(name)
     if not words:
         return canonical_name(resolved)
+    organisation = _canonical_organisation(resolved)
+    if organisation:
+        return organisation
     lex = _lexicon()
     first = words[0]
     definite = first if first.startswith("ال") else "ال" + first  # متحدثة -> المتحدثة
@@ -2407,6 +2450,23 @@ def speaker_canonical(resolved: str) -> str:
     if role_first and find_personal_name(words) is None:
         return " ".join(w.strip(_TRIM) for w in resolved.split() if w.strip(_TRIM))
     return _canonical_person(resolved)
+
+
+def _canonical_organisation(name: str) -> str:
+    """An organisation's name kept whole where title stripping would cut it short (مؤسسة
+    جسر الملك فهد، مكتب المدعي العام السويسري: الملك and المدعي are titles elsewhere); the
+    alias table's canonical where it has one; empty for a phrase that is no organisation."""
+    written = [w.strip(_TRIM) for w in name.split() if w.strip(_TRIM)]
+    lex = _lexicon()
+    if len(written) < 2 or fold(written[0]) not in lex.org_heads | lex.places_named:
+        return ""
+    canonical = canonical_name(name)
+    kept = [fold(w) for w in canonical.split()]
+    quoted = any(mark in name for mark in '«»"“”()')  # هيئة الإذاعة البريطانية «بي بي سي»
+    cut_short = len(kept) < len(written) and kept == [fold(w) for w in written[: len(kept)]]
+    if cut_short and not quoted:
+        return " ".join(written)
+    return canonical
 
 
 def _is_unnamed_source(words: list[str]) -> bool:
@@ -2424,7 +2484,12 @@ def _canonical_person(name: str) -> str:
     written = name.split()
     connectors = _lexicon().name_connectors
     if (
-        (len(written) >= 4 and fold(written[-3]).strip(_TRIM) in connectors)
+        (
+            len(written) >= 4
+            and fold(written[-3]).strip(_TRIM) in connectors
+            # محمد بن نايف ولي: an indefinite role closing the phrase is his office's first word
+            and _is_family_after_patronymic(fold(written[-1]))
+        )
         # آل الشيخ: after آل the title word is the family name
         or (len(written) >= 3 and fold(written[-2]).strip(_TRIM) in connectors)
     ) and not canonical.endswith(written[-1].strip(_TRIM)):
