@@ -23,11 +23,11 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from marsad.extract.aliases import is_role_word, is_title_word, without_name_proclitic
+from marsad.extract.aliases import is_role_word, is_title_word
 from marsad.extract.ner import load_tagger
 from marsad.extract.quotes import extract_statements, speaker_canonical
 from marsad.extract.speaker_entities import snap_speakers
-from marsad.text.arabic import STOPWORDS, fold, word_sections
+from marsad.text.arabic import STOPWORDS, fold, strip_article_clitics, word_sections
 
 POOL_DAYS = ("2015-07-21", "2015-07-22", "2015-07-23", "2015-07-24", "2015-07-25")
 SEED = 23
@@ -67,11 +67,10 @@ def pool(limit: int) -> list[dict[str, str]]:
 def tagged(rows: list[dict[str, str]]) -> list[list[tuple[str, str, int, int]]]:
     cache = Path(f"build/pool_entities_{len(rows)}.pkl")
     if cache.exists():
-        return pickle.loads(cache.read_bytes())
+        cached: list[list[tuple[str, str, int, int]]] = pickle.loads(cache.read_bytes())
+        return cached
     tagger = load_tagger()
-    found = [
-        [(e.text, e.label, e.start, e.end) for e in tagger.entities(r["text"])] for r in rows
-    ]
+    found = [[(e.text, e.label, e.start, e.end) for e in tagger.entities(r["text"])] for r in rows]
     cache.write_bytes(pickle.dumps(found))
     return found
 
@@ -81,15 +80,23 @@ class Span:
         self.text, self.label, self.start, self.end = text, label, start, end
 
 
+def normal(word: str) -> str:
+    """A word folded, without punctuation and a preposition or conjunction on its article."""
+    return strip_article_clitics(word.strip(_PUNCT))
+
+
 def name_words(entity_text: str) -> list[str]:
-    """The tagged name's words, folded, without a glued preposition and leading titles."""
-    words = [fold(w.strip(_PUNCT)) for w in entity_text.split()]
+    """The tagged name's words, normalised, without leading titles."""
+    words = [normal(w) for w in entity_text.replace("-", " ").split()]
     words = [w for w in words if w]
-    if words and fold(without_name_proclitic(entity_text)).split()[:1] != words[:1]:
-        words[0] = fold(without_name_proclitic(entity_text)).split()[0]
     while words and is_title_word(words[0]):
         words = words[1:]
     return words
+
+
+def kept_word(word: str, kept: set[str], first: bool) -> bool:
+    """Whether the canonical keeps a name word (the first one may carry و، ب or ل)."""
+    return word in kept or (first and word[:1] in "وبل" and word[1:] in kept)
 
 
 def kind_of(dropped: str, previous: str) -> str:
@@ -138,14 +145,13 @@ def main() -> None:
             if not inside:
                 continue
             checked += 1
-            kept = {fold(w.strip(_PUNCT)) for w in canonical.split()}
+            kept = {normal(w) for w in canonical.replace("-", " ").split()}
+            phrase = {normal(w) for w in st.speaker_resolved.replace("-", " ").split()}
+            if kept - phrase:
+                continue  # an alias table's canonical (الفاو -> منظمة الأغذية والزراعة)
             for entity in inside:
                 words = name_words(entity.text)
-                dropped = [
-                    i
-                    for i, w in enumerate(words)
-                    if w not in kept and not any(k.endswith(w) and len(k) - len(w) <= 3 for k in kept)
-                ]
+                dropped = [i for i, w in enumerate(words) if not kept_word(w, kept, i == 0)]
                 if not dropped or len(words) < 2:
                     continue
                 key = (st.speaker_resolved, canonical)
@@ -153,12 +159,15 @@ def main() -> None:
                 kinds[kind] += 1
                 if key not in seen:
                     seen.add(key)
-                    examples.append(f"{kind}\t{entity.label}\t{entity.text}\t{st.speaker_resolved}\t{canonical}")
+                    examples.append(
+                        f"{kind}\t{entity.label}\t{entity.text}\t{st.speaker_resolved}\t{canonical}"
+                    )
                 break
             last = [fold(w.strip(_PUNCT)) for w in canonical.split()]
             if (
                 len(last) > 1
                 and is_role_word(last[-1])
+                and not last[-1].startswith("ال")  # ولي؛ الحاج، الملا close names as family names
                 and last[-2] not in CONNECTORS
                 and any(n.label == "PERS" for n in inside)
             ):

@@ -45,8 +45,8 @@ from marsad.extract.aliases import canonical_name, is_role_word, is_title_word
 from marsad.text.arabic import (
     STOPWORDS,
     fold,
-    is_name_compound,
     fold_mapped,
+    is_name_compound,
     sentence_spans,
     split_proclitics,
     word_sections,
@@ -1994,6 +1994,23 @@ def _opens_name(words: Sequence[str], index: int) -> bool:
     )
 
 
+def is_organisation_head(word: str) -> bool:
+    """Whether a word (as written) heads an organisation's or a place's name (وزارة، شركة،
+    قناة، مدينة، مطار)."""
+    lex = _lexicon()
+    return fold(word).strip(_TRIM) in lex.org_heads | lex.places_named
+
+
+def is_ordinary_word(word: str) -> bool:
+    """Whether a word (as written) is no name word by the lists and the corpus: a stopword,
+    title, descriptor, a common noun or a preposition on one (see :func:`_word_kind`), and
+    not a title the corpus also shows often as a name (أمين، أمير)."""
+    folded = fold(word).strip(_TRIM)
+    total, after_title, after_given = _name_evidence().get(folded, (0, 0, 0))
+    named = after_title + after_given >= max(MIN_NAME_EVIDENCE, NAME_SHARE * total)
+    return _word_kind(folded) == "ordinary" and not named
+
+
 def _is_given_name(word: str) -> bool:
     total, after_title, _ = _name_evidence().get(word, (0, 0, 0))
     return after_title >= MIN_GIVEN and after_title >= GIVEN_SHARE * total
@@ -2025,10 +2042,10 @@ def _name_run(
                 return len(words)
         elif words[end] in NAME_PARTICLES and _may_continue_name(_next(words, end)):
             end += 2  # لويس فان غال، ستافان دي ميستورا: a particle inside a European name
-        elif _family_after_given(words, first, end) or _name_behind_preposition(words, end):
-            end += 1
         elif (
             _word_kind(words[end]) != "ordinary"
+            or _family_after_given(words, first, end)  # محمد السيد
+            or _name_behind_preposition(words, end)  # اسماعيل بالاغو
             or (
                 end == first + 1
                 and (_is_family_name(words[end]) or strong or _takes_family(words, first))
@@ -2062,7 +2079,7 @@ def _name_behind_preposition(words: Sequence[str], index: int) -> bool:
     word = words[index]
     if not word or word[0] not in "بل":
         return False
-    rest = word[1:]
+    rest = "ال" + word[2:] if word.startswith("لل") else word[1:]  # للمملكة = ل + المملكة
     total, after_title, after_given = _name_evidence().get(rest, (0, 0, 0))
     common = total >= MIN_COMMON and after_title + after_given < NAME_SHARE * total
     following = _next(words, index)
@@ -2172,9 +2189,10 @@ def _name_candidates(
             and not following.startswith("ال")
             and _word_kind(following) == "unknown"
         )
-        may_open = (kind == "name" or (
-            kind == "unknown" and (not word.startswith("ال") or foreign_definite)
-        )) and not word.startswith(("لل", "بال", "وال"))  # للبترول: "for the", never a name
+        may_open = (
+            kind == "name"
+            or (kind == "unknown" and (not word.startswith("ال") or foreign_definite))
+        ) and not word.startswith(("لل", "بال", "وال"))  # للبترول: "for the", never a name
         # خلية الإعلام الحربي: a definite word closing a phrase after a definite noun that is
         # no title is its adjective, though it is also a family name (الحربي).
         closing_adjective = (
@@ -2464,7 +2482,9 @@ def _canonical_organisation(name: str) -> str:
     kept = [fold(w) for w in canonical.split()]
     quoted = any(mark in name for mark in '«»"“”()')  # هيئة الإذاعة البريطانية «بي بي سي»
     cut_short = len(kept) < len(written) and kept == [fold(w) for w in written[: len(kept)]]
-    if cut_short and not quoted:
+    # وكالة أنباء الإمارات الرسمية: one adjective cut off the end describes the name
+    adjective = len(kept) == len(written) - 1 and is_title_word(written[-1])
+    if cut_short and not quoted and not adjective:
         return " ".join(written)
     return canonical
 

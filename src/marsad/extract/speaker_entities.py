@@ -29,7 +29,13 @@ from functools import cache
 from typing import Protocol
 
 from marsad.extract.aliases import is_role_word, is_title_word, without_name_proclitic
-from marsad.extract.quotes import Statement, split_speaker
+from marsad.extract.quotes import (
+    Statement,
+    is_ordinary_word,
+    is_organisation_head,
+    speaker_canonical,
+    split_speaker,
+)
 from marsad.text.arabic import STOPWORDS, fold, is_name_compound, word_sections
 
 SPEAKER_LABELS = frozenset(("PERS", "ORG"))
@@ -41,6 +47,7 @@ MAX_HEAD_NAME_GAP = 3  # characters between a tagged head and its tagged quoted 
 _BREAKS = frozenset(',،.;؛:!?؟()«»"“”\n')
 _SENTENCE_BREAKS = frozenset(".!?؟\n")
 _NO_QUOTES = str.maketrans("", "", '"«»“”„')
+_TRIM_TITLE = " \t\n,.;:،؛-–—"
 
 
 class NamedSpan(Protocol):
@@ -116,6 +123,89 @@ def _is_fresh(statement: Statement) -> bool:
 
 
 def _corrected(text: str, statement: Statement, names: Sequence[NamedSpan]) -> Statement:
+    """One fresh speaker corrected by the tagged names around it, or the statement itself;
+    a tagged name its canonical form cuts short is then kept whole."""
+    return _with_whole_name(text, _corrected_span(text, statement, names), names)
+
+
+def _with_whole_name(text: str, statement: Statement, names: Sequence[NamedSpan]) -> Statement:
+    """The statement with the tagged name its speaker phrase holds as the resolved speaker,
+    where the phrase's canonical form keeps only part of that name (``محمد`` of ``محمد
+    السيد``، ``معهد السياحة بجامعة`` of ``معهد السياحة بجامعة الملك عبدالعزيز``): the
+    tagger read the whole name, the word rules stopped at a word that is also a title, a
+    common word or a preposition. The name loses its leading titles only; it is taken only
+    when its own canonical form keeps every word of it."""
+    written = speaker_canonical(statement.speaker_resolved).split()
+    canonical = [fold(w) for w in written]
+    if not canonical or not _is_fresh(statement):
+        return statement
+    for entity in names:
+        if not statement.speaker_start <= entity.start < entity.end <= statement.speaker_end:
+            continue
+        name, title = _without_titles(text[entity.start : entity.end])
+        words = [fold(w) for w in name.split()]
+        if len(canonical) < len(words):
+            if not _holds_run(words, canonical):
+                continue
+        elif len(canonical) == len(words) or not (
+            entity.label == "PERS" and _runs_past(written, words)
+        ):
+            continue
+        if [fold(w) for w in speaker_canonical(name).split()] != words:
+            continue  # the name rules would cut it again
+        before = text[statement.speaker_start : entity.start].strip(_TRIM_TITLE)
+        return replace(
+            statement,
+            speaker_resolved=name,
+            speaker_title=" ".join(f for f in (before, title) if f) or statement.speaker_title,
+            speaker_description=text[entity.end : statement.speaker_end].strip(_TRIM_TITLE),
+        )
+    return statement
+
+
+def _runs_past(canonical: Sequence[str], name: Sequence[str]) -> bool:
+    """Whether a canonical form holds a tagged person's name of two words or more and, next
+    to it, only ordinary words (``نيوزيلندا جيرارد فان بوهيمن``: a place read into the
+    name). Any other word next to it may be a part of the name the tagger missed (``جمال``
+    of ``جمال نزال``), and a name ending at a connector (``عبدالله بن``) is cut."""
+    if (
+        len(name) < 2
+        or name[0] in _name_connectors()
+        or name[-1] in _name_connectors()
+        or name[0].startswith("و")  # وسياسيون: a conjunction joins another phrase
+        or is_organisation_head(canonical[0])  # قناة، مدينة: the phrase names a body
+        # دبلوماسيون عرب ... مزاعم نوري المالكي: a plural heads the phrase, a group speaks
+        or (fold(canonical[0]).endswith("ون") and is_ordinary_word(canonical[0]))
+    ):
+        return False
+    folded = [fold(w) for w in canonical]
+    for at in range(len(folded) - len(name) + 1):
+        if folded[at : at + len(name)] == list(name):
+            end = at + len(name)
+            around = [*canonical[at - 1 : at], *canonical[end : end + 1]]
+            # مكتب بوينار، شركة ريد سينيدي: after a head the name is the body's
+            owned = at > 0 and is_organisation_head(canonical[at - 1])
+            return not owned and all(is_ordinary_word(w) for w in around)
+    return False
+
+
+def _without_titles(name: str) -> tuple[str, str]:
+    """A tagged name without its leading titles (``الدكتور محمد السيد``), and the titles."""
+    written = " ".join(name.translate(_NO_QUOTES).split()).split()
+    first = 0
+    while first < len(written) - 1 and is_title_word(written[first]):
+        first += 1
+    return " ".join(written[first:]), " ".join(written[:first])
+
+
+def _holds_run(words: Sequence[str], part: Sequence[str]) -> bool:
+    """Whether ``part`` is a run of consecutive ``words``."""
+    return any(
+        list(words[at : at + len(part)]) == list(part) for at in range(len(words) - len(part) + 1)
+    )
+
+
+def _corrected_span(text: str, statement: Statement, names: Sequence[NamedSpan]) -> Statement:
     """One fresh speaker corrected by the tagged names around it, or the statement itself."""
     start, end = _completed_span(text, statement.speaker_start, statement.speaker_end, names)
     if (start, end) != (statement.speaker_start, statement.speaker_end):
