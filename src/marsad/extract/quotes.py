@@ -2044,7 +2044,7 @@ def _name_run(
             end += 2  # لويس فان غال، ستافان دي ميستورا: a particle inside a European name
         elif (
             _word_kind(words[end]) != "ordinary"
-            or _family_after_given(words, first, end)  # محمد السيد
+            or _family_after_given(words, first, end, strong)  # محمد السيد
             or _name_behind_preposition(words, end)  # اسماعيل بالاغو
             or (
                 end == first + 1
@@ -2059,15 +2059,16 @@ def _name_run(
     return end
 
 
-def _family_after_given(words: Sequence[str], first: int, end: int) -> bool:
-    """A one-word honorific right after a given name is his family name (محمد السيد، علي
-    الشيخ): an honorific stands before a name, and here no name follows it."""
+def _family_after_given(words: Sequence[str], first: int, end: int, strong: bool) -> bool:
+    """A one-word honorific right after a given name (known from the corpus, or after an
+    honorific: الدكتور سامي) is his family name (محمد السيد، علي الشيخ): an honorific
+    stands before a name, and here no name follows it."""
     word = words[end]
     return (
         end == first + 1
         and word.startswith("ال")
         and word in _lexicon().honorifics
-        and _is_given_name(words[first])
+        and (strong or _is_given_name(words[first]))
         and (end + 1 == len(words) or not _opens_name(words, end + 1))
     )
 
