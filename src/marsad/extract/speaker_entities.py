@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Protocol
 
 from marsad.extract.aliases import is_role_word, is_title_word, without_name_proclitic
@@ -134,15 +134,24 @@ def _with_whole_name(text: str, statement: Statement, names: Sequence[NamedSpan]
     السيد``، ``معهد السياحة بجامعة`` of ``معهد السياحة بجامعة الملك عبدالعزيز``): the
     tagger read the whole name, the word rules stopped at a word that is also a title, a
     common word or a preposition. The name loses its leading titles only; it is taken only
-    when its own canonical form keeps every word of it."""
-    written = speaker_canonical(statement.speaker_resolved).split()
-    canonical = [fold(w) for w in written]
-    if not canonical or not _is_fresh(statement):
+    when its own canonical form keeps every word of it.
+
+    A canonical form that runs past a tagged person's name over ordinary words only
+    (``المخرج كاميرون هيل``، ``مشاري العتيبي مبتعث``) gives way to the name as well."""
+    phrase = fold(statement.speaker_resolved).split()
+    inside = [
+        (entity, *_without_titles(text[entity.start : entity.end]))
+        for entity in names
+        if statement.speaker_start <= entity.start < entity.end <= statement.speaker_end
+    ]
+    # A phrase that is the tagged name itself has nothing to gain from it: its canonical
+    # form is the name's own.
+    inside = [item for item in inside if fold(item[1]).split() != phrase]
+    if not inside or not _is_fresh(statement):
         return statement
-    for entity in names:
-        if not statement.speaker_start <= entity.start < entity.end <= statement.speaker_end:
-            continue
-        name, title = _without_titles(text[entity.start : entity.end])
+    written = _canonical(statement.speaker_resolved).split()
+    canonical = [fold(w) for w in written]
+    for entity, name, title in inside:
         words = [fold(w) for w in name.split()]
         if len(canonical) < len(words):
             if not _holds_run(words, canonical):
@@ -151,7 +160,7 @@ def _with_whole_name(text: str, statement: Statement, names: Sequence[NamedSpan]
             entity.label == "PERS" and _runs_past(written, words)
         ):
             continue
-        if [fold(w) for w in speaker_canonical(name).split()] != words:
+        if [fold(w) for w in _canonical(name).split()] != words:
             continue  # the name rules would cut it again
         before = text[statement.speaker_start : entity.start].strip(_TRIM_TITLE)
         return replace(
@@ -161,6 +170,12 @@ def _with_whole_name(text: str, statement: Statement, names: Sequence[NamedSpan]
             speaker_description=text[entity.end : statement.speaker_end].strip(_TRIM_TITLE),
         )
     return statement
+
+
+@lru_cache(maxsize=4096)
+def _canonical(resolved: str) -> str:
+    """:func:`speaker_canonical`, cached: the same speakers recur from article to article."""
+    return speaker_canonical(resolved)
 
 
 def _runs_past(canonical: Sequence[str], name: Sequence[str]) -> bool:
