@@ -105,3 +105,15 @@ def test_tagged_name_after_an_organisation_head_is_the_organisation() -> None:
 def test_partly_tagged_name_does_not_shrink_the_canonical() -> None:
     text = f"وقال عماد نزال {CLAIM}"
     assert _snapped(text, _tagged(text, "عماد")) == _canonicals(text)
+
+
+def test_honorific_followed_by_its_complement_is_a_title() -> None:
+    canonical = speaker_canonical("الباحث محمود الأستاذ المساعد بالجامعة")
+    assert "الأستاذ" not in canonical
+
+
+def test_family_name_after_a_patronymic_keeps_a_partly_tagged_name_whole() -> None:
+    text = f"وقال المهندس ماجد بن سالم الشفق {CLAIM}"
+    whole = _canonicals(text)
+    assert whole == ["ماجد بن سالم الشفق"]
+    assert _snapped(text, _tagged(text, "ماجد بن سالم")) == whole

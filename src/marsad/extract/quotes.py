@@ -2061,15 +2061,16 @@ def _name_run(
 
 def _family_after_given(words: Sequence[str], first: int, end: int, strong: bool) -> bool:
     """A one-word honorific right after a given name (known from the corpus, or after an
-    honorific: الدكتور سامي) is his family name (محمد السيد، علي الشيخ): an honorific
-    stands before a name, and here no name follows it."""
+    honorific: الدكتور سامي) that closes the phrase is his family name (محمد السيد، علي
+    الشيخ): an honorific stands before a name, and here nothing follows it. Followed by a
+    word it is his title (حمدي محمود الأستاذ المساعد)."""
     word = words[end]
     return (
         end == first + 1
+        and end + 1 == len(words)
         and word.startswith("ال")
         and word in _lexicon().honorifics
         and (strong or _is_given_name(words[first]))
-        and (end + 1 == len(words) or not _opens_name(words, end + 1))
     )
 
 

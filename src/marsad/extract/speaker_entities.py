@@ -187,6 +187,8 @@ def _runs_past(canonical: Sequence[str], name: Sequence[str]) -> bool:
         len(name) < 2
         or name[0] in _name_connectors()
         or name[-1] in _name_connectors()
+        # فارس بن مياح | الشفق: the word after a patronymic is the family name
+        or (len(name) >= 2 and name[-2] in _name_connectors())
         or name[0].startswith("و")  # وسياسيون: a conjunction joins another phrase
         or is_organisation_head(canonical[0])  # قناة، مدينة: the phrase names a body
         # دبلوماسيون عرب ... مزاعم نوري المالكي: a plural heads the phrase, a group speaks
