@@ -117,3 +117,14 @@ def test_family_name_after_a_patronymic_keeps_a_partly_tagged_name_whole() -> No
     whole = _canonicals(text)
     assert whole == ["ماجد بن سالم الشفق"]
     assert _snapped(text, _tagged(text, "ماجد بن سالم")) == whole
+
+
+def test_honorific_family_name_before_a_preposition_stays() -> None:
+    assert speaker_canonical("العميد ياسر الحاج لـ") == "ياسر الحاج"
+
+
+def test_given_name_ali_before_a_tagged_name_is_no_preposition() -> None:
+    text = f"وأوضح المشرف على الفعاليات علي سالم الغانم {CLAIM}"
+    whole = _canonicals(text)
+    assert whole == ["علي سالم الغانم"]
+    assert _snapped(text, _tagged(text, "سالم الغانم")) == whole

@@ -2005,6 +2005,8 @@ def is_ordinary_word(word: str) -> bool:
     """Whether a word (as written) is no name word by the lists and the corpus: a stopword,
     title, descriptor, a common noun or a preposition on one (see :func:`_word_kind`), and
     not a title the corpus also shows often as a name (أمين، أمير)."""
+    if word.strip(_TRIM) == _ALI_WRITTEN:
+        return False  # the name علي, though folding makes it the preposition على
     folded = fold(word).strip(_TRIM)
     total, after_title, after_given = _name_evidence().get(folded, (0, 0, 0))
     named = after_title + after_given >= max(MIN_NAME_EVIDENCE, NAME_SHARE * total)
@@ -2061,13 +2063,14 @@ def _name_run(
 
 def _family_after_given(words: Sequence[str], first: int, end: int, strong: bool) -> bool:
     """A one-word honorific right after a given name (known from the corpus, or after an
-    honorific: الدكتور سامي) that closes the phrase is his family name (محمد السيد، علي
-    الشيخ): an honorific stands before a name, and here nothing follows it. Followed by a
-    word it is his title (حمدي محمود الأستاذ المساعد)."""
+    honorific: الدكتور سامي) that closes the phrase, or is followed by a stopword only, is
+    his family name (محمد السيد، سمير الحاج لـ): an honorific stands before a name, and here
+    none follows it. Followed by a word it is his title (حمدي محمود الأستاذ المساعد)."""
     word = words[end]
+    following = _next(words, end)
     return (
         end == first + 1
-        and end + 1 == len(words)
+        and (not following or following in STOPWORDS or len(following) < 2)  # لـ «عكاظ»
         and word.startswith("ال")
         and word in _lexicon().honorifics
         and (strong or _is_given_name(words[first]))
