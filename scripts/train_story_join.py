@@ -76,6 +76,7 @@ class Decision:
     day: str
     features: list[tuple[float, ...]]
     labels: list[int]
+    ext_id: str = ""  # the article (for reading the errors of a kind)
 
 
 def prepare(gold_path: Path) -> list[Item]:
@@ -137,7 +138,7 @@ def collect(items: list[Item], clusterer: StoryClusterer | None = None) -> list[
             return
         if seen:
             labels = [_positive(members.get(candidate), item.label) for candidate, _ in seen]
-            decisions.append(Decision(item.day, [f for _, f in seen], labels))
+            decisions.append(Decision(item.day, [f for _, f in seen], labels, item.ext_id))
         members.setdefault(story, Counter())[item.label] += 1
 
     replay(items, clusterer, on_assign)
@@ -223,12 +224,18 @@ def main() -> None:
         help="half_life_days of the hand score (inf: not decayed by the story's age)",
     )
     parser.add_argument("--items", type=Path, help="prepared pool articles cached here (pickle)")
+    parser.add_argument(
+        "--decisions",
+        type=Path,
+        help="the hand rule's recorded decisions cached here (pickle; they do not depend on"
+        " --drop, so runs that leave out different features can share them)",
+    )
     args = parser.parse_args()
     if "val" in args.gold.name:
         raise SystemExit("refusing to train on a validation gold")
     items = prepared_items(args.gold, args.items)
     settings = ClusterSettings(join_model=None, half_life_days=args.half_life)
-    decisions = collect(items, StoryClusterer(settings))
+    decisions = cached(args.decisions, lambda: collect(items, StoryClusterer(settings)))
     days = sorted({item.day for item in items})
     pairs = sum(len(d.labels) for d in decisions)
     positive = sum(sum(d.labels) for d in decisions)
@@ -277,6 +284,17 @@ def main() -> None:
     assert all(math.isfinite(w) for w in final.weights)
     args.output.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     print(f"threshold {threshold}; wrote {args.output}")
+
+
+def cached(path: Path | None, make: Callable[[], list[Decision]]) -> list[Decision]:
+    """``make()``, read from ``path`` when it is there and written to it when not."""
+    if path is not None and path.exists():
+        found: list[Decision] = pickle.loads(path.read_bytes())
+        return found
+    made = make()
+    if path is not None:
+        path.write_bytes(pickle.dumps(made))
+    return made
 
 
 def prepared_items(gold: Path, cache: Path | None) -> list[Item]:

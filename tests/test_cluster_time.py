@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from tests.story_fixtures import market_session
+from tests.story_fixtures import BRIDGE_FIRST, BRIDGE_LATER, market_session
 
 from marsad.cluster.stories import (
     FEATURES,
@@ -23,19 +23,6 @@ from marsad.cluster.stories import (
 
 TIME_ROBUST = time_robust_settings()
 T0 = datetime(2015, 8, 2, 8, 0)
-
-BRIDGE_FIRST = (
-    "انهيار جسر للمشاة فوق طريق الملك عبدالله في الدمام",
-    "انهار جسر للمشاة فوق طريق الملك عبدالله في مدينة الدمام فجر اليوم، وأصيب أربعة عمال "
-    "كانوا يعملون في صيانته، ونقلتهم فرق الهلال الأحمر إلى مستشفى الدمام المركزي. وأغلقت "
-    "إدارة المرور الطريق في الاتجاهين وحولت السير إلى الطرق الموازية.",
-)
-BRIDGE_LATER = (
-    "لجنة للتحقيق في انهيار جسر المشاة على طريق الملك عبدالله بالدمام",
-    "شكلت أمانة المنطقة الشرقية لجنة للتحقيق في انهيار جسر المشاة فوق طريق الملك عبدالله في "
-    "الدمام الذي أصيب فيه أربعة عمال من فريق الصيانة، فيما أعادت إدارة المرور فتح الطريق "
-    "بعد رفع أنقاض الجسر.",
-)
 
 
 def _doc(key: int, when: datetime, article: tuple[str, str]) -> ClusterDoc:
