@@ -83,7 +83,12 @@ TIME_ROBUST_JOIN = "story_join_time_robust.json"
 TIME_ROBUST_MERGE = "story_merge_time_robust.json"
 # Named learned configurations (``cluster.join_model``/``merge_model`` in a settings file):
 # name -> (join model file, merge model file), both trained by ``make train-stories``.
-LEARNED_CONFIGURATIONS = {"time-robust": (TIME_ROBUST_JOIN, TIME_ROBUST_MERGE)}
+# "decayed-no-gaps" (:func:`decayed_no_gaps_settings`): no time-gap feature, the hand score
+# decayed by the story's age as in the default.
+LEARNED_CONFIGURATIONS = {
+    "time-robust": (TIME_ROBUST_JOIN, TIME_ROBUST_MERGE),
+    "decayed-no-gaps": ("story_join_decayed_no_gaps.json", "story_merge_decayed_no_gaps.json"),
+}
 WRITER_IDLE_S = 900.0  # a writer silent this long (killed, or idle) holds no stories back
 
 
@@ -337,6 +342,17 @@ def time_robust_settings() -> ClusterSettings:
     window time no longer weighs, and the window still bounds every story and merge.
     Trained by ``make train-stories`` (``scripts/train_story_join.py --drop ...``)."""
     return learned_settings("time-robust")
+
+
+def decayed_no_gaps_settings() -> ClusterSettings:
+    """The two learned stages without any time-gap feature, the hand score decayed by the
+    story's age as in the default (opt-in, issue 18). The join leaves out ``gap_mean``,
+    ``gap_last`` and their calendar-day forms, the merge ``gap_mean``, ``span_gap`` and theirs:
+    nothing is fit on July's crawl-time gaps, while the fixed decay (``half_life_days`` 4)
+    still lets an old story yield to a new one. July dev gold, cross-validated by day
+    (``scripts/train_story_merge.py``, join and merge thresholds chosen together on the
+    clustering's B-cubed F1): see ``evaluation/stories_dev/story_merge_decayed_no_gaps_report.txt``."""
+    return learned_settings("decayed-no-gaps")
 
 
 def learned_settings(name: str) -> ClusterSettings:
@@ -1574,6 +1590,7 @@ __all__ = [
     "StoryClusterer",
     "StoryMerge",
     "cluster_all",
+    "decayed_no_gaps_settings",
     "learned_settings",
     "make_cluster_doc",
     "make_cluster_doc_from_tokens",
