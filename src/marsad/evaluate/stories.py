@@ -240,7 +240,7 @@ def evaluate_stories(
         f"labeled days: {labeled_days(articles, gold)}" + (f"; {role}" if role else ""),
         f"articles: {len(articles)} ({len(gold)} labeled in {len(set(gold.values()))} stories);"
         f" predicted {len({predicted.get(i, i) for i in gold})} stories over the labeled articles",
-        f"settings: {settings_file or 'the defaults'}",
+        f"settings: {settings_file or _unnamed(settings)}",
     ]
     if compare:
         rows = [("marsad", marsad, seconds)]
@@ -288,6 +288,10 @@ def evaluate_stories(
         f"bcubed_f1={marsad['b_f']:.3f}",
     ]
     return "\n".join(lines)
+
+
+def _unnamed(settings: Settings) -> str:
+    return "the defaults" if settings == Settings() else "given by the caller (not the defaults)"
 
 
 def evaluate_story_golds(
