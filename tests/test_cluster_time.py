@@ -129,3 +129,30 @@ def test_decayed_no_gaps_models_weigh_no_time_gap_but_keep_the_decay() -> None:
     # A settings file names it like the other learned pairs.
     chosen = settings_from({"cluster": {"join_model": "decayed-no-gaps"}}).cluster.join_model
     assert chosen == decayed_no_gaps_settings().join_model
+
+
+def _day_gaps(first: datetime, later: datetime) -> tuple[float, float]:
+    """(day_gap_mean, day_gap_last) the follow-up is scored with against the first report."""
+    clusterer = StoryClusterer()
+    seen: list[tuple[float, ...]] = []
+    clusterer.on_features = lambda _story, features: seen.append(features)
+    clusterer.assign(_doc(0, first, BRIDGE_FIRST))
+    clusterer.assign(_doc(1, later, BRIDGE_LATER))
+    features = seen[-1]
+    return features[FEATURES.index("day_gap_mean")], features[FEATURES.index("day_gap_last")]
+
+
+def test_day_gaps_count_calendar_days_not_hours() -> None:
+    morning = datetime(2015, 8, 2, 1, 0)
+    assert _day_gaps(morning, morning + timedelta(hours=22)) == (0.0, 0.0)  # same day
+    assert _day_gaps(morning.replace(hour=23), morning + timedelta(hours=24)) == (1.0, 1.0)
+    late = morning.replace(hour=23, minute=50)
+    # Three calendar days later, still inside the 3-day window: "two days or more".
+    assert _day_gaps(late, late + timedelta(days=2, hours=23)) == (2.0, 2.0)
+
+
+def test_models_trained_before_the_day_gaps_ignore_them() -> None:
+    pair = [0.3] * len(FEATURES)
+    later = _moved(pair, FEATURES, ("day_gap_mean", "day_gap_last"))
+    assert shipped_join_model().probability(pair) == shipped_join_model().probability(later)
+    assert shipped_join_model().weights[FEATURES.index("day_gap_last")] == 0.0
