@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -76,6 +77,7 @@ class Decision:
     day: str
     features: list[tuple[float, ...]]
     labels: list[int]
+    ext_id: str = ""  # the article (for reading the errors of a kind)
 
 
 def prepare(gold_path: Path) -> list[Item]:
@@ -137,7 +139,7 @@ def collect(items: list[Item], clusterer: StoryClusterer | None = None) -> list[
             return
         if seen:
             labels = [_positive(members.get(candidate), item.label) for candidate, _ in seen]
-            decisions.append(Decision(item.day, [f for _, f in seen], labels))
+            decisions.append(Decision(item.day, [f for _, f in seen], labels, item.ext_id))
         members.setdefault(story, Counter())[item.label] += 1
 
     replay(items, clusterer, on_assign)
@@ -223,12 +225,34 @@ def main() -> None:
         help="half_life_days of the hand score (inf: not decayed by the story's age)",
     )
     parser.add_argument("--items", type=Path, help="prepared pool articles cached here (pickle)")
+    parser.add_argument(
+        "--decisions",
+        type=Path,
+        help="the hand rule's recorded decisions cached here (pickle; they do not depend on"
+        " --drop, so runs that leave out different features can share them)",
+    )
+    parser.add_argument(
+        "--no-cv",
+        action="store_true",
+        help="fit on all pairs and write the model at the first --thresholds, without replays"
+        " (the merge's training chooses the join threshold on the whole clustering)",
+    )
+    parser.add_argument(
+        "--rejections",
+        action="store_true",
+        help="only list the kinds of same-story pairs that the hand rule joins and the learned"
+        " join (fit without the pair's day, at each of --thresholds) rejects; no replay",
+    )
     args = parser.parse_args()
     if "val" in args.gold.name:
         raise SystemExit("refusing to train on a validation gold")
     items = prepared_items(args.gold, args.items)
     settings = ClusterSettings(join_model=None, half_life_days=args.half_life)
-    decisions = collect(items, StoryClusterer(settings))
+    decisions = cached(args.decisions, lambda: collect(items, StoryClusterer(settings)))
+    if args.rejections:
+        for threshold in args.thresholds:
+            print_rejections(items, decisions, args.drop, threshold, settings)
+        return
     days = sorted({item.day for item in items})
     pairs = sum(len(d.labels) for d in decisions)
     positive = sum(sum(d.labels) for d in decisions)
@@ -237,6 +261,14 @@ def main() -> None:
         print(
             f"left out: {', '.join(args.drop) or 'none'}; hand score half-life {args.half_life:g} days"
         )
+    if args.no_cv:
+        # The join's threshold is chosen with the merge, on the whole clustering's B-cubed
+        # (train_story_merge.py --join-thresholds); its model is fit here on all July pairs.
+        final = dataclasses.replace(fit(decisions, args.drop), threshold=args.thresholds[0])
+        write_model(
+            args, items, final, {"cross_validated": "with the merge (train_story_merge.py)"}
+        )
+        return
     hand = score(items, replay(items, StoryClusterer(settings)))
     print(f"hand-weighted rule: bcubed P/R/F1 {hand[0]:.3f}/{hand[1]:.3f}/{hand[2]:.3f}")
     thresholds = tuple(args.thresholds)
@@ -255,6 +287,18 @@ def main() -> None:
             decisions += collect(items, _ByDay(models, threshold, settings))
             print(f"round {round_ + 1}: {len(decisions)} decisions")
     final = dataclasses.replace(fit(decisions, args.drop), threshold=threshold)
+    scores = {
+        "rounds": args.rounds,
+        "cv_bcubed_f1": round(results[threshold][2], 4),
+        "hand_bcubed_f1": round(hand[2], 4),
+    }
+    write_model(args, items, final, scores)
+
+
+def write_model(
+    args: argparse.Namespace, items: list[Item], final: JoinModel, scores: dict[str, Any]
+) -> None:
+    """Print the weights and write the model JSON (with what it left out, and its decay)."""
     for name, weight in zip(FEATURES, final.weights, strict=True):
         print(f"  {name:<18} {weight:+.3f}")
     model = {
@@ -263,20 +307,106 @@ def main() -> None:
         "bias": final.bias,
         "means": list(final.means),
         "scales": list(final.scales),
-        "threshold": threshold,
+        "threshold": final.threshold,
         "trained_on": args.gold.name,
         "labeled_articles": sum(1 for item in items if item.label),
-        "rounds": args.rounds,
-        "cv_bcubed_f1": round(results[threshold][2], 4),
-        "hand_bcubed_f1": round(hand[2], 4),
+        **scores,
     }
     if args.drop or args.half_life != ClusterSettings().half_life_days:
-        # Read back by time_robust_settings(): the hand score must be decayed as in training.
+        # Read back by learned_settings(): the hand score must be decayed as in training.
         model["left_out"] = list(args.drop)
         model["half_life_days"] = args.half_life if math.isfinite(args.half_life) else "inf"
     assert all(math.isfinite(w) for w in final.weights)
     args.output.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-    print(f"threshold {threshold}; wrote {args.output}")
+    print(f"threshold {final.threshold}; wrote {args.output}")
+
+
+# Kinds of a same-story pair the learned join may reject, read off the pair's features
+# (thresholds in the features' own units: days, cosines, shares of weight).
+REJECTION_KINDS: dict[str, Callable[[dict[str, float]], bool]] = {
+    "late follow-up (>= 1 day after the story's newest article)": lambda f: f["gap_last"] >= 1,
+    "other day (calendar day differs from the story's newest)": lambda f: f["day_gap_last"] >= 1,
+    "other headline (title cosine < 0.2 with titles and bodies)": lambda f: (
+        max(f["title"], f["title_body"]) < 0.2
+    ),
+    "new lead (> half of the lead's weight unseen in the story)": lambda f: f["lead_novel"] > 0.5,
+    "lacks the story's key title words (story_missing > 0.5)": lambda f: f["story_missing"] > 0.5,
+    "big story (10 articles or more)": lambda f: f["log_size"] >= math.log1p(10),
+    "place conflict": lambda f: f["place_conflict"] > 0,
+    "number conflict": lambda f: f["numbers_conflict"] > 0,
+}
+
+
+def print_rejections(
+    items: list[Item],
+    decisions: list[Decision],
+    drop: Sequence[str],
+    threshold: float,
+    settings: ClusterSettings,
+) -> None:
+    """The same-story pairs the hand rule joins (its best candidate, at its threshold) that
+    the learned join, fit without the pair's day, rates below ``threshold``: how many, their
+    kinds (by feature), the features that push them down most, and their gold stories."""
+    models = {
+        day: fit([d for d in decisions if d.day != day], drop)
+        for day in sorted({d.day for d in decisions})
+    }
+    source = {item.ext_id: item.doc.source for item in items}
+    accepted: list[dict[str, float]] = []
+    rejected: list[tuple[Decision, dict[str, float], float]] = []
+    pushes: dict[str, list[float]] = {name: [] for name in FEATURES}
+    for decision in decisions:
+        best = max(range(len(decision.features)), key=lambda i: decision.features[i][-1])
+        values = decision.features[best]
+        if values[-1] < settings.join_threshold or not decision.labels[best]:
+            continue  # the hand rule opened a story, or joined another event
+        named = dict(zip(FEATURES, values, strict=True))
+        model = models[decision.day]
+        probability = model.probability(values)
+        if probability >= threshold:
+            accepted.append(named)
+            continue
+        rejected.append((decision, named, probability))
+        for name, value, weight, mean, scale in zip(
+            FEATURES, values, model.weights, model.means, model.scales, strict=True
+        ):
+            pushes[name].append(weight * (value - mean) / scale)
+    total = len(accepted) + len(rejected)
+    print(
+        f"same-story pairs the hand rule joins: {total}; the learned join (CV by day,"
+        f" threshold {threshold:g}) rejects {len(rejected)} ({len(rejected) / max(1, total):.0%})"
+    )
+    for kind, test in REJECTION_KINDS.items():
+        among_rejected = sum(test(named) for _, named, _ in rejected)
+        among_accepted = sum(test(named) for named in accepted)
+        print(
+            f"  {kind:<62} rejected {among_rejected:>4} ({among_rejected / max(1, len(rejected)):.0%})"
+            f"  accepted {among_accepted:>4} ({among_accepted / max(1, len(accepted)):.0%})"
+        )
+    print("  mean push of each feature on the rejected pairs' log-odds (most negative first):")
+    means = {name: sum(v) / len(v) for name, v in pushes.items() if v}
+    for name, push in sorted(means.items(), key=lambda nv: nv[1])[:6]:
+        print(f"    {name:<18} {push:+.2f}")
+    label = {item.ext_id: item.label for item in items}
+    by_story = Counter(str(label[d.ext_id]) for d, _, _ in rejected)
+    print("  gold stories with most rejected joins: " + ", ".join(
+        f"{story} {n}" for story, n in by_story.most_common(12)
+    ))  # fmt: skip
+    outlets = Counter(source[d.ext_id] for d, _, _ in rejected)
+    print("  outlets of the rejected articles: " + ", ".join(
+        f"{outlet} {n}" for outlet, n in outlets.most_common()
+    ))  # fmt: skip
+
+
+def cached(path: Path | None, make: Callable[[], list[Decision]]) -> list[Decision]:
+    """``make()``, read from ``path`` when it is there and written to it when not."""
+    if path is not None and path.exists():
+        found: list[Decision] = pickle.loads(path.read_bytes())
+        return found
+    made = make()
+    if path is not None:
+        path.write_bytes(pickle.dumps(made))
+    return made
 
 
 def prepared_items(gold: Path, cache: Path | None) -> list[Item]:

@@ -195,6 +195,14 @@ def main() -> None:
     parser.add_argument("gold", type=Path)
     parser.add_argument("-o", "--output", type=Path)
     parser.add_argument("--join-threshold", type=float, default=None)
+    parser.add_argument(
+        "--join-thresholds",
+        type=float,
+        nargs="*",
+        default=[],
+        help="stage-1 thresholds tried; the (join, merge) pair with the best cross-validated"
+        " B-cubed F1 of the whole clustering is kept",
+    )
     parser.add_argument("--merge-thresholds", type=float, nargs="*", default=MERGE_THRESHOLDS)
     parser.add_argument("--min-size", type=int, default=1, help="merge_min_size of both stories")
     parser.add_argument("--hand", action="store_true", help="also score main's hand rule")
@@ -229,60 +237,75 @@ def main() -> None:
         hand, _ = replay(items, StoryClusterer(ClusterSettings(half_life_days=args.half_life)))
         print(_line("hand rule (main's join), no merge", _scored(items, hand), started))
     # Stage 1: join models fit without each day (the shipped model saw every July day).
-    # Runs that leave out time features or the decay keep their own caches.
-    tag = "".join(f"_{name}" for name in args.join_drop)
-    tag += "" if args.half_life == ClusterSettings().half_life_days else f"_h{args.half_life:g}"
+    # The hand rule's decisions depend on its decay only (not on what a model leaves out);
+    # stage-1 replays also on the join features left out.
+    htag = "" if args.half_life == ClusterSettings().half_life_days else f"_h{args.half_life:g}"
+    tag = "".join(f"_{name}" for name in args.join_drop) + htag
     hand_settings = ClusterSettings(half_life_days=args.half_life)
     decisions = _cache(
-        args.cache / f"merge_join_decisions{tag}.pickle",
+        args.cache / f"merge_join_decisions{htag}.pickle",
         lambda: collect(items, StoryClusterer(hand_settings)),
     )
     join_models: dict[str, JoinModel] = {
         day: fit([d for d in decisions if d.day != day], args.join_drop) for day in days
     }
-    join_threshold = args.join_threshold or shipped_join_model().threshold
-    started = time.time()
-    # Each article is decided by the join model fit without its day (its settings are
-    # swapped per day); the hand rule decides until the IDF statistics are warm, as shipped.
     base = ClusterSettings(merge_min_size=args.min_size, half_life_days=args.half_life)
-    stage1_days = {
-        day: dataclasses.replace(
-            base, join_model=dataclasses.replace(model, threshold=join_threshold)
-        )
-        for day, model in join_models.items()
-    }
-    stage1, pairs = _cache(
-        args.cache / f"merge_stage1_{join_threshold:g}_{args.min_size}{tag}_warm.pickle",
-        lambda: replay(items, StoryClusterer(base), per_day=stage1_days, recording=True),
-    )
-    name = f"stage 1: learned join (CV by day), threshold {join_threshold:g}, no merge"
-    print(_line(name, _scored(items, stage1), started))
-    positive = sum(p.label for p in pairs)
-    print(f"  {len(pairs)} merge candidate pairs recorded ({positive} one event)")
+    join_thresholds = args.join_thresholds or [
+        args.join_threshold or shipped_join_model().threshold
+    ]
     kind = "trees" if args.forest else "logistic"
-    results = {}
-    predictions: dict[float, dict[str, int]] = {}
-    for threshold in args.merge_thresholds:
+    # (join threshold, merge threshold) -> B-cubed; the pair is chosen on the clustering's
+    # B-cubed F1 (cross-validated by day), not on either model's pair log-loss.
+    results: dict[tuple[float, float], tuple[float, float, float]] = {}
+    predictions: dict[tuple[float, float], dict[str, int]] = {}
+    recorded: dict[float, tuple[list[Pair], tuple[float, float, float]]] = {}
+    for join_threshold in join_thresholds:
         started = time.time()
-        per_day: dict[str, ClusterSettings] = {}
-        for day in days:
-            rest = [p for p in pairs if p.day != day]
-            model: Any = (
-                _Forest(rest, threshold, args.min_size)
-                if args.forest
-                else fit_merge(rest, threshold, args.min_size, args.drop)
+        # Each article is decided by the join model fit without its day (its settings are
+        # swapped per day); the hand rule decides until the IDF statistics are warm, as shipped.
+        stage1_days = {
+            day: dataclasses.replace(
+                base, join_model=dataclasses.replace(model, threshold=join_threshold)
             )
-            per_day[day] = dataclasses.replace(stage1_days[day], merge_model=model)
-        predicted, _ = replay(items, StoryClusterer(base), per_day=per_day)
-        results[threshold] = _scored(items, predicted)
-        predictions[threshold] = predicted
-        name = f"  + learned merge ({kind}, CV by day), threshold {threshold:g}"
-        print(_line(name, results[threshold], started), flush=True)
+            for day, model in join_models.items()
+        }
+        stage1, pairs = _cache(
+            args.cache / f"merge_stage1_{join_threshold:g}_{args.min_size}{tag}_warm.pickle",
+            lambda days=stage1_days: replay(
+                items, StoryClusterer(base), per_day=days, recording=True
+            ),
+        )
+        stage1_score = _scored(items, stage1)
+        recorded[join_threshold] = (pairs, stage1_score)
+        name = f"stage 1: learned join (CV by day), threshold {join_threshold:g}, no merge"
+        print(_line(name, stage1_score, started))
+        positive = sum(p.label for p in pairs)
+        print(f"  {len(pairs)} merge candidate pairs recorded ({positive} one event)")
+        for threshold in args.merge_thresholds:
+            started = time.time()
+            per_day: dict[str, ClusterSettings] = {}
+            for day in days:
+                rest = [p for p in pairs if p.day != day]
+                model: Any = (
+                    _Forest(rest, threshold, args.min_size)
+                    if args.forest
+                    else fit_merge(rest, threshold, args.min_size, args.drop)
+                )
+                per_day[day] = dataclasses.replace(stage1_days[day], merge_model=model)
+            predicted, _ = replay(items, StoryClusterer(base), per_day=per_day)
+            results[join_threshold, threshold] = _scored(items, predicted)
+            predictions[join_threshold, threshold] = predicted
+            name = f"  + learned merge ({kind}, CV by day), threshold {threshold:g}"
+            print(_line(name, results[join_threshold, threshold], started), flush=True)
     if not results:
         return
-    best = max(results, key=lambda t: (results[t][2], t))
+    join_threshold, best = max(results, key=lambda jt: (results[jt][2], jt[1], -jt[0]))
+    pairs, stage1_score = recorded[join_threshold]
+    positive = sum(p.label for p in pairs)
+    p, r, f = results[join_threshold, best]
+    print(f"chosen: join {join_threshold:g}, merge {best:g}: bcubed P/R/F1 {p:.3f}/{r:.3f}/{f:.3f}")
     if args.errors:
-        print_errors(items, predictions[best])
+        print_errors(items, predictions[join_threshold, best])
     if not args.output:
         return
     final = fit_merge(pairs, best, args.min_size, args.drop)
@@ -300,8 +323,8 @@ def main() -> None:
         "trained_on": args.gold.name,
         "pairs": len(pairs),
         "positive_pairs": positive,
-        "cv_bcubed_f1": round(results[best][2], 4),
-        "stage1_cv_bcubed_f1": round(_scored(items, stage1)[2], 4),
+        "cv_bcubed_f1": round(results[join_threshold, best][2], 4),
+        "stage1_cv_bcubed_f1": round(stage1_score[2], 4),
         **(
             {
                 "left_out": list(args.drop),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.story_fixtures import BRIDGE_FIRST, BRIDGE_LATER
 
 from marsad.cli.main import main
 from marsad.evaluate import baselines
@@ -21,7 +22,7 @@ from marsad.evaluate.baselines import (
     SINGLE_PASS_THRESHOLD,
     single_pass_baseline,
 )
-from marsad.evaluate.stories import evaluate_stories, load_gold
+from marsad.evaluate.stories import LEARNED_ROWS, evaluate_stories, load_gold
 from marsad.models import RawArticle
 
 # Invented articles: a warehouse fire in Jeddah and a football match in Riyadh, each
@@ -209,3 +210,73 @@ def test_load_gold_keeps_null_stories_unlabeled(tmp_path: Path) -> None:
     assert len(articles) == 7
     assert len(gold) == 6
     assert "2015-07-21-other" not in gold
+
+
+def _bridge_gold(path: Path) -> Path:
+    """One event (a footbridge collapse) told twice in other words, hours apart, and the
+    unrelated school notice: only a join can put the two reports together."""
+    rows = [
+        {
+            "id": f"bridge-{n}",
+            "source": source,
+            "date": f"2015-08-02 0{8 + n}:00:00",
+            "title": title,
+            "text": text,
+            "url": f"https://{source}.example/bridge",
+            "story": "dammam-footbridge-collapse",
+        }
+        for n, (source, (title, text)) in enumerate(
+            (("okaz", BRIDGE_FIRST), ("alyaum", BRIDGE_LATER))
+        )
+    ]
+    rows.append(
+        {
+            "id": "school",
+            "source": "sabq",
+            "date": "2015-08-02 12:00:00",
+            "title": OTHER_TITLE,
+            "text": OTHER,
+            "url": "https://sabq.example/school",
+            "story": "school-year-dates",
+        }
+    )
+    return _write(path, rows)
+
+
+def test_eval_stories_scores_the_configuration_of_a_settings_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = _bridge_gold(tmp_path / "bridge.jsonl")
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[cluster]\njoin_threshold = 0.99\n", encoding="utf-8")
+
+    assert main(["eval", "stories", str(gold)]) == 0
+    default = capsys.readouterr().out.strip().splitlines()
+    assert main(["--config", str(strict), "eval", "stories", str(gold)]) == 0
+    configured = capsys.readouterr().out.strip().splitlines()
+
+    assert "settings: the defaults" in default
+    assert f"settings: {strict}" in configured
+    # The defaults join the two reports; at 0.99 nothing joins, so the story is split.
+    assert default[-1] == "bcubed_f1=1.000"
+    assert configured[-1] != default[-1]
+    assert "bcubed precision=1.000 recall=0.667" in configured  # (1/2 + 1/2 + 1) / 3
+
+
+def test_compare_keeps_a_row_for_each_shipped_configuration_but_the_one_scored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = _bridge_gold(tmp_path / "bridge.jsonl")
+    robust = tmp_path / "robust.toml"
+    robust.write_text(
+        '[cluster]\njoin_model = "time-robust"\nmerge_model = "time-robust"\n'
+        "half_life_days = inf\n",
+        encoding="utf-8",
+    )
+    assert main(["--config", str(robust), "eval", "stories", str(gold), "--compare"]) == 0
+    rows = {line.split()[0] for line in capsys.readouterr().out.splitlines() if line}
+    assert "marsad-learned-no-time-gaps" not in rows  # it is the ``marsad`` row now
+    for name in ("hand-join(no", "learned-join+merge", "learned-join", "without-merge"):
+        assert f"marsad-{name}" in rows
+    for name in LEARNED_ROWS.values():
+        assert name in rows or name == "marsad-learned-no-time-gaps"

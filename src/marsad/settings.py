@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from marsad.cluster.stories import (
+    LEARNED_CONFIGURATIONS,
     ClusterSettings,
+    learned_settings,
     shipped_join_model,
     shipped_merge_model,
-    time_robust_settings,
 )
 from marsad.cluster.threads import ThreadSettings
 from marsad.errors import ConfigError
@@ -141,25 +142,27 @@ def _typed(current: object, value: object, name: str, where: str) -> object:
 
 
 def _join_model(value: object, where: str) -> object:
-    # "time-robust": trained with half_life_days = inf, which the file should set too.
+    # A named learned configuration was trained with its own half_life_days (time-robust:
+    # inf), which the file should set too.
     if value == "shipped":
         return shipped_join_model()
-    if value == "time-robust":
-        return time_robust_settings().join_model
+    if value in LEARNED_CONFIGURATIONS:
+        return learned_settings(str(value)).join_model
     if value == "none":
         return None
-    raise ConfigError(
-        f'{where}: cluster.join_model must be "shipped", "time-robust" or "none", got {value!r}'
-    )
+    raise ConfigError(f"{where}: cluster.join_model must be {_model_names()}, got {value!r}")
 
 
 def _merge_model(value: object, where: str) -> object:
     if value == "shipped":
         return shipped_merge_model()
-    if value == "time-robust":
-        return time_robust_settings().merge_model
+    if value in LEARNED_CONFIGURATIONS:
+        return learned_settings(str(value)).merge_model
     if value == "none":
         return None
-    raise ConfigError(
-        f'{where}: cluster.merge_model must be "shipped", "time-robust" or "none", got {value!r}'
-    )
+    raise ConfigError(f"{where}: cluster.merge_model must be {_model_names()}, got {value!r}")
+
+
+def _model_names() -> str:
+    names = ["shipped", *LEARNED_CONFIGURATIONS, "none"]
+    return ", ".join(f'"{name}"' for name in names[:-1]) + f' or "{names[-1]}"'

@@ -540,10 +540,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Evaluate a stage against labeled data; the last line is the headline score."""
     if args.stage == "stories":
         from marsad.evaluate.stories import evaluate_story_golds
+        from marsad.settings import CONFIG_FILE, load_settings
 
+        # A settings file scores that configuration (``--config``, else ./marsad.toml).
+        config = args.config or (CONFIG_FILE if Path(CONFIG_FILE).is_file() else None)
         print(
             evaluate_story_golds(
                 [Path(f) for f in args.golds],
+                settings=load_settings(config),
+                settings_file=config,
                 compare=args.compare,
                 tune_sweep=args.sweep,
                 progress=progress_bar("eval"),

@@ -81,6 +81,14 @@ MERGE_BODY_FLOOR = 0.1
 # The two learned stages without time-gap features (:func:`time_robust_settings`).
 TIME_ROBUST_JOIN = "story_join_time_robust.json"
 TIME_ROBUST_MERGE = "story_merge_time_robust.json"
+# Named learned configurations (``cluster.join_model``/``merge_model`` in a settings file):
+# name -> (join model file, merge model file), both trained by ``make train-stories``.
+# "decayed-no-gaps" (:func:`decayed_no_gaps_settings`): no time-gap feature, the hand score
+# decayed by the story's age as in the default.
+LEARNED_CONFIGURATIONS = {
+    "time-robust": (TIME_ROBUST_JOIN, TIME_ROBUST_MERGE),
+    "decayed-no-gaps": ("story_join_decayed_no_gaps.json", "story_merge_decayed_no_gaps.json"),
+}
 WRITER_IDLE_S = 900.0  # a writer silent this long (killed, or idle) holds no stories back
 
 
@@ -124,7 +132,10 @@ FEATURES = (
     "names_novel",  # share of the name keys' weight the story never used
     "story_missing",  # share of the story's heaviest title words the article lacks
     "place_conflict",  # titles name different places of one level (two cities)
-    "hand_score",  # the hand-weighted, time-decayed score
+    # Calendar days, 0, 1 or 2 (2 or more): blind to the hour, so to a crawler's bursts.
+    "day_gap_mean",  # calendar days between the article and the story's mean date
+    "day_gap_last",  # calendar days between the article and the story's newest article
+    "hand_score",  # the hand-weighted, time-decayed score (last: the rule reads it there)
 )
 
 
@@ -143,13 +154,23 @@ class PairModel:
     def _fields(
         raw: dict[str, Any], features: tuple[str, ...], what: str
     ) -> tuple[tuple[float, ...], float, tuple[float, ...], tuple[float, ...], float]:
-        if tuple(raw["features"]) != features:
-            raise ValueError(f"the {what} model was trained on other features; retrain it")
+        """The model's numbers laid out on ``features``: a feature it was not trained on
+        (added since) weighs 0, so an older model keeps deciding as it did."""
+        trained = list(raw["features"])
+        unknown = [name for name in trained if name not in features]
+        if unknown:
+            raise ValueError(f"the {what} model uses unknown features {unknown}; retrain it")
+        at = {name: trained.index(name) for name in trained}
+
+        def laid_out(key: str, missing: float) -> tuple[float, ...]:
+            values = raw[key]
+            return tuple(float(values[at[name]]) if name in at else missing for name in features)
+
         return (
-            tuple(float(w) for w in raw["weights"]),
+            laid_out("weights", 0.0),
             float(raw["bias"]),
-            tuple(float(m) for m in raw["means"]),
-            tuple(float(v) for v in raw["scales"]),
+            laid_out("means", 0.0),
+            laid_out("scales", 1.0),
             float(raw["threshold"]),
         )
 
@@ -180,6 +201,8 @@ MERGE_FEATURES = (
     "span_gap",  # days between their time spans (0 when they overlap)
     "log_small",  # log(1 + articles) of the smaller story
     "log_large",  # log(1 + articles) of the larger story
+    "day_gap_mean",  # calendar days between the two stories' mean dates (0, 1 or 2+)
+    "day_span_gap",  # calendar days between their spans (0 when they share a day; at most 2)
     "hand_score",  # the hand-weighted centroid similarity (``merge_threshold``'s score)
 )
 
@@ -318,13 +341,33 @@ def time_robust_settings() -> ClusterSettings:
     hand score is not decayed by the story's age (``half_life_days`` inf): inside the story
     window time no longer weighs, and the window still bounds every story and merge.
     Trained by ``make train-stories`` (``scripts/train_story_join.py --drop ...``)."""
-    join, merge = load_json(TIME_ROBUST_JOIN), load_json(TIME_ROBUST_MERGE)
+    return learned_settings("time-robust")
+
+
+def decayed_no_gaps_settings() -> ClusterSettings:
+    """The two learned stages without any time-gap feature, the hand score decayed by the
+    story's age as in the default (opt-in, issue 18). The join leaves out ``gap_mean``,
+    ``gap_last`` and their calendar-day forms, the merge ``gap_mean``, ``span_gap`` and theirs:
+    nothing is fit on July's crawl-time gaps, while the fixed decay (``half_life_days`` 4)
+    still lets an old story yield to a new one. July dev gold, cross-validated by day
+    (``scripts/train_story_merge.py``, join and merge thresholds chosen together on the
+    clustering's B-cubed F1): see ``evaluation/stories_dev/story_merge_decayed_no_gaps_report.txt``."""
+    return learned_settings("decayed-no-gaps")
+
+
+def learned_settings(name: str) -> ClusterSettings:
+    """The two learned stages of a named configuration (:data:`LEARNED_CONFIGURATIONS`), with
+    the hand-score decay they were trained with and the join threshold their merge was
+    chosen with."""
+    join_file, merge_file = LEARNED_CONFIGURATIONS[name]
+    join, merge = load_json(join_file), load_json(merge_file)
     # The merge was fit (and the pair cross-validated) over the join at this threshold.
     join_model = dataclasses.replace(
         JoinModel.from_json(join), threshold=float(merge["join_threshold"])
     )
     return ClusterSettings(
-        half_life_days=float(join["half_life_days"]),  # as in training ("inf")
+        # As in training: "inf" (not decayed), or absent (the default decay).
+        half_life_days=float(join.get("half_life_days", ClusterSettings().half_life_days)),
         join_model=join_model,
         merge_model=MergeModel.from_json(merge),
     )
@@ -1132,7 +1175,8 @@ class StoryClusterer:
             weight_sum += settings.names_weight
         # Age from the story's mean date, not its last article: a catch-all story fed every
         # day (royal receptions, daily briefings) keeps ageing and stops swallowing events.
-        gap_days = abs(_days(when) - story.day_sum / story.size)
+        mean_date = story.day_sum / story.size
+        gap_days = abs(_days(when) - mean_date)
         hand = total / weight_sum * math.pow(0.5, gap_days / settings.half_life_days)
         if numbers and hand >= floor:
             matched, conflicting = _number_agreement(names_query, story.names.sums)
@@ -1155,6 +1199,8 @@ class StoryClusterer:
             conflicting,
             *conflicts,
             place_conflict,
+            _calendar_gap(_day(when), math.floor(mean_date)),
+            _calendar_gap(_day(when), _day(story.last)),
             hand,
         )
 
@@ -1446,6 +1492,11 @@ def _merge_features(
     )
     small_first, large_first = first.first or first.last, second.first or second.last
     span_gap = max(0.0, _days(max(small_first, large_first)) - _days(min(first.last, second.last)))
+    small_mean, large_mean = first.day_sum / first.size, second.day_sum / second.size
+    later_start, earlier_end = (
+        _day(max(small_first, large_first)),
+        _day(min(first.last, second.last)),
+    )
     return (
         _cosine(small_body, large_body),
         _cosine(small_title, large_title),
@@ -1455,10 +1506,12 @@ def _merge_features(
         matched,
         conflicting,
         novel / title_weight if title_weight else 0.0,
-        abs(first.day_sum / first.size - second.day_sum / second.size),
+        abs(small_mean - large_mean),
         span_gap,
         math.log1p(first.size),
         math.log1p(second.size),
+        _calendar_gap(math.floor(small_mean), math.floor(large_mean)),
+        _calendar_gap(max(later_start, earlier_end), earlier_end),
         hand,
     )
 
@@ -1496,6 +1549,13 @@ def _nowhere(_profile: Vector) -> None:
     return None
 
 
+def _calendar_gap(first: int, second: int) -> float:
+    """Calendar days between two day numbers, capped at 2 ("two days or more"): the unit
+    of the day-granularity gap features. Within a day it is 0 whatever the hours, so a
+    crawler's bursts (SaudiNewsNet's July dates) move it only across midnight."""
+    return float(min(2, abs(first - second)))
+
+
 def _day(when: datetime) -> int:
     """Calendar day number (since the epoch) of a date: the unit of time-local IDF."""
     return (when - _EPOCH).days
@@ -1520,6 +1580,7 @@ def cluster_all(
 
 __all__ = [
     "FEATURES",
+    "LEARNED_CONFIGURATIONS",
     "MERGE_FEATURES",
     "Assignment",
     "ClusterDoc",
@@ -1529,6 +1590,8 @@ __all__ = [
     "StoryClusterer",
     "StoryMerge",
     "cluster_all",
+    "decayed_no_gaps_settings",
+    "learned_settings",
     "make_cluster_doc",
     "make_cluster_doc_from_tokens",
     "time_robust_settings",

@@ -17,10 +17,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from marsad.cluster.stories import (
+    LEARNED_CONFIGURATIONS,
     ClusterSettings,
+    learned_settings,
     shipped_join_model,
     shipped_merge_model,
-    time_robust_settings,
 )
 from marsad.evaluate.baselines import (
     AGGLOMERATIVE_DISTANCE,
@@ -40,6 +41,12 @@ from marsad.models import RawArticle
 from marsad.pipeline import Pipeline, ProgressFn, Settings
 from marsad.store import Store
 from marsad.text.arabic import NORMALIZER_VERSION
+
+# Row names of the named learned configurations in ``--compare`` tables (kept as the
+# tables in evaluation/stories_val/README.md print them).
+LEARNED_ROWS = {name: f"marsad-learned-{name}" for name in LEARNED_CONFIGURATIONS} | {
+    "time-robust": "marsad-learned-no-time-gaps"
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,31 +102,44 @@ def without_names(settings: Settings) -> Settings:
 
 def variants(settings: Settings) -> list[tuple[str, Settings]]:
     """The other configurations ``--compare`` scores beside ``settings``, with row names:
-    without the name features; the two learned stages (join, then merge), the learned join
-    alone and the two learned stages without time gaps (:func:`time_robust_settings`); or,
-    when ``settings`` already use the learned join, without its merge and with the
-    hand-weighted join."""
+    without the name features, without the merge (when ``settings`` merge), and every
+    shipped configuration of the join and merge that ``settings`` is not: the hand-weighted
+    join, the two learned stages (join, then merge), the learned join alone, and each named
+    learned configuration (:data:`LEARNED_CONFIGURATIONS`, e.g. without time gaps)."""
     cluster = settings.cluster
     rows = [("marsad-without-names", without_names(settings))]
-    if cluster.join_model is None:
-        both = dataclasses.replace(
-            cluster, join_model=shipped_join_model(), merge_model=shipped_merge_model()
-        )
-        alone = dataclasses.replace(cluster, join_model=shipped_join_model())
-        rows.append(("marsad-learned-join+merge", dataclasses.replace(settings, cluster=both)))
-        rows.append(("marsad-learned-join", dataclasses.replace(settings, cluster=alone)))
-        robust = time_robust_settings()
-        rows.append(
-            (
-                "marsad-learned-no-time-gaps",
-                dataclasses.replace(settings, cluster=_with_models(cluster, robust)),
-            )
-        )
-        return rows
-    off = dataclasses.replace(cluster, merge_model=None, merge_threshold=None)
-    hand = dataclasses.replace(cluster, join_model=None, merge_model=None)
-    rows.append(("marsad-without-merge", dataclasses.replace(settings, cluster=off)))
-    rows.append(("marsad-hand-join(no merge)", dataclasses.replace(settings, cluster=hand)))
+    if cluster.merge_model is not None:
+        off = dataclasses.replace(cluster, merge_model=None, merge_threshold=None)
+        rows.append(("marsad-without-merge", dataclasses.replace(settings, cluster=off)))
+    decay = ClusterSettings().half_life_days
+    shipped = [
+        (
+            "marsad-hand-join(no merge)",
+            dataclasses.replace(cluster, join_model=None, merge_model=None, half_life_days=decay),
+        ),
+        (
+            "marsad-learned-join+merge",
+            dataclasses.replace(
+                cluster,
+                join_model=shipped_join_model(),
+                merge_model=shipped_merge_model(),
+                half_life_days=decay,
+            ),
+        ),
+        (
+            "marsad-learned-join",
+            dataclasses.replace(
+                cluster, join_model=shipped_join_model(), merge_model=None, half_life_days=decay
+            ),
+        ),
+    ]
+    for name, row in LEARNED_ROWS.items():
+        shipped.append((row, _with_models(cluster, learned_settings(name))))
+    rows += [
+        (row, dataclasses.replace(settings, cluster=other))
+        for row, other in shipped
+        if other != cluster
+    ]
     return rows
 
 
@@ -191,15 +211,18 @@ def evaluate_stories(
     path: Path,
     *,
     settings: Settings | None = None,
+    settings_file: str | None = None,
     compare: bool = False,
     tune_sweep: bool = False,
     progress: ProgressFn | None = None,
 ) -> str:
     """Score the pipeline's stories against a gold file; the last line is ``bcubed_f1=...``.
 
-    ``compare`` adds a table of Marsad and the baselines (each with its seconds); the
-    baselines use their constants chosen on the July dev gold, never a value tuned on
-    ``path``. ``tune_sweep`` adds each baseline's threshold sweep on ``path`` itself.
+    ``settings`` is the configuration scored (the ``marsad`` row); ``settings_file``, the
+    file it came from, is named in the output. ``compare`` adds a table of Marsad, the
+    other shipped configurations and the baselines (each with its seconds); the baselines
+    use their constants chosen on the July dev gold, never a value tuned on ``path``.
+    ``tune_sweep`` adds each baseline's threshold sweep on ``path`` itself.
     """
     settings = settings or Settings()
     articles, gold = load_gold(path)
@@ -217,6 +240,7 @@ def evaluate_stories(
         f"labeled days: {labeled_days(articles, gold)}" + (f"; {role}" if role else ""),
         f"articles: {len(articles)} ({len(gold)} labeled in {len(set(gold.values()))} stories);"
         f" predicted {len({predicted.get(i, i) for i in gold})} stories over the labeled articles",
+        f"settings: {settings_file or _unnamed(settings)}",
     ]
     if compare:
         rows = [("marsad", marsad, seconds)]
@@ -266,10 +290,15 @@ def evaluate_stories(
     return "\n".join(lines)
 
 
+def _unnamed(settings: Settings) -> str:
+    return "the defaults" if settings == Settings() else "given by the caller (not the defaults)"
+
+
 def evaluate_story_golds(
     paths: Sequence[Path],
     *,
     settings: Settings | None = None,
+    settings_file: str | None = None,
     compare: bool = False,
     tune_sweep: bool = False,
     progress: ProgressFn | None = None,
@@ -281,7 +310,12 @@ def evaluate_story_golds(
     """
     return "\n\n".join(
         evaluate_stories(
-            path, settings=settings, compare=compare, tune_sweep=tune_sweep, progress=progress
+            path,
+            settings=settings,
+            settings_file=settings_file,
+            compare=compare,
+            tune_sweep=tune_sweep,
+            progress=progress,
         )
         for path in paths
     )
