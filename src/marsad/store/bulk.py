@@ -41,6 +41,32 @@ KEYED_BY_ARTICLE = ("extracted_articles",)  # article_id is the primary key
 ENTITY_TABLES = ("entity_stories", "entity_outlets", "entity_stats")  # pairs first (triggers)
 APPENDED_TABLES = ("stories", "articles", *CHILD_TABLES, *KEYED_BY_ARTICLE)
 BATCH_ROWS = 2_000  # rows per executemany
+# A block's scratch store is thrown away once appended or copied, and a task that dies
+# leaves a file nobody reads (its retry writes a new one): no journal on disk and no
+# syncing. The journal stays in memory, not OFF, so a batch that fails half-way is still
+# rolled back (``Pipeline.store_prepared`` writes the batch again without the record).
+SCRATCH_PRAGMAS = (
+    "journal_mode=MEMORY",
+    "synchronous=OFF",
+    "cache_size=-32768",  # KiB: a block's working set stays in the page cache
+    "temp_store=MEMORY",
+)
+# Indexes no read on a block's path uses: the write looks articles up by identity (the
+# table's UNIQUE key), canonical URL and id, stories by id; export and append read the
+# rows by article id. Each of these would cost every insert or story update.
+SCRATCH_UNREAD_INDEXES = (
+    "articles_published",
+    "articles_story",
+    "articles_duplicate_of",
+    "articles_source_live",
+    "stories_last_seen",
+    "stories_river",
+    "stories_thread",
+    "passages_story",
+    "mentions_key",
+    "statements_speaker",
+    "entity_stats_rank",
+)
 
 
 @dataclass(slots=True)
@@ -121,6 +147,19 @@ def remap_child_rows(
 
 class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
     """Mixin of :class:`marsad.store.store.Store`: export a block, append it elsewhere."""
+
+    def make_scratch(self) -> None:
+        """Set this fresh SQLite store up as a block's scratch store (on the worker): the
+        settings and indexes above, and no search rows or entity figures (nothing on the
+        worker reads them; the driver or the COPY writes both). What it stores is the
+        same row for row; only how, and at what cost, changes."""
+        if self.is_postgres:
+            raise StoreError("a scratch store is a SQLite file")
+        self.writes_search_and_entity_figures = False
+        for pragma in SCRATCH_PRAGMAS:
+            self.db.execute(f"PRAGMA {pragma}")
+        for index in SCRATCH_UNREAD_INDEXES:
+            self.db.execute(f"DROP INDEX IF EXISTS {index}")
 
     def export_block(self, first_own: int) -> BlockRows:
         """The rows of a scratch store's articles from id ``first_own`` on (the block's

@@ -83,15 +83,26 @@ def fts_tokens(text: str) -> list[str]:
 
 
 def _tokens(text: str) -> Iterator[str]:
+    # Whitespace is never part of a token (every str.isspace character is a separator or
+    # a control), so the text is split there first and each piece tokenized once: pieces
+    # are words, which repeat, and most are one token already.
+    for piece in text.split():
+        yield from _piece_tokens(piece)
+
+
+@lru_cache(maxsize=65_536)
+def _piece_tokens(piece: str) -> tuple[str, ...]:
+    found: list[str] = []
     current: list[str] = []
-    for char in text:
+    for char in piece:
         if _is_token_char(char):
             current.append(char)
         elif current:
-            yield "".join(current).lower()
+            found.append("".join(current).lower())
             current = []
     if current:
-        yield "".join(current).lower()
+        found.append("".join(current).lower())
+    return tuple(found)
 
 
 @lru_cache(maxsize=4096)
