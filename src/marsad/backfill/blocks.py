@@ -47,6 +47,7 @@ from marsad.settings import Settings
 from marsad.store import Store
 from marsad.store.bulk import BlockRows
 from marsad.store.parallel import BlockTarget, ParallelWrite
+from marsad.summarize import leads_to_json
 from marsad.text.arabic import NORMALIZER_VERSION
 from marsad.writer_state import CLUSTER_STATE, THREAD_STATE, StateNotSaved
 
@@ -344,6 +345,7 @@ def _write_into(
     quiet = dataclasses.replace(settings, extract=False)
     report = IngestReport()
     fts: dict[str, tuple[str, str]] = {}
+    leads: dict[str, str] = {}  # the summary tasks read them instead of analysing again
     pipeline = Pipeline(store, quiet)
     pipeline.state.saves = saves_state
     pipeline.start_run()
@@ -363,6 +365,7 @@ def _write_into(
         for item in prepared:
             if isinstance(item, Prepared):
                 fts[item.identity] = (item.words, item.stems)
+                leads[item.identity] = leads_to_json(item.lead)
                 for stage, spent in item.seconds.items():
                     stage_s[stage] = stage_s.get(stage, 0.0) + spent
         started = time.process_time()
@@ -371,10 +374,11 @@ def _write_into(
     started = time.process_time()
     rows = None
     if keep:
-        store.keep_block(first_own, fts)
+        store.keep_block(first_own, fts, leads)
     else:
         rows = store.export_block(first_own)
         rows.fts = fts
+        rows.leads = leads
     state = None
     if task.is_last:
         state = {

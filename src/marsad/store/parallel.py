@@ -38,6 +38,7 @@ from typing import Any
 
 from marsad.errors import StoreError
 from marsad.store.bulk import (
+    LEADS_TABLE,
     BlockRows,
     BulkBlocks,
     _StoryFigures,
@@ -110,6 +111,7 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
             row = self.db.execute(
                 "SELECT first_article, first_story FROM backfill_jobs WHERE job = ?", (job,)
             ).fetchone()
+            self.make_block_leads()  # here: blocks creating it at once would collide
         return int(row[0]), int(row[1])
 
     def stories_of(self, identities: list[str]) -> dict[str, int]:
@@ -353,6 +355,15 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
                 (term, article_id, in_words, in_stems, r.tokens)
                 for article_id, r in built
                 for term, in_words, in_stems in r.postings
+            ),
+        )
+        self.db.copy_rows(
+            LEADS_TABLE,
+            ("article_id", "leads"),
+            (
+                (row[col["id"]], block.leads[identity])
+                for row in fresh
+                if (identity := str(row[col["identity"]])) in block.leads
             ),
         )
         return len(built), sum(r.tokens for _, r in built)
