@@ -509,10 +509,12 @@ def _relink(store: Store, target: BlockTarget, result: WrittenBlock) -> tuple[in
     clustering state needs)."""
     relinked = store.relink_block(target.job, target.block)
     written = result.written
-    if written is None or not written.written:
-        # Written by an earlier run of the task (a worker lost after its commit): its map
-        # went with that run, and its stories were counted then.
+    if written is None or relinked.already:
+        # Relinked by an earlier driver (a restarted backfill): counted then, and the
+        # links that named its continuing stories are gone.
         return 0, {}
+    # A block written by an earlier run of its task (a worker lost after its commit, so
+    # that run's result never came) carries the same map, rebuilt (``written`` False).
     into = relinked.continued
     block_map = {s: into.get(t, t) for s, t in written.story_map.items()}
     if written.warm_up_stories:  # the last block: stories of its warm-up alone
