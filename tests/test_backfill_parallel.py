@@ -298,9 +298,7 @@ def test_a_last_block_lost_after_its_commit_still_saves_its_stories_in_the_state
     assert saved_stories(lost) == saved_stories(reference)
     assert (
         lost.get_state(CLUSTER_STATE)["next_story_id"]
-        == (  # type: ignore[index]
-            reference.get_state(CLUSTER_STATE)["next_story_id"]  # type: ignore[index]
-        )
+        == (reference.get_state(CLUSTER_STATE)["next_story_id"])
     )
 
 
