@@ -304,3 +304,44 @@ def test_the_cli_takes_blocks_auto_a_count_or_days() -> None:
     assert parser.parse_args([*base, "--blocks", "4"]).blocks == 4
     assert parser.parse_args(base).blocks == 0  # the exact ordered write stays the default
     assert parser.parse_args([*base, "--block-days", "30"]).block_days == 30.0
+
+
+def _fts_row_reference(words: str, stems: str) -> tuple[str, int, tuple[tuple[str, int, int], ...]]:
+    """The search row as it was built before (one token, one f-string at a time)."""
+    from marsad.store.postgres import MAX_TSVECTOR_POSITION, _lexeme
+
+    positions: dict[str, list[str]] = {}
+    counts: dict[str, list[int]] = {}
+    count = 0
+    for text, weight, column in ((words, "A", 0), (stems, "B", 1)):
+        for token in _tokens_one_char_at_a_time(text):
+            count += 1
+            positions.setdefault(token, []).append(f"{min(count, MAX_TSVECTOR_POSITION)}{weight}")
+            counts.setdefault(token, [0, 0])[column] += 1
+    return (
+        " ".join(f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items()),
+        count,
+        tuple((t, c[0], c[1]) for t, c in counts.items()),
+    )
+
+
+def test_search_rows_of_real_articles_are_the_same_as_before() -> None:
+    from marsad.store.postgres import fts_row
+
+    built = 0
+    for raw in _articles():
+        prepared = prepare_article(raw, NOW, Settings(extract=False))
+        if not isinstance(prepared, Prepared):
+            continue
+        row = fts_row(prepared.words, prepared.stems)
+        assert (row.tsvector, row.tokens, row.postings) == _fts_row_reference(
+            prepared.words, prepared.stems
+        )
+        built += 1
+    assert built > 40
+    # Past PostgreSQL's position cap (16,383), and text with punctuation and quotes.
+    long_words = " ".join(f"w{i % 700}" for i in range(17_000))
+    odd = "a.b, c's «d» e\\f 3.5% ΟΔΟΣ ΚΑΙ"
+    for words, stems in ((long_words, "s t s"), (odd, odd), ("", ""), ("x", long_words)):
+        row = fts_row(words, stems)
+        assert (row.tsvector, row.tokens, row.postings) == _fts_row_reference(words, stems)
