@@ -136,7 +136,7 @@ class BackfillReport:
     driver_peak_mb: dict[str, float] = field(default_factory=dict)  # after each phase
     summaries_on_workers: bool = False
     blocks: int = 0  # time blocks written on the workers (0: the ordered write)
-    blocks_planned: int = 0  # the count planned (``--blocks N``, or from the days)
+    blocks_planned: int = 0  # blocks planned (from ``--blocks N``, or from the days)
     block_cpu_s: dict[str, float] = field(default_factory=dict)  # per step, summed on workers
     block_wall_s: list[float] = field(default_factory=list)  # per block, its task's wall
     warm_up_articles: int = 0  # summed over the blocks (each prepared and clustered again)
@@ -281,8 +281,8 @@ def backfill(
             if block_days > 0 or blocks == AUTO_BLOCKS:
                 days = block_days or auto_block_days(span_days(indexes), threads)
                 blocks = blocks_of_days(indexes, days)
-            report.blocks_planned = blocks
             plans = plan_blocks(shards, indexes, n_blocks=blocks, overlap=overlap)
+            report.blocks_planned = len(plans)  # fewer than asked when articles are fewer
             del indexes
             total = sum(plan.n_own for plan in plans)
             ingest.read = total + ingest.n_skipped
