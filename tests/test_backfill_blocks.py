@@ -294,3 +294,43 @@ def test_cli_blocks_on_a_running_scheduler_store_what_ingest_stores(
         assert capsys.readouterr().out.splitlines()[-1].startswith("ingested 46 ")
         assert snapshot(Store(db, normalizer_version=NORMALIZER_VERSION)) == expected, name
     assert not list(scratch.iterdir())
+
+
+def test_blocks_of_days_and_auto_blocks_cut_by_the_archive_days(
+    tmp_path: Path, client, short_blocks: dict[str, object]
+) -> None:
+    from marsad.backfill.plan import (
+        AUTO_BLOCKS,
+        auto_block_days,
+        blocks_of_days,
+        index_shard,
+        span_days,
+    )
+    from marsad.backfill.shards import plan_shards
+    from marsad.store.bulk import LEADS_TABLE
+
+    shards, _ = plan_shards([str(s) for s in inputs()])
+    indexes = [index_shard(shard, datetime.now()) for shard in shards]
+    span = span_days(indexes)
+    # Two worker threads; at most one block per article (the demo and seeds span years).
+    articles = sum(len(index.keys) for index in indexes)
+    auto = min(articles, blocks_of_days(indexes, auto_block_days(span, 2)))
+    for name, options, expected in (
+        ("days", {"block_days": span / 3 + 0.01}, 3),
+        ("auto", {"blocks": AUTO_BLOCKS}, auto),
+    ):
+        store = Store(tmp_path / f"{name}.db", normalizer_version=NORMALIZER_VERSION)
+        (tmp_path / name).mkdir()
+        report = backfill(
+            [str(s) for s in inputs()],
+            store,
+            client,
+            settings=SETTINGS,
+            overlap=SHORT,
+            scratch_dir=str(tmp_path / name),
+            **options,  # type: ignore[arg-type]
+        )
+        assert report.blocks == report.blocks_planned == expected
+        assert not store.has_table(LEADS_TABLE)  # read by the summaries, then dropped
+        if expected == 3:  # cut by count like --blocks 3: the same store
+            assert full_snapshot(store) == short_blocks["snapshot"]

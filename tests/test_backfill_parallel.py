@@ -170,6 +170,10 @@ def test_a_block_written_twice_writes_nothing_the_second_time(postgres_server) -
     assert all(w.written for w in first)
     again = [store.write_block_rows(b.rows, t) for b, t in zip(blocks, where, strict=True)]  # type: ignore[arg-type]
     assert not any(w.written for w in again)
+    # A second run rebuilds the first run's story map (a worker lost after its commit).
+    firsts = list(reversed(first))
+    assert [(w.story_map, w.stories) for w in again] == [(w.story_map, w.stories) for w in firsts]
+    assert all(w.story_map for w in again)
     for target in where:
         store.relink_block(target.job, target.block)
     finish(store)
@@ -251,6 +255,51 @@ def test_a_worker_killed_inside_its_block_transaction_loses_and_doubles_nothing(
     got = canonical(in_blocks(postgres_server.new_database(), client, 3, block_task=task))
     assert marker.exists(), "a worker was killed"
     assert got == serial_blocks
+
+
+def write_then_die_after_commit(
+    plan: BlockPlan, now: datetime, settings: Settings, keep_in: Destination, *, marker: str
+) -> WrittenBlock:
+    """The block task, except that the last block's first run kills its worker after its
+    transaction committed, before the result is returned."""
+    from marsad.backfill.blocks import write_planned_block
+
+    written = write_planned_block(plan, now, settings, keep_in)
+    if plan.is_last:
+        try:
+            fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            return written
+        os.close(fd)
+        os._exit(1)
+    return written
+
+
+def test_a_last_block_lost_after_its_commit_still_saves_its_stories_in_the_state(
+    tmp_path: Path, postgres_server, client
+) -> None:
+    """Its retry finds the block written, rebuilds the story map the lost run made, and the
+    saved clustering state names the block's stories as without the loss."""
+    from marsad.writer_state import CLUSTER_STATE
+
+    reference = in_blocks(postgres_server.new_database(), client, 3)
+    marker = tmp_path / "killed"
+    task = partial(write_then_die_after_commit, marker=str(marker))
+    lost = in_blocks(postgres_server.new_database(), client, 3, block_task=task)
+    assert marker.exists(), "a worker was killed"
+    assert canonical(lost) == canonical(reference)
+
+    def saved_stories(store: Store) -> list[tuple[int, ...]]:
+        state = store.get_state(CLUSTER_STATE)
+        assert state is not None
+        return sorted((row["id"], row["size"]) for row in state["stories"])
+
+    assert saved_stories(reference), "the last block has open stories"
+    assert saved_stories(lost) == saved_stories(reference)
+    assert (
+        lost.get_state(CLUSTER_STATE)["next_story_id"]
+        == (reference.get_state(CLUSTER_STATE)["next_story_id"])
+    )
 
 
 def test_a_story_continuing_across_a_boundary_is_one_story_with_a_redirect(

@@ -47,8 +47,9 @@ from marsad.settings import Settings
 from marsad.store import Store
 from marsad.store.bulk import BlockRows
 from marsad.store.parallel import BlockTarget, ParallelWrite
+from marsad.summarize import leads_to_json
 from marsad.text.arabic import NORMALIZER_VERSION
-from marsad.writer_state import CLUSTER_STATE, THREAD_STATE
+from marsad.writer_state import CLUSTER_STATE, THREAD_STATE, StateNotSaved
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -256,22 +257,53 @@ def write_block(
         written.wall_s = time.perf_counter() - wall_started
         return written
     with contextlib.ExitStack() as cleanup:
-        if keep_in is None:
+        folder = keep_in
+        if folder is None:
             folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="marsad-block-"))
-            path = Path(folder) / "block.db"
-        else:
-            path = Path(keep_in) / f"block-{task.index:05d}-{uuid.uuid4().hex}.db"
-        store = Store(path, normalizer_version=NORMALIZER_VERSION)
-        # The driver writes the search rows and recounts the entity figures itself.
-        store.writes_search_and_entity_figures = False
         try:
-            written = _write_into(store, task, now, settings, keep=keep_in is not None)
-        finally:
-            store.close()
-    if keep_in is not None:
-        written.scratch = str(path)
+            written = _write_scratch(folder, task, now, settings, keep_in, saves_state=False)
+        except StateNotSaved:
+            # A record failed and its batch rolled back, which reloads the writer's state
+            # as last committed: the block is written again the streaming writer's way,
+            # saving its state with every batch (rare: a record that cannot be stored).
+            written = _write_scratch(folder, task, now, settings, keep_in, saves_state=True)
     written.wall_s = time.perf_counter() - wall_started
     return written
+
+
+def _write_scratch(
+    folder: str,
+    task: BlockTask,
+    now: datetime,
+    settings: Settings,
+    keep_in: Destination,
+    *,
+    saves_state: bool,
+) -> WrittenBlock:
+    """One try at writing ``task`` into a new scratch store in ``folder`` (a new name
+    each try, so a half-written file is never taken for a whole one)."""
+    path = Path(folder) / f"block-{task.index:05d}-{uuid.uuid4().hex}.db"
+    store = Store(path, normalizer_version=NORMALIZER_VERSION)
+    try:
+        store.make_scratch()
+        written = _write_into(
+            store, task, now, settings, keep=keep_in is not None, saves_state=saves_state
+        )
+    except StateNotSaved:
+        store.close()
+        _remove_scratch(path)
+        raise
+    store.close()
+    if keep_in is not None:
+        written.scratch = str(path)
+    return written
+
+
+def _remove_scratch(path: Path) -> None:
+    """A scratch store given up, with its lock file."""
+    for suffix in ("", "-journal", "-wal", "-shm", ".lock"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()
 
 
 def _unwritten_warm_up_stories(rows: BlockRows, story_map: dict[int, int]) -> list[tuple[str, int]]:
@@ -300,14 +332,22 @@ def write_planned_block(
 
 
 def _write_into(
-    store: Store, task: BlockTask, now: datetime, settings: Settings, *, keep: bool
+    store: Store,
+    task: BlockTask,
+    now: datetime,
+    settings: Settings,
+    *,
+    keep: bool,
+    saves_state: bool = False,
 ) -> WrittenBlock:
     cpu = dict.fromkeys(("prepare_warm_up", "cluster_warm_up", "prepare", "cluster_write"), 0.0)
     stage_s: dict[str, float] = {}
     quiet = dataclasses.replace(settings, extract=False)
     report = IngestReport()
     fts: dict[str, tuple[str, str]] = {}
+    leads: dict[str, str] = {}  # the summary tasks read them instead of analysing again
     pipeline = Pipeline(store, quiet)
+    pipeline.state.saves = saves_state
     pipeline.start_run()
     for unit in _units(task.warm_up, settings.batch_size):
         started = time.process_time()
@@ -322,21 +362,23 @@ def _write_into(
         started = time.process_time()
         prepared = prepare_batch(unit, now, settings, None)
         cpu["prepare"] += time.process_time() - started
+        started = time.process_time()  # kept terms and leads: part of the write's cost
         for item in prepared:
             if isinstance(item, Prepared):
                 fts[item.identity] = (item.words, item.stems)
+                leads[item.identity] = leads_to_json(item.lead)
                 for stage, spent in item.seconds.items():
                     stage_s[stage] = stage_s.get(stage, 0.0) + spent
-        started = time.process_time()
         _write_batches(pipeline, unit, prepared, report, report.count_skipped)
         cpu["cluster_write"] += time.process_time() - started
     started = time.process_time()
     rows = None
     if keep:
-        store.keep_block(first_own, fts)
+        store.keep_block(first_own, fts, leads)
     else:
         rows = store.export_block(first_own)
         rows.fts = fts
+        rows.leads = leads
     state = None
     if task.is_last:
         state = {

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import gzip
+import math
 import time
 from array import array
 from collections.abc import Iterator, Sequence
@@ -82,6 +83,40 @@ class BlockPlan:
     n_warm_up: int
     n_own: int
     is_last: bool
+
+
+AUTO_BLOCKS = -1  # ``blocks`` value: choose the count from the archive's days and the workers
+# Blocks of about S / (2 W) days for S days of archive and W worker threads: two blocks per
+# worker keep them all busy when one block runs long, and longer blocks mean less warm-up
+# (each block re-clusters the 7 days before it: 7 / D of its own articles)...
+BLOCKS_PER_WORKER = 2
+# ...but never shorter than the warm-up itself (a block would warm up on more articles
+# than it writes), and never longer than two months: a lost worker's block is written again
+# from the start (at 8,200 articles a day, 60 days is about 500,000 articles, a few hours of
+# one worker) and a block's scratch store holds all of it on the worker's disk.
+MIN_BLOCK_DAYS = 7.0
+MAX_BLOCK_DAYS = 60.0
+
+
+def auto_block_days(span_days: float, workers: int) -> float:
+    """The block length ``marsad backfill --blocks`` picks for an archive of ``span_days``
+    days on ``workers`` worker threads (see ``BLOCKS_PER_WORKER``)."""
+    wanted = span_days / (BLOCKS_PER_WORKER * max(1, workers))
+    return min(MAX_BLOCK_DAYS, max(MIN_BLOCK_DAYS, wanted))
+
+
+def blocks_of_days(indexes: Sequence[ShardIndex], block_days: float) -> int:
+    """How many blocks of about ``block_days`` days the indexed articles' dates span
+    (blocks are then cut by count, so busy days make shorter blocks: equal work)."""
+    if block_days <= 0:
+        raise ValueError(f"block_days must be positive, got {block_days}")
+    return max(1, math.ceil(span_days(indexes) / block_days))
+
+
+def span_days(indexes: Sequence[ShardIndex]) -> float:
+    """Days from the first to the last indexed article (0 when none)."""
+    dates = [date for index in indexes for date, _, _ in index.keys]
+    return (max(dates) - min(dates)).total_seconds() / 86_400 if dates else 0.0
 
 
 def plan_blocks(

@@ -65,7 +65,16 @@ from marsad.backfill.blocks import (
     remap_state,
     write_planned_block,
 )
-from marsad.backfill.plan import BlockPlan, ShardIndex, index_shard, plan_blocks
+from marsad.backfill.plan import (
+    AUTO_BLOCKS,
+    BlockPlan,
+    ShardIndex,
+    auto_block_days,
+    blocks_of_days,
+    index_shard,
+    plan_blocks,
+    span_days,
+)
 from marsad.backfill.reorder import ReorderBuffer, TaskFuture, in_order
 from marsad.backfill.shards import SHARD_BYTES, Shard, plan_shards
 from marsad.backfill.tasks import (
@@ -127,6 +136,7 @@ class BackfillReport:
     driver_peak_mb: dict[str, float] = field(default_factory=dict)  # after each phase
     summaries_on_workers: bool = False
     blocks: int = 0  # time blocks written on the workers (0: the ordered write)
+    blocks_planned: int = 0  # blocks planned (from ``--blocks N``, or from the days)
     block_cpu_s: dict[str, float] = field(default_factory=dict)  # per step, summed on workers
     block_wall_s: list[float] = field(default_factory=list)  # per block, its task's wall
     warm_up_articles: int = 0  # summed over the blocks (each prepared and clustered again)
@@ -196,6 +206,7 @@ def backfill(
     on_warning: Callable[[RawArticle], None] | None = None,
     prepare_task: PrepareTask = prepare_articles,
     blocks: int = 0,
+    block_days: float = 0.0,
     overlap: timedelta = OVERLAP,
     block_task: BlockWriteTask = write_planned_block,
     scratch_dir: str | None = None,
@@ -224,7 +235,9 @@ def backfill(
             clustered and written on a worker and appended here in bulk
             (:mod:`marsad.backfill.blocks`); the stories then depend on the number of
             blocks (never on the number of workers) and agree with ingest's closely,
-            not exactly.
+            not exactly. ``AUTO_BLOCKS``: as many as :func:`auto_block_days` gives for
+            the archive's days and the cluster's worker threads.
+        block_days: when above 0, blocks of about this many days (instead of ``blocks``).
         overlap: the warm-up before each block.
         block_task: the per-block task, ``(BlockPlan, now, settings, scratch_dir) ->
             WrittenBlock``.
@@ -258,14 +271,18 @@ def backfill(
         report.shards = len(shards)
         now = datetime.now().replace(microsecond=0)
 
-    if blocks > 0:
+    if blocks > 0 or blocks == AUTO_BLOCKS or block_days > 0:
         with _phase_timer(report, "read"):
             # Keys only: each block task reads its own records (backfill/plan.py).
             indexes = _index_on_workers(client, shards, now, report, on_warning, progress)
             for index in indexes:
                 for note in index.skipped:
                     skipped(note)
+            if block_days > 0 or blocks == AUTO_BLOCKS:
+                days = block_days or auto_block_days(span_days(indexes), threads)
+                blocks = blocks_of_days(indexes, days)
             plans = plan_blocks(shards, indexes, n_blocks=blocks, overlap=overlap)
+            report.blocks_planned = len(plans)  # fewer than asked when articles are fewer
             del indexes
             total = sum(plan.n_own for plan in plans)
             ingest.read = total + ingest.n_skipped
@@ -311,6 +328,8 @@ def backfill(
             _summarize_on_workers(client, pipeline, location, settings, report, progress)
         else:
             pipeline.summarize_dirty(ingest)
+        if report.blocks_planned:
+            store.drop_block_leads()  # read by the summary tasks; nothing else needs them
     return report
 
 
@@ -490,10 +509,12 @@ def _relink(store: Store, target: BlockTarget, result: WrittenBlock) -> tuple[in
     clustering state needs)."""
     relinked = store.relink_block(target.job, target.block)
     written = result.written
-    if written is None or not written.written:
-        # Written by an earlier run of the task (a worker lost after its commit): its map
-        # went with that run, and its stories were counted then.
+    if written is None or relinked.already:
+        # Relinked by an earlier driver (a restarted backfill): counted then, and the
+        # links that named its continuing stories are gone.
         return 0, {}
+    # A block written by an earlier run of its task (a worker lost after its commit, so
+    # that run's result never came) carries the same map, rebuilt (``written`` False).
     into = relinked.continued
     block_map = {s: into.get(t, t) for s, t in written.story_map.items()}
     if written.warm_up_stories:  # the last block: stories of its warm-up alone

@@ -19,6 +19,8 @@ from marsad.ingest.prepare import Prepared, prepare_batch
 from marsad.models import RawArticle, Skipped
 from marsad.refresh import StoryRefresh, refresh_stories
 from marsad.settings import Settings
+from marsad.summarize import leads_from_json
+from marsad.workers import worker_store
 
 
 @dataclass(slots=True)
@@ -107,9 +109,14 @@ def summarize_stories(
     db_path: str, story_ids: list[int], baseline: Baseline, settings: Settings
 ) -> tuple[list[StoryRefresh | None], float]:
     """Summaries of some stories read from a store file the worker can open (read-only),
-    and the task's CPU seconds."""
+    and the task's CPU seconds. The lead analyses the block tasks kept in the store
+    (``Store.block_leads``) are read, not made again."""
     cpu_started = time.process_time()
-    refreshed = refresh_stories(db_path, story_ids, baseline, settings)
+    leads = {
+        article_id: leads_from_json(text)
+        for article_id, text in worker_store(db_path).block_leads(story_ids).items()
+    }
+    refreshed = refresh_stories(db_path, story_ids, baseline, settings, leads)
     return refreshed, time.process_time() - cpu_started
 
 

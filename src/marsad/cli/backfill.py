@@ -40,13 +40,23 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument(
         "--blocks",
-        type=int,
+        type=_block_count,
+        nargs="?",
+        const=AUTO,
         default=0,
         metavar="N",
         help="cut the archive into N time blocks, each clustered and written on a worker and"
         " appended here in bulk (a PostgreSQL --db: written by the workers themselves, in"
-        " parallel; stories agree with ingest's closely, not exactly;"
-        " default 0: the exact, serial ordered write)",
+        " parallel; stories agree with ingest's closely, not exactly); without N (or 'auto'):"
+        " blocks of about DAYS / (2 x worker threads) days, 7 to 60 (README: the warm-up"
+        " share against balance and retry cost); default 0: the exact, serial ordered write",
+    )
+    p.add_argument(
+        "--block-days",
+        type=float,
+        default=0.0,
+        metavar="D",
+        help="time blocks of about D days each (instead of a count)",
     )
     p.add_argument(
         "--scratch-dir",
@@ -58,6 +68,21 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("--crawl-dates", action="store_true", help="the input's dates are crawl times")
     p.set_defaults(run=cmd_backfill)
+
+
+AUTO = "auto"
+
+
+def _block_count(text: str) -> int:
+    """``--blocks`` N, or ``auto`` (the backfill's AUTO_BLOCKS)."""
+    from marsad.backfill.plan import AUTO_BLOCKS
+
+    if text == AUTO:
+        return AUTO_BLOCKS
+    count = int(text)
+    if count < 0:
+        raise argparse.ArgumentTypeError("N must be 0 or more (or 'auto')")
+    return count
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -77,7 +102,10 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     store = open_store(args.db)
     with contextlib.ExitStack() as cleanup:
         scratch_dir = args.scratch_dir
-        if scratch_dir is None and args.local_workers and args.blocks and not store.is_postgres:
+        if isinstance(args.blocks, str):  # the bare flag's const
+            args.blocks = _block_count(args.blocks)
+        in_blocks = bool(args.blocks or args.block_days)
+        if scratch_dir is None and args.local_workers and in_blocks and not store.is_postgres:
             # Local workers share this file system: they leave each block's scratch store
             # here and the driver attaches it, instead of receiving its rows.
             scratch_dir = cleanup.enter_context(
@@ -111,7 +139,10 @@ def _run(args: argparse.Namespace, settings: Any, store: Any, scratch_dir: str |
             on_skip=_print_skipped,
             on_warning=_print_warning,
             blocks=args.blocks,
-            scratch_dir=scratch_dir if args.blocks and not store.is_postgres else None,
+            block_days=args.block_days,
+            scratch_dir=scratch_dir
+            if (args.blocks or args.block_days) and not store.is_postgres
+            else None,
         )
     return report
 

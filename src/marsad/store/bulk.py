@@ -41,6 +41,36 @@ KEYED_BY_ARTICLE = ("extracted_articles",)  # article_id is the primary key
 ENTITY_TABLES = ("entity_stories", "entity_outlets", "entity_stats")  # pairs first (triggers)
 APPENDED_TABLES = ("stories", "articles", *CHILD_TABLES, *KEYED_BY_ARTICLE)
 BATCH_ROWS = 2_000  # rows per executemany
+# Lead analyses of the appended articles, kept in the target until the backfill's summary
+# tasks have read them (``drop_block_leads``): re-analysing the leads from the stored
+# bodies was 46% of the summaries' cost.
+LEADS_TABLE = "backfill_leads"
+# A block's scratch store is thrown away once appended or copied, and a task that dies
+# leaves a file nobody reads (its retry writes a new one): no journal on disk and no
+# syncing. The journal stays in memory, not OFF, so a batch that fails half-way is still
+# rolled back (``Pipeline.store_prepared`` writes the batch again without the record).
+SCRATCH_PRAGMAS = (
+    "journal_mode=MEMORY",
+    "synchronous=OFF",
+    "cache_size=-32768",  # KiB: a block's working set stays in the page cache
+    "temp_store=MEMORY",
+)
+# Indexes no read on a block's path uses: the write looks articles up by identity (the
+# table's UNIQUE key), canonical URL and id, stories by id; export and append read the
+# rows by article id. Each of these would cost every insert or story update.
+SCRATCH_UNREAD_INDEXES = (
+    "articles_published",
+    "articles_story",
+    "articles_duplicate_of",
+    "articles_source_live",
+    "stories_last_seen",
+    "stories_river",
+    "stories_thread",
+    "passages_story",
+    "mentions_key",
+    "statements_speaker",
+    "entity_stats_rank",
+)
 
 
 @dataclass(slots=True)
@@ -63,6 +93,8 @@ class BlockRows:
     warm_up_passages: list[tuple[int, int, int, int]] = field(default_factory=list)
     children: dict[str, TableRows] = field(default_factory=dict)  # rows of own articles
     fts: dict[str, tuple[str, str]] = field(default_factory=dict)  # identity -> words, stems
+    # identity -> the lead analysis prepare made (JSON), read by the summary tasks
+    leads: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -122,6 +154,19 @@ def remap_child_rows(
 class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
     """Mixin of :class:`marsad.store.store.Store`: export a block, append it elsewhere."""
 
+    def make_scratch(self) -> None:
+        """Set this fresh SQLite store up as a block's scratch store (on the worker): the
+        settings and indexes above, and no search rows or entity figures (nothing on the
+        worker reads them; the driver or the COPY writes both). What it stores is the
+        same row for row; only how, and at what cost, changes."""
+        if self.is_postgres:
+            raise StoreError("a scratch store is a SQLite file")
+        self.writes_search_and_entity_figures = False
+        for pragma in SCRATCH_PRAGMAS:
+            self.db.execute(f"PRAGMA {pragma}")
+        for index in SCRATCH_UNREAD_INDEXES:
+            self.db.execute(f"DROP INDEX IF EXISTS {index}")
+
     def export_block(self, first_own: int) -> BlockRows:
         """The rows of a scratch store's articles from id ``first_own`` on (the block's
         own; earlier ids are its warm-up), with what renumbering them needs.
@@ -147,15 +192,16 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
         }
         warm_up_passages = self._warm_up_passages("main", first_own)
         fts: dict[str, tuple[str, str]] = {}
+        leads: dict[str, str] = {}
         if self.has_table("block_search"):  # kept by keep_block: the rows of a kept file
-            fts = {
-                str(identity): (str(words), str(stems))
-                for identity, words, stems in self.db.execute(
-                    "SELECT a.identity, s.words, s.stems FROM block_search s"
-                    " JOIN articles a ON a.id = s.article_id"
-                )
-            }
-        return BlockRows(warm_up, articles, threads, warm_up_passages, children, fts)
+            for identity, words, stems, lead in self.db.execute(
+                "SELECT a.identity, s.words, s.stems, s.leads FROM block_search s"
+                " JOIN articles a ON a.id = s.article_id"
+            ):
+                fts[str(identity)] = (str(words), str(stems))
+                if lead is not None:
+                    leads[str(identity)] = str(lead)
+        return BlockRows(warm_up, articles, threads, warm_up_passages, children, fts, leads)
 
     def _table_rows(self, sql: str, first_own: int) -> TableRows:
         cursor = self.db.execute(sql, (first_own,))
@@ -316,6 +362,13 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
             if terms is not None:
                 fts.append((row[col["id"]], *terms))
         self._insert_rows("articles", block.articles.columns, fresh)
+        self.add_block_leads(
+            [
+                (row[col["id"]], block.leads[str(row[col["identity"]])])
+                for row in fresh
+                if str(row[col["identity"]]) in block.leads
+            ]
+        )
         # Warm-up articles the block's own articles replaced, then the block's own.
         for scratch_id, _, _, newer in block.warm_up:
             if newer is not None and scratch_id in article_map and newer in article_map:
@@ -416,10 +469,16 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
 
     # -- a scratch file attached, copied in the engine ----------------------------------
 
-    def keep_block(self, first_own: int, fts: dict[str, tuple[str, str]]) -> None:
+    def keep_block(
+        self,
+        first_own: int,
+        fts: dict[str, tuple[str, str]],
+        leads: dict[str, str] | None = None,
+    ) -> None:
         """Leave in this scratch store what :meth:`append_scratch` needs besides its rows:
-        where the block's own articles start, and their search terms (the full-text table
-        is contentless, so they cannot be read back from it).
+        where the block's own articles start, their search terms (the full-text table is
+        contentless, so they cannot be read back from it) and their lead analyses
+        (identity -> JSON, for the summary tasks).
 
         Raises:
             StoreError: the block merged stories (merges are not carried across blocks).
@@ -431,14 +490,20 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
             self.db.execute("CREATE TABLE block_meta (first_own INTEGER NOT NULL)")
             self.db.execute("INSERT INTO block_meta VALUES (?)", (first_own,))
             self.db.execute(
-                "CREATE TABLE block_search (article_id INTEGER PRIMARY KEY, words TEXT, stems TEXT)"
+                "CREATE TABLE block_search"
+                " (article_id INTEGER PRIMARY KEY, words TEXT, stems TEXT, leads TEXT)"
             )
             ids = self.db.execute(
                 "SELECT id, identity FROM articles WHERE id >= ?", (first_own,)
             ).fetchall()
+            leads = leads or {}
             self.db.executemany(
-                "INSERT INTO block_search VALUES (?, ?, ?)",
-                [(int(i), *fts[str(identity)]) for i, identity in ids if str(identity) in fts],
+                "INSERT INTO block_search VALUES (?, ?, ?, ?)",
+                [
+                    (int(i), *fts[str(identity)], leads.get(str(identity)))
+                    for i, identity in ids
+                    if str(identity) in fts
+                ],
             )
 
     def export_kept(self) -> BlockRows:
@@ -566,6 +631,12 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
             " FROM block.block_search s JOIN temp.block_fresh f ON f.scratch = s.article_id"
             " ORDER BY s.article_id"
         )
+        self.make_block_leads()
+        self.db.execute(
+            f"INSERT INTO {LEADS_TABLE} (article_id, leads) SELECT f.target, s.leads"
+            " FROM block.block_search s JOIN temp.block_fresh f ON f.scratch = s.article_id"
+            " WHERE s.leads IS NOT NULL ORDER BY s.article_id"
+        )
         # A newer version supersedes an older one (set once both exist); a newer version
         # is not counted in its story again.
         superseding = {row[3] for row in warm_up} | {row[3] for row in own}
@@ -635,6 +706,42 @@ class BulkBlocks(ArticlesAndSearch, StoriesAndThreads):
                 f"INSERT INTO main.{table} ({names}) SELECT {values} FROM block.{table} t"
                 f" JOIN temp.block_fresh f ON f.scratch = t.article_id ORDER BY {order}"
             )
+
+    # -- lead analyses, from the blocks to the summary tasks -----------------------------
+
+    def make_block_leads(self) -> None:
+        """The table of appended articles' lead analyses (see ``LEADS_TABLE``)."""
+        self.db.execute(
+            f"CREATE TABLE IF NOT EXISTS {LEADS_TABLE}"
+            " (article_id INTEGER PRIMARY KEY, leads TEXT NOT NULL)"
+        )
+
+    def add_block_leads(self, rows: list[tuple[int, str]]) -> None:
+        """Keep ``(article id, lead analysis JSON)`` rows for the summary tasks."""
+        if rows:
+            self.make_block_leads()
+            self._insert_rows(LEADS_TABLE, ["article_id", "leads"], rows)
+
+    def block_leads(self, story_ids: list[int]) -> dict[int, str]:
+        """article id -> kept lead analysis (JSON) of the articles of these stories."""
+        if not story_ids or not self.has_table(LEADS_TABLE):
+            return {}
+        found: dict[int, str] = {}
+        for start in range(0, len(story_ids), BATCH_ROWS):
+            chunk = json.dumps(story_ids[start : start + BATCH_ROWS])
+            for article_id, leads in self.db.execute(
+                f"SELECT a.id, l.leads FROM articles a JOIN {LEADS_TABLE} l"
+                " ON l.article_id = a.id"
+                " WHERE a.story_id IN (SELECT value FROM json_each(?))",
+                (chunk,),
+            ):
+                found[int(article_id)] = str(leads)
+        return found
+
+    def drop_block_leads(self) -> None:
+        """Forget the kept lead analyses (the summaries are written)."""
+        with self.transaction():
+            self.db.execute(f"DROP TABLE IF EXISTS {LEADS_TABLE}")
 
     def finish_blocks(self, *, recount: bool = True) -> None:
         """After the last append: entity figures recounted from all live mentions (one

@@ -38,6 +38,7 @@ from typing import Any
 
 from marsad.errors import StoreError
 from marsad.store.bulk import (
+    LEADS_TABLE,
     BlockRows,
     BulkBlocks,
     _StoryFigures,
@@ -110,6 +111,7 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
             row = self.db.execute(
                 "SELECT first_article, first_story FROM backfill_jobs WHERE job = ?", (job,)
             ).fetchone()
+            self.make_block_leads()  # here: blocks creating it at once would collide
         return int(row[0]), int(row[1])
 
     def stories_of(self, identities: list[str]) -> dict[str, int]:
@@ -150,7 +152,7 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
         db = self.db
         key = (target.job, target.block)
         if db.execute("SELECT 1 FROM backfill_blocks WHERE job = ? AND block = ?", key).fetchone():
-            return ParallelWrite(written=False)
+            return self._written_before(block, target)
         # Taken now: a twin task running at once waits here until this one ends.
         claimed = db.execute(
             "INSERT INTO backfill_blocks (job, block, first_article, last_article, articles,"
@@ -159,7 +161,7 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
             (*key, target.first_article, target.first_article + target.n_articles - 1),
         ).fetchone()
         if claimed is None:
-            return ParallelWrite(written=False)
+            return self._written_before(block, target)
         done = ParallelWrite(written=True)
         columns = block.articles.columns
         col = {name: index for index, name in enumerate(columns)}
@@ -190,14 +192,7 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
             if passages is None
             else [r for r in passages.rows if int(r[p_col["article_id"]]) in fresh_ids]
         )
-        # Stories written: those a fresh row or passage names, and the threads they name
-        # that may continue an earlier block's story (only such a link can place them).
-        named = {int(row[col["story_id"]]) for row in fresh if row[col["story_id"]] is not None}
-        named |= {int(r[p_col["story_id"]]) for r in fresh_passages}
-        linked = {int(s) for _, _, s, _ in block.warm_up if s is not None}
-        linked |= {int(s) for *_, s in block.warm_up_passages}
-        threads = {block.threads.get(s) for s in named} - {None}
-        written = sorted(named | {int(t) for t in threads if t in linked})
+        written = _written_stories(block, fresh, col, fresh_passages, p_col)
         if len(written) > target.n_stories:
             raise StoreError(
                 f"block {target.block}: {len(written)} stories, {target.n_stories} ids reserved"
@@ -269,6 +264,35 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
         done.articles = len(fresh)
         done.stories = len(written)
         return done
+
+    def _written_before(self, block: BlockRows, target: BlockTarget) -> ParallelWrite:
+        """What an earlier run of this block task wrote (its key is taken): its story map
+        and story count, rebuilt as that run made them, so a task whose worker was lost
+        after its commit still gives the driver the last block's stories for the saved
+        clustering state. The run's own articles are those stored at their place in the
+        block's id range (an article stored before the block kept its older id)."""
+        col = {name: index for index, name in enumerate(block.articles.columns)}
+        own = block.articles.rows
+        known = self._stored_ids([str(row[col["identity"]]) for row in own])
+        fresh = [
+            list(row)
+            for position, row in enumerate(own)
+            if known.get(str(row[col["identity"]]), (None,))[0] == target.first_article + position
+        ]
+        fresh_ids = {int(row[col["id"]]) for row in fresh}
+        passages = block.children.get("passages")
+        p_col = {} if passages is None else {n: i for i, n in enumerate(passages.columns)}
+        fresh_passages = (
+            []
+            if passages is None
+            else [r for r in passages.rows if int(r[p_col["article_id"]]) in fresh_ids]
+        )
+        written = _written_stories(block, fresh, col, fresh_passages, p_col)
+        return ParallelWrite(
+            written=False,
+            stories=len(written),
+            story_map={story: target.first_story + rank for rank, story in enumerate(written)},
+        )
 
     def _write_articles(
         self,
@@ -353,6 +377,15 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
                 (term, article_id, in_words, in_stems, r.tokens)
                 for article_id, r in built
                 for term, in_words, in_stems in r.postings
+            ),
+        )
+        self.db.copy_rows(
+            LEADS_TABLE,
+            ("article_id", "leads"),
+            (
+                (row[col["id"]], block.leads[identity])
+                for row in fresh
+                if (identity := str(row[col["identity"]])) in block.leads
             ),
         )
         return len(built), sum(r.tokens for _, r in built)
@@ -507,3 +540,21 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
             raise
         db.execute("COMMIT")
         self.dialect.after_commit(db)
+
+
+def _written_stories(
+    block: BlockRows,
+    fresh: list[list[Any]],
+    col: dict[str, int],
+    fresh_passages: list[Any],
+    p_col: dict[str, int],
+) -> list[int]:
+    """The scratch stories a block writes, in order (their rank is their place in the
+    block's story id range): those a fresh row or passage names, and the threads they name
+    that may continue an earlier block's story (only such a link can place them)."""
+    named = {int(row[col["story_id"]]) for row in fresh if row[col["story_id"]] is not None}
+    named |= {int(r[p_col["story_id"]]) for r in fresh_passages}
+    linked = {int(s) for _, _, s, _ in block.warm_up if s is not None}
+    linked |= {int(s) for *_, s in block.warm_up_passages}
+    threads = {block.threads.get(s) for s in named} - {None}
+    return sorted(named | {int(t) for t in threads if t in linked})

@@ -34,7 +34,8 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -79,19 +80,18 @@ def redact(url: str) -> str:
 def fts_tokens(text: str) -> list[str]:
     """Split text as FTS5's ``unicode61`` tokenizer does (remove_diacritics 0): runs of
     characters that are neither separators, punctuation, symbols nor controls, lower-cased."""
-    return list(_tokens(text))
+    # Split at the text's own non-token characters in C, not one character at a time in
+    # Python: what marsad indexes is folded tokens joined by spaces (every str.isspace
+    # character is a separator or a control), now and then with "." or ",".
+    breaks = frozenset(char for char in set(text) if not _is_token_char(char))
+    if all(char.isspace() for char in breaks):
+        return text.lower().split()
+    return [token.lower() for token in _splitter(breaks).split(text) if token]
 
 
-def _tokens(text: str) -> Iterator[str]:
-    current: list[str] = []
-    for char in text:
-        if _is_token_char(char):
-            current.append(char)
-        elif current:
-            yield "".join(current).lower()
-            current = []
-    if current:
-        yield "".join(current).lower()
+@lru_cache(maxsize=1024)
+def _splitter(breaks: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(char) for char in sorted(breaks)) + "]+")
 
 
 @lru_cache(maxsize=4096)
@@ -99,8 +99,24 @@ def _is_token_char(char: str) -> bool:
     return unicodedata.category(char)[0] not in "ZPSC" or unicodedata.category(char) == "Co"
 
 
+@lru_cache(maxsize=65_536)
 def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+@lru_cache(maxsize=2)
+def _position_labels(weight: str) -> tuple[str, ...]:
+    """``1A``, ``2A``, ... up to PostgreSQL's cap: a position's label is one lookup."""
+    return tuple(f"{p}{weight}" for p in range(1, MAX_TSVECTOR_POSITION + 1))
+
+
+def _labels(weight: str, before: int, n: int) -> Sequence[str]:
+    """Labels of the positions ``before + 1 .. before + n`` (past the cap: the cap's)."""
+    table = _position_labels(weight)
+    if before + n <= MAX_TSVECTOR_POSITION:
+        return table[before : before + n]
+    kept = table[before:] if before < MAX_TSVECTOR_POSITION else ()
+    return (*kept, *[table[-1]] * (n - len(kept)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,18 +134,19 @@ def fts_row(words: str, stems: str) -> FtsRow:
     The postings (one row per distinct term) let bm25 read a term's counts and document
     frequency from an index range instead of unpacking every matching tsvector.
     """
-    positions: dict[str, list[str]] = {}
-    counts: dict[str, list[int]] = {}
-    count = 0
-    for text, weight, column in ((words, "A", 0), (stems, "B", 1)):
-        for token in _tokens(text):
-            count += 1
-            positions.setdefault(token, []).append(f"{min(count, MAX_TSVECTOR_POSITION)}{weight}")
-            counts.setdefault(token, [0, 0])[column] += 1
+    word_tokens, stem_tokens = fts_tokens(words), fts_tokens(stems)
+    positions: defaultdict[str, list[str]] = defaultdict(list)  # in first-seen order
+    for tokens, labels in (
+        (word_tokens, _labels("A", 0, len(word_tokens))),
+        (stem_tokens, _labels("B", len(word_tokens), len(stem_tokens))),
+    ):
+        for token, label in zip(tokens, labels, strict=True):
+            positions[token].append(label)
+    in_words, in_stems = Counter(word_tokens), Counter(stem_tokens)
     return FtsRow(
         " ".join(f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items()),
-        count,
-        tuple((t, c[0], c[1]) for t, c in counts.items()),
+        len(word_tokens) + len(stem_tokens),
+        tuple((t, in_words[t], in_stems[t]) for t in positions),
     )
 
 

@@ -14,7 +14,7 @@ from marsad.summarize.extractive import (
     lead_of,
     summarize,
 )
-from marsad.summarize.pool import LeadSentence, lead_analysis
+from marsad.summarize.pool import LeadSentence, lead_analysis, leads_from_json, leads_to_json
 
 __all__ = [
     "LeadSentence",
@@ -25,6 +25,8 @@ __all__ = [
     "lead_analysis",
     "lead_of",
     "lead_summary",
+    "leads_from_json",
+    "leads_to_json",
     "lexrank_summary",
     "summarize",
 ]

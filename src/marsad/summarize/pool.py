@@ -7,6 +7,7 @@ candidates and credits outlets the same way; only the selection differs.
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -115,6 +116,35 @@ class LeadSentence:
     eligible: bool
     dangling: bool  # reports speech of a subject named only in an earlier sentence
     unterminated: bool  # no final punctuation: often a caption, tag list or cut line
+
+
+def leads_to_json(leads: Sequence[LeadSentence]) -> str:
+    """An article's lead analysis as compact JSON, for a writer that summarizes later
+    elsewhere (a backfill block's leads travel to the summary tasks through the store)."""
+    return json.dumps(
+        [
+            [s.position, s.start, s.end, s.eligible, s.dangling, s.unterminated, s.stems]
+            for s in leads
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def leads_from_json(text: str) -> tuple[LeadSentence, ...]:
+    """The lead analysis :func:`leads_to_json` wrote, exactly."""
+    return tuple(
+        LeadSentence(
+            position=position,
+            start=start,
+            end=end,
+            stems=tuple(stems),
+            eligible=eligible,
+            dangling=dangling,
+            unterminated=unterminated,
+        )
+        for position, start, end, eligible, dangling, unterminated, stems in json.loads(text)
+    )
 
 
 @dataclass(frozen=True, slots=True)
