@@ -889,10 +889,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return list(_sentence_spans(text))
 
 
-@lru_cache(maxsize=4)
+# Bodies whose sentences are remembered: a prepare batch analyses a chunk of bodies
+# (64 at a time, see marsad.extract.article.TAG_TEXTS) before extracting each of them, so
+# the cache must outlast a chunk for the extractors to find what the first pass split.
+SENTENCE_CACHE = 256
+
+
+@lru_cache(maxsize=SENTENCE_CACHE)
 def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    # Remembered for the last few texts: the extractors and the summarizer each ask for
-    # the sentences of the same article body.
+    # Remembered for recent texts: the cluster features, the summarizer and the
+    # extractors each ask for the sentences of the same article body.
     spans: list[tuple[int, int]] = []
     line_start = 0
     for line in text.split("\n"):
