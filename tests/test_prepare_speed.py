@@ -1,5 +1,5 @@
-"""Speed paths of extraction give what the plain paths give, on invented inputs: the
-shared fold of a body (statements and dates) and the number-start filter."""
+"""Speed paths of prepare give what the plain paths give, on invented inputs: the shared
+fold of a body (statements and dates), the number-start filter and the MinHash signature."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from marsad.dedup import minhash
 from marsad.extract import numbers
 from marsad.models import Token
 from marsad.text import arabic
@@ -112,3 +113,28 @@ def test_lazy_words_read_the_written_words() -> None:
         assert words[first:last] == [numbers._word_forms(w)[0] for w in written[first:last]]
     assert words.forms(3) == numbers._word_forms("وثلاثة")
     assert words.forms(3)[-1] == arabic.fold("ثلاثة")
+
+
+def _plain_signature(match_text: str, num_perm: int) -> np.ndarray:
+    """The signature as computed before: over the distinct shingles, out of place."""
+    shingles = minhash.shingle_hashes(" ".join(match_text.split()))
+    if shingles.size == 0:
+        return np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
+    permuted = (
+        minhash._PERM_A[:num_perm, None] * shingles[None, :] + minhash._PERM_B[:num_perm, None]
+    )
+    return (permuted >> np.uint64(32)).min(axis=1).astype(np.uint32)
+
+
+@pytest.mark.parametrize("num_perm", [1, 64, 256])
+def test_minhash_signature_with_repeated_shingles_equals_the_distinct_ones(num_perm: int) -> None:
+    chooser = random.Random(5)
+    vocabulary = ["قال", "الوزير", "ان", "الرياض", "2015", "مليون", "x"]
+    texts = ["", "   ", "قال", "قال الوزير", "قال قال قال قال قال"]
+    texts += [" ".join(chooser.choices(vocabulary, k=size)) for size in range(1, 120)]
+    for text in texts:
+        found = minhash.fingerprint(text, num_perm=num_perm).signature
+        assert found.dtype == np.uint32
+        assert found.tolist() == _plain_signature(text, num_perm).tolist(), text
+    repeated = minhash._shingle_values("قال قال قال قال قال", 3)
+    assert len(repeated) == 3 and len(set(repeated.tolist())) == 1
