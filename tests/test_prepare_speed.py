@@ -3,6 +3,7 @@ fold of a body (statements and dates), the number-start filter and the MinHash s
 
 from __future__ import annotations
 
+import gc
 import itertools
 import random
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ import pytest
 
 from marsad.dedup import minhash
 from marsad.extract import numbers
+from marsad.ingest import prepare
 from marsad.models import Token
 from marsad.text import arabic
 
@@ -138,3 +140,18 @@ def test_minhash_signature_with_repeated_shingles_equals_the_distinct_ones(num_p
         assert found.tolist() == _plain_signature(text, num_perm).tolist(), text
     repeated = minhash._shingle_values("قال قال قال قال قال", 3)
     assert len(repeated) == 3 and len(set(repeated.tolist())) == 1
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_for_a_batch_and_restored_after(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        with prepare._collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(RuntimeError), prepare._collector_paused():
+            raise RuntimeError("a failing batch")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
