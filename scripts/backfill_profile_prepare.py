@@ -97,6 +97,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--skip", type=int, default=0, help="records skipped first")
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
     parser.add_argument("--dump", help="write what the plain run prepared here (JSON lines)")
+    parser.add_argument("--plain", action="store_true", help="the plain run only (no cProfile)")
     args = parser.parse_args(argv)
     path = Path(args.corpus)
     if not path.exists():
@@ -114,6 +115,10 @@ def main(argv: list[str]) -> int:
     if args.dump:
         _dump(Path(args.dump), prepared)
     del prepared
+    if args.plain:
+        print(f"{len(sample)} articles; plain run {per_article:.2f} CPU ms/article")
+        print(f"prepare_cpu_ms_per_article={per_article:.2f}")
+        return 0
     profiler = cProfile.Profile()
     profiler.enable()
     prepare_batch(sample, now, settings, None)
