@@ -82,6 +82,7 @@ def _plain(value: Any) -> Any:
 def _dump(path: Path, prepared: list[Any]) -> None:
     with path.open("w", encoding="utf-8") as out:
         for item in prepared:
+            row: dict[str, Any]
             if isinstance(item, Skipped):
                 row = {"origin": item.origin, "skipped": item.reason}
             else:

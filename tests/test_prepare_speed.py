@@ -125,7 +125,8 @@ def _plain_signature(match_text: str, num_perm: int) -> np.ndarray:
     permuted = (
         minhash._PERM_A[:num_perm, None] * shingles[None, :] + minhash._PERM_B[:num_perm, None]
     )
-    return (permuted >> np.uint64(32)).min(axis=1).astype(np.uint32)
+    signature: np.ndarray = (permuted >> np.uint64(32)).min(axis=1).astype(np.uint32)
+    return signature
 
 
 @pytest.mark.parametrize("num_perm", [1, 64, 256])
