@@ -1,12 +1,14 @@
-"""Are two extraction dumps identical? (``scripts/profile_extract.py --dump``)
+"""Are two extraction dumps identical? (``scripts/profile_extract.py --dump``, or whole
+prepared records: ``scripts/backfill_profile_prepare.py --dump``)
 
 Usage::
 
     python scripts/compare_extractions.py OLD.jsonl NEW.jsonl
 
 Compares the dumps article by article and field by field (entities, statements, numbers,
-dates: every attribute, floats by their repr). Prints the count of articles whose field
-differs and the first few differences. The last line is ``identical=yes`` or ``identical=no``;
+dates, and every other field a dump has: every attribute, floats by their repr). Prints
+the count of articles whose field differs and the first few differences. The last line is
+``identical=yes`` or ``identical=no``;
 the exit status is 0 only when they are identical.
 """
 
@@ -30,8 +32,13 @@ def main(argv: list[str]) -> int:
     if len(old_rows) != len(new_rows):
         print(f"article counts differ: {len(old_rows)} vs {len(new_rows)}")
         problems += 1
-    differing = dict.fromkeys(FIELDS, 0)
-    items = dict.fromkeys(FIELDS, 0)
+    # Extraction fields first, then whatever else the dumps hold (prepared records).
+    fields: list[str] = []
+    for row in old_rows[:1] + new_rows[:1]:
+        fields += [key for key in FIELDS if key in row and key not in fields]
+        fields += [key for key in row if key != "origin" and key not in [*FIELDS, *fields]]
+    differing = dict.fromkeys(fields, 0)
+    items = dict.fromkeys(fields, 0)
     shown = 0
     for old, new in zip(old_rows, new_rows, strict=False):
         # Origins are "path:line"; the two runs may have named the corpus by other paths.
@@ -39,14 +46,15 @@ def main(argv: list[str]) -> int:
             print(f"article order differs at {old['origin']} / {new['origin']}")
             problems += 1
             break
-        for field in FIELDS:
-            items[field] += len(old[field])
-            if old[field] != new[field]:
+        for field in fields:
+            old_value, new_value = old.get(field), new.get(field)
+            items[field] += len(old_value) if isinstance(old_value, list | dict) else 1
+            if old_value != new_value:
                 differing[field] += 1
                 if shown < SHOWN:
                     shown += 1
-                    print(f"{old['origin']} {field}:\n  old {old[field]}\n  new {new[field]}")
-    for field in FIELDS:
+                    print(f"{old['origin']} {field}:\n  old {old_value}\n  new {new_value}")
+    for field in fields:
         print(f"{field:<11} {items[field]:7d} items (old), {differing[field]:4d} articles differ")
     problems += sum(differing.values())
     print(f"articles={len(old_rows)} identical={'yes' if not problems else 'no'}")

@@ -71,11 +71,17 @@ def _fmix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
 
 
 def shingle_hashes(match_text: str, shingle_size: int = 3) -> npt.NDArray[np.uint64]:
-    """Hash every run of ``shingle_size`` consecutive words into one uint64.
+    """Hash every run of ``shingle_size`` consecutive words into one uint64 (each distinct
+    value once, sorted).
 
     A text shorter than ``shingle_size`` words becomes a single shingle of all its words,
     so a one-line article still gets a usable fingerprint.
     """
+    return np.unique(_shingle_values(match_text, shingle_size))
+
+
+def _shingle_values(match_text: str, shingle_size: int) -> npt.NDArray[np.uint64]:
+    """:func:`shingle_hashes` in text order, repeats kept."""
     words = match_text.encode("utf-8").split()
     if not words:
         return np.empty(0, dtype=np.uint64)
@@ -85,7 +91,7 @@ def shingle_hashes(match_text: str, shingle_size: int = 3) -> npt.NDArray[np.uin
     combined = np.zeros(count, dtype=np.uint64)
     for offset in range(size):
         combined += word_hashes[offset : offset + count] * _POSITION_MULTIPLIERS[offset]
-    return np.unique(_fmix64(combined))
+    return _fmix64(combined)
 
 
 def fingerprint(match_text: str, *, num_perm: int = 64, shingle_size: int = 3) -> Fingerprint:
@@ -102,11 +108,15 @@ def fingerprint(match_text: str, *, num_perm: int = 64, shingle_size: int = 3) -
     if not 1 <= num_perm <= _MAX_PERM:
         raise ValueError(f"num_perm must be in 1..{_MAX_PERM}, got {num_perm}")
     normalized = " ".join(match_text.split())
-    shingles = shingle_hashes(normalized, shingle_size)
+    # A repeated shingle cannot change a minimum, so repeats are not removed (a sort).
+    shingles = _shingle_values(normalized, shingle_size)
     if shingles.size == 0:
         return Fingerprint(exact="", signature=np.full(num_perm, _EMPTY, dtype=np.uint32))
-    permuted = _PERM_A[:num_perm, None] * shingles[None, :] + _PERM_B[:num_perm, None]
-    signature = (permuted >> np.uint64(32)).min(axis=1).astype(np.uint32)
+    # In place: the (num_perm, shingles) block is the one large array of a fingerprint.
+    permuted = _PERM_A[:num_perm, None] * shingles[None, :]
+    permuted += _PERM_B[:num_perm, None]
+    permuted >>= np.uint64(32)
+    signature = permuted.min(axis=1).astype(np.uint32)
     exact = hashlib.blake2b(normalized.encode("utf-8"), digest_size=16).hexdigest()
     return Fingerprint(exact=exact, signature=signature)
 

@@ -176,16 +176,8 @@ def extract_numbers(
     tables = _tables()
     tokens = tokenize(text) if tokens is None else tokens
     sentences = sentence_spans(text) if sentences is None else sentences
-    # Written words, folded, with proclitics kept (tokenize strips them, and would read
-    # الاف as ال + اف); only the few that can belong to a number are folded.
-    written = [text[t.start : t.end] for t in tokens]
-    possible = _number_token_texts()
-    candidates = [
-        i
-        for i, t in enumerate(tokens)
-        if t.text[:1].isdigit() or (t.text in possible and _is_number_word(written[i]))
-    ]
-    words = _LazyWords(written)
+    candidates = _number_starts(text, tokens)
+    words = _LazyWords(text, tokens)
     sentence_starts = [s for s, _ in sentences]
     mentions: list[NumberMention] = []
     next_free = 0
@@ -235,21 +227,38 @@ def extract_numbers(
     return mentions
 
 
-class _LazyWords:
-    """Folded written words, folded on first access (only words near numbers are read)."""
+def _number_starts(text: str, tokens: list[Token]) -> list[int]:
+    """Indexes of the tokens a number may begin at: a digit, or a number word."""
+    # Written words, folded, with proclitics kept (tokenize strips them, and would read
+    # الاف as ال + اف); only the few that can belong to a number are cut out and folded.
+    possible = _number_token_texts()
+    return [
+        i
+        for i, t in enumerate(tokens)
+        if (word := t.text)[:1].isdigit()
+        or (word in possible and _is_number_word(text[t.start : t.end]))
+    ]
 
-    def __init__(self, written: list[str]) -> None:
-        self._written = written
+
+class _LazyWords:
+    """Folded written words of the tokens, cut out and folded on first access (only words
+    near numbers are read)."""
+
+    def __init__(self, text: str, tokens: list[Token]) -> None:
+        self._text = text
+        self._tokens = tokens
 
     def __len__(self) -> int:
-        return len(self._written)
+        return len(self._tokens)
 
     def __getitem__(self, index: slice) -> list[str]:
-        return [_word_forms(w)[0] for w in self._written[index]]
+        text = self._text
+        return [_word_forms(text[t.start : t.end])[0] for t in self._tokens[index]]
 
     def forms(self, index: int) -> tuple[str, ...]:
         """The folded word at ``index`` with and without a proclitic."""
-        return _word_forms(self._written[index])
+        token = self._tokens[index]
+        return _word_forms(self._text[token.start : token.end])
 
 
 def _number_at(

@@ -9,11 +9,13 @@ prepared in a worker process while the previous one is written.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import time
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -207,8 +209,38 @@ def prepare_batch(
     # Token lists are dropped as soon as they are no longer needed: held longer, the
     # garbage collector walks them again and again (without extraction, holding a chunk's
     # cost 0.6-0.8 CPU ms per article, gone with the collector off).
-    if not settings.extract:
-        return [_shipped(_prepare_one(raw, now, settings)) for raw in batch]
+    with _collector_paused():
+        if not settings.extract:
+            return [_shipped(_prepare_one(raw, now, settings)) for raw in batch]
+        return _prepare_and_extract(batch, now, settings, is_stored)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a batch, back on (as it was) after it.
+
+    A chunk's tokens (named tuples, which the collector never untracks) outlive many
+    collections and reach the oldest generation, so full collections over every live
+    object ran every few dozen articles: 1.9 of 13.3 CPU ms per article on 2,000 July
+    records (0.1 paused). Preparing makes next to no reference cycles; whatever it makes
+    is collected after the batch.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _prepare_and_extract(
+    batch: list[RawArticle],
+    now: datetime,
+    settings: Settings,
+    is_stored: Callable[[str], bool] | None,
+) -> list[Prepared | Skipped]:
+    """:func:`prepare_batch` with extraction, a chunk of TAG_TEXTS records at a time."""
     done: list[Prepared | Skipped] = []
     for first in range(0, len(batch), TAG_TEXTS):  # a chunk's bodies are tagged together
         items = [_prepare_one(raw, now, settings) for raw in batch[first : first + TAG_TEXTS]]

@@ -339,15 +339,39 @@ def fold_mapped(text: str, *, first_only: bool = False) -> tuple[str, Sequence[i
     Returns:
         ``(folded, offsets)`` with ``offsets[i]`` the index in ``text`` of ``folded[i]``.
     """
-    table = _CHAR_FOLDS[first_only]
-    marked = text.translate(table)
-    if len(marked) == len(text):  # no expansion: at most removed characters to cut out
-        if "\0" not in marked:
-            return marked, range(len(text))  # the common case: every character folds to one
-        offsets: list[int] = []
-        for run in _KEPT_RUN_RE.finditer(marked):
-            offsets.extend(range(run.start(), run.end()))
-        return marked.replace("\0", ""), offsets
+    marked = _translated(text)
+    if len(marked) != len(text):  # an expansion (… -> ...): only then does first_only differ
+        return _expanded(text, marked, first_only)
+    return _mapped(text, marked)
+
+
+@lru_cache(maxsize=4)
+def _translated(text: str) -> str:
+    # Remembered for the last few texts: the statement and date extractors both fold
+    # the same article body (with and without ``first_only``, the same string unless
+    # the body has an expansion).
+    return text.translate(_CHAR_FOLDS[False])
+
+
+@lru_cache(maxsize=4)
+def _mapped(text: str, marked: str) -> tuple[str, Sequence[int]]:
+    """``fold_mapped`` of a text whose every character folds to at most one (``marked``).
+
+    Shared by the callers of one body: nobody writes into the offsets."""
+    if "\0" not in marked:
+        return marked, range(len(text))  # the common case: every character folds to one
+    offsets: list[int] = []
+    for run in _KEPT_RUN_RE.finditer(marked):
+        offsets.extend(range(run.start(), run.end()))
+    return marked.replace("\0", ""), offsets
+
+
+def _expanded(text: str, marked: str, first_only: bool) -> tuple[str, Sequence[int]]:
+    """``fold_mapped`` of a text with an expansion; ``marked``: its translation by the full
+    table."""
+    if first_only:
+        return _mapped(text, text.translate(_CHAR_FOLDS[True]))
+    table = _CHAR_FOLDS[False]
     lengths = [0 if (out := table[ord(ch)]) == "\0" else len(out) for ch in text]
     repeated: list[int] = np.repeat(np.arange(len(text)), lengths).tolist()
     return marked.replace("\0", ""), repeated
@@ -865,10 +889,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return list(_sentence_spans(text))
 
 
-@lru_cache(maxsize=4)
+# Bodies whose sentences are remembered: a prepare batch analyses a chunk of bodies
+# (64 at a time, see marsad.extract.article.TAG_TEXTS) before extracting each of them, so
+# the cache must outlast a chunk for the extractors to find what the first pass split.
+SENTENCE_CACHE = 256
+
+
+@lru_cache(maxsize=SENTENCE_CACHE)
 def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    # Remembered for the last few texts: the extractors and the summarizer each ask for
-    # the sentences of the same article body.
+    # Remembered for recent texts: the cluster features, the summarizer and the
+    # extractors each ask for the sentences of the same article body.
     spans: list[tuple[int, int]] = []
     line_start = 0
     for line in text.split("\n"):

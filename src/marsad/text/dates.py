@@ -46,7 +46,7 @@ import email.utils
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
@@ -958,15 +958,60 @@ def _merge_weekday_dates(found: list[_Found], folded: str, lex: _Lexicon) -> lis
 def _needed_words() -> dict[re.Pattern[str], tuple[str, ...]]:
     """Words one of which every match of a pattern contains (patterns not listed: none known).
 
-    A substring test for them is far cheaper than scanning the text with the pattern.
+    A substring test for them is far cheaper than scanning the text with the pattern. A
+    name of several words needs each of them, so one of its words stands for it.
     """
     lex = _lexicon()
+    months = tuple({name.split()[0] for name in [*lex.months, *lex.hijri_months]})
     return {
+        lex.day_month: months,
         lex.day_of_month: ("شهر",),
+        lex.weekday: tuple(lex.weekdays),
+        lex.day_word: tuple({word.split()[-1] for word in lex.day_words}),
         lex.year_part: ("عام", "سنه"),
         lex.period: tuple(lex.units),
+        lex.month_only: months,
         lex.ago: ("منذ", "قبل"),
     }
+
+
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def _day_starts(folded: str, digits: list[int]) -> list[int]:
+    """Every place a day number can begin (see ``_Lexicon.day_month``): each run of digits
+    (``digits``, their starts) and each place an ordinal's first word is written (a
+    superset: the pattern decides)."""
+    starts = list(digits)
+    for word in _ordinal_first_words():
+        at = folded.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = folded.find(word, at + 1)
+    return sorted(starts)
+
+
+@cache
+def _ordinal_first_words() -> tuple[str, ...]:
+    return tuple({ordinal.split()[0] for ordinal in _lexicon().ordinals})
+
+
+def _matches_from(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int]
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that can only match at one of ``starts``
+    (increasing): the same matches, trying only those places instead of every character.
+
+    As ``finditer``, a match hides the places it covers; no pattern here matches empty.
+    """
+    resume = 0
+    for start in starts:
+        if start < resume:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            resume = match.end()
+            yield match
 
 
 def find_dates(text: str, published: date) -> list[DateMention]:
@@ -1003,11 +1048,23 @@ def find_dates(text: str, published: date) -> list[DateMention]:
         (lex.ago, "other", lambda m: _ago(m, published, lex)),
     )
     needs = _needed_words()
+    # Numbers and day numbers begin at a digit or an ordinal, a few places per article:
+    # matching there only is much cheaper than scanning every character (same matches).
+    digits = [run.start() for run in _DIGIT_RUN.finditer(folded)]
+    day_starts: list[int] | None = None
     for pattern, kind, resolve in passes:
         words = needs.get(pattern)
         if words is not None and not any(word in folded for word in words):
             continue  # the pattern cannot match: skip its (much slower) scan
-        for match in pattern.finditer(folded):
+        matches: Iterable[re.Match[str]]
+        if pattern is lex.numeric:
+            matches = _matches_from(pattern, folded, digits)
+        elif pattern is lex.day_month or pattern is lex.day_of_month:
+            day_starts = _day_starts(folded, digits) if day_starts is None else day_starts
+            matches = _matches_from(pattern, folded, day_starts)
+        else:
+            matches = pattern.finditer(folded)
+        for match in matches:
             if not free(match.start(), match.end()):
                 continue
             resolved = resolve(match)
