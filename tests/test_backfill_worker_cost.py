@@ -11,6 +11,7 @@ process without Dask (the Dask path: ``tests/test_backfill_blocks.py``).
 
 from __future__ import annotations
 
+import gc
 import itertools
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ from marsad.store.bulk import LEADS_TABLE, SCRATCH_UNREAD_INDEXES
 from marsad.store.postgres import fts_tokens
 from marsad.summarize import lead_analysis, leads_from_json, leads_to_json
 from marsad.text.arabic import NORMALIZER_VERSION
+from marsad.workers import GC_OLD_THRESHOLD, GC_YOUNG_THRESHOLD
 from marsad.writer_state import CLUSTER_STATE, StateNotSaved
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -345,3 +347,24 @@ def test_search_rows_of_real_articles_are_the_same_as_before() -> None:
     for words, stems in ((long_words, "s t s"), (odd, odd), ("", ""), ("x", long_words)):
         row = fts_row(words, stems)
         assert (row.tsvector, row.tokens, row.postings) == _fts_row_reference(words, stems)
+
+
+def test_a_block_clusters_and_writes_with_ingests_fewer_collections(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each full collection walks the clustering state; ingest raises the thresholds, and so
+    # must a block task (the same write, on a worker), and put them back after.
+    seen: list[tuple[int, int, int]] = []
+    real = blocks._write_batches
+
+    def watched(*args: Any, **kwargs: Any) -> None:
+        seen.append(gc.get_threshold())
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(blocks, "_write_batches", watched)
+    before = gc.get_threshold()
+    articles = _articles()[:20]
+    task = next(cut_blocks(articles, total=len(articles), n_blocks=1, now=NOW))
+    write_block(task, NOW, SETTINGS, keep_in=str(tmp_path))
+    assert seen and all(t[0] == GC_YOUNG_THRESHOLD and t[2] == GC_OLD_THRESHOLD for t in seen)
+    assert gc.get_threshold() == before

@@ -49,6 +49,7 @@ from marsad.store.bulk import BlockRows
 from marsad.store.parallel import BlockTarget, ParallelWrite
 from marsad.summarize import leads_to_json
 from marsad.text.arabic import NORMALIZER_VERSION
+from marsad.workers import fewer_collections
 from marsad.writer_state import CLUSTER_STATE, THREAD_STATE, StateNotSaved
 
 if TYPE_CHECKING:
@@ -346,31 +347,34 @@ def _write_into(
     report = IngestReport()
     fts: dict[str, tuple[str, str]] = {}
     leads: dict[str, str] = {}  # the summary tasks read them instead of analysing again
-    pipeline = Pipeline(store, quiet)
-    pipeline.state.saves = saves_state
-    pipeline.start_run()
-    for unit in _units(task.warm_up, settings.batch_size):
-        started = time.process_time()
-        prepared = prepare_batch(unit, now, quiet, None)
-        cpu["prepare_warm_up"] += time.process_time() - started
-        started = time.process_time()
-        _write_batches(pipeline, unit, prepared, IngestReport(), _ignore)
-        cpu["cluster_warm_up"] += time.process_time() - started
-    first_own = store.next_article_id()
-    pipeline.settings = settings
-    for unit in _units(task.own, settings.batch_size):
-        started = time.process_time()
-        prepared = prepare_batch(unit, now, settings, None)
-        cpu["prepare"] += time.process_time() - started
-        started = time.process_time()  # kept terms and leads: part of the write's cost
-        for item in prepared:
-            if isinstance(item, Prepared):
-                fts[item.identity] = (item.words, item.stems)
-                leads[item.identity] = leads_to_json(item.lead)
-                for stage, spent in item.seconds.items():
-                    stage_s[stage] = stage_s.get(stage, 0.0) + spent
-        _write_batches(pipeline, unit, prepared, report, report.count_skipped)
-        cpu["cluster_write"] += time.process_time() - started
+    # Fewer full collections, as in ingest: each walks the clustering state (0.25 of 2.33
+    # CPU ms per own article of cluster and write on 5,000 July records, load 2-3).
+    with fewer_collections():
+        pipeline = Pipeline(store, quiet)
+        pipeline.state.saves = saves_state
+        pipeline.start_run()
+        for unit in _units(task.warm_up, settings.batch_size):
+            started = time.process_time()
+            prepared = prepare_batch(unit, now, quiet, None)
+            cpu["prepare_warm_up"] += time.process_time() - started
+            started = time.process_time()
+            _write_batches(pipeline, unit, prepared, IngestReport(), _ignore)
+            cpu["cluster_warm_up"] += time.process_time() - started
+        first_own = store.next_article_id()
+        pipeline.settings = settings
+        for unit in _units(task.own, settings.batch_size):
+            started = time.process_time()
+            prepared = prepare_batch(unit, now, settings, None)
+            cpu["prepare"] += time.process_time() - started
+            started = time.process_time()  # kept terms and leads: part of the write's cost
+            for item in prepared:
+                if isinstance(item, Prepared):
+                    fts[item.identity] = (item.words, item.stems)
+                    leads[item.identity] = leads_to_json(item.lead)
+                    for stage, spent in item.seconds.items():
+                        stage_s[stage] = stage_s.get(stage, 0.0) + spent
+            _write_batches(pipeline, unit, prepared, report, report.count_skipped)
+            cpu["cluster_write"] += time.process_time() - started
     started = time.process_time()
     rows = None
     if keep:
