@@ -193,3 +193,12 @@ def test_shipped_list_has_no_holder_the_rules_exclude() -> None:
     assert "نائب المستشارة الألمانية" not in mined
     assert mined.get("الرئيس العراقي") != "صدام حسين"
     assert "الحكومة الأفغانية" not in mined
+
+
+def test_title_then_comma_then_name_is_an_apposition() -> None:
+    texts = _uses("{left} وزير الخارجية الكيني، ماريو سانتوس: إن الاتفاق مهم.", 3)
+    texts += ["وقابل الوزير ماريو سانتوس الوفد."]
+    assert _holder(texts, "وزير الخارجية الكيني") == "ماريو سانتوس"
+    # a comma after a title word alone opens no apposition (وزير، ثم ...)
+    texts = _uses("{left} وزير، ماريو سانتوس: إن الاتفاق مهم.", 3)
+    assert "وزير" not in dict(mine_aliases(texts))
