@@ -9,7 +9,7 @@ STORY_DEV := build/stories_dev.jsonl.gz
 STORY_VAL := build/stories_val.jsonl.gz
 STORY_GOLDS := $(STORY_DEV) $(STORY_VAL)
 
-.PHONY: demo test lint bench eval install browser postgres train-ner train-stories train-stories-time-robust train-stories-decayed-no-gaps mine-aliases clean
+.PHONY: demo test lint bench eval install browser postgres train-ner train-stories train-stories-time-robust train-stories-decayed-no-gaps mine-aliases tune-title-thresholds clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -199,6 +199,11 @@ MINE_DAYS := 2015-07-21 2015-07-22 2015-07-23 2015-07-24 2015-07-25 2015-07-26 2
 mine-aliases: $(STAMP)
 	PYTHONPATH=src:scripts $(BIN)/python scripts/count_surface_words.py --snn $(SHARED)/data/saudinewsnet
 	PYTHONPATH=src:scripts $(BIN)/python scripts/mine_aliases.py --write --snn $(SHARED)/data/saudinewsnet $(MINE_DAYS)
+
+# The title -> holder thresholds (marsad.extract.aliases.TITLE_THRESHOLDS), scored on the
+# development alias sets' title pairs; prints the grid and a leave-one-gold-out estimate.
+tune-title-thresholds: $(STAMP)
+	PYTHONPATH=src:scripts $(BIN)/python scripts/tune_title_thresholds.py --snn $(SHARED)/data/saudinewsnet $(MINE_DAYS)
 
 clean:
 	rm -rf $(VENV) demo.db build .pytest_cache .mypy_cache .ruff_cache

@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from snn_days import texts_of_days
+from snn_days import records_of_days
 
 from marsad.extract.aliases import hand_written_aliases_only, mine_aliases
 
@@ -26,9 +26,11 @@ MINED_NOTE = """\
 # by marsad.extract.aliases.mine_aliases: acronym in brackets beside its expansion (shared by three
 # uses, or read from an institution noun before the bracket when two uses agree or a rare acronym's
 # uses do not disagree); a title phrase before or after a person's name (الرئيس الأمريكي باراك
-# أوباما; الأمير X، أمير منطقة ...), two unanimous uses enough for an office of one country or
-# region (العاهل الأردني); honorific + given name before a full name; a full name in brackets after
-# another name of the same body (three uses). A title names its holder near these days only.
+# أوباما; الأمير X، أمير منطقة ...), phrases of one office pooled (الرئيس الفرنسي = رئيس الجمهورية
+# الفرنسية), uses counted per article and outlet and weighted by recency, former and late holders
+# and a deputy's principal left out, thresholds in marsad.extract.aliases.TITLE_THRESHOLDS;
+# «X المعروف بـ Y» appositions; honorific + given name before a full name; a full name in brackets
+# after another name of the same body (three uses). A title names its holder near these days only.
 # Mining reads only the hand-written sections above, so re-running gives these lines again.
 # Regenerate with the command below rather than edit by hand."""
 
@@ -49,11 +51,17 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="replace the file's mined section")
     args = parser.parse_args()
     try:
-        texts = texts_of_days(args.snn, args.days)
+        records = list(records_of_days(args.snn, args.days))
     except ValueError as exc:
         parser.error(str(exc))
+    texts = [f"{doc['title'] or ''}\n{doc['text'] or ''}" for doc in records]
     with hand_written_aliases_only():
-        lines = [f"{variant}\t{canonical}" for variant, canonical in mine_aliases(texts)]
+        mined = mine_aliases(
+            texts,
+            outlets=[doc["source"] for doc in records],
+            dates=[doc["date"] for doc in records],
+        )
+    lines = [f"{variant}\t{canonical}" for variant, canonical in mined]
     print(f"mined {len(lines)} lines from {len(texts)} articles", file=sys.stderr)
     if not args.write:
         print("\n".join(lines))

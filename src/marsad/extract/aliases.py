@@ -17,9 +17,10 @@ lists the titles and roles.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -61,6 +62,9 @@ class _Tables:
     # folded honorific + given name (الملك سلمان) -> canonical: kept apart from ``aliases``
     # so that the given name alone (عمر) never takes one holder's full name (الشيخ عمر).
     honorific_aliases: dict[str, str]
+    # title_key of a title phrase (الرئيس الفرنسي, رئيس الجمهورية الفرنسية) -> its holder, so
+    # that every way of writing one office finds the holder mined for any of them.
+    title_holders: dict[tuple[tuple[str, ...], str], str]
 
 
 def _adjective_forms(word: str) -> set[str]:
@@ -129,16 +133,31 @@ def _tables() -> _Tables:
         native=frozenset(fold(n) for n in variants["native"]),
         aliases={},
         honorific_aliases={},
+        title_holders={},
     )
+    conflicting: set[tuple[tuple[str, ...], str]] = set()
     alias_file = word_sections("aliases_ar.tsv")
     for row in (row for section in _ALIAS_SECTIONS for row in alias_file.get(section, [])):
         variant, canonical = row.split("\t")
         words = [fold(w) for w in _words(variant)]
-        if len(words) == 2 and words[0] in _HONORIFICS and words[1] not in tables.titles:
-            # الملك سلمان (a given name), not الرئيس الأمريكي (a title phrase)
+        if (
+            len(words) == 2
+            and words[0] in _HONORIFICS
+            and words[1] not in tables.titles
+            and not country_key(words[1])
+        ):
+            # الملك سلمان (a given name), not الرئيس الأمريكي nor الرئيس النيجيري (a title)
             tables.honorific_aliases[" ".join(words)] = canonical.strip()
             continue
         tables.aliases[_key(_strip_titles(variant), tables)] = canonical.strip()
+        office = title_key(variant)
+        if office is not None:
+            # Two holders for one office (two sections, two spellings of a ministry) cancel out.
+            known = tables.title_holders.setdefault(office, canonical.strip())
+            if _key(known, tables) != _key(canonical, tables):
+                conflicting.add(office)
+    for office in conflicting:
+        del tables.title_holders[office]
     # A listed title and its listed short form (خادم الحرمين الشريفين / خادم الحرمين) name one
     # person: the short form takes the mined holder of the long one.
     listed = sorted(word_sections("titles_ar.txt").get("unique_titles", []), key=len)
@@ -273,7 +292,7 @@ def _after_complements(words: list[str]) -> list[str]:
         if folded in _region_words():
             index += 2  # منطقة الرياض, محافظة جدة: the region and its name
             region_seen = True
-        elif strip_article_clitics(folded).startswith("ال") and folded not in STOPWORDS:
+        elif _is_definite(words[index]) and folded not in STOPWORDS:
             index += 1  # الخارجية, للأمم المتحدة
         elif _is_lam_complement(words, index):
             index += 2  # لكرة القدم، لمجلس التعاون: a complement in construct, no name
@@ -331,12 +350,18 @@ def _joined_prefix(words: list[str], limit: int) -> int:
     return index
 
 
+def _is_definite(word: str) -> bool:
+    """A word with the article (الخارجية, للأمم) as written: a hamza on the alef (أليكسيس,
+    ألكسندر, إلهام) makes it a name's own letters, which folding would hide."""
+    return strip_article_clitics(word).startswith("ال") and word[:2] not in ("أل", "إل")
+
+
 def _looks_like_name(words: list[str]) -> bool:
     """1-5 words, no function word, not opening with the article, with or without a
     preposition before it (not الخارجية الروسية, not للأمم المتحدة after الأمين العام)."""
     return (
         0 < len(join_name_compounds(words)) <= 5  # عبد العزيز is one name word
-        and not strip_article_clitics(words[0]).startswith("ال")
+        and not _is_definite(words[0])
         and not _is_lam_complement(words, 0)
         and not any(fold(w) in STOPWORDS for w in words)
     )
@@ -518,6 +543,11 @@ def canonical_name(name: str) -> str:
     if alias is None and " " not in folded and folded.startswith("ال") and len(folded) > 4:
         # A foreign acronym written with the article: الفيفا = فيفا, اليونيسيف = يونيسيف.
         alias = tables.aliases.get(_key(stripped[2:], tables))
+    if alias is None and tables.title_holders and _opens_with_office(name):
+        # رئيس الجمهورية الفرنسية = الرئيس الفرنسي; ملك الأردن, whose country is no name
+        office = title_key(stripped if " " in folded else name)
+        if office is not None:
+            alias = tables.title_holders.get(office)
     if alias is None:
         # A name with its acronym in quotes (هيئة الإذاعة البريطانية «بي بي سي»): either part.
         quoted = _QUOTED_RE.search(name.rstrip())
@@ -961,7 +991,9 @@ def same_entity(a: str, b: str) -> bool:
 # Aliases from evidence in a corpus
 # --------------------------------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(r"[\w\u0600-\u06ff]+|[^\w\s]")
+# Letters, digits, Arabic marks and tatweel make words; Arabic punctuation (، ؛ ؟) does not, so
+# «خوان بيريز، اليوم» ends the name at the comma.
+_TOKEN_RE = re.compile(r"[\w\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]+|[^\w\s]")
 # Folded, as every word compared with them is (الرئيس folds to الرءيس).
 _HONORIFICS = frozenset(fold(w) for w in ("الملك", "الأمير", "الشيخ", "السلطان", "الرئيس"))
 _PRESIDENT = fold("الرئيس")
@@ -1129,7 +1161,7 @@ def _is_personal_name(words: list[str]) -> bool:
         if strip_article_clitics(word) != folded:
             return False
         if (
-            folded.startswith("ال")
+            _is_definite(word)
             and position < len(words) - 1
             and fold(words[position + 1]) not in _PATRONYMIC
         ):
@@ -1196,12 +1228,15 @@ def _title_then_name(tokens: list[str], index: int) -> int | None:
         return None
     for position in range(index + 1, min(index + 6, len(tokens))):
         token = tokens[position]
+        if token in ("،", ",") and position > index + 1 and position + 1 < len(tokens):
+            # «وزير الخارجية البريطانية، فيليب هاموند»: a comma before the name apposed
+            return position + 1 if _is_word(tokens[position + 1]) else None
         if not _is_word(token):
             return None
         folded = fold(token)
         if folded in STOPWORDS:
             return None
-        if folded in _tables().titles or strip_article_clitics(token).startswith("ال"):
+        if folded in _tables().titles or _is_definite(token):
             continue
         return position
     return None
@@ -1294,8 +1329,10 @@ def _openings(name: str) -> list[tuple[str, str]]:
     return found
 
 
-def _dominant_holder(names: list[str], runs_opening: dict[str, int]) -> tuple[str, int]:
-    """The name most of ``names`` open with and how many do. A run may go on past the name
+def _dominant_holder(
+    names: list[str], runs_opening: dict[str, int], weights: list[float] | None = None
+) -> tuple[str, set[int]]:
+    """The name most of ``names`` open with and the indices of those that do. A run may go on past the name
     (رجب طيب إردوغان وقائد, محمد جواد ظريف سيزور), so the shortest opening with the most
     support is taken, then lengthened while the longer form opens at least 80% of the runs
     across the corpus (``runs_opening``: opening key -> runs) that the shorter opens: the
@@ -1307,8 +1344,12 @@ def _dominant_holder(names: list[str], runs_opening: dict[str, int]) -> tuple[st
             support[key].add(index)
             written.setdefault(key, opening)
     if not support:
-        return "", 0
-    best = max(support, key=lambda k: (len(support[k]), -len(written[k].split())))
+        return "", set()
+    weight = weights or [1.0] * len(names)  # the newest uses weigh most (an office changes hands)
+    best = max(
+        support,
+        key=lambda k: (sum(weight[i] for i in support[k]), -len(written[k].split()), written[k]),
+    )
     while True:
         longer = [
             k
@@ -1320,20 +1361,26 @@ def _dominant_holder(names: list[str], runs_opening: dict[str, int]) -> tuple[st
         if extension is None or runs_opening.get(extension, 0) < _MIN_SHARE * runs_opening.get(
             best, 0
         ):
-            return written[best], len(support[best])
+            return written[best], support[best]
         best = extension
 
 
-TitleEvidence = dict[tuple[str, ...], tuple[str, list[str]]]
+# folded title phrase -> its written form and its uses, each ``(name, article index)``
+TitleEvidence = dict[tuple[str, ...], tuple[str, list[tuple[str, int]]]]
+# folded title phrase -> name keys of persons named as its former holders (الرئيس العراقي
+# الأسبق صدام حسين, صدام حسين الرئيس العراقي الراحل)
+FormerHolders = dict[tuple[str, ...], set[str]]
+_MAX_TITLE_WORDS = 5  # الأمين العام لجامعة الدول العربية
 
 
 def _title_evidence(
-    titled: list[tuple[list[str], str]],
+    titled: list[tuple[list[str], str, int]],
     count: Callable[[str], int],
     introduced: dict[str, set[str]],
     *,
     reverse: bool,
     into: TitleEvidence,
+    formers: FormerHolders,
 ) -> None:
     """Adds to ``into`` the names next to each two- to four-word phrase (folded words -> written
     form and names), from the words before a name, or after it when ``reverse`` (the contexts
@@ -1342,8 +1389,19 @@ def _title_evidence(
     الرئيس العراقي not الرئيس العراقي), or, after a name, a definite word continuing it
     (رئيس الوزراء | العراقي). Only names that count as a person's are kept
     (:func:`_is_person_evidence`), and names right after an office of one country (المستشارة
-    الألمانية أنجيلا ميركل), which introduces a person whatever other words introduce him."""
-    for context, name in titled:
+    الألمانية أنجيلا ميركل), which introduces a person whatever other words introduce him.
+    A phrase closed by a former word (الرئيس العراقي الأسبق, or السابق after the title that
+    follows a name) records the name in ``formers`` as no present holder of the phrase."""
+    former_words = _holder_words().get("former", frozenset())
+    for context, name, article in titled:
+        for length in range(2, min(_MAX_TITLE_WORDS + 1, len(context)) + 1):
+            phrase = context[-length:][::-1] if reverse else context[-length:]
+            if reverse:
+                closing = fold(context[-length - 1]) if len(context) > length else ""
+                if closing in former_words:
+                    formers.setdefault(_folded_phrase(phrase), set()).add(name_key(name))
+            elif fold(phrase[-1]) in former_words:
+                formers.setdefault(_folded_phrase(phrase[:-1]), set()).add(name_key(name))
         is_person = _is_person_evidence(name, introduced, count)
         if not is_person and (
             reverse
@@ -1351,7 +1409,7 @@ def _title_evidence(
             or _is_clitic_noun(fold(name.split()[0]), count)  # بذكرى إعلان الجمهورية
         ):
             continue
-        for length in range(2, min(4, len(context)) + 1):
+        for length in range(2, min(_MAX_TITLE_WORDS, len(context)) + 1):
             phrase = context[-length:][::-1] if reverse else context[-length:]
             outer = fold(context[-length - 1]) if len(context) > length else ""
             if outer and (
@@ -1364,22 +1422,105 @@ def _title_evidence(
             phrase = [drop_article_proclitics(first), *rest]
             words = tuple(fold(w) for w in phrase)
             if is_person or _is_one_holder_office(list(words)):
-                into.setdefault(words, (" ".join(phrase), []))[1].append(name)
+                into.setdefault(words, (" ".join(phrase), []))[1].append((name, article))
+
+
+def _folded_phrase(phrase: list[str]) -> tuple[str, ...]:
+    """Folded words of a title phrase, a preposition on its first word dropped."""
+    first, *rest = phrase
+    return tuple(w for w in (fold(w) for w in [drop_article_proclitics(first), *rest]) if w)
+
+
+@dataclass(frozen=True, slots=True)
+class TitleThresholds:
+    """When the names beside a title phrase make one person its holder (:func:`_pick_titles`).
+
+    Uses are counted once per article (a wire story copied by outlets counts per copy, so the
+    outlets are counted too) and weighted by recency (:data:`RECENCY_HALF_LIFE_DAYS`)."""
+
+    share: float  # weighted share of the title's uses that name the holder
+    articles: int  # articles naming him beside the title
+    outlets: int  # outlets among those articles
+    # The same for a phrase that names one person but is no office of one country or region
+    # by its form (القائد الأعلى لكافة القوات, a phrase without an office): more agreement.
+    # A bare office (وزير المالية, رئيس الهيئة) names no holder: every country has one.
+    other_share: float
+    other_articles: int
+    other_outlets: int
+
+
+# Chosen by scripts/tune_title_thresholds.py (session 23, `make tune-title-thresholds`): mined on
+# the July mining days, scored on the development gold files' title pairs (14,011 pairs). On the
+# code as committed: pooled F1 0.865 for outlets 1 vs 0.862 for 2, share 0.5 = 0.6 (0.865) > 0.7
+# (0.832), other_share 0.6 = 0.7 (0.865) > 0.8 (0.859) > never (0.849), articles 2 = 3; ties went
+# to the stricter value. Leave-one-gold-out mean F1 0.897. Development figures: the blind
+# aliases_val5 was never used to choose them.
+TITLE_THRESHOLDS = TitleThresholds(
+    share=0.6, articles=2, outlets=1, other_share=0.7, other_articles=3, other_outlets=2
+)
+# Evidence from an article this many days older than the newest counts half: an office changes
+# holders, and the newest uses tell the present one.
+RECENCY_HALF_LIFE_DAYS = 7.0
+
+
+def _recency_weights(dates: list[str]) -> list[float]:
+    """A weight per article from its date (``YYYY-MM-DD...``): 1 for the newest, halving every
+    :data:`RECENCY_HALF_LIFE_DAYS`; 1 for an article without a date."""
+    days = [_day_number(d) for d in dates]
+    known = [d for d in days if d is not None]
+    newest = max(known, default=0)
+    return [1.0 if d is None else 0.5 ** ((newest - d) / RECENCY_HALF_LIFE_DAYS) for d in days]
+
+
+def _day_number(date: str) -> int | None:
+    """Days since 0001-01-01 of a ``YYYY-MM-DD`` prefix, or None."""
+    try:
+        return _dt.date.fromisoformat(date[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def _is_personal_holder(name: str) -> bool:
+    """A holder's name holds no institution noun, with or without a glued و (وحركة طالبان)."""
+    for word in _words(name):
+        folded = fold(word)
+        if folded in _institution_heads() or (
+            folded[:1] in "وفبل" and folded[1:] in _institution_heads()
+        ):
+            return False
+    return True
+
+
+TitleGroup = tuple[tuple[str, ...], str | None]  # (office, country) or (phrase, None)
 
 
 def _pick_titles(
-    evidence: TitleEvidence, count: Callable[[str], int], runs_opening: dict[str, int]
+    evidence: TitleEvidence,
+    count: Callable[[str], int],
+    runs_opening: dict[str, int],
+    *,
+    outlets: list[str],
+    weights: list[float],
+    formers: FormerHolders,
+    late: set[str],
+    thresholds: TitleThresholds = TITLE_THRESHOLDS,
 ) -> list[tuple[str, str]]:
     """Title phrases that stand for one person, from the names seen beside them before and
-    after (:func:`_title_evidence`), pooled so that each phrase gets one holder. A phrase is
-    kept when it opens with a role (or is listed in [unique_titles]), names one office-holder
-    at a time (:func:`_is_unique_title`), not a former one (السابق), its names agree on one
-    holder (:func:`_dominant_holder`) at least ``_MIN_TITLE_EVIDENCE`` times and for 80% of
-    them (60% for a listed title), and the phrase occurs at least ``_MIN_TITLE_SEEN`` times in
-    the corpus (``count`` of its folded form); or the phrase is an office of one country or
-    region and every name agrees (:func:`_has_title_evidence`)."""
-    pairs: list[tuple[str, str]] = []
-    for words_tuple, (phrase, names) in sorted(evidence.items()):
+    after (:func:`_title_evidence`). Phrases of one office (:func:`title_key`: الرئيس الفرنسي,
+    رئيس الجمهورية الفرنسية) are pooled and get one holder, written as their most used phrase.
+
+    A phrase counts when it opens with a role (or is listed in [unique_titles]), names one
+    office-holder at a time (:func:`_is_unique_title`, an office of one country or region),
+    and holds no former word.
+    Its uses are read once per article; names seen as its former holders (``formers``) or as
+    late persons (``late``) are dropped; the dominant name (:func:`_dominant_holder`, weighted
+    by recency) must pass ``thresholds``. A deputy's uses that name the principal's holder
+    are dropped too (نائب المستشارة الألمانية is not the chancellor), and a person picked for
+    one office of two countries keeps the country with more articles."""
+    former_words = _holder_words().get("former", frozenset())
+    groups: dict[TitleGroup, list[tuple[str, ...]]] = defaultdict(list)
+    other: set[TitleGroup] = set()
+    for words_tuple, (phrase, _uses) in sorted(evidence.items()):
         words = list(words_tuple)
         listed = " ".join(words) in _listed_titles()
         if (
@@ -1389,18 +1530,78 @@ def _pick_titles(
             or any(w in STOPWORDS or w in _honorific_words() for w in words)
             or any(strip_article_clitics(w) != w for w in words)
             or (words[-1] in _role_words() and not listed)
-            or any(w in _FORMER_WORDS for w in words)
+            or any(w in _FORMER_WORDS or w in former_words for w in words)
+            or _strip_titles(phrase) != phrase
         ):
             continue
-        holder, agreeing = _dominant_holder(names, runs_opening)
-        # A listed title names one office-holder by knowledge; evidence only says who, so a
-        # plurality is enough (headlines put verbs after it: ولي العهد يعقد اجتماعا).
-        share = _MIN_LISTED_SHARE if listed else _MIN_SHARE
-        if _has_title_evidence(words, agreeing, len(names), share, count) and (
-            _strip_titles(phrase) == phrase
+        key: TitleGroup = title_key(phrase) or (words_tuple, None)
+        groups[key].append(words_tuple)
+        if not _is_one_holder_office(words):
+            other.add(key)  # no office of one country or region by its form: more agreement
+    picked: dict[TitleGroup, tuple[str, str, int]] = {}  # key -> phrase, holder, articles
+    dominant: dict[TitleGroup, str] = {}
+    deputies = _holder_words().get("deputy", frozenset())
+
+    def principal_of(key: TitleGroup) -> TitleGroup | None:
+        office, country = key
+        return (office[1:], country) if office and office[0] in deputies else None
+
+    # Principals first: a deputy's uses naming the principal's holder are left out (نائب
+    # المستشارة الألمانية أنجيلا ميركل names the chancellor, not her deputy).
+    for key, members in sorted(
+        groups.items(), key=lambda item: (principal_of(item[0]) is not None, str(item[0]))
+    ):
+        dropped = late.union(*(formers.get(m, set()) for m in members))
+        principal = principal_of(key)
+        if principal is not None and principal in dominant:
+            dropped = dropped | {name_key(dominant[principal])}
+        uses = sorted(
+            {
+                (article, name)
+                for member in members
+                for name, article in evidence[member][1]
+                if name_key(name) not in dropped
+            }
+        )
+        if not uses:
+            continue
+        names = [name for _, name in uses]
+        holder, support = _dominant_holder(names, runs_opening, [weights[a] for a, _ in uses])
+        holder = canonical_name(holder)
+        dominant[key] = holder
+        total = sum(weights[a] for a, _ in uses)
+        share = sum(weights[uses[i][0]] for i in support) / total
+        articles = {uses[i][0] for i in support}
+        sources = {outlets[a] for a in articles}
+        needed = (
+            (thresholds.other_share, thresholds.other_articles, thresholds.other_outlets)
+            if key in other
+            else (thresholds.share, thresholds.articles, thresholds.outlets)
+        )
+        seen = max(count(" ".join(m)) for m in members)
+        min_seen = _MIN_TITLE_SEEN if key in other else _MIN_UNANIMOUS_EVIDENCE
+        if (
+            share >= needed[0]
+            and len(articles) >= needed[1]
+            # fewer than three articles are evidence only when no use names another person
+            and (len(articles) >= _MIN_TITLE_EVIDENCE or len(support) == len(uses))
+            and len(sources) >= needed[2]
+            and seen >= min_seen
+            and _is_personal_holder(holder)
         ):
-            pairs.append((phrase, canonical_name(holder)))
-    return pairs
+            written = max(members, key=lambda m: (len(evidence[m][1]), m))
+            picked[key] = (evidence[written][0], holder, len(articles))
+    by_holder: dict[tuple[tuple[str, ...], str], list[TitleGroup]] = defaultdict(list)
+    for key, (_, holder, _) in picked.items():
+        if key[1]:
+            by_holder[(key[0], name_key(holder))].append(key)
+    for keys in by_holder.values():
+        if len(keys) > 1:  # one office in two countries: the country with more articles
+            best = max(keys, key=lambda k: (picked[k][2], str(k)))
+            for weaker in keys:
+                if weaker != best:
+                    del picked[weaker]
+    return [(phrase, holder) for phrase, holder, _ in picked.values()]
 
 
 def _is_one_holder_office(words: list[str]) -> bool:
@@ -1409,6 +1610,9 @@ def _is_one_holder_office(words: list[str]) -> bool:
     (أمير منطقة تبوك); not a phrase without a role (المرشد الإيراني is caught by the role)."""
     if " ".join(words) in _listed_titles():
         return True
+    deputies = _holder_words().get("deputy", frozenset())
+    while len(words) > 2 and words[0] in deputies:
+        words = words[1:]  # نائب الرئيس الأمريكي: a deputy's office is one person's too
     if words[0] not in _state_offices():
         return False  # الجيش الأمريكي, المدير الفني الفرنسي: no office of a state
     # The adjective ends the phrase: الرئيس الأمريكي السبت is no office.
@@ -1738,8 +1942,48 @@ def _bracketed_full_names(token_lists: list[list[str]]) -> list[tuple[str, str]]
     return pairs
 
 
-def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
+class _CorpusCounts:
+    """How often a folded string occurs in the folded corpus (texts of words joined by spaces).
+
+    A word or a pair of words between spaces (`` وزير ``, `` باراك اوباما ``), the counts the
+    miner asks most, come from token tables built in one pass; any other string scans the
+    corpus once (cached): scanning for every word made mining quadratic in the corpus."""
+
+    def __init__(self, folded_texts: list[str]) -> None:
+        self._corpus = " \n ".join(folded_texts)
+        self._words: dict[str, int] = defaultdict(int)
+        self._pairs: dict[str, int] = defaultdict(int)
+        for text in folded_texts:
+            words = text.split(" ")
+            for index, word in enumerate(words):
+                self._words[word] += 1
+                if index:
+                    self._pairs[words[index - 1] + " " + word] += 1
+        self._scan: Callable[[str], int] = lru_cache(maxsize=None)(self._corpus.count)
+
+    def __call__(self, text: str) -> int:
+        inner = text[1:-1]
+        if len(text) > 2 and text[0] == text[-1] == " " and inner.strip() == inner and inner:
+            spaces = inner.count(" ")
+            if spaces == 0:
+                return self._words.get(inner, 0)
+            if spaces == 1:
+                return self._pairs.get(inner, 0)
+        return self._scan(text)
+
+
+def mine_aliases(
+    texts: Iterable[str],
+    *,
+    outlets: Sequence[str] | None = None,
+    dates: Sequence[str] | None = None,
+    title_thresholds: TitleThresholds = TITLE_THRESHOLDS,
+) -> list[tuple[str, str]]:
     """``(variant, canonical)`` pairs for which a corpus gives evidence of one entity.
+
+    ``outlets`` and ``dates`` (``YYYY-MM-DD``), one per text, tell how many outlets agree on
+    a title's holder and which uses are the newest; without them every text is its own
+    outlet and all are equally recent.
 
     Apposition patterns, each needing agreeing occurrences (three, fewer where noted):
 
@@ -1756,19 +2000,27 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
       person when at least three and 80% of those occurrences name him and the phrase occurs
       at least five times in the corpus, or, for an office of one country or region
       (العاهل الأردني, رئيس الوزراء العراقي), when at least two occurrences all name him;
+    * a title phrase right before or after a personal name (وزير الخارجية الأمريكي جون كيري,
+      جون كيري وزير الخارجية الأمريكي): phrases of one office pooled, uses counted per article
+      and outlet, weighted by recency, former and late holders left out (:func:`_pick_titles`,
+      :data:`TITLE_THRESHOLDS`);
+    * «X المعروف بـ Y», «X أو ما يعرف بـ Y»: Y names X (:func:`_pick_known_as`);
     * an honorific and a given name (الملك سلمان) stand for the full name that follows in
       at least a third of its uses, agreeing at 80% (سلمان بن عبدالعزيز).
     """
     acronyms: dict[str, list[list[str]]] = defaultdict(list)
-    titled: list[tuple[list[str], str]] = []
-    titled_after: list[tuple[list[str], str]] = []  # words after the name, reversed
+    titled: list[tuple[list[str], str, int]] = []  # words before a name, the name, article
+    titled_after: list[tuple[list[str], str, int]] = []  # words after the name, reversed
+    late: set[str] = set()  # name keys of persons called late (الراحل), holders of nothing
+    known_as: list[tuple[str, list[str]]] = []  # «X المعروف بـ Y»: Y, words before
     introduced: dict[str, set[str]] = defaultdict(set)  # name head -> words right before it
     given: dict[tuple[str, str], list[str]] = defaultdict(list)
     folded_texts: list[str] = []
     token_lists: list[list[str]] = []
-    for text in texts:
+    for article, text in enumerate(texts):
         tokens = _tokens(text)
         token_lists.append(tokens)
+        known_as += _known_as_pairs(tokens)
         named_at: set[int] = set()
         folded_texts.append(" ".join(fold(t) for t in tokens if _is_word(t)))
         for index, token in enumerate(tokens):
@@ -1794,10 +2046,15 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
             ):
                 named_at.add(start)
                 name = _name_after(tokens, start)
-                left = _left_words(tokens, start, 5)
+                apposed = tokens[start - 1] in ("،", ",")  # the title, a comma, the name
+                left = _left_words(tokens, start - apposed, _MAX_TITLE_WORDS + 1)
                 if left and _is_personal_name(name):
-                    titled.append((left, canonical_name(" ".join(name))))
+                    titled.append((left, canonical_name(" ".join(name)), article))
                     introduced[_head(titled[-1][1])].add(fold(tokens[start - 1]))
+            if fold(token) in _holder_words().get("dead", frozenset()):
+                name = _name_after(tokens, index + 1)
+                if _is_personal_name(name):
+                    late.add(name_key(canonical_name(" ".join(name))))
             if fold(token) in _HONORIFICS:
                 name = _name_after(tokens, index + 1)
                 if not name:
@@ -1811,15 +2068,13 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
                         # heads verbs in headlines): one such honorific is enough.
                         introduced[head].add("")
                 if left and _is_personal_name(name):
-                    titled.append((left, canonical_name(" ".join(name))))
-                right = _right_words(tokens, _name_end(tokens, index + 1), 4)
+                    titled.append((left, canonical_name(" ".join(name)), article))
+                right = _right_words(tokens, _name_end(tokens, index + 1), _MAX_TITLE_WORDS + 1)
                 if right and _is_personal_name(name):
-                    titled_after.append((right[::-1], canonical_name(" ".join(name))))
+                    titled_after.append((right[::-1], canonical_name(" ".join(name)), article))
                 patronymic = len(name) == 3 and fold(name[1]) in _PATRONYMIC
                 given[(fold(token), fold(name[0]))].append(" ".join(name) if patronymic else "")
-    corpus = " \n ".join(folded_texts)
-    # Each count scans the whole corpus; the same phrases and names are counted again and again.
-    corpus_count: Callable[[str], int] = lru_cache(maxsize=None)(corpus.count)
+    corpus_count = _CorpusCounts(folded_texts)
     pairs: list[tuple[str, str]] = []
     # «(الفيفا)» and «(فيفا)» are one acronym: the two spellings pooled are tried as well.
     pooled: dict[str, list[list[str]]] = defaultdict(list)
@@ -1846,13 +2101,26 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
                 if pair not in pairs  # يونيسيف and اليونيسيف share their other expansions
             ]
     evidence: TitleEvidence = {}
-    _title_evidence(titled, corpus_count, introduced, reverse=False, into=evidence)
-    _title_evidence(titled_after, corpus_count, introduced, reverse=True, into=evidence)
+    formers: FormerHolders = {}
+    for uses, reverse in ((titled, False), (titled_after, True)):
+        _title_evidence(
+            uses, corpus_count, introduced, reverse=reverse, into=evidence, formers=formers
+        )
     runs_opening: dict[str, int] = defaultdict(int)
-    for _, run in titled + titled_after:
+    for _, run, _article in titled + titled_after:
         for key, _opening in _openings(run):
             runs_opening[key] += 1
-    pairs += _pick_titles(evidence, corpus_count, runs_opening)
+    count_texts = len(token_lists)
+    pairs += _pick_titles(
+        evidence,
+        corpus_count,
+        runs_opening,
+        outlets=list(outlets) if outlets is not None else [str(i) for i in range(count_texts)],
+        weights=_recency_weights(list(dates) if dates is not None else [""] * count_texts),
+        formers=formers,
+        late=late,
+        thresholds=title_thresholds,
+    )
     seen = {_key(variant, _tables()) for variant, _ in pairs}
     pairs += [
         (title, holder)
@@ -1865,6 +2133,8 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
         for variant, name in _bracketed_full_names(token_lists)
         if _key(variant, _tables()) not in seen
     ]
+    seen = {_key(variant, _tables()) for variant, _ in pairs}
+    pairs += [(v, n) for v, n in _pick_known_as(known_as) if _key(v, _tables()) not in seen]
     for (honorific, first), fulls in sorted(given.items()):
         named = [f for f in fulls if f]
         if len(named) < _MIN_EVIDENCE or len(named) < len(fulls) / 3:
@@ -1872,6 +2142,95 @@ def mine_aliases(texts: Iterable[str]) -> list[tuple[str, str]]:
         top = max(sorted(set(named)), key=named.count)
         if named.count(top) >= _MIN_SHARE * len(named):
             pairs.append((f"{honorific} {first}", canonical_name(top)))
+    return pairs
+
+
+# «X المعروف بـ Y», «X أو ما يعرف بـ Y», «X المعروفة باسم Y»: Y is another name of X.
+_KNOWN_AS = frozenset(
+    fold(w) for w in ("المعروف", "المعروفة", "المعروفين", "المعروفون", "يعرف", "تعرف", "يسمى")
+)
+_KNOWN_AS_LINKS = frozenset({"ب", "باسم"})  # بـ folds to ب
+_MAX_KNOWN_AS_WORDS = 4
+
+
+def _known_as_pairs(tokens: list[str]) -> list[tuple[str, list[str]]]:
+    """``(Y, words before the marker)`` for each «X المعروف بـ Y» in an article. Y is the quoted
+    name after the link, else up to four name words stopped by punctuation, a function word or
+    a title; «ما يعرف» counts only after «أو» or a comma-free name (X أو ما يعرف بـ Y), since
+    alone it means «so-called» and names no X."""
+    found: list[tuple[str, list[str]]] = []
+    for index, token in enumerate(tokens):
+        if fold(token) not in _KNOWN_AS or index + 2 >= len(tokens):
+            continue
+        end = index
+        if not fold(token).startswith("ال"):  # يعرف، يسمى: only as «أو ما يعرف»
+            if index < 2 or fold(tokens[index - 1]) != "ما" or fold(tokens[index - 2]) != "او":
+                continue
+            end = index - 2
+        left = _left_words(tokens, end, 7)
+        link = fold(tokens[index + 1])
+        start = index + 2
+        if link in _KNOWN_AS_LINKS:
+            pass
+        elif link.startswith("ب") and len(link) > 2 and _is_word(tokens[index + 1]):
+            start = index + 1  # بداعش: the link glued to the name
+        else:
+            continue
+        name: list[str] = []
+        if start < len(tokens) and tokens[start] in '«"“':
+            close = next(
+                (j for j in range(start + 1, min(start + 7, len(tokens))) if tokens[j] in '»"”'),
+                None,
+            )
+            name = tokens[start + 1 : close] if close else []
+        else:
+            for position in range(start, min(start + _MAX_KNOWN_AS_WORDS, len(tokens))):
+                folded = fold(tokens[position])
+                if not _is_word(tokens[position]) or folded in STOPWORDS:
+                    break
+                name.append(tokens[position])
+        if name and start == index + 1:
+            name = [name[0][1:], *name[1:]]
+        if name and left and all(_is_word(w) for w in name):
+            found.append((" ".join(name), left))
+    return found
+
+
+def _pick_known_as(found: list[tuple[str, list[str]]]) -> list[tuple[str, str]]:
+    """``(Y, X)`` pairs of «X المعروف بـ Y» uses: X is the phrase the uses of Y share before the
+    marker (:func:`_pick_span`, three uses, half agreeing), or the words from an institution
+    noun before it when two uses agree; X must be an institution's name or a personal name
+    and differ from Y."""
+    contexts: dict[str, list[list[str]]] = defaultdict(list)
+    written: dict[str, str] = {}
+    for name, left in found:
+        key = name_key(name)
+        if key:
+            contexts[key].append(left)
+            written.setdefault(key, name)
+    pairs: list[tuple[str, str]] = []
+    for key, lefts in sorted(contexts.items()):
+        picked = _pick_span(lefts, 1, _MAX_EXPANSION_WORDS, min_share=_EXPANSION_SHARES[0])
+        other = picked[0] if picked is not None else ""
+        if not other:
+            anchored: dict[str, list[str]] = defaultdict(list)
+            for words in lefts:
+                for start in range(len(words) - 1):
+                    if _opens_name_phrase(words[start:]) and _has_name_shape(words[start:]):
+                        first, *rest = words[start:]
+                        phrase = " ".join([drop_article_proclitics(first), *rest])
+                        anchored[name_key(phrase)].append(phrase)
+                        break
+            best = max(sorted(anchored.values()), key=len, default=[])
+            other = best[0] if len(best) >= _MIN_UNANIMOUS_EVIDENCE else ""
+        words = other.split()
+        if (
+            other
+            and (_is_institution_name(words) or _is_personal_name(words))
+            and name_key(other) != key
+            and not same_entity(other, written[key])
+        ):
+            pairs.append((written[key], other))
     return pairs
 
 
@@ -1950,3 +2309,141 @@ class AliasResolver:
             )
             for members in clusters.values()
         ]
+
+
+# --------------------------------------------------------------------------------------------
+# Title phrases compared by office and country
+# --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _holder_words() -> dict[str, frozenset[str]]:
+    """Folded words of ``data/title_holders_ar.txt`` by section (deputy, former, dead, ...)."""
+    return {
+        section: frozenset(fold(entry) for entry in entries if "\t" not in entry)
+        for section, entries in word_sections("title_holders_ar.txt").items()
+    }
+
+
+@lru_cache(maxsize=1)
+def _office_synonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """``(variant words, standard words)`` of one office under two names, longest first."""
+    pairs = []
+    for entry in word_sections("title_holders_ar.txt").get("office_synonyms", []):
+        variant, _, standard = entry.partition("\t")
+        pairs.append((_bare_words(variant), _bare_words(standard)))
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def _bare_words(phrase: str) -> tuple[str, ...]:
+    """Folded words without clitics and article (الرئيس -> رءيس, بالخارجية -> خارجيه)."""
+    return tuple(strip_article_clitics(w).removeprefix("ال") for w in phrase.split()) or ("",)
+
+
+@lru_cache(maxsize=1)
+def _country_keys() -> dict[str, str]:
+    """Folded stem of a country adjective (فرنس, امريك) -> its country key (one per country:
+    الأمريكي and الأميركي give one)."""
+    stems: dict[str, str] = {}
+    for entry in word_sections("titles_ar.txt").get("country_adjectives", []):
+        stem = fold(entry).removeprefix("ال").removesuffix("ي")
+        # inner long vowels dropped, as transliterations vary there (امريك / اميرك)
+        stems[stem] = stem[:1] + "".join(c for c in stem[1:-1] if c not in "اوي") + stem[-1:]
+    return stems
+
+
+def _opens_with_office(name: str) -> bool:
+    """Whether a mention's first word is an office (الرئيس, وزير): only then may it be a title."""
+    first = name.split(maxsplit=1)[0] if name.strip() else ""
+    return _is_office_word(first)
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_office_word(word: str) -> bool:
+    return _bare_words(word.strip(_PUNCT))[0] in _office_openers()
+
+
+@lru_cache(maxsize=1)
+def _office_openers() -> frozenset[str]:
+    """Roles and state offices without the article (رءيس, ملك, وزير, امين) that open a title
+    held by a person: not an institution (مجلس, هيءه, حكومه) nor an adjective (الاعلي)."""
+    not_offices = (
+        _institution_heads()
+        | _nationality_forms()
+        | _holder_words().get("not_offices", frozenset())
+    )
+    return frozenset(
+        w.removeprefix("ال")
+        for w in _role_words() | _state_offices() | {e.split()[0] for e in _listed_titles()}
+        if w not in not_offices and w.removeprefix("ال") not in not_offices
+    )
+
+
+# Endings of a country's adjective (الفرنسي، الفرنسية) and of its name (فرنسا، سوريا، سورية،
+# تركيا، العراق): the rest is the adjective's stem.
+_COUNTRY_ENDINGS = ("يه", "يا", "ي", "ا", "ه", "")
+
+
+@lru_cache(maxsize=1 << 12)
+def country_key(word: str) -> str:
+    """The country a word names, as its adjective or its name (الفرنسي, فرنسا, بالسعودية,
+    سورية -> one key per country), or "" for any other word."""
+    folded = strip_article_clitics(fold(word))
+    stems = _country_keys()
+    # بفرنسا, لسوريا: a preposition glued to a country's name without the article
+    for bare in (folded.removeprefix("ال"), folded[1:] if folded[:1] in "وفبل" else ""):
+        for ending in _COUNTRY_ENDINGS:
+            if bare.endswith(ending) and len(bare) > len(ending):
+                key = stems.get(bare[: len(bare) - len(ending)] if ending else bare)
+                if key is not None:
+                    return key
+    return ""
+
+
+@lru_cache(maxsize=1 << 14)
+def title_key(phrase: str) -> tuple[tuple[str, ...], str] | None:
+    """``(office, country)`` of a title phrase without a name, or None when it is none.
+
+    The office is its words without article, clitics, function words or a state's official
+    name around the country (رئيس الجمهورية الفرنسية -> رئيس, فرنسا), one name per office
+    (العاهل -> ملك, رئيس الحكومة -> رئيس الوزراء); a coordinated second ministry is dropped
+    (وزير البترول والثروة المعدنية -> وزير البترول). The country comes from its adjective or
+    its name (وزير الخارجية السعودي = وزير الخارجية في المملكة العربية السعودية). Two
+    countries (a visit, not an office) give None; so does a phrase not opening with an office.
+    """
+    written = _words(phrase)
+    if not written or _bare_words(written[0])[0] not in _office_openers():
+        return None  # most names: decided on the first word alone
+    words = [w for w in (fold(w) for w in written) if w]
+    state_words = _holder_words().get("state_words", frozenset())
+    office: list[str] = []
+    country = ""
+    in_state_name = False
+    for word in words:
+        bare = strip_article_clitics(word).removeprefix("ال")
+        found = country_key(word)
+        if found:
+            if country and country != found:
+                return None
+            country = found
+            continue
+        if word in STOPWORDS:
+            continue
+        if bare in _state_nouns() or word in state_words:
+            in_state_name = True  # المملكة العربية السعودية: its nisbas name the state
+            continue
+        if in_state_name and _is_nisba(word):
+            continue
+        if office and word.startswith("و") and len(word) > 3 and word not in _role_words():
+            break  # والثروة المعدنية: a second ministry joined to the first
+        in_state_name = False
+        office.append(bare)
+    # نائب المستشارة: the office after the deputy words is named as the principal's is
+    deputy = 0
+    while deputy < len(office) and office[deputy] in _holder_words().get("deputy", frozenset()):
+        deputy += 1
+    for variant, standard in _office_synonyms():
+        if tuple(office[deputy : deputy + len(variant)]) == variant:
+            office = [*office[:deputy], *standard, *office[deputy + len(variant) :]]
+            break
+    return (tuple(office), country) if office else None
