@@ -86,6 +86,15 @@ def test_shipped_counts_keep_look_alikes_apart() -> None:
     assert not same_entity("بتركيا", "بيتوركا")
 
 
+def test_a_rare_proclitic_must_leave_a_name_not_a_common_word() -> None:
+    # Shipped tables: ادي (أدى folded) is far more frequent than فادي, but the tagger never
+    # takes it alone for a name, so ف is the name's own letter; و still leaves a first name.
+    assert without_name_proclitic("فادي") == "فادي"
+    assert not same_entity("فادي", "ادي")
+    assert without_name_proclitic("ومحمد بن سلمان") == "محمد بن سلمان"
+    assert without_name_proclitic("فبوتين") == "بوتين"
+
+
 def test_compound_spacing_in_a_patronymic_chain() -> None:
     spaced = "الأمير خالد بن عبد الرحمن آل سعود"
     joined = "الأمير خالد بن عبدالرحمن آل سعود"

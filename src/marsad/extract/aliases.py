@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from marsad.data import load_gzip_text
+from marsad.extract.ner import shipped_common_words
 from marsad.text.arabic import (
     STOPWORDS,
     drop_article_proclitics,
@@ -232,6 +233,7 @@ GLUED_SHARE = {"و": 0.5, "ف": 0.25, "ب": 0.25, "ل": 0.25, "ك": 0.25}
 MAX_BARE_DEFINITE_SHARE = 0.2
 # ... and the glued form is no word of its own with an article (الوادي, الفهم, الوطن).
 MAX_GLUED_DEFINITE_SHARE = 0.05
+RARE_NAME_PROCLITICS = frozenset("فك")  # glued to a name only rarely (see is_glued_proclitic)
 
 
 @lru_cache(maxsize=1)
@@ -261,6 +263,10 @@ def is_glued_proclitic(word: str) -> bool:
     return (
         bare_count >= MIN_BARE_COUNT
         and glued_count <= share * bare_count
+        # ف and ك rarely glue to a name in news, so their cut must leave a name, not a word
+        # the tagger never takes alone for one: فادي is not ف + ادي (أدى). (و ب ل glue to
+        # names often, and their bare forms include first names on that list: ومحمد.)
+        and (folded[0] not in RARE_NAME_PROCLITICS or bare not in shipped_common_words())
         and counts.get("ال" + bare, 0) <= MAX_BARE_DEFINITE_SHARE * bare_count
         and counts.get("ال" + folded, 0) <= MAX_GLUED_DEFINITE_SHARE * max(glued_count, 1)
     )

@@ -773,6 +773,14 @@ def load_gazetteer(path: Path) -> dict[tuple[str, ...], str]:
     return {tuple(words.split(" ")): label for label, words in entries}
 
 
+@lru_cache(maxsize=1)
+def shipped_common_words() -> frozenset[str]:
+    """The shipped model's common words (``ner_common_words``): folded, clitic-stripped
+    words seen often in news that the model almost never tags alone as a name."""
+    path = models_dir() / COMMON_WORDS_FILE
+    return frozenset(_read_gzip_lines(path)) if path.exists() else frozenset()
+
+
 @lru_cache(maxsize=4)
 def load_tagger(directory: Path | None = None) -> Tagger:
     """Load (once per directory) the NER model; the shipped one by default."""
