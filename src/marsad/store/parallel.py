@@ -183,15 +183,8 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
                 continue
             article_map[int(row[col["id"]])] = target.first_article + position
             fresh.append(list(row))
-        fresh_ids = {int(row[col["id"]]) for row in fresh}
         warm_identity = {scratch: identity for scratch, identity, _, _ in block.warm_up}
-        passages = block.children.get("passages")
-        p_col = {} if passages is None else {n: i for i, n in enumerate(passages.columns)}
-        fresh_passages = (
-            []
-            if passages is None
-            else [r for r in passages.rows if int(r[p_col["article_id"]]) in fresh_ids]
-        )
+        fresh_passages, p_col = _fresh_passages(block, fresh, col)
         written = _written_stories(block, fresh, col, fresh_passages, p_col)
         if len(written) > target.n_stories:
             raise StoreError(
@@ -242,6 +235,7 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
                 for s in written
             ),
         )
+        fresh_ids = {int(row[col["id"]]) for row in fresh}  # scratch ids: before the rewrite
         refs = self._write_articles(block, fresh, col, article_map, story_map, warm_identity)
         self._write_children(block, fresh_ids, article_map, story_map)
         fts_rows, fts_tokens = self._write_search(block, fresh, col)
@@ -279,14 +273,7 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
             for position, row in enumerate(own)
             if known.get(str(row[col["identity"]]), (None,))[0] == target.first_article + position
         ]
-        fresh_ids = {int(row[col["id"]]) for row in fresh}
-        passages = block.children.get("passages")
-        p_col = {} if passages is None else {n: i for i, n in enumerate(passages.columns)}
-        fresh_passages = (
-            []
-            if passages is None
-            else [r for r in passages.rows if int(r[p_col["article_id"]]) in fresh_ids]
-        )
+        fresh_passages, p_col = _fresh_passages(block, fresh, col)
         written = _written_stories(block, fresh, col, fresh_passages, p_col)
         return ParallelWrite(
             written=False,
@@ -540,6 +527,18 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
             raise
         db.execute("COMMIT")
         self.dialect.after_commit(db)
+
+
+def _fresh_passages(
+    block: BlockRows, fresh: list[list[Any]], col: dict[str, int]
+) -> tuple[list[Any], dict[str, int]]:
+    """The block's roundup passages in its fresh articles, and the passages' columns."""
+    fresh_ids = {int(row[col["id"]]) for row in fresh}
+    passages = block.children.get("passages")
+    if passages is None:
+        return [], {}
+    p_col = {n: i for i, n in enumerate(passages.columns)}
+    return [r for r in passages.rows if int(r[p_col["article_id"]]) in fresh_ids], p_col
 
 
 def _written_stories(
