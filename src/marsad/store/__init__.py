@@ -50,8 +50,8 @@ every method says in its docstring what it returns or does. Writes run inside
   renumbered), ``keep_block`` + ``append_scratch`` (the scratch file attached, copied by
   ``INSERT ... SELECT``; ``export_kept`` gives a kept file's rows), ``finish_blocks``;
   ``make_scratch`` (a block's scratch store: no journal on disk, no sync, no unread
-  index), ``block_leads`` / ``add_block_leads`` / ``drop_block_leads`` (the blocks' lead
-  analyses, kept for the summary tasks).
+  index), ``block_leads`` / ``make_block_leads`` / ``add_block_leads`` /
+  ``drop_block_leads`` (the blocks' lead analyses, kept for the summary tasks).
   parallel.py, blocks written by the workers straight into PostgreSQL (``ParallelBlocks``):
   ``start_job`` (id ranges), ``stories_of``, ``write_block_rows`` (a block's rows COPYed in
   one transaction, once per job and block), ``relink_block`` (the driver's boundary work:
