@@ -7,6 +7,7 @@ The one place the scripts apply the corpus rule: days from 2015-08-04 on and the
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -35,3 +36,26 @@ def records_of_days(snn_dir: Path, days: Iterable[str]) -> Iterator[dict[str, An
 def texts_of_days(snn_dir: Path, days: Iterable[str]) -> list[str]:
     """Title and text of each record of ``days`` (see :func:`records_of_days`)."""
     return [f"{doc['title'] or ''}\n{doc['text'] or ''}" for doc in records_of_days(snn_dir, days)]
+
+
+def listed_ids(evaluation_dir: Path, skip: Path) -> set[str]:
+    """The article ids of every ``evaluation/*/articles.tsv`` but the one in ``skip``: what
+    a new draw must leave out."""
+    used: set[str] = set()
+    for listing in sorted(evaluation_dir.glob("*/articles.tsv")):
+        if listing.parent == skip:
+            continue
+        for line in listing.read_text("utf-8").splitlines():
+            if line and not line.startswith("#"):
+                used.add(line.split("\t")[0])
+    return used
+
+
+def write_article_list(path: Path, drawn: Iterable[tuple[str, str]]) -> None:
+    """An ``articles.tsv`` of drawn (id, ingested text) pairs: the id and the text's SHA-1."""
+    header = "# article_id<TAB>origin (seed | saudinewsnet)<TAB>SHA-1 of the UTF-8 text"
+    lines = [header + " the offsets index"]
+    for article_id, text in drawn:
+        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
+        lines.append(f"{article_id}\tsaudinewsnet\t{digest}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

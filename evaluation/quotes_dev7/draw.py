@@ -14,14 +14,13 @@ annotated prefix still spreads evenly over the days.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
-from snn_days import records_of_days
+from snn_days import listed_ids, records_of_days, write_article_list
 
 from marsad.ingest.readers import clean_body
 
@@ -35,22 +34,11 @@ SEED = 20150725
 PER_DAY = 9  # 45 drawn, so 40 remain if a few cannot be annotated in time
 
 
-def _used_ids() -> set[str]:
-    used: set[str] = set()
-    for tsv in sorted((REPO / "evaluation").glob("*/articles.tsv")):
-        if tsv.parent == HERE:
-            continue
-        for line in tsv.read_text("utf-8").splitlines():
-            if line and not line.startswith("#"):
-                used.add(line.split("\t")[0])
-    return used
-
-
 def main(argv: list[str]) -> int:
     args = [a for a in argv[1:] if a != "--write"]
     shared = Path(args[0]) if args else REPO.parent / "shared"
     snn = shared / "data" / "saudinewsnet"
-    used = _used_ids()
+    used = listed_ids(REPO / "evaluation", HERE)
     used_titles = {r["title"] for r in records_of_days(snn, JULY_DAYS) if r["id"] in used}
     pool: dict[str, list[tuple[str, dict[str, str]]]] = {day: [] for day in DAYS}
     for record in records_of_days(snn, DAYS):
@@ -74,12 +62,7 @@ def main(argv: list[str]) -> int:
     for _, record in drawn:
         sys.stdout.write(f"{record['id']}\t{record['date'][:10]}\t{record.get('source', '')}\n")
     if "--write" in argv:
-        header = "# article_id<TAB>origin (seed | saudinewsnet)<TAB>SHA-1 of the UTF-8 text"
-        lines = [header + " the offsets index"]
-        for text, record in drawn:
-            digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
-            lines.append(f"{record['id']}\tsaudinewsnet\t{digest}")
-        (HERE / "articles.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_article_list(HERE / "articles.tsv", ((r["id"], text) for text, r in drawn))
     return 0
 
 

@@ -16,14 +16,13 @@ empty), so the 42 articles come from 07-26, 07-27 and 07-31, 14 each.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
-from snn_days import records_of_days
+from snn_days import listed_ids, records_of_days, write_article_list
 
 from marsad.ingest.readers import clean_body
 
@@ -35,17 +34,6 @@ JULY_DAYS = tuple(f"2015-07-{day:02d}" for day in range(21, 32))
 CUES = ("قال", "أكد", "أوضح", "أشار", "أضاف")
 SEED = 20150726
 PER_DAY = 14  # 42 drawn over the three non-empty days; 40 remain if two cannot be done in time
-
-
-def _used_ids() -> set[str]:
-    used: set[str] = set()
-    for listing in sorted((REPO / "evaluation").glob("*/articles.tsv")):
-        if listing.parent == HERE:
-            continue
-        for line in listing.read_text("utf-8").splitlines():
-            if line and not line.startswith("#"):
-                used.add(line.split("\t")[0])
-    return used
 
 
 def _spread_over_outlets(candidates: list[dict[str, str]], count: int) -> list[dict[str, str]]:
@@ -70,7 +58,7 @@ def main(argv: list[str]) -> int:
     args = [a for a in argv[1:] if a != "--write"]
     shared = Path(args[0]) if args else REPO.parent / "shared"
     snn = shared / "data" / "saudinewsnet"
-    used = _used_ids()
+    used = listed_ids(REPO / "evaluation", HERE)
     used_titles = {r["title"] for r in records_of_days(snn, JULY_DAYS) if r["id"] in used}
     pool: dict[str, list[dict[str, str]]] = {day: [] for day in DAYS}
     texts: dict[str, str] = {}
@@ -95,12 +83,8 @@ def main(argv: list[str]) -> int:
     for record in drawn:
         sys.stdout.write(f"{record['id']}\t{record['date'][:10]}\t{record.get('source', '')}\n")
     if "--write" in argv:
-        header = "# article_id<TAB>origin (seed | saudinewsnet)<TAB>SHA-1 of the UTF-8 text"
-        lines = [header + " the offsets index"]
-        for record in drawn:
-            digest = hashlib.sha1(texts[record["id"]].encode("utf-8")).hexdigest()
-            lines.append(f"{record['id']}\tsaudinewsnet\t{digest}")
-        (HERE / "articles.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        pairs = ((r["id"], texts[r["id"]]) for r in drawn)
+        write_article_list(HERE / "articles.tsv", pairs)
     return 0
 
 
