@@ -104,7 +104,9 @@ def main(argv: list[str]) -> int:
         drawn.extend(ordered[:PER_DAY])
     sizes = ", ".join(f"{day} {len(pool[day])}" for day in DAYS)
     total = sum(len(p) for p in pool.values())
-    sys.stderr.write(f"# pool {total} articles ({sizes}); {copies} copies of listed ones left out\n")
+    sys.stderr.write(
+        f"# pool {total} articles ({sizes}); {copies} copies of listed ones left out\n"
+    )
     for record in drawn:
         sys.stdout.write(f"{record['id']}\t{record['date'][:10]}\t{record.get('source', '')}\n")
     if "--write" in argv:
