@@ -51,6 +51,7 @@ from marsad.text.arabic import (
     split_proclitics,
     word_sections,
 )
+from marsad.text.dates import month_names
 
 NAME_WORDS_FILE = "name_words_ar.tsv.gz"  # built by scripts/build_name_words.py
 MIN_GIVEN = 3  # times after a title before a word counts as a given name (as in the builder)
@@ -330,6 +331,13 @@ def _matching_quote(text: str, opening: int) -> int | None:
     return None
 
 
+def _opens_time_adverbial(words: Sequence[str], index: int) -> bool:
+    """``في إبريل``، ``في يوليو الماضي``: في before a month name opens a time adverbial."""
+    return (
+        words[index] == "في" and index + 1 < len(words) and words[index + 1] in month_names()
+    )
+
+
 def _is_break(words: list[str], index: int, lex: _Lexicon) -> bool:
     """Whether a break phrase starts at ``words[index]``."""
     word = words[index]
@@ -403,6 +411,8 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
             continue
         if (raw.startswith(("-", "(", 'ل"', "ل(")) and not named) or _is_break(words, index, lex):
             break
+        if kept and _opens_time_adverbial(words, index):
+            break  # وأعلن المنظمون في إبريل أنه: a date after the subject, not part of it
         if kept and words[index].endswith("ين") and _is_addressee(words[index]):
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
         if kept and _is_accusative(doc, start + match.start(), start + match.end()):
@@ -909,9 +919,13 @@ def extract_statements(
         if found is None:
             continue
         statement, mention = found
-        history.append(mention)
         if statement is None:
+            if not (statements and statements[-1].start <= mention.start < statements[-1].end):
+                history.append(mention)
+            # ...، لافتا إلى أن المدرب شدد على ...، مبينا: a person the last statement speaks
+            # of is not who goes on speaking
             continue
+        history.append(mention)
         statements.append(statement)
         if statement.start > doc.orig(cue.start()):
             speaker_until = doc.folded_at(statement.start)
@@ -1044,7 +1058,10 @@ def _statement_at(
             return None
         if inner_statement:
             return None, relayed
-        mention = relayed  # أن لافروف أعرب ... استعداد موسكو ...: no complement of its own
+        if word not in lex.participles:
+            mention = relayed  # أن لافروف أعرب ... استعداد موسكو ...: no complement of its own
+        # لافتا إلى أن المدرب شدد على ...: a participle goes on with its own speaker, who
+        # reports what the other did; a statement about a person is not his.
     if word in _DIRECTIVES:
         return None, mention  # مطالبا زميله بأن ينشغل: a demand, not a statement (gold sets)
     start, end, direct = _statement_span(doc, content, boundary, folded_sentence_end)
@@ -2662,8 +2679,8 @@ def _resolve_reference(
         if issuer == rest:
             if first_word.startswith("لل"):  # بيان للوزارة: the issuer is الوزارة
                 issuer = "ال" + issuer[2:]
-            elif first_word.startswith("ل") and first_word[1:] in lex.org_heads:
-                issuer = issuer[1:]  # بيان لوزارة الخارجية
+            elif first_word.startswith("ل") and _is_issuer_after_lam(first_word[1:], lex):
+                issuer = issuer[1:]  # بيان لوزارة الخارجية، بيان لقوة المهام المشتركة
             elif not first_word.startswith("ال") and first_word not in lex.org_heads:
                 return None  # دراسة طبية حديثة: an adjective, not an issuer
         found = (
@@ -2884,6 +2901,21 @@ def _role_holder(doc: _Text, written: str, name_start: int, name_end: int) -> _M
     so that :func:`split_speaker` reports the role as title and the name as name."""
     name = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
     return _Mention(written, 0, 0, f"{written} {name}", fold(written))
+
+
+def _is_issuer_after_lam(word: str, lex: _Lexicon) -> bool:
+    """Whether ``word``, read after the ل of ``بيان لـ``, opens the issuer's name: an
+    organisation head (لوزارة) or any other noun in construct (لقوة المهام المشتركة), since ل
+    after a written document marks its owner. A pronoun (لها) or a stopword does not; a
+    definite word (للوزارة) is read as ال by the caller."""
+    if word in lex.org_heads:
+        return True
+    return (
+        len(word) >= 3
+        and not word.startswith("ال")
+        and word not in STOPWORDS
+        and not _has_pronoun_on_common(word)
+    )
 
 
 def _issuer_phrase(rest: str, lex: _Lexicon) -> str:

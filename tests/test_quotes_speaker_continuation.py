@@ -1,0 +1,58 @@
+"""Tests for the speaker rules of issue 19 (session 24): a month after في ends the speaker
+phrase, ل after a document noun marks its issuer, and a person a reported statement speaks
+of does not become the speaker a following participle continues. Sentences are invented,
+not taken from any evaluation set."""
+
+from __future__ import annotations
+
+from marsad.extract.quotes import extract_statements, speaker_canonical
+
+
+def test_a_month_after_the_subject_is_no_part_of_it() -> None:
+    text = "وأعلن المنظمون في أغسطس أن المعرض سيستقبل الزوار طوال أيام الأسبوع المقبل."
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "المنظمون"
+
+
+def test_a_place_after_في_still_belongs_to_the_subject() -> None:
+    # في before no month keeps its phrase: sources in the resistance are who speaks
+    text = "وقالت مصادر في المقاومة إن الهجوم استهدف مواقع عسكرية قرب المدينة الساحلية."
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "مصادر في المقاومة"
+
+
+def test_lam_after_a_document_names_its_issuer() -> None:
+    text = (
+        "نفذت الطائرات عشر غارات قرب المدينة. وقال بيان لقيادة العمليات المشتركة إن "
+        "الغارات دمرت مخازن للأسلحة والذخيرة في الضواحي الشمالية."
+    )
+    (statement,) = extract_statements(text)
+    assert speaker_canonical(statement.speaker_resolved) == "قيادة العمليات المشتركة"
+
+
+def test_a_pronoun_after_a_document_is_no_issuer() -> None:
+    text = (
+        "وقالت الهيئة الوطنية للأرصاد إن الأمطار ستستمر. وأضاف بيان لها إن الرياح "
+        "ستشتد على المرتفعات الغربية خلال يومين."
+    )
+    statements = extract_statements(text)
+    assert speaker_canonical(statements[-1].speaker_resolved) != "ها"
+
+
+def test_a_person_the_statement_speaks_of_does_not_go_on_speaking() -> None:
+    text = (
+        "وقال مدير الفريق خالد السالم إن المعسكر يسير على أكمل وجه، لافتا إلى أن المدرب "
+        "ماركو شدد على أهمية التغذية للاعبين، مبينا أنها من أهم جوانب الإعداد البدني."
+    )
+    statements = extract_statements(text)
+    assert [speaker_canonical(s.speaker_resolved) for s in statements] == ["خالد السالم"] * 3
+
+
+def test_a_new_subject_outside_the_statement_still_speaks() -> None:
+    # the second verb stands after the statement's sentence: its subject is a new speaker
+    text = (
+        "وقال مدير الفريق خالد السالم إن المعسكر يسير على أكمل وجه. وشدد المدرب ماركو "
+        "على أهمية التغذية للاعبين، مؤكدا أنها من أهم جوانب الإعداد البدني."
+    )
+    statements = extract_statements(text)
+    assert speaker_canonical(statements[-1].speaker_resolved) == "ماركو"
