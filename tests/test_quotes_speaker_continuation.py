@@ -56,3 +56,22 @@ def test_a_new_subject_outside_the_statement_still_speaks() -> None:
     )
     statements = extract_statements(text)
     assert speaker_canonical(statements[-1].speaker_resolved) == "ماركو"
+
+
+def test_a_subject_before_its_verb_after_but_speaks() -> None:
+    text = (
+        "قال النادي إن المهاجم رحل عن الفريق، لكن صحف محلية أشارت إلى أن ناديا آخر "
+        "تعاقد مع اللاعب لمدة ثلاثة مواسم."
+    )
+    statements = extract_statements(text)
+    assert speaker_canonical(statements[-1].speaker_resolved) == "صحف محلية"
+
+
+def test_an_accusative_word_after_the_cue_is_no_subject() -> None:
+    # تزامناً carries fathatan: an adverbial, so the subject before the verb speaks
+    text = (
+        "بدأت الغارات فجر اليوم. وكانت الحكومة الجديدة أكدت تزامناً مع الغارات، أنها لن "
+        "تتهاون مع المسلحين في المناطق الحدودية."
+    )
+    statements = extract_statements(text)
+    assert speaker_canonical(statements[-1].speaker_resolved) == "الحكومة الجديدة"

@@ -244,7 +244,9 @@ _MARKER_RE = re.compile(
 # أن after these words is temporal or concessive (بعد أن), not a reported clause.
 _NOT_COMPLEMENT_BEFORE = frozenset({"بعد", "قبل", "منذ", "دون", "حين", "رغم", "الا", "بدل", "لاجل"})
 # A subject before its verb: وكانت X قد قالت / ويذكر أن X أعلنت.
-_KANA_RE = re.compile(r'(?:^|(?<=[\s,;"]))(?:و?كان(?:ت)?|ان) ')
+# What may open a clause whose subject comes before its verb: كان، أن، and a conjunction
+# that joins a new subject-first clause (لكن وسائل إعلام أشارت، بينما قال، فيما X أكد).
+_KANA_RE = re.compile(r'(?:^|(?<=[\s,;"]))(?:و?كان(?:ت)?|ان|و?لكن|بينما|فيما) ')
 MAX_PREVERBAL_WORDS = 6
 _NEW_CLAUSE_RE = re.compile(r",\s*وكان(?:ت)?\s")
 _WORD_RE = re.compile(r"\S+")
@@ -333,9 +335,7 @@ def _matching_quote(text: str, opening: int) -> int | None:
 
 def _opens_time_adverbial(words: Sequence[str], index: int) -> bool:
     """``في إبريل``، ``في يوليو الماضي``: في before a month name opens a time adverbial."""
-    return (
-        words[index] == "في" and index + 1 < len(words) and words[index + 1] in month_names()
-    )
+    return words[index] == "في" and index + 1 < len(words) and words[index + 1] in month_names()
 
 
 def _is_break(words: list[str], index: int, lex: _Lexicon) -> bool:
@@ -415,7 +415,9 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
             break  # وأعلن المنظمون في إبريل أنه: a date after the subject, not part of it
         if kept and words[index].endswith("ين") and _is_addressee(words[index]):
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
-        if kept and _is_accusative(doc, start + match.start(), start + match.end()):
+        if _is_accusative(doc, start + match.start(), start + match.end()):
+            if not kept:
+                return start, start, start  # أكدت تزامناً مع ...: an adverbial, no subject
             break  # توقعت الأرصاد هطولاً: an accusative word is the object, never the subject
         if kept and (
             words[index] in lex.urging_nouns
