@@ -75,3 +75,31 @@ def test_an_accusative_word_after_the_cue_is_no_subject() -> None:
     )
     statements = extract_statements(text)
     assert speaker_canonical(statements[-1].speaker_resolved) == "الحكومة الجديدة"
+
+
+def test_a_gloss_in_brackets_ends_the_name_a_reference_stands_for() -> None:
+    text = (
+        "قرر مجلس الاحتياط الاتحادي (البنك المركزي) الأميركي الإبقاء على سعر الفائدة. "
+        "وقال المجلس في بيان إن سوق العمل يواصل التحسن مع نمو عدد الوظائف."
+    )
+    (statement,) = extract_statements(text)
+    assert speaker_canonical(statement.speaker_resolved) == "مجلس الاحتياط الاتحادي"
+
+
+def test_a_subjectless_cue_continues_the_titled_subject_not_a_titled_object() -> None:
+    text = (
+        "رفع صاحب السمو الأمير فيصل بن خالد أمير المنطقة شكره لخادم الحرمين الشريفين الملك "
+        "سلمان بن عبدالعزيز على دعمه المتواصل للمشروعات. وقال إن المرحلة المقبلة ستشهد افتتاح "
+        "مصانع جديدة في المنطقة."
+    )
+    (statement,) = extract_statements(text)
+    assert speaker_canonical(statement.speaker_resolved) == "فيصل بن خالد"
+
+
+def test_the_nearest_titled_person_speaks_when_no_titled_subject_opens_the_sentence() -> None:
+    text = (
+        "وكان في استقبال الوفد أمس الأمير فيصل بن خالد أمير المنطقة. وقال إن المرحلة "
+        "المقبلة ستشهد افتتاح مصانع جديدة في المنطقة."
+    )
+    (statement,) = extract_statements(text)
+    assert speaker_canonical(statement.speaker_resolved) == "فيصل بن خالد"

@@ -104,3 +104,15 @@ def test_family_name_after_a_connector_ends_the_widened_name() -> None:
     assert _speakers(text, []) == ["صالح بن عبدالعزيز بن"]  # the rules stop at بن
     entities = _tagged(text, ("صالح بن عبدالعزيز بن محمد آل الشيخ", "PERS"))
     assert _speakers(text, entities) == ["صالح بن عبدالعزيز بن محمد آل الشيخ"]
+
+
+def test_person_noun_alone_is_the_tagged_name_set_off_after_it() -> None:
+    # المسؤول opens no role word list, but a person noun alone names nobody: the tagged
+    # name after the comma is who speaks
+    text = (
+        "وقال المسؤول الديني التركي، اسماعيل بالاغو: إن حملة المساعدة مستمرة طوال الشهر في المدينة."
+    )
+    before = [speaker_canonical(s.speaker_resolved) for s in extract_statements(text)]
+    assert before == ["المسؤول الديني التركي"]
+    after = _speakers(text, _tagged(text, ("اسماعيل بالاغو", "PERS")))
+    assert after == ["اسماعيل بالاغو"]

@@ -1114,6 +1114,11 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
     for position in range(len(words) - 2, -1, -1):  # the nearest honorific first
         if words[position] not in lex.honorifics:
             continue
+        opening = _titled_subject_opening(doc, tokens[position].start())
+        if opening is not None and opening.start < doc.orig(tokens[position].start()):
+            # رفع الأمير فلان شكره لخادم الحرمين الشريفين الملك فلان، وقال: the titled
+            # subject of the sentence's verb, not a titled person later in its object
+            return opening
         if position and words[position - 1] in _OBJECT_PREPOSITIONS:
             continue  # تحدث الوزير عن الأمير فلان، مؤكدا: a statement about him, not his
         if position and _names_a_place(words[position - 1], lex):
@@ -1129,6 +1134,43 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
         name_start, name_end = tokens[position].start(), tokens[last].end()
         phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
         return _Mention(phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase))
+    return None
+
+
+MAX_OPENING_TITLE_WORDS = 4  # رفع صاحب السمو الملكي الأمير فلان: titles between verb and name
+
+
+def _titled_subject_opening(doc: _Text, folded_position: int) -> _Mention | None:
+    """The titled person right after the verb opening the sentence of ``folded_position``
+    (وأكد معالي الوزير فلان، رفع صاحب السمو الأمير فلان), or None: the subject of that
+    sentence. Only title words may stand between the verb and the honorific."""
+    lex = _lexicon()
+    start, end = doc.sentence_of(doc.orig(folded_position))
+    tokens = list(_WORD_RE.finditer(doc.folded, doc.folded_at(start), doc.folded_at(end)))
+    words = [t.group().strip(_TRIM) for t in tokens[: MAX_OPENING_TITLE_WORDS + 7]]
+    if len(words) < 3 or words[0].startswith("ال") or _word_kind(words[0]) == "name":
+        return None  # the sentence must open with its verb
+    for position in range(1, min(len(words) - 1, MAX_OPENING_TITLE_WORDS + 2)):
+        if words[position] in lex.honorifics:
+            found = find_personal_name(words[position : position + 5])
+            if found is None or found[0] != 1:
+                return None
+            last = position + found[1] - 1
+            while (
+                last > position + 1
+                and words[last].startswith("ال")
+                and _is_common_word(words[last])
+            ):
+                last -= 1  # الأمير فلان الشكر: a common definite noun is the object
+            if any(t.group().endswith(",") for t in tokens[1:last]):
+                return None
+            name_start, name_end = tokens[position].start(), tokens[last].end()
+            phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
+            return _Mention(
+                phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase)
+            )
+        if not is_title_word(words[position]) or tokens[position].group().endswith(","):
+            return None
     return None
 
 
@@ -2018,6 +2060,11 @@ def is_organisation_head(word: str) -> bool:
     قناة، مدينة، مطار)."""
     lex = _lexicon()
     return fold(word).strip(_TRIM) in lex.org_heads | lex.places_named
+
+
+def is_person_reference(word: str) -> bool:
+    """Whether ``word`` is a noun that stands for a person (المسؤول، الخبير، المصدر)."""
+    return fold(word).strip(_TRIM) in _lexicon().person_refs
 
 
 def is_ordinary_word(word: str) -> bool:
@@ -3073,6 +3120,8 @@ def _name_end(
         bare = raw.strip(_TRIM)
         opens = raw.startswith(('"', "("))
         after_title, previous = previous in lex.honorifics, bare
+        if raw.startswith("(") and end is not None and not in_quote:
+            break  # مجلس الاحتياط الاتحادي (البنك المركزي) الأميركي: a gloss after the name
         if after_title and bare and not bare.startswith("ال") and bare not in STOPWORDS:
             end = token.end()  # مستشفى الملك فهد: named after a person, whose name goes on
             if raw.endswith(tuple(_NAME_WORD_END)):

@@ -33,6 +33,7 @@ from marsad.extract.quotes import (
     Statement,
     is_ordinary_word,
     is_organisation_head,
+    is_person_reference,
     speaker_canonical,
     split_speaker,
 )
@@ -343,12 +344,13 @@ def _organisation_named_before(
 
 
 def _is_role_only(statement: Statement, names: Sequence[NamedSpan]) -> bool:
-    """A fresh speaker that is a role alone (رئيس الجمعية الوطنية، المتحدث الرسمي): it opens
-    with a role word and no tagged person lies inside it."""
+    """A fresh speaker that is a role alone (رئيس الجمعية الوطنية، المتحدث الرسمي، المسؤول
+    الديني التركي): it opens with a role word or a person noun and no tagged person lies
+    inside it."""
     words = statement.speaker_resolved.split()
     return (
         bool(words)
-        and is_role_word(words[0])
+        and (is_role_word(words[0]) or is_person_reference(words[0]))
         and not any(
             e.label == "PERS"
             and e.start < statement.speaker_end
