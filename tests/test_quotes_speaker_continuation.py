@@ -103,3 +103,15 @@ def test_the_nearest_titled_person_speaks_when_no_titled_subject_opens_the_sente
     )
     (statement,) = extract_statements(text)
     assert speaker_canonical(statement.speaker_resolved) == "فيصل بن خالد"
+
+
+def test_a_subject_after_a_comma_inside_a_long_statement_still_speaks() -> None:
+    # في حين أكد opens a clause of its own: its subject is a new speaker even where the
+    # first statement runs on over it
+    text = (
+        "وشدد المحافظ خالد العلي على أن يكون المهرجان مختلفا هذا العام، في حين أكد رئيس "
+        "البلدية الأستاذ سعد بن ناصر الفهد على أهمية المهرجانات للشباب، مشيرا إلى أن "
+        "البلدية جهزت الساحات كلها."
+    )
+    statements = extract_statements(text)
+    assert speaker_canonical(statements[-1].speaker_resolved) == "سعد بن ناصر الفهد"

@@ -922,10 +922,8 @@ def extract_statements(
             continue
         statement, mention = found
         if statement is None:
-            if not (statements and statements[-1].start <= mention.start < statements[-1].end):
+            if not _spoken_of(doc, mention, statements[-1] if statements else None):
                 history.append(mention)
-            # ...، لافتا إلى أن المدرب شدد على ...، مبينا: a person the last statement speaks
-            # of is not who goes on speaking
             continue
         history.append(mention)
         statements.append(statement)
@@ -934,6 +932,17 @@ def extract_statements(
         if statement.direct:
             covered_until = doc.folded_at(statement.end)
     return statements
+
+
+def _spoken_of(doc: _Text, mention: _Mention, last: Statement | None) -> bool:
+    """Whether an act verb's subject is a person the last statement speaks of (...، لافتا
+    إلى أن المدرب شدد على ...، مبينا): he is not who goes on speaking. Only a subject in the
+    statement's first clause counts; after a comma (...، في حين أكد فلان على) the statement
+    has run on too far and the subject is a new speaker."""
+    if last is None or not last.start <= mention.start < last.end:
+        return False
+    between = doc.folded[doc.folded_at(last.start) : doc.folded_at(mention.start)]
+    return "," not in between
 
 
 # The one spoken to as a pronoun right after the cue (وقال له الطبيب إن، وأوضح لهم القارئ أن)
@@ -1156,6 +1165,8 @@ def _titled_subject_opening(doc: _Text, folded_position: int) -> _Mention | None
             if found is None or found[0] != 1:
                 return None
             last = position + found[1] - 1
+            if words[last] in lex.name_connectors and last + 1 < len(words):
+                last += 1  # الأمير جلوي بن عبدالعزيز بن مساعد: a connector never ends a name
             while (
                 last > position + 1
                 and words[last].startswith("ال")
