@@ -5,7 +5,7 @@ not taken from any evaluation set."""
 
 from __future__ import annotations
 
-from marsad.extract.quotes import extract_statements, speaker_canonical
+from marsad.extract.quotes import extract_statements, speaker_canonical, split_speaker
 
 
 def test_a_month_after_the_subject_is_no_part_of_it() -> None:
@@ -115,3 +115,16 @@ def test_a_subject_after_a_comma_inside_a_long_statement_still_speaks() -> None:
     )
     statements = extract_statements(text)
     assert speaker_canonical(statements[-1].speaker_resolved) == "سعد بن ناصر الفهد"
+
+
+def test_a_name_opening_the_phrase_before_a_role_outranks_a_name_in_its_description() -> None:
+    name, title, description = split_speaker(
+        "مختار الرحبي السكرتير الصحافي في مكتب الرئيس اليمني عبد ربه منصور هادي"
+    )
+    assert name == "مختار الرحبي"
+    assert title == ""
+    assert description.endswith("عبد ربه منصور هادي")
+
+
+def test_a_role_before_the_name_still_leaves_the_name_after_it() -> None:
+    assert speaker_canonical("وزير الخارجية الأمريكي جون كيري") == "جون كيري"

@@ -2415,6 +2415,7 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     if written and fold(written[0]).strip(_TRIM) in lex.org_heads | lex.places_named:
         return _organisation_name(written)  # هيئة الإذاعة البريطانية «بي بي سي»
     best: tuple[_Rank, int, int] | None = None
+    opening: tuple[_Rank, int, int] | None = None
     first = 0
     # Names never cross a comma: each comma segment is searched on its own.
     for segment in re.split(r"(?<=[,،])\s+", resolved):
@@ -2423,7 +2424,18 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
         for rank, start, end in _name_candidates(words, written[first : first + count]):
             if best is None or rank > best[0]:
                 best = (rank, first + start, first + end)
+            if (
+                first + start == 0
+                and end - start >= 2
+                and end < count
+                and is_role_word(written[end])
+            ):
+                opening = (rank, start, end)
         first += count
+    if opening is not None and best is not None and best[1] > 0:
+        # مختار الرحبي السكرتير الصحافي للرئيس عبد ربه منصور هادي: a name opening the phrase
+        # with a role after it is the speaker; a name further on belongs to his description
+        best = opening
     if best is None:
         last_segment = re.split(r"(?<=[,،])\s+", resolved)[-1].split()
         closing = _closing_name([fold(w).strip(_TRIM) for w in last_segment])
