@@ -128,3 +128,12 @@ def test_a_name_opening_the_phrase_before_a_role_outranks_a_name_in_its_descript
 
 def test_a_role_before_the_name_still_leaves_the_name_after_it() -> None:
     assert speaker_canonical("وزير الخارجية الأمريكي جون كيري") == "جون كيري"
+
+
+def test_the_latest_document_of_the_speaker_is_no_part_of_it() -> None:
+    text = (
+        "وأوضحت المديرية العامة للجوازات في آخر إحصاءاتها الرسمية أن عدد المسافرين "
+        "ارتفع خلال الصيف بنسبة كبيرة."
+    )
+    (statement,) = extract_statements(text)
+    assert speaker_canonical(statement.speaker_resolved) == "المديرية العامة للجوازات"
