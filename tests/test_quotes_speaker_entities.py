@@ -118,3 +118,23 @@ def test_person_noun_alone_is_the_tagged_name_set_off_after_it() -> None:
     assert before == ["المسؤول الديني التركي"]
     after = _speakers(text, _tagged(text, ("اسماعيل بالاغو", "PERS")))
     assert after == ["اسماعيل بالاغو"]
+
+
+def test_one_word_organisation_is_the_tagged_full_name_it_shortens() -> None:
+    text = (
+        "وافقت الحكومة على صفقة صواريخ تصنعها نورثروب غرومان الأمريكية. وقالت نورثروب في "
+        "بيان إن الصواريخ ستسلم خلال عامين من توقيع العقد النهائي."
+    )
+    assert _speakers(text, []) == ["نورثروب"]
+    entities = _tagged(text, ("نورثروب غرومان الأمريكية", "ORG"))
+    assert _speakers(text, entities) == ["نورثروب غرومان"]  # the adjective describes it
+
+
+def test_definite_reference_is_no_short_organisation_name() -> None:
+    text = (
+        "أعلنت الشركة الوطنية للنقل عن خطة جديدة. وقالت الشركة إن الخطة تشمل شراء حافلات "
+        "جديدة للمدن الكبرى خلال العام المقبل."
+    )
+    entities = _tagged(text, ("الشركة الوطنية للنقل", "ORG"))
+    # the reference resolves to the whole name as before, never to a shortened one
+    assert _speakers(text, entities)[-1] == "الشركة الوطنية للنقل"

@@ -240,7 +240,9 @@ def _corrected_span(text: str, statement: Statement, names: Sequence[NamedSpan])
             speaker_title=title or statement.speaker_title,
             speaker_description=description,
         )
-    organisation = _organisation_named_before(text, statement, names)
+    organisation = _organisation_named_before(text, statement, names) or _organisation_in_full(
+        statement, names
+    )
     if organisation is not None:
         return replace(statement, speaker_resolved=organisation)
     if _is_role_only(statement, names):
@@ -255,6 +257,26 @@ def _corrected_span(text: str, statement: Statement, names: Sequence[NamedSpan])
                 speaker_description="",
             )
     return statement
+
+
+def _organisation_in_full(statement: Statement, names: Sequence[NamedSpan]) -> str | None:
+    """The full name of an organisation a one-word speaker shortens: the latest tagged ORG
+    of two words or more before it that opens with that word (``وقالت لوكهيد`` after
+    ``لوكهيد مارتن``) without the definite adjectives after it, or None. A definite word
+    (الشركة) is a reference, not a short name."""
+    words = statement.speaker_resolved.split()
+    if len(words) != 1 or fold(words[0]).startswith("ال") or fold(words[0]) in STOPWORDS:
+        return None
+    short = fold(words[0])
+    for entity in reversed(names):
+        if entity.label != "ORG" or entity.end > statement.speaker_start:
+            continue
+        full = without_name_proclitic(entity.text).split()
+        while full and fold(full[-1]).startswith(("ال", "لل")):
+            full.pop()  # سامسونج إلكترونيكس الكورية العملاقة للإلكترونيات: it describes
+        if len(full) >= 2 and fold(full[0]) == short:
+            return " ".join(full)
+    return None
 
 
 def _completed_span(text: str, start: int, end: int, names: Sequence[NamedSpan]) -> tuple[int, int]:
