@@ -7,6 +7,11 @@ printed as ``unlabelled`` with the two speakers, to be labelled by reading.
 
     PYTHONPATH=src python scripts/speaker_error_kinds.py quotes_val4 quotes_val3 ...
 
+Session 24's labels of the four readable development sets (speakers_train included)::
+
+    PYTHONPATH=src python scripts/speaker_error_kinds.py quotes_dev quotes_dev2 quotes_dev7 \
+        speakers_train --labels evaluation/speaker_errors/kinds_s24.tsv
+
 With ``--items FILE`` (``evaluation/speaker_errors/kinds_dev7.tsv``: set, article, item, start,
 kind) it counts every labelled speaker error, missed and extra statement of one set by kind:
 those still there at the current rules, and those gone (fixed); items the file does not hold
@@ -36,6 +41,12 @@ LABELS = (
     Path("evaluation/speaker_errors/kinds_before.tsv"),
     Path("evaluation/speaker_errors/kinds_new.tsv"),
 )
+
+
+def gold_path(name: str) -> Path:
+    """A set's gold statements: ``gold.jsonl``, or ``speakers.jsonl`` (speakers_train)."""
+    folder = Path("evaluation") / name
+    return folder / "gold.jsonl" if (folder / "gold.jsonl").exists() else folder / "speakers.jsonl"
 
 
 def read_labels(paths: list[Path]) -> dict[tuple[str, str, int], str]:
@@ -83,9 +94,7 @@ def count_items(name: str, labels_path: Path, articles: Path) -> None:
         set_name, article_id, item, start, kind = line.split("\t")
         if set_name == name:
             labels[(article_id, item, int(start))] = kind
-    now = statement_items(
-        Path("evaluation") / name / "gold.jsonl", articles / f"{name}_articles.jsonl"
-    )
+    now = statement_items(gold_path(name), articles / f"{name}_articles.jsonl")
     rows: Counter[tuple[str, str, str]] = Counter()
     for key, kind in labels.items():
         rows[(key[1], kind, "left" if key in now else "fixed")] += 1
@@ -115,7 +124,7 @@ def main() -> None:
     for name in args.sets:
         kinds: Counter[str] = Counter()
         for error in speaker_errors(
-            Path("evaluation") / name / "gold.jsonl", Path(args.articles) / f"{name}_articles.jsonl"
+            gold_path(name), Path(args.articles) / f"{name}_articles.jsonl"
         ):
             kind = labels.get((name, error.gold.article_id, error.gold.start), "unlabelled")
             kinds[kind] += 1

@@ -51,6 +51,7 @@ from marsad.text.arabic import (
     split_proclitics,
     word_sections,
 )
+from marsad.text.dates import month_names
 
 NAME_WORDS_FILE = "name_words_ar.tsv.gz"  # built by scripts/build_name_words.py
 MIN_GIVEN = 3  # times after a title before a word counts as a given name (as in the builder)
@@ -243,7 +244,9 @@ _MARKER_RE = re.compile(
 # أن after these words is temporal or concessive (بعد أن), not a reported clause.
 _NOT_COMPLEMENT_BEFORE = frozenset({"بعد", "قبل", "منذ", "دون", "حين", "رغم", "الا", "بدل", "لاجل"})
 # A subject before its verb: وكانت X قد قالت / ويذكر أن X أعلنت.
-_KANA_RE = re.compile(r'(?:^|(?<=[\s,;"]))(?:و?كان(?:ت)?|ان) ')
+# What may open a clause whose subject comes before its verb: كان، أن، and a conjunction
+# that joins a new subject-first clause (لكن وسائل إعلام أشارت، بينما قال، فيما X أكد).
+_KANA_RE = re.compile(r'(?:^|(?<=[\s,;"]))(?:و?كان(?:ت)?|ان|و?لكن|بينما|فيما) ')
 MAX_PREVERBAL_WORDS = 6
 _NEW_CLAUSE_RE = re.compile(r",\s*وكان(?:ت)?\s")
 _WORD_RE = re.compile(r"\S+")
@@ -330,6 +333,11 @@ def _matching_quote(text: str, opening: int) -> int | None:
     return None
 
 
+def _opens_time_adverbial(words: Sequence[str], index: int) -> bool:
+    """``في إبريل``، ``في يوليو الماضي``: في before a month name opens a time adverbial."""
+    return words[index] == "في" and index + 1 < len(words) and words[index + 1] in month_names()
+
+
 def _is_break(words: list[str], index: int, lex: _Lexicon) -> bool:
     """Whether a break phrase starts at ``words[index]``."""
     word = words[index]
@@ -403,9 +411,13 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
             continue
         if (raw.startswith(("-", "(", 'ل"', "ل(")) and not named) or _is_break(words, index, lex):
             break
+        if kept and _opens_time_adverbial(words, index):
+            break  # وأعلن المنظمون في إبريل أنه: a date after the subject, not part of it
         if kept and words[index].endswith("ين") and _is_addressee(words[index]):
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
-        if kept and _is_accusative(doc, start + match.start(), start + match.end()):
+        if _is_accusative(doc, start + match.start(), start + match.end()):
+            if not kept:
+                return start, start, start  # أكدت تزامناً مع ...: an adverbial, no subject
             break  # توقعت الأرصاد هطولاً: an accusative word is the object, never the subject
         if kept and (
             words[index] in lex.urging_nouns
@@ -909,15 +921,28 @@ def extract_statements(
         if found is None:
             continue
         statement, mention = found
-        history.append(mention)
         if statement is None:
+            if not _spoken_of(doc, mention, statements[-1] if statements else None):
+                history.append(mention)
             continue
+        history.append(mention)
         statements.append(statement)
         if statement.start > doc.orig(cue.start()):
             speaker_until = doc.folded_at(statement.start)
         if statement.direct:
             covered_until = doc.folded_at(statement.end)
     return statements
+
+
+def _spoken_of(doc: _Text, mention: _Mention, last: Statement | None) -> bool:
+    """Whether an act verb's subject is a person the last statement speaks of (...، لافتا
+    إلى أن المدرب شدد على ...، مبينا): he is not who goes on speaking. Only a subject in the
+    statement's first clause counts; after a comma (...، في حين أكد فلان على) the statement
+    has run on too far and the subject is a new speaker."""
+    if last is None or not last.start <= mention.start < last.end:
+        return False
+    between = doc.folded[doc.folded_at(last.start) : doc.folded_at(mention.start)]
+    return "," not in between
 
 
 # The one spoken to as a pronoun right after the cue (وقال له الطبيب إن، وأوضح لهم القارئ أن)
@@ -1044,7 +1069,10 @@ def _statement_at(
             return None
         if inner_statement:
             return None, relayed
-        mention = relayed  # أن لافروف أعرب ... استعداد موسكو ...: no complement of its own
+        if word not in lex.participles:
+            mention = relayed  # أن لافروف أعرب ... استعداد موسكو ...: no complement of its own
+        # لافتا إلى أن المدرب شدد على ...: a participle goes on with its own speaker, who
+        # reports what the other did; a statement about a person is not his.
     if word in _DIRECTIVES:
         return None, mention  # مطالبا زميله بأن ينشغل: a demand, not a statement (gold sets)
     start, end, direct = _statement_span(doc, content, boundary, folded_sentence_end)
@@ -1095,6 +1123,11 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
     for position in range(len(words) - 2, -1, -1):  # the nearest honorific first
         if words[position] not in lex.honorifics:
             continue
+        opening = _titled_subject_opening(doc, tokens[position].start())
+        if opening is not None and opening.start < doc.orig(tokens[position].start()):
+            # رفع الأمير فلان شكره لخادم الحرمين الشريفين الملك فلان، وقال: the titled
+            # subject of the sentence's verb, not a titled person later in its object
+            return opening
         if position and words[position - 1] in _OBJECT_PREPOSITIONS:
             continue  # تحدث الوزير عن الأمير فلان، مؤكدا: a statement about him, not his
         if position and _names_a_place(words[position - 1], lex):
@@ -1110,6 +1143,45 @@ def _titled_person_before(doc: _Text, limit: int) -> _Mention | None:
         name_start, name_end = tokens[position].start(), tokens[last].end()
         phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
         return _Mention(phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase))
+    return None
+
+
+MAX_OPENING_TITLE_WORDS = 4  # رفع صاحب السمو الملكي الأمير فلان: titles between verb and name
+
+
+def _titled_subject_opening(doc: _Text, folded_position: int) -> _Mention | None:
+    """The titled person right after the verb opening the sentence of ``folded_position``
+    (وأكد معالي الوزير فلان، رفع صاحب السمو الأمير فلان), or None: the subject of that
+    sentence. Only title words may stand between the verb and the honorific."""
+    lex = _lexicon()
+    start, end = doc.sentence_of(doc.orig(folded_position))
+    tokens = list(_WORD_RE.finditer(doc.folded, doc.folded_at(start), doc.folded_at(end)))
+    words = [t.group().strip(_TRIM) for t in tokens[: MAX_OPENING_TITLE_WORDS + 7]]
+    if len(words) < 3 or words[0].startswith("ال") or _word_kind(words[0]) == "name":
+        return None  # the sentence must open with its verb
+    for position in range(1, min(len(words) - 1, MAX_OPENING_TITLE_WORDS + 2)):
+        if words[position] in lex.honorifics:
+            found = find_personal_name(words[position : position + 5])
+            if found is None or found[0] != 1:
+                return None
+            last = position + found[1] - 1
+            if words[last] in lex.name_connectors and last + 1 < len(words):
+                last += 1  # الأمير جلوي بن عبدالعزيز بن مساعد: a connector never ends a name
+            while (
+                last > position + 1
+                and words[last].startswith("ال")
+                and _is_common_word(words[last])
+            ):
+                last -= 1  # الأمير فلان الشكر: a common definite noun is the object
+            if any(t.group().endswith(",") for t in tokens[1:last]):
+                return None
+            name_start, name_end = tokens[position].start(), tokens[last].end()
+            phrase = doc.original[doc.orig(name_start) : doc.orig_end(name_end)].strip(_TRIM)
+            return _Mention(
+                phrase, doc.orig(name_start), doc.orig_end(name_end), phrase, fold(phrase)
+            )
+        if not is_title_word(words[position]) or tokens[position].group().endswith(","):
+            return None
     return None
 
 
@@ -2001,6 +2073,11 @@ def is_organisation_head(word: str) -> bool:
     return fold(word).strip(_TRIM) in lex.org_heads | lex.places_named
 
 
+def is_person_reference(word: str) -> bool:
+    """Whether ``word`` is a noun that stands for a person (المسؤول، الخبير، المصدر)."""
+    return fold(word).strip(_TRIM) in _lexicon().person_refs
+
+
 def is_ordinary_word(word: str) -> bool:
     """Whether a word (as written) is no name word by the lists and the corpus: a stopword,
     title, descriptor, a common noun or a preposition on one (see :func:`_word_kind`), and
@@ -2338,6 +2415,7 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
     if written and fold(written[0]).strip(_TRIM) in lex.org_heads | lex.places_named:
         return _organisation_name(written)  # هيئة الإذاعة البريطانية «بي بي سي»
     best: tuple[_Rank, int, int] | None = None
+    opening: tuple[_Rank, int, int] | None = None
     first = 0
     # Names never cross a comma: each comma segment is searched on its own.
     for segment in re.split(r"(?<=[,،])\s+", resolved):
@@ -2346,7 +2424,18 @@ def split_speaker(resolved: str) -> tuple[str, str, str]:
         for rank, start, end in _name_candidates(words, written[first : first + count]):
             if best is None or rank > best[0]:
                 best = (rank, first + start, first + end)
+            if (
+                first + start == 0
+                and end - start >= 2
+                and end < count
+                and is_role_word(written[end])
+            ):
+                opening = (rank, start, end)
         first += count
+    if opening is not None and best is not None and best[1] > 0:
+        # مختار الرحبي السكرتير الصحافي للرئيس عبد ربه منصور هادي: a name opening the phrase
+        # with a role after it is the speaker; a name further on belongs to his description
+        best = opening
     if best is None:
         last_segment = re.split(r"(?<=[,،])\s+", resolved)[-1].split()
         closing = _closing_name([fold(w).strip(_TRIM) for w in last_segment])
@@ -2662,8 +2751,8 @@ def _resolve_reference(
         if issuer == rest:
             if first_word.startswith("لل"):  # بيان للوزارة: the issuer is الوزارة
                 issuer = "ال" + issuer[2:]
-            elif first_word.startswith("ل") and first_word[1:] in lex.org_heads:
-                issuer = issuer[1:]  # بيان لوزارة الخارجية
+            elif first_word.startswith("ل") and _is_issuer_after_lam(first_word[1:], lex):
+                issuer = issuer[1:]  # بيان لوزارة الخارجية، بيان لقوة المهام المشتركة
             elif not first_word.startswith("ال") and first_word not in lex.org_heads:
                 return None  # دراسة طبية حديثة: an adjective, not an issuer
         found = (
@@ -2886,6 +2975,21 @@ def _role_holder(doc: _Text, written: str, name_start: int, name_end: int) -> _M
     return _Mention(written, 0, 0, f"{written} {name}", fold(written))
 
 
+def _is_issuer_after_lam(word: str, lex: _Lexicon) -> bool:
+    """Whether ``word``, read after the ل of ``بيان لـ``, opens the issuer's name: an
+    organisation head (لوزارة) or any other noun in construct (لقوة المهام المشتركة), since ل
+    after a written document marks its owner. A pronoun (لها) or a stopword does not; a
+    definite word (للوزارة) is read as ال by the caller."""
+    if word in lex.org_heads:
+        return True
+    return (
+        len(word) >= 3
+        and not word.startswith("ال")
+        and word not in STOPWORDS
+        and not _has_pronoun_on_common(word)
+    )
+
+
 def _issuer_phrase(rest: str, lex: _Lexicon) -> str:
     """What follows a document noun, past ``صادر عن`` or an issuing verb (نشرته، أعدتها)."""
     words = rest.split()
@@ -3039,6 +3143,8 @@ def _name_end(
         bare = raw.strip(_TRIM)
         opens = raw.startswith(('"', "("))
         after_title, previous = previous in lex.honorifics, bare
+        if raw.startswith("(") and end is not None and not in_quote:
+            break  # مجلس الاحتياط الاتحادي (البنك المركزي) الأميركي: a gloss after the name
         if after_title and bare and not bare.startswith("ال") and bare not in STOPWORDS:
             end = token.end()  # مستشفى الملك فهد: named after a person, whose name goes on
             if raw.endswith(tuple(_NAME_WORD_END)):

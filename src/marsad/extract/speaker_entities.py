@@ -33,6 +33,7 @@ from marsad.extract.quotes import (
     Statement,
     is_ordinary_word,
     is_organisation_head,
+    is_person_reference,
     speaker_canonical,
     split_speaker,
 )
@@ -239,7 +240,9 @@ def _corrected_span(text: str, statement: Statement, names: Sequence[NamedSpan])
             speaker_title=title or statement.speaker_title,
             speaker_description=description,
         )
-    organisation = _organisation_named_before(text, statement, names)
+    organisation = _organisation_named_before(text, statement, names) or _organisation_in_full(
+        statement, names
+    )
     if organisation is not None:
         return replace(statement, speaker_resolved=organisation)
     if _is_role_only(statement, names):
@@ -254,6 +257,26 @@ def _corrected_span(text: str, statement: Statement, names: Sequence[NamedSpan])
                 speaker_description="",
             )
     return statement
+
+
+def _organisation_in_full(statement: Statement, names: Sequence[NamedSpan]) -> str | None:
+    """The full name of an organisation a one-word speaker shortens: the latest tagged ORG
+    of two words or more before it that opens with that word (``وقالت لوكهيد`` after
+    ``لوكهيد مارتن``) without the definite adjectives after it, or None. A definite word
+    (الشركة) is a reference, not a short name."""
+    words = statement.speaker_resolved.split()
+    if len(words) != 1 or fold(words[0]).startswith("ال") or fold(words[0]) in STOPWORDS:
+        return None
+    short = fold(words[0])
+    for entity in reversed(names):
+        if entity.label != "ORG" or entity.end > statement.speaker_start:
+            continue
+        full = without_name_proclitic(entity.text).split()
+        while full and fold(full[-1]).startswith(("ال", "لل")):
+            full.pop()  # سامسونج إلكترونيكس الكورية العملاقة للإلكترونيات: it describes
+        if len(full) >= 2 and fold(full[0]) == short:
+            return " ".join(full)
+    return None
 
 
 def _completed_span(text: str, start: int, end: int, names: Sequence[NamedSpan]) -> tuple[int, int]:
@@ -343,12 +366,13 @@ def _organisation_named_before(
 
 
 def _is_role_only(statement: Statement, names: Sequence[NamedSpan]) -> bool:
-    """A fresh speaker that is a role alone (رئيس الجمعية الوطنية، المتحدث الرسمي): it opens
-    with a role word and no tagged person lies inside it."""
+    """A fresh speaker that is a role alone (رئيس الجمعية الوطنية، المتحدث الرسمي، المسؤول
+    الديني التركي): it opens with a role word or a person noun and no tagged person lies
+    inside it."""
     words = statement.speaker_resolved.split()
     return (
         bool(words)
-        and is_role_word(words[0])
+        and (is_role_word(words[0]) or is_person_reference(words[0]))
         and not any(
             e.label == "PERS"
             and e.start < statement.speaker_end

@@ -96,6 +96,12 @@ def _calendar_words() -> tuple[dict[str, int], dict[str, int], dict[str, Any]]:
     return months, weekdays, raw
 
 
+@cache
+def month_names() -> frozenset[str]:
+    """Every folded month name the date rules know (Gregorian, Levantine, Maghrebi, Hijri)."""
+    return frozenset(_calendar_words()[0])
+
+
 # --------------------------------------------------------------------------------------------
 # Publication dates
 # --------------------------------------------------------------------------------------------
