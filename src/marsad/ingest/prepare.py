@@ -68,7 +68,9 @@ class Prepared:
     cluster_doc: ClusterDoc
     passages: list[tuple[Passage, ClusterDoc]]  # empty unless a roundup: lead passage first
     found: Extraction | None
-    lead: tuple[LeadSentence, ...]  # what the summarizer reads of this body
+    # What the summarizer reads of this body; None when not analysed (the summarizer
+    # analyses the stored body then).
+    lead: tuple[LeadSentence, ...] | None
     seconds: dict[str, float]
     agency: str | None = None  # the news agency its byline or signature credits
     time_kind: str = TIME_PUBLISHED  # what ``published`` is: publication or crawl time
@@ -93,8 +95,13 @@ def stored_index_terms(title: str, body: str) -> tuple[str, str]:
     return index_terms(arabic.tokenize(title), arabic.tokenize(body))
 
 
-def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepared | Skipped:
-    """Run the pure stages but extraction on one article; Skipped when no text is left."""
+def prepare_article(
+    raw: RawArticle, now: datetime, settings: Settings, *, with_lead: bool = True
+) -> Prepared | Skipped:
+    """Run the pure stages but extraction on one article; Skipped when no text is left.
+
+    ``with_lead=False`` leaves out the lead analysis (``Prepared.lead`` None) for an article
+    that is clustered but never summarized where it is prepared (a block's warm-up)."""
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     body, removed = strip_boilerplate(raw.text, title=raw.title)
@@ -127,7 +134,7 @@ def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepa
     )
     t4 = time.perf_counter()
     seconds["cluster"] = t4 - t3
-    lead = lead_analysis(body, body_tokens)
+    lead = lead_analysis(body, body_tokens) if with_lead else None
     seconds["summarize"] = time.perf_counter() - t4
     return Prepared(
         raw=raw,
@@ -200,6 +207,8 @@ def prepare_batch(
     now: datetime,
     settings: Settings,
     is_stored: Callable[[str], bool] | None = None,
+    *,
+    with_leads: bool = True,
 ) -> list[Prepared | Skipped]:
     """:func:`prepare_article` over a batch plus extraction (in a worker process, or in the
     writer before it takes the write lock, so that other writers do not wait for it).
@@ -216,8 +225,8 @@ def prepare_batch(
     # cost 0.6-0.8 CPU ms per article, gone with the collector off).
     with _collector_paused():
         if not settings.extract:
-            return [_shipped(_prepare_one(raw, now, settings)) for raw in batch]
-        return _prepare_and_extract(batch, now, settings, is_stored)
+            return [_shipped(_prepare_one(raw, now, settings, with_leads)) for raw in batch]
+        return _prepare_and_extract(batch, now, settings, is_stored, with_leads)
 
 
 @contextmanager
@@ -273,11 +282,14 @@ def _prepare_and_extract(
     now: datetime,
     settings: Settings,
     is_stored: Callable[[str], bool] | None,
+    with_leads: bool = True,
 ) -> list[Prepared | Skipped]:
     """:func:`prepare_batch` with extraction, a chunk of TAG_TEXTS records at a time."""
     done: list[Prepared | Skipped] = []
     for first in range(0, len(batch), TAG_TEXTS):  # a chunk's bodies are tagged together
-        items = [_prepare_one(raw, now, settings) for raw in batch[first : first + TAG_TEXTS]]
+        items = [
+            _prepare_one(raw, now, settings, with_leads) for raw in batch[first : first + TAG_TEXTS]
+        ]
         fresh: list[int] = []  # tagged and extracted here
         copies: dict[int, int] = {}  # a repeated body of this chunk -> its first
         firsts: dict[tuple[str, date], int] = {}
@@ -324,11 +336,13 @@ def _shipped(item: Prepared | Skipped) -> Prepared | Skipped:
     return item
 
 
-def _prepare_one(raw: RawArticle, now: datetime, settings: Settings) -> Prepared | Skipped:
+def _prepare_one(
+    raw: RawArticle, now: datetime, settings: Settings, with_lead: bool = True
+) -> Prepared | Skipped:
     """One record through the pure stages but extraction; any failure is that record's
     alone."""
     try:
-        return prepare_article(raw, now, settings)
+        return prepare_article(raw, now, settings, with_lead=with_lead)
     except Exception as exc:  # one bad record must not stop the others
         logger.debug("analysing %s failed", raw.origin, exc_info=True)
         return Skipped(origin=raw.origin, reason=failure_reason(exc, "could not be analysed"))
