@@ -43,7 +43,7 @@ from marsad.backfill.blocks import OVERLAP, WrittenBlock, write_planned_block
 from marsad.backfill.plan import index_shard, plan_blocks
 from marsad.backfill.shards import plan_shards
 from marsad.backfill.tasks import summarize_stories
-from marsad.ingest.prepare import prepare_batch
+from marsad.ingest.prepare import RECENT_EXTRACTIONS, prepare_batch
 from marsad.ingest.readers import read_path
 from marsad.models import RawArticle
 from marsad.pipeline import Pipeline
@@ -120,6 +120,7 @@ def main(argv: list[str]) -> int:
         # counted, as a long-lived worker pays them once.
         warm = list(itertools.islice(read_path(sliced), 50))
         prepare_batch([r for r in warm if isinstance(r, RawArticle)], now, settings, None)
+        RECENT_EXTRACTIONS.clear()  # the blocks extract those 50 records afresh
         written: list[WrittenBlock] = []
         for plan in plans:
             written.append(write_planned_block(plan, now, settings, keep_in=tmp))
@@ -145,6 +146,7 @@ def main(argv: list[str]) -> int:
         Pipeline(target, settings).apply_refreshed(refreshed_all)
         if args.cprofile:
             own_block = plans[-1]
+            RECENT_EXTRACTIONS.clear()  # the profiled run extracts afresh too
             _profiled(
                 args.cprofile,
                 "the last block task",

@@ -73,7 +73,8 @@ def _old_scratch(store: Store) -> None:
 
 def _appended(folder: Path, *, old: bool, monkeypatch: pytest.MonkeyPatch) -> Store:
     """The corpus in 3 blocks kept in ``folder`` and appended into ``folder/target.db``;
-    ``old``: written the old way (state saved with each batch, the old scratch store)."""
+    ``old``: written the old way (state saved with each batch, the old scratch store, the
+    warm-up articles' leads analysed)."""
     folder.mkdir()
     articles = _articles()
     with monkeypatch.context() as patched:
@@ -85,6 +86,12 @@ def _appended(folder: Path, *, old: bool, monkeypatch: pytest.MonkeyPatch) -> St
                 return real(*args, **{**kwargs, "saves_state": True})
 
             patched.setattr(blocks, "_write_into", saving)
+            analysing = blocks.prepare_batch
+
+            def with_leads(*args: Any, **kwargs: Any) -> Any:  # warm-up leads analysed too
+                return analysing(*args, **{**kwargs, "with_leads": True})
+
+            patched.setattr(blocks, "prepare_batch", with_leads)
         tasks = cut_blocks(articles, total=len(articles), n_blocks=3, now=NOW)
         kept = [write_block(task, NOW, SETTINGS, keep_in=str(folder)) for task in tasks]
     store = Store(folder / "target.db", normalizer_version=NORMALIZER_VERSION)
@@ -368,3 +375,31 @@ def test_a_block_clusters_and_writes_with_ingests_fewer_collections(
     write_block(task, NOW, SETTINGS, keep_in=str(tmp_path))
     assert seen and all(t[0] == GC_YOUNG_THRESHOLD and t[2] == GC_OLD_THRESHOLD for t in seen)
     assert gc.get_threshold() == before
+
+
+def test_warm_up_articles_are_prepared_without_a_lead_analysis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A warm-up article is clustered, never summarized, in the block that warms up on it.
+    seen: list[tuple[bool, list[Any]]] = []
+    real = blocks.prepare_batch
+
+    def watched(batch: list[RawArticle], *args: Any, **kwargs: Any) -> list[Any]:
+        prepared = real(batch, *args, **kwargs)
+        seen.append((kwargs.get("with_leads", True), prepared))
+        return prepared
+
+    monkeypatch.setattr(blocks, "prepare_batch", watched)
+    articles = _articles()
+    tasks = list(cut_blocks(articles, total=len(articles), n_blocks=3, now=NOW))
+    assert tasks[-1].warm_up and tasks[-1].own
+    write_block(tasks[-1], NOW, SETTINGS, keep_in=str(tmp_path))
+    warm = [item for leads, items in seen if not leads for item in items]
+    own = [item for leads, items in seen if leads for item in items]
+    assert len(warm) == len(tasks[-1].warm_up) and len(own) == len(tasks[-1].own)
+    assert all(isinstance(item, Prepared) and item.lead is None for item in warm)
+    assert all(isinstance(item, Prepared) and item.lead for item in own)
+    raw = tasks[-1].warm_up[0]
+    plain, quiet = prepare_article(raw, NOW, SETTINGS), warm[0]
+    assert isinstance(plain, Prepared) and isinstance(quiet, Prepared) and plain.lead
+    assert quiet.identity == plain.identity and quiet.cluster_doc == plain.cluster_doc

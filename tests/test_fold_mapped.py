@@ -58,3 +58,29 @@ def test_fold_mapped_collapses_to_fold() -> None:
     for text in TRICKY:
         folded, _ = fold_mapped(text)
         assert " ".join(folded.split()) == fold(text)
+
+
+# Beyond the BMP (an emoji), a lone surrogate, a character first seen here (Ethiopic).
+ODD = ["ابتسم 😀 اليوم", "نص\ud83dمقطوع", "ሰላም، أهلاً", "x" * 3]
+
+
+@pytest.mark.parametrize("first_only", [False, True])
+def test_numpy_translation_equals_str_translate(first_only: bool) -> None:
+    from marsad.text.arabic import _CHAR_FOLDS, _translate
+
+    table = _CHAR_FOLDS[first_only]
+    for text in [*_texts(), *ODD]:
+        assert _translate(text, table) == text.translate(table)
+        assert _translate(text, table) == text.translate(table), "again, with the table filled"
+    assert fold_mapped(ODD[0])[0] == ODD[0].translate(table).replace("\0", "")
+
+
+def test_fold_of_short_and_long_strings_is_the_uncached_fold() -> None:
+    from marsad.text.arabic import FOLD_CACHED_CHARS, _fold
+
+    words = [w for text in _texts() for w in text.split()] + ODD
+    long_text = " ".join(words)
+    assert len(long_text) > FOLD_CACHED_CHARS and any(len(w) <= FOLD_CACHED_CHARS for w in words)
+    for text in [*words, *words, long_text, *TRICKY]:
+        assert fold(text) == _fold(text)
+    assert fold("أحمدُ") == "احمد"

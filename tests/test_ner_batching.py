@@ -7,6 +7,7 @@ that batching is a pure speed-up, down to the Viterbi decoder's tie-breaking.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 import numpy as np
@@ -14,8 +15,8 @@ import pytest
 
 from marsad.extract.article import extract, tag_entities
 from marsad.extract.ner import TAGS, load_tagger, viterbi
-from marsad.ingest.prepare import Prepared, prepare_article, prepare_batch
-from marsad.models import RawArticle
+from marsad.ingest.prepare import RECENT_EXTRACTIONS, Prepared, prepare_article, prepare_batch
+from marsad.models import RawArticle, Skipped
 from marsad.settings import Settings
 
 # Invented bodies of different lengths and sentence counts (names, places, organisations).
@@ -30,6 +31,14 @@ BODIES = (
     "وصل الرئيس المصري عبد الفتاح السيسي إلى القاهرة قادماً من موسكو حيث التقى فلاديمير"
     " بوتين، وقال السيسي إن مصر وروسيا تتعاونان.",
 )
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_extractions() -> Iterator[None]:
+    """Each test extracts afresh: no body is remembered from an earlier test."""
+    RECENT_EXTRACTIONS.clear()
+    yield
+    RECENT_EXTRACTIONS.clear()
 
 
 def _viterbi_one(
@@ -144,9 +153,79 @@ def test_a_batch_whose_joint_tagging_fails_is_tagged_one_by_one(
 
     now = datetime(2015, 8, 1)
     expected = prepare_batch(_raws(), now, Settings())
+    RECENT_EXTRACTIONS.clear()  # else the bodies' extractions are remembered, not tagged
     monkeypatch.setattr(prepare, "tag_entities", broken)
     got = prepare_batch(_raws(), now, Settings())
     assert [getattr(item, "found", None) for item in got] == [
         getattr(item, "found", None) for item in expected
     ]
     assert all(isinstance(item, Prepared) and item.found for item in got)
+
+
+def _copy(raw: RawArticle, ext_id: str, when: datetime) -> RawArticle:
+    """Another outlet's record of the same body (a wire copy)."""
+    return RawArticle(
+        ext_id=ext_id, source="alriyadh", date=when, title="نسخة", text=raw.text, origin=ext_id
+    )
+
+
+def test_a_repeated_body_takes_the_extraction_of_its_first_on_the_same_day() -> None:
+    now = datetime(2015, 8, 1)
+    raws = _raws()
+    same_day = _copy(raws[0], "copy-same-day", datetime(2015, 7, 21, 23, 0))
+    next_day = _copy(raws[0], "copy-next-week", datetime(2015, 7, 25, 9, 0))
+    items = prepare_batch([*raws, same_day, next_day], now, Settings())
+    first, copy, later = items[0], items[len(raws)], items[len(raws) + 1]
+    assert isinstance(first, Prepared) and isinstance(copy, Prepared)
+    assert isinstance(later, Prepared) and first.found is not None
+    assert copy.found is first.found, "the same body on the same day: not extracted again"
+    assert later.found is not first.found, "another day resolves its dates afresh"
+    for item in (first, copy, later):
+        alone = prepare_article(item.raw, now, Settings())
+        assert isinstance(alone, Prepared)
+        assert item.found == extract(
+            alone.body, alone.body_tokens, published=alone.published.date()
+        )
+    # The body names its day (يوم الجمعة): resolved against each publication day.
+    assert first.found.dates and later.found is not None
+    assert first.found.dates != later.found.dates
+
+
+def test_a_body_seen_in_an_earlier_batch_is_not_tagged_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from marsad.ingest import prepare
+
+    now = datetime(2015, 8, 1)
+    raws = _raws()
+    earlier = prepare_batch(raws, now, Settings())
+
+    def refuse(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("tagged or extracted again")
+
+    monkeypatch.setattr(prepare, "tag_entities", refuse)
+    monkeypatch.setattr(prepare, "extract", refuse)
+    copies = [_copy(raw, f"copy-{raw.ext_id}", raw.date or now) for raw in raws]
+    later = prepare_batch(copies, now, Settings())
+    assert [getattr(item, "found", None) for item in later] == [
+        getattr(item, "found", None) for item in earlier
+    ]
+    assert all(isinstance(item, Prepared) and item.found for item in later)
+    RECENT_EXTRACTIONS.clear()
+    forgotten = prepare_batch(copies, now, Settings())
+    assert all(isinstance(item, Skipped) for item in forgotten), "forgotten: extracted again"
+
+
+def test_recent_extractions_forget_the_least_recently_used() -> None:
+    from marsad.ingest.prepare import RecentExtractions
+
+    found = extract(BODIES[0], published=datetime(2015, 7, 21).date())
+    day = datetime(2015, 7, 21).date()
+    recent = RecentExtractions(2)
+    recent.keep("a", day, found)
+    recent.keep("b", day, found)
+    assert recent.get("a", day) is found  # "a" is now the most recently used
+    recent.keep("c", day, found)
+    assert recent.get("b", day) is None
+    assert recent.get("a", day) is found and recent.get("c", day) is found
+    assert recent.get("a", datetime(2015, 7, 22).date()) is None

@@ -403,7 +403,8 @@ class Pipeline:
         report.duplicates += original is not None
         report.new_stories += is_new
         report.updated += previous is not None
-        so_far.leads[article_id] = item.lead  # read when the story is next summarized
+        if item.lead is not None:  # read when the story is next summarized
+            so_far.leads[article_id] = item.lead
         return ArticleWrite(
             id=article_id,
             ext_id=raw.ext_id,

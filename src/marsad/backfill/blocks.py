@@ -355,7 +355,8 @@ def _write_into(
         pipeline.start_run()
         for unit in _units(task.warm_up, settings.batch_size):
             started = time.process_time()
-            prepared = prepare_batch(unit, now, quiet, None)
+            # No lead analysis: a warm-up article is summarized by its own block, not here.
+            prepared = prepare_batch(unit, now, quiet, None, with_leads=False)
             cpu["prepare_warm_up"] += time.process_time() - started
             started = time.process_time()
             _write_batches(pipeline, unit, prepared, IngestReport(), _ignore)
@@ -370,7 +371,8 @@ def _write_into(
             for item in prepared:
                 if isinstance(item, Prepared):
                     fts[item.identity] = (item.words, item.stems)
-                    leads[item.identity] = leads_to_json(item.lead)
+                    if item.lead is not None:
+                        leads[item.identity] = leads_to_json(item.lead)
                     for stage, spent in item.seconds.items():
                         stage_s[stage] = stage_s.get(stage, 0.0) + spent
             _write_batches(pipeline, unit, prepared, report, report.count_skipped)

@@ -14,10 +14,11 @@ import hashlib
 import logging
 import time
 from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from marsad.cluster.passages import Passage, group_events, split_passages
 from marsad.cluster.stories import ClusterDoc, make_cluster_doc
@@ -38,6 +39,10 @@ TIME_PUBLISHED = "published"  # an article's time is when its outlet published i
 TIME_CRAWLED = "crawled"  # ...or only when it was crawled (or ingested)
 TITLE_MAX_CHARS = 120
 _CRAWL_KINDS = frozenset({"crawled", "crawl", "extracted", "fetched"})
+# Wire copies and re-sent records repeat a body word for word: of 4,905 July bodies, 144
+# equal an earlier one (141 on the same day, up to 1,738 records apart in file order).
+# Their extraction, a pure function of the body and its publication day, is the first's.
+EXTRACTIONS_KEPT = 2048  # bodies remembered per process (about 10 MB of text)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,7 +68,9 @@ class Prepared:
     cluster_doc: ClusterDoc
     passages: list[tuple[Passage, ClusterDoc]]  # empty unless a roundup: lead passage first
     found: Extraction | None
-    lead: tuple[LeadSentence, ...]  # what the summarizer reads of this body
+    # What the summarizer reads of this body; None when not analysed (the summarizer
+    # analyses the stored body then).
+    lead: tuple[LeadSentence, ...] | None
     seconds: dict[str, float]
     agency: str | None = None  # the news agency its byline or signature credits
     time_kind: str = TIME_PUBLISHED  # what ``published`` is: publication or crawl time
@@ -88,8 +95,13 @@ def stored_index_terms(title: str, body: str) -> tuple[str, str]:
     return index_terms(arabic.tokenize(title), arabic.tokenize(body))
 
 
-def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepared | Skipped:
-    """Run the pure stages but extraction on one article; Skipped when no text is left."""
+def prepare_article(
+    raw: RawArticle, now: datetime, settings: Settings, *, with_lead: bool = True
+) -> Prepared | Skipped:
+    """Run the pure stages but extraction on one article; Skipped when no text is left.
+
+    ``with_lead=False`` leaves out the lead analysis (``Prepared.lead`` None) for an article
+    that is clustered but never summarized where it is prepared (a block's warm-up)."""
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     body, removed = strip_boilerplate(raw.text, title=raw.title)
@@ -122,7 +134,7 @@ def prepare_article(raw: RawArticle, now: datetime, settings: Settings) -> Prepa
     )
     t4 = time.perf_counter()
     seconds["cluster"] = t4 - t3
-    lead = lead_analysis(body, body_tokens)
+    lead = lead_analysis(body, body_tokens) if with_lead else None
     seconds["summarize"] = time.perf_counter() - t4
     return Prepared(
         raw=raw,
@@ -195,6 +207,8 @@ def prepare_batch(
     now: datetime,
     settings: Settings,
     is_stored: Callable[[str], bool] | None = None,
+    *,
+    with_leads: bool = True,
 ) -> list[Prepared | Skipped]:
     """:func:`prepare_article` over a batch plus extraction (in a worker process, or in the
     writer before it takes the write lock, so that other writers do not wait for it).
@@ -211,8 +225,8 @@ def prepare_batch(
     # cost 0.6-0.8 CPU ms per article, gone with the collector off).
     with _collector_paused():
         if not settings.extract:
-            return [_shipped(_prepare_one(raw, now, settings)) for raw in batch]
-        return _prepare_and_extract(batch, now, settings, is_stored)
+            return [_shipped(_prepare_one(raw, now, settings, with_leads)) for raw in batch]
+        return _prepare_and_extract(batch, now, settings, is_stored, with_leads)
 
 
 @contextmanager
@@ -234,27 +248,85 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class RecentExtractions:
+    """The extractions of the last ``size`` distinct bodies, by body and publication day."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[str, date], Extraction] = OrderedDict()
+
+    def get(self, body: str, day: date) -> Extraction | None:
+        """The extraction of this body on this day, if it is remembered."""
+        found = self._kept.get((body, day))
+        if found is not None:
+            self._kept.move_to_end((body, day))
+        return found
+
+    def keep(self, body: str, day: date, found: Extraction) -> None:
+        """Remember an extraction, forgetting the least recently used beyond ``size``."""
+        self._kept[(body, day)] = found
+        self._kept.move_to_end((body, day))
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget everything (tests that swap an extractor)."""
+        self._kept.clear()
+
+
+RECENT_EXTRACTIONS = RecentExtractions(EXTRACTIONS_KEPT)
+
+
 def _prepare_and_extract(
     batch: list[RawArticle],
     now: datetime,
     settings: Settings,
     is_stored: Callable[[str], bool] | None,
+    with_leads: bool = True,
 ) -> list[Prepared | Skipped]:
     """:func:`prepare_batch` with extraction, a chunk of TAG_TEXTS records at a time."""
     done: list[Prepared | Skipped] = []
     for first in range(0, len(batch), TAG_TEXTS):  # a chunk's bodies are tagged together
-        items = [_prepare_one(raw, now, settings) for raw in batch[first : first + TAG_TEXTS]]
-        wanted = [
-            index
-            for index, item in enumerate(items)
-            if isinstance(item, Prepared)
-            and not (is_stored is not None and is_stored(item.identity))
+        items = [
+            _prepare_one(raw, now, settings, with_leads) for raw in batch[first : first + TAG_TEXTS]
         ]
-        tagged = _tag_together([items[index] for index in wanted])  # type: ignore[misc]
-        for index, found in zip(wanted, tagged, strict=True):
-            items[index] = _extract_one(items[index], found)  # type: ignore[arg-type]
+        fresh: list[int] = []  # tagged and extracted here
+        copies: dict[int, int] = {}  # a repeated body of this chunk -> its first
+        firsts: dict[tuple[str, date], int] = {}
+        for index, item in enumerate(items):
+            if not isinstance(item, Prepared) or (
+                is_stored is not None and is_stored(item.identity)
+            ):
+                continue
+            key = (item.body, item.published.date())
+            found = RECENT_EXTRACTIONS.get(*key)
+            if found is not None:
+                items[index] = _with_extraction(item, found)
+            elif key in firsts:
+                copies[index] = firsts[key]
+            else:
+                firsts[key] = index
+                fresh.append(index)
+        tagged = _tag_together([items[index] for index in fresh])  # type: ignore[misc]
+        for index, found_entities in zip(fresh, tagged, strict=True):
+            item = _extract_one(items[index], found_entities)  # type: ignore[arg-type]
+            if isinstance(item, Prepared) and item.found is not None:
+                RECENT_EXTRACTIONS.keep(item.body, item.published.date(), item.found)
+            items[index] = item
+        for index, original in copies.items():
+            done_first, copy = items[original], items[index]
+            assert isinstance(copy, Prepared)
+            if isinstance(done_first, Prepared) and done_first.found is not None:
+                items[index] = _with_extraction(copy, done_first.found)
+            else:  # the first failed: this one fails (or not) on its own
+                items[index] = _extract_one(copy, (None, 0.0))
         done += map(_shipped, items)
     return done
+
+
+def _with_extraction(item: Prepared, found: Extraction) -> Prepared:
+    """A prepared article given the extraction of an equal body on the same day."""
+    return replace(item, found=found, seconds={**item.seconds, "extract": 0.0})
 
 
 def _shipped(item: Prepared | Skipped) -> Prepared | Skipped:
@@ -264,11 +336,13 @@ def _shipped(item: Prepared | Skipped) -> Prepared | Skipped:
     return item
 
 
-def _prepare_one(raw: RawArticle, now: datetime, settings: Settings) -> Prepared | Skipped:
+def _prepare_one(
+    raw: RawArticle, now: datetime, settings: Settings, with_lead: bool = True
+) -> Prepared | Skipped:
     """One record through the pure stages but extraction; any failure is that record's
     alone."""
     try:
-        return prepare_article(raw, now, settings)
+        return prepare_article(raw, now, settings, with_lead=with_lead)
     except Exception as exc:  # one bad record must not stop the others
         logger.debug("analysing %s failed", raw.origin, exc_info=True)
         return Skipped(origin=raw.origin, reason=failure_reason(exc, "could not be analysed"))

@@ -243,9 +243,21 @@ def fold(text: str) -> str:
     Returns:
         The folded string; ``fold(fold(x)) == fold(x)``.
     """
+    if len(text) <= FOLD_CACHED_CHARS:
+        return _fold_short(text)
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     folded = unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
     # NFC again: a removed mark may have separated a base letter from a composing accent.
     return unicodedata.normalize("NFC", " ".join(folded.split()))
+
+
+# Words and names are folded again and again (about 390 calls per article in prepare, 81%
+# of them a string already folded in the last 500 articles): short ones are remembered.
+FOLD_CACHED_CHARS = 40
+_fold_short = lru_cache(maxsize=1 << 16)(_fold)
 
 
 _SEATS_AS_LETTERS = str.maketrans({"ئ": "ي", "ٸ": "ي", "ؤ": "و", "ٶ": "و", "ٷ": "و"})
@@ -309,6 +321,9 @@ class _CharFold(dict[int, str]):
     def __init__(self, *, first_only: bool) -> None:
         super().__init__()
         self.first_only = first_only
+        # The same table as code points, for :func:`_translate`: a BMP character's
+        # one-character fold, _UNSEEN until first looked up, _EXPANDS if it has more.
+        self.codes = np.full(0x10000, _UNSEEN, dtype=np.uint32)
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
@@ -317,7 +332,31 @@ class _CharFold(dict[int, str]):
         return self[code]
 
 
+_UNSEEN, _EXPANDS = 0xFFFFFFFF, 0xFFFFFFFE
 _CHAR_FOLDS = {False: _CharFold(first_only=False), True: _CharFold(first_only=True)}
+
+
+def _translate(text: str, table: _CharFold) -> str:
+    """``text.translate(table)``, character by character in numpy: the same string about
+    5 times faster on an article body (``str.translate`` looks up a dict per character).
+    Text beyond the BMP or with a character that folds to several is left to translate."""
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate
+        return text.translate(table)
+    if not codes.size or int(codes.max()) >= len(table.codes):
+        return text.translate(table)
+    mapped = table.codes[codes]
+    if int(mapped.max()) >= _EXPANDS:
+        for code in np.unique(codes[mapped == _UNSEEN]).tolist():
+            out = table[code]
+            table.codes[code] = ord(out) if len(out) == 1 else _EXPANDS
+        mapped = table.codes[codes]
+        if int(mapped.max()) >= _EXPANDS:
+            return text.translate(table)
+    return mapped.tobytes().decode("utf-32-le")
+
+
 _KEPT_RUN_RE = re.compile("[^\0]+")
 
 
@@ -350,7 +389,7 @@ def _translated(text: str) -> str:
     # Remembered for the last few texts: the statement and date extractors both fold
     # the same article body (with and without ``first_only``, the same string unless
     # the body has an expansion).
-    return text.translate(_CHAR_FOLDS[False])
+    return _translate(text, _CHAR_FOLDS[False])
 
 
 @lru_cache(maxsize=4)
@@ -370,7 +409,7 @@ def _expanded(text: str, marked: str, first_only: bool) -> tuple[str, Sequence[i
     """``fold_mapped`` of a text with an expansion; ``marked``: its translation by the full
     table."""
     if first_only:
-        return _mapped(text, text.translate(_CHAR_FOLDS[True]))
+        return _mapped(text, _translate(text, _CHAR_FOLDS[True]))
     table = _CHAR_FOLDS[False]
     lengths = [0 if (out := table[ord(ch)]) == "\0" else len(out) for ch in text]
     repeated: list[int] = np.repeat(np.arange(len(text)), lengths).tolist()
