@@ -156,3 +156,34 @@ def test_training_leaves_out_a_feature_that_never_varies() -> None:
     weights, _bias, means, scales = training.fit_logistic(x, y)
     assert weights[1] == 0.0 and means[1] == 0.0 and scales[1] == 1.0
     assert weights[0] > 1.0 and all(scale > 0 for scale in scales)
+
+
+def test_the_topics_configuration_switches_its_classes_on() -> None:
+    from marsad.cluster.stories import learned_settings
+    from marsad.settings import settings_from
+
+    learned = learned_settings("decayed-no-gaps-topics")
+    assert learned.topic_classes == 1024
+    assert learned.join_model is not None and learned.merge_model is not None
+    lead = FEATURES.index("topic_lead")
+    assert learned.join_model.weights[lead] > 0  # trained with it: it raises the join's odds
+    assert learned.join_model.weights[FEATURES.index("topic_body")] == 0.0  # left out
+    # A settings file naming it gets its classes (the clusterer would refuse it without).
+    chosen = settings_from({"cluster": {"join_model": "decayed-no-gaps-topics"}}).cluster
+    assert chosen.topic_classes == 1024
+    assert StoryClusterer(chosen).active_stories == 0
+    assert settings_from({"cluster": {"join_model": "decayed-no-gaps"}}).cluster.topic_classes == 0
+
+
+@needs_table
+def test_body_bags_are_kept_only_where_a_model_can_weigh_them() -> None:
+    from marsad.cluster.stories import learned_settings
+
+    shipped = StoryClusterer(learned_settings("decayed-no-gaps-topics"))  # leaves topic_body out
+    recording = StoryClusterer(ClusterSettings(topic_classes=1024))  # no model: training
+    for clusterer in (shipped, recording):
+        clusterer.assign(_doc(0, BOMBING))
+    (kept,) = shipped.export_state()["stories"]
+    (both,) = recording.export_state()["stories"]
+    assert kept["topics"][0] and not kept["topics"][1]
+    assert both["topics"][0] and both["topics"][1]

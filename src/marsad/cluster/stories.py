@@ -85,10 +85,15 @@ TIME_ROBUST_MERGE = "story_merge_time_robust.json"
 # Named learned configurations (``cluster.join_model``/``merge_model`` in a settings file):
 # name -> (join model file, merge model file), both trained by ``make train-stories``.
 # "decayed-no-gaps" (:func:`decayed_no_gaps_settings`): no time-gap feature, the hand score
-# decayed by the story's age as in the default.
+# decayed by the story's age as in the default. "decayed-no-gaps-topics": the same with the
+# title-and-lead topical feature (``topic_lead``, 1024 classes; its files set topic_classes).
 LEARNED_CONFIGURATIONS = {
     "time-robust": (TIME_ROBUST_JOIN, TIME_ROBUST_MERGE),
     "decayed-no-gaps": ("story_join_decayed_no_gaps.json", "story_merge_decayed_no_gaps.json"),
+    "decayed-no-gaps-topics": (
+        "story_join_decayed_no_gaps_topics.json",
+        "story_merge_decayed_no_gaps_topics.json",
+    ),
 }
 WRITER_IDLE_S = 900.0  # a writer silent this long (killed, or idle) holds no stories back
 
@@ -738,6 +743,9 @@ class StoryClusterer:
             self._topic_classes = topical_classes_of_stems(self.settings.topic_classes)
         else:
             _check_no_topics(self.settings)
+        # Body bags are the larger ones (memory): kept unless the models set here leave
+        # ``topic_body`` out (training starts with none, so it always sees them).
+        self._topic_body = _weighs_topic_body(self.settings)
 
     @property
     def active_stories(self) -> int:
@@ -1139,7 +1147,7 @@ class StoryClusterer:
             lead = {term: (1.0 + log(count)) * idf[term] for term, count in lead_counts.items()}
             topics = (
                 _topic_unit(lead, self._topic_classes),
-                _topic_unit(units[0], self._topic_classes),
+                _topic_unit(units[0], self._topic_classes) if self._topic_body else {},
             )
         return _DocVectors(units, (queries[0], queries[1], queries[2]), idf, doc.days, topics)
 
@@ -1623,6 +1631,20 @@ def _check_no_topics(settings: ClusterSettings) -> None:
                 raise ValueError(
                     f"the {type(model).__name__} weighs {name}: set topic_classes as in training"
                 )
+
+
+def _weighs_topic_body(settings: ClusterSettings) -> bool:
+    """Whether the ``topic_body`` feature can matter: no model is set (the hand rule, or a
+    training run recording features), or one of the set models weighs it."""
+    weights = [
+        model.weights[names.index("topic_body")]
+        for model, names in (
+            (settings.join_model, FEATURES),
+            (settings.merge_model, MERGE_FEATURES),
+        )
+        if model is not None
+    ]
+    return not weights or any(weights)
 
 
 def _days_conflict(days: Iterable[int], story_days: Counter[int]) -> bool:
