@@ -32,10 +32,10 @@ CLASSES_PER_STEM = 4
 StemClasses = dict[str, tuple[tuple[str, float], ...]]
 
 
-@functools.cache
 def shipped_word_clusters() -> dict[str, tuple[str, ...]]:
     """Folded surface word -> its cluster ids (syntactic 64/256/1024, topical 256/1024),
-    in the table's order (most frequent word first); empty when the table is absent."""
+    in the table's order (most frequent word first); empty when the table is absent. Read
+    afresh on each call (about 40 MB held): callers keep what they derive from it."""
     path = resources.files("marsad") / "models" / CLUSTERS_FILE
     if not path.is_file():
         return {}
@@ -72,10 +72,11 @@ def topical_classes_of_stems(classes: int) -> StemClasses:
             shares = spread[one]
             shares[ids[column]] = shares.get(ids[column], 0.0) + 1.0 / rank
     table: StemClasses = {}
+    names: dict[str, str] = {}  # one string per class, shared by every stem
     for key, shares in spread.items():
         kept = sorted(shares.items(), key=lambda item: (-item[1], item[0]))[:CLASSES_PER_STEM]
         total = sum(share for _, share in kept)
-        table[key] = tuple((f"c{cls}", share / total) for cls, share in kept)
+        table[key] = tuple((names.setdefault(cls, f"c{cls}"), share / total) for cls, share in kept)
     return table
 
 
