@@ -9,7 +9,7 @@ STORY_DEV := build/stories_dev.jsonl.gz
 STORY_VAL := build/stories_val.jsonl.gz
 STORY_GOLDS := $(STORY_DEV) $(STORY_VAL)
 
-.PHONY: demo test lint bench eval install browser postgres train-ner train-stories train-stories-time-robust train-stories-decayed-no-gaps mine-aliases tune-title-thresholds clean
+.PHONY: demo test lint bench eval install browser postgres train-ner train-stories train-stories-time-robust train-stories-decayed-no-gaps train-stories-decayed-no-gaps-topics mine-aliases tune-title-thresholds clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -165,6 +165,7 @@ train-stories: $(STAMP) $(STORY_DEV)
 	  | tee evaluation/stories_dev/story_merge_report.txt
 	$(MAKE) train-stories-time-robust
 	$(MAKE) train-stories-decayed-no-gaps
+	$(MAKE) train-stories-decayed-no-gaps-topics
 
 # The two learned stages without time gaps (July dates are crawl times; issue 18), opt-in through
 # time_robust_settings(); one DAgger round, four join thresholds; stage 1 of the merge at the
@@ -197,6 +198,21 @@ train-stories-decayed-no-gaps: $(STAMP) $(STORY_DEV)
 	  | tee evaluation/stories_dev/story_join_decayed_no_gaps_report.txt
 	$(BIN)/python scripts/train_story_join.py $(STORY_DEV) -o /dev/null $(NO_GAPS_JOIN) --rejections \
 	  --thresholds 0.35 0.3 | tee evaluation/stories_dev/story_join_rejections_report.txt
+
+# The decayed-no-gaps pair with the title-and-lead topical feature (topic_lead over 1024 topical
+# word classes of the NER's cluster table; topic_body left out), opt-in "decayed-no-gaps-topics"
+# (issue 18). Same grid as above; the join model is then fit on all July pairs at the chosen join
+# threshold. About 15 minutes at load 6.
+TOPICS_JOIN := --topics 1024 --drop gap_mean gap_last day_gap_mean day_gap_last topic_body
+train-stories-decayed-no-gaps-topics: $(STAMP) $(STORY_DEV)
+	$(BIN)/python scripts/train_story_merge.py $(STORY_DEV) -o src/marsad/data/story_merge_decayed_no_gaps_topics.json \
+	  --topics 1024 --join-thresholds 0.35 0.3 --join-drop gap_mean gap_last day_gap_mean day_gap_last topic_body \
+	  --drop gap_mean span_gap day_gap_mean day_span_gap topic_body --merge-thresholds 0.2 0.3 \
+	  | tee evaluation/stories_dev/story_merge_decayed_no_gaps_topics_report.txt
+	$(BIN)/python scripts/train_story_join.py $(STORY_DEV) -o src/marsad/data/story_join_decayed_no_gaps_topics.json \
+	  $(TOPICS_JOIN) --no-cv --thresholds $$($(BIN)/python -c \
+	  'import json; print(json.load(open("src/marsad/data/story_merge_decayed_no_gaps_topics.json"))["join_threshold"])') \
+	  | tee evaluation/stories_dev/story_join_decayed_no_gaps_topics_report.txt
 
 # Name-variant evidence from SaudiNewsNet July 2015 only (August is held out): the surface word
 # counts that tell a glued و/ب/ل from a name's first letter, then the mined section of the alias

@@ -165,7 +165,9 @@ def fit_logistic(
 ) -> tuple[tuple[float, ...], float, tuple[float, ...], tuple[float, ...]]:
     """Weights, bias, means and scales of an L2 logistic regression on standardized
     features; the columns in ``dropped`` are zeroed (so their weight is 0) and stored with
-    mean 0 and scale 1."""
+    mean 0 and scale 1, as is a column that never varies (a feature switched off: the
+    topical ones without ``--topics``), whose scale would round to 0."""
+    dropped = sorted({*dropped, *np.flatnonzero(x.std(axis=0) == 0.0).tolist()})
     x = x.copy()
     x[:, list(dropped)] = 0.0
     means, scales = x.mean(axis=0), x.std(axis=0) + 1e-9
@@ -224,6 +226,14 @@ def main() -> None:
         default=ClusterSettings().half_life_days,
         help="half_life_days of the hand score (inf: not decayed by the story's age)",
     )
+    parser.add_argument(
+        "--topics",
+        type=int,
+        default=0,
+        choices=(0, 256, 1024),
+        help="topical word classes behind topic_lead/topic_body (ClusterSettings.topic_classes;"
+        " 0: off)",
+    )
     parser.add_argument("--items", type=Path, help="prepared pool articles cached here (pickle)")
     parser.add_argument(
         "--decisions",
@@ -247,7 +257,9 @@ def main() -> None:
     if "val" in args.gold.name:
         raise SystemExit("refusing to train on a validation gold")
     items = prepared_items(args.gold, args.items)
-    settings = ClusterSettings(join_model=None, half_life_days=args.half_life)
+    settings = ClusterSettings(
+        join_model=None, half_life_days=args.half_life, topic_classes=args.topics
+    )
     decisions = cached(args.decisions, lambda: collect(items, StoryClusterer(settings)))
     if args.rejections:
         for threshold in args.thresholds:
@@ -261,6 +273,8 @@ def main() -> None:
         print(
             f"left out: {', '.join(args.drop) or 'none'}; hand score half-life {args.half_life:g} days"
         )
+    if args.topics:
+        print(f"topical word classes: {args.topics}")
     if args.no_cv:
         # The join's threshold is chosen with the merge, on the whole clustering's B-cubed
         # (train_story_merge.py --join-thresholds); its model is fit here on all July pairs.
@@ -316,6 +330,8 @@ def write_model(
         # Read back by learned_settings(): the hand score must be decayed as in training.
         model["left_out"] = list(args.drop)
         model["half_life_days"] = args.half_life if math.isfinite(args.half_life) else "inf"
+    if args.topics:
+        model["topic_classes"] = args.topics  # read back by learned_settings()
     assert all(math.isfinite(w) for w in final.weights)
     args.output.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     print(f"threshold {final.threshold}; wrote {args.output}")

@@ -220,6 +220,13 @@ def main() -> None:
         help="stage-1 join features left out",
     )
     parser.add_argument(
+        "--topics",
+        type=int,
+        default=0,
+        choices=(0, 256, 1024),
+        help="topical word classes behind the topic_* features of both stages (0: off)",
+    )
+    parser.add_argument(
         "--half-life",
         type=float,
         default=ClusterSettings().half_life_days,
@@ -234,14 +241,16 @@ def main() -> None:
     print(f"{len(items)} articles, {sum(1 for i in items if i.label)} labeled, days {days}")
     if args.hand:
         started = time.time()
-        hand, _ = replay(items, StoryClusterer(ClusterSettings(half_life_days=args.half_life)))
+        hand_rule = ClusterSettings(half_life_days=args.half_life, topic_classes=args.topics)
+        hand, _ = replay(items, StoryClusterer(hand_rule))
         print(_line("hand rule (main's join), no merge", _scored(items, hand), started))
     # Stage 1: join models fit without each day (the shipped model saw every July day).
     # The hand rule's decisions depend on its decay only (not on what a model leaves out);
     # stage-1 replays also on the join features left out.
     htag = "" if args.half_life == ClusterSettings().half_life_days else f"_h{args.half_life:g}"
+    htag += f"_topics{args.topics}" if args.topics else ""
     tag = "".join(f"_{name}" for name in args.join_drop) + htag
-    hand_settings = ClusterSettings(half_life_days=args.half_life)
+    hand_settings = ClusterSettings(half_life_days=args.half_life, topic_classes=args.topics)
     decisions = _cache(
         args.cache / f"merge_join_decisions{htag}.pickle",
         lambda: collect(items, StoryClusterer(hand_settings)),
@@ -249,7 +258,9 @@ def main() -> None:
     join_models: dict[str, JoinModel] = {
         day: fit([d for d in decisions if d.day != day], args.join_drop) for day in days
     }
-    base = ClusterSettings(merge_min_size=args.min_size, half_life_days=args.half_life)
+    base = ClusterSettings(
+        merge_min_size=args.min_size, half_life_days=args.half_life, topic_classes=args.topics
+    )
     join_thresholds = args.join_thresholds or [
         args.join_threshold or shipped_join_model().threshold
     ]
@@ -334,6 +345,7 @@ def main() -> None:
             if tag or args.drop
             else {}
         ),
+        **({"topic_classes": args.topics} if args.topics else {}),
     }
     assert all(math.isfinite(w) for w in final.weights)
     args.output.write_text(json.dumps(model_json, indent=1) + "\n", encoding="utf-8")

@@ -113,6 +113,10 @@ def _overlay(section: _Section, data: dict[str, Any], where: str, prefix: str) -
         current = getattr(section, key)
         if name == "cluster.join_model":  # a model is a dataclass, but set by name
             changes[key] = _join_model(value, where)
+            if value in LEARNED_CONFIGURATIONS:
+                # Its topical classes as trained, unless the file sets them (before or after).
+                topics = learned_settings(str(value)).topic_classes
+                changes.setdefault("topic_classes", topics)
         elif name == "cluster.merge_model":
             changes[key] = _merge_model(value, where)
         elif is_dataclass(current):

@@ -59,6 +59,7 @@ from marsad.data import load_json
 from marsad.models import Token
 from marsad.text.arabic import content_stems, fold, tokenize, word_sections
 from marsad.text.dates import find_dates
+from marsad.text.word_classes import StemClasses, topical_classes_of_stems
 
 Vector = dict[str, float]
 _Found = TypeVar("_Found")
@@ -84,10 +85,15 @@ TIME_ROBUST_MERGE = "story_merge_time_robust.json"
 # Named learned configurations (``cluster.join_model``/``merge_model`` in a settings file):
 # name -> (join model file, merge model file), both trained by ``make train-stories``.
 # "decayed-no-gaps" (:func:`decayed_no_gaps_settings`): no time-gap feature, the hand score
-# decayed by the story's age as in the default.
+# decayed by the story's age as in the default. "decayed-no-gaps-topics": the same with the
+# title-and-lead topical feature (``topic_lead``, 1024 classes; its files set topic_classes).
 LEARNED_CONFIGURATIONS = {
     "time-robust": (TIME_ROBUST_JOIN, TIME_ROBUST_MERGE),
     "decayed-no-gaps": ("story_join_decayed_no_gaps.json", "story_merge_decayed_no_gaps.json"),
+    "decayed-no-gaps-topics": (
+        "story_join_decayed_no_gaps_topics.json",
+        "story_merge_decayed_no_gaps_topics.json",
+    ),
 }
 WRITER_IDLE_S = 900.0  # a writer silent this long (killed, or idle) holds no stories back
 
@@ -132,6 +138,10 @@ FEATURES = (
     "names_novel",  # share of the name keys' weight the story never used
     "story_missing",  # share of the story's heaviest title words the article lacks
     "place_conflict",  # titles name different places of one level (two cities)
+    # Cosines over topical word classes (``topic_classes``; 0 when off): the same subject in
+    # other words or spellings. Title and lead against the story's, body against its bodies.
+    "topic_lead",
+    "topic_body",
     # Calendar days, 0, 1 or 2 (2 or more): blind to the hour, so to a crawler's bursts.
     "day_gap_mean",  # calendar days between the article and the story's mean date
     "day_gap_last",  # calendar days between the article and the story's newest article
@@ -203,6 +213,8 @@ MERGE_FEATURES = (
     "log_large",  # log(1 + articles) of the larger story
     "day_gap_mean",  # calendar days between the two stories' mean dates (0, 1 or 2+)
     "day_span_gap",  # calendar days between their spans (0 when they share a day; at most 2)
+    "topic_lead",  # cosine of their title-and-lead topical class bags (0 when off)
+    "topic_body",  # cosine of their body topical class bags (0 when off)
     "hand_score",  # the hand-weighted centroid similarity (``merge_threshold``'s score)
 )
 
@@ -295,6 +307,10 @@ class ClusterSettings:
             stories found through the index merge when its probability clears the model's
             threshold and they conflict on neither place nor day. None: no learned merge.
             :func:`two_stage_settings` pairs the two learned models (not the default).
+        topic_classes: topical word classes (256 or 1024 of the NER's cluster table, see
+            :mod:`marsad.text.word_classes`) behind the ``topic_lead`` and ``topic_body``
+            features of the learned join and merge; 0 (the default): off, those features
+            are 0 and no class bags are kept. A model that weighs them needs them on.
         model_min_docs: the join model decides only once the IDF statistics (the
             ``idf_days`` window) count this many documents; before, the hand-weighted rule
             does (a small or young input is unlike the stream the model learned from).
@@ -321,6 +337,7 @@ class ClusterSettings:
     merge_gap_days: float = 1.0
     merge_model: MergeModel | None = None
     model_min_docs: int = 1000
+    topic_classes: int = 0
 
 
 def two_stage_settings() -> ClusterSettings:
@@ -368,6 +385,7 @@ def learned_settings(name: str) -> ClusterSettings:
     return ClusterSettings(
         # As in training: "inf" (not decayed), or absent (the default decay).
         half_life_days=float(join.get("half_life_days", ClusterSettings().half_life_days)),
+        topic_classes=int(join.get("topic_classes", 0)),
         join_model=join_model,
         merge_model=MergeModel.from_json(merge),
     )
@@ -600,6 +618,49 @@ class _Centroid:
 
 
 @dataclass
+class _Bag:
+    """Sum of the members' unit topical-class vectors. Unlike :class:`_Centroid` it is not
+    re-weighted later: the class weights come from the stems' TF-IDF when each member came."""
+
+    sums: Vector = field(default_factory=dict)
+    norm: float = 0.0
+
+    def add(self, unit: Vector) -> None:
+        sums = self.sums
+        squared = self.norm * self.norm
+        for key, weight in unit.items():
+            old = sums.get(key, 0.0)
+            new = round(old + weight, _DIGITS)  # as _Centroid.add: small saved state
+            sums[key] = new
+            squared += new * new - old * old
+        self.norm = math.sqrt(max(squared, 0.0))
+
+    def fold(self, other: _Bag) -> None:
+        for key, value in other.sums.items():
+            self.sums[key] = round(self.sums.get(key, 0.0) + value, _DIGITS)
+        self.norm = math.hypot(*self.sums.values())
+
+    def cosine(self, unit: Vector) -> float:
+        """Cosine with a unit vector."""
+        if not self.norm:
+            return 0.0
+        matched = map(self.sums.get, unit.keys(), itertools.repeat(0.0))
+        dot: float = sum(map(operator.mul, unit.values(), matched))
+        return dot / self.norm
+
+
+def _topic_unit(weights: Vector, classes: StemClasses) -> Vector:
+    """Stem weights pooled by topical class (a stem's weight split over its classes), scaled
+    to unit length; stems without a class (rare words, names) are left out."""
+    pooled: Vector = {}
+    for stem, weight in weights.items():
+        for cls, share in classes.get(stem, ()):
+            pooled[cls] = pooled.get(cls, 0.0) + weight * share
+    norm = math.hypot(*pooled.values())
+    return {cls: weight / norm for cls, weight in pooled.items()} if norm else {}
+
+
+@dataclass
 class _Story:
     """Mutable state of one active story."""
 
@@ -613,6 +674,9 @@ class _Story:
     day_sum: float = 0.0  # sum of member dates in days since the epoch (for the mean date)
     first: datetime | None = None  # earliest member date (None until the first member)
     days: Counter[int] = field(default_factory=Counter)  # event days its members name
+    # Topical-class bags of the members' titles and leads, and of their bodies (when on).
+    topic_lead: _Bag = field(default_factory=_Bag)
+    topic_body: _Bag = field(default_factory=_Bag)
 
     def parts(self) -> tuple[_Centroid, _Centroid, _Centroid]:
         return self.body, self.title, self.names
@@ -626,6 +690,7 @@ class _DocVectors:
     queries: tuple[Vector, Vector, Vector]
     idf: Vector
     days: tuple[int, ...] = ()
+    topics: tuple[Vector, Vector] = ({}, {})  # unit class vectors: title and lead, body
 
 
 # --------------------------------------------------------------------------- clusterer
@@ -673,6 +738,14 @@ class StoryClusterer:
         self._merges: list[StoryMerge] = []  # decided, not yet taken by the pipeline
         self._changed_terms: dict[int, set[str]] = {}
         self._dropped_days: set[int] = set()
+        self._topic_classes: StemClasses | None = None
+        if self.settings.topic_classes:
+            self._topic_classes = topical_classes_of_stems(self.settings.topic_classes)
+        else:
+            _check_no_topics(self.settings)
+        # Body bags are the larger ones (memory): kept unless the models set here leave
+        # ``topic_body`` out (training starts with none, so it always sees them).
+        self._topic_body = _weighs_topic_body(self.settings)
 
     @property
     def active_stories(self) -> int:
@@ -910,6 +983,12 @@ class StoryClusterer:
             "norms": [part.norm for part in story.parts()],
             "keys": self._indexed[story.story_id],
             "days": {str(day): count for day, count in story.days.items()},
+            # Absent when topical classes are off (an older state loads with empty bags).
+            **(
+                {"topics": [story.topic_lead.sums, story.topic_body.sums]}
+                if self._topic_classes is not None
+                else {}
+            ),
         }
 
     def _load_story(self, row: dict[str, Any]) -> None:
@@ -926,6 +1005,10 @@ class StoryClusterer:
             first=datetime.fromisoformat(row.get("first") or row["last"]),
             days=Counter({int(day): int(n) for day, n in row.get("days", {}).items()}),
         )
+        topics: list[dict[str, Any]] = row.get("topics") or [{}, {}]
+        for bag, sums in zip((story.topic_lead, story.topic_body), topics, strict=True):
+            bag.sums = _floats(sums)
+            bag.norm = math.hypot(*bag.sums.values())
         self._unindex(story.story_id)
         self._stories[story.story_id] = story
         self._post(story, [str(key) for key in row["keys"]])
@@ -1057,7 +1140,16 @@ class StoryClusterer:
         queries = tuple(
             {term: weight * idf[term] for term, weight in unit.items()} for unit in units
         )
-        return _DocVectors(units, (queries[0], queries[1], queries[2]), idf, doc.days)
+        topics: tuple[Vector, Vector] = ({}, {})
+        if self._topic_classes is not None:
+            lead_counts = Counter(doc.title_stems)
+            lead_counts.update(doc.stems[:LEAD_TERMS])
+            lead = {term: (1.0 + log(count)) * idf[term] for term, count in lead_counts.items()}
+            topics = (
+                _topic_unit(lead, self._topic_classes),
+                _topic_unit(units[0], self._topic_classes) if self._topic_body else {},
+            )
+        return _DocVectors(units, (queries[0], queries[1], queries[2]), idf, doc.days, topics)
 
     def _unit(self, counts: Counter[str], idf: Vector) -> Vector:
         """Sublinear TF times IDF, truncated to the heaviest terms, scaled to unit length."""
@@ -1199,6 +1291,8 @@ class StoryClusterer:
             conflicting,
             *conflicts,
             place_conflict,
+            story.topic_lead.cosine(vectors.topics[0]),
+            story.topic_body.cosine(vectors.topics[1]),
             _calendar_gap(_day(when), math.floor(mean_date)),
             _calendar_gap(_day(when), _day(story.last)),
             hand,
@@ -1376,6 +1470,8 @@ class StoryClusterer:
         into.last = max(into.last, merged.last)
         into.first = min(into.first or into.last, merged.first or merged.last)
         into.days.update(merged.days)
+        into.topic_lead.fold(merged.topic_lead)
+        into.topic_body.fold(merged.topic_body)
         self._unindex(merged.story_id)
         del self._stories[merged.story_id]
         self._merged_ids.add(merged.story_id)
@@ -1386,6 +1482,9 @@ class StoryClusterer:
         """Add the document to the story centroid, then re-weigh and re-index the story."""
         for centroid, unit in zip(story.parts(), vectors.units, strict=True):
             centroid.add(unit, vectors.idf)
+        if self._topic_classes is not None:
+            story.topic_lead.add(vectors.topics[0])
+            story.topic_body.add(vectors.topics[1])
         self._changed_stories.add(story.story_id)
         story.size += 1
         story.day_sum += _days(when)
@@ -1512,8 +1611,40 @@ def _merge_features(
         math.log1p(second.size),
         _calendar_gap(math.floor(small_mean), math.floor(large_mean)),
         _calendar_gap(max(later_start, earlier_end), earlier_end),
+        _cosine(first.topic_lead.sums, second.topic_lead.sums),
+        _cosine(first.topic_body.sums, second.topic_body.sums),
         hand,
     )
+
+
+_TOPIC_FEATURES = ("topic_lead", "topic_body")
+
+
+def _check_no_topics(settings: ClusterSettings) -> None:
+    """A learned model that weighs the topical features needs ``topic_classes`` on: off,
+    they would read 0 and the model would decide on values it never saw."""
+    for model, names in ((settings.join_model, FEATURES), (settings.merge_model, MERGE_FEATURES)):
+        if model is None:
+            continue
+        for name in _TOPIC_FEATURES:
+            if model.weights[names.index(name)]:
+                raise ValueError(
+                    f"the {type(model).__name__} weighs {name}: set topic_classes as in training"
+                )
+
+
+def _weighs_topic_body(settings: ClusterSettings) -> bool:
+    """Whether the ``topic_body`` feature can matter: no model is set (the hand rule, or a
+    training run recording features), or one of the set models weighs it."""
+    weights = [
+        model.weights[names.index("topic_body")]
+        for model, names in (
+            (settings.join_model, FEATURES),
+            (settings.merge_model, MERGE_FEATURES),
+        )
+        if model is not None
+    ]
+    return not weights or any(weights)
 
 
 def _days_conflict(days: Iterable[int], story_days: Counter[int]) -> bool:

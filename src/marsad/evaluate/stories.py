@@ -150,6 +150,7 @@ def _with_models(cluster: ClusterSettings, models: ClusterSettings) -> ClusterSe
         join_model=models.join_model,
         merge_model=models.merge_model,
         half_life_days=models.half_life_days,
+        topic_classes=models.topic_classes,
     )
 
 
