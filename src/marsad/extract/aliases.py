@@ -1996,7 +1996,7 @@ def _pick_chained_titles(
         if _has_title_evidence(
             list(phrase), agreeing, len(names), share, count, listed_only=True
         ) and (_strip_titles(written) == written):
-            pairs.append((written, top))
+            pairs.append((written, _with_family_name(top, count, names)))
     return pairs
 
 
