@@ -468,6 +468,10 @@ def _spelling_groups() -> dict[str, str]:
 
 def _word_key(word: str, tables: _Tables) -> str:
     folded = fold(word)
+    if word[:2] in ("أل", "إل") and len(folded) > _MIN_TEH_TO_ALEF:
+        # a hamza on the alef makes ال a foreign name's own letters (أليكسيس / ألكسيس), not
+        # the article, whose words keep their vowels
+        return "ا" + _word_key(word[1:], tables)
     folded = _spelling_groups().get(folded, folded)
     if folded in tables.native:
         return folded.translate(tables.letter_map)
@@ -648,7 +652,7 @@ def _name_words(name: str) -> tuple[str, ...]:
             resolved = canonical_name(words[1])
             if resolved in _alias_targets() and resolved != canonical:
                 return _name_words(resolved)
-    return tuple(oblique_plural(w) if fold(w).startswith("ال") else w for w in words)
+    return tuple(oblique_plural(w) if _is_definite(w) else w for w in words)
 
 
 def _word_keys(name: str) -> list[str]:
@@ -917,6 +921,10 @@ def same_entity(a: str, b: str) -> bool:
         return False
     if "".join(keys_a) == "".join(keys_b):
         return True
+    if _opens_with_office(a) and _opens_with_office(b):
+        office = title_key(a)
+        if office is not None and office == title_key(b):
+            return True  # one office of one country: الأمين العام لأوبك / لمنظمة أوبك
     for one, other in ((a, keys_b), (b, keys_a)):
         if len(other) == 1 and other[0] in _state_country_keys(one):
             return True
@@ -2701,6 +2709,11 @@ def title_key(phrase: str) -> tuple[tuple[str, ...], str] | None:
         if office and word.startswith("و") and len(word) > 3 and word not in _role_words():
             break  # والثروة المعدنية: a second ministry joined to the first
         in_state_name = False
+        body = _without_lam(bare)
+        if office and body in _descriptor_words()[1] and body != bare:
+            continue  # لمنظمة أوبك = لأوبك: the noun of a body's kind before its name
+        if office and bare.startswith("ل") and is_glued_proclitic(bare):
+            bare = bare[1:]  # لأوبك: the body's name without the preposition
         office.append(bare)
     # نائب المستشارة: the office after the deputy words is named as the principal's is
     deputy = 0
