@@ -302,6 +302,10 @@ def _after_complements(words: list[str]) -> list[str]:
             index += 1  # الخارجية, للأمم المتحدة
         elif _is_lam_complement(words, index):
             index += 2  # لكرة القدم، لمجلس التعاون: a complement in construct, no name
+        elif _is_title_complement(folded, False):
+            # لمنظمة أوبك, لأوبك: the body of the office and its name, no holder's name
+            index += 2 if _without_lam(folded) in _institution_heads() else 1
+            region_seen = True
         else:
             break
     if index >= len(words):
@@ -1305,9 +1309,13 @@ def _is_title_complement(folded: str, after_institution: bool) -> bool:
     """A folded word after a role that names the body of the office rather than its holder:
     an institution noun with or without ل (هيئة, لمنظمة), a name right after one (منظمة
     أوبك), or a noun with a glued ل by the corpus counts (لأوبك, not ليلى)."""
-    if after_institution or _without_lam(folded) in _institution_heads():
+    if after_institution or {folded, _without_lam(folded)} & _institution_heads():
         return True
-    return folded.startswith("ل") and is_glued_proclitic(folded)
+    return (
+        folded.startswith("ل")
+        and folded[1:] not in _given_names_after_lam()
+        and is_glued_proclitic(folded)
+    )
 
 
 def _closed_at_family_name(run: list[str]) -> list[str]:
@@ -1579,7 +1587,12 @@ def _day_number(date: str) -> int | None:
 
 
 def _is_personal_holder(name: str) -> bool:
-    """A holder's name holds no institution noun, with or without a glued و (وحركة طالبان)."""
+    """A holder's name holds no institution noun, with or without a glued و (وحركة طالبان),
+    and does not open with a common word behind a glued و (وتقنية المعلومات: the rest of a
+    ministry's name)."""
+    first = fold(_words(name)[0]) if _words(name) else ""
+    if first.startswith("و") and _surface_counts().get(first[1:], 0) >= MIN_BARE_COUNT:
+        return False
     for word in _words(name):
         folded = fold(word)
         if folded in _institution_heads() or (
@@ -1627,7 +1640,7 @@ def _pick_titles(
     other: set[TitleGroup] = set()
     # a bare office's phrase -> the outlet country its uses are read for in a group
     country_of_member: dict[tuple[TitleGroup, tuple[str, ...]], str] = {}
-    for words_tuple, (phrase, uses) in sorted(evidence.items()):
+    for words_tuple, (phrase, phrase_uses) in sorted(evidence.items()):
         words = list(words_tuple)
         listed = " ".join(words) in _listed_titles()
         office = title_key(phrase)
@@ -1650,13 +1663,13 @@ def _pick_titles(
                 continue
             if words[-1] in _role_words() or _strip_titles(phrase) != phrase:
                 continue
-            for country in sorted({countries[a] for _, a in uses} - {""}):
+            for country in sorted({countries[a] for _, a in phrase_uses} - {""}):
                 # kept apart from the office written with its country: a bare office there
                 # is also another country's, in a story about it (وزير الخارجية ظريف)
-                key = (office[0], _BARE_MARK + country)
-                groups[key].append(words_tuple)
-                country_of_member[(key, words_tuple)] = country
-                other.add(key)
+                bare_key = (office[0], _BARE_MARK + country)
+                groups[bare_key].append(words_tuple)
+                country_of_member[(bare_key, words_tuple)] = country
+                other.add(bare_key)
             continue
         if (
             not (_is_unique_title(words) or _is_one_holder_office(words) or _heads_a_body(words))
@@ -1665,6 +1678,7 @@ def _pick_titles(
             or any(w in STOPWORDS or w in _honorific_words() for w in words)
             or any(strip_article_clitics(w) != w for w in words)
             or (words[-1] in _role_words() and not listed)
+            or words[-1] in _region_words()  # مدير شرطة منطقة | مكة المكرمة: the region's name
             or any(w in _FORMER_WORDS or w in former_words for w in words)
             or _strip_titles(phrase) != phrase
         ):
@@ -1744,7 +1758,7 @@ def _pick_titles(
     for key in [k for k in picked if k[1] and k[1].startswith(_BARE_MARK)]:
         # a bare office's holder named elsewhere with another country's office is that
         # country's minister (وزير البيئة اللبناني محمد المشنوق), reported in its own words
-        if foreign.get(name_key(picked[key][1]), set()) - {key[1].removeprefix(_BARE_MARK)}:
+        if foreign.get(name_key(picked[key][1]), set()) - {(key[1] or "").removeprefix(_BARE_MARK)}:
             del picked[key]
     return [(phrase, holder) for phrase, holder, _ in picked.values()]
 
@@ -1757,7 +1771,7 @@ def _qualified_holders(evidence: TitleEvidence) -> dict[str, set[str]]:
     """Name key of each opening of the names beside a title with a country (وزير البيئة
     اللبناني) -> those countries."""
     found: dict[str, set[str]] = defaultdict(set)
-    for words, (phrase, uses) in evidence.items():
+    for phrase, uses in evidence.values():
         office = title_key(phrase)
         if office is None or not office[1]:
             continue
@@ -2330,9 +2344,7 @@ def mine_aliases(
                 if right and _is_personal_name(name):
                     titled_after.append((right[::-1], canonical_name(" ".join(name)), article))
                 patronymic = len(name) >= 3 and fold(name[1]) in _PATRONYMIC
-                given[(fold(token), fold(name[0]))].append(
-                    " ".join(name[:3]) if patronymic else ""
-                )
+                given[(fold(token), fold(name[0]))].append(" ".join(name[:3]) if patronymic else "")
     given_names = frozenset(w for w, n in given_uses.items() if n >= _MIN_GIVEN_USES)
     for left, name, article in run_on:
         if fold(name[0]) in given_names:
