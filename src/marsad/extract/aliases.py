@@ -302,6 +302,10 @@ def _after_complements(words: list[str]) -> list[str]:
             index += 1  # الخارجية, للأمم المتحدة
         elif _is_lam_complement(words, index):
             index += 2  # لكرة القدم، لمجلس التعاون: a complement in construct, no name
+        elif _is_title_complement(folded, False):
+            # لمنظمة أوبك, لأوبك: the body of the office and its name, no holder's name
+            index += 2 if _without_lam(folded) in _institution_heads() else 1
+            region_seen = True
         else:
             break
     if index >= len(words):
@@ -369,7 +373,9 @@ def _looks_like_name(words: list[str]) -> bool:
         0 < len(join_name_compounds(words)) <= 5  # عبد العزيز is one name word
         and not _is_definite(words[0])
         and not _is_lam_complement(words, 0)
-        and not any(fold(w) in STOPWORDS for w in words)
+        and not any(
+            fold(w) in STOPWORDS and not (i == 0 and _is_given_ali(w)) for i, w in enumerate(words)
+        )
     )
 
 
@@ -466,6 +472,10 @@ def _spelling_groups() -> dict[str, str]:
 
 def _word_key(word: str, tables: _Tables) -> str:
     folded = fold(word)
+    if word[:2] in ("أل", "إل") and len(folded) > _MIN_TEH_TO_ALEF:
+        # a hamza on the alef makes ال a foreign name's own letters (أليكسيس / ألكسيس), not
+        # the article, whose words keep their vowels
+        return "ا" + _word_key(word[1:], tables)
     folded = _spelling_groups().get(folded, folded)
     if folded in tables.native:
         return folded.translate(tables.letter_map)
@@ -646,7 +656,7 @@ def _name_words(name: str) -> tuple[str, ...]:
             resolved = canonical_name(words[1])
             if resolved in _alias_targets() and resolved != canonical:
                 return _name_words(resolved)
-    return tuple(oblique_plural(w) if fold(w).startswith("ال") else w for w in words)
+    return tuple(oblique_plural(w) if _is_definite(w) else w for w in words)
 
 
 def _word_keys(name: str) -> list[str]:
@@ -915,6 +925,10 @@ def same_entity(a: str, b: str) -> bool:
         return False
     if "".join(keys_a) == "".join(keys_b):
         return True
+    if _opens_with_office(a) and _opens_with_office(b):
+        office = title_key(a)
+        if office is not None and office == title_key(b):
+            return True  # one office of one country: الأمين العام لأوبك / لمنظمة أوبك
     for one, other in ((a, keys_b), (b, keys_a)):
         if len(other) == 1 and other[0] in _state_country_keys(one):
             return True
@@ -1039,6 +1053,7 @@ _ORDINALS = frozenset(
 # Shares of an acronym's bracketed uses that must agree on its expansion, tried in turn.
 _EXPANSION_SHARES = (0.5, 0.2)
 _MIN_INTRODUCERS = 2  # different words seen right before a name that make it a person's
+_MIN_GIVEN_USES = 5  # names opened by a word after a royal or religious honorific: a given name
 # A former or late holder (الرئيس الأمريكي السابق) is no office's present holder.
 _FORMER_WORDS = frozenset(fold(w) for w in ("السابق", "السابقة", "الأسبق", "الراحل", "الراحلة"))
 
@@ -1059,7 +1074,9 @@ def _name_after(tokens: list[str], start: int) -> list[str]:
     while index < len(tokens) and len(run) < 4:
         token = tokens[index]
         folded = fold(token)
-        if not _is_word(token) or folded in STOPWORDS or folded in _title_words():
+        if not _is_word(token) or folded in _title_words():
+            break
+        if folded in STOPWORDS and not (index == start and _is_given_ali(token)):
             break
         run.append(token)
         index += 1
@@ -1070,6 +1087,26 @@ def _name_after(tokens: list[str], start: int) -> list[str]:
         if fold(word) in _PATRONYMIC and position + 1 < len(run):
             return run[: position + 2]
     return run if _looks_like_name(run) else []
+
+
+def _with_family_word(tokens: list[str], start: int, name: list[str]) -> list[str]:
+    """A name ending on its father's (عادل بن زيد) with the definite word after it in the text
+    (الطريفي), so that its uses meet those written without the father's name (عادل
+    الطريفي); whether that word is a family name the holder's choice tells
+    (:func:`_dominant_holder`, :func:`_with_family_name`)."""
+    after = start
+    for word in name:  # a joined compound (عبدالله) was two tokens (عبد الله)
+        after += 1 if after < len(tokens) and tokens[after] == word else 2
+    if (
+        len(name) == 3
+        and fold(name[1]) in _PATRONYMIC
+        and after < len(tokens)
+        and _is_definite(tokens[after])
+        and fold(tokens[after]) not in STOPWORDS
+        and fold(tokens[after]) not in _title_words()
+    ):
+        return [*name, tokens[after]]
+    return name
 
 
 def _left_words(tokens: list[str], end: int, limit: int) -> list[str]:
@@ -1232,7 +1269,8 @@ def _title_then_name(tokens: list[str], index: int) -> int | None:
     للأمم المتحدة بان كي مون), then the name; None when no name follows within five words."""
     if fold(tokens[index]) not in _tables().titles:
         return None
-    for position in range(index + 1, min(index + 6, len(tokens))):
+    after_institution = False
+    for position in range(index + 1, min(index + _MAX_TITLE_SPAN, len(tokens))):
         token = tokens[position]
         if token in ("،", ",") and position > index + 1 and position + 1 < len(tokens):
             # «وزير الخارجية البريطانية، فيليب هاموند»: a comma before the name apposed
@@ -1241,11 +1279,66 @@ def _title_then_name(tokens: list[str], index: int) -> int | None:
             return None
         folded = fold(token)
         if folded in STOPWORDS:
-            return None
+            return position if _is_given_ali(token) else None
         if folded in _tables().titles or _is_definite(token):
+            after_institution = False
+            continue
+        if _is_title_complement(folded, after_institution):
+            # لأوبك, (رئيس) هيئة الأركان, (الأمين العام) لمنظمة أوبك: the body the office
+            # belongs to, not the holder's name
+            after_institution = _without_lam(folded) in _institution_heads()
             continue
         return position
     return None
+
+
+_MAX_TITLE_SPAN = 9  # words from a title word to its holder's name: الرئيس العام لشؤون ...
+
+
+def _is_given_ali(token: str) -> bool:
+    """«علي» written with a dotted ya, the given name that folding makes the preposition على:
+    after a title it opens the holder's name (المهندس علي النعيمي)."""
+    return "".join(ch for ch in token if fold(ch)) == "علي"
+
+
+def _without_lam(folded: str) -> str:
+    return folded[1:] if folded.startswith("ل") and not folded.startswith("لل") else folded
+
+
+def _is_title_complement(folded: str, after_institution: bool) -> bool:
+    """A folded word after a role that names the body of the office rather than its holder:
+    an institution noun with or without ل (هيئة, لمنظمة), a name right after one (منظمة
+    أوبك), or a noun with a glued ل by the corpus counts (لأوبك, not ليلى)."""
+    if after_institution or {folded, _without_lam(folded)} & _institution_heads():
+        return True
+    return (
+        folded.startswith("ل")
+        and folded[1:] not in _given_names_after_lam()
+        and is_glued_proclitic(folded)
+    )
+
+
+def _closed_at_family_name(run: list[str]) -> list[str]:
+    """A name run cut after its first definite word not followed by بن (عبدالله البدري أمس ->
+    عبدالله البدري): a family name with the article closes a name. Only for a run whose first
+    word is a given name by the corpus: a headline verb (يعايد المرابطين) is none."""
+    for position in range(1, len(run) - 1):
+        if (
+            _is_definite(run[position])
+            and fold(run[position]) != "ال"
+            and fold(run[position + 1]) not in _PATRONYMIC
+        ):
+            return run[: position + 1]
+    return run
+
+
+def _before_honorifics(tokens: list[str], end: int, floor: int) -> int:
+    """Where the words before ``end`` stop being honorifics and ranks (الدكتور, المهندس,
+    الفريق أول ركن, صاحب السمو): a title phrase ends before them, never at ``floor`` or
+    earlier (وزير الثقافة والإعلام الدكتور عادل الطريفي -> وزير الثقافة والإعلام)."""
+    while end - 1 > floor and fold(tokens[end - 1]) in _honorific_words():
+        end -= 1
+    return end
 
 
 def _name_end(tokens: list[str], start: int) -> int:
@@ -1285,15 +1378,21 @@ def _head(name: str) -> str:
 
 
 def _is_person_evidence(
-    name: str, introduced: dict[str, set[str]], count: Callable[[str], int]
+    name: str,
+    introduced: dict[str, set[str]],
+    count: Callable[[str], int],
+    given_names: frozenset[str] = frozenset(),
 ) -> bool:
-    """A name run counts as a person's when it holds a patronymic (فهد بن عبدالعزيز) or its
+    """A name run counts as a person's when it holds a patronymic (فهد بن عبدالعزيز), its
     head is introduced by at least two different words across the corpus (باراك أوباما after
-    الأمريكي and الأميركي), and it does not open with a clitic noun (لكرة القدم)."""
+    الأمريكي and الأميركي), or its first word opens names after a royal or religious
+    honorific across the corpus (``given_names``: عبدالله in الأمير عبدالله, الشيخ عبدالله),
+    and it does not open with a clitic noun (لكرة القدم)."""
     words = name.split()
     return (
         len(introduced[_head(name)]) >= _MIN_INTRODUCERS
         or any(fold(w) in _PATRONYMIC for w in words)
+        or (len(words) >= 2 and fold(words[0]) in given_names)
     ) and not _is_clitic_noun(fold(words[0]), count)
 
 
@@ -1376,7 +1475,7 @@ TitleEvidence = dict[tuple[str, ...], tuple[str, list[tuple[str, int]]]]
 # folded title phrase -> name keys of persons named as its former holders (الرئيس العراقي
 # الأسبق صدام حسين, صدام حسين الرئيس العراقي الراحل)
 FormerHolders = dict[tuple[str, ...], set[str]]
-_MAX_TITLE_WORDS = 5  # الأمين العام لجامعة الدول العربية
+_MAX_TITLE_WORDS = 7  # الرئيس العام لشؤون المسجد الحرام والمسجد النبوي
 
 
 def _title_evidence(
@@ -1387,6 +1486,7 @@ def _title_evidence(
     reverse: bool,
     into: TitleEvidence,
     formers: FormerHolders,
+    given_names: frozenset[str] = frozenset(),
 ) -> None:
     """Adds to ``into`` the names next to each two- to four-word phrase (folded words -> written
     form and names), from the words before a name, or after it when ``reverse`` (the contexts
@@ -1408,7 +1508,7 @@ def _title_evidence(
                     formers.setdefault(_folded_phrase(phrase), set()).add(name_key(name))
             elif fold(phrase[-1]) in former_words:
                 formers.setdefault(_folded_phrase(phrase[:-1]), set()).add(name_key(name))
-        is_person = _is_person_evidence(name, introduced, count)
+        is_person = _is_person_evidence(name, introduced, count, given_names)
         if not is_person and (
             reverse
             or not _opens_with_given_name(name, count)
@@ -1487,7 +1587,12 @@ def _day_number(date: str) -> int | None:
 
 
 def _is_personal_holder(name: str) -> bool:
-    """A holder's name holds no institution noun, with or without a glued و (وحركة طالبان)."""
+    """A holder's name holds no institution noun, with or without a glued و (وحركة طالبان),
+    and does not open with a common word behind a glued و (وتقنية المعلومات: the rest of a
+    ministry's name)."""
+    first = fold(_words(name)[0]) if _words(name) else ""
+    if first.startswith("و") and _surface_counts().get(first[1:], 0) >= MIN_BARE_COUNT:
+        return False
     for word in _words(name):
         folded = fold(word)
         if folded in _institution_heads() or (
@@ -1510,6 +1615,7 @@ def _pick_titles(
     formers: FormerHolders,
     late: set[str],
     thresholds: TitleThresholds = TITLE_THRESHOLDS,
+    countries: list[str] | None = None,
 ) -> list[tuple[str, str]]:
     """Title phrases that stand for one person, from the names seen beside them before and
     after (:func:`_title_evidence`). Phrases of one office (:func:`title_key`: الرئيس الفرنسي,
@@ -1522,20 +1628,57 @@ def _pick_titles(
     late persons (``late``) are dropped; the dominant name (:func:`_dominant_holder`, weighted
     by recency) must pass ``thresholds``. A deputy's uses that name the principal's holder
     are dropped too (نائب المستشارة الألمانية is not the chancellor), and a person picked for
-    one office of two countries keeps the country with more articles."""
+    one office of two countries keeps the country with more articles.
+
+    Two kinds more need the stricter ``other`` thresholds: an office of a named body (الأمين
+    العام لأوبك, رئيس هيئة الأركان العامة), and a bare office of a state (وزير الثقافة
+    والإعلام), which an outlet writes for its own country's holder: with ``countries`` (the
+    country key of each article's outlet, "" when unknown) its uses are pooled with that
+    country's office (وزير البترول والثروة المعدنية in a Saudi paper = وزير البترول السعودي)."""
     former_words = _holder_words().get("former", frozenset())
     groups: dict[TitleGroup, list[tuple[str, ...]]] = defaultdict(list)
     other: set[TitleGroup] = set()
-    for words_tuple, (phrase, _uses) in sorted(evidence.items()):
+    # a bare office's phrase -> the outlet country its uses are read for in a group
+    country_of_member: dict[tuple[TitleGroup, tuple[str, ...]], str] = {}
+    for words_tuple, (phrase, phrase_uses) in sorted(evidence.items()):
         words = list(words_tuple)
         listed = " ".join(words) in _listed_titles()
+        office = title_key(phrase)
+        bare = (
+            countries is not None
+            and office is not None
+            and not office[1]
+            and office[0][0] in _MINISTER_WORDS
+            and not (_is_unique_title(words) or _is_one_holder_office(words))
+        )
+        if bare and office is not None and countries is not None:
+            if any(
+                w in STOPWORDS
+                or w in _honorific_words()
+                or w in former_words
+                or w in _FORMER_WORDS
+                or strip_article_clitics(w) != w
+                for w in words
+            ):
+                continue
+            if words[-1] in _role_words() or _strip_titles(phrase) != phrase:
+                continue
+            for country in sorted({countries[a] for _, a in phrase_uses} - {""}):
+                # kept apart from the office written with its country: a bare office there
+                # is also another country's, in a story about it (وزير الخارجية ظريف)
+                bare_key = (office[0], _BARE_MARK + country)
+                groups[bare_key].append(words_tuple)
+                country_of_member[(bare_key, words_tuple)] = country
+                other.add(bare_key)
+            continue
         if (
-            not (_is_unique_title(words) or _is_one_holder_office(words))
+            not (_is_unique_title(words) or _is_one_holder_office(words) or _heads_a_body(words))
             or (words[0] not in _tables().titles and not listed)
             or words[0] in _nationality_forms()
             or any(w in STOPWORDS or w in _honorific_words() for w in words)
             or any(strip_article_clitics(w) != w for w in words)
             or (words[-1] in _role_words() and not listed)
+            or words[-1] in _region_words()  # مدير شرطة منطقة | مكة المكرمة: the region's name
             or any(w in _FORMER_WORDS or w in former_words for w in words)
             or _strip_titles(phrase) != phrase
         ):
@@ -1567,13 +1710,17 @@ def _pick_titles(
                 for member in members
                 for name, article in evidence[member][1]
                 if name_key(name) not in dropped
+                and (
+                    (key, member) not in country_of_member
+                    or (countries is not None and _BARE_MARK + countries[article] == key[1])
+                )
             }
         )
         if not uses:
             continue
         names = [name for _, name in uses]
         holder, support = _dominant_holder(names, runs_opening, [weights[a] for a, _ in uses])
-        holder = canonical_name(holder)
+        holder = _with_family_name(canonical_name(holder), count, names)
         dominant[key] = holder
         total = sum(weights[a] for a, _ in uses)
         share = sum(weights[uses[i][0]] for i in support) / total
@@ -1599,7 +1746,7 @@ def _pick_titles(
             picked[key] = (evidence[written][0], holder, len(articles))
     by_holder: dict[tuple[tuple[str, ...], str], list[TitleGroup]] = defaultdict(list)
     for key, (_, holder, _) in picked.items():
-        if key[1]:
+        if key[1] and not key[1].startswith(_BARE_MARK):
             by_holder[(key[0], name_key(holder))].append(key)
     for keys in by_holder.values():
         if len(keys) > 1:  # one office in two countries: the country with more articles
@@ -1607,7 +1754,106 @@ def _pick_titles(
             for weaker in keys:
                 if weaker != best:
                     del picked[weaker]
+    foreign = _qualified_holders(evidence)
+    for key in [k for k in picked if k[1] and k[1].startswith(_BARE_MARK)]:
+        # a bare office's holder named elsewhere with another country's office is that
+        # country's minister (وزير البيئة اللبناني محمد المشنوق), reported in its own words
+        if foreign.get(name_key(picked[key][1]), set()) - {(key[1] or "").removeprefix(_BARE_MARK)}:
+            del picked[key]
     return [(phrase, holder) for phrase, holder, _ in picked.values()]
+
+
+_BARE_MARK = "*"  # before the outlet country of a bare office's group key
+_MINISTER_WORDS = frozenset({"وزير", "وزيره"})  # a bare office is read as a minister's only
+
+
+def _qualified_holders(evidence: TitleEvidence) -> dict[str, set[str]]:
+    """Name key of each opening of the names beside a title with a country (وزير البيئة
+    اللبناني) -> those countries."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for phrase, uses in evidence.values():
+        office = title_key(phrase)
+        if office is None or not office[1]:
+            continue
+        for name, _article in uses:
+            for key, _opening in _openings(name):
+                found[key].add(office[1])
+    return found
+
+
+def _with_family_name(holder: str, count: Callable[[str], int], names: list[str]) -> str:
+    """A holder named by given and father's name (عادل بن زيد) with his family name, as the
+    press also writes him without the father's (عادل الطريفي): the definite last word most of
+    the names beside the title give him (عبدالرحمن [بن صالح] البنيان, two uses at least), else
+    the word after his name in at least half its uses across the corpus; either way a word
+    that also follows his given name alone (twice). A royal name (محمد بن سلمان), followed
+    by varied words or a further بن, stays as it is."""
+    words = holder.split()
+    if len(words) != 3 or fold(words[1]) not in _PATRONYMIC:
+        return holder
+    folded_holder = [fold(w) for w in words]
+    family: dict[str, int] = defaultdict(int)
+    for name in names:
+        written = name.split()
+        folded_name = [fold(w) for w in written]
+        if len(written) == 4 and folded_name[:3] == folded_holder:
+            family[written[3]] += 1
+        elif len(written) == 2 and folded_name[0] == folded_holder[0]:
+            family[written[1]] += 1
+    # the press writes him without the father's name too (عادل الطريفي); a word that merely
+    # follows the name (فهد بن خالد اليوم) never follows the given name alone
+    family = {
+        w: n
+        for w, n in family.items()
+        if _is_definite(w)
+        and fold(w) != "ال"
+        and count(f" {folded_holder[0]} {fold(w)} ") >= _MIN_UNANIMOUS_EVIDENCE
+    }
+    if family:
+        word, seen = max(family.items(), key=lambda item: (item[1], item[0]))
+        if seen >= _MIN_UNANIMOUS_EVIDENCE and seen * 2 > sum(family.values()):
+            return f"{holder} {word}"
+    corpus = getattr(count, "corpus", "")
+    base = " " + " ".join(fold(w) for w in words) + " "
+    uses = count(base)
+    if not corpus or uses < _MIN_EVIDENCE:
+        return holder
+    following: dict[str, int] = defaultdict(int)
+    start = corpus.find(base)
+    while start >= 0:
+        after = corpus[start + len(base) :].split(" ", 2)
+        word = after[0] if after else ""
+        if word == "ال" and len(after) > 1:
+            word = "ال " + after[1]  # آل خليفة
+        following[word] += 1
+        start = corpus.find(base, start + 1)
+    word, seen = max(following.items(), key=lambda item: (item[1], item[0]))
+    if (
+        seen * 2 < uses
+        or not word.startswith("ال")
+        or any(w in STOPWORDS or w in _title_words() for w in word.split())
+        or count(f" {folded_holder[0]} {word} ") < _MIN_UNANIMOUS_EVIDENCE
+    ):
+        return holder
+    return f"{holder} {word.replace('ال ', 'آل ', 1) if ' ' in word else word}"
+
+
+def _heads_a_body(words: list[str]) -> bool:
+    """A folded role phrase whose complement names a body, which has one holder of the role
+    at a time: an institution noun (رئيس هيئة الأركان العامة, الأمين العام لجامعة الدول
+    العربية) or a name with a glued ل (الأمين العام لأوبك)."""
+    if words[0] not in _role_words():
+        return False
+    for index, word in enumerate(words[1:], 1):
+        bare = _without_lam(strip_article_clitics(word)).removeprefix("ال")
+        if bare in _institution_heads() or _without_lam(word) in _institution_heads():
+            # named by two words more (هيئة الأركان العامة) or a proper name (منظمة أوبك);
+            # رئيس الهيئة, رئيس مجلس الإدارة, رئيس المجلس البلدي name no one body
+            rest = words[index + 1 :]
+            return len(rest) >= 2 or (len(rest) == 1 and not rest[0].startswith("ال"))
+        if word.startswith("ل") and not word.startswith("لل") and is_glued_proclitic(word):
+            return True
+    return False
 
 
 def _is_one_holder_office(words: list[str]) -> bool:
@@ -1772,7 +2018,7 @@ def _pick_chained_titles(
         if _has_title_evidence(
             list(phrase), agreeing, len(names), share, count, listed_only=True
         ) and (_strip_titles(written) == written):
-            pairs.append((written, top))
+            pairs.append((written, _with_family_name(top, count, names)))
     return pairs
 
 
@@ -1967,6 +2213,11 @@ class _CorpusCounts:
                     self._pairs[words[index - 1] + " " + word] += 1
         self._scan: Callable[[str], int] = lru_cache(maxsize=None)(self._corpus.count)
 
+    @property
+    def corpus(self) -> str:
+        """The folded texts joined, for reading the words after a phrase."""
+        return self._corpus
+
     def __call__(self, text: str) -> int:
         inner = text[1:-1]
         if len(text) > 2 and text[0] == text[-1] == " " and inner.strip() == inner and inner:
@@ -1984,12 +2235,15 @@ def mine_aliases(
     outlets: Sequence[str] | None = None,
     dates: Sequence[str] | None = None,
     title_thresholds: TitleThresholds = TITLE_THRESHOLDS,
+    countries: Sequence[str] | None = None,
 ) -> list[tuple[str, str]]:
     """``(variant, canonical)`` pairs for which a corpus gives evidence of one entity.
 
     ``outlets`` and ``dates`` (``YYYY-MM-DD``), one per text, tell how many outlets agree on
     a title's holder and which uses are the newest; without them every text is its own
-    outlet and all are equally recent.
+    outlet and all are equally recent. ``countries`` (the country of each text's outlet, as
+    a name or adjective: السعودية) lets a bare office (وزير الثقافة والإعلام) name the
+    holder of that country's office; without it bare offices name no one.
 
     Apposition patterns, each needing agreeing occurrences (three, fewer where noted):
 
@@ -2021,6 +2275,8 @@ def mine_aliases(
     known_as: list[tuple[str, list[str]]] = []  # «X المعروف بـ Y»: Y, words before
     introduced: dict[str, set[str]] = defaultdict(set)  # name head -> words right before it
     given: dict[tuple[str, str], list[str]] = defaultdict(list)
+    given_uses: dict[str, int] = defaultdict(int)  # first name word -> uses after an honorific
+    run_on: list[tuple[list[str], list[str], int]] = []  # a title, a name run on past it
     folded_texts: list[str] = []
     token_lists: list[list[str]] = []
     for article, text in enumerate(texts):
@@ -2051,12 +2307,19 @@ def mine_aliases(
                 and fold(tokens[start - 1]) not in _HONORIFICS
             ):
                 named_at.add(start)
-                name = _name_after(tokens, start)
+                name = _with_family_word(tokens, start, _name_after(tokens, start))
                 apposed = tokens[start - 1] in ("،", ",")  # the title, a comma, the name
-                left = _left_words(tokens, start - apposed, _MAX_TITLE_WORDS + 1)
-                if left and _is_personal_name(name):
+                end = _before_honorifics(tokens, start - apposed, index)
+                left = _left_words(tokens, end, _MAX_TITLE_WORDS + 1)
+                # وزير الثقافة والإعلام وعادل الجبير: a glued و opens the next person listed
+                coordinated = fold(tokens[start]).startswith("و") and is_glued_proclitic(
+                    tokens[start]
+                )
+                if left and _is_personal_name(name) and not coordinated:
                     titled.append((left, canonical_name(" ".join(name)), article))
                     introduced[_head(titled[-1][1])].add(fold(tokens[start - 1]))
+                elif left and not coordinated and _is_personal_name(_closed_at_family_name(name)):
+                    run_on.append((left, _closed_at_family_name(name), article))
             if fold(token) in _holder_words().get("dead", frozenset()):
                 name = _name_after(tokens, index + 1)
                 if _is_personal_name(name):
@@ -2065,7 +2328,7 @@ def mine_aliases(
                 name = _name_after(tokens, index + 1)
                 if not name:
                     continue
-                left = _left_words(tokens, index, 4)
+                left = _left_words(tokens, _before_honorifics(tokens, index, -1), 4)
                 if _is_personal_name(name):
                     head = _head(canonical_name(" ".join(name)))
                     introduced[head].add(fold(token))
@@ -2073,13 +2336,19 @@ def mine_aliases(
                         # الأمير، الملك، الشيخ، السلطان introduce persons only (الرئيس also
                         # heads verbs in headlines): one such honorific is enough.
                         introduced[head].add("")
+                    if len(name) >= 3 and fold(name[1]) in _PATRONYMIC:
+                        given_uses[fold(name[0])] += 1  # الأمير عبدالله بن ...: a given name
                 if left and _is_personal_name(name):
                     titled.append((left, canonical_name(" ".join(name)), article))
                 right = _right_words(tokens, _name_end(tokens, index + 1), _MAX_TITLE_WORDS + 1)
                 if right and _is_personal_name(name):
                     titled_after.append((right[::-1], canonical_name(" ".join(name)), article))
-                patronymic = len(name) == 3 and fold(name[1]) in _PATRONYMIC
-                given[(fold(token), fold(name[0]))].append(" ".join(name) if patronymic else "")
+                patronymic = len(name) >= 3 and fold(name[1]) in _PATRONYMIC
+                given[(fold(token), fold(name[0]))].append(" ".join(name[:3]) if patronymic else "")
+    given_names = frozenset(w for w, n in given_uses.items() if n >= _MIN_GIVEN_USES)
+    for left, name, article in run_on:
+        if fold(name[0]) in given_names:
+            titled.append((left, canonical_name(" ".join(name)), article))
     corpus_count = _CorpusCounts(folded_texts)
     pairs: list[tuple[str, str]] = []
     # «(الفيفا)» and «(فيفا)» are one acronym: the two spellings pooled are tried as well.
@@ -2110,7 +2379,13 @@ def mine_aliases(
     formers: FormerHolders = {}
     for uses, reverse in ((titled, False), (titled_after, True)):
         _title_evidence(
-            uses, corpus_count, introduced, reverse=reverse, into=evidence, formers=formers
+            uses,
+            corpus_count,
+            introduced,
+            reverse=reverse,
+            into=evidence,
+            formers=formers,
+            given_names=given_names,
         )
     runs_opening: dict[str, int] = defaultdict(int)
     for _, run, _article in titled + titled_after:
@@ -2126,6 +2401,7 @@ def mine_aliases(
         formers=formers,
         late=late,
         thresholds=title_thresholds,
+        countries=[country_key(c) for c in countries] if countries is not None else None,
     )
     seen = {_key(variant, _tables()) for variant, _ in pairs}
     pairs += [
@@ -2148,7 +2424,9 @@ def mine_aliases(
         top = max(sorted(set(named)), key=named.count)
         if named.count(top) >= _MIN_SHARE * len(named):
             pairs.append((f"{honorific} {first}", canonical_name(top)))
-    return pairs
+    # a title with a former word (الرئيس السابق) names no present holder, by whatever pattern
+    former = _FORMER_WORDS | _holder_words().get("former", frozenset())
+    return [pair for pair in pairs if not any(fold(w) in former for w in pair[0].split())]
 
 
 # «X المعروف بـ Y», «X أو ما يعرف بـ Y», «X المعروفة باسم Y»: Y is another name of X.
@@ -2443,6 +2721,11 @@ def title_key(phrase: str) -> tuple[tuple[str, ...], str] | None:
         if office and word.startswith("و") and len(word) > 3 and word not in _role_words():
             break  # والثروة المعدنية: a second ministry joined to the first
         in_state_name = False
+        body = _without_lam(bare)
+        if office and body in _descriptor_words()[1] and body != bare:
+            continue  # لمنظمة أوبك = لأوبك: the noun of a body's kind before its name
+        if office and bare.startswith("ل") and is_glued_proclitic(bare):
+            bare = bare[1:]  # لأوبك: the body's name without the preposition
         office.append(bare)
     # نائب المستشارة: the office after the deputy words is named as the principal's is
     deputy = 0
