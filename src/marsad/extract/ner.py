@@ -33,11 +33,11 @@ import onnxruntime as ort  # type: ignore[import-untyped]
 
 from marsad.models import Token
 from marsad.text import arabic
+from marsad.text.word_classes import CLUSTERS_FILE, read_clusters
 
 WORDS_MODEL_FILE = "ner_words.onnx"
 TAGGER_MODEL_FILE = "ner_tagger.onnx"
 VOCABULARY_FILE = "ner_vocabulary.json.gz"
-CLUSTERS_FILE = "ner_clusters.tsv.gz"
 GAZETTEER_FILE = "ner_gazetteer.tsv.gz"
 COMMON_WORDS_FILE = "ner_common_words.txt.gz"
 
@@ -96,16 +96,6 @@ class Vocabulary:
         ):
             raise ValueError("malformed NER vocabulary")
         return cls(tuple(map(str, words)), chars, tuple(map(str, proclitics)))
-
-
-def read_clusters(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Parse a cluster table: ``word<TAB>id<TAB>id...`` per line."""
-    table: dict[str, tuple[str, ...]] = {}
-    for line in lines:
-        word, *ids = line.rstrip("\n").split("\t")
-        if ids:
-            table[word] = tuple(ids)
-    return table
 
 
 def _shape(word: str) -> str:

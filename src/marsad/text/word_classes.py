@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import gzip
 from collections import defaultdict
+from collections.abc import Iterable
 from importlib import resources
 
 from marsad.text.arabic import content_stems, stem, tokenize
@@ -39,9 +40,14 @@ def shipped_word_clusters() -> dict[str, tuple[str, ...]]:
     path = resources.files("marsad") / "models" / CLUSTERS_FILE
     if not path.is_file():
         return {}
+    return read_clusters(gzip.decompress(path.read_bytes()).decode("utf-8").splitlines())
+
+
+def read_clusters(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Parse a cluster table: ``word<TAB>id<TAB>id...`` per line (the NER's loader too)."""
     table: dict[str, tuple[str, ...]] = {}
-    for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines():
-        word, *ids = line.split("\t")
+    for line in lines:
+        word, *ids = line.rstrip("\n").split("\t")
         if ids:
             table[word] = tuple(ids)
     return table
