@@ -1347,11 +1347,12 @@ def _opens_clause_at(doc: _Text, position: int, lower: int) -> bool:
     return "\n" in doc.original[doc.orig(lower + len(before) - 1) : doc.orig(position)]
 
 
+@lru_cache(maxsize=4096)
 def _verb_class(word: str) -> int:
     """The word's syntactic class at 256 (the NER's shipped clusters; 1 when unknown)."""
     from marsad.extract.ner import load_tagger  # loaded by the extract stage before this
 
-    return load_tagger().featurizer.word(word).ids[3]
+    return load_tagger().featurizer.clusters_of(word)[1]
 
 
 @lru_cache(maxsize=1)
