@@ -582,3 +582,10 @@ def test_remembered_names_give_the_extraction_of_fresh_ones() -> None:
     for name in {e.text for e in fresh.entities}:
         assert article._name_key(name) == article.name_key(name)
         assert article._canonical_name(name) == article.canonical_name(name)
+
+
+def test_clusters_of_gives_the_cluster_ids_the_word_features_hold() -> None:
+    featurizer = load_tagger().featurizer
+    for word in ("وقال", "وأكدت", "الرياض", "كلمةلاتوجد"):
+        assert featurizer.clusters_of(word) == featurizer.word(word).ids[2:7]
+    assert featurizer.clusters_of("وقال") != featurizer.clusters_of("الرياض")

@@ -165,6 +165,12 @@ class Featurizer:
         self._prefixes = {key[:size] for key in gazetteer for size in range(1, len(key) + 1)}
         self._first_words = {key[0] for key in gazetteer}
 
+    def clusters_of(self, word: str) -> tuple[int, ...]:
+        """The word's cluster ids alone (as in :meth:`compute`, unknown where the table lacks
+        it), for callers that need no other feature."""
+        folded = arabic.fold(arabic.hamza_seats_as_letters(word)) or word
+        return self._clusters.get(folded, (UNKNOWN,) * CLUSTER_LEVELS)
+
     def word(self, word: str) -> WordFeatures:
         """Features of one surface word (cached)."""
         features = self._cache.get(word)

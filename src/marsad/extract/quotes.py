@@ -1040,7 +1040,10 @@ def _statement_at(
         ):
             return None  # البادرة التي أكد خلالها: the subject is not known here
     mention = _mention(doc, span, history)
-    if span[0] == span[1] and word not in lex.participles:
+    nearer = _nearer_clause_subject(doc, cue, mention) if span[0] == span[1] else None
+    if nearer is not None:
+        mention = nearer
+    elif span[0] == span[1] and word not in lex.participles:
         mention = _agreeing_antecedent(word, history) or mention
     if mention is None and span[0] == span[1]:
         mention = _titled_person_before(doc, cue.start()) or _opening_subject_before(
@@ -1259,6 +1262,104 @@ def _names_a_place(word: str, lex: _Lexicon) -> bool:
 
 # Prepositions before a person make him the one spoken of or to (عن، مع، إلى), never the speaker
 _OBJECT_PREPOSITIONS = frozenset(fold(w) for w in ("عن", "مع", "على", "إلى", "من", "حول", "بحق"))
+
+
+MAX_CLAUSE_SUBJECT_WORDS = 8  # a longer run after a clause's verb is no subject phrase
+_CLAUSE_VERB_RE = re.compile(r"(?<!\S)([وف]\S{3,})\s")
+
+
+def _is_feminine_verb(word: str) -> bool:
+    """A past verb or participle agreeing with a feminine subject (وأدانت، مشيرة)."""
+    return word.endswith(("ت", "ه"))
+
+
+def _nearer_clause_subject(
+    doc: _Text, cue: re.Match[str], last: _Mention | None
+) -> _Mention | None:
+    """The subject of a verb-first clause between the last speaker's mention and a subjectless
+    cue, from the sentence before the cue's on: the subject the cue continues (وأشاد رئيس
+    الجمعية فلان بدور ...، مؤكدا أن; ووصفت صحيفة X الفيديو بأنه ...، وقالت إن), not the
+    speaker of an earlier statement. Needs no tagged name.
+
+    Only the nearest clause is read. It opens at a sentence start, after a mark or on a new
+    line with a word carrying و or ف that is no name, stopword or definite noun, agrees with
+    the cue in gender (ت/ة endings) and falls in a syntactic class of the corpus that the
+    cue verbs with و fall in (a past verb: وأشاد، ووصفت; not وتدريب). Its subject is the
+    speaker phrase right after the verb, cut before a claimed object, of at most
+    :data:`MAX_CLAUSE_SUBJECT_WORDS` words, opening with a name, an organisation head, أحد or
+    a title."""
+    word = cue.group("cue")
+    if last is None or word.startswith(("ي", "وي", "ت", "وت")):
+        return None  # a present-tense cue (ويقول) narrates; its subject is not a clause back
+    sentence = max(0, bisect_right(doc.sentence_starts, doc.orig(cue.start())) - 2)
+    sentence_start = doc.sentences[sentence][0] if doc.sentences else 0
+    lower = max(doc.folded_at(last.end), doc.folded_at(sentence_start))
+    region = doc.folded[lower : cue.start()]
+    for opening in reversed(list(_CLAUSE_VERB_RE.finditer(region))):
+        if not _opens_clause_at(doc, lower + opening.start(1), lower):
+            continue
+        verb = opening.group(1).strip(_TRIM)
+        bare = verb[1:]
+        if (
+            bare.startswith(("ال", "ي"))  # ويزيد: a present verb or a name, never a past verb
+            or fold(bare) in STOPWORDS
+            or fold(verb) in STOPWORDS
+            or _word_kind(bare) == "name"
+            or _is_feminine_verb(verb) != _is_feminine_verb(word)
+            or _is_cue_word(verb)
+            or _verb_class(verb) not in _cue_verb_classes()
+        ):
+            continue
+        subject_from = lower + opening.end(1)
+        clause_end = doc.folded.find(",", subject_from, cue.start())
+        limit = clause_end if clause_end >= 0 else cue.start()
+        start, end, phrase_end = _speaker_span(doc, subject_from, limit)
+        split = _subject_object_split(doc, start, end) if start < end else None
+        if split is not None:
+            end = phrase_end = split[0]  # وأشاد فلان بدور ...: the object is no subject
+        if start == end or _word_count(doc.folded[start:end]) > MAX_CLAUSE_SUBJECT_WORDS:
+            return None  # the nearest clause has no subject phrase: keep the last speaker
+        if doc.folded[subject_from:start].strip():
+            return None  # words between verb and phrase: not the verb's subject
+        first_word = doc.folded[start:end].split()[0].strip(_TRIM)
+        if not (
+            _word_kind(first_word) == "name"
+            or is_organisation_head(first_word)
+            or _is_partitive([first_word], 0)
+            or is_title_word(first_word)
+        ):
+            return None
+        return _mention(doc, (start, end, phrase_end), [last])
+    return None
+
+
+def _opens_clause_at(doc: _Text, position: int, lower: int) -> bool:
+    """Whether the folded word at ``position`` opens a clause: at a sentence start, after a
+    mark (. , ! ? :), or on a new line of the original (a subheading before it)."""
+    before = doc.folded[lower:position].rstrip()
+    if not before:
+        return (
+            doc.orig(position) in doc.sentence_starts
+            or "\n" in doc.original[max(0, doc.orig(position) - 3) : doc.orig(position)]
+        )
+    if before.endswith((".", ",", "!", "?", ":")):
+        return True
+    return "\n" in doc.original[doc.orig(lower + len(before) - 1) : doc.orig(position)]
+
+
+@lru_cache(maxsize=4096)
+def _verb_class(word: str) -> int:
+    """The word's syntactic class at 256 (the NER's shipped clusters; 1 when unknown)."""
+    from marsad.extract.ner import load_tagger  # loaded by the extract stage before this
+
+    return load_tagger().featurizer.clusters_of(word)[1]
+
+
+@lru_cache(maxsize=1)
+def _cue_verb_classes() -> frozenset[int]:
+    """The syntactic classes the cue verbs fall in with و (وقال، وأكدت): the classes of
+    clause-opening past verbs, learned from the corpus instead of a list of verbs."""
+    return frozenset(_verb_class("و" + verb) for verb in _lexicon().speech_verbs) - {0, 1}
 
 
 def _agreeing_antecedent(verb: str, history: list[_Mention]) -> _Mention | None:
@@ -1789,6 +1890,10 @@ def _preverbal_subject(doc: _Text, cue_start: int, sentence_start: int) -> tuple
         # وكان مجلس محافظة الأنبار، قد أعلن: a comma between the subject and قد
         clause_start = _clause_start(doc, clause_start - 1, sentence_start)
     openers = list(_KANA_RE.finditer(doc.folded, clause_start, cue_start))
+    if doc.folded.startswith("ف", cue_start):
+        topic = _topic_subject(doc, clause_start, cue_start)
+        if topic[0] < topic[1]:
+            return topic
     if not openers:
         return cue_start, cue_start, cue_start
     subject_start = openers[-1].end()  # the nearest opener: إذا كان ... أن X قالت
@@ -1799,6 +1904,22 @@ def _preverbal_subject(doc: _Text, cue_start: int, sentence_start: int) -> tuple
     if len(doc.folded[subject_start:subject_end].split()) > MAX_PREVERBAL_WORDS:
         return cue_start, cue_start, cue_start
     return _speaker_span(doc, subject_start, subject_end)
+
+
+_TOPIC_RE = re.compile(r'(?:^|(?<=[\s,;"]))و?اما ')
+MAX_TOPIC_WORDS = 12  # أما مدير مرور المنطقة المكلف العميد فلان بن فلان فقال: role and name
+
+
+def _topic_subject(doc: _Text, clause_start: int, cue_start: int) -> tuple[int, int, int]:
+    """Subject of ``أما X فقال``: the topic أما sets before a cue carrying ف is its speaker
+    (an empty span at the cue when the clause has no such topic)."""
+    openers = list(_TOPIC_RE.finditer(doc.folded, clause_start, cue_start))
+    if not openers:
+        return cue_start, cue_start, cue_start
+    subject_start = openers[-1].end()
+    if not 0 < len(doc.folded[subject_start:cue_start].split()) <= MAX_TOPIC_WORDS:
+        return cue_start, cue_start, cue_start
+    return _speaker_span(doc, subject_start, cue_start)
 
 
 MAX_ANTECEDENT_WORDS = 8
