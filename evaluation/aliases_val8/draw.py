@@ -1,0 +1,36 @@
+"""Draws name-variant candidates for aliases_val8 and applies the overlap exclusion.
+
+Usage (from the repository root):
+    python evaluation/aliases_val8/draw.py candidates [--out build/aval8/candidates.txt]
+    python evaluation/aliases_val8/draw.py finalize
+
+The steps are ``scripts/alias_set_draw.py``'s; this file names the set's days and the older sets
+whose names it must not share.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "scripts"))
+
+from alias_set_draw import run  # noqa: E402
+
+# The validation days: never used to mine the shipped alias list (July days) nor by a development
+# set. aliases_val5 and aliases_val7 hold them too, so their names are in the exclusion below.
+DAYS = ("2015-08-01", "2015-08-02", "2015-08-03")
+OLDER_SETS = (
+    "evaluation/aliases_dev/gold.jsonl",
+    "evaluation/aliases_val/gold.jsonl",
+    "evaluation/aliases_val2/aliases_val2.jsonl",
+    "evaluation/aliases_val3/aliases_val3.jsonl",
+    "evaluation/aliases_val4/aliases_val4.jsonl",
+    "evaluation/aliases_val5/aliases_val5.jsonl",
+    "evaluation/aliases_val6/aliases_val6.jsonl",
+    "evaluation/aliases_val7/aliases_val7.jsonl",
+)
+
+if __name__ == "__main__":
+    sys.exit(run(HERE, DAYS, OLDER_SETS))
