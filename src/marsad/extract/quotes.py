@@ -92,6 +92,7 @@ _DOUBLE_PRIME = "\u2033"
 # Runs of characters between the separators that may precede a cue (cue_re's lookbehind);
 # a cue_re match can only start where such a run starts.
 _WORD_RUN_RE = re.compile(r'[^\s,;:."(]+')
+_WORD_RUN_SEPARATORS_RE = re.compile(r'[\s,;:."(]+')  # split: the runs (cheaper than findall)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -878,7 +879,7 @@ def _find_cues(folded: str) -> list[re.Match[str]]:
     matches overlapping an earlier one are skipped as finditer skips them.
     """
     lex = _lexicon()
-    present = lex.cue_runs.intersection(_WORD_RUN_RE.findall(folded))
+    present = lex.cue_runs.intersection(_WORD_RUN_SEPARATORS_RE.split(folded))
     places: set[int] = set()
     for run in present:
         place = folded.find(run)
