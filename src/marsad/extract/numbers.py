@@ -138,8 +138,10 @@ def _digit_value(token: str) -> float | None:
 
 def _phrase_at(words: _LazyWords, index: int, phrases: tuple[tuple[str, ...], ...]) -> int:
     """Length of the phrase in ``phrases`` that starts at ``words[index]`` (0 if none)."""
+    longest = max((len(phrase) for phrase in phrases), default=0)
+    ahead = tuple(words[index : index + longest])  # cut out and folded once for all phrases
     for phrase in phrases:
-        if tuple(words[index : index + len(phrase)]) == phrase:
+        if ahead[: len(phrase)] == phrase:
             return len(phrase)
     return 0
 
