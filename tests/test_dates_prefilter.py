@@ -1,11 +1,13 @@
-"""The shortcuts of ``find_dates`` never drop a match: the substring prefilter of each
-pattern, and matching day numbers only where a digit run or an ordinal begins."""
+"""The shortcuts of ``find_dates`` never drop a match: the substring and whole-word
+prefilters of the patterns, and matching day numbers only where a digit run or an ordinal
+begins."""
 
 from __future__ import annotations
 
 import itertools
 import random
 import re
+from datetime import date
 
 import pytest
 
@@ -42,6 +44,21 @@ OTHERS = (
     "الساعة 10:30",
     "3-4",
     "12 مليون",
+    # proclitics and the article glued to the words the whole-word prefilter looks for
+    "والخميس الماضي",
+    "فالجمعة",
+    "للسبت (الأحد)",
+    "وبالأمس",
+    "فليوم غد",
+    "وللعام المقبل",
+    "بالشهر الماضي",
+    "ومنذ يومين",
+    "أواخر سنة 2014م",
+    "(اليوم)",
+    "كانون\nالثاني الماضي",
+    "28نوفمبر",
+    "30و31تموز الماضي",
+    "3-4آب/أغسطس",
 )
 FILLER = ("قال الوزير", "في الرياض", "،", ".", "\n", "وأضاف", "من", "و")
 
@@ -89,14 +106,32 @@ TEXTS = _texts()
 def test_a_text_without_the_needed_words_has_no_match(name: str) -> None:
     lex = dates._lexicon()
     pattern = getattr(lex, name)
-    needed = dates._needed_words()[pattern]
-    matched = 0
+    needed_runs = dates._needed_runs()[pattern]
+    matched = glued = 0
     for text in TEXTS:
         folded = fold_mapped(text)[0]
-        if pattern.search(folded):
-            matched += 1
-            assert any(word in folded for word in needed), (name, text)
+        if not pattern.search(folded):
+            continue
+        matched += 1
+        runs = set(dates._WORD_RUN.findall(folded))
+        if any(runs.isdisjoint(required) for required in needed_runs):
+            # only a day-month match may have its month glued to the day (28نوفمبر)
+            assert pattern is lex.day_month, (name, text)
+            assert dates._month_after_digit_re().search(folded), (name, text)
+            glued += 1
     assert matched > 0, f"the invented texts never exercise {name}"
+    assert name != "day_month" or glued > 0, "no day glued to its month"
+
+
+def test_whole_word_prefilter_skips_words_inside_other_words() -> None:
+    lex = dates._lexicon()
+    runs = set(dates._WORD_RUN.findall(fold_mapped("مستقبل الشباب في الأسبوعية")[0]))
+    for pattern in (lex.ago, lex.month_only, lex.period):
+        assert any(runs.isdisjoint(required) for required in dates._needed_runs()[pattern])
+    assert dates.find_dates("مستقبل الشباب في الأسبوعية", date(2015, 7, 29)) == []
+    # a month glued to its day is no whole word, and still found
+    [glued] = dates.find_dates("وصل في 28نوفمبر الماضي", date(2015, 7, 29))
+    assert glued.expression == "28نوفمبر الماضي" and glued.first == date(2014, 11, 28)
 
 
 @pytest.mark.parametrize("name", ["day_month", "day_of_month", "numeric"])

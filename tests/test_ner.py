@@ -559,7 +559,7 @@ def test_shipped_common_words_hold_function_words_not_names() -> None:
 
 
 def test_remembered_names_give_the_extraction_of_fresh_ones() -> None:
-    from marsad.extract import article
+    from marsad.extract import aliases, article
 
     text = (
         "قال الرئيس الروسي فلاديمير بوتين في موسكو إن روسيا تدعم الحل. وأضاف بوتين أن "
@@ -580,8 +580,8 @@ def test_remembered_names_give_the_extraction_of_fresh_ones() -> None:
     assert all(cache.cache_info().hits > 0 for cache in caches[:3])
     assert warm == fresh
     for name in {e.text for e in fresh.entities}:
-        assert article._name_key(name) == article.name_key(name)
-        assert article._canonical_name(name) == article.canonical_name(name)
+        assert article._name_key(name) == aliases.name_key(name)
+        assert article._canonical_name(name) == aliases.canonical_name(name)
 
 
 def test_clusters_of_gives_the_cluster_ids_the_word_features_hold() -> None:

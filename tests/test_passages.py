@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from conftest import SEEDS, needs_shared
+from marsad.cluster import passages
 from marsad.cluster.passages import (
     Passage,
     announces_other_event,
@@ -15,7 +17,7 @@ from marsad.cluster.passages import (
 )
 from marsad.ingest import read_path
 from marsad.ingest.boilerplate import strip_boilerplate
-from marsad.models import RawArticle
+from marsad.models import RawArticle, Token
 from marsad.text import arabic
 
 
@@ -120,3 +122,44 @@ def test_marker_prefix_covers_the_marker_and_its_comma() -> None:
     text = "إلى ذلك، أعلنت وزارة الدفاع مقتل قياديين"
     assert text[marker_prefix(text) :] == "أعلنت وزارة الدفاع مقتل قياديين"
     assert marker_prefix("أعلنت وزارة الدفاع، أمس، مقتل قياديين") == 0
+
+
+def _old_unit_vocab(units: list[passages._Unit], tokens: list[Token]) -> list[set[str]]:
+    """The token walk that ``_valleys`` replaced by bisection: the stems of each unit."""
+    vocab: list[set[str]] = [set() for _ in units]
+    index, last = 0, len(units) - 1
+    unit = units[0]
+    for word, start, end, stem in tokens:
+        while index < last and units[index + 1].start <= start:
+            index += 1
+            unit = units[index]
+        if (
+            start >= unit.start
+            and end <= unit.end
+            and len(word) > 1
+            and word not in arabic.STOPWORDS
+            and not word.isdigit()
+        ):
+            vocab[index].add(stem)
+    return vocab
+
+
+def test_unit_stems_are_placed_as_the_token_walk_placed_them() -> None:
+    chooser = random.Random(25)
+    words = ["قال", "في", "12", "الوزير", "ب", "الرياض", "مجلس", "الأمن", "نفط"]
+    checked = 0
+    for _ in range(300):
+        # units with gaps between them; tokens inside, across and outside them
+        starts = sorted(chooser.sample(range(0, 400, 4), chooser.randint(6, 14)))
+        units = [
+            passages._Unit(s, s + chooser.randint(1, 3) * 4, n, False)
+            for n, s in enumerate(starts, 1)
+        ]
+        tokens = []
+        for start in range(0, 420, 3):
+            word = chooser.choice(words)
+            tokens.append(Token(word, start, start + chooser.randint(1, 5), word[-3:]))
+        expected = _old_unit_vocab(units, tokens)
+        assert passages._unit_vocab(units, tokens) == expected
+        checked += sum(map(len, expected))
+    assert checked > 1000

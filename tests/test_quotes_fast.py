@@ -221,3 +221,47 @@ def test_fast_scan_matches_the_regex_on_news_articles() -> None:
         _assert_same_cues(body)
         total += len(_find_cues(_folded(body)))
     assert total > 300  # news articles are full of cues
+
+
+def _old_matching_quote(text: str, opening: int) -> int | None:
+    """The character-by-character walk that ``quotes._matching_quote`` replaced."""
+    mark = text[opening]
+    closing = quotes._CLOSING.get(mark)
+    if closing is None:
+        return None
+    alternative = quotes._DOUBLE_PRIME if mark in '“"' else closing
+    depth = 1
+    for index in range(opening + 1, min(len(text), opening + quotes.MAX_QUOTE_CHARS)):
+        ch = text[index]
+        if ch == "\n":
+            return None
+        if mark == '"' and ch == '"':
+            before = text[index - 1]
+            after = text[index + 1] if index + 1 < len(text) else " "
+            opens = (before.isspace() or before in "(:") and not after.isspace()
+            depth += 1 if opens else -1
+        elif ch in (closing, alternative):
+            depth -= 1
+        elif ch == mark:
+            depth += 1
+        if depth == 0:
+            return index
+    return None
+
+
+def test_quote_closing_jump_agrees_with_the_character_walk() -> None:
+    chooser = random.Random(25)
+    alphabet = '«»“”„"()\u2033\n ::(ab قال'
+    checked = closing_found = 0
+    for _ in range(3000):
+        text = "".join(chooser.choices(alphabet, k=chooser.randint(1, 40)))
+        for opening in range(len(text)):
+            expected = _old_matching_quote(text, opening)
+            assert quotes._matching_quote(text, opening) == expected, (text, opening)
+            checked += 1
+            closing_found += expected is not None
+    # a quotation longer than the limit has lost its closing mark
+    long = "«" + "ب" * quotes.MAX_QUOTE_CHARS + "»"
+    assert quotes._matching_quote(long, 0) is None
+    assert quotes._matching_quote(long[:-3] + "»", 0) == quotes.MAX_QUOTE_CHARS - 1
+    assert checked > 10_000 and closing_found > 1_000

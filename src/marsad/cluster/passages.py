@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import itertools
 import math
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from marsad.data import load_text
 from marsad.models import Token
@@ -85,6 +87,8 @@ def _starts_with_marker(sentence: str, markers: Sequence[str]) -> bool:
     if folded[:1] in ("و", "ف") and not folded.startswith(("في ", "فى ")):
         candidates = (folded, folded[1:])
     for text in candidates:
+        if not text.startswith(tuple(markers)):
+            continue  # no marker at all (the common case): one C call, not one per marker
         for marker in markers:
             if text.startswith(marker) and (
                 len(text) == len(marker) or not text[len(marker)].isalnum()
@@ -171,27 +175,14 @@ def split_passages(
     return _merge_short(passages, min_chars)
 
 
+_token_start = attrgetter("start")
+
+
 def _valleys(units: Sequence[_Unit], tokens: Sequence[Token]) -> set[int]:
     """Indices of units that start after a deep valley of lexical similarity."""
     if len(units) < 2 * BLOCK:
         return set()
-    vocab: list[set[str]] = [set() for _ in units]
-    stopwords = arabic.STOPWORDS
-    # Tokens and units are both in text order: one forward walk places every token.
-    index, last = 0, len(units) - 1
-    unit = units[0]
-    for word, start, end, stem in tokens:
-        while index < last and units[index + 1].start <= start:
-            index += 1
-            unit = units[index]
-        if (
-            start >= unit.start
-            and end <= unit.end
-            and len(word) > 1
-            and word not in stopwords
-            and not word.isdigit()
-        ):
-            vocab[index].add(stem)
+    vocab = _unit_vocab(units, tokens)
     # Set cosine keeps this cheap; repeated words matter little at sentence scale.
     gaps = {}
     for i in range(1, len(units)):
@@ -213,6 +204,28 @@ def _valleys(units: Sequence[_Unit], tokens: Sequence[Token]) -> set[int]:
         if (left_peak - score) + (right_peak - score) >= VALLEY_MIN_DEPTH:
             found.add(i)
     return found
+
+
+def _unit_vocab(units: Sequence[_Unit], tokens: Sequence[Token]) -> list[set[str]]:
+    """The content stems of each unit.
+
+    Tokens and units are both in text order: a unit holds the tokens that start from its
+    start up to the next unit's start and end inside it (found by bisection, then one
+    comprehension per unit instead of a Python step per token)."""
+    stopwords = arabic.STOPWORDS
+    bounds = [bisect_left(tokens, unit.start, key=_token_start) for unit in units[1:]]
+    return [
+        {
+            stem
+            for word, start, end, stem in tokens[first:after]
+            if start >= unit.start
+            and end <= unit.end
+            and len(word) > 1
+            and word not in stopwords
+            and not word.isdigit()
+        }
+        for unit, first, after in zip(units, [0, *bounds], [*bounds, len(tokens)], strict=True)
+    ]
 
 
 def _cosine(first: Counter[str], second: Counter[str]) -> float:

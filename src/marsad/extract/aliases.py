@@ -2535,6 +2535,14 @@ class AliasCluster:
     members: tuple[int, ...]  # indices of mentions in the order they were added
 
 
+# Names recur from article to article (السعودية، خادم الحرمين الشريفين): their keys and
+# canonical forms, pure functions of the written name given the tables, are computed once
+# each (emptied with this module's other caches by _clear_caches).
+NAME_CACHE = 1 << 16  # distinct names remembered per function
+remembered_name_key = lru_cache(maxsize=NAME_CACHE)(name_key)
+remembered_canonical_name = lru_cache(maxsize=NAME_CACHE)(canonical_name)
+
+
 class AliasResolver:
     """Clusters name mentions across articles into entities.
 
@@ -2558,7 +2566,7 @@ class AliasResolver:
 
     def resolve(self) -> list[AliasCluster]:
         """Groups all mentions added so far into clusters (each mention in exactly one)."""
-        keys = [name_key(m.name) for m in self._mentions]
+        keys = [remembered_name_key(m.name) for m in self._mentions]
         group_of: dict[int, str] = {}
         by_article: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         by_story: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -2588,7 +2596,9 @@ class AliasResolver:
             clusters[group_of.get(index, f"none:{index}")].append(index)
         return [
             AliasCluster(
-                canonical=max((canonical_name(self._mentions[i].name) for i in members), key=len),
+                canonical=max(
+                    (remembered_canonical_name(self._mentions[i].name) for i in members), key=len
+                ),
                 members=tuple(members),
             )
             for members in clusters.values()

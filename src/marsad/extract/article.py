@@ -15,9 +15,10 @@ from functools import cache, lru_cache
 
 from marsad.data import load_text
 from marsad.extract.aliases import (
+    NAME_CACHE,
     AliasResolver,
-    canonical_name,
-    name_key,
+    remembered_canonical_name,
+    remembered_name_key,
     without_name_proclitic,
 )
 from marsad.extract.ner import Entity, Tagger, load_tagger
@@ -77,19 +78,10 @@ def tag_entities(
     return found
 
 
-# Names recur from article to article (السعودية، الرياض، خادم الحرمين الشريفين): their
-# canonical forms and keys, pure functions of the written name, are computed once each.
-NAME_CACHE = 1 << 16  # distinct names remembered per function
-
-
-@lru_cache(maxsize=NAME_CACHE)
-def _name_key(name: str) -> str:
-    return name_key(name)
-
-
-@lru_cache(maxsize=NAME_CACHE)
-def _canonical_name(name: str) -> str:
-    return canonical_name(name)
+# Names recur from article to article: their keys and canonical forms are remembered, in
+# one cache with the alias resolver's.
+_name_key = remembered_name_key
+_canonical_name = remembered_canonical_name
 
 
 def entity_key(label: str, name: str) -> str:

@@ -138,8 +138,10 @@ def _digit_value(token: str) -> float | None:
 
 def _phrase_at(words: _LazyWords, index: int, phrases: tuple[tuple[str, ...], ...]) -> int:
     """Length of the phrase in ``phrases`` that starts at ``words[index]`` (0 if none)."""
+    longest = max((len(phrase) for phrase in phrases), default=0)
+    ahead = tuple(words[index : index + longest])  # cut out and folded once for all phrases
     for phrase in phrases:
-        if tuple(words[index : index + len(phrase)]) == phrase:
+        if ahead[: len(phrase)] == phrase:
             return len(phrase)
     return 0
 
@@ -149,9 +151,12 @@ def _phrase_before(words: _LazyWords, index: int, phrases: tuple[tuple[str, ...]
 
     The phrase's first word may carry a proclitic (لنحو 4 آلاف).
     """
+    # The words before the number, cut out and folded once for all phrases.
+    longest = max((len(phrase) for phrase in phrases), default=0)
+    before = tuple(words[max(0, index - longest + 1) : index])
     for phrase in phrases:
         start = index - len(phrase)
-        if start < 0 or tuple(words[start + 1 : index]) != phrase[1:]:
+        if start < 0 or before[len(before) - len(phrase) + 1 :] != phrase[1:]:
             continue
         if phrase[0] in words.forms(start):
             return len(phrase)

@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
 
 from marsad.data import load_json
 from marsad.extract.aliases import canonical_name, is_role_word, is_title_word
@@ -91,6 +92,7 @@ _DOUBLE_PRIME = "\u2033"
 # Runs of characters between the separators that may precede a cue (cue_re's lookbehind);
 # a cue_re match can only start where such a run starts.
 _WORD_RUN_RE = re.compile(r'[^\s,;:."(]+')
+_WORD_RUN_SEPARATORS_RE = re.compile(r'[\s,;:."(]+')  # split: the runs (cheaper than findall)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -301,6 +303,19 @@ class _Mention:
     unresolved: bool = False  # a reference (الوزارة، وكيل المغنية) whose antecedent was not found
 
 
+def _alternative_closing(mark: str) -> str:
+    """The other mark that closes a quotation opened by ``mark``: some outlets close “ with
+    a double prime (موقع “فرانس 24″), the same quotation."""
+    return _DOUBLE_PRIME if mark in '“"' else _CLOSING[mark]
+
+
+@lru_cache(maxsize=len(_CLOSING))
+def _quote_marks_re(mark: str) -> re.Pattern[str]:
+    """The characters :func:`_matching_quote` looks at in a quotation opened by ``mark``."""
+    marks = {mark, _CLOSING[mark], _alternative_closing(mark)}
+    return re.compile("[\\n" + "".join(re.escape(ch) for ch in sorted(marks)) + "]")
+
+
 def _matching_quote(text: str, opening: int) -> int | None:
     """Index of the mark closing the quotation opened at ``text[opening]``, within its paragraph.
 
@@ -311,11 +326,12 @@ def _matching_quote(text: str, opening: int) -> int | None:
     closing = _CLOSING.get(mark)
     if closing is None:
         return None
-    # Some outlets close “ with a double prime (موقع “فرانس 24″): the same quotation.
-    alternative = _DOUBLE_PRIME if mark in '“"' else closing
+    alternative = _alternative_closing(mark)
     depth = 1
     limit = min(len(text), opening + MAX_QUOTE_CHARS)
-    for index in range(opening + 1, limit):
+    # Only the marks and line ends count: jump from one to the next, not char by char.
+    for found in _quote_marks_re(mark).finditer(text, opening + 1, limit):
+        index = found.start()
         ch = text[index]
         if ch == "\n":
             return None
@@ -863,7 +879,7 @@ def _find_cues(folded: str) -> list[re.Match[str]]:
     matches overlapping an earlier one are skipped as finditer skips them.
     """
     lex = _lexicon()
-    present = lex.cue_runs.intersection(_WORD_RUN_RE.findall(folded))
+    present = lex.cue_runs.intersection(_WORD_RUN_SEPARATORS_RE.split(folded))
     places: set[int] = set()
     for run in present:
         place = folded.find(run)
@@ -1409,7 +1425,7 @@ def _relayed_subject_end(doc: _Text, content: int, limit: int) -> int | None:
     """Folded start of the speech verb in ``أن لافروف أعرب ...`` (1-3 name words, then a verb
     of saying inside the clause), or None when the clause is the statement itself."""
     lex = _lexicon()
-    tokens = list(_WORD_RE.finditer(doc.folded, content, limit))[: MAX_RELAYED_NAME_WORDS + 1]
+    tokens = list(islice(_WORD_RE.finditer(doc.folded, content, limit), MAX_RELAYED_NAME_WORDS + 1))
     if not tokens or tokens[0].group().startswith('"'):
         return None
     for index, token in enumerate(tokens):
@@ -3329,7 +3345,8 @@ def _is_name_complement(word: str, following: str) -> bool:
 
 def _relative_attribution(doc: _Text, start: int, end: int, cue: re.Match[str]) -> int | None:
     """Folded start of the source after ``حسب ما أعلن`` / ``وفقا لما ذكره`` / ``حسبما قال``."""
-    words = list(_WORD_RE.finditer(doc.folded, start, end))[:3]
+    # Only the first words matter; callers may pass the end of the text (islice: no scan).
+    words = list(islice(_WORD_RE.finditer(doc.folded, start, end), 3))
     index = 0
     if not cue.group("attr").endswith("ما"):
         if not words or words[0].group() not in ("ما", "لما"):

@@ -961,27 +961,57 @@ def _merge_weekday_dates(found: list[_Found], folded: str, lex: _Lexicon) -> lis
 
 
 @cache
-def _needed_words() -> dict[re.Pattern[str], tuple[str, ...]]:
-    """Words one of which every match of a pattern contains (patterns not listed: none known).
+def _needed_runs() -> dict[re.Pattern[str], tuple[frozenset[str], ...]]:
+    r"""Whole words that every match of a pattern contains: for each pattern, sets of which
+    each must share a word with the text, a word being a maximal run of ``\w`` characters.
 
-    A substring test for them is far cheaper than scanning the text with the pattern. A
-    name of several words needs each of them, so one of its words stands for it.
+    A test for them is far cheaper than scanning the text with the pattern, and stricter
+    than a substring test: اب (August) or قبل are inside many words (الشباب، مستقبل). Each
+    word named here sits in its pattern between non-word characters: the pattern's
+    ``(?<!\w)`` start, ``\s+``, ``(`` or its ``(?!\w)`` end, with proclitics and the article
+    inside the word where the pattern glues them (والخميس، للعام، بالأمس). A name of several
+    words needs each of them, so one of its words stands for it. One exception: a day and
+    its month may be written together (28نوفمبر, see :func:`_month_after_digit_re`).
     """
     lex = _lexicon()
-    months = tuple({name.split()[0] for name in [*lex.months, *lex.hijri_months]})
+
+    def glued(
+        firsts: Iterable[str], seconds: Iterable[str], words: Iterable[str]
+    ) -> frozenset[str]:
+        return frozenset(a + b + w for a in firsts for b in seconds for w in words)
+
+    clitic, article = ("", "و", "ف", "ب", "ل"), ("ال", "لل")
+    month_first_words = frozenset(name.split()[0] for name in [*lex.months, *lex.hijri_months])
+    one_word_days = [word for word in lex.day_words if " " not in word]
+    day_words = glued(("", "و", "ف"), ("", "ب", "ل"), one_word_days) | {
+        word.split()[-1] for word in lex.day_words if " " in word
+    }
     return {
-        lex.day_month: months,
-        lex.day_of_month: ("شهر",),
-        lex.weekday: tuple(lex.weekdays),
-        lex.day_word: tuple({word.split()[-1] for word in lex.day_words}),
-        lex.year_part: ("عام", "سنه"),
-        lex.period: tuple(lex.units),
-        lex.month_only: months,
-        lex.ago: ("منذ", "قبل"),
+        lex.day_month: (month_first_words,),
+        lex.day_of_month: (frozenset(("الشهر", "للشهر")),),
+        lex.weekday: (glued(clitic, article, lex.weekdays),),
+        lex.day_word: (day_words,),
+        lex.year_part: (
+            frozenset(part.split()[0] for part in lex.parts),
+            frozenset(("عام", "العام", "سنه", "السنه")),
+        ),
+        lex.period: (glued(clitic, article, lex.units),),
+        lex.month_only: (month_first_words,),
+        lex.ago: (frozenset(("منذ", "قبل")), frozenset(lex.relative_days)),
     }
 
 
+@cache
+def _month_after_digit_re() -> re.Pattern[str]:
+    """A month name right after a digit (28نوفمبر، 30و31تموز): the one place a day-month
+    match's month is no whole word. Cheap to search: it can only start at a digit."""
+    lex = _lexicon()
+    firsts = {name.split()[0] for name in [*lex.months, *lex.hijri_months]}
+    return re.compile(rf"[0-9](?:{_alternation(firsts)})")
+
+
 _DIGIT_RUN = re.compile(r"[0-9]+")
+_WORD_RUN = re.compile(r"\w+")
 
 
 def _day_starts(folded: str, digits: list[int]) -> list[int]:
@@ -1053,15 +1083,20 @@ def find_dates(text: str, published: date) -> list[DateMention]:
         (lex.month_only, "other", lambda m: _month_only(m, published, lex, folded)),
         (lex.ago, "other", lambda m: _ago(m, published, lex)),
     )
-    needs = _needed_words()
+    need_runs = _needed_runs()
+    runs: set[str] | None = None  # the text's words, found once when a pattern asks
     # Numbers and day numbers begin at a digit or an ordinal, a few places per article:
     # matching there only is much cheaper than scanning every character (same matches).
     digits = [run.start() for run in _DIGIT_RUN.finditer(folded)]
     day_starts: list[int] | None = None
     for pattern, kind, resolve in passes:
-        words = needs.get(pattern)
-        if words is not None and not any(word in folded for word in words):
-            continue  # the pattern cannot match: skip its (much slower) scan
+        # Skip a pattern that cannot match: its scan is much slower than these tests.
+        if pattern in need_runs:
+            runs = set(_WORD_RUN.findall(folded)) if runs is None else runs
+            if any(runs.isdisjoint(required) for required in need_runs[pattern]) and not (
+                pattern is lex.day_month and _month_after_digit_re().search(folded)
+            ):
+                continue
         matches: Iterable[re.Match[str]]
         if pattern is lex.numeric:
             matches = _matches_from(pattern, folded, digits)
