@@ -94,3 +94,11 @@ def test_adverbial_owned_by_the_speaker_ends_the_speaker(text: str, speaker: str
 def test_place_after_fi_without_a_pronoun_stays_in_the_speaker() -> None:
     text = "وقال رئيس الغرفة التجارية في جدة إن الصادرات غير النفطية ارتفعت هذا العام."
     assert _speakers(text) == ["رئيس الغرفة التجارية في جدة"]
+
+
+def test_issuer_after_the_adjectives_of_a_numbered_report() -> None:
+    text = (
+        "وكشف التقرير السنوي الخامس الذي أصدرته هيئة السياحة الوطنية أن عدد الزوار ارتفع "
+        "بنسبة كبيرة في العام الماضي."
+    )
+    assert _speakers(text) == ["هيئة السياحة الوطنية"]

@@ -627,13 +627,15 @@ def _bare(word: str) -> str:
 
 def _after_issuer(words: list[str], first: int, lex: _Lexicon) -> int:
     """Index of the issuer in ``الدراسة التي أجرتها مؤسسة X`` (the study speaks for X)."""
-    if (
-        first + 3 < len(words)
-        and words[first] in lex.documents
-        and words[first + 1] in ("التي", "الذي")
-        and words[first + 2] in lex.issued_by
-    ):
-        return first + 3
+    if first < len(words) and words[first] in lex.documents:
+        # التقرير الحادي والخمسون الذي أصدرته مؤسسة X: adjectives may come before الذي
+        for relative in range(first + 1, min(first + 2 + MAX_DOCUMENT_ADJECTIVES, len(words) - 2)):
+            if words[relative] in ("التي", "الذي"):
+                if words[relative + 1] in lex.issued_by:
+                    return relative + 2
+                break
+            if not words[relative].startswith(("ال", "وال")):
+                break
     if (
         first + 2 < len(words)
         and words[first] in lex.documents
