@@ -1,7 +1,8 @@
 """Tests for the speaker rules of session 25 (issue 19) written from the development sets
 quotes_val5..7: a document speaks for its owner (a survey, figures, a study by researchers of
 an institution) and an adverbial owned by the speaker (في مقره، بموقعه، في إعلان لها) ends the
-speaker phrase. Sentences are invented, not taken from any evaluation set."""
+speaker phrase; the deputy of an office holder (وكيل الأمين) is a rank, not a person's agent.
+Sentences are invented, not taken from any evaluation set."""
 
 from __future__ import annotations
 
@@ -102,3 +103,16 @@ def test_issuer_after_the_adjectives_of_a_numbered_report() -> None:
         "بنسبة كبيرة في العام الماضي."
     )
     assert _speakers(text) == ["هيئة السياحة الوطنية"]
+
+
+def test_deputy_of_an_office_holder_is_a_rank_and_the_name_after_is_his() -> None:
+    text = (
+        "وأوضح وكيل المحافظ للشؤون البلدية المهندس سامي بن فهد العتيبي أن العمل في "
+        "المشروع سينتهي قبل نهاية العام."
+    )
+    assert _speakers(text) == ["سامي بن فهد العتيبي"]
+
+
+def test_agent_of_a_player_is_still_not_the_player() -> None:
+    text = "وقال وكيل اللاعب ماجد سالم إن المفاوضات مع النادي مستمرة منذ أسابيع."
+    assert _speakers(text) != ["ماجد سالم"]

@@ -2961,11 +2961,14 @@ def _resolve_reference(
         and "," not in fold(written)
         # وكيل وزارة النقل: a rank in an organisation, not the agent of a person
         and not (len(words) > 1 and (words[1] in lex.org_heads or words[1] in lex.org_refs))
+        # وكيل الأمين للتعمير المهندس فلان: the deputy of an office holder is a rank too
+        and not (len(words) > 1 and words[0] in _DEPUTY_NOUNS and is_role_word(words[1]))
     ):
         return _relative(doc, start, written, words[0], history)
     return None
 
 
+_DEPUTY_NOUNS = frozenset(fold(w) for w in ("وكيل", "وكيلة"))
 _AGENCY_REF = fold("الوكالة")
 _SOURCES_REF = fold("المصادر")
 _MANAGEMENT_HEADS = frozenset(fold(w) for w in ("إدارة", "ادارة"))
