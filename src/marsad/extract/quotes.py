@@ -354,6 +354,37 @@ def _opens_time_adverbial(words: Sequence[str], index: int) -> bool:
     return words[index] == "في" and index + 1 < len(words) and words[index + 1] in month_names()
 
 
+_OWNED_SUFFIXES = ("ه", "ها", "هم", "هما")  # as written: a final ة is no pronoun
+_OWNER_PRONOUNS = frozenset(("له", "لها", "لهم", "لهما"))
+
+
+def _opens_owned_adverbial(
+    doc: _Text, start: int, matches: Sequence[re.Match[str]], index: int
+) -> bool:
+    """Whether ``في``/``ب`` at ``matches[index]`` opens an adverbial owned by the speaker:
+    ``في مقره``، ``بموقعه``، ``في إعلان لها``. A name never carries a possessive pronoun, so
+    the speaker phrase ends before it."""
+    word = matches[index].group().strip(_TRIM)
+    if word == "في" and index + 1 < len(matches):
+        owned = matches[index + 1]
+        if index + 2 < len(matches) and matches[index + 2].group().strip(_TRIM) in _OWNER_PRONOUNS:
+            return True  # في إعلان لها
+    elif word.startswith("ب") and len(word) > 4:
+        owned = matches[index]
+    else:
+        return False
+    written = doc.original[doc.orig(start + owned.start()) : doc.orig_end(start + owned.end())]
+    written = written.strip(_TRIM)
+    for suffix in _OWNED_SUFFIXES:
+        stem = fold(written.removeprefix("ب")[: -len(suffix)])
+        if stem.endswith("ت"):
+            stem = stem[:-1] + "ه"  # مقالته: the ة of مقالة is written ت before a suffix
+        # a common noun (one the corpus also writes with ال), not a name (بولييه، باسلمه)
+        if written.endswith(suffix) and len(stem) >= 3 and not stem.startswith("ال"):
+            return _has_definite_form(stem)
+    return False
+
+
 def _is_break(words: list[str], index: int, lex: _Lexicon) -> bool:
     """Whether a break phrase starts at ``words[index]``."""
     word = words[index]
@@ -429,6 +460,13 @@ def _speaker_span(doc: _Text, start: int, end: int) -> tuple[int, int, int]:
             break
         if kept and _opens_time_adverbial(words, index):
             break  # وأعلن المنظمون في إبريل أنه: a date after the subject, not part of it
+        if (
+            kept
+            and _opens_owned_adverbial(doc, start, matches, index)
+            # الحكومة بتحمل مسؤولياتها والعمل بقنواتها: an object already, no speaker to end
+            and not any(_has_pronoun_on_common(_bare(m.group())) for m in kept)
+        ):
+            break  # وقال الغرافة بموقعه على الإنترنت، الشركة في إعلان لها: where, not who
         if kept and words[index].endswith("ين") and _is_addressee(words[index]):
             break  # نائب البكري محافظ عدن لصحافيين: the people spoken to close the speaker
         if _is_accusative(doc, start + match.start(), start + match.end()):
@@ -605,13 +643,15 @@ def _bare(word: str) -> str:
 
 def _after_issuer(words: list[str], first: int, lex: _Lexicon) -> int:
     """Index of the issuer in ``الدراسة التي أجرتها مؤسسة X`` (the study speaks for X)."""
-    if (
-        first + 3 < len(words)
-        and words[first] in lex.documents
-        and words[first + 1] in ("التي", "الذي")
-        and words[first + 2] in lex.issued_by
-    ):
-        return first + 3
+    if first < len(words) and words[first] in lex.documents:
+        # التقرير الحادي والخمسون الذي أصدرته مؤسسة X: adjectives may come before الذي
+        for relative in range(first + 1, min(first + 2 + MAX_DOCUMENT_ADJECTIVES, len(words) - 2)):
+            if words[relative] in ("التي", "الذي"):
+                if words[relative + 1] in lex.issued_by:
+                    return relative + 2
+                break
+            if not words[relative].startswith(("ال", "وال")):
+                break
     if (
         first + 2 < len(words)
         and words[first] in lex.documents
@@ -2842,6 +2882,10 @@ def _resolve_reference(
     words = [w.strip(_TRIM) for w in fold(written).split() if w.strip(_TRIM)]
     if not words:
         return None
+    if len(words) == 1 and words[0] in lex.documents:
+        same = _issuer_of_same_document(words[0], history)
+        if same is not None:
+            return same  # before الدراسة = دراسة finds the indefinite document's own words
     if len(words) == 1 and (words[0] in lex.org_refs or words[0] in lex.person_refs):
         person = words[0] in lex.person_refs
         heads = lex.person_refs[words[0]] if person else lex.org_refs[words[0]]
@@ -2890,8 +2934,18 @@ def _resolve_reference(
                 issuer = "ال" + issuer[2:]
             elif first_word.startswith("ل") and _is_issuer_after_lam(first_word[1:], lex):
                 issuer = issuer[1:]  # بيان لوزارة الخارجية، بيان لقوة المهام المشتركة
-            elif not first_word.startswith("ال") and first_word not in lex.org_heads:
-                return None  # دراسة طبية حديثة: an adjective, not an issuer
+            elif (not first_word.startswith("ال") and first_word not in lex.org_heads) or (
+                # البيانات الإحصائية: after a definite head a definite word is an adjective
+                words[0].startswith("ال") and first_word.startswith("ال")
+            ):
+                # دراسة طبية حديثة: adjectives; the owner may follow the span (مسح نفطي
+                # متخصص لوكالة رويترز, where لوكالة was read as the one spoken to)
+                owner = _owner_inside(issuer.split(), lex) or _owner_after_document(
+                    doc, start, written
+                )
+                if owner is None:
+                    return None
+                issuer = owner
         found = (
             _resolve_reference(doc, start, issuer, history, depth=depth + 1)
             if depth < MAX_REFERENCE_HOPS
@@ -2923,11 +2977,14 @@ def _resolve_reference(
         and "," not in fold(written)
         # وكيل وزارة النقل: a rank in an organisation, not the agent of a person
         and not (len(words) > 1 and (words[1] in lex.org_heads or words[1] in lex.org_refs))
+        # وكيل الأمين للتعمير المهندس فلان: the deputy of an office holder is a rank too
+        and not (len(words) > 1 and words[0] in _DEPUTY_NOUNS and is_role_word(words[1]))
     ):
         return _relative(doc, start, written, words[0], history)
     return None
 
 
+_DEPUTY_NOUNS = frozenset(fold(w) for w in ("وكيل", "وكيلة"))
 _AGENCY_REF = fold("الوكالة")
 _SOURCES_REF = fold("المصادر")
 _MANAGEMENT_HEADS = frozenset(fold(w) for w in ("إدارة", "ادارة"))
@@ -3127,19 +3184,148 @@ def _is_issuer_after_lam(word: str, lex: _Lexicon) -> bool:
     )
 
 
+MAX_DOCUMENT_ADJECTIVES = 2  # دراسة جديدة، البيانات الإحصائية الأولية: before its issuer
+
+
 def _issuer_phrase(rest: str, lex: _Lexicon) -> str:
-    """What follows a document noun, past ``صادر عن`` or an issuing verb (نشرته، أعدتها)."""
+    """What follows a document noun, past ``صادر عن`` or an issuing verb (نشرته، أعدتها),
+    and past up to two adjectives before them (دراسة جديدة أجراها باحثون)."""
     words = rest.split()
     folded = [fold(w).strip(_TRIM) for w in words]
-    skip = 0
-    if folded and folded[0] in _ISSUED_FROM and len(folded) > 1 and folded[1] in ("عن", "من"):
-        skip = 2
-    elif folded and folded[0] in lex.issued_by:
-        skip = 1
-    return " ".join(words[skip:])
+    for first in range(min(MAX_DOCUMENT_ADJECTIVES, len(folded) - 1) + 1):
+        if first and (folded[first - 1].startswith("ل") or folded[first - 1] in STOPWORDS):
+            break  # an owner (لوزارة) or a particle is no adjective
+        if folded[first] in _ISSUED_FROM and first + 1 < len(folded):
+            if folded[first + 1] in ("عن", "من"):
+                return _researchers_institution(words[first + 2 :])
+        elif folded[first] in lex.issued_by:
+            return _researchers_institution(words[first + 1 :])
+    return " ".join(words)
+
+
+MAX_OWNER_WORDS = 4  # مؤسسة النقد العربي السعودي: the owner named after a document's span
+_OWNER_END_RE = re.compile(r"[,.;:]")
+
+
+def _owner_after_document(doc: _Text, start: int, written: str) -> str | None:
+    """The owner named right after a document's span: ``لوكالة رويترز`` or ``الصادرة عن
+    المطار`` (``مسح نفطي متخصص لوكالة رويترز نشرت نتائجه``), as written, or None."""
+    last = fold(written).split()[-1]
+    end = doc.folded.find(last, start)
+    if end < 0:
+        return None
+    end += len(last)
+    window = _OWNER_END_RE.split(doc.folded[end : end + 80], maxsplit=1)[0]
+    tokens = list(_WORD_RE.finditer(window))
+    following = [m.group() for m in tokens]
+    lex = _lexicon()
+    first, article = 0, ""
+    if len(following) > 2 and following[0] in _ISSUED_FROM and following[1] in ("عن", "من"):
+        first = 2
+    elif (
+        len(following) > 3
+        and following[0] in _ISSUED_FROM
+        and following[1].endswith("ا")  # الصادر حديثا عن: an adverb before the issuer
+        and following[2] in ("عن", "من")
+    ):
+        first = 3
+    elif following and following[0].startswith("لل") and following[0][1:] not in _TIME_NOUNS:
+        following[0], article = following[0][2:], "ال"  # للوزارة -> الوزارة
+    elif following and _names_owner_after_lam(following[0], lex):
+        following[0] = following[0][1:]
+    else:
+        return None
+    if following[first] in _TIME_NOUNS:
+        return None  # تقرير الأداء لعام 2014: a date, not an owner
+    last_index = first
+    for index in range(first, min(first + MAX_OWNER_WORDS, len(following))):
+        word = following[index]
+        if index > first and (
+            word in STOPWORDS
+            or word in lex.issued_by
+            or _is_cue_word(word)
+            or word.startswith(_ISSUING_STEMS)  # لرويترز نشرت نتائجه: the verb after the owner
+            or (word.endswith("ا") and not word.startswith("ال"))  # مؤخرا: an adverb
+        ):
+            break
+        last_index = index
+    owner_start = end + tokens[first].start() + (len(tokens[first].group()) - len(following[first]))
+    owner_end = end + tokens[last_index].end()
+    return article + doc.original[doc.orig(owner_start) : doc.orig_end(owner_end)].strip(_TRIM)
+
+
+def _owner_inside(words: list[str], lex: _Lexicon) -> str | None:
+    """``حديث للبنك الدولي`` after تقرير: the owner after the document's adjectives."""
+    for index in range(1, min(MAX_DOCUMENT_ADJECTIVES, len(words) - 1) + 1):
+        word = fold(words[index]).strip(_TRIM)
+        if word.startswith("لل") and word[1:] not in _TIME_NOUNS:
+            return " ".join(["ال" + words[index][2:], *words[index + 1 :]])
+        if _names_owner_after_lam(word, lex):
+            return " ".join([words[index][1:], *words[index + 1 :]])
+    return None
+
+
+_TIME_NOUNS = frozenset(fold(w) for w in ("عام", "العام", "سنة", "السنة", "شهر", "الشهر", "ربع"))
+
+
+def _names_owner_after_lam(word: str, lex: _Lexicon) -> bool:
+    """``لوكالة``، ``لرويترز`` after a document's adjectives: an organisation head or a word the
+    corpus never writes with ال (a name); ``لاحتياجات`` (a study of the needs) is its object."""
+    rest = word[1:]
+    return (
+        word.startswith("ل")
+        and not word.startswith("لل")
+        and rest not in _TIME_NOUNS
+        and _is_issuer_after_lam(rest, lex)
+        and (rest in lex.org_heads or not _has_definite_form(rest))
+    )
+
+
+_ISSUING_STEMS = tuple(fold(w) for w in ("نشر", "أعد", "أجر", "أصدر"))
+_RESEARCHER_GROUPS = frozenset(fold(w) for w in ("باحثون", "باحثين", "علماء", "خبراء", "فريق"))
+_FROM_AT = frozenset(("من", "في", "ب"))
+
+
+def _researchers_institution(words: list[str]) -> str:
+    """The issuer of a study: ``باحثون من الأكاديمية الوطنية للعلوم`` speaks for the
+    institution (the annotation's convention), and a preposition left at the end of the span
+    (حذرت دراسة ... من أن) is dropped."""
+    folded = [fold(w).strip(_TRIM) for w in words]
+    while folded and folded[-1] in _FROM_AT:
+        folded, words = folded[:-1], words[:-1]
+    if (
+        len(folded) > 2
+        and folded[0] in _RESEARCHER_GROUPS
+        and folded[1] in _FROM_AT
+        and (folded[2].startswith("ال") or folded[2] in _lexicon().org_heads)
+    ):
+        words = words[2:]
+    return " ".join(words)
 
 
 MAX_OWNER_GAP = 40  # characters after a speaker searched for his document (في تقريرها)
+_LATEST_SPEAKERS_DOCUMENTS = frozenset(fold(w) for w in ("البيان", "البيانات"))
+
+
+def _issuer_of_same_document(noun: str, history: list[_Mention]) -> _Mention | None:
+    """``الدراسة`` after ``حذرت دراسة أجراها باحثون من معهد X``: the earlier speaker that was
+    the same document, indefinite, resolved to its issuer."""
+    if not noun.startswith("ال"):
+        return None
+    for mention in reversed(history):
+        written = fold(mention.text).split()
+        if len(written) < 2 or written[0].strip(_TRIM) not in (noun, noun[2:]):
+            continue
+        if any(c.isdigit() for c in mention.resolved):
+            continue  # a date read as the issuer earlier (لعام 2014م) is no issuer
+        if fold(mention.resolved).split()[0] != written[0]:
+            return mention  # the issuer it was resolved to
+        if len(written) <= MAX_DOCUMENT_NAME_WORDS and not any(c in "-–—ـ" for c in mention.text):
+            return mention  # the document's own fuller name: مسح تانكان
+    return None
+
+
+MAX_DOCUMENT_NAME_WORDS = 4
 
 
 def _document_issuer(doc: _Text, noun: str, history: list[_Mention]) -> _Mention | None:
@@ -3149,6 +3335,9 @@ def _document_issuer(doc: _Text, noun: str, history: list[_Mention]) -> _Mention
         before = fold(doc.original[max(0, mention.start - 40) : mention.start]).split()
         if noun in before[-4:-2]:
             return mention
+    same = _issuer_of_same_document(noun, history)
+    if same is not None:
+        return same
     if noun.startswith("ال"):
         # وأوضحت المؤسسة في تقريرها ... وأشار التقرير: the speaker's own document
         owned = {noun[2:] + suffix for suffix in ("ه", "ها", "هم")}
@@ -3158,8 +3347,17 @@ def _document_issuer(doc: _Text, noun: str, history: list[_Mention]) -> _Mention
                 split_proclitics(w.strip(_TRIM)) in owned or w.strip(_TRIM) in owned for w in after
             ):
                 return mention
-    if history and noun == "البيان":  # وقال البيان: the statement of the latest speaker
-        return history[-1]
+    if noun in _LATEST_SPEAKERS_DOCUMENTS:
+        # وقال البيان، وأشارت البيانات: the statement or figures of the latest speaker that is
+        # no document itself (وبحسب البيانات ... وأشارت البيانات: the office before both)
+        for mention in reversed(history):
+            words = fold(mention.resolved).split()
+            if words[:1] == [noun]:
+                continue
+            # figures come from an organisation, not from the person who spoke last
+            if noun == "البيان" or find_personal_name([w.strip(_TRIM) for w in words]) is None:
+                return mention
+            break
     return None
 
 
