@@ -39,7 +39,7 @@ from typing import IO, Any
 
 STEPS = ("read", "prepare", "cluster_write", "export")
 WARM_UP_STEPS = ("prepare_warm_up", "cluster_warm_up")
-CLOCK_COLUMNS = frozenset({"ingested_at", "extracted_at"})  # when, not what
+CLOCK_COLUMNS = frozenset({"ingested_at", "extracted_at", "applied_at"})  # when, not what
 
 
 def main(argv: list[str]) -> int:

@@ -538,17 +538,19 @@ class Tagger:
             batch_lengths = lengths[batch]
             inside = np.arange(width) < batch_lengths[:, None]
             positions = np.where(inside, begins[batch][:, None] + np.arange(width), 0)
+            # Padding reads row 0 (a zero vector) and gazetteer mark 0.
+            padded_rows = np.where(inside, rows[positions], 0)
+            padded_marks = np.where(inside, marks[positions], 0)
             emissions = np.zeros((len(batch), width, len(TAGS)), dtype=np.float32)
             for low, high in length_buckets(batch_lengths.tolist()):
                 # Each run pads only to its own longest sentence: every sentence's scores are
                 # the same whichever run it is in (the BiLSTM reads rows independently).
                 size = int(batch_lengths[low])
-                part, part_inside = positions[low:high, :size], inside[low:high, :size]
                 emissions[low:high, :size] = self._tagger.run(
                     None,
                     {
-                        "vectors": self._vectors[np.where(part_inside, rows[part], 0)],
-                        "gazetteer": np.where(part_inside, marks[part], 0),
+                        "vectors": self._vectors[padded_rows[low:high, :size]],
+                        "gazetteer": padded_marks[low:high, :size],
                         "lengths": batch_lengths[low:high],
                     },
                 )[0]
