@@ -3,7 +3,7 @@
 Usage::
 
     python scripts/backfill_code_ab.py CORPUS.jsonl[.gz] --before OLD/src [--after NEW/src]
-        [--limit 5000] [--blocks 8]
+        [--limit 5000] [--blocks 8] [--prepare-unit 0]
 
 On a shared, loaded machine two runs minutes apart differ by 10-20% in CPU time, more than
 most changes to the worker. Here two worker processes, one importing ``marsad`` from
@@ -17,8 +17,14 @@ models and tables on 50 records first (not counted).
 Prints each block's worker CPU ms per own article (read, prepare, cluster and write,
 export; warm-up steps per warm-up article) for both versions, the mean paired difference
 with its standard error, and whether every block's scratch store holds the same rows (a
-SHA-256 of every table, clock columns and the scratch file's name left out). The last line
-is ``identical=yes`` or ``identical=no``.
+SHA-256 of every table, clock columns left out). The last line is ``identical=yes`` or
+``identical=no``.
+
+With ``--prepare-unit N`` the units are smaller and only the pure half runs: each process
+prepares ``N`` records at a time (``prepare_batch`` with extraction, as a block's own
+articles), the units taking turns as the blocks do; a block's cluster-and-write step is
+stateful and cannot be cut finer than a block. Same output there means the same prepared
+records (every field but the timings).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import IO, Any
 
@@ -44,13 +51,14 @@ CLOCK_COLUMNS = frozenset({"ingested_at", "extracted_at", "applied_at"})  # when
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--child"]:
-        return _child(Path(argv[1]), int(argv[2]))
+        return _child(Path(argv[1]), int(argv[2]), int(argv[3]))
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("corpus")
     parser.add_argument("--before", required=True, help="the src folder of the old code")
     parser.add_argument("--after", default=str(Path(__file__).resolve().parents[1] / "src"))
     parser.add_argument("--limit", type=int, default=5000)
     parser.add_argument("--blocks", type=int, default=8)
+    parser.add_argument("--prepare-unit", type=int, default=0, help="records per prepare unit")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="marsad-code-ab-") as tmp:
         sliced = Path(tmp) / "slice.jsonl"
@@ -58,12 +66,13 @@ def main(argv: list[str]) -> int:
         with opener(args.corpus, "rt", encoding="utf-8") as source, open(sliced, "w") as out:
             out.writelines(itertools.islice(source, args.limit))
         workers = {
-            name: _start(Path(folder), sliced, args.blocks)
+            name: _start(Path(folder), sliced, args.blocks, args.prepare_unit)
             for name, folder in (("before", args.before), ("after", args.after))
         }
         load = os.getloadavg()
         results: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
-        for block in range(args.blocks):
+        units = -(-args.limit // args.prepare_unit) if args.prepare_unit else args.blocks
+        for block in range(units):
             order = ("before", "after") if block % 2 == 0 else ("after", "before")
             for name in order:
                 results[name].append(_ask(workers[name], block))
@@ -75,10 +84,10 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _start(src: Path, sliced: Path, blocks: int) -> subprocess.Popen[str]:
+def _start(src: Path, sliced: Path, blocks: int, unit: int) -> subprocess.Popen[str]:
     environment = {**os.environ, "PYTHONPATH": str(src.resolve())}
     process = subprocess.Popen(
-        [sys.executable, __file__, "--child", str(sliced), str(blocks)],
+        [sys.executable, __file__, "--child", str(sliced), str(blocks), str(unit)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -104,8 +113,10 @@ def _line(stream: IO[str] | None) -> str:
     return line
 
 
-def _child(sliced: Path, blocks: int) -> int:
-    """A worker process: plan the blocks, load models, then run the blocks it is sent."""
+def _child(sliced: Path, blocks: int, unit: int) -> int:
+    """A worker process: plan the blocks, load models, then run the blocks (or prepare
+    the units) it is sent."""
+    import dataclasses
     from datetime import datetime
 
     from marsad.backfill.blocks import OVERLAP, write_planned_block
@@ -125,6 +136,27 @@ def _child(sliced: Path, blocks: int) -> int:
     prepare_batch(warm, now, settings, None)
     RECENT_EXTRACTIONS.clear()
     print("ready", flush=True)
+    if unit:
+        records = [r for r in read_path(sliced) if isinstance(r, RawArticle)]
+        for line in sys.stdin:
+            part = records[int(line) * unit : (int(line) + 1) * unit]
+            started = time.process_time()
+            prepared = prepare_batch(part, now, settings, None)
+            spent = time.process_time() - started
+            # Everything prepared but the timings (the signature's repr holds all values).
+            kept = [
+                dataclasses.replace(item, seconds={}) if hasattr(item, "seconds") else item
+                for item in prepared
+            ]
+            answer = {
+                "n_own": len(part),
+                "n_warm_up": 0,
+                "cpu_s": {"prepare": spent},
+                "digest": hashlib.sha256(repr(kept).encode()).hexdigest(),
+                "load": os.getloadavg()[0],
+            }
+            print(json.dumps(answer), flush=True)
+        return 0
     with tempfile.TemporaryDirectory(prefix="marsad-code-ab-child-") as tmp:
         for line in sys.stdin:
             plan = plans[int(line)]
@@ -173,7 +205,8 @@ def _report(results: dict[str, list[dict[str, Any]]], load: tuple[float, ...]) -
 
     def warm_ms(answer: dict[str, Any]) -> float:
         cpu = answer["cpu_s"]
-        return sum(cpu[step] for step in WARM_UP_STEPS) * 1000 / max(1, answer["n_warm_up"])
+        spent = sum(cpu.get(step, 0.0) for step in WARM_UP_STEPS)
+        return spent * 1000 / max(1, answer["n_warm_up"])
 
     print(f"load average at start {load[0]:.2f} {load[1]:.2f}, at end {os.getloadavg()[0]:.2f}")
     print(f"{'block':>5} {'own':>5} {'warm-up':>7}  {'before':>14}  {'after':>14}  same rows")
