@@ -18,14 +18,14 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from bisect import bisect_right
-from collections import OrderedDict
+import operator
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import pairwise, repeat
+from itertools import compress, count, pairwise, repeat
 from pathlib import Path
 
 import numpy as np
@@ -228,7 +228,7 @@ class Featurizer:
         sentence = 0
         covered = 0
         # Few words can begin an entry: only those are looked at.
-        for position in [i for i, word in enumerate(stripped) if word in first_words]:
+        for position in compress(count(), map(first_words.__contains__, stripped)):
             if position < covered:
                 continue
             while ends[sentence] <= position:
@@ -332,26 +332,33 @@ def viterbi(
     if np.any(lengths[1:] > lengths[:-1]):
         raise ValueError("viterbi needs lengths in non-increasing order")
     running = [int(n) for n in (lengths[:, None] > np.arange(time)).sum(axis=0)]
-    score = start + emissions[:, 0]
-    # Time-major backpointers and one reused buffer: every step writes in place, since
-    # with a few dozen sentences and 9 tags the cost is in numpy calls, not arithmetic.
-    backpointers = np.zeros((time, batch, n_tags), dtype=np.intp)
-    buffer = np.empty((batch, n_tags, n_tags), dtype=np.result_type(score, transitions))
+    # Forward, only the best score of each tag at each step is kept (time-major); the
+    # backpointer of a step is found on the way back, for the one tag the best path takes
+    # there: the same sums and the same argmax (ties to the lowest tag) as keeping every
+    # tag's pointer, with a ninth of the argmax work and no argmax over a strided axis.
+    scores = np.empty((time, batch, n_tags), dtype=np.result_type(start, emissions))
+    np.add(start, emissions[:, 0], out=scores[0])
+    # (from, sentence, to): the max over the previous tag runs over contiguous slabs.
+    candidates = np.empty((n_tags, batch, n_tags), dtype=np.result_type(scores, transitions))
+    moves = transitions[:, None, :]
     for step in range(1, time):
         active = running[step]
-        candidates = buffer[:active]  # (active, from, to)
-        np.add(score[:active, :, None], transitions, out=candidates)
-        candidates.argmax(axis=1, out=backpointers[step, :active])
-        candidates.max(axis=1, out=score[:active])
-        score[:active] += emissions[:active, step]
-    # A finished sequence's score stopped changing at its last position.
+        part = candidates[:, :active]
+        np.add(scores[step - 1, :active].T[:, :, None], moves, out=part)
+        current = scores[step, :active]
+        np.maximum.reduce(part, axis=0, out=current)
+        current += emissions[:active, step]
+    sentences = np.arange(batch)
+    # A finished sequence's score is the one at its last position.
     best = np.zeros((batch, time), dtype=np.int64)
-    current = (score + end).argmax(axis=1)
+    tag = (scores[lengths - 1, sentences] + end).argmax(axis=1)
+    into = np.ascontiguousarray(transitions.T)  # (to, from)
     for step in range(time - 1, 0, -1):
         active = running[step]
-        best[:active, step] = current[:active]
-        current[:active] = backpointers[step, np.arange(active), current[:active]]
-    best[:, 0] = current
+        here = tag[:active]
+        best[:active, step] = here
+        tag[:active] = (scores[step - 1, :active] + into[here]).argmax(axis=1)
+    best[:, 0] = tag
     return best
 
 
@@ -429,13 +436,16 @@ class Tagger:
 
     def _clear_cache(self) -> None:
         """Empty the per-word cache; row 0 stays a zero vector for padding."""
-        # Word -> row of ``_vectors``, least recently used first (a bounded LRU: on a long
-        # run the frequent words stay encoded, where emptying a full cache re-encoded them).
-        self._rows: OrderedDict[str, int] = OrderedDict()
+        self._rows: dict[str, int] = {}  # word -> row of ``_vectors``
         self._free_rows: list[int] = []  # rows of evicted words, reused first
         # Room for the whole cache at once: zeroed pages cost memory only once written.
         self._vectors = np.zeros((MAX_CACHE + 1, self._dims), dtype=np.float32)
         self._stripped: list[str] = [""]  # clitic-stripped form of each row's word
+        self._row_words: list[str] = [""]  # the word of each row
+        # A bounded LRU by call: the call that last used each row. On a long run the
+        # frequent words stay encoded, where emptying a full cache re-encoded them.
+        self._last_used = np.zeros(len(self._vectors), dtype=np.int64)
+        self._calls = 0
 
     def _word_rows(self, words: Sequence[str]) -> np.ndarray:
         """Cache rows of ``words``, encoding the unseen ones in a few ONNX calls.
@@ -443,45 +453,72 @@ class Tagger:
         A word's vector depends on the word alone, so a cached row is exactly what
         encoding it again would give.
         """
-        rows = self._rows
-        distinct = dict.fromkeys(words)
-        if len(distinct) > MAX_CACHE:  # one call larger than the cache: encode it all afresh
-            self._clear_cache()
-            rows, missing = self._rows, list(distinct)
+        return self._lookup(words)[1]
+
+    def _lookup(self, words: Sequence[str]) -> tuple[list[int], np.ndarray]:
+        """:meth:`_word_rows` as a list and as an array (one dict lookup per word, at C
+        speed, and one stamp of the rows' last use)."""
+        self._calls += 1
+        found = list(map(self._rows.get, words))
+        if None in found:
+            # Row 0 is padding, never a word's: every found row is true.
+            missing = list(dict.fromkeys(compress(words, map(operator.not_, found))))
+            cached = {row for row in found if row}
+            if len(cached) + len(missing) > MAX_CACHE:
+                # One call larger than the cache: encode it all afresh.
+                self._clear_cache()
+                missing = list(dict.fromkeys(words))
+            elif len(self._rows) + len(missing) > MAX_CACHE:
+                self._last_used[list(cached)] = self._calls  # this call's words stay
+                self._evict(len(self._rows) + len(missing) - MAX_CACHE)
+            self._encode(missing)
+            found = list(map(self._rows.__getitem__, words))
+        rows = np.array(found, dtype=np.int64)
+        self._last_used[rows] = self._calls
+        return found, rows  # type: ignore[return-value]
+
+    def _evict(self, count: int) -> None:
+        """Forget the ``count`` least recently used words (their rows are reused)."""
+        live = np.fromiter(self._rows.values(), dtype=np.int64, count=len(self._rows))
+        if count >= len(live):
+            oldest = live
         else:
-            missing = []
-            for word in distinct:  # this call's words become the most recently used
-                if word in rows:
-                    rows.move_to_end(word)
-                else:
-                    missing.append(word)
-            for _ in range(len(rows) + len(missing) - MAX_CACHE):
-                self._free_rows.append(rows.popitem(last=False)[1])
-        if missing:
-            reused = self._free_rows[: len(missing)]
-            del self._free_rows[: len(missing)]
-            first = len(self._stripped)
-            targets = [*reused, *range(first, first + len(missing) - len(reused))]
-            needed = max(first, targets[-1] + 1)
-            if needed > len(self._vectors):  # only when one call holds more than MAX_CACHE words
-                grown = np.zeros((max(needed, 2 * len(self._vectors)), self._dims), np.float32)
-                grown[: len(self._vectors)] = self._vectors
-                self._vectors = grown
-            self._stripped += [""] * (needed - first)
-            features = [self.featurizer.compute(word) for word in missing]
-            for chunk in range(0, len(features), BATCH_TOKENS):
-                part = features[chunk : chunk + BATCH_TOKENS]
-                self._vectors[targets[chunk : chunk + len(part)]] = self._encoder.run(
-                    None,
-                    {
-                        "features": np.array([f.ids for f in part], dtype=np.int64),
-                        "chars": np.array([f.chars for f in part], dtype=np.int64),
-                    },
-                )[0]
-            for row, word, feature in zip(targets, missing, features, strict=True):
-                rows[word] = row
-                self._stripped[row] = feature.stripped
-        return np.fromiter(map(rows.__getitem__, words), dtype=np.int64, count=len(words))
+            oldest = live[np.argpartition(self._last_used[live], count - 1)[:count]]
+        for row in oldest.tolist():
+            del self._rows[self._row_words[row]]
+            self._free_rows.append(row)
+
+    def _encode(self, missing: list[str]) -> None:
+        """Encode words not in the cache into free or new rows."""
+        reused = self._free_rows[: len(missing)]
+        del self._free_rows[: len(missing)]
+        first = len(self._stripped)
+        targets = [*reused, *range(first, first + len(missing) - len(reused))]
+        needed = max(first, targets[-1] + 1)
+        if needed > len(self._vectors):  # only when one call holds more than MAX_CACHE words
+            size = max(needed, 2 * len(self._vectors))
+            grown = np.zeros((size, self._dims), np.float32)
+            grown[: len(self._vectors)] = self._vectors
+            self._vectors = grown
+            self._last_used = np.concatenate(
+                [self._last_used, np.zeros(size - len(self._last_used), np.int64)]
+            )
+        self._stripped += [""] * (needed - first)
+        self._row_words += [""] * (needed - first)
+        features = [self.featurizer.compute(word) for word in missing]
+        for chunk in range(0, len(features), BATCH_TOKENS):
+            part = features[chunk : chunk + BATCH_TOKENS]
+            self._vectors[targets[chunk : chunk + len(part)]] = self._encoder.run(
+                None,
+                {
+                    "features": np.array([f.ids for f in part], dtype=np.int64),
+                    "chars": np.array([f.chars for f in part], dtype=np.int64),
+                },
+            )[0]
+        for row, word, feature in zip(targets, missing, features, strict=True):
+            self._rows[word] = row
+            self._stripped[row] = feature.stripped
+            self._row_words[row] = word
 
     def _tag_flat(
         self, words: Sequence[str], starts: Sequence[int]
@@ -491,10 +528,10 @@ class Tagger:
 
         Every sentence must be non-empty and at most MAX_SENTENCE words long.
         """
-        rows = self._word_rows(words)
+        row_list, rows = self._lookup(words)
         begins = np.asarray(starts, dtype=np.int64)
         lengths = np.diff(begins, append=len(words))
-        stripped = list(map(self._stripped.__getitem__, rows.tolist()))
+        stripped = list(map(self._stripped.__getitem__, row_list))
         marks = np.array(self.featurizer.gazetteer_ids(stripped, starts), dtype=np.int64)
         tags = np.zeros(len(words), dtype=np.int64)
         order = np.argsort(-lengths, kind="stable")
@@ -507,17 +544,19 @@ class Tagger:
             batch_lengths = lengths[batch]
             inside = np.arange(width) < batch_lengths[:, None]
             positions = np.where(inside, begins[batch][:, None] + np.arange(width), 0)
+            # Padding reads row 0 (a zero vector) and gazetteer mark 0.
+            padded_rows = np.where(inside, rows[positions], 0)
+            padded_marks = np.where(inside, marks[positions], 0)
             emissions = np.zeros((len(batch), width, len(TAGS)), dtype=np.float32)
             for low, high in length_buckets(batch_lengths.tolist()):
                 # Each run pads only to its own longest sentence: every sentence's scores are
                 # the same whichever run it is in (the BiLSTM reads rows independently).
                 size = int(batch_lengths[low])
-                part, part_inside = positions[low:high, :size], inside[low:high, :size]
                 emissions[low:high, :size] = self._tagger.run(
                     None,
                     {
-                        "vectors": self._vectors[np.where(part_inside, rows[part], 0)],
-                        "gazetteer": np.where(part_inside, marks[part], 0),
+                        "vectors": self._vectors[padded_rows[low:high, :size]],
+                        "gazetteer": padded_marks[low:high, :size],
                         "lengths": batch_lengths[low:high],
                     },
                 )[0]
@@ -595,7 +634,8 @@ class Tagger:
         tags, stripped = self._tag_flat(words, starts)
         for first, last in zip(owners, [*owners[1:], len(words)], strict=True):
             if last > first:
-                inside = [start - first for start in starts if first <= start < last]
+                own = starts[bisect_left(starts, first) : bisect_left(starts, last)]
+                inside = [start - first for start in own]
                 tags[first:last] = spread_document_entities(
                     stripped[first:last], tags[first:last], inside, self.common_words
                 )
@@ -666,8 +706,9 @@ def spread_document_entities(
     if not names:
         return spread
     covered = 0  # words before this index are part of a spread name already
-    for position in np.flatnonzero(tags == 0).tolist():
-        if position < covered or stripped[position] not in first_words:
+    untagged = (tags == 0).tolist()
+    for position in compress(count(), map(first_words.__contains__, stripped)):
+        if position < covered or not untagged[position]:
             continue
         following = bisect_right(sentence_starts, position)  # the next sentence's start
         stop = sentence_starts[following] if following < len(sentence_starts) else len(tags)
