@@ -94,6 +94,7 @@ def test_kunya_in_brackets_beside_a_full_name() -> None:
     texts = [
         "وقال الرئيس الفلسطيني سامر حداد (أبو ليث) إن المفاوضات متوقفة.",
         "وأكد الرئيس أبو ليث (سامر حداد) أن الحكومة باقية.",
+        "واستقبل الوزير سامر حداد الوفد.",
     ]
     pairs = dict(mine_aliases(texts))
     assert pairs.get("أبو ليث") == "سامر حداد"
@@ -102,6 +103,24 @@ def test_kunya_in_brackets_beside_a_full_name() -> None:
     assert "أبو ليث" not in dict(mine_aliases(texts[:1]))
     split = [*texts, "وقال القيادي فادي نمر (أبو ليث) إن الحركة مستعدة.", texts[0]]
     assert "أبو ليث" not in dict(mine_aliases(split))
+    # a description is no person's name, however often apposed
+    told = [f"{verb} جد الطفلة (أبو ليث) للصحيفة." for verb in ("وقال", "وأضاف", "وأكد")]
+    assert "أبو ليث" not in dict(mine_aliases(told))
     # a phrase opening with أبو before a bracketed place is no kunya
     phrase = ["حدثنا أبو شاهين من (مكة المكرمة) عن الحج."] * 2
     assert not [k for k, _ in mine_aliases(phrase) if k.startswith("أبو")]
+
+
+def test_acronym_takes_the_body_most_uses_name() -> None:
+    texts = [
+        "وترأس الوزير وفد المملكة في اجتماعات المجلس الوزاري لصندوق النفط للتنمية الدولية "
+        "(أوفاد) غدا.",
+        "أعلن مدير عام صندوق النفط للتنمية الدولية (أوفاد) اعتماد قروض جديدة.",
+        "وشارك رئيس صندوق النفط للتنمية الدولية (أوفاد) في الاجتماع.",
+    ]
+    assert dict(mine_aliases(texts)).get("أوفاد") == "صندوق النفط للتنمية الدولية"
+    # a feminine adjective in brackets is no acronym
+    adjective = [
+        f"{verb} مجلس الشورى للتنمية الوطنية (تاريخية) في جلسته." for verb in ("وصف", "عد", "رأى")
+    ]
+    assert "تاريخية" not in dict(mine_aliases(adjective))

@@ -2296,6 +2296,9 @@ def _anchored_expansions(
         return []
     by_key: dict[str, list[str]] = defaultdict(list)
     for words in contexts:
+        # every phrase from an institution noun to the bracket counts for this use: the body
+        # most uses name (صندوق الأوبك للتنمية الدولية), not a longer phrase of a few (المجلس
+        # الوزاري لصندوق الأوبك ...: a council of that body)
         for start in range(max(0, len(words) - _MAX_EXPANSION_WORDS), len(words) - 1):
             if _opens_name_phrase(words[start:]):
                 first, *rest = words[start:]
@@ -2306,10 +2309,11 @@ def _anchored_expansions(
                     and len(expansion.split()) >= _MIN_ANCHORED_WORDS
                 ):
                     by_key[name_key(expansion)].append(expansion)
-                break
-    # Ties go to the expansion the corpus writes most (لكرة القدم before للعبة).
+    # The most uses first, then the longest; ties go to the expansion the corpus writes most
+    # (لكرة القدم before للعبة).
     ranked = sorted(
-        by_key.values(), key=lambda group: (-len(group), -count(fold(group[0])), group[0])
+        by_key.values(),
+        key=lambda group: (-len(group), -len(group[0].split()), -count(fold(group[0])), group[0]),
     )
     if not ranked:
         return []
@@ -2341,7 +2345,7 @@ def _is_acronym_shape(acronym: str) -> bool:
     word = words[0]
     return not (
         strip_article_clitics(word) != word  # بالشقة: a preposition on a noun
-        or word.endswith("ي")  # كيربي, إجرامي: a name or an adjective; no acronym ends so
+        or word.endswith(("ي", "يه"))  # كيربي, إجرامي, تاريخية: a name or an adjective
         or _is_nisba(word)
         or word in _country_adjectives()
         or word in _title_words()
@@ -2596,6 +2600,8 @@ def mine_aliases(
     for acronym, contexts in sorted(acronyms.items()):
         if len(acronym.split()) > 1 and any(fold(w).startswith("ال") for w in acronym.split()):
             continue  # a definite phrase in brackets (إعادة الأمل) is a name, no acronym
+        if " " not in acronym and fold(acronym).endswith("يه"):
+            continue  # a feminine adjective in brackets (تاريخية) qualifies, names nothing
         # A majority of the bracketed uses first; failing that, the phrase most uses share (a
         # bracket also follows a plain mention: أعضاء في «الفيفا»).
         for share in _EXPANSION_SHARES:
@@ -2676,7 +2682,10 @@ def mine_aliases(
     seen = {_key(variant, _tables()) for variant, _ in pairs}
     pairs += [(v, n) for v, n in _pick_known_as(known_as) if _key(v, _tables()) not in seen]
     seen = {_key(variant, _tables()) for variant, _ in pairs}
-    pairs += [(k, n) for k, n in _pick_kunyas(kunyas) if _key(k, _tables()) not in seen]
+    known_persons = {_person_identity(name) for name in person_names}
+    pairs += [
+        (k, n) for k, n in _pick_kunyas(kunyas, known_persons) if _key(k, _tables()) not in seen
+    ]
     for (honorific, first), fulls in sorted(given.items()):
         named = [f for f in fulls if f]
         if len(named) < _MIN_EVIDENCE or len(named) < len(fulls) / 3:
@@ -2832,9 +2841,12 @@ def _kunya_pairs(tokens: list[str]) -> list[tuple[str, str]]:
     return found
 
 
-def _pick_kunyas(found: list[tuple[str, str, int]]) -> list[tuple[str, str]]:
+def _pick_kunyas(
+    found: list[tuple[str, str, int]], persons: set[tuple[str, ...] | None]
+) -> list[tuple[str, str]]:
     """``(kunya, full name)`` when a kunya is apposed to one person's name in two articles
-    or more and 80% of its appositions name him (:func:`_person_identity`)."""
+    or more and 80% of its appositions name him (:func:`_person_identity`), a name the corpus
+    names as a person's elsewhere (``persons``: not جد الطفلة, a description)."""
     names: dict[str, list[tuple[tuple[str, ...] | None, str, int]]] = defaultdict(list)
     written: dict[str, str] = {}
     for kunya, name, article in found:
@@ -2847,6 +2859,8 @@ def _pick_kunyas(found: list[tuple[str, str, int]]) -> list[tuple[str, str]]:
         if not identities:
             continue
         top = max(sorted(set(identities)), key=identities.count)
+        if top not in persons:
+            continue
         agreeing = [(name, article) for identity, name, article in uses if identity == top]
         if len({article for _, article in agreeing}) >= _MIN_KUNYA_ARTICLES and len(
             agreeing
