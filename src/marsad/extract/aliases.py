@@ -1055,6 +1055,7 @@ _EXPANSION_SHARES = (0.5, 0.2)
 _MIN_INTRODUCERS = 2  # different words seen right before a name that make it a person's
 _MIN_GIVEN_USES = 5  # names opened by a word after a royal or religious honorific: a given name
 # A former or late holder (الرئيس الأمريكي السابق) is no office's present holder.
+_ROLE_AFTER = "+"  # introducer mark of a name followed by a role (see mine_aliases)
 _FORMER_WORDS = frozenset(fold(w) for w in ("السابق", "السابقة", "الأسبق", "الراحل", "الراحلة"))
 
 
@@ -1763,6 +1764,224 @@ def _pick_titles(
     return [(phrase, holder) for phrase, holder, _ in picked.values()]
 
 
+# An office named in an article (often only in its headline: الرئيس الشيشاني يصل جدة) whose
+# holder the article names elsewhere (الرئيس رمضان أحمد قاديروف رئيس جمهورية الشيشان): across
+# the corpus the holder is in most of the office's articles and the office in a good share of
+# the holder's, far more than any other person (:func:`_cooccurring_holders`).
+_MIN_COOCCURRING_ARTICLES = 3  # articles naming both the office and its holder
+_MIN_COOCCURRING_OUTLETS = 2
+_MIN_HOLDER_SHARE = 0.5  # of the office's articles that name the holder
+_MIN_OFFICE_SHARE = 0.2  # of the holder's articles that name the office
+# the holder's association with the office (articles naming both over the geometric mean of
+# each one's articles) over the runner-up's: a host who met a visiting president is named
+# in most of his articles too, but in many others as well
+_MIN_HOLDER_MARGIN = 1.5
+
+
+def _office_candidates(
+    evidence: TitleEvidence, in_texts: set[tuple[str, ...]]
+) -> dict[TitleGroup, list[tuple[str, ...]]]:
+    """Title phrases of the evidence and of the texts (``in_texts``) that one person holds at
+    a time by their form (an office of one country or region, a listed title, an office
+    heading a named body), grouped by office (:func:`title_key`); phrases with a function
+    word, honorific, former word or clitic, or closed by a role or a region's name, are left
+    out as in :func:`_pick_titles`, and so are a deputy's."""
+    former_words = _holder_words().get("former", frozenset())
+    groups: dict[TitleGroup, list[tuple[str, ...]]] = defaultdict(list)
+    phrases = {words: phrase for words, (phrase, _uses) in evidence.items()}
+    for words_tuple in in_texts:
+        phrases.setdefault(words_tuple, " ".join(words_tuple))
+    deputies = _holder_words().get("deputy", frozenset())
+    for words_tuple, phrase in sorted(phrases.items()):
+        words = list(words_tuple)
+        listed = " ".join(words) in _listed_titles()
+        if (
+            # a deputy is named in his principal's articles and the principal in his
+            words[0] in deputies
+            or not (_is_one_holder_office(words) or listed or _heads_a_body(words))
+            or (words[0] not in _tables().titles and not listed)
+            or words[0] in _nationality_forms()
+            or any(w in STOPWORDS or w in _honorific_words() for w in words)
+            or any(strip_article_clitics(w) != w for w in words)
+            or (words[-1] in _role_words() and not listed)
+            or words[-1] in _region_words()
+            or any(w in _FORMER_WORDS or w in former_words for w in words)
+            or _strip_titles(phrase) != phrase
+        ):
+            continue
+        groups[title_key(phrase) or (words_tuple, None)].append(words_tuple)
+    return groups
+
+
+_MAX_OFFICE_WORDS = 4  # رئيس وزراء جمهورية اليابان is as long as a text-found office gets
+
+
+def _offices_in_texts(folded_texts: list[str]) -> set[tuple[str, ...]]:
+    """Folded phrases of the texts that one person holds at a time by their form
+    (:func:`_is_one_holder_office`): a state's office and a country or region, written in a
+    headline without a name (الرئيس الشيشاني يصل جدة) as often as beside one."""
+    offices = _state_offices()
+    found: set[tuple[str, ...]] = set()
+    for text in folded_texts:
+        words = text.split(" ")
+        for index, word in enumerate(words):
+            if word not in offices and fold(drop_article_proclitics(word)) not in offices:
+                continue
+            first = fold(drop_article_proclitics(word))
+            for length in range(2, _MAX_OFFICE_WORDS + 1):
+                phrase = [first, *words[index + 1 : index + length]]
+                if len(phrase) == length and _is_one_holder_office(phrase):
+                    found.add(tuple(phrase))
+                    break
+    return found
+
+
+def _written_phrase(
+    words: tuple[str, ...], token_lists: list[list[str]], articles: set[int]
+) -> str:
+    """The phrase of folded ``words`` as one of ``articles`` writes it (a preposition on its
+    first word dropped), or the folded words when none does."""
+    for article in sorted(articles):
+        tokens = [t for t in token_lists[article] if _is_word(t)]
+        for index in range(len(tokens) - len(words) + 1):
+            window = tokens[index : index + len(words)]
+            first = drop_article_proclitics(window[0])
+            if tuple(fold(w) for w in [first, *window[1:]]) == words:
+                return " ".join([first, *window[1:]])
+    return " ".join(words)
+
+
+def _articles_with_phrase(
+    words: tuple[str, ...], folded_texts: list[str], index: dict[str, set[int]]
+) -> set[int]:
+    """Articles whose folded text holds the folded phrase, a preposition or conjunction on its
+    first word allowed (للرئيس الشيشاني)."""
+    rarest = min(words[1:] or words, key=lambda w: len(index.get(w, ())))
+    found = set()
+    for article in index.get(rarest, ()):
+        tokens = folded_texts[article].split(" ")
+        for position in range(len(tokens) - len(words) + 1):
+            if tuple(tokens[position + 1 : position + len(words)]) == words[1:] and (
+                tokens[position] == words[0]
+                or fold(drop_article_proclitics(tokens[position])) == words[0]
+            ):
+                found.add(article)
+                break
+    return found
+
+
+def _person_identity(name: str) -> tuple[str, ...] | None:
+    """The keys of a personal name's first two words (باراك أوباما), all of them up to four
+    when the second is a name link (محمد بن نايف; خالد بن صالح X is not خالد بن صالح Y): a
+    run gone on past the name (محمد جواد ظريف دول) is still its person; None for one word."""
+    words = _name_words(name)
+    linked = len(words) >= 3 and fold(words[1]) in _NAME_LINKS
+    length = min(len(words), 4) if linked else 2
+    if len(words) < length:
+        return None
+    tables = _tables()
+    return tuple(_word_key(w, tables) for w in words[:length])
+
+
+def _cooccurring_holders(
+    evidence: TitleEvidence,
+    persons: list[tuple[str, int, bool]],
+    folded_texts: list[str],
+    token_lists: list[list[str]],
+    outlets: list[str],
+    dropped: set[str],
+) -> list[tuple[str, str]]:
+    """``(title, holder)`` for offices whose holder is named in the same articles: ``persons``
+    are ``(name, article, is_person)`` of the name runs after a title or an honorific that
+    may be names, with whether the run has a person's evidence (:func:`_is_person_evidence`);
+    a run is one person's by its first words (:func:`_person_identity`). For each office (:func:`_office_candidates`), the person most associated with
+    it (articles naming both over the geometric mean of each one's articles) must be in
+    :data:`_MIN_HOLDER_SHARE` of its articles, the office in :data:`_MIN_OFFICE_SHARE` of his,
+    both in :data:`_MIN_COOCCURRING_ARTICLES` articles of two outlets, and the association
+    :data:`_MIN_HOLDER_MARGIN` times the runner-up's; he must also be named right beside a
+    phrase of the office once (the evidence's uses). Late and
+    former holders (``dropped`` name keys) are never holders. The office is written as its
+    most used phrase, the holder as his most written full name."""
+    index: dict[str, set[int]] = defaultdict(set)
+    for article, text in enumerate(folded_texts):
+        for word in set(text.split(" ")):
+            index[word].add(article)
+    articles_of: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    written: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    known: set[tuple[str, ...]] = set()  # identities with a person's evidence
+    for name, article, is_person in persons:
+        identity = _person_identity(name)
+        if identity is not None and name_key(name) not in dropped:
+            articles_of[identity].add(article)
+            written[identity].append(name)
+            if is_person:
+                known.add(identity)
+    holders_in: dict[int, set[tuple[str, ...]]] = defaultdict(set)
+    for identity, articles in articles_of.items():
+        for article in articles:
+            holders_in[article].add(identity)
+    pairs: list[tuple[str, str]] = []
+    # who is named right beside a phrase of each office at least once (رئيس جمهورية الشيشان
+    # رمضان قاديروف = الرئيس الشيشاني): the holder must be, so that a host or a visitor
+    # named in an office's articles never takes the office
+    apposed: dict[TitleGroup, set[tuple[str, ...]]] = defaultdict(set)
+    for words_tuple, (phrase, uses) in evidence.items():
+        group: TitleGroup = title_key(phrase) or (words_tuple, None)
+        for name, _article in uses:
+            identity = _person_identity(name)
+            if identity is not None:
+                apposed[group].add(identity)
+    candidates = _office_candidates(evidence, _offices_in_texts(folded_texts))
+    for office, members in sorted(candidates.items(), key=str):
+        office_articles: set[int] = set()
+        member_articles: dict[tuple[str, ...], set[int]] = {}
+        for member in members:
+            member_articles[member] = _articles_with_phrase(member, folded_texts, index)
+            office_articles |= member_articles[member]
+        if len(office_articles) < _MIN_COOCCURRING_ARTICLES:
+            continue
+        together: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        for article in office_articles:
+            for identity in holders_in.get(article, ()):
+                together[identity].add(article)
+        # association: articles naming both over the geometric mean of each one's articles
+        ranked = sorted(
+            (
+                (len(shared) / (len(office_articles) * len(articles_of[identity])) ** 0.5, identity)
+                for identity, shared in together.items()
+            ),
+            key=lambda item: (-item[0], item[1]),
+        )
+        if not ranked or ranked[0][1] not in known or ranked[0][1] not in apposed[office]:
+            continue  # every name run competes; only a person's named beside the office wins
+        association, identity = ranked[0]
+        shared = together[identity]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if not (
+            len(shared) >= _MIN_COOCCURRING_ARTICLES
+            and len({outlets[a] for a in shared}) >= _MIN_COOCCURRING_OUTLETS
+            and len(shared) >= _MIN_HOLDER_SHARE * len(office_articles)
+            and len(shared) >= _MIN_OFFICE_SHARE * len(articles_of[identity])
+            and association >= _MIN_HOLDER_MARGIN * runner_up
+        ):
+            continue
+        # the office as its most used phrase is written
+        member = max(members, key=lambda m: (len(member_articles[m]), m))
+        phrase = (
+            evidence[member][0]
+            if member in evidence
+            else _written_phrase(member, token_lists, member_articles[member])
+        )
+        # a run cut after a name link (إياد بن) is no way to write the holder
+        names = [n for n in written[identity] if fold(n.split()[-1]) not in _NAME_LINKS]
+        if not names:
+            continue
+        holder = max(sorted(set(names)), key=lambda n: (names.count(n), len(n.split())))
+        if _is_personal_holder(holder):
+            pairs.append((phrase, holder))
+    return pairs
+
+
 _BARE_MARK = "*"  # before the outlet country of a bare office's group key
 _MINISTER_WORDS = frozenset({"وزير", "وزيره"})  # a bare office is read as a minister's only
 
@@ -2045,10 +2264,15 @@ def _is_expansion(acronym: str, expansion: str) -> bool:
     institution noun, holds no honorific or function word, ends on no rank, has no title to
     strip) that does not contain the acronym itself."""
     words = expansion.split()
+    # an honorific right after the institution noun names the body after a person (جامعة
+    # الملك عبدالله للعلوم والتقنية); elsewhere it opens a person's name
     return (
         _opens_name_phrase(words)
         and fold(words[-1]) not in _ORDINALS
-        and not any(fold(w) in _honorific_words() or fold(w) in STOPWORDS for w in words)
+        and not any(
+            (fold(w) in _honorific_words() and position != 1) or fold(w) in STOPWORDS
+            for position, w in enumerate(words)
+        )
         and fold(acronym) not in fold(expansion)
         and _strip_titles(expansion) == expansion
     )
@@ -2070,10 +2294,11 @@ def _anchored_expansions(
     generic (الشركة التابعة)."""
     if not _is_acronym_shape(acronym):
         return []
-    if count(f" {fold(acronym)} ") > _MAX_PLAIN_PER_BRACKETED * len(contexts):
-        return []
     by_key: dict[str, list[str]] = defaultdict(list)
     for words in contexts:
+        # every phrase from an institution noun to the bracket counts for this use: the body
+        # most uses name (صندوق الأوبك للتنمية الدولية), not a longer phrase of a few (المجلس
+        # الوزاري لصندوق الأوبك ...: a council of that body)
         for start in range(max(0, len(words) - _MAX_EXPANSION_WORDS), len(words) - 1):
             if _opens_name_phrase(words[start:]):
                 first, *rest = words[start:]
@@ -2084,12 +2309,19 @@ def _anchored_expansions(
                     and len(expansion.split()) >= _MIN_ANCHORED_WORDS
                 ):
                     by_key[name_key(expansion)].append(expansion)
-                break
-    # Ties go to the expansion the corpus writes most (لكرة القدم before للعبة).
+    # The most uses first, then the longest; ties go to the expansion the corpus writes most
+    # (لكرة القدم before للعبة).
     ranked = sorted(
-        by_key.values(), key=lambda group: (-len(group), -count(fold(group[0])), group[0])
+        by_key.values(),
+        key=lambda group: (-len(group), -len(group[0].split()), -count(fold(group[0])), group[0]),
     )
     if not ranked:
+        return []
+    # A word the corpus mostly writes outside brackets is a common word or a place, unless
+    # three uses spell out one body before it (الشركة السعودية للمعلومات الائتمانية (سمة)).
+    if count(f" {fold(acronym)} ") > _MAX_PLAIN_PER_BRACKETED * len(contexts) and (
+        len(ranked[0]) < _MIN_EVIDENCE
+    ):
         return []
     body = ranked[0][0]
     head = strip_article_clitics(body.split()[0])
@@ -2113,7 +2345,7 @@ def _is_acronym_shape(acronym: str) -> bool:
     word = words[0]
     return not (
         strip_article_clitics(word) != word  # بالشقة: a preposition on a noun
-        or word.endswith("ي")  # كيربي, إجرامي: a name or an adjective; no acronym ends so
+        or word.endswith(("ي", "يه"))  # كيربي, إجرامي, تاريخية: a name or an adjective
         or _is_nisba(word)
         or word in _country_adjectives()
         or word in _title_words()
@@ -2273,6 +2505,7 @@ def mine_aliases(
     titled_after: list[tuple[list[str], str, int]] = []  # words after the name, reversed
     late: set[str] = set()  # name keys of persons called late (الراحل), holders of nothing
     known_as: list[tuple[str, list[str]]] = []  # «X المعروف بـ Y»: Y, words before
+    kunyas: list[tuple[str, str, int]] = []  # «محمود عباس (أبو مازن)»: kunya, name, article
     introduced: dict[str, set[str]] = defaultdict(set)  # name head -> words right before it
     given: dict[tuple[str, str], list[str]] = defaultdict(list)
     given_uses: dict[str, int] = defaultdict(int)  # first name word -> uses after an honorific
@@ -2283,6 +2516,7 @@ def mine_aliases(
         tokens = _tokens(text)
         token_lists.append(tokens)
         known_as += _known_as_pairs(tokens)
+        kunyas += [(kunya, name, article) for kunya, name in _kunya_pairs(tokens)]
         named_at: set[int] = set()
         folded_texts.append(" ".join(fold(t) for t in tokens if _is_word(t)))
         for index, token in enumerate(tokens):
@@ -2343,6 +2577,10 @@ def mine_aliases(
                 right = _right_words(tokens, _name_end(tokens, index + 1), _MAX_TITLE_WORDS + 1)
                 if right and _is_personal_name(name):
                     titled_after.append((right[::-1], canonical_name(" ".join(name)), article))
+                    if fold(right[0]) in _role_words():
+                        # الرئيس رمضان أحمد قاديروف رئيس جمهورية الشيشان: a name between an
+                        # honorific and a role is a person's, whatever its first word means
+                        introduced[_head(titled_after[-1][1])].add(_ROLE_AFTER)
                 patronymic = len(name) >= 3 and fold(name[1]) in _PATRONYMIC
                 given[(fold(token), fold(name[0]))].append(" ".join(name[:3]) if patronymic else "")
     given_names = frozenset(w for w, n in given_uses.items() if n >= _MIN_GIVEN_USES)
@@ -2362,6 +2600,8 @@ def mine_aliases(
     for acronym, contexts in sorted(acronyms.items()):
         if len(acronym.split()) > 1 and any(fold(w).startswith("ال") for w in acronym.split()):
             continue  # a definite phrase in brackets (إعادة الأمل) is a name, no acronym
+        if " " not in acronym and fold(acronym).endswith("يه"):
+            continue  # a feminine adjective in brackets (تاريخية) qualifies, names nothing
         # A majority of the bracketed uses first; failing that, the phrase most uses share (a
         # bracket also follows a plain mention: أعضاء في «الفيفا»).
         for share in _EXPANSION_SHARES:
@@ -2410,6 +2650,30 @@ def mine_aliases(
         if _key(title, _tables()) not in seen
     ]
     seen = {_key(variant, _tables()) for variant, _ in pairs}
+    offices_named = {title_key(variant) for variant, _ in pairs} - {None}
+    person_names = {
+        name
+        for _, name, _ in titled + titled_after
+        if _is_person_evidence(name, introduced, corpus_count, given_names)
+    }
+    pairs += [
+        (title, holder)
+        for title, holder in _cooccurring_holders(
+            evidence,
+            [
+                (name, a, name in person_names)
+                for _, name, a in titled + titled_after
+                # competitors: persons and runs opening as given names do (not منطقة القصيم)
+                if name in person_names or _opens_with_given_name(name, corpus_count)
+            ],
+            folded_texts,
+            token_lists,
+            list(outlets) if outlets is not None else [str(i) for i in range(count_texts)],
+            late.union(*formers.values()),
+        )
+        if _key(title, _tables()) not in seen and title_key(title) not in offices_named
+    ]
+    seen = {_key(variant, _tables()) for variant, _ in pairs}
     pairs += [
         (variant, name)
         for variant, name in _bracketed_full_names(token_lists)
@@ -2417,6 +2681,11 @@ def mine_aliases(
     ]
     seen = {_key(variant, _tables()) for variant, _ in pairs}
     pairs += [(v, n) for v, n in _pick_known_as(known_as) if _key(v, _tables()) not in seen]
+    seen = {_key(variant, _tables()) for variant, _ in pairs}
+    known_persons = {_person_identity(name) for name in person_names}
+    pairs += [
+        (k, n) for k, n in _pick_kunyas(kunyas, known_persons) if _key(k, _tables()) not in seen
+    ]
     for (honorific, first), fulls in sorted(given.items()):
         named = [f for f in fulls if f]
         if len(named) < _MIN_EVIDENCE or len(named) < len(fulls) / 3:
@@ -2515,6 +2784,91 @@ def _pick_known_as(found: list[tuple[str, list[str]]]) -> list[tuple[str, str]]:
             and not same_entity(other, written[key])
         ):
             pairs.append((written[key], other))
+    return pairs
+
+
+_KUNYA_HEADS = frozenset({"ابو", "ام"})  # أبو مازن, أم كلثوم (folded)
+_MIN_KUNYA_ARTICLES = 2
+
+
+def _name_before(words: list[str]) -> list[str]:
+    """The personal name closing ``words`` (the words before a bracket): the longest run of
+    two to four words with no title, function word or glued conjunction (الرئيس الفلسطيني
+    محمود عباس -> محمود عباس; وأكد محمود عباس -> محمود عباس), or []."""
+    for length in range(min(4, len(words)), 1, -1):
+        run = words[-length:]
+        folded = [fold(w) for w in run]
+        if (
+            not any(w in _title_words() or w in STOPWORDS for w in folded)
+            and not is_glued_proclitic(run[0])
+            and _is_personal_name(run)
+        ):
+            return run
+    return []
+
+
+def _kunya_pairs(tokens: list[str]) -> list[tuple[str, str]]:
+    """``(kunya, full name)`` for each «محمود عباس (أبو مازن)» or «أبو مازن (محمود عباس)» of
+    an article: a kunya (أبو or أم and one or two words) in brackets after a personal name, or
+    a personal name in brackets after a kunya."""
+    found: list[tuple[str, str]] = []
+    for index, token in enumerate(tokens):
+        if token != "(":
+            continue
+        close = next(
+            (j for j in range(index + 1, min(index + 6, len(tokens))) if tokens[j] == ")"), None
+        )
+        inner = tokens[index + 1 : close] if close else []
+        if not inner or not all(_is_word(w) for w in inner):
+            continue
+        left = _left_words(tokens, index, 6)
+        if any(fold(w) in STOPWORDS for w in inner):
+            continue  # «أبو شاهين من ...»: a phrase, no kunya
+        if fold(inner[0]) in _KUNYA_HEADS and len(inner) in (2, 3):
+            name = _name_before(left)
+            if name:
+                found.append((" ".join(inner), " ".join(name)))
+        elif _name_before(inner) == inner and len(left) >= 2:
+            for length in (3, 2):
+                kunya = left[-length:]
+                if (
+                    len(kunya) == length
+                    and fold(kunya[0]) in _KUNYA_HEADS
+                    and not any(fold(w) in STOPWORDS for w in kunya)
+                ):
+                    found.append((" ".join(kunya), " ".join(inner)))
+                    break
+    return found
+
+
+def _pick_kunyas(
+    found: list[tuple[str, str, int]], persons: set[tuple[str, ...] | None]
+) -> list[tuple[str, str]]:
+    """``(kunya, full name)`` when a kunya is apposed to one person's name in two articles
+    or more and 80% of its appositions name him (:func:`_person_identity`), a name the corpus
+    names as a person's elsewhere (``persons``: not جد الطفلة, a description)."""
+    names: dict[str, list[tuple[tuple[str, ...] | None, str, int]]] = defaultdict(list)
+    written: dict[str, str] = {}
+    for kunya, name, article in found:
+        key = name_key(kunya)
+        names[key].append((_person_identity(name), name, article))
+        written.setdefault(key, kunya)
+    pairs: list[tuple[str, str]] = []
+    for key, uses in sorted(names.items()):
+        identities = [identity for identity, _, _ in uses if identity is not None]
+        if not identities:
+            continue
+        top = max(sorted(set(identities)), key=identities.count)
+        if top not in persons:
+            continue
+        agreeing = [(name, article) for identity, name, article in uses if identity == top]
+        if len({article for _, article in agreeing}) >= _MIN_KUNYA_ARTICLES and len(
+            agreeing
+        ) >= _MIN_SHARE * len(uses):
+            full = [name for name, _ in agreeing]
+            pairs.append(
+                (written[key], max(sorted(set(full)), key=lambda n: (full.count(n), len(n))))
+            )
     return pairs
 
 
