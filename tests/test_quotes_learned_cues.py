@@ -37,3 +37,18 @@ def test_learned_list_holds_no_listed_cue() -> None:
     learned = set(word_sections("cue_verbs_learned_ar.txt")["verbs"])
     listed = {fold(v) for section in word_sections("cue_verbs_ar.txt").values() for v in section}
     assert learned and not {fold(v) for v in learned} & listed
+
+
+def test_learned_claim_noun_opens_the_object_after_a_nationality() -> None:
+    # After a nationality a name usually follows (الرئيس الأمريكي باراك); مقتل is a claim
+    # noun learned from أعلن/كشف ... عن مقتل, so the object opens there.
+    text = "وأعلن الجيش التركي مقتل ثلاثة جنود في هجوم على الحدود."
+    (statement,) = extract_statements(text)
+    assert statement.speaker == "الجيش التركي"
+    assert text[statement.start : statement.end] == "مقتل ثلاثة جنود في هجوم على الحدود"
+
+
+def test_learned_claim_nouns_are_indefinite_and_no_stopwords() -> None:
+    nouns = word_sections("claim_nouns_learned_ar.txt")["nouns"]
+    assert "مقتل" in nouns
+    assert not [n for n in nouns if n.startswith("ال")]

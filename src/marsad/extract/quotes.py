@@ -1856,6 +1856,23 @@ def _may_open_claim(word: str, previous: str) -> bool:
         and _word_kind(word) != "ordinary"
         and not _has_pronoun_on_common(word)
         and not _has_definite_form(word)
+        and not _is_learned_claim_noun(word)  # الجيش التركي مقتل ...: no name opens there
+    )
+
+
+@lru_cache(maxsize=1)
+def _learned_claim_nouns() -> frozenset[str]:
+    """Nouns that open what أعلن/كشف report after عن in unlabelled text (مقتل، تعيين، بدء):
+    data/claim_nouns_learned_ar.txt, written by scripts/learn_claim_nouns.py."""
+    return frozenset(_read_sections("claim_nouns_learned_ar.txt")["nouns"])
+
+
+def _is_learned_claim_noun(word: str) -> bool:
+    """The word, or the word less a pronoun suffix (اعتزاله), is a learned claim noun."""
+    nouns = _learned_claim_nouns()
+    return word in nouns or any(
+        word.endswith(suffix) and len(word) - len(suffix) >= 4 and word[: -len(suffix)] in nouns
+        for suffix in _PRONOUN_SUFFIXES
     )
 
 
@@ -1867,7 +1884,7 @@ def _opens_object(words: Sequence[str]) -> bool:
     return (
         not word.startswith("ال")
         and word not in STOPWORDS
-        and _word_kind(word) == "ordinary"
+        and (_word_kind(word) == "ordinary" or _is_learned_claim_noun(word))
         and not is_title_word(word)
         and word not in lex.descriptors
         and word not in lex.org_heads
