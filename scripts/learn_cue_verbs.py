@@ -9,8 +9,8 @@ between and no listed cue before it. A word becomes a candidate when
 - it and its feminine (+ت) occur at least ``--min-count`` times together, the feminine at
   least once (a past verb agrees with its subject; حقيقة or عليها has no such form),
 - its rate is at least the ``--quantile`` of the listed cue verbs' rates (those counted as often),
-- it falls, with و, in one of the corpus syntactic classes of the listed cue verbs (a past
-  verb: the class test of quotes.py's clause-subject rule),
+- it or its feminine falls, with و, in one of the corpus syntactic classes of the listed cue
+  verbs (a past verb: the class test of quotes.py's clause-subject rule),
 - the commonest word after it opens under ``--max-subject-share`` of its complements (a
   fixed phrase such as جدير بالذكر أن has one word there; a cue verb has varied subjects),
 - and no cue section lists it yet.
@@ -33,7 +33,9 @@ from marsad.extract.quotes import _cue_verb_classes, _verb_class
 from marsad.text.arabic import STOPWORDS, fold, word_sections
 
 _SENTENCE_SPLIT_RE = re.compile(r"[.!?؟\n]+")
-_TOKEN_RE = re.compile(r"[^\s,،;:.\"«»“”()!?]+|[,:«“\"]")
+_TOKEN_RE = re.compile(r"[^\s,،;:.\"«»“”()!?]+|[,:«»“”\"]")
+_CLOSERS = {"«": "»", "“": "”", '"': '"'}
+MAX_QUOTED_NAME_WORDS = 4  # a shorter quotation is a name («عكاظ»), as in quotes.py
 _COMPLEMENTS = frozenset(
     fold(w)
     for w in ("أن", "إن", "بأن", "أنه", "أنها", "بأنه", "بأنها", "أنهم", "بأنهم", "إنه", "إنها")
@@ -56,7 +58,7 @@ def count(
             for sentence in _SENTENCE_SPLIT_RE.split(text):
                 tokens = _TOKEN_RE.findall(sentence)
                 for index, token in enumerate(tokens):
-                    if token in _COMPLEMENTS or token in _OPENERS:
+                    if token in _COMPLEMENTS or token in _OPENERS or token in "»”":
                         continue
                     clause_start = index == 0 or tokens[index - 1] in _OPENERS
                     conj = token[0] in "وف" and len(token) > 3
@@ -64,13 +66,26 @@ def count(
                         continue
                     word = token[1:] if conj else token
                     seen[word] += 1
-                    for ahead in range(index + 1, min(len(tokens), index + 1 + window)):
+                    ahead = index
+                    while ahead + 1 < min(len(tokens), index + 1 + window):
+                        ahead += 1
                         following = tokens[ahead]
+                        closer = _CLOSERS.get(following)
+                        if (
+                            closer is not None
+                            and closer in tokens[ahead + 1 : ahead + 2 + MAX_QUOTED_NAME_WORDS]
+                        ):
+                            # علمت «عكاظ» أن: a quoted name is part of the subject
+                            ahead = tokens.index(closer, ahead + 1)
+                            continue
                         if following in _COMPLEMENTS:
                             # a subject in between: its first word no particle (له، إلى)
                             if ahead > index + 1 and tokens[index + 1] not in STOPWORDS:
                                 hits[word] += 1
-                                subjects[word][tokens[index + 1]] += 1
+                                subject = tokens[index + 1]
+                                if subject in _CLOSERS:
+                                    subject = tokens[index + 2]  # the quoted name («عكاظ»)
+                                subjects[word][subject] += 1
                             break
                         bare = following[1:] if following[0] in "وف" else following
                         if following in listed or bare in listed:
@@ -119,9 +134,14 @@ def main() -> None:
         if word.endswith("ت") and word[:-1] in seen:
             continue  # counted with its masculine
         n, k = combined(word)
-        if n < args.min_count or k / n < threshold or word in listed:
+        if n < args.min_count or k / n < threshold or word in STOPWORDS:
             continue
-        if word.startswith(("ي", "ت", "ال")) or _verb_class("و" + word) not in classes:
+        if word in listed or word + "ت" in listed:  # لف: the masculine of a listed لفت
+            continue
+        if word.startswith(("ي", "ت", "ال")) or not classes & {
+            _verb_class("و" + word),
+            _verb_class("و" + word + "ت"),  # وعلمت: a verb, though وعلم is mostly a noun
+        }:
             continue
         if not seen[word + "ت"]:
             continue  # no feminine (+ت) form opens a clause: no past verb (حقيقة، عليها)

@@ -14,6 +14,15 @@ def test_learned_verb_with_subject_and_complement_is_a_cue() -> None:
     assert statement.speaker == "الدراسة الجديدة"
 
 
+def test_newspaper_learned_that_is_a_statement_of_the_newspaper() -> None:
+    # علمت «الصحيفة» أن: the quoted name is the subject (the counts of learn_cue_verbs skip it
+    # as a name, not a quotation).
+    text = "وعلمت «الصباح» أن اللجنة ستعلن نتائجها الأسبوع المقبل."
+    (statement,) = extract_statements(text)
+    assert "الصباح" in statement.speaker
+    assert text[statement.start : statement.end] == "اللجنة ستعلن نتائجها الأسبوع المقبل"
+
+
 def test_learned_verb_feminine_form_is_derived() -> None:
     text = "ولاحظت الباحثة سعاد الحربي أن الأطفال يتعلمون اللغة بسرعة أكبر."
     (statement,) = extract_statements(text)
