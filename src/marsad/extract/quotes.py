@@ -83,6 +83,8 @@ _MEDIA_HEADS = frozenset(
 _ISSUED_FROM = frozenset(fold(w) for w in ("صادر", "الصادر", "صادرة", "الصادرة"))
 
 MAX_SPEAKER_WORDS = 28  # words between a cue and its complement; more means no complement
+# ... for a learned cue verb (scripts/learn_cue_verbs.py counted complements within 12 tokens)
+MAX_LEARNED_SUBJECT_WORDS = 8
 MIN_QUOTE_WORDS = 5  # a shorter quotation is a name ("سانا", «داعش»), not a statement
 MAX_QUOTE_CHARS = 3000  # a direct quotation longer than this has lost its closing mark
 # Quotation marks and their closers; Saudi papers also quote speech in parentheses.
@@ -138,6 +140,7 @@ class _Lexicon:
     np_verbs: frozenset[str]
     np_verbs_an: frozenset[str]
     speech_verbs: frozenset[str]  # cues that may have a subject and a complement
+    learned_verbs: frozenset[str]  # speech verbs learned from the corpus, not listed by hand
     breaks: dict[str, tuple[tuple[str, ...], ...]]  # by first word; a final "*" is a prefix
     break_prefixes: tuple[str, ...]  # the one-word "*" breaks, as prefixes for str.startswith
     trailing: frozenset[str]
@@ -164,11 +167,13 @@ def _read_sections(name: str) -> dict[str, list[str]]:
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     cues = _read_sections("cue_verbs_ar.txt")
+    # Verbs learned from unlabelled text (scripts/learn_cue_verbs.py): cues like the listed verbs.
+    learned = _read_sections("cue_verbs_learned_ar.txt")["verbs"]
     words = _read_sections("speaker_words_ar.txt")
     refs = _read_sections("speaker_refs_ar.txt")
     verbs = {
         v for section in ("verbs", "verbs_in", "relay", "subject_verbs") for v in cues[section]
-    }
+    } | set(learned)
     verb_forms = {v for base in verbs for v in (base, base + "ت")} | set(cues["verbs_fem"])
     # A participle agrees with its speaker: مشيرا، مشيرة (ه is the folded ة), مشيرين.
     participles = {f for p in cues["participles"] for f in (p, p[:-1] + "ه", p[:-1] + "ين")}
@@ -204,7 +209,9 @@ def _lexicon() -> _Lexicon:
         np_verbs=frozenset(f for v in cues["np_verbs"] for f in (v, v + "ت", v[:-1] + "ت")),
         np_verbs_an=frozenset(f for v in cues["np_verbs_an"] for f in (v, v + "ت")),
         speech_verbs=frozenset(f for v in cues["verbs"] for f in (v, v + "ت"))
-        | frozenset(cues["verbs_fem"]),
+        | frozenset(cues["verbs_fem"])
+        | frozenset(f for v in learned for f in (v, v + "ت")),
+        learned_verbs=frozenset(f for v in learned for f in (v, v + "ت")),
         breaks=breaks,
         break_prefixes=tuple(phrase[0][:-1] for phrase in breaks.get("*", ())),
         trailing=frozenset(words["trailing"]),
@@ -1006,6 +1013,20 @@ _PRONOUN_ADDRESSEE_RE = re.compile(r" ل(?:ه|ها|هم|هما|نا|ي|ك|كم)(
 _RELAYED_VIA_RE = re.compile(r"[\s,]+نقلا عن\s")
 
 
+def _learned_cue_has_subject(doc: _Text, region_start: int, marker: re.Match[str] | None) -> bool:
+    """Whether a learned cue verb (ووجدت الدراسة أن) reads as it was learned: a subject that
+    opens with no particle (not ولاحظ هنا أن) and a complementizer (أن/إن/بأن) within
+    :data:`MAX_LEARNED_SUBJECT_WORDS` words. These verbs also narrate (ووجد عز نفسه، وجدت
+    أحدا «...»), so the listed cues' looser readings (no subject, a quotation, a noun-phrase
+    claim) are not given them."""
+    if marker is None or not marker.group("comp"):
+        return False
+    subject = doc.folded[region_start : marker.start()].split()
+    if not subject or len(subject) > MAX_LEARNED_SUBJECT_WORDS:
+        return False
+    return subject[0].strip(_TRIM) not in STOPWORDS
+
+
 def _statement_at(
     doc: _Text, cue: re.Match[str], cue_starts: list[int], history: list[_Mention]
 ) -> tuple[Statement | None, _Mention] | None:
@@ -1046,6 +1067,8 @@ def _statement_at(
         and _word_count(doc.folded[region_start : marker.start()]) > MAX_SPEAKER_WORDS
     ):
         marker = None
+    if word in lex.learned_verbs and not _learned_cue_has_subject(doc, region_start, marker):
+        return None
     if marker is None:
         final = _final_attribution(doc, cue, region_start, folded_sentence_start, history)
         if final is not None:
@@ -1415,7 +1438,9 @@ def _verb_class(word: str) -> int:
 def _cue_verb_classes() -> frozenset[int]:
     """The syntactic classes the cue verbs fall in with و (وقال، وأكدت): the classes of
     clause-opening past verbs, learned from the corpus instead of a list of verbs."""
-    return frozenset(_verb_class("و" + verb) for verb in _lexicon().speech_verbs) - {0, 1}
+    lex = _lexicon()
+    listed = lex.speech_verbs - lex.learned_verbs  # the learned verbs were chosen by these
+    return frozenset(_verb_class("و" + verb) for verb in listed) - {0, 1}
 
 
 def _agreeing_antecedent(verb: str, history: list[_Mention]) -> _Mention | None:
@@ -1831,6 +1856,23 @@ def _may_open_claim(word: str, previous: str) -> bool:
         and _word_kind(word) != "ordinary"
         and not _has_pronoun_on_common(word)
         and not _has_definite_form(word)
+        and not _is_learned_claim_noun(word)  # الجيش التركي مقتل ...: no name opens there
+    )
+
+
+@lru_cache(maxsize=1)
+def _learned_claim_nouns() -> frozenset[str]:
+    """Nouns that open what أعلن/كشف report after عن in unlabelled text (مقتل، تعيين، بدء):
+    data/claim_nouns_learned_ar.txt, written by scripts/learn_claim_nouns.py."""
+    return frozenset(_read_sections("claim_nouns_learned_ar.txt")["nouns"])
+
+
+def _is_learned_claim_noun(word: str) -> bool:
+    """The word, or the word less a pronoun suffix (اعتزاله), is a learned claim noun."""
+    nouns = _learned_claim_nouns()
+    return word in nouns or any(
+        word.endswith(suffix) and len(word) - len(suffix) >= 4 and word[: -len(suffix)] in nouns
+        for suffix in _PRONOUN_SUFFIXES
     )
 
 
@@ -1842,7 +1884,7 @@ def _opens_object(words: Sequence[str]) -> bool:
     return (
         not word.startswith("ال")
         and word not in STOPWORDS
-        and _word_kind(word) == "ordinary"
+        and (_word_kind(word) == "ordinary" or _is_learned_claim_noun(word))
         and not is_title_word(word)
         and word not in lex.descriptors
         and word not in lex.org_heads
