@@ -1,8 +1,9 @@
 """Draws the articles of quotes_val8 (run before annotation; kept for the record).
 
 Usage: PYTHONPATH=src python evaluation/quotes_val8/draw.py [SHARED_DIR] [--write]
-Prints one id per line with its day and outlet; ``--write`` also writes ``articles.tsv`` (id,
-origin, SHA-1 of the text as ingested). No article text is written anywhere.
+The steps are ``scripts/quote_set_draw.py``'s. Prints one id per line with its day and outlet;
+``--write`` also writes ``articles.tsv`` (id, origin, SHA-1 of the text as ingested). No article
+text is written anywhere.
 
 Days: 2015-08-01..03, the only corpus days on or before 2015-08-03 that no development quote
 set (``quotes_dev``, ``quotes_dev2``, ``quotes_dev7``, ``speakers_train``) draws from; they are
@@ -19,101 +20,17 @@ takes its place.
 
 from __future__ import annotations
 
-import random
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-
-from snn_days import listed_ids, records_of_days, write_article_list
-
-from marsad.ingest.readers import clean_body
-
-REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-DAYS = ("2015-08-01", "2015-08-02", "2015-08-03")
-# every corpus day that may be read, only to find the titles of articles other sets already hold
-TITLE_DAYS = (*(f"2015-07-{day:02d}" for day in range(21, 32)), *DAYS)
-CUES = ("قال", "أكد", "أوضح", "أشار", "أضاف")
+sys.path.insert(0, str(HERE.parents[1] / "scripts"))
+
+from quote_set_draw import run  # noqa: E402
+
 SEED = 20150801
-PER_DAY = 14
-SHARED_TRIGRAMS = 0.5
 # drawn, read in full by the annotator, and found to hold no attributed statement
 NO_STATEMENT: frozenset[str] = frozenset()
 
-
-def _trigrams(text: str) -> set[tuple[str, ...]]:
-    words = text.split()
-    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
-
-
-def _spread_over_outlets(candidates: list[dict[str, str]]) -> list[dict[str, str]]:
-    """All ``candidates`` in the (shuffled) order given, an outlet taken again only once every
-    outlet of the day has one."""
-    ordered: list[dict[str, str]] = []
-    rest = list(candidates)
-    while rest:
-        taken: set[str] = set()
-        left = []
-        for record in rest:
-            if record["source"] not in taken:
-                taken.add(record["source"])
-                ordered.append(record)
-            else:
-                left.append(record)
-        rest = left
-    return ordered
-
-
-def main(argv: list[str]) -> int:
-    args = [a for a in argv[1:] if a != "--write"]
-    shared = Path(args[0]) if args else REPO.parent / "shared"
-    snn = shared / "data" / "saudinewsnet"
-    used = listed_ids(REPO / "evaluation", HERE)
-    used_titles = {r["title"] for r in records_of_days(snn, TITLE_DAYS) if r["id"] in used}
-    pool: dict[str, list[dict[str, str]]] = {day: [] for day in DAYS}
-    texts: dict[str, str] = {}
-    used_trigrams: list[set[tuple[str, ...]]] = []
-    for record in records_of_days(snn, DAYS):
-        text = clean_body(record["text"])
-        if record["id"] in used:
-            used_trigrams.append(_trigrams(text))
-        elif (
-            record["title"] not in used_titles
-            and 500 <= len(text) <= 1200
-            and any(cue in text for cue in CUES)
-        ):
-            pool[record["date"][:10]].append(record)
-            texts[record["id"]] = text
-    copies = 0
-    for day in DAYS:
-        kept = []
-        for record in pool[day]:
-            grams = _trigrams(texts[record["id"]])
-            if any(len(grams & other) >= SHARED_TRIGRAMS * len(grams) for other in used_trigrams):
-                copies += 1
-            else:
-                kept.append(record)
-        pool[day] = kept
-    random.seed(SEED)
-    drawn = []
-    for day in DAYS:
-        candidates = sorted(pool[day], key=lambda record: record["id"])
-        random.shuffle(candidates)
-        ordered = [r for r in _spread_over_outlets(candidates) if r["id"] not in NO_STATEMENT]
-        drawn.extend(ordered[:PER_DAY])
-    sizes = ", ".join(f"{day} {len(pool[day])}" for day in DAYS)
-    total = sum(len(p) for p in pool.values())
-    sys.stderr.write(
-        f"# pool {total} articles ({sizes}); {copies} copies of listed ones left out\n"
-    )
-    for record in drawn:
-        sys.stdout.write(f"{record['id']}\t{record['date'][:10]}\t{record.get('source', '')}\n")
-    if "--write" in argv:
-        pairs = ((r["id"], texts[r["id"]]) for r in drawn)
-        write_article_list(HERE / "articles.tsv", pairs)
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv))
+    raise SystemExit(run(sys.argv, HERE, SEED, NO_STATEMENT))
