@@ -3014,6 +3014,9 @@ def _resolve_reference(
     named_role = _named_with_role(doc, start, written, words)
     if named_role is not None:
         return named_role
+    described = _head_with_adjectives(doc, start, words, history, depth)
+    if described is not None:
+        return described
     if (
         words[0] in lex.relational
         and "," not in fold(written)
@@ -3024,6 +3027,37 @@ def _resolve_reference(
     ):
         return _relative(doc, start, written, words[0], history)
     return None
+
+
+def _head_with_adjectives(
+    doc: _Text, start: int, words: list[str], history: list[_Mention], depth: int
+) -> _Mention | None:
+    """الصحيفة السعودية، النجمة المكسيكية: a definite head followed only by definite
+    adjectives refers as the head alone does; the adjectives describe the antecedent.
+
+    A head of the reference lists resolves as that bare reference (an organisation or
+    source of the head's kind). Any other definite noun stands for the latest person
+    named after its indefinite form (نجمة هوليوود سلمى حايك for النجمة المكسيكية), and
+    only when a personal name follows there: the head word tells the antecedent's kind.
+    """
+    if len(words) < 2 or not words[0].startswith("ال") or depth >= MAX_REFERENCE_HOPS:
+        return None
+    lex = _lexicon()
+    if not all(
+        w.startswith("ال") and w not in lex.org_refs and w not in lex.documents for w in words[1:]
+    ):
+        return None  # الشركة الأم لفيسبوك، المصدر في الوزارة: not adjectives alone
+    head = words[0]
+    if head in lex.org_refs or head in lex.person_refs:
+        found = _resolve_reference(doc, start, head, history, depth=depth + 1)
+        return found if found is not None and not found.unresolved else None
+    if is_role_word(head) or head in lex.anaphors:
+        return None  # roles resolve against earlier speakers (:func:`_resolve`)
+    named = _named_before(doc, start, (head[2:],), person=True, indefinite_only=True)
+    if named is None:
+        return None
+    phrase = [w.strip(_TRIM) for w in named.description.split()]
+    return named if find_personal_name(phrase[1:]) is not None else None
 
 
 _DEPUTY_NOUNS = frozenset(fold(w) for w in ("وكيل", "وكيلة"))

@@ -1,0 +1,30 @@
+"""Issue 19: a definite head with adjectives refers as the head alone (الصحيفة السعودية)."""
+
+from __future__ import annotations
+
+from marsad.extract.quotes import extract_statements
+
+
+def _resolved(text: str) -> list[str]:
+    return [s.speaker_resolved for s in extract_statements(text)]
+
+
+def test_organisation_reference_with_an_adjective_finds_the_named_organisation() -> None:
+    text = (
+        "وكانت صحيفة «سبق» الإلكترونية السعودية قد نشرت خبرا عن المنفذ. "
+        "وأوضحت الصحيفة السعودية أن المسافرين عادوا."
+    )
+    assert _resolved(text) == ["صحيفة سبق"]
+
+
+def test_described_person_reference_finds_the_name_after_the_indefinite_head() -> None:
+    text = (
+        "نجمة هوليوود سلمى حايك، قالت أمس إن أفضل أسلوب هو الرسوم. "
+        'وأضافت النجمة المكسيكية: "يمكن التعبير بالفن".'
+    )
+    assert _resolved(text)[-1] == "نجمة هوليوود سلمى حايك"
+
+
+def test_described_reference_without_a_named_antecedent_stays_as_written() -> None:
+    text = "وقالت القوات الكردية في بيان إنها ليست طرفا في القتال."
+    assert _resolved(text) == ["القوات الكردية"]
