@@ -811,6 +811,8 @@ def _resolve(speaker: str, history: list[_Mention]) -> _Mention | None:
         return None
     head = split_proclitics(words[0])
     for mention in reversed(history):
+        if mention.unresolved or _is_bare_reference(mention.resolved):
+            continue  # an earlier الصحيفة left unresolved names no antecedent to share
         phrase = mention.description or fold(mention.resolved)
         if any(split_proclitics(w.strip(_TRIM)) == head for w in phrase.split()):
             return mention
@@ -821,6 +823,13 @@ def _resolve(speaker: str, history: list[_Mention]) -> _Mention | None:
             if (title or description) and name != mention.resolved:
                 return mention
     return None
+
+
+def _is_bare_reference(resolved: str) -> bool:
+    """الصحيفة، المصدر: a speaker that is one reference word of the lists, no name."""
+    lex = _lexicon()
+    word = fold(resolved).strip(_TRIM)
+    return word in lex.org_refs or word in lex.person_refs
 
 
 _GENERIC_PERSON_REFS = frozenset(fold(w) for w in ("المسؤول", "المسؤولة"))
@@ -3036,28 +3045,56 @@ def _head_with_adjectives(
     adjectives refers as the head alone does; the adjectives describe the antecedent.
 
     A head of the reference lists resolves as that bare reference (an organisation or
-    source of the head's kind). Any other definite noun stands for the latest person
-    named after its indefinite form (نجمة هوليوود سلمى حايك for النجمة المكسيكية), and
-    only when a personal name follows there: the head word tells the antecedent's kind.
+    source of the head's kind). Any other definite noun stands for the latest speaker, or
+    else phrase, that opens with its indefinite form and goes on with a name (نجمة هوليوود
+    سلمى حايك for النجمة المكسيكية): the head word tells the antecedent's kind.
     """
     if len(words) < 2 or not words[0].startswith("ال") or depth >= MAX_REFERENCE_HOPS:
         return None
     lex = _lexicon()
-    if not all(
+    head = words[0]
+    if head in _UNNAMED_SOURCE_HEADS:
+        return None  # المصادر الأمنية: an unnamed source is described in full where it speaks
+    if not words[1].endswith(_ADJECTIVE_ENDINGS) or not all(
         w.startswith("ال") and w not in lex.org_refs and w not in lex.documents for w in words[1:]
     ):
-        return None  # الشركة الأم لفيسبوك، المصدر في الوزارة: not adjectives alone
-    head = words[0]
+        return None  # الشركة الأم، البنك الأسبوع الماضي، المصدر في الوزارة: no adjective
     if head in lex.org_refs or head in lex.person_refs:
         found = _resolve_reference(doc, start, head, history, depth=depth + 1)
         return found if found is not None and not found.unresolved else None
     if is_role_word(head) or head in lex.anaphors:
         return None  # roles resolve against earlier speakers (:func:`_resolve`)
-    named = _named_before(doc, start, (head[2:],), person=True, indefinite_only=True)
-    if named is None:
-        return None
-    phrase = [w.strip(_TRIM) for w in named.description.split()]
-    return named if find_personal_name(phrase[1:]) is not None else None
+    indefinite = head[2:]
+    for mention in reversed(history):
+        if not mention.unresolved and _is_named_holder(mention.description, indefinite):
+            return mention
+    # وأضافت النجمة المكسيكية after «نجمة هوليوود سلمى حايك، قالت»: named, not a speaker
+    named = _named_before(doc, start, (indefinite,), person=True, indefinite_only=True)
+    if named is not None and _is_named_holder(named.description, indefinite):
+        return named
+    return None
+
+
+def _is_named_holder(description: str, indefinite: str) -> bool:
+    """نجمة هوليوود سلمى حايك for نجمه: the phrase opens with the head, indefinite, and goes
+    on with two to five words that are neither definite nor stopwords (a name, with the
+    word it is a star or envoy of), unlike وثائق مسربة, دراسات ولجان or الصحف البحرينية."""
+    words = [w.strip(_TRIM) for w in description.split()]
+    return (
+        MIN_HOLDER_WORDS <= len(words) <= MAX_HOLDER_WORDS
+        and words[0] == indefinite
+        # nor a word with و: دراسات ولجان is a list (a name such as وليد is only missed)
+        and all(w and not w.startswith(("ال", "و")) and w not in STOPWORDS for w in words[1:])
+    )
+
+
+MIN_HOLDER_WORDS = 3
+MAX_HOLDER_WORDS = 6
+
+
+# Folded endings of a nisba adjective or participle (السعودية، الأممي، المنتجة، المسلحين)
+_ADJECTIVE_ENDINGS = ("ي", "ه", "ين", "ون")
+_UNNAMED_SOURCE_HEADS = frozenset(fold(w) for w in ("المصدر", "المصادر"))
 
 
 _DEPUTY_NOUNS = frozenset(fold(w) for w in ("وكيل", "وكيلة"))
