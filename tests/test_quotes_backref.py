@@ -29,3 +29,11 @@ def test_described_person_reference_finds_the_name_after_the_indefinite_head() -
 def test_described_reference_without_a_named_antecedent_stays_as_written() -> None:
     text = "وقالت القوات الكردية في بيان إنها ليست طرفا في القتال."
     assert _resolved(text) == ["القوات الكردية"]
+
+
+def test_observatory_reference_finds_the_observatory_that_spoke() -> None:
+    text = (
+        "أعدم التنظيم عشرة أشخاص، وفقا لما أكده المرصد السوري لحقوق الإنسان. "
+        "وكانت الجبهة قد اعتقلت رجالا بتهمة التعامل مع النظام، بحسب المرصد."
+    )
+    assert _resolved(text) == ["المرصد السوري لحقوق الإنسان"] * 2
