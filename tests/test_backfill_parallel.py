@@ -332,3 +332,45 @@ def test_a_story_continuing_across_a_boundary_is_one_story_with_a_redirect(
             == members
         )
         assert not store.rows("SELECT id FROM articles WHERE story_id = ?", (old,))
+
+
+def test_search_rows_copied_as_text_are_the_rows_write_row_stores(postgres_server) -> None:
+    from marsad.store.postgres import FtsRow, fts_copy_text, fts_row
+
+    odd = FtsRow(  # terms fts_tokens never makes: the COPY text must still escape them
+        "'a\\\\b':1A 'c\td':2A 'e\nf\r':3B", 3, (("a\\b", 1, 0), ("c\td", 1, 0), ("e\nf\r", 0, 1))
+    )
+    built = [(7, fts_row("الرياض - واس: قال الوزير", "رياض واس قول وزير")), (9, odd)]
+    by_row, by_text = (open_target(postgres_server.new_database()) for _ in range(2))
+    with by_row.transaction():
+        by_row.db.copy_rows(
+            "articles_fts",
+            ("rowid", "doc", "tokens"),
+            [(i, r.tsvector, r.tokens) for i, r in built],
+        )
+        by_row.db.copy_rows(
+            "fts_postings",
+            ("term", "rowid", "in_words", "in_stems", "tokens"),
+            [(t, i, w, s, r.tokens) for i, r in built for t, w, s in r.postings],
+        )
+    lines = [fts_copy_text(i, r) for i, r in built]
+    with by_text.transaction():
+        by_text.db.copy_text("articles_fts", ("rowid", "doc", "tokens"), [a for a, _ in lines])
+        by_text.db.copy_text(
+            "fts_postings",
+            ("term", "rowid", "in_words", "in_stems", "tokens"),
+            [p for _, p in lines],
+        )
+    queries = (
+        "SELECT rowid, CAST(doc AS TEXT) AS doc, tokens FROM articles_fts ORDER BY rowid",
+        "SELECT term, rowid, in_words, in_stems, tokens FROM fts_postings ORDER BY rowid, term",
+    )
+    for query in queries:
+        stored = by_row.rows(query)
+        assert len(stored) in (2, len(built[0][1].postings) + 3)
+        assert by_text.rows(query) == stored
+    assert {r["term"] for r in by_text.rows(queries[1])} >= {"a\\b", "c\td", "e\nf\r"}
+
+
+def open_target(url: str) -> Store:
+    return Store(url, normalizer_version=NORMALIZER_VERSION)

@@ -403,3 +403,29 @@ def test_warm_up_articles_are_prepared_without_a_lead_analysis(
     plain, quiet = prepare_article(raw, NOW, SETTINGS), warm[0]
     assert isinstance(plain, Prepared) and isinstance(quiet, Prepared) and plain.lead
     assert quiet.identity == plain.identity and quiet.cluster_doc == plain.cluster_doc
+
+
+def test_letters_and_digits_between_whitespace_need_no_other_split() -> None:
+    """fts_tokens splits text at whitespace alone when, lower-cased, it is letters and
+    digits between whitespace: no other character lower-cases to those only, and every
+    letter or digit is a token character."""
+    import sys
+    import unicodedata
+
+    def token_char(char: str) -> bool:
+        category = unicodedata.category(char)
+        return category[0] not in "ZPSC" or category == "Co"
+
+    wrong = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if ((char := chr(code)).isalnum() and not token_char(char))
+        or (
+            not token_char(char)
+            and not char.isspace()
+            and all(c.isalnum() or c.isspace() for c in char.lower())
+        )
+    ]
+    assert wrong == []
+    assert fts_tokens("Abc\tد\nه\r x\\y _z ْع") == ["abc", "د", "ه", "x", "y", "z", "ْع"]
+    assert not any(set(t) & set("\\\t\n\r") for t in fts_tokens("a\\\\b\t\tc\n\rd\\"))

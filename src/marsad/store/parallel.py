@@ -45,7 +45,7 @@ from marsad.store.bulk import (
     remap_child_rows,
 )
 from marsad.store.migrations import count_entities_from_mentions
-from marsad.store.postgres import fts_row
+from marsad.store.postgres import fts_copy_text, fts_row
 from marsad.store.redirects import StoryRedirects
 
 STORY_IDS_PER_ARTICLE = 4  # story ids reserved per own article: its story, and stories its
@@ -352,19 +352,12 @@ class ParallelBlocks(BulkBlocks, StoryRedirects):
             terms = block.fts.get(str(row[col["identity"]]))
             if terms is not None:
                 built.append((row[col["id"]], fts_row(*terms)))
-        self.db.copy_rows(
-            "articles_fts",
-            ("rowid", "doc", "tokens"),
-            ((article_id, r.tsvector, r.tokens) for article_id, r in built),
-        )
-        self.db.copy_rows(
+        lines = [fts_copy_text(article_id, r) for article_id, r in built]
+        self.db.copy_text("articles_fts", ("rowid", "doc", "tokens"), (a for a, _ in lines))
+        self.db.copy_text(
             "fts_postings",
             ("term", "rowid", "in_words", "in_stems", "tokens"),
-            (
-                (term, article_id, in_words, in_stems, r.tokens)
-                for article_id, r in built
-                for term, in_words, in_stems in r.postings
-            ),
+            (postings for _, postings in lines),
         )
         self.db.copy_rows(
             LEADS_TABLE,

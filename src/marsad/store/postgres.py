@@ -34,7 +34,7 @@ import math
 import re
 import threading
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -83,9 +83,16 @@ def fts_tokens(text: str) -> list[str]:
     # Split at the text's own non-token characters in C, not one character at a time in
     # Python: what marsad indexes is folded tokens joined by spaces (every str.isspace
     # character is a separator or a control), now and then with "." or ",".
+    # Most texts are letters and digits between whitespace: then splitting is all, and
+    # checking that costs less than building the set of the text's characters (no
+    # character but a letter or digit lower-cases to letters or digits only, and every
+    # letter or digit is a token character: tests check all of Unicode).
+    words = text.lower().split()
+    if "".join(words).isalnum():
+        return words
     breaks = frozenset(char for char in set(text) if not _is_token_char(char))
     if all(char.isspace() for char in breaks):
-        return text.lower().split()
+        return words
     return [token.lower() for token in _splitter(breaks).split(text) if token]
 
 
@@ -135,18 +142,56 @@ def fts_row(words: str, stems: str) -> FtsRow:
     frequency from an index range instead of unpacking every matching tsvector.
     """
     word_tokens, stem_tokens = fts_tokens(words), fts_tokens(stems)
-    positions: defaultdict[str, list[str]] = defaultdict(list)  # in first-seen order
-    for tokens, labels in (
-        (word_tokens, _labels("A", 0, len(word_tokens))),
-        (stem_tokens, _labels("B", len(word_tokens), len(stem_tokens))),
-    ):
-        for token, label in zip(tokens, labels, strict=True):
-            positions[token].append(label)
-    in_words, in_stems = Counter(word_tokens), Counter(stem_tokens)
+    labels = _labels("A", 0, len(word_tokens)), _labels("B", len(word_tokens), len(stem_tokens))
+    # One loop over both columns' tokens (a backfill worker runs this for every article).
+    positions: dict[str, list[str]] = {}  # in first-seen order
+    seen = positions.get
+    for token, label in zip(word_tokens + stem_tokens, (*labels[0], *labels[1]), strict=True):
+        known = seen(token)
+        if known is None:
+            positions[token] = [label]
+        else:
+            known.append(label)
+    in_words, in_stems = Counter(word_tokens).get, Counter(stem_tokens).get
     return FtsRow(
-        " ".join(f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items()),
+        " ".join([f"{_lexeme(t)}:{','.join(p)}" for t, p in positions.items()]),
         len(word_tokens) + len(stem_tokens),
-        tuple((t, in_words[t], in_stems[t]) for t in positions),
+        tuple([(t, in_words(t, 0), in_stems(t, 0)) for t in positions]),
+    )
+
+
+# -- COPY text ---------------------------------------------------------------------------
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text_field(text: str) -> str:
+    """``text`` as one field of COPY's text format (backslash, tab, newline, return escaped)."""
+    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
+
+
+def fts_copy_text(article_id: int, row: FtsRow) -> tuple[str, str]:
+    """One article's ``articles_fts`` line (rowid, doc, tokens) and its ``fts_postings``
+    lines (term, rowid, in_words, in_stems, tokens) in COPY's text format.
+
+    Formatting the ~260 postings of an article as one string costs a fraction of handing
+    them to ``write_row`` one by one. Terms come from ``fts_tokens``, which never keeps a
+    backslash, tab, newline or return; they are still escaped if the article's tsvector
+    (which holds every term) shows one, so one scan of it covers them all.
+    """
+    doc = row.tsvector
+    tail = f"\t{article_id}\t"
+    end = f"\t{row.tokens}\n"
+    if _COPY_SPECIAL.search(doc):
+        doc = copy_text_field(doc)
+        postings: Sequence[tuple[str, int, int]] = [
+            (copy_text_field(t), w, s) for t, w, s in row.postings
+        ]
+    else:
+        postings = row.postings
+    return (
+        f"{article_id}\t{doc}\t{row.tokens}\n",
+        "".join([f"{t}{tail}{w}\t{s}{end}" for t, w, s in postings]),
     )
 
 
@@ -696,6 +741,17 @@ class PgConnection:
             with self._conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
+        except self._psycopg.Error as exc:
+            raise _error(exc, self.location) from exc
+
+    def copy_text(self, table: str, columns: Sequence[str], chunks: Iterable[str]) -> None:
+        """Append rows already written in COPY's text format (tab-separated fields escaped
+        as ``copy_text_field`` does, one row a line), a chunk of lines at a time."""
+        names = ", ".join(columns)
+        try:
+            with self._conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for chunk in chunks:
+                    copy.write(chunk)
         except self._psycopg.Error as exc:
             raise _error(exc, self.location) from exc
 
