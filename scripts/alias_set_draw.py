@@ -1,7 +1,7 @@
 """The draw of a name-variant validation set (aliases_val5 and later), shared by their draw.py.
 
-Each set's ``evaluation/aliases_valN/draw.py`` names its source days and the older sets whose names
-it must not share, and calls :func:`run`:
+Each set's ``evaluation/aliases_valN/draw.py`` names its source days and calls :func:`run`; the
+older sets whose names it must not share are those before it in :data:`ALIAS_SETS`:
 
     python evaluation/aliases_valN/draw.py candidates [--out build/avalN/candidates.txt]
     python evaluation/aliases_valN/draw.py finalize
@@ -34,6 +34,12 @@ from snn_days import texts_of_days
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 19  # the issue number; fixes the inspection order of candidates
 MIN_COUNT = 2  # a candidate seen once is too thin to tell its referent from context
+# Every alias gold set, in the order they were drawn: a set shares no name with those before it.
+ALIAS_SETS = (
+    "evaluation/aliases_dev/gold.jsonl",
+    "evaluation/aliases_val/gold.jsonl",
+    *(f"evaluation/aliases_val{n}/aliases_val{n}.jsonl" for n in range(2, 9)),
+)
 
 DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")  # harakat, dagger alef, tatweel
 FOLDS = str.maketrans(
@@ -172,7 +178,13 @@ def finalize(draft: Path, out: Path, older_sets: Iterable[str]) -> None:
     )
 
 
-def run(here: Path, days: Iterable[str], older_sets: Iterable[str]) -> int:
+def older_sets(name: str) -> tuple[str, ...]:
+    """The gold files of the alias sets drawn before set ``name`` (aliases_val5, ...)."""
+    own = next(i for i, rel in enumerate(ALIAS_SETS) if Path(rel).parent.name == name)
+    return ALIAS_SETS[:own]
+
+
+def run(here: Path, days: Iterable[str]) -> int:
     """The command line of one set's draw.py (``here``: its folder, named like the set)."""
     name = here.name
     parser = argparse.ArgumentParser(
@@ -188,7 +200,7 @@ def run(here: Path, days: Iterable[str], older_sets: Iterable[str]) -> int:
     sub.add_parser("finalize")
     args = parser.parse_args()
     if args.command == "candidates":
-        write_candidates(args.out, days, older_sets)
+        write_candidates(args.out, days, older_sets(name))
     else:
-        finalize(here / "draft.jsonl", here / f"{name}.jsonl", older_sets)
+        finalize(here / "draft.jsonl", here / f"{name}.jsonl", older_sets(name))
     return 0

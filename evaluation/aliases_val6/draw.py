@@ -4,8 +4,8 @@ Usage (from the repository root):
     python evaluation/aliases_val6/draw.py candidates [--out build/aval6/candidates.txt]
     python evaluation/aliases_val6/draw.py finalize
 
-The steps are ``scripts/alias_set_draw.py``'s; this file names the set's days and the older sets
-whose names it must not share.
+The steps are ``scripts/alias_set_draw.py``'s; this file names the set's days (the older
+sets whose names it must not share are those before it in ``ALIAS_SETS`` there).
 """
 
 from __future__ import annotations
@@ -20,14 +20,6 @@ from alias_set_draw import run  # noqa: E402
 
 # The days neither the blind aliases_val5 (08-01..03) nor the brief's mined days (07-24..27) hold.
 DAYS = ("2015-07-21", "2015-07-22", "2015-07-23", "2015-07-31")
-OLDER_SETS = (
-    "evaluation/aliases_dev/gold.jsonl",
-    "evaluation/aliases_val/gold.jsonl",
-    "evaluation/aliases_val2/aliases_val2.jsonl",
-    "evaluation/aliases_val3/aliases_val3.jsonl",
-    "evaluation/aliases_val4/aliases_val4.jsonl",
-    "evaluation/aliases_val5/aliases_val5.jsonl",
-)
 
 if __name__ == "__main__":
-    sys.exit(run(HERE, DAYS, OLDER_SETS))
+    sys.exit(run(HERE, DAYS))

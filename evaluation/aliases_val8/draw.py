@@ -4,8 +4,8 @@ Usage (from the repository root):
     python evaluation/aliases_val8/draw.py candidates [--out build/aval8/candidates.txt]
     python evaluation/aliases_val8/draw.py finalize
 
-The steps are ``scripts/alias_set_draw.py``'s; this file names the set's days and the older sets
-whose names it must not share.
+The steps are ``scripts/alias_set_draw.py``'s; this file names the set's days (the older
+sets whose names it must not share are those before it in ``ALIAS_SETS`` there).
 """
 
 from __future__ import annotations
@@ -19,18 +19,9 @@ sys.path.insert(0, str(HERE.parents[1] / "scripts"))
 from alias_set_draw import run  # noqa: E402
 
 # The validation days: never used to mine the shipped alias list (July days) nor by a development
-# set. aliases_val5 and aliases_val7 hold them too, so their names are in the exclusion below.
+# set. aliases_val5 and aliases_val7 hold them too, so their names are in the
+# exclusion (older sets).
 DAYS = ("2015-08-01", "2015-08-02", "2015-08-03")
-OLDER_SETS = (
-    "evaluation/aliases_dev/gold.jsonl",
-    "evaluation/aliases_val/gold.jsonl",
-    "evaluation/aliases_val2/aliases_val2.jsonl",
-    "evaluation/aliases_val3/aliases_val3.jsonl",
-    "evaluation/aliases_val4/aliases_val4.jsonl",
-    "evaluation/aliases_val5/aliases_val5.jsonl",
-    "evaluation/aliases_val6/aliases_val6.jsonl",
-    "evaluation/aliases_val7/aliases_val7.jsonl",
-)
 
 if __name__ == "__main__":
-    sys.exit(run(HERE, DAYS, OLDER_SETS))
+    sys.exit(run(HERE, DAYS))
