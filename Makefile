@@ -107,6 +107,9 @@ build/quotes_val8_articles.jsonl: evaluation/quotes_val8/articles.tsv scripts/bu
 build/quotes_val9_articles.jsonl: evaluation/quotes_val9/articles.tsv scripts/build_quotes_articles.py
 	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@ --list evaluation/quotes_val9/articles.tsv
 
+build/quotes_val10_articles.jsonl: evaluation/quotes_val10/articles.tsv scripts/build_quotes_articles.py
+	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@ --list evaluation/quotes_val10/articles.tsv
+
 build/speakers_train_articles.jsonl: evaluation/speakers_train/articles.tsv scripts/build_quotes_articles.py
 	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@ --list evaluation/speakers_train/articles.tsv
 
@@ -115,7 +118,8 @@ eval: $(STAMP) $(STORY_GOLDS) $(NER_DEV) build/quotes_dev_articles.jsonl \
 		build/quotes_val_articles.jsonl build/quotes_val2_articles.jsonl build/quotes_val3_articles.jsonl \
 		build/quotes_dev2_articles.jsonl build/quotes_val4_articles.jsonl build/quotes_val5_articles.jsonl \
 		build/quotes_val6_articles.jsonl build/quotes_dev7_articles.jsonl build/quotes_val7_articles.jsonl \
-		build/quotes_val8_articles.jsonl build/quotes_val9_articles.jsonl build/speakers_train_articles.jsonl
+		build/quotes_val8_articles.jsonl build/quotes_val9_articles.jsonl build/quotes_val10_articles.jsonl \
+		build/speakers_train_articles.jsonl
 	$(BIN)/marsad eval stories src/marsad/demo/gold.jsonl
 	$(BIN)/marsad eval stories $(STORY_GOLDS) --compare
 	$(BIN)/marsad eval ner build/ner_dev.txt
@@ -133,6 +137,7 @@ eval: $(STAMP) $(STORY_GOLDS) $(NER_DEV) build/quotes_dev_articles.jsonl \
 	$(BIN)/marsad eval quotes evaluation/quotes_val7/gold.jsonl build/quotes_val7_articles.jsonl
 	$(BIN)/marsad eval quotes evaluation/quotes_val8/gold.jsonl build/quotes_val8_articles.jsonl
 	$(BIN)/marsad eval quotes evaluation/quotes_val9/gold.jsonl build/quotes_val9_articles.jsonl
+	$(BIN)/marsad eval quotes evaluation/quotes_val10/gold.jsonl build/quotes_val10_articles.jsonl
 	$(BIN)/marsad eval quotes evaluation/speakers_train/speakers.jsonl build/speakers_train_articles.jsonl
 	$(BIN)/marsad eval aliases evaluation/aliases_dev/gold.jsonl
 	$(BIN)/marsad eval aliases evaluation/aliases_val/gold.jsonl

@@ -1,4 +1,5 @@
-"""The draw of a blind quote set from the validation days (``quotes_val8``, ``quotes_val9``).
+"""The draw of a blind quote set from the validation days (``quotes_val8``, ``quotes_val9``,
+``quotes_val10``).
 
 Each set's ``draw.py`` names its seed and the drawn articles its annotator found to hold no
 attributed statement, and calls :func:`run`. It prints one id per line with its day and outlet;
@@ -11,7 +12,9 @@ Pool rule of ``quotes_val6/draw.py`` (500-1,200 characters after ``clean_body``,
 reporting cues), without any article listed in another ``evaluation/*/articles.tsv``, sharing a
 title with one of them, or repeating most of the words of one of them (the same story relayed
 by a second outlet: at least half of its word trigrams are in a listed article of these days).
-The same number is drawn from each day, within a day one article per outlet before a second one.
+The same number is drawn from each day, within a day one article per outlet before a second one;
+an article repeating most of the words of one drawn before it (the same rule) is skipped (first
+met in ``quotes_val10``'s draw; ``quotes_val8``'s and ``quotes_val9``'s articles hold no such pair).
 The brief asks for articles that hold at least one attributed statement: a drawn article the
 annotator found to hold none is skipped and the next one of its day's order takes its place.
 A draw leaves out every set listed when it runs, so it gives a set's ``articles.tsv`` again only
@@ -94,15 +97,29 @@ def run(argv: list[str], here: Path, seed: int, no_statement: frozenset[str]) ->
         pool[day] = kept
     random.seed(seed)
     drawn = []
+    drawn_trigrams: list[set[tuple[str, ...]]] = []
+    copies_of_drawn = 0
     for day in DAYS:
         candidates = sorted(pool[day], key=lambda record: record["id"])
         random.shuffle(candidates)
         ordered = [r for r in _spread_over_outlets(candidates) if r["id"] not in no_statement]
-        drawn.extend(ordered[:PER_DAY])
+        taken = 0
+        for record in ordered:
+            if taken == PER_DAY:
+                break
+            # a second outlet's copy of an article already drawn would score the same story twice
+            grams = _trigrams(texts[record["id"]])
+            if any(len(grams & other) >= SHARED_TRIGRAMS * len(grams) for other in drawn_trigrams):
+                copies_of_drawn += 1
+                continue
+            drawn.append(record)
+            drawn_trigrams.append(grams)
+            taken += 1
     sizes = ", ".join(f"{day} {len(pool[day])}" for day in DAYS)
     total = sum(len(p) for p in pool.values())
     sys.stderr.write(
-        f"# pool {total} articles ({sizes}); {copies} copies of listed ones left out\n"
+        f"# pool {total} articles ({sizes}); {copies} copies of listed ones left out; "
+        f"{copies_of_drawn} copies of drawn ones skipped\n"
     )
     for record in drawn:
         sys.stdout.write(f"{record['id']}\t{record['date'][:10]}\t{record.get('source', '')}\n")
