@@ -9,7 +9,7 @@ STORY_DEV := build/stories_dev.jsonl.gz
 STORY_VAL := build/stories_val.jsonl.gz
 STORY_GOLDS := $(STORY_DEV) $(STORY_VAL)
 
-.PHONY: demo test lint bench eval install browser postgres train-ner train-stories train-stories-time-robust train-stories-decayed-no-gaps train-stories-decayed-no-gaps-topics mine-aliases tune-title-thresholds clean
+.PHONY: demo test lint bench eval install browser postgres train-ner train-speakers train-stories train-stories-time-robust train-stories-decayed-no-gaps train-stories-decayed-no-gaps-topics mine-aliases tune-title-thresholds clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -161,6 +161,15 @@ train-ner: $(STAMP)
 	$(BIN)/python scripts/train_ner.py --shared $(SHARED) --newsfane none --seeds 0,1 --epochs 17
 	$(BIN)/python scripts/build_july_corpus.py $(SHARED)/data/saudinewsnet build/snn_july.jsonl.gz
 	$(BIN)/python scripts/train_ner_common_words.py build/snn_july.jsonl.gz src/marsad/models/ner_common_words.txt.gz
+
+# The learned speaker choice (issue 19): candidates per statement scored by a model fit on the
+# labelled quote development sets, cross-validated by day. It writes build/speaker_choice.json
+# only where a model beats the rules out of fold (none has: nothing ships); the report is kept.
+SPEAKER_SETS := quotes_dev quotes_dev2 quotes_dev7 speakers_train quotes_val quotes_val2 \
+	quotes_val3 quotes_val4 quotes_val5 quotes_val6 quotes_val7
+train-speakers: $(STAMP) $(foreach s,$(SPEAKER_SETS),build/$(s)_articles.jsonl)
+	PYTHONPATH=scripts $(BIN)/python scripts/train_speaker_choice.py --fresh \
+	  | tee evaluation/speaker_errors/choice_report.txt
 
 # The learned join decision of story clustering, fit on the July dev gold (both label files)
 # by cross-validation by day; writes the shipped model (about 10 minutes).
