@@ -93,10 +93,35 @@ def _title_words() -> frozenset[str]:
 
 
 # Sections of ``aliases_ar.tsv`` in use, the later one winning a variant both list: the mined
-# one, then the hand-written one (""). Mining reads only the hand-written section, so that
-# re-mining the same days gives the same lines whatever the mined section held before
-# (:func:`hand_written_aliases_only`).
-_ALIAS_SECTIONS: tuple[str, ...] = ("mined", "")
+# one, then the lines a store mined from its own articles (``store``, not in the file: see
+# :func:`use_store_aliases`), then the hand-written one (""). Mining reads only the
+# hand-written section, so that re-mining the same days gives the same lines whatever the
+# mined sections held before (:func:`hand_written_aliases_only`).
+STORE_SECTION = "store"
+_ALIAS_SECTIONS: tuple[str, ...] = ("mined", STORE_SECTION, "")
+_STORE_ALIASES: tuple[str, ...] = ()  # ``variant<TAB>canonical`` rows of the open store
+
+
+def use_store_aliases(pairs: Iterable[tuple[str, str]]) -> None:
+    """Names resolve through these ``(variant, canonical)`` pairs as well, the lines a store
+    mined from its own articles (this process, until called again).
+
+    They win over the shipped mined section (they come from the user's own, newer days: a
+    title names its holder near its days only) and lose to the hand-written section."""
+    global _STORE_ALIASES
+    rows = tuple(
+        f"{variant.strip()}\t{canonical.strip()}"
+        for variant, canonical in pairs
+        if variant.strip() and canonical.strip() and "\t" not in variant + canonical
+    )
+    if rows != _STORE_ALIASES:
+        _STORE_ALIASES = rows
+        _clear_caches()
+
+
+def store_aliases() -> tuple[tuple[str, str], ...]:
+    """The store-mined pairs in use (:func:`use_store_aliases`)."""
+    return tuple((row.split("\t")[0], row.split("\t")[1]) for row in _STORE_ALIASES)
 
 
 @contextmanager
@@ -138,7 +163,10 @@ def _tables() -> _Tables:
     )
     conflicting: set[tuple[tuple[str, ...], str]] = set()
     alias_file = word_sections("aliases_ar.tsv")
-    for row in (row for section in _ALIAS_SECTIONS for row in alias_file.get(section, [])):
+    alias_file[STORE_SECTION] = list(_STORE_ALIASES)
+    holder_section: dict[tuple[tuple[str, ...], str], str] = {}
+    rows = [(name, row) for name in _ALIAS_SECTIONS for row in alias_file.get(name, [])]
+    for section, row in rows:
         variant, canonical = row.split("\t")
         words = [fold(w) for w in _words(variant)]
         if (
@@ -152,9 +180,18 @@ def _tables() -> _Tables:
             continue
         tables.aliases[_key(_strip_titles(variant), tables)] = canonical.strip()
         office = title_key(variant)
-        if office is not None:
+        if (
+            office is not None
+            and section == STORE_SECTION
+            and holder_section.get(office) == "mined"
+        ):
+            # the store's own days name the office's holder now: the shipped days are older
+            tables.title_holders[office] = canonical.strip()
+            holder_section[office] = section
+        elif office is not None:
             # Two holders for one office (two sections, two spellings of a ministry) cancel out.
             known = tables.title_holders.setdefault(office, canonical.strip())
+            holder_section.setdefault(office, section)
             if _key(known, tables) != _key(canonical, tables):
                 conflicting.add(office)
     for office in conflicting:
