@@ -1859,12 +1859,15 @@ def _offices_in_texts(folded_texts: list[str]) -> set[tuple[str, ...]]:
     headline without a name (الرئيس الشيشاني يصل جدة) as often as beside one."""
     offices = _state_offices()
     found: set[tuple[str, ...]] = set()
+    bare: dict[str, str] = {}  # a word without its article's proclitics, folded (asked often)
     for text in folded_texts:
         words = text.split(" ")
         for index, word in enumerate(words):
-            if word not in offices and fold(drop_article_proclitics(word)) not in offices:
+            first = bare.get(word)
+            if first is None:
+                first = bare[word] = fold(drop_article_proclitics(word))
+            if word not in offices and first not in offices:
                 continue
-            first = fold(drop_article_proclitics(word))
             for length in range(2, _MAX_OFFICE_WORDS + 1):
                 phrase = [first, *words[index + 1 : index + length]]
                 if len(phrase) == length and _is_one_holder_office(phrase):
@@ -1889,14 +1892,21 @@ def _written_phrase(
 
 
 def _articles_with_phrase(
-    words: tuple[str, ...], folded_texts: list[str], index: dict[str, set[int]]
+    words: tuple[str, ...],
+    folded_texts: list[str],
+    folded_tokens: list[list[str]],
+    index: dict[str, set[int]],
 ) -> set[int]:
-    """Articles whose folded text holds the folded phrase, a preposition or conjunction on its
-    first word allowed (للرئيس الشيشاني)."""
+    """Articles whose folded words hold the folded phrase, a preposition or conjunction on its
+    first word allowed (للرئيس الشيشاني); ``folded_texts`` are their texts with a space at
+    either end, ``folded_tokens`` their words."""
     rarest = min(words[1:] or words, key=lambda w: len(index.get(w, ())))
     found = set()
+    tail = " " + " ".join(words[1:]) + " "  # in the text wherever the phrase is
     for article in index.get(rarest, ()):
-        tokens = folded_texts[article].split(" ")
+        if len(words) > 1 and tail not in folded_texts[article]:
+            continue
+        tokens = folded_tokens[article]
         for position in range(len(tokens) - len(words) + 1):
             if tuple(tokens[position + 1 : position + len(words)]) == words[1:] and (
                 tokens[position] == words[0]
@@ -1940,8 +1950,11 @@ def _cooccurring_holders(
     former holders (``dropped`` name keys) are never holders. The office is written as its
     most used phrase, the holder as his most written full name."""
     index: dict[str, set[int]] = defaultdict(set)
-    for article, text in enumerate(folded_texts):
-        for word in set(text.split(" ")):
+    # split once: splitting an article again for every phrase looked up made this quadratic
+    folded_tokens = [text.split(" ") for text in folded_texts]
+    padded_texts = [f" {text} " for text in folded_texts]
+    for article, tokens in enumerate(folded_tokens):
+        for word in set(tokens):
             index[word].add(article)
     articles_of: dict[tuple[str, ...], set[int]] = defaultdict(set)
     written: dict[tuple[str, ...], list[str]] = defaultdict(list)
@@ -1973,7 +1986,9 @@ def _cooccurring_holders(
         office_articles: set[int] = set()
         member_articles: dict[tuple[str, ...], set[int]] = {}
         for member in members:
-            member_articles[member] = _articles_with_phrase(member, folded_texts, index)
+            member_articles[member] = _articles_with_phrase(
+                member, padded_texts, folded_tokens, index
+            )
             office_articles |= member_articles[member]
         if len(office_articles) < _MIN_COOCCURRING_ARTICLES:
             continue
@@ -2077,7 +2092,11 @@ def _with_family_name(holder: str, count: Callable[[str], int], names: list[str]
     following: dict[str, int] = defaultdict(int)
     start = corpus.find(base)
     while start >= 0:
-        after = corpus[start + len(base) :].split(" ", 2)
+        # the two words after the name only: slicing the rest of the corpus made this quadratic
+        rest = start + len(base)
+        first_end = corpus.find(" ", rest)
+        second_end = corpus.find(" ", first_end + 1) if first_end >= 0 else -1
+        after = corpus[rest : second_end if second_end >= 0 else len(corpus)].split(" ", 2)
         word = after[0] if after else ""
         if word == "ال" and len(after) > 1:
             word = "ال " + after[1]  # آل خليفة
