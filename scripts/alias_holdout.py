@@ -27,13 +27,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from alias_error_kinds import BLIND_SETS, kind_of_miss
-from mine_aliases import ALIAS_FILE, outlet_country, replace_mined_section
+from mine_aliases import ALIAS_FILE, replace_mined_section
 from snn_days import records_of_days
 
 import marsad.text.arabic as arabic
 from marsad.evaluate.aliases_eval import load_pairs, mine_articles
 from marsad.extract import aliases
-from marsad.profiles import profiles
+from marsad.name_variants import mine_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 JULY_DAYS = (
@@ -84,14 +84,11 @@ def mined_lines(snn: Path, days: tuple[str, ...]) -> list[str]:
     if cached.exists():
         return cached.read_text(encoding="utf-8").splitlines()
     records = list(records_of_days(snn, days))
-    book = profiles()
-    with aliases.hand_written_aliases_only():
-        mined = aliases.mine_aliases(
-            [f"{doc['title'] or ''}\n{doc['text'] or ''}" for doc in records],
-            outlets=[doc["source"] for doc in records],
-            dates=[doc["date"] for doc in records],
-            countries=[outlet_country(book, doc["source"]) for doc in records],
-        )
+    mined = mine_texts(
+        [f"{doc['title'] or ''}\n{doc['text'] or ''}" for doc in records],
+        [doc["source"] for doc in records],
+        [doc["date"] for doc in records],
+    )
     lines = [f"{variant}\t{canonical}" for variant, canonical in mined]
     CACHE.mkdir(parents=True, exist_ok=True)
     cached.write_text("".join(line + "\n" for line in lines), encoding="utf-8")

@@ -4,7 +4,6 @@ its use by entity lookup and ``same_entity``, and ``marsad eval aliases --articl
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,14 +26,6 @@ REPORTS = [
     ("alriyadh", f"شارك {TITLE} {HOLDER} في الاجتماع الوزاري العربي في القاهرة."),
     ("alyaum", f"أعلن {TITLE} {HOLDER} عن مبادرة جديدة للتعاون الاقتصادي مع دول الخليج."),
 ]
-
-
-@pytest.fixture(autouse=True)
-def no_store_lines_left() -> Iterator[None]:
-    """The store's lines are process-wide: every test starts and ends without any."""
-    use_store_aliases(())
-    yield
-    use_store_aliases(())
 
 
 def write_reports(folder: Path) -> Path:
