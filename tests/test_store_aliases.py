@@ -118,6 +118,14 @@ def test_the_hand_written_section_wins_over_the_store() -> None:
     assert store_aliases() == (("داعش", "جبهة النصرة"),)
 
 
+def test_a_store_line_wins_over_a_shipped_mined_holder() -> None:
+    # the shipped July lines give الرئيس التركي its holder then; a store's newer days decide
+    assert same_entity("الرئيس التركي", "رجب طيب إردوغان")
+    use_store_aliases([("الرئيس التركي", "أحمد داود أوغلو")])
+    assert same_entity("الرئيس التركي", "أحمد داود أوغلو")
+    assert not same_entity("الرئيس التركي", "رجب طيب إردوغان")
+
+
 def test_a_store_line_gives_a_title_its_holder_and_keeps_look_alikes_apart() -> None:
     use_store_aliases([(TITLE, HOLDER)])
     assert same_entity(TITLE, HOLDER)
