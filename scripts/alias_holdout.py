@@ -1,6 +1,6 @@
 """Scores the development alias sets with the mined aliases re-mined WITHOUT each set's days.
 
-Usage: PYTHONPATH=src:scripts python scripts/alias_holdout.py [--snn PATH] [--list] [SET ...]
+Usage: PYTHONPATH=src:scripts python scripts/alias_holdout.py [--snn PATH] [--list] [--store] [SET ...]
 
 The committed mined section of ``aliases_ar.tsv`` read every July day, so a July set's figure
 with it says little about names the miner has never seen (the blind sets' case). Here each
@@ -9,24 +9,31 @@ days' text never seen by the miner), the hand-written section unchanged. ``--lis
 each error with its kind (:mod:`alias_error_kinds`). Blind sets are refused. The mined lines
 of each fold are kept in ``build/alias_holdout/`` keyed by the days and a hash of the code, so
 a second run scores without re-mining.
+
+``--store`` scores each set a second time the way a user's store holding the set's own days
+would: those days are ingested into a temporary store that mines its own name variants
+(the product path of ``marsad eval aliases GOLD --articles FILE``), on top of the held-out
+mined section.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
+import json
 import sys
 from functools import lru_cache
 from pathlib import Path
 
 from alias_error_kinds import BLIND_SETS, kind_of_miss
-from mine_aliases import ALIAS_FILE, outlet_country, replace_mined_section
+from mine_aliases import ALIAS_FILE, replace_mined_section
 from snn_days import records_of_days
 
 import marsad.text.arabic as arabic
-from marsad.evaluate.aliases_eval import load_pairs
+from marsad.evaluate.aliases_eval import load_pairs, mine_articles
 from marsad.extract import aliases
-from marsad.profiles import profiles
+from marsad.name_variants import mine_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 JULY_DAYS = (
@@ -77,18 +84,26 @@ def mined_lines(snn: Path, days: tuple[str, ...]) -> list[str]:
     if cached.exists():
         return cached.read_text(encoding="utf-8").splitlines()
     records = list(records_of_days(snn, days))
-    book = profiles()
-    with aliases.hand_written_aliases_only():
-        mined = aliases.mine_aliases(
-            [f"{doc['title'] or ''}\n{doc['text'] or ''}" for doc in records],
-            outlets=[doc["source"] for doc in records],
-            dates=[doc["date"] for doc in records],
-            countries=[outlet_country(book, doc["source"]) for doc in records],
-        )
+    mined = mine_texts(
+        [f"{doc['title'] or ''}\n{doc['text'] or ''}" for doc in records],
+        [doc["source"] for doc in records],
+        [doc["date"] for doc in records],
+    )
     lines = [f"{variant}\t{canonical}" for variant, canonical in mined]
     CACHE.mkdir(parents=True, exist_ok=True)
     cached.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return lines
+
+
+def days_file(snn: Path, days: tuple[str, ...]) -> Path:
+    """The records of ``days`` as one JSONL.gz input file (written once, under the cache)."""
+    path = CACHE / f"days-{'_'.join(d[5:] for d in days)}.jsonl.gz"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with gzip.open(path, "wt", encoding="utf-8") as handle:
+            for record in records_of_days(snn, days):
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
 
 
 def use_mined(lines: list[str]) -> None:
@@ -126,6 +141,9 @@ def main() -> int:
     parser.add_argument("--snn", type=Path, default=ROOT.parent / "shared/data/saudinewsnet")
     parser.add_argument("--list", action="store_true", help="print every error with its kind")
     parser.add_argument("--mined", type=Path, help="score with these mined lines, no mining")
+    parser.add_argument(
+        "--store", action="store_true", help="also score with a store mining the own days"
+    )
     args = parser.parse_args()
     if any(blind in name for name in args.sets for blind in BLIND_SETS):
         parser.error("a blind set is never scored here")
@@ -140,6 +158,11 @@ def main() -> int:
         use_mined(lines)
         result = score(path, args.list)
         print(f"{name}\tmined from {len(days)} days ({len(lines)} lines)\t{result}", flush=True)
+        if args.store and own_days:
+            mined = mine_articles([days_file(args.snn, own_days)])
+            result = score(path, args.list)
+            print(f"{name}\t+ store of its {len(own_days)} days: {mined}\t{result}", flush=True)
+            aliases.use_store_aliases(())
     return 0
 
 

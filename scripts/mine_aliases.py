@@ -17,8 +17,7 @@ from pathlib import Path
 
 from snn_days import records_of_days
 
-from marsad.extract.aliases import hand_written_aliases_only, mine_aliases
-from marsad.profiles import Profiles, profiles
+from marsad.name_variants import mine_texts
 
 ALIAS_FILE = Path(__file__).resolve().parents[1] / "src" / "marsad" / "data" / "aliases_ar.tsv"
 MINED_HEADER = "[mined]"
@@ -45,13 +44,6 @@ def replace_mined_section(alias_text: str, header: str, lines: list[str]) -> str
     return kept + MINED_HEADER + "\n" + header + "\n" + "".join(f"{line}\n" for line in lines)
 
 
-def outlet_country(book: Profiles, slug: str) -> str:
-    """The Arabic name of an outlet's country (السعودية), "" when the profiles lack it: a bare
-    office in its articles (وزير الثقافة والإعلام) is that country's."""
-    profile = book.get(slug)
-    return book.country_name(profile.country) if profile else ""
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("days", nargs="+")
@@ -63,14 +55,8 @@ def main() -> int:
     except ValueError as exc:
         parser.error(str(exc))
     texts = [f"{doc['title'] or ''}\n{doc['text'] or ''}" for doc in records]
-    book = profiles()
-    with hand_written_aliases_only():
-        mined = mine_aliases(
-            texts,
-            outlets=[doc["source"] for doc in records],
-            dates=[doc["date"] for doc in records],
-            countries=[outlet_country(book, doc["source"]) for doc in records],
-        )
+    # the product's path (a store mines its own articles the same way)
+    mined = mine_texts(texts, [doc["source"] for doc in records], [doc["date"] for doc in records])
     lines = [f"{variant}\t{canonical}" for variant, canonical in mined]
     print(f"mined {len(lines)} lines from {len(texts)} articles", file=sys.stderr)
     if not args.write:

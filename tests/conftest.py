@@ -18,6 +18,16 @@ needs_shared = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def no_store_aliases_after() -> Iterator[None]:
+    """A store a test opened leaves its mined name variants in use in this process
+    (marsad.name_variants): they must not reach the next test's name decisions."""
+    yield
+    from marsad.extract.aliases import use_store_aliases
+
+    use_store_aliases(())
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> str:
     return str(tmp_path / "marsad.db")

@@ -44,6 +44,7 @@ from marsad.ingest.prepare import (
     time_kind_of,
 )
 from marsad.models import RawArticle, Skipped
+from marsad.name_variants import MiningReport, load_store_aliases, mine_when_due
 from marsad.refresh import (
     StoryRefresh,
     keyed_statements,
@@ -96,6 +97,7 @@ class IngestReport:
     new_stories: int = 0
     stories_summarized: int = 0
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    mined: MiningReport | None = None  # the store's name variants, when mined after the run
 
     def count_skipped(
         self, record: Skipped, on_skip: Callable[[Skipped], None] | None = None
@@ -119,7 +121,8 @@ class IngestReport:
             f"skipped {self.n_skipped}, "
             f"new stories {self.new_stories}"
         )
-        return "; ".join([line, *(f"{n.origin}: {n.reason}" for n in self.notes)])
+        mined = [self.mined.line()] if self.mined else []
+        return "; ".join([line, *mined, *(f"{n.origin}: {n.reason}" for n in self.notes)])
 
 
 ProgressFn = Callable[[int, int], None]
@@ -152,6 +155,7 @@ class Pipeline:
         self.settings = settings or Settings()
         if store.reindex_needed:
             self.reindex()
+        load_store_aliases(store)  # extraction groups names with the store's mined lines too
         settings = self.settings
         self.state = WriterState(
             StateSettings(
@@ -181,7 +185,15 @@ class Pipeline:
         as soon as it is read (kept in the report when there is no callback).
         """
         with fewer_collections():
-            return self._ingest(records, progress, on_skip)
+            report = self._ingest(records, progress, on_skip)
+        report.mined = self.mine_aliases_when_due()
+        return report
+
+    def mine_aliases_when_due(self) -> MiningReport | None:
+        """Mine the store's name variants when enough articles arrived since the last
+        mining (:func:`marsad.name_variants.mine_when_due`); ingest, each watch batch and a
+        backfill's finish call it."""
+        return mine_when_due(self.store, self.settings.alias_mining)
 
     def _ingest(
         self,

@@ -43,6 +43,9 @@ def open_reader(db: str | Path, *, must_exist: bool = True) -> Store:
             f"{path}: its search index was built with other Arabic rules; rebuild it with "
             f"`marsad --db {path} refresh`, then run this again"
         )
+    from marsad.name_variants import load_store_aliases
+
+    load_store_aliases(store)  # entity lookups group names with the store's mined lines too
     return store
 
 

@@ -53,6 +53,9 @@ class Settings:
     # The input's dates are when pages were crawled, not published (SaudiNewsNet's are);
     # a record may also say so itself with ``"date_kind": "crawled"``.
     crawl_dates: bool = False
+    # Mine name variants (titles' holders, acronyms, short names) from the store's own
+    # articles after a run once enough new ones arrived (marsad.name_variants).
+    alias_mining: bool = True
 
     @property
     def pool_size(self) -> int:

@@ -21,6 +21,7 @@ from multiprocessing import get_context
 
 from marsad.ingest.prepare import Prepared, prepare_batch
 from marsad.models import RawArticle, Skipped
+from marsad.name_variants import load_store_aliases
 from marsad.parent_watch import exit_with_parent
 from marsad.settings import Settings
 from marsad.store import Store, open_store
@@ -77,6 +78,7 @@ def worker_store(db_path: str) -> Store:
     if store is None:
         store = open_store(db_path, read_only=True)
         _WORKER_STORES[db_path] = store
+        load_store_aliases(store)  # this worker extracts: names group as in the writer
     return store
 
 

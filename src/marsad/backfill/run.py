@@ -330,6 +330,7 @@ def backfill(
             pipeline.summarize_dirty(ingest)
         if report.blocks_planned:
             store.drop_block_leads()  # read by the summary tasks; nothing else needs them
+        ingest.mined = pipeline.mine_aliases_when_due()
     return report
 
 

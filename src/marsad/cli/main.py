@@ -565,7 +565,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     elif args.stage == "aliases":
         from marsad.evaluate.aliases_eval import evaluate_aliases
 
-        print(evaluate_aliases(Path(args.file)))
+        print(evaluate_aliases(Path(args.file), articles=[Path(a) for a in args.articles]))
     elif args.stage == "summaries":
         from marsad.evaluate.summaries_eval import evaluate_summaries
 
@@ -784,6 +784,13 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("articles", help="articles JSONL (id, text)")
     e = stages.add_parser("aliases", help="name variants: pairwise P/R/F1 of same-entity decisions")
     e.add_argument("file", help="JSONL of {variants: [...]} and {a, b, same: false}")
+    e.add_argument(
+        "--articles",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="score as a store holding these articles would: it mines its own name variants",
+    )
     e = stages.add_parser("summaries", help="ROUGE of Marsad, lead and LexRank summaries")
     e.add_argument("refs", help="reference summaries JSONL")
     _corpus_option(e, "corpus JSONL(.gz) holding the referenced articles")
@@ -854,8 +861,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_bench)
 
-    from marsad.cli import backfill, desk, serve, stores, watch
+    from marsad.cli import aliases, backfill, desk, serve, stores, watch
 
+    aliases.add_parsers(sub)
     backfill.add_parsers(sub)
     stores.add_parsers(sub)
     watch.add_parsers(sub)

@@ -4,15 +4,23 @@ The gold file is JSONL: ``{"variants": [...]}`` lists names of one entity (every
 is a positive), ``{"a": ..., "b": ..., "same": false}`` a pair that must stay apart. Names of
 two different variant groups are negatives as well. Precision and recall are over pairs
 judged "same".
+
+With articles (``marsad eval aliases GOLD --articles FILE ...``) the score is what a store
+holding them would give: they are ingested into a temporary store, which mines its own name
+variants as every store does (:func:`marsad.name_variants.mine_store`), and the pairs are
+scored with the shipped list plus those lines.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
+from collections.abc import Sequence
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
-from marsad.extract.aliases import same_entity
+from marsad.extract.aliases import same_entity, store_aliases, use_store_aliases
 
 
 def load_pairs(path: Path) -> list[tuple[str, str, bool]]:
@@ -40,9 +48,44 @@ def load_pairs(path: Path) -> list[tuple[str, str, bool]]:
     return [(a, b, same) for (a, b), same in pairs.items()]
 
 
-def evaluate_aliases(path: Path | str) -> str:
-    """Scores :func:`same_entity` on a gold file; the last line is ``alias_f1=0.xxx``."""
-    pairs = load_pairs(Path(path))
+def evaluate_aliases(path: Path | str, articles: Sequence[Path | str] = ()) -> str:
+    """Scores :func:`same_entity` on a gold file; the last line is ``alias_f1=0.xxx``.
+
+    ``articles``: input files (any ``marsad ingest`` reads) whose store's mined lines are used
+    as well (see the module's docstring)."""
+    if not articles:
+        return _score(load_pairs(Path(path)), [])
+    saved = store_aliases()
+    try:
+        mined = mine_articles(articles)
+        return _score(load_pairs(Path(path)), [mined])
+    finally:
+        use_store_aliases(saved)
+
+
+def mine_articles(paths: Sequence[Path | str]) -> str:
+    """Ingest ``paths`` into a temporary store, which mines its name variants and leaves them
+    in use in this process; the mining's line."""
+    from marsad.ingest import read_path
+    from marsad.name_variants import mine_store
+    from marsad.pipeline import Pipeline
+    from marsad.settings import Settings
+    from marsad.store import open_store
+
+    # extraction off: mining reads the stored texts, not the extracted entities
+    settings = replace(Settings(), extract=False, alias_mining=False)
+    with tempfile.TemporaryDirectory(prefix="marsad-aliases-") as tmp:
+        store = open_store(Path(tmp) / "aliases.db")
+        try:
+            Pipeline(store, settings).ingest(
+                record for path in paths for record in read_path(Path(path))
+            )
+            return mine_store(store).line()
+        finally:
+            store.close()
+
+
+def _score(pairs: list[tuple[str, str, bool]], notes: list[str]) -> str:
     true_pos = false_pos = positives = 0
     errors: list[str] = []
     for a, b, same in pairs:
@@ -57,6 +100,7 @@ def evaluate_aliases(path: Path | str) -> str:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return "\n".join(
         [
+            *notes,
             f"pairs={len(pairs)} same={positives} predicted_same={true_pos + false_pos}",
             *errors,
             f"precision={precision:.3f} recall={recall:.3f}",

@@ -93,10 +93,35 @@ def _title_words() -> frozenset[str]:
 
 
 # Sections of ``aliases_ar.tsv`` in use, the later one winning a variant both list: the mined
-# one, then the hand-written one (""). Mining reads only the hand-written section, so that
-# re-mining the same days gives the same lines whatever the mined section held before
-# (:func:`hand_written_aliases_only`).
-_ALIAS_SECTIONS: tuple[str, ...] = ("mined", "")
+# one, then the lines a store mined from its own articles (``store``, not in the file: see
+# :func:`use_store_aliases`), then the hand-written one (""). Mining reads only the
+# hand-written section, so that re-mining the same days gives the same lines whatever the
+# mined sections held before (:func:`hand_written_aliases_only`).
+STORE_SECTION = "store"
+_ALIAS_SECTIONS: tuple[str, ...] = ("mined", STORE_SECTION, "")
+_STORE_ALIASES: tuple[str, ...] = ()  # ``variant<TAB>canonical`` rows of the open store
+
+
+def use_store_aliases(pairs: Iterable[tuple[str, str]]) -> None:
+    """Names resolve through these ``(variant, canonical)`` pairs as well, the lines a store
+    mined from its own articles (this process, until called again).
+
+    They win over the shipped mined section (they come from the user's own, newer days: a
+    title names its holder near its days only) and lose to the hand-written section."""
+    global _STORE_ALIASES
+    rows = tuple(
+        f"{variant.strip()}\t{canonical.strip()}"
+        for variant, canonical in pairs
+        if variant.strip() and canonical.strip() and "\t" not in variant + canonical
+    )
+    if rows != _STORE_ALIASES:
+        _STORE_ALIASES = rows
+        _clear_caches()
+
+
+def store_aliases() -> tuple[tuple[str, str], ...]:
+    """The store-mined pairs in use (:func:`use_store_aliases`)."""
+    return tuple((row.split("\t")[0], row.split("\t")[1]) for row in _STORE_ALIASES)
 
 
 @contextmanager
@@ -138,7 +163,10 @@ def _tables() -> _Tables:
     )
     conflicting: set[tuple[tuple[str, ...], str]] = set()
     alias_file = word_sections("aliases_ar.tsv")
-    for row in (row for section in _ALIAS_SECTIONS for row in alias_file.get(section, [])):
+    alias_file[STORE_SECTION] = list(_STORE_ALIASES)
+    holder_section: dict[tuple[tuple[str, ...], str], str] = {}
+    rows = [(name, row) for name in _ALIAS_SECTIONS for row in alias_file.get(name, [])]
+    for section, row in rows:
         variant, canonical = row.split("\t")
         words = [fold(w) for w in _words(variant)]
         if (
@@ -152,9 +180,18 @@ def _tables() -> _Tables:
             continue
         tables.aliases[_key(_strip_titles(variant), tables)] = canonical.strip()
         office = title_key(variant)
-        if office is not None:
+        if (
+            office is not None
+            and section == STORE_SECTION
+            and holder_section.get(office) == "mined"
+        ):
+            # the store's own days name the office's holder now: the shipped days are older
+            tables.title_holders[office] = canonical.strip()
+            holder_section[office] = section
+        elif office is not None:
             # Two holders for one office (two sections, two spellings of a ministry) cancel out.
             known = tables.title_holders.setdefault(office, canonical.strip())
+            holder_section.setdefault(office, section)
             if _key(known, tables) != _key(canonical, tables):
                 conflicting.add(office)
     for office in conflicting:
@@ -1822,12 +1859,15 @@ def _offices_in_texts(folded_texts: list[str]) -> set[tuple[str, ...]]:
     headline without a name (الرئيس الشيشاني يصل جدة) as often as beside one."""
     offices = _state_offices()
     found: set[tuple[str, ...]] = set()
+    bare: dict[str, str] = {}  # a word without its article's proclitics, folded (asked often)
     for text in folded_texts:
         words = text.split(" ")
         for index, word in enumerate(words):
-            if word not in offices and fold(drop_article_proclitics(word)) not in offices:
+            first = bare.get(word)
+            if first is None:
+                first = bare[word] = fold(drop_article_proclitics(word))
+            if word not in offices and first not in offices:
                 continue
-            first = fold(drop_article_proclitics(word))
             for length in range(2, _MAX_OFFICE_WORDS + 1):
                 phrase = [first, *words[index + 1 : index + length]]
                 if len(phrase) == length and _is_one_holder_office(phrase):
@@ -1852,14 +1892,21 @@ def _written_phrase(
 
 
 def _articles_with_phrase(
-    words: tuple[str, ...], folded_texts: list[str], index: dict[str, set[int]]
+    words: tuple[str, ...],
+    folded_texts: list[str],
+    folded_tokens: list[list[str]],
+    index: dict[str, set[int]],
 ) -> set[int]:
-    """Articles whose folded text holds the folded phrase, a preposition or conjunction on its
-    first word allowed (للرئيس الشيشاني)."""
+    """Articles whose folded words hold the folded phrase, a preposition or conjunction on its
+    first word allowed (للرئيس الشيشاني); ``folded_texts`` are their texts with a space at
+    either end, ``folded_tokens`` their words."""
     rarest = min(words[1:] or words, key=lambda w: len(index.get(w, ())))
     found = set()
+    tail = " " + " ".join(words[1:]) + " "  # in the text wherever the phrase is
     for article in index.get(rarest, ()):
-        tokens = folded_texts[article].split(" ")
+        if len(words) > 1 and tail not in folded_texts[article]:
+            continue
+        tokens = folded_tokens[article]
         for position in range(len(tokens) - len(words) + 1):
             if tuple(tokens[position + 1 : position + len(words)]) == words[1:] and (
                 tokens[position] == words[0]
@@ -1903,8 +1950,11 @@ def _cooccurring_holders(
     former holders (``dropped`` name keys) are never holders. The office is written as its
     most used phrase, the holder as his most written full name."""
     index: dict[str, set[int]] = defaultdict(set)
-    for article, text in enumerate(folded_texts):
-        for word in set(text.split(" ")):
+    # split once: splitting an article again for every phrase looked up made this quadratic
+    folded_tokens = [text.split(" ") for text in folded_texts]
+    padded_texts = [f" {text} " for text in folded_texts]
+    for article, tokens in enumerate(folded_tokens):
+        for word in set(tokens):
             index[word].add(article)
     articles_of: dict[tuple[str, ...], set[int]] = defaultdict(set)
     written: dict[tuple[str, ...], list[str]] = defaultdict(list)
@@ -1936,7 +1986,9 @@ def _cooccurring_holders(
         office_articles: set[int] = set()
         member_articles: dict[tuple[str, ...], set[int]] = {}
         for member in members:
-            member_articles[member] = _articles_with_phrase(member, folded_texts, index)
+            member_articles[member] = _articles_with_phrase(
+                member, padded_texts, folded_tokens, index
+            )
             office_articles |= member_articles[member]
         if len(office_articles) < _MIN_COOCCURRING_ARTICLES:
             continue
@@ -2040,7 +2092,11 @@ def _with_family_name(holder: str, count: Callable[[str], int], names: list[str]
     following: dict[str, int] = defaultdict(int)
     start = corpus.find(base)
     while start >= 0:
-        after = corpus[start + len(base) :].split(" ", 2)
+        # the two words after the name only: slicing the rest of the corpus made this quadratic
+        rest = start + len(base)
+        first_end = corpus.find(" ", rest)
+        second_end = corpus.find(" ", first_end + 1) if first_end >= 0 else -1
+        after = corpus[rest : second_end if second_end >= 0 else len(corpus)].split(" ", 2)
         word = after[0] if after else ""
         if word == "ال" and len(after) > 1:
             word = "ال " + after[1]  # آل خليفة

@@ -58,6 +58,9 @@ every method says in its docstring what it returns or does. Writes run inside
   continuing stories merged, references set), ``entity_key_ranges`` and
   ``recount_entity_range`` (entity figures recounted in key ranges at once, after the last
   block).
+* aliases.py, name variants the store mined from its own articles (``MinedAliases``;
+  :mod:`marsad.name_variants` mines): ``mined_aliases``, ``replace_mined_aliases``,
+  ``alias_mining_mark``, ``articles_since``, ``mining_texts``.
 * read_queries.py, the read side's named queries (``ReadQueries``): pages, exports,
   entity and statement lists, search counts.
 * sources.py, the watcher's sources (``WatchSources``): ``validators``,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from marsad.errors import MigrationError
+from marsad.store.aliases import create_mined_aliases
 from marsad.store.dialect import (
     DIALECTS,
     covering_postings_key,
@@ -371,6 +372,7 @@ migration("0015_extraction_details")(add_extraction_details)  # store/extraction
 migration("0016_fts_postings_covering")(covering_postings_key)  # store/dialect.py
 migration("0017_fts_totals")(create_fts_totals)  # store/dialect.py
 migration("0018_search_filter_index")(search_filter_index)  # store/dialect.py
+migration("0020_mined_aliases")(create_mined_aliases)  # store/aliases.py
 
 
 @migration("0019_backfill_blocks")

@@ -3,8 +3,8 @@
 The concerns (see :mod:`marsad.store` for the API of each): articles and search
 (articles.py), stories and threads (stories.py, redirects.py), entities and statements
 (entities.py), summaries and analyses (analyses.py), the writers' clustering state
-(state.py), the watcher's sources (sources.py) and the read side's queries
-(read_queries.py), each a mixin over :class:`~marsad.store.core.StoreCore` (connection,
+(state.py), the watcher's sources (sources.py), the read side's queries
+(read_queries.py) and the name variants mined from the store's articles (aliases.py), each a mixin over :class:`~marsad.store.core.StoreCore` (connection,
 transactions, migrations, meta).
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from marsad.errors import StoreError
+from marsad.store.aliases import MinedAliases
 from marsad.store.analyses import StoryAnalyses
 from marsad.store.articles import ArticlesAndSearch
 from marsad.store.bulk import BulkBlocks
@@ -37,6 +38,7 @@ class Store(
     EntitiesAndStatements,
     StoryAnalyses,
     WriterState,
+    MinedAliases,
     StoreCore,
     ReadQueries,
     StoryRedirects,
