@@ -167,3 +167,10 @@ def test_name_after_another_role_or_on_a_preposition_is_not_the_speaker() -> Non
     text = "وقال كبير المستشارين عن الطاقة بعد لقائه بالملك سلمان إن الخطة جاهزة."
     entities = _tagged(text, ("بالملك سلمان", "PERS"))
     assert _speakers(text, entities) == _speakers(text, [])
+
+
+def test_name_set_off_after_a_description_that_is_no_role_is_not_the_speaker() -> None:
+    # the name opens the reported clause: «according to the book, X, the leader, is ...»
+    text = "وفق الكتاب ومؤلفه، سالم الحداد، زعيم الحركة ليس أعلى سلطة فيها."
+    entities = _tagged(text, ("سالم الحداد", "PERS"))
+    assert _speakers(text, entities) == _speakers(text, [])

@@ -7,7 +7,7 @@ invented, not taken from any evaluation set; each case has a look-alike kept apa
 from __future__ import annotations
 
 from marsad.extract.aliases import same_entity
-from marsad.extract.quotes import extract_statements, speaker_canonical
+from marsad.extract.quotes import extract_statements, speaker_canonical, split_speaker
 
 
 def _speakers(text: str) -> list[str]:
@@ -20,6 +20,9 @@ def test_document_issued_by_an_office_speaks_for_it_and_so_does_its_back_referen
         "وأشار التقرير إلى أن النمو مستمر في المدن."
     )
     assert _speakers(text) == ["الهيئة العامة للإحصاء", "الهيئة العامة للإحصاء"]
+    # a time word after the issuer is not part of its name
+    text = "وجاء في بيان صادر عن وزارة الخارجية اليوم: إن الوزارة تتابع الأوضاع عن كثب."
+    assert _speakers(text) == ["وزارة الخارجية"]
 
 
 def test_document_cut_before_its_owner_after_lam_speaks_for_the_owner() -> None:
@@ -34,6 +37,9 @@ def test_counting_noun_keeps_its_adjective_and_complement() -> None:
     assert _speakers(text) == ["عدد كبير من طلاب الجامعة"] * 2
     # an adjective after a role is no counting noun's: the rules' phrase is unchanged
     assert _speakers("وقال مسؤول كبير في الوزارة إن الرسوم مرتفعة.") == ["مسؤول كبير في الوزارة"]
+    # من قبل is an adverb: nobody is counted
+    assert "من" not in split_speaker("«نيو ديلي بوست» من قبل")[0].split()
+    assert "من" not in split_speaker("«نيو ديلي بوست» من")[0].split()
 
 
 def test_unnamed_source_with_more_adjectives_is_the_same_source() -> None:

@@ -598,6 +598,8 @@ def _counts_people(words: Sequence[str], index: int) -> bool:
         and following not in STOPWORDS
         and _is_common_word(following)
         and _next(words, index + 1) == "من"
+        # the people counted follow من; من قبل («واشنطن بوست» من قبل) is an adverb
+        and _next(words, index + 2) not in STOPWORDS | {""}
     )
 
 
@@ -3383,6 +3385,7 @@ def _owner_after_document(doc: _Text, start: int, written: str) -> str | None:
         word = following[index]
         if index > first and (
             word in STOPWORDS
+            or word in lex.trailing  # صادر عن وزارة الخارجية اليوم: a time, not the owner's
             or word in lex.issued_by
             or _is_cue_word(word)
             or word.startswith(_ISSUING_STEMS)  # لرويترز نشرت نتائجه: the verb after the owner

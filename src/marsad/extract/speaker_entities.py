@@ -248,7 +248,9 @@ def _corrected_span(text: str, statement: Statement, names: Sequence[NamedSpan])
         return replace(statement, speaker_resolved=organisation)
     role_only = _is_role_only(statement, names)
     if role_only or _is_description_only(statement, names):
-        person = _person_in_apposition(text, statement, names)
+        # a name set off by commas after a description that is no role may open the
+        # reported clause (وفق الكتاب ومؤلفه، فلان، زعيم ...): only a role takes it
+        person = _apposed_person(text, statement.speaker_end, len(text), names, role_only)
         if person is None and role_only:
             person = _role_holder(text, statement, names)
         if person is not None:
@@ -401,14 +403,6 @@ def _is_description_only(statement: Statement, names: Sequence[NamedSpan]) -> bo
     )
 
 
-def _person_in_apposition(
-    text: str, statement: Statement, names: Sequence[NamedSpan]
-) -> NamedSpan | None:
-    """A tagged person set off after a role-only speaker: ``أوضح رئيس الجمعية الوطنية
-    (الغرفة السفلى ...)، محمد ولد إبيليل، أنها``."""
-    return _apposed_person(text, statement.speaker_end, len(text), names)
-
-
 def _role_holder(text: str, statement: Statement, names: Sequence[NamedSpan]) -> NamedSpan | None:
     """The person last named in apposition with the same role before a role-only speaker:
     ``رئيس الجمعية الوطنية، محمد ولد إبيليل`` earlier makes a later ``وأشار رئيس الجمعية
@@ -424,14 +418,15 @@ def _role_holder(text: str, statement: Statement, names: Sequence[NamedSpan]) ->
 
 
 def _apposed_person(
-    text: str, role_end: int, limit: int, names: Sequence[NamedSpan]
+    text: str, role_end: int, limit: int, names: Sequence[NamedSpan], set_off: bool = True
 ) -> NamedSpan | None:
     """The tagged person set off after a role ending at ``role_end``: a comma right before
     the name (after the role or a bracketed aside), the name closed by a comma, a colon or
     the complementizer, all in one sentence and before ``limit``. A name written straight
     after the role (``مسؤول الاتصالات في الرئاسة ويلي نياميتوي أن``), or after a comma and one
     word (``مدرب المنتخب، الوطني سعد الشهري أن``), counts when it closes the subject (the
-    complementizer or a colon follows it) or when nothing at all parts it from the role."""
+    complementizer or a colon follows it) or when nothing at all parts it from the role.
+    ``set_off=False`` (a description that is no role) takes only the latter two."""
     for entity in names:
         gap = text[role_end : entity.start]
         if (
@@ -442,7 +437,11 @@ def _apposed_person(
             and not any(ch in _SENTENCE_BREAKS for ch in gap)
             and not _is_addressed(entity.text)
             and (
-                (gap.rstrip().endswith((",", "،")) and _closes_apposition(text, entity.end))
+                (
+                    set_off
+                    and gap.rstrip().endswith((",", "،"))
+                    and _closes_apposition(text, entity.end)
+                )
                 or (
                     _is_bare_apposition(gap, entity)
                     and (not gap.strip() or _closes_subject(text, entity.end))
