@@ -19,6 +19,12 @@ are printed as ``unlabelled``.
 
     PYTHONPATH=src python scripts/speaker_error_kinds.py quotes_dev7 \
         --items evaluation/speaker_errors/kinds_dev7.tsv
+
+Session 26's labels of quotes_val8 and quotes_val9 (two more columns, family and note, are
+ignored here)::
+
+    PYTHONPATH=src python scripts/speaker_error_kinds.py quotes_val8 quotes_val9 \
+        --items evaluation/speaker_errors/kinds_s26_val89.tsv
 """
 
 from __future__ import annotations
@@ -91,7 +97,7 @@ def count_items(name: str, labels_path: Path, articles: Path) -> None:
     for line in labels_path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        set_name, article_id, item, start, kind = line.split("\t")
+        set_name, article_id, item, start, kind = line.split("\t")[:5]  # then family, note
         if set_name == name:
             labels[(article_id, item, int(start))] = kind
     now = statement_items(gold_path(name), articles / f"{name}_articles.jsonl")

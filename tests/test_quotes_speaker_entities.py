@@ -139,3 +139,38 @@ def test_definite_reference_is_no_short_organisation_name() -> None:
     entities = _tagged(text, ("الشركة الوطنية للنقل", "ORG"))
     # the reference resolves to the whole name as before, never to a shortened one
     assert _speakers(text, entities)[-1] == "الشركة الوطنية للنقل"
+
+
+def test_description_followed_straight_by_a_tagged_name_is_that_person() -> None:
+    # No comma parts the name from its role: the rules stop at ويلي (و + يلي, "follows").
+    text = (
+        "وأكد مسؤول الإعلام في الوزارة ويلي كاتوبا وقوع الحادث. "
+        "وقال مدرب الفريق الأول، الوطني حسن المالكي أن اللاعبين جاهزون."
+    )
+    entities = _tagged(text, ("ويلي كاتوبا", "PERS"), ("حسن المالكي", "PERS"))
+    assert _speakers(text, []) == ["مسؤول الإعلام في الوزارة", "مدرب الفريق الأول"]
+    assert _speakers(text, entities) == ["ويلي كاتوبا", "حسن المالكي"]
+
+
+def test_description_and_a_name_after_its_own_rest_closed_by_the_complementizer() -> None:
+    text = "وقال كبير المستشارين عن الطاقة في البيت الأبيض روبرت هيل إن الخطة جاهزة."
+    entities = _tagged(text, ("البيت الأبيض", "ORG"), ("روبرت هيل", "PERS"))
+    assert same_entity(_speakers(text, entities)[0], "روبرت هيل")
+
+
+def test_name_after_another_role_or_on_a_preposition_is_not_the_speaker() -> None:
+    # The rules cut the phrase at «عن»; the name after it belongs to the role in between.
+    text = "وقال كبير المستشارين عن مكتب رئيس الوزراء روبرت هيل إن الخطة جاهزة."
+    entities = _tagged(text, ("روبرت هيل", "PERS"))
+    assert _speakers(text, []) == ["كبير المستشارين"]
+    assert _speakers(text, entities) == ["كبير المستشارين"]
+    text = "وقال كبير المستشارين عن الطاقة بعد لقائه بالملك سلمان إن الخطة جاهزة."
+    entities = _tagged(text, ("بالملك سلمان", "PERS"))
+    assert _speakers(text, entities) == _speakers(text, [])
+
+
+def test_name_set_off_after_a_description_that_is_no_role_is_not_the_speaker() -> None:
+    # the name opens the reported clause: «according to the book, X, the leader, is ...»
+    text = "وفق الكتاب ومؤلفه، سالم الحداد، زعيم الحركة ليس أعلى سلطة فيها."
+    entities = _tagged(text, ("سالم الحداد", "PERS"))
+    assert _speakers(text, entities) == _speakers(text, [])

@@ -777,6 +777,65 @@ def _named_with_its_kind(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     return head in _institution_heads() and not name.startswith("ال")
 
 
+def _is_indefinite_adjective(folded: str) -> bool:
+    """An indefinite nisba adjective, feminine or plural, perhaps after و (طبية، وعسكرية)."""
+    bare = folded[1:] if folded.startswith("و") and len(folded) > 4 else folded
+    return len(bare) > 3 and not bare.startswith("ال") and bare.endswith(("يه", "يون", "يين"))
+
+
+def _adds_adjectives(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """An unnamed source and the same described with more adjectives (``مصادر طبية وأمنية`` /
+    ``مصادر طبية وأمنية وعسكرية عراقية``): an indefinite noun, then only indefinite nisba
+    adjectives, the shorter form a prefix of the longer one."""
+    if len(short) < 2 or len(full) <= len(short):
+        return False
+    tables = _tables()
+    if [_word_key(w, tables) for w in full[: len(short)]] != [_word_key(w, tables) for w in short]:
+        return False
+    head = fold(short[0])
+    return not head.startswith(("ال", "و")) and all(
+        _is_indefinite_adjective(fold(w)) for w in full[1:]
+    )
+
+
+def _described_name(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """A body's own name and a description holding it: an institution noun before it and
+    definite adjectives or a ل complement after it (``مجموعة أيرباص جروب الأوروبية لصناعة
+    الطائرات`` / ``أيرباص جروب``). The name is indefinite and no institution noun itself
+    (``الاتحاد الأوروبي لكرة القدم`` is another body than ``الاتحاد الأوروبي``)."""
+    if not short or len(full) <= len(short):
+        return False
+    first = strip_article_clitics(short[0])
+    if fold(first).startswith("ال") or first in _institution_heads():
+        return False
+    head = strip_article_clitics(full[0])
+    if head not in _institution_heads() or head in _MOVEMENT_HEADS:
+        # محمد / محمد المصري: without the noun of a body, a nisba is a surname; حزب كارلوس
+        # مندوزا: a movement named after a leader is not the leader
+        return False
+    if any(fold(w) in _PATRONYMIC for w in short):
+        return False  # مؤسسة محمد بن راشد للمعرفة: a body named after a person
+    tables = _tables()
+    named = full[1 : 1 + len(short)]
+    if [_word_key(w, tables) for w in named] != [_word_key(w, tables) for w in short]:
+        return False
+    rest = [fold(w) for w in full[1 + len(short) :]]
+    adjectives = 0
+    while adjectives < len(rest) and _is_nisba(rest[adjectives]):
+        adjectives += 1
+    tail = rest[adjectives:]
+    complement = (
+        len(tail) == 2
+        and tail[0].startswith("ل")
+        and not tail[0].startswith("لل")
+        and tail[1].startswith("ال")
+    )
+    if tail and not complement:
+        return False
+    # the head and the name alone may be a body named after a person (شركة كارلوس مندوزا)
+    return bool(adjectives or tail)
+
+
 def _is_agreeing_extension(short: tuple[str, ...], extension: tuple[str, ...]) -> bool:
     """Words that complete a short institution name without making another body: a plural
     adjective agreeing with a plural name (الإخوان / الإخوان المسلمين) or a complement with
@@ -1014,6 +1073,8 @@ def same_entity(a: str, b: str) -> bool:
     if _drops_an_adjective(short_words, full_words):
         return True
     if _named_with_its_kind(short_words, full_words):
+        return True
+    if _adds_adjectives(short_words, full_words) or _described_name(short_words, full_words):
         return True
     if long_keys[: len(short)] == short and _is_agreeing_extension(short_words, extension):
         return True

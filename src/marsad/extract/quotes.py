@@ -586,6 +586,23 @@ def _is_partitive(words: Sequence[str], index: int) -> bool:
     )
 
 
+def _counts_people(words: Sequence[str], index: int) -> bool:
+    """``عدد من سكان القرى``، ``عدد كبير من الطلاب``: a noun before من, or before an
+    indefinite common adjective and من, counts the people named after it."""
+    following = _next(words, index)
+    if following == "من":
+        return True
+    return (
+        bool(following)
+        and not following.startswith("ال")
+        and following not in STOPWORDS
+        and _is_common_word(following)
+        and _next(words, index + 1) == "من"
+        # the people counted follow من; من قبل («واشنطن بوست» من قبل) is an adverb
+        and _next(words, index + 2) not in STOPWORDS | {""}
+    )
+
+
 def _is_addressee(word: str) -> bool:
     """A word opened by the preposition ل whose rest is far more common alone (لإحدى،
     لوكالة): the one spoken to. لجنة or لطفي, words of their own, are not."""
@@ -2568,7 +2585,7 @@ def _name_candidates(
         if index > 0 and end - index == 1 and words[index] in _place_names():
             index = end  # محافظ بيشة، أمير الرياض: the place a role governs names nobody
             continue
-        if end - index == 1 and _next(words, index) == "من" and _is_common_word(words[index]):
+        if end - index == 1 and _is_common_word(words[index]) and _counts_people(words, index):
             index = end  # عدد من سكان القرى: a partitive noun counts people, it names none
             continue
         strong = after_honorific or _opens_name(words, index)
@@ -2960,6 +2977,17 @@ def _resolve_reference(
         if named is not None:
             return named
     if words[0] in lex.documents:
+        if len(words) == 1 and not words[0].startswith("ال"):
+            # وأظهر مسح لوكالة رويترز أن: the rules stopped at the noun (لوكالة read as the
+            # one spoken to); an indefinite document is owned by what follows it
+            owner = _owner_after_document(doc, start, written)
+            if owner is not None:
+                found = (
+                    _resolve_reference(doc, start, owner, history, depth=depth + 1)
+                    if depth < MAX_REFERENCE_HOPS
+                    else None
+                )
+                return found or _Mention(owner, 0, 0, owner, fold(owner))
         if len(words) == 1:
             issued = _document_issuer(doc, words[0], history)
             if (
@@ -3333,7 +3361,9 @@ def _owner_after_document(doc: _Text, start: int, written: str) -> str | None:
     following = [m.group() for m in tokens]
     lex = _lexicon()
     first, article = 0, ""
-    if len(following) > 2 and following[0] in _ISSUED_FROM and following[1] in ("عن", "من"):
+    if last in _ISSUED_FROM and len(following) > 1 and following[0] in ("عن", "من"):
+        first = 1  # تقرير صادر | عن الهيئة: the span ended on the participle
+    elif len(following) > 2 and following[0] in _ISSUED_FROM and following[1] in ("عن", "من"):
         first = 2
     elif (
         len(following) > 3
@@ -3355,6 +3385,7 @@ def _owner_after_document(doc: _Text, start: int, written: str) -> str | None:
         word = following[index]
         if index > first and (
             word in STOPWORDS
+            or word in lex.trailing  # صادر عن وزارة الخارجية اليوم: a time, not the owner's
             or word in lex.issued_by
             or _is_cue_word(word)
             or word.startswith(_ISSUING_STEMS)  # لرويترز نشرت نتائجه: the verb after the owner

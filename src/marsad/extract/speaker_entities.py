@@ -43,6 +43,7 @@ SPEAKER_LABELS = frozenset(("PERS", "ORG"))
 MAX_APPOSITION_GAP = 60  # characters between a role and the name set off after it
 MAX_REFERENCE_WORDS = 2  # الشركة، المنظمة الحقوقية: a longer phrase describes, not refers
 MAX_HEAD_NAME_GAP = 3  # characters between a tagged head and its tagged quoted name
+MAX_BARE_GAP_WORDS = 6  # words of a role between its cut phrase and a name with no comma
 # A tagged name extends a rule phrase only over name words: punctuation inside the
 # extension means the tagger ran past a clause boundary.
 _BREAKS = frozenset(',،.;؛:!?؟()«»"“”\n')
@@ -245,14 +246,19 @@ def _corrected_span(text: str, statement: Statement, names: Sequence[NamedSpan])
     )
     if organisation is not None:
         return replace(statement, speaker_resolved=organisation)
-    if _is_role_only(statement, names):
-        person = _person_in_apposition(text, statement, names) or _role_holder(
-            text, statement, names
-        )
+    role_only = _is_role_only(statement, names)
+    if role_only or _is_description_only(statement, names):
+        # a name set off by commas after a description that is no role may open the
+        # reported clause (وفق الكتاب ومؤلفه، فلان، زعيم ...): only a role takes it
+        person = _apposed_person(text, statement.speaker_end, len(text), names, role_only)
+        if person is None and role_only:
+            person = _role_holder(text, statement, names)
         if person is not None:
+            # right after its role a name has no conjunction: و is its first letter (ويلي)
+            adjacent = not text[statement.speaker_end : person.start].strip()
             return replace(
                 statement,
-                speaker_resolved=without_name_proclitic(person.text),
+                speaker_resolved=person.text if adjacent else without_name_proclitic(person.text),
                 speaker_title=statement.speaker_resolved,
                 speaker_description="",
             )
@@ -382,12 +388,19 @@ def _is_role_only(statement: Statement, names: Sequence[NamedSpan]) -> bool:
     )
 
 
-def _person_in_apposition(
-    text: str, statement: Statement, names: Sequence[NamedSpan]
-) -> NamedSpan | None:
-    """A tagged person set off after a role-only speaker: ``أوضح رئيس الجمعية الوطنية
-    (الغرفة السفلى ...)، محمد ولد إبيليل، أنها``."""
-    return _apposed_person(text, statement.speaker_end, len(text), names)
+def _is_description_only(statement: Statement, names: Sequence[NamedSpan]) -> bool:
+    """A fresh speaker that opens with an ordinary word by corpus evidence (``مسؤول الاتصالات
+    في الرئاسة``، ``مدرب المنتخب السعودي``، ``كبير المسؤولين``), not an organisation's head, and
+    holds no tagged name: a description of a person whose name may follow it."""
+    words = statement.speaker_resolved.split()
+    return (
+        bool(words)
+        and is_ordinary_word(words[0])
+        and not is_organisation_head(words[0])
+        and not any(
+            e.start < statement.speaker_end and e.end > statement.speaker_start for e in names
+        )
+    )
 
 
 def _role_holder(text: str, statement: Statement, names: Sequence[NamedSpan]) -> NamedSpan | None:
@@ -405,11 +418,15 @@ def _role_holder(text: str, statement: Statement, names: Sequence[NamedSpan]) ->
 
 
 def _apposed_person(
-    text: str, role_end: int, limit: int, names: Sequence[NamedSpan]
+    text: str, role_end: int, limit: int, names: Sequence[NamedSpan], set_off: bool = True
 ) -> NamedSpan | None:
     """The tagged person set off after a role ending at ``role_end``: a comma right before
     the name (after the role or a bracketed aside), the name closed by a comma, a colon or
-    the complementizer, all in one sentence and before ``limit``."""
+    the complementizer, all in one sentence and before ``limit``. A name written straight
+    after the role (``مسؤول الاتصالات في الرئاسة ويلي نياميتوي أن``), or after a comma and one
+    word (``مدرب المنتخب، الوطني سعد الشهري أن``), counts when it closes the subject (the
+    complementizer or a colon follows it) or when nothing at all parts it from the role.
+    ``set_off=False`` (a description that is no role) takes only the latter two."""
     for entity in names:
         gap = text[role_end : entity.start]
         if (
@@ -417,13 +434,48 @@ def _apposed_person(
             and role_end <= entity.start
             and entity.end <= limit
             and entity.start - role_end <= MAX_APPOSITION_GAP
-            and gap.rstrip().endswith((",", "،"))
             and not any(ch in _SENTENCE_BREAKS for ch in gap)
-            and _closes_apposition(text, entity.end)
             and not _is_addressed(entity.text)
+            and (
+                (
+                    set_off
+                    and gap.rstrip().endswith((",", "،"))
+                    and _closes_apposition(text, entity.end)
+                )
+                or (
+                    _is_bare_apposition(gap, entity)
+                    and (not gap.strip() or _closes_subject(text, entity.end))
+                )
+            )
         ):
             return entity
     return None
+
+
+def _is_bare_apposition(gap: str, entity: NamedSpan) -> bool:
+    """Whether a name follows its role with no comma before it: words only (the rest of the
+    role, ``عن المعلومات في البيت الأبيض``), or one comma and one word after it (``، الوطني``);
+    never a name on a preposition (``بالملك سلمان``) or after one (``مع``), nor one after
+    another role in between, which is that role's holder."""
+    if without_name_proclitic(entity.text) != entity.text.removeprefix("و"):
+        return False
+    before_comma, comma, after_comma = gap.replace(",", "،").rpartition("،")
+    if comma and (len(after_comma.split()) > 1 or not _no_break(before_comma + after_comma)):
+        return False
+    words = gap.replace("،", " ").split()
+    if not _no_break(" ".join(words)) or len(words) > MAX_BARE_GAP_WORDS:
+        return False
+    # a role in between owns the name (``في بيان عن مكتب رئيس الوزراء أحمد ...``)
+    return not any(is_role_word(w) for w in words) and (
+        not words or fold(words[-1]) not in STOPWORDS
+    )
+
+
+def _closes_subject(text: str, end: int) -> bool:
+    """Whether the subject ends at ``end``: a colon or the complementizer follows."""
+    after = text[end : end + 12].lstrip()
+    following = after.split(maxsplit=1)[:1]
+    return after.startswith(":") or (bool(following) and fold(following[0]) in ("ان", "بان"))
 
 
 def _closes_apposition(text: str, end: int) -> bool:
