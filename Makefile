@@ -149,6 +149,7 @@ eval: $(STAMP) $(STORY_GOLDS) $(NER_DEV) build/quotes_dev_articles.jsonl \
 	$(BIN)/marsad eval aliases evaluation/aliases_val7/aliases_val7.jsonl
 	$(BIN)/marsad eval aliases evaluation/aliases_val8/aliases_val8.jsonl
 	$(BIN)/marsad eval aliases evaluation/aliases_val9/aliases_val9.jsonl
+	$(BIN)/marsad eval aliases evaluation/aliases_val10/aliases_val10.jsonl
 	$(BIN)/marsad eval summaries evaluation/summaries_dev/refs.jsonl --corpus $(SNN)
 	$(BIN)/marsad eval dates evaluation/dates_dev/mentions.jsonl --corpus $(SNN)
 	$(BIN)/marsad eval dates evaluation/weekdays_val/mentions.jsonl --corpus $(SNN)

@@ -7,7 +7,7 @@ names only (issue 19's kinds): a glued conjunction or preposition, compound-name
 title standing for a person, an acronym and its full name, a short and an official name,
 morphology and descriptors, else "other" (transliteration, nickname, renaming). Wrongly
 merged pairs are counted apart. A blind set (a path holding ``aliases_val5``, ``aliases_val6``,
-``aliases_val7``, ``aliases_val8`` or ``aliases_val9``) is refused: its errors are never printed.
+``aliases_val7``, ``aliases_val8``, ``aliases_val9`` or ``aliases_val10``) is refused: its errors are never printed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,14 @@ from marsad.evaluate.aliases_eval import load_pairs
 from marsad.extract.aliases import is_role_word, same_entity
 from marsad.text.arabic import fold
 
-BLIND_SETS = ("aliases_val5", "aliases_val6", "aliases_val7", "aliases_val8", "aliases_val9")
+BLIND_SETS = (
+    "aliases_val5",
+    "aliases_val6",
+    "aliases_val7",
+    "aliases_val8",
+    "aliases_val9",
+    "aliases_val10",
+)
 KINDS = (
     "clitic",
     "compound spacing",

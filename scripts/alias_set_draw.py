@@ -38,7 +38,7 @@ MIN_COUNT = 2  # a candidate seen once is too thin to tell its referent from con
 ALIAS_SETS = (
     "evaluation/aliases_dev/gold.jsonl",
     "evaluation/aliases_val/gold.jsonl",
-    *(f"evaluation/aliases_val{n}/aliases_val{n}.jsonl" for n in range(2, 10)),
+    *(f"evaluation/aliases_val{n}/aliases_val{n}.jsonl" for n in range(2, 11)),
 )
 
 DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")  # harakat, dagger alef, tatweel
