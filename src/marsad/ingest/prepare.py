@@ -119,7 +119,9 @@ def prepare_article(
     identity = _digest("\x00".join((raw.source, raw.ext_id or raw.url or "", words)))
     t2 = time.perf_counter()
     seconds["analyze"] = t2 - t1
-    fp = fingerprint(" ".join([t.text for t in body_tokens]), num_perm=settings.num_perm)
+    # The body's words joined, as index_terms joined them after the title's: no token text
+    # holds a line break, so the first " \n " ends the title's.
+    fp = fingerprint(words.partition(" \n ")[2], num_perm=settings.num_perm)
     t3 = time.perf_counter()
     seconds["dedup"] = t3 - t2
     published = raw.date or now
