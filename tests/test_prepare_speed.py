@@ -151,10 +151,10 @@ def test_the_collector_is_paused_for_a_batch_and_restored_after(enabled: bool) -
     was = gc.isenabled()
     try:
         (gc.enable if enabled else gc.disable)()
-        with prepare._collector_paused():
+        with prepare.collector_paused():
             assert not gc.isenabled()
         assert gc.isenabled() is enabled
-        with pytest.raises(RuntimeError), prepare._collector_paused():
+        with pytest.raises(RuntimeError), prepare.collector_paused():
             raise RuntimeError("a failing batch")
         assert gc.isenabled() is enabled
     finally:
