@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -322,6 +323,20 @@ any_text = st.text(max_size=60)
 @settings(max_examples=400)
 def test_display_is_idempotent(text: str) -> None:
     assert display(display(text)) == display(text)
+
+
+_DISPLAY_SAMPLE = "a\r\nb\rc\u00a0d\u200f\u200ce\u202a\x1a\u2028\u3000\u00adf\tg\n"
+
+
+@given(st.one_of(any_text, arabic_like_text, st.text(alphabet=_DISPLAY_SAMPLE, max_size=40)))
+@settings(max_examples=400)
+def test_display_replaces_as_one_translate(text: str) -> None:
+    # display() replaces each changed character apart; that must equal translating the
+    # text with the table once, which holds only while no replacement is a key itself.
+    table = arabic._DISPLAY_TABLE
+    assert not {value for value in table.values() if value} & {chr(key) for key in table}
+    once = text.replace("\r\n", "\n").replace("\r", "\n").translate(table)
+    assert display(text) == unicodedata.normalize("NFC", once)
 
 
 @given(st.one_of(any_text, arabic_like_text))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
+import operator
+import random
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,9 +18,11 @@ from marsad.cluster.stories import (
     ClusterSettings,
     JoinModel,
     StoryClusterer,
+    _Centroid,
     _number_agreement,
     _place_conflict,
     _places,
+    _top,
     cluster_all,
     make_cluster_doc,
     shipped_join_model,
@@ -406,3 +412,39 @@ def test_the_shipped_join_model_matches_the_features() -> None:
     model = shipped_join_model()
     assert len(model.weights) == len(FEATURES) and 0.0 < model.threshold < 1.0
     assert ClusterSettings().join_model is None  # not the default until it wins on validation
+
+
+def test_centroid_cosine_equals_the_sum_over_every_query_term() -> None:
+    # cosine() multiplies only the terms both sides hold; in the query's order that is the
+    # sum over all query terms (the others add +0.0) to the last bit.
+
+    rng = random.Random(7)
+    vocabulary = [f"t{i}" for i in range(60)]
+    for _ in range(500):
+        sums = {t: round(rng.random() * 3, 6) for t in rng.sample(vocabulary, rng.randint(0, 40))}
+        centroid = _Centroid(sums, norm=rng.random() + 0.1)
+        query = {t: rng.random() * 9 for t in rng.sample(vocabulary, rng.randint(0, 35))}
+        every_term = sum(
+            map(operator.mul, query.values(), map(sums.get, query, itertools.repeat(0.0)))
+        )
+        assert centroid.cosine(query).hex() == (every_term / centroid.norm).hex()
+
+
+def test_top_terms_are_heapq_nlargest_ties_included() -> None:
+
+    weights = {"a": 0.5, "b": 0.9, "c": 0.5, "d": 0.1, "e": 0.9, "f": 0.5}
+    for count in range(8):
+        expected = heapq.nlargest(count, weights, key=weights.__getitem__)
+        assert _top(weights, count) == expected
+    assert _top(weights, 3) == ["b", "e", "a"]
+
+
+def test_forget_changes_starts_tracking_afresh(docs: list[ClusterDoc]) -> None:
+    clusterer = StoryClusterer()
+    for doc in docs[:3]:
+        clusterer.assign(doc)
+    clusterer.forget_changes()
+    nothing = clusterer.take_changes()
+    assert nothing["stories"] == [] and nothing["days"] == {}
+    clusterer.assign(docs[3])
+    assert clusterer.take_changes()["stories"]  # tracked again after forgetting

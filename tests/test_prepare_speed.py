@@ -10,10 +10,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from marsad.dedup import minhash
 from marsad.extract import numbers
 from marsad.ingest import prepare
+from marsad.ingest.prepare import index_terms
 from marsad.models import Token
 from marsad.text import arabic
 
@@ -148,11 +151,23 @@ def test_the_collector_is_paused_for_a_batch_and_restored_after(enabled: bool) -
     was = gc.isenabled()
     try:
         (gc.enable if enabled else gc.disable)()
-        with prepare._collector_paused():
+        with prepare.collector_paused():
             assert not gc.isenabled()
         assert gc.isenabled() is enabled
-        with pytest.raises(RuntimeError), prepare._collector_paused():
+        with pytest.raises(RuntimeError), prepare.collector_paused():
             raise RuntimeError("a failing batch")
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab ع\nو ال.\u00a0\u0651x9"), max_size=30),
+    st.text(alphabet=st.sampled_from("ab ع\nو ال.\u00a0\u0651x9"), max_size=60),
+)
+@settings(max_examples=300)
+def test_body_words_read_from_the_index_terms(title: str, body: str) -> None:
+    # prepare_article fingerprints the body part of index_terms' words, not a join of its own.
+    title_tokens, body_tokens = arabic.tokenize(title), arabic.tokenize(body)
+    words, _ = index_terms(title_tokens, body_tokens)
+    assert words.partition(" \n ")[2] == " ".join(t.text for t in body_tokens)

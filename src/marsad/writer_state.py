@@ -110,9 +110,9 @@ class WriterState:
 
     def save(self, store: Store) -> None:
         """Save what this batch changed, in the batch's transaction (a snapshot now and then)."""
-        if not self.saves:  # changes are still taken: tracking them starts afresh per batch
-            self.clusterer.take_changes()
-            self.threads.take_changes()
+        if not self.saves:  # tracking starts afresh per batch; no delta is built to drop
+            self.clusterer.forget_changes()
+            self.threads.forget_changes()
             self._seen_article = store.max_article_id()
             return
         changes = self.clusterer.take_changes()

@@ -575,7 +575,9 @@ _DIGITS = 6  # decimals kept in centroid sums
 
 def _top(weights: Vector, count: int) -> list[str]:
     """The ``count`` heaviest terms; ties keep dict order, which a saved state preserves."""
-    return heapq.nlargest(count, weights, key=weights.__getitem__)
+    # heapq.nlargest's result (documented as this sort), at C speed: 2-3 times faster
+    # on the 10-300 terms of a vector, where nlargest's loop runs in Python.
+    return sorted(weights, key=weights.__getitem__, reverse=True)[:count]
 
 
 @dataclass
@@ -611,9 +613,15 @@ class _Centroid:
         """Cosine with a document whose unit vector was multiplied by IDF (``query``)."""
         if not self.norm:
             return 0.0
-        # map() keeps the per-term loop in C: this is the innermost loop of clustering.
-        matched = map(self.sums.get, query.keys(), itertools.repeat(0.0))
-        dot: float = sum(map(operator.mul, query.values(), matched))
+        # The innermost loop of clustering, kept in C. Only the terms both sides hold are
+        # multiplied (2.5 of 35 query terms on July data): every other product is +0.0, and
+        # adding +0.0 to a sum of non-negative products changes no bit, so in the query's
+        # order this is the sum over all query terms exactly.
+        sums = self.sums
+        shared = list(filter(sums.__contains__, query))
+        dot: float = sum(
+            map(operator.mul, map(query.__getitem__, shared), map(sums.__getitem__, shared))
+        )
         return dot / self.norm
 
 
@@ -891,6 +899,11 @@ class StoryClusterer:
         }
         self._clear_changes()
         return changed
+
+    def forget_changes(self) -> None:
+        """Start tracking afresh without building the delta :meth:`take_changes` returns
+        (a writer that saves no state, such as a backfill block, would only drop it)."""
+        self._clear_changes()
 
     def _clear_changes(self) -> None:
         self._changed_stories = set()

@@ -215,6 +215,10 @@ class ThreadLinker:
         self._added, self._expired = set(), set()
         return changes
 
+    def forget_changes(self) -> None:
+        """Start tracking afresh without building the delta (a writer that saves no state)."""
+        self._added, self._expired = set(), set()
+
     def apply_changes(self, changes: dict[str, Any]) -> None:
         """Bring this linker up to date with another writer's (or a saved) delta."""
         if changes.get("version") != _STATE_VERSION:
@@ -264,7 +268,8 @@ def _row(opened: _Opened) -> list[Any]:
 
 
 def _heaviest(profile: Profile, count: int) -> list[str]:
-    return heapq.nlargest(count, profile, key=profile.__getitem__)
+    # heapq.nlargest's result (ties in dict order), sorted at C speed (see cluster.stories._top).
+    return sorted(profile, key=profile.__getitem__, reverse=True)[:count]
 
 
 def _normalized(profile: Profile, count: int) -> Profile:

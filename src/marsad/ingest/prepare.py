@@ -119,7 +119,9 @@ def prepare_article(
     identity = _digest("\x00".join((raw.source, raw.ext_id or raw.url or "", words)))
     t2 = time.perf_counter()
     seconds["analyze"] = t2 - t1
-    fp = fingerprint(" ".join([t.text for t in body_tokens]), num_perm=settings.num_perm)
+    # The body's words joined, as index_terms joined them after the title's: no token text
+    # holds a line break, so the first " \n " ends the title's.
+    fp = fingerprint(words.partition(" \n ")[2], num_perm=settings.num_perm)
     t3 = time.perf_counter()
     seconds["dedup"] = t3 - t2
     published = raw.date or now
@@ -223,14 +225,14 @@ def prepare_batch(
     # Token lists are dropped as soon as they are no longer needed: held longer, the
     # garbage collector walks them again and again (without extraction, holding a chunk's
     # cost 0.6-0.8 CPU ms per article, gone with the collector off).
-    with _collector_paused():
+    with collector_paused():
         if not settings.extract:
             return [_shipped(_prepare_one(raw, now, settings, with_leads)) for raw in batch]
         return _prepare_and_extract(batch, now, settings, is_stored, with_leads)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off for a batch, back on (as it was) after it.
 
     A chunk's tokens (named tuples, which the collector never untracks) outlive many

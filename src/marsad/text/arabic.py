@@ -195,8 +195,14 @@ def display(text: str) -> str:
     Returns:
         The DISPLAY form; ``display(display(x)) == display(x)``.
     """
-    if _DISPLAY_CHANGES_RE.search(text):  # "\r" is a control, so it is matched too
-        text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_DISPLAY_TABLE)
+    changed = _DISPLAY_CHANGES_RE.findall(text)
+    if changed:  # "\r" is a control, so it is matched too
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        # A replace per distinct character (a no-break space, a bidi mark) instead of a
+        # translate, which looks up a dict per character of the body: the same text, as no
+        # replacement is itself replaced (_DISPLAY_TABLE's values are none of its keys).
+        for char in set(changed).difference("\r"):
+            text = text.replace(char, _DISPLAY_TABLE[ord(char)] or "")
     # NFC last: removing a control may let two neighbours compose.
     return unicodedata.normalize("NFC", text)
 
