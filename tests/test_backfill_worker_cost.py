@@ -428,3 +428,16 @@ def test_letters_and_digits_between_whitespace_need_no_other_split() -> None:
     assert wrong == []
     assert fts_tokens("Abc\tد\nه\r x\\y _z ْع") == ["abc", "د", "ه", "x", "y", "z", "ْع"]
     assert not any(set(t) & set("\\\t\n\r") for t in fts_tokens("a\\\\b\t\tc\n\rd\\"))
+
+
+def test_the_stores_name_mining_counts_as_serial_time() -> None:
+    """The driver mines the store's name variants after the last write, while no worker
+    helps: the bench's serial share must include it (issue 22 names the serial part)."""
+    from marsad.backfill.run import BackfillReport
+
+    report = BackfillReport()
+    report.wall_s.update(plan=1.0, read=2.0, stream=10.0, summarize=7.0)
+    report.write_s, report.finish_s = 3.0, 0.5
+    without_mining = report.serial_s
+    report.mining_s = 5.0
+    assert report.serial_s == without_mining + 5.0 == 11.5

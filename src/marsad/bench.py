@@ -238,7 +238,8 @@ def run_backfill_bench(
         rate = articles / secs if secs > 0 else float("inf")
         lines.append(f"  {stage:<10} {secs:8.2f} s  {rate:10.0f} articles/s")
     lines.append(
-        f"serial (plan + read + writes{' + finish' if report.blocks else ''}) {report.serial_s:.1f} s of {total_s:.1f} s"
+        f"serial (plan + read + writes{' + finish' if report.blocks else ''} + name mining"
+        f" {report.mining_s:.1f} s) {report.serial_s:.1f} s of {total_s:.1f} s"
         f" ({report.serial_s / total_s:.1%}); parallel part (workers' wall, the driver"
         f" waiting) {sum(report.wait_s.values()):.1f} s"
     )

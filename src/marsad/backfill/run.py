@@ -144,6 +144,7 @@ class BackfillReport:
     relink_s: float = 0.0  # PostgreSQL: the driver's boundary work between blocks (serial)
     relink_cpu_s: float = 0.0
     finish_cpu_s: float = 0.0
+    mining_s: float = 0.0  # the store mining its name variants after the writes (serial)
 
     @property
     def total_s(self) -> float:
@@ -153,9 +154,11 @@ class BackfillReport:
     @property
     def serial_s(self) -> float:
         """Wall seconds only the driver can spend: planning, ordering (the read phase less
-        its waiting is not separable, so all of read counts), and the ordered writes (in
-        block mode: the appends and what follows the last)."""
-        return self.wall_s["plan"] + self.wall_s["read"] + self.write_s + self.finish_s
+        its waiting is not separable, so all of read counts), the ordered writes (in block
+        mode: the appends and what follows the last), and the store's name-variant mining."""
+        return (
+            self.wall_s["plan"] + self.wall_s["read"] + self.write_s + self.finish_s + self.mining_s
+        )
 
     def line(self) -> str:
         """One-line summary for humans."""
@@ -330,7 +333,9 @@ def backfill(
             pipeline.summarize_dirty(ingest)
         if report.blocks_planned:
             store.drop_block_leads()  # read by the summary tasks; nothing else needs them
+        mining_started = time.perf_counter()
         ingest.mined = pipeline.mine_aliases_when_due()
+        report.mining_s = time.perf_counter() - mining_started
     return report
 
 
