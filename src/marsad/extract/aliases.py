@@ -725,6 +725,16 @@ def _word_keys(name: str) -> list[str]:
         # grandfather's name is shared by brothers and cousins, the father's tells them apart).
         if folded in _PATRONYMIC and index > 0:
             skip = 3 if index + 1 < len(words) and fold(words[index + 1]) in _COMPOUND_HEADS else 2
+            if (
+                index == 1
+                and index + skip < len(words)
+                and fold(words[index + skip]) in _PATRONYMIC
+                and _ends_with_family_name(words)
+            ):
+                # سعود بن قابل بن بريك الزايدي = سعود الزايدي: a chain of fathers before a
+                # family name is dropped as one link is
+                kept.append(_word_key(words[-1], tables))
+                break
             if index + skip < len(words) and fold(words[index + skip]) in _PATRONYMIC | {"ال"}:
                 # a family name with آل after the father's (سلمان بن عبدالعزيز آل سعود) is
                 # shared by brothers and cousins too: the name is سلمان بن عبدالعزيز
@@ -736,6 +746,32 @@ def _word_keys(name: str) -> list[str]:
         kept.append(_word_key(words[index], tables))
         index += 1
     return kept
+
+
+def _ends_with_family_name(words: tuple[str, ...]) -> bool:
+    """A name closed by a definite family name after a given name, not by a father's or a
+    clan's link (محمد بن سليمان بن محمد المسهر; not محمد بن نايف بن عبدالعزيز)."""
+    return (
+        len(words) >= 3 and _is_definite(words[-1]) and fold(words[-2]) not in _NAME_LINKS | {"ال"}
+    )
+
+
+def _fathers(name: str) -> tuple[str, ...]:
+    """Keys of the names after the patronymic links of a canonical person's name."""
+    words = _name_words(name)
+    tables = _tables()
+    return tuple(
+        _word_key(words[i + 1], tables)
+        for i in range(1, len(words) - 1)
+        if fold(words[i]) in _PATRONYMIC
+    )
+
+
+def _without_links(name: str) -> list[str]:
+    """Keys of a name's words without its patronymic links (أحمد بن عيد الحربي -> أحمد عيد
+    الحربي)."""
+    tables = _tables()
+    return [_word_key(w, tables) for w in _name_words(name) if fold(w) not in _PATRONYMIC]
 
 
 def _surname_key(name: str) -> str | None:
@@ -976,8 +1012,15 @@ def same_entity(a: str, b: str) -> bool:
     keys_a, keys_b = _word_keys(a), _word_keys(b)
     if not keys_a or not keys_b:
         return False
+    fathers_a, fathers_b = _fathers(a), _fathers(b)
+    if fathers_a and fathers_b and fathers_a[0] != fathers_b[0]:
+        return False  # راشد بن عبدالمنعم الراشد is not راشد بن فهد الراشد
     if "".join(keys_a) == "".join(keys_b):
         return True
+    if (fathers_a or fathers_b) and len(keys_a) >= 2 and len(keys_b) >= 2:
+        bare_a, bare_b = _without_links(a), _without_links(b)
+        if len(bare_a) >= 3 and bare_a == bare_b:
+            return True  # أحمد عيد الحربي = أحمد بن عيد الحربي
     if _opens_with_office(a) and _opens_with_office(b):
         office = title_key(a)
         if office is not None and office == title_key(b):
@@ -2762,7 +2805,11 @@ def mine_aliases(
     pairs += [
         (title, holder)
         for title, holder in _pick_apposed_titles(
-            long_titled, introduced, corpus_count, given_names
+            long_titled,
+            introduced,
+            corpus_count,
+            given_names,
+            list(outlets) if outlets is not None else [str(i) for i in range(count_texts)],
         )
         if _key(title, _tables()) not in seen and title_key(title) not in offices_named
     ]
@@ -2852,10 +2899,13 @@ def _pick_apposed_titles(
     introduced: dict[str, set[str]],
     count: Callable[[str], int],
     given_names: frozenset[str],
+    outlets: Sequence[str],
 ) -> list[tuple[str, str]]:
     """``(title, holder)`` for title phrases of three words or more written right before a
     personal name (:func:`_apposed_phrases`) that name one person in every use: in one
-    article at least for four words or more, in two for three words."""
+    article at least for four words or more, in two for three words, and in two outlets for
+    an office of a country (رئيس الوزراء الكيني), whose holder changes and which
+    :func:`_pick_titles` reads with its thresholds first."""
     uses: dict[tuple[str, ...], tuple[str, list[tuple[str, int]]]] = {}
     for context, name, article in apposed:
         if not _is_person_evidence(name, introduced, count, given_names):
@@ -2871,9 +2921,6 @@ def _pick_apposed_titles(
         ):
             continue  # a name cut at a link (بن عبدالله; ناصر بن) or a run of common words
         for phrase in _apposed_phrases(context):
-            office = title_key(" ".join(phrase))
-            if office is not None and office[1]:
-                continue  # an office of a country (رئيس الوزراء الكيني): _pick_titles decides
             words = tuple(fold(w) for w in phrase)
             uses.setdefault(words, (" ".join(phrase), []))[1].append((name, article))
     picked: list[tuple[str, str]] = []
@@ -2884,6 +2931,9 @@ def _pick_apposed_titles(
             continue  # two persons after one phrase: a generic office
         articles = len({article for _, article in named})
         if len(words) < _MIN_ONE_USE_WORDS and articles < 2:
+            continue
+        office = title_key(phrase)
+        if office is not None and office[1] and len({outlets[a] for _, a in named}) < 2:
             continue
         if articles < 2 and count(" ".join(words)) < 2:
             continue  # a phrase written once: often a headline run into the text
