@@ -45,3 +45,12 @@ def test_a_title_inside_a_longer_one_and_a_short_one_name_no_one() -> None:
     assert pairs.get(deputy) == "سامر بن فهيد الدلبحي"
     assert "المدير العام لمكتب تحقيقات النقل الوادي" not in pairs  # the deputy is not the head
     assert "مدير الشؤون الصحية" not in pairs
+
+
+def test_a_rank_without_the_article_is_left_out() -> None:
+    title = "المتحدث الإعلامي بشرطة محافظة الوادي الأخضر"
+    texts = [
+        f"وأوضح {title} العقيد دكتور سامر بن فهيد الدلبحي أن البلاغ ورد مساء أمس.",
+        f"وقال {title} العقيد دكتور سامر بن فهيد الدلبحي إن المتهم أوقف.",
+    ]
+    assert dict(mine_aliases(texts)).get(title) == "سامر بن فهيد الدلبحي"

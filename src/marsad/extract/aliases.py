@@ -2853,8 +2853,10 @@ def _apposed_phrases(context: list[str]) -> list[list[str]]:
     """The phrases of a context before a name that open with an office word and end at the
     name (a glued و before the office dropped, ranks next to the name left out)."""
     words = list(context)
-    while words and fold(words[-1]) in _honorific_words():
-        words.pop()  # الرائد، المهندس، الدكتور: the holder's rank, no part of the title
+    while words and (
+        fold(words[-1]) in _honorific_words() or "ال" + fold(words[-1]) in _honorific_words()
+    ):
+        words.pop()  # الرائد، المهندس، العقيد دكتور: the holder's rank, no part of the title
     if words and (
         fold(words[-1]) in STOPWORDS
         or is_role_word(words[-1])
@@ -2891,7 +2893,11 @@ def _one_holder(name: str, other: str) -> bool:
     if name_key(name) == name_key(other):
         return True
     short, long = sorted((_name_words(name), _name_words(other)), key=len)
-    return (len(short) >= 2 and long[: len(short)] == short) or same_entity(name, other)
+    if len(short) >= 2 and long[: len(short)] == short:
+        return True
+    # أسامة بن أحمد / أسامة نقلي: one given name after one rare title, the run cut at a word
+    # that is also a common one (نقلي)
+    return _name_words(name)[:1] == _name_words(other)[:1] or same_entity(name, other)
 
 
 def _pick_apposed_titles(
@@ -2929,6 +2935,7 @@ def _pick_apposed_titles(
         holder = max(sorted(set(names)), key=lambda n: (names.count(n), len(n.split())))
         if not all(_one_holder(n, holder) for n in set(names)):
             continue  # two persons after one phrase: a generic office
+        holder = _with_family_name(holder, count, names)  # أسامة بن أحمد [نقلي]
         articles = len({article for _, article in named})
         if len(words) < _MIN_ONE_USE_WORDS and articles < 2:
             continue
