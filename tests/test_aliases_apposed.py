@@ -54,3 +54,10 @@ def test_a_rank_without_the_article_is_left_out() -> None:
         f"وقال {title} العقيد دكتور سامر بن فهيد الدلبحي إن المتهم أوقف.",
     ]
     assert dict(mine_aliases(texts)).get(title) == "سامر بن فهيد الدلبحي"
+
+
+def test_a_mined_title_names_its_holder_under_another_title_of_the_office() -> None:
+    use_store_aliases([("الناطق الرسمي باسم حكومة الوادي الأخضر", "سامر الدلبحي")])
+    assert same_entity("الناطق الرسمي باسم حكومة الوادي الأخضر", "سامر الدلبحي")
+    assert same_entity("الناطق باسم حكومة الوادي الأخضر", "سامر الدلبحي")
+    assert not same_entity("حكومة الوادي الأخضر", "سامر الدلبحي")

@@ -69,6 +69,9 @@ class _Tables:
     # key of a whole mined title phrase whose title words strip to a body or place (الناطق
     # الإعلامي بشرطة منطقة حائل -> بشرطة منطقة حائل) -> its holder: the body is not the person.
     title_phrases: dict[str, str]
+    # key of such a phrase's remainder -> the holder, for other titles of the office that strip
+    # to it (الناطق [الرسمي] باسم الحكومة اليمنية): read for a mention opening with an office
+    title_remainders: dict[str, str]
 
 
 def _adjective_forms(word: str) -> set[str]:
@@ -164,6 +167,7 @@ def _tables() -> _Tables:
         honorific_aliases={},
         title_holders={},
         title_phrases={},
+        title_remainders={},
     )
     conflicting: set[tuple[tuple[str, ...], str]] = set()
     alias_file = word_sections("aliases_ar.tsv")
@@ -187,6 +191,7 @@ def _tables() -> _Tables:
             # a mined title whose remainder names a body or place (رئيس إقليم كردستان): only
             # the whole phrase names the holder, never إقليم كردستان
             tables.title_phrases.setdefault(_key(variant, tables), canonical.strip())
+            tables.title_remainders.setdefault(_key(stripped, tables), canonical.strip())
         else:
             tables.aliases[_key(stripped, tables)] = canonical.strip()
         office = title_key(variant)
@@ -602,6 +607,8 @@ def canonical_name(name: str) -> str:
         if tables.title_phrases and _opens_with_office(name)
         else None
     )
+    if alias is None and tables.title_remainders and _opens_with_office(name):
+        alias = tables.title_remainders.get(_key(stripped, tables))
     if alias is None:
         alias = tables.aliases.get(_key(stripped, tables))
     words = [fold(w) for w in _words(name)]
