@@ -2937,7 +2937,7 @@ def _pick_apposed_titles(
             words = tuple(fold(w) for w in phrase)
             uses.setdefault(words, (" ".join(phrase), []))[1].append((name, article))
     picked: list[tuple[str, str]] = []
-    for words, (phrase, named) in sorted(uses.items()):
+    for words, (written, named) in sorted(uses.items()):
         names = [name for name, _ in named]
         holder = max(sorted(set(names)), key=lambda n: (names.count(n), len(n.split())))
         if not all(_one_holder(n, holder) for n in set(names)):
@@ -2946,12 +2946,12 @@ def _pick_apposed_titles(
         articles = len({article for _, article in named})
         if len(words) < _MIN_ONE_USE_WORDS and articles < 2:
             continue
-        office = title_key(phrase)
+        office = title_key(written)
         if office is not None and office[1] and len({outlets[a] for _, a in named}) < 2:
             continue
         if articles < 2 and count(" ".join(words)) < 2:
             continue  # a phrase written once: often a headline run into the text
-        picked.append((phrase, holder))
+        picked.append((written, holder))
     return picked
 
 
