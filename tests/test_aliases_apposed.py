@@ -61,3 +61,14 @@ def test_a_mined_title_names_its_holder_under_another_title_of_the_office() -> N
     assert same_entity("الناطق الرسمي باسم حكومة الوادي الأخضر", "سامر الدلبحي")
     assert same_entity("الناطق باسم حكومة الوادي الأخضر", "سامر الدلبحي")
     assert not same_entity("حكومة الوادي الأخضر", "سامر الدلبحي")
+
+
+def test_a_title_left_by_a_longer_mined_title_keeps_its_own_holder() -> None:
+    use_store_aliases(
+        [
+            ("مستشار خادم الحرمين الشريفين أمير منطقة الوادي", "فارس بن ماجد"),
+            ("خادم الحرمين الشريفين", "سلمان بن عبدالعزيز"),
+        ]
+    )
+    assert same_entity("خادم الحرمين الشريفين", "سلمان بن عبدالعزيز")
+    assert not same_entity("خادم الحرمين الشريفين", "فارس بن ماجد")

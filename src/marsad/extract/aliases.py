@@ -191,7 +191,10 @@ def _tables() -> _Tables:
             # a mined title whose remainder names a body or place (رئيس إقليم كردستان): only
             # the whole phrase names the holder, never إقليم كردستان
             tables.title_phrases.setdefault(_key(variant, tables), canonical.strip())
-            tables.title_remainders.setdefault(_key(stripped, tables), canonical.strip())
+            if not _opens_with_office(stripped):
+                # the remainder is a body (باسم الحكومة اليمنية), not a title of its own
+                # (مستشار خادم الحرمين الشريفين leaves خادم الحرمين الشريفين, another person)
+                tables.title_remainders.setdefault(_key(stripped, tables), canonical.strip())
         else:
             tables.aliases[_key(stripped, tables)] = canonical.strip()
         office = title_key(variant)
@@ -607,10 +610,10 @@ def canonical_name(name: str) -> str:
         if tables.title_phrases and _opens_with_office(name)
         else None
     )
-    if alias is None and tables.title_remainders and _opens_with_office(name):
-        alias = tables.title_remainders.get(_key(stripped, tables))
     if alias is None:
         alias = tables.aliases.get(_key(stripped, tables))
+    if alias is None and tables.title_remainders and _opens_with_office(name):
+        alias = tables.title_remainders.get(_key(stripped, tables))
     words = [fold(w) for w in _words(name)]
     if alias is None and len(words) >= 2 and words[-1] == fold(stripped):
         # A given name right after its honorific (خادم الحرمين الشريفين الملك سلمان).
