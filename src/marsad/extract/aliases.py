@@ -66,6 +66,12 @@ class _Tables:
     # title_key of a title phrase (الرئيس الفرنسي, رئيس الجمهورية الفرنسية) -> its holder, so
     # that every way of writing one office finds the holder mined for any of them.
     title_holders: dict[tuple[tuple[str, ...], str], str]
+    # key of a whole mined title phrase whose title words strip to a body or place (الناطق
+    # الإعلامي بشرطة منطقة حائل -> بشرطة منطقة حائل) -> its holder: the body is not the person.
+    title_phrases: dict[str, str]
+    # key of such a phrase's remainder -> the holder, for other titles of the office that strip
+    # to it (الناطق [الرسمي] باسم الحكومة اليمنية): read for a mention opening with an office
+    title_remainders: dict[str, str]
 
 
 def _adjective_forms(word: str) -> set[str]:
@@ -160,6 +166,8 @@ def _tables() -> _Tables:
         aliases={},
         honorific_aliases={},
         title_holders={},
+        title_phrases={},
+        title_remainders={},
     )
     conflicting: set[tuple[tuple[str, ...], str]] = set()
     alias_file = word_sections("aliases_ar.tsv")
@@ -178,7 +186,17 @@ def _tables() -> _Tables:
             # الملك سلمان (a given name), not الرئيس الأمريكي nor الرئيس النيجيري (a title)
             tables.honorific_aliases[" ".join(words)] = canonical.strip()
             continue
-        tables.aliases[_key(_strip_titles(variant), tables)] = canonical.strip()
+        stripped = _strip_titles(variant)
+        if section and _opens_with_office(variant) and fold(stripped) != fold(variant.strip()):
+            # a mined title whose remainder names a body or place (رئيس إقليم كردستان): only
+            # the whole phrase names the holder, never إقليم كردستان
+            tables.title_phrases.setdefault(_key(variant, tables), canonical.strip())
+            if not _opens_with_office(stripped):
+                # the remainder is a body (باسم الحكومة اليمنية), not a title of its own
+                # (مستشار خادم الحرمين الشريفين leaves خادم الحرمين الشريفين, another person)
+                tables.title_remainders.setdefault(_key(stripped, tables), canonical.strip())
+        else:
+            tables.aliases[_key(stripped, tables)] = canonical.strip()
         office = title_key(variant)
         if (
             office is not None
@@ -587,7 +605,15 @@ def canonical_name(name: str) -> str:
     tables = _tables()
     name = _issuer_of_document(name)
     stripped = _without_evaluation(_strip_titles(name))
-    alias = tables.aliases.get(_key(stripped, tables))
+    alias = (
+        tables.title_phrases.get(_key(name, tables))
+        if tables.title_phrases and _opens_with_office(name)
+        else None
+    )
+    if alias is None:
+        alias = tables.aliases.get(_key(stripped, tables))
+    if alias is None and tables.title_remainders and _opens_with_office(name):
+        alias = tables.title_remainders.get(_key(stripped, tables))
     words = [fold(w) for w in _words(name)]
     if alias is None and len(words) >= 2 and words[-1] == fold(stripped):
         # A given name right after its honorific (خادم الحرمين الشريفين الملك سلمان).
@@ -709,6 +735,16 @@ def _word_keys(name: str) -> list[str]:
         # grandfather's name is shared by brothers and cousins, the father's tells them apart).
         if folded in _PATRONYMIC and index > 0:
             skip = 3 if index + 1 < len(words) and fold(words[index + 1]) in _COMPOUND_HEADS else 2
+            if (
+                index == 1
+                and index + skip < len(words)
+                and fold(words[index + skip]) in _PATRONYMIC
+                and _ends_with_family_name(words)
+            ):
+                # سعود بن قابل بن بريك الزايدي = سعود الزايدي: a chain of fathers before a
+                # family name is dropped as one link is
+                kept.append(_word_key(words[-1], tables))
+                break
             if index + skip < len(words) and fold(words[index + skip]) in _PATRONYMIC | {"ال"}:
                 # a family name with آل after the father's (سلمان بن عبدالعزيز آل سعود) is
                 # shared by brothers and cousins too: the name is سلمان بن عبدالعزيز
@@ -720,6 +756,32 @@ def _word_keys(name: str) -> list[str]:
         kept.append(_word_key(words[index], tables))
         index += 1
     return kept
+
+
+def _ends_with_family_name(words: tuple[str, ...]) -> bool:
+    """A name closed by a definite family name after a given name, not by a father's or a
+    clan's link (محمد بن سليمان بن محمد المسهر; not محمد بن نايف بن عبدالعزيز)."""
+    return (
+        len(words) >= 3 and _is_definite(words[-1]) and fold(words[-2]) not in _NAME_LINKS | {"ال"}
+    )
+
+
+def _fathers(name: str) -> tuple[str, ...]:
+    """Keys of the names after the patronymic links of a canonical person's name."""
+    words = _name_words(name)
+    tables = _tables()
+    return tuple(
+        _word_key(words[i + 1], tables)
+        for i in range(1, len(words) - 1)
+        if fold(words[i]) in _PATRONYMIC
+    )
+
+
+def _without_links(name: str) -> list[str]:
+    """Keys of a name's words without its patronymic links (أحمد بن عيد الحربي -> أحمد عيد
+    الحربي)."""
+    tables = _tables()
+    return [_word_key(w, tables) for w in _name_words(name) if fold(w) not in _PATRONYMIC]
 
 
 def _surname_key(name: str) -> str | None:
@@ -1019,8 +1081,15 @@ def same_entity(a: str, b: str) -> bool:
     keys_a, keys_b = _word_keys(a), _word_keys(b)
     if not keys_a or not keys_b:
         return False
+    fathers_a, fathers_b = _fathers(a), _fathers(b)
+    if fathers_a and fathers_b and fathers_a[0] != fathers_b[0]:
+        return False  # راشد بن عبدالمنعم الراشد is not راشد بن فهد الراشد
     if "".join(keys_a) == "".join(keys_b):
         return True
+    if (fathers_a or fathers_b) and len(keys_a) >= 2 and len(keys_b) >= 2:
+        bare_a, bare_b = _without_links(a), _without_links(b)
+        if len(bare_a) >= 3 and bare_a == bare_b:
+            return True  # أحمد عيد الحربي = أحمد بن عيد الحربي
     if _opens_with_office(a) and _opens_with_office(b):
         office = title_key(a)
         if office is not None and office == title_key(b):
@@ -2627,6 +2696,7 @@ def mine_aliases(
     given: dict[tuple[str, str], list[str]] = defaultdict(list)
     given_uses: dict[str, int] = defaultdict(int)  # first name word -> uses after an honorific
     run_on: list[tuple[list[str], list[str], int]] = []  # a title, a name run on past it
+    long_titled: list[tuple[list[str], str, int]] = []  # up to 12 words before a titled name
     folded_texts: list[str] = []
     token_lists: list[list[str]] = []
     for article, text in enumerate(texts):
@@ -2668,6 +2738,9 @@ def mine_aliases(
                 )
                 if left and _is_personal_name(name) and not coordinated:
                     titled.append((left, canonical_name(" ".join(name)), article))
+                    long_titled.append(
+                        (_left_words(tokens, end, _MAX_APPOSED_WORDS), titled[-1][1], article)
+                    )
                     introduced[_head(titled[-1][1])].add(fold(tokens[start - 1]))
                 elif left and not coordinated and _is_personal_name(_closed_at_family_name(name)):
                     run_on.append((left, _closed_at_family_name(name), article))
@@ -2691,6 +2764,14 @@ def mine_aliases(
                         given_uses[fold(name[0])] += 1  # الأمير عبدالله بن ...: a given name
                 if left and _is_personal_name(name):
                     titled.append((left, canonical_name(" ".join(name)), article))
+                    start_of_ranks = _before_honorifics(tokens, index, -1)
+                    long_titled.append(
+                        (
+                            _left_words(tokens, start_of_ranks, _MAX_APPOSED_WORDS),
+                            titled[-1][1],
+                            article,
+                        )
+                    )
                 right = _right_words(tokens, _name_end(tokens, index + 1), _MAX_TITLE_WORDS + 1)
                 if right and _is_personal_name(name):
                     titled_after.append((right[::-1], canonical_name(" ".join(name)), article))
@@ -2791,6 +2872,19 @@ def mine_aliases(
         if _key(title, _tables()) not in seen and title_key(title) not in offices_named
     ]
     seen = {_key(variant, _tables()) for variant, _ in pairs}
+    offices_named = {title_key(variant) for variant, _ in pairs} - {None}
+    pairs += [
+        (title, holder)
+        for title, holder in _pick_apposed_titles(
+            long_titled,
+            introduced,
+            corpus_count,
+            given_names,
+            list(outlets) if outlets is not None else [str(i) for i in range(count_texts)],
+        )
+        if _key(title, _tables()) not in seen and title_key(title) not in offices_named
+    ]
+    seen = {_key(variant, _tables()) for variant, _ in pairs}
     pairs += [
         (variant, name)
         for variant, name in _bracketed_full_names(token_lists)
@@ -2813,6 +2907,116 @@ def mine_aliases(
     # a title with a former word (الرئيس السابق) names no present holder, by whatever pattern
     former = _FORMER_WORDS | _holder_words().get("former", frozenset())
     return [pair for pair in pairs if not any(fold(w) in former for w in pair[0].split())]
+
+
+# A long title of one body's office right before its holder's name, often once or twice in
+# a few days (الناطق الإعلامي بشرطة منطقة حائل الرائد سامي الشمري): too rare for the pooled
+# thresholds of _pick_titles, and no office of a country. Such a phrase stands for the person
+# when every use of it before a personal name names him.
+_MAX_APPOSED_WORDS = 12  # المتحدث الرسمي للرئاسة العامة لهيئة الأمر بالمعروف والنهي عن المنكر
+_MIN_APPOSED_WORDS = 3  # a shorter phrase (المتحدث الرسمي, مدير الشرطة) is every body's
+_MIN_ONE_USE_WORDS = 4  # a phrase of three words (وزير حقوق الإنسان) needs two articles
+# function words inside a title: مدير البرنامج في جامعة هارفارد, والنهي عن المنكر
+_TITLE_FUNCTION_WORDS = frozenset({"في", "عن", "لدي"})
+
+
+def _apposed_phrases(context: list[str]) -> list[list[str]]:
+    """The phrases of a context before a name that open with an office word and end at the
+    name (a glued و before the office dropped, ranks next to the name left out)."""
+    words = list(context)
+    while words and (
+        fold(words[-1]) in _honorific_words() or "ال" + fold(words[-1]) in _honorific_words()
+    ):
+        words.pop()  # الرائد، المهندس، العقيد دكتور: the holder's rank, no part of the title
+    if words and (
+        fold(words[-1]) in STOPWORDS
+        or is_role_word(words[-1])
+        or fold(words[-1]) in _FORMER_WORDS | _holder_words().get("former", frozenset())
+    ):
+        return []
+    phrases: list[list[str]] = []
+    for index in range(len(words) - _MIN_APPOSED_WORDS + 1):
+        first = words[index]
+        deputies = _holder_words().get("deputy", frozenset())
+        if fold(first).startswith("و") and _is_office_word(first[1:]):
+            first = first[1:]  # رئيس اللجنة والمتحدث الرسمي: the second title opens at المتحدث
+        elif not (_is_office_word(first) or fold(first) in deputies):
+            continue
+        before = fold(words[index - 1]) if index else ""
+        if before and (_opens_longer_title(before) or before in deputies):
+            continue  # مساعد المدير العام ...: part of a longer title, another person's
+        rest = words[index + 1 :]
+        if any(
+            fold(w) in _honorific_words()
+            or fold(w) in _HONORIFICS
+            or (fold(w) in STOPWORDS and fold(w) not in _TITLE_FUNCTION_WORDS)
+            or not fold(w).isalpha()
+            for w in [first, *rest]
+        ):
+            continue  # a name, a clause or a figure inside: no title (الأمير خالد الفيصل مدير ...)
+        phrases.append([first, *rest])
+    return phrases
+
+
+def _one_holder(name: str, other: str) -> bool:
+    """Two names after one title name one person: equal keys, one the other's start (سعود بن
+    عبدالله / سعود بن عبدالله بن ثنيان), or :func:`same_entity`."""
+    if name_key(name) == name_key(other):
+        return True
+    short, long = sorted((_name_words(name), _name_words(other)), key=len)
+    if len(short) >= 2 and long[: len(short)] == short:
+        return True
+    # أسامة بن أحمد / أسامة نقلي: one given name after one rare title, the run cut at a word
+    # that is also a common one (نقلي)
+    return _name_words(name)[:1] == _name_words(other)[:1] or same_entity(name, other)
+
+
+def _pick_apposed_titles(
+    apposed: list[tuple[list[str], str, int]],
+    introduced: dict[str, set[str]],
+    count: Callable[[str], int],
+    given_names: frozenset[str],
+    outlets: Sequence[str],
+) -> list[tuple[str, str]]:
+    """``(title, holder)`` for title phrases of three words or more written right before a
+    personal name (:func:`_apposed_phrases`) that name one person in every use: in one
+    article at least for four words or more, in two for three words, and in two outlets for
+    an office of a country (رئيس الوزراء الكيني), whose holder changes and which
+    :func:`_pick_titles` reads with its thresholds first."""
+    uses: dict[tuple[str, ...], tuple[str, list[tuple[str, int]]]] = {}
+    for context, name, article in apposed:
+        if not _is_person_evidence(name, introduced, count, given_names):
+            continue
+        parts = [fold(w) for w in name.split()]
+        if (
+            len(parts) < 2
+            or parts[0] in _NAME_LINKS
+            or parts[-1] in _NAME_LINKS | {"ال"}
+            or parts[0].startswith("ال")
+            or parts[0] in STOPWORDS
+            or not _is_personal_holder(name)
+        ):
+            continue  # a name cut at a link (بن عبدالله; ناصر بن) or a run of common words
+        for phrase in _apposed_phrases(context):
+            words = tuple(fold(w) for w in phrase)
+            uses.setdefault(words, (" ".join(phrase), []))[1].append((name, article))
+    picked: list[tuple[str, str]] = []
+    for words, (written, named) in sorted(uses.items()):
+        names = [name for name, _ in named]
+        holder = max(sorted(set(names)), key=lambda n: (names.count(n), len(n.split())))
+        if not all(_one_holder(n, holder) for n in set(names)):
+            continue  # two persons after one phrase: a generic office
+        holder = _with_family_name(holder, count, names)  # أسامة بن أحمد [نقلي]
+        articles = len({article for _, article in named})
+        if len(words) < _MIN_ONE_USE_WORDS and articles < 2:
+            continue
+        office = title_key(written)
+        if office is not None and office[1] and len({outlets[a] for _, a in named}) < 2:
+            continue
+        if articles < 2 and count(" ".join(words)) < 2:
+            continue  # a phrase written once: often a headline run into the text
+        picked.append((written, holder))
+    return picked
 
 
 # «X المعروف بـ Y», «X أو ما يعرف بـ Y», «X المعروفة باسم Y»: Y is another name of X.

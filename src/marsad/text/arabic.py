@@ -548,8 +548,12 @@ def split_proclitics(word: str) -> str:
 _NAME_COMPOUND_HEADS = frozenset({"عبد", "ابو", "ابي", "ابا"})
 
 
+_DIN = "الدين"  # second word of a compound given name: عز الدين, نور الدين, صلاح الدين
+
+
 def join_name_compounds(words: Iterable[str]) -> list[str]:
-    """Joins the head of a compound name to the word after it (عبد الملك -> عبدالملك).
+    """Joins the head of a compound name to the word after it (عبد الملك -> عبدالملك), and an
+    indefinite word to a following الدين (عز الدين -> عزالدين), both written either way.
 
     Words keep their spelling; a head is recognised after :func:`fold`; a head at the end
     stays as it is.
@@ -558,7 +562,15 @@ def join_name_compounds(words: Iterable[str]) -> list[str]:
     joined: list[str] = []
     index = 0
     while index < len(items):
-        if fold(items[index]) in _NAME_COMPOUND_HEADS and index + 1 < len(items):
+        folded = fold(items[index])
+        before_din = (
+            index + 1 < len(items)
+            and fold(items[index + 1]) == _DIN
+            and len(folded) > 1
+            and not folded.startswith("ال")
+            and folded not in STOPWORDS
+        )
+        if before_din or (folded in _NAME_COMPOUND_HEADS and index + 1 < len(items)):
             joined.append(items[index] + items[index + 1])
             index += 2
         else:
