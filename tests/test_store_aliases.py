@@ -91,8 +91,14 @@ def test_ingest_mines_when_enough_new_articles_arrived(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(name_variants, "MINING_MIN_NEW", 4)
+    reports = write_reports(tmp_path)
+    # off by default: an ingest mines nothing unless the settings ask for it
+    assert main(["--db", str(tmp_path / "plain.db"), "ingest", str(reports)]) == 0
+    assert "name-variant lines" not in capsys.readouterr().out
+    config = tmp_path / "marsad.toml"
+    config.write_text("alias_mining = true\n", encoding="utf-8")
     db = str(tmp_path / "auto.db")
-    assert main(["--db", db, "ingest", str(write_reports(tmp_path))]) == 0
+    assert main(["--config", str(config), "--db", db, "ingest", str(reports)]) == 0
     assert "mined 1 name-variant lines from 6 articles" in capsys.readouterr().out
     store = open_store(db)
     assert store.mined_aliases() == [(TITLE, HOLDER)]
