@@ -127,7 +127,12 @@ def use_store_aliases(pairs: Iterable[tuple[str, str]]) -> None:
 
 def store_aliases() -> tuple[tuple[str, str], ...]:
     """The store-mined pairs in use (:func:`use_store_aliases`)."""
-    return tuple((row.split("\t")[0], row.split("\t")[1]) for row in _STORE_ALIASES)
+    return tuple((variant, canonical) for variant, canonical in map(_split_row, _STORE_ALIASES))
+
+
+def _split_row(row: str) -> tuple[str, str]:
+    variant, canonical = row.split("\t", 1)
+    return variant, canonical
 
 
 @contextmanager
