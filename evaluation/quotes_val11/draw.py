@@ -25,6 +25,9 @@ NO_STATEMENT: frozenset[str] = frozenset(
         # 2015-08-01, alweeam: a death notice whose only cues are أكد ثقته (a stance, like أكد
         # حرصه) and تمنى رؤيته (a wish without a clause)
         "snn-97ab572696c7b367",
+        # 2015-08-02, aljazirah: a club's training report, no reporting cue (قال only inside
+        # الانتقالات)
+        "snn-e4e3c17e6a4fec15",
     }
 )
 
