@@ -28,6 +28,13 @@ NO_STATEMENT: frozenset[str] = frozenset(
         # 2015-08-02, aljazirah: a club's training report, no reporting cue (قال only inside
         # الانتقالات)
         "snn-e4e3c17e6a4fec15",
+        # 2015-08-03, aljazirah: an elegy signed by its poet (his own text, nobody reported)
+        "snn-8f6e30be58d5fdd2",
+        # 2015-08-03, aljazirah: a match report (أضاف only as "added a goal")
+        "snn-67b0b216b17d2d07",
+        # 2015-08-03, 3alyoum: a police report of a death (only إخطارا ... يفيد بمصرع, a
+        # notification like quotes_val9's بلاغًا يفيد بوقوع حادث)
+        "snn-85c36ef7646eb2e2",
     }
 )
 
