@@ -110,6 +110,9 @@ build/quotes_val9_articles.jsonl: evaluation/quotes_val9/articles.tsv scripts/bu
 build/quotes_val10_articles.jsonl: evaluation/quotes_val10/articles.tsv scripts/build_quotes_articles.py
 	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@ --list evaluation/quotes_val10/articles.tsv
 
+build/quotes_val11_articles.jsonl: evaluation/quotes_val11/articles.tsv scripts/build_quotes_articles.py
+	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@ --list evaluation/quotes_val11/articles.tsv
+
 build/speakers_train_articles.jsonl: evaluation/speakers_train/articles.tsv scripts/build_quotes_articles.py
 	$(BIN)/python scripts/build_quotes_articles.py $(SHARED) $@ --list evaluation/speakers_train/articles.tsv
 
@@ -119,7 +122,7 @@ eval: $(STAMP) $(STORY_GOLDS) $(NER_DEV) build/quotes_dev_articles.jsonl \
 		build/quotes_dev2_articles.jsonl build/quotes_val4_articles.jsonl build/quotes_val5_articles.jsonl \
 		build/quotes_val6_articles.jsonl build/quotes_dev7_articles.jsonl build/quotes_val7_articles.jsonl \
 		build/quotes_val8_articles.jsonl build/quotes_val9_articles.jsonl build/quotes_val10_articles.jsonl \
-		build/speakers_train_articles.jsonl
+		build/quotes_val11_articles.jsonl build/speakers_train_articles.jsonl
 	$(BIN)/marsad eval stories src/marsad/demo/gold.jsonl
 	$(BIN)/marsad eval stories $(STORY_GOLDS) --compare
 	$(BIN)/marsad eval ner build/ner_dev.txt
@@ -138,6 +141,7 @@ eval: $(STAMP) $(STORY_GOLDS) $(NER_DEV) build/quotes_dev_articles.jsonl \
 	$(BIN)/marsad eval quotes evaluation/quotes_val8/gold.jsonl build/quotes_val8_articles.jsonl
 	$(BIN)/marsad eval quotes evaluation/quotes_val9/gold.jsonl build/quotes_val9_articles.jsonl
 	$(BIN)/marsad eval quotes evaluation/quotes_val10/gold.jsonl build/quotes_val10_articles.jsonl
+	$(BIN)/marsad eval quotes evaluation/quotes_val11/gold.jsonl build/quotes_val11_articles.jsonl
 	$(BIN)/marsad eval quotes evaluation/speakers_train/speakers.jsonl build/speakers_train_articles.jsonl
 	$(BIN)/marsad eval aliases evaluation/aliases_dev/gold.jsonl
 	$(BIN)/marsad eval aliases evaluation/aliases_val/gold.jsonl

@@ -1,5 +1,5 @@
 """The draw of a blind quote set from the validation days (``quotes_val8``, ``quotes_val9``,
-``quotes_val10``).
+``quotes_val10``, ``quotes_val11``).
 
 Each set's ``draw.py`` names its seed and the drawn articles its annotator found to hold no
 attributed statement, and calls :func:`run`. It prints one id per line with its day and outlet;
