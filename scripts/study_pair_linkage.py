@@ -31,6 +31,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import heapq
 import math
 import pickle
@@ -49,7 +50,8 @@ from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_story_join import Item, fit_logistic, prepare, replay
+from train_story_join import Item, collect, fit, fit_logistic, prepare, replay
+from train_story_merge import replay as replay_with_merges
 
 from marsad.cluster.stories import LEAD_TERMS, ClusterSettings, StoryClusterer, _places
 from marsad.pipeline import Settings
@@ -71,8 +73,9 @@ PAIR_FEATURES = (
     "same_outlet",
     "day_gap_1",  # calendar days apart: exactly one (crawl days, never hours)
     "day_gap_2",  # two or more
+    "neighbours",  # cosine of the two rows of the pool's body-similarity graph (shared neighbours)
 )
-THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.951, 0.05))
+THRESHOLDS = (0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 BLOCK = 512  # rows of the pair matrices computed at a time
 EDGE_FLOOR = 0.01  # pair probabilities below this count as 0 in the linkage (bounded error)
 LEAD_WORDS = 10  # heaviest body words that make a lead's content (as the join's lead_novel)
@@ -146,7 +149,9 @@ class PairSpace:
         for level in sorted({level for places in found for level in places}):
             by_level[level] = [sorted(places.get(level, ())) for places in found]
         self.places = {level: _binary(rows) for level, rows in by_level.items()}
-        self.has_place = {level: np.array([bool(r) for r in rows]) for level, rows in by_level.items()}
+        self.has_place = {
+            level: np.array([bool(r) for r in rows]) for level, rows in by_level.items()
+        }
         self.signatures = np.stack([np.asarray(item.fp.signature) for item in items])
         self.dedup_threshold = dedup_threshold
         self.sources = np.array([d.source for d in docs])
@@ -222,9 +227,7 @@ def _features(
     for level, matrix in space.places.items():
         has = space.has_place[level]
         place_conflict |= has[start + r] & has[c] & (at(matrix, matrix) == 0)
-    day_conflict = (
-        space.has_days[start + r] & space.has_days[c] & (at(space.days, space.days) == 0)
-    )
+    day_conflict = space.has_days[start + r] & space.has_days[c] & (at(space.days, space.days) == 0)
     same = (space.signatures[start + r] == space.signatures[c]).mean(axis=1)
     gap = np.abs(space.day[c] - space.day[start + r])
     return np.column_stack(
@@ -249,6 +252,32 @@ def _features(
     ).astype(np.float32)
 
 
+def neighbour_cosine(
+    n: int, first: np.ndarray, second: np.ndarray, body: np.ndarray, floor: float
+) -> np.ndarray:
+    """Second-order similarity: the cosine of the two articles' rows of the graph of body
+    cosines at least ``floor`` (each article its own neighbour). Two reports of one event
+    told from different angles share neighbours even when they share few words."""
+    strong = body >= floor
+    rows = np.concatenate([first[strong], second[strong], np.arange(n)])
+    cols = np.concatenate([second[strong], first[strong], np.arange(n)])
+    values = np.concatenate([body[strong], body[strong], np.ones(n, dtype=np.float32)])
+    graph = sp.csr_matrix((values, (rows, cols)), shape=(n, n), dtype=np.float32)
+    norms = np.sqrt(np.asarray(graph.multiply(graph).sum(axis=1)).ravel())
+    graph = sp.diags(1.0 / norms) @ graph
+    graph = graph.tocsr()
+    out = np.zeros(len(first), dtype=np.float32)
+    order = np.argsort(first, kind="stable")
+    bounds = np.searchsorted(first[order], np.arange(0, n + BLOCK, BLOCK))
+    for block, start in enumerate(range(0, n, BLOCK)):
+        chosen = order[bounds[block] : bounds[block + 1]]
+        if not chosen.size:
+            continue
+        dense = _dense(graph[start : start + BLOCK], graph)
+        out[chosen] = dense[first[chosen] - start, second[chosen]]
+    return out
+
+
 # --------------------------------------------------------------------------- models
 
 
@@ -263,9 +292,7 @@ def pair_labels(labels: np.ndarray, first: np.ndarray, second: np.ndarray) -> np
 
 class Logistic:
     def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
-        self.weights, self.bias, self.means, self.scales = (
-            np.array(v) for v in fit_logistic(x, y)
-        )
+        self.weights, self.bias, self.means, self.scales = (np.array(v) for v in fit_logistic(x, y))
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         z = ((x - self.means) / self.scales) @ self.weights + self.bias
@@ -338,12 +365,13 @@ def average_linkage(
     a, b = cluster[first], cluster[second]
     cross = a != b
     lo, hi = np.minimum(a[cross], b[cross]), np.maximum(a[cross], b[cross])
-    keys = lo.astype(np.int64) * (n + 1) + hi
+    base = int(cluster.max()) + 1
+    keys = lo.astype(np.int64) * base + hi
     unique, inverse = np.unique(keys, return_inverse=True)
     totals = np.bincount(inverse, weights=probability[cross])
     heap: list[tuple[float, int, int]] = []
     for key, total in zip(unique.tolist(), totals.tolist(), strict=True):
-        x, z = divmod(key, n + 1)
+        x, z = divmod(key, base)
         sums[x][z] = total
         sums[z][x] = total
         mean = total / (size[x] * size[z])
@@ -422,15 +450,15 @@ def curve_and_cv(
     articles are scored at the threshold that is best on the other days' articles."""
     labeled_days = days[labels >= 0]
     per = {t: per_item_bcubed(cut(cluster, merges, t), labels) for t in thresholds}
-    curve = [(t, float(p.mean()), float(r.mean()), _f1(p.mean(), r.mean())) for t, (p, r) in per.items()]
+    curve = [
+        (t, float(p.mean()), float(r.mean()), _f1(p.mean(), r.mean())) for t, (p, r) in per.items()
+    ]
     chosen: dict[int, float] = {}
     precision = np.zeros(int((labels >= 0).sum()))
     recall = np.zeros_like(precision)
     for day in np.unique(labeled_days):
         rest = labeled_days != day
-        best = max(
-            thresholds, key=lambda t: _f1(per[t][0][rest].mean(), per[t][1][rest].mean())
-        )
+        best = max(thresholds, key=lambda t: _f1(per[t][0][rest].mean(), per[t][1][rest].mean()))
         chosen[int(day)] = best
         mine = labeled_days == day
         precision[mine] = per[best][0][mine]
@@ -471,13 +499,81 @@ def error_kinds(
                 joined[(pair[0], pair[1])] += 1
                 kinds[f"joined different-story pair, day gap {gap}"] += 1
     lines = [f"  {kind}: {count}" for kind, count in sorted(kinds.items())]
-    lines.append("  stories split most (same-story pairs apart): " + ", ".join(
-        f"{s} {n}" for s, n in split.most_common(top)
-    ))
-    lines.append("  story pairs joined most (different-story pairs together): " + ", ".join(
-        f"{a} + {b} {n}" for (a, b), n in joined.most_common(top)
-    ))
+    lines.append(
+        "  stories split most (same-story pairs apart): "
+        + ", ".join(f"{s} {n}" for s, n in split.most_common(top))
+    )
+    lines.append(
+        "  story pairs joined most (different-story pairs together): "
+        + ", ".join(f"{a} + {b} {n}" for (a, b), n in joined.most_common(top))
+    )
     return lines
+
+
+# --------------------------------------------------------------------------- starts
+
+# The join features the opt-in "decayed-no-gaps" configuration leaves out.
+NO_GAPS_JOIN = ("gap_mean", "gap_last", "day_gap_mean", "day_gap_last")
+
+
+def hand_stories(items: list[Item], threshold: float) -> dict[str, int]:
+    """The hand-weighted incremental clusterer (copies follow their original)."""
+    return replay(items, StoryClusterer(ClusterSettings(join_threshold=threshold)))
+
+
+def learned_join_stories(items: list[Item], threshold: float, cache: Path) -> dict[str, int]:
+    """Stage 1 of "decayed-no-gaps" alone (no merge), each article's join decided by a model
+    fit without its day (the shipped model saw every July day); the hand rule decides until
+    the IDF statistics are warm, as shipped."""
+    decisions = _cache(cache / "join_decisions.pickle", lambda: collect(items))
+    days = sorted({item.day for item in items})
+    base = ClusterSettings()
+    per_day = {
+        day: dataclasses.replace(
+            base,
+            join_model=dataclasses.replace(
+                fit([d for d in decisions if d.day != day], NO_GAPS_JOIN), threshold=threshold
+            ),
+        )
+        for day in days
+    }
+    stories, _ = replay_with_merges(items, StoryClusterer(base), per_day=per_day)
+    return stories
+
+
+# --------------------------------------------------------------------------- cost
+
+
+def cost(items: list[Item], what: str, body_floor: float) -> int:
+    """Seconds and peak memory of one clustering of the prepared pool in this process:
+    the default incremental clusterer, or the pair probabilities (a model fit on all pairs,
+    as a shipped one would be read) with average linkage from articles."""
+    before = _peak_mb()
+    started = time.perf_counter()
+    if what == "default":
+        hand_stories(items, ClusterSettings().join_threshold)
+    else:
+        labels = np.array([hash(i.label) if i.label else -1 for i in items])
+        space = PairSpace(items, Settings().dedup_threshold)
+        first, second, x = candidate_pairs(
+            space,
+            window_days=ClusterSettings().window_days,
+            body_floor=body_floor,
+            title_share=True,
+        )
+        x = np.column_stack([x, neighbour_cosine(space.size, first, second, x[:, 0], body_floor)])
+        y = pair_labels(labels, first, second)
+        fitted = time.perf_counter()
+        model = Logistic(x[y >= 0], y[y >= 0])
+        fit_seconds = time.perf_counter() - fitted
+        average_linkage(space.size, first, second, model.predict(x), 0.1)
+        print(f"(of which fitting the model {fit_seconds:.1f} s, not a clustering cost)")
+    seconds = time.perf_counter() - started
+    print(
+        f"cost {what}: {seconds:.1f} s for {len(items)} prepared articles; peak {_peak_mb():.0f} MB"
+        f" (after loading the prepared pool {before:.0f} MB)"
+    )
+    return 0
 
 
 # --------------------------------------------------------------------------- main
@@ -504,6 +600,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-title-share", action="store_true")
     parser.add_argument("--model", choices=sorted(MODELS), action="append")
     parser.add_argument("--floor", type=float, default=min(THRESHOLDS))
+    parser.add_argument("--diagnose", action="store_true", help="also in-sample and oracle linkage")
+    parser.add_argument("--cost", choices=("default", "pairs"), help="only time one clustering")
+    parser.add_argument(
+        "--both-labeled", action="store_true", help="train only on pairs of two labeled articles"
+    )
+    parser.add_argument(
+        "--drop", nargs="*", default=[], choices=PAIR_FEATURES, help="features left out"
+    )
+    parser.add_argument(
+        "--hand-joins",
+        type=float,
+        nargs="*",
+        default=[],
+        help="stricter hand join thresholds as starts",
+    )
+    parser.add_argument(
+        "--learned-joins",
+        type=float,
+        nargs="*",
+        default=[],
+        help="decayed-no-gaps join thresholds (CV by day) as starts",
+    )
     args = parser.parse_args(argv)
     if "val" in args.gold.name.lower():
         parser.error("this study reads the July DEV gold only")
@@ -516,6 +634,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.perf_counter()
     items: list[Item] = _cache(args.cache / "items.pickle", lambda: prepare(args.gold))
+    if args.cost:
+        return cost(items, args.cost, args.body_floor)
     settings = Settings()
     window = ClusterSettings().window_days
     stories = _cache(
@@ -531,9 +651,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     first, second, x = candidate_pairs(
         space, window_days=window, body_floor=args.body_floor, title_share=not args.no_title_share
     )
+    x = np.column_stack([x, neighbour_cosine(space.size, first, second, x[:, 0], args.body_floor)])
+    kept = [k for k, name in enumerate(PAIR_FEATURES) if name not in args.drop]
+    feature_names = [PAIR_FEATURES[k] for k in kept]
+    x = x[:, kept]
     t2 = time.perf_counter()
     y = pair_labels(labels, first, second)
     say(f"gold: {args.gold} (July DEV); {len(items)} articles, {int((labels >= 0).sum())} labeled")
+    say(f"features left out: {', '.join(args.drop) or 'none'}")
     say(
         f"candidates: window {window:g} days, body cosine >= {args.body_floor:g}"
         + ("" if args.no_title_share else " or a shared title term")
@@ -553,7 +678,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" = {(y == 1).sum() / same_total:.3f} (within the window: {in_window},"
         f" recall there {(y == 1).sum() / max(1, in_window):.3f})"
     )
-    say(f"seconds: vectors {t1 - t0:.1f}, candidates and features {t2 - t1:.1f}; peak {_peak_mb():.0f} MB")
+    say(
+        f"seconds: vectors {t1 - t0:.1f}, candidates and features {t2 - t1:.1f}; peak {_peak_mb():.0f} MB"
+    )
     candidate = set(zip(first[y == 1].tolist(), second[y == 1].tolist(), strict=True))
     hand = np.array([stories[item.ext_id] for item in items])
     hand_p, hand_r = per_item_bcubed(hand, labels)
@@ -561,37 +688,100 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"default incremental clusterer (hand join, replay with dedup): B-cubed"
         f" {hand_p.mean():.3f}/{hand_r.mean():.3f}/{_f1(hand_p.mean(), hand_r.mean()):.3f}"
     )
+    starts: list[tuple[str, np.ndarray | None]] = [
+        ("average linkage from articles", None),
+        ("default stories + average-linkage merges", hand),
+    ]
+    for threshold in args.hand_joins:
+        found = _cache(
+            args.cache / f"hand_stories_{threshold:g}.pickle",
+            lambda t=threshold: hand_stories(items, t),
+        )
+        starts.append(
+            (
+                f"hand join {threshold:g} + average-linkage merges",
+                np.array([found[i.ext_id] for i in items]),
+            )
+        )
+    for threshold in args.learned_joins:
+        t_start = time.perf_counter()
+        found = _cache(
+            args.cache / f"learned_join_{threshold:g}.pickle",
+            lambda t=threshold: learned_join_stories(items, t, args.cache),
+        )
+        stage = np.array([found[i.ext_id] for i in items])
+        sp_, sr_ = per_item_bcubed(stage, labels)
+        say(
+            f"learned join decayed-no-gaps {threshold:g} (CV by day), no merge: B-cubed"
+            f" {sp_.mean():.3f}/{sr_.mean():.3f}/{_f1(sp_.mean(), sr_.mean()):.3f}"
+            f" ({time.perf_counter() - t_start:.1f} s)"
+        )
+        starts.append((f"learned join {threshold:g} (CV) + average-linkage merges", stage))
     rows: list[str] = []
     for model_name in args.model or ["logistic"]:
         t3 = time.perf_counter()
-        probability = out_of_fold(space, first, second, x, y, MODELS[model_name])
+        train_y = y.copy()
+        if args.both_labeled:
+            train_y[(labels[first] < 0) | (labels[second] < 0)] = -1
+        probability = out_of_fold(space, first, second, x, train_y, MODELS[model_name])
         t4 = time.perf_counter()
         known = y >= 0
         auc = roc_auc_score(y[known], probability[known])
-        say(f"\n== model {model_name}: out-of-fold AUC {auc:.4f} over {int(known.sum()):,} pairs; fit+score {t4 - t3:.1f} s")
+        say(
+            f"\n== model {model_name}: out-of-fold AUC {auc:.4f} over {int(known.sum()):,} pairs; fit+score {t4 - t3:.1f} s"
+        )
         if model_name == "logistic":
             whole = Logistic(x[known], y[known])
-            say("  weights per standard deviation (fit on all July pairs): " + ", ".join(
-                f"{name} {w:+.2f}" for name, w in zip(PAIR_FEATURES, whole.weights, strict=True)
-            ))
-        for variant, start in (("average linkage from articles", None), ("default stories + average-linkage merges", hand)):
+            say(
+                "  weights per standard deviation (fit on all July pairs): "
+                + ", ".join(
+                    f"{name} {w:+.2f}" for name, w in zip(feature_names, whole.weights, strict=True)
+                )
+            )
+        if args.diagnose:
+            # Not CV figures: how much is the model's fit, how much the linkage and the window.
+            fitted = Logistic(x[known], y[known]).predict(x)
+            oracle = np.where(known, y, fitted)
+            for name, values in (
+                ("in-sample (fit on all July pairs)", fitted),
+                ("oracle labels on pairs with a labeled side", oracle),
+            ):
+                cluster, merges = average_linkage(space.size, first, second, values, args.floor)
+                curve, _, _ = curve_and_cv(cluster, merges, labels, day, THRESHOLDS)
+                t_best, bp, br, bf = max(curve, key=lambda row: row[3])
+                say(
+                    f"  diagnosis, average linkage from articles, {name}: best on the curve t={t_best:g} {bp:.3f}/{br:.3f}/{bf:.3f}"
+                )
+        for variant, start in starts:
             t5 = time.perf_counter()
-            cluster, merges = average_linkage(space.size, first, second, probability, args.floor, start)
+            cluster, merges = average_linkage(
+                space.size, first, second, probability, args.floor, start
+            )
             t6 = time.perf_counter()
             curve, (p, r, f), chosen = curve_and_cv(cluster, merges, labels, day, THRESHOLDS)
-            say(f"-- {variant} ({model_name}): linkage {t6 - t5:.1f} s, {len(merges)} merges; peak {_peak_mb():.0f} MB")
-            say("  curve t: P/R/F1  " + "; ".join(f"{t:g}: {a:.3f}/{b:.3f}/{c:.3f}" for t, a, b, c in curve))
-            say("  threshold chosen per held-out day on the other days: " + ", ".join(
-                f"day {d}: {t:g}" for d, t in sorted(chosen.items())
-            ))
-            say(f"  B-cubed P/R/F1, CV by day (probabilities and threshold): {p:.3f}/{r:.3f}/{f:.3f}")
+            say(
+                f"-- {variant} ({model_name}): linkage {t6 - t5:.1f} s, {len(merges)} merges; peak {_peak_mb():.0f} MB"
+            )
+            say(
+                "  curve t: P/R/F1  "
+                + "; ".join(f"{t:g}: {a:.3f}/{b:.3f}/{c:.3f}" for t, a, b, c in curve)
+            )
+            say(
+                "  threshold chosen per held-out day on the other days: "
+                + ", ".join(f"day {d}: {t:g}" for d, t in sorted(chosen.items()))
+            )
+            say(
+                f"  B-cubed P/R/F1, CV by day (probabilities and threshold): {p:.3f}/{r:.3f}/{f:.3f}"
+            )
             rows.append(f"| {variant}, {model_name} | {p:.3f}/{r:.3f}/{f:.3f} |")
             common = Counter(chosen.values()).most_common(1)[0][0]
             say(f"  errors at the most chosen threshold {common:g} (labeled pairs):")
             for line in error_kinds(cut(cluster, merges, common), labels, names, candidate, day):
                 say(line)
     say("\n| variant (July DEV, CV by day) | B-cubed P/R/F1 |\n|---|---|")
-    say(f"| default incremental clusterer (replay) | {hand_p.mean():.3f}/{hand_r.mean():.3f}/{_f1(hand_p.mean(), hand_r.mean()):.3f} |")
+    say(
+        f"| default incremental clusterer (replay) | {hand_p.mean():.3f}/{hand_r.mean():.3f}/{_f1(hand_p.mean(), hand_r.mean()):.3f} |"
+    )
     for row in rows:
         say(row)
     say(f"total seconds {time.perf_counter() - started:.1f}; peak {_peak_mb():.0f} MB")
