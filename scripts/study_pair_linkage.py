@@ -77,6 +77,7 @@ PAIR_FEATURES = (
 )
 THRESHOLDS = (0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 BLOCK = 512  # rows of the pair matrices computed at a time
+WINDOW_REACH = 3  # calendar days: every candidate pair (at most window_days apart) is within it
 EDGE_FLOOR = 0.01  # pair probabilities below this count as 0 in the linkage (bounded error)
 LEAD_WORDS = 10  # heaviest body words that make a lead's content (as the join's lead_novel)
 
@@ -347,6 +348,7 @@ def average_linkage(
     probability: np.ndarray,
     floor: float,
     start: np.ndarray | None = None,
+    days: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[tuple[int, int, float]]]:
     """Average-linkage merges, best first, down to ``floor``, over a sparse graph whose
     missing pairs count as probability 0: the mean over all cross pairs of two clusters.
@@ -355,6 +357,11 @@ def average_linkage(
     the initial cluster of each article and the merges (kept cluster, merged, mean). Average
     linkage is reducible, so the means of successive merges never rise: the merges at or
     above ``t`` are a prefix, and one run gives the cut at every threshold above ``floor``.
+
+    ``days`` (each article's calendar day) bounds the mean by the window instead: it is taken
+    over the cross pairs at most ``WINDOW_REACH`` calendar days apart, as an incremental
+    clusterer only ever compares within its window. That mean is not reducible (cut one
+    run per threshold, with ``floor`` the threshold).
     """
     cluster = np.arange(n) if start is None else start.copy()
     # Pairs below EDGE_FLOOR are dropped (counted as 0): every mean moves by less than it.
@@ -362,6 +369,22 @@ def average_linkage(
     first, second, probability = first[strong], second[strong], probability[strong]
     size = Counter(cluster.tolist())
     sums: dict[int, dict[int, float]] = {c: {} for c in size}
+    spread: dict[int, np.ndarray] = {}
+    if days is not None:
+        span = int(days.max()) + 1
+        offsets = np.arange(span)
+        reach = (np.abs(offsets[:, None] - offsets[None, :]) <= WINDOW_REACH).astype(np.float64)
+        for c in size:
+            spread[c] = np.zeros(span)
+        for c, d in zip(cluster.tolist(), days.tolist(), strict=True):
+            spread[c][d] += 1.0
+
+    def pairs(x: int, z: int) -> float:
+        """Cross pairs the mean is taken over."""
+        if days is None:
+            return float(size[x] * size[z])
+        return float(spread[x] @ reach @ spread[z])
+
     a, b = cluster[first], cluster[second]
     cross = a != b
     lo, hi = np.minimum(a[cross], b[cross]), np.maximum(a[cross], b[cross])
@@ -374,7 +397,7 @@ def average_linkage(
         x, z = divmod(key, base)
         sums[x][z] = total
         sums[z][x] = total
-        mean = total / (size[x] * size[z])
+        mean = total / pairs(x, z)
         if mean >= floor:
             heap.append((-mean, x, z))
     heapq.heapify(heap)
@@ -383,7 +406,7 @@ def average_linkage(
         negative, x, z = heapq.heappop(heap)
         if x not in sums or z not in sums:
             continue
-        mean = sums[x].get(z, 0.0) / (size[x] * size[z])
+        mean = sums[x].get(z, 0.0) / pairs(x, z)
         if not math.isclose(mean, -negative, rel_tol=1e-9, abs_tol=1e-12):
             continue  # stale: one side grew since
         keep, gone = (x, z) if len(sums[x]) >= len(sums[z]) else (z, x)
@@ -397,8 +420,10 @@ def average_linkage(
             sums[other].pop(gone, None)
             sums[other][keep] = kept[other]
         size[keep] += size.pop(gone)
+        if days is not None:
+            spread[keep] = spread[keep] + spread.pop(gone)
         for other, total in kept.items():
-            value = total / (size[keep] * size[other])
+            value = total / pairs(keep, other)
             if value >= floor:
                 heapq.heappush(heap, (-value, keep, other))
     return cluster, merges
@@ -440,8 +465,7 @@ def _f1(p: float, r: float) -> float:
 
 
 def curve_and_cv(
-    cluster: np.ndarray,
-    merges: list[tuple[int, int, float]],
+    clusterings: dict[float, np.ndarray],
     labels: np.ndarray,
     days: np.ndarray,
     thresholds: Sequence[float],
@@ -449,7 +473,7 @@ def curve_and_cv(
     """The B-cubed curve over thresholds, and the leave-one-day-out choice: each day's
     articles are scored at the threshold that is best on the other days' articles."""
     labeled_days = days[labels >= 0]
-    per = {t: per_item_bcubed(cut(cluster, merges, t), labels) for t in thresholds}
+    per = {t: per_item_bcubed(clusterings[t], labels) for t in thresholds}
     curve = [
         (t, float(p.mean()), float(r.mean()), _f1(p.mean(), r.mean())) for t, (p, r) in per.items()
     ]
@@ -600,6 +624,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-title-share", action="store_true")
     parser.add_argument("--model", choices=sorted(MODELS), action="append")
     parser.add_argument("--floor", type=float, default=min(THRESHOLDS))
+    parser.add_argument(
+        "--window-mean",
+        action="store_true",
+        help="mean over the cross pairs within the window only (average_linkage's days)",
+    )
     parser.add_argument("--diagnose", action="store_true", help="also in-sample and oracle linkage")
     parser.add_argument("--cost", choices=("default", "pairs"), help="only time one clustering")
     parser.add_argument(
@@ -747,18 +776,30 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ("oracle labels on pairs with a labeled side", oracle),
             ):
                 cluster, merges = average_linkage(space.size, first, second, values, args.floor)
-                curve, _, _ = curve_and_cv(cluster, merges, labels, day, THRESHOLDS)
+                cuts = {t: cut(cluster, merges, t) for t in THRESHOLDS}
+                curve, _, _ = curve_and_cv(cuts, labels, day, THRESHOLDS)
                 t_best, bp, br, bf = max(curve, key=lambda row: row[3])
                 say(
                     f"  diagnosis, average linkage from articles, {name}: best on the curve t={t_best:g} {bp:.3f}/{br:.3f}/{bf:.3f}"
                 )
         for variant, start in starts:
             t5 = time.perf_counter()
-            cluster, merges = average_linkage(
-                space.size, first, second, probability, args.floor, start
-            )
+            if args.window_mean:
+                # The window-bounded mean is not reducible: one run per threshold.
+                variant += " (mean within the window)"
+                cuts = {}
+                for t in THRESHOLDS:
+                    cluster, merges = average_linkage(
+                        space.size, first, second, probability, t, start, day
+                    )
+                    cuts[t] = cut(cluster, merges, 0.0)
+            else:
+                cluster, merges = average_linkage(
+                    space.size, first, second, probability, args.floor, start
+                )
+                cuts = {t: cut(cluster, merges, t) for t in THRESHOLDS}
             t6 = time.perf_counter()
-            curve, (p, r, f), chosen = curve_and_cv(cluster, merges, labels, day, THRESHOLDS)
+            curve, (p, r, f), chosen = curve_and_cv(cuts, labels, day, THRESHOLDS)
             say(
                 f"-- {variant} ({model_name}): linkage {t6 - t5:.1f} s, {len(merges)} merges; peak {_peak_mb():.0f} MB"
             )
@@ -776,7 +817,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows.append(f"| {variant}, {model_name} | {p:.3f}/{r:.3f}/{f:.3f} |")
             common = Counter(chosen.values()).most_common(1)[0][0]
             say(f"  errors at the most chosen threshold {common:g} (labeled pairs):")
-            for line in error_kinds(cut(cluster, merges, common), labels, names, candidate, day):
+            for line in error_kinds(cuts[common], labels, names, candidate, day):
                 say(line)
     say("\n| variant (July DEV, CV by day) | B-cubed P/R/F1 |\n|---|---|")
     say(

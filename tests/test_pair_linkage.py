@@ -66,3 +66,16 @@ def test_pair_labels_leave_two_distractors_unknown() -> None:
     labels = np.array([3, 3, 4, -1, -1])
     first, second = np.array([0, 0, 0, 3]), np.array([1, 2, 3, 4])
     assert study.pair_labels(labels, first, second).tolist() == [1, 0, 0, -1]
+
+
+def test_the_window_bounded_mean_leaves_out_pairs_beyond_the_window() -> None:
+    # Story {0 (day 0), 1 (day 4)} and article 2 (day 4): the one cross pair inside the
+    # window agrees (0.9); the pair 0-2 lies 4 calendar days apart, beyond the window.
+    first, second, probability = _graph({(1, 2): 0.9})
+    start = np.array([0, 0, 1])
+    _, plain = study.average_linkage(3, first, second, probability, 0.5, start)
+    assert plain == []  # 0.9 over both cross pairs: 0.45
+    _, bounded = study.average_linkage(
+        3, first, second, probability, 0.5, start, np.array([0, 4, 4])
+    )
+    assert len(bounded) == 1 and bounded[0][2] == pytest.approx(0.9)
