@@ -3,7 +3,7 @@ day, and reports it against the rules; writes ``build/speaker_choice.json`` only
 beats the rules out of fold.
 
 Items are the matched statements of the labelled development sets (``TRAINING_SETS`` of
-``scripts/speaker_choice_days.py``; quotes_val8 and later are blind and never read): the
+``scripts/speaker_choice_days.py``; quotes_val11 is blind and never read): the
 statements as the extract stage makes them (the rules, then ``snap_speakers`` with the shipped
 tagger's entities), each with its candidates (``speaker_candidates``). A candidate is positive
 when it names the gold ``speaker_canonical`` (``aliases.same_entity``). Folds hold out whole
@@ -69,7 +69,7 @@ def _gold_path(name: str) -> Path:
     return Path(f"evaluation/{name}/gold.jsonl")
 
 
-def collect(fresh: bool) -> list[dict[str, Any]]:
+def collect(fresh: bool, wide: bool = True) -> list[dict[str, Any]]:
     """Per matched statement: set, article, day, gold canonical, and its candidates."""
     if CACHE.exists() and not fresh:
         articles = pickle.loads(CACHE.read_bytes())
@@ -100,7 +100,9 @@ def collect(fresh: bool) -> list[dict[str, Any]]:
     items = []
     for article in articles:
         statements = article["statements"]
-        candidates = speaker_candidates(article["text"], statements, article["entities"])
+        candidates = speaker_candidates(
+            article["text"], statements, article["entities"], wide=wide
+        )
         position = {id(s): i for i, s in enumerate(statements)}
         for predicted, gold in match_statements(statements, article["gold"]):
             options = candidates[position[id(predicted)]]
@@ -287,10 +289,13 @@ def main() -> None:
     parser.add_argument(
         "--learner", choices=sorted(SETTINGS), action="append", help="default: all three"
     )
+    parser.add_argument(
+        "--narrow", action="store_true", help="session 26's candidates (no wider sources)"
+    )
     parser.add_argument("--time", type=Path, help="also time the choice on this JSONL corpus")
     parser.add_argument("--limit", type=int, default=2000, help="articles timed (after 50)")
     args = parser.parse_args()
-    items = collect(args.fresh)
+    items = collect(args.fresh, wide=not args.narrow)
     days = sorted({item["day"] for item in items})
     total = len(items)
     rules_right = sum(right(item, 0) for item in items)
