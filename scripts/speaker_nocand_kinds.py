@@ -23,11 +23,12 @@ naming the gold speaker, decides its kind from evidence the article gives, mecha
 - ``not_written``: the gold canonical is written nowhere in the article (an annotator's
   normalised or inferred form).
 
-It writes ``evaluation/speaker_errors/kinds_s27_nocand.tsv`` (set, article, gold start and
-end, the rules' speaker offsets, kind, the day; no article text) unless ``--no-write``, and
-prints counts by kind for July and for the unseen days 2015-08-01..03, with the speaker
-accuracy of each group. With ``--candidates MODULE`` it uses that module's
-``speaker_candidates`` (to count what a widened candidate set still misses).
+The candidates are session 26's (``wide=False``); each error also says whether session 27's
+widened candidates hold the right speaker. It writes
+``evaluation/speaker_errors/kinds_s27_nocand.tsv`` (set, article, gold start and end, the
+rules' speaker offsets, kind, the day, right candidate once widened; no article text) unless
+``--no-write``, and prints counts by kind for July and for the unseen days 2015-08-01..03,
+with the speaker accuracy of each group and of each day.
 
     PYTHONPATH=src:scripts python scripts/speaker_nocand_kinds.py
 """
@@ -35,12 +36,12 @@ accuracy of each group. With ``--candidates MODULE`` it uses that module's
 from __future__ import annotations
 
 import argparse
-import importlib
 import pickle
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from speaker_choice_model import speaker_candidates
 from train_speaker_choice import CACHE, DAYS
 
 from marsad.evaluate.quotes_eval import match_statements
@@ -109,10 +110,8 @@ def kind_of(article: dict[str, Any], statement: Any, gold: Any, index: int) -> s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--candidates", default="speaker_choice_model")
     parser.add_argument("--show", action="store_true", help="print each error's speakers")
     args = parser.parse_args()
-    speaker_candidates = importlib.import_module(args.candidates).speaker_candidates
     articles = pickle.loads(CACHE.read_bytes())
     days = dict(
         line.split("\t")
@@ -124,11 +123,15 @@ def main() -> None:
     right: Counter[str] = Counter()
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
     by_day: dict[str, Counter[str]] = defaultdict(Counter)
+    recovered: dict[str, Counter[str]] = defaultdict(Counter)  # right candidate once widened
     for article in articles:
         day = days.get(article["id"], "seed")
         group = "unseen" if day in UNSEEN_DAYS else "july"
         statements = article["statements"]
-        candidates = speaker_candidates(article["text"], statements, article["entities"])
+        candidates = speaker_candidates(
+            article["text"], statements, article["entities"], wide=False
+        )
+        widened = speaker_candidates(article["text"], statements, article["entities"])
         position = {id(s): i for i, s in enumerate(statements)}
         for predicted, gold in match_statements(statements, article["gold"]):
             index = position[id(predicted)]
@@ -146,6 +149,10 @@ def main() -> None:
                 continue
             kind = kind_of(article, predicted, gold, index)
             kinds[group][kind] += 1
+            found_wide = any(
+                same_entity(c.canonical, gold.speaker_canonical) for c in widened[index]
+            )
+            recovered[group][kind] += found_wide
             by_day[day]["no_candidate"] += 1
             rows.append(
                 (
@@ -156,6 +163,7 @@ def main() -> None:
                     f"{predicted.speaker_start}-{predicted.speaker_end}",
                     kind,
                     day,
+                    "yes" if found_wide else "no",
                 )
             )
             if args.show:
@@ -164,18 +172,23 @@ def main() -> None:
                     f"gold={gold.speaker} | {gold.speaker_canonical}\trules={options[0].canonical}"
                 )
     every = sorted({k for group in kinds.values() for k in group})
-    print(f"{'kind':18s} {'july':>14s} {'unseen 08-01..03':>18s}")
+    print(
+        "kind, errors per group (per 1000 matched), and how many have a right candidate once widened"
+    )
+    print(f"{'kind':16s} {'july':>20s} {'unseen 08-01..03':>22s}")
     for group in ("july", "unseen"):
         print(
             f"  {group}: matched {matched[group]}, rules right {right[group]} "
             f"({right[group] / matched[group]:.3f})"
         )
     for kind in every:
-        july, unseen = kinds["july"][kind], kinds["unseen"][kind]
-        print(
-            f"{kind:18s} {july:4d} ({1000 * july / matched['july']:5.1f}/1000) "
-            f"{unseen:6d} ({1000 * unseen / matched['unseen']:5.1f}/1000)"
-        )
+        cells = []
+        for group in ("july", "unseen"):
+            count = kinds[group][kind]
+            cells.append(
+                f"{count:4d} ({1000 * count / matched[group]:5.1f}) widened {recovered[group][kind]:3d}"
+            )
+        print(f"{kind:16s} {cells[0]:>24s} {cells[1]:>24s}")
     total = sum(kinds["july"].values()) + sum(kinds["unseen"].values())
     print(f"errors {total}, no right candidate {len(rows)}")
     print("per day: matched, rules' accuracy, errors with / without a right candidate per 1000")
@@ -187,7 +200,10 @@ def main() -> None:
             f"{1000 * counts['no_candidate'] / counts['matched']:6.1f}"
         )
     if not args.no_write:
-        header = "# set\tarticle\tgold_start\tgold_end\trules_speaker_span\tkind\tday"
+        header = (
+            "# set\tarticle\tgold_start\tgold_end\trules_speaker_span\tkind\tday\t"
+            "right_candidate_once_widened"
+        )
         OUTPUT.write_text(
             "\n".join([header] + ["\t".join(r) for r in rows]) + "\n", encoding="utf-8"
         )

@@ -56,7 +56,7 @@ from marsad.extract.speaker_entities import snap_speakers
 CACHE = Path("build/speaker_choice_items.pkl")
 MODEL = Path("build/speaker_choice.json")
 DAYS = Path("evaluation/speaker_errors/choice_days.tsv")
-SETTINGS = {"logistic": (0.1, 0.3, 1.0, 3.0), "pairwise": (0.1, 0.3, 1.0, 3.0), "trees": (2, 3)}
+SETTINGS = {"logistic": (0.1, 0.3, 1.0, 3.0), "pairwise": (0.1, 0.3, 1.0, 3.0), "trees": (2, 3, 4)}
 MAX_SIGN_P = 0.05  # a model must fix more than it breaks, out of fold, by a one-sided sign test
 TREES = 150
 RATE = 0.1
