@@ -1,11 +1,17 @@
 """A learned choice among candidate speakers of each statement (issue 19): an experiment,
-not shipped (out of fold it never beat the rules; see README "Learned speaker choice").
+not shipped (session 26: out of fold it never beat the rules; session 27, with wider
+candidates, boosted trees beat them out of fold by about 12 of 1,698 statements but cost
+about 3.5 ms per article on top of the statements; see README "Learned speaker choice").
 
 The statement rules (:mod:`marsad.extract.quotes`, then
 :mod:`marsad.extract.speaker_entities`) credit each statement to one speaker. That choice
 is one candidate among several the article offers: the phrase as written at the cue, the
 speakers of the statements before it, the tagged people and organisations of its sentence
-and of the three before it, the article's first-named person and organisation. Candidates
+and of the three before it, the article's first-named person and organisation; and since
+session 27 (``wide``) every tagged name before it and every earlier speaker, cuts of the
+rules' phrase at each word, the phrase extended by the words of its clause where it is
+written, and the latest tagged organisation or person a short reference's head may stand
+for, with features crossed with what looks wrong with the rules' phrase. Candidates
 naming the rules' entity in other words (its surname, its name inside the rules' phrase)
 are folded into the rules' candidate. Each candidate is described by features (is it the
 rules' choice, how far back it is named, its NER type, whether the rules' phrase is tagged
@@ -172,6 +178,7 @@ def speaker_candidates(
         return max(0, bisect_right(starts, position) - 1)
 
     mentions = _mentions(text, entities)
+    folded_text = fold(text) if wide else ""  # folding keeps offsets
     counts: dict[str, int] = {}
     for mention in mentions:
         counts[mention.key] = counts.get(mention.key, 0) + 1
@@ -248,7 +255,7 @@ def speaker_candidates(
             if _titled(text, mention.start):
                 entity_candidate.add("titled")
         if wide:
-            _widen(text, statement, mentions, found, sentence_of)
+            _widen(text, folded_text, statement, mentions, found, sentence_of)
         for label, key in first_of.items():
             first = next(m for m in mentions if m.key == key)
             if first.start < anchor:
@@ -329,6 +336,7 @@ def _cross(candidates: Sequence[Candidate], context: dict[str, float]) -> None:
 
 def _widen(
     text: str,
+    folded_text: str,
     statement: Statement,
     mentions: Sequence[_Mention],
     found: dict[str, Candidate],
@@ -370,7 +378,6 @@ def _widen(
             item.add("cut_rest_glued", float(_glued_preposition(dropped[0])))
     # extensions of the rules' phrase, where it is written (at the statement or earlier), by
     # the words of its clause right after or before it: the name the rules cut short
-    folded_text = fold(text)
     phrase_folded = fold(statement.speaker_resolved).strip(_TRIM)
     places: list[tuple[int, int]] = []
     if fresh and statement.speaker_end > statement.speaker_start:
