@@ -14,7 +14,8 @@ from pathlib import Path
 
 from snn_days import records_of_days
 
-# The labelled development sets the chooser is trained on (quotes_val8.. are blind).
+# The labelled development sets the chooser is trained on (quotes_val8 and quotes_val9 are
+# development since session 26, quotes_val10 since session 27; quotes_val11 is blind, never here).
 TRAINING_SETS = (
     "quotes_dev",
     "quotes_dev2",
@@ -27,6 +28,9 @@ TRAINING_SETS = (
     "quotes_val5",
     "quotes_val6",
     "quotes_val7",
+    "quotes_val8",
+    "quotes_val9",
+    "quotes_val10",
 )
 DAYS = [f"2015-07-{day:02d}" for day in range(1, 32)] + ["2015-08-01", "2015-08-02", "2015-08-03"]
 OUTPUT = Path("evaluation/speaker_errors/choice_days.tsv")

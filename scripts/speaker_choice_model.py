@@ -1,11 +1,17 @@
 """A learned choice among candidate speakers of each statement (issue 19): an experiment,
-not shipped (out of fold it never beat the rules; see README "Learned speaker choice").
+not shipped (session 26: out of fold it never beat the rules; session 27, with wider
+candidates, boosted trees beat them out of fold by about 12 of 1,698 statements but cost
+about 3.5 ms per article on top of the statements; see README "Learned speaker choice").
 
 The statement rules (:mod:`marsad.extract.quotes`, then
 :mod:`marsad.extract.speaker_entities`) credit each statement to one speaker. That choice
 is one candidate among several the article offers: the phrase as written at the cue, the
 speakers of the statements before it, the tagged people and organisations of its sentence
-and of the three before it, the article's first-named person and organisation. Candidates
+and of the three before it, the article's first-named person and organisation; and since
+session 27 (``wide``) every tagged name before it and every earlier speaker, cuts of the
+rules' phrase at each word, the phrase extended by the words of its clause where it is
+written, and the latest tagged organisation or person a short reference's head may stand
+for, with features crossed with what looks wrong with the rules' phrase. Candidates
 naming the rules' entity in other words (its surname, its name inside the rules' phrase)
 are folded into the rules' candidate. Each candidate is described by features (is it the
 rules' choice, how far back it is named, its NER type, whether the rules' phrase is tagged
@@ -21,7 +27,7 @@ from __future__ import annotations
 import json
 import math
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +44,7 @@ from marsad.extract.quotes import (
 )
 from marsad.extract.quotes import speaker_canonical as _speaker_canonical
 from marsad.extract.speaker_entities import NamedSpan
-from marsad.text.arabic import fold, sentence_spans
+from marsad.text.arabic import STOPWORDS, fold, sentence_spans
 
 # Names recur within and across articles: their canonical forms and pairings are remembered.
 speaker_canonical = lru_cache(maxsize=NAME_CACHE)(_speaker_canonical)
@@ -49,6 +55,11 @@ ADJACENT_GAP = 3  # characters between a rule phrase and a name set off right af
 EARLIER_SPEAKERS = 3  # distinct speakers of the statements before, most recent first
 _TRIM = ' \t\n,.;:،؛-–—"«»“”()'
 _FEMININE_CUE_ENDINGS = ("ت", "ه")  # قالت، أضافت؛ مؤكدة، مشيرة (folded ة is ه)
+MAX_CUT_WORDS = 10  # a longer rule phrase is a clause, not a name run long
+MAX_EXTENSION_WORDS = 2  # words of the clause added to a rule phrase
+MAX_REFERENCE_WORDS = 2  # الشركة، المبعوث الأممي: a longer phrase describes, not refers
+MAX_PLACES = 4  # places the rules' phrase is written that are read for a fuller name
+_CLAUSE_BREAKS = frozenset(',،.;؛:!?؟()«»"“”\n')
 
 
 @dataclass(slots=True)
@@ -146,12 +157,19 @@ def _mentions(text: str, entities: Sequence[NamedSpan]) -> list[_Mention]:
 
 
 def speaker_candidates(
-    text: str, statements: Sequence[Statement], entities: Sequence[NamedSpan]
+    text: str,
+    statements: Sequence[Statement],
+    entities: Sequence[NamedSpan],
+    *,
+    wide: bool = True,
 ) -> list[list[Candidate]]:
     """The candidate speakers of each statement, the rules' choice first.
 
     Candidates naming the same canonical form are one candidate with the features of all
-    its sources.
+    its sources. ``wide`` (session 27) adds every tagged name before the statement and every
+    earlier speaker, cuts and extensions of the rules' phrase, and the latest tagged
+    organisation or person a short reference's head noun may stand for
+    (:func:`_widen`); without it the candidates are session 26's.
     """
     sentences = sentence_spans(text)
     starts = [start for start, _ in sentences]
@@ -160,6 +178,7 @@ def speaker_candidates(
         return max(0, bisect_right(starts, position) - 1)
 
     mentions = _mentions(text, entities)
+    folded_text = fold(text) if wide else ""  # folding keeps offsets
     counts: dict[str, int] = {}
     for mention in mentions:
         counts[mention.key] = counts.get(mention.key, 0) + 1
@@ -207,8 +226,8 @@ def speaker_candidates(
             earlier_candidate = _candidate(
                 found, statements[earlier].speaker_resolved, canonical_of[earlier]
             )
-            earlier_candidate.add(f"earlier_{min(rank, EARLIER_SPEAKERS)}")
-            if rank >= EARLIER_SPEAKERS:
+            earlier_candidate.add(f"earlier_{min(rank, EARLIER_SPEAKERS + int(wide))}")
+            if rank >= EARLIER_SPEAKERS and not wide:
                 break
         before_rank = 0
         window = [m for m in mentions if here - SENTENCES_BACK <= sentence_of(m.start) <= here]
@@ -235,6 +254,8 @@ def speaker_candidates(
             entity_candidate.add("closeness", 1.0 - min(1.0, math.log1p(gap) / 8.0))
             if _titled(text, mention.start):
                 entity_candidate.add("titled")
+        if wide:
+            _widen(text, folded_text, statement, mentions, found, sentence_of)
         for label, key in first_of.items():
             first = next(m for m in mentions if m.key == key)
             if first.start < anchor:
@@ -262,8 +283,169 @@ def speaker_candidates(
                 item.add("head_agrees")
             if item is not rules and rules_key_in(rules_canonical, item.canonical):
                 item.add("inside_rules")
-        result.append(_merged_with_rules(rules, found))
+        merged = _merged_with_rules(rules, found)
+        if wide:
+            _cross(merged, context)
+        result.append(merged)
     return result
+
+
+# What a candidate is, crossed with what looks wrong with the rules' phrase: a linear model
+# can then learn, say, that the nearest tagged person wins only over an untagged one-word
+# phrase (the features alone weigh every statement alike).
+_CROSSED_SOURCES = (
+    "earlier_1",
+    "earlier_2",
+    "nearest_1",
+    "between_speaker_and_claim",
+    "after_rules_phrase",
+    "in_rules_phrase",
+    "inside_rules",
+    "pers",
+    "org",
+    "titled",
+    "cut",
+    "extended_after",
+    "extended_before",
+    "antecedent_org",
+    "antecedent_pers",
+    "before_pers",
+    "before_org",
+)
+_CROSSED_FLAGS = (
+    "ctx_untagged",
+    "ctx_one_word",
+    "ctx_rules_unresolved",
+    "ctx_rules_continued",
+    "ctx_role_first",
+    "ctx_org_head_first",
+    "ctx_reference_first",
+)
+
+
+def _cross(candidates: Sequence[Candidate], context: dict[str, float]) -> None:
+    flags = [flag for flag in _CROSSED_FLAGS if context.get(flag, 0.0) > 0.5]
+    if context.get("ctx_ordinary", 0.0) > 0.5:
+        flags.append("ctx_ordinary")
+    for item in candidates[1:]:
+        for source in _CROSSED_SOURCES:
+            if item.features.get(source, 0.0) > 0.0:
+                for flag in flags:
+                    item.features[f"x_{source}|{flag}"] = 1.0
+
+
+def _widen(
+    text: str,
+    folded_text: str,
+    statement: Statement,
+    mentions: Sequence[_Mention],
+    found: dict[str, Candidate],
+    sentence_of: Callable[[int], int],
+) -> None:
+    """Adds the wider candidates of one statement to ``found`` (see
+    :func:`speaker_candidates`): evidence the article already has, no word naming anyone."""
+    anchor = statement.start
+    here = sentence_of(anchor)
+    before = [m for m in mentions if m.end <= anchor]
+    # every tagged name before the statement, its latest mention, however far back
+    seen: set[str] = set()
+    for mention in sorted(before, key=lambda m: -m.start):
+        if mention.key in seen:
+            continue
+        seen.add(mention.key)
+        item = _candidate(found, mention.resolved, mention.canonical)
+        item.add("before_" + mention.label.lower())
+        item.add("before_rank", 1.0 - min(1.0, math.log1p(len(seen)) / 3.0))
+        item.add("before_near", 1.0 - min(1.0, math.log1p(anchor - mention.end) / 8.0))
+        item.add("before_sentences", 1.0 - min(1.0, (here - sentence_of(mention.start)) / 10.0))
+        if _titled(text, mention.start):
+            item.add("before_titled")
+    words = statement.speaker_resolved.split()
+    fresh = fold(statement.speaker) == fold(statement.speaker_resolved)
+    # cuts of the rules' phrase: its name without the words that ran past it
+    if fresh and 1 < len(words) <= MAX_CUT_WORDS:
+        for keep in range(1, len(words)):
+            phrase = " ".join(words[:keep]).strip(_TRIM)
+            canonical = speaker_canonical(phrase) if phrase else ""
+            if not canonical:
+                continue
+            dropped = words[keep:]
+            item = _candidate(found, phrase, canonical)
+            item.add("cut")
+            item.add("cut_dropped", min(1.0, len(dropped) / 4.0))
+            item.add("cut_rest_ordinary", sum(map(is_ordinary_word, dropped)) / len(dropped))
+            item.add("cut_rest_stopword", float(fold(dropped[0]).strip(_TRIM) in STOPWORDS))
+            item.add("cut_rest_glued", float(_glued_preposition(dropped[0])))
+    # extensions of the rules' phrase, where it is written (at the statement or earlier), by
+    # the words of its clause right after or before it: the name the rules cut short
+    phrase_folded = fold(statement.speaker_resolved).strip(_TRIM)
+    places: list[tuple[int, int]] = []
+    if fresh and statement.speaker_end > statement.speaker_start:
+        places.append((statement.speaker_start, statement.speaker_end))
+    if phrase_folded and len(words) <= MAX_REFERENCE_WORDS + 1:
+        found_at = folded_text.find(phrase_folded)
+        while 0 <= found_at < anchor and len(places) < MAX_PLACES:
+            place = (found_at, found_at + len(phrase_folded))
+            whole_words = not (found_at and text[found_at - 1].isalnum()) and not (
+                place[1] < len(text) and text[place[1]].isalnum()
+            )
+            if whole_words and place not in places:
+                places.append(place)
+            found_at = folded_text.find(phrase_folded, found_at + 1)
+    cue = fold(statement.cue).strip(_TRIM)
+    for place_start, place_end in places:
+        after = _clause_words(text[place_end : place_end + 60])
+        back = _clause_words(text[max(0, place_start - 60) : place_start][::-1])
+        back = [word[::-1] for word in back]  # nearest first
+        for side, extra in (("after", after), ("before", back)):
+            for more in range(1, min(MAX_EXTENSION_WORDS, len(extra)) + 1):
+                added = extra[:more] if side == "after" else extra[:more][::-1]
+                if cue in {fold(w).strip(_TRIM) for w in added}:
+                    break
+                phrase = " ".join([*words, *added] if side == "after" else [*added, *words])
+                canonical = speaker_canonical(phrase)
+                if canonical:
+                    item = _candidate(found, phrase, canonical)
+                    item.add("extended_" + side, more / MAX_EXTENSION_WORDS)
+                    item.add("extended_here", float(place_start == statement.speaker_start))
+                    ordinary = sum(map(is_ordinary_word, added)) / more
+                    item.add("extension_ordinary", ordinary)
+    # a short reference's antecedent: its head noun's kind (organisation or person) and the
+    # latest tagged name of that kind before it
+    if words and len(words) <= MAX_REFERENCE_WORDS:
+        head, bare = words[0], _head(words[0])  # الهيئة, هيئه: the head lists hold either
+        wanted = (
+            "ORG"
+            if is_organisation_head(head) or is_organisation_head(bare)
+            else "PERS"
+            if any(
+                is_person_reference(w) or is_role_word(w) or is_title_word(w) for w in (head, bare)
+            )
+            else ""
+        )
+        earlier = [m for m in before if m.label == wanted and m.end <= statement.speaker_start]
+        if earlier:
+            latest = max(earlier, key=lambda m: m.start)
+            item = _candidate(found, latest.resolved, latest.canonical)
+            item.add("antecedent_" + wanted.lower())
+            item.add("antecedent_near", 1.0 - min(1.0, math.log1p(anchor - latest.end) / 8.0))
+
+
+def _clause_words(span: str) -> list[str]:
+    """The words of ``span`` up to its first punctuation mark (a clause boundary)."""
+    cut = len(span)
+    for index, char in enumerate(span):
+        if char in _CLAUSE_BREAKS:
+            cut = index
+            break
+    return span[:cut].split()
+
+
+def _glued_preposition(word: str) -> bool:
+    """Whether a word is a preposition glued to a noun (لرويترز، بحائل): what often follows
+    a speaker's name without being part of it."""
+    folded = fold(word).strip(_TRIM)
+    return len(folded) > 3 and folded[0] in "لب" and not is_ordinary_word(folded[1:])
 
 
 def _candidate(found: dict[str, Candidate], resolved: str, canonical: str) -> Candidate:

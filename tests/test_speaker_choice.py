@@ -149,3 +149,43 @@ def test_the_sign_test_asks_for_more_than_one_lucky_change() -> None:
     assert sign_p(0, 0) == 1.0
     assert sign_p(6, 0) < 0.05
     assert sign_p(6, 3) > 0.05
+
+
+def _wide(text: str, names: list[tuple[str, str]]) -> list[list[Candidate]]:
+    entities = [
+        Entity(name, label, text.index(name), text.index(name) + len(name)) for name, label in names
+    ]
+    return speaker_candidates(text, extract_statements(text), entities)
+
+
+def test_a_rule_phrase_run_past_the_name_is_offered_cut() -> None:
+    text = "وقالت مصادر لرويترز إن الاتفاق سيوقع غدا."
+    wide = _by_canonical(_wide(text, [])[0])
+    assert speaker_canonical("مصادر لرويترز") in wide  # the rules' phrase
+    cut = wide[speaker_canonical("مصادر")]
+    assert cut.features["cut"] == 1.0
+    assert cut.features["cut_rest_glued"] == 1.0  # لرويترز: a preposition glued to a name
+    narrow = speaker_candidates(text, extract_statements(text), [], wide=False)
+    assert speaker_canonical("مصادر") not in _by_canonical(narrow[0])
+
+
+def test_a_short_name_is_offered_with_the_words_written_after_it_earlier() -> None:
+    text = "التقى الوزير رائد شاكر جودة بالسفير أمس. وقال شاكر إن اللقاء كان مثمرا."
+    statements = extract_statements(text)
+    last = _wide(text, [])[-1]
+    assert speaker_canonical(statements[-1].speaker_resolved) == speaker_canonical("شاكر")
+    fuller = _by_canonical(last)[speaker_canonical("شاكر جودة")]
+    assert fuller.features["extended_after"] > 0.0
+    assert fuller.features["extended_here"] == 0.0  # read where the name was written before
+
+
+def test_a_short_reference_is_offered_the_latest_tagged_name_of_its_kind() -> None:
+    text = (
+        "وقع الأمير سلطان اتفاقا مع شركة أرامكو السعودية أمس في الرياض. "
+        "وقالت الهيئة إن الاتفاق يشمل ثلاثة مشاريع."
+    )
+    last = _wide(text, [("الأمير سلطان", "PERS"), ("شركة أرامكو السعودية", "ORG")])[-1]
+    aramco = next(c for c in last if "أرامكو" in c.canonical)
+    assert aramco.features["antecedent_org"] == 1.0
+    sultan = next(c for c in last if "سلطان" in c.canonical)
+    assert "antecedent_org" not in sultan.features and sultan.features["before_pers"] == 1.0
