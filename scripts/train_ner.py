@@ -408,6 +408,9 @@ def main() -> int:
         "--pseudo-weight", type=float, default=1.0, help="loss weight of a pseudo-labelled sentence"
     )
     parser.add_argument(
+        "--lm", type=Path, help="a frozen news language model (scripts/train_news_lm.py) as input"
+    )
+    parser.add_argument(
         "--stop-at", help="HH:MM (UTC, today): start no epoch after it (not reproducible alone)"
     )
     args = parser.parse_args()
@@ -452,6 +455,8 @@ def main() -> int:
     settings = NeuralSettings() if args.epochs is None else NeuralSettings(epochs=args.epochs)
     pseudo = [] if args.pseudo is None else read_conll(args.pseudo)
     members = args.build / f"ner_members_newsfane_{args.newsfane}"
+    if args.lm is not None:
+        members = members.with_name(f"{members.name}_lm_{args.lm.stem}")
     if pseudo:
         settings = replace(
             settings, pseudo_per_epoch=args.pseudo_per_epoch, pseudo_weight=args.pseudo_weight
@@ -477,6 +482,7 @@ def main() -> int:
         stop_at=None if args.stop_at is None else wall_clock_today(args.stop_at),
         vocabulary=None if args.vocabulary_from is None else read_vocabulary(args.vocabulary_from),
         pseudo=pseudo,
+        lm=args.lm,
     )
     print(f"trained ({time.perf_counter() - started:.0f}s)")
     report_parts(ner.Tagger(args.out), parts)

@@ -56,6 +56,15 @@ class NeuralSettings:
     # weight of their loss against the gold sentences' (their labels are the model's own).
     pseudo_per_epoch: int = 0
     pseudo_weight: float = 1.0
+    # A frozen news language model (scripts/train_news_lm.py): its word embedding (lm_dims)
+    # rides along the word vector, its BiLSTM states (2 x lm_hidden) join the tagger's input.
+    lm_dims: int = 0
+    lm_hidden: int = 0
+
+    @property
+    def member_width(self) -> int:
+        """Width of one member's slice of the word vector."""
+        return self.word_vector_dims + self.lm_dims
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +154,12 @@ class WordEncoder(nn.Module):
         n_proclitics: int,
         cluster_sizes: Sequence[int],
         pretrained: np.ndarray,
+        lm_embed: nn.Embedding | None = None,
     ) -> None:
         super().__init__()
+        self.lm_embed = lm_embed
+        if lm_embed is not None:
+            lm_embed.weight.requires_grad_(False)
         self.words = nn.Embedding(n_words, settings.word_dims, padding_idx=ner.PAD)
         with torch.no_grad():
             self.words.weight.normal_(0.0, 0.1)
@@ -193,17 +206,29 @@ class WordEncoder(nn.Module):
         ]
         convolved = torch.relu(self.char_conv(self.chars(chars).transpose(1, 2)))
         parts.append(convolved.max(dim=2).values)
-        return torch.tanh(self.project(self.dropout(torch.cat(parts, dim=1))))
+        vector = torch.tanh(self.project(self.dropout(torch.cat(parts, dim=1))))
+        if self.lm_embed is None:
+            return vector
+        word_ids = ids[:, COLUMN["word"]]
+        if self.half_words:
+            context = nn.functional.embedding(word_ids, self.lm_embed.weight.half()).float()
+        else:
+            context = self.lm_embed(word_ids)
+        return torch.cat([vector, context], dim=1)
 
 
 class SentenceTagger(nn.Module):
     """Word vectors + gazetteer marks -> BiLSTM -> per-tag emission scores."""
 
-    def __init__(self, settings: NeuralSettings) -> None:
+    def __init__(self, settings: NeuralSettings, lm_lstm: nn.LSTM | None = None) -> None:
         super().__init__()
+        self.lm_lstm = lm_lstm
+        if lm_lstm is not None:
+            lm_lstm.requires_grad_(False)
+        self.word_dims = settings.word_vector_dims
         self.gazetteer = nn.Embedding(N_TAGS, settings.small_dims)
         self.lstm = nn.LSTM(
-            settings.word_vector_dims + settings.small_dims,
+            settings.word_vector_dims + 2 * settings.lm_hidden + settings.small_dims,
             settings.hidden,
             batch_first=True,
             bidirectional=True,
@@ -215,7 +240,17 @@ class SentenceTagger(nn.Module):
         self, vectors: torch.Tensor, gazetteer: torch.Tensor, lengths: torch.Tensor
     ) -> torch.Tensor:
         """``(batch, time, dims)``, ``(batch, time)``, ``(batch,)`` -> ``(batch, time, tags)``."""
-        inputs = torch.cat([vectors, self.gazetteer(gazetteer)], dim=2)
+        parts = [vectors[:, :, : self.word_dims], self.gazetteer(gazetteer)]
+        if self.lm_lstm is not None:
+            self.lm_lstm.eval()
+            embedded = pack_padded_sequence(
+                vectors[:, :, self.word_dims :], lengths, batch_first=True, enforce_sorted=False
+            )
+            states, _ = pad_packed_sequence(
+                self.lm_lstm(embedded)[0], batch_first=True, total_length=vectors.shape[1]
+            )
+            parts.insert(1, self.dropout(states))
+        inputs = torch.cat(parts, dim=2)
         packed = pack_padded_sequence(inputs, lengths, batch_first=True, enforce_sorted=False)
         hidden, _ = self.lstm(packed)
         hidden, _ = pad_packed_sequence(hidden, batch_first=True, total_length=inputs.shape[1])
@@ -473,7 +508,7 @@ def export(
     tagger: nn.Module = (
         models[0].tagger
         if len(models) == 1
-        else EnsembleTagger([m.tagger for m in models], settings.word_vector_dims)
+        else EnsembleTagger([m.tagger for m in models], settings.member_width)
     )
     encoder.half_words = True
     torch.onnx.export(
@@ -489,7 +524,7 @@ def export(
     torch.onnx.export(
         tagger,
         (
-            torch.zeros(2, 5, len(models) * settings.word_vector_dims),
+            torch.zeros(2, 5, len(models) * settings.member_width),
             torch.zeros(2, 5, dtype=torch.long),
             torch.tensor([5, 3]),
         ),
@@ -513,7 +548,7 @@ def export(
         "transitions": transitions,
         "start": start,
         "end": end,
-        "word_vector_dims": len(models) * settings.word_vector_dims,
+        "word_vector_dims": len(models) * settings.member_width,
         "settings": {**asdict(settings), "ensemble_seeds": [m.seed for m in models]},
         "vocabulary": vocabulary.to_json(),
     }
@@ -564,6 +599,7 @@ def train_neural(
     stop_at: float | None = None,
     vocabulary: ner.Vocabulary | None = None,
     pseudo: Sequence[LabeledSentence] = (),
+    lm: Path | None = None,
 ) -> list[float]:
     """Train one model per seed, export them (as one ensemble) into ``out``.
 
@@ -591,6 +627,8 @@ def train_neural(
         pseudo: pseudo-labelled sentences (self-training), marked with the full
             ``gazetteer`` as at tagging time; ``settings.pseudo_per_epoch`` of them join
             each epoch with loss weight ``settings.pseudo_weight``.
+        lm: a news language model saved by ``scripts/train_news_lm.py`` over the same
+            vocabulary's word ids; its embedding and states become frozen member inputs.
     """
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
@@ -613,10 +651,30 @@ def train_neural(
     cluster_sizes = [
         max(int(ids[level]) for ids in clusters.values()) + 3 for level in range(ner.CLUSTER_LEVELS)
     ]
+    saved_lm = None if lm is None else torch.load(lm)
+    if saved_lm is not None:
+        if saved_lm["n_words"] != len(vocabulary.words) + 2:
+            raise SystemExit(f"{lm} was trained over another vocabulary")
+        settings = replace(
+            settings,
+            lm_dims=saved_lm["settings"]["dims"],
+            lm_hidden=saved_lm["settings"]["hidden"],
+        )
     models, best = [], []
     for seed in seeds:
         member = replace(settings, seed=seed)
         torch.manual_seed(seed)
+        lm_embed = lm_lstm = None
+        if saved_lm is not None:
+            state = saved_lm["state"]
+            lm_embed = nn.Embedding(saved_lm["n_words"], member.lm_dims, padding_idx=ner.PAD)
+            lm_embed.load_state_dict({"weight": state["embed.weight"]})
+            lm_lstm = nn.LSTM(
+                member.lm_dims, member.lm_hidden, batch_first=True, bidirectional=True
+            )
+            lm_lstm.load_state_dict(
+                {k[len("lstm.") :]: v for k, v in state.items() if k.startswith("lstm.")}
+            )
         encoder = WordEncoder(
             member,
             len(vocabulary.words) + 2,
@@ -624,8 +682,9 @@ def train_neural(
             len(vocabulary.proclitics) + 2,
             cluster_sizes,
             pretrained,
+            lm_embed,
         )
-        model = Model(encoder, SentenceTagger(member), member)
+        model = Model(encoder, SentenceTagger(member, lm_lstm), member)
         log(
             f"seed {seed}: vocabulary {len(vocabulary.words)} words, {len(vocabulary.chars)} "
             f"chars; {sum(p.numel() for p in model.parameters())} parameters"
