@@ -31,7 +31,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import heapq
 import math
 import pickle
@@ -50,7 +49,7 @@ from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_story_join import Item, collect, fit, fit_logistic, prepare, replay
+from train_story_join import Item, collect, fit_logistic, joins_by_held_out_day, prepare, replay
 from train_story_merge import replay as replay_with_merges
 
 from marsad.cluster.stories import LEAD_TERMS, ClusterSettings, StoryClusterer, _places
@@ -552,15 +551,7 @@ def learned_join_stories(items: list[Item], threshold: float, cache: Path) -> di
     decisions = _cache(cache / "join_decisions.pickle", lambda: collect(items))
     days = sorted({item.day for item in items})
     base = ClusterSettings()
-    per_day = {
-        day: dataclasses.replace(
-            base,
-            join_model=dataclasses.replace(
-                fit([d for d in decisions if d.day != day], NO_GAPS_JOIN), threshold=threshold
-            ),
-        )
-        for day in days
-    }
+    per_day = joins_by_held_out_day(decisions, days, base, NO_GAPS_JOIN, threshold)
     stories, _ = replay_with_merges(items, StoryClusterer(base), per_day=per_day)
     return stories
 

@@ -37,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_story_join import Item, _ByDay, collect, fit, prepare, score
+from train_story_join import Item, _ByDay, collect, fit, joins_by_held_out_day, prepare, score
 from train_story_merge import fit_merge
 from train_story_merge import replay as replay_merging
 
@@ -231,15 +231,7 @@ def merge(
     settings = ClusterSettings(half_life_days=half_life)
     decisions = collect(items, StoryClusterer(settings))
     threshold = 0.35  # the shipped join threshold
-    per_day = {
-        day: dataclasses.replace(
-            settings,
-            join_model=dataclasses.replace(
-                fit([d for d in decisions if d.day != day], drop), threshold=threshold
-            ),
-        )
-        for day in days
-    }
+    per_day = joins_by_held_out_day(decisions, days, settings, drop, threshold)
     key = "".join(c for c in stage1 if c.isalnum())
     path = cache / f"time_stage1_{key}.pickle"
     started = time.time()

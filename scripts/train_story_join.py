@@ -160,6 +160,25 @@ def fit(decisions: list[Decision], drop: Sequence[str] = ()) -> JoinModel:
     return JoinModel(*fit_logistic(x, y, [FEATURES.index(name) for name in drop]), 0.5)
 
 
+def joins_by_held_out_day(
+    decisions: list[Decision],
+    days: Sequence[str],
+    base: ClusterSettings,
+    drop: Sequence[str] = (),
+    threshold: float = 0.5,
+) -> dict[str, ClusterSettings]:
+    """For each day, ``base`` with a join model fit on the other days' decisions (CV by day)."""
+    return {
+        day: dataclasses.replace(
+            base,
+            join_model=dataclasses.replace(
+                fit([d for d in decisions if d.day != day], drop), threshold=threshold
+            ),
+        )
+        for day in days
+    }
+
+
 def fit_logistic(
     x: np.ndarray, y: np.ndarray, dropped: Sequence[int] = ()
 ) -> tuple[tuple[float, ...], float, tuple[float, ...], tuple[float, ...]]:
