@@ -171,7 +171,8 @@ train-ner: $(STAMP)
 # The learned speaker choice (issue 19): candidates per statement scored by a model fit on the
 # labelled quote development sets, cross-validated by day. It writes build/speaker_choice.json
 # only where a model beats the rules out of fold (since session 27 boosted trees do, but at
-# about 3.5 ms per article the pipeline does not use them); the report is kept.
+# 3.5-7.5 ms per article, evaluation/speaker_errors/README.md, the pipeline does not use them);
+# the report is kept.
 SPEAKER_SETS := quotes_dev quotes_dev2 quotes_dev7 speakers_train quotes_val quotes_val2 \
 	quotes_val3 quotes_val4 quotes_val5 quotes_val6 quotes_val7 quotes_val8 quotes_val9 quotes_val10
 train-speakers: $(STAMP) $(foreach s,$(SPEAKER_SETS),build/$(s)_articles.jsonl)

@@ -242,7 +242,6 @@ class SentenceTagger(nn.Module):
         """``(batch, time, dims)``, ``(batch, time)``, ``(batch,)`` -> ``(batch, time, tags)``."""
         parts = [vectors[:, :, : self.word_dims], self.gazetteer(gazetteer)]
         if self.lm_lstm is not None:
-            self.lm_lstm.eval()
             embedded = pack_padded_sequence(
                 vectors[:, :, self.word_dims :], lengths, batch_first=True, enforce_sorted=False
             )

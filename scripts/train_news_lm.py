@@ -30,6 +30,7 @@ import numpy as np
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+from train_ner import read_vocabulary
 
 from marsad.extract import ner
 
@@ -156,7 +157,8 @@ def main() -> None:
     rng.shuffle(rows)
     held = sorted(rows[: max(200, n_sentences // 100)])
     train = rows[len(held) :]
-    n_words = len(ner.load_tagger().featurizer._words) + 2
+    # Ids 0 and 1 are padding and unknown, as in the tagger's featurizer.
+    n_words = len(read_vocabulary(ner.models_dir()).words) + 2
     model = NewsLm(n_words, settings)
     if args.resume is not None:
         model.load_state_dict(torch.load(args.resume)["state"])
